@@ -1,0 +1,3 @@
+from vpdt.cli import main
+
+main()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "vpdt.accounts"
+    label = "accounts"
+    verbose_name = "Tài khoản"
+
+    def ready(self):
+        from . import policies, signals  # noqa: F401

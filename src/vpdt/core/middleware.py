@@ -1,0 +1,44 @@
+"""Request context for logging and the journal: request id, client address, current user."""
+
+import contextvars
+import logging
+import uuid
+
+_request_var: contextvars.ContextVar = contextvars.ContextVar("vpdt_request", default=None)
+
+
+def current_request():
+    return _request_var.get()
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    from django.conf import settings
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
+        token = _request_var.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_var.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = current_request()
+        record.request_id = getattr(request, "request_id", "-") if request is not None else "-"
+        return True

@@ -1,0 +1,88 @@
+"""Keyset pagination for HTML lists and the API: no OFFSET, no COUNT(*)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from rest_framework.pagination import CursorPagination
+
+
+class KeysetPagination(CursorPagination):
+    """API lists: opaque cursor over (ordering..., id), page size capped."""
+
+    ordering = "-id"
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    cursor_query_description = "Con trỏ trang (lấy từ trường next/previous)."
+    page_size_query_description = "Số bản ghi mỗi trang (tối đa 200)."
+
+    def get_ordering(self, request, queryset, view):
+        ordering = getattr(view, "ordering", None) or self.ordering
+        return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    next_cursor: str | None
+    is_first: bool
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def _encode(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, n: int) -> list | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != n:
+        return None
+    return values
+
+
+def _after(order: tuple[str, ...], values: list) -> Q:
+    """Rows strictly after ``values`` in ``order`` (lexicographic, per-field direction)."""
+    q = Q(pk__in=[])
+    for i, field in enumerate(order):
+        name = field.lstrip("-")
+        op = "lt" if field.startswith("-") else "gt"
+        cond = Q(**{f"{name}__{op}": values[i]})
+        for prev_field, prev_value in zip(order[:i], values[:i]):
+            cond &= Q(**{prev_field.lstrip("-"): prev_value})
+        q |= cond
+    return q
+
+
+def keyset_page(qs: QuerySet, cursor: str | None, order: tuple[str, ...] = ("-id",), size: int = 50) -> KeysetPage:
+    """One page of ``qs`` ordered by ``order`` (which must end with a unique field such as id)."""
+    values = _decode(cursor, len(order)) if cursor else None
+    qs = qs.order_by(*order)
+    if values is not None:
+        qs = qs.filter(_after(order, values))
+    rows = list(qs[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = _encode([_attr(last, f.lstrip("-")) for f in order])
+    return KeysetPage(items=rows, next_cursor=next_cursor, is_first=values is None)
+
+
+def _attr(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+        if hasattr(obj, "pk") and not isinstance(obj, (str, int)):
+            obj = obj.pk
+    return obj

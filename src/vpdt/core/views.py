@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from vpdt.core.authz import manageable, scope_of, visible
+
+
+@login_required
+def home(request):
+    from vpdt.accounts.models import AccountStatus, User
+    from vpdt.directory.models import Position
+    from vpdt.journal.models import JournalEntry
+
+    scope = scope_of(request.user)
+    positions = (Position.objects.filter(user=request.user, is_active=True)
+                 .select_related("agency", "unit").order_by("-is_primary", "id"))
+    context = {"scope": scope, "positions": positions}
+    if scope.is_admin:
+        managed = manageable(User, request.user)
+        counts = dict(managed.values_list("status").annotate(n=Count("id")).order_by())
+        context["status_counts"] = [(s.label, s.value, counts.get(s.value, 0)) for s in AccountStatus]
+        warn_from = timezone.now() - timedelta(days=max(settings.VPDT_LOCK_UNUSED_DAYS - 7, 0))
+        context["soon_locked"] = (managed.filter(status=AccountStatus.ACTIVE, must_change_password=True,
+                                                 password_issued_at__lt=warn_from)
+                                  .order_by("password_issued_at")[:10])
+        context["failed_logins"] = (visible(JournalEntry, request.user)
+                                    .filter(action__in=["auth.login_failed", "auth.lockout"])
+                                    .order_by("-seq")[:10])
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        db = "ok"
+    except Exception:  # noqa: BLE001 - health check reports, never raises
+        db = "error"
+    status = 200 if db == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": db}, status=status)
+
+
+def _error(request, status, title, message):
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "Yêu cầu không hợp lệ",
+                  "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra lại và thử lại.")
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else "Bạn không có quyền truy cập trang này."
+    return _error(request, 403, "Không có quyền truy cập", message)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "Không tìm thấy trang",
+                  "Trang hoặc đối tượng bạn tìm không tồn tại, hoặc bạn không có quyền xem.")
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    return _error(request, 403, "Phiên làm việc đã hết hạn",
+                  "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.")

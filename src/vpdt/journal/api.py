@@ -1,0 +1,51 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from vpdt.core.authz import scope_of, visible
+
+from . import services
+from .filters import filter_entries
+from .models import JournalEntry
+
+
+class JournalEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JournalEntry
+        fields = ["seq", "created_at", "actor", "actor_repr", "on_behalf_of", "on_behalf_of_repr", "agency",
+                  "action", "object_type", "object_id", "object_repr", "details", "ip", "prev_hash", "hash"]
+
+
+class VerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    checked = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+@extend_schema(parameters=[OpenApiParameter(n, str, required=False) for n in
+                           ("action", "actor", "object", "date_from", "date_to", "agency")])
+class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The journal, as far as the caller administers it."""
+
+    serializer_class = JournalEntrySerializer
+    ordering = ("-seq",)
+    lookup_field = "seq"
+
+    def get_queryset(self):
+        qs, _values, errors = filter_entries(visible(JournalEntry, self.request.user), self.request.query_params)
+        if errors:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"detail": errors})
+        return qs
+
+    @extend_schema(responses={200: VerifySerializer})
+    @action(detail=False, methods=["post"])
+    def verify(self, request):
+        scope = scope_of(request.user)
+        if not (scope.is_superuser or scope.province_path):
+            raise PermissionDenied("Chỉ quản trị cấp tỉnh được kiểm tra toàn bộ chuỗi nhật ký.")
+        result = services.verify()
+        return Response({"ok": result.ok, "checked": result.checked, "problems": result.problems})

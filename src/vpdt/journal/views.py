@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from vpdt.core.authz import scope_of, visible
+from vpdt.core.pagination import keyset_page
+from vpdt.directory.models import Role
+
+from .filters import filter_entries
+from .models import JournalEntry
+
+
+@login_required
+def journal_list(request):
+    scope = scope_of(request.user)
+    if not (scope.is_admin or scope.has_role(Role.IT_OFFICER)):
+        raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
+    qs, form_values, errors = filter_entries(visible(JournalEntry, request.user), request.GET)
+    page = keyset_page(qs, request.GET.get("cursor"), order=("-seq",), size=100)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "journal/list.html", {"page": page, "query": query.urlencode(), "f": form_values,
+                                                 "errors": errors})

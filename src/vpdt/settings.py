@@ -1,0 +1,344 @@
+"""vpdt settings. Everything an operator may change comes from environment variables.
+
+The embedded default (no variable set) is SQLite plus a filesystem Celery broker in a data folder,
+suitable for one small server. Production sets ``VPDT_PRODUCTION=1``, ``DATABASE_URL`` (PostgreSQL),
+``CELERY_BROKER_URL`` (Redis) and, optionally, S3 storage. See README.md for the full list.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+
+from vpdt.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# --- Data folder -----------------------------------------------------------------------------
+DATA_DIR = Path(env_str("VPDT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+LOG_DIR = Path(env_str("VPDT_LOG_DIR", str(DATA_DIR / "logs")))
+LOG_DIR.mkdir(parents=True, exist_ok=True)
+
+PRODUCTION = env_bool("VPDT_PRODUCTION", False)
+DEBUG = env_bool("VPDT_DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = os.environ.get("VPDT_SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("VPDT_SECRET_KEY phải được đặt khi chạy ở chế độ production.")
+    # Embedded default: a random key kept in the data folder, created on first start.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("VPDT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("VPDT_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_htmx",
+    "treebeard",
+    "vpdt.core",
+    "vpdt.journal",
+    "vpdt.directory",
+    "vpdt.accounts",
+    "vpdt.storage",
+    "vpdt.backups",
+    "vpdt.sampledata",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "vpdt.core.middleware.RequestContextMiddleware",
+    "vpdt.accounts.middleware.ForcePasswordChangeMiddleware",
+    # AxesMiddleware must be last.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vpdt.urls"
+WSGI_APPLICATION = "vpdt.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "vpdt.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'vpdt.sqlite3'}"),
+        conn_max_age=env_int("VPDT_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run while one writer writes; IMMEDIATE takes the write lock at the
+        # start of each transaction so counters (journal, numbering) serialise instead of failing.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication and accounts (SPEC §9) ---------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "vpdt.accounts.backends.StatusAwareBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env_int("VPDT_PASSWORD_MIN_LENGTH", 10)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "vpdt.accounts.validators.ComplexityValidator"},
+    {"NAME": "vpdt.accounts.validators.HistoryValidator",
+     "OPTIONS": {"depth": env_int("VPDT_PASSWORD_HISTORY", 5)}},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+VPDT_USERNAME_CONVENTION = env_str("VPDT_USERNAME_CONVENTION", "name")  # "name" or "province"
+VPDT_LOCK_UNUSED_DAYS = env_int("VPDT_LOCK_UNUSED_DAYS", 30)
+VPDT_REVOKE_INACTIVE_DAYS = env_int("VPDT_REVOKE_INACTIVE_DAYS", 60)
+VPDT_INACTIVITY_HOUR = env_int("VPDT_INACTIVITY_HOUR", 1)
+
+# django-axes: lockout after repeated failed logins.
+AXES_FAILURE_LIMIT = env_int("VPDT_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VPDT_LOCKOUT_MINUTES", 30))
+# Lock per account, not per address: a whole office often shares one public IP (axes.W006 silenced).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vpdt.accounts.views.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_PROXY_COUNT = env_int("VPDT_PROXY_COUNT", 0) or None
+
+# Sessions and cookies.
+SESSION_COOKIE_AGE = env_int("VPDT_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "vpdt_session"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("VPDT_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("VPDT_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Internationalisation --------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["vpdt.core.formats"]
+
+# --- Static and stored files -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("VPDT_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = Path(env_str("VPDT_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_URL = "/media/"
+VPDT_STORAGE = env_str("VPDT_STORAGE", "local")  # "local" or "s3"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if VPDT_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("VPDT_S3_BUCKET", ""),
+            "endpoint_url": env_str("VPDT_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("VPDT_S3_REGION", "") or None,
+            "access_key": env_str("VPDT_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("VPDT_S3_SECRET_KEY", "") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+if env_bool("VPDT_TESTING", False):
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- REST API --------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "vpdt.accounts.permissions.PasswordChangedPermission",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "vpdt.core.pagination.KeysetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vpdt.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("VPDT_API_TOKEN_HOURS", 10)),
+    "AUTO_REFRESH": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "vpdt API",
+    "DESCRIPTION": "API của văn phòng điện tử vpdt (quản lý văn bản và điều hành).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Celery (background work) ----------------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ALWAYS_EAGER = env_bool("VPDT_CELERY_EAGER", False)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = DATA_DIR / "broker"
+    for _sub in ("out", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "out"),
+        "data_folder_out": str(_broker_dir / "out"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+
+
+def _cron(spec: str) -> crontab:
+    minute, hour, day_of_month, month_of_year, day_of_week = spec.split()
+    return crontab(minute=minute, hour=hour, day_of_month=day_of_month,
+                   month_of_year=month_of_year, day_of_week=day_of_week)
+
+
+CELERY_BEAT_SCHEDULE = {
+    "accounts-enforce-inactivity": {
+        "task": "vpdt.accounts.tasks.enforce_inactivity",
+        "schedule": _cron(env_str("VPDT_INACTIVITY_CRON", "0 1 * * *")),
+    },
+    "backups-weekly": {
+        "task": "vpdt.backups.tasks.scheduled_backup",
+        "schedule": _cron(env_str("VPDT_BACKUP_CRON", "0 2 * * 0")),
+    },
+}
+
+# --- Backups ---------------------------------------------------------------------------------
+VPDT_BACKUP_DIR = Path(env_str("VPDT_BACKUP_DIR", str(DATA_DIR / "backups")))
+VPDT_BACKUP_KEEP = env_int("VPDT_BACKUP_KEEP", 8)
+
+# --- E-mail ----------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("VPDT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("VPDT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("VPDT_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("VPDT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("VPDT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VPDT_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("VPDT_EMAIL_FROM", "vpdt@localhost")
+
+# --- Logging ---------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "vpdt.core.middleware.RequestIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(LOG_DIR / "vpdt.log"),
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 10,
+            "encoding": "utf-8",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console", "file"], "level": env_str("VPDT_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
+CSRF_FAILURE_VIEW = "vpdt.core.views.csrf_failure"

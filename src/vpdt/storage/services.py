@@ -1,0 +1,76 @@
+"""Storing files with a SHA-256 and verifying their integrity later."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from .models import StoredFile
+
+CHUNK = 1024 * 1024
+
+
+def sha256_of(fileobj) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(CHUNK), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    return digest.hexdigest(), size
+
+
+def store(fileobj, original_name: str, *, folder: str = "files", content_type: str = "", agency=None,
+          actor=None) -> StoredFile:
+    """Save the bytes through the default storage and record their hash.
+
+    The stored name is random (never the user's file name), so a file cannot overwrite another.
+    If the database row cannot be written, the stored bytes are removed again.
+    """
+    from vpdt.journal import services as journal
+
+    digest, size = sha256_of(fileobj)
+    day = timezone.localdate()
+    name = f"{folder}/{day:%Y/%m}/{uuid.uuid4().hex}"
+    saved = default_storage.save(name, File(fileobj, name=original_name))
+    try:
+        with transaction.atomic():
+            stored = StoredFile.objects.create(name=saved, original_name=original_name[:255], size=size,
+                                               sha256=digest, content_type=content_type[:100], agency=agency,
+                                               created_by=actor)
+            journal.record("storage.store", actor=actor, obj=stored, agency=agency,
+                           details={"sha256": digest, "size": size})
+    except Exception:
+        default_storage.delete(saved)
+        raise
+    return stored
+
+
+@dataclass
+class Integrity:
+    ok: bool
+    message: str
+
+
+def verify(stored: StoredFile, save: bool = True) -> Integrity:
+    if not default_storage.exists(stored.name):
+        result = Integrity(False, "Tệp không còn trong kho lưu trữ.")
+    else:
+        with default_storage.open(stored.name, "rb") as fh:
+            digest, size = sha256_of(fh)
+        if digest != stored.sha256 or size != stored.size:
+            result = Integrity(False, "Nội dung tệp đã bị thay đổi (SHA-256 không khớp).")
+        else:
+            result = Integrity(True, "Tệp toàn vẹn.")
+    if save:
+        StoredFile.objects.filter(pk=stored.pk).update(verified_at=timezone.now(), verified_ok=result.ok)
+    return result

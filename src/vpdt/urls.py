@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from vpdt.accounts import api as accounts_api
+from vpdt.core import views as core_views
+from vpdt.directory import api as directory_api
+from vpdt.journal import api as journal_api
+
+router = DefaultRouter()
+router.register("agencies", directory_api.AgencyViewSet, basename="agency")
+router.register("units", directory_api.UnitViewSet, basename="unit")
+router.register("positions", directory_api.PositionViewSet, basename="position")
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("journal", journal_api.JournalViewSet, basename="journal")
+
+api_v1 = [
+    path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
+    path("auth/logout/", accounts_api.LogoutAPI.as_view(), name="api-logout"),
+    path("auth/password/", accounts_api.PasswordChangeAPI.as_view(), name="api-password"),
+    path("me/", accounts_api.MeAPI.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", include("vpdt.core.urls")),
+    path("", include("vpdt.accounts.urls")),
+    path("danh-ba/", include("vpdt.directory.urls")),
+    path("nhat-ky/", include("vpdt.journal.urls")),
+    path("api/v1/", include(api_v1)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "vpdt.core.views.bad_request"
+handler403 = "vpdt.core.views.permission_denied"
+handler404 = "vpdt.core.views.page_not_found"
+handler500 = "vpdt.core.views.server_error"

@@ -1,0 +1,98 @@
+"""Shared fixtures: a small but realistic organisation with every role, in two provinces' worth of agencies."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from vpdt.accounts import services as accounts
+from vpdt.directory import services as directory
+from vpdt.directory.models import Agency, Level, Role
+
+PASSWORD = "Mật-khẩu#2026"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    # Argon2 stays the hasher (policy), with test-friendly cost for speed of the suite.
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.VPDT_BACKUP_DIR = tmp_path / "backups"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def make_person(agency, full_name, role, unit=None, title="", birth_date=None, password=PASSWORD):
+    user, _otp = accounts.create_account(None, full_name=full_name, agency=agency, unit=unit, role=role,
+                                         title=title or role.label, birth_date=birth_date)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+class Org:
+    """Two provinces: Nghệ An (with two departments and a district) and Hà Tĩnh."""
+
+
+@pytest.fixture
+def org(db):
+    o = Org()
+    o.province = directory.create_agency(None, None, name="Ủy ban nhân dân tỉnh Nghệ An", short_name="UBND",
+                                         code="000.00.00.H41", level=Level.PROVINCE)
+    o.sxd = directory.create_agency(None, Agency.objects.get(pk=o.province.pk), name="Sở Xây dựng tỉnh Nghệ An",
+                                    short_name="SXD", code="000.00.12.H41", level=Level.PROVINCE)
+    o.stttt = directory.create_agency(None, Agency.objects.get(pk=o.province.pk),
+                                      name="Sở Thông tin và Truyền thông tỉnh Nghệ An", short_name="STTTT",
+                                      code="000.00.15.H41", level=Level.PROVINCE)
+    o.district = directory.create_agency(None, Agency.objects.get(pk=o.province.pk),
+                                         name="Ủy ban nhân dân huyện Nghi Lộc", short_name="UBND",
+                                         code="000.00.31.H41", level=Level.DISTRICT)
+    o.other_province = directory.create_agency(None, None, name="Ủy ban nhân dân tỉnh Hà Tĩnh", short_name="UBND",
+                                               code="000.00.00.H42", level=Level.PROVINCE)
+    o.sxd_vp = directory.create_unit(None, o.sxd, name="Văn phòng Sở", short_name="VP")
+    o.sxd_khtc = directory.create_unit(None, o.sxd, name="Phòng Kế hoạch - Tài chính", short_name="KHTC")
+    o.stttt_cntt = directory.create_unit(None, o.stttt, name="Phòng Công nghệ thông tin", short_name="CNTT")
+    o.ht_vp = directory.create_unit(None, o.other_province, name="Văn phòng UBND tỉnh", short_name="VP")
+
+    o.province_admin = make_person(o.stttt, "Nguyễn Văn Minh", Role.PROVINCE_ADMIN, o.stttt_cntt,
+                                   birth_date=dt.date(1978, 5, 12))
+    o.sxd_admin = make_person(o.sxd, "Đặng Quốc Tuấn", Role.ADMIN, o.sxd_vp)
+    o.sxd_clerk = make_person(o.sxd, "Lê Thị Hồng Nhung", Role.CLERK, o.sxd_vp)
+    o.sxd_leader = make_person(o.sxd, "Trần Thị Thu Hà", Role.LEADER)
+    o.sxd_unit_leader = make_person(o.sxd, "Phạm Văn Dũng", Role.UNIT_LEADER, o.sxd_khtc)
+    o.sxd_staff = make_person(o.sxd, "Hoàng Thị Lan", Role.STAFF, o.sxd_khtc)
+    o.stttt_staff = make_person(o.stttt, "Võ Minh Khoa", Role.STAFF, o.stttt_cntt)
+    o.stttt_it = make_person(o.stttt, "Hồ Sỹ Hùng", Role.IT_OFFICER, o.stttt_cntt)
+    o.ht_admin = make_person(o.other_province, "Phan Thanh Bình", Role.PROVINCE_ADMIN, o.ht_vp)
+    o.ht_staff = make_person(o.other_province, "Dương Thị Ngọc Ánh", Role.STAFF, o.ht_vp)
+    return o
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Client signed in through the real login form."""
+
+    def _login(user, password=PASSWORD):
+        client = Client()
+        response = client.post("/dang-nhap/", {"username": user.username, "password": password})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api():
+    """api(user) -> DRF APIClient with a real token from /api/v1/auth/login/."""
+    from rest_framework.test import APIClient
+
+    def _api(user, password=PASSWORD):
+        client = APIClient()
+        response = client.post("/api/v1/auth/login/", {"username": user.username, "password": password},
+                               format="json")
+        assert response.status_code == 200, response.content
+        client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
+        return client
+
+    return _api

@@ -1,0 +1,22 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_login_page_is_vietnamese(client):
+    response = client.get("/dang-nhap/")
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_home_requires_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/dang-nhap/")
+
+
+def test_pages_for_each_role(org, login):
+    for user in (org.sxd_admin, org.sxd_staff, org.province_admin, org.stttt_it):
+        c = login(user)
+        for url in ("/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/can-bo/", f"/can-bo/{user.pk}/", "/tai-khoan/"):
+            r = c.get(url)
+            assert r.status_code == 200, (user.username, url, r.status_code)
