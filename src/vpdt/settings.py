@@ -140,12 +140,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+    {"NAME": "vpdt.accounts.validators.UserAttributeSimilarityValidator",
      "OPTIONS": {"user_attributes": ("username", "full_name", "email")}},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "vpdt.accounts.validators.MinimumLengthValidator",
      "OPTIONS": {"min_length": env_int("VPDT_PASSWORD_MIN_LENGTH", 10)}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "vpdt.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "vpdt.accounts.validators.NumericPasswordValidator"},
     {"NAME": "vpdt.accounts.validators.ComplexityValidator"},
     {"NAME": "vpdt.accounts.validators.HistoryValidator",
      "OPTIONS": {"depth": env_int("VPDT_PASSWORD_HISTORY", 5)}},
@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the account status reasons (used by users and by the lock/unlock actions).
+    "ENUM_NAME_OVERRIDES": {"StatusReasonEnum": "vpdt.accounts.models.StatusReason"},
 }
 
 # --- Celery (background work) ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation as _pv
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
@@ -47,3 +48,38 @@ class HistoryValidator:
 
     def get_help_text(self):
         return f"Không dùng lại {self.depth} mật khẩu gần nhất."
+
+
+# Django's own password validators, with messages in Vietnamese (Django's "vi" catalogue lacks them).
+
+
+class MinimumLengthValidator(_pv.MinimumLengthValidator):
+    def get_error_message(self):
+        return f"Mật khẩu quá ngắn: phải có ít nhất {self.min_length} ký tự."
+
+    def get_help_text(self):
+        return f"Mật khẩu phải có ít nhất {self.min_length} ký tự."
+
+
+class UserAttributeSimilarityValidator(_pv.UserAttributeSimilarityValidator):
+    def get_error_message(self):
+        return "Mật khẩu quá giống với %(verbose_name)s."
+
+    def get_help_text(self):
+        return "Mật khẩu không được quá giống với thông tin cá nhân (tên đăng nhập, họ tên, thư điện tử)."
+
+
+class CommonPasswordValidator(_pv.CommonPasswordValidator):
+    def get_error_message(self):
+        return "Mật khẩu này quá phổ biến, dễ bị đoán."
+
+    def get_help_text(self):
+        return "Không dùng mật khẩu phổ biến."
+
+
+class NumericPasswordValidator(_pv.NumericPasswordValidator):
+    def get_error_message(self):
+        return "Mật khẩu không được chỉ gồm chữ số."
+
+    def get_help_text(self):
+        return "Mật khẩu không được chỉ gồm chữ số."

@@ -83,6 +83,4 @@ def keyset_page(qs: QuerySet, cursor: str | None, order: tuple[str, ...] = ("-id
 def _attr(obj, path: str):
     for part in path.split("__"):
         obj = getattr(obj, part)
-        if hasattr(obj, "pk") and not isinstance(obj, (str, int)):
-            obj = obj.pk
-    return obj
+    return obj.pk if hasattr(obj, "_meta") else obj

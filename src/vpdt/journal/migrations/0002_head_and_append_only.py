@@ -5,7 +5,7 @@ from django.db import migrations
 PG_UP = """
 CREATE OR REPLACE FUNCTION vpdt_journal_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'vpdt: journal entries are append-only (% refused)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'vpdt: journal entries are append-only, refused ' || TG_OP;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON journal_journalentry

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole suite twice: on SQLite (embedded default) and on PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export VPDT_TESTING=1
+export VPDT_DATA_DIR="${VPDT_TEST_DATA_DIR:-$(mktemp -d /tmp/vpdt-test.XXXXXX)}"
+export VPDT_TEST_REDIS_URL="${VPDT_TEST_REDIS_URL:-redis://127.0.0.1:6379/14}"
+PG_URL="${VPDT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/vpdt}"
+
+echo "================ Bộ kiểm thử trên SQLite ================"
+env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "$@"
+sqlite=$?
+
+echo "================ Bộ kiểm thử trên PostgreSQL ================"
+DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "$@"
+pg=$?
+
+echo "SQLite: $([ $sqlite -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($sqlite)")   PostgreSQL: $([ $pg -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($pg)")"
+[ $sqlite -eq 0 ] && [ $pg -eq 0 ]

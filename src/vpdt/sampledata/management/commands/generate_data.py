@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from vpdt.sampledata import generator
+
+
+class Command(BaseCommand):
+    help = "Sinh dữ liệu cỡ một tỉnh để đo hiệu năng: cơ quan, đơn vị, cán bộ và chức vụ."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agencies", type=int, default=250)
+        parser.add_argument("--users", type=int, default=10000)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **options):
+        if options["agencies"] < 2 or options["users"] < options["agencies"] * 3:
+            raise CommandError("Cần ít nhất 2 cơ quan và ít nhất 3 người cho mỗi cơ quan.")
+        quiet = options["verbosity"] < 1
+        bars = {
+            "agencies": tqdm(total=options["agencies"], desc="Cơ quan", unit="cq", disable=quiet),
+            "users": tqdm(total=options["users"], desc="Cán bộ", unit="người", disable=quiet),
+        }
+        try:
+            result = generator.generate(options["agencies"], options["users"], options["seed"],
+                                        progress=lambda kind, n: bars[kind].update(n))
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            for bar in bars.values():
+                bar.close()
+        self.stdout.write(self.style.SUCCESS(
+            f"Đã sinh {result.agencies} cơ quan, {result.units} đơn vị, {result.users} cán bộ. "
+            f"Mật khẩu chung của dữ liệu sinh: {generator.BENCH_PASSWORD}"))
