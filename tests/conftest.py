@@ -9,6 +9,8 @@ from vpdt.accounts import services as accounts
 from vpdt.directory import services as directory
 from vpdt.directory.models import Agency, Level, Role
 
+import vpdt.urls  # noqa: F401,E402  load the URLconf (and DRF throttles' clock) outside any frozen time
+
 PASSWORD = "Mật-khẩu#2026"
 
 
@@ -20,6 +22,10 @@ def _fast_settings(settings, tmp_path):
     settings.VPDT_BACKUP_DIR = tmp_path / "backups"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Throttling and lockout counters live in the cache: start every test clean.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def make_person(agency, full_name, role, unit=None, title="", birth_date=None, password=PASSWORD):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -226,7 +227,8 @@ if VPDT_STORAGE == "s3":
             "file_overwrite": False,
         },
     }
-if env_bool("VPDT_TESTING", False):
+TESTING = env_bool("VPDT_TESTING", "pytest" in sys.modules)
+if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -245,7 +247,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vpdt.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+    # Per client address; axes limits per account. An office often shares one public address.
+    "DEFAULT_THROTTLE_RATES": {"login": env_str("VPDT_API_LOGIN_RATE", "300/min")},
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env_int("VPDT_API_TOKEN_HOURS", 10)),
@@ -275,12 +278,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange bindings; kombu's default is "control" in the current directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 

@@ -182,10 +182,10 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(body, status=status.HTTP_201_CREATED)
 
     def _managed(self, pk):
-        return self.get_object() if manageable(User, self.request.user).filter(pk=pk).exists() else self._deny()
-
-    def _deny(self):
-        raise PermissionDenied("Bạn không có quyền quản trị tài khoản này.")
+        user = self.get_object()  # 404 when the caller cannot even see the person
+        if not manageable(User, self.request.user).filter(pk=user.pk).exists():
+            raise PermissionDenied("Bạn không có quyền quản trị tài khoản này.")
+        return user
 
     def _act(self, request, pk, fn):
         user = self._managed(pk)

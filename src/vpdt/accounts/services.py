@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vpdt.core.authz import manageable
-from vpdt.core.fsm import Machine, Transition
+from vpdt.core.fsm import Machine, Transition, TransitionNotAllowed
 from vpdt.journal import services as journal
 
 from . import usernames
@@ -147,6 +147,7 @@ def _transition(actor, user: User, name: str, reason: str = "", note: str = "", 
         _require_manage(actor, user)
     if reason and reason not in StatusReason.values:
         raise ValidationError({"reason": "Lý do không hợp lệ."})
+    ACCOUNT.check(user, name, note=note)  # refuse before touching the object
     user.status_reason = reason
     user.status_note = (note or "").strip()[:500]
     user.status_changed_at = timezone.now()
@@ -162,9 +163,29 @@ def lock(actor, user: User, reason: str, note: str = "") -> User:
     return _transition(actor, user, "lock", reason, note)
 
 
+def login_locked_out(user: User) -> bool:
+    """Whether the account is temporarily locked out after too many failed logins (django-axes)."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(username=user.username,
+                                        failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+
+
 def unlock(actor, user: User, note: str) -> User:
     from axes.utils import reset
 
+    if user.status == S.ACTIVE and login_locked_out(user):
+        # Still active but locked out by failed logins: lifting that lockout is the unlock.
+        _require_manage(actor, user)
+        problem = _note_required(user, note)
+        if problem:
+            raise TransitionNotAllowed(problem, code="guard")
+        with transaction.atomic():
+            reset(username=user.username)
+            journal.record("account.unlock", actor=actor, obj=user,
+                           details={"from": S.ACTIVE, "to": S.ACTIVE, "reason": "failed_logins",
+                                    "note": (note or "").strip()[:500]})
+        return user
     _transition(actor, user, "unlock", "", note)
     reset(username=user.username)
     return user

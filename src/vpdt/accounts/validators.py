@@ -12,9 +12,11 @@ class ComplexityValidator:
 
     def validate(self, password, user=None):
         missing = []
-        if not re.search(r"[a-zà-ỹđ]", password):
+        # str.islower()/isupper(), not ranges like [à-ỹ]: Vietnamese capitals and small letters interleave
+        # in Unicode, so such a range matches both cases.
+        if not any(c.islower() for c in password):
             missing.append("chữ thường")
-        if not re.search(r"[A-ZÀ-ỸĐ]", password):
+        if not any(c.isupper() for c in password):
             missing.append("chữ hoa")
         if not re.search(r"\d", password):
             missing.append("chữ số")

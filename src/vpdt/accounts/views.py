@@ -109,7 +109,9 @@ def user_detail(request, pk):
     context = {
         "person": user, "can_manage": can_manage,
         "positions": Position.objects.filter(user=user).select_related("agency", "unit").order_by("-is_active", "id"),
-        "transitions": [t.name for t in services.ACCOUNT.allowed(user)] if can_manage else [],
+        "transitions": ([t.name for t in services.ACCOUNT.allowed(user)]
+                        + (["unlock"] if user.is_active and services.login_locked_out(user) else [])
+                        if can_manage else []),
         "lock_form": LockForm(), "note_form": NoteForm(), "history": history,
     }
     return render(request, "accounts/user_detail.html", context)

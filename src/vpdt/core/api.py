@@ -41,7 +41,9 @@ def exception_handler(exc, context):
     detail = getattr(exc, "detail", None)
     default_detail = getattr(type(exc), "default_detail", None)
     message = _MESSAGES.get(type(exc))
-    if detail is not None and str(detail) != str(default_detail) and not isinstance(detail, (list, dict)):
+    # A parser's own detail is English (e.g. "JSON parse error - Expecting value..."): keep ours.
+    if (detail is not None and str(detail) != str(default_detail) and not isinstance(detail, (list, dict))
+            and not isinstance(exc, exceptions.ParseError)):
         message = str(detail)
     if message:
         response.data = {"detail": message}

@@ -30,11 +30,25 @@ class RequestContextMiddleware:
         request.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
         token = _request_var.set(request)
         try:
-            response = self.get_response(request)
+            response = _refuse_nul(request) or self.get_response(request)
         finally:
             _request_var.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+def _refuse_nul(request):
+    """A NUL character in the query string is never meaningful, and PostgreSQL refuses it in a query."""
+    if not any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        return None
+    message = "Địa chỉ yêu cầu chứa ký tự không hợp lệ (NUL). Vui lòng kiểm tra lại."
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": message}, status=400)
+    from django.shortcuts import render
+
+    return render(request, "core/error.html", {"title": "Yêu cầu không hợp lệ", "message": message}, status=400)
 
 
 class RequestIdFilter(logging.Filter):

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
+
+from vpdt.core.params import MAX_ID
+
+# What a tampered cursor may raise while its values are turned into SQL parameters.
+_BAD_CURSOR_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
 
 
 class KeysetPagination(CursorPagination):
@@ -22,6 +30,18 @@ class KeysetPagination(CursorPagination):
     def get_ordering(self, request, queryset, view):
         ordering = getattr(view, "ordering", None) or self.ordering
         return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and "\x00" in cursor.position:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except _BAD_CURSOR_ERRORS as exc:  # e.g. a position "abc" for an integer ordering field
+            raise NotFound(self.invalid_cursor_message) from exc
 
 
 @dataclass
@@ -47,9 +67,20 @@ def _decode(cursor: str, n: int) -> list | None:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, UnicodeDecodeError, TypeError):
         return None
-    if not isinstance(values, list) or len(values) != n:
+    if not isinstance(values, list) or len(values) != n or not all(_plain(v) for v in values):
         return None
     return values
+
+
+def _plain(value) -> bool:
+    """Cursor values are what _encode writes: strings and numbers a database column can hold."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_ID
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) <= MAX_ID
+    return isinstance(value, str) and len(value) <= 1000 and "\x00" not in value
 
 
 def _after(order: tuple[str, ...], values: list) -> Q:
@@ -70,7 +101,10 @@ def keyset_page(qs: QuerySet, cursor: str | None, order: tuple[str, ...] = ("-id
     values = _decode(cursor, len(order)) if cursor else None
     qs = qs.order_by(*order)
     if values is not None:
-        qs = qs.filter(_after(order, values))
+        try:
+            qs = qs.filter(_after(order, values))
+        except _BAD_CURSOR_ERRORS:  # values of the wrong type for their fields: start from the top
+            values = None
     rows = list(qs[: size + 1])
     next_cursor = None
     if len(rows) > size:

@@ -5,9 +5,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.validators import UniqueTogetherValidator
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, visible
+from vpdt.core.params import int_param
 
 from . import services
 from .models import Agency, Position, Unit
@@ -47,8 +49,8 @@ class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         if params.get("q"):
             q = params["q"].strip()
             qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(short_name__iexact=q))
-        if (params.get("level") or "").isdigit():
-            qs = qs.filter(level=int(params["level"]))
+        if int_param(params.get("level")) is not None:
+            qs = qs.filter(level=int_param(params["level"]))
         if params.get("code"):
             qs = qs.filter(code=params["code"].strip())
         return qs
@@ -89,6 +91,9 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "agency", "parent", "name", "short_name", "email", "phone", "is_active"]
+        validators = [UniqueTogetherValidator(
+            queryset=Unit.objects.all(), fields=["agency", "short_name"],
+            message="Tên viết tắt này đã được dùng cho một đơn vị khác của cùng cơ quan.")]
 
 
 class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -98,9 +103,9 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         qs = visible(Unit, self.request.user)
-        agency = self.request.query_params.get("agency", "")
-        if agency.isdigit():
-            qs = qs.filter(agency_id=int(agency))
+        agency = int_param(self.request.query_params.get("agency"))
+        if agency is not None:
+            qs = qs.filter(agency_id=agency)
         return qs
 
     def create(self, request, *args, **kwargs):
@@ -135,9 +140,9 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def get_queryset(self):
         qs = visible(Position, self.request.user)
-        user = self.request.query_params.get("user", "")
-        if user.isdigit():
-            qs = qs.filter(user_id=int(user))
+        user = int_param(self.request.query_params.get("user"))
+        if user is not None:
+            qs = qs.filter(user_id=user)
         return qs
 
     def create(self, request, *args, **kwargs):

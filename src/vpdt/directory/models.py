@@ -8,11 +8,12 @@ from django.db import models
 from treebeard.mp_tree import MP_Node
 
 # QCVN 102:2016 style (000.00.00.H41) and the QĐ 20/2020/QĐ-TTg style (H41.15.03.001, H41.15).
-ORGAN_ID_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}|[A-Z]\d{2}(\.\d{2}){0,2}(\.\d{3})?)$")
+# ASCII digits only (\d alone would accept e.g. fullwidth or Arabic-Indic digits); fullmatch, not a trailing "\n".
+ORGAN_ID_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}|[A-Z]\d{2}(\.\d{2}){0,2}(\.\d{3})?)$", re.ASCII)
 
 
 def validate_organ_id(value: str) -> None:
-    if not ORGAN_ID_RE.match(value or ""):
+    if not ORGAN_ID_RE.fullmatch(value or ""):
         raise ValidationError(
             "Mã định danh không hợp lệ. Dùng dạng 000.00.00.H41 (QCVN 102:2016) "
             "hoặc H41.15.03.001 (QĐ 20/2020/QĐ-TTg).",

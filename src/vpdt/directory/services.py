@@ -15,6 +15,8 @@ STEPLEN = Agency.steplen
 AGENCY_FIELDS = ("name", "short_name", "code", "level", "address", "phone", "fax", "email", "website",
                  "exchange_only_with_parent", "is_active")
 UNIT_FIELDS = ("name", "short_name", "parent", "email", "phone", "is_active")
+# Structure belongs to the province; an agency administrator keeps only the contacts up to date.
+STRUCTURAL_FIELDS = ("name", "short_name", "code", "level", "exchange_only_with_parent", "is_active")
 
 
 def build_scope(user) -> Scope:
@@ -88,12 +90,15 @@ def update_agency(actor, agency: Agency, **fields) -> Agency:
     parent = agency.get_parent()
     if "level" in fields:
         _check_level(parent, fields["level"])
-    changes = {}
-    for name, value in fields.items():
-        old = getattr(agency, name)
-        if old != value:
-            changes[name] = [old, value]
-            setattr(agency, name, value)
+    changes = {name: [getattr(agency, name), value] for name, value in fields.items()
+               if getattr(agency, name) != value}
+    if actor is not None and set(changes) & set(STRUCTURAL_FIELDS):
+        scope = scope_of(actor)
+        if not (scope.is_superuser or (scope.province_path and agency.path.startswith(scope.province_path))):
+            raise PermissionDenied("Chỉ quản trị cấp tỉnh mới được sửa tên, mã định danh, cấp, chế độ liên thông "
+                                   "và trạng thái của cơ quan.")
+    for name, (_old, value) in changes.items():
+        setattr(agency, name, value)
     agency.full_clean(exclude=["path", "depth", "numchild"])
     if changes:
         agency.save()
@@ -139,6 +144,7 @@ def assign_position(actor, user, *, agency: Agency, unit: Unit | None, title: st
         scope = scope_of(actor)
         if not (scope.is_superuser or scope.province_path):
             raise PermissionDenied("Chỉ quản trị cấp tỉnh mới được giao vai trò quản trị cấp tỉnh.")
+    title = (title or "").strip() or dict(Role.choices).get(role, "")  # the role's name when no title is given
     position = Position(user=user, agency=agency, unit=unit, title=title, role=role, is_primary=is_primary,
                         started_on=started_on)
     position.full_clean()

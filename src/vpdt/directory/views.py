@@ -8,10 +8,16 @@ from django.views.decorators.http import require_POST
 from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.pagination import keyset_page
+from vpdt.core.params import int_param
 
 from . import services
 from .forms import LEVEL_CHOICES, AgencyForm, PositionForm, UnitForm
 from .models import Agency, Position, Unit
+
+
+def _posted(request):
+    """The submitted data on POST (even when empty, so missing fields are reported), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -29,8 +35,8 @@ def agency_list(request):
     level = request.GET.get("level", "")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(short_name__iexact=q))
-    if level.isdigit():
-        qs = qs.filter(level=int(level))
+    if int_param(level) is not None:
+        qs = qs.filter(level=int_param(level))
     page = keyset_page(qs, request.GET.get("cursor"), order=("path", "id"), size=100)
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -54,7 +60,7 @@ def agency_detail(request, pk):
 
 @login_required
 def agency_create(request):
-    form = AgencyForm(request.user, request.POST or None, creating=True)
+    form = AgencyForm(request.user, _posted(request), creating=True)
     if not form.fields["parent"].queryset.exists() and not request.user.is_superuser:
         raise PermissionDenied("Bạn không có quyền thêm cơ quan.")
     if request.method == "POST" and form.is_valid():
@@ -74,7 +80,7 @@ def agency_create(request):
 @login_required
 def agency_edit(request, pk):
     agency = get_object_or_404(manageable(Agency, request.user), pk=pk)
-    form = AgencyForm(request.user, request.POST or None, instance=Agency.objects.get(pk=pk))
+    form = AgencyForm(request.user, _posted(request), instance=Agency.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in services.AGENCY_FIELDS if f in form.cleaned_data}
         try:
@@ -94,8 +100,8 @@ def unit_list(request):
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(short_name__iexact=q))
     agency_id = request.GET.get("agency", "")
-    if agency_id.isdigit():
-        qs = qs.filter(agency_id=int(agency_id))
+    if int_param(agency_id) is not None:
+        qs = qs.filter(agency_id=int_param(agency_id))
     page = keyset_page(qs, request.GET.get("cursor"), order=("agency__path", "name", "id"), size=100)
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -108,7 +114,7 @@ def unit_list(request):
 @login_required
 def unit_create(request, agency_pk):
     agency = get_object_or_404(manageable(Agency, request.user), pk=agency_pk)
-    form = UnitForm(agency, request.POST or None)
+    form = UnitForm(agency, _posted(request))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in services.UNIT_FIELDS}
         try:
@@ -124,7 +130,7 @@ def unit_create(request, agency_pk):
 @login_required
 def unit_edit(request, pk):
     unit = get_object_or_404(manageable(Unit, request.user).select_related("agency"), pk=pk)
-    form = UnitForm(unit.agency, request.POST or None, instance=Unit.objects.get(pk=pk))
+    form = UnitForm(unit.agency, _posted(request), instance=Unit.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in services.UNIT_FIELDS}
         try:
@@ -140,7 +146,7 @@ def unit_edit(request, pk):
 @login_required
 def position_create(request, user_pk):
     person = get_object_or_404(manageable(User, request.user), pk=user_pk)
-    form = PositionForm(request.user, request.POST or None, initial={"agency": person.agency_id})
+    form = PositionForm(request.user, _posted(request), initial={"agency": person.agency_id})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -56,6 +56,17 @@ def _user_repr(user) -> str:
     return f"{user.username} ({user.full_name})" if getattr(user, "full_name", "") else user.username
 
 
+def _locked_head() -> JournalHead:
+    head = JournalHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    # A missing head is only legitimate for an empty journal (e.g. a freshly flushed database).
+    if JournalEntry.objects.exists():
+        raise RuntimeError("Đầu chuỗi nhật ký bị mất trong khi nhật ký còn dữ liệu: nghi ngờ can thiệp trái phép.")
+    JournalHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+    return JournalHead.objects.select_for_update().get(pk=1)
+
+
 def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_behalf_of=None,
            object_type: str | None = None, object_id=None, object_repr: str | None = None,
            request=None) -> JournalEntry:
@@ -76,7 +87,7 @@ def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_b
     else:
         agency_id = agency if isinstance(agency, int) else agency.pk
     with transaction.atomic():
-        head = JournalHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         entry = JournalEntry(
             seq=head.seq + 1,
             created_at=timezone.now(),
