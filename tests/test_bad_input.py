@@ -152,8 +152,7 @@ API_FILTERS = [
 # Known bugs outside this suite's remit (accounts/ and journal/ are owned elsewhere): "²" passes
 # str.isdigit() but int() refuses it, and a 30-digit id passes int() but not the database.
 # The fix is vpdt.core.params.int_param (used by directory/); strict, so they fail once fixed.
-_KNOWN = {("/can-bo/", "agency"), ("/can-bo/", "unit"), ("/nhat-ky/", "agency"), ("/don-vi-theo-co-quan/", "agency"),
-          ("/api/v1/users/", "agency"), ("/api/v1/journal/", "agency")}
+_KNOWN: set = set()  # all fixed; keep the mechanism for future known bugs
 
 
 def _on_sqlite() -> bool:
@@ -186,7 +185,8 @@ def test_api_filters_never_500(org, api, url, param, value):
     assert "results" in response.json()
 
 
-@pytest.mark.parametrize("url,param", HTML_FILTERS + API_FILTERS + [("/nhat-ky/", "actor"), ("/api/v1/journal/", "action")])
+@pytest.mark.parametrize("url,param", HTML_FILTERS + API_FILTERS + [("/nhat-ky/", "actor"),
+                                                                   ("/api/v1/journal/", "action")])
 def test_nul_characters_in_filters_refused_in_vietnamese(org, login, api, url, param):
     client = api(org.province_admin) if url.startswith("/api/") else login(org.province_admin)
     response = client.get(url, {param: "Nguyễn\x00Văn"})
@@ -285,9 +285,6 @@ BLANK = {"parent": "", "name": "", "short_name": "", "code": "", "level": "", "f
 
 
 def _form_param(url, body_name):
-    if url == "/can-bo/tao/" and body_name == "khong-co-du-lieu":
-        return pytest.param(url, body_name, marks=pytest.mark.xfail(
-            strict=True, reason="accounts: `request.POST or None` bỏ qua một POST rỗng, không báo lỗi"))
     return pytest.param(url, body_name)
 
 

@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from vpdt.core.authz import manageable, visible
+from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Role, Unit
 
 from . import services
@@ -166,8 +167,9 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         params = self.request.query_params
         if params.get("status") in AccountStatus.values:
             qs = qs.filter(status=params["status"])
-        if (params.get("agency") or "").isdigit():
-            qs = qs.filter(agency_id=int(params["agency"]))
+        agency_id = int_param(params.get("agency"))
+        if agency_id is not None:
+            qs = qs.filter(agency_id=agency_id)
         return qs.filter(services.search_q(params.get("q", "")))
 
     @extend_schema(request=AccountCreateSerializer, responses={201: AccountCreatedSerializer})

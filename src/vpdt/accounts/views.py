@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.pagination import keyset_page
+from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Position, Unit
 
 from . import services
@@ -74,10 +75,10 @@ def user_list(request):
     qs = qs.filter(services.search_q(q))
     if status in AccountStatus.values:
         qs = qs.filter(status=status)
-    if agency_id.isdigit():
-        qs = qs.filter(agency_id=int(agency_id))
-    if unit_id.isdigit():
-        qs = qs.filter(positions__unit_id=int(unit_id), positions__is_active=True).distinct()
+    if int_param(agency_id) is not None:
+        qs = qs.filter(agency_id=int_param(agency_id))
+    if int_param(unit_id) is not None:
+        qs = qs.filter(positions__unit_id=int_param(unit_id), positions__is_active=True).distinct()
     page = keyset_page(qs, request.GET.get("cursor"), order=("full_name", "id"), size=50)
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -121,7 +122,7 @@ def user_detail(request, pk):
 def user_create(request):
     if not manageable(Agency, request.user).exists():
         raise PermissionDenied("Bạn không có quyền tạo tài khoản.")
-    form = AccountCreateForm(request.user, request.POST or None)
+    form = AccountCreateForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -185,6 +186,6 @@ def units_for_agency(request):
     """HTMX helper: the unit options of an agency for the account form."""
     agency_id = request.GET.get("agency", "")
     units = Unit.objects.none()
-    if agency_id.isdigit():
-        units = visible(Unit, request.user).filter(agency_id=int(agency_id), is_active=True).order_by("name")
+    if int_param(agency_id) is not None:
+        units = visible(Unit, request.user).filter(agency_id=int_param(agency_id), is_active=True).order_by("name")
     return render(request, "accounts/_unit_options.html", {"units": units})

@@ -21,7 +21,15 @@ def home(request):
     scope = scope_of(request.user)
     positions = (Position.objects.filter(user=request.user, is_active=True)
                  .select_related("agency", "unit").order_by("-is_primary", "id"))
-    context = {"scope": scope, "positions": positions}
+    logins = list(JournalEntry.objects.filter(actor=request.user, action="auth.login")
+                  .order_by("-seq").values_list("created_at", flat=True)[:2])
+    today = timezone.localdate()
+    context = {
+        "scope": scope, "positions": positions,
+        "previous_login": logins[1] if len(logins) > 1 else None,
+        "logins_today": JournalEntry.objects.filter(actor=request.user, action="auth.login",
+                                                    created_at__date=today).count(),
+    }
     if scope.is_admin:
         managed = manageable(User, request.user)
         counts = dict(managed.values_list("status").annotate(n=Count("id")).order_by())

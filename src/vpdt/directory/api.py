@@ -32,7 +32,7 @@ class AgencySerializer(serializers.ModelSerializer):
         parents = self.context.get("parents")
         if parents is not None:
             return parents.get(obj.path[: -Agency.steplen])
-        parent = obj.get_parent()
+        parent = Agency.objects.get_parent(obj)
         return parent.pk if parent else None
 
 

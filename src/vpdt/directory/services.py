@@ -87,7 +87,7 @@ def create_agency(actor, parent: Agency | None, **fields) -> Agency:
 @transaction.atomic
 def update_agency(actor, agency: Agency, **fields) -> Agency:
     _require_manage(actor, Agency.objects.all(), agency, "Bạn không quản trị cơ quan này.")
-    parent = agency.get_parent()
+    parent = Agency.objects.get_parent(agency)
     if "level" in fields:
         _check_level(parent, fields["level"])
     changes = {name: [getattr(agency, name), value] for name, value in fields.items()

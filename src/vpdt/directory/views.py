@@ -50,9 +50,9 @@ def agency_list(request):
 def agency_detail(request, pk):
     agency = get_object_or_404(visible(Agency, request.user), pk=pk)
     units = visible(Unit, request.user).filter(agency=agency).order_by("name")
-    children = agency.get_children().order_by("name")
+    children = Agency.objects.get_children(agency).order_by("name")
     return render(request, "directory/agency_detail.html", {
-        "agency": agency, "units": units, "children": children, "parent": agency.get_parent(),
+        "agency": agency, "units": units, "children": children, "parent": Agency.objects.get_parent(agency),
         "can_manage": manageable(Agency, request.user).filter(pk=pk).exists(),
         "people": visible(User, request.user).filter(agency=agency).order_by("full_name")[:200],
     })

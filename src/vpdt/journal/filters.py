@@ -5,6 +5,8 @@ from datetime import datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
+from vpdt.core.params import int_param
+
 
 def parse_day(value: str, end: bool = False):
     """A dd/mm/yyyy (or ISO) day as the start or end of that day in Vietnam time."""
@@ -29,8 +31,9 @@ def filter_entries(qs, params):
         qs = qs.filter(Q(actor_repr__icontains=values["actor"]) | Q(on_behalf_of_repr__icontains=values["actor"]))
     if values["object"]:
         qs = qs.filter(Q(object_repr__icontains=values["object"]) | Q(object_id=values["object"]))
-    if values["agency"].isdigit():
-        qs = qs.filter(agency_id=int(values["agency"]))
+    agency_id = int_param(values["agency"])
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
     for key, lookup, end in (("date_from", "created_at__gte", False), ("date_to", "created_at__lte", True)):
         try:
             moment = parse_day(values[key], end=end)
