@@ -217,3 +217,19 @@ def test_missing_or_failing_program_gives_vietnamese_error():
         backups._run(["vpdt-khong-co-chuong-trinh-nay"], {})
     with pytest.raises(backups.BackupError, match="mã lỗi 3.*kết nối thất bại"):
         backups._run([sys.executable, "-c", "import sys; sys.stderr.write('kết nối thất bại'); sys.exit(3)"], {})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_api_for_province_admin_only(org, api, settings, tmp_path):
+    settings.VPDT_BACKUP_DIR = tmp_path / "api-backups"
+    admin = api(org.province_admin)
+    response = admin.post("/api/v1/backups/")
+    assert response.status_code == 202  # eager in tests: the archive now exists
+    listing = admin.get("/api/v1/backups/").json()
+    assert len(listing) == 1 and listing[0]["name"].startswith("vpdt-backup-") and listing[0]["size"] > 0
+    detail = admin.get(f"/api/v1/backups/{listing[0]['name']}/").json()
+    assert detail == {"ok": True, "problems": []}
+    assert admin.get("/api/v1/backups/vpdt-backup-20000101-000000.tar/").status_code == 404
+    for person in (org.sxd_admin, org.sxd_staff, org.ht_staff):
+        assert api(person).get("/api/v1/backups/").status_code == 403
+        assert api(person).post("/api/v1/backups/").status_code == 403

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from vpdt.accounts import api as accounts_api
+from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
 from vpdt.directory import api as directory_api
 from vpdt.journal import api as journal_api
@@ -14,6 +15,7 @@ router.register("units", directory_api.UnitViewSet, basename="unit")
 router.register("positions", directory_api.PositionViewSet, basename="position")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("journal", journal_api.JournalViewSet, basename="journal")
+router.register("backups", backups_api.BackupViewSet, basename="backup")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
-from vpdt.core.pagination import keyset_page
+from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Position, Unit
 
@@ -80,10 +80,9 @@ def user_list(request):
     if int_param(unit_id) is not None:
         qs = qs.filter(positions__unit_id=int_param(unit_id), positions__is_active=True).distinct()
     page = keyset_page(qs, request.GET.get("cursor"), order=("full_name", "id"), size=50)
-    query = request.GET.copy()
-    query.pop("cursor", None)
     context = {
-        "page": page, "query": query.urlencode(), "q": q, "status": status, "statuses": AccountStatus.choices,
+        "page": page, "query": query_without_cursor(request), "q": q, "status": status,
+        "statuses": AccountStatus.choices,
         "can_create": manageable(Agency, request.user).exists(),
         "agencies": manageable(Agency, request.user).order_by("path") if scope_of(request.user).province_path
         or request.user.is_superuser else None,

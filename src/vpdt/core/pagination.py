@@ -118,3 +118,10 @@ def _attr(obj, path: str):
     for part in path.split("__"):
         obj = getattr(obj, part)
     return obj.pk if hasattr(obj, "_meta") else obj
+
+
+def query_without_cursor(request) -> str:
+    """The current query string minus the cursor, for building "next page" links."""
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return query.urlencode()

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, scope_of, visible
-from vpdt.core.pagination import keyset_page
+from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 
 from . import services
@@ -38,10 +38,8 @@ def agency_list(request):
     if int_param(level) is not None:
         qs = qs.filter(level=int_param(level))
     page = keyset_page(qs, request.GET.get("cursor"), order=("path", "id"), size=100)
-    query = request.GET.copy()
-    query.pop("cursor", None)
     return render(request, "directory/agency_list.html", {
-        "page": page, "query": query.urlencode(), "q": q, "level": level, "levels": LEVEL_CHOICES,
+        "page": page, "query": query_without_cursor(request), "q": q, "level": level, "levels": LEVEL_CHOICES,
         "can_create": scope_of(request.user).is_superuser or bool(scope_of(request.user).province_path),
     })
 
@@ -103,10 +101,8 @@ def unit_list(request):
     if int_param(agency_id) is not None:
         qs = qs.filter(agency_id=int_param(agency_id))
     page = keyset_page(qs, request.GET.get("cursor"), order=("agency__path", "name", "id"), size=100)
-    query = request.GET.copy()
-    query.pop("cursor", None)
     return render(request, "directory/unit_list.html", {
-        "page": page, "query": query.urlencode(), "q": q,
+        "page": page, "query": query_without_cursor(request), "q": q,
         "managed_agencies": manageable(Agency, request.user).order_by("path")[:300],
     })
 

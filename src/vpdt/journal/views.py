@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from vpdt.core.authz import scope_of, visible
-from vpdt.core.pagination import keyset_page
+from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.directory.models import Role
 
 from .filters import filter_entries
@@ -17,7 +17,5 @@ def journal_list(request):
         raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
     qs, form_values, errors = filter_entries(visible(JournalEntry, request.user), request.GET)
     page = keyset_page(qs, request.GET.get("cursor"), order=("-seq",), size=100)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    return render(request, "journal/list.html", {"page": page, "query": query.urlencode(), "f": form_values,
+    return render(request, "journal/list.html", {"page": page, "query": query_without_cursor(request), "f": form_values,
                                                  "errors": errors})
