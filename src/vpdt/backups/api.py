@@ -15,7 +15,7 @@ class BackupSerializer(serializers.Serializer):
     size = serializers.IntegerField()
 
 
-class VerifySerializer(serializers.Serializer):
+class BackupVerifySerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     problems = serializers.ListField(child=serializers.CharField())
 
@@ -41,7 +41,7 @@ class BackupViewSet(viewsets.ViewSet):
         tasks.scheduled_backup.delay()
         return Response({"detail": "Đã đưa việc sao lưu vào hàng đợi."}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: VerifySerializer})
+    @extend_schema(responses={200: BackupVerifySerializer})
     def retrieve(self, request, pk=None):
         path = next((p for p in services.list_backups() if p.name == pk), None)
         if path is None:

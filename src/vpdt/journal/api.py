@@ -19,7 +19,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
                   "action", "object_type", "object_id", "object_repr", "details", "ip", "prev_hash", "hash"]
 
 
-class VerifySerializer(serializers.Serializer):
+class JournalVerifySerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     checked = serializers.IntegerField()
     problems = serializers.ListField(child=serializers.CharField())
@@ -47,7 +47,7 @@ class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise ValidationError({"detail": errors})
         return qs
 
-    @extend_schema(responses={200: VerifySerializer})
+    @extend_schema(responses={200: JournalVerifySerializer})
     @action(detail=False, methods=["post"])
     def verify(self, request):
         scope = scope_of(request.user)
