@@ -21,7 +21,11 @@ from vpdt.core.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent
 
 # --- Data folder -----------------------------------------------------------------------------
-DATA_DIR = Path(env_str("VPDT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+# Default: ./data of the checkout vpdt runs from (so `vpdt <command>` finds the same data from any
+# folder); for an installed package without a checkout, ./data of the current folder.
+_CHECKOUT = BASE_DIR.parent.parent
+_DEFAULT_DATA = _CHECKOUT / "data" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / "data"
+DATA_DIR = Path(env_str("VPDT_DATA_DIR", str(_DEFAULT_DATA))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 LOG_DIR = Path(env_str("VPDT_LOG_DIR", str(DATA_DIR / "logs")))
 LOG_DIR.mkdir(parents=True, exist_ok=True)
