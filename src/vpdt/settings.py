@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "vpdt.directory",
     "vpdt.accounts",
     "vpdt.storage",
+    "vpdt.catalog",
+    "vpdt.incoming",
     "vpdt.backups",
     "vpdt.sampledata",
 ]
@@ -309,6 +311,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vpdt.backups.tasks.scheduled_backup",
         "schedule": _cron(env_str("VPDT_BACKUP_CRON", "0 2 * * 0")),
     },
+}
+
+# --- Incoming documents ---------------------------------------------------------------------
+VPDT_MAX_UPLOAD_MB = env_int("VPDT_MAX_UPLOAD_MB", 50)
+VPDT_CLAMAV = env_str("VPDT_CLAMAV", "")  # e.g. tcp://127.0.0.1:3310 or unix:///run/clamav/clamd.ctl
+# Non-urgent incoming documents reach the leader in batches (cron: minute hour); urgent ones at once.
+VPDT_INCOMING_BATCH_CRON = env_str("VPDT_INCOMING_BATCH_CRON", "0 9,15 * * *")
+CELERY_BEAT_SCHEDULE["incoming-submit-batch"] = {
+    "task": "vpdt.incoming.tasks.submit_batch",
+    "schedule": _cron(VPDT_INCOMING_BATCH_CRON),
 }
 
 # --- Backups ---------------------------------------------------------------------------------

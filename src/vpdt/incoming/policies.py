@@ -1,0 +1,41 @@
+"""Who sees an incoming document: its agency's leaders and clerks, the people and units it is assigned to,
+and the leaders of those units (SPEC §2, issue 3 §8). One SQL predicate."""
+
+from django.db.models import Q
+
+from vpdt.core import authz
+from vpdt.core.authz import NOTHING
+from vpdt.directory.models import Role
+
+from .models import Assignment, IncomingDocument, Register
+
+
+def _involved(scope) -> Q:
+    involved = Q(user_id=scope.user_id)
+    if scope.led_unit_ids:
+        units = list(scope.led_unit_ids)
+        involved |= Q(unit_id__in=units) | Q(parent__unit_id__in=units)
+    return Q(pk__in=Assignment.objects.filter(involved).values("document_id")) | Q(leader_id=scope.user_id)
+
+
+def _view(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    q = _involved(scope) if scope.user_id else NOTHING
+    if scope.agency_id and scope.has_role(Role.LEADER, Role.CLERK):
+        q |= Q(agency_id=scope.agency_id)
+    return q
+
+
+def _manage(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    if scope.agency_id and scope.has_role(Role.CLERK):
+        return Q(agency_id=scope.agency_id)
+    return NOTHING
+
+
+authz.register(IncomingDocument, view=_view, manage=_manage)
+authz.register(Register, view=lambda s: s.own_agency("agency") | s.administered("agency"),
+               manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)
+                                                             else NOTHING))
