@@ -79,3 +79,32 @@ def test_generate_data_small_province(db, capsys):
     assert "Đã sinh 30 cơ quan" in capsys.readouterr().out
     with pytest.raises(Exception, match="đã có"):
         call_command("generate_data", agencies=30, users=600)
+
+
+def test_generate_incoming_documents_gapless_with_trail(db):
+    from django.db.models import Count, Max
+
+    from vpdt.incoming import services as incoming
+    from vpdt.incoming.models import Assignment, IncomingDocument
+    from vpdt.journal import services as journal
+
+    call_command("generate_data", agencies=12, users=200, verbosity=0)
+    call_command("generate_data", incoming=600, verbosity=0)
+    assert IncomingDocument.objects.count() == 600
+    for row in IncomingDocument.objects.values("register", "year").annotate(n=Count("id"), top=Max("arrival_number")):
+        assert row["n"] == row["top"], row  # 1..n without gaps
+    assert Assignment.objects.filter(parent__isnull=False).exists()
+    assert journal.verify().ok
+    # A real registration continues the generated series.
+    doc = IncomingDocument.objects.order_by("-id").first()
+    clerk = User.objects.get(pk=doc.created_by_id)
+    from datetime import date
+
+    from vpdt.catalog.models import DocumentType
+
+    new = incoming.register_document(
+        clerk, register=doc.register, issuer_name="Bộ Nội vụ", code_number="5", code_notation="BNV-VP",
+        issued_date=date.today(), doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v cử cán bộ dự tập huấn").document
+    this_year = IncomingDocument.objects.filter(register=doc.register, year=new.year)
+    assert new.arrival_number == this_year.count()

@@ -322,6 +322,11 @@ CELERY_BEAT_SCHEDULE["incoming-submit-batch"] = {
     "task": "vpdt.incoming.tasks.submit_batch",
     "schedule": _cron(VPDT_INCOMING_BATCH_CRON),
 }
+VPDT_DUE_SOON_DAYS = env_int("VPDT_DUE_SOON_DAYS", 2)
+CELERY_BEAT_SCHEDULE["incoming-reminders"] = {
+    "task": "vpdt.incoming.tasks.send_reminders",
+    "schedule": _cron(env_str("VPDT_REMINDER_CRON", "30 7 * * 1-5")),
+}
 
 # --- Backups ---------------------------------------------------------------------------------
 VPDT_BACKUP_DIR = Path(env_str("VPDT_BACKUP_DIR", str(DATA_DIR / "backups")))

@@ -111,6 +111,36 @@ def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_b
     return entry
 
 
+def record_many(items: list[dict], created_at=None) -> int:
+    """Append many events at once (bulk imports, generated data), chained exactly like :func:`record`.
+
+    Each item has ``action`` and optionally actor_id, actor_repr, agency_id, object_type, object_id,
+    object_repr, details and created_at.
+    """
+    if not items:
+        return 0
+    with transaction.atomic():
+        head = _locked_head()
+        seq, prev = head.seq, head.hash
+        entries = []
+        for item in items:
+            seq += 1
+            entry = JournalEntry(
+                seq=seq, created_at=item.get("created_at") or created_at or timezone.now(),
+                actor_id=item.get("actor_id"), actor_repr=(item.get("actor_repr") or "")[:200],
+                on_behalf_of_id=None, on_behalf_of_repr="", agency_id=item.get("agency_id"),
+                action=item["action"], object_type=item.get("object_type", ""),
+                object_id=str(item.get("object_id", "")), object_repr=(item.get("object_repr") or "")[:300],
+                details=_normalise(item.get("details")), ip=None, request_id="", prev_hash=prev,
+            )
+            entry.hash = compute_hash(prev, entry)
+            prev = entry.hash
+            entries.append(entry)
+        JournalEntry.objects.bulk_create(entries, batch_size=2000)
+        JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return len(entries)
+
+
 @dataclass
 class VerifyResult:
     checked: int = 0

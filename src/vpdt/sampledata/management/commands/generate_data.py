@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from vpdt.sampledata import generator
+from vpdt.directory.models import Agency
+from vpdt.sampledata import generator, incoming_generator
 
 
 class Command(BaseCommand):
@@ -11,11 +12,25 @@ class Command(BaseCommand):
         parser.add_argument("--agencies", type=int, default=250)
         parser.add_argument("--users", type=int, default=10000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--incoming", type=int, default=0,
+                            help="Số văn bản đến cần sinh thêm (ví dụ 1000000), kèm phân công và nhật ký.")
+        parser.add_argument("--no-trail", action="store_true", help="Không ghi nhật ký cho văn bản sinh tự động.")
 
     def handle(self, *args, **options):
         if options["agencies"] < 2 or options["users"] < options["agencies"] * 3:
             raise CommandError("Cần ít nhất 2 cơ quan và ít nhất 3 người cho mỗi cơ quan.")
         quiet = options["verbosity"] < 1
+        if not Agency.objects.filter(code=generator.ROOT_CODE).exists():
+            self._directory(options, quiet)
+        elif not options["incoming"]:
+            raise CommandError("Dữ liệu sinh tự động (tỉnh Hà Tĩnh, mã 000.00.00.H42) đã có trong CSDL.")
+        if options["incoming"]:
+            with tqdm(total=options["incoming"], desc="Văn bản đến", unit="vb", disable=quiet) as bar:
+                made = incoming_generator.generate_incoming(options["incoming"], options["seed"],
+                                                            progress=bar.update, with_trail=not options["no_trail"])
+            self.stdout.write(self.style.SUCCESS(f"Đã sinh {made} văn bản đến."))
+
+    def _directory(self, options, quiet):
         bars = {
             "agencies": tqdm(total=options["agencies"], desc="Cơ quan", unit="cq", disable=quiet),
             "users": tqdm(total=options["users"], desc="Cán bộ", unit="người", disable=quiet),
