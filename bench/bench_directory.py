@@ -29,7 +29,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--login-repeat", type=int, default=30)
-    args = parser.parse_args()
+    args, _unknown = parser.parse_known_args()
 
     settings.ALLOWED_HOSTS = ["*"]
     if not Agency.objects.filter(code=generator.ROOT_CODE).exists():

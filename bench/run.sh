@@ -8,3 +8,4 @@ export VPDT_TESTING=1
 .venv/bin/python bench/ensure_db.py
 .venv/bin/vpdt migrate --noinput -v0
 .venv/bin/python bench/bench_directory.py "$@"
+.venv/bin/python bench/bench_incoming.py "$@"

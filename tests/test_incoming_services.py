@@ -166,3 +166,16 @@ def test_visibility_follows_involvement(org):
         services.Target("lead", unit=org.sxd_khtc), services.Target("inform", user=org.sxd_staff)])
     assert sees(org.sxd_unit_leader) and sees(org.sxd_staff)
     assert not sees(org.stttt_staff) and not sees(org.ht_staff)
+
+
+def test_home_shows_what_waits_for_the_leader_and_the_staff(org, login):
+    doc = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
+                                     **fields(urgency=Urgency.FLASH)).document
+    html = login(org.sxd_leader).get("/").content.decode()
+    assert 'data-testid="to-direct"' in html and doc.subject[:40] in html and "Hỏa tốc" in html
+    services.direct(org.sxd_leader, doc, direction="Chị Lan xử lý ngay",
+                    deadline=timezone.localdate() + dt.timedelta(days=1),
+                    targets=[services.Target("lead", user=org.sxd_staff)])
+    staff_home = login(org.sxd_staff).get("/").content.decode()
+    assert doc.subject[:40] in staff_home.split('data-testid="my-work"')[1]
+    assert doc.subject[:40] not in login(org.stttt_staff).get("/").content.decode()

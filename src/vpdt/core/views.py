@@ -30,6 +30,9 @@ def home(request):
         "logins_today": JournalEntry.objects.filter(actor=request.user, action="auth.login",
                                                     created_at__date=today).count(),
     }
+    from vpdt.incoming import dashboard
+
+    context["work"] = dashboard.for_user(request.user)
     if scope.is_admin:
         managed = manageable(User, request.user)
         counts = dict(managed.values_list("status").annotate(n=Count("id")).order_by())

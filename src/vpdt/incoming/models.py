@@ -149,8 +149,10 @@ class Assignment(models.Model):
     status = models.CharField("trạng thái", max_length=12, choices=AssignmentStatus.choices,
                               default=AssignmentStatus.PENDING)
     result = models.TextField("kết quả", blank=True)
+    reason = models.TextField("lý do trả lại, chuyển người khác", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_on = models.DateField("ngày nhắc hạn gần nhất", null=True, blank=True)
 
     class Meta:
         verbose_name = "phân công xử lý"
@@ -185,3 +187,52 @@ class ProcessingNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class ReplyStatus(models.TextChoices):
+    DRAFT_REQUESTED = "draft_requested", "Đã yêu cầu dự thảo văn bản trả lời"
+    LINKED = "linked", "Đã gắn văn bản đi"
+
+
+class ReplyRecord(models.Model):
+    """Văn bản trả lời (phúc đáp) of an incoming document: the seam to the outgoing capability.
+
+    ``request_reply`` creates it; the outgoing side fills ``outgoing_reference`` (số, ký hiệu of the
+    outgoing document or its draft) through ``services.link_reply``.
+    """
+
+    document = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT, related_name="replies")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="người yêu cầu")
+    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField("trích yếu văn bản trả lời", max_length=500, blank=True)
+    outgoing_reference = models.CharField("số, ký hiệu văn bản trả lời", max_length=100, blank=True)
+    status = models.CharField("trạng thái", max_length=20, choices=ReplyStatus.choices,
+                              default=ReplyStatus.DRAFT_REQUESTED)
+
+    class Meta:
+        verbose_name = "văn bản trả lời"
+        verbose_name_plural = "văn bản trả lời"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.outgoing_reference or self.subject or f"Trả lời văn bản đến {self.document_id}"
+
+
+class Notification(models.Model):
+    """In-app notification (may later move to a notifications app)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name="người nhận")
+    text = models.CharField("nội dung", max_length=500)
+    url = models.CharField("đường dẫn", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        indexes = [models.Index(fields=["user", "read_at", "-id"])]
+
+    def __str__(self) -> str:
+        return self.text

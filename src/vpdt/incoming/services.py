@@ -24,7 +24,8 @@ from vpdt.journal import services as journal
 from vpdt.storage import services as storage
 
 from . import uploads
-from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, Register)
+from .models import (Assignment, AssignmentRole, AssignmentStatus, Attachment, DocStatus, IncomingDocument,
+                     Register)
 
 S = DocStatus
 
@@ -35,6 +36,7 @@ DOCUMENT = Machine(
         Transition("direct", {S.SUBMITTED}, S.DIRECTED, "Cho ý kiến chỉ đạo"),
         Transition("start", {S.DIRECTED}, S.IN_PROGRESS, "Bắt đầu xử lý"),
         Transition("complete", {S.DIRECTED, S.IN_PROGRESS}, S.COMPLETED, "Hoàn thành xử lý"),
+        Transition("reopen", {S.DIRECTED, S.IN_PROGRESS}, S.SUBMITTED, "Trả lại lãnh đạo cơ quan"),
     ],
     action_prefix="incoming",
     choices=S,
@@ -267,15 +269,27 @@ def direct(actor, document: IncomingDocument, *, direction: str, targets: list[T
         document.directed_at = timezone.now()
         document.deadline = deadline or leads[0].deadline
         document.field = field or document.field
+        DOCUMENT.check(document, "direct")
+        # Re-direction after a return: what is still open from the earlier direction is closed, so the new
+        # direction has exactly one active lead. Returned and finished assignments stay as history.
+        superseded = list(Assignment.objects.select_for_update().filter(document=document, status__in=OPEN)
+                          .order_by("id").values_list("pk", flat=True))
+        if superseded:
+            Assignment.objects.filter(pk__in=superseded).update(
+                status=AssignmentStatus.REASSIGNED, reason="Lãnh đạo cho ý kiến chỉ đạo lại.")
         DOCUMENT.apply(document, "direct", actor=actor,
                        extra_fields=["direction", "directed_by", "directed_at", "deadline", "field", "updated_at"],
                        details={"direction": document.direction, "deadline": document.deadline,
+                                **({"superseded": superseded} if superseded else {}),
                                 "targets": [{"role": t.role, "unit": t.unit.short_name if t.unit else None,
                                              "user": t.user.username if t.user else None,
+                                             "to": _name(t.unit or t.user),
                                              "deadline": t.deadline} for t in targets]})
-        Assignment.objects.bulk_create([
+        created = Assignment.objects.bulk_create([
             Assignment(document=document, role=t.role, unit=t.unit, user=t.user, assigned_by=actor,
                        deadline=t.deadline or (document.deadline if t.role != AssignmentRole.INFORM else None))
             for t in targets
         ])
+        for assignment in created:
+            _notify_assigned(assignment)
     return document

@@ -1,0 +1,606 @@
+"""Printable registers and forms for incoming documents (SPEC §2.5, §8; ND30 Phụ lục IV).
+
+* Sổ đăng ký văn bản đến (PDF, A4 landscape; XLSX)
+* Sổ theo dõi giải quyết văn bản đến (PDF, A4 landscape; XLSX)
+* Phiếu giải quyết văn bản đến (PDF, A4 portrait)
+
+The functions are pure: they take documents (a queryset, already filtered with
+:func:`vpdt.core.authz.visible` and by period, or an iterable of documents) and return bytes.
+A queryset is loaded with a fixed number of queries whatever the number of rows.
+Dates are shown dd/mm/yyyy in the Vietnam time zone (settings.TIME_ZONE). The PDF embeds the
+bundled DejaVu Serif font (full Vietnamese coverage, TCVN 6909:2001 Unicode).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .models import Assignment, AssignmentRole, DocStatus, IncomingDocument, NoteKind
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
+FONT = "DejaVuSerif"
+FONT_BOLD = "DejaVuSerif-Bold"
+FONT_ITALIC = "DejaVuSerif-Italic"
+
+REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
+FOLLOWUP_TITLE = "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN"
+SLIP_TITLE = "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN"
+
+REGISTER_COLUMNS = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+]
+# Widths in points for A4 landscape with 28pt margins (total 786).
+REGISTER_WIDTHS = [58, 40, 100, 78, 58, 184, 110, 58, 50, 50]
+# Widths in characters for the spreadsheet.
+REGISTER_XLSX_WIDTHS = [12, 8, 28, 18, 12, 50, 30, 12, 12, 20]
+
+FOLLOWUP_COLUMNS = [
+    "Số đến",
+    "Tên loại, số, ký hiệu, ngày tháng văn bản, cơ quan ban hành",
+    "Đơn vị hoặc người nhận",
+    "Thời hạn giải quyết",
+    "Tiến độ giải quyết",
+    "Số, ký hiệu văn bản trả lời",
+    "Ghi chú",
+]
+FOLLOWUP_WIDTHS = [40, 200, 120, 62, 196, 96, 72]
+FOLLOWUP_XLSX_WIDTHS = [8, 50, 30, 12, 45, 22, 20]
+
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+def _local_date(value) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+def fmt_date(value) -> str:
+    value = _local_date(value)
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def fmt_datetime(value) -> str:
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    if date_from and date_to:
+        return f"Từ ngày {fmt_date(date_from)} đến ngày {fmt_date(date_to)}"
+    if date_from:
+        return f"Từ ngày {fmt_date(date_from)}"
+    if date_to:
+        return f"Đến ngày {fmt_date(date_to)}"
+    return ""
+
+
+def _has_relation(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist; the model may change under us
+        return False
+    return True
+
+
+def optimize(documents):
+    """Load everything the exports show with a fixed number of queries, ordered by year and số đến."""
+    if not isinstance(documents, QuerySet):
+        docs = list(documents)
+        return sorted(docs, key=lambda d: (d.year, d.arrival_number, d.pk or 0))
+    assignment_qs = Assignment.objects.select_related("unit", "user", "assigned_by").order_by("created_at", "id")
+    if _has_relation(Assignment, "notes"):
+        from .models import ProcessingNote
+
+        assignment_qs = assignment_qs.prefetch_related(
+            Prefetch("notes", queryset=ProcessingNote.objects.select_related("author").order_by("created_at", "id")))
+    qs = (documents.select_related("doc_type", "register", "agency", "directed_by", "leader")
+          .prefetch_related(Prefetch("assignments", queryset=assignment_qs)))
+    if _has_relation(IncomingDocument, "replies"):
+        qs = qs.prefetch_related("replies")
+    return qs.order_by("year", "arrival_number", "id")
+
+
+def _assignments(document) -> list:
+    manager = getattr(document, "assignments", None)
+    if manager is None:
+        return []
+    try:
+        return list(manager.all())
+    except Exception:  # noqa: BLE001 - unsaved document
+        return []
+
+
+def _notes(assignment) -> list:
+    manager = getattr(assignment, "notes", None)
+    if manager is None:
+        return []
+    try:
+        return list(manager.all())
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def _addressee(assignment) -> str:
+    if assignment.unit_id:
+        return assignment.unit.name
+    if assignment.user_id:
+        return assignment.user.full_name or assignment.user.get_username()
+    return ""
+
+
+def recipients(document) -> str:
+    """Column "Đơn vị hoặc người nhận": the leader's lead and cooperating handlers."""
+    parts = []
+    top = [a for a in _assignments(document) if a.parent_id is None]
+    for role, suffix in ((AssignmentRole.LEAD, "chủ trì"), (AssignmentRole.COOPERATE, "phối hợp")):
+        for assignment in top:
+            if assignment.role == role:
+                parts.append(f"{_addressee(assignment)} ({suffix})")
+    return "; ".join(parts)
+
+
+def handover_date(document) -> dt.date | None:
+    """Column "Ngày chuyển": when the document was directed, else when it was submitted."""
+    return _local_date(document.directed_at or document.submitted_at)
+
+
+def _type_name(document) -> str:
+    doc_type = getattr(document, "doc_type", None)
+    return doc_type.name if doc_type is not None else ""
+
+
+def type_and_subject(document) -> str:
+    name = _type_name(document)
+    return f"{name}: {document.subject}" if name else document.subject
+
+
+def identity(document) -> str:
+    """Tên loại, số, ký hiệu, ngày tháng văn bản, cơ quan ban hành, in one line."""
+    text = _type_name(document)
+    if document.number_symbol:
+        text += f" số {document.number_symbol}"
+    if document.issued_date:
+        text += f" ngày {fmt_date(document.issued_date)}"
+    if document.issuer_name:
+        text += f" của {document.issuer_name}"
+    return text.strip()
+
+
+def latest_progress(document):
+    notes = [n for a in _assignments(document) for n in _notes(a)
+             if getattr(n, "kind", None) in (NoteKind.PROGRESS, NoteKind.RESULT)]
+    if not notes:
+        return None
+    return max(notes, key=lambda n: (n.created_at or timezone.now(), n.pk or 0))
+
+
+def progress(document, today: dt.date | None = None) -> str:
+    """Column "Tiến độ giải quyết": the status, overdue flag and the latest progress note."""
+    try:
+        text = DocStatus(document.status).label
+    except ValueError:
+        text = str(document.status)
+    today = today or timezone.localdate()
+    if document.deadline and document.status != DocStatus.COMPLETED and document.deadline < today:
+        text += f" (quá hạn {(today - document.deadline).days} ngày)"
+    if document.status == DocStatus.COMPLETED and document.completed_at:
+        text += f" ngày {fmt_date(document.completed_at)}"
+    note = latest_progress(document)
+    if note is not None:
+        text += f". {fmt_date(note.created_at)}: {note.text}"
+    return text
+
+
+def replies(document) -> str:
+    manager = getattr(document, "replies", None)
+    if manager is None or not hasattr(manager, "all"):
+        return ""
+    try:
+        items = list(manager.all())
+    except Exception:  # noqa: BLE001
+        return ""
+    return "; ".join(filter(None, (getattr(r, "number_symbol", None) or str(r) for r in items)))
+
+
+def register_rows(documents) -> list[list]:
+    """Values of the incoming register, one list per document (dates as ``date``)."""
+    return [[
+        _local_date(d.arrival_date),
+        d.arrival_number,
+        d.issuer_name,
+        d.number_symbol,
+        d.issued_date,
+        type_and_subject(d),
+        recipients(d),
+        handover_date(d),
+        "",
+        d.description,
+    ] for d in optimize(documents)]
+
+
+def followup_rows(documents, today: dt.date | None = None) -> list[list]:
+    today = today or timezone.localdate()
+    return [[
+        d.arrival_number,
+        identity(d),
+        recipients(d),
+        d.deadline,
+        progress(d, today),
+        replies(d),
+        d.description,
+    ] for d in optimize(documents)]
+
+
+# ---------------------------------------------------------------------------------------------- PDF
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> str:
+    """Register DejaVu Serif (regular, bold, italic) from the bundled files; embedded as TrueType subsets."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for name, filename in ((FONT, "DejaVuSerif.ttf"), (FONT_BOLD, "DejaVuSerif-Bold.ttf"),
+                           (FONT_ITALIC, "DejaVuSerif-Italic.ttf")):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, FONT_BOLD)
+    addMapping(FONT, 0, 1, FONT_ITALIC)
+    addMapping(FONT, 1, 1, FONT_BOLD)
+    return FONT
+
+
+def _styles():
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    register_fonts()
+    base = ParagraphStyle("vpdt", fontName=FONT, fontSize=8.5, leading=10.5, alignment=TA_LEFT)
+    return {
+        "cell": base,
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, alignment=TA_CENTER),
+        "num": ParagraphStyle("num", parent=base, fontName=FONT_ITALIC, alignment=TA_CENTER),
+        "agency": ParagraphStyle("agency", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
+                                 alignment=TA_LEFT),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=20,
+                                alignment=TA_CENTER, spaceBefore=6, spaceAfter=2),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15, alignment=TA_CENTER),
+        "italic": ParagraphStyle("italic", parent=base, fontName=FONT_ITALIC, fontSize=10.5, leading=14,
+                                 alignment=TA_CENTER, spaceAfter=8),
+        "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=11, leading=15, spaceBefore=8,
+                                spaceAfter=3),
+        "body": ParagraphStyle("body", parent=base, fontSize=11, leading=15),
+        "small": ParagraphStyle("small", parent=base, fontName=FONT_ITALIC, fontSize=10, leading=13),
+    }
+
+
+def _p(text, style):
+    from reportlab.platypus import Paragraph
+
+    text = "" if text is None else str(text)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _page_footer(label: str):
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT_ITALIC, 8)
+        width, _height = doc.pagesize
+        canvas.drawRightString(width - doc.rightMargin, doc.bottomMargin / 2, f"Trang {doc.page}")
+        if label:
+            canvas.drawString(doc.leftMargin, doc.bottomMargin / 2, label)
+        canvas.restoreState()
+
+    return draw
+
+
+def _build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
+                            bottomMargin=margins + 8, title=title, author="vpdt", creator="vpdt",
+                            subject=footer)
+    on_page = _page_footer(footer)
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def _register_table(columns, widths, rows, styles, centered: set[int]):
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    data = [[_p(c, styles["head"]) for c in columns],
+            [_p(str(i), styles["num"]) for i in range(1, len(columns) + 1)]]
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            text = fmt_date(value) if isinstance(value, dt.date) else value
+            cells.append(_p(text, styles["center"] if i in centered else styles["cell"]))
+        data.append(cells)
+    if not rows:
+        data.append([_p("Không có văn bản nào trong kỳ.", styles["center"])] + [""] * (len(columns) - 1))
+    table = Table(data, colWidths=widths, repeatRows=2)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#EEEEEE")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if not rows:
+        commands.append(("SPAN", (0, 2), (-1, 2)))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _title_block(title, *, agency, register, date_from, date_to, styles) -> list:
+    agency_name = getattr(agency, "name", agency) or ""
+    register_name = getattr(register, "name", register) or ""
+    year = (date_to or date_from or timezone.localdate()).year
+    if date_from and date_to and date_from.year != date_to.year:
+        year_text = f"Năm {date_from.year} - {date_to.year}"
+    else:
+        year_text = f"Năm {year}"
+    story = [_p(str(agency_name).upper(), styles["agency"]), _p(title, styles["title"])]
+    if register_name:
+        story.append(_p(register_name, styles["subtitle"]))
+    story.append(_p(year_text, styles["subtitle"]))
+    period = period_text(date_from, date_to)
+    if period:
+        story.append(_p(period, styles["italic"]))
+    return story
+
+
+def _footer_label(title, register, date_from, date_to) -> str:
+    name = getattr(register, "name", register) or ""
+    parts = [title, str(name), period_text(date_from, date_to)]
+    return " - ".join(p for p in parts if p)
+
+
+def incoming_register_pdf(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
+    """Sổ đăng ký văn bản đến, A4 landscape, ordered by số đến."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    styles = _styles()
+    rows = register_rows(documents)
+    story = _title_block(REGISTER_TITLE, agency=agency, register=register, date_from=date_from, date_to=date_to,
+                         styles=styles)
+    story.append(_register_table(REGISTER_COLUMNS, REGISTER_WIDTHS, rows, styles, centered={0, 1, 4, 7}))
+    return _build(story, pagesize=landscape(A4), title=REGISTER_TITLE,
+                  footer=_footer_label(REGISTER_TITLE, register, date_from, date_to))
+
+
+def followup_register_pdf(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
+    """Sổ theo dõi giải quyết văn bản đến, A4 landscape, ordered by số đến."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    styles = _styles()
+    rows = followup_rows(documents)
+    story = _title_block(FOLLOWUP_TITLE, agency=agency, register=register, date_from=date_from, date_to=date_to,
+                         styles=styles)
+    story.append(_register_table(FOLLOWUP_COLUMNS, FOLLOWUP_WIDTHS, rows, styles, centered={0, 3}))
+    return _build(story, pagesize=landscape(A4), title=FOLLOWUP_TITLE,
+                  footer=_footer_label(FOLLOWUP_TITLE, register, date_from, date_to))
+
+
+# ---------------------------------------------------------------------------------------------- XLSX
+
+
+def _xlsx(title, columns, widths, rows, *, agency, register, date_from, date_to, date_columns: set[int],
+          sheet_title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title
+    last = get_column_letter(len(columns))
+    agency_name = getattr(agency, "name", agency) or ""
+    register_name = getattr(register, "name", register) or ""
+
+    ws["A1"] = str(agency_name).upper()
+    ws["A1"].font = Font(bold=True)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A2"] = title
+    ws["A2"].font = Font(bold=True, size=14)
+    ws["A2"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A3"] = " - ".join(p for p in (str(register_name), period_text(date_from, date_to)) if p)
+    ws["A3"].font = Font(italic=True)
+    ws["A3"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A3:{last}3")
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_row, number_row = 4, 5
+    for i, name in enumerate(columns, start=1):
+        cell = ws.cell(row=header_row, column=i, value=name)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        num = ws.cell(row=number_row, column=i, value=i)
+        num.font = Font(italic=True)
+        num.alignment = Alignment(horizontal="center")
+        num.border = border
+        ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
+    ws.row_dimensions[header_row].height = 32
+
+    for r, row in enumerate(rows, start=number_row + 1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=value if value != "" else None)
+            cell.border = border
+            if (c - 1) in date_columns:
+                cell.number_format = DATE_FORMAT
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+    ws.freeze_panes = ws.cell(row=number_row + 1, column=1)
+    ws.print_title_rows = f"{header_row}:{number_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.right.text = "Trang &P/&N"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def incoming_register_xlsx(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
+    """Sổ đăng ký văn bản đến as a spreadsheet: title rows 1–3, header row 4, column numbers row 5, data from 6."""
+    return _xlsx(REGISTER_TITLE, REGISTER_COLUMNS, REGISTER_XLSX_WIDTHS, register_rows(documents), agency=agency,
+                 register=register, date_from=date_from, date_to=date_to, date_columns={0, 4, 7},
+                 sheet_title="So dang ky VB den")
+
+
+def followup_register_xlsx(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
+    """Sổ theo dõi giải quyết văn bản đến as a spreadsheet (same layout as the register)."""
+    return _xlsx(FOLLOWUP_TITLE, FOLLOWUP_COLUMNS, FOLLOWUP_XLSX_WIDTHS, followup_rows(documents), agency=agency,
+                 register=register, date_from=date_from, date_to=date_to, date_columns={3},
+                 sheet_title="So theo doi giai quyet")
+
+
+XLSX_HEADER_ROW = 4
+XLSX_FIRST_DATA_ROW = 6
+
+
+# ---------------------------------------------------------------------------------------------- slip
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return getattr(user, "full_name", "") or user.get_username()
+
+
+def slip_content(document) -> dict:
+    """What the phiếu giải quyết shows, as text: identity rows and the three opinion sections.
+
+    Each section is a list of ``(text, signature)`` pairs; ``signature`` is "who - when" or "".
+    """
+    try:
+        urgency = document.get_urgency_display()
+    except Exception:  # noqa: BLE001
+        urgency = ""
+    identity_rows = [
+        ("Số đến", f"{document.arrival_number}/{document.year}"),
+        ("Ngày đến", fmt_datetime(document.arrival_date)),
+        ("Sổ đăng ký", document.register.name if document.register_id else ""),
+        ("Tác giả (cơ quan ban hành)", document.issuer_name),
+        ("Tên loại", _type_name(document)),
+        ("Số, ký hiệu", document.number_symbol),
+        ("Ngày tháng văn bản", fmt_date(document.issued_date)),
+        ("Trích yếu nội dung", document.subject),
+        ("Độ khẩn", urgency),
+    ]
+    assignments = _assignments(document)
+    top = [a for a in assignments if a.parent_id is None]
+    children = [a for a in assignments if a.parent_id is not None]
+
+    leader = []
+    if document.direction:
+        who = f"{_person(document.directed_by)} - {fmt_datetime(document.directed_at)}".strip(" -")
+        leader.append((document.direction, who))
+        if document.deadline:
+            leader.append((f"Thời hạn giải quyết: {fmt_date(document.deadline)}", ""))
+        for role in (AssignmentRole.LEAD, AssignmentRole.COOPERATE, AssignmentRole.INFORM):
+            names = [_addressee(a) + (f" (hạn {fmt_date(a.deadline)})" if a.deadline else "")
+                     for a in top if a.role == role]
+            if names:
+                leader.append((f"{AssignmentRole(role).label}: {'; '.join(names)}", ""))
+
+    unit = []
+    for a in children:
+        line = f"Giao {_addressee(a)} ({a.get_role_display().lower()})"
+        if a.deadline:
+            line += f", hạn {fmt_date(a.deadline)}"
+        if a.opinion:
+            line += f": {a.opinion}"
+        unit.append((line, f"{_person(a.assigned_by)} - {fmt_datetime(a.created_at)}".strip(" -")))
+
+    proposals = sorted((n for a in assignments for n in _notes(a) if getattr(n, "kind", None) == NoteKind.PROPOSAL),
+                       key=lambda n: (n.created_at or timezone.now(), n.pk or 0))
+    proposal = [(n.text, f"{_person(getattr(n, 'author', None))} - {fmt_datetime(n.created_at)}".strip(" -"))
+                for n in proposals]
+    return {
+        "agency": document.agency.name if document.agency_id else "",
+        "identity": identity_rows,
+        "sections": [
+            ("1. Ý kiến của lãnh đạo:", leader, 3),
+            ("2. Ý kiến của lãnh đạo đơn vị:", unit, 3),
+            ("3. Ý kiến đề xuất của người giải quyết:", proposal, 4),
+        ],
+    }
+
+
+def processing_slip_pdf(document) -> bytes:
+    """Phiếu giải quyết văn bản đến (ND30 Phụ lục IV), A4 portrait, with dotted lines left for handwriting."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer, Table, TableStyle
+
+    if isinstance(document, IncomingDocument) and document.pk:
+        document = optimize(IncomingDocument.objects.filter(pk=document.pk)).get()
+    content = slip_content(document)
+    styles = _styles()
+    body, label, small = styles["body"], styles["label"], styles["small"]
+    blank = "." * 130
+
+    story = [_p(content["agency"].upper(), styles["agency"]), _p(SLIP_TITLE, styles["title"]), Spacer(1, 4 * mm)]
+    width = A4[0] - 2 * 20 * mm
+    table = Table([[_p(k, styles["cell"]), _p(v, body)] for k, v in content["identity"]],
+                  colWidths=[50 * mm, width - 50 * mm])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story.append(table)
+    for heading, entries, blank_lines in content["sections"]:
+        story.append(_p(heading, label))
+        for text, signature in entries:
+            story.append(_p(text, body))
+            if signature:
+                story.append(_p(signature, small))
+        if not entries:
+            story.extend(_p(blank, body) for _ in range(blank_lines))
+    story.append(Spacer(1, 6 * mm))
+    story.append(_p(f"In ngày {fmt_date(timezone.now())}", small))
+    return _build(story, pagesize=A4, title=SLIP_TITLE,
+                  footer=f"{SLIP_TITLE} - Số đến {document.arrival_number}/{document.year}", margins=20 * mm)

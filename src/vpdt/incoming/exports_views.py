@@ -1,0 +1,147 @@
+"""Downloads of the incoming registers and the processing slip (SPEC §2.5, §8).
+
+Not routed here: the lead engineer includes ``export_urls`` in the URLconf. Every queryset goes through
+:func:`vpdt.core.authz.visible`; a register or document the user may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from vpdt.core.authz import visible
+
+from . import exports
+from .models import IncomingDocument, Register
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_PERIOD_DAYS = 366 * 5
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+def _parse_date(raw: str, label: str) -> dt.date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
+    except ValueError:
+        raise BadPeriod(f"{label} “{raw[:20]}” không hợp lệ. Nhập ngày theo dạng dd/mm/yyyy, "
+                        "ví dụ 01/10/2026.") from None
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    end = (dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1))
+    return start, end - dt.timedelta(days=1)
+
+
+def parse_period(params) -> tuple[dt.date, dt.date]:
+    """date_from/date_to (dd/mm/yyyy); missing ones default to the current quarter (Vietnam time)."""
+    date_from = _parse_date(params.get("date_from", ""), "Từ ngày")
+    date_to = _parse_date(params.get("date_to", ""), "Đến ngày")
+    q_from, q_to = quarter_of(date_from or date_to or timezone.localdate())
+    date_from, date_to = date_from or q_from, date_to or q_to
+    if date_from > date_to:
+        raise BadPeriod("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
+    if (date_to - date_from).days > MAX_PERIOD_DAYS:
+        raise BadPeriod("Khoảng thời gian xuất sổ tối đa là 5 năm.")
+    return date_from, date_to
+
+
+def in_period(qs, date_from: dt.date, date_to: dt.date):
+    """Documents that arrived between the two dates inclusive, in Vietnam time (index-friendly range)."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min), tz)
+    return qs.filter(arrival_date__gte=start, arrival_date__lt=end)
+
+
+def ascii_slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-") or "so"
+
+
+def period_slug(date_from: dt.date, date_to: dt.date) -> str:
+    if (date_from, date_to) == quarter_of(date_from):
+        return f"{date_from.year}-Q{(date_from.month - 1) // 3 + 1}"
+    if (date_from, date_to) == (dt.date(date_from.year, 1, 1), dt.date(date_from.year, 12, 31)):
+        return str(date_from.year)
+    return f"{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+
+
+def _bad_request(request, message: str):
+    return render(request, "core/error.html", {"title": "Yêu cầu không hợp lệ", "message": message}, status=400)
+
+
+def _attachment(data: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _export(request, register_pk: int, fmt: str, *, prefix: str, pdf, xlsx):
+    fmt = (fmt or "").lower()
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Định dạng không được hỗ trợ (chỉ PDF hoặc XLSX).")
+    register = get_object_or_404(visible(Register, request.user).select_related("agency"), pk=register_pk)
+    try:
+        date_from, date_to = parse_period(request.GET)
+    except BadPeriod as err:
+        return _bad_request(request, str(err))
+    documents = in_period(visible(IncomingDocument, request.user).filter(register=register), date_from, date_to)
+    build = pdf if fmt == "pdf" else xlsx
+    data = build(documents, agency=register.agency, register=register, date_from=date_from, date_to=date_to)
+    filename = f"{prefix}-{ascii_slug(register.code)}-{period_slug(date_from, date_to)}.{fmt}"
+    return _attachment(data, fmt, filename)
+
+
+@require_GET
+@login_required
+def register_export(request, register_pk: int, fmt: str):
+    """Sổ đăng ký văn bản đến for a period (default: the current quarter)."""
+    return _export(request, register_pk, fmt, prefix="so-den", pdf=exports.incoming_register_pdf,
+                   xlsx=exports.incoming_register_xlsx)
+
+
+@require_GET
+@login_required
+def followup_export(request, register_pk: int, fmt: str):
+    """Sổ theo dõi giải quyết văn bản đến for a period (default: the current quarter)."""
+    return _export(request, register_pk, fmt, prefix="so-theo-doi", pdf=exports.followup_register_pdf,
+                   xlsx=exports.followup_register_xlsx)
+
+
+@require_GET
+@login_required
+def slip(request, pk: int):
+    """Phiếu giải quyết văn bản đến of one visible document."""
+    document = get_object_or_404(visible(IncomingDocument, request.user), pk=pk)
+    data = exports.processing_slip_pdf(document)
+    filename = f"phieu-giai-quyet-{ascii_slug(document.register.code)}-{document.year}-{document.arrival_number}.pdf"
+    return _attachment(data, "pdf", filename)
+
+
+export_urls = [
+    path("so-den/<int:register_pk>/xuat.<str:fmt>", register_export, name="incoming-register-export"),
+    path("so-theo-doi/<int:register_pk>/xuat.<str:fmt>", followup_export, name="incoming-followup-export"),
+    path("van-ban-den/<int:pk>/phieu-giai-quyet.pdf", slip, name="incoming-slip"),
+]

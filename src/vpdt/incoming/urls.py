@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incoming"
+urlpatterns = [
+    path("", views.register_list, name="list"),
+    path("vao-so/", views.register_create, name="create"),
+    path("viec-cua-toi/", views.my_work, name="my_work"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/tep/<int:att_pk>/", views.download, name="download"),
+    path("<int:pk>/tep/<int:att_pk>/kiem-tra/", views.verify, name="verify"),
+    path("<int:pk>/trinh/", views.submit, name="submit"),
+    path("<int:pk>/chi-dao/", views.direct, name="direct"),
+    path("<int:pk>/tra-loi/", views.request_reply, name="request_reply"),
+    path("phan-cong/<int:apk>/giao/", views.distribute, name="distribute"),
+    path("phan-cong/<int:apk>/chuyen/", views.reassign, name="reassign"),
+    path("phan-cong/<int:apk>/tra-lai/", views.return_to_leader, name="return_to_leader"),
+    path("phan-cong/<int:apk>/cap-nhat/", views.add_note, name="add_note"),
+    path("phan-cong/<int:apk>/hoan-thanh/", views.complete, name="complete"),
+    path("phan-cong/<int:apk>/da-xem/", views.mark_read, name="mark_read"),
+]

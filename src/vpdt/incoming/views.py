@@ -1,0 +1,418 @@
+"""Incoming-document screens (SPEC §2). Thin: parse input, call services, render. Rules live in services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from vpdt.core.authz import scope_of, visible
+from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.directory.models import Role
+from vpdt.storage import services as storage
+
+from . import services
+from .forms import (DirectionForm, DistributeForm, NoteForm, ReasonForm, ReassignForm, RegisterFilterForm,
+                    RegistrationForm, ReplyForm, ResultForm, agency_leaders)
+from .models import Assignment, AssignmentRole, AssignmentStatus, Attachment, DocStatus, IncomingDocument
+
+PAGE_SIZE = 50
+BOXES = [("to_process", "Cần xử lý"), ("in_progress", "Đang xử lý"), ("for_information", "Để biết"),
+         ("done", "Đã xong"), ("late", "Quá hạn")]
+OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+# Columns a list needs: never the long texts (direction, to_places, description).
+LIST_FIELDS = ("id", "agency_id", "register_id", "year", "arrival_number", "arrival_date", "issuer_name",
+               "code_number", "code_notation", "subject", "urgency", "status", "deadline", "due_date",
+               "reply_due", "needs_reply", "completed_at", "issued_date")
+
+
+def has(name: str) -> bool:
+    return callable(getattr(services, name, None))
+
+
+def _errors(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for msg in errors:
+            messages.error(request, msg)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def due_state(obj) -> str:
+    """Late / due soon / ok: the service's rule when it exists, else deadline against today."""
+    if has("due_state"):
+        return services.due_state(obj)
+    if getattr(obj, "status", None) in (DocStatus.COMPLETED, AssignmentStatus.DONE):
+        return "ok"
+    deadline = getattr(obj, "deadline", None) or getattr(obj, "due_date", None)
+    if deadline is None:
+        return "ok"
+    today = timezone.localdate()
+    if deadline < today:
+        return "late"
+    return "due_soon" if deadline <= today + timedelta(days=2) else "ok"
+
+
+def _documents(request) -> QuerySet:
+    return visible(IncomingDocument, request.user)
+
+
+# ---------------------------------------------------------------- registration
+
+@login_required
+def register_create(request):
+    scope = scope_of(request.user)
+    if not (scope.has_role(Role.CLERK) and request.user.agency_id):
+        raise PermissionDenied("Chỉ văn thư của cơ quan được vào sổ văn bản đến.")
+    duplicate = None
+    if request.method == "POST":
+        form = RegistrationForm(request.user, request.POST, request.FILES)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("files", None)
+            try:
+                registered = services.register_document(
+                    request.user, register=data.pop("register"), leader=data.pop("leader"),
+                    confirm_duplicate=data.pop("confirm_duplicate"), files=request.FILES.getlist("files"), **data)
+            except services.DuplicateWarning as exc:
+                duplicate = exc.existing
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or "Bạn không có quyền vào sổ văn bản này.")
+            else:
+                doc = registered.document
+                text = f"Đã vào sổ: số đến {doc.arrival_number}"
+                if registered.submitted:
+                    text += " (văn bản khẩn: đã trình lãnh đạo ngay)"
+                messages.success(request, text + ".")
+                return redirect("incoming:detail", pk=doc.pk)
+    else:
+        form = RegistrationForm(request.user)
+    return render(request, "incoming/register_form.html", {"form": form, "duplicate": duplicate})
+
+
+# ---------------------------------------------------------------- register list
+
+@login_required
+def register_list(request):
+    form = RegisterFilterForm(request.user, request.GET or None)
+    qs = _documents(request).select_related("register").only(*LIST_FIELDS, "register__name")
+    filter_errors = []
+    if form.is_bound:
+        if not form.is_valid():
+            filter_errors = [m for errs in form.errors.values() for m in errs]
+        data = getattr(form, "cleaned_data", {})
+        if data.get("register"):
+            qs = qs.filter(register=data["register"])
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        if data.get("number"):
+            qs = qs.filter(arrival_number=data["number"])
+        if data.get("q"):
+            q = data["q"].strip()
+            qs = qs.filter(Q(subject__icontains=q) | Q(code_notation__icontains=q) | Q(code_number__icontains=q)
+                           | Q(issuer_name__icontains=q))
+        if data.get("urgency") is not None:
+            qs = qs.filter(urgency=data["urgency"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("date_from"):
+            qs = qs.filter(arrival_date__date__gte=data["date_from"])
+        if data.get("date_to"):
+            qs = qs.filter(arrival_date__date__lte=data["date_to"])
+    page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
+    rows = [(doc, due_state(doc)) for doc in page.items]
+    scope = scope_of(request.user)
+    context = {"form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
+               "filter_errors": filter_errors, "can_register": scope.has_role(Role.CLERK)}
+    partial = request.htmx and request.htmx.target == "doc-rows"
+    return render(request, "incoming/_rows.html" if partial else "incoming/register_list.html", context)
+
+
+# ---------------------------------------------------------------- detail
+
+def _tree(assignments):
+    by_parent = {}
+    for a in assignments:
+        by_parent.setdefault(a.parent_id, []).append(a)
+
+    def walk(parent_id, depth):
+        for a in by_parent.get(parent_id, []):
+            yield a, depth
+            yield from walk(a.pk, depth + 1)
+
+    return list(walk(None, 0))
+
+
+@login_required
+def detail(request, pk):
+    doc = get_object_or_404(_documents(request).select_related(
+        "register", "doc_type", "field", "leader", "directed_by", "created_by", "agency"), pk=pk)
+    me = request.user
+    scope = scope_of(me)
+    attachments = list(Attachment.objects.filter(document=doc).select_related("file"))
+    assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
+                       .prefetch_related("notes__author").order_by("id"))
+    same_agency = scope.agency_id == doc.agency_id or scope.is_superuser
+    is_clerk = same_agency and scope.has_role(Role.CLERK)
+    is_leader = same_agency and scope.has_role(Role.LEADER)
+    unit_work = [a for a in assignments if a.unit_id and a.unit_id in scope.led_unit_ids and a.status in OPEN]
+    by_id = {a.pk: a for a in assignments}
+    led_children = [a for a in assignments if a.user_id and a.parent_id in by_id and a.status in OPEN
+                    and by_id[a.parent_id].unit_id in scope.led_unit_ids] if scope.led_unit_ids else []
+    my_work = [a for a in assignments if a.user_id == me.pk and a.status in OPEN and a.role != AssignmentRole.INFORM]
+    my_info = [a for a in assignments if a.user_id == me.pk and a.role == AssignmentRole.INFORM
+               and a.status in OPEN]
+    available = {name: has(name) for name in ("distribute", "return_to_leader", "reassign", "add_note", "complete",
+                                              "mark_read", "request_reply", "trail")}
+    context = {
+        "doc": doc, "attachments": attachments, "tree": _tree(assignments), "doc_state": due_state(doc),
+        "trail": services.trail(doc) if available["trail"] else None,
+        "available": available,
+        "can_submit": is_clerk and doc.status == DocStatus.REGISTERED,
+        "leaders": agency_leaders(doc.agency_id) if is_clerk and doc.status == DocStatus.REGISTERED else [],
+        "direction_form": DirectionForm(doc) if is_leader and doc.status == DocStatus.SUBMITTED else None,
+        "unit_work": [(a, DistributeForm(a.unit_id, prefix=f"d{a.pk}")) for a in unit_work],
+        "led_children": [(a, ReassignForm(by_id[a.parent_id].unit_id, prefix=f"r{a.pk}")) for a in led_children],
+        "my_work": my_work, "my_info": my_info,
+        "reason_form": ReasonForm(), "note_form": NoteForm(), "result_form": ResultForm(),
+        "can_reply": doc.needs_reply and (is_clerk or is_leader or any(a.role == AssignmentRole.LEAD
+                                                                       for a in my_work + unit_work)),
+        "reply_form": ReplyForm(),
+    }
+    return render(request, "incoming/detail.html", context)
+
+
+def _attachment(request, pk, att_pk):
+    doc = get_object_or_404(_documents(request), pk=pk)
+    return get_object_or_404(Attachment.objects.select_related("file"), pk=att_pk, document=doc)
+
+
+@login_required
+def download(request, pk, att_pk):
+    stored = _attachment(request, pk, att_pk).file
+    try:
+        handle = default_storage.open(stored.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("Tệp không còn trong kho lưu trữ.")
+    return FileResponse(handle, as_attachment=True, filename=stored.original_name,
+                        content_type=stored.content_type or "application/octet-stream")
+
+
+@login_required
+@require_POST
+def verify(request, pk, att_pk):
+    attachment = _attachment(request, pk, att_pk)
+    result = storage.verify(attachment.file)
+    (messages.success if result.ok else messages.error)(request, f"{attachment.file.original_name}: {result.message}")
+    return redirect("incoming:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- document actions
+
+@login_required
+@require_POST
+def submit(request, pk):
+    doc = get_object_or_404(_documents(request), pk=pk)
+    leader = None
+    leader_id = request.POST.get("leader", "")
+    if leader_id:
+        leader = agency_leaders(doc.agency_id).filter(pk=leader_id).first() if leader_id.isdigit() else None
+        if leader is None:
+            messages.error(request, "Lãnh đạo được chọn không hợp lệ.")
+            return redirect("incoming:detail", pk=pk)
+    try:
+        services.submit(request.user, doc, leader=leader)
+        messages.success(request, "Đã trình lãnh đạo.")
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("incoming:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def direct(request, pk):
+    doc = get_object_or_404(_documents(request), pk=pk)
+    form = DirectionForm(doc, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("incoming:detail", pk=pk)
+    try:
+        services.direct(request.user, doc, direction=form.cleaned_data["direction"], targets=form.targets(),
+                        deadline=form.cleaned_data["deadline"], field=form.cleaned_data["field"])
+        messages.success(request, "Đã cho ý kiến chỉ đạo.")
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("incoming:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def request_reply(request, pk):
+    doc = get_object_or_404(_documents(request), pk=pk)
+    if not has("request_reply"):
+        messages.error(request, "Chức năng tạo văn bản trả lời chưa sẵn sàng.")
+        return redirect("incoming:detail", pk=pk)
+    form = ReplyForm(request.POST)
+    subject = form.cleaned_data["subject"] if form.is_valid() else ""
+    try:
+        result = services.request_reply(request.user, doc, subject=subject)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Đã tạo dự thảo văn bản trả lời.")
+        url = getattr(result, "get_absolute_url", None)
+        if callable(url):
+            return redirect(url())
+    return redirect("incoming:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- assignment actions
+
+def _assignment(request, apk) -> Assignment:
+    return get_object_or_404(Assignment.objects.filter(document__in=_documents(request).values("pk"))
+                             .select_related("document", "unit", "parent"), pk=apk)
+
+
+def _assignment_action(request, apk, name, form_class, call, done, form_args=()):
+    assignment = _assignment(request, apk)
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = reverse("incoming:detail", args=[assignment.document_id])
+    back = redirect(target)
+    if not has(name):
+        messages.error(request, "Chức năng này chưa sẵn sàng.")
+        return back
+    form = None
+    if form_class is not None:
+        form = form_class(*form_args(assignment), request.POST, prefix=request.POST.get("prefix") or None) \
+            if form_args else form_class(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return back
+    try:
+        call(assignment, form.cleaned_data if form else {})
+        messages.success(request, done)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return back
+
+
+@login_required
+@require_POST
+def distribute(request, apk):
+    return _assignment_action(
+        request, apk, "distribute", DistributeForm,
+        lambda a, d: services.distribute(request.user, a, user=d["user"], deadline=d["deadline"],
+                                         opinion=d["opinion"]),
+        "Đã giao chuyên viên xử lý.", form_args=lambda a: (a.unit_id,))
+
+
+@login_required
+@require_POST
+def reassign(request, apk):
+    return _assignment_action(
+        request, apk, "reassign", ReassignForm,
+        lambda a, d: services.reassign(request.user, a, user=d["user"], reason=d["reason"], deadline=d["deadline"]),
+        "Đã chuyển cán bộ khác xử lý.", form_args=lambda a: (a.parent.unit_id if a.parent_id else a.unit_id,))
+
+
+@login_required
+@require_POST
+def return_to_leader(request, apk):
+    return _assignment_action(request, apk, "return_to_leader", ReasonForm,
+                              lambda a, d: services.return_to_leader(request.user, a, d["reason"]),
+                              "Đã trả lại lãnh đạo.")
+
+
+@login_required
+@require_POST
+def add_note(request, apk):
+    return _assignment_action(request, apk, "add_note", NoteForm,
+                              lambda a, d: services.add_note(request.user, a, d["kind"], d["text"]),
+                              "Đã cập nhật.")
+
+
+@login_required
+@require_POST
+def complete(request, apk):
+    return _assignment_action(request, apk, "complete", ResultForm,
+                              lambda a, d: services.complete(request.user, a, d["result"]),
+                              "Đã hoàn thành xử lý.")
+
+
+@login_required
+@require_POST
+def mark_read(request, apk):
+    return _assignment_action(request, apk, "mark_read", None,
+                              lambda a, d: services.mark_read(request.user, a), "Đã đánh dấu đã xem.")
+
+
+# ---------------------------------------------------------------- my work
+
+def _row(item):
+    if isinstance(item, Assignment):
+        return {"assignment": item, "doc": item.document, "state": due_state(item)}
+    return {"assignment": None, "doc": item, "state": due_state(item)}
+
+
+def _page(result, cursor):
+    if isinstance(result, QuerySet):
+        if result.model is Assignment:
+            result = result.select_related("document", "unit", "user")
+        return keyset_page(result, cursor, order=("-id",), size=PAGE_SIZE)
+    return keyset_page_list(list(result)[:PAGE_SIZE])
+
+
+def keyset_page_list(items):
+    from vpdt.core.pagination import KeysetPage
+
+    return KeysetPage(items=items, next_cursor=None, is_first=True)
+
+
+@login_required
+def my_work(request):
+    box = request.GET.get("hop", "to_process")
+    if box not in dict(BOXES):
+        messages.error(request, "Hộp việc không hợp lệ; đang hiển thị “Cần xử lý”.")
+        box = "to_process"
+    page = rows = None
+    if has("inbox"):
+        page = _page(services.inbox(request.user, box), request.GET.get("cursor"))
+        rows = [_row(item) for item in page.items]
+    queue = None
+    if scope_of(request.user).led_unit_ids and has("unit_queue"):
+        result = services.unit_queue(request.user)
+        queue = [_row(item) for item in (result.select_related("document", "unit")[:PAGE_SIZE]
+                                         if isinstance(result, QuerySet) and result.model is Assignment
+                                         else list(result)[:PAGE_SIZE])]
+    context = {"boxes": BOXES, "box": box, "page": page, "rows": rows, "queue": queue,
+               "query": query_without_cursor(request), "inbox_ready": has("inbox")}
+    return render(request, "incoming/my_work.html", context)
+
