@@ -7,6 +7,7 @@ from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
 from vpdt.directory import api as directory_api
+from vpdt.incoming import api as incoming_api
 from vpdt.journal import api as journal_api
 
 router = DefaultRouter()
@@ -16,6 +17,9 @@ router.register("positions", directory_api.PositionViewSet, basename="position")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("journal", journal_api.JournalViewSet, basename="journal")
 router.register("backups", backups_api.BackupViewSet, basename="backup")
+router.register("incoming-registers", incoming_api.IncomingRegisterViewSet, basename="incoming-register")
+router.register("incoming-documents", incoming_api.IncomingDocumentViewSet, basename="incoming-document")
+router.register("incoming-assignments", incoming_api.IncomingAssignmentViewSet, basename="incoming-assignment")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -32,6 +36,7 @@ urlpatterns = [
     path("", include("vpdt.accounts.urls")),
     path("danh-ba/", include("vpdt.directory.urls")),
     path("nhat-ky/", include("vpdt.journal.urls")),
+    path("van-ban-den/", include("vpdt.incoming.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

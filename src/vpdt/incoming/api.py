@@ -10,11 +10,7 @@ would make drf-spectacular's enum naming ambiguous.
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import timedelta
-
 from django.db.models import Prefetch, Q, QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -30,9 +26,11 @@ from vpdt.directory.models import Unit
 from vpdt.journal.filters import parse_day
 
 from . import services
-from .models import (Assignment, AssignmentRole, AssignmentStatus, Attachment, DocStatus, IncomingDocument, NoteKind,
+from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, NoteKind,
                      ProcessingNote, Register, Source)
 
+BOXES = getattr(services, "BOXES", ("to_process", "in_progress", "for_information", "done", "late"))
+DEFAULT_BOX = BOXES[0]
 DATE_FORMATS = ["%d/%m/%Y", "iso-8601"]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."}
 
@@ -95,6 +93,7 @@ class IncomingAttachmentSerializer(serializers.Serializer):
 
 
 class IncomingNoteSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="progress | proposal | result")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     author_name = serializers.CharField(source="author.full_name", read_only=True)
 
@@ -132,19 +131,42 @@ class IncomingAssignmentDetailSerializer(IncomingAssignmentSerializer):
     notes = IncomingNoteSerializer(many=True, read_only=True)
 
     class Meta(IncomingAssignmentSerializer.Meta):
-        fields = IncomingAssignmentSerializer.Meta.fields + ["opinion", "result", "notes"]
+        fields = IncomingAssignmentSerializer.Meta.fields + ["opinion", "result", "reason", "notes"]
         read_only_fields = fields
 
 
 class IncomingTrailEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField(allow_null=True)
+    """One event of the processing trail (services.trail)."""
+
+    seq = serializers.IntegerField(allow_null=True)
+    when = serializers.DateTimeField(allow_null=True)
+    who = serializers.CharField(allow_blank=True)
+    on_behalf_of = serializers.CharField(allow_blank=True, allow_null=True)
     action = serializers.CharField()
-    actor = serializers.CharField(allow_blank=True)
+    label = serializers.CharField(allow_blank=True)
+    assignment = serializers.IntegerField(allow_null=True)
+    to = serializers.CharField(allow_blank=True)
+    deadline = serializers.CharField(allow_null=True)
+    direction = serializers.CharField(allow_blank=True)
     text = serializers.CharField(allow_blank=True)
     details = serializers.JSONField()
 
 
-_DOC_LIST_FIELDS = ["id", "agency", "register", "year", "arrival_number", "arrival_date", "source", "issuer_name",
+class IncomingReplyRecordSerializer(serializers.Serializer):
+    """Văn bản trả lời requested for a document (the seam to the outgoing capability)."""
+
+    id = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id")
+    subject = serializers.CharField(allow_blank=True)
+    outgoing_reference = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(help_text="Trạng thái (mã)")
+    status_display = serializers.CharField(source="get_status_display")
+    created_by = serializers.IntegerField(source="created_by_id")
+    created_at = serializers.DateTimeField()
+
+
+_DOC_LIST_FIELDS = ["id", "agency", "register", "year", "arrival_number", "arrival_date", "source", "source_display",
+                    "issuer_name",
                     "issuer_code", "code_number", "code_notation", "number_symbol", "issued_date", "doc_type",
                     "doc_type_name", "subject", "urgency", "urgency_display", "status", "status_display", "leader",
                     "deadline", "due_date", "needs_reply", "reply_due", "created_at"]
@@ -154,6 +176,9 @@ class IncomingDocumentSerializer(serializers.ModelSerializer):
     """A document as listed: registration data only, never the long texts (direction, description...)."""
 
     number_symbol = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True, help_text="paper | electronic")
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
     doc_type_name = serializers.CharField(source="doc_type.name", read_only=True)
     urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
     status = serializers.CharField(read_only=True,
@@ -172,20 +197,23 @@ class IncomingDocumentDetailSerializer(IncomingDocumentSerializer):
                                              default=None)
     attachments = IncomingAttachmentSerializer(many=True, read_only=True)
     assignments = IncomingAssignmentDetailSerializer(many=True, read_only=True)
+    replies = serializers.SerializerMethodField()
     trail = serializers.SerializerMethodField()
 
     class Meta(IncomingDocumentSerializer.Meta):
         fields = _DOC_LIST_FIELDS + [
             "language", "page_amount", "description", "signer_position", "signer_name", "to_places", "field",
             "submitted_at", "leader_name", "direction", "directed_by", "directed_by_name", "directed_at",
-            "completed_at", "created_by", "updated_at", "attachments", "assignments", "trail"]
+            "completed_at", "created_by", "updated_at", "attachments", "assignments", "replies", "trail"]
         read_only_fields = fields
+
+    @extend_schema_field(IncomingReplyRecordSerializer(many=True))
+    def get_replies(self, obj):
+        return IncomingReplyRecordSerializer(obj.replies.all(), many=True).data
 
     @extend_schema_field(IncomingTrailEntrySerializer(many=True, allow_null=True))
     def get_trail(self, obj):
-        if not hasattr(services, "trail"):
-            return None
-        return [_trail_entry(item) for item in services.trail(obj)]
+        return _trail(obj)
 
 
 class IncomingRegisteredSerializer(IncomingDocumentDetailSerializer):
@@ -194,3 +222,418 @@ class IncomingRegisteredSerializer(IncomingDocumentDetailSerializer):
     class Meta(IncomingDocumentDetailSerializer.Meta):
         fields = IncomingDocumentDetailSerializer.Meta.fields + ["submitted"]
         read_only_fields = fields
+
+
+def _trail(document) -> list[dict] | None:
+    """The processing trail when this version of the services has it."""
+    trail = getattr(services, "trail", None)
+    if trail is None:
+        return None
+    return IncomingTrailEntrySerializer(trail(document), many=True).data
+
+
+# --- Request bodies ---------------------------------------------------------------------------------------------------
+
+class IncomingRegistrationSerializer(serializers.Serializer):
+    """Vào sổ: the registration fields (ND30 Phụ lục VI). Required ones are checked by the service, in Vietnamese."""
+
+    register = serializers.PrimaryKeyRelatedField(queryset=Register.objects.none(), required=False, allow_null=True,
+                                                  help_text="Sổ đăng ký; để trống dùng sổ mặc định của cơ quan.")
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    issuer_name = serializers.CharField(required=False, allow_blank=True)
+    issuer_code = serializers.CharField(required=False, allow_blank=True)
+    code_number = serializers.CharField(required=False, allow_blank=True)
+    code_notation = serializers.CharField(required=False, allow_blank=True)
+    issued_date = _date_field(required=False, allow_null=True)
+    doc_type = serializers.PrimaryKeyRelatedField(queryset=DocumentType.objects.filter(is_active=True),
+                                                  required=False, allow_null=True)
+    subject = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.CharField(required=False, allow_blank=True)
+    page_amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    description = serializers.CharField(required=False, allow_blank=True)
+    signer_position = serializers.CharField(required=False, allow_blank=True)
+    signer_name = serializers.CharField(required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    to_places = serializers.CharField(required=False, allow_blank=True)
+    due_date = _date_field(required=False, allow_null=True)
+    field = serializers.PrimaryKeyRelatedField(queryset=Field.objects.none(), required=False, allow_null=True)
+    needs_reply = serializers.BooleanField(required=False)
+    reply_due = _date_field(required=False, allow_null=True)
+    arrival_date = serializers.DateTimeField(required=False, allow_null=True,
+                                             help_text="Ngày đến (mặc định: bây giờ).")
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
+                                                help_text="Lãnh đạo sẽ cho ý kiến (văn bản khẩn được trình ngay).")
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
+    secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False, allow_blank=True, default="")
+    restricted_category = serializers.ChoiceField(choices=services.RestrictedCategory.CHOICES, required=False,
+                                                  allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
+                                  help_text="Tệp văn bản (multipart, có thể nhiều tệp).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["register"].queryset = visible(Register, request.user).filter(is_active=True)
+            agency_id = scope_of(request.user).agency_id
+            self.fields["field"].queryset = Field.objects.filter(agency_id=agency_id, is_active=True)
+
+
+class IncomingDuplicateExistingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    arrival_number = serializers.IntegerField()
+    year = serializers.IntegerField()
+
+
+class IncomingDuplicateSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    existing = IncomingDuplicateExistingSerializer()
+
+
+class IncomingSubmitSerializer(serializers.Serializer):
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+
+
+class IncomingTargetSerializer(serializers.Serializer):
+    role = serializers.CharField(help_text="lead (xử lý chính) | cooperate (phối hợp) | inform (để biết)")
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    deadline = _date_field(required=False, allow_null=True)
+
+    def validate_role(self, value):
+        if value not in AssignmentRole.values:
+            raise serializers.ValidationError("Vai trò xử lý không hợp lệ (lead, cooperate hoặc inform).")
+        return value
+
+
+class IncomingDirectSerializer(serializers.Serializer):
+    direction = serializers.CharField(required=False, allow_blank=True, default="")
+    deadline = _date_field(required=False, allow_null=True)
+    field = serializers.PrimaryKeyRelatedField(queryset=Field.objects.all(), required=False, allow_null=True)
+    targets = IncomingTargetSerializer(many=True)
+
+
+class IncomingReplyCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IncomingDistributeSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    deadline = _date_field(required=False, allow_null=True)
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IncomingReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class IncomingReassignSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    reason = serializers.CharField()
+    deadline = _date_field(required=False, allow_null=True)
+
+
+class IncomingNoteCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NoteKind.choices)
+    text = serializers.CharField()
+
+
+class IncomingCompleteSerializer(serializers.Serializer):
+    result = serializers.CharField()
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    data = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+# --- Documents ------------------------------------------------------------------------------------------------------
+
+def _filter_documents(qs, params):
+    errors = {}
+    register = (params.get("register") or "").strip()
+    if register:
+        if int_param(register) is None:
+            errors["register"] = ["Sổ đăng ký không hợp lệ."]
+        else:
+            qs = qs.filter(register_id=int_param(register))
+    year = (params.get("year") or "").strip()
+    if year:
+        if int_param(year) is None or int_param(year) > 9999:
+            errors["year"] = [f"Năm “{year}” không hợp lệ."]
+        else:
+            qs = qs.filter(year=int_param(year))
+    doc_status = (params.get("status") or "").strip()
+    if doc_status:
+        if doc_status not in DocStatus.values:
+            errors["status"] = [f"Trạng thái “{doc_status}” không hợp lệ."]
+        else:
+            qs = qs.filter(status=doc_status)
+    urgency = (params.get("urgency") or "").strip()
+    if urgency:
+        if int_param(urgency) not in Urgency.values:
+            errors["urgency"] = [f"Độ khẩn “{urgency}” không hợp lệ."]
+        else:
+            qs = qs.filter(urgency=int_param(urgency))
+    q = (params.get("q") or "").strip()[:200]
+    if q:
+        cond = (Q(subject__icontains=q) | Q(issuer_name__icontains=q) | Q(issuer_code__icontains=q)
+                | Q(code_number__icontains=q) | Q(code_notation__icontains=q))
+        number, slash, notation = q.partition("/")
+        if slash and number.strip() and notation.strip():
+            cond |= Q(code_number__iexact=number.strip(), code_notation__icontains=notation.strip())
+        qs = qs.filter(cond)
+    for key, lookup, end in (("date_from", "arrival_date__gte", False), ("date_to", "arrival_date__lte", True)):
+        value = (params.get(key) or "").strip()
+        try:
+            moment = parse_day(value, end=end)
+        except (ValueError, OverflowError):
+            errors[key] = [f"Ngày “{value[:40]}” không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."]
+            continue
+        if moment is not None:
+            qs = qs.filter(**{lookup: moment})
+    if errors:
+        raise ValidationError(errors)
+    return qs
+
+
+def _with_details(qs):
+    return qs.select_related("doc_type", "leader", "directed_by").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.select_related("file")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related(
+            "document", "unit", "user", "assigned_by").prefetch_related(
+            Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))).order_by("id")),
+        "replies",
+    )
+
+
+_DOCUMENT_FILTERS = [
+    OpenApiParameter("register", int, required=False, description="Sổ đăng ký"),
+    OpenApiParameter("year", int, required=False, description="Năm"),
+    OpenApiParameter("status", str, required=False, enum=DocStatus.values, description="Trạng thái"),
+    OpenApiParameter("urgency", int, required=False, enum=Urgency.values, description="Độ khẩn"),
+    OpenApiParameter("q", str, required=False, description="Tìm theo trích yếu, số ký hiệu, cơ quan ban hành"),
+    OpenApiParameter("date_from", str, required=False, description="Ngày đến từ (dd/mm/yyyy)"),
+    OpenApiParameter("date_to", str, required=False, description="Ngày đến đến hết (dd/mm/yyyy)"),
+]
+
+
+class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                              viewsets.GenericViewSet):
+    """Văn bản đến the caller may see; registration by the clerk, submission and direction."""
+
+    serializer_class = IncomingDocumentSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    ordering = ("-id",)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IncomingDocument.objects.none()
+        qs = visible(IncomingDocument, self.request.user)
+        if self.action == "list":
+            return _filter_documents(qs, self.request.query_params).select_related("doc_type")
+        return _with_details(qs)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return IncomingDocumentSerializer
+        return IncomingDocumentDetailSerializer
+
+    def _detail(self, document, serializer_class=None, status_code=status.HTTP_200_OK, **extra):
+        fresh = _with_details(IncomingDocument.objects.all()).get(pk=document.pk)
+        for name, value in extra.items():
+            setattr(fresh, name, value)
+        serializer_class = serializer_class or IncomingDocumentDetailSerializer
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    @extend_schema(parameters=_DOCUMENT_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"application/json": IncomingRegistrationSerializer,
+                 "multipart/form-data": IncomingRegistrationSerializer},
+        responses={201: IncomingRegisteredSerializer, 409: IncomingDuplicateSerializer},
+        description="Vào sổ văn bản đến (văn thư). Tệp gửi dạng multipart trong trường `files`. "
+                    "Văn bản có thể trùng: 409 kèm văn bản đã có; gửi lại với confirm_duplicate=true.")
+    def create(self, request, *args, **kwargs):
+        data = _valid(IncomingRegistrationSerializer, request)
+        data.pop("files", None)
+        register = data.pop("register", None)
+        agency = None
+        if register is None:
+            agency = request.user.agency
+            if agency is None:
+                raise ValidationError({"register": ["Chưa chọn sổ đăng ký."]})
+        if data.get("arrival_date") is None:
+            data.pop("arrival_date", None)
+        try:
+            registered = services.register_document(
+                request.user, register=register, agency=agency, files=request.FILES.getlist("files"),
+                leader=data.pop("leader", None), confirm_duplicate=data.pop("confirm_duplicate", False),
+                secrecy=data.pop("secrecy", ""), restricted_category=data.pop("restricted_category", ""), **data)
+        except services.DuplicateWarning as exc:
+            existing = exc.existing
+            return Response({"detail": exc.messages[0],
+                             "existing": {"id": existing.pk, "arrival_number": existing.arrival_number,
+                                          "year": existing.year}},
+                            status=status.HTTP_409_CONFLICT)
+        return self._detail(registered.document, IncomingRegisteredSerializer, status.HTTP_201_CREATED,
+                            submitted=registered.submitted)
+
+    @extend_schema(request=IncomingSubmitSerializer, responses={200: IncomingDocumentDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        document = self.get_object()
+        data = _valid(IncomingSubmitSerializer, request)
+        services.submit(request.user, document, leader=data.get("leader"))
+        return self._detail(document)
+
+    @extend_schema(request=IncomingDirectSerializer, responses={200: IncomingDocumentDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def direct(self, request, pk=None):
+        document = self.get_object()
+        data = _valid(IncomingDirectSerializer, request)
+        targets = [services.Target(role=t["role"], unit=t.get("unit"), user=t.get("user"),
+                                   deadline=t.get("deadline")) for t in data["targets"]]
+        services.direct(request.user, document, direction=data.get("direction", ""), targets=targets,
+                        deadline=data.get("deadline"), field=data.get("field"))
+        return self._detail(document)
+
+    @extend_schema(request=IncomingReplyCreateSerializer, responses={201: IncomingReplyRecordSerializer},
+                   description="Yêu cầu soạn văn bản trả lời (phúc đáp) cho văn bản cần phúc đáp.")
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        request_reply = _service("request_reply")
+        document = self.get_object()
+        data = _valid(IncomingReplyCreateSerializer, request)
+        record = request_reply(request.user, document, subject=data.get("subject", ""))
+        return Response(IncomingReplyRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: IncomingTrailEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def trail(self, request, pk=None):
+        _service("trail")
+        return Response(_trail(self.get_object()))
+
+
+# --- Assignments ----------------------------------------------------------------------------------------------------
+
+def _as_queryset(result) -> QuerySet:
+    """What inbox()/unit_queue() return, as a plain queryset the keyset paginator can filter."""
+    if isinstance(result, QuerySet) and not result.query.combinator:
+        return result
+    ids = list(result.values_list("pk", flat=True)) if isinstance(result, QuerySet) else [a.pk for a in result]
+    return Assignment.objects.filter(pk__in=ids)
+
+
+class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Phân công xử lý: the caller's inbox (or the queue of the units they lead), and the processing steps."""
+
+    serializer_class = IncomingAssignmentSerializer
+    ordering = ("-id",)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        user = self.request.user
+        if self.action == "list":
+            params = self.request.query_params
+            queue = (params.get("queue") or "").strip()
+            if queue:
+                if queue != "unit":
+                    raise ValidationError({"queue": [f"Hàng đợi “{queue[:40]}” không hợp lệ (chỉ có “unit”)."]})
+                result = _service("unit_queue")(user)
+            else:
+                box = (params.get("box") or "").strip() or DEFAULT_BOX
+                result = _service("inbox")(user, box)
+            qs = _as_queryset(result)
+        else:
+            qs = Assignment.objects.filter(document__in=visible(IncomingDocument, user)).prefetch_related(
+                Prefetch("notes", queryset=ProcessingNote.objects.select_related("author")))
+        return qs.select_related("document", "unit", "user", "assigned_by")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return IncomingAssignmentSerializer
+        return IncomingAssignmentDetailSerializer
+
+    def _detail(self, assignment, status_code=status.HTTP_200_OK):
+        fresh = Assignment.objects.select_related("document", "unit", "user", "assigned_by") \
+            .prefetch_related(Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))) \
+            .get(pk=assignment.pk)
+        return Response(IncomingAssignmentDetailSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+    @staticmethod
+    def _result(returned, assignment):
+        return returned if isinstance(returned, Assignment) else assignment
+
+    @extend_schema(parameters=[
+        OpenApiParameter("box", str, required=False, enum=list(BOXES), default=DEFAULT_BOX,
+                         description="Hộp văn bản của cá nhân."),
+        OpenApiParameter("queue", str, required=False, enum=["unit"],
+                         description="unit: việc giao cho đơn vị do mình phụ trách, chờ phân công."),
+    ])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=IncomingDistributeSerializer, responses={200: IncomingAssignmentDetailSerializer},
+                   description="Phân công cán bộ xử lý việc giao cho đơn vị; trả về phân công mới.")
+    @action(detail=True, methods=["post"])
+    def distribute(self, request, pk=None):
+        distribute = _service("distribute")
+        assignment = self.get_object()
+        data = _valid(IncomingDistributeSerializer, request)
+        returned = distribute(request.user, assignment, user=data["user"], deadline=data.get("deadline"),
+                              opinion=data.get("opinion", ""))
+        return self._detail(self._result(returned, assignment))
+
+    @extend_schema(request=IncomingReturnSerializer, responses={200: IncomingAssignmentDetailSerializer},
+                   description="Trả lại lãnh đạo (kèm lý do).")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_leader(self, request, pk=None):
+        return_to_leader = _service("return_to_leader")
+        assignment = self.get_object()
+        data = _valid(IncomingReturnSerializer, request)
+        returned = return_to_leader(request.user, assignment, data["reason"])
+        return self._detail(self._result(returned, assignment))
+
+    @extend_schema(request=IncomingReassignSerializer, responses={200: IncomingAssignmentDetailSerializer},
+                   description="Chuyển cho cán bộ khác; trả về phân công mới.")
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        reassign = _service("reassign")
+        assignment = self.get_object()
+        data = _valid(IncomingReassignSerializer, request)
+        returned = reassign(request.user, assignment, user=data["user"], reason=data["reason"],
+                            deadline=data.get("deadline"))
+        return self._detail(self._result(returned, assignment))
+
+    @extend_schema(request=IncomingNoteCreateSerializer, responses={201: IncomingAssignmentDetailSerializer},
+                   description="Ghi tiến độ, ý kiến đề xuất hoặc kết quả.")
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        add_note = _service("add_note")
+        assignment = self.get_object()
+        data = _valid(IncomingNoteCreateSerializer, request)
+        add_note(request.user, assignment, data["kind"], data["text"])
+        return self._detail(assignment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IncomingCompleteSerializer, responses={200: IncomingAssignmentDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        complete = _service("complete")
+        assignment = self.get_object()
+        data = _valid(IncomingCompleteSerializer, request)
+        returned = complete(request.user, assignment, data["result"])
+        return self._detail(self._result(returned, assignment))
+
+    @extend_schema(request=None, responses={200: IncomingAssignmentDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        mark_read = _service("mark_read")
+        assignment = self.get_object()
+        returned = mark_read(request.user, assignment)
+        return self._detail(self._result(returned, assignment))

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import Assignment, AssignmentRole, DocStatus, IncomingDocument, NoteKind
+from .models import Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
 FONT = "DejaVuSerif"
@@ -63,6 +63,7 @@ FOLLOWUP_WIDTHS = [40, 200, 120, 62, 196, 96, 72]
 FOLLOWUP_XLSX_WIDTHS = [8, 50, 30, 12, 45, 22, 20]
 
 DATE_FORMAT = "dd/mm/yyyy"
+CLOSED_WITHOUT_RESULT = (AssignmentStatus.RETURNED, AssignmentStatus.REASSIGNED)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -155,10 +156,16 @@ def _addressee(assignment) -> str:
     return ""
 
 
+def _current_top(document) -> list:
+    """The leader's addressees; after a return and a new direction the superseded ones stay as history only."""
+    top = [a for a in _assignments(document) if a.parent_id is None]
+    return [a for a in top if getattr(a, "status", None) not in CLOSED_WITHOUT_RESULT] or top
+
+
 def recipients(document) -> str:
     """Column "Đơn vị hoặc người nhận": the leader's lead and cooperating handlers."""
     parts = []
-    top = [a for a in _assignments(document) if a.parent_id is None]
+    top = _current_top(document)
     for role, suffix in ((AssignmentRole.LEAD, "chủ trì"), (AssignmentRole.COOPERATE, "phối hợp")):
         for assignment in top:
             if assignment.role == role:
@@ -203,10 +210,8 @@ def latest_progress(document):
 
 def progress(document, today: dt.date | None = None) -> str:
     """Column "Tiến độ giải quyết": the status, overdue flag and the latest progress note."""
-    try:
-        text = DocStatus(document.status).label
-    except ValueError:
-        text = str(document.status)
+    get_label = getattr(document, "get_status_display", None)
+    text = str(get_label() if get_label else document.status)
     today = today or timezone.localdate()
     if document.deadline and document.status != DocStatus.COMPLETED and document.deadline < today:
         text += f" (quá hạn {(today - document.deadline).days} ngày)"
@@ -226,7 +231,11 @@ def replies(document) -> str:
         items = list(manager.all())
     except Exception:  # noqa: BLE001
         return ""
-    return "; ".join(filter(None, (getattr(r, "number_symbol", None) or str(r) for r in items)))
+    references = [getattr(r, "outgoing_reference", None) or getattr(r, "number_symbol", None) or "" for r in items]
+    shown = [ref for ref in references if ref]
+    if len(shown) < len(references):
+        shown.append("Đang dự thảo văn bản trả lời")
+    return "; ".join(shown)
 
 
 def register_rows(documents) -> list[list]:
@@ -331,7 +340,7 @@ def _build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
                             bottomMargin=margins + 8, title=title, author="vpdt", creator="vpdt",
-                            subject=footer)
+                            subject=footer, initialFontName=FONT, initialFontSize=9)
     on_page = _page_footer(footer)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
@@ -354,6 +363,7 @@ def _register_table(columns, widths, rows, styles, centered: set[int]):
     table = Table(data, colWidths=widths, repeatRows=2)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#EEEEEE")),
@@ -486,14 +496,14 @@ def incoming_register_xlsx(documents, *, agency, register, date_from=None, date_
     """Sổ đăng ký văn bản đến as a spreadsheet: title rows 1–3, header row 4, column numbers row 5, data from 6."""
     return _xlsx(REGISTER_TITLE, REGISTER_COLUMNS, REGISTER_XLSX_WIDTHS, register_rows(documents), agency=agency,
                  register=register, date_from=date_from, date_to=date_to, date_columns={0, 4, 7},
-                 sheet_title="So dang ky VB den")
+                 sheet_title="Sổ đăng ký VB đến")
 
 
 def followup_register_xlsx(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
     """Sổ theo dõi giải quyết văn bản đến as a spreadsheet (same layout as the register)."""
     return _xlsx(FOLLOWUP_TITLE, FOLLOWUP_COLUMNS, FOLLOWUP_XLSX_WIDTHS, followup_rows(documents), agency=agency,
                  register=register, date_from=date_from, date_to=date_to, date_columns={3},
-                 sheet_title="So theo doi giai quyet")
+                 sheet_title="Sổ theo dõi giải quyết")
 
 
 XLSX_HEADER_ROW = 4
@@ -530,7 +540,7 @@ def slip_content(document) -> dict:
         ("Độ khẩn", urgency),
     ]
     assignments = _assignments(document)
-    top = [a for a in assignments if a.parent_id is None]
+    top = _current_top(document)
     children = [a for a in assignments if a.parent_id is not None]
 
     leader = []
@@ -589,6 +599,7 @@ def processing_slip_pdf(document) -> bytes:
                   colWidths=[50 * mm, width - 50 * mm])
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     story.append(table)

@@ -1,7 +1,6 @@
 """Forms of the incoming-document screens. They only parse input; every rule lives in services."""
 
 from django import forms
-from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
@@ -38,6 +37,13 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Accepts several files; their content is checked by services (type sniffing, size, malware)."""
+
+    def clean(self, data, initial=None):
+        return [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+
+
 def agency_leaders(agency_id):
     return User.objects.filter(pk__in=Position.objects.filter(agency_id=agency_id, role=Role.LEADER,
                                                               is_active=True).values("user_id")).order_by("full_name")
@@ -49,7 +55,7 @@ def agency_people(agency_id):
 
 
 class RegistrationForm(forms.Form):
-    register = _select("Sổ đăng ký", Register.objects.none(), required=True)
+    register = _select("Sổ đăng ký", Register.objects.none())
     issuer_name = _text("Cơ quan ban hành", 200, required=True)
     issuer_code = _text("Mã định danh cơ quan ban hành", 40)
     code_number = _text("Số", 11)
@@ -84,7 +90,7 @@ class RegistrationForm(forms.Form):
                                             required=False, widget=forms.Select(attrs={"class": "form-select"}),
                                             error_messages={"invalid_choice": "Loại nội dung không hợp lệ."})
     leader = _select("Trình lãnh đạo", User.objects.none())
-    files = forms.FileField(label="Tệp văn bản (bản quét PDF hoặc bản điện tử; chọn được nhiều tệp)",
+    files = MultipleFileField(label="Tệp văn bản (bản quét PDF hoặc bản điện tử; chọn được nhiều tệp)",
                             required=False, widget=MultipleFileInput(attrs={"class": "form-control"}))
     confirm_duplicate = forms.BooleanField(label="Tôi xác nhận đây là văn bản khác", required=False,
                                            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
@@ -97,12 +103,12 @@ class RegistrationForm(forms.Form):
         default = registers.first()
         if default is not None:
             self.fields["register"].initial = default.pk
+            self.fields["register"].empty_label = None
+        else:
+            self.fields["register"].empty_label = "Sổ văn bản đến (tạo tự động)"
         self.fields["field"].queryset = Field.objects.filter(agency_id=agency_id, is_active=True).order_by("name")
         self.fields["leader"].queryset = agency_leaders(agency_id)
         self.fields["leader"].label_from_instance = lambda u: u.full_name
-
-    def clean_files(self):
-        return None  # files are read from request.FILES.getlist and checked by services
 
 
 class RegisterFilterForm(forms.Form):
@@ -234,6 +240,3 @@ class ReplyForm(forms.Form):
     subject = forms.CharField(label="Trích yếu văn bản trả lời", required=False, max_length=500,
                               widget=forms.TextInput(attrs={"class": "form-control"}))
 
-
-def today():
-    return timezone.localdate()

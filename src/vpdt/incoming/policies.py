@@ -39,3 +39,23 @@ authz.register(IncomingDocument, view=_view, manage=_manage)
 authz.register(Register, view=lambda s: s.own_agency("agency") | s.administered("agency"),
                manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)
                                                              else NOTHING))
+
+
+def _assignment_view(scope) -> Q:
+    """An assignment is visible with its document."""
+    if scope.is_superuser:
+        return Q()
+    return Q(document_id__in=IncomingDocument.objects.filter(_view(scope)).values("pk"))
+
+
+def _assignment_manage(scope) -> Q:
+    """Acting on an assignment: its assignee, or the leader of the unit it belongs to."""
+    if scope.is_superuser:
+        return Q()
+    q = Q(user_id=scope.user_id) if scope.user_id else NOTHING
+    if scope.led_unit_ids:
+        q |= Q(unit_id__in=list(scope.led_unit_ids)) | Q(parent__unit_id__in=list(scope.led_unit_ids))
+    return q
+
+
+authz.register(Assignment, view=_assignment_view, manage=_assignment_manage)

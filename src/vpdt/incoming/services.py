@@ -5,18 +5,23 @@ Every change goes through these functions, inside one transaction, and is journa
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Min, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import URGENT_LEVELS, Secrecy
-from vpdt.core.authz import scope_of
+from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
 from vpdt.directory.models import Position, Role, Unit
@@ -25,7 +30,9 @@ from vpdt.storage import services as storage
 
 from . import uploads
 from .models import (Assignment, AssignmentRole, AssignmentStatus, Attachment, DocStatus, IncomingDocument,
-                     Register)
+                     NoteKind, Notification, ProcessingNote, Register, ReplyRecord, ReplyStatus)
+
+log = logging.getLogger(__name__)
 
 S = DocStatus
 
@@ -293,3 +300,531 @@ def direct(actor, document: IncomingDocument, *, direction: str, targets: list[T
         for assignment in created:
             _notify_assigned(assignment)
     return document
+
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processing: distribution within a unit, return, reassignment, notes, completion (SPEC §2.3–2.4)
+# ---------------------------------------------------------------------------------------------------------------
+
+A = AssignmentStatus
+OPEN = (A.PENDING, A.IN_PROGRESS)
+
+ASSIGNMENT = Machine(
+    "status",
+    [
+        Transition("start", {A.PENDING}, A.IN_PROGRESS, "Bắt đầu xử lý"),
+        Transition("complete", {A.PENDING, A.IN_PROGRESS}, A.DONE, "Hoàn thành"),
+        Transition("read", {A.PENDING, A.IN_PROGRESS}, A.DONE, "Đánh dấu đã đọc"),
+        Transition("return", {A.PENDING, A.IN_PROGRESS}, A.RETURNED, "Trả lại"),
+        Transition("reassign", {A.PENDING, A.IN_PROGRESS}, A.REASSIGNED, "Chuyển người khác"),
+    ],
+    action_prefix="incoming.assignment",
+    choices=A,
+)
+
+# Fired inside the transaction of request_reply(record=...): the outgoing capability connects here to create
+# the linked outgoing draft and then calls link_reply().
+reply_requested = Signal()
+
+
+def _name(obj) -> str:
+    if obj is None:
+        return ""
+    if isinstance(obj, Unit):
+        return obj.name
+    return getattr(obj, "full_name", "") or getattr(obj, "username", "") or str(obj)
+
+
+def _assignee(assignment: Assignment) -> str:
+    return _name(assignment.unit if assignment.unit_id else assignment.user)
+
+
+def document_url(document: IncomingDocument) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("incoming:detail", args=[document.pk])
+    except NoReverseMatch:
+        return f"/van-ban-den/{document.pk}/"
+
+
+def _unit_leaders(unit_id: int):
+    return User.objects.filter(positions__unit_id=unit_id, positions__role=Role.UNIT_LEADER,
+                               positions__is_active=True, is_active=True).distinct().order_by("id")
+
+
+def _recipients(assignment: Assignment) -> list:
+    if assignment.user_id:
+        return [assignment.user] if assignment.user.is_active else []
+    return list(_unit_leaders(assignment.unit_id))
+
+
+def _notify(users, text: str, url: str = "") -> list[Notification]:
+    return Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users])
+
+
+def _notify_assigned(assignment: Assignment) -> None:
+    doc = assignment.document
+    text = (f"{assignment.get_role_display()}: văn bản đến số {doc.arrival_number}/{doc.year}"
+            f"{' (' + doc.number_symbol + ')' if doc.number_symbol else ''} – {doc.subject}")
+    if assignment.deadline:
+        text += f". Hạn xử lý: {assignment.deadline:%d/%m/%Y}"
+    _notify(_recipients(assignment), text, document_url(doc))
+
+
+def _move(assignment: Assignment, name: str, *, actor, details: dict | None = None, extra_fields=(),
+          action: str | None = None) -> Assignment:
+    """Apply an ASSIGNMENT transition, journaled on the document (so the trail reads from one place)."""
+    transition = ASSIGNMENT.check(assignment, name)
+    source = assignment.status
+    assignment.status = transition.target
+    assignment.save(update_fields=["status", *extra_fields])
+    journal.record(action or f"incoming.assignment.{name}", actor=actor, obj=assignment.document,
+                   details={"assignment": assignment.pk, "role": assignment.role, "to": _assignee(assignment),
+                            "from": source, "status": transition.target, **(details or {})})
+    return assignment
+
+
+def _lock(assignment: Assignment) -> Assignment:
+    """Reload the assignment (and its document) under a row lock inside the current transaction."""
+    document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)  # document first
+    fresh = Assignment.objects.select_for_update(of=("self",)).select_related("unit", "user", "parent").get(
+        pk=assignment.pk)
+    fresh.document = document
+    return fresh
+
+
+def _copy_back(target: Assignment, source: Assignment) -> Assignment:
+    for f in ("status", "result", "reason", "completed_at", "last_reminded_on"):
+        setattr(target, f, getattr(source, f))
+    target.document = source.document
+    return target
+
+
+def _leads(actor, unit_id) -> bool:
+    return unit_id is not None and unit_id in scope_of(actor).led_unit_ids
+
+
+def _is_handler(actor, assignment: Assignment) -> bool:
+    """The assignee, or for a unit assignment the unit's leader."""
+    if assignment.user_id:
+        return assignment.user_id == actor.pk
+    return _leads(actor, assignment.unit_id)
+
+
+def _require_processing(document: IncomingDocument) -> None:
+    if document.status not in (S.DIRECTED, S.IN_PROGRESS):
+        raise ValidationError(f"Văn bản đang ở trạng thái “{document.get_status_display()}”, "
+                              "không thể xử lý.", code="document_state")
+
+
+def _require_open(assignment: Assignment) -> None:
+    if assignment.status not in OPEN:
+        raise ValidationError(f"Phân công đang ở trạng thái “{assignment.get_status_display()}”, "
+                              "không thể thực hiện.", code="assignment_state")
+
+
+def _check_deadline(deadline: date | None) -> None:
+    if deadline and deadline < timezone.localdate():
+        raise ValidationError({"deadline": "Hạn xử lý không được ở quá khứ."})
+
+
+def _require_unit_member(user, unit_id: int) -> None:
+    if user is None or not Position.objects.filter(user=user, unit_id=unit_id, is_active=True).exists() \
+            or not user.is_active:
+        raise ValidationError({"user": "Chỉ giao cho cán bộ đang công tác tại đơn vị."}, code="not_member")
+
+
+def _start_document(document: IncomingDocument, actor) -> None:
+    if document.status == S.DIRECTED:
+        DOCUMENT.apply(document, "start", actor=actor, extra_fields=["updated_at"])
+
+
+def distribute(actor, assignment: Assignment, *, user, deadline: date | None = None, opinion: str = "") -> Assignment:
+    """The unit leader passes a unit assignment to a staff member of the unit, with an opinion and deadline."""
+    if assignment.unit_id is None:
+        raise ValidationError("Chỉ phân công tiếp được phân công giao cho đơn vị.", code="not_unit")
+    if not _leads(actor, assignment.unit_id):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị được giao việc cho cán bộ của đơn vị.")
+    _check_deadline(deadline)
+    _require_unit_member(user, assignment.unit_id)
+    with transaction.atomic():
+        locked = _lock(assignment)
+        _require_processing(locked.document)
+        _require_open(locked)
+        if locked.children.filter(user=user, status__in=OPEN).exists():
+            raise ValidationError({"user": f"{_name(user)} đã được giao xử lý văn bản này."}, code="already")
+        child = Assignment.objects.create(
+            document=locked.document, role=locked.role, user=user, parent=locked, assigned_by=actor,
+            deadline=deadline or locked.deadline, opinion=(opinion or "").strip())
+        journal.record("incoming.assignment.distribute", actor=actor, obj=locked.document,
+                       details={"assignment": child.pk, "parent": locked.pk, "role": child.role,
+                                "unit": _name(locked.unit), "to": _name(user), "deadline": child.deadline,
+                                "opinion": child.opinion})
+        if locked.status == A.PENDING:
+            _move(locked, "start", actor=actor)
+        _notify_assigned(child)
+    _copy_back(assignment, locked)
+    return child
+
+
+def return_to_leader(actor, assignment: Assignment, reason: str) -> Assignment:
+    """The unit leader (or a person the leader assigned directly) returns the work to the agency leader.
+
+    Returning the lead sends the document back to “chờ lãnh đạo cho ý kiến” so the leader can direct again.
+    """
+    reason = (reason or "").strip()
+    if assignment.parent_id is not None:
+        raise ValidationError("Chỉ trả lại được phân công do lãnh đạo cơ quan giao.", code="not_top")
+    if not _is_handler(actor, assignment):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị được giao (hoặc người được giao) mới được trả lại.")
+    if len(reason) < 5:
+        raise ValidationError({"reason": "Lý do trả lại phải có ít nhất 5 ký tự."}, code="reason")
+    with transaction.atomic():
+        locked = _lock(assignment)
+        document = locked.document
+        _require_processing(document)
+        _require_open(locked)
+        for child in locked.children.select_for_update().filter(status__in=OPEN):
+            child.document = document
+            child.reason = "Đơn vị đã trả lại văn bản cho lãnh đạo cơ quan."
+            _move(child, "reassign", actor=actor, extra_fields=["reason"], details={"reason": child.reason})
+        locked.reason = reason
+        _move(locked, "return", actor=actor, extra_fields=["reason"], details={"reason": reason})
+        if locked.role == AssignmentRole.LEAD:
+            DOCUMENT.apply(document, "reopen", actor=actor, extra_fields=["updated_at"],
+                           details={"reason": reason, "assignment": locked.pk, "by": _assignee(locked)})
+        leader = document.directed_by or document.leader
+        if leader is not None:
+            _notify([leader], f"{_assignee(locked)} trả lại văn bản đến số {document.arrival_number}/"
+                              f"{document.year}: {reason}", document_url(document))
+    return _copy_back(assignment, locked)
+
+
+def reassign(actor, assignment: Assignment, *, user, reason: str, deadline: date | None = None) -> Assignment:
+    """The unit leader moves a staff member's assignment to another staff member of the unit."""
+    reason = (reason or "").strip()
+    parent = assignment.parent
+    if parent is None or parent.unit_id is None or assignment.user_id is None:
+        raise ValidationError("Chỉ chuyển được phân công cán bộ trong đơn vị.", code="not_child")
+    if not _leads(actor, parent.unit_id):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị được chuyển việc cho cán bộ khác.")
+    if not reason:
+        raise ValidationError({"reason": "Phải nêu lý do chuyển người khác."}, code="reason")
+    if user is not None and user.pk == assignment.user_id:
+        raise ValidationError({"user": "Cán bộ mới phải khác cán bộ đang được giao."}, code="same")
+    _check_deadline(deadline)
+    _require_unit_member(user, parent.unit_id)
+    with transaction.atomic():
+        locked = _lock(assignment)
+        _require_processing(locked.document)
+        _require_open(locked)
+        locked.reason = reason
+        _move(locked, "reassign", actor=actor, extra_fields=["reason"],
+              details={"reason": reason, "new_user": _name(user)})
+        new = Assignment.objects.create(
+            document=locked.document, role=locked.role, user=user, parent_id=locked.parent_id, assigned_by=actor,
+            deadline=deadline or locked.deadline, opinion=locked.opinion)
+        journal.record("incoming.assignment.distribute", actor=actor, obj=locked.document,
+                       details={"assignment": new.pk, "parent": locked.parent_id, "replaces": locked.pk,
+                                "role": new.role, "unit": _name(parent.unit), "to": _name(user),
+                                "deadline": new.deadline, "opinion": new.opinion, "reason": reason})
+        _notify_assigned(new)
+    _copy_back(assignment, locked)
+    return new
+
+
+def add_note(actor, assignment: Assignment, kind: str, text: str) -> ProcessingNote:
+    """Record progress (tiến độ) or a proposal (ý kiến đề xuất)."""
+    text = (text or "").strip()
+    if kind not in (NoteKind.PROGRESS, NoteKind.PROPOSAL):
+        raise ValidationError({"kind": "Chỉ ghi được tiến độ hoặc ý kiến đề xuất."}, code="kind")
+    if not _is_handler(actor, assignment):
+        raise PermissionDenied("Chỉ người được giao xử lý (hoặc lãnh đạo đơn vị được giao) được ghi ý kiến.")
+    if assignment.role == AssignmentRole.INFORM:
+        raise ValidationError("Văn bản gửi để biết, không ghi tiến độ hay đề xuất.", code="inform")
+    if not text:
+        raise ValidationError({"text": "Nội dung là bắt buộc."}, code="required")
+    with transaction.atomic():
+        locked = _lock(assignment)
+        _require_processing(locked.document)
+        _require_open(locked)
+        note = ProcessingNote.objects.create(assignment=locked, kind=kind, text=text, author=actor)
+        journal.record("incoming.assignment.note", actor=actor, obj=locked.document,
+                       details={"assignment": locked.pk, "to": _assignee(locked), "kind": kind, "text": text})
+        if locked.status == A.PENDING:
+            _move(locked, "start", actor=actor)
+        if locked.parent_id and locked.parent.status == A.PENDING:
+            parent = Assignment.objects.select_for_update().get(pk=locked.parent_id)
+            parent.document = locked.document
+            _move(parent, "start", actor=actor)
+        _start_document(locked.document, actor)
+    _copy_back(assignment, locked)
+    return note
+
+
+def complete(actor, assignment: Assignment, result: str) -> Assignment:
+    """The handler completes with a result. Completing the lead (unit or person) completes the document."""
+    result = (result or "").strip()
+    if not _is_handler(actor, assignment):
+        raise PermissionDenied("Chỉ người được giao xử lý (hoặc lãnh đạo đơn vị được giao) được hoàn thành.")
+    if assignment.role == AssignmentRole.INFORM:
+        raise ValidationError("Văn bản gửi để biết chỉ cần đánh dấu đã đọc.", code="inform")
+    if not result:
+        raise ValidationError({"result": "Kết quả xử lý là bắt buộc."}, code="required")
+    with transaction.atomic():
+        locked = _lock(assignment)
+        document = locked.document
+        _require_processing(document)
+        _require_open(locked)
+        if locked.unit_id and locked.children.filter(status__in=OPEN).exists():
+            raise ValidationError("Còn cán bộ của đơn vị chưa hoàn thành phần việc được giao.", code="children")
+        ProcessingNote.objects.create(assignment=locked, kind=NoteKind.RESULT, text=result, author=actor)
+        locked.result = result
+        locked.completed_at = timezone.now()
+        _move(locked, "complete", actor=actor, extra_fields=["result", "completed_at"], details={"result": result})
+        if locked.parent_id is None and locked.role == AssignmentRole.LEAD:
+            document.completed_at = locked.completed_at
+            DOCUMENT.apply(document, "complete", actor=actor, extra_fields=["completed_at", "updated_at"],
+                           details={"assignment": locked.pk, "by": _assignee(locked), "result": result})
+    return _copy_back(assignment, locked)
+
+
+def mark_read(actor, assignment: Assignment) -> Assignment:
+    """A for-information (để biết) assignment is done once read. Idempotent."""
+    if assignment.role != AssignmentRole.INFORM:
+        raise ValidationError("Chỉ văn bản gửi để biết mới đánh dấu đã đọc.", code="not_inform")
+    if not _is_handler(actor, assignment):
+        raise PermissionDenied("Chỉ người nhận (hoặc lãnh đạo đơn vị nhận) được đánh dấu đã đọc.")
+    with transaction.atomic():
+        locked = _lock(assignment)
+        if locked.status == A.DONE:
+            return _copy_back(assignment, locked)
+        locked.completed_at = timezone.now()
+        _move(locked, "read", actor=actor, extra_fields=["completed_at"])
+    return _copy_back(assignment, locked)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reply seam (phúc đáp): the outgoing capability creates the draft and links it back
+# ---------------------------------------------------------------------------------------------------------------
+
+def request_reply(actor, document: IncomingDocument, subject: str = "") -> ReplyRecord:
+    """Ask for a reply (văn bản trả lời) to a document that needs one. Anyone who can see the document."""
+    if not visible(IncomingDocument, actor).filter(pk=document.pk).exists():
+        raise PermissionDenied("Bạn không có quyền với văn bản này.")
+    if not document.needs_reply:
+        raise ValidationError("Văn bản này không có yêu cầu phúc đáp.", code="no_reply")
+    subject = (subject or "").strip() or f"V/v trả lời văn bản số {document.number_symbol or document.subject[:80]}"
+    with transaction.atomic():
+        record = ReplyRecord.objects.create(document=document, created_by=actor, subject=subject[:500])
+        journal.record("incoming.reply_request", actor=actor, obj=document,
+                       details={"reply": record.pk, "subject": record.subject, "reply_due": document.reply_due})
+        reply_requested.send(sender=ReplyRecord, record=record, actor=actor)
+    return record
+
+
+def link_reply(actor, record: ReplyRecord, outgoing_reference: str) -> ReplyRecord:
+    """Called by the outgoing capability once the reply has a number (or draft reference)."""
+    outgoing_reference = (outgoing_reference or "").strip()
+    if not outgoing_reference:
+        raise ValidationError({"outgoing_reference": "Thiếu số, ký hiệu văn bản trả lời."})
+    with transaction.atomic():
+        record = ReplyRecord.objects.select_for_update().select_related("document").get(pk=record.pk)
+        record.outgoing_reference = outgoing_reference[:100]
+        record.status = ReplyStatus.LINKED
+        record.save(update_fields=["outgoing_reference", "status"])
+        journal.record("incoming.reply_link", actor=actor, obj=record.document,
+                       details={"reply": record.pk, "outgoing_reference": record.outgoing_reference})
+    return record
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Follow-up (theo dõi, đôn đốc)
+# ---------------------------------------------------------------------------------------------------------------
+
+BOXES = ("to_process", "in_progress", "for_information", "done", "late")
+
+
+def _due_soon_days() -> int:
+    return int(getattr(settings, "VPDT_DUE_SOON_DAYS", 2))
+
+
+def inbox(user, box: str) -> QuerySet:
+    """The person's own assignments in one box, newest first (keyset on -id)."""
+    qs = Assignment.objects.filter(user=user).select_related("document", "parent", "assigned_by")
+    work = (AssignmentRole.LEAD, AssignmentRole.COOPERATE)
+    if box == "to_process":
+        qs = qs.filter(status=A.PENDING, role__in=work)
+    elif box == "in_progress":
+        qs = qs.filter(status=A.IN_PROGRESS, role__in=work)
+    elif box == "for_information":
+        qs = qs.filter(status__in=OPEN, role=AssignmentRole.INFORM)
+    elif box == "done":
+        qs = qs.filter(status=A.DONE)
+    elif box == "late":
+        qs = qs.filter(status__in=OPEN, deadline__lt=timezone.localdate())
+    else:
+        raise ValidationError(f"Hộp văn bản không hợp lệ: {box}.", code="box")
+    return qs.order_by("-id")
+
+
+def unit_queue(user) -> QuerySet:
+    """Open assignments to the units the user leads, newest first."""
+    led = scope_of(user).led_unit_ids
+    if not led:
+        return Assignment.objects.none()
+    return (Assignment.objects.filter(unit_id__in=list(led), status__in=OPEN)
+            .select_related("document", "unit").order_by("-id"))
+
+
+def due_state(obj, today: date | None = None) -> str:
+    """“late”, “due_soon” (within VPDT_DUE_SOON_DAYS) or “ok”, for an assignment or a document."""
+    today = today or timezone.localdate()
+    if isinstance(obj, IncomingDocument):
+        if obj.status == S.COMPLETED:
+            return "ok"
+        deadline = obj.deadline or obj.due_date
+    else:
+        if obj.status not in OPEN:
+            return "ok"
+        deadline = obj.deadline
+    if deadline is None:
+        return "ok"
+    if deadline < today:
+        return "late"
+    if deadline <= today + timedelta(days=_due_soon_days()):
+        return "due_soon"
+    return "ok"
+
+
+def late_units(agency, today: date | None = None) -> list[dict]:
+    """Units with open, overdue assignments (directed by the leader) in the agency, most late first."""
+    today = today or timezone.localdate()
+    agency_id = getattr(agency, "pk", agency)
+    rows = (Assignment.objects.filter(document__agency_id=agency_id, unit__isnull=False, parent__isnull=True,
+                                      status__in=OPEN, deadline__lt=today)
+            .values("unit_id").annotate(late_count=Count("id"), oldest_deadline=Min("deadline")))
+    units = Unit.objects.in_bulk([r["unit_id"] for r in rows])
+    result = [{"unit": units[r["unit_id"]], "late_count": r["late_count"], "oldest_deadline": r["oldest_deadline"]}
+              for r in rows]
+    result.sort(key=lambda r: (-r["late_count"], r["oldest_deadline"], r["unit"].name))
+    return result
+
+
+def send_reminders(today: date | None = None) -> int:
+    """E-mail and notify the handlers of late and nearly due work, at most once per assignment per day.
+
+    Returns the number of reminders sent (one per recipient per assignment).
+    """
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=_due_soon_days())
+    due = (Assignment.objects.filter(status__in=OPEN, deadline__isnull=False, deadline__lte=horizon,
+                                     document__status__in=(S.DIRECTED, S.IN_PROGRESS))
+           .exclude(last_reminded_on=today).select_related("document", "unit", "user").order_by("id"))
+    sent = 0
+    for assignment in due.iterator():
+        recipients = _recipients(assignment)
+        if not recipients:
+            continue
+        with transaction.atomic():
+            # Claim today's reminder first, so a second run (or a concurrent worker) does not send it again.
+            claimed = (Assignment.objects.filter(pk=assignment.pk).exclude(last_reminded_on=today)
+                       .update(last_reminded_on=today))
+            if not claimed:
+                continue
+            doc = assignment.document
+            late = assignment.deadline < today
+            state = "đã quá hạn" if late else "sắp đến hạn"
+            number = f"số đến {doc.arrival_number}/{doc.year}"
+            if doc.number_symbol:
+                number += f", số {doc.number_symbol}"
+            subject = f"[Văn phòng điện tử] Văn bản đến {state} xử lý: {number}"
+            url = document_url(doc)
+            body = (f"Văn bản đến {number} của {doc.issuer_name}\n"
+                    f"Trích yếu: {doc.subject}\n"
+                    f"Vai trò: {assignment.get_role_display()}"
+                    f"{' (giao cho ' + assignment.unit.name + ')' if assignment.unit_id else ''}\n"
+                    f"Hạn xử lý: {assignment.deadline:%d/%m/%Y} – {state}.\n\n"
+                    f"Đề nghị đồng chí khẩn trương xử lý và cập nhật tiến độ trên hệ thống: {url}\n\n"
+                    "Thư này được gửi tự động, xin không trả lời.")
+            _notify(recipients, f"Văn bản đến {number} {state} xử lý (hạn {assignment.deadline:%d/%m/%Y}): "
+                                f"{doc.subject}", url)
+            journal.record("incoming.assignment.remind", actor=None, obj=doc,
+                           details={"assignment": assignment.pk, "to": _assignee(assignment),
+                                    "deadline": assignment.deadline, "state": "late" if late else "due_soon",
+                                    "recipients": [_name(u) for u in recipients]})
+        for user in recipients:
+            if user.email:
+                try:
+                    send_mail(subject, f"Kính gửi {_name(user)},\n\n{body}", None, [user.email])
+                except Exception:  # a mail outage must not stop the other reminders
+                    log.exception("Không gửi được thư nhắc hạn cho %s", user.username)
+            sent += 1
+    return sent
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processing trail (vết xử lý), the future TraceHeaderList of the exchange
+# ---------------------------------------------------------------------------------------------------------------
+
+TRAIL_LABELS = {
+    "incoming.register": "Vào sổ văn bản đến",
+    "incoming.submit": "Trình lãnh đạo",
+    "incoming.direct": "Cho ý kiến chỉ đạo",
+    "incoming.start": "Bắt đầu xử lý",
+    "incoming.complete": "Hoàn thành xử lý văn bản",
+    "incoming.reopen": "Trả lại lãnh đạo cơ quan",
+    "incoming.assignment.distribute": "Giao cán bộ xử lý",
+    "incoming.assignment.start": "Nhận xử lý",
+    "incoming.assignment.note": "Ghi ý kiến",
+    "incoming.assignment.complete": "Hoàn thành phần việc",
+    "incoming.assignment.read": "Đã đọc (để biết)",
+    "incoming.assignment.return": "Trả lại",
+    "incoming.assignment.reassign": "Chuyển người khác xử lý",
+    "incoming.assignment.remind": "Nhắc hạn xử lý",
+    "incoming.reply_request": "Yêu cầu soạn văn bản trả lời",
+    "incoming.reply_link": "Gắn văn bản trả lời",
+}
+NOTE_LABELS = {NoteKind.PROGRESS: "Báo cáo tiến độ", NoteKind.PROPOSAL: "Ý kiến đề xuất"}
+
+
+def trail(document: IncomingDocument) -> list[dict]:
+    """Every journaled event of the document and its assignments, in journal order.
+
+    Each item: seq, when, who, on_behalf_of, action (code), label (Vietnamese), details (as journaled), and the
+    handy keys assignment, to, deadline, direction, text.
+    """
+    from vpdt.journal.models import JournalEntry
+
+    rows = JournalEntry.objects.filter(object_type=IncomingDocument._meta.label_lower,
+                                       object_id=str(document.pk)).order_by("seq")
+    items = []
+    for entry in rows:
+        details = entry.details or {}
+        label = TRAIL_LABELS.get(entry.action, entry.action)
+        if entry.action == "incoming.assignment.note":
+            label = NOTE_LABELS.get(details.get("kind"), label)
+        to = details.get("to") or ""
+        if entry.action == "incoming.direct":
+            to = "; ".join(f"{AssignmentRole(t['role']).label}: {t.get('to') or t.get('unit') or t.get('user')}"
+                           for t in details.get("targets", []) if t.get("role") in AssignmentRole.values)
+        elif entry.action == "incoming.submit":
+            to = details.get("leader", "")
+        items.append({
+            "seq": entry.seq,
+            "when": entry.created_at,
+            "who": entry.actor_repr or "Hệ thống",
+            "on_behalf_of": entry.on_behalf_of_repr,
+            "action": entry.action,
+            "label": label,
+            "assignment": details.get("assignment"),
+            "to": to,
+            "deadline": details.get("deadline"),
+            "direction": details.get("direction", ""),
+            "text": details.get("text") or details.get("result") or details.get("reason") or details.get("opinion")
+            or "",
+            "details": details,
+        })
+    return items

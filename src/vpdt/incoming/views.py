@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,14 +17,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import scope_of, visible
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import KeysetPage, keyset_page, query_without_cursor
+from vpdt.core.params import int_param
 from vpdt.directory.models import Role
 from vpdt.storage import services as storage
 
 from . import services
 from .forms import (DirectionForm, DistributeForm, NoteForm, ReasonForm, ReassignForm, RegisterFilterForm,
                     RegistrationForm, ReplyForm, ResultForm, agency_leaders)
-from .models import Assignment, AssignmentRole, AssignmentStatus, Attachment, DocStatus, IncomingDocument
+from .models import Assignment, AssignmentStatus, Attachment, DocStatus, IncomingDocument
 
 PAGE_SIZE = 50
 BOXES = [("to_process", "Cần xử lý"), ("in_progress", "Đang xử lý"), ("for_information", "Để biết"),
@@ -34,6 +35,7 @@ OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
 LIST_FIELDS = ("id", "agency_id", "register_id", "year", "arrival_number", "arrival_date", "issuer_name",
                "code_number", "code_notation", "subject", "urgency", "status", "deadline", "due_date",
                "reply_due", "needs_reply", "completed_at", "issued_date")
+LONG_DOC_FIELDS = ("document__direction", "document__to_places", "document__description")
 
 
 def has(name: str) -> bool:
@@ -96,7 +98,7 @@ def register_create(request):
             data.pop("files", None)
             try:
                 registered = services.register_document(
-                    request.user, register=data.pop("register"), leader=data.pop("leader"),
+                    request.user, register=data.pop("register"), agency=request.user.agency, leader=data.pop("leader"),
                     confirm_duplicate=data.pop("confirm_duplicate"), files=request.FILES.getlist("files"), **data)
             except services.DuplicateWarning as exc:
                 duplicate = exc.existing
@@ -157,6 +159,19 @@ def register_list(request):
 
 # ---------------------------------------------------------------- detail
 
+def _trail(doc) -> list[dict]:
+    """services.trail with journaled ISO dates turned back into dates for dd/mm/yyyy display."""
+    items = services.trail(doc)
+    for item in items:
+        value = item.get("deadline")
+        if isinstance(value, str):
+            try:
+                item["deadline"] = date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+    return items
+
+
 def _tree(assignments):
     by_parent = {}
     for a in assignments:
@@ -182,28 +197,26 @@ def detail(request, pk):
     same_agency = scope.agency_id == doc.agency_id or scope.is_superuser
     is_clerk = same_agency and scope.has_role(Role.CLERK)
     is_leader = same_agency and scope.has_role(Role.LEADER)
-    unit_work = [a for a in assignments if a.unit_id and a.unit_id in scope.led_unit_ids and a.status in OPEN]
     by_id = {a.pk: a for a in assignments}
+    # Work this user handles: their own assignments, and those of the units they lead.
+    handled = [a for a in assignments if a.status in OPEN
+               and (a.user_id == me.pk or (a.unit_id and a.unit_id in scope.led_unit_ids))]
     led_children = [a for a in assignments if a.user_id and a.parent_id in by_id and a.status in OPEN
                     and by_id[a.parent_id].unit_id in scope.led_unit_ids] if scope.led_unit_ids else []
-    my_work = [a for a in assignments if a.user_id == me.pk and a.status in OPEN and a.role != AssignmentRole.INFORM]
-    my_info = [a for a in assignments if a.user_id == me.pk and a.role == AssignmentRole.INFORM
-               and a.status in OPEN]
     available = {name: has(name) for name in ("distribute", "return_to_leader", "reassign", "add_note", "complete",
                                               "mark_read", "request_reply", "trail")}
     context = {
         "doc": doc, "attachments": attachments, "tree": _tree(assignments), "doc_state": due_state(doc),
-        "trail": services.trail(doc) if available["trail"] else None,
+        "trail": _trail(doc) if available["trail"] else None,
         "available": available,
         "can_submit": is_clerk and doc.status == DocStatus.REGISTERED,
         "leaders": agency_leaders(doc.agency_id) if is_clerk and doc.status == DocStatus.REGISTERED else [],
         "direction_form": DirectionForm(doc) if is_leader and doc.status == DocStatus.SUBMITTED else None,
-        "unit_work": [(a, DistributeForm(a.unit_id, prefix=f"d{a.pk}")) for a in unit_work],
+        "handled": [(a, DistributeForm(a.unit_id, prefix=f"d{a.pk}") if a.unit_id else None) for a in handled],
         "led_children": [(a, ReassignForm(by_id[a.parent_id].unit_id, prefix=f"r{a.pk}")) for a in led_children],
-        "my_work": my_work, "my_info": my_info,
+        "replies": list(doc.replies.select_related("created_by")) if hasattr(doc, "replies") else [],
         "reason_form": ReasonForm(), "note_form": NoteForm(), "result_form": ResultForm(),
-        "can_reply": doc.needs_reply and (is_clerk or is_leader or any(a.role == AssignmentRole.LEAD
-                                                                       for a in my_work + unit_work)),
+        "can_reply": doc.needs_reply,
         "reply_form": ReplyForm(),
     }
     return render(request, "incoming/detail.html", context)
@@ -243,7 +256,8 @@ def submit(request, pk):
     leader = None
     leader_id = request.POST.get("leader", "")
     if leader_id:
-        leader = agency_leaders(doc.agency_id).filter(pk=leader_id).first() if leader_id.isdigit() else None
+        leader = agency_leaders(doc.agency_id).filter(pk=int_param(leader_id)).first() \
+            if int_param(leader_id) is not None else None
         if leader is None:
             messages.error(request, "Lãnh đạo được chọn không hợp lệ.")
             return redirect("incoming:detail", pk=pk)
@@ -385,15 +399,9 @@ def _row(item):
 def _page(result, cursor):
     if isinstance(result, QuerySet):
         if result.model is Assignment:
-            result = result.select_related("document", "unit", "user")
+            result = result.select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
         return keyset_page(result, cursor, order=("-id",), size=PAGE_SIZE)
-    return keyset_page_list(list(result)[:PAGE_SIZE])
-
-
-def keyset_page_list(items):
-    from vpdt.core.pagination import KeysetPage
-
-    return KeysetPage(items=items, next_cursor=None, is_first=True)
+    return KeysetPage(items=list(result)[:PAGE_SIZE], next_cursor=None, is_first=True)
 
 
 @login_required
