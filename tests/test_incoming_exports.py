@@ -267,12 +267,20 @@ def test_long_register_spans_pages_with_repeated_header(org, docs, monkeypatch):
         built.append(self)
 
     monkeypatch.setattr(Table, "__init__", spy)
+    from reportlab.pdfgen.canvas import Canvas
+
+    footers = []
+    draw_right = Canvas.drawRightString
+    monkeypatch.setattr(Canvas, "drawRightString",
+                        lambda self, x, y, text, *a, **k: footers.append(text) or draw_right(self, x, y, text, *a, **k))
     for i in range(40):
         services.register_document(org.sxd_clerk, agency=org.sxd, confirm_duplicate=True,
                                    **fields(code_number=str(100 + i), subject=f"V/v {VIETNAMESE} lần {i}"))
     pdf = exports.incoming_register_pdf(IncomingDocument.objects.filter(register=docs.register), agency=org.sxd,
                                         register=docs.register, date_from=today(), date_to=today())
-    assert page_count(pdf) >= 3
+    pages = page_count(pdf)
+    assert pages >= 3
+    assert footers == [f"Trang {n}/{pages}" for n in range(1, pages + 1)]
     assert built[0].repeatRows == 2  # header and column numbers repeat on every page
 
 

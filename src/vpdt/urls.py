@@ -8,6 +8,7 @@ from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
 from vpdt.directory import api as directory_api
 from vpdt.incoming import api as incoming_api
+from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
 
 router = DefaultRouter()
@@ -37,6 +38,7 @@ urlpatterns = [
     path("danh-ba/", include("vpdt.directory.urls")),
     path("nhat-ky/", include("vpdt.journal.urls")),
     path("van-ban-den/", include("vpdt.incoming.urls")),
+    path("", include(incoming_export_urls)),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

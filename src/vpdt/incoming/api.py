@@ -3,9 +3,10 @@
 Viewsets only translate HTTP to calls of :mod:`vpdt.incoming.services`; every rule lives there. What a caller
 sees is :func:`vpdt.core.authz.visible`. Errors are Vietnamese JSON (``vpdt.core.api.exception_handler``).
 
-Choice fields named ``status`` and ``role`` are plain strings in the schema (with a ``*_display`` label): the
-project already has enums of those names (accounts, directory) and a second choice set under the same name
-would make drf-spectacular's enum naming ambiguous.
+In responses, choice fields (status, role, kind, source, urgency) are plain values with a ``*_display`` label;
+enums appear only in request bodies, one component each. The project already has enums named ``status`` and
+``role`` (accounts, directory): a second choice set under a name used in several components would make
+drf-spectacular's enum naming ambiguous (a warning that fails ``check --deploy``).
 """
 
 from __future__ import annotations

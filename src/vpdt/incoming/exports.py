@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -105,7 +106,7 @@ def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:
 def _has_relation(model, name: str) -> bool:
     try:
         model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist; the model may change under us
+    except FieldDoesNotExist:  # the model may change under us
         return False
     return True
 
@@ -134,7 +135,7 @@ def _assignments(document) -> list:
         return []
     try:
         return list(manager.all())
-    except Exception:  # noqa: BLE001 - unsaved document
+    except ValueError:  # unsaved document
         return []
 
 
@@ -144,7 +145,7 @@ def _notes(assignment) -> list:
         return []
     try:
         return list(manager.all())
-    except Exception:  # noqa: BLE001
+    except ValueError:  # unsaved assignment
         return []
 
 
@@ -229,7 +230,7 @@ def replies(document) -> str:
         return ""
     try:
         items = list(manager.all())
-    except Exception:  # noqa: BLE001
+    except ValueError:  # unsaved document
         return ""
     references = [getattr(r, "outgoing_reference", None) or getattr(r, "number_symbol", None) or "" for r in items]
     shown = [ref for ref in references if ref]
@@ -321,17 +322,38 @@ def _p(text, style):
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _page_footer(label: str):
-    def draw(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(FONT_ITALIC, 8)
-        width, _height = doc.pagesize
-        canvas.drawRightString(width - doc.rightMargin, doc.bottomMargin / 2, f"Trang {doc.page}")
-        if label:
-            canvas.drawString(doc.leftMargin, doc.bottomMargin / 2, label)
-        canvas.restoreState()
+def _numbered_canvas(label: str, margins: float):
+    """A canvas that writes "Trang n/N" and the footer label once the page count is known."""
+    from reportlab.pdfgen.canvas import Canvas
 
-    return draw
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int):
+            width, _height = self._pagesize
+            y = margins / 2
+            self.saveState()
+            self.setFont(FONT_ITALIC, 8)
+            self.drawRightString(width - margins, y, f"Trang {self._pageNumber}/{total}")
+            if label:
+                self.drawString(margins, y, label)
+            self.restoreState()
+
+    return NumberedCanvas
 
 
 def _build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
@@ -341,8 +363,7 @@ def _build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
                             bottomMargin=margins + 8, title=title, author="vpdt", creator="vpdt",
                             subject=footer, initialFontName=FONT, initialFontSize=9)
-    on_page = _page_footer(footer)
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    doc.build(story, canvasmaker=_numbered_canvas(footer, margins))
     return buffer.getvalue()
 
 
@@ -524,10 +545,7 @@ def slip_content(document) -> dict:
 
     Each section is a list of ``(text, signature)`` pairs; ``signature`` is "who - when" or "".
     """
-    try:
-        urgency = document.get_urgency_display()
-    except Exception:  # noqa: BLE001
-        urgency = ""
+    urgency = document.get_urgency_display()
     identity_rows = [
         ("Số đến", f"{document.arrival_number}/{document.year}"),
         ("Ngày đến", fmt_datetime(document.arrival_date)),
