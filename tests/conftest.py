@@ -43,6 +43,11 @@ class Org:
 
 @pytest.fixture
 def org(db):
+    # Transactional tests flush the database, data migrations included: put the catalog back.
+    from vpdt.catalog.data import seed_document_types
+    from vpdt.catalog.models import DocumentType
+
+    seed_document_types(DocumentType)
     o = Org()
     o.province = directory.create_agency(None, None, name="Ủy ban nhân dân tỉnh Nghệ An", short_name="UBND",
                                          code="000.00.00.H41", level=Level.PROVINCE)

@@ -15,3 +15,10 @@ DOCUMENT_TYPES = [
     ("Bản sao y", "SY", False, True), ("Bản trích sao", "TrS", False, True), ("Bản sao lục", "SL", False, True),
     ("Công văn", "", False, False),
 ]
+
+
+def seed_document_types(DocumentType) -> None:
+    """Create the Phụ lục III types that are missing (used by the data migration and by test set-up)."""
+    for order, (name, abbr, qppl, copy) in enumerate(DOCUMENT_TYPES, start=1):
+        DocumentType.objects.get_or_create(name=name, defaults={"abbreviation": abbr, "is_legal_normative": qppl,
+                                                                "is_copy": copy, "order": order})

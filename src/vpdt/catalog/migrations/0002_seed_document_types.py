@@ -1,13 +1,10 @@
 from django.db import migrations
 
-from vpdt.catalog.data import DOCUMENT_TYPES
+from vpdt.catalog.data import seed_document_types
 
 
 def seed(apps, schema_editor):
-    DocumentType = apps.get_model("catalog", "DocumentType")
-    for order, (name, abbr, qppl, copy) in enumerate(DOCUMENT_TYPES, start=1):
-        DocumentType.objects.get_or_create(name=name, defaults={"abbreviation": abbr, "is_legal_normative": qppl,
-                                                                "is_copy": copy, "order": order})
+    seed_document_types(apps.get_model("catalog", "DocumentType"))
 
 
 class Migration(migrations.Migration):
