@@ -457,7 +457,7 @@ def test_scope_is_what_the_rules_use(people):
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises every writer with a database lock; real concurrency needs PostgreSQL")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_registration_numbers_are_gapless(org):
     register = services.default_register(org.sxd)
     clerk = org.sxd_clerk
