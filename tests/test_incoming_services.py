@@ -179,3 +179,26 @@ def test_home_shows_what_waits_for_the_leader_and_the_staff(org, login):
     staff_home = login(org.sxd_staff).get("/").content.decode()
     assert doc.subject[:40] in staff_home.split('data-testid="my-work"')[1]
     assert doc.subject[:40] not in login(org.stttt_staff).get("/").content.decode()
+
+
+def test_clerk_with_a_position_in_another_agency_sees_work_given_there(org):
+    """The fast agency-only predicate for leaders and clerks must not hide work given in another agency."""
+    from vpdt.directory import services as directory
+
+    stttt_clerk = make_person(org.stttt, "Ngô Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
+    stttt_leader = make_person(org.stttt, "Hồ Sỹ Hùng", Role.LEADER)
+    cntt_head = make_person(org.stttt, "Trần Quang Vinh", Role.UNIT_LEADER, org.stttt_cntt)
+    # The SXD clerk is seconded part-time to the IT unit of STTTT.
+    directory.assign_position(None, org.sxd_clerk, agency=org.stttt, unit=org.stttt_cntt, title="Chuyên viên kiêm nhiệm",
+                              role=Role.STAFF, is_primary=False)
+    doc = services.register_document(stttt_clerk, agency=org.stttt, leader=stttt_leader,
+                                     **fields(urgency=Urgency.URGENT)).document
+    services.direct(stttt_leader, doc, direction="Phòng CNTT xử lý",
+                    targets=[services.Target("lead", unit=org.stttt_cntt)])
+    lead = doc.assignments.get()
+    assert not visible(IncomingDocument, org.sxd_clerk).filter(pk=doc.pk).exists()
+    services.distribute(cntt_head, lead, user=org.sxd_clerk)
+    clerk = type(org.sxd_clerk).objects.get(pk=org.sxd_clerk.pk)  # fresh scope
+    assert visible(IncomingDocument, clerk).filter(pk=doc.pk).exists()
+    # ...while a plain SXD clerk's view stays limited to SXD.
+    assert not visible(IncomingDocument, org.sxd_leader).filter(pk=doc.pk).exists()

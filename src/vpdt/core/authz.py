@@ -29,6 +29,7 @@ class Scope:
     unit_ids: frozenset[int] = frozenset()
     led_unit_ids: frozenset[int] = frozenset()
     admin_agency_ids: frozenset[int] = frozenset()
+    position_agency_ids: frozenset[int] = frozenset()  # agencies where the user holds any active position
     province_path: str | None = None  # tree path of the province a province admin manages
     is_superuser: bool = False
     extra: dict = field(default_factory=dict, hash=False, compare=False)

@@ -38,6 +38,7 @@ def build_scope(user) -> Scope:
         unit_ids=unit_ids,
         led_unit_ids=led,
         admin_agency_ids=admin_agencies,
+        position_agency_ids=frozenset(p[2] for p in positions),
         province_path=province_path,
         is_superuser=user.is_superuser,
     )
