@@ -485,3 +485,35 @@ def test_concurrent_registration_numbers_are_gapless(org):
     numbers = sorted(IncomingDocument.objects.filter(register=register).values_list("arrival_number", flat=True))
     assert numbers == list(range(1, 21))
     assert journal.verify().ok
+
+
+def test_late_units_screen_and_notifications_screen(org, login):
+    import datetime as _dt
+
+    from freezegun import freeze_time
+
+    from vpdt.catalog.models import DocumentType
+    from vpdt.incoming import services as svc
+    from vpdt.incoming.models import Notification
+
+    doc = svc.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, urgency=1,
+                                issuer_name="Bộ Xây dựng", code_number="77", code_notation="BXD-QLN",
+                                issued_date=_dt.date(2026, 11, 2), doc_type=DocumentType.objects.get(name="Công văn"),
+                                subject="V/v báo cáo tình hình thị trường bất động sản").document
+    svc.direct(org.sxd_leader, doc, direction="Phòng KH-TC báo cáo", deadline=timezone.localdate() + _dt.timedelta(days=1),
+               targets=[svc.Target("lead", unit=org.sxd_khtc)])
+    clerk = login(org.sxd_clerk)
+    assert "Không có đơn vị nào chậm" in clerk.get("/van-ban-den/don-doc/").content.decode()
+    with freeze_time(timezone.now() + _dt.timedelta(days=5)):
+        html = login(org.sxd_clerk).get("/van-ban-den/don-doc/").content.decode()
+        assert org.sxd_khtc.name in html.split('data-testid="late-units"')[1]
+    assert login(org.sxd_staff).get("/van-ban-den/don-doc/").status_code == 403
+    # The direction notified the unit's leader; the notifications screen lists it and marks it read.
+    head = login(org.sxd_unit_leader)
+    assert Notification.objects.filter(user=org.sxd_unit_leader, read_at__isnull=True).exists()
+    assert "bất động sản" in head.get("/van-ban-den/thong-bao/").content.decode() or \
+        Notification.objects.filter(user=org.sxd_unit_leader).first().text in head.get(
+            "/van-ban-den/thong-bao/").content.decode()
+    head.post("/van-ban-den/thong-bao/da-doc/")
+    assert not Notification.objects.filter(user=org.sxd_unit_leader, read_at__isnull=True).exists()
+    assert login(org.stttt_staff).get("/van-ban-den/thong-bao/").content.decode().count("list-group-item ") == 1

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import followup_views, views
 
 app_name = "incoming"
 urlpatterns = [
     path("", views.register_list, name="list"),
     path("vao-so/", views.register_create, name="create"),
     path("viec-cua-toi/", views.my_work, name="my_work"),
+    path("don-doc/", followup_views.late_units, name="late_units"),
+    path("thong-bao/", followup_views.notifications, name="notifications"),
+    path("thong-bao/da-doc/", followup_views.notifications_read, name="notifications_read"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/tep/<int:att_pk>/", views.download, name="download"),
     path("<int:pk>/tep/<int:att_pk>/kiem-tra/", views.verify, name="verify"),
