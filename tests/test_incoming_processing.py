@@ -517,3 +517,36 @@ def test_late_units_screen_and_notifications_screen(org, login):
     head.post("/van-ban-den/thong-bao/da-doc/")
     assert not Notification.objects.filter(user=org.sxd_unit_leader, read_at__isnull=True).exists()
     assert login(org.stttt_staff).get("/van-ban-den/thong-bao/").content.decode().count("list-group-item ") == 1
+
+
+def test_reminders_go_through_a_real_smtp_server(people, settings):
+    """Django's SMTP backend against a local SMTP server (aiosmtpd), not the in-memory outbox."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        org = people
+        doc = directed(org, targets=[T("lead", user=org.sxd_staff)], deadline=days(1), code_number="888")
+        assert services.send_reminders() == 1
+    finally:
+        controller.stop()
+    assert len(received) == 1
+    message = received[0]
+    assert message["To"] == org.sxd_staff.email
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert doc.subject[:30] in body or str(doc.arrival_number) in body
