@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import lru_cache
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind
+from vpdt.core.pdf import (FONT, FONT_BOLD, FONT_DIR, FONT_ITALIC, fmt_date, fmt_datetime,  # noqa: F401
+                           register_fonts)
+from vpdt.core.pdf import build as _build
+from vpdt.core.pdf import local_date as _local_date
+from vpdt.core.pdf import numbered_canvas as _numbered_canvas  # noqa: F401
+from vpdt.core.pdf import para as _p
+from vpdt.core.pdf import styles as _styles
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
-FONT = "DejaVuSerif"
-FONT_BOLD = "DejaVuSerif-Bold"
-FONT_ITALIC = "DejaVuSerif-Italic"
+from .models import Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind
 
 REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 FOLLOWUP_TITLE = "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN"
@@ -68,29 +68,6 @@ CLOSED_WITHOUT_RESULT = (AssignmentStatus.RETURNED, AssignmentStatus.REASSIGNED)
 
 
 # ---------------------------------------------------------------------------------------------- data
-
-
-def _local_date(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    return value
-
-
-def fmt_date(value) -> str:
-    value = _local_date(value)
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def fmt_datetime(value) -> str:
-    if value is None:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%H:%M %d/%m/%Y")
 
 
 def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:
@@ -269,102 +246,6 @@ def followup_rows(documents, today: dt.date | None = None) -> list[list]:
 
 
 # ---------------------------------------------------------------------------------------------- PDF
-
-
-@lru_cache(maxsize=1)
-def register_fonts() -> str:
-    """Register DejaVu Serif (regular, bold, italic) from the bundled files; embedded as TrueType subsets."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, filename in ((FONT, "DejaVuSerif.ttf"), (FONT_BOLD, "DejaVuSerif-Bold.ttf"),
-                           (FONT_ITALIC, "DejaVuSerif-Italic.ttf")):
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
-    addMapping(FONT, 0, 0, FONT)
-    addMapping(FONT, 1, 0, FONT_BOLD)
-    addMapping(FONT, 0, 1, FONT_ITALIC)
-    addMapping(FONT, 1, 1, FONT_BOLD)
-    return FONT
-
-
-def _styles():
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT
-    from reportlab.lib.styles import ParagraphStyle
-
-    register_fonts()
-    base = ParagraphStyle("vpdt", fontName=FONT, fontSize=8.5, leading=10.5, alignment=TA_LEFT)
-    return {
-        "cell": base,
-        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
-        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, alignment=TA_CENTER),
-        "num": ParagraphStyle("num", parent=base, fontName=FONT_ITALIC, alignment=TA_CENTER),
-        "agency": ParagraphStyle("agency", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
-                                 alignment=TA_LEFT),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=20,
-                                alignment=TA_CENTER, spaceBefore=6, spaceAfter=2),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15, alignment=TA_CENTER),
-        "italic": ParagraphStyle("italic", parent=base, fontName=FONT_ITALIC, fontSize=10.5, leading=14,
-                                 alignment=TA_CENTER, spaceAfter=8),
-        "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=11, leading=15, spaceBefore=8,
-                                spaceAfter=3),
-        "body": ParagraphStyle("body", parent=base, fontSize=11, leading=15),
-        "small": ParagraphStyle("small", parent=base, fontName=FONT_ITALIC, fontSize=10, leading=13),
-    }
-
-
-def _p(text, style):
-    from reportlab.platypus import Paragraph
-
-    text = "" if text is None else str(text)
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _numbered_canvas(label: str, margins: float):
-    """A canvas that writes "Trang n/N" and the footer label once the page count is known."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int):
-            width, _height = self._pagesize
-            y = margins / 2
-            self.saveState()
-            self.setFont(FONT_ITALIC, 8)
-            self.drawRightString(width - margins, y, f"Trang {self._pageNumber}/{total}")
-            if label:
-                self.drawString(margins, y, label)
-            self.restoreState()
-
-    return NumberedCanvas
-
-
-def _build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
-    from reportlab.platypus import SimpleDocTemplate
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
-                            bottomMargin=margins + 8, title=title, author="vpdt", creator="vpdt",
-                            subject=footer, initialFontName=FONT, initialFontSize=9)
-    doc.build(story, canvasmaker=_numbered_canvas(footer, margins))
-    return buffer.getvalue()
 
 
 def _register_table(columns, widths, rows, styles, centered: set[int]):
