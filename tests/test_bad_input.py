@@ -51,8 +51,9 @@ def all_messages(body) -> list[str]:
 # Garbage cursors
 # ------------------------------------------------------------------------------------------------
 
-HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/"]
-API_LISTS = ["/api/v1/users/", "/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/journal/"]
+HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/", "/ho-so/"]
+API_LISTS = ["/api/v1/users/", "/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/journal/",
+             "/api/v1/dossiers/"]
 
 GARBAGE_CURSORS = [
     "%%%",
@@ -141,6 +142,7 @@ HTML_FILTERS = [
     ("/danh-ba/don-vi/", "agency"), ("/danh-ba/don-vi/", "q"),
     ("/nhat-ky/", "agency"), ("/nhat-ky/", "action"), ("/nhat-ky/", "object"),
     ("/don-vi-theo-co-quan/", "agency"),
+    ("/ho-so/", "year"), ("/ho-so/", "status"), ("/ho-so/", "q"), ("/ho-so/danh-muc/", "year"),
 ]
 API_FILTERS = [
     ("/api/v1/users/", "agency"), ("/api/v1/users/", "status"), ("/api/v1/users/", "q"),
@@ -148,6 +150,7 @@ API_FILTERS = [
     ("/api/v1/units/", "agency"), ("/api/v1/positions/", "user"),
     ("/api/v1/journal/", "agency"), ("/api/v1/journal/", "object"),
     ("/api/v1/users/", "page_size"), ("/api/v1/units/", "page_size"),
+    ("/api/v1/dossiers/", "year"), ("/api/v1/dossiers/", "status"),
 ]
 # Known bugs outside this suite's remit (accounts/ and journal/ are owned elsewhere): "²" passes
 # str.isdigit() but int() refuses it, and a 30-digit id passes int() but not the database.
@@ -225,9 +228,10 @@ def test_journal_bad_dates_are_explained(org, login, api):
 
 MISSING_HTML_GET = ["/can-bo/{id}/", "/danh-ba/co-quan/{id}/", "/danh-ba/co-quan/{id}/sua/",
                     "/danh-ba/co-quan/{id}/don-vi/them/", "/danh-ba/don-vi/{id}/sua/",
-                    "/danh-ba/can-bo/{id}/chuc-vu/them/", "/khong-co-trang-nay/", "/danh-ba/co-quan/abc/"]
+                    "/danh-ba/can-bo/{id}/chuc-vu/them/", "/khong-co-trang-nay/", "/danh-ba/co-quan/abc/",
+                    "/ho-so/{id}/", "/ho-so/{id}/sua/", "/ho-so/{id}/xuat.pdf", "/ho-so/van-ban-den/{id}/"]
 MISSING_HTML_POST = ["/danh-ba/chuc-vu/{id}/ket-thuc/", "/can-bo/{id}/lock/", "/danh-ba/co-quan/{id}/sua/",
-                     "/danh-ba/don-vi/{id}/sua/"]
+                     "/danh-ba/don-vi/{id}/sua/", "/ho-so/{id}/chuyen/close/", "/ho-so/{id}/rut/1/"]
 MISSING_IDS = [999999, 99999999999999999999]
 
 
@@ -250,7 +254,7 @@ def test_html_post_to_missing_objects_404(org, login, url, missing_id):
 
 
 API_DETAIL = ["/api/v1/users/{id}/", "/api/v1/agencies/{id}/", "/api/v1/units/{id}/", "/api/v1/positions/{id}/",
-              "/api/v1/journal/{id}/"]
+              "/api/v1/journal/{id}/", "/api/v1/dossiers/{id}/", "/api/v1/dossier-items/{id}/"]
 
 
 @pytest.mark.parametrize("missing_id", MISSING_IDS + ["abc"])

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "vpdt.storage",
     "vpdt.catalog",
     "vpdt.incoming",
+    "vpdt.dossiers",
     "vpdt.backups",
     "vpdt.sampledata",
 ]

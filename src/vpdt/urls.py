@@ -7,6 +7,7 @@ from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
 from vpdt.directory import api as directory_api
+from vpdt.dossiers import api as dossiers_api
 from vpdt.incoming import api as incoming_api
 from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
@@ -21,6 +22,8 @@ router.register("backups", backups_api.BackupViewSet, basename="backup")
 router.register("incoming-registers", incoming_api.IncomingRegisterViewSet, basename="incoming-register")
 router.register("incoming-documents", incoming_api.IncomingDocumentViewSet, basename="incoming-document")
 router.register("incoming-assignments", incoming_api.IncomingAssignmentViewSet, basename="incoming-assignment")
+router.register("dossiers", dossiers_api.DossierViewSet, basename="dossier")
+router.register("dossier-items", dossiers_api.DossierItemViewSet, basename="dossier-item")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -39,6 +42,7 @@ urlpatterns = [
     path("nhat-ky/", include("vpdt.journal.urls")),
     path("van-ban-den/", include("vpdt.incoming.urls")),
     path("", include(incoming_export_urls)),
+    path("ho-so/", include("vpdt.dossiers.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,78 @@
+"""Who sees and who keeps a work dossier. One SQL predicate each (see :mod:`vpdt.core.authz`).
+
+* See: the agency's leaders and clerks, the agency's administrators, the person who keeps it, the
+  leaders of its unit, and — unless its access regime is restricted — the members of its unit.
+* Keep (edit, file documents, close, reopen): the person who keeps it, the leaders of its unit and the
+  agency's clerks.
+* Items (documents in a dossier) are visible with their dossier AND their document: nobody learns a
+  document's subject through a dossier without being allowed to open the document. The one exception is
+  the agency's own administrators, who alone may withdraw an item (with a journaled reason) and so must
+  see what they withdraw; opening the document itself still follows the incoming-document rule.
+* Province administrators administer accounts, not documents: they see no dossier.
+"""
+
+from django.db.models import Q
+
+from vpdt.core import authz
+from vpdt.core.authz import NOTHING
+from vpdt.directory.models import Role
+from vpdt.incoming.models import IncomingDocument
+
+from .models import Dossier, DossierItem, FileList, Rights
+
+
+def _agency_admin(scope, agency_field: str) -> Q:
+    if not scope.admin_agency_ids:
+        return NOTHING
+    return Q(**{f"{agency_field}_id__in": list(scope.admin_agency_ids)})
+
+
+def _view(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    q = _agency_admin(scope, "agency")
+    if scope.agency_id and scope.has_role(Role.LEADER, Role.CLERK):
+        q |= Q(agency_id=scope.agency_id)
+    if scope.user_id:
+        q |= Q(owner_id=scope.user_id)
+    if scope.led_unit_ids:
+        q |= Q(unit_id__in=list(scope.led_unit_ids))
+    if scope.unit_ids:
+        q |= Q(unit_id__in=list(scope.unit_ids), rights=Rights.OPEN)
+    return q
+
+
+def _manage(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    q = Q(owner_id=scope.user_id) if scope.user_id else NOTHING
+    if scope.led_unit_ids:
+        q |= Q(unit_id__in=list(scope.led_unit_ids))
+    if scope.agency_id and scope.has_role(Role.CLERK):
+        q |= Q(agency_id=scope.agency_id)
+    return q
+
+
+def _item_view(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    readable = Q(incoming_id__in=authz.visible(IncomingDocument.objects.all(), _ScopeUser(scope)).values("pk"))
+    return (Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk"))
+            & (readable | _agency_admin(scope, "dossier__agency")))
+
+
+class _ScopeUser:
+    """Lets :func:`authz.visible` run with an already built scope."""
+
+    is_authenticated = True
+
+    def __init__(self, scope):
+        self._vpdt_scope = scope
+
+
+authz.register(Dossier, view=_view, manage=_manage)
+authz.register(DossierItem, view=_item_view, manage=lambda s: Q() if s.is_superuser
+               else _agency_admin(s, "dossier__agency"))
+authz.register(FileList, view=lambda s: s.own_agency("agency") | s.administered("agency"),
+               manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)
+                                                             else NOTHING))
