@@ -150,8 +150,9 @@ API_FILTERS = [
     ("/api/v1/units/", "agency"), ("/api/v1/positions/", "user"),
     ("/api/v1/journal/", "agency"), ("/api/v1/journal/", "object"),
     ("/api/v1/users/", "page_size"), ("/api/v1/units/", "page_size"),
-    ("/api/v1/dossiers/", "year"), ("/api/v1/dossiers/", "status"),
 ]
+# These refuse a bad value with a 400 and a Vietnamese message instead of ignoring it.
+API_STRICT_FILTERS = [("/api/v1/dossiers/", "year"), ("/api/v1/dossiers/", "status")]
 # Known bugs outside this suite's remit (accounts/ and journal/ are owned elsewhere): "²" passes
 # str.isdigit() but int() refuses it, and a 30-digit id passes int() but not the database.
 # The fix is vpdt.core.params.int_param (used by directory/); strict, so they fail once fixed.
@@ -188,7 +189,17 @@ def test_api_filters_never_500(org, api, url, param, value):
     assert "results" in response.json()
 
 
-@pytest.mark.parametrize("url,param", HTML_FILTERS + API_FILTERS + [("/nhat-ky/", "actor"),
+@pytest.mark.parametrize("url,param,value", [(u, p, v) for u, p in API_STRICT_FILTERS for v in ODD_VALUES])
+def test_api_strict_filters_explain_in_vietnamese(org, api, url, param, value):
+    response = api(org.province_admin).get(url, {param: value})
+    assert response.status_code in (200, 400), response.content[:500]
+    if response.status_code == 400:
+        assert all(looks_vietnamese(m) for m in all_messages(response.json())), response.json()
+    else:
+        assert "results" in response.json()
+
+
+@pytest.mark.parametrize("url,param", HTML_FILTERS + API_FILTERS + API_STRICT_FILTERS + [("/nhat-ky/", "actor"),
                                                                    ("/api/v1/journal/", "action")])
 def test_nul_characters_in_filters_refused_in_vietnamese(org, login, api, url, param):
     client = api(org.province_admin) if url.startswith("/api/") else login(org.province_admin)
