@@ -122,7 +122,9 @@ def _parse_po(path):
         if "msgid" in buf:
             msgid = "".join(buf["msgid"])
             if msgid:
-                entries[msgid] = ("".join(buf.get("msgstr", [])), flags)
+                forms = ["".join(v) for k, v in sorted(buf.items()) if k.startswith("msgstr[")]
+                msgstr = "".join(buf.get("msgstr", [])) if not forms else ("" if not all(forms) else forms[0])
+                entries[msgid] = (msgstr, flags)
         flags, key, buf = set(), None, {}
 
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -133,6 +135,10 @@ def _parse_po(path):
         elif line.startswith("#"):
             continue
         elif line.startswith(("msgid ", "msgstr ")):
+            key, _, literal = line.partition(" ")
+            buf[key] = [ast.literal_eval(literal)]
+        elif line.startswith(("msgid_plural ", "msgstr[")):
+            # Plural entries: each form is kept under its own key and checked at flush.
             key, _, literal = line.partition(" ")
             buf[key] = [ast.literal_eval(literal)]
         elif line.startswith('"'):

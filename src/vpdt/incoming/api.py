@@ -15,7 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -23,10 +23,10 @@ from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.params import int_param
-from vpdt.directory.models import Unit
+from vpdt.directory.models import Agency, Unit
 from vpdt.journal.filters import parse_day
 
-from . import services
+from . import register_services, services
 from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, NoteKind,
                      ProcessingNote, Register, Source)
 
@@ -63,8 +63,24 @@ class IncomingRegisterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IncomingRegisterCreateSerializer(serializers.Serializer):
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), required=False, allow_null=True,
+        help_text="Cơ quan của sổ; mặc định là cơ quan của người gọi.",
+        error_messages={"does_not_exist": "Cơ quan không tồn tại.", "incorrect_type": "Cơ quan không hợp lệ."})
+    name = serializers.CharField(allow_blank=True, error_messages={"required": "Tên sổ là bắt buộc."})
+    code = serializers.CharField(allow_blank=True, error_messages={"required": "Mã sổ là bắt buộc."})
+    is_default = serializers.BooleanField(required=False, default=False)
+
+
+class IncomingRegisterUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True)
+    code = serializers.CharField(required=False, allow_blank=True)
+
+
 class IncomingRegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Sổ đăng ký văn bản đến the caller may see."""
+    """Sổ đăng ký văn bản đến the caller may see; the agency's clerks and administrators manage them
+    (several registers per agency, exactly one default; a deactivated register keeps its documents)."""
 
     serializer_class = IncomingRegisterSerializer
     ordering = ("id",)
@@ -73,6 +89,53 @@ class IncomingRegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         if getattr(self, "swagger_fake_view", False):
             return Register.objects.none()
         return visible(Register, self.request.user)
+
+    def _managed(self) -> Register:
+        register = self.get_object()  # 404 when not visible
+        if not register_services.can_manage(self.request.user, register):
+            raise PermissionDenied(register_services.DENIED)
+        return register
+
+    def _out(self, register, status_code=status.HTTP_200_OK):
+        register.refresh_from_db()
+        return Response(IncomingRegisterSerializer(register, context=self.get_serializer_context()).data,
+                        status=status_code)
+
+    @extend_schema(request=IncomingRegisterCreateSerializer, responses={201: IncomingRegisterSerializer},
+                   description="Thêm sổ văn bản đến (văn thư, quản trị của cơ quan).")
+    def create(self, request, *args, **kwargs):
+        data = _valid(IncomingRegisterCreateSerializer, request)
+        agency = data.get("agency") or request.user.agency
+        if agency is None:
+            raise ValidationError({"agency": ["Chưa chọn cơ quan."]})
+        register = register_services.create_register(request.user, agency, data["name"], data["code"],
+                                                      data.get("is_default", False))
+        return self._out(register, status.HTTP_201_CREATED)
+
+    @extend_schema(request=IncomingRegisterUpdateSerializer, responses={200: IncomingRegisterSerializer},
+                   description="Sửa tên, mã sổ.")
+    def partial_update(self, request, *args, **kwargs):
+        register = self._managed()
+        data = _valid(IncomingRegisterUpdateSerializer, request)
+        register_services.update_register(request.user, register, **data)
+        return self._out(register)
+
+    @extend_schema(request=None, responses={200: IncomingRegisterSerializer},
+                   description="Đặt làm sổ mặc định (sổ mặc định cũ được bỏ đánh dấu).")
+    @action(detail=True, methods=["post"], url_path="set-default")
+    def set_default(self, request, pk=None):
+        return self._out(register_services.set_default(request.user, self._managed()))
+
+    @extend_schema(request=None, responses={200: IncomingRegisterSerializer},
+                   description="Ngừng sử dụng sổ (không áp dụng cho sổ mặc định).")
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        return self._out(register_services.deactivate(request.user, self._managed()))
+
+    @extend_schema(request=None, responses={200: IncomingRegisterSerializer}, description="Dùng lại sổ.")
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        return self._out(register_services.activate(request.user, self._managed()))
 
 
 # --- Serializers: documents -----------------------------------------------------------------------------------------

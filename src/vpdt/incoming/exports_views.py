@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from vpdt.core.authz import visible
+from vpdt.journal import services as journal
 
 from . import exports
 from .models import IncomingDocument, Register
@@ -98,7 +99,7 @@ def _attachment(data: bytes, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
-def _export(request, register_pk: int, fmt: str, *, prefix: str, pdf, xlsx):
+def _export(request, register_pk: int, fmt: str, *, kind: str, prefix: str, pdf, xlsx):
     fmt = (fmt or "").lower()
     if fmt not in CONTENT_TYPES:
         raise Http404("Định dạng không được hỗ trợ (chỉ PDF hoặc XLSX).")
@@ -111,6 +112,11 @@ def _export(request, register_pk: int, fmt: str, *, prefix: str, pdf, xlsx):
     build = pdf if fmt == "pdf" else xlsx
     data = build(documents, agency=register.agency, register=register, date_from=date_from, date_to=date_to)
     filename = f"{prefix}-{ascii_slug(register.code)}-{period_slug(date_from, date_to)}.{fmt}"
+    journal.record("incoming.register_exported", actor=request.user, obj=register, agency=register.agency_id,
+                   request=request,
+                   details={"register": register.pk, "kind": kind, "format": fmt,
+                            "date_from": date_from.isoformat(), "date_to": date_to.isoformat(),
+                            "filename": filename})
     return _attachment(data, fmt, filename)
 
 
@@ -118,7 +124,7 @@ def _export(request, register_pk: int, fmt: str, *, prefix: str, pdf, xlsx):
 @login_required
 def register_export(request, register_pk: int, fmt: str):
     """Sổ đăng ký văn bản đến for a period (default: the current quarter)."""
-    return _export(request, register_pk, fmt, prefix="so-den", pdf=exports.incoming_register_pdf,
+    return _export(request, register_pk, fmt, kind="register", prefix="so-den", pdf=exports.incoming_register_pdf,
                    xlsx=exports.incoming_register_xlsx)
 
 
@@ -126,7 +132,8 @@ def register_export(request, register_pk: int, fmt: str):
 @login_required
 def followup_export(request, register_pk: int, fmt: str):
     """Sổ theo dõi giải quyết văn bản đến for a period (default: the current quarter)."""
-    return _export(request, register_pk, fmt, prefix="so-theo-doi", pdf=exports.followup_register_pdf,
+    return _export(request, register_pk, fmt, kind="followup", prefix="so-theo-doi",
+                   pdf=exports.followup_register_pdf,
                    xlsx=exports.followup_register_xlsx)
 
 
@@ -137,6 +144,9 @@ def slip(request, pk: int):
     document = get_object_or_404(visible(IncomingDocument, request.user), pk=pk)
     data = exports.processing_slip_pdf(document)
     filename = f"phieu-giai-quyet-{ascii_slug(document.register.code)}-{document.year}-{document.arrival_number}.pdf"
+    journal.record("incoming.slip_printed", actor=request.user, obj=document, agency=document.agency_id,
+                   request=request, details={"register": document.register_id, "format": "pdf",
+                                             "filename": filename})
     return _attachment(data, "pdf", filename)
 
 

@@ -787,6 +787,8 @@ TRAIL_LABELS = {
     "incoming.reply_request": "Yêu cầu soạn văn bản trả lời",
     "incoming.reply_link": "Gắn văn bản trả lời",
 }
+# Journaled on the document but not processing steps (printing the slip): kept out of the trail.
+NOT_IN_TRAIL = ("incoming.slip_printed",)
 NOTE_LABELS = {NoteKind.PROGRESS: "Báo cáo tiến độ", NoteKind.PROPOSAL: "Ý kiến đề xuất"}
 
 
@@ -799,7 +801,7 @@ def trail(document: IncomingDocument) -> list[dict]:
     from vpdt.journal.models import JournalEntry
 
     rows = JournalEntry.objects.filter(object_type=IncomingDocument._meta.label_lower,
-                                       object_id=str(document.pk)).order_by("seq")
+                                       object_id=str(document.pk)).exclude(action__in=NOT_IN_TRAIL).order_by("seq")
     items = []
     for entry in rows:
         details = entry.details or {}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import followup_views, views
+from . import register_views
 
 app_name = "incoming"
 urlpatterns = [
@@ -22,4 +23,13 @@ urlpatterns = [
     path("phan-cong/<int:apk>/cap-nhat/", views.add_note, name="add_note"),
     path("phan-cong/<int:apk>/hoan-thanh/", views.complete, name="complete"),
     path("phan-cong/<int:apk>/da-xem/", views.mark_read, name="mark_read"),
+]
+
+urlpatterns += [
+    path("so/", register_views.register_admin_list, name="registers"),
+    path("so/them/", register_views.register_admin_create, name="register_add"),
+    path("so/<int:rpk>/sua/", register_views.register_admin_edit, name="register_edit"),
+    path("so/<int:rpk>/mac-dinh/", register_views.register_admin_set_default, name="register_default"),
+    path("so/<int:rpk>/ngung/", register_views.register_admin_deactivate, name="register_deactivate"),
+    path("so/<int:rpk>/dung-lai/", register_views.register_admin_activate, name="register_activate"),
 ]
