@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "vpdt.catalog",
     "vpdt.incoming",
     "vpdt.dossiers",
+    "vpdt.outgoing",
     "vpdt.backups",
     "vpdt.sampledata",
 ]
@@ -327,6 +328,15 @@ VPDT_DUE_SOON_DAYS = env_int("VPDT_DUE_SOON_DAYS", 2)
 CELERY_BEAT_SCHEDULE["incoming-reminders"] = {
     "task": "vpdt.incoming.tasks.send_reminders",
     "schedule": _cron(env_str("VPDT_REMINDER_CRON", "30 7 * * 1-5")),
+}
+
+# --- Outgoing documents ---------------------------------------------------------------------
+# Public holidays (dd/mm/yyyy, comma separated) skipped when counting review deadlines in working days.
+VPDT_HOLIDAYS = env_list("VPDT_HOLIDAYS", [])
+VPDT_REVIEW_DAYS = env_int("VPDT_REVIEW_DAYS", 3)  # reviewers answer within 3 working days (1 if urgent)
+CELERY_BEAT_SCHEDULE["outgoing-review-reminders"] = {
+    "task": "vpdt.outgoing.tasks.review_reminders",
+    "schedule": _cron(env_str("VPDT_REVIEW_REMINDER_CRON", "35 7 * * 1-5")),
 }
 
 # --- Backups ---------------------------------------------------------------------------------

@@ -16,6 +16,11 @@ from typing import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
+
+# Sent inside the transaction after every applied transition: sender=the model, obj, machine, transition, actor.
+# Receivers may write (e.g. the sender's view of a delivered document follows the recipient's processing).
+transitioned = Signal()
 
 
 @dataclass(frozen=True)
@@ -99,4 +104,5 @@ class Machine:
                 f"{self.action_prefix}.{transition.name}", actor=actor, obj=obj, on_behalf_of=on_behalf_of,
                 details={"from": source, "to": transition.target, **(details or {})},
             )
+            transitioned.send(sender=type(obj), obj=obj, machine=self, transition=transition, actor=actor)
         return obj

@@ -36,6 +36,7 @@ class DocStatus(models.TextChoices):
     DIRECTED = "directed", "Đã có ý kiến chỉ đạo"
     IN_PROGRESS = "in_progress", "Đang xử lý"
     COMPLETED = "completed", "Đã hoàn thành"
+    WITHDRAWN = "withdrawn", "Đã thu hồi (theo yêu cầu nơi gửi)"
 
 
 class IncomingDocument(models.Model):
@@ -80,6 +81,7 @@ class IncomingDocument(models.Model):
     directed_at = models.DateTimeField("thời điểm chỉ đạo", null=True, blank=True)
     deadline = models.DateField("thời hạn giải quyết", null=True, blank=True)
     completed_at = models.DateTimeField("thời điểm hoàn thành", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
 
     duplicate_key = models.CharField(max_length=300, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -207,6 +209,8 @@ class ReplyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     subject = models.CharField("trích yếu văn bản trả lời", max_length=500, blank=True)
     outgoing_reference = models.CharField("số, ký hiệu văn bản trả lời", max_length=100, blank=True)
+    outgoing = models.ForeignKey("outgoing.OutgoingDocument", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="reply_records", verbose_name="văn bản đi trả lời")
     status = models.CharField("trạng thái", max_length=20, choices=ReplyStatus.choices,
                               default=ReplyStatus.DRAFT_REQUESTED)
 

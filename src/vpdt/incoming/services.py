@@ -44,6 +44,8 @@ DOCUMENT = Machine(
         Transition("start", {S.DIRECTED}, S.IN_PROGRESS, "Bắt đầu xử lý"),
         Transition("complete", {S.DIRECTED, S.IN_PROGRESS}, S.COMPLETED, "Hoàn thành xử lý"),
         Transition("reopen", {S.DIRECTED, S.IN_PROGRESS}, S.SUBMITTED, "Trả lại lãnh đạo cơ quan"),
+        Transition("withdraw", {S.REGISTERED, S.SUBMITTED, S.DIRECTED, S.IN_PROGRESS, S.COMPLETED}, S.WITHDRAWN,
+                   "Thu hồi theo yêu cầu nơi gửi"),
     ],
     action_prefix="incoming",
     choices=S,
@@ -147,11 +149,14 @@ class Registered:
 
 
 def register_document(actor, *, register: Register | None = None, agency=None, files=(), leader: User | None = None,
-                      confirm_duplicate: bool = False, arrival_date: datetime | None = None, **data) -> Registered:
+                      confirm_duplicate: bool = False, arrival_date: datetime | None = None, stored_files=(),
+                      **data) -> Registered:
     """Register an incoming document with the next gapless số đến of its register and year.
 
     ``files`` are uploaded files (scans or electronic originals): sniffed, size-checked and scanned before
-    anything is written. Urgent documents go to the leader at once; others wait for the next batch.
+    anything is written. ``stored_files`` are files already in storage (an electronic document delivered by
+    another agency of the deployment): they are attached as they are, never copied or rewritten.
+    Urgent documents go to the leader at once; others wait for the next batch.
     """
     agency = register.agency if register is not None else agency
     if agency is None:
@@ -188,6 +193,8 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
                 stored = storage.store(upload.file, upload.name, folder="incoming", content_type=upload.mime,
                                        agency=agency, actor=actor)
                 saved_files.append(stored.name)
+                Attachment.objects.create(document=document, file=stored, order=order)
+            for order, stored in enumerate(stored_files, start=len(checked)):
                 Attachment.objects.create(document=document, file=stored, order=order)
             journal.record("incoming.register", actor=actor, obj=document, agency=agency,
                            details={"register": register.code, "year": year, "number": number,
@@ -640,6 +647,37 @@ def link_reply(actor, record: ReplyRecord, outgoing_reference: str) -> ReplyReco
     return record
 
 
+def link_draft_reply(actor, document: IncomingDocument, outgoing) -> ReplyRecord:
+    """A draft reply was started from this document: take the open reply request, or record a new one."""
+    record = (ReplyRecord.objects.select_for_update()
+              .filter(document=document, status=ReplyStatus.DRAFT_REQUESTED, outgoing__isnull=True).first())
+    if record is None:
+        record = ReplyRecord.objects.create(document=document, created_by=actor, subject=outgoing.subject[:500])
+    record.outgoing = outgoing
+    record.outgoing_reference = "Dự thảo"
+    record.save(update_fields=["outgoing", "outgoing_reference"])
+    journal.record("incoming.reply_draft", actor=actor, obj=document,
+                   details={"reply": record.pk, "outgoing": outgoing.pk, "subject": outgoing.subject})
+    return record
+
+
+def link_issued_reply(actor, document: IncomingDocument, outgoing) -> None:
+    """The reply was issued: its number and symbol go on the incoming document's reply records."""
+    for record in ReplyRecord.objects.filter(document=document, outgoing=outgoing):
+        link_reply(actor, record, outgoing.number_symbol)
+
+
+def withdraw(actor, document: IncomingDocument, reason: str) -> IncomingDocument:
+    """The sender recalled the document and this agency's clerk confirmed: it leaves every inbox."""
+    with transaction.atomic():
+        locked = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        locked.withdrawn_at = timezone.now()
+        DOCUMENT.apply(locked, "withdraw", actor=actor, extra_fields=["withdrawn_at", "updated_at"],
+                       details={"reason": reason})
+        locked.assignments.filter(status__in=OPEN).update(status=A.RETURNED, reason=reason[:1000])
+    return locked
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Follow-up (theo dõi, đôn đốc)
 # ---------------------------------------------------------------------------------------------------------------
@@ -786,6 +824,9 @@ TRAIL_LABELS = {
     "incoming.assignment.remind": "Nhắc hạn xử lý",
     "incoming.reply_request": "Yêu cầu soạn văn bản trả lời",
     "incoming.reply_link": "Gắn văn bản trả lời",
+    "incoming.reply_draft": "Soạn dự thảo văn bản trả lời",
+    "incoming.withdraw": "Thu hồi theo yêu cầu nơi gửi",
+    "incoming.filed": "Đưa vào hồ sơ công việc",
 }
 # Journaled on the document but not processing steps (printing the slip): kept out of the trail.
 NOT_IN_TRAIL = ("incoming.slip_printed",)

@@ -1,0 +1,244 @@
+"""Delivery of issued documents inside the deployment, and their recall (SPEC §3.5–3.6, §4).
+
+* Issuing makes the document *arrive* (edXML status 01) at every recipient agency. That agency's clerk
+  registers it with one action, its metadata prefilled and its files attached (03), or refuses it with a
+  reason (02). From then on the recipient's processing moves the sender's view: direction → 04, processing
+  → 05, completion → 06. These are the status codes the inter-deployment exchange will carry later.
+* Internal recipients (units and people of the issuing agency) are notified.
+* An agency marked "exchange only with parent" sends to and receives from its parent agency only.
+* Recall freezes the sender's copy; a copy not yet registered is withdrawn at once, a registered one waits
+  for the recipient clerk to confirm, which withdraws the incoming document there.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from vpdt.accounts.models import User
+from vpdt.core.authz import scope_of
+from vpdt.core.fsm import transitioned
+from vpdt.directory.models import Agency, Role
+from vpdt.incoming.models import DocStatus, IncomingDocument, Notification, Source
+from vpdt.journal import services as journal
+
+from .models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
+
+D = DeliveryStatus
+# Incoming status at the recipient → what the sender sees.
+FROM_INCOMING = {
+    DocStatus.REGISTERED: D.REGISTERED,
+    DocStatus.SUBMITTED: D.REGISTERED,
+    DocStatus.DIRECTED: D.ASSIGNED,
+    DocStatus.IN_PROGRESS: D.PROCESSING,
+    DocStatus.COMPLETED: D.COMPLETED,
+}
+RECEIVABLE = (D.ARRIVED,)
+
+
+def exchange_problem(sender: Agency, recipient: Agency) -> str:
+    """Why ``sender`` may not send to ``recipient`` ("" when it may)."""
+    if sender.exchange_only_with_parent:
+        parent = Agency.objects.get_parent(sender)
+        if parent is None or parent.pk != recipient.pk:
+            return (f"{sender.name} chỉ được trao đổi văn bản với cơ quan cấp trên trực tiếp, không gửi được cho "
+                    f"{recipient.name}.")
+    if recipient.exchange_only_with_parent:
+        parent = Agency.objects.get_parent(recipient)
+        if parent is None or parent.pk != sender.pk:
+            return (f"{recipient.name} chỉ nhận văn bản từ cơ quan cấp trên trực tiếp, không gửi trực tiếp "
+                    "được.")
+    if not recipient.is_active:
+        return f"{recipient.name} đã ngừng hoạt động."
+    return ""
+
+
+def _clerks(agency_id: int):
+    return User.objects.filter(positions__agency_id=agency_id, positions__role=Role.CLERK,
+                               positions__is_active=True, is_active=True).distinct()
+
+
+def _notify(users, text: str, url: str) -> None:
+    users = {u.pk: u for u in users if u is not None}
+    Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users.values()])
+
+
+def deliver(actor, document: OutgoingDocument) -> None:
+    """Called by :func:`services.issue` inside its transaction."""
+    now = timezone.now()
+    label = f"{document.number_symbol} của {document.agency.name}"
+    for recipient in document.recipients.select_related("agency", "unit", "user"):
+        if recipient.kind == RecipientKind.AGENCY:
+            problem = exchange_problem(document.agency, recipient.agency)
+            if problem:
+                raise ValidationError({"recipients": [problem]})
+            recipient.status, recipient.delivered_at, recipient.status_at = D.ARRIVED, now, now
+            recipient.save(update_fields=["status", "delivered_at", "status_at"])
+            journal.record("outgoing.deliver", actor=actor, obj=document, agency=document.agency,
+                           details={"recipient": recipient.agency_id, "status": D.ARRIVED})
+            _notify(_clerks(recipient.agency_id), f"Văn bản điện tử đến: {label} – {document.subject}",
+                    "/van-ban-di/den-cho-tiep-nhan/")
+        elif recipient.kind == RecipientKind.UNIT:
+            leaders = User.objects.filter(positions__unit=recipient.unit, positions__role=Role.UNIT_LEADER,
+                                          positions__is_active=True).distinct()
+            _notify(leaders, f"Văn bản {label} gửi đơn vị: {document.subject}", f"/van-ban-di/{document.pk}/")
+        elif recipient.kind == RecipientKind.USER:
+            _notify([recipient.user], f"Văn bản {label} gửi bạn: {document.subject}", f"/van-ban-di/{document.pk}/")
+
+
+def waiting_for(user):
+    """Deliveries waiting for the user's agency clerk (status 01), newest first."""
+    scope = scope_of(user)
+    if not (scope.agency_id and scope.has_role(Role.CLERK)):
+        return Recipient.objects.none()
+    return (Recipient.objects.filter(agency_id=scope.agency_id, kind=RecipientKind.AGENCY, status__in=RECEIVABLE,
+                                     document__status=OutStatus.ISSUED)
+            .select_related("document", "document__agency", "document__doc_type").order_by("-delivered_at", "-id"))
+
+
+def _require_recipient_clerk(actor, recipient: Recipient) -> None:
+    scope = scope_of(actor)
+    if not (scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == recipient.agency_id)):
+        raise PermissionDenied("Chỉ văn thư của cơ quan nhận được tiếp nhận văn bản này.")
+
+
+def _lock(recipient: Recipient) -> Recipient:
+    return Recipient.objects.select_for_update(of=("self",)).select_related("document", "document__agency", "agency").get(
+        pk=recipient.pk)
+
+
+def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_duplicate: bool = False):
+    """The recipient clerk registers the delivered document with one action (metadata prefilled)."""
+    from vpdt.incoming import services as incoming
+
+    from .services import final_files
+
+    _require_recipient_clerk(actor, recipient)
+    with transaction.atomic():
+        locked = _lock(recipient)
+        if locked.status not in RECEIVABLE:
+            raise ValidationError(f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).",
+                                  code="not_waiting")
+        document = locked.document
+        if document.status != OutStatus.ISSUED:
+            raise ValidationError("Văn bản đã bị thu hồi.", code="recalled")
+        signer = document.signer
+        registered = incoming.register_document(
+            actor, register=register, agency=locked.agency, leader=leader, confirm_duplicate=confirm_duplicate,
+            stored_files=final_files(document), source=Source.ELECTRONIC, issuer_name=document.agency.name,
+            issuer_code=document.agency.code, code_number=document.code_number,
+            code_notation=document.code_notation, issued_date=document.issued_date, doc_type=document.doc_type,
+            subject=document.subject, language=document.language, page_amount=document.page_amount,
+            signer_position=(f"{document.authority}. " if document.authority else "") + document.signer_position,
+            signer_name=signer.full_name if signer else "", urgency=document.urgency,
+            to_places=document.to_places, due_date=document.due_date)
+        locked.incoming = registered.document
+        locked.status, locked.status_at, locked.handled_by = D.REGISTERED, timezone.now(), actor
+        locked.save(update_fields=["incoming", "status", "status_at", "handled_by"])
+        journal.record("outgoing.delivery_status", actor=actor, obj=document, agency=locked.agency,
+                       details={"recipient": locked.agency_id, "status": D.REGISTERED,
+                                "incoming": registered.document.pk,
+                                "arrival_number": registered.document.arrival_number})
+    return registered
+
+
+def refuse(actor, recipient: Recipient, reason: str) -> Recipient:
+    reason = (reason or "").strip()
+    _require_recipient_clerk(actor, recipient)
+    if not reason:
+        raise ValidationError({"reason": "Ghi rõ lý do từ chối tiếp nhận."})
+    with transaction.atomic():
+        locked = _lock(recipient)
+        if locked.status not in RECEIVABLE:
+            raise ValidationError(f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).",
+                                  code="not_waiting")
+        locked.status, locked.status_at, locked.reason, locked.handled_by = D.REFUSED, timezone.now(), reason, actor
+        locked.save(update_fields=["status", "status_at", "reason", "handled_by"])
+        journal.record("outgoing.delivery_status", actor=actor, obj=locked.document, agency=locked.agency,
+                       details={"recipient": locked.agency_id, "status": D.REFUSED, "reason": reason})
+        document = locked.document
+        _notify([document.drafter, document.issued_by],
+                f"{locked.agency.name} từ chối tiếp nhận văn bản {document.number_symbol}: {reason}",
+                f"/van-ban-di/{document.pk}/")
+    return locked
+
+
+@receiver(transitioned, sender=IncomingDocument)
+def follow_incoming(sender, obj=None, transition=None, actor=None, **kwargs):
+    """The recipient's processing flows back to the sender's view of the delivery."""
+    status = FROM_INCOMING.get(transition.target)
+    if status is None:
+        return
+    updated = Recipient.objects.filter(incoming_id=obj.pk).exclude(
+        status__in=[D.RECALL_REQUESTED, D.RECALLED, status]).update(status=status, status_at=timezone.now())
+    if updated:
+        recipient = Recipient.objects.select_related("document").get(incoming_id=obj.pk)
+        journal.record("outgoing.delivery_status", actor=actor, obj=recipient.document, agency=obj.agency,
+                       details={"recipient": obj.agency_id, "status": status, "incoming": obj.pk})
+
+
+def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
+    """Thu hồi: the agency's leaders or clerk freeze the document and withdraw every recipient's copy."""
+    from .services import DOCUMENT, is_agency_leader
+
+    reason = (reason or "").strip()
+    scope = scope_of(actor)
+    if not (scope.is_superuser or (scope.agency_id == document.agency_id
+                                   and (scope.has_role(Role.CLERK) or is_agency_leader(actor, document.agency_id)))):
+        raise PermissionDenied("Chỉ lãnh đạo hoặc văn thư cơ quan ban hành được thu hồi văn bản.")
+    if not reason:
+        raise ValidationError({"reason": "Ghi rõ lý do thu hồi."})
+    with transaction.atomic():
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        locked.recalled_at, locked.recall_reason = timezone.now(), reason
+        DOCUMENT.apply(locked, "recall", actor=actor, extra_fields=["recalled_at", "recall_reason", "updated_at"],
+                       details={"reason": reason})
+        now = timezone.now()
+        for recipient in locked.recipients.filter(kind=RecipientKind.AGENCY).exclude(
+                status__in=[D.PENDING, D.REFUSED, D.RECALLED]).select_related("agency"):
+            if recipient.incoming_id is None:
+                recipient.status = D.RECALLED
+            else:
+                recipient.status = D.RECALL_REQUESTED
+            recipient.status_at, recipient.reason = now, reason
+            recipient.save(update_fields=["status", "status_at", "reason"])
+            journal.record("outgoing.delivery_status", actor=actor, obj=locked, agency=locked.agency,
+                           details={"recipient": recipient.agency_id, "status": recipient.status, "reason": reason})
+            _notify(_clerks(recipient.agency_id),
+                    f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.",
+                    "/van-ban-di/thu-hoi/")
+    return locked
+
+
+def recalls_waiting_for(user):
+    scope = scope_of(user)
+    if not (scope.agency_id and scope.has_role(Role.CLERK)):
+        return Recipient.objects.none()
+    return (Recipient.objects.filter(agency_id=scope.agency_id, status=D.RECALL_REQUESTED)
+            .select_related("document", "document__agency", "incoming").order_by("-status_at", "-id"))
+
+
+def confirm_recall(actor, recipient: Recipient) -> Recipient:
+    """The recipient clerk confirms the recall: the incoming copy is withdrawn there."""
+    from vpdt.incoming import services as incoming
+
+    _require_recipient_clerk(actor, recipient)
+    with transaction.atomic():
+        locked = _lock(recipient)
+        if locked.status != D.RECALL_REQUESTED:
+            raise ValidationError("Không có yêu cầu thu hồi chờ xác nhận.", code="not_recalling")
+        incoming.withdraw(actor, locked.incoming, reason=f"Thu hồi theo yêu cầu của {locked.document.agency.name}: "
+                                                         f"{locked.reason}")
+        locked.status, locked.status_at, locked.handled_by = D.RECALLED, timezone.now(), actor
+        locked.save(update_fields=["status", "status_at", "handled_by"])
+        journal.record("outgoing.delivery_status", actor=actor, obj=locked.document, agency=locked.agency,
+                       details={"recipient": locked.agency_id, "status": D.RECALLED})
+    return locked
+
+
+def sender_view(document: OutgoingDocument):
+    """Each agency recipient with its status, for the sender."""
+    return document.recipients.filter(kind=RecipientKind.AGENCY).select_related("agency", "incoming")
+
