@@ -43,6 +43,7 @@ urlpatterns = [
     path("van-ban-den/", include("vpdt.incoming.urls")),
     path("", include(incoming_export_urls)),
     path("ho-so/", include("vpdt.dossiers.urls")),
+    path("van-ban-di/", include("vpdt.outgoing.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
