@@ -220,6 +220,8 @@ def test_create_edit_default_and_activation_through_screens(org, regs, login):
     ({"name": "Sổ", "code": "VBĐ-ĐT"}, "đã được dùng cho một sổ khác"),
     ({"name": "Sổ", "code": "ABC", "agency": "abc"}, "Cơ quan: lựa chọn không hợp lệ."),
     ({"name": "Sổ", "code": "vbđ-đt"}, "đã được dùng cho một sổ khác"),
+    ({"name": "Sổ\x00mới", "code": "ABC"}, "Tên sổ có ký tự điều khiển không hợp lệ."),
+    ({"name": "Sổ", "code": "A\x00B"}, "Mã sổ chỉ gồm chữ cái"),
 ])
 def test_bad_input_gives_vietnamese_form_errors(org, regs, login, data, message):
     c = login(org.sxd_clerk)
@@ -345,3 +347,46 @@ def test_inactive_register_still_exported(org, regs, login):
     rs.deactivate(org.sxd_clerk, second)
     r = login(org.sxd_clerk).get(f"/so-den/{second.pk}/xuat.xlsx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+# --- Bad input never gives a 500 --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("missing", [999999, 99999999999999999999])
+def test_missing_registers_are_404(org, regs, login, api, missing):
+    c = login(org.sxd_clerk)
+    assert c.get(f"{BASE}{missing}/sua/").status_code == 404
+    for suffix in ("mac-dinh/", "ngung/", "dung-lai/"):
+        assert c.post(f"{BASE}{missing}/{suffix}").status_code == 404
+    clerk = api(org.sxd_clerk)
+    assert clerk.patch(f"{API}{missing}/", {"name": "X"}, format="json").status_code == 404
+    assert clerk.post(f"{API}{missing}/set-default/").status_code == 404
+
+
+def test_garbage_api_bodies_are_400_in_vietnamese(org, regs, api):
+    clerk = api(org.sxd_clerk)
+    r = clerk.post(API, {"name": "S" * 300, "code": "DAI"}, format="json")
+    assert r.status_code == 400 and "Tên sổ dài tối đa 200 ký tự." in r.json()["name"]
+    r = clerk.post(API, {"name": "Sổ", "code": "ABC", "agency": "không-phải-số"}, format="json")
+    assert r.status_code == 400 and r.json()["agency"] == ["Cơ quan không hợp lệ."]
+    r = clerk.post(API, {"name": "Sổ", "code": "ABC", "agency": 99999999999999999999}, format="json")
+    assert r.status_code == 400
+    r = clerk.post(API, "{không phải json", content_type="application/json")
+    assert r.status_code == 400 and "định dạng" in r.json()["detail"]
+    r = clerk.patch(f"{API}{regs[1].pk}/", {"code": "X\x00Y"}, format="json")
+    assert r.status_code == 400
+    r = clerk.patch(f"{API}{regs[1].pk}/", {"name": "Sổ\x00mới"}, format="json")
+    assert r.status_code == 400 and "ký tự điều khiển" in r.json()["name"][0]
+    assert Register.objects.filter(agency=org.sxd).count() == 2
+
+
+def test_province_admin_chooses_the_agency(org, regs, login):
+    c = login(org.province_admin)
+    form = page(c.get(f"{BASE}them/"))
+    assert f'<option value="{org.district.pk}">' in form and f'<option value="{org.other_province.pk}">' not in form
+    r = c.post(f"{BASE}them/", {"agency": org.district.pk, "name": "Sổ văn bản đến", "code": "VBD"}, follow=True)
+    assert "Đã thêm sổ" in page(r)
+    assert Register.objects.get(agency=org.district).is_default
+    r = c.post(f"{BASE}them/", {"agency": org.other_province.pk, "name": "Sổ", "code": "X"})
+    assert r.status_code == 200 and "Cơ quan: lựa chọn không hợp lệ." in page(r)
+    html = page(c.get(BASE))
+    assert org.sxd.name in html and org.district.name in html

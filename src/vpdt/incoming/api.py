@@ -11,6 +11,7 @@ drf-spectacular's enum naming ambiguous (a warning that fails ``check --deploy``
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -63,19 +64,27 @@ class IncomingRegisterSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _RegisterText(serializers.CharField):
+    """Text checked by the register services (Vietnamese messages, NUL and control characters included)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class IncomingRegisterCreateSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), required=False, allow_null=True,
         help_text="Cơ quan của sổ; mặc định là cơ quan của người gọi.",
         error_messages={"does_not_exist": "Cơ quan không tồn tại.", "incorrect_type": "Cơ quan không hợp lệ."})
-    name = serializers.CharField(allow_blank=True, error_messages={"required": "Tên sổ là bắt buộc."})
-    code = serializers.CharField(allow_blank=True, error_messages={"required": "Mã sổ là bắt buộc."})
+    name = _RegisterText(error_messages={"required": "Tên sổ là bắt buộc."})
+    code = _RegisterText(error_messages={"required": "Mã sổ là bắt buộc."})
     is_default = serializers.BooleanField(required=False, default=False)
 
 
 class IncomingRegisterUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True)
-    code = serializers.CharField(required=False, allow_blank=True)
+    name = _RegisterText(required=False)
+    code = _RegisterText(required=False)
 
 
 class IncomingRegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

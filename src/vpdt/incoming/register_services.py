@@ -53,6 +53,8 @@ def _clean_name(name) -> str:
     name = " ".join(str(name or "").split())
     if not name:
         raise ValidationError({"name": ["Tên sổ là bắt buộc."]})
+    if any(ord(c) < 32 for c in name):
+        raise ValidationError({"name": ["Tên sổ có ký tự điều khiển không hợp lệ."]})
     if len(name) > NAME_MAX:
         raise ValidationError({"name": [f"Tên sổ dài tối đa {NAME_MAX} ký tự."]})
     return name

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +41,10 @@ class RegisterForm(forms.Form):
 
     def __init__(self, actor, *args, register: Register | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("name", "code"):
+            # Django's own NUL check speaks English: ours (clean_*) says it in Vietnamese.
+            field = self.fields[name]
+            field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         if register is not None:
             # Editing: the agency is fixed; default and activity have their own buttons.
             del self.fields["agency"]
@@ -55,6 +60,12 @@ class RegisterForm(forms.Form):
             only = agencies.first()
             if only is not None:
                 self.fields["agency"].initial = only.pk
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if any(ord(c) < 32 for c in name):
+            raise ValidationError("Tên sổ có ký tự điều khiển không hợp lệ.")
+        return name
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
