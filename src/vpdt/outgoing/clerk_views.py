@@ -1,9 +1,439 @@
-"""The clerk's outgoing screens: issue, register, deliveries from other agencies, recalls."""
+"""The clerk's outgoing screens (SPEC §3.4–3.7, §4, §8): issue, the outgoing register and its exports,
+electronic documents delivered by other agencies of the deployment, recalls.
 
+Thin: parse input, call :mod:`.services` / :mod:`.delivery`, render. Every list goes through
+:func:`vpdt.core.authz.visible` (or the delivery querysets scoped to the clerk's agency), is paginated by keyset
+and never reads the draft texts. Errors raised by services are shown in Vietnamese, never as a 500.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Max, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from vpdt.catalog.models import DocumentType
+from vpdt.core.authz import scope_of, visible
+from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pdf import fmt_date
+from vpdt.directory.models import Role
+from vpdt.incoming import services as incoming
+from vpdt.incoming.exports_views import BadPeriod, _attachment, _bad_request, parse_period, period_slug
+from vpdt.incoming.forms import agency_leaders
+from vpdt.incoming.models import Register
+from vpdt.journal import services as journal
+
+from . import delivery, exports, services
+from .models import OutgoingDocument, OutgoingFile, OutStatus, Recipient, RecipientKind, Version
+
+PAGE_SIZE = 50
+DATE_FORMATS = ["%d/%m/%Y"]
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+# Columns of the "to issue" list: never the draft texts nor the long notes.
+TO_ISSUE_FIELDS = ("id", "agency_id", "unit_id", "drafter_id", "doc_type_id", "signer_id", "subject", "urgency",
+                   "secrecy", "status", "authority", "signer_position", "approved_at", "is_legal_normative",
+                   "doc_type__name", "signer__full_name", "drafter__full_name", "unit__name")
+ORDERS = {"": ("-issued_at", "-id"), "so": ("-year", "-number", "-id")}
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _date(label: str, required: bool = False):
+    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
+                           error_messages={"invalid": f"{label} không hợp lệ (nhập ngày theo dạng dd/mm/yyyy, "
+                                                      "ví dụ 05/11/2026).",
+                                           "required": f"{label} là bắt buộc."})
+
+
+def _errors(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for msg in errors:
+            messages.error(request, msg)
+
+
+def _require_clerk(request):
+    scope = scope_of(request.user)
+    if not (scope.is_superuser or (scope.agency_id and scope.has_role(Role.CLERK))):
+        raise PermissionDenied("Chỉ văn thư của cơ quan được dùng chức năng này.")
+    return scope
+
+
+def _require_register_reader(request):
+    scope = scope_of(request.user)
+    if not (scope.is_superuser or (scope.agency_id and scope.has_role(Role.CLERK, Role.LEADER))):
+        raise PermissionDenied("Chỉ văn thư và lãnh đạo cơ quan được xem sổ đăng ký văn bản đi.")
+    return scope
+
+
+def _doc_url(pk: int) -> str:
+    try:
+        return reverse("outgoing:detail", args=[pk])
+    except NoReverseMatch:  # the detail screen belongs to the drafting screens and may not be routed yet
+        return f"/van-ban-di/{pk}/"
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+class IssueForm(forms.Form):
+    issued_date = _date("Ngày ban hành")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+                             error_messages={"max_length": "Lý do dài tối đa 2000 ký tự."})
+
+
+class RegisterFilterForm(forms.Form):
+    """Filters of the outgoing register; invalid values are reported, never raised."""
+
+    year = forms.IntegerField(label="Năm", required=False, min_value=1900, max_value=9999,
+                              widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
+                              error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
+                                              "max_value": "Năm không hợp lệ."})
+    number = forms.IntegerField(label="Số", required=False, min_value=1, max_value=2**31 - 1,
+                                widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số"}),
+                                error_messages={"invalid": "Số văn bản không hợp lệ.",
+                                                "min_value": "Số văn bản không hợp lệ.",
+                                                "max_value": "Số văn bản không hợp lệ."})
+    doc_type = forms.ModelChoiceField(label="Loại văn bản", required=False, queryset=DocumentType.objects.all(),
+                                      empty_label="Mọi loại văn bản",
+                                      widget=forms.Select(attrs={"class": "form-select"}),
+                                      error_messages={"invalid_choice": "Loại văn bản không hợp lệ."})
+    q = forms.CharField(label="Tìm", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"class": "form-control", "type": "search",
+                                                      "placeholder": "Trích yếu, ký hiệu"}),
+                        error_messages={"max_length": "Từ khóa quá dài."})
+    date_from = _date("Từ ngày")
+    date_to = _date("Đến ngày")
+    order = forms.ChoiceField(label="Sắp xếp", required=False,
+                              choices=[("", "Mới phát hành trước"), ("so", "Theo năm, số giảm dần")],
+                              widget=forms.Select(attrs={"class": "form-select"}),
+                              error_messages={"invalid_choice": "Cách sắp xếp không hợp lệ."})
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "“Đến ngày” phải sau hoặc bằng “Từ ngày”.")
+        return cleaned
+
+
+class ReceiveForm(forms.Form):
+    register = forms.ModelChoiceField(label="Sổ văn bản đến", queryset=Register.objects.none(), required=False,
+                                      empty_label=None, widget=forms.Select(attrs={"class": "form-select"}),
+                                      error_messages={"invalid_choice": "Sổ văn bản đến không hợp lệ."})
+    leader = forms.ModelChoiceField(label="Trình lãnh đạo", queryset=agency_leaders(0), required=False,
+                                    empty_label="Chưa trình (trình sau)",
+                                    widget=forms.Select(attrs={"class": "form-select"}),
+                                    error_messages={"invalid_choice": "Lãnh đạo được chọn không hợp lệ."})
+    confirm_duplicate = forms.BooleanField(label="Tôi đã kiểm tra, đây không phải văn bản trùng", required=False)
+
+    def __init__(self, agency_id, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = Register.objects.filter(agency_id=agency_id, is_active=True).order_by(
+            "-is_default", "id")
+        self.fields["leader"].queryset = agency_leaders(agency_id)
+
+
+# ---------------------------------------------------------------------------------------------- issue
 
 
 @login_required
-def to_issue(request):  # placeholder until the clerk screens land
-    return HttpResponse("Đang xây dựng", status=503)
+def to_issue(request):
+    """Approved drafts of the agency waiting to be numbered and issued (oldest approval first)."""
+    scope = _require_clerk(request)
+    qs = visible(OutgoingDocument, request.user).filter(status=OutStatus.APPROVED)
+    if scope.agency_id:
+        qs = qs.filter(agency_id=scope.agency_id)
+    qs = qs.select_related("doc_type", "signer", "drafter", "unit").only(*TO_ISSUE_FIELDS)
+    page = keyset_page(qs, request.GET.get("cursor"), order=("approved_at", "id"), size=PAGE_SIZE)
+    today = timezone.localdate()
+    rows = [{"doc": d, "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today}
+            for d in page.items]
+    return render(request, "outgoing/clerk/to_issue.html", {
+        "page": page, "rows": rows, "query": query_without_cursor(request), "today": today})
+
+
+@login_required
+@require_POST
+def issue(request, pk: int):
+    document = get_object_or_404(visible(OutgoingDocument, request.user), pk=pk)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("outgoing:to_issue")
+    try:
+        document = services.issue(request.user, document, issued_date=form.cleaned_data.get("issued_date"))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("outgoing:to_issue")
+    messages.success(request, f"Đã cấp số và phát hành văn bản “{document.subject[:120]}”: "
+                              f"Số, ký hiệu {document.number_symbol}, ngày ban hành "
+                              f"{fmt_date(document.issued_date)}.")
+    return redirect("outgoing:to_issue")
+
+
+# ---------------------------------------------------------------------------------------------- register
+
+
+def _register_qs(request, scope):
+    return exports.register_queryset(visible(OutgoingDocument, request.user), scope.agency_id)
+
+
+@login_required
+@require_GET
+def register(request):
+    """Sổ đăng ký văn bản đi of the user's agency, with the ND30 Phụ lục IV columns."""
+    scope = _require_register_reader(request)
+    form = RegisterFilterForm(request.GET or None)
+    qs = _register_qs(request, scope)
+    filter_errors, order = [], ORDERS[""]
+    if form.is_bound:
+        if not form.is_valid():
+            filter_errors = [m for errs in form.errors.values() for m in errs]
+        data = getattr(form, "cleaned_data", {})
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        if data.get("number"):
+            qs = qs.filter(number=data["number"])
+        if data.get("doc_type"):
+            qs = qs.filter(doc_type=data["doc_type"])
+        if data.get("q"):
+            q = data["q"].strip()
+            qs = qs.filter(Q(subject__icontains=q) | Q(code_notation__icontains=q))
+        if data.get("date_from"):
+            qs = qs.filter(issued_date__gte=data["date_from"])
+        if data.get("date_to"):
+            qs = qs.filter(issued_date__lte=data["date_to"])
+        order = ORDERS.get(data.get("order") or "", ORDERS[""])
+    page = keyset_page(exports.optimize(qs), request.GET.get("cursor"), order=order, size=PAGE_SIZE)
+    rows = [{"doc": d, "values": exports.register_rows([d])[0]} for d in page.items]
+    export_query = {}
+    if form.is_bound and not filter_errors:
+        for key in ("date_from", "date_to"):
+            if request.GET.get(key):
+                export_query[key] = request.GET[key].strip()
+    from urllib.parse import urlencode
+
+    return render(request, "outgoing/clerk/register.html", {
+        "form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
+        "filter_errors": filter_errors, "columns": exports.REGISTER_COLUMNS,
+        "export_query": urlencode(export_query)})
+
+
+@login_required
+@require_GET
+def register_export(request, fmt: str):
+    """Sổ đăng ký văn bản đi for a period (default: the current quarter), PDF or XLSX."""
+    from vpdt.incoming.exports_views import CONTENT_TYPES
+
+    fmt = (fmt or "").lower()
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Định dạng không được hỗ trợ (chỉ PDF hoặc XLSX).")
+    scope = _require_register_reader(request)
+    try:
+        date_from, date_to = parse_period(request.GET)
+    except BadPeriod as err:
+        return _bad_request(request, str(err))
+    agency = request.user.agency
+    documents = exports.in_period(_register_qs(request, scope), date_from, date_to)
+    build = exports.outgoing_register_pdf if fmt == "pdf" else exports.outgoing_register_xlsx
+    data = build(documents, agency=agency, date_from=date_from, date_to=date_to)
+    code = getattr(agency, "short_name", "") or "co-quan"
+    from vpdt.incoming.exports_views import ascii_slug
+
+    filename = f"so-di-{ascii_slug(code)}-{period_slug(date_from, date_to)}.{fmt}"
+    journal.record("outgoing.register_exported", actor=request.user, obj=agency, agency=scope.agency_id,
+                   request=request, details={"format": fmt, "date_from": date_from.isoformat(),
+                                             "date_to": date_to.isoformat(), "filename": filename})
+    return _attachment(data, fmt, filename)
+
+
+# ---------------------------------------------------------------------------------------------- deliveries
+
+
+def _files_by_document(documents) -> dict[int, list]:
+    """What :func:`services.final_files` returns for each document, with 2 queries for the whole page."""
+    ids = [d.pk for d in documents]
+    if not ids:
+        return {}
+    latest = dict(Version.objects.filter(document_id__in=ids).values("document_id").annotate(n=Max("number"))
+                  .values_list("document_id", "n"))
+    finals, versioned = defaultdict(list), defaultdict(list)
+    for f in (OutgoingFile.objects.filter(document_id__in=ids).select_related("file", "version")
+              .only("id", "document_id", "kind", "version__number", "file__id", "file__original_name",
+                    "file__size").order_by("id")):
+        if f.kind in ("final", "appendix"):
+            finals[f.document_id].append(f.file)
+        elif f.version_id and f.version.number == latest.get(f.document_id):
+            versioned[f.document_id].append(f.file)
+    return {pk: finals.get(pk) or versioned.get(pk, []) for pk in ids}
+
+
+def _deliveries_page(request, scope, *, duplicate=None, forms_by_rpk=None):
+    qs = delivery.waiting_for(request.user).select_related("document__signer")
+    page = keyset_page(qs, request.GET.get("cursor"), order=("-delivered_at", "-id"), size=PAGE_SIZE)
+    files = _files_by_document([r.document for r in page.items])
+    forms_by_rpk = forms_by_rpk or {}
+    rows = [{"recipient": r, "doc": r.document, "files": files.get(r.document_id, []),
+             "form": forms_by_rpk.get(r.pk) or ReceiveForm(r.agency_id),
+             "duplicate": (duplicate or {}).get(r.pk)} for r in page.items]
+    return {"page": page, "rows": rows, "query": query_without_cursor(request), "reason_form": ReasonForm()}
+
+
+@login_required
+def deliveries(request):
+    """Văn bản điện tử chờ tiếp nhận: documents other agencies of the deployment sent to this agency."""
+    scope = _require_clerk(request)
+    return render(request, "outgoing/clerk/deliveries.html", _deliveries_page(request, scope))
+
+
+def _recipients_of(request):
+    """Deliveries addressed to the user's agency (404 for anything else)."""
+    scope = scope_of(request.user)
+    qs = Recipient.objects.filter(kind=RecipientKind.AGENCY).exclude(status="")
+    if not scope.is_superuser:
+        if not scope.agency_id:
+            return Recipient.objects.none()
+        qs = qs.filter(agency_id=scope.agency_id)
+    return qs.select_related("document", "agency")
+
+
+@login_required
+def delivery_file(request, rpk: int, file_pk: int):
+    """A file of a delivered document, for the recipient agency's clerk while it waits to be received."""
+    recipient = get_object_or_404(delivery.waiting_for(request.user), pk=rpk)
+    stored = next((f for f in services.final_files(recipient.document) if f.pk == file_pk), None)
+    if stored is None:
+        raise Http404("Không có tệp này.")
+    try:
+        handle = default_storage.open(stored.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("Tệp không còn trong kho lưu trữ.") from None
+    return FileResponse(handle, as_attachment=True, filename=stored.original_name,
+                        content_type=stored.content_type or "application/octet-stream")
+
+
+@login_required
+@require_POST
+def receive(request, rpk: int):
+    recipient = get_object_or_404(_recipients_of(request), pk=rpk)
+    form = ReceiveForm(recipient.agency_id, request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("outgoing:deliveries")
+    data = form.cleaned_data
+    try:
+        registered = delivery.receive(request.user, recipient, register=data.get("register"),
+                                      leader=data.get("leader"), confirm_duplicate=data.get("confirm_duplicate"))
+    except incoming.DuplicateWarning as exc:
+        scope = scope_of(request.user)
+        retry = ReceiveForm(recipient.agency_id, initial={
+            "register": data.get("register"), "leader": data.get("leader"), "confirm_duplicate": False})
+        context = _deliveries_page(request, scope, duplicate={recipient.pk: {
+            "message": " ".join(exc.messages), "existing": exc.existing}}, forms_by_rpk={recipient.pk: retry})
+        messages.warning(request, " ".join(exc.messages))
+        return render(request, "outgoing/clerk/deliveries.html", context)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("outgoing:deliveries")
+    doc = registered.document
+    text = (f"Đã tiếp nhận văn bản {recipient.document.number_symbol} của {recipient.document.agency.name}: "
+            f"vào sổ số đến {doc.arrival_number}")
+    if getattr(registered, "submitted", False):
+        text += ", đã trình lãnh đạo"
+    messages.success(request, text + ".")
+    return redirect(f"/van-ban-den/{doc.pk}/")
+
+
+@login_required
+@require_POST
+def refuse(request, rpk: int):
+    recipient = get_object_or_404(_recipients_of(request), pk=rpk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("outgoing:deliveries")
+    reason = form.cleaned_data.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Ghi rõ lý do từ chối tiếp nhận.")
+        return redirect("outgoing:deliveries")
+    try:
+        delivery.refuse(request.user, recipient, reason)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã từ chối tiếp nhận văn bản {recipient.document.number_symbol} của "
+                                  f"{recipient.document.agency.name}.")
+    return redirect("outgoing:deliveries")
+
+
+# ---------------------------------------------------------------------------------------------- recalls
+
+
+@login_required
+def recalls(request):
+    """Recall requests of documents this agency registered, waiting for the clerk's confirmation."""
+    _require_clerk(request)
+    qs = delivery.recalls_waiting_for(request.user).select_related("document__doc_type")
+    page = keyset_page(qs, request.GET.get("cursor"), order=("-status_at", "-id"), size=PAGE_SIZE)
+    return render(request, "outgoing/clerk/recalls.html", {
+        "page": page, "rows": page.items, "query": query_without_cursor(request)})
+
+
+@login_required
+@require_POST
+def confirm_recall(request, rpk: int):
+    recipient = get_object_or_404(_recipients_of(request), pk=rpk)
+    try:
+        delivery.confirm_recall(request.user, recipient)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã xác nhận thu hồi văn bản {recipient.document.number_symbol} của "
+                                  f"{recipient.document.agency.name}; văn bản đến tương ứng đã được rút khỏi xử lý.")
+    return redirect("outgoing:recalls")
+
+
+@login_required
+@require_POST
+def recall(request, pk: int):
+    """Thu hồi an issued document, by the issuing agency's leaders or clerk."""
+    document = get_object_or_404(visible(OutgoingDocument, request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_doc_url(document.pk))
+    reason = form.cleaned_data.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Ghi rõ lý do thu hồi.")
+        return redirect(_doc_url(document.pk))
+    try:
+        document = delivery.recall(request.user, document, reason)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã thu hồi văn bản {document.number_symbol}. Các cơ quan đã vào sổ sẽ xác nhận "
+                                  "thu hồi.")
+    return redirect(_doc_url(document.pk))
