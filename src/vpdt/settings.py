@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "vpdt.incoming",
     "vpdt.dossiers",
     "vpdt.outgoing",
+    "vpdt.delegation",
     "vpdt.backups",
     "vpdt.sampledata",
 ]

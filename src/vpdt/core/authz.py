@@ -31,8 +31,14 @@ class Scope:
     admin_agency_ids: frozenset[int] = frozenset()
     position_agency_ids: frozenset[int] = frozenset()  # agencies where the user holds any active position
     province_path: str | None = None  # tree path of the province a province admin manages
+    acting_for: frozenset[int] = frozenset()  # people who delegated their authority to this user, now
     is_superuser: bool = False
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def person_ids(self) -> list[int]:
+        """The user and everyone they act for under a delegation: "assigned to me" means any of these."""
+        return [self.user_id, *sorted(self.acting_for)] if self.user_id else []
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or bool(self.roles.intersection(roles))

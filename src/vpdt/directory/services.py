@@ -31,6 +31,19 @@ def build_scope(user) -> Scope:
     for role, _unit, _agency, path in positions:
         if role == Role.PROVINCE_ADMIN:
             province_path = province_root_path(path)
+    # Delegation (ủy quyền): for its period the delegate also works as the delegator — their work roles and
+    # units, never their administrative roles, and never what the delegator holds by delegation themselves.
+    from vpdt.delegation.services import NOT_DELEGATED_ROLES, delegator_ids
+
+    acting_for = frozenset(delegator_ids(user))
+    position_agencies = {p[2] for p in positions}
+    if acting_for:
+        delegated = list(Position.objects.filter(user_id__in=acting_for, is_active=True)
+                         .exclude(role__in=NOT_DELEGATED_ROLES).values_list("role", "unit_id", "agency_id"))
+        roles |= frozenset(p[0] for p in delegated)
+        unit_ids |= frozenset(p[1] for p in delegated if p[1])
+        led |= frozenset(p[1] for p in delegated if p[1] and p[0] == Role.UNIT_LEADER)
+        position_agencies |= {p[2] for p in delegated}
     return Scope(
         user_id=user.pk,
         agency_id=user.agency_id,
@@ -38,9 +51,10 @@ def build_scope(user) -> Scope:
         unit_ids=unit_ids,
         led_unit_ids=led,
         admin_agency_ids=admin_agencies,
-        position_agency_ids=frozenset(p[2] for p in positions),
+        position_agency_ids=frozenset(position_agencies),
         province_path=province_path,
         is_superuser=user.is_superuser,
+        acting_for=acting_for,
     )
 
 

@@ -11,11 +11,11 @@ from .models import Assignment, IncomingDocument, Register
 
 
 def _involved(scope) -> Q:
-    involved = Q(user_id=scope.user_id)
+    involved = Q(user_id__in=scope.person_ids)
     if scope.led_unit_ids:
         units = list(scope.led_unit_ids)
         involved |= Q(unit_id__in=units) | Q(parent__unit_id__in=units)
-    return Q(pk__in=Assignment.objects.filter(involved).values("document_id")) | Q(leader_id=scope.user_id)
+    return Q(pk__in=Assignment.objects.filter(involved).values("document_id")) | Q(leader_id__in=scope.person_ids)
 
 
 def _view(scope) -> Q:
@@ -58,7 +58,7 @@ def _assignment_manage(scope) -> Q:
     """Acting on an assignment: its assignee, or the leader of the unit it belongs to."""
     if scope.is_superuser:
         return Q()
-    q = Q(user_id=scope.user_id) if scope.user_id else NOTHING
+    q = Q(user_id__in=scope.person_ids) if scope.user_id else NOTHING
     if scope.led_unit_ids:
         q |= Q(unit_id__in=list(scope.led_unit_ids)) | Q(parent__unit_id__in=list(scope.led_unit_ids))
     return q

@@ -24,6 +24,7 @@ from vpdt.catalog.models import URGENT_LEVELS, Secrecy
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
+from vpdt.delegation import services as delegation
 from vpdt.directory.models import Position, Role, Unit
 from vpdt.journal import services as journal
 from vpdt.storage import services as storage
@@ -247,6 +248,12 @@ class Target:
     deadline: date | None = None
 
 
+def _document_principal(actor, document: IncomingDocument, *args, **kwargs) -> int | None:
+    """A leader acting for the leader the document was submitted to."""
+    return document.leader_id
+
+
+@delegation.acting("incoming", _document_principal)
 def direct(actor, document: IncomingDocument, *, direction: str, targets: list[Target], deadline: date | None = None,
            field=None) -> IncomingDocument:
     """Bút phê: the leader's direction with exactly one lead handler, cooperating and for-information ones."""
@@ -414,10 +421,25 @@ def _leads(actor, unit_id) -> bool:
 
 
 def _is_handler(actor, assignment: Assignment) -> bool:
-    """The assignee, or for a unit assignment the unit's leader."""
+    """The assignee, or for a unit assignment the unit's leader (in person or under a delegation)."""
     if assignment.user_id:
-        return assignment.user_id == actor.pk
+        return assignment.user_id == actor.pk or assignment.user_id in delegation.delegator_ids(actor, "incoming")
     return _leads(actor, assignment.unit_id)
+
+
+def _assignment_principal(actor, assignment: Assignment, *args, **kwargs) -> int | None:
+    """Whom the actor acts for on this assignment under a delegation (None: in their own right)."""
+    if assignment.user_id:
+        return assignment.user_id
+    if assignment.unit_id is None or _leads_in_person(actor, assignment.unit_id):
+        return None
+    leaders = Position.objects.filter(unit_id=assignment.unit_id, role=Role.UNIT_LEADER, is_active=True,
+                                      user_id__in=delegation.delegator_ids(actor, "incoming"))
+    return leaders.values_list("user_id", flat=True).first()
+
+
+def _leads_in_person(actor, unit_id) -> bool:
+    return Position.objects.filter(user=actor, unit_id=unit_id, role=Role.UNIT_LEADER, is_active=True).exists()
 
 
 def _require_processing(document: IncomingDocument) -> None:
@@ -448,6 +470,7 @@ def _start_document(document: IncomingDocument, actor) -> None:
         DOCUMENT.apply(document, "start", actor=actor, extra_fields=["updated_at"])
 
 
+@delegation.acting("incoming", _assignment_principal)
 def distribute(actor, assignment: Assignment, *, user, deadline: date | None = None, opinion: str = "") -> Assignment:
     """The unit leader passes a unit assignment to a staff member of the unit, with an opinion and deadline."""
     if assignment.unit_id is None:
@@ -476,6 +499,7 @@ def distribute(actor, assignment: Assignment, *, user, deadline: date | None = N
     return child
 
 
+@delegation.acting("incoming", _assignment_principal)
 def return_to_leader(actor, assignment: Assignment, reason: str) -> Assignment:
     """The unit leader (or a person the leader assigned directly) returns the work to the agency leader.
 
@@ -509,6 +533,7 @@ def return_to_leader(actor, assignment: Assignment, reason: str) -> Assignment:
     return _copy_back(assignment, locked)
 
 
+@delegation.acting("incoming", _assignment_principal)
 def reassign(actor, assignment: Assignment, *, user, reason: str, deadline: date | None = None) -> Assignment:
     """The unit leader moves a staff member's assignment to another staff member of the unit."""
     reason = (reason or "").strip()
@@ -542,6 +567,7 @@ def reassign(actor, assignment: Assignment, *, user, reason: str, deadline: date
     return new
 
 
+@delegation.acting("incoming", _assignment_principal)
 def add_note(actor, assignment: Assignment, kind: str, text: str) -> ProcessingNote:
     """Record progress (tiến độ) or a proposal (ý kiến đề xuất)."""
     text = (text or "").strip()
@@ -571,6 +597,7 @@ def add_note(actor, assignment: Assignment, kind: str, text: str) -> ProcessingN
     return note
 
 
+@delegation.acting("incoming", _assignment_principal)
 def complete(actor, assignment: Assignment, result: str) -> Assignment:
     """The handler completes with a result. Completing the lead (unit or person) completes the document."""
     result = (result or "").strip()
@@ -598,6 +625,7 @@ def complete(actor, assignment: Assignment, result: str) -> Assignment:
     return _copy_back(assignment, locked)
 
 
+@delegation.acting("incoming", _assignment_principal)
 def mark_read(actor, assignment: Assignment) -> Assignment:
     """A for-information (để biết) assignment is done once read. Idempotent."""
     if assignment.role != AssignmentRole.INFORM:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timezone as dt_timezone
 
@@ -20,6 +22,17 @@ from vpdt.core.middleware import client_ip, current_request
 from .models import JournalEntry, JournalHead
 
 GENESIS = "0" * 64
+_on_behalf: ContextVar = ContextVar("vpdt_on_behalf", default=None)
+
+
+@contextmanager
+def on_behalf(principal):
+    """Entries recorded inside this block say the actor acted on behalf of ``principal`` (a delegation)."""
+    token = _on_behalf.set(principal)
+    try:
+        yield
+    finally:
+        _on_behalf.reset(token)
 
 
 def _normalise(details) -> dict:
@@ -76,6 +89,8 @@ def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_b
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             actor = user
+    if on_behalf_of is None:
+        on_behalf_of = _on_behalf.get()
     if on_behalf_of is None and request is not None:
         on_behalf_of = getattr(request, "on_behalf_of", None)
     if obj is not None:

@@ -26,9 +26,10 @@ def _view(scope) -> Q:
         return Q()
     if not scope.user_id:
         return NOTHING
-    q = (Q(drafter_id=scope.user_id)
-         | Q(pk__in=ReviewStep.objects.filter(reviewer_id=scope.user_id).values("document_id"))
-         | Q(pk__in=Consultation.objects.filter(user_id=scope.user_id).values("step__document_id")))
+    people = scope.person_ids  # the user and whoever delegated their authority to them
+    q = (Q(drafter_id__in=people)
+         | Q(pk__in=ReviewStep.objects.filter(reviewer_id__in=people).values("document_id"))
+         | Q(pk__in=Consultation.objects.filter(user_id__in=people).values("step__document_id")))
     if scope.led_unit_ids:
         q |= Q(unit_id__in=list(scope.led_unit_ids))
     if scope.agency_id and scope.has_role(Role.LEADER):

@@ -25,6 +25,7 @@ from vpdt.catalog.models import URGENT_LEVELS, Secrecy
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.workdays import add_working_days
+from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming import uploads
 from vpdt.incoming.models import IncomingDocument, Notification
@@ -288,10 +289,16 @@ def active_step(document: OutgoingDocument) -> ReviewStep | None:
     return document.steps.filter(status=T.ACTIVE).select_related("reviewer").first()
 
 
+def _reviewer_principal(actor, document: OutgoingDocument, *args, **kwargs) -> int | None:
+    step = active_step(document)
+    return step.reviewer_id if step is not None else None
+
+
 def latest_version(document: OutgoingDocument) -> Version:
     return document.versions.order_by("-number").first()
 
 
+@delegation.acting("approval", _reviewer_principal)
 def revise(actor, document: OutgoingDocument, *, text: str, note: str = "", files=()) -> Version:
     """A new version: by the drafter while the draft is theirs, or by the reviewer of the active step
     (the reviewer's edits replace the blue and red pen; they are shown as differences)."""
@@ -302,7 +309,7 @@ def revise(actor, document: OutgoingDocument, *, text: str, note: str = "", file
             if locked.drafter_id != actor.pk:
                 raise PermissionDenied("Chỉ người soạn thảo được sửa dự thảo lúc này.")
         elif step is not None:
-            if step.reviewer_id != actor.pk:
+            if step.reviewer_id != actor.pk and step.reviewer_id not in delegation.delegator_ids(actor, "approval"):
                 raise PermissionDenied("Chỉ người đang duyệt dự thảo được sửa dự thảo lúc này.")
         else:
             raise ValidationError("Dự thảo không còn sửa được.", code="locked")
@@ -442,11 +449,12 @@ def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
 def _require_reviewer(actor, step: ReviewStep | None) -> ReviewStep:
     if step is None:
         raise ValidationError("Dự thảo không ở bước duyệt nào.", code="not_in_review")
-    if step.reviewer_id != actor.pk:
+    if step.reviewer_id != actor.pk and step.reviewer_id not in delegation.delegator_ids(actor, "approval"):
         raise PermissionDenied("Bạn không phải người xử lý chính của bước duyệt này.")
     return step
 
 
+@delegation.acting("approval", _reviewer_principal)
 def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreement: str = "") -> OutgoingDocument:
     """Đồng ý và chuyển tiếp; at the last step (the signer), the draft is approved for issue."""
     with transaction.atomic():
@@ -479,6 +487,7 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
     return locked
 
 
+@delegation.acting("approval", _reviewer_principal)
 def return_draft(actor, document: OutgoingDocument, *, comment: str) -> OutgoingDocument:
     """Trả lại người soạn thảo, with the reason; the rest of the round is cancelled."""
     comment = (comment or "").strip()
@@ -501,6 +510,7 @@ def return_draft(actor, document: OutgoingDocument, *, comment: str) -> Outgoing
     return locked
 
 
+@delegation.acting("approval", _reviewer_principal)
 def consult(actor, document: OutgoingDocument, users: list[User], *, question: str = "") -> list[Consultation]:
     """The main handler of the active step asks others for an opinion (they are notified)."""
     with transaction.atomic():
