@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from vpdt.directory.models import Agency
-from vpdt.sampledata import generator, incoming_generator
+from vpdt.sampledata import generator, incoming_generator, outgoing_generator
 
 
 class Command(BaseCommand):
@@ -14,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--incoming", type=int, default=0,
                             help="Số văn bản đến cần sinh thêm (ví dụ 1000000), kèm phân công và nhật ký.")
+        parser.add_argument("--outgoing", type=int, default=0,
+                            help="Số văn bản đi cần sinh thêm (ví dụ 1000000), kèm các bước duyệt, nơi nhận và nhật ký.")
         parser.add_argument("--no-trail", action="store_true", help="Không ghi nhật ký cho văn bản sinh tự động.")
 
     def handle(self, *args, **options):
@@ -22,13 +24,22 @@ class Command(BaseCommand):
         quiet = options["verbosity"] < 1
         if not Agency.objects.filter(code=generator.ROOT_CODE).exists():
             self._directory(options, quiet)
-        elif not options["incoming"]:
+        elif not options["incoming"] and not options["outgoing"]:
             raise CommandError("Dữ liệu sinh tự động (tỉnh Hà Tĩnh, mã 000.00.00.H42) đã có trong CSDL.")
         if options["incoming"]:
             with tqdm(total=options["incoming"], desc="Văn bản đến", unit="vb", disable=quiet) as bar:
                 made = incoming_generator.generate_incoming(options["incoming"], options["seed"],
                                                             progress=bar.update, with_trail=not options["no_trail"])
             self.stdout.write(self.style.SUCCESS(f"Đã sinh {made} văn bản đến."))
+        if options["outgoing"]:
+            try:
+                with tqdm(total=options["outgoing"], desc="Văn bản đi", unit="vb", disable=quiet) as bar:
+                    made = outgoing_generator.generate_outgoing(options["outgoing"], options["seed"],
+                                                                progress=bar.update,
+                                                                with_trail=not options["no_trail"])
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(self.style.SUCCESS(f"Đã sinh {made} văn bản đi."))
 
     def _directory(self, options, quiet):
         bars = {
