@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE["outgoing-review-reminders"] = {
     "schedule": _cron(env_str("VPDT_REVIEW_REMINDER_CRON", "35 7 * * 1-5")),
 }
 
+CELERY_BEAT_SCHEDULE["delegation-expiry"] = {
+    "task": "vpdt.delegation.tasks.notify_expired",
+    "schedule": _cron(env_str("VPDT_DELEGATION_EXPIRY_CRON", "5 0 * * *")),
+}
+
 # --- Backups ---------------------------------------------------------------------------------
 VPDT_BACKUP_DIR = Path(env_str("VPDT_BACKUP_DIR", str(DATA_DIR / "backups")))
 VPDT_BACKUP_KEEP = env_int("VPDT_BACKUP_KEEP", 8)

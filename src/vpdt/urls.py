@@ -6,11 +6,13 @@ from rest_framework.routers import DefaultRouter
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
+from vpdt.delegation import api as delegation_api
 from vpdt.directory import api as directory_api
 from vpdt.dossiers import api as dossiers_api
 from vpdt.incoming import api as incoming_api
 from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
+from vpdt.outgoing import api as outgoing_api
 
 router = DefaultRouter()
 router.register("agencies", directory_api.AgencyViewSet, basename="agency")
@@ -23,7 +25,12 @@ router.register("incoming-registers", incoming_api.IncomingRegisterViewSet, base
 router.register("incoming-documents", incoming_api.IncomingDocumentViewSet, basename="incoming-document")
 router.register("incoming-assignments", incoming_api.IncomingAssignmentViewSet, basename="incoming-assignment")
 router.register("dossiers", dossiers_api.DossierViewSet, basename="dossier")
+router.register("delegations", delegation_api.DelegationViewSet, basename="delegation")
 router.register("dossier-items", dossiers_api.DossierItemViewSet, basename="dossier-item")
+router.register("outgoing-documents", outgoing_api.OutgoingDocumentViewSet, basename="outgoing-document")
+router.register("outgoing-consultations", outgoing_api.OutgoingConsultationViewSet, basename="outgoing-consultation")
+router.register("outgoing-deliveries", outgoing_api.OutgoingDeliveryViewSet, basename="outgoing-delivery")
+router.register("review-chains", outgoing_api.ReviewChainViewSet, basename="review-chain")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -44,6 +51,7 @@ urlpatterns = [
     path("", include(incoming_export_urls)),
     path("ho-so/", include("vpdt.dossiers.urls")),
     path("van-ban-di/", include("vpdt.outgoing.urls")),
+    path("uy-quyen/", include("vpdt.delegation.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,45 @@
+from django import forms
+
+from vpdt.accounts.models import User
+from vpdt.core.authz import scope_of
+
+from .models import DelegationScope
+
+DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+
+
+def _errors(label):
+    return {"required": f"{label} là bắt buộc.", "invalid": f"{label} không hợp lệ (dd/mm/yyyy).",
+            "invalid_choice": f"{label}: lựa chọn không hợp lệ."}
+
+
+class DelegationForm(forms.Form):
+    delegator = forms.ModelChoiceField(label="Người ủy quyền", queryset=User.objects.none(),
+                                       error_messages=_errors("Người ủy quyền"),
+                                       widget=forms.Select(attrs={"class": "form-select"}))
+    delegate = forms.ModelChoiceField(label="Người được ủy quyền", queryset=User.objects.none(),
+                                      error_messages=_errors("Người được ủy quyền"),
+                                      widget=forms.Select(attrs={"class": "form-select"}))
+    scope = forms.ChoiceField(label="Phạm vi", choices=DelegationScope.choices, error_messages=_errors("Phạm vi"),
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    starts_on = forms.DateField(label="Từ ngày", widget=DATE, error_messages=_errors("Từ ngày"))
+    ends_on = forms.DateField(label="Đến hết ngày", widget=DATE, error_messages=_errors("Đến ngày"))
+    reason = forms.CharField(label="Lý do", max_length=500, error_messages={**_errors("Lý do"),
+                                                                           "max_length": "Lý do tối đa 500 ký tự."},
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+    reference = forms.CharField(label="Văn bản ủy quyền (số, ký hiệu)", max_length=100, required=False,
+                                error_messages={"max_length": "Tối đa 100 ký tự."},
+                                widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        colleagues = User.objects.filter(agency_id=user.agency_id, is_active=True).order_by("full_name")
+        self.fields["delegate"].queryset = colleagues.exclude(pk=user.pk) if user.agency_id else User.objects.none()
+        if scope.is_superuser or user.agency_id in scope.admin_agency_ids:
+            self.fields["delegator"].queryset = colleagues
+            self.fields["delegate"].queryset = colleagues
+            self.fields["delegator"].initial = user.pk
+        else:
+            self.fields["delegator"].queryset = User.objects.filter(pk=user.pk)
+            self.fields["delegator"].initial = user.pk
