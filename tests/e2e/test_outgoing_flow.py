@@ -1,0 +1,134 @@
+"""Outgoing document in a real browser: a staff member drafts a reply to an incoming document for another agency,
+the unit leader returns it, the staff member revises and resubmits, the unit leader and the director approve,
+the clerk issues it, the recipient agency's clerk registers it, and the sender sees the delivery status."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD, make_person
+from vpdt.catalog.models import DocumentType
+from vpdt.directory.models import Role
+from vpdt.incoming import services as incoming
+from vpdt.incoming.models import IncomingDocument
+from vpdt.outgoing.models import DeliveryStatus, OutgoingDocument, OutStatus
+
+pytestmark = pytest.mark.e2e
+
+REPLY_TEXT = ("Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An\n"
+              "Sở Xây dựng báo cáo hiện trạng hạ tầng công nghệ thông tin như sau:\n"
+              "1. Máy chủ: 04 máy chủ đặt tại phòng máy của Sở.")
+
+
+def _submit(page, test_id):
+    with page.expect_navigation():
+        page.get_by_test_id(test_id).click()
+
+
+def _log_in(new_page, user):
+    page = new_page()
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    _submit(page, "login-submit")
+    return page
+
+
+def _incoming_for_staff(org) -> IncomingDocument:
+    """An incoming request from STTTT, directed by the director to Hoàng Thị Lan (set up with services)."""
+    doc = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, issuer_name=org.stttt.name, issuer_code=org.stttt.code, code_number="812",
+        code_notation="STTTT-CNTT", issued_date=timezone.localdate() - dt.timedelta(days=2),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="đề nghị báo cáo hiện trạng hạ tầng công nghệ thông tin", needs_reply=True,
+        reply_due=timezone.localdate() + dt.timedelta(days=10)).document
+    incoming.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
+    doc.refresh_from_db()
+    incoming.direct(org.sxd_leader, doc, direction="Chị Lan dự thảo văn bản trả lời.",
+                    targets=[incoming.Target("lead", user=org.sxd_staff)])
+    return doc
+
+
+def test_reply_drafted_reviewed_issued_and_registered_by_recipient(org, transactional_db, live_server, new_page):
+    stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
+    request = _incoming_for_staff(org)
+
+    # 1. The staff member drafts a reply from the incoming document, to STTTT as an agency of the deployment.
+    staff = _log_in(new_page, org.sxd_staff)
+    staff.goto(f"/van-ban-den/{request.pk}/")
+    _submit(staff, "draft-reply")
+    expect(staff.get_by_test_id("reply-to")).to_contain_text("812/STTTT-CNTT")
+    expect(staff.locator("[name=subject]")).to_have_value(
+        "V/v trả lời Văn bản số 812/STTTT-CNTT của Sở Thông tin và Truyền thông tỉnh Nghệ An về đề nghị báo cáo "
+        "hiện trạng hạ tầng công nghệ thông tin")
+    staff.locator("[name=subject]").fill("V/v báo cáo hiện trạng hạ tầng công nghệ thông tin của Sở Xây dựng")
+    staff.locator("[name=doc_type]").select_option(label="Công văn")
+    staff.locator("[name=signer]").select_option(label=org.sxd_leader.full_name)
+    staff.locator("[name=agencies]").select_option(label=org.stttt.name)
+    staff.locator("[name=to_places]").fill("- Như trên;\n- Lưu: VT, KHTC.")
+    staff.locator("[name=text]").fill(REPLY_TEXT)
+    _submit(staff, "save-draft")
+    expect(staff.get_by_test_id("reply-to-link")).to_contain_text("812/STTTT-CNTT")
+    doc = OutgoingDocument.objects.get()
+    assert doc.reply_to == request
+    _submit(staff, "submit")
+    expect(staff.get_by_test_id("status")).to_have_text(OutStatus.IN_REVIEW.label)
+
+    # 2. The head of KH-TC returns it with a comment.
+    unit_leader = _log_in(new_page, org.sxd_unit_leader)
+    unit_leader.goto("/van-ban-di/cho-duyet/")
+    with unit_leader.expect_navigation():
+        unit_leader.get_by_role("link", name="báo cáo hiện trạng hạ tầng").click()
+    unit_leader.locator("form[action$='/tra-lai/'] [name=comment]").fill("Bổ sung số liệu đường truyền, phần mềm.")
+    _submit(unit_leader, "return")
+    expect(unit_leader.get_by_test_id("status")).to_have_text(OutStatus.RETURNED.label)
+
+    # 3. The staff member sees the comment, writes a new version and submits again.
+    staff.goto(f"/van-ban-di/{doc.pk}/")
+    expect(staff.get_by_test_id("step-comment")).to_contain_text("Bổ sung số liệu đường truyền")
+    _submit(staff, "revise")
+    expect(staff.locator("[name=text]")).to_have_value(REPLY_TEXT)
+    staff.locator("[name=text]").fill(REPLY_TEXT + "\n2. Đường truyền: 100 Mbps, mạng truyền số liệu chuyên dùng.")
+    staff.locator("[name=note]").fill("Bổ sung số liệu đường truyền")
+    _submit(staff, "revise-save")
+    expect(staff.get_by_test_id("version-2")).to_contain_text("Bổ sung số liệu đường truyền")
+    _submit(staff, "submit")
+    expect(staff.get_by_test_id("status")).to_have_text(OutStatus.IN_REVIEW.label)
+
+    # 4. The unit leader checks the differences and agrees; the director approves for signature.
+    unit_leader.goto(f"/van-ban-di/{doc.pk}/so-sanh/")
+    expect(unit_leader.locator("[data-kind=added]")).to_contain_text("Đường truyền: 100 Mbps")
+    unit_leader.goto(f"/van-ban-di/{doc.pk}/")
+    unit_leader.locator("form[action$='/dong-y/'] [name=comment]").fill("Đồng ý nội dung.")
+    _submit(unit_leader, "approve")
+    leader = _log_in(new_page, org.sxd_leader)
+    leader.goto(f"/van-ban-di/{doc.pk}/")
+    leader.locator("form[action$='/dong-y/'] [name=comment]").fill("Đồng ý ký ban hành.")
+    _submit(leader, "approve")
+    expect(leader.get_by_test_id("status")).to_have_text(OutStatus.APPROVED.label)
+
+    # 5. The clerk numbers and issues it (the clerk's screen).
+    clerk = _log_in(new_page, org.sxd_clerk)
+    clerk.goto("/van-ban-di/cho-phat-hanh/")
+    with clerk.expect_navigation():
+        clerk.get_by_test_id("to-issue-row").get_by_role("button", name="Cấp số, phát hành").click()
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.ISSUED and doc.number_symbol
+
+    # 6. STTTT's clerk registers it with one action.
+    recipient_clerk = _log_in(new_page, stttt_clerk)
+    recipient_clerk.goto("/van-ban-di/den-cho-tiep-nhan/")
+    row = recipient_clerk.get_by_test_id("delivery-row")
+    expect(row).to_contain_text(doc.number_symbol)
+    with recipient_clerk.expect_navigation():
+        row.get_by_role("button", name="Tiếp nhận, vào sổ").click()
+    assert doc.recipients.get(agency=org.stttt).status == DeliveryStatus.REGISTERED
+
+    # 7. The drafter sees the number and the recipient's status; an outsider cannot open the document.
+    staff.goto(f"/van-ban-di/{doc.pk}/")
+    expect(staff.get_by_test_id("number-symbol")).to_have_text(doc.number_symbol)
+    expect(staff.get_by_test_id("delivery-status")).to_have_text("Đã tiếp nhận (vào sổ)")
+    outsider = _log_in(new_page, org.ht_staff)
+    assert outsider.goto(f"/van-ban-di/{doc.pk}/").status == 404
