@@ -33,6 +33,9 @@ def home(request):
     from vpdt.incoming import dashboard
 
     context["work"] = dashboard.for_user(request.user)
+    from vpdt.outgoing import dashboard as outgoing_dashboard
+
+    context["out"] = outgoing_dashboard.for_user(request.user)
     if scope.is_admin:
         managed = manageable(User, request.user)
         counts = dict(managed.values_list("status").annotate(n=Count("id")).order_by())
