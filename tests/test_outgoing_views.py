@@ -359,3 +359,20 @@ def test_list_queries_do_not_grow(world, login, django_assert_max_num_queries):
     assert page(colleague.get("/van-ban-di/cho-duyet/")).count('data-testid="consult-row"') == 12
     for url, values in counts.items():
         assert values[0] == values[1], (url, values)
+
+
+def test_detail_queries_do_not_grow_with_versions_and_steps(world, login, django_assert_max_num_queries):
+    org = world
+    doc = out.submit(org.sxd_staff, draft(org, files=[pdf()]))
+    c = login(org.sxd_unit_leader)
+    counts = []
+    for extra in (1, 6):
+        for i in range(extra):
+            version = out.revise(org.sxd_unit_leader, doc, text=TEXT + f"\n{i}. Bổ sung ý {i}.", files=[pdf()])
+            out.add_comment(org.sxd_unit_leader, version, f"Góp ý cho phiên bản {version.number}.")
+        c.get(f"/van-ban-di/{doc.pk}/")
+        with django_assert_max_num_queries(30) as ctx:
+            r = c.get(f"/van-ban-di/{doc.pk}/")
+        assert r.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

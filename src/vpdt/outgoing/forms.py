@@ -86,6 +86,9 @@ class DraftForm(forms.Form):
         self.fields["field"].queryset = Field.objects.filter(agency_id=agency_id, is_active=True).order_by("name")
         self.fields["signer"].queryset = signers(agency_id)
         self.fields["signer"].label_from_instance = lambda u: u.full_name
+        self.fields["signer"].empty_label = "— Chọn người ký —"
+        self.fields["field"].empty_label = "— Không chọn —"
+        self.fields["doc_type"].empty_label = "— Chọn loại văn bản —"
         self.fields["units"].queryset = Unit.objects.filter(agency_id=agency_id, is_active=True).order_by("name")
         self.fields["units"].label_from_instance = lambda u: u.name
         self.fields["people"].queryset = agency_people(agency_id)
