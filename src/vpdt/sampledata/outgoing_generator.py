@@ -20,7 +20,7 @@ import random
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from vpdt.catalog.models import URGENT_LEVELS, DocumentType, Urgency
@@ -28,6 +28,7 @@ from vpdt.core.models import Counter
 from vpdt.core.workdays import add_working_days
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.journal import services as journal
+from vpdt.journal.models import JournalEntry, JournalHead
 from vpdt.outgoing import numbering
 from vpdt.outgoing.models import (
     DeliveryStatus,
@@ -76,6 +77,65 @@ def _keep_timestamps():
     finally:
         for f, (now, add) in zip(fields, saved):
             f.auto_now, f.auto_now_add = now, add
+
+
+def _fast() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _allocate_ids(model, objs) -> None:
+    """Take primary keys from the table's sequence up front (PostgreSQL), so rows can be COPYed with them."""
+    if not objs:
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(objs)])
+        for obj, (pk,) in zip(objs, cursor.fetchall()):
+            obj.pk = pk
+
+
+def _copy(model, objs) -> None:
+    """COPY model instances into their table (PostgreSQL): no per-row SQL compilation, ~5x bulk_create."""
+    if not objs:
+        return
+    from django.db.models import JSONField
+    from psycopg.types.json import Jsonb
+
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+    names = [f.attname for f in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as cp:
+        for obj in objs:
+            cp.write_row([Jsonb(getattr(obj, n)) if n in json_fields else getattr(obj, n) for n in names])
+
+
+def _journal(items: list[dict]) -> None:
+    """:func:`vpdt.journal.services.record_many`, with the same chain, written by COPY on PostgreSQL."""
+    if not _fast():
+        journal.record_many(items)
+        return
+    if not items:
+        return
+    head = journal._locked_head()
+    seq, prev = head.seq, head.hash
+    entries = []
+    for item in items:
+        seq += 1
+        entry = JournalEntry(
+            seq=seq, created_at=item["created_at"], actor_id=item.get("actor_id"), actor_repr="",
+            on_behalf_of_id=None, on_behalf_of_repr="", agency_id=item.get("agency_id"), action=item["action"],
+            object_type=item.get("object_type", ""), object_id=str(item.get("object_id", "")),
+            object_repr=(item.get("object_repr") or "")[:300], details=journal._normalise(item.get("details")),
+            ip=None, request_id="", prev_hash=prev)
+        entry.hash = journal.compute_hash(prev, entry)
+        prev = entry.hash
+        entries.append(entry)
+    _allocate_ids(JournalEntry, entries)
+    _copy(JournalEntry, entries)
+    JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev)
 
 
 def _actors(agencies):
@@ -219,7 +279,11 @@ def _write_chunk(world: _World, agency: Agency, plan, with_trail: bool) -> int:
             doc.approved_at = min(doc.approved_at, doc.issued_at)
             doc.confirmed_at = doc.issued_at + timedelta(hours=2) if rng.random() < 0.9 else None
             doc.updated_at = doc.issued_at
-        OutgoingDocument.objects.bulk_create(docs, batch_size=2000)
+        fast = _fast()
+        if fast:
+            _allocate_ids(OutgoingDocument, docs)
+        else:
+            OutgoingDocument.objects.bulk_create(docs, batch_size=2000)
         if any(d.pk is None for d in docs):
             raise RuntimeError("CSDL không trả về khóa của văn bản vừa tạo.")
         versions, steps, recipients, trail, current = [], [], [], [], []
@@ -253,15 +317,25 @@ def _write_chunk(world: _World, agency: Agency, plan, with_trail: bool) -> int:
                                   "object_repr": doc.number_symbol, "created_at": doc.issued_at,
                                   "details": {"from": "approved", "to": "issued", "number_symbol": doc.number_symbol,
                                               "series": doc.series, "issued_date": doc.issued_date.isoformat()}})
-        Version.objects.bulk_create(versions, batch_size=2000)
-        ReviewStep.objects.bulk_create(steps, batch_size=2000)
-        Recipient.objects.bulk_create(recipients, batch_size=2000)
-        if current:
+        if fast:  # ids first, so the documents carry their current step; COPY everything
+            _allocate_ids(ReviewStep, steps)
             for doc, step in current:
                 doc.current_step_id = step.pk
-            OutgoingDocument.objects.bulk_update([d for d, _s in current], ["current_step"], batch_size=1000)
+            _allocate_ids(Version, versions)
+            _allocate_ids(Recipient, recipients)
+            for model, objs in ((OutgoingDocument, docs), (Version, versions), (ReviewStep, steps),
+                                (Recipient, recipients)):
+                _copy(model, objs)
+        else:
+            Version.objects.bulk_create(versions, batch_size=2000)
+            ReviewStep.objects.bulk_create(steps, batch_size=2000)
+            Recipient.objects.bulk_create(recipients, batch_size=2000)
+            for doc, step in current:
+                doc.current_step_id = step.pk
+            if current:
+                OutgoingDocument.objects.bulk_update([d for d, _s in current], ["current_step"], batch_size=1000)
         if with_trail:
-            journal.record_many(trail)
+            _journal(trail)
     return len(docs)
 
 
