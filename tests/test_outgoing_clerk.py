@@ -14,7 +14,12 @@ from vpdt.directory.models import Role
 from vpdt.incoming.models import DocStatus, IncomingDocument, Register
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
-from vpdt.outgoing.models import DeliveryStatus, OutgoingDocument, OutStatus, RecipientKind
+from vpdt.outgoing.models import (
+    DeliveryStatus,
+    OutgoingDocument,
+    OutStatus,
+    RecipientKind,
+)
 from vpdt.outgoing.services import RecipientSpec
 
 D = DeliveryStatus
@@ -64,8 +69,10 @@ def to_stttt(org):
     return [RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)]
 
 
-def issued_to_stttt(org, subject="V/v triển khai nền tảng số dùng chung của tỉnh", with_file=True):
-    doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject=subject, recipients=to_stttt(org))))
+def issued_to_stttt(org, subject="V/v triển khai nền tảng số dùng chung của tỉnh", with_file=True, draft_file=False):
+    files = [SimpleUploadedFile("du-thao.pdf", PDF)] if draft_file else []
+    doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject=subject, recipients=to_stttt(org),
+                                                          files=files)))
     if with_file:
         out.confirm(org.sxd_staff, doc, files=[SimpleUploadedFile("cong-van-ban-goc.pdf", PDF)])
     return doc
@@ -273,9 +280,10 @@ def test_deliveries_list_only_for_the_recipient_clerk(world, login):
 
 def test_delivery_file_download_permission(world, login):
     org = world
-    doc = issued_to_stttt(org)
+    doc = issued_to_stttt(org, draft_file=True)
     rpk = doc.recipients.get(agency=org.stttt).pk
     [stored] = out.final_files(doc)
+    assert stored.original_name == "cong-van-ban-goc.pdf"  # the draft file is no longer served
     url = f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{stored.pk}/"
     r = login(org.stttt_clerk).get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
@@ -287,8 +295,8 @@ def test_delivery_file_download_permission(world, login):
     [other_file] = out.final_files(other)
     assert login(org.stttt_clerk).get(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{other_file.pk}/").status_code == 404
     # A draft file that is not among the final files: 404.
-    draft_file = doc.files.filter(kind="draft").first()
-    if draft_file is not None:
+    draft_file = doc.files.get(kind="draft")
+    if draft_file:
         assert login(org.stttt_clerk).get(
             f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{draft_file.file_id}/").status_code == 404
 
@@ -419,3 +427,26 @@ def test_clerk_nav_and_get_only_actions(world, login):
                 "/van-ban-di/999999/thu-hoi/", "/van-ban-di/999999/phat-hanh/"):
         assert c.post(url).status_code == 404, url
     assert OutgoingDocument.objects.count() == 0
+
+
+def test_deliveries_and_recalls_queries_do_not_grow(world, login, django_assert_max_num_queries):
+    org = world
+    c = login(org.stttt_clerk)
+    counts = []
+    made = 0
+    for total in (2, 5):
+        while made < total:
+            made += 1
+            issued_to_stttt(org, subject=f"Công văn số {made} về chuyển đổi số", with_file=made % 2 == 0,
+                            draft_file=made % 2 == 1)
+        c.get("/van-ban-di/den-cho-tiep-nhan/")
+        with django_assert_max_num_queries(20) as ctx:
+            r = c.get("/van-ban-di/den-cho-tiep-nhan/")
+        html = page(r)
+        assert html.count('data-testid="delivery-row"') == total
+        # the final original, else the last version's files
+        assert html.count('data-testid="delivery-file"') == total
+        assert html.count("du-thao.pdf") == (total + 1) // 2
+        counts.append(len(ctx.captured_queries))
+        assert not any('"text"' in q["sql"] for q in ctx.captured_queries)
+    assert counts[0] == counts[1], counts

@@ -9,6 +9,7 @@ and never reads the draft texts. Errors raised by services are shown in Vietname
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -28,7 +29,8 @@ from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.pdf import fmt_date
 from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
-from vpdt.incoming.exports_views import BadPeriod, _attachment, _bad_request, parse_period, period_slug
+from vpdt.incoming.exports_views import (CONTENT_TYPES, BadPeriod, _attachment, _bad_request, ascii_slug,
+                                         parse_period, period_slug)
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
@@ -234,8 +236,6 @@ def register(request):
         for key in ("date_from", "date_to"):
             if request.GET.get(key):
                 export_query[key] = request.GET[key].strip()
-    from urllib.parse import urlencode
-
     return render(request, "outgoing/clerk/register.html", {
         "form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
         "filter_errors": filter_errors, "columns": exports.REGISTER_COLUMNS,
@@ -246,8 +246,6 @@ def register(request):
 @require_GET
 def register_export(request, fmt: str):
     """Sổ đăng ký văn bản đi for a period (default: the current quarter), PDF or XLSX."""
-    from vpdt.incoming.exports_views import CONTENT_TYPES
-
     fmt = (fmt or "").lower()
     if fmt not in CONTENT_TYPES:
         raise Http404("Định dạng không được hỗ trợ (chỉ PDF hoặc XLSX).")
@@ -261,8 +259,6 @@ def register_export(request, fmt: str):
     build = exports.outgoing_register_pdf if fmt == "pdf" else exports.outgoing_register_xlsx
     data = build(documents, agency=agency, date_from=date_from, date_to=date_to)
     code = getattr(agency, "short_name", "") or "co-quan"
-    from vpdt.incoming.exports_views import ascii_slug
-
     filename = f"so-di-{ascii_slug(code)}-{period_slug(date_from, date_to)}.{fmt}"
     journal.record("outgoing.register_exported", actor=request.user, obj=agency, agency=scope.agency_id,
                    request=request, details={"format": fmt, "date_from": date_from.isoformat(),
@@ -291,15 +287,20 @@ def _files_by_document(documents) -> dict[int, list]:
     return {pk: finals.get(pk) or versioned.get(pk, []) for pk in ids}
 
 
-def _deliveries_page(request, scope, *, duplicate=None, forms_by_rpk=None):
+def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
+    """Context of the deliveries list. The register and leader choices are loaded once for the page."""
     qs = delivery.waiting_for(request.user).select_related("document__signer")
     page = keyset_page(qs, request.GET.get("cursor"), order=("-delivered_at", "-id"), size=PAGE_SIZE)
     files = _files_by_document([r.document for r in page.items])
-    forms_by_rpk = forms_by_rpk or {}
+    agency_id = scope.agency_id or (page.items[0].agency_id if page.items else None)
+    registers = list(Register.objects.filter(agency_id=agency_id, is_active=True).order_by("-is_default", "id")
+                     .only("id", "name", "is_default"))
+    leaders = list(agency_leaders(agency_id).only("id", "full_name"))
+    chosen = chosen or {}
     rows = [{"recipient": r, "doc": r.document, "files": files.get(r.document_id, []),
-             "form": forms_by_rpk.get(r.pk) or ReceiveForm(r.agency_id),
-             "duplicate": (duplicate or {}).get(r.pk)} for r in page.items]
-    return {"page": page, "rows": rows, "query": query_without_cursor(request), "reason_form": ReasonForm()}
+             "chosen": chosen.get(r.pk, {}), "duplicate": (duplicate or {}).get(r.pk)} for r in page.items]
+    return {"page": page, "rows": rows, "query": query_without_cursor(request), "registers": registers,
+            "leaders": leaders}
 
 
 @login_required
@@ -349,10 +350,9 @@ def receive(request, rpk: int):
                                       leader=data.get("leader"), confirm_duplicate=data.get("confirm_duplicate"))
     except incoming.DuplicateWarning as exc:
         scope = scope_of(request.user)
-        retry = ReceiveForm(recipient.agency_id, initial={
-            "register": data.get("register"), "leader": data.get("leader"), "confirm_duplicate": False})
+        chosen = {"register": getattr(data.get("register"), "pk", None), "leader": getattr(data.get("leader"), "pk", None)}
         context = _deliveries_page(request, scope, duplicate={recipient.pk: {
-            "message": " ".join(exc.messages), "existing": exc.existing}}, forms_by_rpk={recipient.pk: retry})
+            "message": " ".join(exc.messages), "existing": exc.existing}}, chosen={recipient.pk: chosen})
         messages.warning(request, " ".join(exc.messages))
         return render(request, "outgoing/clerk/deliveries.html", context)
     except (ValidationError, PermissionDenied) as exc:

@@ -18,7 +18,7 @@ from vpdt.core.pdf import build as _build
 from vpdt.core.pdf import fmt_date
 from vpdt.core.pdf import local_date as _local_date
 from vpdt.core.pdf import styles as _styles
-from vpdt.incoming.exports import _register_table, _title_block, _xlsx, period_text  # noqa: F401
+from vpdt.incoming.exports import _register_table, _title_block, _xlsx, period_text
 
 from .models import OutgoingDocument, OutStatus, Recipient, RecipientKind
 
@@ -192,5 +192,15 @@ def register_queryset(qs, agency_id):
     return qs.filter(agency_id=agency_id, status__in=PUBLISHED, number__isnull=False)
 
 
-__all__ = ["REGISTER_TITLE", "REGISTER_COLUMNS", "XLSX_HEADER_ROW", "XLSX_FIRST_DATA_ROW", "register_rows",
-           "outgoing_register_pdf", "outgoing_register_xlsx", "in_period", "register_queryset", "OutgoingDocument"]
+__all__ = [
+    "REGISTER_COLUMNS",
+    "REGISTER_TITLE",
+    "XLSX_FIRST_DATA_ROW",
+    "XLSX_HEADER_ROW",
+    "OutgoingDocument",
+    "in_period",
+    "outgoing_register_pdf",
+    "outgoing_register_xlsx",
+    "register_queryset",
+    "register_rows",
+]
