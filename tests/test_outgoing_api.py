@@ -498,3 +498,53 @@ def test_schema_endpoint(world, api):
     response = api(world.sxd_staff).get("/api/v1/schema/")
     assert response.status_code == 200 and b"outgoing-documents" in response.content
     assert OutStatus.ISSUED == "issued"
+
+
+def looks_vietnamese(text: str) -> bool:
+    return any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def messages(body) -> list[str]:
+    if isinstance(body, dict):
+        return [m for v in body.values() for m in messages(v)]
+    if isinstance(body, list):
+        return [m for v in body for m in messages(v)]
+    return [str(body)]
+
+
+GARBAGE = [None, "", "\x00", "x" * 5000, 10 ** 30, -1, [], ["x"], [None], {"a": 1}, [{"kind": "user"}],
+           [{"kind": "agency", "agency": "\x00"}], [{"label": "", "kind": "user", "user": 10 ** 12}], True]
+
+
+def test_garbage_never_gives_500_and_is_explained_in_vietnamese(world, api):
+    org = world
+    doc = out.submit(org.sxd_staff, draft(org))
+    issued = out.issue(org.sxd_clerk, approve_all(org, draft(
+        org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])))
+    chain = ReviewChain.objects.create(agency=org.sxd, name="Quy trình chung")
+    failures = set()
+    targets = [
+        (api(org.sxd_staff), "post", DOCS, ["subject", "doc_type", "recipients", "signer", "urgency", "text",
+                                           "due_date", "reply_to", "related_to", "relation", "page_amount"]),
+        (api(org.sxd_staff), "patch", f"{DOCS}{doc.pk}/", ["subject", "recipients", "authority"]),
+        (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/approve/", ["comment", "disagreement"]),
+        (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/consult/", ["users", "question"]),
+        (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/revise/", ["text", "note"]),
+        (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/comments/", ["version", "text"]),
+        (api(org.stttt_clerk), "post", f"{DELIVERIES}{issued.recipients.get().pk}/receive/",
+         ["register", "leader", "confirm_duplicate"]),
+        (api(org.sxd_clerk), "post", f"{DOCS}{issued.pk}/recall/", ["reason"]),
+        (api(org.sxd_admin), "post", CHAINS, ["name", "doc_type", "steps", "agency"]),
+        (api(org.sxd_admin), "patch", f"{CHAINS}{chain.pk}/", ["name", "doc_type", "steps"]),
+    ]
+    for client, method, url, names in targets:
+        for name in names:
+            for value in GARBAGE:
+                response = getattr(client, method)(url, {name: value}, format="json")
+                assert response.status_code < 500, (url, name, value, response.content[:300])
+                if response.status_code == 400:
+                    found = messages(response.json())
+                    bad = [m for m in found if not looks_vietnamese(m)]
+                    if bad:
+                        failures.add((url.split("/")[3], name, repr(value)[:30], bad[0]))
+    assert not failures, "\n".join(map(str, sorted(failures)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -53,6 +54,23 @@ DATE_FORMATS = ["%d/%m/%Y", "iso-8601"]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."}
 BOXES = ("mine", "to_review", "to_issue")
 JSON_LISTS = ("recipients", "users", "steps")
+
+
+_NUL = ProhibitNullCharactersValidator(message="Không được chứa ký tự rỗng (NUL).")
+
+
+class _Text(serializers.CharField):
+    """A text field whose NUL-character refusal is explained in Vietnamese."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [_NUL if isinstance(v, ProhibitNullCharactersValidator) else v for v in self.validators]
+
+
+class _Email(serializers.EmailField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [_NUL if isinstance(v, ProhibitNullCharactersValidator) else v for v in self.validators]
 
 
 def _date_field(**kwargs):
@@ -103,14 +121,14 @@ def _choice(value, choices, message):
 
 class OutgoingFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField(help_text="draft | related | final | appendix")
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind = _Text(help_text="draft | related | final | appendix")
+    kind_display = _Text(source="get_kind_display")
     version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
     file = serializers.IntegerField(source="file_id")
-    name = serializers.CharField(source="file.original_name")
-    content_type = serializers.CharField(source="file.content_type")
+    name = _Text(source="file.original_name")
+    content_type = _Text(source="file.content_type")
     size = serializers.IntegerField(source="file.size")
-    sha256 = serializers.CharField(source="file.sha256")
+    sha256 = _Text(source="file.sha256")
     added_by = serializers.IntegerField(source="added_by_id")
     created_at = serializers.DateTimeField()
 
@@ -120,28 +138,28 @@ class OutgoingVersionSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     number = serializers.IntegerField()
-    note = serializers.CharField(allow_blank=True)
+    note = _Text(allow_blank=True)
     author = serializers.IntegerField(source="author_id")
-    author_name = serializers.CharField(source="author.full_name")
+    author_name = _Text(source="author.full_name")
     step = serializers.IntegerField(source="step_id", allow_null=True)
     created_at = serializers.DateTimeField()
 
 
 class OutgoingVersionTextSerializer(OutgoingVersionSerializer):
-    text = serializers.CharField(allow_blank=True)
+    text = _Text(allow_blank=True)
 
 
 class OutgoingConsultationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     step = serializers.IntegerField(source="step_id")
-    step_label = serializers.CharField(source="step.label")
+    step_label = _Text(source="step.label")
     document = serializers.IntegerField(source="step.document_id")
-    document_subject = serializers.CharField(source="step.document.subject")
+    document_subject = _Text(source="step.document.subject")
     user = serializers.IntegerField(source="user_id")
-    user_name = serializers.CharField(source="user.full_name")
+    user_name = _Text(source="user.full_name")
     requested_by = serializers.IntegerField(source="requested_by_id")
-    requested_by_name = serializers.CharField(source="requested_by.full_name")
-    opinion = serializers.CharField(allow_blank=True)
+    requested_by_name = _Text(source="requested_by.full_name")
+    opinion = _Text(allow_blank=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
@@ -149,8 +167,8 @@ class OutgoingConsultationSerializer(serializers.Serializer):
 class OutgoingStepConsultationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = serializers.IntegerField(source="user_id")
-    user_name = serializers.CharField(source="user.full_name")
-    opinion = serializers.CharField(allow_blank=True)
+    user_name = _Text(source="user.full_name")
+    opinion = _Text(allow_blank=True)
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -158,40 +176,40 @@ class OutgoingStepSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     round = serializers.IntegerField()
     order = serializers.IntegerField()
-    label = serializers.CharField()
-    kind = serializers.CharField(help_text="unit_leader | user | signer")
-    kind_display = serializers.CharField(source="get_kind_display")
+    label = _Text()
+    kind = _Text(help_text="unit_leader | user | signer")
+    kind_display = _Text(source="get_kind_display")
     reviewer = serializers.IntegerField(source="reviewer_id")
-    reviewer_name = serializers.CharField(source="reviewer.full_name")
-    status = serializers.CharField(help_text="waiting | active | approved | returned | cancelled")
-    status_display = serializers.CharField(source="get_status_display")
+    reviewer_name = _Text(source="reviewer.full_name")
+    status = _Text(help_text="waiting | active | approved | returned | cancelled")
+    status_display = _Text(source="get_status_display")
     days = serializers.IntegerField()
     due_date = serializers.DateField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True)
-    comment = serializers.CharField(allow_blank=True)
-    disagreement = serializers.CharField(allow_blank=True)
+    comment = _Text(allow_blank=True)
+    disagreement = _Text(allow_blank=True)
     consultations = OutgoingStepConsultationSerializer(many=True)
 
 
 class OutgoingRecipientSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField(help_text="unit | user | agency | external")
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind = _Text(help_text="unit | user | agency | external")
+    kind_display = _Text(source="get_kind_display")
     unit = serializers.IntegerField(source="unit_id", allow_null=True)
     user = serializers.IntegerField(source="user_id", allow_null=True)
     agency = serializers.IntegerField(source="agency_id", allow_null=True)
-    name = serializers.CharField(allow_blank=True)
-    email = serializers.CharField(allow_blank=True)
+    name = _Text(allow_blank=True)
+    email = _Text(allow_blank=True)
     for_information = serializers.BooleanField()
-    status = serializers.CharField(allow_blank=True, help_text="Mã trạng thái gửi nhận (edXML): '' chưa gửi, 01 đã "
+    status = _Text(allow_blank=True, help_text="Mã trạng thái gửi nhận (edXML): '' chưa gửi, 01 đã "
                                                               "đến, 02 từ chối, 03 đã tiếp nhận, 04 đã phân công, 05 "
                                                               "đang xử lý, 06 hoàn thành, 13 đang thu hồi, 15 đã thu hồi")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = _Text(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
-    reason = serializers.CharField(allow_blank=True)
+    reason = _Text(allow_blank=True)
 
 
 _DOC_LIST_FIELDS = ["id", "agency", "unit", "drafter", "drafter_name", "doc_type", "doc_type_name", "subject",
@@ -203,18 +221,18 @@ _DOC_LIST_FIELDS = ["id", "agency", "unit", "drafter", "drafter_name", "doc_type
 class OutgoingDocumentSerializer(serializers.ModelSerializer):
     """A document as listed: no text, no recipients."""
 
-    drafter_name = serializers.CharField(source="drafter.full_name", read_only=True)
-    doc_type_name = serializers.CharField(source="doc_type.name", read_only=True)
+    drafter_name = _Text(source="drafter.full_name", read_only=True)
+    doc_type_name = _Text(source="doc_type.name", read_only=True)
     urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
-    urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
-    status = serializers.CharField(read_only=True, help_text="drafting | in_review | returned | approved | issued | "
+    urgency_display = _Text(source="get_urgency_display", read_only=True)
+    status = _Text(read_only=True, help_text="drafting | in_review | returned | approved | issued | "
                                                              "recalled | cancelled")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = _Text(source="get_status_display", read_only=True)
     current_reviewer = serializers.IntegerField(source="current_step.reviewer_id", read_only=True, allow_null=True,
                                                 default=None)
-    current_reviewer_name = serializers.CharField(source="current_step.reviewer.full_name", read_only=True,
+    current_reviewer_name = _Text(source="current_step.reviewer.full_name", read_only=True,
                                                   allow_null=True, default=None)
-    number_symbol = serializers.CharField(read_only=True)
+    number_symbol = _Text(read_only=True)
 
     class Meta:
         model = OutgoingDocument
@@ -223,12 +241,12 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer):
 
 
 class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
-    signer_name = serializers.CharField(source="signer.full_name", read_only=True, allow_null=True, default=None)
-    authority = serializers.CharField(read_only=True, help_text="'' | TM | KT | TL | TUQ | Q")
-    authority_display = serializers.CharField(source="get_authority_display", read_only=True)
-    relation = serializers.CharField(read_only=True, help_text="'' | replaces | corrects")
-    relation_display = serializers.CharField(source="get_relation_display", read_only=True)
-    secrecy = serializers.CharField(read_only=True)
+    signer_name = _Text(source="signer.full_name", read_only=True, allow_null=True, default=None)
+    authority = _Text(read_only=True, help_text="'' | TM | KT | TL | TUQ | Q")
+    authority_display = _Text(source="get_authority_display", read_only=True)
+    relation = _Text(read_only=True, help_text="'' | replaces | corrects")
+    relation_display = _Text(source="get_relation_display", read_only=True)
+    secrecy = _Text(read_only=True)
     recipients = OutgoingRecipientSerializer(many=True, read_only=True)
     steps = OutgoingStepSerializer(many=True, read_only=True)
     versions = OutgoingVersionSerializer(many=True, read_only=True)
@@ -247,14 +265,14 @@ class OutgoingCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField(source="version.number")
     author = serializers.IntegerField(source="author_id")
-    author_name = serializers.CharField(source="author.full_name")
-    text = serializers.CharField()
+    author_name = _Text(source="author.full_name")
+    text = _Text()
     created_at = serializers.DateTimeField()
 
 
 class OutgoingDiffRowSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="same | added | removed")
-    text = serializers.CharField(allow_blank=True)
+    kind = _Text(help_text="same | added | removed")
+    text = _Text(allow_blank=True)
 
 
 class OutgoingDiffSerializer(serializers.Serializer):
@@ -265,22 +283,22 @@ class OutgoingDiffSerializer(serializers.Serializer):
 
 class OutgoingPlannedStepSerializer(serializers.Serializer):
     order = serializers.IntegerField()
-    label = serializers.CharField()
-    kind = serializers.CharField(help_text="unit_leader | user | signer")
-    kind_display = serializers.CharField()
+    label = _Text()
+    kind = _Text(help_text="unit_leader | user | signer")
+    kind_display = _Text()
     reviewer = serializers.IntegerField(allow_null=True)
-    reviewer_name = serializers.CharField(allow_null=True)
+    reviewer_name = _Text(allow_null=True)
     days = serializers.IntegerField()
-    skipped_reason = serializers.CharField(allow_blank=True)
+    skipped_reason = _Text(allow_blank=True)
 
 
 class OutgoingTrailEntrySerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     when = serializers.DateTimeField()
-    who = serializers.CharField(allow_blank=True)
-    on_behalf_of = serializers.CharField(allow_blank=True)
-    action = serializers.CharField()
-    label = serializers.CharField()
+    who = _Text(allow_blank=True)
+    on_behalf_of = _Text(allow_blank=True)
+    action = _Text()
+    label = _Text()
     details = serializers.JSONField()
 
 
@@ -290,20 +308,20 @@ class OutgoingDeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     document = serializers.IntegerField(source="document_id")
     sender = serializers.IntegerField(source="document.agency_id")
-    sender_name = serializers.CharField(source="document.agency.name")
-    number_symbol = serializers.CharField(source="document.number_symbol")
+    sender_name = _Text(source="document.agency.name")
+    number_symbol = _Text(source="document.number_symbol")
     issued_date = serializers.DateField(source="document.issued_date", allow_null=True)
-    subject = serializers.CharField(source="document.subject")
-    doc_type_name = serializers.CharField(source="document.doc_type.name")
+    subject = _Text(source="document.subject")
+    doc_type_name = _Text(source="document.doc_type.name")
     urgency = serializers.IntegerField(source="document.urgency")
-    urgency_display = serializers.CharField(source="document.get_urgency_display")
+    urgency_display = _Text(source="document.get_urgency_display")
     agency = serializers.IntegerField(source="agency_id")
-    status = serializers.CharField(allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 "
+    status = _Text(allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 "
                                                               "đang thu hồi | 15 đã thu hồi")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = _Text(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
-    reason = serializers.CharField(allow_blank=True)
+    reason = _Text(allow_blank=True)
     incoming = serializers.IntegerField(source="incoming_id", allow_null=True)
 
 
@@ -321,18 +339,18 @@ class OutgoingDuplicateExistingSerializer(serializers.Serializer):
 
 
 class OutgoingDuplicateSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = _Text()
     existing = OutgoingDuplicateExistingSerializer()
 
 
 class ReviewChainStepSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
-    label = serializers.CharField()
-    kind = serializers.CharField(help_text="unit_leader | user | signer")
-    kind_display = serializers.CharField(source="get_kind_display")
+    label = _Text()
+    kind = _Text(help_text="unit_leader | user | signer")
+    kind_display = _Text(source="get_kind_display")
     user = serializers.IntegerField(source="user_id", allow_null=True)
-    user_name = serializers.CharField(source="user.full_name", allow_null=True, default=None)
+    user_name = _Text(source="user.full_name", allow_null=True, default=None)
     days = serializers.IntegerField()
 
 
@@ -341,8 +359,8 @@ class ReviewChainSerializer(serializers.Serializer):
     agency = serializers.IntegerField(source="agency_id")
     doc_type = serializers.IntegerField(source="doc_type_id", allow_null=True,
                                         help_text="Trống: áp dụng cho mọi loại văn bản khác.")
-    doc_type_name = serializers.CharField(source="doc_type.name", allow_null=True, default=None)
-    name = serializers.CharField()
+    doc_type_name = _Text(source="doc_type.name", allow_null=True, default=None)
+    name = _Text()
     is_active = serializers.BooleanField()
     steps = ReviewChainStepSerializer(many=True)
 
@@ -350,14 +368,14 @@ class ReviewChainSerializer(serializers.Serializer):
 # --- Serializers: requests ------------------------------------------------------------------------------------------
 
 class OutgoingRecipientInputSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="unit (đơn vị trong cơ quan) | user (cá nhân) | agency (cơ quan trong hệ "
+    kind = _Text(help_text="unit (đơn vị trong cơ quan) | user (cá nhân) | agency (cơ quan trong hệ "
                                            "thống) | external (ngoài hệ thống)",
                                  error_messages={"required": "Loại nơi nhận là bắt buộc."})
     unit = _pk(Unit.objects.all(), "Đơn vị nhận", required=False, allow_null=True)
     user = _pk(User.objects.all(), "Cá nhân nhận", required=False, allow_null=True)
     agency = _pk(Agency.objects.all(), "Cơ quan nhận", required=False, allow_null=True)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="",
+    name = _Text(required=False, allow_blank=True, max_length=300, default="")
+    email = _Email(required=False, allow_blank=True, default="",
                                    error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."})
     for_information = serializers.BooleanField(required=False, default=False)
 
@@ -375,21 +393,21 @@ class _DraftFieldsSerializer(serializers.Serializer):
     """The fields of services.DRAFT_FIELDS; required ones and the business rules are checked by the service."""
 
     doc_type = _pk(DocumentType.objects.filter(is_active=True), "Loại văn bản", required=False, allow_null=True)
-    subject = serializers.CharField(required=False, allow_blank=True)
+    subject = _Text(required=False, allow_blank=True)
     is_legal_normative = serializers.BooleanField(required=False)
     field = _pk(Field.objects.none(), "Lĩnh vực", required=False, allow_null=True)
     urgency = serializers.IntegerField(required=False, help_text="0 thường … 4 hỏa tốc hẹn giờ",
                                        error_messages={"invalid": "Độ khẩn không hợp lệ."})
-    secrecy = serializers.CharField(required=False, allow_blank=True,
+    secrecy = _Text(required=False, allow_blank=True,
                                     help_text="Để trống: văn bản mật không soạn trên hệ thống.")
-    language = serializers.CharField(required=False, allow_blank=True)
+    language = _Text(required=False, allow_blank=True)
     page_amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    description = serializers.CharField(required=False, allow_blank=True)
-    to_places = serializers.CharField(required=False, allow_blank=True)
+    description = _Text(required=False, allow_blank=True)
+    to_places = _Text(required=False, allow_blank=True)
     due_date = _date_field(required=False, allow_null=True)
     signer = _pk(User.objects.all(), "Người ký", required=False, allow_null=True)
-    authority = serializers.CharField(required=False, allow_blank=True, help_text="'' | TM | KT | TL | TUQ | Q")
-    signer_position = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    authority = _Text(required=False, allow_blank=True, help_text="'' | TM | KT | TL | TUQ | Q")
+    signer_position = _Text(required=False, allow_blank=True, max_length=100)
     recipients = _recipients_field()
 
     def __init__(self, *args, **kwargs):
@@ -410,12 +428,12 @@ class _DraftFieldsSerializer(serializers.Serializer):
 
 
 class OutgoingDraftCreateSerializer(_DraftFieldsSerializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Nội dung dự thảo")
+    text = _Text(required=False, allow_blank=True, default="", help_text="Nội dung dự thảo")
     unit = _pk(Unit.objects.all(), "Đơn vị soạn thảo", required=False, allow_null=True)
     reply_to = _pk(IncomingDocument.objects.all(), "Văn bản đến cần trả lời", required=False, allow_null=True)
     related_to = _pk(OutgoingDocument.objects.none(), "Văn bản được thay thế/đính chính", required=False,
                      allow_null=True)
-    relation = serializers.CharField(required=False, allow_blank=True, default="",
+    relation = _Text(required=False, allow_blank=True, default="",
                                      help_text="replaces (thay thế) | corrects (đính chính)")
     files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
                                   help_text="Tệp dự thảo (multipart).")
@@ -437,19 +455,19 @@ class OutgoingDraftUpdateSerializer(_DraftFieldsSerializer):
 
 
 class OutgoingApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    disagreement = serializers.CharField(required=False, allow_blank=True, default="",
+    comment = _Text(required=False, allow_blank=True, default="")
+    disagreement = _Text(required=False, allow_blank=True, default="",
                                          help_text="Ý kiến khác nhau, trình lãnh đạo.")
 
 
 class OutgoingReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
+    comment = _Text(required=False, allow_blank=True, default="",
                                     help_text="Lý do trả lại, nội dung cần sửa (bắt buộc).")
 
 
 class OutgoingReviseSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, error_messages={"required": "Nội dung dự thảo là bắt buộc."})
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    text = _Text(allow_blank=True, error_messages={"required": "Nội dung dự thảo là bắt buộc."})
+    note = _Text(required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
 
 
@@ -457,11 +475,11 @@ class OutgoingConsultSerializer(serializers.Serializer):
     users = serializers.ListField(child=_pk(User.objects.all(), "Người được xin ý kiến"), max_length=50,
                                   error_messages={"required": "Chọn người cần xin ý kiến.",
                                                   "not_a_list": "Người được xin ý kiến phải là một danh sách."})
-    question = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    question = _Text(required=False, allow_blank=True, default="", max_length=500)
 
 
 class OutgoingReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _Text(required=False, allow_blank=True, default="")
 
 
 class OutgoingIssueSerializer(serializers.Serializer):
@@ -477,11 +495,11 @@ class OutgoingCommentCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                        help_text="Số phiên bản (mặc định: bản mới nhất).",
                                        error_messages={"invalid": "Số phiên bản không hợp lệ."})
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = _Text(required=False, allow_blank=True, default="")
 
 
 class OutgoingAnswerSerializer(serializers.Serializer):
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = _Text(required=False, allow_blank=True, default="")
 
 
 class OutgoingReceiveSerializer(serializers.Serializer):
@@ -497,8 +515,8 @@ class OutgoingReceiveSerializer(serializers.Serializer):
 
 
 class ReviewChainStepInputSerializer(serializers.Serializer):
-    label = serializers.CharField(allow_blank=True, error_messages={"required": "Tên bước là bắt buộc."})
-    kind = serializers.CharField(help_text="unit_leader | user | signer",
+    label = _Text(allow_blank=True, error_messages={"required": "Tên bước là bắt buộc."})
+    kind = _Text(help_text="unit_leader | user | signer",
                                  error_messages={"required": "Người xử lý của bước là bắt buộc."})
     user = _pk(User.objects.all(), "Người được chỉ định", required=False, allow_null=True)
     days = serializers.IntegerField(required=False, default=3, error_messages={"invalid": "Số ngày không hợp lệ."})
@@ -515,13 +533,13 @@ class ReviewChainCreateSerializer(serializers.Serializer):
                  help_text="Mặc định: cơ quan của người gọi.")
     doc_type = _pk(DocumentType.objects.all(), "Loại văn bản", required=False, allow_null=True,
                    help_text="Trống: áp dụng cho mọi loại văn bản chưa có quy trình riêng.")
-    name = serializers.CharField(allow_blank=True, error_messages={"required": "Tên quy trình là bắt buộc."})
+    name = _Text(allow_blank=True, error_messages={"required": "Tên quy trình là bắt buộc."})
     steps = _steps_field()
 
 
 class ReviewChainUpdateSerializer(serializers.Serializer):
     doc_type = _pk(DocumentType.objects.all(), "Loại văn bản", required=False, allow_null=True)
-    name = serializers.CharField(required=False, allow_blank=True)
+    name = _Text(required=False, allow_blank=True)
     steps = _steps_field(required=False)
 
 
