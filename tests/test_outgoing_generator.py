@@ -3,14 +3,22 @@ continue, review steps, recipients and a journal whose chain verifies."""
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.journal import services as journal
 from vpdt.outgoing import numbering, services
-from vpdt.outgoing.models import (DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind, ReviewStep,
-                                  StepStatus, Version)
+from vpdt.outgoing.models import (
+    DeliveryStatus,
+    OutgoingDocument,
+    OutStatus,
+    Recipient,
+    RecipientKind,
+    ReviewStep,
+    StepStatus,
+    Version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +73,8 @@ def test_issued_have_recipients_with_delivery_status(generated):
     assert not agencies.filter(status=DeliveryStatus.PENDING).exists()
     assert set(agencies.values_list("status", flat=True)) <= {"01", "02", "03", "04", "05", "06"}
     assert agencies.filter(status=DeliveryStatus.COMPLETED).exists()
-    assert not agencies.filter(agency=models_f("document__agency")).exists()
+    assert not agencies.filter(agency=F("document__agency")).exists()
     assert Recipient.objects.filter(kind=RecipientKind.UNIT, unit__isnull=False).exists()
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 def test_numbers_gapless_and_real_issue_continues(generated):
