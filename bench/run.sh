@@ -9,3 +9,4 @@ export VPDT_TESTING=1
 .venv/bin/vpdt migrate --noinput -v0
 .venv/bin/python bench/bench_directory.py "$@"
 .venv/bin/python bench/bench_incoming.py "$@"
+.venv/bin/python bench/bench_outgoing.py "$@"
