@@ -323,6 +323,9 @@ def test_bad_payloads_give_vietnamese_400s(world, api):
     assert response.status_code == 400 and response.json()["signer"] == ["Người ký không hợp lệ."]
     response = staff.post(DOCS, payload(org, doc_type=10 ** 9), format="json")
     assert response.status_code == 400 and response.json()["doc_type"] == ["Loại văn bản không tồn tại."]
+    response = staff.post(DOCS, payload(org, reply_to=10 ** 6), format="json")
+    assert response.status_code == 400
+    assert response.json()["reply_to"] == ["Văn bản đến cần trả lời không tồn tại."]
     response = staff.post(DOCS, payload(org, urgency=9), format="json")
     assert response.status_code == 400 and "Độ khẩn" in response.json()["urgency"][0]
     response = staff.post(DOCS, payload(org, secrecy="mat"), format="json")
@@ -548,3 +551,29 @@ def test_garbage_never_gives_500_and_is_explained_in_vietnamese(world, api):
                     if bad:
                         failures.add((url.split("/")[3], name, repr(value)[:30], bad[0]))
     assert not failures, "\n".join(map(str, sorted(failures)))
+
+
+def test_list_and_detail_keep_a_constant_number_of_queries(world, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org = world
+    client = api(org.sxd_leader)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            ok(client.get(url))
+        return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+    doc = approve_all(org, draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)]))
+    few, _ = count(DOCS)
+    one, _ = count(f"{DOCS}{doc.pk}/")
+    for n in range(4):
+        extra = draft(org, subject=f"V/v kế hoạch kiểm tra công trình số {n}",
+                      recipients=[RecipientSpec(RecipientKind.EXTERNAL, name=f"Ban quản lý dự án {n}")])
+        out.revise(org.sxd_staff, extra, text=TEXT + f"\n{n}. Bổ sung.")
+    approve_all(org, extra)
+    many, sqls = count(DOCS)
+    assert many == few
+    assert not any("text" in sql.split(" FROM ")[0] and "outgoing_version" in sql for sql in sqls)
+    assert count(f"{DOCS}{extra.pk}/")[0] == one

@@ -430,7 +430,7 @@ class _DraftFieldsSerializer(serializers.Serializer):
 class OutgoingDraftCreateSerializer(_DraftFieldsSerializer):
     text = _Text(required=False, allow_blank=True, default="", help_text="Nội dung dự thảo")
     unit = _pk(Unit.objects.all(), "Đơn vị soạn thảo", required=False, allow_null=True)
-    reply_to = _pk(IncomingDocument.objects.all(), "Văn bản đến cần trả lời", required=False, allow_null=True)
+    reply_to = _pk(IncomingDocument.objects.none(), "Văn bản đến cần trả lời", required=False, allow_null=True)
     related_to = _pk(OutgoingDocument.objects.none(), "Văn bản được thay thế/đính chính", required=False,
                      allow_null=True)
     relation = _Text(required=False, allow_blank=True, default="",
@@ -445,6 +445,7 @@ class OutgoingDraftCreateSerializer(_DraftFieldsSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["related_to"].queryset = visible(OutgoingDocument, request.user)
+            self.fields["reply_to"].queryset = visible(IncomingDocument, request.user)
 
     def validate_relation(self, value):
         return _choice(value, Relation.values, "Quan hệ không hợp lệ (replaces hoặc corrects).")
