@@ -116,3 +116,15 @@ def test_journal_chain_verifies(generated):
     entry = JournalEntry.objects.filter(action="outgoing.issue").first()
     doc = OutgoingDocument.objects.get(pk=int(entry.object_id))
     assert entry.details["number_symbol"] == doc.number_symbol
+
+
+def test_parts_write_the_whole_set_without_overlap(db):
+    from vpdt.sampledata import outgoing_generator
+
+    call_command("generate_data", agencies=12, users=200, verbosity=0)
+    made = [outgoing_generator.generate_outgoing(300, part=(i, 2)) for i in range(2)]
+    assert sum(made) == 300 == OutgoingDocument.objects.count() and all(made)
+    for row in (OutgoingDocument.objects.filter(status=OutStatus.ISSUED).values("agency", "year", "series")
+                .annotate(n=Count("id"), lo=Min("number"), hi=Max("number"))):
+        assert row["lo"] == 1 and row["hi"] == row["n"], row
+    assert journal.verify().ok

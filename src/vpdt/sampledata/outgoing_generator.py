@@ -176,13 +176,17 @@ class _World:
 
 
 def generate_outgoing(total: int, seed: int = 2026, progress=None, batch: int = 5000,
-                      with_trail: bool = True) -> int:
+                      with_trail: bool = True, part: tuple[int, int] = (0, 1)) -> int:
+    """Generate ``total`` documents; ``part=(i, k)`` writes only the share of every k-th agency from the i-th,
+    so k processes started with the same total and seed write the whole set in parallel (each agency's numbers
+    stay gapless: one process per agency)."""
     from django.utils import timezone
 
     root = Agency.objects.filter(code=ROOT_CODE).first()
     if root is None:
         raise RuntimeError("Chưa có danh bạ sinh tự động: chạy `vpdt generate-data` trước.")
-    rng = random.Random(seed + 1)
+    index, parts = part
+    rng = random.Random(seed + 1 + index)
     agencies = list(Agency.objects.filter(path__startswith=root.path, is_active=True).order_by("path"))
     actors = _actors(agencies)
     agencies = [a for a in agencies if actors[a.pk]["clerk"] and actors[a.pk]["leader"]
@@ -197,8 +201,8 @@ def generate_outgoing(total: int, seed: int = 2026, progress=None, batch: int = 
     shares[0] += total - sum(shares)
     made = 0
     with _keep_timestamps():
-        for agency, count in zip(agencies, shares):
-            if count <= 0:
+        for position, (agency, count) in enumerate(zip(agencies, shares)):
+            if count <= 0 or position % parts != index:
                 continue
             plan = []
             for _ in range(count):

@@ -16,6 +16,8 @@ class Command(BaseCommand):
                             help="Số văn bản đến cần sinh thêm (ví dụ 1000000), kèm phân công và nhật ký.")
         parser.add_argument("--outgoing", type=int, default=0,
                             help="Số văn bản đi cần sinh thêm (ví dụ 1000000), kèm các bước duyệt, nơi nhận và nhật ký.")
+        parser.add_argument("--part", default="1/1",
+                            help="Chạy song song: phần i/k (mỗi phần một tiến trình, cùng --outgoing và --seed).")
         parser.add_argument("--no-trail", action="store_true", help="Không ghi nhật ký cho văn bản sinh tự động.")
 
     def handle(self, *args, **options):
@@ -33,10 +35,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Đã sinh {made} văn bản đến."))
         if options["outgoing"]:
             try:
+                i, k = (int(x) for x in options["part"].split("/"))
+                if not 1 <= i <= k:
+                    raise ValueError
+            except ValueError:
+                raise CommandError("--part phải có dạng i/k, ví dụ 1/3.") from None
+            try:
                 with tqdm(total=options["outgoing"], desc="Văn bản đi", unit="vb", disable=quiet) as bar:
                     made = outgoing_generator.generate_outgoing(options["outgoing"], options["seed"],
                                                                 progress=bar.update,
-                                                                with_trail=not options["no_trail"])
+                                                                with_trail=not options["no_trail"],
+                                                                part=(i - 1, k))
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(self.style.SUCCESS(f"Đã sinh {made} văn bản đi."))
