@@ -110,8 +110,49 @@ def load() -> list[dict]:
     for full_name, agency_key, unit_short, title, role in EXTRA_POSITIONS:
         directory.assign_position(None, by_name[full_name], agency=agencies[agency_key],
                                   unit=units[(agency_key, unit_short)], title=title, role=role, is_primary=False)
+    _outgoing(by_name, agencies)
     journal.record("sampledata.demo_loaded", details={"accounts": len(accounts_out)})
     return accounts_out
+
+
+def _outgoing(by_name: dict, agencies: dict) -> None:
+    """A few outgoing documents of the Department of Construction, one in each state worth trying out:
+    a draft, one in review at the head of unit, one approved and waiting for the clerk, and one issued to the
+    Department of Information and Communications and waiting for its clerk. Runs once, with :func:`load`."""
+    from vpdt.catalog.models import DocumentType
+    from vpdt.outgoing import services as outgoing
+
+    staff, unit_leader = by_name["Hoàng Thị Lan"], by_name["Phạm Văn Dũng"]
+    director, clerk = by_name["Trần Thị Thu Hà"], by_name["Lê Thị Hồng Nhung"]
+    cong_van = DocumentType.objects.get(name="Công văn")
+    report = DocumentType.objects.filter(name="Báo cáo").first() or cong_van
+
+    def draft(subject, text, doc_type=cong_van, recipients=()):
+        return outgoing.create_draft(staff, doc_type=doc_type, subject=subject, text=text, signer=director,
+                                     to_places="- Như trên;\n- Lưu: VT, KHTC.", recipients=list(recipients))
+
+    draft("V/v đề nghị bố trí vốn duy tu, bảo dưỡng đường giao thông năm 2027",
+          "Kính gửi: Sở Tài chính tỉnh Nghệ An\n\nSở Xây dựng đề nghị bố trí kinh phí duy tu, bảo dưỡng "
+          "các tuyến đường do Sở quản lý năm 2027 như sau: ...")
+    in_review = draft("Báo cáo tình hình thực hiện kế hoạch đầu tư công 10 tháng năm 2026",
+                      "Thực hiện chỉ đạo của UBND tỉnh, Sở Xây dựng báo cáo kết quả giải ngân vốn đầu tư công "
+                      "10 tháng năm 2026 như sau:\n1. Tình hình chung.\n2. Khó khăn, vướng mắc.\n3. Kiến nghị.",
+                      doc_type=report)
+    outgoing.submit(staff, in_review)
+    approved = draft("V/v cử cán bộ tham dự tập huấn quản lý chất lượng công trình xây dựng",
+                     "Kính gửi: Các phòng, đơn vị thuộc Sở\n\nSở Xây dựng đề nghị các phòng, đơn vị cử cán bộ "
+                     "tham dự lớp tập huấn ...")
+    approved = outgoing.submit(staff, approved)
+    approved = outgoing.approve(unit_leader, approved, comment="Đồng ý nội dung.")
+    outgoing.approve(director, approved, comment="Đồng ý ký ban hành.")
+    issued = draft("V/v phối hợp triển khai phần mềm quản lý cấp phép xây dựng trực tuyến",
+                   "Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An\n\nĐể triển khai dịch vụ công trực "
+                   "tuyến toàn trình về cấp phép xây dựng, Sở Xây dựng đề nghị Quý Sở phối hợp ...",
+                   recipients=[outgoing.RecipientSpec(kind="agency", agency=agencies["stttt"])])
+    issued = outgoing.submit(staff, issued)
+    issued = outgoing.approve(unit_leader, issued, comment="Đồng ý.")
+    issued = outgoing.approve(director, issued, comment="Đồng ý ký ban hành.")
+    outgoing.issue(clerk, issued)
 
 
 def demo_accounts() -> list[dict]:
