@@ -528,11 +528,14 @@ def test_garbage_never_gives_500_and_is_explained_in_vietnamese(world, api):
     failures = set()
     targets = [
         (api(org.sxd_staff), "post", DOCS, ["subject", "doc_type", "recipients", "signer", "urgency", "text",
-                                           "due_date", "reply_to", "related_to", "relation", "page_amount"]),
+                                           "due_date", "reply_to", "related_to", "relation", "page_amount",
+                                           "files", "related_files"]),
         (api(org.sxd_staff), "patch", f"{DOCS}{doc.pk}/", ["subject", "recipients", "authority"]),
         (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/approve/", ["comment", "disagreement"]),
         (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/consult/", ["users", "question"]),
-        (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/revise/", ["text", "note"]),
+        (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/revise/", ["text", "note", "files"]),
+        (api(org.sxd_staff), "post", f"{DOCS}{issued.pk}/confirm/", ["files"]),
+        (api(org.sxd_clerk), "post", f"{DOCS}{doc.pk}/issue/", ["issued_date"]),
         (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/comments/", ["version", "text"]),
         (api(org.stttt_clerk), "post", f"{DELIVERIES}{issued.recipients.get().pk}/receive/",
          ["register", "leader", "confirm_duplicate"]),

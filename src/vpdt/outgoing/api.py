@@ -73,6 +73,17 @@ class _Email(serializers.EmailField):
         self.validators = [_NUL if isinstance(v, ProhibitNullCharactersValidator) else v for v in self.validators]
 
 
+_FILE_ERRORS = {"invalid": "Dữ liệu gửi lên không phải là tệp; hãy gửi dạng multipart/form-data.",
+                "empty": "Tệp rỗng.", "no_name": "Không xác định được tên tệp.",
+                "max_length": "Tên tệp quá dài.", "required": "Chưa chọn tệp.", "null": "Chưa chọn tệp."}
+
+
+def _files_field(**kwargs):
+    return serializers.ListField(child=serializers.FileField(error_messages=_FILE_ERRORS), required=False,
+                                 write_only=True, error_messages={"not_a_list": "Tệp phải gửi dạng danh sách."},
+                                 **kwargs)
+
+
 def _date_field(**kwargs):
     return serializers.DateField(input_formats=DATE_FORMATS, error_messages=DATE_ERRORS, **kwargs)
 
@@ -204,8 +215,8 @@ class OutgoingRecipientSerializer(serializers.Serializer):
     email = _Text(allow_blank=True)
     for_information = serializers.BooleanField()
     status = _Text(allow_blank=True, help_text="Mã trạng thái gửi nhận (edXML): '' chưa gửi, 01 đã "
-                                                              "đến, 02 từ chối, 03 đã tiếp nhận, 04 đã phân công, 05 "
-                                                              "đang xử lý, 06 hoàn thành, 13 đang thu hồi, 15 đã thu hồi")
+                                               "đến, 02 từ chối, 03 đã tiếp nhận, 04 đã phân công, 05 "
+                                               "đang xử lý, 06 hoàn thành, 13 đang thu hồi, 15 đã thu hồi")
     status_display = _Text(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
@@ -226,12 +237,12 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer):
     urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
     urgency_display = _Text(source="get_urgency_display", read_only=True)
     status = _Text(read_only=True, help_text="drafting | in_review | returned | approved | issued | "
-                                                             "recalled | cancelled")
+                                             "recalled | cancelled")
     status_display = _Text(source="get_status_display", read_only=True)
     current_reviewer = serializers.IntegerField(source="current_step.reviewer_id", read_only=True, allow_null=True,
                                                 default=None)
     current_reviewer_name = _Text(source="current_step.reviewer.full_name", read_only=True,
-                                                  allow_null=True, default=None)
+                                  allow_null=True, default=None)
     number_symbol = _Text(read_only=True)
 
     class Meta:
@@ -317,7 +328,7 @@ class OutgoingDeliverySerializer(serializers.Serializer):
     urgency_display = _Text(source="document.get_urgency_display")
     agency = serializers.IntegerField(source="agency_id")
     status = _Text(allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 "
-                                                              "đang thu hồi | 15 đã thu hồi")
+                                               "đang thu hồi | 15 đã thu hồi")
     status_display = _Text(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
@@ -369,8 +380,8 @@ class ReviewChainSerializer(serializers.Serializer):
 
 class OutgoingRecipientInputSerializer(serializers.Serializer):
     kind = _Text(help_text="unit (đơn vị trong cơ quan) | user (cá nhân) | agency (cơ quan trong hệ "
-                                           "thống) | external (ngoài hệ thống)",
-                                 error_messages={"required": "Loại nơi nhận là bắt buộc."})
+                           "thống) | external (ngoài hệ thống)",
+                 error_messages={"required": "Loại nơi nhận là bắt buộc."})
     unit = _pk(Unit.objects.all(), "Đơn vị nhận", required=False, allow_null=True)
     user = _pk(User.objects.all(), "Cá nhân nhận", required=False, allow_null=True)
     agency = _pk(Agency.objects.all(), "Cơ quan nhận", required=False, allow_null=True)
@@ -399,7 +410,7 @@ class _DraftFieldsSerializer(serializers.Serializer):
     urgency = serializers.IntegerField(required=False, help_text="0 thường … 4 hỏa tốc hẹn giờ",
                                        error_messages={"invalid": "Độ khẩn không hợp lệ."})
     secrecy = _Text(required=False, allow_blank=True,
-                                    help_text="Để trống: văn bản mật không soạn trên hệ thống.")
+                    help_text="Để trống: văn bản mật không soạn trên hệ thống.")
     language = _Text(required=False, allow_blank=True)
     page_amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     description = _Text(required=False, allow_blank=True)
@@ -434,11 +445,9 @@ class OutgoingDraftCreateSerializer(_DraftFieldsSerializer):
     related_to = _pk(OutgoingDocument.objects.none(), "Văn bản được thay thế/đính chính", required=False,
                      allow_null=True)
     relation = _Text(required=False, allow_blank=True, default="",
-                                     help_text="replaces (thay thế) | corrects (đính chính)")
-    files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
-                                  help_text="Tệp dự thảo (multipart).")
-    related_files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
-                                          help_text="Tài liệu liên quan cho người duyệt (multipart).")
+                     help_text="replaces (thay thế) | corrects (đính chính)")
+    files = _files_field(help_text="Tệp dự thảo (multipart).")
+    related_files = _files_field(help_text="Tài liệu liên quan cho người duyệt (multipart).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -458,18 +467,18 @@ class OutgoingDraftUpdateSerializer(_DraftFieldsSerializer):
 class OutgoingApproveSerializer(serializers.Serializer):
     comment = _Text(required=False, allow_blank=True, default="")
     disagreement = _Text(required=False, allow_blank=True, default="",
-                                         help_text="Ý kiến khác nhau, trình lãnh đạo.")
+                         help_text="Ý kiến khác nhau, trình lãnh đạo.")
 
 
 class OutgoingReturnSerializer(serializers.Serializer):
     comment = _Text(required=False, allow_blank=True, default="",
-                                    help_text="Lý do trả lại, nội dung cần sửa (bắt buộc).")
+                    help_text="Lý do trả lại, nội dung cần sửa (bắt buộc).")
 
 
 class OutgoingReviseSerializer(serializers.Serializer):
     text = _Text(allow_blank=True, error_messages={"required": "Nội dung dự thảo là bắt buộc."})
     note = _Text(required=False, allow_blank=True, default="")
-    files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
+    files = _files_field()
 
 
 class OutgoingConsultSerializer(serializers.Serializer):
@@ -488,8 +497,7 @@ class OutgoingIssueSerializer(serializers.Serializer):
 
 
 class OutgoingFilesSerializer(serializers.Serializer):
-    files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
-                                  help_text="Bản gốc phát hành (multipart).")
+    files = _files_field(help_text="Bản gốc phát hành (multipart).")
 
 
 class OutgoingCommentCreateSerializer(serializers.Serializer):
@@ -518,7 +526,7 @@ class OutgoingReceiveSerializer(serializers.Serializer):
 class ReviewChainStepInputSerializer(serializers.Serializer):
     label = _Text(allow_blank=True, error_messages={"required": "Tên bước là bắt buộc."})
     kind = _Text(help_text="unit_leader | user | signer",
-                                 error_messages={"required": "Người xử lý của bước là bắt buộc."})
+                 error_messages={"required": "Người xử lý của bước là bắt buộc."})
     user = _pk(User.objects.all(), "Người được chỉ định", required=False, allow_null=True)
     days = serializers.IntegerField(required=False, default=3, error_messages={"invalid": "Số ngày không hợp lệ."})
 
