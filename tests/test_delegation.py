@@ -193,3 +193,36 @@ def test_api(people, api):
     assert api(org.colleague).post(f"/api/v1/delegations/{pk}/revoke/", {}, format="json").status_code == 403
     response = client.post(f"/api/v1/delegations/{pk}/revoke/", {"reason": "Hủy lịch học"}, format="json")
     assert response.status_code == 200 and response.json()["revoked_at"]
+
+
+def test_delegate_sees_and_acts_in_the_review_screens(people, login):
+    org = people
+    with freeze_time("2026-11-25 09:00:00+07:00"):
+        doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
+                               subject="V/v hướng dẫn cấp phép xây dựng nhà ở riêng lẻ", signer=org.sxd_leader)
+        doc = out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc))
+        delegate(org, org.sxd_leader, org.vp_staff, scope="approval", days=3)
+        web = login(org.vp_staff)
+        assert "cấp phép xây dựng nhà ở riêng lẻ" in web.get("/van-ban-di/cho-duyet/").content.decode()
+        assert 'data-testid="approve"' in web.get(f"/van-ban-di/{doc.pk}/").content.decode()
+        response = web.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý (TUQ)."}, follow=True)
+        assert response.status_code == 200
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.APPROVED
+    entry = JournalEntry.objects.filter(action="outgoing.approve", object_id=str(doc.pk)).get()
+    assert entry.on_behalf_of_id == org.sxd_leader.pk
+
+
+def test_recall_from_the_document_page(people, login):
+    org = people
+    doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
+                           subject="V/v tạm dừng thi công công trình", signer=org.sxd_leader)
+    doc = out.issue(org.sxd_clerk, out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader,
+                                                                            out.submit(org.sxd_staff, doc))))
+    assert 'data-testid="recall"' not in login(org.sxd_staff).get(f"/van-ban-di/{doc.pk}/").content.decode()
+    leader = login(org.sxd_leader)
+    assert 'data-testid="recall"' in leader.get(f"/van-ban-di/{doc.pk}/").content.decode()
+    response = leader.post(f"/van-ban-di/{doc.pk}/thu-hoi/", {"reason": "Ban hành nhầm, sẽ thay thế."}, follow=True)
+    assert response.status_code == 200
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.RECALLED

@@ -18,14 +18,37 @@ from django.views.decorators.http import require_POST
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position, Role
 from vpdt.incoming.models import IncomingDocument
 
 from . import delivery, services
-from .forms import (BOX_STATUSES, BOXES, AnswerForm, ApproveForm, CancelForm, CommentForm, ConfirmForm,
-                    ConsultForm, DraftFilterForm, DraftForm, ReturnForm, ReviseForm)
-from .models import (Comment, Consultation, FileKind, OutgoingDocument, OutgoingFile, OutStatus, Relation,
-                     ReviewStep, StepStatus, Version)
+from .forms import (
+    BOX_STATUSES,
+    BOXES,
+    AnswerForm,
+    ApproveForm,
+    CancelForm,
+    CommentForm,
+    ConfirmForm,
+    ConsultForm,
+    DraftFilterForm,
+    DraftForm,
+    ReturnForm,
+    ReviseForm,
+)
+from .models import (
+    Comment,
+    Consultation,
+    FileKind,
+    OutgoingDocument,
+    OutgoingFile,
+    OutStatus,
+    Relation,
+    ReviewStep,
+    StepStatus,
+    Version,
+)
 
 PAGE_SIZE = 50
 # Columns a list needs: never the long texts.
@@ -130,7 +153,8 @@ def my_drafts(request):
 
 @login_required
 def reviews(request):
-    qs = (ReviewStep.objects.filter(reviewer=request.user, status=StepStatus.ACTIVE,
+    reviewers = [request.user.pk, *delegation.delegator_ids(request.user, "approval")]
+    qs = (ReviewStep.objects.filter(reviewer_id__in=reviewers, status=StepStatus.ACTIVE,
                                     document__in=_documents(request).values("pk"))
           .select_related("document", "document__doc_type", "document__drafter")
           .only("id", "label", "round", "due_date", "started_at", "status", "document_id", "document__subject",
@@ -282,7 +306,8 @@ def detail(request, pk):
     recipients = [(r, statuses.get(r.pk)) for r in doc.recipients.select_related("unit", "user", "agency")]
     is_drafter = doc.drafter_id == me.pk
     editable = doc.status in services.EDITABLE
-    is_reviewer = active is not None and active.reviewer_id == me.pk
+    is_reviewer = active is not None and (active.reviewer_id == me.pk
+                                          or active.reviewer_id in delegation.delegator_ids(me, "approval"))
     my_consultations = [c for s in steps for c in s.consultations.all()
                         if c.user_id == me.pk and c.answered_at is None and s.status == StepStatus.ACTIVE]
     is_clerk = scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == doc.agency_id)
@@ -299,6 +324,8 @@ def detail(request, pk):
         "confirm_form": ConfirmForm(), "comment_form": CommentForm(),
         "fixes": list(doc.fixes.only("id", "subject", "code_number", "code_notation", "relation", "status")),
         "issue_url": _url("outgoing:issue", doc.pk) if is_clerk and doc.status == OutStatus.APPROVED else None,
+        "can_recall": doc.status == OutStatus.ISSUED and (is_clerk or (
+            scope.agency_id == doc.agency_id and scope.has_role(Role.LEADER))),
         "final_files": [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)],
         "related_files": [f for f in other_files if f.kind == FileKind.RELATED],
     }
