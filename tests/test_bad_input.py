@@ -51,9 +51,10 @@ def all_messages(body) -> list[str]:
 # Garbage cursors
 # ------------------------------------------------------------------------------------------------
 
-HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/", "/ho-so/"]
+HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/", "/ho-so/", "/van-ban-di/", "/van-ban-di/cho-duyet/",
+              "/uy-quyen/"]
 API_LISTS = ["/api/v1/users/", "/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/journal/",
-             "/api/v1/dossiers/"]
+             "/api/v1/dossiers/", "/api/v1/outgoing-documents/", "/api/v1/delegations/"]
 
 GARBAGE_CURSORS = [
     "%%%",
@@ -240,9 +241,11 @@ def test_journal_bad_dates_are_explained(org, login, api):
 MISSING_HTML_GET = ["/can-bo/{id}/", "/danh-ba/co-quan/{id}/", "/danh-ba/co-quan/{id}/sua/",
                     "/danh-ba/co-quan/{id}/don-vi/them/", "/danh-ba/don-vi/{id}/sua/",
                     "/danh-ba/can-bo/{id}/chuc-vu/them/", "/khong-co-trang-nay/", "/danh-ba/co-quan/abc/",
-                    "/ho-so/{id}/", "/ho-so/{id}/sua/", "/ho-so/{id}/xuat.pdf", "/ho-so/van-ban-den/{id}/"]
+                    "/ho-so/{id}/", "/ho-so/{id}/sua/", "/ho-so/{id}/xuat.pdf", "/ho-so/van-ban-den/{id}/",
+                    "/van-ban-di/{id}/", "/van-ban-di/{id}/so-sanh/", "/van-ban-di/{id}/tep/1/"]
 MISSING_HTML_POST = ["/danh-ba/chuc-vu/{id}/ket-thuc/", "/can-bo/{id}/lock/", "/danh-ba/co-quan/{id}/sua/",
-                     "/danh-ba/don-vi/{id}/sua/", "/ho-so/{id}/chuyen/close/", "/ho-so/{id}/rut/1/"]
+                     "/danh-ba/don-vi/{id}/sua/", "/ho-so/{id}/chuyen/close/", "/ho-so/{id}/rut/1/",
+                     "/van-ban-di/{id}/dong-y/", "/van-ban-di/{id}/thu-hoi/", "/uy-quyen/{id}/thu-hoi/"]
 MISSING_IDS = [999999, 99999999999999999999]
 
 
@@ -265,7 +268,8 @@ def test_html_post_to_missing_objects_404(org, login, url, missing_id):
 
 
 API_DETAIL = ["/api/v1/users/{id}/", "/api/v1/agencies/{id}/", "/api/v1/units/{id}/", "/api/v1/positions/{id}/",
-              "/api/v1/journal/{id}/", "/api/v1/dossiers/{id}/", "/api/v1/dossier-items/{id}/"]
+              "/api/v1/journal/{id}/", "/api/v1/dossiers/{id}/", "/api/v1/dossier-items/{id}/",
+              "/api/v1/outgoing-documents/{id}/", "/api/v1/delegations/{id}/"]
 
 
 @pytest.mark.parametrize("missing_id", MISSING_IDS + ["abc"])
