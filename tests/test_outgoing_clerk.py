@@ -2,15 +2,10 @@
 
 import datetime as dt
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
-from tests.conftest import make_person
-from vpdt.catalog.models import DocumentType
-from vpdt.directory import services as directory
-from vpdt.directory.models import Role
 from vpdt.incoming.models import DocStatus, IncomingDocument, Register
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
@@ -21,40 +16,13 @@ from vpdt.outgoing.models import (
     RecipientKind,
 )
 from vpdt.outgoing.services import RecipientSpec
+from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 
 D = DeliveryStatus
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def dtype(name):
-    return DocumentType.objects.get(name=name)
-
-
-@pytest.fixture
-def world(org):
-    org.sxd_director = org.sxd_leader
-    org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
-    org.stttt_leader = make_person(org.stttt, "Nguyễn Hữu Thắng", Role.LEADER)
-    org.province_vp = directory.create_unit(None, org.province, name="Văn phòng UBND tỉnh", short_name="VP")
-    org.province_clerk = make_person(org.province, "Trần Thị Mai", Role.CLERK, org.province_vp)
-    org.district_clerk = make_person(org.district, "Lê Văn Nam", Role.CLERK)
-    org.district_leader = make_person(org.district, "Hoàng Văn Cường", Role.LEADER)
-    return org
-
-
-def draft(org, *, doc_type="Công văn", subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
-          recipients=(), actor=None, **extra):
-    actor = actor or org.sxd_staff
-    extra.setdefault("signer", org.sxd_leader)
-    return out.create_draft(actor, doc_type=dtype(doc_type), subject=subject,
-                            text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau:\n1. Tình hình chung.",
-                            recipients=list(recipients), **extra)
-
-
-def approve_all(org, doc):
-    doc = out.submit(org.sxd_staff, doc)
-    doc = out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
-    return out.approve(org.sxd_leader, doc, comment="Đồng ý ký ban hành.")
+# The outgoing world and draft helpers are shared with the service tests.
 
 
 def page(response) -> str:
