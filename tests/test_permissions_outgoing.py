@@ -90,6 +90,25 @@ def test_all_channels_agree(world, login, api, viewer, sees_draft, sees_issued):
         assert client.get(f"/api/v1/outgoing-documents/{doc.pk}/trail/").status_code == code
 
 
+@freeze_time("2026-11-25 10:00:00+07:00")
+@pytest.mark.parametrize("viewer", [row[0] for row in ROWS])
+def test_boxes_stay_inside_visible(world, login, api, viewer):
+    """The review queue and the to_review/to_issue boxes start from steps and the clerk's agency instead of
+    intersecting with visible(); whatever they list must still be visible."""
+    user = getattr(world, viewer)
+    seen = set(visible(OutgoingDocument, user).values_list("pk", flat=True))
+    client = api(user)
+    for box in ("to_review", "to_issue", "mine"):
+        body = client.get(f"/api/v1/outgoing-documents/?box={box}&page_size=200").json()
+        assert {row["id"] for row in body["results"]} <= seen, box
+    page = login(user).get("/van-ban-di/cho-duyet/")
+    assert page.status_code == 200
+    for step in page.context["rows"]:
+        assert step[0].document_id in seen
+    if viewer in ("sxd_unit_leader",):
+        assert [s.document_id for s, _ in page.context["rows"]] == [world.draft.pk]
+
+
 def test_delegate_loses_sight_after_the_period(world, login):
     with freeze_time("2027-01-02 10:00:00+07:00"):
         assert not visible(OutgoingDocument, world.deputy).filter(pk=world.draft.pk).exists()

@@ -31,6 +31,8 @@ from vpdt.incoming import services as incoming_services
 from vpdt.incoming.models import IncomingDocument, Register
 from vpdt.journal.models import JournalEntry
 
+from vpdt.delegation import services as delegation
+
 from . import chains, delivery, services
 from .models import (
     Authority,
@@ -562,22 +564,26 @@ def _specs(items) -> list[services.RecipientSpec]:
 
 def _filter_documents(qs, user, params):
     errors = {}
+    box = (params.get("box") or "").strip()
+    if box == "mine":
+        qs = qs.filter(drafter=user)
+    elif box == "to_review":
+        # Being the active step's reviewer (or acting for them) is itself a branch of the visibility predicate,
+        # so the box starts from the steps instead of intersecting with the whole OR (slow at a million rows).
+        reviewers = [user.pk, *delegation.delegator_ids(user, "approval")]
+        qs = OutgoingDocument.objects.filter(status=OutStatus.IN_REVIEW, pk__in=ReviewStep.objects.filter(
+            reviewer_id__in=reviewers, status=StepStatus.ACTIVE).values("document_id"))
+    elif box == "to_issue":
+        # Documents the caller manages as the issuing clerk are a subset of what they see (approved, own agency).
+        qs = manageable(OutgoingDocument, user).filter(status=OutStatus.APPROVED)
+    elif box:
+        errors["box"] = [f"Hộp văn bản “{box[:40]}” không hợp lệ (mine, to_review hoặc to_issue)."]
     doc_status = (params.get("status") or "").strip()
     if doc_status:
         if doc_status not in OutStatus.values:
             errors["status"] = [f"Trạng thái “{doc_status[:40]}” không hợp lệ."]
         else:
             qs = qs.filter(status=doc_status)
-    box = (params.get("box") or "").strip()
-    if box == "mine":
-        qs = qs.filter(drafter=user)
-    elif box == "to_review":
-        qs = qs.filter(status=OutStatus.IN_REVIEW, pk__in=ReviewStep.objects.filter(
-            reviewer=user, status=StepStatus.ACTIVE).values("document_id"))
-    elif box == "to_issue":
-        qs = qs.filter(status=OutStatus.APPROVED, pk__in=manageable(OutgoingDocument, user).values("pk"))
-    elif box:
-        errors["box"] = [f"Hộp văn bản “{box[:40]}” không hợp lệ (mine, to_review hoặc to_issue)."]
     year = (params.get("year") or "").strip()
     if year:
         if int_param(year) is None or int_param(year) > 9999:
