@@ -26,12 +26,11 @@ from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.params import int_param
+from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Unit
 from vpdt.incoming import services as incoming_services
 from vpdt.incoming.models import IncomingDocument, Register
 from vpdt.journal.models import JournalEntry
-
-from vpdt.delegation import services as delegation
 
 from . import chains, delivery, services
 from .models import (
