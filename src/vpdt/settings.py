@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "vpdt.dossiers",
     "vpdt.outgoing",
     "vpdt.delegation",
+    "vpdt.signing",
     "vpdt.backups",
     "vpdt.sampledata",
 ]
@@ -382,8 +383,18 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # pyHanko logs every failed path build with a traceback; our verification report says it in Vietnamese.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
+
+# Digital signatures (signing app)
+VPDT_SIGNING_KEY = env_str("VPDT_SIGNING_KEY", "")  # encrypts stored PKCS#12 files; defaults to the secret key
+VPDT_SIGNING_ONLINE = env_bool("VPDT_SIGNING_ONLINE", False)  # fetch CRL/OCSP over the network when verifying
+VPDT_SIGNING_SESSION_MINUTES = env_int("VPDT_SIGNING_SESSION_MINUTES", 30)
+VPDT_LOCAL_SIGNER_URL = env_str("VPDT_LOCAL_SIGNER_URL", "http://127.0.0.1:8765/sign")  # USB-token service
+VPDT_SEAL_MM = env_int("VPDT_SEAL_MM", 36)
 
 SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
 CSRF_FAILURE_VIEW = "vpdt.core.views.csrf_failure"

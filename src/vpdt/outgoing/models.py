@@ -151,6 +151,7 @@ class FileKind(models.TextChoices):
     RELATED = "related", "Tài liệu liên quan (cho người duyệt)"
     FINAL = "final", "Bản gốc phát hành"
     APPENDIX = "appendix", "Phụ lục"
+    SIGNED = "signed", "Bản đã ký số của người ký (chờ phát hành)"
 
 
 class OutgoingFile(models.Model):

@@ -74,3 +74,9 @@ def verify(stored: StoredFile, save: bool = True) -> Integrity:
     if save:
         StoredFile.objects.filter(pk=stored.pk).update(verified_at=timezone.now(), verified_ok=result.ok)
     return result
+
+
+def read_stored(stored: StoredFile) -> bytes:
+    """The bytes of a stored file."""
+    with default_storage.open(stored.name, "rb") as fh:
+        return fh.read()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SigningConfig(AppConfig):
+    name = "vpdt.signing"
+    verbose_name = "Chữ ký số"
+    default_auto_field = "django.db.models.BigAutoField"
