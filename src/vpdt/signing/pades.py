@@ -104,19 +104,32 @@ def _runs(page) -> list[tuple[float, float, float, str]]:
 
 
 def _lines(runs) -> list[tuple[float, float, float, float, str]]:
-    """Runs grouped into lines: (x1, y, x2 estimate, size, text)."""
+    """Runs grouped into line segments: (x1, y, x2 estimate, size, text). Runs on the same baseline but far
+    apart (the two columns of the ND30 header) stay separate segments."""
     rows: dict[int, list] = {}
     for x, y, size, text in runs:
         rows.setdefault(round(y / 3), []).append((x, y, size, text))
     lines = []
     for items in rows.values():
         items.sort()
-        text = "".join(t for _, _, _, t in items).replace("\n", " ")
-        size = max(s for _, _, s, _ in items)
-        x1 = items[0][0]
-        x2 = max(x + 0.5 * s * len(t) for x, _, s, t in items)
-        lines.append((x1, items[0][1], x2, size, text))
+        segment = []
+        for item in items:
+            if segment:
+                px, _, ps, pt = segment[-1]
+                if item[0] - (px + 0.55 * ps * len(pt)) > 25:
+                    lines.append(_segment(segment))
+                    segment = []
+            segment.append(item)
+        lines.append(_segment(segment))
+    lines.sort(key=lambda ln: -ln[1])
     return lines
+
+
+def _segment(items):
+    text = "".join(t for _, _, _, t in items).replace("\n", " ")
+    size = max(s for _, _, s, _ in items)
+    x2 = max(x + 0.5 * s * len(t.rstrip()) for x, _, s, t in items)
+    return (items[0][0], items[0][1], x2, size, text)
 
 
 DATE_LINE = re.compile(r"ngay\s*[\d.…_ ]*\s*thang\s*[\d.…_ ]*\s*nam", re.I)
@@ -137,14 +150,15 @@ def layout(pdf: bytes, signer_name: str = "") -> Layout:
     notes = []
     number = Box(20 * MM, h - 50 * MM, 20 * MM + 70 * MM, h - 50 * MM + 14)
     date = Box(w / 2, h - 50 * MM, w - 15 * MM, h - 50 * MM + 14)
-    top_lines = [ln for ln in _lines(_runs(first)) if ln[1] > h * 0.55]
+    top_lines = [ln for ln in _lines(_runs(first)) if ln[1] > h * 0.7]  # the header, highest first
     for x1, y, x2, size, text in top_lines:
         folded = _fold(text).strip()
-        if folded.startswith("so:") or folded.startswith("so :"):
-            number = Box(x1 - 2, y - 3, max(x2, x1 + 60 * MM), y + size + 2)
+        if "number:found" not in notes and (folded.startswith("so:") or folded.startswith("so :")):
+            number = Box(x1 - 2, y - 3, min(max(x2 + 4, x1 + 55 * MM), w / 2 - 2), y + size + 2)
             notes.append("number:found")
-        elif DATE_LINE.search(folded):
-            date = Box(x1 - 2, y - 3, max(x2, w - 15 * MM), y + size + 2)
+        elif "date:found" not in notes and DATE_LINE.search(folded):
+            date = Box(x1 - 2, y - 3, max(x2 + 30, x1 + 85 * MM), y + size + 2)
+            date.x2 = min(date.x2, w - 10 * MM)
             notes.append("date:found")
     lw = float(last.mediabox.width)
     img_w, img_h = SIGNER_BOX_MM[0] * MM, SIGNER_BOX_MM[1] * MM + TEXT_LINES_PT
