@@ -13,6 +13,7 @@ from vpdt.incoming import api as incoming_api
 from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
 from vpdt.outgoing import api as outgoing_api
+from vpdt.signing import routes as signing_routes
 
 router = DefaultRouter()
 router.register("agencies", directory_api.AgencyViewSet, basename="agency")
@@ -31,6 +32,7 @@ router.register("outgoing-documents", outgoing_api.OutgoingDocumentViewSet, base
 router.register("outgoing-consultations", outgoing_api.OutgoingConsultationViewSet, basename="outgoing-consultation")
 router.register("outgoing-deliveries", outgoing_api.OutgoingDeliveryViewSet, basename="outgoing-delivery")
 router.register("review-chains", outgoing_api.ReviewChainViewSet, basename="review-chain")
+signing_routes.register(router)
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -52,6 +54,7 @@ urlpatterns = [
     path("ho-so/", include("vpdt.dossiers.urls")),
     path("van-ban-di/", include("vpdt.outgoing.urls")),
     path("uy-quyen/", include("vpdt.delegation.urls")),
+    path("ky-so/", include("vpdt.signing.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,5 @@
+"""API of the signing app (placeholder until written)."""
+
+
+def register(router):
+    pass
