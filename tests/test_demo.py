@@ -108,3 +108,24 @@ def test_generate_incoming_documents_gapless_with_trail(db):
         subject="V/v cử cán bộ dự tập huấn").document
     this_year = IncomingDocument.objects.filter(register=doc.register, year=new.year)
     assert new.arrival_number == this_year.count()
+
+
+def test_demo_signatures_are_ready_to_use(demo_accounts):
+    """The demo's own CA is trusted; both directors and both departments can sign with the demo passphrase."""
+    from vpdt.sampledata.demo_signing import DEMO_PASSPHRASE
+    from vpdt.signing import samples
+    from vpdt.signing import services as signing
+    from vpdt.signing.models import Credential, TrustRoot
+
+    assert TrustRoot.objects.filter(is_active=True).count() == 1
+    assert Credential.objects.filter(kind="personal").count() == 2
+    assert Credential.objects.filter(kind="agency").count() == 2
+    director = User.objects.get(username="hattt")
+    clerk = User.objects.get(username="nhunglth")
+    sxd = Agency.objects.get(name="Sở Xây dựng tỉnh Nghệ An")
+    signed = signing.sign_as_signer(director, samples.nd30_pdf(), passphrase=DEMO_PASSPHRASE, agency=sxd).data
+    sealed = signing.seal(clerk, signed, agency=sxd, passphrase=DEMO_PASSPHRASE, number_text="Số: 01/QĐ-SXD",
+                          date_text="Nghệ An, ngày 26 tháng 11 năm 2026").data
+    report = signing.verify_bytes(sealed)
+    assert report.verdict == "valid", report.summary
+    assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]

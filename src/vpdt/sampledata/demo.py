@@ -110,6 +110,9 @@ def load() -> list[dict]:
     for full_name, agency_key, unit_short, title, role in EXTRA_POSITIONS:
         directory.assign_position(None, by_name[full_name], agency=agencies[agency_key],
                                   unit=units[(agency_key, unit_short)], title=title, role=role, is_primary=False)
+    from . import demo_signing
+
+    demo_signing.load(by_name, agencies)
     _outgoing(by_name, agencies)
     journal.record("sampledata.demo_loaded", details={"accounts": len(accounts_out)})
     return accounts_out

@@ -34,6 +34,8 @@ class Issued:
 
 
 def _name(common_name: str, organization: str = "", unit: str = "", locality: str = "") -> x509.Name:
+    """X.520 names are at most 64 characters (128 for O/OU); longer ones are cut."""
+    common_name, organization, unit, locality = common_name[:64], organization[:64], unit[:64], locality[:64]
     attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if locality:
         attrs.append(x509.NameAttribute(NameOID.LOCALITY_NAME, locality))
