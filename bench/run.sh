@@ -10,3 +10,4 @@ export VPDT_TESTING=1
 .venv/bin/python bench/bench_directory.py "$@"
 .venv/bin/python bench/bench_incoming.py "$@"
 .venv/bin/python bench/bench_outgoing.py "$@"
+.venv/bin/python bench/bench_signing.py "$@"
