@@ -157,21 +157,25 @@ def signer_for(credential, passphrase: str = ""):
 
 
 def _pkcs11_signer(credential, passphrase: str):
+    """A signer whose key stays on the PKCS#11 device (HSM, token). The certificate comes from the database, so
+    only the key must be on the device, found by its label."""
     try:
+        from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11 as p11
-    except ImportError:  # python-pkcs11 is an optional extra
+    except ImportError:  # python-pkcs11 missing
         raise SigningError("Máy chủ chưa cài thư viện PKCS#11 (gói python-pkcs11).") from None
     pin = passphrase or os.environ.get(credential.pkcs11_pin_env or "", "")
     if not credential.pkcs11_module or not os.path.exists(credential.pkcs11_module):
-        raise SigningError(f"Không tìm thấy thư viện PKCS#11 “{credential.pkcs11_module}”.")
+        raise SigningError(f"Không tìm thấy thư viện PKCS#11 “{credential.pkcs11_module}” trên máy chủ.")
+    criteria = TokenCriteria(label=credential.pkcs11_token) if credential.pkcs11_token else None
     try:
-        session = p11.open_pkcs11_session(credential.pkcs11_module, token_label=credential.pkcs11_token,
-                                          user_pin=pin or None)
-        return p11.PKCS11Signer(session, key_label=credential.pkcs11_key or None,
-                                cert_label=credential.pkcs11_key or None,
-                                other_certs_to_pull=None, bulk_fetch=False)
-    except Exception as exc:  # the vendor module raises its own types
-        raise SigningError(f"Không mở được khóa trên thiết bị PKCS#11: {exc}") from None
+        session = p11.open_pkcs11_session(credential.pkcs11_module, token_criteria=criteria, user_pin=pin or None)
+    except Exception as exc:  # the vendor module raises its own types (wrong PIN, token absent...)
+        raise SigningError(f"Không mở được thiết bị PKCS#11 (kiểm tra nhãn token và mã PIN): {exc}") from None
+    cert = pyhanko_cert(load_certificate(credential.certificate.encode("ascii")))
+    chain = [pyhanko_cert(c) for c in load_certificates(credential.chain.encode("ascii"))] if credential.chain else []
+    return p11.PKCS11Signer(session, signing_cert=cert, key_label=credential.pkcs11_key or None,
+                            other_certs_to_pull=None, bulk_fetch=False, ca_chain=chain or None)
 
 
 def read_bytes(fileobj) -> bytes:
