@@ -37,6 +37,7 @@ from vpdt.journal import services as journal
 
 from . import delivery, exports, services
 from .models import OutgoingDocument, OutgoingFile, OutStatus, Recipient, RecipientKind, Version
+from .signatures import travelling
 
 PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y"]
@@ -276,15 +277,13 @@ def _files_by_document(documents) -> dict[int, list]:
         return {}
     latest = dict(Version.objects.filter(document_id__in=ids).values("document_id").annotate(n=Max("number"))
                   .values_list("document_id", "n"))
-    finals, versioned = defaultdict(list), defaultdict(list)
+    rows = defaultdict(list)
     for f in (OutgoingFile.objects.filter(document_id__in=ids).select_related("file", "version")
               .only("id", "document_id", "kind", "version__number", "file__id", "file__original_name",
-                    "file__size").order_by("id")):
-        if f.kind in ("final", "appendix"):
-            finals[f.document_id].append(f.file)
-        elif f.version_id and f.version.number == latest.get(f.document_id):
-            versioned[f.document_id].append(f.file)
-    return {pk: finals.get(pk) or versioned.get(pk, []) for pk in ids}
+                    "file__name", "file__content_type", "file__size").order_by("id")):
+        if f.kind in ("final", "appendix") or (f.version_id and f.version.number == latest.get(f.document_id)):
+            rows[f.document_id].append(f)
+    return {pk: [f.file for f in travelling(rows.get(pk, []))] for pk in ids}
 
 
 def _deliveries_page(request, scope, *, duplicate=None, chosen=None):

@@ -455,8 +455,17 @@ def _require_reviewer(actor, step: ReviewStep | None) -> ReviewStep:
 
 
 @delegation.acting("approval", _reviewer_principal)
-def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreement: str = "") -> OutgoingDocument:
-    """Đồng ý và chuyển tiếp; at the last step (the signer), the draft is approved for issue."""
+def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreement: str = "", passphrase=None,
+            signed_pdf: bytes | None = None) -> OutgoingDocument:
+    """Đồng ý và chuyển tiếp; at the last step (the signer), the draft is approved for issue.
+
+    At that last step the signer may sign digitally: with ``passphrase`` (server-side, the actor's own personal
+    certificate, also when approving for a delegator) or with ``signed_pdf`` (client-side, verified by the
+    caller). The signed PDF is stored as the SIGNED file in the same transaction; a signing failure raises
+    ``ValidationError`` and the draft stays in review."""
+    from . import signatures
+
+    signing_wanted = bool(passphrase) or signed_pdf is not None
     with transaction.atomic():
         locked = _lock(document)
         step = _require_reviewer(actor, active_step(locked))
@@ -467,18 +476,25 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
         STEP.apply(step, "approve", actor=actor, extra_fields=["comment", "disagreement", "decided_at", "decided_by"],
                    details={"document": locked.pk, "comment": step.comment, "disagreement": step.disagreement})
         following = locked.steps.filter(round=locked.review_round, status=T.WAITING).order_by("order").first()
+        if following is not None and signing_wanted:
+            raise ValidationError({"passphrase": "Chỉ ký số ở bước duyệt ký cuối cùng (người ký văn bản)."},
+                                  code="not_final")
         if following is not None:
             following.document = locked
             _activate(following, actor)
             locked.current_step = following
             locked.save(update_fields=["current_step", "updated_at"])
             return locked
+        version = latest_version(locked)
+        details = {"version": version.number}
+        if signing_wanted:
+            signed = signatures.sign_at_approval(actor, locked, version, passphrase=passphrase, signed_pdf=signed_pdf)
+            details.update(signed=True, sha256=signed.file.sha256, client_side=signed_pdf is not None)
         locked.current_step = None
         locked.approved_by = actor
         locked.approved_at = timezone.now()
         DOCUMENT.apply(locked, "approve", actor=actor,
-                       extra_fields=["current_step", "approved_by", "approved_at", "updated_at"],
-                       details={"version": latest_version(locked).number})
+                       extra_fields=["current_step", "approved_by", "approved_at", "updated_at"], details=details)
         _notify([locked.drafter], f"Dự thảo đã được duyệt ký, chờ văn thư phát hành: {locked.subject}",
                 document_url(locked))
         clerks = User.objects.filter(positions__agency=locked.agency, positions__role=Role.CLERK,
@@ -569,13 +585,17 @@ def cancel(actor, document: OutgoingDocument, reason: str = "") -> OutgoingDocum
 # ------------------------------------------------------------------------------------------ issue
 
 
-def issue(actor, document: OutgoingDocument, *, issued_date=None) -> OutgoingDocument:
+def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=None) -> OutgoingDocument:
     """Cấp số và phát hành, by the agency's clerk, only for drafts approved in the system.
 
     The number is taken from the series counter inside this transaction: concurrent clerks serialise on the
     counter row, a failure gives the number back, and no two documents share a number.
+
+    With ``passphrase`` (the agency certificate's), the number and date are stamped into the signed PDF and the
+    agency's seal signature is added (a new FINAL file), PDF appendices get the invisible signature and line;
+    all before delivery, in the same transaction (a failure gives the number back).
     """
-    from . import delivery
+    from . import delivery, signatures
 
     if not _is_clerk(actor, document.agency_id):
         raise PermissionDenied("Chỉ văn thư của cơ quan được cấp số, phát hành văn bản.")
@@ -587,6 +607,11 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None) -> OutgoingDoc
         issued_date = issued_date or today
         if issued_date > today:
             raise ValidationError({"issued_date": "Ngày ban hành không được ở tương lai."})
+        problem = signatures.require_both_problem(
+            locked, passphrase=passphrase, has_signed=signatures.signed_file(locked) is not None,
+            electronic=locked.recipients.filter(kind=RecipientKind.AGENCY).exists())
+        if problem:
+            raise ValidationError({"passphrase": problem}, code="require_both")
         year = issued_date.year
         assigned = numbering.assign(locked, year)
         locked.year, locked.series, locked.number = year, assigned.series, assigned.number
@@ -596,10 +621,13 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None) -> OutgoingDoc
             position = Position.objects.filter(user_id=locked.signer_id, agency=locked.agency,
                                                is_active=True).order_by("-is_primary").first()
             locked.signer_position = position.title if position else ""
+        details = {"number_symbol": locked.number_symbol, "series": assigned.series,
+                   "issued_date": issued_date.isoformat()}
+        if passphrase:
+            details.update(signatures.seal_at_issue(actor, locked, passphrase=passphrase))
         DOCUMENT.apply(locked, "issue", actor=actor, extra_fields=[
             "year", "series", "number", "code_number", "code_notation", "issued_date", "issued_at", "issued_by",
-            "signer_position", "updated_at"], details={"number_symbol": locked.number_symbol, "series": assigned.series,
-                                                       "issued_date": issued_date.isoformat()})
+            "signer_position", "updated_at"], details=details)
         delivery.deliver(actor, locked)
         if locked.reply_to_id:
             from vpdt.incoming import services as incoming
@@ -631,10 +659,11 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
 
 
 def final_files(document: OutgoingDocument):
-    """The files that travel with the issued document: the final originals, else the last version's files."""
-    finals = [f.file for f in document.files.filter(kind__in=[FileKind.FINAL, FileKind.APPENDIX])
-              .select_related("file")]
-    if finals:
-        return finals
+    """The files that travel with the issued document: the final originals (the sealed ones when the agency
+    signed), else the last version's files (the signer's signed PDF instead of the draft PDF)."""
+    from .signatures import travelling
+
     version = latest_version(document)
-    return [f.file for f in document.files.filter(version=version).select_related("file")] if version else []
+    rows = document.files.filter(Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]) | Q(version=version)
+                                 if version else Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]))
+    return [f.file for f in travelling(rows.select_related("file").order_by("id"))]

@@ -1,0 +1,164 @@
+"""Digital signatures in the outgoing flow (issue 5): the signer's signature at the final approval and the agency's
+seal at issue. Called by :mod:`vpdt.outgoing.services` inside their transactions, so a failure (wrong passphrase,
+no certificate, not a PDF) raises ``ValidationError`` and nothing is written.
+
+Signed PDFs are never rewritten: every signature is a new stored file that starts with the bytes it signed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from vpdt.signing import services as signing
+from vpdt.storage import services as storage
+
+from .models import FileKind, OutgoingDocument, OutgoingFile
+
+# Files produced by signing are stored under their own folder: that is how final_files() tells the sealed
+# appendices from the unsigned ones they replace (the unsigned rows are kept).
+SIGNED_FOLDER = "outgoing-signed"
+PLACE = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường)\s+(.+)$", re.IGNORECASE)
+
+
+def is_signed_copy(stored) -> bool:
+    return stored.name.startswith(SIGNED_FOLDER + "/")
+
+
+def signable_file(document: OutgoingDocument) -> OutgoingFile | None:
+    """The PDF the signer signs: the first PDF draft file of the latest version."""
+    version = document.versions.order_by("-number").first()
+    if version is None:
+        return None
+    rows = document.files.filter(version=version, kind=FileKind.DRAFT).select_related("file").order_by("id")
+    return next((row for row in rows if signing.is_pdf(row.file)), None)
+
+
+def signed_file(document: OutgoingDocument) -> OutgoingFile | None:
+    """The signer's signed PDF (the newest one)."""
+    return (document.files.filter(kind=FileKind.SIGNED).select_related("file").order_by("-id").first())
+
+
+def _pdf_name(name: str, suffix: str) -> str:
+    stem = name[:-4] if name.lower().endswith(".pdf") else name
+    return f"{stem[:200]}{suffix}.pdf"
+
+
+def _store(actor, document, data: bytes, name: str, kind: str, version=None) -> OutgoingFile:
+    stored = storage.store(ContentFile(data), name, folder=SIGNED_FOLDER, content_type="application/pdf",
+                           agency=document.agency, actor=actor)
+    return OutgoingFile.objects.create(document=document, version=version, kind=kind, file=stored, added_by=actor)
+
+
+def sign_at_approval(actor, document: OutgoingDocument, version, *, passphrase=None,
+                     signed_pdf: bytes | None = None) -> OutgoingFile:
+    """The final signer's signature: server-side with their own personal certificate (``passphrase``), or the
+    bytes a client-side signer returned (``signed_pdf``, verified by the caller). Stored as the SIGNED file."""
+    source = signable_file(document)
+    if source is None:
+        raise ValidationError({"passphrase": "Dự thảo chưa có tệp PDF để ký số. Đính kèm bản PDF của dự thảo "
+                                             "hoặc duyệt không ký số."}, code="no_pdf")
+    if signed_pdf is not None:
+        data = bytes(signed_pdf)
+        if not data.startswith(b"%PDF"):
+            raise ValidationError({"signed_pdf": "Tệp đã ký không phải PDF."}, code="not_pdf")
+    else:
+        pdf = storage.read_stored(source.file)
+        data = signing.sign_as_signer(actor, pdf, passphrase=passphrase, agency=document.agency, obj=document).data
+    return _store(actor, document, data, _pdf_name(source.file.original_name, "-da-ky"), FileKind.SIGNED,
+                  version=version)
+
+
+def place_of(agency) -> str:
+    """The place name written before the date (ND30 Phụ lục I): the province, district or commune of the agency,
+    from its own name or the nearest ancestor's."""
+    step = type(agency).steplen
+    prefixes = [agency.path[:i] for i in range(step, len(agency.path), step)]
+    chain = [agency, *type(agency).objects.filter(path__in=prefixes).order_by("-depth")]
+    for item in chain:
+        match = PLACE.search(item.name or "")
+        if match:
+            return match.group(1).strip()
+    return (chain[-1].name or "").strip()
+
+
+def date_text(agency, day) -> str:
+    """"Nghệ An, ngày 05 tháng 02 năm 2026": a leading zero for days below 10 and for months 1 and 2 (ND30)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place_of(agency)}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def require_both_problem(document: OutgoingDocument, *, passphrase, has_signed: bool, electronic: bool) -> str:
+    """Why the agency's policy refuses this issue, or ""."""
+    if not signing.policy_for(document.agency).require_both:
+        return ""
+    if not (passphrase or electronic):
+        return ""
+    if not has_signed:
+        return ("Cơ quan yêu cầu văn bản điện tử có đủ chữ ký số của người ký và của cơ quan: văn bản này chưa được "
+                "người ký ký số khi duyệt nên không phát hành điện tử được.")
+    if not passphrase:
+        return ("Cơ quan yêu cầu văn bản điện tử có đủ chữ ký số của người ký và của cơ quan: chọn “Ký số cơ quan và "
+                "đóng dấu” và nhập mật khẩu chứng thư số cơ quan.")
+    return ""
+
+
+def seal_at_issue(actor, document: OutgoingDocument, *, passphrase: str) -> dict:
+    """Number and date stamped, agency seal added (a new FINAL file); every PDF appendix signed invisibly with the
+    line (a new APPENDIX file each). Returns details for the journal."""
+    signed = signed_file(document)
+    source = signed or signable_file(document)
+    if source is None:
+        raise ValidationError({"passphrase": "Văn bản chưa có tệp PDF để ký số cơ quan."}, code="no_pdf")
+    pdf = storage.read_stored(source.file)
+    result = signing.seal(actor, pdf, agency=document.agency, passphrase=passphrase,
+                          number_text=f"Số: {document.number_symbol}",
+                          date_text=date_text(document.agency, document.issued_date), obj=document)
+    final = _store(actor, document, result.data, _pdf_name(source.file.original_name.replace("-da-ky", ""),
+                                                            "-ban-hanh"), FileKind.FINAL)
+    appendices = []
+    for row in (document.files.filter(kind=FileKind.APPENDIX).select_related("file").order_by("id")):
+        if is_signed_copy(row.file) or not signing.is_pdf(row.file):
+            continue
+        sealed = signing.seal_attachment(actor, storage.read_stored(row.file), agency=document.agency,
+                                         passphrase=passphrase, number_symbol=document.number_symbol, obj=document)
+        appendices.append(_store(actor, document, sealed.data, row.file.original_name, FileKind.APPENDIX,
+                                 version=row.version))
+    return {"sealed": True, "signed_by_signer": signed is not None, "sha256": final.file.sha256,
+            "appendices": [a.file.sha256 for a in appendices]}
+
+
+def final_rows(rows) -> list:
+    """Of a document's FINAL and APPENDIX rows (in id order), those that travel: when the agency sealed the
+    document, the sealed FINAL replaces the unsigned originals and sealed appendices replace the unsigned PDFs."""
+    rows = list(rows)
+    sealed_final = any(r.kind == FileKind.FINAL and is_signed_copy(r.file) for r in rows)
+    sealed_appendix = any(r.kind == FileKind.APPENDIX and is_signed_copy(r.file) for r in rows)
+    kept = []
+    for row in rows:
+        if row.kind == FileKind.FINAL and sealed_final and not is_signed_copy(row.file):
+            continue
+        if (row.kind == FileKind.APPENDIX and sealed_appendix and not is_signed_copy(row.file)
+                and signing.is_pdf(row.file)):
+            continue
+        kept.append(row)
+    return sorted(kept, key=lambda r: (r.kind != FileKind.FINAL, r.pk))
+
+
+def travelling(rows) -> list:
+    """What travels with an issued document, from its FINAL/APPENDIX rows and its latest version's rows (id
+    order): the final files (see :func:`final_rows`), else the latest version's files, where the signer's signed
+    PDF stands in for the draft PDF it signed."""
+    rows = list(rows)
+    finals = final_rows(r for r in rows if r.kind in (FileKind.FINAL, FileKind.APPENDIX))
+    if finals:
+        return finals
+    versioned = [r for r in rows if r.kind not in (FileKind.FINAL, FileKind.APPENDIX)]
+    signed = [r for r in versioned if r.kind == FileKind.SIGNED]
+    if not signed:
+        return versioned
+    replaced = next((r for r in versioned if r.kind == FileKind.DRAFT and signing.is_pdf(r.file)), None)
+    return [r for r in versioned if r is not replaced and (r.kind != FileKind.SIGNED or r is signed[-1])]
+
