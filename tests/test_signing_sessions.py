@@ -1,0 +1,233 @@
+"""Client-side signing (issue 5 point 4): the server prepares, an external signer (the test device standing in for
+the leader's USB token service) returns the signed PDF, the server verifies it before approving with it.
+Rejections: a re-made copy, another person's or an untrusted certificate, a flipped byte, an expired session,
+someone else's session, the device being down."""
+
+import base64
+import io
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from freezegun import freeze_time
+
+from tests.signing_support import nd30, pki_material
+from tests.signing_test_device import SigningDevice, closed_port_url, sign_locally
+from vpdt.catalog.models import DocumentType
+from vpdt.journal.models import JournalEntry
+from vpdt.outgoing import services as out
+from vpdt.outgoing.models import FileKind, OutStatus
+from vpdt.signing import external, pades, pki
+from vpdt.signing import services as signing
+from vpdt.signing.models import CredentialKind, KeyStore, SessionStatus, SigningSession, Verdict
+from vpdt.storage.services import read_stored
+
+pytestmark = pytest.mark.django_db
+
+
+def register_external(org, user, issued):
+    return signing.register_certificate(org.sxd_admin, kind=CredentialKind.PERSONAL, agency=org.sxd, user=user,
+                                        certificate=pki.to_pem(issued.cert).encode(), keystore=KeyStore.EXTERNAL,
+                                        label="USB token")
+
+
+@pytest.fixture
+def world(org):
+    keys = pki_material()
+    signing.add_trust_roots(org.province_admin, pki.to_pem(keys.root.cert).encode("ascii"), name="Test Root CA vpdt")
+    org.leader_credential = register_external(org, org.sxd_leader, keys.leader)
+    org.keys = keys
+    return org
+
+
+def draft_at_signer(org, *, pdf=None):
+    """A draft with its PDF, submitted and approved by the unit leader: it waits at the leader's (final) step."""
+    doc = out.create_draft(
+        org.sxd_staff, doc_type=DocumentType.objects.get(name="Quyết định"), signer=org.sxd_leader,
+        subject="Về việc ban hành Quy chế công tác văn thư, lưu trữ của Sở Xây dựng",
+        text="Quyết định ban hành quy chế.",
+        files=[SimpleUploadedFile("quyet-dinh.pdf", pdf or nd30(), content_type="application/pdf")])
+    doc = out.submit(org.sxd_staff, doc)
+    return out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
+
+
+def refuse(org, session, data, expected):
+    with pytest.raises(ValidationError) as exc:
+        external.complete(org.sxd_leader, session, data)
+    assert expected in " ".join(exc.value.messages)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.FAILED and expected in session.error
+    doc = external.document_of(session)
+    assert doc.status == OutStatus.IN_REVIEW and not doc.files.filter(kind=FileKind.SIGNED).exists()
+    return session
+
+
+# ------------------------------------------------------------------------------------------ the device, end to end
+
+def test_device_signs_and_the_draft_is_approved_with_the_verified_pdf(world):
+    org = world
+    doc = draft_at_signer(org)
+    session = external.start(org.sxd_leader, doc)
+    assert session.status == SessionStatus.PENDING and session.field_name == pades.SIGNER_FIELD
+    prepared = read_stored(session.prepared)
+    assert pades.SIGNER_FIELD in pades.field_names(prepared)
+    assert signing.verify_bytes(prepared).verdict == Verdict.UNSIGNED  # an empty field, nothing signed yet
+
+    with SigningDevice(org.keys.leader) as device:
+        done = external.sign_with(external.HttpSigningAdapter(device.url, timeout=30), org.sxd_leader, session)
+    request = device.requests[0]
+    assert request["field"] == pades.SIGNER_FIELD and request["session"] == str(session.token)
+    assert base64.b64decode(request["pdf"]) == prepared
+    assert request["certificate"] == org.leader_credential.fingerprint
+
+    assert done.status == SessionStatus.COMPLETED and done.signed is not None
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.APPROVED and doc.approved_by == org.sxd_leader
+    signed_row = doc.files.get(kind=FileKind.SIGNED)
+    assert signed_row.file_id == done.signed_id  # stored once
+    data = read_stored(signed_row.file)
+    assert data.startswith(prepared)
+    report = signing.verify_bytes(data)
+    assert report.verdict == Verdict.VALID, report.summary
+    assert report.signatures[0].signer == "Trần Thị Thu Hà" and report.signatures[0].field == pades.SIGNER_FIELD
+    actions = list(JournalEntry.objects.filter(action__startswith="signing.session").values_list("action", flat=True))
+    assert "signing.session.start" in actions and "signing.session.complete" in actions
+
+    # the clerk can still issue and seal on top of it (number/date go into the prepared fields)
+    assert signing.verify_bytes(data).signatures[0].whole_file
+
+
+def test_device_down_leaves_the_session_pending(world):
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    with pytest.raises(ValidationError) as exc:
+        external.sign_with(external.HttpSigningAdapter(closed_port_url(), timeout=5), org.sxd_leader, session)
+    assert "Không kết nối được dịch vụ ký số" in exc.value.messages[0]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PENDING and session.error == ""
+
+
+@pytest.mark.parametrize("answer, expected", [
+    (lambda body: (200, b"<html>not json</html>"), "không đúng định dạng"),
+    (lambda body: (200, json.dumps({"signed_pdf": "%%%"}).encode()), "không đúng định dạng"),
+    (lambda body: (200, json.dumps({"error": "Người dùng hủy nhập PIN"}).encode()), "Người dùng hủy nhập PIN"),
+    (lambda body: (500, json.dumps({"error": "Không tìm thấy token"}).encode()), "HTTP 500"),
+])
+def test_bad_device_answers_are_explained(world, answer, expected):
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    with SigningDevice(org.keys.leader, answer=answer) as device, pytest.raises(ValidationError) as exc:
+        external.sign_with(external.HttpSigningAdapter(device.url, timeout=10), org.sxd_leader, session)
+    assert expected in exc.value.messages[0]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PENDING
+
+
+# ------------------------------------------------------------------------------------------ who may start
+
+def test_only_the_final_reviewer_with_a_certificate_starts(world):
+    org = world
+    doc = out.submit(org.sxd_staff, out.create_draft(
+        org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), signer=org.sxd_leader,
+        subject="V/v báo cáo tình hình", files=[SimpleUploadedFile("cv.pdf", nd30(), content_type="application/pdf")]))
+    with pytest.raises(PermissionDenied):
+        external.start(org.sxd_leader, doc)  # not their turn yet
+    with pytest.raises(ValidationError, match="bước duyệt cuối cùng"):
+        register_external(org, org.sxd_unit_leader, org.keys.unit_leader)
+        external.start(org.sxd_unit_leader, doc)  # the unit leader's step is not the last one
+    doc = out.approve(org.sxd_unit_leader, doc)
+    org.leader_credential.is_active = False
+    org.leader_credential.save()
+    with pytest.raises(ValidationError, match="chưa có chứng thư số cá nhân"):
+        external.start(org.sxd_leader, doc)
+    assert not SigningSession.objects.exists()
+
+
+def test_new_session_supersedes_the_pending_one(world):
+    org = world
+    doc = draft_at_signer(org)
+    first = external.start(org.sxd_leader, doc)
+    second = external.start(org.sxd_leader, doc)
+    first.refresh_from_db()
+    assert first.status == SessionStatus.EXPIRED and second.status == SessionStatus.PENDING
+    assert external.pending_for(org.sxd_leader, doc) == second
+
+
+# ------------------------------------------------------------------------------------------ rejections
+
+def test_fresh_copy_is_refused(world):
+    from pypdf import PdfReader, PdfWriter
+
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    buf = io.BytesIO()
+    PdfWriter(clone_from=PdfReader(io.BytesIO(read_stored(session.prepared)))).write(buf)  # rebuilt, same content
+    signed = sign_locally(buf.getvalue(), org.keys.leader, pades.SIGNER_FIELD)
+    refuse(org, session, signed, "không phải bản ký của tài liệu đã chuẩn bị")
+    assert JournalEntry.objects.filter(action="signing.session.fail").exists()
+
+
+def test_another_persons_certificate_is_refused(world):
+    org = world
+    register_external(org, org.sxd_unit_leader, org.keys.unit_leader)  # trusted, but someone else's
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    signed = sign_locally(read_stored(session.prepared), org.keys.unit_leader, pades.SIGNER_FIELD)
+    refuse(org, session, signed, "không phải chứng thư số cá nhân đã đăng ký cho bạn")
+
+
+def test_untrusted_certificate_is_refused_even_when_registered(world):
+    org = world
+    register_external(org, org.sxd_leader, org.keys.foreign_signer)
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    signed = sign_locally(read_stored(session.prepared), org.keys.foreign_signer, pades.SIGNER_FIELD)
+    refuse(org, session, signed, "không thuộc tổ chức chứng thực được tin cậy")
+
+
+def test_flipped_byte_is_refused(world):
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    prepared = read_stored(session.prepared)
+    signed = bytearray(sign_locally(prepared, org.keys.leader, pades.SIGNER_FIELD))
+    at = signed.rindex(b"/M (D") + 11  # a digit of the signing time, inside the signed revision
+    assert chr(signed[at]).isdigit()
+    signed[at] ^= 0x01
+    refuse(org, session, bytes(signed), "nội dung đã bị thay đổi sau khi ký")
+
+
+def test_wrong_field_unsigned_and_garbage_are_refused(world):
+    from tests.signing_support import external_sign
+
+    org = world
+    doc = draft_at_signer(org)
+    cases = [(lambda prepared: prepared, "chưa có chữ ký số"),
+             (lambda prepared: prepared + b"\n%garbage", "không có chữ ký ở vị trí ký"),
+             (lambda prepared: external_sign(prepared, org.keys.leader, field="ChuKyKhac"),
+              "không có chữ ký ở vị trí ký")]
+    for make, expected in cases:
+        session = external.start(org.sxd_leader, doc)  # each session prepares its own bytes
+        refuse(org, session, make(read_stored(session.prepared)), expected)
+
+
+def test_expired_session_is_refused(world):
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
+    with freeze_time(session.expires_at), pytest.raises(ValidationError, match="hết hạn"):
+        external.complete(org.sxd_leader, session, signed)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.EXPIRED
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        external.complete(org.sxd_leader, session, signed)
+
+
+def test_someone_elses_session_is_refused(world):
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org))
+    signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
+    with pytest.raises(PermissionDenied):
+        external.complete(org.sxd_unit_leader, session, signed)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PENDING
+    done = external.complete(org.sxd_leader, session, signed)  # the owner still can
+    assert done.status == SessionStatus.COMPLETED
