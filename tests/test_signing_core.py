@@ -169,3 +169,22 @@ def test_only_the_holder_and_the_clerk_can_sign(world):
 def test_non_pdf_cannot_be_signed(world):
     with pytest.raises(ValidationError, match="PDF"):
         signing.sign_as_signer(world.sxd_leader, b"not a pdf", passphrase=PASSPHRASE, agency=world.sxd)
+
+
+def test_revoked_certificate_is_detected_from_the_embedded_crl(world):
+    """Revocation information embedded in the document security store (DSS) is used offline."""
+    from asn1crypto import crl as asn1_crl
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    keys = pki_material()
+    revoked = pki.make_signer(keys.sub, "Lê Văn Bị Thu Hồi", organization="Sở Xây dựng tỉnh Nghệ An")
+    signed = external_sign(nd30(), revoked)
+    crl = asn1_crl.CertificateList.load(pki.make_crl(keys.sub, [revoked.cert]))
+    out = io.BytesIO(signed)
+    DocumentSecurityStore.add_dss(out, None, crls=[crl])
+    report = signing.verify_bytes(out.getvalue())
+    assert report.verdict == Verdict.INVALID
+    assert report.signatures[0].revoked, report.summary
+    assert "thu hồi" in report.summary
+    # the same document without the CRL is not known to be revoked
+    assert signing.verify_bytes(signed).verdict == Verdict.VALID

@@ -84,8 +84,10 @@ def _is_intermediate(cert: x509.Certificate) -> bool:
 
 
 def make_signer(ca: Issued, common_name: str, *, organization: str = "", unit: str = "", locality: str = "",
-                not_before: dt.datetime | None = None, days: int = 730, email: str = "") -> Issued:
-    """An end-entity document-signing certificate (a leader's or an agency's) issued by ``ca``."""
+                not_before: dt.datetime | None = None, days: int = 730, email: str = "",
+                crl_url: str = "http://crl.vpdt.invalid/ca.crl") -> Issued:
+    """An end-entity document-signing certificate (a leader's or an agency's) issued by ``ca``. It names a CRL
+    distribution point (like real CA certificates), so verifiers look for revocation information."""
     key = _key()
     start = not_before or _now() - dt.timedelta(days=1)
     builder = (x509.CertificateBuilder().subject_name(_name(common_name, organization, unit, locality))
@@ -101,6 +103,10 @@ def make_signer(ca: Issued, common_name: str, *, organization: str = "", unit: s
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
                               critical=False))
+    if crl_url:
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None,
+            crl_issuer=None)]), critical=False)
     if email:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
     cert = builder.sign(ca.key, hashes.SHA256())

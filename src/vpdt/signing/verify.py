@@ -91,21 +91,28 @@ def _context(trust_roots, other_certs, crls, ocsps, moment, online: bool):
 
 
 def _embedded_revinfo(reader):
-    """Certificates, CRLs and OCSP responses of the document security store, when there is one."""
+    """Certificates, CRLs and OCSP responses of the document security store (DSS), when there is one."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+    from asn1crypto import x509 as asn1_x509
+
     try:
-        from pyhanko.sign.validation.dss import DocumentSecurityStore
-
-        dss = DocumentSecurityStore.read_dss(reader)
-    except Exception:  # no DSS (NoDSSFoundError) or an unreadable one
+        dss = reader.root["/DSS"]
+    except KeyError:
         return [], [], []
-    certs = list(dss.certs.values()) if hasattr(dss, "certs") else []
-    crls = [c for c in getattr(dss, "crls", [])]
-    ocsps = [o for o in getattr(dss, "ocsps", [])]
-    return certs, crls, ocsps
 
+    def load(key, loader):
+        out = []
+        try:
+            refs = dss.get(key) or []
+            for ref in refs:
+                out.append(loader.load(ref.get_object().data))
+        except Exception as exc:  # a damaged DSS only loses the extra information
+            log.info("unreadable DSS entry %s: %s", key, exc)
+        return out
 
-def _der(obj):
-    return obj.get_object().data if hasattr(obj, "get_object") else obj
+    return (load("/Certs", asn1_x509.Certificate), load("/CRLs", asn1_crl.CertificateList),
+            load("/OCSPs", asn1_ocsp.OCSPResponse))
 
 
 def verify_pdf(data: bytes, *, trust_roots=(), other_certs=(), online: bool = False) -> Report:
@@ -123,9 +130,7 @@ def verify_pdf(data: bytes, *, trust_roots=(), other_certs=(), online: bool = Fa
         return Report("error", f"Tệp PDF hỏng, không đọc được chữ ký: {str(exc)[:200]}")
     if not embedded:
         return Report("unsigned", "Tệp PDF không có chữ ký số.")
-    dss_certs, dss_crls, dss_ocsps = _embedded_revinfo(reader)
-    crls = [_der(c) for c in dss_crls]
-    ocsps = [_der(o) for o in dss_ocsps]
+    dss_certs, crls, ocsps = _embedded_revinfo(reader)
     reports = []
     for sig in embedded:
         reports.append(_check(sig, trust_roots, [*other_certs, *dss_certs], crls, ocsps, online,
