@@ -18,7 +18,7 @@ from vpdt.core.pdf import build as _build
 from vpdt.core.pdf import fmt_date
 from vpdt.core.pdf import local_date as _local_date
 from vpdt.core.pdf import styles as _styles
-from vpdt.incoming.exports import _register_table, _title_block, _xlsx, period_text
+from vpdt.core.registers import period_text, register_table, register_xlsx, title_block
 
 from .models import OutgoingDocument, OutStatus, Recipient, RecipientKind
 
@@ -169,15 +169,15 @@ def outgoing_register_pdf(documents, *, agency, date_from=None, date_to=None) ->
 
     styles = _styles()
     rows = register_rows(documents)
-    story = _title_block(REGISTER_TITLE, agency=agency, register="", date_from=date_from, date_to=date_to,
+    story = title_block(REGISTER_TITLE, agency=agency, register="", date_from=date_from, date_to=date_to,
                          styles=styles)
-    story.append(_register_table(REGISTER_COLUMNS, REGISTER_WIDTHS, rows, styles, centered={0, 1, 6, 7}))
+    story.append(register_table(REGISTER_COLUMNS, REGISTER_WIDTHS, rows, styles, centered={0, 1, 6, 7}))
     footer = " - ".join(p for p in (REGISTER_TITLE, period_text(date_from, date_to)) if p)
     return _build(story, pagesize=landscape(A4), title=REGISTER_TITLE, footer=footer)
 
 
 def outgoing_register_xlsx(documents, *, agency, date_from=None, date_to=None) -> bytes:
-    return _xlsx(REGISTER_TITLE, REGISTER_COLUMNS, REGISTER_XLSX_WIDTHS, register_rows(documents), agency=agency,
+    return register_xlsx(REGISTER_TITLE, REGISTER_COLUMNS, REGISTER_XLSX_WIDTHS, register_rows(documents), agency=agency,
                  register="", date_from=date_from, date_to=date_to, date_columns=REGISTER_DATE_COLUMNS,
                  sheet_title="Sổ đăng ký VB đi")
 
