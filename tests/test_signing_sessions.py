@@ -231,3 +231,127 @@ def test_someone_elses_session_is_refused(world):
     assert session.status == SessionStatus.PENDING
     done = external.complete(org.sxd_leader, session, signed)  # the owner still can
     assert done.status == SessionStatus.COMPLETED
+
+
+# ------------------------------------------------------------------------------------------ web screens
+
+def test_web_flow_start_download_upload(world, login):
+    org = world
+    doc = draft_at_signer(org)
+    client = login(org.sxd_leader)
+    response = client.post(f"/ky-so/phien/bat-dau/{doc.pk}/")
+    session = SigningSession.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/ky-so/phien/{session.token}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Ký bằng thiết bị (USB token)" in page and 'data-signer-url="http://127.0.0.1:8765/sign"' in page
+    assert "signing/local-signer.js" in page and "Tải tài liệu đã chuẩn bị (PDF)" in page
+    prepared = b"".join(client.get(f"/ky-so/phien/{session.token}/tai-lieu.pdf").streaming_content)
+    assert prepared == read_stored(session.prepared)
+
+    # the browser script's path: JSON answers; a wrong file is refused with the reason
+    bad = client.post(f"/ky-so/phien/{session.token}/hoan-tat/", {"signed_pdf": SimpleUploadedFile(
+        "da-ky.pdf", sign_locally(nd30(), org.keys.leader, "Khac"))}, HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400 and "không phải bản ký" in bad.json()["error"]
+    page = client.get(f"/ky-so/phien/{session.token}/").content.decode()
+    assert "Không chấp nhận" in page and "Bắt đầu phiên ký mới" in page
+
+    client.post(f"/ky-so/phien/bat-dau/{doc.pk}/")
+    session = SigningSession.objects.filter(status=SessionStatus.PENDING).get()
+    signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
+    response = client.post(f"/ky-so/phien/{session.token}/hoan-tat/",
+                           {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed, content_type="application/pdf")})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "dự thảo đã được duyệt ký" in page and "Hợp lệ" in page
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.APPROVED
+
+
+def test_web_errors_are_messages_and_sessions_are_private(world, login):
+    org = world
+    doc = draft_at_signer(org)
+    unit_leader = login(org.sxd_unit_leader)
+    response = unit_leader.post(f"/ky-so/phien/bat-dau/{doc.pk}/", follow=True)
+    assert "không phải người duyệt ký" in response.content.decode()
+    leader = login(org.sxd_leader)
+    leader.post(f"/ky-so/phien/bat-dau/{doc.pk}/")
+    session = SigningSession.objects.get()
+    for url in (f"/ky-so/phien/{session.token}/", f"/ky-so/phien/{session.token}/tai-lieu.pdf"):
+        assert unit_leader.get(url).status_code == 404
+    assert unit_leader.post(f"/ky-so/phien/{session.token}/hoan-tat/").status_code == 404
+    assert login(org.ht_admin).post(f"/ky-so/phien/bat-dau/{doc.pk}/").status_code == 404  # other province
+    response = leader.post(f"/ky-so/phien/{session.token}/hoan-tat/", follow=True)  # no file chosen
+    assert "Chọn tệp PDF đã ký số" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == SessionStatus.PENDING
+
+
+def test_approve_screen_button_template(world, rf):
+    from django.template.loader import render_to_string
+
+    doc = draft_at_signer(world)
+    request = rf.get("/")
+    request.user = world.sxd_leader
+    html = render_to_string("signing/session/_button.html", {"document": doc}, request=request)
+    assert f'action="/ky-so/phien/bat-dau/{doc.pk}/"' in html and "Ký bằng thiết bị (USB token)" in html
+
+
+# ------------------------------------------------------------------------------------------ API
+
+def test_api_start_download_sign_upload(world, api):
+    org = world
+    doc = draft_at_signer(org)
+    client = api(org.sxd_leader)
+    response = client.post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "pending" and body["field_name"] == pades.SIGNER_FIELD and body["document"] == doc.pk
+    assert body["prepared_url"].endswith(f"/api/v1/signing-sessions/{body['id']}/prepared/") and body["expires_at"]
+    download = client.get(f"/api/v1/signing-sessions/{body['id']}/prepared/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    prepared = b"".join(download.streaming_content)
+
+    other = api(org.sxd_unit_leader)
+    assert [r["id"] for r in client.get("/api/v1/signing-sessions/").json()["results"]] == [body["id"]]
+    assert other.get("/api/v1/signing-sessions/").json()["results"] == []
+    assert other.get(f"/api/v1/signing-sessions/{body['id']}/").status_code == 404
+    assert other.get(f"/api/v1/signing-sessions/{body['id']}/prepared/").status_code == 404
+
+    wrong = sign_locally(prepared, org.keys.unit_leader, pades.SIGNER_FIELD)
+    refused = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
+                          {"signed_pdf": SimpleUploadedFile("da-ky.pdf", wrong)}, format="multipart")
+    assert refused.status_code == 400 and "không phải chứng thư số cá nhân" in str(refused.json())
+    assert client.get(f"/api/v1/signing-sessions/{body['id']}/").json()["status"] == "failed"
+
+    body = client.post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json").json()
+    prepared = b"".join(client.get(f"/api/v1/signing-sessions/{body['id']}/prepared/").streaming_content)
+    signed = sign_locally(prepared, org.keys.leader, pades.SIGNER_FIELD)
+    assert other.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
+                      {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)}, format="multipart").status_code == 404
+    done = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
+                       {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)}, format="multipart")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "completed" and done.json()["signed_sha256"]
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.APPROVED
+    again = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
+                        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)}, format="multipart")
+    assert again.status_code == 400 and "đã kết thúc" in str(again.json())
+
+
+def test_api_bad_input_is_400_or_404(world, api):
+    org = world
+    doc = draft_at_signer(org)
+    client = api(org.sxd_leader)
+    assert client.post("/api/v1/signing-sessions/", {}, format="json").status_code == 400
+    assert client.post("/api/v1/signing-sessions/", {"document": "abc"}, format="json").status_code == 400
+    assert client.post("/api/v1/signing-sessions/", {"document": 999999}, format="json").status_code == 404
+    assert api(org.ht_admin).post("/api/v1/signing-sessions/", {"document": doc.pk},
+                                  format="json").status_code == 404
+    response = api(org.sxd_unit_leader).post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json")
+    assert response.status_code == 403 and "không phải người duyệt ký" in response.json()["detail"]
+    body = client.post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json").json()
+    missing = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/", {}, format="multipart")
+    assert missing.status_code == 400 and "Chọn tệp PDF" in str(missing.json())
+    schema = client.get("/api/v1/schema/").content.decode()
+    assert "/api/v1/signing-sessions/{id}/complete/" in schema
