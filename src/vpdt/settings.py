@@ -345,6 +345,10 @@ CELERY_BEAT_SCHEDULE["delegation-expiry"] = {
     "task": "vpdt.delegation.tasks.notify_expired",
     "schedule": _cron(env_str("VPDT_DELEGATION_EXPIRY_CRON", "5 0 * * *")),
 }
+CELERY_BEAT_SCHEDULE["signing-certificate-expiry"] = {
+    "task": "vpdt.signing.tasks.certificate_expiry",
+    "schedule": _cron(env_str("VPDT_CERT_EXPIRY_CRON", "10 7 * * *")),
+}
 
 # --- Backups ---------------------------------------------------------------------------------
 VPDT_BACKUP_DIR = Path(env_str("VPDT_BACKUP_DIR", str(DATA_DIR / "backups")))

@@ -36,6 +36,10 @@ def home(request):
     from vpdt.outgoing import dashboard as outgoing_dashboard
 
     context["out"] = outgoing_dashboard.for_user(request.user)
+    from vpdt.signing.admin_views import status_of
+    from vpdt.signing.tasks import warnings_for
+
+    context["cert_warnings"] = [(c, *status_of(c)) for c in warnings_for(request.user)]
     if scope.is_admin:
         managed = manageable(User, request.user)
         counts = dict(managed.values_list("status").annotate(n=Count("id")).order_by())

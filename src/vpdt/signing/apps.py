@@ -5,3 +5,6 @@ class SigningConfig(AppConfig):
     name = "vpdt.signing"
     verbose_name = "Chữ ký số"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import policies  # noqa: F401
