@@ -36,17 +36,31 @@ class SigningDevice:
         self.issued = issued
         self.answer = answer  # optional callable(request_json) -> (status, body bytes) to simulate misbehaviour
         self.requests: list[dict] = []
+        self.headers: list[dict] = []
         device = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # keep test output quiet
                 pass
 
+            def _cors(self):
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
+                self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+                self.send_header("Access-Control-Allow-Private-Network", "true")
+
+            def do_OPTIONS(self):  # the browser's CORS preflight
+                self.send_response(204)
+                self._cors()
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 try:
                     body = json.loads(self.rfile.read(length).decode("utf-8"))
                     device.requests.append(body)
+                    device.headers.append(dict(self.headers))
                     if device.answer is not None:
                         status, raw = device.answer(body)
                     else:
@@ -58,7 +72,7 @@ class SigningDevice:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
-                self.send_header("Access-Control-Allow-Origin", "*")
+                self._cors()
                 self.end_headers()
                 self.wfile.write(raw)
 

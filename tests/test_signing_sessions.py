@@ -355,3 +355,24 @@ def test_api_bad_input_is_400_or_404(world, api):
     assert missing.status_code == 400 and "Chọn tệp PDF" in str(missing.json())
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/signing-sessions/{id}/complete/" in schema
+
+
+def test_remote_service_from_the_session_page(world, login, settings):
+    org = world
+    doc = draft_at_signer(org)
+    client = login(org.sxd_leader)
+    client.post(f"/ky-so/phien/bat-dau/{doc.pk}/")
+    session = SigningSession.objects.get()
+    assert "Cách 3" not in client.get(f"/ky-so/phien/{session.token}/").content.decode()
+    assert client.post(f"/ky-so/phien/{session.token}/ky-tu-xa/").status_code == 404  # not configured
+    settings.VPDT_REMOTE_SIGNER_URL = closed_port_url()
+    response = client.post(f"/ky-so/phien/{session.token}/ky-tu-xa/", follow=True)
+    assert "Không kết nối được dịch vụ ký số" in response.content.decode()
+    with SigningDevice(org.keys.leader) as device:
+        settings.VPDT_REMOTE_SIGNER_URL, settings.VPDT_REMOTE_SIGNER_TOKEN = device.url, "bi-mat"
+        assert "Cách 3" in client.get(f"/ky-so/phien/{session.token}/").content.decode()
+        response = client.post(f"/ky-so/phien/{session.token}/ky-tu-xa/", follow=True)
+    assert device.headers[0]["Authorization"] == "Bearer bi-mat"
+    assert "dự thảo đã được duyệt ký" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED
