@@ -26,6 +26,9 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Unit
 from vpdt.journal.filters import parse_day
+from vpdt.signing import receipt
+from vpdt.signing.models import Verification
+from vpdt.signing.verification_api import FileVerificationSerializer
 
 from . import register_services, services
 from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, NoteKind,
@@ -163,6 +166,14 @@ class IncomingAttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField(source="file.size")
     sha256 = serializers.CharField(source="file.sha256")
     created_at = serializers.DateTimeField(source="file.created_at")
+    signature = serializers.SerializerMethodField(help_text="Kết quả kiểm tra chữ ký số mới nhất của tệp")
+
+    @extend_schema_field(FileVerificationSerializer)
+    def get_signature(self, attachment):
+        newest = getattr(attachment.file, "newest_verifications", None)
+        verification = newest[0] if newest else (None if newest is not None else
+                                                 receipt.latest_for([attachment.file]).get(attachment.file_id))
+        return FileVerificationSerializer(receipt.present(attachment.file, verification)).data
 
 
 class IncomingNoteSerializer(serializers.ModelSerializer):
@@ -474,6 +485,8 @@ def _filter_documents(qs, params):
 def _with_details(qs):
     return qs.select_related("doc_type", "leader", "directed_by").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.select_related("file")),
+        Prefetch("attachments__file__verifications", queryset=Verification.objects.order_by("-id"),
+                 to_attr="newest_verifications"),
         Prefetch("assignments", queryset=Assignment.objects.select_related(
             "document", "unit", "user", "assigned_by").prefetch_related(
             Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))).order_by("id")),

@@ -27,6 +27,7 @@ from vpdt.core.services import next_value
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Position, Role, Unit
 from vpdt.journal import services as journal
+from vpdt.signing import receipt
 from vpdt.storage import services as storage
 
 from . import uploads
@@ -168,6 +169,7 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
         raise ValidationError({"register": "Sổ đăng ký không thuộc cơ quan hoặc đã ngừng sử dụng."})
     _validate(data)
     checked = [uploads.check(f) for f in files]  # raises ValidationError before anything is written
+    receipt.check_uploads(actor, agency, checked)  # signature policy "refuse": before anything is written
     if leader is not None and not Position.objects.filter(user=leader, agency=agency, role=Role.LEADER,
                                                          is_active=True).exists():
         raise ValidationError({"leader": "Người được trình phải là lãnh đạo của cơ quan."})
@@ -190,13 +192,16 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
                                         **values)
             document.full_clean(exclude=["duplicate_key"])
             document.save()
+            uploaded = []
             for order, upload in enumerate(checked):
                 stored = storage.store(upload.file, upload.name, folder="incoming", content_type=upload.mime,
                                        agency=agency, actor=actor)
                 saved_files.append(stored.name)
+                uploaded.append(stored)
                 Attachment.objects.create(document=document, file=stored, order=order)
             for order, stored in enumerate(stored_files, start=len(checked)):
                 Attachment.objects.create(document=document, file=stored, order=order)
+            receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
             journal.record("incoming.register", actor=actor, obj=document, agency=agency,
                            details={"register": register.code, "year": year, "number": number,
                                     "duplicate_confirmed": existing is not None,

@@ -20,6 +20,7 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import KeysetPage, keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.directory.models import Role
+from vpdt.signing import receipt
 from vpdt.storage import services as storage
 
 from . import services
@@ -113,10 +114,30 @@ def register_create(request):
                 if registered.submitted:
                     text += " (văn bản khẩn: đã trình lãnh đạo ngay)"
                 messages.success(request, text + ".")
+                _signature_messages(request, doc)
                 return redirect("incoming:detail", pk=doc.pk)
     else:
         form = RegistrationForm(request.user)
     return render(request, "incoming/register_form.html", {"form": form, "duplicate": duplicate})
+
+
+def _signature_results(doc, attachments) -> str:
+    """Attach each file's signature verification (att.signature) and return the document's warning."""
+    results = receipt.results_for([a.file for a in attachments])
+    for att in attachments:
+        att.signature = results.get(att.file_id)
+    return receipt.warning_for(results.values())
+
+
+def _signature_messages(request, doc) -> None:
+    """The registration confirmation says what the signature check found."""
+    attachments = list(Attachment.objects.filter(document=doc).select_related("file"))
+    warning = _signature_results(doc, attachments)
+    if warning:
+        messages.warning(request, warning)
+    for att in attachments:
+        if att.signature and att.signature.verdict == "valid":
+            messages.info(request, f"Tệp “{att.file.original_name}”: {att.signature.summary}")
 
 
 # ---------------------------------------------------------------- register list
@@ -192,6 +213,7 @@ def detail(request, pk):
     me = request.user
     scope = scope_of(me)
     attachments = list(Attachment.objects.filter(document=doc).select_related("file"))
+    signature_warning = _signature_results(doc, attachments)
     assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
                        .prefetch_related("notes__author").order_by("id"))
     same_agency = scope.agency_id == doc.agency_id or scope.is_superuser
@@ -206,7 +228,8 @@ def detail(request, pk):
     available = {name: has(name) for name in ("distribute", "return_to_leader", "reassign", "add_note", "complete",
                                               "mark_read", "request_reply", "trail")}
     context = {
-        "doc": doc, "attachments": attachments, "tree": _tree(assignments), "doc_state": due_state(doc),
+        "doc": doc, "attachments": attachments, "signature_warning": signature_warning,
+        "can_reverify": is_clerk, "tree": _tree(assignments), "doc_state": due_state(doc),
         "trail": _trail(doc) if available["trail"] else None,
         "available": available,
         "can_submit": is_clerk and doc.status == DocStatus.REGISTERED,

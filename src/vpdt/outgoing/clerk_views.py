@@ -34,6 +34,7 @@ from vpdt.incoming.exports_views import (CONTENT_TYPES, BadPeriod, _attachment, 
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
+from vpdt.signing import receipt
 
 from . import delivery, exports, services
 from .models import OutgoingDocument, OutgoingFile, OutStatus, Recipient, RecipientKind, Version
@@ -296,8 +297,10 @@ def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
                      .only("id", "name", "is_default"))
     leaders = list(agency_leaders(agency_id).only("id", "full_name"))
     chosen = chosen or {}
+    signatures = receipt.for_deliveries(request.user.agency, files, actor=request.user) if page.items else {}
     rows = [{"recipient": r, "doc": r.document, "files": files.get(r.document_id, []),
-             "chosen": chosen.get(r.pk, {}), "duplicate": (duplicate or {}).get(r.pk)} for r in page.items]
+             "chosen": chosen.get(r.pk, {}), "duplicate": (duplicate or {}).get(r.pk),
+             "signatures": signatures.get(r.document_id, {})} for r in page.items]
     return {"page": page, "rows": rows, "query": query_without_cursor(request), "registers": registers,
             "leaders": leaders}
 

@@ -67,9 +67,16 @@ def _notify(users, text: str, url: str) -> None:
 
 def deliver(actor, document: OutgoingDocument) -> None:
     """Called by :func:`services.issue` inside its transaction."""
+    from vpdt.signing import receipt
+
+    from .services import final_files
+
     now = timezone.now()
     label = f"{document.number_symbol} của {document.agency.name}"
-    for recipient in document.recipients.select_related("agency", "unit", "user"):
+    recipients = list(document.recipients.select_related("agency", "unit", "user"))
+    if any(r.kind == RecipientKind.AGENCY for r in recipients):
+        receipt.after_delivery(final_files(document))  # signatures checked once committed, before reception
+    for recipient in recipients:
         if recipient.kind == RecipientKind.AGENCY:
             problem = exchange_problem(document.agency, recipient.agency)
             if problem:
@@ -112,10 +119,14 @@ def _lock(recipient: Recipient) -> Recipient:
 def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_duplicate: bool = False):
     """The recipient clerk registers the delivered document with one action (metadata prefilled)."""
     from vpdt.incoming import services as incoming
+    from vpdt.signing import receipt
 
     from .services import final_files
 
     _require_recipient_clerk(actor, recipient)
+    # Signatures of the delivered PDFs: under the "refuse" policy a failure blocks reception (only refusal left).
+    if recipient.status in RECEIVABLE:
+        receipt.check_delivery(actor, recipient.agency, final_files(recipient.document))
     with transaction.atomic():
         locked = _lock(recipient)
         if locked.status not in RECEIVABLE:
