@@ -209,3 +209,94 @@ def test_date_text_follows_nd30(world):  # noqa: F811
     assert signatures.date_text(org.sxd, dt.date(2026, 3, 9)) == "Nghệ An, ngày 09 tháng 3 năm 2026"
     assert signatures.date_text(org.sxd, dt.date(2026, 11, 26)) == "Nghệ An, ngày 26 tháng 11 năm 2026"
     assert signatures.date_text(org.district, dt.date(2026, 1, 15)) == "Nghi Lộc, ngày 15 tháng 01 năm 2026"
+
+
+# ------------------------------------------------------------------------------------------ screens
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_approve_screen_offers_signing_to_the_final_signer(signed_world, login):
+    org = signed_world
+    doc = out.submit(org.sxd_staff, pdf_draft(org))
+    html = login(org.sxd_unit_leader).get(f"/van-ban-di/{doc.pk}/").content.decode()
+    assert 'data-testid="review-card"' in html and "Ký số văn bản khi duyệt" not in html  # not the last step
+    doc = out.approve(org.sxd_unit_leader, doc)
+    c = login(org.sxd_leader)
+    html = c.get(f"/van-ban-di/{doc.pk}/").content.decode()
+    assert "Ký số văn bản khi duyệt" in html and "Mật khẩu chứng thư số" in html
+    assert 'autocomplete="off"' in html and "quy-che-van-thu.pdf" in html
+    # Ticked without a passphrase, then a wrong passphrase: Vietnamese messages, still in review.
+    r = c.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý.", "sign": "on"}, follow=True)
+    assert r.status_code == 200 and any("Nhập mật khẩu chứng thư số" in m for m in _messages(r)), _messages(r)
+    r = c.post(f"/van-ban-di/{doc.pk}/dong-y/", {"sign": "on", "passphrase": "sai-mat-khau"}, follow=True)
+    assert r.status_code == 200 and _messages(r)
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.IN_REVIEW
+    r = c.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý ký.", "sign": "on", "passphrase": PASSPHRASE},
+               follow=True)
+    assert any("ký số" in m for m in _messages(r)), _messages(r)
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.APPROVED and signatures.signed_file(doc) is not None
+    html = r.content.decode()
+    assert 'data-testid="signed-badge"' in html and "Đã ký số" in html
+    assert PASSPHRASE not in html
+
+
+def test_approve_screen_without_a_certificate_shows_a_note(world, login):  # noqa: F811
+    org = world
+    doc = to_signer(org, pdf_draft(org))
+    html = login(org.sxd_leader).get(f"/van-ban-di/{doc.pk}/").content.decode()
+    assert 'data-testid="sign-note"' in html and "chưa có chứng thư số" in html
+    assert 'name="passphrase"' not in html
+
+
+def test_issue_screen_with_the_agency_seal(signed_world, login):
+    org = signed_world
+    doc = signed_approval(org)
+    c = login(org.sxd_clerk)
+    html = c.get("/van-ban-di/cho-phat-hanh/").content.decode()
+    assert "Ký số cơ quan và đóng dấu" in html and 'data-testid="seal-passphrase"' in html
+    assert "Ký số cơ quan và đóng dấu" in c.get(f"/van-ban-di/{doc.pk}/").content.decode()
+    r = c.post(f"/van-ban-di/{doc.pk}/phat-hanh/", {"issued_date": "", "seal": "on"}, follow=True)
+    assert any("mật khẩu chứng thư số cơ quan" in m for m in _messages(r)), _messages(r)
+    r = c.post(f"/van-ban-di/{doc.pk}/phat-hanh/", {"seal": "on", "passphrase": "sai-mat-khau"}, follow=True)
+    assert r.status_code == 200 and _messages(r)
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.APPROVED and doc.number is None
+    r = c.post(f"/van-ban-di/{doc.pk}/phat-hanh/", {"seal": "on", "passphrase": PASSPHRASE, "next": "detail"},
+               follow=True)
+    assert any("01/SXD-KHTC" in m and "đóng dấu" in m for m in _messages(r)), _messages(r)
+    doc.refresh_from_db()
+    final = doc.files.get(kind=FileKind.FINAL)
+    signing.verify_file(final.file, actor=org.sxd_clerk)
+    html = c.get(f"/van-ban-di/{doc.pk}/").content.decode()
+    assert html.count('data-testid="signed-badge"') == 2  # the signer's file and the issued one
+    assert 'data-testid="signed-verification"' in html and "Hợp lệ" in html
+
+
+# ------------------------------------------------------------------------------------------ API
+
+
+def test_api_approve_and_issue_with_passphrase(signed_world, api):
+    org = signed_world
+    doc = to_signer(org, pdf_draft(org))
+    leader = api(org.sxd_leader)
+    r = leader.post(f"/api/v1/outgoing-documents/{doc.pk}/approve/", {"passphrase": "sai-mat-khau"}, format="json")
+    assert r.status_code == 400, r.content
+    doc.refresh_from_db()
+    assert doc.status == OutStatus.IN_REVIEW
+    r = leader.post(f"/api/v1/outgoing-documents/{doc.pk}/approve/", {"comment": "Đồng ý.", "passphrase": PASSPHRASE},
+                    format="json")
+    assert r.status_code == 200, r.content
+    assert "passphrase" not in r.data and PASSPHRASE not in r.content.decode()
+    assert "signed" in [f["kind"] for f in r.data["files"]]
+    clerk = api(org.sxd_clerk)
+    r = clerk.post(f"/api/v1/outgoing-documents/{doc.pk}/issue/", {"passphrase": "x" * 501}, format="json")
+    assert r.status_code == 400 and "500" in r.content.decode()
+    r = clerk.post(f"/api/v1/outgoing-documents/{doc.pk}/issue/", {"passphrase": PASSPHRASE}, format="json")
+    assert r.status_code == 200, r.content
+    kinds = [f["kind"] for f in r.data["files"]]
+    assert "final" in kinds and "signed" in kinds and r.data["number_symbol"] == "01/SXD-KHTC"

@@ -133,7 +133,8 @@ def _choice(value, choices, message):
 
 class OutgoingFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = _Text(help_text="draft | related | final | appendix")
+    kind = _Text(help_text="draft | related | final | appendix | signed (final, appendix và signed có thể mang "
+                           "chữ ký số)")
     kind_display = _Text(source="get_kind_display")
     version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
     file = serializers.IntegerField(source="file_id")
@@ -465,10 +466,21 @@ class OutgoingDraftUpdateSerializer(_DraftFieldsSerializer):
     pass
 
 
+def _passphrase_field(help_text):
+    return _Text(write_only=True, required=False, allow_blank=True, allow_null=True, default=None,
+                 trim_whitespace=False, max_length=500, style={"input_type": "password"},
+                 help_text=help_text,
+                 error_messages={"max_length": "Mật khẩu dài tối đa 500 ký tự.",
+                                 "invalid": "Mật khẩu chứng thư số không hợp lệ."})
+
+
 class OutgoingApproveSerializer(serializers.Serializer):
     comment = _Text(required=False, allow_blank=True, default="")
     disagreement = _Text(required=False, allow_blank=True, default="",
                          help_text="Ý kiến khác nhau, trình lãnh đạo.")
+    passphrase = _passphrase_field(
+        "Mật khẩu chứng thư số cá nhân: chỉ ở bước cuối (người ký), ký số tệp PDF dự thảo của phiên bản mới nhất; "
+        "bản đã ký được lưu là tệp loại `signed`. Bỏ trống: duyệt ký trên giấy. Mật khẩu không được lưu.")
 
 
 class OutgoingReturnSerializer(serializers.Serializer):
@@ -495,6 +507,9 @@ class OutgoingReasonSerializer(serializers.Serializer):
 
 class OutgoingIssueSerializer(serializers.Serializer):
     issued_date = _date_field(required=False, allow_null=True, help_text="Ngày ban hành (mặc định: hôm nay).")
+    passphrase = _passphrase_field(
+        "Mật khẩu chứng thư số cơ quan: điền số, ký hiệu, ngày vào bản đã ký và ký số cơ quan (đóng dấu) thành tệp "
+        "loại `final`; phụ lục PDF được ký số cơ quan (tệp `appendix` mới). Bỏ trống: phát hành không ký số.")
 
 
 class OutgoingFilesSerializer(serializers.Serializer):
@@ -738,12 +753,14 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._detail(document)
 
     @extend_schema(request=OutgoingApproveSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Đồng ý và chuyển bước tiếp theo; ở bước cuối, dự thảo được duyệt ký.")
+                   description="Đồng ý và chuyển bước tiếp theo; ở bước cuối, dự thảo được duyệt ký (ký số nếu gửi "
+                               "`passphrase`; sai mật khẩu, không có chứng thư: 400, dự thảo vẫn chờ duyệt).")
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         document = self.get_object()
         data = _valid(OutgoingApproveSerializer, request)
-        services.approve(request.user, document, **data)
+        services.approve(request.user, document, comment=data["comment"], disagreement=data["disagreement"],
+                         passphrase=data.get("passphrase") or None)
         return self._detail(document)
 
     @extend_schema(request=OutgoingReturnSerializer, responses={200: OutgoingDocumentDetailSerializer},
@@ -786,12 +803,14 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._detail(document)
 
     @extend_schema(request=OutgoingIssueSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Cấp số và phát hành (văn thư của cơ quan); văn bản được gửi đến các nơi nhận.")
+                   description="Cấp số và phát hành (văn thư của cơ quan); văn bản được gửi đến các nơi nhận. Với "
+                               "`passphrase`: ký số cơ quan và đóng dấu trước khi gửi; lỗi ký số: 400, không cấp số.")
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         document = self.get_object()
         data = _valid(OutgoingIssueSerializer, request)
-        services.issue(request.user, document, issued_date=data.get("issued_date"))
+        services.issue(request.user, document, issued_date=data.get("issued_date"),
+                       passphrase=data.get("passphrase") or None)
         return self._detail(document)
 
     @extend_schema(request=_both(OutgoingFilesSerializer), responses={200: OutgoingDocumentDetailSerializer},

@@ -27,7 +27,7 @@ from vpdt.catalog.models import DocumentType
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.pdf import fmt_date
-from vpdt.directory.models import Role
+from vpdt.directory.models import Agency, Role
 from vpdt.incoming import services as incoming
 from vpdt.incoming.exports_views import (CONTENT_TYPES, BadPeriod, _attachment, _bad_request, ascii_slug,
                                          parse_period, period_slug)
@@ -35,9 +35,11 @@ from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
 from vpdt.signing import receipt
+from vpdt.signing import services as signing
 
 from . import delivery, exports, services
-from .models import OutgoingDocument, OutgoingFile, OutStatus, Recipient, RecipientKind, Version
+from .forms import SigningFields, _passphrase
+from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient, RecipientKind, Version
 from .signatures import travelling
 
 PAGE_SIZE = 50
@@ -98,8 +100,12 @@ def _doc_url(pk: int) -> str:
 # ---------------------------------------------------------------------------------------------- forms
 
 
-class IssueForm(forms.Form):
+class IssueForm(SigningFields, forms.Form):
     issued_date = _date("Ngày ban hành")
+    seal = forms.BooleanField(label="Ký số cơ quan và đóng dấu", required=False)
+    passphrase = _passphrase("Mật khẩu chứng thư số cơ quan")
+    sign_field = "seal"
+    missing = "Nhập mật khẩu chứng thư số cơ quan để ký số và đóng dấu."
 
 
 class ReasonForm(forms.Form):
@@ -173,7 +179,14 @@ def to_issue(request):
     qs = qs.select_related("doc_type", "signer", "drafter", "unit").only(*TO_ISSUE_FIELDS)
     page = keyset_page(qs, request.GET.get("cursor"), order=("approved_at", "id"), size=PAGE_SIZE)
     today = timezone.localdate()
-    rows = [{"doc": d, "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today}
+    agency = scope.agency_id or (page.items[0].agency_id if page.items else None)
+    credential = signing.agency_credential(agency) if agency else None
+    require_both = bool(agency) and signing.policy_for(Agency(pk=agency)).require_both
+    signed_ids = set(OutgoingFile.objects.filter(document__in=page.items, kind=FileKind.SIGNED)
+                     .values_list("document_id", flat=True)) if credential else set()
+    rows = [{"doc": d, "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today,
+             "sig": {"usable": bool(credential and credential.keystore != "external"), "signed": d.pk in signed_ids,
+                     "require_both": require_both}}
             for d in page.items]
     return render(request, "outgoing/clerk/to_issue.html", {
         "page": page, "rows": rows, "query": query_without_cursor(request), "today": today})
@@ -184,18 +197,23 @@ def to_issue(request):
 def issue(request, pk: int):
     document = get_object_or_404(visible(OutgoingDocument, request.user), pk=pk)
     form = IssueForm(request.POST)
+    back = redirect("outgoing:detail", pk=pk) if request.POST.get("next") == "detail" else redirect(
+        "outgoing:to_issue")
     if not form.is_valid():
         _form_errors(request, form)
-        return redirect("outgoing:to_issue")
+        return back
+    passphrase = form.passphrase_or_none()
     try:
-        document = services.issue(request.user, document, issued_date=form.cleaned_data.get("issued_date"))
+        document = services.issue(request.user, document, issued_date=form.cleaned_data.get("issued_date"),
+                                  passphrase=passphrase)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
-        return redirect("outgoing:to_issue")
+        return back
     messages.success(request, f"Đã cấp số và phát hành văn bản “{document.subject[:120]}”: "
                               f"Số, ký hiệu {document.number_symbol}, ngày ban hành "
-                              f"{fmt_date(document.issued_date)}.")
-    return redirect("outgoing:to_issue")
+                              f"{fmt_date(document.issued_date)}."
+                     + (" Văn bản đã được ký số cơ quan và đóng dấu." if passphrase else ""))
+    return back
 
 
 # ---------------------------------------------------------------------------------------------- register

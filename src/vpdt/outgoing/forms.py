@@ -146,9 +146,40 @@ class ReviseForm(forms.Form):
     files = _files("Tệp dự thảo của phiên bản mới")
 
 
-class ApproveForm(forms.Form):
+def _passphrase(label="Mật khẩu chứng thư số"):
+    return forms.CharField(label=label, required=False, max_length=500, strip=False,
+                           widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "off"}),
+                           error_messages={"max_length": "Mật khẩu dài tối đa 500 ký tự."})
+
+
+class SigningFields:
+    """A checkbox and the passphrase; the passphrase is required only when the box is ticked."""
+
+    sign_field = "sign"
+    missing = "Nhập mật khẩu chứng thư số để ký số."
+
+    def passphrase_or_none(self) -> str | None:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("passphrase") if data.get(self.sign_field) else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get(self.sign_field) and not data.get("passphrase"):
+            self.add_error("passphrase", self.missing)
+        return data
+
+
+class ApproveForm(SigningFields, forms.Form):
     comment = _area("Ý kiến", 5000, rows=2)
     disagreement = _area("Ý kiến khác nhau (trình lãnh đạo)", 5000, rows=2)
+    sign = forms.BooleanField(label="Ký số văn bản khi duyệt", required=False,
+                              widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    passphrase = _passphrase()
+
+    def __init__(self, *args, signing: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not signing:  # not the final signer, or no certificate: no signing fields on the screen
+            del self.fields["sign"], self.fields["passphrase"]
 
 
 class ReturnForm(forms.Form):

@@ -162,3 +162,36 @@ def travelling(rows) -> list:
     replaced = next((r for r in versioned if r.kind == FileKind.DRAFT and signing.is_pdf(r.file)), None)
     return [r for r in versioned if r is not replaced and (r.kind != FileKind.SIGNED or r is signed[-1])]
 
+
+
+# ------------------------------------------------------------------------------------------ for the screens
+
+
+def approval_signing(user, document: OutgoingDocument, *, final: bool) -> dict | None:
+    """What the approve form offers the final signer: their certificate and the file that would be signed."""
+    if not final:
+        return None
+    credential = signing.personal_credential(user, document.agency)
+    source = signable_file(document) if credential else None
+    external = bool(credential and credential.keystore == "external")
+    return {"credential": credential, "file": source, "external": external,
+            "usable": bool(credential and source and not external)}
+
+
+def issue_signing(document: OutgoingDocument) -> dict:
+    """What the issue form offers the clerk: the agency certificate and the file that would be sealed."""
+    credential = signing.agency_credential(document.agency)
+    signed = signed_file(document)
+    source = signed or signable_file(document)
+    return {"credential": credential, "signed": signed, "file": source,
+            "require_both": signing.policy_for(document.agency).require_both,
+            "usable": bool(credential and source and credential.keystore != "external")}
+
+
+def mark_signed(rows) -> list:
+    """Set ``is_signed`` and ``verification`` (the latest check, if any) on file rows for the detail page."""
+    rows = list(rows)
+    for row in rows:
+        row.is_signed = row.kind == FileKind.SIGNED or is_signed_copy(row.file)
+        row.verification = signing.latest_verification(row.file) if row.is_signed else None
+    return rows

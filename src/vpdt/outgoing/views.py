@@ -22,7 +22,7 @@ from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position, Role
 from vpdt.incoming.models import IncomingDocument
 
-from . import delivery, services
+from . import delivery, services, signatures
 from .forms import (
     BOX_STATUSES,
     BOXES,
@@ -294,7 +294,9 @@ def detail(request, pk):
     versions = list(doc.versions.select_related("author", "step").defer("text").prefetch_related(
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
         Prefetch("files", queryset=OutgoingFile.objects.select_related("file"))))
-    other_files = list(doc.files.filter(version__isnull=True).select_related("file", "added_by"))
+    other_files = signatures.mark_signed(doc.files.filter(version__isnull=True).select_related("file", "added_by"))
+    for v in versions:
+        v.signed_rows = signatures.mark_signed(v.files.all())
     steps = list(doc.steps.select_related("reviewer", "decided_by").prefetch_related(
         Prefetch("consultations", queryset=Consultation.objects.select_related("user"))))
     rounds = {}
@@ -312,6 +314,8 @@ def detail(request, pk):
     my_consultations = [c for s in steps for c in s.consultations.all()
                         if c.user_id == me.pk and c.answered_at is None and s.status == StepStatus.ACTIVE]
     is_clerk = scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == doc.agency_id)
+    final_step = is_reviewer and not any(s.round == active.round and s.status == StepStatus.WAITING for s in steps)
+    issue_url = _url("outgoing:issue", doc.pk) if is_clerk and doc.status == OutStatus.APPROVED else None
     context = {
         "doc": doc, "versions": versions, "other_files": other_files, "rounds": sorted(rounds.items()),
         "active": active, "recipients": recipients, "signer_line": signer_line(doc) if doc.signer_id else "",
@@ -319,12 +323,14 @@ def detail(request, pk):
         "can_revise": (is_drafter and editable) or is_reviewer, "is_reviewer": is_reviewer,
         "my_consultations": [(c, AnswerForm(prefix=f"c{c.pk}")) for c in my_consultations],
         "can_confirm": is_drafter and doc.status == OutStatus.ISSUED,
-        "approve_form": ApproveForm(auto_id="approve_%s"), "return_form": ReturnForm(auto_id="return_%s"),
+        "approve_form": ApproveForm(auto_id="approve_%s", signing=False),
+        "return_form": ReturnForm(auto_id="return_%s"),
         "cancel_form": CancelForm(),
         "consult_form": ConsultForm(doc.agency_id, me, auto_id="consult_%s") if is_reviewer else None,
         "confirm_form": ConfirmForm(), "comment_form": CommentForm(),
         "fixes": list(doc.fixes.only("id", "subject", "code_number", "code_notation", "relation", "status")),
-        "issue_url": _url("outgoing:issue", doc.pk) if is_clerk and doc.status == OutStatus.APPROVED else None,
+        "issue_url": issue_url, "issue_signing": signatures.issue_signing(doc) if issue_url else None,
+        "approval_signing": signatures.approval_signing(me, doc, final=final_step),
         "can_recall": doc.status == OutStatus.ISSUED and (is_clerk or (
             scope.agency_id == doc.agency_id and scope.has_role(Role.LEADER))),
         "final_files": [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)],
@@ -402,10 +408,15 @@ def cancel(request, pk):
 @login_required
 @require_POST
 def approve(request, pk):
+    form = ApproveForm(request.POST)
+    passphrase = form.passphrase_or_none() if form.is_valid() else None
+
     def call(doc, data):
-        result = services.approve(request.user, doc, comment=data["comment"], disagreement=data["disagreement"])
+        result = services.approve(request.user, doc, comment=data["comment"], disagreement=data["disagreement"],
+                                  passphrase=passphrase)
         if result.status == OutStatus.APPROVED:
-            messages.info(request, "Dự thảo đã được duyệt ký, chuyển văn thư cấp số, phát hành.")
+            messages.info(request, "Dự thảo đã được ký số và duyệt ký, chuyển văn thư cấp số, phát hành."
+                          if passphrase else "Dự thảo đã được duyệt ký, chuyển văn thư cấp số, phát hành.")
     return _act(request, pk, ApproveForm, call, "Đã đồng ý.")
 
 
