@@ -33,9 +33,25 @@ MULTIPART = [MultiPartParser, FormParser, JSONParser]
 AGENCY_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Mã cơ quan.")
 
 
+class _Choice(serializers.CharField):
+    """A choice documented as a plain string (values in the help text): drf-spectacular would otherwise name one
+    enum per field name ("kind") across the whole API and collide."""
+
+    def __init__(self, label, choices, **kwargs):
+        self.values = [value for value, _ in choices]
+        self.label_text = label
+        kwargs.setdefault("help_text", " | ".join(f"{v} ({t})" for v, t in choices))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value not in self.values:
+            raise serializers.ValidationError(f"{self.label_text} không hợp lệ.")
+        return value
+
+
 def _choice(label, choices, **kwargs):
-    return serializers.ChoiceField(choices=choices, error_messages={"invalid_choice": f"{label} không hợp lệ."},
-                                   **kwargs)
+    return _Choice(label, choices, **kwargs)
 
 
 def _read(upload, limit: int, label: str) -> bytes:
@@ -49,6 +65,8 @@ def _read(upload, limit: int, label: str) -> bytes:
 # ---------------------------------------------------------------------------------------------- certificates
 
 class CredentialSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="personal | agency")
+    keystore = serializers.CharField(read_only=True, help_text="pkcs12 | pkcs11 | external")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     keystore_display = serializers.CharField(source="get_keystore_display", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
@@ -116,7 +134,7 @@ class CredentialCreateSerializer(serializers.Serializer):
         return data
 
 
-class ReasonSerializer(serializers.Serializer):
+class CredentialDeactivateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -165,11 +183,11 @@ class CredentialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 pkcs11_pin_env=v["pkcs11_pin_env"], **common)
         return Response(CredentialSerializer(credential).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses={200: CredentialSerializer},
+    @extend_schema(request=CredentialDeactivateSerializer, responses={200: CredentialSerializer},
                    description="Ngừng sử dụng chứng thư số (quản trị cơ quan).")
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        data = ReasonSerializer(data=request.data)
+        data = CredentialDeactivateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         credential = services.deactivate_credential(request.user, self.get_object(),
                                                     data.validated_data.get("reason", ""))
@@ -233,6 +251,7 @@ class TrustRootViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 # ---------------------------------------------------------------------------------------------- images
 
 class SignatureImageSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="signature | seal")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     sha256 = serializers.CharField(source="file.sha256", read_only=True)
 
