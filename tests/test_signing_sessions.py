@@ -203,10 +203,21 @@ def test_wrong_field_unsigned_and_garbage_are_refused(world):
     cases = [(lambda prepared: prepared, "chưa có chữ ký số"),
              (lambda prepared: prepared + b"\n%garbage", "không có chữ ký ở vị trí ký"),
              (lambda prepared: external_sign(prepared, org.keys.leader, field="ChuKyKhac"),
-              "không có chữ ký ở vị trí ký")]
+              "không có chữ ký ở vị trí ký"),
+             (lambda prepared: sign_locally(external_sign(prepared, org.keys.leader, field="ChuKyKhac"),
+                                            org.keys.leader, pades.SIGNER_FIELD), "ngoài vị trí ký")]
     for make, expected in cases:
         session = external.start(org.sxd_leader, doc)  # each session prepares its own bytes
         refuse(org, session, make(read_stored(session.prepared)), expected)
+
+
+def test_a_source_pdf_signed_before_keeps_its_signature(world):
+    from tests.signing_support import external_sign
+
+    org = world
+    session = external.start(org.sxd_leader, draft_at_signer(org, pdf=external_sign(nd30(), org.keys.unit_leader)))
+    signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
+    assert external.complete(org.sxd_leader, session, signed).status == SessionStatus.COMPLETED
 
 
 def test_expired_session_is_refused(world):
