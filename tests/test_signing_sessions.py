@@ -93,6 +93,7 @@ def test_device_signs_and_the_draft_is_approved_with_the_verified_pdf(world):
     assert report.signatures[0].signer == "Trần Thị Thu Hà" and report.signatures[0].field == pades.SIGNER_FIELD
     actions = list(JournalEntry.objects.filter(action__startswith="signing.session").values_list("action", flat=True))
     assert "signing.session.start" in actions and "signing.session.complete" in actions
+    assert signing.latest_verification(signed_row.file).verdict == Verdict.VALID  # kept for the document screens
 
     # the clerk can still issue and seal on top of it (number/date go into the prepared fields)
     assert signing.verify_bytes(data).signatures[0].whole_file
@@ -295,6 +296,9 @@ def test_web_errors_are_messages_and_sessions_are_private(world, login):
     assert "Chọn tệp PDF đã ký số" in response.content.decode()
     session.refresh_from_db()
     assert session.status == SessionStatus.PENDING
+    with freeze_time(session.expires_at):
+        page = leader.get(f"/ky-so/phien/{session.token}/").content.decode()
+    assert "Phiên ký số đã hết hạn" in page and 'data-testid="upload-form"' not in page
 
 
 def test_approve_screen_button_template(world, rf):

@@ -230,6 +230,7 @@ def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSessio
                                    details={"document": document.pk, "field": locked.field_name,
                                             "signed_sha256": stored.sha256, "credential": credential.pk,
                                             "serial": credential.serial, "subject": credential.common_name})
+                    signing.verify_file(stored, actor=actor, agency=locked.agency)  # kept for the document screens
             except Refused as exc:
                 refusal = str(exc)
             except (ValidationError, PermissionDenied) as exc:

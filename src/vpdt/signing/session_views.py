@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import visible
@@ -63,15 +64,14 @@ def session_page(request, token):
     from vpdt.outgoing.models import OutgoingDocument
 
     document = OutgoingDocument.objects.filter(pk=int(session.object_id)).first()
-    verification = None
-    if session.signed_id:
-        from . import services as signing
+    from . import services as signing
 
-        verification = signing.latest_verification(session.signed) or signing.verify_file(
-            session.signed, actor=request.user, agency=session.agency)
+    verification = signing.latest_verification(session.signed) if session.signed_id else None
+    pending = session.status == SessionStatus.PENDING
+    overdue = pending and timezone.now() >= session.expires_at
     return render(request, "signing/session/detail.html", {
         "session": session, "document": document, "document_url": _document_url(session),
-        "pending": session.status == SessionStatus.PENDING, "verification": verification,
+        "pending": pending and not overdue, "overdue": overdue, "verification": verification,
         "local_signer_url": settings.VPDT_LOCAL_SIGNER_URL, "remote_enabled": external.remote_adapter() is not None,
         "max_bytes": external.MAX_GROWTH,
     })
