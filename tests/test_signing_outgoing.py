@@ -300,3 +300,34 @@ def test_api_approve_and_issue_with_passphrase(signed_world, api):
     assert r.status_code == 200, r.content
     kinds = [f["kind"] for f in r.data["files"]]
     assert "final" in kinds and "signed" in kinds and r.data["number_symbol"] == "01/SXD-KHTC"
+
+
+# ------------------------------------------------------------------------------------------ delegation
+
+
+def test_delegate_signs_with_their_own_certificate(signed_world, login):
+    from django.utils import timezone
+
+    from tests.conftest import make_person
+    from tests.signing_support import pki_material
+    from vpdt.delegation import services as delegation
+    from vpdt.directory.models import Role
+    from vpdt.signing import pki
+    from vpdt.signing.models import CredentialKind
+
+    org = signed_world
+    deputy = make_person(org.sxd, "Nguyễn Văn Hùng", Role.LEADER, title="Phó Giám đốc")
+    issued = pki.make_signer(pki_material().sub, "Nguyễn Văn Hùng", organization="Sở Xây dựng tỉnh Nghệ An")
+    signing.register_pkcs12(org.sxd_admin, kind=CredentialKind.PERSONAL, agency=org.sxd, user=deputy,
+                            data=pki.to_pkcs12(issued, PASSPHRASE), passphrase=PASSPHRASE)
+    today = timezone.localdate()
+    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=deputy, scope="approval", starts_on=today,
+                      ends_on=today + dt.timedelta(days=7), reason="Đi công tác tại Hà Nội", reference="15/GUQ-SXD")
+    doc = to_signer(org, pdf_draft(org))
+    assert "Ký số văn bản khi duyệt" in login(deputy).get(f"/van-ban-di/{doc.pk}/").content.decode()
+    deputy = type(deputy).objects.get(pk=deputy.pk)
+    doc = out.approve(deputy, doc, comment="Đồng ý (TUQ).", passphrase=PASSPHRASE)
+    report = signing.verify_bytes(read_stored(signatures.signed_file(doc).file))
+    assert report.verdict == Verdict.VALID and [s.signer for s in report.signatures] == ["Nguyễn Văn Hùng"]
+    entry = JournalEntry.objects.filter(action="outgoing.approve", object_id=str(doc.pk)).latest("seq")
+    assert entry.actor_id == deputy.pk and entry.on_behalf_of_id == org.sxd_leader.pk and entry.details["signed"]
