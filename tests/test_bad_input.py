@@ -52,9 +52,10 @@ def all_messages(body) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/", "/ho-so/", "/van-ban-di/", "/van-ban-di/cho-duyet/",
-              "/uy-quyen/"]
+              "/uy-quyen/", "/ky-so/"]
 API_LISTS = ["/api/v1/users/", "/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/journal/",
-             "/api/v1/dossiers/", "/api/v1/outgoing-documents/", "/api/v1/delegations/"]
+             "/api/v1/dossiers/", "/api/v1/outgoing-documents/", "/api/v1/delegations/",
+             "/api/v1/signing-credentials/", "/api/v1/trust-roots/", "/api/v1/signature-images/"]
 
 GARBAGE_CURSORS = [
     "%%%",
@@ -242,10 +243,12 @@ MISSING_HTML_GET = ["/can-bo/{id}/", "/danh-ba/co-quan/{id}/", "/danh-ba/co-quan
                     "/danh-ba/co-quan/{id}/don-vi/them/", "/danh-ba/don-vi/{id}/sua/",
                     "/danh-ba/can-bo/{id}/chuc-vu/them/", "/khong-co-trang-nay/", "/danh-ba/co-quan/abc/",
                     "/ho-so/{id}/", "/ho-so/{id}/sua/", "/ho-so/{id}/xuat.pdf", "/ho-so/van-ban-den/{id}/",
-                    "/van-ban-di/{id}/", "/van-ban-di/{id}/so-sanh/", "/van-ban-di/{id}/tep/1/"]
+                    "/van-ban-di/{id}/", "/van-ban-di/{id}/so-sanh/", "/van-ban-di/{id}/tep/1/",
+                    "/ky-so/chung-thu/{id}/", "/ky-so/hinh/{id}.png"]
 MISSING_HTML_POST = ["/danh-ba/chuc-vu/{id}/ket-thuc/", "/can-bo/{id}/lock/", "/danh-ba/co-quan/{id}/sua/",
                      "/danh-ba/don-vi/{id}/sua/", "/ho-so/{id}/chuyen/close/", "/ho-so/{id}/rut/1/",
-                     "/van-ban-di/{id}/dong-y/", "/van-ban-di/{id}/thu-hoi/", "/uy-quyen/{id}/thu-hoi/"]
+                     "/van-ban-di/{id}/dong-y/", "/van-ban-di/{id}/thu-hoi/", "/uy-quyen/{id}/thu-hoi/",
+                     "/ky-so/chung-thu/{id}/ngung/", "/ky-so/goc-tin-cay/{id}/trang-thai/"]
 MISSING_IDS = [999999, 99999999999999999999]
 
 
@@ -269,7 +272,8 @@ def test_html_post_to_missing_objects_404(org, login, url, missing_id):
 
 API_DETAIL = ["/api/v1/users/{id}/", "/api/v1/agencies/{id}/", "/api/v1/units/{id}/", "/api/v1/positions/{id}/",
               "/api/v1/journal/{id}/", "/api/v1/dossiers/{id}/", "/api/v1/dossier-items/{id}/",
-              "/api/v1/outgoing-documents/{id}/", "/api/v1/delegations/{id}/"]
+              "/api/v1/outgoing-documents/{id}/", "/api/v1/delegations/{id}/", "/api/v1/signing-credentials/{id}/",
+              "/api/v1/trust-roots/{id}/", "/api/v1/signature-images/{id}/", "/api/v1/signing-policies/{id}/"]
 
 
 @pytest.mark.parametrize("missing_id", MISSING_IDS + ["abc"])
@@ -321,6 +325,30 @@ def test_forms_with_missing_required_fields(org, login, url, body_name):
     assert (Agency.objects.count(), Unit.objects.count(), User.objects.count(), Position.objects.count()) == counts
     assert Agency.objects.get(pk=org.sxd.pk).name == "Sở Xây dựng tỉnh Nghệ An"
     assert Unit.objects.get(pk=org.sxd_vp.pk).name == "Văn phòng Sở"
+
+
+SIGNING_FORMS = ["/ky-so/chung-thu/them-p12/", "/ky-so/chung-thu/them-chung-thu/", "/ky-so/goc-tin-cay/",
+                 "/ky-so/hinh/", "/ky-so/chinh-sach/"]
+
+
+@pytest.mark.parametrize("url", SIGNING_FORMS)
+@pytest.mark.parametrize("body", [{}, {"agency": "abc", "kind": "x" * 300, "user": "-1", "width_mm": "1e400",
+                                       "height_mm": "NaN", "on_failure": "\u0000", "p12": "khong-phai-tep"}])
+def test_signing_forms_with_missing_or_garbage_fields(org, login, url, body):
+    response = login(org.province_admin).post(url, body)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert '<ul class="errorlist">' in html and looks_vietnamese(html)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/signing-credentials/", "/api/v1/trust-roots/",
+                                 "/api/v1/signature-images/"])
+def test_signing_api_create_with_garbage(org, api, url):
+    client = api(org.province_admin)
+    for body, kind in (({}, "json"), ({"kind": "x", "width_mm": "1e400", "file": "khong-phai-tep"}, "multipart")):
+        response = client.post(url, body, format=kind)
+        assert response.status_code == 400, (url, response.content)
+        assert all(looks_vietnamese(m) for m in all_messages(response.json())), response.json()
 
 
 @pytest.mark.parametrize("value", ["31/02/2026", "30/02/2000", "32/01/1990", "00/01/1990", "1990-13-01", "ngày mai",

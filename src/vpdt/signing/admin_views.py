@@ -55,6 +55,11 @@ def filter_state(qs, state: str):
     return qs
 
 
+def _posted(request):
+    """(data, files) of a POST — even an empty one, which must show "required" errors — or (None, None)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _require_admin(user):
     agencies = administered_agencies(user)
     if not agencies.exists():
@@ -83,7 +88,7 @@ def credential_list(request):
 
 def _register(request, form_class, template, register):
     _require_admin(request.user)
-    form = form_class(request.user, request.POST or None, request.FILES or None)
+    form = form_class(request.user, *_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             credential = register(form.cleaned_data)
@@ -164,7 +169,7 @@ def credential_deactivate(request, pk: int):
 @login_required
 def trust_roots(request):
     can_manage = services.can_manage_trust(request.user)
-    form = forms.TrustRootForm(request.POST or None, request.FILES or None) if can_manage else None
+    form = forms.TrustRootForm(*_posted(request)) if can_manage else None
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("Chỉ quản trị cấp tỉnh được thay đổi danh sách chứng thư gốc tin cậy.")
@@ -198,7 +203,7 @@ def trust_root_toggle(request, pk: int):
 
 @login_required
 def images(request):
-    form = forms.ImageForm(request.user, request.POST or None, request.FILES or None)
+    form = forms.ImageForm(request.user, *_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -237,7 +242,7 @@ def policy(request):
     agency = (agencies.filter(pk=wanted).first() if wanted else None) \
         or agencies.filter(pk=request.user.agency_id).first() or agencies.first()
     current = services.policy_for(agency)
-    form = forms.PolicyForm(request.POST or None, initial={"on_failure": current.on_failure,
+    form = forms.PolicyForm(_posted(request)[0], initial={"on_failure": current.on_failure,
                                                      "require_both": current.require_both})
     if request.method == "POST" and form.is_valid():
         try:
