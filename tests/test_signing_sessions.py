@@ -309,6 +309,12 @@ def test_approve_screen_button_template(world, rf):
     request.user = world.sxd_leader
     html = render_to_string("signing/session/_button.html", {"document": doc}, request=request)
     assert f'action="/ky-so/phien/bat-dau/{doc.pk}/"' in html and "Ký bằng thiết bị (USB token)" in html
+    assert "Tiếp tục phiên ký đang chờ" not in html
+    assert external.can_start(world.sxd_leader, doc) and not external.can_start(world.sxd_unit_leader, doc)
+    session = external.start(world.sxd_leader, doc)
+    html = render_to_string("signing/session/_button.html", {"document": doc, "signing_session": external.pending_for(
+        world.sxd_leader, doc)}, request=request)
+    assert f'href="/ky-so/phien/{session.token}/"' in html
 
 
 # ------------------------------------------------------------------------------------------ API

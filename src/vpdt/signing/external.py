@@ -39,7 +39,7 @@ from vpdt.storage.services import read_stored, store
 from . import pades
 from . import services as signing
 from .keys import SigningError
-from .models import Credential, CredentialKind, SessionPurpose, SessionStatus, SigningSession
+from .models import Credential, CredentialKind, KeyStore, SessionPurpose, SessionStatus, SigningSession
 
 log = logging.getLogger(__name__)
 
@@ -343,6 +343,16 @@ def sign_with(adapter: SigningAdapter, actor, session: SigningSession) -> Signin
         raise ValidationError("Phiên ký số đã kết thúc. Hãy bắt đầu phiên ký mới nếu cần.", code="closed")
     signed = adapter.sign(read_stored(session.prepared), field_name=session.field_name, session=session)
     return complete(actor, session, signed)
+
+
+def can_start(actor, document) -> bool:
+    """Whether the approve screen should offer "Ký bằng thiết bị (USB token)": the actor handles the final step and
+    has a personal certificate whose key is on a device (or elsewhere outside the server)."""
+    try:
+        _final_step_of(actor, document)
+    except (ValidationError, PermissionDenied):
+        return False
+    return _credentials(actor).filter(keystore=KeyStore.EXTERNAL).exists()
 
 
 def pending_for(actor, document) -> SigningSession | None:
