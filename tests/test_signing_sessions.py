@@ -221,6 +221,17 @@ def test_a_source_pdf_signed_before_keeps_its_signature(world):
     assert external.complete(org.sxd_leader, session, signed).status == SessionStatus.COMPLETED
 
 
+def test_draft_revised_after_preparation_is_refused(world):
+    org = world
+    doc = draft_at_signer(org)
+    session = external.start(org.sxd_leader, doc)
+    signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
+    out.revise(org.sxd_leader, doc, text="Sửa Điều 2.", note="Lãnh đạo sửa", files=[
+        SimpleUploadedFile("quyet-dinh-sua.pdf", nd30(subject="Về việc ban hành Quy chế (sửa)"),
+                           content_type="application/pdf")])
+    refuse(org, session, signed, "Dự thảo đã thay đổi sau khi chuẩn bị ký")
+
+
 def test_expired_session_is_refused(world):
     org = world
     session = external.start(org.sxd_leader, draft_at_signer(org))
