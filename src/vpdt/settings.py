@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "vpdt.outgoing",
     "vpdt.delegation",
     "vpdt.signing",
+    "vpdt.search",
     "vpdt.backups",
     "vpdt.sampledata",
 ]

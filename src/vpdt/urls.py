@@ -13,6 +13,7 @@ from vpdt.incoming import api as incoming_api
 from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
 from vpdt.outgoing import api as outgoing_api
+from vpdt.search import api as search_api
 from vpdt.signing import routes as signing_routes
 
 router = DefaultRouter()
@@ -33,6 +34,8 @@ router.register("outgoing-consultations", outgoing_api.OutgoingConsultationViewS
 router.register("outgoing-deliveries", outgoing_api.OutgoingDeliveryViewSet, basename="outgoing-delivery")
 router.register("review-chains", outgoing_api.ReviewChainViewSet, basename="review-chain")
 signing_routes.register(router)
+router.register("search", search_api.SearchViewSet, basename="search")
+router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved-search")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -55,6 +58,7 @@ urlpatterns = [
     path("van-ban-di/", include("vpdt.outgoing.urls")),
     path("uy-quyen/", include("vpdt.delegation.urls")),
     path("ky-so/", include("vpdt.signing.urls")),
+    path("tim-kiem/", include("vpdt.search.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,66 @@
+"""The interface every search backend implements.
+
+* ``index(entry)`` — (re)write the engine's full-text data of one saved :class:`SearchEntry`.
+* ``remove(entry_ids)`` — drop engine data of deleted entries.
+* ``rebuild()`` — rewrite the engine's data of every entry (after bulk changes or a restore).
+* ``query(qs, parsed, limit, offset, exact)`` — the entries of ``qs`` (already trimmed by authorization and
+  filters) that match ``parsed``, best first: number/symbol key matches, then full-text rank, then date.
+  Returns model instances of the requested page; :mod:`vpdt.search.services` adds the snippets.
+"""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from ..text import ParsedQuery
+
+TABLE = "search_searchentry"
+
+
+class Backend:
+    vendor = ""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    # --- engine data -----------------------------------------------------------------------------
+    def index(self, entry) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def remove(self, entry_ids) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def rebuild(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    # --- matching --------------------------------------------------------------------------------
+    def text_match(self, parsed: ParsedQuery) -> tuple[RawSQL, RawSQL] | None:
+        """(boolean predicate, rank expression where smaller is better) for the words and phrases."""
+        raise NotImplementedError  # pragma: no cover
+
+    def query(self, qs: QuerySet, parsed: ParsedQuery, *, limit: int, offset: int = 0, exact: bool = False):
+        order = []
+        text = self.text_match(parsed) if (parsed.words or parsed.phrases) else None
+        predicate = Q()
+        if parsed.key:
+            key_q = Q(number_key__startswith=parsed.key)
+            predicate = key_q | Q(text[0]) if text else key_q
+            qs = qs.annotate(key_rank=Case(When(number_key=parsed.key, then=Value(0)), When(key_q, then=Value(1)),
+                                           default=Value(2), output_field=IntegerField()))
+            order.append("key_rank")
+        elif text:
+            predicate = Q(text[0])
+        qs = qs.filter(predicate)
+        if exact:
+            for term in parsed.raw_terms:
+                qs = qs.filter(exact_text__contains=term)
+        if text:
+            qs = qs.annotate(text_rank=text[1])
+            order.append("text_rank")
+        order += ["-doc_date", "-id"]
+        return list(qs.order_by(*order)[offset:offset + limit])
+
+
+def boolean(sql: str, params) -> RawSQL:
+    return RawSQL(sql, params, output_field=BooleanField())

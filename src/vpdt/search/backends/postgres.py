@@ -1,0 +1,65 @@
+"""PostgreSQL: full-text search over ``to_tsvector('simple', vpdt_unaccent(lower(folded)))`` (GIN index),
+trigram GIN indexes (pg_trgm) on the number key and the unaccented title, ranked with ts_rank.
+
+``vpdt_unaccent`` is an IMMUTABLE wrapper of ``unaccent('public.unaccent', text)`` so it can be indexed;
+the extensions and indexes are created by the search migrations when the database is PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
+
+from ..text import ParsedQuery
+from .base import TABLE, Backend, boolean
+
+VECTOR = f"to_tsvector('simple'::regconfig, vpdt_unaccent(lower({TABLE}.folded)))"
+
+CREATE_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE OR REPLACE FUNCTION vpdt_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
+    "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
+    f"CREATE INDEX IF NOT EXISTS search_entry_fts ON {TABLE} USING gin "
+    "(to_tsvector('simple'::regconfig, vpdt_unaccent(lower(folded))))",
+    f"CREATE INDEX IF NOT EXISTS search_entry_number_trgm ON {TABLE} USING gin (number_key gin_trgm_ops)",
+    f"CREATE INDEX IF NOT EXISTS search_entry_title_trgm ON {TABLE} USING gin "
+    "(vpdt_unaccent(lower(title)) gin_trgm_ops)",
+]
+DROP_SQL = [
+    "DROP INDEX IF EXISTS search_entry_title_trgm",
+    "DROP INDEX IF EXISTS search_entry_number_trgm",
+    "DROP INDEX IF EXISTS search_entry_fts",
+    "DROP FUNCTION IF EXISTS vpdt_unaccent(text)",
+]
+
+
+def tsquery(parsed: ParsedQuery) -> str:
+    """to_tsquery text: words ANDed (the last one as a prefix), phrases with <->. Tokens are \\w+ only."""
+    parts = ["(" + " <-> ".join(f"'{w}'" for w in p) + ")" for p in parsed.phrases]
+    for i, word in enumerate(parsed.words):
+        parts.append(f"'{word}':*" if i == len(parsed.words) - 1 else f"'{word}'")
+    return " & ".join(parts)
+
+
+class PostgresBackend(Backend):
+    """The index lives on the entry table itself: nothing to write beyond the row."""
+
+    vendor = "postgresql"
+
+    def index(self, entry) -> None:
+        return None
+
+    def remove(self, entry_ids) -> None:
+        return None
+
+    def rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("REINDEX INDEX search_entry_fts")
+
+    def text_match(self, parsed: ParsedQuery):
+        query = tsquery(parsed)
+        predicate = boolean(f"{VECTOR} @@ to_tsquery('simple'::regconfig, %s)", [query])
+        rank = RawSQL(f"-ts_rank({VECTOR}, to_tsquery('simple'::regconfig, %s))", [query],
+                      output_field=FloatField())
+        return predicate, rank

@@ -1,0 +1,56 @@
+"""SQLite: an FTS5 table ``search_fts`` (rowid = entry id) holding our own folded text, tokenised by
+``unicode61 remove_diacritics 2``; ranked with bm25 (title weighs more than the body)."""
+
+from __future__ import annotations
+
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
+
+from ..text import ParsedQuery, index_form
+from .base import TABLE, Backend, boolean
+
+FTS = "search_fts"
+CREATE_SQL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')",
+]
+DROP_SQL = [f"DROP TABLE IF EXISTS {FTS}"]
+
+
+def match_expression(parsed: ParsedQuery) -> str:
+    """FTS5 query: every word (the last one as a prefix) and every phrase. Tokens are \\w+ only."""
+    parts = [f'"{" ".join(p)}"' for p in parsed.phrases]
+    for i, word in enumerate(parsed.words):
+        parts.append(f'"{word}"*' if i == len(parsed.words) - 1 else f'"{word}"')
+    return " AND ".join(parts)
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+
+    def index(self, entry) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid = %s", [entry.pk])
+            cursor.execute(f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
+                           [entry.pk, index_form(entry.title), entry.folded])
+
+    def remove(self, entry_ids) -> None:
+        ids = list(entry_ids)
+        if not ids:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)
+
+    def rebuild(self) -> None:
+        from ..models import SearchEntry
+
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS}")
+        for entry in SearchEntry.objects.only("id", "title", "folded").iterator(chunk_size=500):
+            self.index(entry)
+
+    def text_match(self, parsed: ParsedQuery):
+        expr = match_expression(parsed)
+        predicate = boolean(f"{TABLE}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expr])
+        rank = RawSQL(f"(SELECT bm25({FTS}, 10.0, 1.0) FROM {FTS} WHERE {FTS} MATCH %s AND rowid = {TABLE}.id)",
+                      [expr], output_field=FloatField())
+        return predicate, rank

@@ -1,0 +1,90 @@
+"""What the index knows of each kind of object: the row fields and the text (SPEC §2, §3, ND30 Phụ lục V, VI)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from vpdt.dossiers.models import Dossier
+from vpdt.incoming.models import Assignment, IncomingDocument
+from vpdt.outgoing.models import OutgoingDocument, ReviewStep
+
+from .models import Kind
+from .text import fold, number_key
+
+MODELS = {Kind.INCOMING: IncomingDocument, Kind.OUTGOING: OutgoingDocument, Kind.DOSSIER: Dossier}
+DETAIL_URLS = {Kind.INCOMING: "/van-ban-den/{}/", Kind.OUTGOING: "/van-ban-di/{}/", Kind.DOSSIER: "/ho-so/{}/"}
+
+
+def _lines(*parts) -> str:
+    return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
+
+
+def _incoming(doc: IncomingDocument) -> dict:
+    number = doc.number_symbol
+    return dict(
+        agency_id=doc.agency_id, doc_type_id=doc.doc_type_id, number=number, number_key=number_key(number),
+        title=doc.subject, issuer=doc.issuer_name, issuer_key=fold(f"{doc.issuer_name} {doc.issuer_code}"),
+        doc_date=doc.issued_date, urgency=doc.urgency, status=doc.status, status_label=doc.get_status_display(),
+        body=_lines(doc.subject, number, doc.issuer_name, doc.issuer_code, doc.signer_position, doc.signer_name,
+                    doc.to_places, doc.description, doc.direction))
+
+
+def _outgoing(doc: OutgoingDocument) -> dict:
+    number = doc.number_symbol
+    agency = doc.agency
+    version = doc.versions.order_by("-number").only("text").first()
+    recipients = [r.name or str(r) for r in doc.recipients.select_related("unit", "user", "agency")]
+    signer = doc.signer.full_name if doc.signer_id else ""
+    return dict(
+        agency_id=doc.agency_id, doc_type_id=doc.doc_type_id, number=number, number_key=number_key(number),
+        title=doc.subject, issuer=agency.name, issuer_key=fold(f"{agency.name} {agency.code} {agency.short_name}"),
+        doc_date=doc.issued_date or timezone.localtime(doc.created_at).date(), urgency=doc.urgency,
+        status=doc.status, status_label=doc.get_status_display(),
+        body=_lines(doc.subject, number, agency.name, doc.signer_position, signer, doc.to_places,
+                    "; ".join(recipients), doc.description, version.text if version else ""))
+
+
+def _dossier(dossier: Dossier) -> dict:
+    agency = dossier.agency
+    return dict(
+        agency_id=dossier.agency_id, doc_type_id=None, number=dossier.file_code,
+        number_key=number_key(dossier.file_code), title=dossier.title, issuer=agency.name,
+        issuer_key=fold(f"{agency.name} {agency.code} {agency.short_name}"),
+        doc_date=dossier.start_date or timezone.localtime(dossier.created_at).date(), urgency=None,
+        status=dossier.status, status_label=dossier.get_status_display(),
+        body=_lines(dossier.title, dossier.file_code, dossier.creator, dossier.description))
+
+
+EXTRACTORS = {Kind.INCOMING: _incoming, Kind.OUTGOING: _outgoing, Kind.DOSSIER: _dossier}
+
+
+def load(kind: str, object_id: int):
+    qs = MODELS[kind].objects.all()
+    if kind == Kind.INCOMING:
+        qs = qs.select_related("agency")
+    else:
+        qs = qs.select_related("agency", "unit", "owner" if kind == Kind.DOSSIER else "signer")
+    return qs.filter(pk=object_id).first()
+
+
+def fields_of(kind: str, obj) -> dict:
+    return EXTRACTORS[kind](obj)
+
+
+# ------------------------------------------------------------------------------------------------ filters
+
+def unit_q(unit_id: int) -> Q:
+    """Entries whose object belongs to or was assigned to a unit."""
+    return (Q(kind=Kind.INCOMING, object_id__in=Assignment.objects.filter(unit_id=unit_id).values("document_id"))
+            | Q(kind=Kind.OUTGOING, object_id__in=OutgoingDocument.objects.filter(unit_id=unit_id).values("pk"))
+            | Q(kind=Kind.DOSSIER, object_id__in=Dossier.objects.filter(unit_id=unit_id).values("pk")))
+
+
+def handler_q(user_id: int) -> Q:
+    """Entries a person handles: assigned incoming documents, drafts and reviews, dossiers they keep."""
+    return (Q(kind=Kind.INCOMING, object_id__in=Assignment.objects.filter(user_id=user_id).values("document_id"))
+            | Q(kind=Kind.OUTGOING, object_id__in=OutgoingDocument.objects.filter(drafter_id=user_id).values("pk"))
+            | Q(kind=Kind.OUTGOING, object_id__in=ReviewStep.objects.filter(reviewer_id=user_id)
+                .values("document_id"))
+            | Q(kind=Kind.DOSSIER, object_id__in=Dossier.objects.filter(owner_id=user_id).values("pk")))

@@ -1,0 +1,280 @@
+"""Search over incoming documents, outgoing documents and dossiers (issue 6).
+
+* Indexing: :func:`schedule` (after commit, from the signal receivers), :func:`index_object`,
+  :func:`index_text` (the hook for OCR text of scans), :func:`reindex` (the reconciliation command).
+* Searching: :func:`search` — trimmed by the same authorization predicate as the lists, as ONE SQL filter.
+* Saved searches: :func:`save_search`, :func:`delete_search`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from vpdt.core.authz import scope_of, visible
+
+from . import documents
+from .backends import get_backend
+from .models import Kind, SavedSearch, SearchEntry
+from .text import index_form, parse, snippet
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+LIST_FIELDS = ("id", "kind", "object_id", "agency_id", "doc_type_id", "number", "title", "issuer", "doc_date",
+               "urgency", "status", "status_label")
+
+
+# ------------------------------------------------------------------------------------------------ indexing
+
+def _text_fields(body: str, extra: str) -> dict:
+    full = "\n".join(t for t in (body, extra) if t)
+    return {"folded": index_form(full), "exact_text": unicodedata.normalize("NFC", full).lower()}
+
+
+def index_object(kind: str, object_id: int) -> SearchEntry | None:
+    """(Re)write the entry of one object; drop it when the object is gone."""
+    obj = documents.load(kind, object_id)
+    backend = get_backend()
+    if obj is None:
+        remove(kind, object_id)
+        return None
+    values = documents.fields_of(kind, obj)
+    with transaction.atomic():
+        entry = SearchEntry.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+        if entry is None:
+            entry = SearchEntry(kind=kind, object_id=object_id)
+        for name, value in values.items():
+            setattr(entry, name, value)
+        for name, value in _text_fields(entry.body, entry.extra_text).items():
+            setattr(entry, name, value)
+        entry.save()
+        backend.index(entry)
+    return entry
+
+
+def index_text(kind: str, object_id: int, extra_text: str) -> SearchEntry | None:
+    """Hook for text found later (OCR of scanned attachments): searched like the rest of the object's text."""
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=kind, object_id=object_id).update(extra_text=extra_text or "")
+        if not SearchEntry.objects.filter(kind=kind, object_id=object_id).exists():
+            entry = index_object(kind, object_id)
+            if entry is None:
+                return None
+            entry.extra_text = extra_text or ""
+            entry.save(update_fields=["extra_text"])
+        return index_object(kind, object_id)
+
+
+def remove(kind: str, object_id: int) -> None:
+    ids = list(SearchEntry.objects.filter(kind=kind, object_id=object_id).values_list("pk", flat=True))
+    get_backend().remove(ids)
+    SearchEntry.objects.filter(pk__in=ids).delete()
+
+
+def _safe_index(kind: str, object_id: int) -> None:
+    try:
+        index_object(kind, object_id)
+    except Exception:  # the reconciliation command repairs what a failed after-commit indexing missed
+        log.exception("Không cập nhật được chỉ mục tìm kiếm cho %s %s", kind, object_id)
+
+
+def schedule(kind: str, object_id: int) -> None:
+    """Index after the surrounding transaction commits (at once outside a transaction)."""
+    connection = transaction.get_connection()
+    key = (kind, int(object_id))
+    if connection.in_atomic_block and any(getattr(entry[1], "search_key", None) == key
+                                          and not entry[1].done for entry in connection.run_on_commit):
+        return  # already scheduled in this transaction (a document and its versions, recipients…)
+
+    def callback():
+        callback.done = True
+        _safe_index(kind, object_id)
+
+    callback.done = False
+
+    callback.search_key = key
+    transaction.on_commit(callback)
+
+
+def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
+    """Reconcile the index with the objects: every object when ``full``, else only missing entries.
+
+    Entries whose object is gone are dropped. ``progress`` wraps an iterable (e.g. tqdm). Returns the count
+    of objects (re)indexed."""
+    kinds = list(kinds or Kind.values)
+    todo = []
+    for kind in kinds:
+        model = documents.MODELS[kind]
+        existing = SearchEntry.objects.filter(kind=kind)
+        gone = existing.exclude(object_id__in=model.objects.values("pk")).values_list("object_id", flat=True)
+        for object_id in list(gone):
+            remove(kind, object_id)
+        ids = model.objects.order_by("pk").values_list("pk", flat=True)
+        if not full:
+            ids = ids.exclude(pk__in=existing.values("object_id"))
+        todo += [(kind, pk) for pk in ids]
+    iterator = progress(todo) if progress else todo
+    for kind, pk in iterator:
+        index_object(kind, pk)
+    if full:
+        get_backend().rebuild()
+    return len(todo)
+
+
+# ------------------------------------------------------------------------------------------------ searching
+
+@dataclass
+class Criteria:
+    q: str = ""
+    exact: bool = False
+    kinds: list[str] = field(default_factory=list)
+    doc_type_id: int | None = None
+    issuer: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    urgency: int | None = None
+    status: str = ""
+    unit_id: int | None = None
+    handler_id: int | None = None
+    page: int = 1
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.kinds or self.doc_type_id or self.issuer or self.date_from or self.date_to
+                    or self.urgency is not None or self.status or self.unit_id or self.handler_id)
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    snippet: str
+
+    @property
+    def url(self) -> str:
+        return documents.DETAIL_URLS[self.entry.kind].format(self.entry.object_id)
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    page: int
+    has_more: bool
+    searched: bool
+
+    @property
+    def shown_before(self) -> int:
+        return (self.page - 1) * PAGE_SIZE
+
+    @property
+    def at_least(self) -> int:
+        return self.shown_before + len(self.hits)
+
+
+def visible_q(user) -> Q:
+    """Entries whose object ``user`` may open: the lists' own predicates, as one SQL condition."""
+    q = Q(pk__in=[])
+    for kind, model in documents.MODELS.items():
+        q |= Q(kind=kind, object_id__in=visible(model, user).values("pk"))
+    return q
+
+
+def _filters(c: Criteria) -> Q:
+    q = Q()
+    if c.kinds:
+        q &= Q(kind__in=c.kinds)
+    if c.doc_type_id:
+        q &= Q(doc_type_id=c.doc_type_id)
+    if c.issuer:
+        from .text import fold
+
+        q &= Q(issuer_key__contains=fold(c.issuer).strip())
+    if c.date_from:
+        q &= Q(doc_date__gte=c.date_from)
+    if c.date_to:
+        q &= Q(doc_date__lte=c.date_to)
+    if c.urgency is not None:
+        q &= Q(urgency=c.urgency)
+    if c.status:
+        q &= Q(status=c.status)
+    if c.unit_id:
+        q &= documents.unit_q(c.unit_id)
+    if c.handler_id:
+        q &= documents.handler_q(c.handler_id)
+    return q
+
+
+def search(user, c: Criteria) -> Results:
+    """One page of what ``user`` may open that matches ``c``. No COUNT: ``has_more`` says whether more follow."""
+    page = min(max(c.page, 1), MAX_PAGE)
+    parsed = parse(c.q)
+    if parsed.empty and not c.has_filters:
+        return Results(hits=[], page=1, has_more=False, searched=False)
+    qs = SearchEntry.objects.filter(visible_q(user)).filter(_filters(c))
+    offset = (page - 1) * PAGE_SIZE
+    if parsed.empty:
+        rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset:offset + PAGE_SIZE + 1])
+    else:
+        rows = get_backend().query(qs.only(*LIST_FIELDS, "body", "extra_text"), parsed, limit=PAGE_SIZE + 1,
+                                   offset=offset, exact=c.exact)
+    has_more = len(rows) > PAGE_SIZE and page < MAX_PAGE
+    hits = []
+    for entry in rows[:PAGE_SIZE]:
+        text = "\n".join(t for t in (entry.body, entry.extra_text) if t) if not parsed.empty else ""
+        hits.append(Hit(entry=entry, snippet=snippet(text, parsed, exact=c.exact) if text else ""))
+    return Results(hits=hits, page=page, has_more=has_more, searched=True)
+
+
+# ------------------------------------------------------------------------------------------------ saved searches
+
+def saved_searches(user):
+    return visible(SavedSearch, user).order_by("name", "id")
+
+
+QUERY_KEYS = ("q", "exact", "kind", "doc_type", "issuer", "date_from", "date_to", "urgency", "status", "unit",
+              "handler")
+
+
+def clean_query(query: str) -> str:
+    """Keep only the search parameters of a query string, re-encoded (no page, nothing else)."""
+    from django.http import QueryDict
+
+    raw = QueryDict((query or "").lstrip("?").replace("\x00", ""))
+    clean = QueryDict(mutable=True)
+    for key in QUERY_KEYS:
+        values = [v for v in raw.getlist(key) if v.strip()]
+        if values:
+            clean.setlist(key, values)
+    return clean.urlencode()
+
+
+def save_search(user, *, name: str, query: str) -> SavedSearch:
+    name = " ".join((name or "").split())
+    query = clean_query(query)
+    errors = {}
+    if not name:
+        errors["name"] = "Nhập tên cho tìm kiếm cần lưu."
+    elif len(name) > 100:
+        errors["name"] = "Tên tìm kiếm tối đa 100 ký tự."
+    if not query:
+        errors["query"] = "Chưa có điều kiện tìm kiếm để lưu."
+    elif len(query) > 2000 or "\x00" in query:
+        errors["query"] = "Điều kiện tìm kiếm quá dài hoặc không hợp lệ."
+    if not errors and SavedSearch.objects.filter(user=user, name=name).exists():
+        errors["name"] = "Bạn đã có một tìm kiếm đã lưu với tên này."
+    if errors:
+        raise ValidationError(errors)
+    return SavedSearch.objects.create(user=user, name=name, query=query)
+
+
+def delete_search(user, saved: SavedSearch) -> None:
+    if saved.user_id != user.pk and not scope_of(user).is_superuser:
+        raise PermissionDenied("Bạn chỉ xóa được tìm kiếm đã lưu của mình.")
+    saved.delete()
