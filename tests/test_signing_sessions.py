@@ -303,6 +303,8 @@ def test_web_errors_are_messages_and_sessions_are_private(world, login):
         assert unit_leader.get(url).status_code == 404
     assert unit_leader.post(f"/ky-so/phien/{session.token}/hoan-tat/").status_code == 404
     assert login(org.ht_admin).post(f"/ky-so/phien/bat-dau/{doc.pk}/").status_code == 404  # other province
+    assert leader.post("/ky-so/phien/bat-dau/99999999999999999999/").status_code == 404
+    assert leader.get("/ky-so/phien/khong-phai-uuid/").status_code == 404
     response = leader.post(f"/ky-so/phien/{session.token}/hoan-tat/", follow=True)  # no file chosen
     assert "Chọn tệp PDF đã ký số" in response.content.decode()
     session.refresh_from_db()
@@ -378,6 +380,10 @@ def test_api_bad_input_is_400_or_404(world, api):
     assert client.post("/api/v1/signing-sessions/", {}, format="json").status_code == 400
     assert client.post("/api/v1/signing-sessions/", {"document": "abc"}, format="json").status_code == 400
     assert client.post("/api/v1/signing-sessions/", {"document": 999999}, format="json").status_code == 404
+    for garbage in (10**30, -1, [1], {"id": 1}, None):
+        assert client.post("/api/v1/signing-sessions/", {"document": garbage}, format="json").status_code in (400, 404)
+    assert client.post("/api/v1/signing-sessions/", "không phải JSON", content_type="application/json").status_code == 400
+    assert client.get("/api/v1/signing-sessions/99999999999999999999/").status_code == 404
     assert api(org.ht_admin).post("/api/v1/signing-sessions/", {"document": doc.pk},
                                   format="json").status_code == 404
     response = api(org.sxd_unit_leader).post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json")
