@@ -400,6 +400,9 @@ VPDT_SIGNING_ONLINE = env_bool("VPDT_SIGNING_ONLINE", False)  # fetch CRL/OCSP o
 VPDT_SIGNING_SESSION_MINUTES = env_int("VPDT_SIGNING_SESSION_MINUTES", 30)
 VPDT_LOCAL_SIGNER_URL = env_str("VPDT_LOCAL_SIGNER_URL", "http://127.0.0.1:8765/sign")  # USB-token service
 VPDT_SEAL_MM = env_int("VPDT_SEAL_MM", 36)
+VPDT_REMOTE_SIGNER_URL = env_str("VPDT_REMOTE_SIGNER_URL", "")  # remote signing service (server-side adapter)
+VPDT_REMOTE_SIGNER_TOKEN = env_str("VPDT_REMOTE_SIGNER_TOKEN", "")
+VPDT_REMOTE_SIGNER_TIMEOUT = env_int("VPDT_REMOTE_SIGNER_TIMEOUT", 60)
 
 SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
 CSRF_FAILURE_VIEW = "vpdt.core.views.csrf_failure"
