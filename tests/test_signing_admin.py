@@ -360,9 +360,10 @@ def test_expiry_notifications_once_per_threshold(world):
         assert tasks.certificate_expiry() == 3  # the leader's, Sở Xây dựng's and Sở TT&TT's
         assert tasks.certificate_expiry() == 0
     notes = Notification.objects.filter(text__contains="sẽ hết hạn")
-    # Sở TT&TT has no clerk nor agency administrator in the fixture: its certificate is announced to nobody
+    # Sở TT&TT's certificate goes to the province administrator sitting there; nobody else outside the agencies
     assert sorted(notes.values_list("user__username", flat=True)) == sorted(
-        u.username for u in (world.sxd_leader, world.sxd_clerk, world.sxd_admin))
+        u.username for u in (world.sxd_leader, world.sxd_clerk, world.sxd_admin, world.province_admin))
+    assert "Sở Thông tin và Truyền thông" in notes.get(user=world.province_admin).text
     leader_note = notes.get(user=world.sxd_leader)
     assert "Chứng thư số cá nhân “Trần Thị Thu Hà”" in leader_note.text and "còn 20 ngày" in leader_note.text
     assert leader_note.url == f"/ky-so/chung-thu/{world.leader_credential.pk}/"
@@ -372,8 +373,8 @@ def test_expiry_notifications_once_per_threshold(world):
     with freeze_time(not_after + dt.timedelta(days=1)):
         assert tasks.certificate_expiry() == 3
         assert tasks.certificate_expiry() == 0
-    assert Notification.objects.filter(text__contains="đã hết hạn ngày").count() == 3
-    assert Notification.objects.count() == 6
+    assert Notification.objects.filter(text__contains="đã hết hạn ngày").count() == 4
+    assert Notification.objects.count() == 8
     assert JournalEntry.objects.filter(action=tasks.ACTION).count() == 6
     assert not Notification.objects.filter(user__in=[world.sxd_staff, world.ht_admin, world.stttt_staff]).exists()
 
@@ -401,6 +402,9 @@ def test_home_banner_and_list_badges(world, login):
         assert "Chứng thư số cá nhân" not in clerk_home
         assert 'data-testid="cert-warning"' not in login(world.sxd_staff).get("/").content.decode()
         assert 'data-testid="cert-warning"' not in login(world.ht_admin).get("/").content.decode()
+        province_home = login(world.province_admin).get("/").content.decode()
+        assert "Chứng thư số của Sở Thông tin và Truyền thông" in province_home
+        assert "Chứng thư số của Sở Xây dựng" not in province_home
         listing = login(world.sxd_admin).get("/ky-so/", {"state": "expiring"}).content.decode()
         assert "Sắp hết hạn (còn" in listing
         assert f"/ky-so/chung-thu/{world.agency_credential.pk}/" in listing

@@ -191,10 +191,7 @@ def trust_roots(request):
 def trust_root_toggle(request, pk: int):
     root = get_object_or_404(visible(TrustRoot, request.user), pk=pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.set_trust_root_active(request.user, root, active)
-    except PermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from None
+    services.set_trust_root_active(request.user, root, active)  # PermissionDenied -> 403 page
     messages.success(request, "Đã tin cậy lại chứng thư gốc." if active else "Đã ngừng tin cậy chứng thư gốc.")
     return redirect("signing:trust_roots")
 

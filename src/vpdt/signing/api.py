@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -21,7 +22,7 @@ from vpdt.storage.services import read_stored
 
 from . import services
 from .admin_views import days_left, filter_state, status_of
-from .forms import administered_agencies
+from .forms import administered_agencies, read_upload
 from .models import Credential, CredentialKind, ImageKind, KeyStore, OnFailure, SignatureImage, TrustRoot
 
 _FILE_ERRORS = {"invalid": "Dữ liệu gửi lên không phải là tệp; hãy gửi dạng multipart/form-data.",
@@ -52,14 +53,6 @@ class _Choice(serializers.CharField):
 
 def _choice(label, choices, **kwargs):
     return _Choice(label, choices, **kwargs)
-
-
-def _read(upload, limit: int, label: str) -> bytes:
-    if upload is None:
-        return b""
-    if upload.size > limit:
-        raise serializers.ValidationError(f"{label} quá lớn (tối đa {limit // 1024} KB).")
-    return upload.read()
 
 
 # ---------------------------------------------------------------------------------------------- certificates
@@ -117,13 +110,13 @@ class CredentialCreateSerializer(serializers.Serializer):
                                                 "invalid": "Tên biến môi trường chỉ gồm chữ Latinh, số và _."})
 
     def validate_p12(self, value):
-        return _read(value, services.MAX_P12_BYTES, "Tệp PKCS#12")
+        return read_upload(value, services.MAX_P12_BYTES, "Tệp PKCS#12")
 
     def validate_certificate(self, value):
-        return _read(value, 200 * 1024, "Tệp chứng thư số")
+        return read_upload(value, 200 * 1024, "Tệp chứng thư số")
 
     def validate_chain(self, value):
-        return _read(value, 200 * 1024, "Tệp chứng thư trung gian")
+        return read_upload(value, 200 * 1024, "Tệp chứng thư trung gian")
 
     def validate(self, data):
         if bool(data.get("p12")) == bool(data.get("certificate")):
@@ -210,7 +203,7 @@ class TrustRootCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
     def validate_file(self, value):
-        return _read(value, 1024 * 1024, "Tệp chứng thư gốc")
+        return read_upload(value, 1024 * 1024, "Tệp chứng thư gốc")
 
 
 class TrustRootViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -319,7 +312,12 @@ class SignatureImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY}, description="Tệp PNG của hình.")
     @action(detail=True, methods=["get"])
     def png(self, request, pk=None):
-        return HttpResponse(read_stored(self.get_object().file), content_type="image/png")
+        image = self.get_object()
+        try:
+            data = read_stored(image.file)
+        except OSError:
+            raise NotFound("Không đọc được hình trong kho lưu trữ.") from None
+        return HttpResponse(data, content_type="image/png")
 
 
 # ---------------------------------------------------------------------------------------------- policy

@@ -57,7 +57,9 @@ class PersonChoice(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.username})"
 
 
-def _read(upload, limit: int, label: str) -> bytes:
+def read_upload(upload, limit: int, label: str) -> bytes:
+    """The bytes of an uploaded file, refusing an empty or oversized one (a Django ValidationError, which DRF
+    serializers also turn into a 400)."""
     if upload is None:
         return b""
     if upload.size > limit:
@@ -106,7 +108,7 @@ class Pkcs12Form(_OwnerForm):
                                  widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "off"}))
 
     def clean_p12(self):
-        return _read(self.cleaned_data.get("p12"), 100 * 1024, "Tệp PKCS#12")
+        return read_upload(self.cleaned_data.get("p12"), 100 * 1024, "Tệp PKCS#12")
 
 
 class CertificateForm(_OwnerForm):
@@ -133,10 +135,10 @@ class CertificateForm(_OwnerForm):
                                       widget=forms.TextInput(attrs={**TEXT, "placeholder": "VPDT_HSM_PIN"}))
 
     def clean_certificate(self):
-        return _read(self.cleaned_data.get("certificate"), MAX_CERT_BYTES, "Tệp chứng thư số")
+        return read_upload(self.cleaned_data.get("certificate"), MAX_CERT_BYTES, "Tệp chứng thư số")
 
     def clean_chain(self):
-        return _read(self.cleaned_data.get("chain"), MAX_CERT_BYTES, "Tệp chứng thư trung gian")
+        return read_upload(self.cleaned_data.get("chain"), MAX_CERT_BYTES, "Tệp chứng thư trung gian")
 
 
 class DeactivateForm(forms.Form):
@@ -152,7 +154,7 @@ class TrustRootForm(forms.Form):
                            widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem,.der"}))
 
     def clean_file(self):
-        return _read(self.cleaned_data.get("file"), 1024 * 1024, "Tệp chứng thư gốc")
+        return read_upload(self.cleaned_data.get("file"), 1024 * 1024, "Tệp chứng thư gốc")
 
 
 MM = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal("5"), "max_value": Decimal("120"),

@@ -23,6 +23,9 @@ from .models import Credential, CredentialKind
 
 ACTION = "signing.credential.expiry"
 EXPIRED, SOON = 0, services.EXPIRY_WARNING_DAYS
+# who hears about the agency's certificate: its clerks and administrators (a province administrator is the
+# administrator of the agency they sit in)
+AGENCY_KEEPERS = [Role.CLERK, Role.ADMIN, Role.PROVINCE_ADMIN]
 
 
 def recipients(credential: Credential) -> list[User]:
@@ -30,7 +33,7 @@ def recipients(credential: Credential) -> list[User]:
     if credential.kind == CredentialKind.PERSONAL:
         return [credential.user] if credential.user and credential.user.is_active else []
     return list(User.objects.filter(positions__agency_id=credential.agency_id, positions__is_active=True,
-                                    positions__role__in=[Role.CLERK, Role.ADMIN], is_active=True)
+                                    positions__role__in=AGENCY_KEEPERS, is_active=True)
                 .distinct().order_by("pk"))
 
 
@@ -65,7 +68,7 @@ def warnings_for(user) -> list[Credential]:
     scope = scope_of(user)
     q = Q(kind=CredentialKind.PERSONAL, user_id=user.pk)
     agencies = set(scope.admin_agency_ids)
-    if scope.agency_id and (scope.has_role(Role.CLERK) or scope.agency_id in agencies):
+    if scope.agency_id and (scope.has_role(*AGENCY_KEEPERS) or scope.agency_id in agencies):
         agencies.add(scope.agency_id)
     if agencies:
         q |= Q(kind=CredentialKind.AGENCY, agency_id__in=sorted(agencies))
