@@ -55,7 +55,8 @@ HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/", 
               "/uy-quyen/", "/ky-so/"]
 API_LISTS = ["/api/v1/users/", "/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/journal/",
              "/api/v1/dossiers/", "/api/v1/outgoing-documents/", "/api/v1/delegations/",
-             "/api/v1/signing-credentials/", "/api/v1/trust-roots/", "/api/v1/signature-images/"]
+             "/api/v1/signing-credentials/", "/api/v1/trust-roots/", "/api/v1/signature-images/",
+             "/api/v1/saved-searches/"]
 
 GARBAGE_CURSORS = [
     "%%%",

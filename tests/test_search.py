@@ -304,3 +304,41 @@ def test_api_search_and_saved_searches(world, api):
     assert client.delete(f"/api/v1/saved-searches/{pk}/").status_code == 204
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/search/" in schema and "/api/v1/saved-searches/" in schema
+
+
+# ------------------------------------------------------------------------------------------------ bad input, engines
+
+GARBAGE = [{"q": '"'}, {"q": '"""'}, {"q": "AND OR NOT"}, {"q": "NEAR(a b"}, {"q": "*"}, {"q": "a:*&|!()'"},
+           {"q": "title:x"}, {"q": "\x00"}, {"q": "x" * 5000}, {"q": "///"}, {"q": "' OR 1=1 --"},
+           {"q": "quyết", "page": "-1"}, {"q": "quyết", "page": "abc"}, {"q": "quyết", "page": "99999999999999999999"},
+           {"kind": "x"}, {"date_from": "2026-02-30"}, {"date_from": "31/12/2026", "date_to": "01/01/2026"},
+           {"doc_type": "999999999999999999999"}, {"urgency": "abc"}, {"status": "<script>"}, {"unit": "-5"},
+           {"handler": "1e9"}, {"issuer": "\x00"}, {"q": "😀 ǅ İ ß ﬁ"}, {"q": "171/", "exact": "on"}]
+
+
+@pytest.mark.parametrize("params", GARBAGE, ids=range(len(GARBAGE)))
+def test_bad_input_never_500(world, login, api, params):
+    web = login(world.sxd_leader).get("/tim-kiem/", params)
+    assert web.status_code in (200, 400)  # NUL bytes are refused by the site-wide guard with a 400 page
+    response = api(world.sxd_leader).get("/api/v1/search/", params)
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        messages = [m for v in response.json().values() for m in (v if isinstance(v, list) else [v])]
+        assert messages and all(any(ch in m for ch in "àáảãạâăđêôơưạếểễệềốồổỗộớờởỡợíìỉĩịúùủũụýỳỷỹỵ") for m in messages)
+
+
+def test_full_text_engine_objects_exist(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
+            assert "remove_diacritics 2" in cursor.fetchone()[0]
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchentry'")
+            indexes = dict(cursor.fetchall())
+            assert "vpdt_unaccent(lower(folded))" in indexes["search_entry_fts"]
+            assert "gin_trgm_ops" in indexes["search_entry_number_trgm"]
+            assert "gin_trgm_ops" in indexes["search_entry_title_trgm"]
+            cursor.execute("SELECT vpdt_unaccent(lower('Quyết Định ĐẤT đai'))")
+            assert cursor.fetchone()[0] == "quyet dinh dat dai"
+            cursor.execute("SELECT provolatile FROM pg_proc WHERE proname = 'vpdt_unaccent'")
+            assert cursor.fetchone()[0] == "i"

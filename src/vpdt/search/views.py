@@ -51,7 +51,7 @@ def save(request):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect(f"/tim-kiem/?{query}" if query and "\x00" not in query else "/tim-kiem/")
+        return redirect(f"/tim-kiem/?{services.clean_query(query)}")
     messages.success(request, f"Đã lưu tìm kiếm “{saved.name}”.")
     return redirect(f"/tim-kiem/?{saved.query}")
 

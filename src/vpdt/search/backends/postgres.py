@@ -15,24 +15,6 @@ from .base import TABLE, Backend, boolean
 
 VECTOR = f"to_tsvector('simple'::regconfig, vpdt_unaccent(lower({TABLE}.folded)))"
 
-CREATE_SQL = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE OR REPLACE FUNCTION vpdt_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-    "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
-    f"CREATE INDEX IF NOT EXISTS search_entry_fts ON {TABLE} USING gin "
-    "(to_tsvector('simple'::regconfig, vpdt_unaccent(lower(folded))))",
-    f"CREATE INDEX IF NOT EXISTS search_entry_number_trgm ON {TABLE} USING gin (number_key gin_trgm_ops)",
-    f"CREATE INDEX IF NOT EXISTS search_entry_title_trgm ON {TABLE} USING gin "
-    "(vpdt_unaccent(lower(title)) gin_trgm_ops)",
-]
-DROP_SQL = [
-    "DROP INDEX IF EXISTS search_entry_title_trgm",
-    "DROP INDEX IF EXISTS search_entry_number_trgm",
-    "DROP INDEX IF EXISTS search_entry_fts",
-    "DROP FUNCTION IF EXISTS vpdt_unaccent(text)",
-]
-
 
 def tsquery(parsed: ParsedQuery) -> str:
     """to_tsquery text: words ANDed (the last one as a prefix), phrases with <->. Tokens are \\w+ only."""

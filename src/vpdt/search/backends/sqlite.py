@@ -9,11 +9,7 @@ from django.db.models.expressions import RawSQL
 from ..text import ParsedQuery, index_form
 from .base import TABLE, Backend, boolean
 
-FTS = "search_fts"
-CREATE_SQL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')",
-]
-DROP_SQL = [f"DROP TABLE IF EXISTS {FTS}"]
+FTS = "search_fts"  # created by migration 0002
 
 
 def match_expression(parsed: ParsedQuery) -> str:
