@@ -3,20 +3,24 @@ agency of the deployment, the agency's policy (flag or refuse), display in Vietn
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.signing_support import PASSPHRASE, equip, external_sign, nd30, pki_material
+from tests.test_incoming_services import fields
 from tests.test_incoming_views import form_data, page
 from tests.test_outgoing_services import approve_all, draft, world  # noqa: F401
+from vpdt.incoming import services as incoming
 from vpdt.incoming.models import Attachment, IncomingDocument
 from vpdt.journal.models import JournalEntry
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import DeliveryStatus, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
-from vpdt.signing import receipt
+from vpdt.signing import receipt, tasks_verify
 from vpdt.signing import services as signing
 from vpdt.signing.models import OnFailure, TrustRoot, Verdict, Verification
 from vpdt.storage.models import StoredFile
+from vpdt.storage.services import store
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +29,7 @@ WAITING_URL = "/van-ban-di/den-cho-tiep-nhan/"
 
 
 @pytest.fixture
-def signed(world):
+def signed(world):  # noqa: F811 (the outgoing tests' world fixture)
     """world (Nghệ An with clerks everywhere) with the test PKI registered for Sở Xây dựng."""
     equip(world)
     return world
@@ -76,7 +80,6 @@ def test_valid_signed_upload_is_shown_valid_on_the_detail_page(signed, login):
     assert JournalEntry.objects.filter(action="signing.verify", object_id=str(stored.pk)).exists()
     # the signing time, dd/mm/yyyy HH:MM
     when = receipt.present(stored, verification).signatures[0].signed_at
-    from django.utils import timezone
     assert timezone.localtime(when).strftime("%d/%m/%Y %H:%M") in text
 
 
@@ -167,7 +170,7 @@ def test_api_registration_refused_with_400_and_detail_shows_signatures(signed, a
 # ------------------------------------------------------------------------------------------ delivery
 
 
-def issued_to_stttt(org, pdf: bytes, name="qd-15-sxd.pdf", capture=None):
+def issued_to_stttt(org, pdf: bytes, name="qd-15-sxd.pdf"):
     doc = draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
                 files=[upload(name, pdf)])
     return out.issue(org.sxd_clerk, approve_all(org, doc))
@@ -176,8 +179,6 @@ def issued_to_stttt(org, pdf: bytes, name="qd-15-sxd.pdf", capture=None):
 def test_delivery_is_verified_after_commit_and_shown_before_registration(signed, login, monkeypatch,
                                                                          django_capture_on_commit_callbacks):
     org = signed
-    from vpdt.signing import tasks_verify
-
     monkeypatch.setattr(tasks_verify.verify_files, "delay", lambda ids: tasks_verify.verify_files(ids))
     with django_capture_on_commit_callbacks(execute=True):
         doc = issued_to_stttt(org, sealed_pdf(org))
@@ -232,9 +233,6 @@ def test_bad_delivery_under_flag_is_registered_with_warning(signed, login):
 
 def test_api_lists_only_verifications_of_visible_files(signed, api):
     org = signed
-    from vpdt.incoming import services as incoming
-    from tests.test_incoming_services import fields
-
     doc = incoming.register_document(org.sxd_clerk, agency=org.sxd, files=[upload("qd.pdf", sealed_pdf(org))],
                                      **fields()).document
     stored = doc.attachments.get().file
@@ -259,9 +257,6 @@ def test_api_lists_only_verifications_of_visible_files(signed, api):
 
 def test_reverify_after_trust_root_is_deactivated_flips_to_invalid(signed, login, api):
     org = signed
-    from vpdt.incoming import services as incoming
-    from tests.test_incoming_services import fields
-
     doc = incoming.register_document(org.sxd_clerk, agency=org.sxd, files=[upload("qd.pdf", sealed_pdf(org))],
                                      **fields()).document
     stored = doc.attachments.get().file
@@ -289,8 +284,6 @@ def test_reverify_after_trust_root_is_deactivated_flips_to_invalid(signed, login
 
 def test_verify_received_and_decision_entry_points(signed):
     org = signed
-    from vpdt.storage.services import store
-
     good = store(upload("tot.pdf", sealed_pdf(org)), "tot.pdf", agency=org.sxd, content_type="application/pdf")
     bad = store(upload("xau.pdf", flipped(sealed_pdf(org))), "xau.pdf", agency=org.sxd,
                 content_type="application/pdf")
