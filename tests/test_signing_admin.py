@@ -415,3 +415,39 @@ def test_home_banner_and_list_badges(world, login):
     ok = login(world.sxd_admin).get("/ky-so/", {"kind": "personal"}).content.decode()
     assert "Còn hiệu lực" in ok and f"/ky-so/chung-thu/{world.agency_credential.pk}/" not in ok
     assert 'data-testid="cert-warning"' not in login(world.sxd_leader).get("/").content.decode()
+
+
+def _more_credentials(org, n):
+    import copy
+
+    rows = []
+    for i in range(n):
+        row = copy.copy(org.leader_credential)
+        row.pk, row.id, row.serial = None, None, f"SO-THU-{i:03d}"
+        rows.append(row)
+    Credential.objects.bulk_create(rows)
+
+
+@pytest.mark.parametrize("url", ["/ky-so/", "/api/v1/signing-credentials/", "/ky-so/hinh/",
+                                 "/api/v1/signature-images/"])
+def test_lists_have_no_per_row_queries(world, login, api, django_assert_max_num_queries, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.sxd_admin) if url.startswith("/api/") else login(world.sxd_admin)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _more_credentials(world, 12)
+    for person in (world.sxd_staff, world.sxd_unit_leader, world.sxd_clerk):
+        signing.upload_image(world.sxd_admin, kind=ImageKind.SIGNATURE, agency=world.sxd, user=person,
+                             fileobj=png(samples.signature_png(person.username)))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    body = response.content.decode()
+    if "hinh" in url:
+        assert body.count('data-testid="image-row"') == 5
+    elif "signature-images" in url:
+        assert len(response.json()["results"]) == 5
+    else:
+        assert "SO-THU-011" in body and "SO-THU-000" in body
