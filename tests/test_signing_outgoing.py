@@ -275,6 +275,7 @@ def test_issue_screen_with_the_agency_seal(signed_world, login):
     html = c.get(f"/van-ban-di/{doc.pk}/").content.decode()
     assert html.count('data-testid="signed-badge"') == 2  # the signer's file and the issued one
     assert 'data-testid="signed-verification"' in html and "Hợp lệ" in html
+    assert 'data-testid="sealed-note"' in login(org.sxd_staff).get(f"/van-ban-di/{doc.pk}/").content.decode()
 
 
 # ------------------------------------------------------------------------------------------ API
