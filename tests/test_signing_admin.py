@@ -451,3 +451,12 @@ def test_lists_have_no_per_row_queries(world, login, api, django_assert_max_num_
         assert len(response.json()["results"]) == 5
     else:
         assert "SO-THU-011" in body and "SO-THU-000" in body
+
+
+def test_province_admin_uploads_a_signature_for_a_department_leader(world, login):
+    response = login(world.province_admin).post("/ky-so/hinh/", {
+        "kind": "signature", "user": world.sxd_unit_leader.pk, "agency": world.stttt.pk, "file": png()})
+    assert response.status_code == 302
+    image = SignatureImage.objects.get(user=world.sxd_unit_leader, is_active=True)
+    assert image.agency == world.sxd and image.uploaded_by == world.province_admin
+    assert visible(SignatureImage, world.sxd_admin).filter(pk=image.pk).exists()

@@ -198,8 +198,10 @@ class ImageForm(forms.Form):
             if self.actor.agency_id is None:
                 raise ValidationError("Tài khoản chưa thuộc cơ quan nào.")
             return data
-        if data.get("kind") == ImageKind.SIGNATURE and not data.get("user"):
-            data["user"] = self.actor
+        if data.get("kind") == ImageKind.SIGNATURE:
+            data["user"] = data.get("user") or self.actor
+            if self.fields["agency"].queryset.filter(pk=data["user"].agency_id).exists():
+                data["agency"] = data["user"].agency  # a person's signature belongs with their own agency
         if not data.get("agency"):
             person = data.get("user") if data.get("kind") == ImageKind.SIGNATURE else None
             data["agency"] = (person.agency if person else None) or self.actor.agency
