@@ -95,8 +95,11 @@ def test_untrusted_root_is_flagged_by_default(signed, login):
     assert "không thuộc tổ chức chứng thực được tin cậy" in text
     entry = JournalEntry.objects.get(action="signing.receipt.flag")
     assert entry.object_id == str(doc.pk) and entry.details["files"] == ["cv-la.pdf"]
-    # the warning stays on the detail page
-    assert 'data-testid="signature-warning"' in page(c.get(f"/van-ban-den/{doc.pk}/"))
+    # the warning stays on the detail page, and the trail says so after the registration
+    text = page(c.get(f"/van-ban-den/{doc.pk}/"))
+    assert 'data-testid="signature-warning"' in text
+    trail = text[text.index('data-testid="trail"'):]
+    assert trail.index("Vào sổ văn bản đến") < trail.index("Cảnh báo chữ ký số không hợp lệ") < trail.index("</ul>")
 
 
 def test_untrusted_root_is_refused_under_refuse_and_nothing_is_left(signed, login):

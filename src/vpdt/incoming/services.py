@@ -201,11 +201,11 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
                 Attachment.objects.create(document=document, file=stored, order=order)
             for order, stored in enumerate(stored_files, start=len(checked)):
                 Attachment.objects.create(document=document, file=stored, order=order)
-            receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
             journal.record("incoming.register", actor=actor, obj=document, agency=agency,
                            details={"register": register.code, "year": year, "number": number,
                                     "duplicate_confirmed": existing is not None,
                                     "files": [u.name for u in checked]})
+            receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
             submitted = False
             if leader is not None and document.urgency in URGENT_LEVELS:
                 submit(actor, document)
@@ -860,6 +860,7 @@ TRAIL_LABELS = {
     "incoming.reply_draft": "Soạn dự thảo văn bản trả lời",
     "incoming.withdraw": "Thu hồi theo yêu cầu nơi gửi",
     "incoming.filed": "Đưa vào hồ sơ công việc",
+    "signing.receipt.flag": "Cảnh báo chữ ký số không hợp lệ",
 }
 # Journaled on the document but not processing steps (printing the slip): kept out of the trail.
 NOT_IN_TRAIL = ("incoming.slip_printed",)
