@@ -301,3 +301,23 @@ def test_verify_received_and_decision_entry_points(signed):
     verdict, message = receipt.decision(org.stttt, results)
     assert verdict == "refuse" and message.startswith("Chữ ký số không hợp lệ: tệp “xau.pdf”")
     assert receipt.present(docx, None).label == "Không phải tệp PDF"
+
+
+def test_non_pdf_upload_gets_no_verification_row(signed, login):
+    import io
+
+    from PIL import Image
+
+    org = signed
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
+    c = login(org.sxd_clerk)
+    r = c.post(REGISTER_URL, {**form_data(org), "files": [SimpleUploadedFile("ban-quet.png", buffer.getvalue(),
+                                                                             content_type="image/png")]},
+               follow=True)
+    doc = IncomingDocument.objects.get()
+    assert not Verification.objects.exists()
+    text = page(r)
+    assert 'data-verdict="not_pdf"' in text and "Không phải tệp PDF" in text
+    assert 'data-testid="signature-reverify"' not in text and 'data-testid="signature-warning"' not in text
+    assert doc.attachments.count() == 1
