@@ -339,10 +339,14 @@ def test_policy_form(world, login):
     assert policy.on_failure == "refuse" and policy.require_both
     response = client.post("/ky-so/chinh-sach/", {"agency": world.sxd.pk, "on_failure": "bo-qua"})
     assert "Cách xử lý: lựa chọn không hợp lệ." in response.content.decode()
-    # Hà Tĩnh's administrator cannot reach Sở Xây dựng's policy: their own agency is used instead
-    login(world.ht_admin).post("/ky-so/chinh-sach/", {"agency": world.sxd.pk, "on_failure": "flag"})
+    # Hà Tĩnh's administrator cannot reach Sở Xây dựng's policy
+    ht = login(world.ht_admin)
+    assert ht.post("/ky-so/chinh-sach/", {"agency": world.sxd.pk, "on_failure": "flag"}).status_code == 404
+    assert ht.get("/ky-so/chinh-sach/", {"agency": world.sxd.pk}).status_code == 404
+    assert ht.get("/ky-so/chinh-sach/", {"agency": "abc"}).status_code == 404
     assert models.SigningPolicy.objects.get(agency=world.sxd).on_failure == "refuse"
-    assert models.SigningPolicy.objects.get(agency=world.other_province).on_failure == "flag"
+    assert not models.SigningPolicy.objects.filter(agency=world.other_province).exists()
+    assert "Ủy ban nhân dân tỉnh Hà Tĩnh" in ht.get("/ky-so/chinh-sach/").content.decode()
     # the province administrator may set it for a department
     login(world.province_admin).post("/ky-so/chinh-sach/?agency=%d" % world.sxd.pk,
                                      {"agency": world.sxd.pk, "on_failure": "flag"})

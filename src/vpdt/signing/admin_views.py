@@ -235,9 +235,11 @@ def image_png(request, pk: int):
 @login_required
 def policy(request):
     agencies = _require_admin(request.user)
-    wanted = int_param(request.POST.get("agency") or request.GET.get("agency"))
-    agency = (agencies.filter(pk=wanted).first() if wanted else None) \
-        or agencies.filter(pk=request.user.agency_id).first() or agencies.first()
+    asked = request.POST.get("agency") or request.GET.get("agency")
+    if asked:  # an agency the user does not administer is "not found", never silently another one
+        agency = get_object_or_404(agencies, pk=int_param(asked) or 0)
+    else:
+        agency = agencies.filter(pk=request.user.agency_id).first() or agencies.first()
     current = services.policy_for(agency)
     form = forms.PolicyForm(_posted(request)[0], initial={"on_failure": current.on_failure,
                                                      "require_both": current.require_both})
