@@ -204,6 +204,18 @@ def test_index_text_hook_for_ocr(world):
     assert world.dinh.pk in ids(find(world.sxd_leader, "di tich"))
 
 
+def test_filing_into_a_dossier_updates_its_dates(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = incoming.submit(world.sxd_clerk, world.qd, world.sxd_leader)
+        doc = incoming.direct(world.sxd_leader, doc, direction="Giao Văn phòng theo dõi.",
+                              targets=[incoming.Target(role="lead", user=world.sxd_clerk)])
+        assignment = doc.assignments.get(user=world.sxd_clerk)
+        incoming.complete(world.sxd_clerk, assignment, result="Đã tham mưu cử cán bộ tham gia.")
+        dossiers.file_document(world.sxd_clerk, doc, [world.dossier])
+    entry = SearchEntry.objects.get(kind="dossier", object_id=world.dossier.pk)
+    assert entry.doc_date == dt.date(2026, 11, 15)
+
+
 def test_reindex_command_fills_and_rebuilds(world, capsys):
     SearchEntry.objects.filter(kind="incoming").delete()
     assert not find(world.sxd_leader, "quyết định", kinds=["incoming"]).hits
@@ -297,6 +309,8 @@ def test_api_search_and_saved_searches(world, api):
     assert client.post("/api/v1/saved-searches/", {"name": "Văn bản khẩn", "query": "urgency=1"},
                        format="json").status_code == 400
     assert client.post("/api/v1/saved-searches/", {"name": ""}, format="json").status_code == 400
+    run = client.get(f"/api/v1/saved-searches/{created.json()['id']}/run/").json()
+    assert [r["id"] for r in run["results"]] == [world.qd.pk]
     listed = client.get("/api/v1/saved-searches/").json()
     assert [s["name"] for s in listed["results"]] == ["Văn bản khẩn"]
     pk = created.json()["id"]
@@ -342,3 +356,16 @@ def test_full_text_engine_objects_exist(db):
             assert cursor.fetchone()[0] == "quyet dinh dat dai"
             cursor.execute("SELECT provolatile FROM pg_proc WHERE proname = 'vpdt_unaccent'")
             assert cursor.fetchone()[0] == "i"
+
+
+def test_subject_matches_rank_before_body_matches(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        in_subject = register(world, code_number="301", issued_date=dt.date(2026, 9, 1),
+                              subject="Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn năm 2027")
+        in_body = register(world, code_number="302", issued_date=dt.date(2026, 11, 25),
+                           subject="V/v kiểm tra công trình xây dựng",
+                           description="Lưu ý kiểm tra phương án phòng chống lụt bão của nhà thầu")
+    found = [h.entry.object_id for h in find(world.sxd_leader, "lụt bão").hits]
+    assert found == [in_subject.pk, in_body.pk]
+    # Without words the newest comes first.
+    assert [h.entry.object_id for h in find(world.sxd_leader, kinds=["incoming"]).hits][0] == in_body.pk

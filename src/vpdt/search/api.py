@@ -7,9 +7,11 @@ says whether another ``page`` follows. Snippets are HTML (escaped text, matches 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -59,20 +61,24 @@ PARAMS = [
 ]
 
 
+def _run(request, params) -> Response:
+    form = SearchForm(request.user, params)
+    if not form.is_valid():
+        raise ValidationError({k: list(v) for k, v in form.errors.items()})
+    criteria = form.criteria()
+    if not (criteria.q.strip() or criteria.has_filters):
+        raise ValidationError({"q": ["Nhập từ khóa hoặc chọn ít nhất một điều kiện lọc."]})
+    results = services.search(request.user, criteria)
+    return Response({"page": results.page, "has_more": results.has_more,
+                     "results": HitSerializer(results.hits, many=True).data})
+
+
 class SearchViewSet(viewsets.ViewSet):
     """Tìm kiếm văn bản đến, văn bản đi và hồ sơ công việc."""
 
     @extend_schema(parameters=PARAMS, responses={200: RESULTS}, summary="Tìm kiếm")
     def list(self, request):
-        form = SearchForm(request.user, request.query_params)
-        if not form.is_valid():
-            raise ValidationError({k: list(v) for k, v in form.errors.items()})
-        criteria = form.criteria()
-        if not (criteria.q.strip() or criteria.has_filters):
-            raise ValidationError({"q": ["Nhập từ khóa hoặc chọn ít nhất một điều kiện lọc."]})
-        results = services.search(request.user, criteria)
-        return Response({"page": results.page, "has_more": results.has_more,
-                         "results": HitSerializer(results.hits, many=True).data})
+        return _run(request, request.query_params)
 
 
 class SavedSearchSerializer(serializers.ModelSerializer):
@@ -110,6 +116,16 @@ class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
         return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RESULTS}, summary="Chạy tìm kiếm đã lưu",
+                   parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Trang.")])
+    @action(detail=True, methods=["get"])
+    def run(self, request, pk=None):
+        saved = self.get_object()
+        params = QueryDict(saved.query, mutable=True)
+        if request.query_params.get("page"):
+            params["page"] = request.query_params["page"]
+        return _run(request, params)
 
     def perform_destroy(self, instance):
         services.delete_search(self.request.user, instance)

@@ -38,13 +38,13 @@ def connect() -> None:
     global _connected
     if _connected:
         return
-    from vpdt.dossiers.models import Dossier
+    from vpdt.dossiers.models import Dossier, DossierItem
     from vpdt.incoming.models import IncomingDocument
     from vpdt.outgoing.models import OutgoingDocument, Recipient, Version
 
     for model, kind, attr in [(IncomingDocument, Kind.INCOMING, "pk"), (OutgoingDocument, Kind.OUTGOING, "pk"),
                               (Version, Kind.OUTGOING, "document_id"), (Recipient, Kind.OUTGOING, "document_id"),
-                              (Dossier, Kind.DOSSIER, "pk")]:
+                              (Dossier, Kind.DOSSIER, "pk"), (DossierItem, Kind.DOSSIER, "dossier_id")]:
         receiver = _on_save(kind, attr)
         _RECEIVERS.append(receiver)
         post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-save")

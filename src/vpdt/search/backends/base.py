@@ -35,29 +35,30 @@ class Backend:
         raise NotImplementedError
 
     # --- matching --------------------------------------------------------------------------------
-    def text_match(self, parsed: ParsedQuery) -> tuple[RawSQL, RawSQL] | None:
-        """(boolean predicate, rank expression where smaller is better) for the words and phrases."""
+    def text_filter(self, qs: QuerySet, parsed: ParsedQuery, *, ranked: bool) -> tuple[QuerySet, Q, str | None]:
+        """Apply the words and phrases: (queryset, predicate still to apply, name of a rank to order by, where
+        smaller is better). With ``ranked`` False the backend only needs to give the predicate."""
         raise NotImplementedError  # pragma: no cover
 
     def query(self, qs: QuerySet, parsed: ParsedQuery, *, limit: int, offset: int = 0, exact: bool = False):
         order = []
-        text = self.text_match(parsed) if (parsed.words or parsed.phrases) else None
-        predicate = Q()
+        has_text = bool(parsed.words or parsed.phrases)
         if parsed.key:
+            # A number/symbol: its key (exactly, then as a prefix) or the words anywhere; newest first.
             key_q = Q(number_key__startswith=parsed.key)
-            predicate = key_q | Q(text[0]) if text else key_q
-            qs = qs.annotate(key_rank=Case(When(number_key=parsed.key, then=Value(0)), When(key_q, then=Value(1)),
-                                           default=Value(2), output_field=IntegerField()))
+            text_q = self.text_filter(qs, parsed, ranked=False)[1] if has_text else Q(pk__in=[])
+            qs = qs.filter(key_q | text_q).annotate(
+                key_rank=Case(When(number_key=parsed.key, then=Value(0)), When(key_q, then=Value(1)),
+                              default=Value(2), output_field=IntegerField()))
             order.append("key_rank")
-        elif text:
-            predicate = Q(text[0])
-        qs = qs.filter(predicate)
+        elif has_text:
+            qs, predicate, rank = self.text_filter(qs, parsed, ranked=True)
+            qs = qs.filter(predicate)
+            if rank:
+                order.append(rank)
         if exact:
             for term in parsed.raw_terms:
                 qs = qs.filter(exact_text__contains=term)
-        if text:
-            qs = qs.annotate(text_rank=text[1])
-            order.append("text_rank")
         order += ["-doc_date", "-id"]
         return list(qs.order_by(*order)[offset:offset + limit])
 

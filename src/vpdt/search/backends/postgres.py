@@ -1,5 +1,5 @@
 """PostgreSQL: full-text search over ``to_tsvector('simple', vpdt_unaccent(lower(folded)))`` (GIN index),
-trigram GIN indexes (pg_trgm) on the number key and the unaccented title, ranked with ts_rank.
+trigram GIN indexes (pg_trgm) on the number key and the unaccented title; ranked with ts_rank on the subject.
 
 ``vpdt_unaccent`` is an IMMUTABLE wrapper of ``unaccent('public.unaccent', text)`` so it can be indexed;
 the extensions and indexes are created by the search migrations when the database is PostgreSQL.
@@ -7,13 +7,14 @@ the extensions and indexes are created by the search migrations when the databas
 
 from __future__ import annotations
 
-from django.db.models import FloatField
+from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from ..text import ParsedQuery
 from .base import TABLE, Backend, boolean
 
 VECTOR = f"to_tsvector('simple'::regconfig, vpdt_unaccent(lower({TABLE}.folded)))"
+TITLE_VECTOR = f"to_tsvector('simple'::regconfig, vpdt_unaccent(lower({TABLE}.title)))"
 
 
 def tsquery(parsed: ParsedQuery) -> str:
@@ -39,9 +40,13 @@ class PostgresBackend(Backend):
         with self.connection.cursor() as cursor:
             cursor.execute("REINDEX INDEX search_entry_fts")
 
-    def text_match(self, parsed: ParsedQuery):
+    def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool):
         query = tsquery(parsed)
-        predicate = boolean(f"{VECTOR} @@ to_tsquery('simple'::regconfig, %s)", [query])
-        rank = RawSQL(f"-ts_rank({VECTOR}, to_tsquery('simple'::regconfig, %s))", [query],
-                      output_field=FloatField())
-        return predicate, rank
+        predicate = Q(boolean(f"{VECTOR} @@ to_tsquery('simple'::regconfig, %s)", [query]))
+        if not ranked:
+            return qs, predicate, None
+        # Rank on the subject's own vector (short, cheap to compute per matching row); the body's vector is
+        # used for matching through the GIN index only.
+        qs = qs.annotate(text_rank=RawSQL(f"-ts_rank({TITLE_VECTOR}, to_tsquery('simple'::regconfig, %s))", [query],
+                                          output_field=FloatField()))
+        return qs, predicate, "text_rank"

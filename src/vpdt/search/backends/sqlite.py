@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import FloatField
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 
 from ..text import ParsedQuery, index_form
 from .base import TABLE, Backend, boolean
@@ -44,9 +43,12 @@ class SqliteBackend(Backend):
         for entry in SearchEntry.objects.only("id", "title", "folded").iterator(chunk_size=500):
             self.index(entry)
 
-    def text_match(self, parsed: ParsedQuery):
+    def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool):
         expr = match_expression(parsed)
-        predicate = boolean(f"{TABLE}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expr])
-        rank = RawSQL(f"(SELECT bm25({FTS}, 10.0, 1.0) FROM {FTS} WHERE {FTS} MATCH %s AND rowid = {TABLE}.id)",
-                      [expr], output_field=FloatField())
-        return predicate, rank
+        if not ranked:
+            return qs, Q(boolean(f"{TABLE}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expr])), None
+        # Join the FTS table (one scan of its index) and rank with bm25; a correlated subquery per row would be
+        # far slower on common words.
+        qs = qs.extra(tables=[FTS], where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"], params=[expr],
+                      select={"text_rank": f"bm25({FTS}, 10.0, 1.0)"})
+        return qs, Q(), "text_rank"
