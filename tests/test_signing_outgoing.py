@@ -332,3 +332,28 @@ def test_delegate_signs_with_their_own_certificate(signed_world, login):
     assert report.verdict == Verdict.VALID and [s.signer for s in report.signatures] == ["Nguyễn Văn Hùng"]
     entry = JournalEntry.objects.filter(action="outgoing.approve", object_id=str(doc.pk)).latest("seq")
     assert entry.actor_id == deputy.pk and entry.on_behalf_of_id == org.sxd_leader.pk and entry.details["signed"]
+
+
+def test_electronic_copy_gets_the_invisible_signature_and_line(signed_world):
+    """A sao y issued electronically: the copied original keeps its signatures, the agency signs invisibly and the
+    copy's number and time are written at the top right of page 1 (ND30 Phụ lục I)."""
+    org = signed_world
+    original = signing.seal(org.sxd_clerk, signing.sign_as_signer(org.sxd_leader, nd30(), passphrase=PASSPHRASE,
+                                                                  agency=org.sxd).data,
+                            agency=org.sxd, passphrase=PASSPHRASE, number_text="Số: 09/QĐ-SXD",
+                            date_text="Nghệ An, ngày 20 tháng 11 năm 2026").data
+    copy = draft(org, doc_type="Bản sao y", subject="Sao y Quyết định số 09/QĐ-SXD về Quy chế văn thư",
+                 recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
+                 files=[SimpleUploadedFile("qd-09-sao-y.pdf", original)])
+    copy = out.approve(org.sxd_leader, to_signer(org, copy))
+    copy = out.issue(org.sxd_clerk, copy, passphrase=PASSPHRASE)
+    data = read_stored(copy.files.get(kind=FileKind.FINAL).file)
+    assert data.startswith(original)
+    widget = [a.get_object() for a in PdfReader(io.BytesIO(data)).pages[0]["/Annots"]
+              if a.get_object().get("/T") == pades.COPY_FIELD][0]
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x2 > 500 and y1 > 780 and y2 - y1 < 14  # the 10 pt line, top right of page 1
+    report = signing.verify_bytes(data)
+    copy_signature = {s.field: s for s in report.signatures}[pades.COPY_FIELD]
+    assert copy_signature.ok and copy_signature.whole_file and copy_signature.signer == "Sở Xây dựng tỉnh Nghệ An"
+    assert report.verdict == Verdict.VALID, report.summary  # the original signatures allow the added line

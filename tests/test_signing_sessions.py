@@ -414,3 +414,12 @@ def test_remote_service_from_the_session_page(world, login, settings):
     assert "dự thảo đã được duyệt ký" in response.content.decode()
     session.refresh_from_db()
     assert session.status == SessionStatus.COMPLETED
+
+
+def test_approve_screen_offers_the_device_only_to_the_final_signer(world, login):
+    doc = draft_at_signer(world)
+    page = login(world.sxd_leader).get(f"/van-ban-di/{doc.pk}/").content.decode()
+    assert 'data-testid="usb-sign"' in page
+    assert f"/ky-so/phien/bat-dau/{doc.pk}/" in page
+    drafter_page = login(world.sxd_staff).get(f"/van-ban-di/{doc.pk}/").content.decode()
+    assert 'data-testid="usb-sign"' not in drafter_page

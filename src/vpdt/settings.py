@@ -276,7 +276,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the account status reasons (used by users and by the lock/unlock actions).
-    "ENUM_NAME_OVERRIDES": {"StatusReasonEnum": "vpdt.accounts.models.StatusReason"},
+    "ENUM_NAME_OVERRIDES": {"StatusReasonEnum": "vpdt.accounts.models.StatusReason",
+                            "SigningSessionStatusEnum": "vpdt.signing.models.SessionStatus",
+                            "AccountStatusEnum": "vpdt.accounts.models.AccountStatus"},
 }
 
 # --- Celery (background work) ----------------------------------------------------------------

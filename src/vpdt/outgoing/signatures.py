@@ -113,9 +113,15 @@ def seal_at_issue(actor, document: OutgoingDocument, *, passphrase: str) -> dict
     if source is None:
         raise ValidationError({"passphrase": "Văn bản chưa có tệp PDF để ký số cơ quan."}, code="no_pdf")
     pdf = storage.read_stored(source.file)
-    result = signing.seal(actor, pdf, agency=document.agency, passphrase=passphrase,
-                          number_text=f"Số: {document.number_symbol}",
-                          date_text=date_text(document.agency, document.issued_date), obj=document)
+    if document.doc_type.is_copy:
+        # An electronic copy (sao y, sao lục, trích sao): invisible agency signature and the top-right line with
+        # the copy's number and the signing time (ND30 Phụ lục I); the copied original keeps its own signatures.
+        result = signing.seal_attachment(actor, pdf, agency=document.agency, passphrase=passphrase,
+                                         number_symbol=document.number_symbol, obj=document)
+    else:
+        result = signing.seal(actor, pdf, agency=document.agency, passphrase=passphrase,
+                              number_text=f"Số: {document.number_symbol}",
+                              date_text=date_text(document.agency, document.issued_date), obj=document)
     final = _store(actor, document, result.data, _pdf_name(source.file.original_name.replace("-da-ky", ""),
                                                             "-ban-hanh"), FileKind.FINAL)
     appendices = []

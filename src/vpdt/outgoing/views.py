@@ -21,6 +21,7 @@ from vpdt.core.params import int_param
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position, Role
 from vpdt.incoming.models import IncomingDocument
+from vpdt.signing import external as external_signing
 
 from . import delivery, services, signatures
 from .forms import (
@@ -331,6 +332,8 @@ def detail(request, pk):
         "fixes": list(doc.fixes.only("id", "subject", "code_number", "code_notation", "relation", "status")),
         "issue_url": issue_url, "issue_signing": signatures.issue_signing(doc) if issue_url else None,
         "approval_signing": signatures.approval_signing(me, doc, final=final_step),
+        "usb_signing": final_step and external_signing.can_start(me, doc),
+        "pending_session": external_signing.pending_for(me, doc) if final_step else None,
         "can_recall": doc.status == OutStatus.ISSUED and (is_clerk or (
             scope.agency_id == doc.agency_id and scope.has_role(Role.LEADER))),
         "final_files": [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)],

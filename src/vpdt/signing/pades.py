@@ -507,6 +507,17 @@ def sign_invisible_with_line(pdf: bytes, signer, *, line: str, reason: str = "KÃ
     width = stringWidth(line, FONT, 10) + 4
     box = Box(w - 10 * MM - width, h - 8 * MM - 12, w - 10 * MM, h - 8 * MM)
     writer = _writer(pdf)
+    if _has_signatures(writer):
+        # A copy of a signed original: a new text field would count as a change the earlier signatures do not
+        # allow, so the line is drawn as the appearance of the agency's signature widget itself (a new signature
+        # field is an allowed change). No seal image either way.
+        return _sign(writer, signer, field_name, box=box, page_ix=0,
+                     appearance=text_appearance(line, box, size=10, align="right"), reason=reason, location="")
     _add_text_field(writer, LINE_FIELD, box)
     _fill_text_field(writer, LINE_FIELD, line, lambda b: text_appearance(line, b, size=10, align="right"))
     return _sign(writer, signer, field_name, box=None, page_ix=0, appearance=None, reason=reason, location="")
+
+
+def _has_signatures(writer) -> bool:
+    return any(obj.get("/FT") == "/Sig" and obj.get("/V") is not None for _, obj in _fields(writer).values())
+

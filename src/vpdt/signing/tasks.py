@@ -105,3 +105,6 @@ def warn_expiring() -> int:
 def certificate_expiry() -> int:
     """Daily: warn holders, clerks and administrators about expiring or expired signing certificates."""
     return warn_expiring()
+
+# Celery autodiscovery only imports ``tasks`` modules: make the verification task known to the worker.
+from .tasks_verify import verify_files  # noqa: E402, F401
