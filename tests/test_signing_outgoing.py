@@ -357,3 +357,24 @@ def test_electronic_copy_gets_the_invisible_signature_and_line(signed_world):
     copy_signature = {s.field: s for s in report.signatures}[pades.COPY_FIELD]
     assert copy_signature.ok and copy_signature.whole_file and copy_signature.signer == "Sở Xây dựng tỉnh Nghệ An"
     assert report.verdict == Verdict.VALID, report.summary  # the original signatures allow the added line
+
+
+def test_drafter_attaches_appendices_that_are_sealed_at_issue(signed_world, login):
+    from tests.test_outgoing_views import form_data
+    from vpdt.outgoing.models import OutgoingDocument
+
+    org = signed_world
+    appendix_pdf = nd30(doc_type="PHỤ LỤC", subject="Danh mục công trình", authority="", position="", signer="")
+    response = login(org.sxd_staff).post("/van-ban-di/soan-thao/", {
+        **form_data(org, subject="V/v danh mục công trình khởi công năm 2027", agencies=[org.stttt.pk]),
+        "files": SimpleUploadedFile("cong-van.pdf", nd30(), content_type="application/pdf"),
+        "appendix_files": SimpleUploadedFile("phu-luc-01.pdf", appendix_pdf, content_type="application/pdf")})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    doc = OutgoingDocument.objects.get(subject="V/v danh mục công trình khởi công năm 2027")
+    assert doc.files.get(kind=FileKind.APPENDIX).file.original_name == "phu-luc-01.pdf"
+    doc = out.approve(org.sxd_leader, to_signer(org, doc), passphrase=PASSPHRASE)
+    doc = out.issue(org.sxd_clerk, doc, passphrase=PASSPHRASE)
+    travelling = out.final_files(doc)
+    assert len(travelling) == 2
+    sealed_appendix = read_stored(travelling[1])
+    assert sealed_appendix.startswith(appendix_pdf) and signing.verify_bytes(sealed_appendix).verdict == "valid"

@@ -104,7 +104,7 @@ def _data(request) -> dict:
         data = {}
         for key in raw:
             values = raw.getlist(key)
-            data[key] = values if key in ("files", "related_files") else values[-1]
+            data[key] = values if key in ("files", "related_files", "appendix_files") else values[-1]
         for key in JSON_LISTS:
             if isinstance(data.get(key), str):
                 try:
@@ -450,6 +450,7 @@ class OutgoingDraftCreateSerializer(_DraftFieldsSerializer):
                      help_text="replaces (thay thế) | corrects (đính chính)")
     files = _files_field(help_text="Tệp dự thảo (multipart).")
     related_files = _files_field(help_text="Tài liệu liên quan cho người duyệt (multipart).")
+    appendix_files = _files_field(help_text="Phụ lục ban hành kèm theo, mỗi phụ lục một tệp (multipart).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -724,11 +725,13 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         data = _valid(OutgoingDraftCreateSerializer, request)
         data.pop("files", None)
         data.pop("related_files", None)
+        data.pop("appendix_files", None)
         recipients = _specs(data.pop("recipients", []))
         document = services.create_draft(
             request.user, doc_type=data.pop("doc_type", None), subject=data.pop("subject", ""),
             text=data.pop("text", ""), recipients=recipients, files=request.FILES.getlist("files"),
-            related_files=request.FILES.getlist("related_files"), reply_to=data.pop("reply_to", None),
+            related_files=request.FILES.getlist("related_files"),
+            appendix_files=request.FILES.getlist("appendix_files"), reply_to=data.pop("reply_to", None),
             unit=data.pop("unit", None), related_to=data.pop("related_to", None),
             relation=data.pop("relation", "") or Relation.NONE, **data)
         return self._detail(document, status.HTTP_201_CREATED)

@@ -70,12 +70,13 @@ class DraftForm(forms.Form):
                            error_messages={"max_length": "Nội dung dự thảo quá dài."})
     files = _files("Tệp dự thảo (chọn được nhiều tệp)")
     related_files = _files("Tài liệu liên quan cho người duyệt")
+    appendix_files = _files("Phụ lục ban hành kèm theo (mỗi phụ lục một tệp; PDF được ký số cơ quan khi phát hành)")
     units = _multi("Đơn vị nhận trong cơ quan")
     people = _multi("Cá nhân nhận trong cơ quan")
     agencies = _multi("Cơ quan nhận trong hệ thống")
     externals = _area("Nơi nhận ngoài hệ thống (mỗi dòng một nơi)", 20_000, rows=3)
 
-    CONTENT = ("text", "files", "related_files")
+    CONTENT = ("text", "files", "related_files", "appendix_files")
 
     def __init__(self, actor, *args, with_content=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -202,7 +202,8 @@ def _store_files(actor, document, version, files, kind) -> list:
 
 
 def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: list[RecipientSpec] = (),
-                 files=(), related_files=(), reply_to: IncomingDocument | None = None, unit: Unit | None = None,
+                 files=(), related_files=(), appendix_files=(), reply_to: IncomingDocument | None = None,
+                 unit: Unit | None = None,
                  related_to: OutgoingDocument | None = None, relation: str = Relation.NONE,
                  **data) -> OutgoingDocument:
     """A new draft by a staff member (or any official) of the actor's agency; version 1."""
@@ -236,6 +237,7 @@ def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: l
         _save_recipients(document, recipients)
         _store_files(actor, document, version, files, FileKind.DRAFT)
         _store_files(actor, document, None, related_files, FileKind.RELATED)
+        _store_files(actor, document, None, appendix_files, FileKind.APPENDIX)  # phụ lục in separate files
         if reply_to is not None:
             from vpdt.incoming import services as incoming
 

@@ -203,7 +203,7 @@ def create(request):
                 document = services.create_draft(
                     me, text=form.cleaned_data.get("text") or "", recipients=form.recipient_specs(),
                     files=request.FILES.getlist("files"), related_files=request.FILES.getlist("related_files"),
-                    reply_to=reply_to, related_to=related_to, relation=relation if related_to else Relation.NONE,
+                    appendix_files=request.FILES.getlist("appendix_files"), reply_to=reply_to, related_to=related_to, relation=relation if related_to else Relation.NONE,
                     **values)
             except ValidationError as exc:
                 _apply_errors(form, exc)
