@@ -76,6 +76,8 @@ def _run(request, params) -> Response:
 class SearchViewSet(viewsets.ViewSet):
     """Tìm kiếm văn bản đến, văn bản đi và hồ sơ công việc."""
 
+    serializer_class = HitSerializer
+
     @extend_schema(parameters=PARAMS, responses={200: RESULTS}, summary="Tìm kiếm")
     def list(self, request):
         return _run(request, request.query_params)
