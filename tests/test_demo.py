@@ -129,3 +129,16 @@ def test_demo_signatures_are_ready_to_use(demo_accounts):
     report = signing.verify_bytes(sealed)
     assert report.verdict == "valid", report.summary
     assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
+
+
+def test_demo_issued_document_carries_both_signatures(demo_accounts):
+    from vpdt.outgoing.models import FileKind, OutgoingDocument, OutStatus
+    from vpdt.signing import services as signing
+    from vpdt.storage.services import read_stored
+
+    issued = OutgoingDocument.objects.get(status=OutStatus.ISSUED)
+    report = signing.verify_bytes(read_stored(issued.files.get(kind=FileKind.FINAL).file))
+    assert report.verdict == "valid", report.summary
+    assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
+    approved = OutgoingDocument.objects.get(status=OutStatus.APPROVED)
+    assert approved.files.filter(kind=FileKind.SIGNED).exists()

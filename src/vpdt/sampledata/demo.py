@@ -130,9 +130,23 @@ def _outgoing(by_name: dict, agencies: dict) -> None:
     cong_van = DocumentType.objects.get(name="Công văn")
     report = DocumentType.objects.filter(name="Báo cáo").first() or cong_van
 
-    def draft(subject, text, doc_type=cong_van, recipients=()):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vpdt.signing import samples
+
+    from .demo_signing import DEMO_PASSPHRASE
+
+    def draft(subject, text, doc_type=cong_van, recipients=(), pdf=False):
+        files = []
+        if pdf:  # an ND30-layout PDF, so the director can sign it and the clerk seal it (passphrase in README)
+            body = [line for line in text.splitlines() if line.strip()]
+            files = [SimpleUploadedFile("du-thao.pdf", samples.nd30_pdf(
+                notation="SXD-KHTC", doc_type=doc_type.name.upper() if doc_type != cong_van else "",
+                subject=subject, body=body, authority="", position="GIÁM ĐỐC", signer=director.full_name,
+                recipients=("Như trên;", "Lưu: VT, KHTC.")), content_type="application/pdf")]
         return outgoing.create_draft(staff, doc_type=doc_type, subject=subject, text=text, signer=director,
-                                     to_places="- Như trên;\n- Lưu: VT, KHTC.", recipients=list(recipients))
+                                     to_places="- Như trên;\n- Lưu: VT, KHTC.", recipients=list(recipients),
+                                     files=files)
 
     draft("V/v đề nghị bố trí vốn duy tu, bảo dưỡng đường giao thông năm 2027",
           "Kính gửi: Sở Tài chính tỉnh Nghệ An\n\nSở Xây dựng đề nghị bố trí kinh phí duy tu, bảo dưỡng "
@@ -140,22 +154,22 @@ def _outgoing(by_name: dict, agencies: dict) -> None:
     in_review = draft("Báo cáo tình hình thực hiện kế hoạch đầu tư công 10 tháng năm 2026",
                       "Thực hiện chỉ đạo của UBND tỉnh, Sở Xây dựng báo cáo kết quả giải ngân vốn đầu tư công "
                       "10 tháng năm 2026 như sau:\n1. Tình hình chung.\n2. Khó khăn, vướng mắc.\n3. Kiến nghị.",
-                      doc_type=report)
+                      doc_type=report, pdf=True)
     outgoing.submit(staff, in_review)
     approved = draft("V/v cử cán bộ tham dự tập huấn quản lý chất lượng công trình xây dựng",
                      "Kính gửi: Các phòng, đơn vị thuộc Sở\n\nSở Xây dựng đề nghị các phòng, đơn vị cử cán bộ "
-                     "tham dự lớp tập huấn ...")
+                     "tham dự lớp tập huấn ...", pdf=True)
     approved = outgoing.submit(staff, approved)
     approved = outgoing.approve(unit_leader, approved, comment="Đồng ý nội dung.")
-    outgoing.approve(director, approved, comment="Đồng ý ký ban hành.")
+    outgoing.approve(director, approved, comment="Đồng ý ký ban hành.", passphrase=DEMO_PASSPHRASE)
     issued = draft("V/v phối hợp triển khai phần mềm quản lý cấp phép xây dựng trực tuyến",
                    "Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An\n\nĐể triển khai dịch vụ công trực "
                    "tuyến toàn trình về cấp phép xây dựng, Sở Xây dựng đề nghị Quý Sở phối hợp ...",
-                   recipients=[outgoing.RecipientSpec(kind="agency", agency=agencies["stttt"])])
+                   recipients=[outgoing.RecipientSpec(kind="agency", agency=agencies["stttt"])], pdf=True)
     issued = outgoing.submit(staff, issued)
     issued = outgoing.approve(unit_leader, issued, comment="Đồng ý.")
-    issued = outgoing.approve(director, issued, comment="Đồng ý ký ban hành.")
-    outgoing.issue(clerk, issued)
+    issued = outgoing.approve(director, issued, comment="Đồng ý ký ban hành.", passphrase=DEMO_PASSPHRASE)
+    outgoing.issue(clerk, issued, passphrase=DEMO_PASSPHRASE)
 
 
 def demo_accounts() -> list[dict]:
