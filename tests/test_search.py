@@ -369,3 +369,17 @@ def test_subject_matches_rank_before_body_matches(world, django_capture_on_commi
     assert found == [in_subject.pk, in_body.pk]
     # Without words the newest comes first.
     assert [h.entry.object_id for h in find(world.sxd_leader, kinds=["incoming"]).hits][0] == in_body.pk
+
+
+def test_reindex_runs_in_batches(world, django_capture_on_commit_callbacks):
+    with CaptureQueriesContext(connection) as few:
+        services.reindex(full=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(5):
+            out.create_draft(world.sxd_staff, doc_type=dtype("Kế hoạch"), subject=f"Kế hoạch số {i}",
+                             text=f"Nội dung kế hoạch số {i}", signer=world.sxd_leader)
+    SearchEntry.objects.filter(kind="outgoing").update(title="cũ", folded="cu")
+    with CaptureQueriesContext(connection) as many:
+        assert services.reindex(full=True) == 11
+    assert len(many) <= len(few) + 2  # bulk update batches, not one query per object
+    assert ids(find(world.sxd_staff, "kế hoạch số 3")) >= {SearchEntry.objects.get(title="Kế hoạch số 3").object_id}

@@ -12,10 +12,12 @@ import datetime as dt
 import logging
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from vpdt.core.authz import scope_of, visible
 
@@ -104,6 +106,32 @@ def schedule(kind: str, object_id: int) -> None:
     transaction.on_commit(callback)
 
 
+BATCH = 500
+TEXT_FIELDS = ("agency_id", "doc_type_id", "number", "number_key", "title", "issuer", "issuer_key", "doc_date",
+               "urgency", "status", "status_label", "body", "folded", "exact_text", "indexed_at")
+
+
+def _index_batch(kind: str, ids: list[int]) -> None:
+    """Index many objects of one kind in a fixed number of queries (the reconciliation command)."""
+    objects = list(documents.loader(kind).filter(pk__in=ids))
+    existing = {e.object_id: e for e in SearchEntry.objects.filter(kind=kind, object_id__in=ids)
+                .only("id", "object_id", "extra_text")}
+    now = timezone.now()
+    new, changed = [], []
+    for obj in objects:
+        entry = existing.get(obj.pk) or SearchEntry(kind=kind, object_id=obj.pk)
+        for name, value in documents.fields_of(kind, obj).items():
+            setattr(entry, name, value)
+        for name, value in _text_fields(entry.body, entry.extra_text).items():
+            setattr(entry, name, value)
+        entry.indexed_at = now
+        (changed if entry.pk else new).append(entry)
+    with transaction.atomic():
+        SearchEntry.objects.bulk_create(new, batch_size=BATCH)
+        SearchEntry.objects.bulk_update(changed, TEXT_FIELDS, batch_size=100)
+        get_backend().index_many(new + changed)
+
+
 def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
     """Reconcile the index with the objects: every object when ``full``, else only missing entries.
 
@@ -114,18 +142,18 @@ def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
     for kind in kinds:
         model = documents.MODELS[kind]
         existing = SearchEntry.objects.filter(kind=kind)
-        gone = existing.exclude(object_id__in=model.objects.values("pk")).values_list("object_id", flat=True)
-        for object_id in list(gone):
-            remove(kind, object_id)
+        gone = list(existing.exclude(object_id__in=model.objects.values("pk")).values_list("pk", flat=True))
+        if gone:
+            get_backend().remove(gone)
+            SearchEntry.objects.filter(pk__in=gone).delete()
         ids = model.objects.order_by("pk").values_list("pk", flat=True)
         if not full:
             ids = ids.exclude(pk__in=existing.values("object_id"))
         todo += [(kind, pk) for pk in ids]
-    iterator = progress(todo) if progress else todo
-    for kind, pk in iterator:
-        index_object(kind, pk)
-    if full:
-        get_backend().rebuild()
+    iterator = iter(progress(todo) if progress else todo)
+    while batch := list(islice(iterator, BATCH)):
+        for kind in dict.fromkeys(k for k, _pk in batch):
+            _index_batch(kind, [pk for k, pk in batch if k == kind])
     return len(todo)
 
 

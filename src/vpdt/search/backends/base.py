@@ -1,6 +1,6 @@
 """The interface every search backend implements.
 
-* ``index(entry)`` — (re)write the engine's full-text data of one saved :class:`SearchEntry`.
+* ``index(entry)`` / ``index_many(entries)`` — (re)write the engine's full-text data of saved entries.
 * ``remove(entry_ids)`` — drop engine data of deleted entries.
 * ``rebuild()`` — rewrite the engine's data of every entry (after bulk changes or a restore).
 * ``query(qs, parsed, limit, offset, exact)`` — the entries of ``qs`` (already trimmed by authorization and
@@ -27,6 +27,10 @@ class Backend:
     # --- engine data -----------------------------------------------------------------------------
     def index(self, entry) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def index_many(self, entries) -> None:
+        for entry in entries:
+            self.index(entry)
 
     def remove(self, entry_ids) -> None:  # pragma: no cover - interface
         raise NotImplementedError

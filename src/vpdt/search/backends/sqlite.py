@@ -28,6 +28,15 @@ class SqliteBackend(Backend):
             cursor.execute(f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
                            [entry.pk, index_form(entry.title), entry.folded])
 
+    def index_many(self, entries) -> None:
+        entries = list(entries)
+        if not entries:
+            return
+        with self.connection.cursor() as cursor:
+            self.remove([e.pk for e in entries])
+            cursor.executemany(f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
+                               [(e.pk, index_form(e.title), e.folded) for e in entries])
+
     def remove(self, entry_ids) -> None:
         ids = list(entry_ids)
         if not ids:
@@ -40,8 +49,13 @@ class SqliteBackend(Backend):
 
         with self.connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS}")
+        batch = []
         for entry in SearchEntry.objects.only("id", "title", "folded").iterator(chunk_size=500):
-            self.index(entry)
+            batch.append(entry)
+            if len(batch) == 500:
+                self.index_many(batch)
+                batch = []
+        self.index_many(batch)
 
     def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool):
         expr = match_expression(parsed)
