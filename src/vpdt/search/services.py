@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -49,17 +49,23 @@ def index_object(kind: str, object_id: int) -> SearchEntry | None:
         remove(kind, object_id)
         return None
     values = documents.fields_of(kind, obj)
-    with transaction.atomic():
-        entry = SearchEntry.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
-        if entry is None:
-            entry = SearchEntry(kind=kind, object_id=object_id)
-        for name, value in values.items():
-            setattr(entry, name, value)
-        for name, value in _text_fields(entry.body, entry.extra_text).items():
-            setattr(entry, name, value)
-        entry.save()
-        backend.index(entry)
-    return entry
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                entry = SearchEntry.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+                if entry is None:
+                    entry = SearchEntry(kind=kind, object_id=object_id)
+                for name, value in values.items():
+                    setattr(entry, name, value)
+                for name, value in _text_fields(entry.body, entry.extra_text).items():
+                    setattr(entry, name, value)
+                entry.save()
+                backend.index(entry)
+            return entry
+        except IntegrityError:  # another process created the entry at the same moment: update it instead
+            if attempt == 2:
+                raise
+    return None  # pragma: no cover
 
 
 def index_text(kind: str, object_id: int, extra_text: str) -> SearchEntry | None:
