@@ -199,6 +199,7 @@ def test_index_text_hook_for_ocr(world):
     hit = find(world.sxd_leader, "trung tu di tich").hits[0]
     assert hit.entry.object_id == world.dinh.pk and "<mark>trùng tu di tích</mark>" in hit.snippet
     assert "<mark>đì</mark>" not in hit.snippet.lower()
+    assert world.dinh.pk in ids(find(world.sxd_leader, "kinh phí", exact=True))
     # A later save of the document keeps the OCR text.
     services.index_object("incoming", world.dinh.pk)
     assert world.dinh.pk in ids(find(world.sxd_leader, "di tich"))
@@ -327,7 +328,8 @@ GARBAGE = [{"q": '"'}, {"q": '"""'}, {"q": "AND OR NOT"}, {"q": "NEAR(a b"}, {"q
            {"q": "quyết", "page": "-1"}, {"q": "quyết", "page": "abc"}, {"q": "quyết", "page": "99999999999999999999"},
            {"kind": "x"}, {"date_from": "2026-02-30"}, {"date_from": "31/12/2026", "date_to": "01/01/2026"},
            {"doc_type": "999999999999999999999"}, {"urgency": "abc"}, {"status": "<script>"}, {"unit": "-5"},
-           {"handler": "1e9"}, {"issuer": "\x00"}, {"q": "😀 ǅ İ ß ﬁ"}, {"q": "171/", "exact": "on"}]
+           {"handler": "1e9"}, {"issuer": "\x00"}, {"q": "😀 ǅ İ ß ﬁ"}, {"q": "171/", "exact": "on"},
+           {"q": "_ __ quyết_định"}, {"q": "ký tự " * 400}]
 
 
 @pytest.mark.parametrize("params", GARBAGE, ids=range(len(GARBAGE)))

@@ -36,8 +36,11 @@ LIST_FIELDS = ("id", "kind", "object_id", "agency_id", "doc_type_id", "number", 
 
 # ------------------------------------------------------------------------------------------------ indexing
 
+MAX_TEXT = 300_000  # characters of searchable text per object (PostgreSQL's tsvector holds at most 1 MB)
+
+
 def _text_fields(body: str, extra: str) -> dict:
-    full = "\n".join(t for t in (body, extra) if t)
+    full = "\n".join(t for t in (body, extra) if t)[:MAX_TEXT]
     return {"folded": index_form(full), "exact_text": unicodedata.normalize("NFC", full).lower()}
 
 
@@ -69,16 +72,18 @@ def index_object(kind: str, object_id: int) -> SearchEntry | None:
 
 
 def index_text(kind: str, object_id: int, extra_text: str) -> SearchEntry | None:
-    """Hook for text found later (OCR of scanned attachments): searched like the rest of the object's text."""
+    """Hook for text found later (OCR of scanned attachments): searched and highlighted like the rest of the
+    object's text, and kept when the object is indexed again. Replaces the previous extra text."""
     with transaction.atomic():
-        SearchEntry.objects.filter(kind=kind, object_id=object_id).update(extra_text=extra_text or "")
-        if not SearchEntry.objects.filter(kind=kind, object_id=object_id).exists():
-            entry = index_object(kind, object_id)
-            if entry is None:
-                return None
-            entry.extra_text = extra_text or ""
-            entry.save(update_fields=["extra_text"])
-        return index_object(kind, object_id)
+        entry = index_object(kind, object_id)
+        if entry is None:
+            return None
+        entry.extra_text = extra_text or ""
+        for name, value in _text_fields(entry.body, entry.extra_text).items():
+            setattr(entry, name, value)
+        entry.save(update_fields=["extra_text", "folded", "exact_text", "indexed_at"])
+        get_backend().index(entry)
+    return entry
 
 
 def remove(kind: str, object_id: int) -> None:

@@ -31,7 +31,7 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded word tokens (letters and digits)."""
-    return re.findall(r"\w+", fold(text))
+    return re.findall(r"[^\W_]+", fold(text))
 
 
 def index_form(text: str) -> str:
@@ -41,7 +41,7 @@ def index_form(text: str) -> str:
 
 def number_key(text: str) -> str:
     """"171/QĐ-BDT", "171 QĐ BDT", "171/qd-bdt" → "171qdbdt"."""
-    return "".join(tokens(text)).replace("_", "")
+    return "".join(tokens(text))
 
 
 _NUMBERISH = re.compile(r"^\s*\d+[\s/.\-]*[^\W\d_]", re.UNICODE)
@@ -111,8 +111,8 @@ def _spans(text: str, parsed: ParsedQuery, exact: bool) -> list[tuple[int, int]]
         if exact:
             pattern = re.escape(needle)
         else:  # a phrase matches across any separators; whole words, the last word of the query as a prefix
-            pattern = r"\W+".join(re.escape(w) for w in needle.split()) + ("" if i == last else r"(?!\w)")
-        for m in re.finditer(r"(?<!\w)" + pattern, hay):
+            pattern = r"[\W_]+".join(re.escape(w) for w in needle.split()) + ("" if i == last else r"(?![^\W_])")
+        for m in re.finditer(r"(?<![^\W_])" + pattern, hay):
             spans.append((m.start(), m.end()))
     spans.sort()
     merged: list[tuple[int, int]] = []
