@@ -78,7 +78,7 @@ def index_text(kind: str, object_id: int, extra_text: str) -> SearchEntry | None
         entry = index_object(kind, object_id)
         if entry is None:
             return None
-        entry.extra_text = extra_text or ""
+        entry.extra_text = (extra_text or "")[:MAX_TEXT]
         for name, value in _text_fields(entry.body, entry.extra_text).items():
             setattr(entry, name, value)
         entry.save(update_fields=["extra_text", "folded", "exact_text", "indexed_at"])
