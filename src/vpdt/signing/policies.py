@@ -4,6 +4,9 @@
 * Credentials and images: the agency's administrators and the province administrator above it see all of the
   agency's; a holder sees their own personal certificate and signature image; the agency's clerks see the agency
   certificate and the seal of their own agency. Nobody else, never another agency.
+* Verification results: those of the files of the incoming and outgoing documents the user may see (the
+  documents' own predicates, composed). Nobody administers them; re-verifying adds a new result.
+* Signing sessions: only their own user.
 * Trust roots are public information: every signed-in user reads the list; only the province administrators (and
   the superuser) change it (see :func:`vpdt.signing.services.can_manage_trust`).
 """
@@ -14,7 +17,15 @@ from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
 
-from .models import Credential, CredentialKind, ImageKind, SignatureImage, TrustRoot
+from .models import (
+    Credential,
+    CredentialKind,
+    ImageKind,
+    SignatureImage,
+    SigningSession,
+    TrustRoot,
+    Verification,
+)
 
 
 def _owned(scope, agency_kind: str) -> Q:
@@ -52,3 +63,30 @@ def trust_manage(scope) -> Q:
 authz.register(Credential, view=credential_view, manage=_manage)
 authz.register(SignatureImage, view=image_view, manage=_manage)
 authz.register(TrustRoot, view=trust_view, manage=trust_manage)
+
+
+def files_view(scope, field: str = "file_id") -> Q:
+    """Predicate on a StoredFile id: files of the incoming and outgoing documents the scope may see."""
+    from vpdt.incoming.models import Attachment, IncomingDocument
+    from vpdt.outgoing.models import OutgoingDocument, OutgoingFile
+
+    incoming = IncomingDocument.objects.filter(authz._view_policies[IncomingDocument](scope))
+    outgoing = OutgoingDocument.objects.filter(authz._view_policies[OutgoingDocument](scope))
+    return (Q(**{f"{field}__in": Attachment.objects.filter(document__in=incoming.values("pk")).values("file_id")})
+            | Q(**{f"{field}__in": OutgoingFile.objects.filter(document__in=outgoing.values("pk")).values("file_id")}))
+
+
+def verification_view(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    return files_view(scope) if scope.user_id else NOTHING
+
+
+def session_view(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    return Q(user_id=scope.user_id) if scope.user_id else NOTHING
+
+
+authz.register(Verification, view=verification_view, manage=lambda scope: NOTHING)
+authz.register(SigningSession, view=session_view, manage=session_view)

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from vpdt.core.authz import visible
+from vpdt.core.authz import scope_of, visible
 from vpdt.journal import services as journal
 
 from . import services as signing
@@ -275,18 +275,14 @@ def for_deliveries(agency, files_by_document: dict, *, actor=None) -> dict[int, 
 
 def visible_files(user, field_name: str = "file_id") -> Q:
     """Predicate on ``field_name`` (a StoredFile id): files of the incoming and outgoing documents ``user`` may
-    see. One SQL predicate, no per-row check."""
-    from vpdt.incoming.models import Attachment, IncomingDocument
-    from vpdt.outgoing.models import OutgoingDocument, OutgoingFile
+    see. One SQL predicate, no per-row check (the same rule as :func:`policies.files_view`)."""
+    from .policies import files_view
 
-    incoming = Attachment.objects.filter(document__in=visible(IncomingDocument, user).values("pk"))
-    outgoing = OutgoingFile.objects.filter(document__in=visible(OutgoingDocument, user).values("pk"))
-    return (Q(**{f"{field_name}__in": incoming.values("file_id")})
-            | Q(**{f"{field_name}__in": outgoing.values("file_id")}))
+    return files_view(scope_of(user), field_name)
 
 
 def visible_verifications(user):
-    return Verification.objects.filter(visible_files(user))
+    return visible(Verification, user)
 
 
 def visible_file(user, file_id):
