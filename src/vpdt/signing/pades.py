@@ -400,11 +400,8 @@ def _page_index(pdf: bytes, wanted: int) -> int:
 
 # ----------------------------------------------------------------------------------------------- public API
 
-def prepare_for_signer(pdf: bytes, look: SignerLook) -> tuple[bytes, Layout]:
-    """The approval revision without the signature: number/date fields on page 1 and an empty signature field
-    where the signer signs. Used by client-side signing (the device signs the named field)."""
-    from pyhanko.sign import fields
-
+def _signer_revision(pdf: bytes, look: SignerLook):
+    """The layout and a writer holding the empty number/date fields of page 1 (the signer's revision)."""
     plan = layout(pdf, look.name)
     writer = _writer(pdf)
     names = _fields(writer)
@@ -414,6 +411,15 @@ def prepare_for_signer(pdf: bytes, look: SignerLook) -> tuple[bytes, Layout]:
         _add_text_field(writer, NUMBER_FIELD, plan.number)
     if DATE_FIELD not in names:
         _add_text_field(writer, DATE_FIELD, plan.date)
+    return plan, writer
+
+
+def prepare_for_signer(pdf: bytes, look: SignerLook) -> tuple[bytes, Layout]:
+    """The approval revision without the signature: number/date fields on page 1 and an empty signature field
+    where the signer signs. Used by client-side signing (the device signs the named field)."""
+    from pyhanko.sign import fields
+
+    plan, writer = _signer_revision(pdf, look)
     fields.append_signature_field(writer, fields.SigFieldSpec(
         SIGNER_FIELD, on_page=plan.pages - 1, box=plan.signer.tuple()))
     buf = io.BytesIO()
@@ -424,15 +430,7 @@ def prepare_for_signer(pdf: bytes, look: SignerLook) -> tuple[bytes, Layout]:
 def sign_as_signer(pdf: bytes, signer, look: SignerLook, *, when: dt.datetime, reason: str = "Ký duyệt văn bản",
                    location: str = "") -> bytes:
     """The leader's visible PAdES signature at the final approval (one incremental revision)."""
-    plan = layout(pdf, look.name)
-    writer = _writer(pdf)
-    names = _fields(writer)
-    if SIGNER_FIELD in names:
-        raise SigningError("Văn bản đã có chữ ký của người ký.")
-    if NUMBER_FIELD not in names:
-        _add_text_field(writer, NUMBER_FIELD, plan.number)
-    if DATE_FIELD not in names:
-        _add_text_field(writer, DATE_FIELD, plan.date)
+    plan, writer = _signer_revision(pdf, look)
     return _sign(writer, signer, SIGNER_FIELD, box=plan.signer, page_ix=plan.pages - 1,
                  appearance=signer_appearance(look, plan.signer, when), reason=reason, location=location,
                  name=look.name)
