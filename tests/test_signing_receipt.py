@@ -141,8 +141,12 @@ def test_expired_certificate_is_invalid(signed, login):
     assert "Nguyễn Văn Cũ" in text and "hết hạn" in text and 'data-testid="signature-warning"' in text
 
 
-def test_other_tool_with_our_ca_is_valid(signed, login):
+@pytest.mark.parametrize("policy", ["flag", "refuse"])
+def test_other_tool_with_our_ca_is_valid(signed, login, policy):
+    """A PDF signed by another tool (plain pyHanko, its own field name) passes under both policies."""
     org = signed
+    if policy == "refuse":
+        refuse_policy(org, org.sxd)
     c, r = register(org, login, "cv-khac.pdf", external_sign(nd30(), pki_material().unit_leader))
     assert "Hợp lệ, ký bởi Phạm Văn Dũng" in page(r)
     assert 'data-testid="signature-warning"' not in page(r)
