@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vpdt.delegation",
     "vpdt.signing",
     "vpdt.search",
+    "vpdt.digitize",
     "vpdt.backups",
     "vpdt.sampledata",
 ]
@@ -289,6 +290,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# OCR is slow and CPU-heavy: its own queue (the embedded worker of `vpdt serve` consumes "celery" and "ocr";
+# production runs a dedicated worker with `celery -A vpdt worker -Q ocr`).
+CELERY_TASK_ROUTES = {"vpdt.digitize.tasks.run_ocr": {"queue": "ocr"}}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("out", "processed", "control"):

@@ -7,6 +7,7 @@ from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
 from vpdt.delegation import api as delegation_api
+from vpdt.digitize import api as digitize_api
 from vpdt.directory import api as directory_api
 from vpdt.dossiers import api as dossiers_api
 from vpdt.incoming import api as incoming_api
@@ -36,6 +37,7 @@ router.register("review-chains", outgoing_api.ReviewChainViewSet, basename="revi
 signing_routes.register(router)
 router.register("search", search_api.SearchViewSet, basename="search")
 router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved-search")
+router.register("digitizations", digitize_api.DigitizationViewSet, basename="digitization")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -59,6 +61,7 @@ urlpatterns = [
     path("uy-quyen/", include("vpdt.delegation.urls")),
     path("ky-so/", include("vpdt.signing.urls")),
     path("tim-kiem/", include("vpdt.search.urls")),
+    path("so-hoa/", include("vpdt.digitize.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -25,6 +25,7 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
 from vpdt.delegation import services as delegation
+from vpdt.digitize import services as digitize
 from vpdt.directory.models import Position, Role, Unit
 from vpdt.journal import services as journal
 from vpdt.signing import receipt
@@ -206,6 +207,8 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
                                     "duplicate_confirmed": existing is not None,
                                     "files": [u.name for u in checked]})
             receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
+            # Issue 6: OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
+            digitize.enqueue_attachments(actor, document)
             submitted = False
             if leader is not None and document.urgency in URGENT_LEVELS:
                 submit(actor, document)

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         procs = [("web", subprocess.Popen(web))]
         if not options["no_worker"]:
             worker = [os.path.join(bin_dir, "celery"), "-A", "vpdt", "worker", "--beat", "--loglevel", "INFO",
+                      "-Q", os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr"),  # default queue + OCR (issue 6)
                       "--concurrency", os.environ.get("VPDT_WORKER_CONCURRENCY", "2"),
                       "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
                       "--logfile", os.path.join(log_dir, "worker.log")]

@@ -1,0 +1,221 @@
+"""The engines behind digitization, on bytes and temporary COPIES only (the stored original is never touched):
+inspecting PDFs (signed? text layer?), OCR with ocrmypdf + Tesseract ``vie`` into a searchable PDF/A, and
+DOCX/ODT conversion to PDF with LibreOffice headless when it is installed."""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+NO_VIE = "Máy chủ chưa cài gói ngôn ngữ tiếng Việt cho Tesseract (tesseract-ocr-vie)"
+NO_TESSERACT = "Máy chủ chưa cài Tesseract OCR (tesseract-ocr, tesseract-ocr-vie)"
+NO_LIBREOFFICE = "Máy chủ chưa cài LibreOffice nên chưa chuyển được tệp DOCX/ODT sang PDF để xem"
+CORRUPT_PDF = "Tệp PDF bị hỏng hoặc không đọc được, không nhận dạng được chữ."
+ENCRYPTED_PDF = "Tệp PDF được đặt mật khẩu, không nhận dạng được chữ."
+BAD_IMAGE = "Tệp ảnh bị hỏng hoặc có định dạng không hỗ trợ (chỉ nhận PNG, JPEG, TIFF)."
+UNSUPPORTED = "Loại tệp này không cần số hóa (chỉ PDF, ảnh PNG/JPEG/TIFF, DOCX/ODT)."
+OCR_FAILED = "Bộ nhận dạng chữ gặp lỗi khi xử lý tệp."
+CONVERT_FAILED = "LibreOffice không chuyển được tệp sang PDF."
+
+MIN_CHARS = 20  # characters of text that make a page "have a text layer"
+DEFAULT_DPI = 200  # for images that do not say their resolution
+OFFICE = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "odt": "application/vnd.oasis.opendocument.text"}
+
+
+class EngineError(Exception):
+    """A failure explained in Vietnamese (shown to the user as it is)."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class Unavailable(EngineError):
+    """A tool the server lacks (not the file's fault)."""
+
+
+@functools.lru_cache(maxsize=1)
+def tesseract_languages() -> frozenset[str]:
+    """Languages of the installed Tesseract (cached for the life of the process)."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        return frozenset()
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    lines = (out.stdout or out.stderr).splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and " " not in line.strip())
+
+
+def require_vietnamese() -> None:
+    """Fail fast, before any work, when Tesseract or its Vietnamese pack is missing."""
+    if not shutil.which("tesseract"):
+        raise Unavailable(NO_TESSERACT)
+    if "vie" not in tesseract_languages():
+        raise Unavailable(NO_VIE)
+
+
+def kind_of(data: bytes, name: str = "", content_type: str = "") -> str:
+    """"pdf", "image", "docx", "odt" or "" (content first, then the declared type and the name)."""
+    import filetype
+
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    mime = (filetype.guess_mime(data[:8192]) or "") if data else ""
+    if mime.startswith("image/") and mime in ("image/png", "image/jpeg", "image/tiff"):
+        return "image"
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    for kind, office_mime in OFFICE.items():
+        if content_type == office_mime or (mime in ("application/zip", office_mime, "") and suffix == kind):
+            return kind
+    if content_type == "application/pdf" or suffix == "pdf":
+        return "pdf"  # declared a PDF but does not look like one: the PDF steps report it as damaged
+    if content_type in ("image/png", "image/jpeg", "image/tiff"):
+        return "image"
+    return ""
+
+
+def is_signed(data: bytes) -> bool:
+    """The PDF carries a digital signature (then it is never rewritten, not even through a copy we keep)."""
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        return bool(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
+    except Exception:  # unreadable by pyHanko: be conservative and trust the bytes
+        return b"/ByteRange" in data and b"/Sig" in data
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text layer of every page (pypdf)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:
+                raise EngineError(ENCRYPTED_PDF) from exc
+        return [(page.extract_text() or "") for page in reader.pages]
+    except EngineError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise EngineError(ENCRYPTED_PDF, str(exc)) from exc
+    except (PdfReadError, Exception) as exc:  # pypdf raises many kinds of errors on damaged files
+        raise EngineError(CORRUPT_PDF, f"{type(exc).__name__}: {exc}"[:300]) from exc
+
+
+def has_text_layer(texts: list[str]) -> bool:
+    """Born digital: at least half of the pages carry real text."""
+    if not texts:
+        return False
+    with_text = sum(1 for t in texts if len("".join(t.split())) >= MIN_CHARS)
+    return with_text * 2 >= len(texts)
+
+
+@dataclass
+class OcrResult:
+    pdf: bytes
+    text: str
+    pages: int
+    pdfa: bool
+    message: str
+
+
+def _image_dpi(data: bytes) -> int | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            dpi = img.info.get("dpi")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise EngineError(BAD_IMAGE, str(exc)[:300]) from exc
+    return None if dpi and min(dpi) >= 50 else DEFAULT_DPI
+
+
+def ocr(data: bytes, kind: str) -> OcrResult:
+    """OCR a scan (``kind`` "pdf" or "image") into a searchable PDF/A; pages that already have text are kept."""
+    import ocrmypdf
+    import pikepdf
+    from ocrmypdf import exceptions as ox
+
+    require_vietnamese()
+    options = dict(language="vie", output_type="auto", progress_bar=False, jobs=1, skip_text=True)
+    if kind == "image":
+        dpi = _image_dpi(data)
+        if dpi:
+            options["image_dpi"] = dpi
+    with tempfile.TemporaryDirectory(prefix="vpdt-ocr-") as tmp:
+        source = Path(tmp) / ("input.pdf" if kind == "pdf" else "input.img")
+        target, sidecar = Path(tmp) / "output.pdf", Path(tmp) / "output.txt"
+        source.write_bytes(data)  # a copy: the stored original is never given to the engine
+        try:
+            code = ocrmypdf.ocr(source, target, sidecar=sidecar, **options)
+        except ox.MissingDependencyError as exc:
+            raise Unavailable(NO_TESSERACT, str(exc)[:300]) from exc
+        except ox.EncryptedPdfError as exc:
+            raise EngineError(ENCRYPTED_PDF, str(exc)[:300]) from exc
+        except ox.DigitalSignatureError as exc:
+            raise EngineError("Tệp PDF có chữ ký số: không sửa.", str(exc)[:300]) from exc
+        except (ox.UnsupportedImageFormatError, ox.DpiError) as exc:
+            raise EngineError(BAD_IMAGE, str(exc)[:300]) from exc
+        except ox.InputFileError as exc:
+            raise EngineError(CORRUPT_PDF if kind == "pdf" else BAD_IMAGE, str(exc)[:300]) from exc
+        except ox.ExitCodeException as exc:
+            raise EngineError(OCR_FAILED, f"{type(exc).__name__}: {exc}"[:300]) from exc
+        except Exception as exc:  # pikepdf / tesseract / image errors deep in the pipeline
+            if kind == "pdf" and isinstance(exc, pikepdf.PdfError):
+                raise EngineError(CORRUPT_PDF, str(exc)[:300]) from exc
+            raise EngineError(OCR_FAILED, f"{type(exc).__name__}: {exc}"[:300]) from exc
+        if int(code) != 0 or not target.exists():
+            raise EngineError(OCR_FAILED, f"ocrmypdf exit {int(code)}")
+        pdf = target.read_bytes()
+        text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        pages = len(doc.pages)
+        status = doc.open_metadata().pdfa_status
+    text = text.replace("\f", "\n")
+    if "[OCR skipped on page" in text:  # the sidecar marks pages that already had text: take that text
+        text = "\n".join(page_texts(pdf))
+    return OcrResult(pdf=pdf, text=text.strip(), pages=pages, pdfa=bool(status),
+                     message=f"ocrmypdf {ocrmypdf.__version__}, Tesseract vie" + (f", PDF/A-{status}" if status
+                                                                                 else ", PDF thường"))
+
+
+def office_converter() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(data: bytes, kind: str, timeout: int = 180) -> bytes:
+    """DOCX/ODT → PDF for viewing, with LibreOffice headless (a private profile, a copy of the file)."""
+    exe = office_converter()
+    if not exe:
+        raise Unavailable(NO_LIBREOFFICE)
+    with tempfile.TemporaryDirectory(prefix="vpdt-convert-") as tmp:
+        source = Path(tmp) / f"input.{kind}"
+        source.write_bytes(data)
+        try:
+            subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+                            "--convert-to", "pdf", "--outdir", tmp, str(source)],
+                           capture_output=True, timeout=timeout, check=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise EngineError(CONVERT_FAILED, str(exc)[:300]) from exc
+        target = Path(tmp) / "input.pdf"
+        if not target.exists():
+            raise EngineError(CONVERT_FAILED)
+        return target.read_bytes()

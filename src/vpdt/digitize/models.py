@@ -1,0 +1,64 @@
+"""One row per stored file that goes through the digitization pipeline (see :mod:`vpdt.digitize.services`)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Đang chờ số hóa"
+    RUNNING = "running", "Đang số hóa"
+    DONE = "done", "Đã số hóa"
+    SKIPPED = "skipped", "Không cần nhận dạng chữ"
+    FAILED = "failed", "Số hóa không thành công"
+
+
+class Method(models.TextChoices):
+    NONE = "", "Chưa xác định"
+    OCR = "ocr", "Nhận dạng chữ (OCR)"
+    TEXT = "text", "Trích lớp chữ có sẵn"
+    CONVERT = "convert", "Chuyển sang PDF để xem"
+
+
+class Digitization(models.Model):
+    file = models.OneToOneField("storage.StoredFile", on_delete=models.PROTECT, related_name="digitization",
+                                verbose_name="tệp gốc")
+    # The owner that asked for it (a small generic link, e.g. "incoming.attachment" + id). Every incoming
+    # document attaching the file gets the text, whoever asked first.
+    owner_type = models.CharField("loại đối tượng", max_length=60, blank=True)
+    owner_id = models.PositiveBigIntegerField("mã đối tượng", null=True, blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    method = models.CharField("cách xử lý", max_length=10, choices=Method.choices, blank=True, default="")
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    pages = models.PositiveIntegerField("số trang", null=True, blank=True)
+    message = models.CharField("thông điệp của bộ nhận dạng", max_length=500, blank=True)
+    reason = models.CharField("lý do không nhận dạng", max_length=300, blank=True)
+    error = models.CharField("lỗi", max_length=500, blank=True)
+    text = models.TextField("văn bản trích được", blank=True)
+    archive = models.ForeignKey("storage.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="bản PDF lưu trữ có lớp chữ")
+    pdfa = models.BooleanField("đạt PDF/A", default=False)
+    attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lần số hóa"
+        verbose_name_plural = "số hóa văn bản"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"Số hóa “{self.file.original_name}”"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (Status.DONE, Status.SKIPPED, Status.FAILED)
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return round((self.finished_at - self.started_at).total_seconds(), 1)
+        return None

@@ -1,0 +1,218 @@
+"""The digitization pipeline (issue 6, point 1).
+
+* :func:`enqueue` creates the row and sends the Celery task ``run_ocr`` (queue "ocr") AFTER the surrounding
+  transaction commits; :func:`process` does the work in the worker; :func:`retry` queues a finished one again.
+* Signed PDFs are never modified: their text is extracted, nothing else. Born-digital PDFs are not re-OCRed.
+  Scans (images, image-only PDFs) are OCRed on a copy into a searchable PDF/A archive copy stored beside the
+  original, which is kept unchanged. DOCX/ODT get a PDF for viewing when LibreOffice is installed.
+* The text goes to the search index of every incoming document that attaches the file.
+* Every transition (queue → running → done/skipped/failed, retry) is journaled as ``digitize.*``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from vpdt.core.authz import manageable
+from vpdt.core.fsm import Machine, Transition
+from vpdt.journal import services as journal
+from vpdt.storage import services as storage
+from vpdt.storage.models import StoredFile
+
+from . import engine
+from .models import Digitization, Method, Status
+
+log = logging.getLogger(__name__)
+S = Status
+
+MACHINE = Machine("status", [
+    Transition("start", {S.QUEUED}, S.RUNNING, "Bắt đầu số hóa"),
+    Transition("done", {S.RUNNING}, S.DONE, "Hoàn tất số hóa"),
+    Transition("skip", {S.RUNNING}, S.SKIPPED, "Bỏ qua nhận dạng chữ"),
+    Transition("fail", {S.QUEUED, S.RUNNING}, S.FAILED, "Ghi nhận số hóa lỗi"),
+    Transition("retry", {S.DONE, S.SKIPPED, S.FAILED}, S.QUEUED, "Số hóa lại"),
+], action_prefix="digitize", choices=Status)
+
+SIGNED_REASON = "PDF có chữ ký số: không sửa, chỉ trích chữ"
+TEXT_REASON = "PDF đã có lớp chữ"
+SUPPORTED = ("pdf", "image", "docx", "odt")
+
+
+def supported(stored: StoredFile) -> bool:
+    """Worth digitizing, judged from the declared type and name (the worker sniffs the content again)."""
+    return engine.kind_of(b"", stored.original_name, stored.content_type) in SUPPORTED
+
+
+def _send(digitization_id: int) -> None:
+    from .tasks import run_ocr
+
+    try:
+        run_ocr.delay(digitization_id)
+    except Exception:  # broker down: the row stays "queued"; "Số hóa lại" or the API retry sends it again
+        log.exception("Không gửi được việc số hóa %s vào hàng đợi", digitization_id)
+
+
+def enqueue(stored: StoredFile, *, owner=None, actor=None) -> Digitization:
+    """Create (or reuse) the file's digitization and send the task after commit. A file already digitized is
+    left as it is (use :func:`retry`)."""
+    with transaction.atomic():
+        item, created = Digitization.objects.get_or_create(file=stored, defaults={
+            "owner_type": owner._meta.label_lower if owner is not None else "",
+            "owner_id": getattr(owner, "pk", None), "requested_by": actor})
+        if not created:
+            return item
+        journal.record("digitize.enqueue", actor=actor, obj=item, agency=stored.agency_id,
+                       details={"file": stored.pk, "name": stored.original_name,
+                                "owner": f"{item.owner_type}:{item.owner_id}" if item.owner_type else ""})
+        transaction.on_commit(lambda: _send(item.pk))
+    return item
+
+
+def can_retry(user, item: Digitization) -> bool:
+    return manageable(Digitization, user).filter(pk=item.pk).exists()
+
+
+def retry(actor, item: Digitization) -> Digitization:
+    """Số hóa lại: the clerks of the file's agency (and its administrators)."""
+    if not can_retry(actor, item):
+        raise PermissionDenied("Chỉ văn thư hoặc quản trị của cơ quan được số hóa lại tệp.")
+    with transaction.atomic():
+        item = Digitization.objects.select_for_update().get(pk=item.pk)
+        item.progress, item.error, item.reason, item.message = 0, "", "", ""
+        item.requested_by = actor
+        MACHINE.apply(item, "retry", actor=actor, extra_fields=["progress", "error", "reason", "message",
+                                                              "requested_by"])
+        transaction.on_commit(lambda: _send(item.pk))
+    return item
+
+
+def _progress(item: Digitization, value: int) -> None:
+    item.progress = value
+    Digitization.objects.filter(pk=item.pk).update(progress=value)
+
+
+def _finish(item: Digitization, name: str, **values) -> Digitization:
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.finished_at = timezone.now()
+    item.progress = 100 if name != "fail" else item.progress
+    fields = ["finished_at", "progress", *values]
+    details = {k: v for k, v in values.items() if k in ("method", "reason", "error", "pages", "pdfa")}
+    if "archive" in values and values["archive"] is not None:
+        details["archive"] = values["archive"].pk
+    with transaction.atomic():
+        MACHINE.apply(item, name, actor=None, extra_fields=fields, details={"file": item.file_id, **details})
+        if name != "fail" and item.text:
+            _index(item)
+    return item
+
+
+def _index(item: Digitization) -> None:
+    """Search text of every incoming document attaching the file: the texts of all its digitized files."""
+    from vpdt.incoming.models import Attachment
+
+    documents = set(Attachment.objects.filter(file_id=item.file_id).values_list("document_id", flat=True))
+    for document_id in sorted(documents):
+        files = Attachment.objects.filter(document_id=document_id).order_by("order", "id").values("file_id")
+        texts = (Digitization.objects.filter(file_id__in=files, status__in=[S.DONE, S.SKIPPED])
+                 .exclude(text="").order_by("file_id").values_list("text", flat=True))
+        transaction.on_commit(lambda d=document_id, t="\n\n".join(texts): _safe_index_text(d, t))
+
+
+def _safe_index_text(document_id: int, text: str) -> None:
+    from vpdt.search import services as search
+
+    try:
+        search.index_text("incoming", document_id, text)
+    except Exception:  # the search reconciliation does not know the OCR text: "Số hóa lại" indexes it again
+        log.exception("Không đưa được văn bản số hóa vào chỉ mục của văn bản đến %s", document_id)
+
+
+def _store_archive(item: Digitization, pdf: bytes, suffix: str) -> StoredFile:
+    stem = item.file.original_name.rsplit(".", 1)[0] or "tep"
+    return storage.store(io.BytesIO(pdf), f"{stem}{suffix}.pdf", folder="digitize", content_type="application/pdf",
+                         agency=item.file.agency, actor=None)
+
+
+def process(digitization_id: int) -> Digitization | None:
+    """Do the work of one queued digitization (the Celery task). Never raises for a bad file: the row ends
+    failed with a Vietnamese message."""
+    with transaction.atomic():
+        item = (Digitization.objects.select_for_update().select_related("file", "file__agency")
+                .filter(pk=digitization_id).first())
+        if item is None or item.status != S.QUEUED:
+            return item  # gone, or another worker has it
+        item.started_at, item.finished_at, item.progress = timezone.now(), None, 5
+        item.attempts += 1
+        MACHINE.apply(item, "start", extra_fields=["started_at", "finished_at", "progress", "attempts"],
+                      details={"file": item.file_id})
+    try:
+        return _work(item)
+    except engine.EngineError as exc:
+        return _finish(item, "fail", error=exc.message[:500], message=exc.detail[:500])
+    except Exception as exc:  # anything unexpected still ends as a clear, journaled failure
+        log.exception("Số hóa tệp %s thất bại", item.file_id)
+        return _finish(item, "fail", error="Số hóa không thành công do lỗi hệ thống; hãy thử “Số hóa lại”.",
+                       message=f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _work(item: Digitization) -> Digitization:
+    try:
+        data = storage.read_stored(item.file)
+    except OSError as exc:
+        raise engine.EngineError("Tệp gốc không còn trong kho lưu trữ.", str(exc)) from exc
+    kind = engine.kind_of(data, item.file.original_name, item.file.content_type)
+    if kind not in SUPPORTED:
+        raise engine.EngineError(engine.UNSUPPORTED)
+    _progress(item, 10)
+    if kind in ("docx", "odt"):
+        return _convert(item, data, kind)
+    if kind == "pdf":
+        if engine.is_signed(data):
+            texts = engine.page_texts(data)
+            return _finish(item, "skip", method=Method.TEXT, reason=SIGNED_REASON, pages=len(texts),
+                           text="\n".join(texts).strip())
+        texts = engine.page_texts(data)  # raises for a damaged PDF
+        if engine.has_text_layer(texts):
+            return _finish(item, "skip", method=Method.TEXT, reason=TEXT_REASON, pages=len(texts),
+                           text="\n".join(texts).strip())
+    engine.require_vietnamese()  # fail fast, before the heavy work
+    _progress(item, 20)
+    result = engine.ocr(data, kind)
+    _progress(item, 90)
+    archive = _store_archive(item, result.pdf, " (ban so hoa)")
+    return _finish(item, "done", method=Method.OCR, archive=archive, pages=result.pages, pdfa=result.pdfa,
+                   text=result.text, message=result.message[:500])
+
+
+def _convert(item: Digitization, data: bytes, kind: str) -> Digitization:
+    try:
+        pdf = engine.convert_to_pdf(data, kind)
+    except engine.Unavailable as exc:  # not the file's fault: say so, the file itself is fine
+        return _finish(item, "skip", method=Method.CONVERT, reason=exc.message[:300])
+    _progress(item, 80)
+    texts = engine.page_texts(pdf)
+    archive = _store_archive(item, pdf, "")
+    return _finish(item, "done", method=Method.CONVERT, archive=archive, pages=len(texts),
+                   text="\n".join(texts).strip(), message="LibreOffice (chuyển sang PDF để xem)")
+
+
+def for_file(user, file_id: int) -> Digitization | None:
+    """The digitization of a file ``user`` may see, else None."""
+    from vpdt.core.authz import visible
+
+    return visible(Digitization, user).select_related("file", "archive").filter(file_id=file_id).first()
+
+
+def enqueue_attachments(actor, document) -> list[Digitization]:
+    """Every attachment of an incoming document worth digitizing (called inside the registration transaction)."""
+    from vpdt.incoming.models import Attachment
+
+    return [enqueue(att.file, owner=att, actor=actor)
+            for att in Attachment.objects.filter(document=document).select_related("file").order_by("order", "id")
+            if supported(att.file)]

@@ -1,0 +1,14 @@
+"""Celery task of digitization, routed to its own queue "ocr" (settings.CELERY_TASK_ROUTES), so long OCR jobs
+never hold up reminders and deliveries on the default queue."""
+
+from celery import shared_task
+
+QUEUE = "ocr"
+
+
+@shared_task(name="vpdt.digitize.tasks.run_ocr", ignore_result=True)
+def run_ocr(digitization_id: int) -> str:
+    from . import services
+
+    item = services.process(digitization_id)
+    return item.status if item is not None else "missing"

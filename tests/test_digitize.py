@@ -1,0 +1,237 @@
+"""Digitization of scans (issue 6, point 1): OCR with ocrmypdf + Tesseract vie into a searchable PDF/A archive
+copy, signed PDFs never modified, born-digital PDFs not re-OCRed, clear Vietnamese failures, the htmx status
+fragment, API permission trimming, and registration → OCR after commit → search."""
+
+import datetime as dt
+import functools
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
+
+from tests.signing_support import external_sign, nd30, pki_material
+from vpdt.catalog.models import DocumentType, Urgency
+from vpdt.digitize import engine, services
+from vpdt.digitize.models import Digitization, Status
+from vpdt.incoming import services as incoming
+from vpdt.journal.models import JournalEntry
+from vpdt.search import services as search
+from vpdt.search.services import Criteria
+from vpdt.storage import services as storage
+
+FONT = "src/vpdt/core/fonts/DejaVuSerif.ttf"
+LINES = [(110, 110, "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"), (170, 160, "BAN DÂN TỘC"), (110, 250, "Số: 171/QĐ-BDT"),
+         (760, 250, "Bình Định, ngày 10 tháng 4 năm 2017"), (640, 400, "QUYẾT ĐỊNH"),
+         (150, 480, "Về việc phê duyệt kế hoạch hỗ trợ đồng bào dân tộc thiểu số"),
+         (150, 540, "chăn nuôi bò sinh sản tại huyện Vĩnh Thạnh")]
+
+
+@functools.lru_cache
+def scan_png() -> bytes:
+    """A one-page ND30 decision as a 200 dpi greyscale scan (the top of an A4 page)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1654, 660), 255)
+    draw, font = ImageDraw.Draw(img), ImageFont.truetype(FONT, 34)
+    for x, y, text in LINES:
+        draw.text((x, y), text, fill=0, font=font)
+    out = io.BytesIO()
+    img.save(out, "PNG", dpi=(200, 200))
+    return out.getvalue()
+
+
+@functools.lru_cache
+def scan_pdf() -> bytes:
+    """The same scan as an image-only PDF (what a copier produces)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(scan_png())).save(out, "PDF", resolution=200)
+    return out.getvalue()
+
+
+def put(org, data: bytes, name: str, content_type: str):
+    return storage.store(io.BytesIO(data), name, folder="incoming", content_type=content_type, agency=org.sxd,
+                         actor=org.sxd_clerk)
+
+
+def run(org, stored, django_capture_on_commit_callbacks) -> Digitization:
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.enqueue(stored, actor=org.sxd_clerk)
+    item.refresh_from_db()
+    return item
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("kind", ["png", "pdf"])
+def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_callbacks, kind):
+    data = scan_png() if kind == "png" else scan_pdf()
+    stored = put(org, data, f"quyet-dinh-171.{kind}", "image/png" if kind == "png" else "application/pdf")
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.DONE, item.error
+    assert item.method == "ocr" and item.progress == 100 and item.pages == 1
+    assert "171/QĐ-BDT" in item.text
+    assert "QUYẾT ĐỊNH" in item.text and "Bình Định, ngày 10 tháng 4 năm 2017" in item.text
+    # the archive copy is a new, searchable PDF (PDF/A); the original is unchanged
+    archive = storage.read_stored(item.archive)
+    assert archive.startswith(b"%PDF-") and item.archive_id != stored.pk
+    assert "171/QĐ-BDT" in PdfReader(io.BytesIO(archive)).pages[0].extract_text()
+    assert item.pdfa
+    assert storage.read_stored(stored) == data and sha(data) == stored.sha256 and storage.verify(stored).ok
+    actions = list(JournalEntry.objects.filter(object_type="digitize.digitization", object_id=str(item.pk))
+                   .order_by("seq").values_list("action", flat=True))
+    assert actions == ["digitize.enqueue", "digitize.start", "digitize.done"]
+
+
+def test_signed_pdf_is_never_modified_only_its_text_extracted(org, django_capture_on_commit_callbacks,
+                                                               monkeypatch):
+    signed = external_sign(nd30(), pki_material().leader)
+    stored = put(org, signed, "quyet-dinh-da-ky.pdf", "application/pdf")
+    monkeypatch.setattr(engine, "ocr", lambda *a, **k: pytest.fail("a signed PDF must never be OCRed"))
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.SKIPPED and item.reason == "PDF có chữ ký số: không sửa, chỉ trích chữ"
+    assert item.archive is None and "Quy chế công tác văn thư" in item.text
+    assert storage.read_stored(stored) == signed and sha(signed) == stored.sha256
+    assert JournalEntry.objects.filter(action="digitize.skip", object_id=str(item.pk)).exists()
+
+
+def test_born_digital_pdf_is_not_re_ocred(org, django_capture_on_commit_callbacks, monkeypatch):
+    from vpdt.signing.samples import nd30_pdf
+
+    data = nd30_pdf(subject="Về việc kiểm tra công tác phòng cháy chữa cháy năm 2026")
+    stored = put(org, data, "cong-van.pdf", "application/pdf")
+    monkeypatch.setattr(engine, "ocr", lambda *a, **k: pytest.fail("a born-digital PDF must not be OCRed"))
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.SKIPPED and item.reason == "PDF đã có lớp chữ" and item.method == "text"
+    assert "phòng cháy chữa cháy" in item.text and item.archive is None
+    assert storage.read_stored(stored) == data
+
+
+def test_missing_language_pack_fails_fast(org, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr(engine, "tesseract_languages", lambda: frozenset({"eng", "osd"}))
+    import ocrmypdf
+
+    monkeypatch.setattr(ocrmypdf, "ocr", lambda *a, **k: pytest.fail("no OCR without the language pack"))
+    item = run(org, put(org, scan_png(), "scan.png", "image/png"), django_capture_on_commit_callbacks)
+    assert item.status == Status.FAILED
+    assert item.error == "Máy chủ chưa cài gói ngôn ngữ tiếng Việt cho Tesseract (tesseract-ocr-vie)"
+    assert JournalEntry.objects.filter(action="digitize.fail", object_id=str(item.pk)).exists()
+
+
+def test_vietnamese_pack_is_really_installed_here():
+    engine.tesseract_languages.cache_clear()
+    assert "vie" in engine.tesseract_languages()
+
+
+def test_corrupt_pdf_fails_with_a_vietnamese_message(org, django_capture_on_commit_callbacks, login):
+    bad = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nxref\n0 0\ntrailer\n%%EOF-broken"
+    stored = put(org, bad, "hong.pdf", "application/pdf")
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.FAILED and item.error.startswith("Tệp PDF bị hỏng")
+    doc = _document(org, stored)
+    response = login(org.sxd_clerk).get(f"/so-hoa/tep/{stored.pk}/")
+    assert response.status_code == 200 and "Tệp PDF bị hỏng" in response.content.decode()
+    assert "Số hóa lại" in response.content.decode() and doc.pk
+
+
+def test_docx_without_libreoffice_says_so(org, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr(engine, "office_converter", lambda: None)
+    docx = _docx()
+    stored = put(org, docx, "to-trinh.docx", engine.OFFICE["docx"])
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.SKIPPED and item.method == "convert"
+    assert item.reason == "Máy chủ chưa cài LibreOffice nên chưa chuyển được tệp DOCX/ODT sang PDF để xem"
+    assert storage.read_stored(stored) == docx
+
+
+def _docx() -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/"
+                                          "content-types'/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Tờ trình</w:t></w:r></w:p>"
+                                        "</w:body></w:document>")
+    return out.getvalue()
+
+
+def dtype(name):
+    return DocumentType.objects.get(name=name)
+
+
+def _document(org, stored=None, files=(), **over):
+    data = dict(issuer_name="Ban Dân tộc tỉnh Bình Định", issuer_code="000.00.20.H08", code_number="171",
+                code_notation="QĐ-BDT", issued_date=dt.date(2017, 4, 10), doc_type=dtype("Quyết định"),
+                subject="Quyết định phê duyệt kế hoạch hỗ trợ đồng bào dân tộc thiểu số", urgency=Urgency.NORMAL,
+                signer_name="Đinh Văn Hùng", signer_position="Trưởng ban")
+    data.update(over)
+    return incoming.register_document(org.sxd_clerk, agency=org.sxd, confirm_duplicate=True, files=files,
+                                      stored_files=[stored] if stored else [], **data).document
+
+
+def test_registration_enqueues_after_commit_and_search_finds_the_ocr_text(org, django_capture_on_commit_callbacks,
+                                                                          login, api):
+    upload = SimpleUploadedFile("scan-quyet-dinh.png", scan_png(), content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        doc = _document(org, files=[upload], subject="Quyết định về việc hỗ trợ đồng bào")
+        item = Digitization.objects.get(file__in=doc.attachments.values("file_id"))
+        assert item.status == Status.QUEUED  # nothing ran before commit
+    for callback in callbacks:
+        with django_capture_on_commit_callbacks(execute=True):
+            callback()
+    item.refresh_from_db()
+    assert item.status == Status.DONE and item.owner_type == "incoming.attachment"
+    # "Vĩnh Thạnh" is only in the scan, not in any field of the registration
+    hits = search.search(org.sxd_leader, Criteria(q="chăn nuôi bò sinh sản Vĩnh Thạnh")).hits
+    assert [h.entry.object_id for h in hits] == [doc.pk]
+    assert not search.search(org.ht_staff, Criteria(q="Vĩnh Thạnh")).hits
+
+    # the detail page loads the fragment; the fragment links the searchable copy
+    client = login(org.sxd_clerk)
+    page = client.get(f"/van-ban-den/{doc.pk}/").content.decode()
+    assert f'hx-get="/so-hoa/tep/{item.file_id}/"' in page
+    fragment = client.get(f"/so-hoa/tep/{item.file_id}/").content.decode()
+    assert "Bản PDF tìm kiếm được" in fragment and "hx-trigger" not in fragment
+    copy = client.get(f"/so-hoa/tep/{item.file_id}/ban-so-hoa/")
+    assert copy.status_code == 200 and b"".join(copy.streaming_content).startswith(b"%PDF-")
+
+    # another province sees nothing: fragment, copy, API list and detail
+    other = login(org.ht_staff)
+    assert other.get(f"/so-hoa/tep/{item.file_id}/").status_code == 404
+    assert other.get(f"/so-hoa/tep/{item.file_id}/ban-so-hoa/").status_code == 404
+    assert other.post(f"/so-hoa/tep/{item.file_id}/so-hoa-lai/").status_code == 404
+    ht = api(org.ht_staff)
+    assert ht.get("/api/v1/digitizations/").json()["results"] == []
+    assert ht.get(f"/api/v1/digitizations/{item.pk}/").status_code == 404
+    mine = api(org.sxd_leader).get(f"/api/v1/digitizations/{item.pk}/").json()
+    assert mine["status"] == "done" and "171/QĐ-BDT" in mine["text"]
+    # the leader sees but may not retry; the clerk may
+    assert api(org.sxd_leader).post(f"/api/v1/digitizations/{item.pk}/retry/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(org.sxd_clerk).post(f"/api/v1/digitizations/{item.pk}/retry/")
+    assert response.status_code == 202
+    item.refresh_from_db()
+    assert item.status == Status.DONE and item.attempts == 2
+
+
+def test_running_fragment_polls_and_retry_of_a_running_job_is_refused(org, login, api):
+    stored = put(org, scan_png(), "scan.png", "image/png")
+    _document(org, stored)
+    item = Digitization.objects.get(file=stored)  # queued (the on_commit callback never ran)
+    Digitization.objects.filter(pk=item.pk).update(status=Status.RUNNING, progress=20)
+    fragment = login(org.sxd_clerk).get(f"/so-hoa/tep/{stored.pk}/").content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and 'aria-valuenow="20"' in fragment
+    response = api(org.sxd_clerk).post(f"/api/v1/digitizations/{item.pk}/retry/")
+    assert response.status_code == 400 and "số hóa lại khi đang ở trạng thái" in response.json()["status"][0]
+
+
+def test_api_filters_reject_bad_input(org, api):
+    client = api(org.sxd_clerk)
+    assert client.get("/api/v1/digitizations/?file=abc").status_code == 400
+    assert client.get("/api/v1/digitizations/?status=xyz").status_code == 400
