@@ -143,7 +143,7 @@ def process(digitization_id: int) -> Digitization | None:
     """Do the work of one queued digitization (the Celery task). Never raises for a bad file: the row ends
     failed with a Vietnamese message."""
     with transaction.atomic():
-        item = (Digitization.objects.select_for_update().select_related("file", "file__agency")
+        item = (Digitization.objects.select_for_update(of=("self",)).select_related("file", "file__agency")
                 .filter(pk=digitization_id).first())
         if item is None or item.status != S.QUEUED:
             return item  # gone, or another worker has it
