@@ -69,10 +69,14 @@ def sha(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("kind", ["png", "pdf"])
-def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_callbacks, kind):
+def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_callbacks, kind, monkeypatch):
     data = scan_png() if kind == "png" else scan_pdf()
     stored = put(org, data, f"quyet-dinh-171.{kind}", "image/png" if kind == "png" else "application/pdf")
+    seen, original = [], services._progress
+    monkeypatch.setattr(services, "_progress", lambda item, value: (seen.append(value), original(item, value)))
     item = run(org, stored, django_capture_on_commit_callbacks)
+    assert seen[:2] == [10, 20] and seen[-1] == 90 and seen == sorted(seen)
+    assert any(20 < v <= 85 for v in seen), seen  # page by page, from ocrmypdf's progress hook
     assert item.status == Status.DONE, item.error
     assert item.method == "ocr" and item.progress == 100 and item.pages == 1
     assert "171/QĐ-BDT" in item.text

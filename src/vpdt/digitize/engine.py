@@ -148,14 +148,18 @@ def _image_dpi(data: bytes) -> int | None:
     return None if dpi and min(dpi) >= 50 else DEFAULT_DPI
 
 
-def ocr(data: bytes, kind: str) -> OcrResult:
-    """OCR a scan (``kind`` "pdf" or "image") into a searchable PDF/A; pages that already have text are kept."""
+def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
+    """OCR a scan (``kind`` "pdf" or "image") into a searchable PDF/A; pages that already have text are kept.
+    ``progress(share)`` is called as pages are recognised (share of pages done, 0..1)."""
     import ocrmypdf
     import pikepdf
     from ocrmypdf import exceptions as ox
 
+    from . import ocr_progress
+
     require_vietnamese()
-    options = dict(language="vie", output_type="auto", progress_bar=False, jobs=1, skip_text=True)
+    options = dict(language="vie", output_type="auto", progress_bar=False, jobs=1, skip_text=True,
+                   plugins=["vpdt.digitize.ocr_progress"])
     if kind == "image":
         dpi = _image_dpi(data)
         if dpi:
@@ -165,7 +169,8 @@ def ocr(data: bytes, kind: str) -> OcrResult:
         target, sidecar = Path(tmp) / "output.pdf", Path(tmp) / "output.txt"
         source.write_bytes(data)  # a copy: the stored original is never given to the engine
         try:
-            code = ocrmypdf.ocr(source, target, sidecar=sidecar, **options)
+            with ocr_progress.reporting(progress):
+                code = ocrmypdf.ocr(source, target, sidecar=sidecar, **options)
         except ox.MissingDependencyError as exc:
             raise Unavailable(NO_TESSERACT, str(exc)[:300]) from exc
         except ox.EncryptedPdfError as exc:

@@ -92,6 +92,8 @@ def retry(actor, item: Digitization) -> Digitization:
 
 
 def _progress(item: Digitization, value: int) -> None:
+    if value == item.progress:
+        return
     item.progress = value
     Digitization.objects.filter(pk=item.pk).update(progress=value)
 
@@ -183,7 +185,7 @@ def _work(item: Digitization) -> Digitization:
                            text="\n".join(texts).strip())
     engine.require_vietnamese()  # fail fast, before the heavy work
     _progress(item, 20)
-    result = engine.ocr(data, kind)
+    result = engine.ocr(data, kind, progress=lambda share: _progress(item, 20 + int(65 * share)))
     _progress(item, 90)
     archive = _store_archive(item, result.pdf, " (ban so hoa)")
     return _finish(item, "done", method=Method.OCR, archive=archive, pages=result.pages, pdfa=result.pdfa,
