@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.signing_support import external_sign, nd30, pki_material
@@ -232,7 +233,11 @@ def test_running_fragment_polls_and_retry_of_a_running_job_is_refused(org, login
     fragment = login(org.sxd_clerk).get(f"/so-hoa/tep/{stored.pk}/").content.decode()
     assert 'hx-trigger="every 2s"' in fragment and 'aria-valuenow="20"' in fragment
     response = api(org.sxd_clerk).post(f"/api/v1/digitizations/{item.pk}/retry/")
-    assert response.status_code == 400 and "số hóa lại khi đang ở trạng thái" in response.json()["status"][0]
+    assert response.status_code == 400 and "đang được số hóa" in response.json()["status"][0]
+    # a job left running for an hour (the worker stopped) may be sent again
+    Digitization.objects.filter(pk=item.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    response = api(org.sxd_clerk).post(f"/api/v1/digitizations/{item.pk}/retry/")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
 
 
 def test_api_filters_reject_bad_input(org, api):

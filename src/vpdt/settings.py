@@ -293,6 +293,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # OCR is slow and CPU-heavy: its own queue (the embedded worker of `vpdt serve` consumes "celery" and "ocr";
 # production runs a dedicated worker with `celery -A vpdt worker -Q ocr`).
 CELERY_TASK_ROUTES = {"vpdt.digitize.tasks.run_ocr": {"queue": "ocr"}}
+VPDT_OCR_JOBS = env_int("VPDT_OCR_JOBS", 1)  # pages OCRed in parallel by one job
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("out", "processed", "control"):

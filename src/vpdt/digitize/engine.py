@@ -158,7 +158,10 @@ def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
     from . import ocr_progress
 
     require_vietnamese()
-    options = dict(language="vie", output_type="auto", progress_bar=False, jobs=1, skip_text=True,
+    from django.conf import settings
+
+    options = dict(language="vie", output_type="auto", progress_bar=False, skip_text=True,
+                   jobs=max(1, int(getattr(settings, "VPDT_OCR_JOBS", 1))),
                    plugins=["vpdt.digitize.ocr_progress"])
     if kind == "image":
         dpi = _image_dpi(data)

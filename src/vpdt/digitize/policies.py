@@ -1,6 +1,6 @@
 """Who sees digitizations: those of the files of the incoming and outgoing documents the user may see (the
-documents' own predicates, composed in one SQL predicate). The clerks of the file's agency and its
-administrators manage them ("Số hóa lại")."""
+documents' own predicates, composed in one SQL predicate). Clerks and administrators manage those they see
+("Số hóa lại")."""
 
 from django.db.models import Q
 
@@ -19,14 +19,13 @@ def view(scope) -> Q:
 
 
 def manage(scope) -> Q:
+    """Clerks and administrators, on the files they see (a delivered file is the sender's StoredFile: the
+    recipient's clerks may digitize it again too)."""
     if scope.is_superuser:
         return Q()
-    if not scope.user_id:
+    if not scope.user_id or not (scope.has_role(Role.CLERK) or scope.is_admin):
         return NOTHING
-    q = scope.administered("file__agency")
-    if scope.agency_id and scope.has_role(Role.CLERK):
-        q |= Q(file__agency_id=scope.agency_id)
-    return q & view(scope)
+    return view(scope)
 
 
 authz.register(Digitization, view=view, manage=manage)

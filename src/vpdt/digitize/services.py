@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -35,8 +36,20 @@ MACHINE = Machine("status", [
     Transition("done", {S.RUNNING}, S.DONE, "Hoàn tất số hóa"),
     Transition("skip", {S.RUNNING}, S.SKIPPED, "Bỏ qua nhận dạng chữ"),
     Transition("fail", {S.QUEUED, S.RUNNING}, S.FAILED, "Ghi nhận số hóa lỗi"),
-    Transition("retry", {S.DONE, S.SKIPPED, S.FAILED}, S.QUEUED, "Số hóa lại"),
+    Transition("retry", {S.DONE, S.SKIPPED, S.FAILED, S.QUEUED, S.RUNNING}, S.QUEUED, "Số hóa lại",
+               guard=lambda item, **_: _still_working(item)),
 ], action_prefix="digitize", choices=Status)
+
+STALE = timedelta(minutes=30)  # a job queued or running longer than this is presumed lost (worker stopped)
+
+
+def _still_working(item) -> str | None:
+    if item.status not in (S.QUEUED, S.RUNNING):
+        return None
+    since = item.started_at if item.status == S.RUNNING and item.started_at else item.created_at
+    if since and timezone.now() - since > STALE:
+        return None
+    return "Tệp đang trong hàng đợi hoặc đang được số hóa; chỉ số hóa lại khi đã xong hoặc quá 30 phút chưa xong."
 
 SIGNED_REASON = "PDF có chữ ký số: không sửa, chỉ trích chữ"
 TEXT_REASON = "PDF đã có lớp chữ"
@@ -108,6 +121,9 @@ def _finish(item: Digitization, name: str, **values) -> Digitization:
     if "archive" in values and values["archive"] is not None:
         details["archive"] = values["archive"].pk
     with transaction.atomic():
+        current = Digitization.objects.select_for_update().filter(pk=item.pk).values("status", "attempts").first()
+        if current != {"status": S.RUNNING, "attempts": item.attempts}:
+            return Digitization.objects.filter(pk=item.pk).first()  # retried meanwhile: a newer run owns it
         MACHINE.apply(item, name, actor=None, extra_fields=fields, details={"file": item.file_id, **details})
         if name != "fail" and item.text:
             _index(item)

@@ -6,7 +6,7 @@ from celery import shared_task
 QUEUE = "ocr"
 
 
-@shared_task(name="vpdt.digitize.tasks.run_ocr", ignore_result=True)
+@shared_task(name="vpdt.digitize.tasks.run_ocr", ignore_result=True, soft_time_limit=1800, time_limit=1900)
 def run_ocr(digitization_id: int) -> str:
     from . import services
 
