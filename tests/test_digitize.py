@@ -154,6 +154,33 @@ def test_docx_without_libreoffice_says_so(org, django_capture_on_commit_callback
     assert storage.read_stored(stored) == docx
 
 
+def test_docx_is_converted_for_viewing_when_libreoffice_is_there(org, django_capture_on_commit_callbacks,
+                                                                  monkeypatch, tmp_path):
+    """The conversion plumbing, with a stand-in for ``soffice --headless --convert-to pdf`` (LibreOffice is not
+    installed on the test machine)."""
+    import sys
+
+    from vpdt.signing.samples import nd30_pdf
+
+    (tmp_path / "converted.pdf").write_bytes(nd30_pdf(subject="Tờ trình về việc mua sắm thiết bị văn phòng"))
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!{sys.executable}\n"
+                    "import pathlib, shutil, sys\n"
+                    "args = sys.argv[1:]\n"
+                    "assert args[0] == '--headless' and '--convert-to' in args and args[args.index('--convert-to') + 1] == 'pdf'\n"
+                    "out = pathlib.Path(args[args.index('--outdir') + 1])\n"
+                    "src = pathlib.Path(args[-1])\n"
+                    f"shutil.copy({str(tmp_path / 'converted.pdf')!r}, out / (src.stem + '.pdf'))\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(engine, "office_converter", lambda: str(fake))
+    docx = _docx()
+    stored = put(org, docx, "to-trinh.docx", engine.OFFICE["docx"])
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.DONE and item.method == "convert", item.error
+    assert item.archive.original_name == "to-trinh.pdf" and "mua sắm thiết bị" in item.text
+    assert storage.read_stored(stored) == docx
+
+
 def _docx() -> bytes:
     import zipfile
 
