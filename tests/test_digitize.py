@@ -91,6 +91,8 @@ def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_
     actions = list(JournalEntry.objects.filter(object_type="digitize.digitization", object_id=str(item.pk))
                    .order_by("seq").values_list("action", flat=True))
     assert actions == ["digitize.enqueue", "digitize.start", "digitize.done"]
+    assert set(JournalEntry.objects.filter(action__startswith="digitize.").values_list("agency_id", flat=True)) \
+        == {org.sxd.pk}
 
 
 def test_signed_pdf_is_never_modified_only_its_text_extracted(org, django_capture_on_commit_callbacks,

@@ -54,6 +54,11 @@ class Digitization(models.Model):
         return f"Số hóa “{self.file.original_name}”"
 
     @property
+    def agency_id(self) -> int | None:
+        """The agency of the file (journal entries of the transitions are filed under it)."""
+        return self.file.agency_id
+
+    @property
     def finished(self) -> bool:
         return self.status in (Status.DONE, Status.SKIPPED, Status.FAILED)
 
