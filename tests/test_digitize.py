@@ -95,6 +95,17 @@ def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_
         == {org.sxd.pk}
 
 
+def test_transparent_phone_scan_without_resolution_is_flattened(org, django_capture_on_commit_callbacks):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(scan_png())).convert("RGBA").save(out, "PNG")  # alpha channel, no dpi
+    stored = put(org, out.getvalue(), "anh-chup.png", "image/png")
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.DONE and "171/QĐ-BDT" in item.text, item.error
+    assert storage.read_stored(stored) == out.getvalue()
+
+
 def test_signed_pdf_is_never_modified_only_its_text_extracted(org, django_capture_on_commit_callbacks,
                                                                monkeypatch):
     signed = external_sign(nd30(), pki_material().leader)

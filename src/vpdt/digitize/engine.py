@@ -135,7 +135,9 @@ class OcrResult:
     message: str
 
 
-def _image_dpi(data: bytes) -> int | None:
+def _prepare_image(data: bytes) -> tuple[bytes, int | None]:
+    """Check the image, flatten transparency onto white (phone scans, screenshots: ocrmypdf refuses an alpha
+    channel) and say which resolution to assume when the file does not tell it."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -143,9 +145,17 @@ def _image_dpi(data: bytes) -> int | None:
             img.verify()
         with Image.open(io.BytesIO(data)) as img:
             dpi = img.info.get("dpi")
+            assumed = None if dpi and min(dpi) >= 50 else DEFAULT_DPI
+            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                rgba = img.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                out = io.BytesIO()
+                flat.save(out, "PNG", dpi=tuple(dpi) if dpi and min(dpi) >= 50 else (DEFAULT_DPI, DEFAULT_DPI))
+                data = out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise EngineError(BAD_IMAGE, str(exc)[:300]) from exc
-    return None if dpi and min(dpi) >= 50 else DEFAULT_DPI
+    return data, assumed
 
 
 def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
@@ -164,7 +174,7 @@ def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
                    jobs=max(1, int(getattr(settings, "VPDT_OCR_JOBS", 1))),
                    plugins=["vpdt.digitize.ocr_progress"])
     if kind == "image":
-        dpi = _image_dpi(data)
+        data, dpi = _prepare_image(data)
         if dpi:
             options["image_dpi"] = dpi
     with tempfile.TemporaryDirectory(prefix="vpdt-ocr-") as tmp:
