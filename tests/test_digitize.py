@@ -284,3 +284,15 @@ def test_api_filters_reject_bad_input(org, api):
     client = api(org.sxd_clerk)
     assert client.get("/api/v1/digitizations/?file=abc").status_code == 400
     assert client.get("/api/v1/digitizations/?status=xyz").status_code == 400
+
+
+def test_ocr_task_goes_to_its_own_queue_and_serve_consumes_it():
+    import inspect
+
+    from vpdt.celery import app
+    from vpdt.core.management.commands import serve
+
+    route = app.amqp.router.route({}, "vpdt.digitize.tasks.run_ocr")
+    assert route["queue"].name == "ocr"
+    assert app.amqp.router.route({}, "vpdt.incoming.tasks.submit_batch")["queue"].name == "celery"
+    assert '"VPDT_WORKER_QUEUES", "celery,ocr"' in inspect.getsource(serve)
