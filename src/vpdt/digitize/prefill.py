@@ -1,0 +1,401 @@
+"""Prefill the registration form from the OCR text of a document's first page (ND30 layout).
+
+Pure functions: ``extract(text, agencies=, doc_types=)`` never touches the database and never raises on
+garbage; ``extract_for(text)`` loads the directory and the catalog first. Every field carries a confidence
+in [0, 1] that drops when the value had to be corrected (OCR confusion, fuzzy match) or guessed.
+
+Number and symbol follow ``IncomingDocument``: ``code_number`` is the part before the first "/" ("44"),
+``code_notation`` the rest ("2017/QĐ-UBND", "QĐ-BDT", "BNV-VP").
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from difflib import SequenceMatcher
+
+from . import prefill_data as data
+
+
+@dataclass
+class Field:
+    value: object = None
+    confidence: float = 0.0
+    raw: str = ""
+
+
+def _empty(value=None):
+    return field(default_factory=lambda: Field(value() if callable(value) else value, 0.0, ""))
+
+
+@dataclass
+class Prefill:
+    issuer_name: Field = _empty("")
+    issuer_code: Field = _empty("")
+    code_number: Field = _empty("")
+    code_notation: Field = _empty("")
+    place: Field = _empty("")
+    issued_date: Field = _empty(None)
+    doc_type: Field = _empty("")
+    subject: Field = _empty("")
+    signer_name: Field = _empty("")
+    signer_position: Field = _empty("")
+    authority: Field = _empty("")
+    recipients: Field = _empty(list)
+
+    def low_confidence(self, threshold=0.6):
+        return [f.name for f in fields(self) if getattr(self, f.name).confidence < threshold]
+
+    def values(self):
+        return {f.name: getattr(self, f.name).value for f in fields(self)}
+
+
+# ---------------------------------------------------------------- text helpers
+
+def fold_char(ch):
+    if ch in "đĐ":
+        return "d"
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return (base[:1] or ch).lower()
+
+
+def fold(s):
+    """Lower case without diacritics, character for character (same length as ``s`` in NFC)."""
+    return "".join(fold_char(c) for c in s)
+
+
+def _ratio(a, b):
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _clean_text(text):
+    text = unicodedata.normalize("NFC", text or "")
+    text = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
+    text = text.replace("\t", "    ").replace("\u00a0", " ")
+    return [line.strip() for line in text.replace("\r", "\n").split("\n")]
+
+
+def _squash(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _segments(line):
+    """Two-column OCR lines: columns are separated by 3+ spaces."""
+    return [_squash(p) for p in re.split(r"\s{3,}", line) if p.strip()]
+
+
+def _is_rule(s):
+    return bool(s) and not re.sub(r"[-_—–=~.*\s]", "", s)
+
+
+def _upper_ratio(s):
+    letters = [c for c in s if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+# ---------------------------------------------------------------- number and symbol
+
+_NUMBER_LINE = re.compile(r"(?:^|\s{3,})s\s*[o0ô6ó]\s*[:;.,]\s*")
+_DIGITISH = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"})
+
+
+def _abbrev_index(doc_types):
+    return {fold(a): a for _, a in doc_types if a}
+
+
+def _notation_score(notation, abbrevs):
+    """Return (score, fixed notation): 2 = known type abbreviation, 1 = plausible, 0 = not a notation."""
+    m = re.fullmatch(r"(?:(\d{4})/)?([A-Za-zĐđ]+(?:-[A-Za-zĐđ0-9.]+)*)", notation)
+    if not m:
+        return 0, notation
+    parts = m.group(2).split("-")
+    head = abbrevs.get(fold(parts[0]))
+    score = 1
+    if head:
+        score = 2
+        parts[0] = head
+    fixed = "-".join(parts)
+    return score, (f"{m.group(1)}/{fixed}" if m.group(1) else fixed)
+
+
+def _split_number(token, abbrevs):
+    """-> (number, notation, corrected) or None."""
+    token = re.sub(r"\s*([/-])\s*", r"\1", token)
+    m = re.match(r"^([0-9lIO|]*[0-9][0-9lIO|]*|[0-9])(.*)$", token)
+    if not m:
+        return None
+    digits, rest = m.group(1), m.group(2)
+    number = digits.translate(_DIGITISH)
+    fixed_digits = number != digits
+    candidates = []
+    if rest.startswith("/"):
+        candidates.append((number, rest[1:], fixed_digits))
+    else:
+        if rest[:1] in "Il1|\\7":
+            candidates.append((number, rest[1:], True))
+        if rest[:1] in "UuL":   # "1/" merged into one glyph
+            candidates.append((number + "1", rest[1:], True))
+        if len(number) > 1 and number[-1] in "17":
+            candidates.append((number[:-1], rest, True))
+        if rest[:1].isalpha():
+            candidates.append((number, rest, True))
+    best = None
+    for num, notation, corrected in candidates:
+        notation = notation.rstrip(".,;:")
+        score, fixed = _notation_score(notation, abbrevs)
+        if score and (best is None or score > best[0]):
+            best = (score, num, fixed, corrected or fixed != notation)
+    if best is None:
+        return None
+    return best[1], best[2], best[3], best[0]
+
+
+def _find_number(lines, abbrevs, out):
+    for i, line in enumerate(lines):
+        f = fold(line)
+        m = _NUMBER_LINE.search(f)
+        if not m:
+            continue
+        rest = line[m.end():]
+        label = line[m.start():m.end()].strip()
+        token = re.sub(r"\s*([/-])\s*", r"\1", rest).split(" ")[0] if rest.strip() else ""
+        parsed = _split_number(token, abbrevs) if token else None
+        if parsed:
+            number, notation, corrected, score = parsed
+            conf = 0.95 if not corrected else 0.7
+            if score < 2:
+                conf -= 0.15
+            if fold(label).replace(" ", "") not in ("so:",):
+                conf -= 0.05
+            out.code_number = Field(number, round(conf, 2), token)
+            out.code_notation = Field(notation, round(conf, 2), token)
+        return i
+    return None
+
+
+# ---------------------------------------------------------------- place and date
+
+_DATE = re.compile(r"ngay\s*([0-9lIO]{1,2})\s*thang\s*([0-9lIO]{1,2})\s*nam\s*([0-9lIO]{4})")
+
+
+def _find_date(lines, out):
+    for i, line in enumerate(lines):
+        f = fold(line)
+        m = _DATE.search(f)
+        if not m:
+            continue
+        raw_nums = [line[m.start(k):m.end(k)] for k in (1, 2, 3)]
+        nums = [n.translate(_DIGITISH) for n in raw_nums]
+        corrected = nums != raw_nums or line[m.start():m.start() + 4] != "ngày"
+        try:
+            value = datetime.date(int(nums[2]), int(nums[1]), int(nums[0]))
+            conf = 0.75 if corrected else 0.95
+        except ValueError:
+            value, conf = None, 0.0
+        out.issued_date = Field(value, conf, line[m.start():m.end()])
+        before = line[:m.start()]
+        place = re.split(r"\s{3,}", before.rstrip(" ,"))[-1].strip(" ,")
+        place = re.sub(r"^.*?\d\S*\s+", "", place) if _NUMBER_LINE.search(fold(before)) else place
+        if place:
+            pconf = 0.9 if place == unicodedata.normalize("NFC", place) and not corrected else 0.7
+            out.place = Field(_squash(place), pconf, place)
+        return i
+    return None
+
+
+# ---------------------------------------------------------------- issuer
+
+_PLACE_WORDS = ("tinh ", "thanh pho ", "huyen ", "quan ", "xa ", "phuong ", "thi xa ", "tp ")
+
+
+def _expand(f):
+    return " ".join(data.EXPAND.get(w, w) for w in f.split())
+
+
+def _header_lines(lines, stop):
+    out = []
+    for line in lines[:stop]:
+        f = fold(line)
+        for pattern in data.MOTTO:
+            for m in reversed(list(re.finditer(pattern, f))):
+                line = line[:m.start()] + " " * (m.end() - m.start()) + line[m.end():]
+                f = fold(line)
+        for seg in _segments(line):
+            if not _is_rule(seg) and sum(c.isalpha() for c in seg) >= 2 and _upper_ratio(seg) > 0.6:
+                out.append(seg.strip(" -_"))
+    return out
+
+
+def _find_issuer(lines, stop, agencies, out):
+    head = _header_lines(lines, stop)[:3]
+    if not head:
+        return
+    last = head[-1]
+    display = last if len(head) > 1 and not fold(last).startswith(_PLACE_WORDS) else " ".join(head)
+    raw = " / ".join(head)
+    if agencies:
+        folded = [_expand(fold(h)) for h in head]
+        parent_place = re.sub(r"^(uy ban nhan dan|hoi dong nhan dan|so \S+( \S+)?|bo)\s*", "", folded[0])
+        cands = {" ".join(folded), folded[-1], f"{folded[-1]} {parent_place}".strip()}
+        best = (0.0, None)
+        for name, code in agencies:
+            fn = _expand(fold(name))
+            r = max(_ratio(c, fn) for c in cands)
+            if r > best[0]:
+                best = (r, (name, code))
+        if best[0] >= 0.75:
+            exact = best[0] == 1.0 and not raw.isascii()
+            conf = 0.95 if exact else round(min(0.85, best[0] * 0.9), 2)
+            out.issuer_name = Field(best[1][0], conf, raw)
+            out.issuer_code = Field(best[1][1], conf, raw)
+            return
+    out.issuer_name = Field(_squash(display), 0.5, raw)
+
+
+# ---------------------------------------------------------------- type and subject
+
+def _match_type(seg, doc_types):
+    f = _squash(fold(seg))
+    if not f or len(f) > 40:
+        return None, 0.0
+    best = (None, 0.0)
+    for name, _ in doc_types:
+        r = _ratio(f, fold(name))
+        if r > best[1]:
+            best = (name, r)
+    return best if best[1] >= 0.8 else (None, 0.0)
+
+
+def _subject_lines(lines, start):
+    got = []
+    for line in lines[start:]:
+        s = _squash(line)
+        f = fold(s)
+        if not s or _is_rule(s) or f.startswith(("can cu", "kinh gui", "noi nhan")) or (
+                got and _upper_ratio(s) > 0.8):
+            break
+        got.append(s)
+        if len(got) == 3:
+            break
+    return got
+
+
+def _find_type_subject(lines, start, doc_types, out):
+    by_abbrev = {fold(a): n for n, a in doc_types if a}
+    notation = out.code_notation.value or ""
+    head = notation.split("/")[-1].split("-")[0]
+    from_code = by_abbrev.get(fold(head)) if head else None
+    heading, heading_at, hconf = None, None, 0.0
+    for i in range(start, min(len(lines), start + 8)):
+        name, r = _match_type(lines[i], doc_types) if _upper_ratio(lines[i]) > 0.8 else (None, 0.0)
+        if name:
+            heading, heading_at, hconf = name, i, r
+            break
+    vv_at = None
+    for i in range(start, min(len(lines), start + 10)):
+        if re.match(r"^\s*v\s*[/il1|]\s*v\b", fold(lines[i])) or fold(lines[i]).startswith("ve viec"):
+            vv_at = i
+            break
+    if heading:
+        conf = 0.95 if heading == from_code else (0.8 if hconf >= 0.95 else 0.65)
+        out.doc_type = Field(heading, conf, lines[heading_at])
+        sub = _subject_lines(lines, heading_at + 1)
+    else:
+        if from_code:
+            out.doc_type = Field(from_code, 0.8, notation)
+        elif vv_at is not None or notation:
+            cv = next((n for n, a in doc_types if fold(n) == "cong van"), "Công văn")
+            out.doc_type = Field(cv, 0.75 if vv_at is not None else 0.5, notation)
+        sub = _subject_lines(lines, vv_at) if vv_at is not None else []
+    if sub:
+        text = " ".join(sub)
+        text = re.sub(r"^[Vv]\s*[/Il1|]\s*[vV]\b\.?\s*", "V/v ", text)
+        conf = 0.85 if text.isascii() is False else 0.6
+        out.subject = Field(text, conf, "\n".join(sub))
+
+
+# ---------------------------------------------------------------- signer and recipients
+
+_AUTH = re.compile(r"^(tuq|tm|kt|tl|q)\s*[.,]\s*(\S.*)$")
+_NAME = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){1,5}$")
+
+
+def _fix_position(s):
+    f = fold(s)
+    best = max(data.POSITIONS, key=lambda p: _ratio(f, fold(p)))
+    r = _ratio(f, fold(best))
+    if r == 1.0:
+        return best, 0.9 if best == s.upper() else 0.75
+    return s.upper(), 0.7
+
+
+def _find_signer(lines, start, out):
+    segs = [s for line in lines[start:] for s in _segments(line)]
+    rec_at = next((i for i, s in enumerate(segs) if fold(s).replace(" ", "").startswith("noinhan")), None)
+    recipients = []
+    if rec_at is not None:
+        inline = re.sub(r"^[^:]*:\s*", "", segs[rec_at]) if ":" in segs[rec_at] else ""
+        pool = ([inline] if inline else []) + segs[rec_at + 1:]
+        for s in pool:
+            if s[:1] in "-–•+*":
+                recipients.append(s.lstrip("-–•+* ").rstrip(" ;,."))
+        if recipients:
+            out.recipients = Field(recipients, 0.85, "\n".join(pool))
+    rest = [s for i, s in enumerate(segs) if i != rec_at and s[:1] not in "-–•+*"]
+    auth_at = None
+    for i, s in enumerate(rest):
+        m = _AUTH.match(fold(s))
+        if m and _upper_ratio(s) > 0.7:
+            auth_at = i
+            out.authority = Field(m.group(1).upper(), 0.9, s)
+    pos_lines, name = [], None
+    scan = rest[auth_at + 1:] if auth_at is not None else rest
+    for s in scan:
+        if _upper_ratio(s) > 0.8 and not _AUTH.match(fold(s)) and len(s) < 60:
+            pos_lines.append(s)
+        elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()):
+            name = s
+    if auth_at is not None and not pos_lines and out.authority.value == "Q":
+        pos_lines = [re.sub(r"^\S+\s*[.,]\s*", "", rest[auth_at])]
+    if pos_lines and (auth_at is not None or rec_at is not None):
+        if auth_at is None:
+            pos_lines = pos_lines[-1:]
+        value, conf = _fix_position(" ".join(pos_lines))
+        out.signer_position = Field(value, conf, "\n".join(pos_lines))
+    if name:
+        value = name.title()
+        conf = 0.9 if not value.isascii() else 0.7
+        out.signer_name = Field(value, conf, name)
+
+
+# ---------------------------------------------------------------- entry points
+
+def extract(text, *, agencies=(), doc_types=()):
+    out = Prefill()
+    try:
+        lines = _clean_text(text)
+        doc_types = list(doc_types) or data.DOC_TYPES
+        abbrevs = _abbrev_index(doc_types)
+        n_at = _find_number(lines, abbrevs, out)
+        d_at = _find_date(lines, out)
+        anchors = [i for i in (n_at, d_at) if i is not None]
+        if not anchors:
+            return out
+        _find_issuer(lines, min(anchors), list(agencies), out)
+        body = max(anchors) + 1
+        _find_type_subject(lines, body, doc_types, out)
+        _find_signer(lines, body, out)
+    except Exception:  # noqa: BLE001 - a prefill must never break the registration screen
+        return Prefill()
+    return out
+
+
+def extract_for(text):
+    from vpdt.catalog.models import DocumentType
+    from vpdt.directory.models import Agency
+
+    agencies = list(Agency.objects.values_list("name", "code"))
+    doc_types = list(DocumentType.objects.values_list("name", "abbreviation"))
+    return extract(text, agencies=agencies, doc_types=doc_types)
