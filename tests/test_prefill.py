@@ -129,7 +129,7 @@ def test_clean_set_accuracy():
     assert min(acc.values()) >= 0.8, acc
 
 
-NOISY_THRESHOLD = 0.8
+NOISY_THRESHOLD = 0.9  # reached: 0.958 overall (subject 0.72, signer_name and recipients 0.89)
 
 
 def test_noisy_set_accuracy():
@@ -176,6 +176,24 @@ def test_ocr_number_is_corrected_with_lower_confidence(token):
     assert got.code_number.confidence < clean.code_number.confidence
     assert got.issued_date.value == datetime.date(2017, 4, 10)
     assert got.issued_date.confidence < clean.issued_date.confidence
+
+
+@pytest.mark.parametrize("token", ["44I2017/QĐ-UBND", "44l2017/QD-UBND", "44/2017/QD-UBND"])
+def test_number_with_year_and_confused_separator(token):
+    got = extract(page(f"So: {token}    Bình Định, ngày 10 tháng 4 năm 2017"), doc_types=DOC_TYPES)
+    assert (got.code_number.value, got.code_notation.value) == ("44", "2017/QĐ-UBND")
+    assert got.code_number.confidence < 0.9 and "code_number" not in got.low_confidence(0.6)
+
+
+def test_diacritics_restored_only_on_unambiguous_words():
+    text = page("Số: 171/QĐ-BDT    Bình Định, ngày 10 tháng 4 năm 2017") + (
+        "\nNơi nhận:\n- Nhu tren;\n- Cac Sở, ban, ngành;\n- Luu: VT.\n")
+    got = extract(text)
+    assert got.recipients.value == ["Như trên", "Các Sở, ban, ngành", "Lưu: VT"]
+    assert got.recipients.confidence < 0.8
+    # a clean subject keeps its plain words ("uy tín" is not "ủy tín")
+    assert got.subject.value == "Về việc phê duyệt danh sách người có uy tín"
+    assert got.subject.confidence >= 0.8
 
 
 def test_invalid_date_is_not_returned():

@@ -95,6 +95,32 @@ def _upper_ratio(s):
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
+def _vocabulary(text, extra=()):
+    vocab = {}
+    for w in list(data.WORDS) + list(extra) + re.findall(r"[^\W\d_]+", text):
+        if not w.isascii():
+            vocab.setdefault(fold(w), set()).add(w.lower())
+    return {k: next(iter(v)) for k, v in vocab.items() if len(v) == 1}
+
+
+def _restore(s, vocab):
+    """Put back diacritics OCR dropped, when the word is known without ambiguity; -> (text, changed)."""
+    changed = False
+
+    def fix(m):
+        nonlocal changed
+        w = m.group(0)
+        good = None if w.lower() in data.PLAIN else vocab.get(fold(w))
+        wl = w.lower()
+        if not good or wl == good or len(wl) != len(good) or not all(
+                a == b or a == fold_char(b) for a, b in zip(wl, good)):
+            return w
+        changed = True
+        return good.upper() if w.isupper() and len(w) > 1 else (good[:1].upper() + good[1:] if w[:1].isupper()
+                                                                else good)
+    return re.sub(r"[^\W\d_]+", fix, s), changed
+
+
 # ---------------------------------------------------------------- number and symbol
 
 _NUMBER_LINE = re.compile(r"(?:^|\s{3,})s\s*[o0ô6ó]\s*[:;.,]\s*")
@@ -126,6 +152,12 @@ def _split_number(token, abbrevs):
     m = re.match(r"^([0-9lIO|]*[0-9][0-9lIO|]*|[0-9])(.*)$", token)
     if not m:
         return None
+    y = re.match(r"^([0-9lIO|]+?)([Il|\\7]|U)((?:19|20)\d{2})/(.+)$", token)
+    if y:
+        num = y.group(1).translate(_DIGITISH) + ("1" if y.group(2) == "U" else "")
+        score, fixed = _notation_score(f"{y.group(3)}/{y.group(4)}".rstrip(".,;:"), abbrevs)
+        if score:
+            return num, fixed, True, score
     digits, rest = m.group(1), m.group(2)
     number = digits.translate(_DIGITISH)
     fixed_digits = number != digits
@@ -199,7 +231,7 @@ def _find_date(lines, out):
         place = re.split(r"\s{3,}", before.rstrip(" ,"))[-1].strip(" ,")
         place = re.sub(r"^.*?\d\S*\s+", "", place) if _NUMBER_LINE.search(fold(before)) else place
         if place:
-            pconf = 0.9 if place == unicodedata.normalize("NFC", place) and not corrected else 0.7
+            pconf = 0.7 if place.isascii() or corrected else 0.9
             out.place = Field(_squash(place), pconf, place)
         return i
     return None
@@ -387,9 +419,31 @@ def extract(text, *, agencies=(), doc_types=()):
         body = max(anchors) + 1
         _find_type_subject(lines, body, doc_types, out)
         _find_signer(lines, body, out)
+        _restore_fields(out, text, agencies)
     except Exception:  # noqa: BLE001 - a prefill must never break the registration screen
         return Prefill()
     return out
+
+
+def _restore_fields(out, text, agencies):
+    names = [n for n, _ in agencies]
+    vocab = _vocabulary(text, extra=[w for n in names + data.PROVINCES for w in n.split()])
+    place = out.place.value
+    if place:
+        known = next((p for p in data.PROVINCES if fold(p) == fold(place)), None)
+        fixed, changed = (known, known != place) if known else _restore(place, vocab)
+        if changed:
+            out.place = Field(fixed, min(out.place.confidence, 0.75), out.place.raw)
+    for name in ("subject", "signer_name"):
+        f = getattr(out, name)
+        if f.value:
+            fixed, changed = _restore(f.value, vocab)
+            if changed:
+                setattr(out, name, Field(fixed, min(f.confidence, 0.65), f.raw))
+    if out.recipients.value:
+        fixed = [_restore(r, vocab) for r in out.recipients.value]
+        if any(c for _, c in fixed):
+            out.recipients = Field([r for r, _ in fixed], min(out.recipients.confidence, 0.7), out.recipients.raw)
 
 
 def extract_for(text):

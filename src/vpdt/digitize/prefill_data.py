@@ -30,3 +30,29 @@ MOTTO = [
 
 # Abbreviations printed in agency headers, expanded before fuzzy matching against the directory.
 EXPAND = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "tp": "thanh pho", "tp.": "thanh pho"}
+
+PROVINCES = [
+    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", "An Giang", "Bà Rịa - Vũng Tàu",
+    "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước",
+    "Bình Thuận", "Cà Mau", "Cao Bằng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai",
+    "Hà Giang", "Hà Nam", "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
+    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình",
+    "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
+    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang",
+    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Vinh", "Quy Nhơn", "Thành phố Hồ Chí Minh",
+]
+
+# Words whose diacritics OCR often loses, restored when the folded form is unambiguous.
+WORDS = (
+    "Như trên Lưu Điều các Các tỉnh huyện thị xã phường ngành Sở sở ban Ban Chủ tịch Phó Giám đốc Văn phòng "
+    "Thường trực Tỉnh ủy Hội đồng nhân dân Ủy Ủy ban Bộ Nội vụ Tài chính Kế hoạch Đầu tư Xây dựng Thông tin "
+    "Truyền thông Lãnh đạo đơn vị trực thuộc báo cáo về việc Về ban hành thành lập phê duyệt tổ chức năm "
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thị Văn Đức Quốc Hữu Công "
+    "cấp số liệu vụ toàn chuyển đổi hành chính cách quả tác thực hiện quý dịch trực tuyến cải kết triển khai "
+    "quản lý dự thảo góp ý đăng ký tham dự tập huấn chữ tình hình giải ngân vốn công tác hội nghị tổng "
+    "Thành Hải Tuấn Hằng Hương Thủy Ngọc Bích Tùng Dũng Sỹ Hà Hạnh Thu Ánh Mỹ Nhung Phương Trường"
+).split()
+
+# Valid words without diacritics: never "restored" (ban ≠ bản, Thanh ≠ Thành).
+PLAIN = set("an ban can cu chi tin thanh minh vinh lan mai linh anh nam sinh hung kinh gui theo tai khi cho "
+            "la va voi cua phan uy quy quan co tu do ma ca ba hai cao".split())
