@@ -396,6 +396,8 @@ def _find_signer(lines, start, out):
             pos_lines = pos_lines[-1:]
         value, conf = _fix_position(" ".join(pos_lines))
         out.signer_position = Field(value, conf, "\n".join(pos_lines))
+        if auth_at is None:  # a signature block without TM./KT./TL./TUQ./Q.: the head signs in person
+            out.authority = Field("", 0.7, "")
     if name:
         value = name.title()
         conf = 0.9 if not value.isascii() else 0.7
