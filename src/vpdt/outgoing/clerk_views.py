@@ -36,6 +36,7 @@ from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
 from vpdt.signing import receipt
 from vpdt.signing import services as signing
+from vpdt.signing.models import KeyStore
 
 from . import delivery, exports, services
 from .forms import SigningFields, _passphrase
@@ -185,7 +186,8 @@ def to_issue(request):
     signed_ids = set(OutgoingFile.objects.filter(document__in=page.items, kind=FileKind.SIGNED)
                      .values_list("document_id", flat=True)) if credential else set()
     rows = [{"doc": d, "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today,
-             "sig": {"usable": bool(credential and credential.keystore != "external"), "signed": d.pk in signed_ids,
+             "sig": {"usable": bool(credential and credential.keystore != KeyStore.EXTERNAL),
+                     "signed": d.pk in signed_ids,
                      "require_both": require_both}}
             for d in page.items]
     return render(request, "outgoing/clerk/to_issue.html", {

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from vpdt.signing import services as signing
+from vpdt.signing.models import KeyStore, Verification
 from vpdt.storage import services as storage
 
 from .models import FileKind, OutgoingDocument, OutgoingFile
@@ -179,7 +180,7 @@ def approval_signing(user, document: OutgoingDocument, *, final: bool) -> dict |
         return None
     credential = signing.personal_credential(user, document.agency)
     source = signable_file(document) if credential else None
-    external = bool(credential and credential.keystore == "external")
+    external = bool(credential and credential.keystore == KeyStore.EXTERNAL)
     return {"credential": credential, "file": source, "external": external,
             "usable": bool(credential and source and not external)}
 
@@ -191,7 +192,7 @@ def issue_signing(document: OutgoingDocument) -> dict:
     source = signed or signable_file(document)
     return {"credential": credential, "signed": signed, "file": source,
             "require_both": signing.policy_for(document.agency).require_both,
-            "usable": bool(credential and source and credential.keystore != "external")}
+            "usable": bool(credential and source and credential.keystore != KeyStore.EXTERNAL)}
 
 
 def mark_signed(rows) -> list:
@@ -199,5 +200,10 @@ def mark_signed(rows) -> list:
     rows = list(rows)
     for row in rows:
         row.is_signed = row.kind == FileKind.SIGNED or is_signed_copy(row.file)
-        row.verification = signing.latest_verification(row.file) if row.is_signed else None
+    signed_ids = {row.file_id for row in rows if row.is_signed}
+    latest = {}
+    for result in Verification.objects.filter(file_id__in=signed_ids).order_by("file_id", "-id"):
+        latest.setdefault(result.file_id, result)  # one query for all rows, newest check per file
+    for row in rows:
+        row.verification = latest.get(row.file_id) if row.is_signed else None
     return rows
