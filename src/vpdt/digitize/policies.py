@@ -1,6 +1,6 @@
 """Who sees digitizations: those of the files of the incoming and outgoing documents the user may see (the
-documents' own predicates, composed in one SQL predicate). Clerks and administrators manage those they see
-("Số hóa lại")."""
+documents' own predicates, composed in one SQL predicate), and for the clerks of an agency its scans waiting
+for registration. Clerks and administrators manage those they see ("Số hóa lại")."""
 
 from django.db.models import Q
 
@@ -12,10 +12,17 @@ from vpdt.signing.policies import files_view
 from .models import Digitization
 
 
+def _scans(scope) -> Q:
+    """Scans waiting for registration (and those discarded): the clerks of the scan's agency."""
+    if not (scope.agency_id and scope.has_role(Role.CLERK)):
+        return NOTHING
+    return Q(owner_type__in=["digitize.scan", "digitize.scan-discarded"], file__agency_id=scope.agency_id)
+
+
 def view(scope) -> Q:
     if scope.is_superuser:
         return Q()
-    return files_view(scope, "file_id") if scope.user_id else NOTHING
+    return (files_view(scope, "file_id") | _scans(scope)) if scope.user_id else NOTHING
 
 
 def manage(scope) -> Q:

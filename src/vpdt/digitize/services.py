@@ -70,14 +70,17 @@ def _send(digitization_id: int) -> None:
         log.exception("Không gửi được việc số hóa %s vào hàng đợi", digitization_id)
 
 
-def enqueue(stored: StoredFile, *, owner=None, actor=None) -> Digitization:
+def enqueue(stored: StoredFile, *, owner=None, actor=None, owner_type: str = "") -> Digitization:
     """Create (or reuse) the file's digitization and send the task after commit. A file already digitized is
-    left as it is (use :func:`retry`)."""
+    not digitized again (use :func:`retry`), but its text goes to the documents now attaching it (a scan
+    OCRed before it was registered)."""
     with transaction.atomic():
         item, created = Digitization.objects.get_or_create(file=stored, defaults={
-            "owner_type": owner._meta.label_lower if owner is not None else "",
+            "owner_type": owner._meta.label_lower if owner is not None else owner_type,
             "owner_id": getattr(owner, "pk", None), "requested_by": actor})
         if not created:
+            if item.status in (S.DONE, S.SKIPPED) and item.text:
+                _index(item)
             return item
         journal.record("digitize.enqueue", actor=actor, obj=item, agency=stored.agency_id,
                        details={"file": stored.pk, "name": stored.original_name,

@@ -353,6 +353,10 @@ class IncomingRegistrationSerializer(serializers.Serializer):
                                                   allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
                                   help_text="Tệp văn bản (multipart, có thể nhiều tệp).")
+    scans = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                  write_only=True, max_length=50,
+                                  help_text="Mã các bản quét chờ vào sổ (/api/v1/digitizations/scans/) gắn vào "
+                                            "văn bản; mỗi bản quét chỉ vào sổ một lần.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -557,7 +561,7 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         try:
             registered = services.register_document(
                 request.user, register=register, agency=agency, files=request.FILES.getlist("files"),
-                leader=data.pop("leader", None), confirm_duplicate=data.pop("confirm_duplicate", False),
+                scans=data.pop("scans", None) or (), leader=data.pop("leader", None), confirm_duplicate=data.pop("confirm_duplicate", False),
                 secrecy=data.pop("secrecy", ""), restricted_category=data.pop("restricted_category", ""), **data)
         except services.DuplicateWarning as exc:
             existing = exc.existing

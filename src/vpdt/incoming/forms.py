@@ -240,3 +240,28 @@ class ReplyForm(forms.Form):
     subject = forms.CharField(label="Trích yếu văn bản trả lời", required=False, max_length=500,
                               widget=forms.TextInput(attrs={"class": "form-control"}))
 
+
+
+def mark_prefill(form, suggestion) -> None:
+    """Show the clerk which fields came from the scan: a note under each, and fields read with low confidence
+    (or not read at all) outlined, so they are checked against the scan before registering."""
+    from vpdt.digitize.scans import FORM_FIELDS, LOW
+
+    for name in FORM_FIELDS:
+        if name not in form.fields:
+            continue
+        widget = form.fields[name].widget
+        confidence = suggestion.confidence.get(name)
+        if not suggestion.initial.get(name):
+            hint, level = "Không đọc được từ bản quét: hãy nhập theo bản quét.", "low"
+        elif confidence < LOW:
+            hint, level = f"Đọc từ bản quét, độ tin cậy thấp ({confidence:.0%}): hãy đối chiếu.", "low"
+        else:
+            hint, level = f"Đọc từ bản quét ({confidence:.0%}).", "ok"
+        css = "prefill-low border-warning border-2" if level == "low" else "prefill-ok"
+        widget.attrs = {**widget.attrs, "class": f"{widget.attrs.get('class', '')} {css}".strip(),
+                        "data-prefill": level}
+        form.fields[name].prefill_hint = hint
+        form.fields[name].prefill_level = level
+    if suggestion.authority and "signer_position" in form.fields:
+        form.fields["signer_position"].prefill_hint += f" Thẩm quyền ký trên văn bản: {suggestion.authority}."

@@ -25,6 +25,7 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
 from vpdt.delegation import services as delegation
+from vpdt.digitize import scans as digitize_scans
 from vpdt.digitize import services as digitize
 from vpdt.directory.models import Position, Role, Unit
 from vpdt.journal import services as journal
@@ -153,12 +154,13 @@ class Registered:
 
 def register_document(actor, *, register: Register | None = None, agency=None, files=(), leader: User | None = None,
                       confirm_duplicate: bool = False, arrival_date: datetime | None = None, stored_files=(),
-                      **data) -> Registered:
+                      scans=(), **data) -> Registered:
     """Register an incoming document with the next gapless số đến of its register and year.
 
     ``files`` are uploaded files (scans or electronic originals): sniffed, size-checked and scanned before
     anything is written. ``stored_files`` are files already in storage (an electronic document delivered by
-    another agency of the deployment): they are attached as they are, never copied or rewritten.
+    another agency of the deployment): they are attached as they are, never copied or rewritten. ``scans`` are
+    ids of the agency's scans waiting for registration (:mod:`vpdt.digitize.scans`): their files come first.
     Urgent documents go to the leader at once; others wait for the next batch.
     """
     agency = register.agency if register is not None else agency
@@ -193,19 +195,23 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
                                         **values)
             document.full_clean(exclude=["duplicate_key"])
             document.save()
-            uploaded = []
-            for order, upload in enumerate(checked):
+            claimed = digitize_scans.claim(actor, agency, scans, document)  # locked: registered once
+            uploaded = list(claimed)
+            for order, stored in enumerate(uploaded):
+                Attachment.objects.create(document=document, file=stored, order=order)
+            for order, upload in enumerate(checked, start=len(uploaded)):
                 stored = storage.store(upload.file, upload.name, folder="incoming", content_type=upload.mime,
                                        agency=agency, actor=actor)
                 saved_files.append(stored.name)
                 uploaded.append(stored)
                 Attachment.objects.create(document=document, file=stored, order=order)
-            for order, stored in enumerate(stored_files, start=len(checked)):
+            for order, stored in enumerate(stored_files, start=len(uploaded)):
                 Attachment.objects.create(document=document, file=stored, order=order)
             journal.record("incoming.register", actor=actor, obj=document, agency=agency,
                            details={"register": register.code, "year": year, "number": number,
                                     "duplicate_confirmed": existing is not None,
-                                    "files": [u.name for u in checked]})
+                                    "files": [u.name for u in checked],
+                                    **({"scan_files": [f.pk for f in claimed]} if claimed else {})})
             receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
             # Issue 6: OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
             digitize.enqueue_attachments(actor, document)

@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import KeysetPage, keyset_page, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.digitize import scans
 from vpdt.directory.models import Role
 from vpdt.signing import receipt
 from vpdt.storage import services as storage
 
 from . import services
 from .forms import (DirectionForm, DistributeForm, NoteForm, ReasonForm, ReassignForm, RegisterFilterForm,
-                    RegistrationForm, ReplyForm, ResultForm, agency_leaders)
+                    RegistrationForm, ReplyForm, ResultForm, agency_leaders, mark_prefill)
 from .models import Assignment, AssignmentStatus, Attachment, DocStatus, IncomingDocument
 
 PAGE_SIZE = 50
@@ -91,7 +92,16 @@ def register_create(request):
     scope = scope_of(request.user)
     if not (scope.has_role(Role.CLERK) and request.user.agency_id):
         raise PermissionDenied("Chỉ văn thư của cơ quan được vào sổ văn bản đến.")
-    duplicate = None
+    duplicate, scan, suggestion = None, None, None
+    raw_scan = request.POST.get("scan") if request.method == "POST" else request.GET.get("ban-quet")
+    if raw_scan:
+        scan = scans.get_waiting(request.user, raw_scan)
+        if scan is None:
+            messages.error(request, "Bản quét không còn chờ vào sổ (đã được vào sổ hoặc đã bỏ).")
+            return redirect("digitize:scans")
+        if not scan.finished and request.method == "GET" and not request.GET.get("khong-cho"):
+            return render(request, "incoming/register_form.html", {"scan": scan, "reading": True})
+        suggestion = scans.prefill(scan)
     if request.method == "POST":
         form = RegistrationForm(request.user, request.POST, request.FILES)
         if form.is_valid():
@@ -100,7 +110,8 @@ def register_create(request):
             try:
                 registered = services.register_document(
                     request.user, register=data.pop("register"), agency=request.user.agency, leader=data.pop("leader"),
-                    confirm_duplicate=data.pop("confirm_duplicate"), files=request.FILES.getlist("files"), **data)
+                    confirm_duplicate=data.pop("confirm_duplicate"), files=request.FILES.getlist("files"),
+                    scans=[scan.pk] if scan else (), **data)
             except services.DuplicateWarning as exc:
                 duplicate = exc.existing
                 form.add_error(None, exc.messages)
@@ -117,8 +128,11 @@ def register_create(request):
                 _signature_messages(request, doc)
                 return redirect("incoming:detail", pk=doc.pk)
     else:
-        form = RegistrationForm(request.user)
-    return render(request, "incoming/register_form.html", {"form": form, "duplicate": duplicate})
+        form = RegistrationForm(request.user, initial=suggestion.initial if suggestion else None)
+    if suggestion is not None and suggestion.read:
+        mark_prefill(form, suggestion)
+    return render(request, "incoming/register_form.html", {"form": form, "duplicate": duplicate, "scan": scan,
+                                                           "suggestion": suggestion})
 
 
 def _signature_results(doc, attachments) -> str:
