@@ -18,6 +18,7 @@ from vpdt.directory.models import Role
 
 from . import scans
 
+IMAGES = ("image/png", "image/jpeg")
 GONE = "Bản quét không còn trong danh sách chờ vào sổ (đã vào sổ, đã bỏ) hoặc bạn không có quyền xem."
 
 
@@ -50,8 +51,8 @@ def waiting(request):
             messages.error(request, str(exc))
         else:
             if len(items) == 1:
-                messages.success(request, f"Đã nhận bản quét “{items[0].file.original_name}”: hệ thống đang đọc "
-                                          "để điền sẵn thông tin; hãy kiểm tra rồi vào sổ.")
+                messages.success(request, f"Đã nhận bản quét “{items[0].file.original_name}”. Hãy kiểm tra thông "
+                                          "tin điền sẵn từ bản quét rồi vào sổ.")
                 return redirect(register_url(items[0]))
             messages.success(request, f"Đã nhận {len(items)} bản quét; hệ thống đang đọc từng bản. "
                                       "Chọn “Vào sổ” ở từng bản để kiểm tra thông tin điền sẵn.")
@@ -76,17 +77,17 @@ def status(request, pk: int):
 @login_required
 @require_GET
 def view_file(request, pk: int):
-    """The scan for the viewer beside the form: the searchable PDF copy when there is one, else the original."""
+    """The scan for the viewer beside the form: a PNG/JPEG original as it is (an <img>), else the searchable
+    PDF copy when there is one (a TIFF, a PDF), else the original."""
     scan = _scan(request, pk)
-    stored = scan.archive or scan.file
+    stored = scan.file if scan.file.content_type in IMAGES or scan.archive is None else scan.archive
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
     response = FileResponse(handle, as_attachment=False, filename=stored.original_name,
                             content_type=stored.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"  # the type was sniffed from the content at upload
     return response
 
 
