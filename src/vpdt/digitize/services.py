@@ -134,24 +134,47 @@ def _finish(item: Digitization, name: str, **values) -> Digitization:
 
 
 def _index(item: Digitization) -> None:
-    """Search text of every incoming document attaching the file: the texts of all its digitized files."""
-    from vpdt.incoming.models import Attachment
-
-    documents = set(Attachment.objects.filter(file_id=item.file_id).values_list("document_id", flat=True))
-    for document_id in sorted(documents):
-        files = Attachment.objects.filter(document_id=document_id).order_by("order", "id").values("file_id")
-        texts = (Digitization.objects.filter(file_id__in=files, status__in=[S.DONE, S.SKIPPED])
+    """Search text of every document attaching the file (incoming and outgoing): the texts of all its digitized
+    files, sent to the index after commit."""
+    for kind, document_id in sorted(_documents_of(item.file_id)):
+        texts = (Digitization.objects.filter(file_id__in=_text_files(kind, document_id),
+                                             status__in=[S.DONE, S.SKIPPED])
                  .exclude(text="").order_by("file_id").values_list("text", flat=True))
-        transaction.on_commit(lambda d=document_id, t="\n\n".join(texts): _safe_index_text(d, t))
+        transaction.on_commit(lambda k=kind, d=document_id, t="\n\n".join(texts): _safe_index_text(k, d, t))
 
 
-def _safe_index_text(document_id: int, text: str) -> None:
+def _documents_of(file_id: int) -> set[tuple[str, int]]:
+    from vpdt.incoming.models import Attachment
+    from vpdt.outgoing.models import OutgoingFile
+
+    found = {("incoming", d) for d in Attachment.objects.filter(file_id=file_id).values_list("document_id", flat=True)}
+    return found | {("outgoing", d) for d in OutgoingFile.objects.filter(file_id=file_id)
+                    .values_list("document_id", flat=True)}
+
+
+def _text_files(kind: str, document_id: int) -> list[int]:
+    """The files whose text is the document's: an incoming document's attachments; an outgoing document's issued
+    files, appendices, signed copies and the files of its latest draft (not older drafts, nor the documents
+    "related" for the reviewers)."""
+    from vpdt.incoming.models import Attachment
+    from vpdt.outgoing.models import FileKind, OutgoingFile
+
+    if kind == "incoming":
+        return list(Attachment.objects.filter(document_id=document_id).values_list("file_id", flat=True))
+    rows = list(OutgoingFile.objects.filter(document_id=document_id).exclude(kind=FileKind.RELATED)
+                .values_list("kind", "version_id", "file_id"))
+    drafts = [version for kind_, version, _ in rows if kind_ == FileKind.DRAFT and version is not None]
+    latest = max(drafts, default=None)
+    return [file_id for kind_, version, file_id in rows if kind_ != FileKind.DRAFT or version in (None, latest)]
+
+
+def _safe_index_text(kind: str, document_id: int, text: str) -> None:
     from vpdt.search import services as search
 
     try:
-        search.index_text("incoming", document_id, text)
+        search.index_text(kind, document_id, text)
     except Exception:  # the search reconciliation does not know the OCR text: "Số hóa lại" indexes it again
-        log.exception("Không đưa được văn bản số hóa vào chỉ mục của văn bản đến %s", document_id)
+        log.exception("Không đưa được văn bản số hóa vào chỉ mục của văn bản %s %s", kind, document_id)
 
 
 def _store_archive(item: Digitization, pdf: bytes, suffix: str) -> StoredFile:
@@ -237,3 +260,11 @@ def enqueue_attachments(actor, document) -> list[Digitization]:
     return [enqueue(att.file, owner=att, actor=actor)
             for att in Attachment.objects.filter(document=document).select_related("file").order_by("order", "id")
             if supported(att.file)]
+
+
+def enqueue_outgoing(actor, outgoing_file) -> Digitization | None:
+    """A file added to an outgoing document (draft, issued original, appendix, signed copy): its text is
+    extracted (born-digital and signed PDFs are never OCRed nor modified) or a scan OCRed, for search."""
+    if not supported(outgoing_file.file):
+        return None
+    return enqueue(outgoing_file.file, owner=outgoing_file, actor=actor)

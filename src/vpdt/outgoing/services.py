@@ -26,6 +26,7 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.workdays import add_working_days
 from vpdt.delegation import services as delegation
+from vpdt.digitize import services as digitize
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming import uploads
 from vpdt.incoming.models import IncomingDocument, Notification
@@ -197,7 +198,8 @@ def _store_files(actor, document, version, files, kind) -> list:
         stored = storage.store(upload.file, upload.name, folder="outgoing", content_type=upload.mime,
                                agency=document.agency, actor=actor)
         saved.append(stored)
-        OutgoingFile.objects.create(document=document, version=version, kind=kind, file=stored, added_by=actor)
+        digitize.enqueue_outgoing(actor, OutgoingFile.objects.create(document=document, version=version, kind=kind,
+                                                                     file=stored, added_by=actor))
     return saved
 
 

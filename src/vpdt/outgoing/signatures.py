@@ -12,6 +12,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from vpdt.digitize import services as digitize
 from vpdt.signing import services as signing
 from vpdt.signing.models import KeyStore, Verification
 from vpdt.storage import services as storage
@@ -50,7 +51,9 @@ def _pdf_name(name: str, suffix: str) -> str:
 def _store(actor, document, data: bytes, name: str, kind: str, version=None) -> OutgoingFile:
     stored = storage.store(ContentFile(data), name, folder=SIGNED_FOLDER, content_type="application/pdf",
                            agency=document.agency, actor=actor)
-    return OutgoingFile.objects.create(document=document, version=version, kind=kind, file=stored, added_by=actor)
+    added = OutgoingFile.objects.create(document=document, version=version, kind=kind, file=stored, added_by=actor)
+    digitize.enqueue_outgoing(actor, added)  # text for search (a signed PDF is only read, never modified)
+    return added
 
 
 def sign_at_approval(actor, document: OutgoingDocument, version, *, passphrase=None,
