@@ -296,3 +296,28 @@ def test_ocr_task_goes_to_its_own_queue_and_serve_consumes_it():
     assert route["queue"].name == "ocr"
     assert app.amqp.router.route({}, "vpdt.incoming.tasks.submit_batch")["queue"].name == "celery"
     assert '"VPDT_WORKER_QUEUES", "celery,ocr"' in inspect.getsource(serve)
+
+
+def test_jobs_lost_by_a_stopped_worker_are_sent_again_then_given_up(org, django_capture_on_commit_callbacks,
+                                                                    settings):
+    from vpdt.digitize import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["digitize-requeue-stale"]["task"] == "vpdt.digitize.tasks.requeue_stale"
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    lost = services.enqueue(put(org, scan_png(), "mat-hang-doi.png", "image/png"), actor=org.sxd_clerk)
+    Digitization.objects.filter(pk=lost.pk).update(queued_at=hour_ago)
+    fresh = services.enqueue(put(org, scan_png(), "moi-gui.png", "image/png"), actor=org.sxd_clerk)
+    dying = services.enqueue(put(org, scan_png(), "lam-treo-may.png", "image/png"), actor=org.sxd_clerk)
+    Digitization.objects.filter(pk=dying.pk).update(status=Status.RUNNING, started_at=hour_ago, attempts=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stale() == 1
+    lost.refresh_from_db(), fresh.refresh_from_db(), dying.refresh_from_db()
+    assert lost.status == Status.DONE and lost.attempts == 1 and "171/QĐ-BDT" in lost.text
+    assert fresh.status == Status.QUEUED  # waiting for less than 30 minutes: left alone
+    assert dying.status == Status.FAILED and "sau 3 lần chạy" in dying.error
+    retry = JournalEntry.objects.get(action="digitize.retry", object_id=str(lost.pk))
+    assert retry.actor_id is None and retry.details["stale"] is True
+    assert JournalEntry.objects.filter(action="digitize.fail", object_id=str(dying.pk)).exists()
+    # a job sent again just now is not sent again at the next run
+    Digitization.objects.filter(pk=lost.pk).update(status=Status.QUEUED)
+    assert tasks.requeue_stale() == 0

@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE["outgoing-review-reminders"] = {
     "schedule": _cron(env_str("VPDT_REVIEW_REMINDER_CRON", "35 7 * * 1-5")),
 }
 
+# Digitization jobs lost by a stopped worker (queued or running for over 30 minutes) are sent again.
+CELERY_BEAT_SCHEDULE["digitize-requeue-stale"] = {
+    "task": "vpdt.digitize.tasks.requeue_stale",
+    "schedule": _cron(env_str("VPDT_OCR_REQUEUE_CRON", "*/15 * * * *")),
+}
+
 CELERY_BEAT_SCHEDULE["delegation-expiry"] = {
     "task": "vpdt.delegation.tasks.notify_expired",
     "schedule": _cron(env_str("VPDT_DELEGATION_EXPIRY_CRON", "5 0 * * *")),

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from vpdt.core.authz import manageable
@@ -41,12 +42,16 @@ MACHINE = Machine("status", [
 ], action_prefix="digitize", choices=Status)
 
 STALE = timedelta(minutes=30)  # a job queued or running longer than this is presumed lost (worker stopped)
+MAX_ATTEMPTS = 3  # a file that keeps killing the worker (memory, time limit) ends failed after this many runs
+GAVE_UP = ("Số hóa không hoàn tất sau {n} lần chạy (bộ xử lý bị dừng giữa chừng). Hãy thử “Số hóa lại” hoặc báo "
+           "cán bộ CNTT kiểm tra máy chủ nhận dạng chữ.")
 
 
 def _still_working(item) -> str | None:
     if item.status not in (S.QUEUED, S.RUNNING):
         return None
-    since = item.started_at if item.status == S.RUNNING and item.started_at else item.created_at
+    since = (item.started_at if item.status == S.RUNNING and item.started_at
+             else (item.queued_at or item.created_at))
     if since and timezone.now() - since > STALE:
         return None
     return "Tệp đang trong hàng đợi hoặc đang được số hóa; chỉ số hóa lại khi đã xong hoặc quá 30 phút chưa xong."
@@ -77,7 +82,7 @@ def enqueue(stored: StoredFile, *, owner=None, actor=None, owner_type: str = "")
     with transaction.atomic():
         item, created = Digitization.objects.get_or_create(file=stored, defaults={
             "owner_type": owner._meta.label_lower if owner is not None else owner_type,
-            "owner_id": getattr(owner, "pk", None), "requested_by": actor})
+            "owner_id": getattr(owner, "pk", None), "requested_by": actor, "queued_at": timezone.now()})
         if not created:
             if item.status in (S.DONE, S.SKIPPED) and item.text:
                 _index(item)
@@ -103,8 +108,44 @@ def retry(actor, item: Digitization) -> Digitization:
         item.requested_by = actor
         MACHINE.apply(item, "retry", actor=actor, extra_fields=["progress", "error", "reason", "message",
                                                               "requested_by"])
+        _mark_queued(item)
         transaction.on_commit(lambda: _send(item.pk))
     return item
+
+
+def _mark_queued(item: Digitization) -> None:
+    """After the retry transition (whose guard reads the previous queueing time): queued again now."""
+    item.queued_at = timezone.now()
+    Digitization.objects.filter(pk=item.pk).update(queued_at=item.queued_at)
+
+
+def requeue_stale(now=None) -> int:
+    """The periodic job: digitizations queued or running for longer than :data:`STALE` were lost by a stopped
+    worker or broker. They are sent again (journaled as a retry by the system), or end failed with a clear
+    message after :data:`MAX_ATTEMPTS` runs. Returns how many were sent again."""
+    now = now or timezone.now()
+    cutoff = now - STALE
+    stale = Digitization.objects.filter(
+        Q(status=S.QUEUED) & (Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff))
+        | Q(status=S.RUNNING, started_at__lt=cutoff))
+    sent = 0
+    for pk in stale.order_by("id").values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            item = Digitization.objects.select_for_update().select_related("file").filter(pk=pk).first()
+            if item is None or item.status not in (S.QUEUED, S.RUNNING) or _still_working(item):
+                continue
+            if item.attempts >= MAX_ATTEMPTS:
+                item.error, item.finished_at = GAVE_UP.format(n=item.attempts), now
+                MACHINE.apply(item, "fail", actor=None, extra_fields=["error", "finished_at"],
+                              details={"file": item.file_id, "attempts": item.attempts, "stale": True})
+                continue
+            item.progress, item.error, item.reason, item.message = 0, "", "", ""
+            MACHINE.apply(item, "retry", actor=None, extra_fields=["progress", "error", "reason", "message"],
+                          details={"file": item.file_id, "attempts": item.attempts, "stale": True})
+            _mark_queued(item)
+            transaction.on_commit(lambda i=item.pk: _send(i))
+            sent += 1
+    return sent
 
 
 def _progress(item: Digitization, value: int) -> None:

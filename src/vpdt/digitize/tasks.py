@@ -12,3 +12,10 @@ def run_ocr(digitization_id: int) -> str:
 
     item = services.process(digitization_id)
     return item.status if item is not None else "missing"
+
+
+@shared_task(name="vpdt.digitize.tasks.requeue_stale", ignore_result=True)
+def requeue_stale() -> int:
+    from . import services
+
+    return services.requeue_stale()
