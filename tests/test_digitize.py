@@ -169,8 +169,8 @@ def test_docx_without_libreoffice_says_so(org, django_capture_on_commit_callback
 
 def test_docx_is_converted_for_viewing_when_libreoffice_is_there(org, django_capture_on_commit_callbacks,
                                                                   monkeypatch, tmp_path):
-    """The conversion plumbing, with a stand-in for ``soffice --headless --convert-to pdf`` (LibreOffice is not
-    installed on the test machine)."""
+    """The conversion plumbing, with a stand-in for ``soffice --headless --convert-to pdf`` (the real LibreOffice
+    is exercised by the test below)."""
     import sys
 
     from vpdt.signing.samples import nd30_pdf
@@ -321,3 +321,55 @@ def test_jobs_lost_by_a_stopped_worker_are_sent_again_then_given_up(org, django_
     # a job sent again just now is not sent again at the next run
     Digitization.objects.filter(pk=lost.pk).update(status=Status.QUEUED)
     assert tasks.requeue_stale() == 0
+
+
+OOXML_DOC = ("<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
+             "<w:p><w:r><w:t>TỜ TRÌNH</w:t></w:r></w:p><w:p><w:r><w:t>Về việc mua sắm thiết bị văn phòng cho "
+             "Trung tâm Phục vụ hành chính công tỉnh Nghệ An</w:t></w:r></w:p></w:body></w:document>")
+ODF_CONTENT = ("<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:office:1.0' "
+               "xmlns:text='urn:oasis:names:tc:opendocument:xmlns:text:1.0' office:version='1.2'><office:body>"
+               "<office:text><text:p>TỜ TRÌNH</text:p><text:p>Về việc mua sắm thiết bị văn phòng cho Trung tâm "
+               "Phục vụ hành chính công tỉnh Nghệ An</text:p></office:text></office:body>"
+               "</office:document-content>")
+
+
+def _real_office(kind: str) -> bytes:
+    """A minimal but valid DOCX or ODT, as a word processor would save it."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        if kind == "docx":
+            z.writestr("[Content_Types].xml", (
+                "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>"
+                "<Default Extension='rels' ContentType='application/vnd.openxmlformats-package.relationships+xml'/>"
+                "<Default Extension='xml' ContentType='application/xml'/><Override PartName='/word/document.xml' "
+                "ContentType='application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'/>"
+                "</Types>"))
+            z.writestr("_rels/.rels", (
+                "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'>"
+                "<Relationship Id='rId1' Type='http://schemas.openxmlformats.org/officeDocument/2006/"
+                "relationships/officeDocument' Target='word/document.xml'/></Relationships>"))
+            z.writestr("word/document.xml", OOXML_DOC)
+        else:
+            z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+            z.writestr("META-INF/manifest.xml", (
+                "<manifest:manifest xmlns:manifest='urn:oasis:names:tc:opendocument:xmlns:manifest:1.0' "
+                "manifest:version='1.2'><manifest:file-entry manifest:full-path='/' manifest:media-type="
+                "'application/vnd.oasis.opendocument.text'/><manifest:file-entry manifest:full-path='content.xml' "
+                "manifest:media-type='text/xml'/></manifest:manifest>"))
+            z.writestr("content.xml", ODF_CONTENT)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_real_libreoffice_converts_docx_and_odt_for_viewing(org, django_capture_on_commit_callbacks, kind):
+    assert engine.office_converter(), "LibreOffice (soffice) phải được cài bởi scripts/system-deps.sh"
+    data = _real_office(kind)
+    stored = put(org, data, f"to-trinh-mua-sam.{kind}", engine.OFFICE[kind])
+    item = run(org, stored, django_capture_on_commit_callbacks)
+    assert item.status == Status.DONE and item.method == "convert", (item.error, item.message)
+    assert item.archive.original_name == "to-trinh-mua-sam.pdf" and item.pages == 1
+    assert "mua sắm thiết bị văn phòng" in item.text and "Trung tâm Phục vụ hành chính công" in item.text
+    assert storage.read_stored(item.archive).startswith(b"%PDF-")
+    assert storage.read_stored(stored) == data  # the original is kept as it is
