@@ -274,3 +274,10 @@ def test_api_upload_prefill_and_register(org, api, django_capture_on_commit_call
     assert leader.get(f"/api/v1/digitizations/{item['id']}/").status_code == 200
     assert leader.get("/api/v1/digitizations/scans/").json() == []
     assert leader.post("/api/v1/digitizations/scans/", {"files": [png()]}, format="multipart").status_code == 403
+
+
+def test_clerks_home_lists_the_waiting_scans(org, login):
+    read_scan(org, OCR_TEXT, "cong-van-ubnd-nghi-loc.png")
+    page = login(org.sxd_clerk).get("/").content.decode()
+    assert 'data-testid="home-scan"' in page and "cong-van-ubnd-nghi-loc.png" in page
+    assert "cong-van-ubnd-nghi-loc.png" not in login(org.sxd_leader).get("/").content.decode()

@@ -36,6 +36,12 @@ def home(request):
     from vpdt.outgoing import dashboard as outgoing_dashboard
 
     context["out"] = outgoing_dashboard.for_user(request.user)
+    if scope.has_role("clerk") and scope.agency_id:
+        from vpdt.digitize import scans
+
+        waiting = list(scans.waiting(request.user).select_related(None).select_related("file")
+                       .only("id", "status", "file__original_name", "created_at")[:9])
+        context["scans"] = {"rows": waiting[:8], "more": len(waiting) > 8}
     from vpdt.signing.admin_views import status_of
     from vpdt.signing.tasks import warnings_for
 
