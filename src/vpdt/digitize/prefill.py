@@ -11,6 +11,7 @@ Number and symbol follow ``IncomingDocument``: ``code_number`` is the part befor
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
@@ -123,7 +124,8 @@ def _restore(s, vocab):
 
 # ---------------------------------------------------------------- number and symbol
 
-_NUMBER_LINE = re.compile(r"(?:^|\s{3,})s\s*[o0ô6ó]\s*[:;.,]\s*")
+_NUMBER_LINE = re.compile(r"(?:^|\s{3,})(?:[^\w\s]|_)*\s*[s§$5]\s*[o0ô6óð]\s*[:;.,]\s*")
+_JUNK = r"(?:[^\w\s()]|_)"  # OCR dust: dots, dashes, quotes and rules between and around the columns
 _DIGITISH = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"})
 
 
@@ -133,11 +135,17 @@ def _abbrev_index(doc_types):
 
 def _notation_score(notation, abbrevs):
     """Return (score, fixed notation): 2 = known type abbreviation, 1 = plausible, 0 = not a notation."""
-    m = re.fullmatch(r"(?:(\d{4})/)?([A-Za-zĐđ]+(?:-[A-Za-zĐđ0-9.]+)*)", notation)
+    m = re.fullmatch(r"(?:(\d{4})/)?([A-Za-zĐđ][A-Za-zĐđ0]*(?:-[A-Za-zĐđ0-9.]+)*)", notation)
     if not m:
         return 0, notation
     parts = m.group(2).split("-")
-    head = abbrevs.get(fold(parts[0]))
+    if len(parts) == 1 and not abbrevs.get(fold(parts[0])):
+        for size in (3, 2):
+            head, tail = parts[0][:size], parts[0][size:]
+            if abbrevs.get(fold(head)) and len(tail) >= 2 and tail.isupper():
+                parts = [head, tail]
+                break
+    head = abbrevs.get(fold(parts[0])) or abbrevs.get(fold(parts[0]).replace("0", "d"))
     score = 1
     if head:
         score = 2
@@ -192,7 +200,11 @@ def _find_number(lines, abbrevs, out):
             continue
         rest = line[m.end():]
         label = line[m.start():m.end()].strip()
-        token = re.sub(r"\s*([/-])\s*", r"\1", rest).split(" ")[0] if rest.strip() else ""
+        rest = re.sub(r"(?<=[A-Z])\s(?=[a-z]-)", "", rest.replace("\u2044", "/"))  # "TT r-UBND"
+        caps = r"(?=[A-ZĐ0-9]+(?:[\s/-]|$))"  # "QĐ- BDT" is one symbol, "BDT - Bình Định" is not
+        rest = re.sub(r"(?<=\w)\s+([/-])" + caps + r"|(?<=\w)([/-])\s+" + caps, r"\1\2", rest)
+        token = re.sub("^" + _JUNK + "+", "", rest.strip()).split(" ")[0] if rest.strip() else ""
+        token = re.sub(r"(?<=[A-Za-zĐđ])[:_.](?=[A-Za-zĐđ])", "-", re.sub(_JUNK + r"+$", "", token))
         parsed = _split_number(token, abbrevs) if token else None
         if parsed:
             number, notation, corrected, score = parsed
@@ -209,7 +221,8 @@ def _find_number(lines, abbrevs, out):
 
 # ---------------------------------------------------------------- place and date
 
-_DATE = re.compile(r"ngay\s*([0-9lIO]{1,2})\s*thang\s*([0-9lIO]{1,2})\s*nam\s*([0-9lIO]{4})")
+_DATE = re.compile(r"ngay\s*[^\d\s]?\s*([0-9lIO]{1,2})\s*(?:thang|t[^\d\s]{1,4}g)\s*([0-9lIO]{1,2})\s*"
+                   r"n[^\d\s]{0,2}m\s*([0-9lIO]{4})")
 
 
 def _find_date(lines, out):
@@ -230,6 +243,7 @@ def _find_date(lines, out):
         before = line[:m.start()]
         place = re.split(r"\s{3,}", before.rstrip(" ,"))[-1].strip(" ,")
         place = re.sub(r"^.*?\d\S*\s+", "", place) if _NUMBER_LINE.search(fold(before)) else place
+        place = re.sub(r"^(?:" + _JUNK + r"|\s)+|(?:" + _JUNK + r"|\s)+$", "", place)
         if place:
             pconf = 0.7 if place.isascii() or corrected else 0.9
             out.place = Field(_squash(place), pconf, place)
@@ -246,6 +260,9 @@ def _expand(f):
     return " ".join(data.EXPAND.get(w, w) for w in f.split())
 
 
+_MOTTO_START = r"c\W*o\W*n\W*g\W*h\W*o\W*a\b|\bd\W*o\W*c\W+\S*\W+t\W*u\W*d\W*o|t\W*u\s*d\W*o\W+h\W*a\W*n\W*h"
+
+
 def _header_lines(lines, stop):
     out = []
     for line in lines[:stop]:
@@ -254,7 +271,10 @@ def _header_lines(lines, stop):
             for m in reversed(list(re.finditer(pattern, f))):
                 line = line[:m.start()] + " " * (m.end() - m.start()) + line[m.end():]
                 f = fold(line)
+        cut = re.search(_MOTTO_START, f)  # OCR joins the columns: the motto, even misread, ends the line
+        line = line[:cut.start()] if cut else line
         for seg in _segments(line):
+            seg = _dejunk(seg)
             if not _is_rule(seg) and sum(c.isalpha() for c in seg) >= 2 and _upper_ratio(seg) > 0.6:
                 out.append(seg.strip(" -_"))
     return out
@@ -270,7 +290,7 @@ def _find_issuer(lines, stop, agencies, out):
     if agencies:
         folded = [_expand(fold(h)) for h in head]
         parent_place = re.sub(r"^(uy ban nhan dan|hoi dong nhan dan|so \S+( \S+)?|bo)\s*", "", folded[0])
-        cands = {" ".join(folded), folded[-1], f"{folded[-1]} {parent_place}".strip()}
+        cands = {" ".join(folded), folded[-1], f"{folded[-1]} {parent_place}".strip(), " ".join(folded[-2:])}
         best = (0.0, None)
         for name, code in agencies:
             fn = _expand(fold(name))
@@ -289,24 +309,47 @@ def _find_issuer(lines, stop, agencies, out):
 # ---------------------------------------------------------------- type and subject
 
 def _match_type(seg, doc_types):
-    f = _squash(fold(seg))
+    f = _squash(fold(_dejunk(seg)))
     if not f or len(f) > 40:
         return None, 0.0
     best = (None, 0.0)
     for name, _ in doc_types:
-        r = _ratio(f, fold(name))
+        r = max(_ratio(f, fold(name)), _ratio(f.replace(" ", ""), fold(name).replace(" ", "")))
         if r > best[1]:
             best = (name, r)
     return best if best[1] >= 0.8 else (None, 0.0)
 
 
-def _subject_lines(lines, start):
+def _real(token):
+    """The token has a letter or digit of Vietnamese text (not "ˆ", "©", "§")."""
+    return any(fold_char(c).isascii() and fold_char(c).isalnum() for c in token)
+
+
+def _dejunk(s):
+    """Drop the OCR dust: tokens made only of punctuation (not a lone dash between words) and the ragged ends."""
+    words = [w for w in s.split() if _real(w) or w in ("-", "–")]
+    s = " ".join(words)
+    return re.sub(r"^(?:" + _JUNK + r"|\s)+|(?:[^\w\s)]|_|\s)+$", "", s)
+
+
+_VV = r"^v\s*(?:[/il1|⁄\\]\s*[vw]?|[vw])\.?(?=\s)"  # "V/v", "V/V", "VW", "V⁄", "Vlv"
+
+
+def _subject_lines(lines, start, column=0.6):
+    """The subject: up to 3 lines, a line continuing the previous only when that one was nearly full (a
+    centred subject wraps; the body that follows starts a new paragraph)."""
+    long = sorted(len(_squash(line)) for line in lines if len(_squash(line)) > 40)
+    full = long[len(long) // 2] if long else 80  # a body line
     got = []
     for line in lines[start:]:
-        s = _squash(line)
+        if got and len(got[-1]) < column * full:
+            break
+        s = _dejunk(_squash(line))
         f = fold(s)
-        if not s or _is_rule(s) or f.startswith(("can cu", "kinh gui", "noi nhan")) or (
-                got and _upper_ratio(s) > 0.8):
+        if not s and not got:
+            continue
+        heading = _upper_ratio(s) > 0.8 and sum(c.isalpha() for c in s) >= 6 and not re.search(r"\d", s)
+        if not s or _is_rule(s) or f.startswith(("can cu", "kinh ", "noi nhan")) or (got and heading):
             break
         got.append(s)
         if len(got) == 3:
@@ -327,7 +370,7 @@ def _find_type_subject(lines, start, doc_types, out):
             break
     vv_at = None
     for i in range(start, min(len(lines), start + 10)):
-        if re.match(r"^\s*v\s*[/il1|]\s*v\b", fold(lines[i])) or fold(lines[i]).startswith("ve viec"):
+        if re.match(_VV, fold(_dejunk(lines[i]))) or fold(lines[i]).startswith("ve viec"):
             vv_at = i
             break
     if heading:
@@ -340,10 +383,11 @@ def _find_type_subject(lines, start, doc_types, out):
         elif vv_at is not None or notation:
             cv = next((n for n, a in doc_types if fold(n) == "cong van"), "Công văn")
             out.doc_type = Field(cv, 0.75 if vv_at is not None else 0.5, notation)
-        sub = _subject_lines(lines, vv_at) if vv_at is not None else []
+        sub = _subject_lines(lines, vv_at, column=0.3) if vv_at is not None else []
     if sub:
         text = " ".join(sub)
-        text = re.sub(r"^[Vv]\s*[/Il1|]\s*[vV]\b\.?\s*", "V/v ", text)
+        if vv_at is not None and not heading:
+            text = re.sub(r"^\S+\s*", "V/v ", text) if re.match(_VV, fold(text)) else text
         conf = 0.85 if text.isascii() is False else 0.6
         out.subject = Field(text, conf, "\n".join(sub))
 
@@ -360,22 +404,94 @@ def _fix_position(s):
     r = _ratio(f, fold(best))
     if r == 1.0:
         return best, 0.9 if best == s.upper() else 0.75
-    return s.upper(), 0.7
+    if r >= 0.85:
+        return best, 0.65
+    return s.upper(), 0.5
+
+
+_BULLET = re.compile(r"^(?:[^\w\s]|_|\s)*?[-–~•+*“\"'„]")
+
+
+def _is_recipients_label(seg):
+    """"Nơi nhận:", also "Nữ nhện.", "Nơi niữn," or "Nơinhận." from a blurred italic line."""
+    f = fold(_dejunk(seg)).replace(" ", "")
+    return len(f) < 20 and f[:1] == "n" and _ratio(f[:7], "noinhan") >= 0.7
+_TOKEN_PUNCT = ".,:;\"'`”“‘’„^ˆ_-–—~|"
+
+
+@functools.lru_cache(maxsize=1)
+def _signature_words():
+    words = " ".join(data.POSITIONS + data.SIGNATURE_WORDS).replace("-", " ").split()
+    return frozenset(fold(w) for w in words) | frozenset(a.lower() for a in data.AUTHORITIES)
+
+
+def _split_columns(seg):
+    """-> (left, right): the signature block's capitals (authority, position) end the line on its right."""
+    tokens, right = seg.split(), []
+    words = _signature_words()
+    while tokens:
+        t = tokens[-1]
+        bare = t.strip(_TOKEN_PUNCT)
+        if not _real(t):
+            tokens.pop()
+            continue
+        if bare and bare.isupper() and fold(bare) in words:
+            right.insert(0, bare + ("." if fold(bare) in data.AUTHORITIES_FOLDED and "." in t[len(bare):] or
+                                    fold(bare) in data.AUTHORITIES_FOLDED and t.endswith((",", ":")) else ""))
+            tokens.pop()
+            continue
+        break
+    if right and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and not right[0].endswith("."):
+        right[0] += "."
+    return " ".join(tokens), " ".join(right)
+
+
+def _recipient(left):
+    """A "- Như trên;" item -> ("Như trên", clean) or None when the line is not an item."""
+    if not _BULLET.match(left):
+        return None
+    item = re.sub(r"^(?:[^\w\s(]|_|\s)+", "", left)
+    clean = left.lstrip().startswith(("-", "–", "•", "+", "*")) and not re.match(r"^[^\w\s]+\s*[^\w\s]", left.strip())
+    pieces = item.split(";")
+    item = pieces[0]
+    for piece in pieces[1:]:  # "Chủ tịch; các PCT": a comma read as a semicolon; anything else is dust
+        if not re.match(r"^\s*[a-zà-ỹđ]\S", piece):
+            clean = clean and not any(_real(w) for w in piece.split())
+            break
+        item, clean = f"{item}, {piece.strip()}", False
+    item = _dejunk(item)
+    archive = re.match(r"^L\S{1,2}u\s*:?\s*V\S?(?:[\s,.;j]+(\S.*))?$", item)  # ND30: "Lưu: VT, <unit>"
+    if archive:
+        fixed = "Lưu: VT" + (f", {archive.group(1)}" if archive.group(1) else "")
+        clean = clean and fixed == item
+        item = fixed
+    stripped = re.sub(r"(?:[^\w\s)]|_|\s)+$", "", item)
+    return (stripped, clean and stripped == item.rstrip(" .,")) if stripped else None
 
 
 def _find_signer(lines, start, out):
-    segs = [s for line in lines[start:] for s in _segments(line)]
-    rec_at = next((i for i, s in enumerate(segs) if fold(s).replace(" ", "").startswith("noinhan")), None)
-    recipients = []
+    segs = []
+    for line in lines[start:]:
+        for seg in _segments(line):
+            left, right = _split_columns(seg)
+            segs += [s for s in (left, right) if s]
+    rec_at = next((i for i, s in enumerate(segs) if _is_recipients_label(s.split(":")[0] + ":")), None)
+    recipients, clean_all = [], True
     if rec_at is not None:
         inline = re.sub(r"^[^:]*:\s*", "", segs[rec_at]) if ":" in segs[rec_at] else ""
         pool = ([inline] if inline else []) + segs[rec_at + 1:]
+        names = [k for k, s in enumerate(pool) if _NAME.match(_dejunk(s)) and all(
+            w[:1].isupper() for w in _dejunk(s).split())]
+        pool = [s for k, s in enumerate(pool) if not names or k != names[-1]]  # the signer's name
         for s in pool:
-            if s[:1] in "-–•+*":
-                recipients.append(s.lstrip("-–•+* ").rstrip(" ;,."))
+            got = _recipient(s)
+            if got:
+                recipients.append(got[0])
+                clean_all = clean_all and got[1]
         if recipients:
-            out.recipients = Field(recipients, 0.85, "\n".join(pool))
-    rest = [s for i, s in enumerate(segs) if i != rec_at and s[:1] not in "-–•+*"]
+            out.recipients = Field(recipients, 0.85 if clean_all else 0.55, "\n".join(pool))
+    rest = [_dejunk(s) for i, s in enumerate(segs) if i != rec_at and not _BULLET.match(s)]
+    rest = [s for s in rest if s]
     auth_at = None
     for i, s in enumerate(rest):
         m = _AUTH.match(fold(s))
@@ -384,8 +500,10 @@ def _find_signer(lines, start, out):
             out.authority = Field(m.group(1).upper(), 0.9, s)
     pos_lines, name = [], None
     scan = rest[auth_at + 1:] if auth_at is not None else rest
+    words = _signature_words()
     for s in scan:
-        if _upper_ratio(s) > 0.8 and not _AUTH.match(fold(s)) and len(s) < 60:
+        if _upper_ratio(s) > 0.8 and not _AUTH.match(fold(s)) and len(s) < 60 and all(
+                fold(w.strip(_TOKEN_PUNCT)) in words for w in s.split()):
             pos_lines.append(s)
         elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()):
             name = s
@@ -399,7 +517,7 @@ def _find_signer(lines, start, out):
         if auth_at is None:  # a signature block without TM./KT./TL./TUQ./Q.: the head signs in person
             out.authority = Field("", 0.7, "")
     if name:
-        value = name.title()
+        value = name if not name.isupper() else name.title()
         conf = 0.9 if not value.isascii() else 0.7
         out.signer_name = Field(value, conf, name)
 
@@ -432,10 +550,22 @@ def _restore_fields(out, text, agencies):
     vocab = _vocabulary(text, extra=[w for n in names + data.PROVINCES for w in n.split()])
     place = out.place.value
     if place:
-        known = next((p for p in data.PROVINCES if fold(p) == fold(place)), None)
-        fixed, changed = (known, known != place) if known else _restore(place, vocab)
+        places = _known_places(names)
+        key = fold(place).replace(" ", "")
+        known = places.get(key)
+        words = place.split()
+        for k in range(min(4, len(words) - 1), 0, -1):  # "TTTI : . Hà Nội": the place is the tail
+            if not known and fold("".join(words[-k:])) in places:
+                known = places[fold("".join(words[-k:]))]
+        close = None if known else max(places, key=lambda k: _ratio(key, k), default=None)
+        if known:
+            fixed, changed = known, known != place
+        elif close and _ratio(key, close) >= 0.85:
+            fixed, changed = places[close], True
+        else:
+            fixed, changed = _restore(place, vocab)
         if changed:
-            out.place = Field(fixed, min(out.place.confidence, 0.75), out.place.raw)
+            out.place = Field(fixed, min(out.place.confidence, 0.75 if known else 0.65), out.place.raw)
     for name in ("subject", "signer_name"):
         f = getattr(out, name)
         if f.value:
@@ -446,6 +576,20 @@ def _restore_fields(out, text, agencies):
         fixed = [_restore(r, vocab) for r in out.recipients.value]
         if any(c for _, c in fixed):
             out.recipients = Field([r for r, _ in fixed], min(out.recipients.confidence, 0.7), out.recipients.raw)
+
+
+_UNIT_WORDS = r"(?:tỉnh|thành phố|thị xã|thị trấn|huyện|quận|xã|phường)"
+
+
+def _known_places(names):
+    """Folded without spaces -> the place as printed: provinces and the places in the directory's names."""
+    out = {}
+    for name in [*data.PROVINCES, *names]:
+        m = re.search(_UNIT_WORDS + r"\s+(.+)$", name) if name not in data.PROVINCES else None
+        place = m.group(1) if m else (name if name in data.PROVINCES else None)
+        if place and not re.search(_UNIT_WORDS + r"\s", place):
+            out.setdefault(fold(place).replace(" ", ""), place)
+    return out
 
 
 def extract_for(text):

@@ -21,6 +21,11 @@ POSITIONS = [
 ]
 
 AUTHORITIES = ("TUQ", "TM", "KT", "TL", "Q")
+AUTHORITIES_FOLDED = frozenset(a.lower() for a in AUTHORITIES)
+
+# Other words of a signature block ("TM. ỦY BAN NHÂN DÂN", "KT. BỘ TRƯỞNG"), to tell it from the recipients.
+SIGNATURE_WORDS = ["ỦY BAN NHÂN DÂN", "UBND", "HỘI ĐỒNG NHÂN DÂN", "HĐND", "BAN THƯỜNG VỤ", "THƯỜNG TRỰC",
+                   "TỔNG GIÁM ĐỐC", "HỘI ĐỒNG", "THANH TRA", "KHOA", "TRƯỞNG"]
 
 # Folded (no diacritics, lower case) regexes of the motto lines that share the header with the issuer.
 MOTTO = [
@@ -55,4 +60,5 @@ WORDS = (
 
 # Valid words without diacritics: never "restored" (ban ≠ bản, Thanh ≠ Thành).
 PLAIN = set("an ban can cu chi tin thanh minh vinh lan mai linh anh nam sinh hung kinh gui theo tai khi cho "
-            "la va voi cua phan uy quy quan co tu do ma ca ba hai cao".split())
+            "la va voi cua phan uy quy quan co tu do ma ca ba hai cao tham trong giao to tong nam phong con sau "
+            "chi trang".split())
