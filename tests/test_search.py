@@ -351,7 +351,12 @@ def test_full_text_engine_objects_exist(db):
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchentry'")
             indexes = dict(cursor.fetchall())
-            assert "vpdt_unaccent(lower(folded))" in indexes["search_entry_fts"]
+            assert "search_entry_fts" not in indexes  # replaced by the stored column (migration 0003)
+            assert "gin (search_vector)" in indexes["search_entry_vector"]
+            cursor.execute("SELECT generation_expression FROM information_schema.columns "
+                           "WHERE table_name = 'search_searchentry' AND column_name = 'search_vector'")
+            generated = cursor.fetchone()[0]
+            assert "vpdt_unaccent(lower((title)::text))" in generated and "vpdt_unaccent(lower(folded))" in generated
             assert "gin_trgm_ops" in indexes["search_entry_number_trgm"]
             assert "gin_trgm_ops" in indexes["search_entry_title_trgm"]
             cursor.execute("SELECT vpdt_unaccent(lower('Quyết Định ĐẤT đai'))")

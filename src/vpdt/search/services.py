@@ -16,7 +16,7 @@ from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from vpdt.core.authz import scope_of, visible
@@ -152,14 +152,16 @@ def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
     todo = []
     for kind in kinds:
         model = documents.MODELS[kind]
-        existing = SearchEntry.objects.filter(kind=kind)
-        gone = list(existing.exclude(object_id__in=model.objects.values("pk")).values_list("pk", flat=True))
+        # NOT EXISTS (anti-joins), not NOT IN (subquery): PostgreSQL cannot hash a million-row NOT IN list in
+        # work_mem and would rescan the subquery for every row.
+        gone = list(SearchEntry.objects.filter(kind=kind).filter(~Exists(model.objects.filter(pk=OuterRef(
+            "object_id")))).values_list("pk", flat=True))
         if gone:
             get_backend().remove(gone)
             SearchEntry.objects.filter(pk__in=gone).delete()
         ids = model.objects.order_by("pk").values_list("pk", flat=True)
         if not full:
-            ids = ids.exclude(pk__in=existing.values("object_id"))
+            ids = ids.filter(~Exists(SearchEntry.objects.filter(kind=kind, object_id=OuterRef("pk"))))
         todo += [(kind, pk) for pk in ids]
     iterator = iter(progress(todo) if progress else todo)
     while batch := list(islice(iterator, BATCH)):
@@ -258,11 +260,13 @@ def search(user, c: Criteria) -> Results:
         return Results(hits=[], page=1, has_more=False, searched=False)
     qs = SearchEntry.objects.filter(visible_q(user)).filter(_filters(c))
     offset = (page - 1) * PAGE_SIZE
-    if parsed.empty:
-        rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset:offset + PAGE_SIZE + 1])
-    else:
-        rows = get_backend().query(qs.only(*LIST_FIELDS, "body", "extra_text"), parsed, limit=PAGE_SIZE + 1,
-                                   offset=offset, exact=c.exact)
+    backend = get_backend()
+    with backend.tuned():
+        if parsed.empty:
+            rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset:offset + PAGE_SIZE + 1])
+        else:
+            rows = backend.query(qs.only(*LIST_FIELDS, "body", "extra_text"), parsed, limit=PAGE_SIZE + 1,
+                                 offset=offset, exact=c.exact)
     has_more = len(rows) > PAGE_SIZE and page < MAX_PAGE
     hits = []
     for entry in rows[:PAGE_SIZE]:

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -37,6 +39,10 @@ class Backend:
 
     def rebuild(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def tuned(self):
+        """Context for running a search query (engine settings for that query only)."""
+        return contextlib.nullcontext()
 
     # --- matching --------------------------------------------------------------------------------
     def text_filter(self, qs: QuerySet, parsed: ParsedQuery, *, ranked: bool) -> tuple[QuerySet, Q, str | None]:
