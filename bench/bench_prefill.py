@@ -20,6 +20,7 @@ recipients list equal item by item. Results go to bench/results/prefill.json.
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import sys
@@ -43,6 +44,8 @@ def main():
     parser.add_argument("--pages", type=int, default=40, help="held-out pages to render and OCR")
     parser.add_argument("--show-errors", action="store_true", help="print the wrong fields (no tuning on them!)")
     args, _unknown = parser.parse_known_args()
+    for noisy in ("ocrmypdf", "pikepdf", "fontTools", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     pages = [corpus.render(seed, held_out=True) for seed in range(args.pages)]
     directory, doc_types = corpus.directory(), corpus.doc_types()

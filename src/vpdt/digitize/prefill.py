@@ -74,7 +74,7 @@ def _ratio(a, b):
 def _clean_text(text):
     text = unicodedata.normalize("NFC", text or "")
     text = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
-    text = text.replace("\t", "    ").replace("\u00a0", " ")
+    text = text.replace("\t", "    ").replace("\u00a0", " ").replace("Ð", "Đ").replace("ĐĐ", "Đ")
     return [line.strip() for line in text.replace("\r", "\n").split("\n")]
 
 
@@ -124,7 +124,7 @@ def _restore(s, vocab):
 
 # ---------------------------------------------------------------- number and symbol
 
-_NUMBER_LINE = re.compile(r"(?:^|\s{3,})(?:[^\w\s]|_)*\s*[s§$5]\s*[o0ô6óð]\s*[:;.,]\s*")
+_NUMBER_LINE = re.compile(r"(?:^|\s{3,})(?:[^\w\s]|_)*\s*[s§$5&]\s*[o0ô6óð]\s*(?:[:;.,]\s*|(?=\d))")
 _JUNK = r"(?:[^\w\s()]|_)"  # OCR dust: dots, dashes, quotes and rules between and around the columns
 _DIGITISH = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"})
 
@@ -145,7 +145,9 @@ def _notation_score(notation, abbrevs):
             if abbrevs.get(fold(head)) and len(tail) >= 2 and tail.isupper():
                 parts = [head, tail]
                 break
-    head = abbrevs.get(fold(parts[0])) or abbrevs.get(fold(parts[0]).replace("0", "d"))
+    f = fold(parts[0])
+    variants = (f, f.replace("0", "d"), f.replace("ti", "tt"), f.replace("tti", "tt"))
+    head = next((abbrevs[v] for v in variants if v in abbrevs), None)  # "Q0", "TIr" and "TTIr" misread
     score = 1
     if head:
         score = 2
@@ -201,7 +203,8 @@ def _find_number(lines, abbrevs, out):
         rest = line[m.end():]
         label = line[m.start():m.end()].strip()
         rest = re.sub(r"(?<=[A-Z])\s(?=[a-z]-)", "", rest.replace("\u2044", "/"))  # "TT r-UBND"
-        caps = r"(?=[A-ZĐ0-9]+(?:[\s/-]|$))"  # "QĐ- BDT" is one symbol, "BDT - Bình Định" is not
+        rest = re.sub(r"-\s*-", "-", rest)
+        caps = r"(?=[A-ZĐ0-9]+(?:[\s/.,;:-]|$))"  # "QĐ- BDT" is one symbol, "BDT - Bình Định" is not
         rest = re.sub(r"(?<=\w)\s+([/-])" + caps + r"|(?<=\w)([/-])\s+" + caps, r"\1\2", rest)
         token = re.sub("^" + _JUNK + "+", "", rest.strip()).split(" ")[0] if rest.strip() else ""
         token = re.sub(r"(?<=[A-Za-zĐđ])[:_.](?=[A-Za-zĐđ])", "-", re.sub(_JUNK + r"+$", "", token))
@@ -213,6 +216,8 @@ def _find_number(lines, abbrevs, out):
                 conf -= 0.15
             if fold(label).replace(" ", "") not in ("so:",):
                 conf -= 0.05
+            if not re.search(r"[:;.,]", label):  # "Số14/..." : the colon may have become a digit
+                conf = min(conf, 0.55)
             out.code_number = Field(number, round(conf, 2), token)
             out.code_notation = Field(notation, round(conf, 2), token)
         return i
@@ -225,27 +230,42 @@ _DATE = re.compile(r"ngay\s*[^\d\s]?\s*([0-9lIO]{1,2})\s*(?:thang|t[^\d\s]{1,4}g
                    r"n[^\d\s]{0,2}m\s*([0-9lIO]{4})")
 
 
-def _find_date(lines, out):
-    for i, line in enumerate(lines):
-        f = fold(line)
-        m = _DATE.search(f)
-        if not m:
-            continue
+_DATE_LOOSE = re.compile(r"(?:,|ngay)[^\d]{0,12}?([0-9lo]{1,2})(?![0-9])[^\d]{1,10}?([0-9lo]{1,2})(?![0-9])"
+                         r"[^\d]{1,10}?((?:19|20)[0-9lo]{2})(?![0-9])")
+
+
+def _date_match(lines):
+    """-> (line index, match, loose): "ngày 10 tháng 4 năm 2017", else three numbers after the place's comma
+    ("Huệ? 13 tháng 2", "17 bún: 4 năm") on the same lines."""
+    for loose, pattern in ((False, _DATE), (True, _DATE_LOOSE)):
+        for i, line in enumerate(lines):
+            m = pattern.search(fold(line))
+            if m:
+                return i, m, loose
+    return None, None, False
+
+
+def _find_date(lines, out, window):
+    i, m, loose = _date_match(lines[:window])
+    if m is None and window < len(lines):
+        i, m, loose = _date_match(lines)
+        loose = True
+    for line in [lines[i]] if m else []:
         raw_nums = [line[m.start(k):m.end(k)] for k in (1, 2, 3)]
         nums = [n.translate(_DIGITISH) for n in raw_nums]
         corrected = nums != raw_nums or line[m.start():m.start() + 4] != "ngày"
         try:
             value = datetime.date(int(nums[2]), int(nums[1]), int(nums[0]))
-            conf = 0.75 if corrected else 0.95
+            conf = 0.55 if loose else 0.75 if corrected else 0.95
         except ValueError:
             value, conf = None, 0.0
         out.issued_date = Field(value, conf, line[m.start():m.end()])
-        before = line[:m.start()]
+        before = line[:m.start() + (1 if line[m.start()] == "," else 0)]
         place = re.split(r"\s{3,}", before.rstrip(" ,"))[-1].strip(" ,")
         place = re.sub(r"^.*?\d\S*\s+", "", place) if _NUMBER_LINE.search(fold(before)) else place
         place = re.sub(r"^(?:" + _JUNK + r"|\s)+|(?:" + _JUNK + r"|\s)+$", "", place)
         if place:
-            pconf = 0.7 if place.isascii() or corrected else 0.9
+            pconf = 0.55 if loose else 0.7 if place.isascii() or corrected else 0.9
             out.place = Field(_squash(place), pconf, place)
         return i
     return None
@@ -320,6 +340,22 @@ def _match_type(seg, doc_types):
     return best if best[1] >= 0.8 else (None, 0.0)
 
 
+_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+
+
+def _suspicious(text):
+    """Words no Vietnamese syllable looks like ("Nhgag", "nnnn", "mg"), stray letters or symbols: OCR misreads."""
+    for token in text.split():
+        word = token.strip(".,;:()\"'")
+        if not word or any(c.isdigit() for c in word) or (word.isupper() and len(word) > 1) or "/" in word:
+            continue
+        if not _real(word) or (len(word) == 1 and fold(word) not in "aoyu"):
+            return True
+        if any(not _SYLLABLE.fullmatch(part) for part in fold(word).split("-") if part):
+            return True
+    return False
+
+
 def _real(token):
     """The token has a letter or digit of Vietnamese text (not "ˆ", "©", "§")."""
     return any(fold_char(c).isascii() and fold_char(c).isalnum() for c in token)
@@ -389,6 +425,8 @@ def _find_type_subject(lines, start, doc_types, out):
         if vv_at is not None and not heading:
             text = re.sub(r"^\S+\s*", "V/v ", text) if re.match(_VV, fold(text)) else text
         conf = 0.85 if text.isascii() is False else 0.6
+        if _suspicious(text):
+            conf = min(conf, 0.55)
         out.subject = Field(text, conf, "\n".join(sub))
 
 
@@ -427,7 +465,7 @@ def _signature_words():
 
 def _split_columns(seg):
     """-> (left, right): the signature block's capitals (authority, position) end the line on its right."""
-    tokens, right = seg.split(), []
+    tokens, right = re.sub(r"\b(TUQ|TM|KT|TL)[.,](?=\S)", r"\1. ", seg).split(), []
     words = _signature_words()
     while tokens:
         t = tokens[-1]
@@ -460,13 +498,19 @@ def _recipient(left):
             break
         item, clean = f"{item}, {piece.strip()}", False
     item = _dejunk(item)
-    archive = re.match(r"^L\S{1,2}u\s*:?\s*V\S?(?:[\s,.;j]+(\S.*))?$", item)  # ND30: "Lưu: VT, <unit>"
+    trimmed = re.sub(r"(?:,\s*[^\W\d_A-ZĐ]{1,2}\b)+$", "", item)  # "Website, s": dust after the item
+    clean, item = clean and trimmed == item, trimmed
+    item = re.sub(r"^Nh\S(?= (?:trên|Điều)\b)", "Như", item)  # ND30's "Như trên", "Như Điều 3"
+    archive = re.match(r"^L\S{1,2}u\s*:?\s*V\S?(?:[\s,.;j]*([A-ZĐ]\S*.*))?$", item)  # ND30: "Lưu: VT, <unit>"
     if archive:
         fixed = "Lưu: VT" + (f", {archive.group(1)}" if archive.group(1) else "")
         clean = clean and fixed == item
         item = fixed
     stripped = re.sub(r"(?:[^\w\s)]|_|\s)+$", "", item)
     return (stripped, clean and stripped == item.rstrip(" .,")) if stripped else None
+
+
+_TYPE_NAMES = frozenset(fold(n) for n, _ in data.DOC_TYPES)
 
 
 def _find_signer(lines, start, out):
@@ -489,6 +533,7 @@ def _find_signer(lines, start, out):
                 recipients.append(got[0])
                 clean_all = clean_all and got[1]
         if recipients:
+            clean_all = clean_all and not any(_suspicious(r) for r in recipients)
             out.recipients = Field(recipients, 0.85 if clean_all else 0.55, "\n".join(pool))
     rest = [_dejunk(s) for i, s in enumerate(segs) if i != rec_at and not _BULLET.match(s)]
     rest = [s for s in rest if s]
@@ -505,7 +550,7 @@ def _find_signer(lines, start, out):
         if _upper_ratio(s) > 0.8 and not _AUTH.match(fold(s)) and len(s) < 60 and all(
                 fold(w.strip(_TOKEN_PUNCT)) in words for w in s.split()):
             pos_lines.append(s)
-        elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()):
+        elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()) and fold(s) not in _TYPE_NAMES:
             name = s
     if auth_at is not None and not pos_lines and out.authority.value == "Q":
         pos_lines = [re.sub(r"^\S+\s*[.,]\s*", "", rest[auth_at])]
@@ -514,7 +559,9 @@ def _find_signer(lines, start, out):
             pos_lines = pos_lines[-1:]
         value, conf = _fix_position(" ".join(pos_lines))
         out.signer_position = Field(value, conf, "\n".join(pos_lines))
-        if auth_at is None:  # a signature block without TM./KT./TL./TUQ./Q.: the head signs in person
+        if auth_at is None and value.startswith("PHÓ "):  # ND30: a deputy signs "KT." for the head; misread
+            out.authority = Field("KT", 0.55, "")
+        elif auth_at is None:  # a signature block without TM./KT./TL./TUQ./Q.: the head signs in person
             out.authority = Field("", 0.7, "")
     if name:
         value = name if not name.isupper() else name.title()
@@ -531,7 +578,7 @@ def extract(text, *, agencies=(), doc_types=()):
         doc_types = list(doc_types) or data.DOC_TYPES
         abbrevs = _abbrev_index(doc_types)
         n_at = _find_number(lines, abbrevs, out)
-        d_at = _find_date(lines, out)
+        d_at = _find_date(lines, out, n_at + 3 if n_at is not None else 12)
         anchors = [i for i in (n_at, d_at) if i is not None]
         if not anchors:
             return out
@@ -560,8 +607,9 @@ def _restore_fields(out, text, agencies):
         close = None if known else max(places, key=lambda k: _ratio(key, k), default=None)
         if known:
             fixed, changed = known, known != place
-        elif close and _ratio(key, close) >= 0.85:
+        elif close and _ratio(key, close) >= 0.8:
             fixed, changed = places[close], True
+            out.place = Field(place, min(out.place.confidence, 0.55), out.place.raw)
         else:
             fixed, changed = _restore(place, vocab)
         if changed:
