@@ -251,7 +251,11 @@ class _Page:
 
 @lru_cache(maxsize=16)
 def _font(path, px):
-    return ImageFont.truetype(path, px)
+    try:
+        return ImageFont.truetype(path, px)
+    except OSError as exc:
+        raise RuntimeError(f"Font {path} missing: install fonts-liberation2 and fonts-dejavu-core "
+                           "(scripts/system-deps.sh)") from exc
 
 
 def _layout(rnd, agency, principal, truth):
