@@ -11,3 +11,5 @@ export VPDT_TESTING=1
 .venv/bin/python bench/bench_incoming.py "$@"
 .venv/bin/python bench/bench_outgoing.py "$@"
 .venv/bin/python bench/bench_signing.py "$@"
+.venv/bin/python bench/bench_search.py "$@"
+.venv/bin/python bench/bench_prefill.py "$@"

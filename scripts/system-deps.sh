@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (through apt, when missing) and starts what the test suite needs:
-# PostgreSQL, Redis, Tesseract with Vietnamese, Chromium, fonts (DejaVu, Liberation), gettext, LibreOffice
+# PostgreSQL, Redis, Tesseract with Vietnamese, Chromium, fonts (DejaVu, Liberation 2), gettext, LibreOffice
 # Writer (headless) and SoftHSM2.
 # Uses the services already running on 127.0.0.1 when present.
 set -euo pipefail
@@ -14,8 +14,8 @@ if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then need+=(tesseract-oc
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-# Times-metric serif faces for the scan corpus of the OCR accuracy benchmark
-[ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
+# Times-metric serif faces with Vietnamese letters (Liberation 2.x) for the scan corpus of the OCR benchmark
+[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)  # DOCX/ODT → PDF for viewing
 command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)  # stands in for the agency's HSM (PKCS#11)
 

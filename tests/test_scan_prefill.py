@@ -168,7 +168,8 @@ def test_prefill_maps_type_recipients_and_confidence(org):
     found = scans.prefill(scan)
     assert found.initial["code_number"] == "1250" and found.initial["issued_date"] == dt.date(2026, 11, 18)
     assert found.initial["to_places"] == "Như trên; Chủ tịch UBND huyện; Lưu: VT, KT"
-    assert found.authority == "KT" and found.initial["page_amount"] == 1
+    assert found.authority == "KT" and found.initial["page_amount"] == 1 and found.place == "Nghi Lộc"
+    assert found.initial["subject"] == SUBJECT  # "Nghi" is a real syllable, not "Nghị" with its marks lost
     # a công văn does not print its type: it is told by the notation, with a lower confidence
     assert found.initial["doc_type"] == DocumentType.objects.get(name="Công văn").pk
     assert found.confidence["doc_type"] < found.confidence["issued_date"]

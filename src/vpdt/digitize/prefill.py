@@ -479,6 +479,9 @@ def _split_columns(seg):
             tokens.pop()
             continue
         break
+    if (len(right) == 1 and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and tokens
+            and tokens[-1].endswith(",")):  # "Lưu: VT, KT.": a unit code in a list, not "KT." of a block
+        return " ".join(tokens + right), ""
     if right and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and not right[0].endswith("."):
         right[0] += "."
     return " ".join(tokens), " ".join(right)

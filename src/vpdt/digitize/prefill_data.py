@@ -61,4 +61,4 @@ WORDS = (
 # Valid words without diacritics: never "restored" (ban ≠ bản, Thanh ≠ Thành).
 PLAIN = set("an ban can cu chi tin thanh minh vinh lan mai linh anh nam sinh hung kinh gui theo tai khi cho "
             "la va voi cua phan uy quy quan co tu do ma ca ba hai cao tham trong giao to tong nam phong con sau "
-            "chi trang".split())
+            "chi trang nghi".split())
