@@ -15,7 +15,11 @@ def _involved(scope) -> Q:
     if scope.led_unit_ids:
         units = list(scope.led_unit_ids)
         involved |= Q(unit_id__in=units) | Q(parent__unit_id__in=units)
-    return Q(pk__in=Assignment.objects.filter(involved).values("document_id")) | Q(leader_id__in=scope.person_ids)
+    # One IN over a UNION ALL, not "IN (assignments) OR leader_id IN (...)": PostgreSQL cannot use an index
+    # for the OR and read every document of the province on each staff search (0.6 s at 1,000,000 rows).
+    assigned = Assignment.objects.filter(involved).values("document_id")
+    led = IncomingDocument.objects.filter(leader_id__in=scope.person_ids).values("pk")
+    return Q(pk__in=assigned.union(led, all=True))
 
 
 def _view(scope) -> Q:
