@@ -11,20 +11,17 @@ Number and symbol follow ``IncomingDocument``: ``code_number`` is the part befor
 from __future__ import annotations
 
 import datetime
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field, fields
-from difflib import SequenceMatcher
 
 from . import prefill_data as data
+from .prefill_signature import _find_signer
+from .prefill_text import (_JUNK, Field, _clean_text, _dejunk, _is_rule, _ratio, _restore, _segments, _squash,
+                           _suspicious, _upper_ratio, _vocabulary, fold, fold_char)
+
+__all__ = ["Field", "Prefill", "extract", "extract_for", "fold", "fold_char"]
 
 
-@dataclass
-class Field:
-    value: object = None
-    confidence: float = 0.0
-    raw: str = ""
 
 
 def _empty(value=None):
@@ -53,79 +50,9 @@ class Prefill:
         return {f.name: getattr(self, f.name).value for f in fields(self)}
 
 
-# ---------------------------------------------------------------- text helpers
-
-def fold_char(ch):
-    if ch in "đĐ":
-        return "d"
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-    return (base[:1] or ch).lower()
-
-
-def fold(s):
-    """Lower case without diacritics, character for character (same length as ``s`` in NFC)."""
-    return "".join(fold_char(c) for c in s)
-
-
-def _ratio(a, b):
-    return SequenceMatcher(None, a, b).ratio()
-
-
-def _clean_text(text):
-    text = unicodedata.normalize("NFC", text or "")
-    text = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
-    text = text.replace("\t", "    ").replace("\u00a0", " ").replace("Ð", "Đ").replace("ĐĐ", "Đ")
-    return [line.strip() for line in text.replace("\r", "\n").split("\n")]
-
-
-def _squash(s):
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _segments(line):
-    """Two-column OCR lines: columns are separated by 3+ spaces."""
-    return [_squash(p) for p in re.split(r"\s{3,}", line) if p.strip()]
-
-
-def _is_rule(s):
-    return bool(s) and not re.sub(r"[-_—–=~.*\s]", "", s)
-
-
-def _upper_ratio(s):
-    letters = [c for c in s if c.isalpha()]
-    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-
-
-def _vocabulary(text, extra=()):
-    vocab = {}
-    for w in list(data.WORDS) + list(extra) + re.findall(r"[^\W\d_]+", text):
-        if not w.isascii():
-            vocab.setdefault(fold(w), set()).add(w.lower())
-    return {k: next(iter(v)) for k, v in vocab.items() if len(v) == 1}
-
-
-def _restore(s, vocab):
-    """Put back diacritics OCR dropped, when the word is known without ambiguity; -> (text, changed)."""
-    changed = False
-
-    def fix(m):
-        nonlocal changed
-        w = m.group(0)
-        good = None if w.lower() in data.PLAIN else vocab.get(fold(w))
-        wl = w.lower()
-        if not good or wl == good or len(wl) != len(good) or not all(
-                a == b or a == fold_char(b) for a, b in zip(wl, good)):
-            return w
-        changed = True
-        return good.upper() if w.isupper() and len(w) > 1 else (good[:1].upper() + good[1:] if w[:1].isupper()
-                                                                else good)
-    return re.sub(r"[^\W\d_]+", fix, s), changed
-
-
 # ---------------------------------------------------------------- number and symbol
 
 _NUMBER_LINE = re.compile(r"(?:^|\s{3,})(?:[^\w\s]|_)*\s*[s§$5&]\s*[o0ô6óð]\s*(?:[:;.,]\s*|(?=\d))")
-_JUNK = r"(?:[^\w\s()]|_)"  # OCR dust: dots, dashes, quotes and rules between and around the columns
 _DIGITISH = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"})
 
 
@@ -340,34 +267,6 @@ def _match_type(seg, doc_types):
     return best if best[1] >= 0.8 else (None, 0.0)
 
 
-_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
-
-
-def _suspicious(text):
-    """Words no Vietnamese syllable looks like ("Nhgag", "nnnn", "mg"), stray letters or symbols: OCR misreads."""
-    for token in text.split():
-        word = token.strip(".,;:()\"'")
-        if not word or any(c.isdigit() for c in word) or (word.isupper() and len(word) > 1) or "/" in word:
-            continue
-        if not _real(word) or (len(word) == 1 and fold(word) not in "aoyu"):
-            return True
-        if any(not _SYLLABLE.fullmatch(part) for part in fold(word).split("-") if part):
-            return True
-    return False
-
-
-def _real(token):
-    """The token has a letter or digit of Vietnamese text (not "ˆ", "©", "§")."""
-    return any(fold_char(c).isascii() and fold_char(c).isalnum() for c in token)
-
-
-def _dejunk(s):
-    """Drop the OCR dust: tokens made only of punctuation (not a lone dash between words) and the ragged ends."""
-    words = [w for w in s.split() if _real(w) or w in ("-", "–")]
-    s = " ".join(words)
-    return re.sub(r"^(?:" + _JUNK + r"|\s)+|(?:[^\w\s)]|_|\s)+$", "", s)
-
-
 _VV = r"^v\s*(?:[/il1|⁄\\]\s*[vw]?|[vw])\.?(?=\s)"  # "V/v", "V/V", "VW", "V⁄", "Vlv"
 
 
@@ -428,148 +327,6 @@ def _find_type_subject(lines, start, doc_types, out):
         if _suspicious(text):
             conf = min(conf, 0.55)
         out.subject = Field(text, conf, "\n".join(sub))
-
-
-# ---------------------------------------------------------------- signer and recipients
-
-_AUTH = re.compile(r"^(tuq|tm|kt|tl|q)\s*[.,]\s*(\S.*)$")
-_NAME = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){1,5}$")
-
-
-def _fix_position(s):
-    f = fold(s)
-    best = max(data.POSITIONS, key=lambda p: _ratio(f, fold(p)))
-    r = _ratio(f, fold(best))
-    if r == 1.0:
-        return best, 0.9 if best == s.upper() else 0.75
-    if r >= 0.85:
-        return best, 0.65
-    return s.upper(), 0.5
-
-
-_BULLET = re.compile(r"^(?:[^\w\s]|_|\s)*?[-–~•+*“\"'„]")
-
-
-def _is_recipients_label(seg):
-    """"Nơi nhận:", also "Nữ nhện.", "Nơi niữn," or "Nơinhận." from a blurred italic line."""
-    f = fold(_dejunk(seg)).replace(" ", "")
-    return len(f) < 20 and f[:1] == "n" and _ratio(f[:7], "noinhan") >= 0.7
-_TOKEN_PUNCT = ".,:;\"'`”“‘’„^ˆ_-–—~|"
-
-
-@functools.lru_cache(maxsize=1)
-def _signature_words():
-    words = " ".join(data.POSITIONS + data.SIGNATURE_WORDS).replace("-", " ").split()
-    return frozenset(fold(w) for w in words) | frozenset(a.lower() for a in data.AUTHORITIES)
-
-
-def _split_columns(seg):
-    """-> (left, right): the signature block's capitals (authority, position) end the line on its right."""
-    tokens, right = re.sub(r"\b(TUQ|TM|KT|TL)[.,](?=\S)", r"\1. ", seg).split(), []
-    words = _signature_words()
-    while tokens:
-        t = tokens[-1]
-        bare = t.strip(_TOKEN_PUNCT)
-        if not _real(t):
-            tokens.pop()
-            continue
-        if bare and bare.isupper() and fold(bare) in words:
-            right.insert(0, bare + ("." if fold(bare) in data.AUTHORITIES_FOLDED and "." in t[len(bare):] or
-                                    fold(bare) in data.AUTHORITIES_FOLDED and t.endswith((",", ":")) else ""))
-            tokens.pop()
-            continue
-        break
-    if (len(right) == 1 and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and tokens
-            and tokens[-1].endswith(",")):  # "Lưu: VT, KT.": a unit code in a list, not "KT." of a block
-        return " ".join(tokens + right), ""
-    if right and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and not right[0].endswith("."):
-        right[0] += "."
-    return " ".join(tokens), " ".join(right)
-
-
-def _recipient(left):
-    """A "- Như trên;" item -> ("Như trên", clean) or None when the line is not an item."""
-    if not _BULLET.match(left):
-        return None
-    item = re.sub(r"^(?:[^\w\s(]|_|\s)+", "", left)
-    clean = left.lstrip().startswith(("-", "–", "•", "+", "*")) and not re.match(r"^[^\w\s]+\s*[^\w\s]", left.strip())
-    pieces = item.split(";")
-    item = pieces[0]
-    for piece in pieces[1:]:  # "Chủ tịch; các PCT": a comma read as a semicolon; anything else is dust
-        if not re.match(r"^\s*[a-zà-ỹđ]\S", piece):
-            clean = clean and not any(_real(w) for w in piece.split())
-            break
-        item, clean = f"{item}, {piece.strip()}", False
-    item = _dejunk(item)
-    trimmed = re.sub(r"(?:,\s*[^\W\d_A-ZĐ]{1,2}\b)+$", "", item)  # "Website, s": dust after the item
-    clean, item = clean and trimmed == item, trimmed
-    item = re.sub(r"^Nh\S(?= (?:trên|Điều)\b)", "Như", item)  # ND30's "Như trên", "Như Điều 3"
-    archive = re.match(r"^L\S{1,2}u\s*:?\s*V\S?(?:[\s,.;j]*([A-ZĐ]\S*.*))?$", item)  # ND30: "Lưu: VT, <unit>"
-    if archive:
-        fixed = "Lưu: VT" + (f", {archive.group(1)}" if archive.group(1) else "")
-        clean = clean and fixed == item
-        item = fixed
-    stripped = re.sub(r"(?:[^\w\s)]|_|\s)+$", "", item)
-    return (stripped, clean and stripped == item.rstrip(" .,")) if stripped else None
-
-
-_TYPE_NAMES = frozenset(fold(n) for n, _ in data.DOC_TYPES)
-
-
-def _find_signer(lines, start, out):
-    segs = []
-    for line in lines[start:]:
-        for seg in _segments(line):
-            left, right = _split_columns(seg)
-            segs += [s for s in (left, right) if s]
-    rec_at = next((i for i, s in enumerate(segs) if _is_recipients_label(s.split(":")[0] + ":")), None)
-    recipients, clean_all = [], True
-    if rec_at is not None:
-        inline = re.sub(r"^[^:]*:\s*", "", segs[rec_at]) if ":" in segs[rec_at] else ""
-        pool = ([inline] if inline else []) + segs[rec_at + 1:]
-        names = [k for k, s in enumerate(pool) if _NAME.match(_dejunk(s)) and all(
-            w[:1].isupper() for w in _dejunk(s).split())]
-        pool = [s for k, s in enumerate(pool) if not names or k != names[-1]]  # the signer's name
-        for s in pool:
-            got = _recipient(s)
-            if got:
-                recipients.append(got[0])
-                clean_all = clean_all and got[1]
-        if recipients:
-            clean_all = clean_all and not any(_suspicious(r) for r in recipients)
-            out.recipients = Field(recipients, 0.85 if clean_all else 0.55, "\n".join(pool))
-    rest = [_dejunk(s) for i, s in enumerate(segs) if i != rec_at and not _BULLET.match(s)]
-    rest = [s for s in rest if s]
-    auth_at = None
-    for i, s in enumerate(rest):
-        m = _AUTH.match(fold(s))
-        if m and _upper_ratio(s) > 0.7:
-            auth_at = i
-            out.authority = Field(m.group(1).upper(), 0.9, s)
-    pos_lines, name = [], None
-    scan = rest[auth_at + 1:] if auth_at is not None else rest
-    words = _signature_words()
-    for s in scan:
-        if _upper_ratio(s) > 0.8 and not _AUTH.match(fold(s)) and len(s) < 60 and all(
-                fold(w.strip(_TOKEN_PUNCT)) in words for w in s.split()):
-            pos_lines.append(s)
-        elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()) and fold(s) not in _TYPE_NAMES:
-            name = s
-    if auth_at is not None and not pos_lines and out.authority.value == "Q":
-        pos_lines = [re.sub(r"^\S+\s*[.,]\s*", "", rest[auth_at])]
-    if pos_lines and (auth_at is not None or rec_at is not None):
-        if auth_at is None:
-            pos_lines = pos_lines[-1:]
-        value, conf = _fix_position(" ".join(pos_lines))
-        out.signer_position = Field(value, conf, "\n".join(pos_lines))
-        if auth_at is None and value.startswith("PHÓ "):  # ND30: a deputy signs "KT." for the head; misread
-            out.authority = Field("KT", 0.55, "")
-        elif auth_at is None:  # a signature block without TM./KT./TL./TUQ./Q.: the head signs in person
-            out.authority = Field("", 0.7, "")
-    if name:
-        value = name if not name.isupper() else name.title()
-        conf = 0.9 if not value.isascii() else 0.7
-        out.signer_name = Field(value, conf, name)
 
 
 # ---------------------------------------------------------------- entry points
