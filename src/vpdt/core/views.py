@@ -15,7 +15,7 @@ from vpdt.core.authz import manageable, scope_of, visible
 @login_required
 def home(request):
     from vpdt.accounts.models import AccountStatus, User
-    from vpdt.directory.models import Position
+    from vpdt.directory.models import Position, Role
     from vpdt.journal.models import JournalEntry
 
     scope = scope_of(request.user)
@@ -36,7 +36,7 @@ def home(request):
     from vpdt.outgoing import dashboard as outgoing_dashboard
 
     context["out"] = outgoing_dashboard.for_user(request.user)
-    if scope.has_role("clerk") and scope.agency_id:
+    if scope.has_role(Role.CLERK) and scope.agency_id:
         from vpdt.digitize import scans
 
         waiting = list(scans.waiting(request.user).select_related(None).select_related("file")

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from vpdt.search.text import fold, fold_char  # one folding for search and prefill: Quyết → quyet, đ → d
+
 from . import prefill_data as data
 
 _JUNK = r"(?:[^\w\s()]|_)"  # OCR dust: dots, dashes, quotes and rules between and around the columns
@@ -22,18 +24,6 @@ class Field:
 
 
 # ---------------------------------------------------------------- text helpers
-
-def fold_char(ch):
-    if ch in "đĐ":
-        return "d"
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-    return (base[:1] or ch).lower()
-
-
-def fold(s):
-    """Lower case without diacritics, character for character (same length as ``s`` in NFC)."""
-    return "".join(fold_char(c) for c in s)
-
 
 def _ratio(a, b):
     return SequenceMatcher(None, a, b).ratio()

@@ -13,18 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from vpdt.core.authz import scope_of
-from vpdt.directory.models import Role
-
 from . import scans
 
 IMAGES = ("image/png", "image/jpeg")
 GONE = "Bản quét không còn trong danh sách chờ vào sổ (đã vào sổ, đã bỏ) hoặc bạn không có quyền xem."
-
-
-def _require_clerk(request):
-    if not (request.user.agency_id and scope_of(request.user).has_role(Role.CLERK)):
-        raise PermissionDenied("Chỉ văn thư của cơ quan được đưa bản quét vào để vào sổ.")
 
 
 def _scan(request, pk):
@@ -40,7 +32,7 @@ def register_url(scan) -> str:
 
 @login_required
 def waiting(request):
-    _require_clerk(request)
+    scans.require_clerk(request.user)
     if request.method == "POST":
         try:
             items = scans.upload(request.user, request.FILES.getlist("files"))

@@ -13,7 +13,6 @@ A waiting scan is a :class:`Digitization` whose owner is ``digitize.scan`` with 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from django.db import transaction
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory.models import Role
 from vpdt.journal import services as journal
+from vpdt.search.text import fold
 from vpdt.storage import services as storage
 
 from . import services
@@ -36,7 +36,7 @@ MAX_FILES = 50
 SCAN_MIMES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
 
 
-def _require_clerk(actor):
+def require_clerk(actor):
     scope = scope_of(actor)
     if not (actor.agency_id and scope.has_role(Role.CLERK)):
         raise PermissionDenied("Chỉ văn thư của cơ quan được đưa bản quét vào để vào sổ.")
@@ -62,7 +62,7 @@ def upload(actor, files) -> list[Digitization]:
     sniffed from the content, malware) before anything is written; a failure leaves nothing behind."""
     from vpdt.incoming import uploads
 
-    _require_clerk(actor)
+    require_clerk(actor)
     files = list(files)
     if not files:
         raise ValidationError({"files": "Hãy chọn ít nhất một tệp bản quét (PDF hoặc ảnh PNG, JPEG, TIFF)."})
@@ -95,7 +95,7 @@ def upload(actor, files) -> list[Digitization]:
 
 def discard(actor, scan: Digitization, reason: str = "") -> Digitization:
     """Take a scan off the waiting list (uploaded by mistake, a duplicate). The file and journal stay."""
-    _require_clerk(actor)
+    require_clerk(actor)
     with transaction.atomic():
         locked = waiting(actor).select_for_update(of=("self",)).filter(pk=scan.pk).first()
         if locked is None:
@@ -153,11 +153,6 @@ class Suggestion:
         return any(self.initial.get(name) for name in FORM_FIELDS)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
-
-
 def prefill(scan: Digitization) -> Suggestion:
     """Initial values for the registration form, from the scan's text (empty when the scan has none)."""
     from vpdt.catalog.models import DocumentType
@@ -181,9 +176,9 @@ def prefill(scan: Digitization) -> Suggestion:
         out.initial["to_places"] = "; ".join(found.recipients.value)[:1000]
         out.confidence["to_places"] = round(float(found.recipients.confidence), 2)
     if found.doc_type.value:
-        wanted = _fold(found.doc_type.value)
+        wanted = " ".join(fold(found.doc_type.value).split())
         match = next((t for t in DocumentType.objects.filter(is_active=True).only("pk", "name")
-                      if _fold(t.name) == wanted), None)
+                      if " ".join(fold(t.name).split()) == wanted), None)
         if match is not None:
             out.initial["doc_type"] = match.pk
             out.confidence["doc_type"] = round(float(found.doc_type.confidence), 2)

@@ -24,6 +24,9 @@ def _fold_char(c: str) -> str:
     return base[0] if base else c
 
 
+fold_char = _fold_char  # one character folded (the OCR prefill compares text character by character)
+
+
 def fold(text: str) -> str:
     """Fold diacritics and case; same length as the NFC form of ``text``."""
     return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text or ""))
