@@ -683,8 +683,8 @@ def test_api_models_all_have_policies(world):
     models = _api_models()
     assert {Agency, Unit, Position, User, JournalEntry} <= models
     for model in models:
-        assert model in authz._view_policies, f"{model.__name__} chưa có quy tắc xem"
-        assert model in authz._manage_policies, f"{model.__name__} chưa có quy tắc quản trị"
+        assert authz.registered(model, "view"), f"{model.__name__} chưa có quy tắc xem"
+        assert authz.registered(model, "manage"), f"{model.__name__} chưa có quy tắc quản trị"
         for person in (world.sxd_staff, world.sxd_admin, world.province_admin, world.ht_admin):
             seen = visible(model, person)
             managed = manageable(model, person)

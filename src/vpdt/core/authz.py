@@ -1,9 +1,12 @@
 """Authorization as queryset filters.
 
 A user sees an object because of their agency, unit, role, an assignment, a share or a
-delegation. Each model registers ONE policy: a function ``(scope) -> Q`` that becomes a SQL
-predicate. Lists, search, API and exports all call :func:`visible` (read) or :func:`manageable`
-(administer), so the rule lives in one place. Never check visibility row by row in Python.
+delegation. Each model registers its predicates by name: functions ``(scope) -> Q`` that become SQL.
+Every model has ``view`` (read) and ``manage`` (administer). A model with an internal part and a shared
+part registers one predicate per part as well, e.g. an outgoing document's ``record`` (the drafting record)
+and ``published`` (what was issued). Lists, search, API, files and exports all call :func:`visible`,
+:func:`manageable` or :func:`permitted` with the name of the part they show, so each rule lives in one
+place. Never check visibility row by row in Python.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from django.db.models import Model, Q, QuerySet
 
 NOTHING = Q(pk__in=[])
 
-_view_policies: dict[type[Model], Callable[["Scope"], Q]] = {}
-_manage_policies: dict[type[Model], Callable[["Scope"], Q]] = {}
+Predicate = Callable[["Scope"], Q]
+_policies: dict[str, dict[type[Model], Predicate]] = {"view": {}, "manage": {}}
 
 
 @dataclass(frozen=True)
@@ -82,29 +85,41 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def register(model: type[Model], *, view=None, manage=None):
-    if view is not None:
-        _view_policies[model] = view
-    if manage is not None:
-        _manage_policies[model] = manage
+def register(model: type[Model], **predicates: Predicate) -> None:
+    """Register ``model``'s predicates by name (``view=``, ``manage=``, and one per part)."""
+    for name, predicate in predicates.items():
+        _policies.setdefault(name, {})[model] = predicate
 
 
-def _apply(policies, qs_or_model, user) -> QuerySet:
-    qs = qs_or_model._default_manager.all() if isinstance(qs_or_model, type) else qs_or_model
-    policy = policies.get(qs.model)
+def registered(model: type[Model], name: str) -> bool:
+    return model in _policies.get(name, {})
+
+
+def predicate(model: type[Model], name: str, scope: Scope) -> Q:
+    """The SQL predicate ``name`` of ``model`` for an already built scope (to compose predicates)."""
+    policy = _policies.get(name, {}).get(model)
     if policy is None:
-        raise LookupError(f"Chưa khai báo quy tắc phân quyền cho {qs.model.__name__}")
+        raise LookupError(f"Chưa khai báo quy tắc phân quyền “{name}” cho {model.__name__}")
+    if scope is ANONYMOUS:
+        return NOTHING
+    return policy(scope)
+
+
+def permitted(qs_or_model, user, name: str) -> QuerySet:
+    """Objects of which ``user`` may see the part ``name`` (or, for ``manage``, administer)."""
+    qs = qs_or_model._default_manager.all() if isinstance(qs_or_model, type) else qs_or_model
     scope = scope_of(user)
+    q = predicate(qs.model, name, scope)
     if scope is ANONYMOUS:
         return qs.none()
-    return qs.filter(policy(scope))
+    return qs.filter(q)
 
 
 def visible(qs_or_model, user) -> QuerySet:
-    """Objects ``user`` may see."""
-    return _apply(_view_policies, qs_or_model, user)
+    """Objects ``user`` may see (any part of them)."""
+    return permitted(qs_or_model, user, "view")
 
 
 def manageable(qs_or_model, user) -> QuerySet:
     """Objects ``user`` may administer (a subset of what they see)."""
-    return _apply(_manage_policies, qs_or_model, user)
+    return permitted(qs_or_model, user, "manage")

@@ -70,8 +70,8 @@ def files_view(scope, field: str = "file_id") -> Q:
     from vpdt.incoming.models import Attachment, IncomingDocument
     from vpdt.outgoing.models import OutgoingDocument, OutgoingFile
 
-    incoming = IncomingDocument.objects.filter(authz._view_policies[IncomingDocument](scope))
-    outgoing = OutgoingDocument.objects.filter(authz._view_policies[OutgoingDocument](scope))
+    incoming = IncomingDocument.objects.filter(authz.predicate(IncomingDocument, "view", scope))
+    outgoing = OutgoingDocument.objects.filter(authz.predicate(OutgoingDocument, "view", scope))
     return (Q(**{f"{field}__in": Attachment.objects.filter(document__in=incoming.values("pk")).values("file_id")})
             | Q(**{f"{field}__in": OutgoingFile.objects.filter(document__in=outgoing.values("pk")).values("file_id")}))
 
