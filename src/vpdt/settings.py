@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # production runs a dedicated worker with `celery -A vpdt worker -Q ocr`).
 CELERY_TASK_ROUTES = {"vpdt.digitize.tasks.run_ocr": {"queue": "ocr"}}
 VPDT_OCR_JOBS = env_int("VPDT_OCR_JOBS", 1)  # pages OCRed in parallel by one job
+# DOCX/ODT → PDF with LibreOffice: time and memory ceilings of one conversion, and the most a package may unpack to.
+VPDT_OFFICE_TIMEOUT_SECONDS = env_int("VPDT_OFFICE_TIMEOUT_SECONDS", 180)
+VPDT_OFFICE_MEMORY_MB = env_int("VPDT_OFFICE_MEMORY_MB", 2048)
+VPDT_OFFICE_MAX_UNPACKED_MB = env_int("VPDT_OFFICE_MAX_UNPACKED_MB", 200)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("out", "processed", "control"):

@@ -7,9 +7,13 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import os
+import resource
 import shutil
+import signal
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +28,13 @@ BAD_IMAGE = "Tệp ảnh bị hỏng hoặc có định dạng không hỗ trợ
 UNSUPPORTED = "Loại tệp này không cần số hóa (chỉ PDF, ảnh PNG/JPEG/TIFF, DOCX/ODT)."
 OCR_FAILED = "Bộ nhận dạng chữ gặp lỗi khi xử lý tệp."
 CONVERT_FAILED = "LibreOffice không chuyển được tệp sang PDF."
+CONVERT_TIMEOUT = "LibreOffice chuyển tệp sang PDF quá lâu nên đã bị dừng; tệp có thể quá lớn hoặc bị hỏng."
+CORRUPT_OFFICE = "Tệp DOCX/ODT bị hỏng (không phải gói nén hợp lệ), không chuyển được sang PDF."
+OFFICE_TOO_BIG = ("Tệp DOCX/ODT khi giải nén quá lớn ({what}) nên không chuyển sang PDF: có thể là tệp độc hại "
+                  "(“bom nén”). Hãy kiểm tra lại tệp với người gửi.")
 
+OFFICE_MAX_ENTRIES = 5000  # parts in a DOCX/ODT package; a long report with images has a few hundred
+OFFICE_MAX_RATIO = 100  # uncompressed / compressed size of the whole package (XML compresses about 5 to 20 times)
 MIN_CHARS = 20  # characters of text that make a page "have a text layer"
 DEFAULT_DPI = 200  # for images that do not say their resolution
 OFFICE = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -219,20 +229,89 @@ def office_converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(data: bytes, kind: str, timeout: int = 180) -> bytes:
-    """DOCX/ODT → PDF for viewing, with LibreOffice headless (a private profile, a copy of the file)."""
+def check_office_package(data: bytes) -> None:
+    """Refuse a DOCX/ODT whose zip container would unpack into too much (a "zip bomb"): too many parts, too many
+    bytes, or an implausible compression ratio. The declared sizes are checked first, then every part is
+    unpacked as a stream, counting the real bytes (headers can lie) and checking each CRC."""
+    from django.conf import settings
+
+    limit = settings.VPDT_OFFICE_MAX_UNPACKED_MB * 1024 * 1024
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+            if len(parts) > OFFICE_MAX_ENTRIES:
+                raise EngineError(OFFICE_TOO_BIG.format(what=f"{len(parts)} thành phần"))
+            declared = sum(part.file_size for part in parts)
+            _check_unpacked(declared, len(data), limit)
+            unpacked = 0
+            for part in parts:
+                with package.open(part) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        unpacked += len(chunk)
+                        _check_unpacked(unpacked, len(data), limit)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise EngineError(CORRUPT_OFFICE, f"{type(exc).__name__}: {exc}"[:300]) from exc
+
+
+def _check_unpacked(size: int, packed: int, limit: int) -> None:
+    if size > limit:
+        raise EngineError(OFFICE_TOO_BIG.format(what=f"hơn {limit // (1024 * 1024)} MB"))
+    if size > 10 * 1024 * 1024 and size > OFFICE_MAX_RATIO * max(packed, 1):
+        raise EngineError(OFFICE_TOO_BIG.format(what=f"gấp hơn {OFFICE_MAX_RATIO} lần kích thước tệp"))
+
+
+def _memory_limit(megabytes: int):
+    """preexec_fn of the converter: an address-space ceiling inherited by LibreOffice and its helpers (the forked
+    child only calls setrlimit before exec, which is safe in a threaded parent)."""
+
+    def limit():
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return limit
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is already gone
+
+
+def convert_to_pdf(data: bytes, kind: str, timeout: int | None = None) -> bytes:
+    """DOCX/ODT → PDF for viewing, with LibreOffice headless (a private profile, a copy of the file).
+
+    The package is checked before LibreOffice sees it; LibreOffice runs in its own session (process group)
+    with an address-space ceiling, and the whole group is killed when it overruns the time limit or leaves
+    helpers behind."""
+    from django.conf import settings
+
     exe = office_converter()
     if not exe:
         raise Unavailable(NO_LIBREOFFICE)
+    check_office_package(data)
+    timeout = timeout or settings.VPDT_OFFICE_TIMEOUT_SECONDS
     with tempfile.TemporaryDirectory(prefix="vpdt-convert-") as tmp:
         source = Path(tmp) / f"input.{kind}"
         source.write_bytes(data)
+        command = [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+                   "--convert-to", "pdf", "--outdir", tmp, str(source)]
         try:
-            subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                           capture_output=True, timeout=timeout, check=True)
-        except (OSError, subprocess.SubprocessError) as exc:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True,
+                                    preexec_fn=_memory_limit(settings.VPDT_OFFICE_MEMORY_MB))  # noqa: PLW1509
+        except OSError as exc:
             raise EngineError(CONVERT_FAILED, str(exc)[:300]) from exc
+        try:
+            _out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(proc.pid)
+            proc.communicate()
+            raise EngineError(CONVERT_TIMEOUT, f"quá {timeout} giây") from exc
+        finally:
+            _kill_group(proc.pid)  # helpers LibreOffice may leave behind, even after a normal exit
+        if proc.returncode != 0:
+            raise EngineError(CONVERT_FAILED, f"exit {proc.returncode}: {err.decode('utf-8', 'replace')}"[:300])
         target = Path(tmp) / "input.pdf"
         if not target.exists():
             raise EngineError(CONVERT_FAILED)
