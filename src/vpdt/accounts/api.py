@@ -1,7 +1,8 @@
 """Accounts API: token login/logout, password change, and account administration."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
@@ -81,14 +82,18 @@ class PasswordChangeAPI(APIView):
         data.is_valid(raise_exception=True)
         if not request.user.check_password(data.validated_data["old_password"]):
             raise ValidationError({"old_password": ["Mật khẩu hiện tại không đúng."]})
+        # The token (or browser session) the change is made from is kept; every other one of the account ends.
+        token = request.auth if isinstance(request.auth, AuthToken) else None
+        http_request = request._request
+        old_key = http_request.session.session_key
         try:
-            services.change_password(request.user, data.validated_data["new_password"])
-        except Exception as exc:  # django ValidationError -> field error
-            from django.core.exceptions import ValidationError as DjangoValidationError
-
-            if isinstance(exc, DjangoValidationError):
-                raise ValidationError({"new_password": exc.messages}) from exc
-            raise
+            services.change_password(request.user, data.validated_data["new_password"], keep_session=old_key,
+                                     keep_token=token)
+        except DjangoValidationError as exc:
+            raise ValidationError({"new_password": exc.messages}) from exc
+        if token is None:  # signed in with the browser session: it stays signed in, under a new key
+            update_session_auth_hash(http_request, request.user)
+            services.session_renewed(request.user, old_key, http_request.session.session_key)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -126,12 +126,16 @@ def issue_one_time_password(actor, user: User) -> str:
     user.must_change_password = True
     user.password_issued_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_issued_at"])
-    journal.record("account.password_reset", actor=actor, obj=user)
+    tokens, sessions = end_sessions(user)  # whoever held the old password is signed out everywhere
+    journal.record("account.password_reset", actor=actor, obj=user,
+                   details={"tokens_revoked": tokens, "sessions_ended": sessions})
     return password
 
 
 @transaction.atomic
-def change_password(user: User, new_password: str) -> None:
+def change_password(user: User, new_password: str, *, keep_session: str | None = None, keep_token=None) -> None:
+    """The person changes their own password: every other web session and API token of theirs ends (a thief
+    holding one loses it); the session or token the change was made from is kept (the caller renews it)."""
     validate_password(new_password, user)
     if user.password:
         PasswordHistory.objects.create(user=user, password=user.password)
@@ -139,7 +143,18 @@ def change_password(user: User, new_password: str) -> None:
     user.must_change_password = False
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    journal.record("account.password_change", actor=user, obj=user)
+    tokens, sessions = end_sessions(user, keep_session=keep_session, keep_token=keep_token)
+    journal.record("account.password_change", actor=user, obj=user,
+                   details={"tokens_revoked": tokens, "sessions_ended": sessions})
+
+
+def session_renewed(user: User, old_key: str | None, new_key: str | None) -> None:
+    """The session kept across a password change got a new key (update_session_auth_hash): follow it, so
+    signing the account out everywhere still finds it."""
+    from .models import UserSession
+
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=new_key)
 
 
 def _transition(actor, user: User, name: str, reason: str = "", note: str = "", check_manage=True):
@@ -223,17 +238,23 @@ def reactivate(actor, user: User, note: str) -> tuple[User, str]:
     return user, issue_one_time_password(actor, user)
 
 
-def end_sessions(user: User) -> None:
-    """Log the account out everywhere: web sessions and API tokens."""
+def end_sessions(user: User, *, keep_session: str | None = None, keep_token=None) -> tuple[int, int]:
+    """Log the account out everywhere (web sessions and API tokens), but for the session key and the knox
+    token given to keep. Returns (tokens revoked, web sessions ended)."""
     from django.contrib.sessions.models import Session
     from knox.models import AuthToken
 
     from .models import UserSession
 
-    AuthToken.objects.filter(user=user).delete()
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=user).delete()
+    tokens = AuthToken.objects.filter(user=user)
+    if keep_token is not None:
+        tokens = tokens.exclude(pk=keep_token.pk)
+    revoked, _ = tokens.delete()
+    rows = UserSession.objects.filter(user=user).exclude(session_key=keep_session or "")
+    keys = list(rows.values_list("session_key", flat=True))
+    ended, _ = Session.objects.filter(session_key__in=keys).delete()
+    rows.delete()
+    return revoked, ended
 
 
 def inactivity_candidates(now=None):

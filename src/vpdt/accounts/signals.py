@@ -1,6 +1,7 @@
 """Security events into the journal: login, logout, failed login, lockout."""
 
 from axes.signals import user_locked_out
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -13,7 +14,7 @@ from .models import User, UserSession
 def on_login(sender, request, user, **kwargs):
     journal.record("auth.login", actor=user, obj=user, request=request)
     session = getattr(request, "session", None)
-    if session is not None and session.session_key:
+    if session is not None and session.session_key and session.get(SESSION_KEY):  # a browser sign-in, not a token
         UserSession.objects.create(user=user, session_key=session.session_key)
 
 

@@ -50,8 +50,10 @@ def password_change(request):
     if request.method == "POST":
         form = PasswordChangeForm(request.user, request.POST)
         if form.is_valid():
-            services.change_password(request.user, form.cleaned_data["new_password1"])
-            update_session_auth_hash(request, request.user)
+            old_key = request.session.session_key
+            services.change_password(request.user, form.cleaned_data["new_password1"], keep_session=old_key)
+            update_session_auth_hash(request, request.user)  # this browser stays signed in, under a new key
+            services.session_renewed(request.user, old_key, request.session.session_key)
             messages.success(request, "Đã đổi mật khẩu.")
             return redirect("core:home")
     else:
