@@ -91,8 +91,13 @@ class Machine:
         return transition
 
     def apply(self, obj, name: str, *, actor=None, details: dict | None = None, extra_fields=(),
-              on_behalf_of=None, **context):
-        """Check, set the new state, save and journal, all in one transaction."""
+              on_behalf_of=None, journal_obj=None, **context):
+        """Check, set the new state, save and journal, all in one transaction.
+
+        The journal entry is on ``obj`` unless ``journal_obj`` names another object (e.g. an assignment's
+        transitions are journaled on its document, so the document's trail reads from one place). ``details``
+        are added to ``from`` and ``to`` (and may override them).
+        """
         from vpdt.journal import services as journal
 
         with transaction.atomic():
@@ -101,7 +106,8 @@ class Machine:
             setattr(obj, self.state_field, transition.target)
             obj.save(update_fields=[self.state_field, *extra_fields])
             journal.record(
-                f"{self.action_prefix}.{transition.name}", actor=actor, obj=obj, on_behalf_of=on_behalf_of,
+                f"{self.action_prefix}.{transition.name}", actor=actor,
+                obj=obj if journal_obj is None else journal_obj, on_behalf_of=on_behalf_of,
                 details={"from": source, "to": transition.target, **(details or {})},
             )
             transitioned.send(sender=type(obj), obj=obj, machine=self, transition=transition, actor=actor)

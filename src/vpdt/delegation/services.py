@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
+from vpdt.directory import members
 from vpdt.directory.models import Role
 from vpdt.incoming.models import Notification
 from vpdt.journal import services as journal
@@ -101,10 +102,12 @@ def create(actor, *, delegator: User, delegate: User, scope: str = DelegationSco
         errors["scope"] = "Phạm vi ủy quyền không hợp lệ."
     if delegate.pk == delegator.pk:
         errors["delegate"] = "Không ủy quyền cho chính mình."
-    elif delegate.agency_id != delegator.agency_id or delegator.agency_id is None:
-        errors["delegate"] = "Người được ủy quyền phải cùng cơ quan với người ủy quyền."
+    elif not members.is_member(delegator, delegator.agency_id):
+        errors["delegator"] = "Người ủy quyền phải đang giữ chức vụ tại cơ quan (tài khoản đang hoạt động)."
     elif not delegate.is_active:
         errors["delegate"] = "Tài khoản người được ủy quyền không hoạt động."
+    elif not members.is_member(delegate, delegator.agency_id):
+        errors["delegate"] = "Người được ủy quyền phải đang công tác cùng cơ quan với người ủy quyền."
     if starts_on and ends_on:
         if ends_on < starts_on:
             errors["ends_on"] = "“Đến ngày” phải sau hoặc bằng “Từ ngày”."

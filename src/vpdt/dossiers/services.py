@@ -27,6 +27,7 @@ from django.utils import timezone
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
+from vpdt.directory import members
 from vpdt.directory.models import Role, Unit
 from vpdt.incoming.models import DocStatus, IncomingDocument
 from vpdt.journal import services as journal
@@ -78,17 +79,20 @@ def file_list_for(agency, year: int) -> FileList:
 
 
 def _actor_agency(actor):
+    """The owner of a new dossier is the actor: a current member of their agency."""
     scope = scope_of(actor)
     if scope.agency_id is None:
         raise PermissionDenied("Tài khoản chưa thuộc cơ quan nào nên không lập được hồ sơ.")
+    if not (scope.is_superuser or members.is_member(actor, scope.agency_id)):
+        raise PermissionDenied("Bạn không còn giữ chức vụ nào tại cơ quan nên không lập được hồ sơ.")
     return scope
 
 
 def _check_unit(scope, unit: Unit | None) -> None:
     if unit is None:
         return
-    if unit.agency_id != scope.agency_id:
-        raise ValidationError({"unit": "Đơn vị lập hồ sơ phải thuộc cơ quan của bạn."}, code="unit_agency")
+    members.require_unit(unit, scope.agency_id, field="unit",
+                         message="Đơn vị lập hồ sơ phải là đơn vị đang hoạt động thuộc cơ quan của bạn.")
     if scope.is_superuser or scope.has_role(Role.CLERK, Role.LEADER) or unit.pk in scope.unit_ids:
         return
     raise ValidationError({"unit": "Bạn chỉ lập hồ sơ cho đơn vị mình công tác."}, code="unit_member")
@@ -169,8 +173,31 @@ def _require_keeper(actor, dossier: Dossier) -> None:
                                "trên hồ sơ này.")
 
 
+def editable(dossier: Dossier) -> bool:
+    """Only an open dossier (đang lập) is edited and receives documents."""
+    return dossier.status == S.OPEN
+
+
+def items_removable(dossier: Dossier) -> bool:
+    """A filed document may be withdrawn (by an administrator) until the dossier is archived."""
+    return dossier.status != S.ARCHIVED
+
+
+def may_archive(actor, dossier: Dossier) -> bool:
+    """Archiving (nộp lưu) is the act of the clerk of the dossier's agency."""
+    scope = scope_of(actor)
+    return scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == dossier.agency_id)
+
+
+def available_actions(actor, dossier: Dossier) -> list[Transition]:
+    """The transitions the actor may ask for on the dossier now: its keepers, and for archiving its clerk."""
+    if not manageable(Dossier.objects.filter(pk=dossier.pk), actor).exists():
+        return []
+    return [t for t in DOSSIER.allowed(dossier) if t.name != "archive" or may_archive(actor, dossier)]
+
+
 def _require_open(dossier: Dossier) -> None:
-    if dossier.status != S.OPEN:
+    if not editable(dossier):
         raise ValidationError(f"Hồ sơ đang ở trạng thái “{dossier.get_status_display()}”, không thay đổi được.",
                               code="not_open")
 
@@ -184,7 +211,7 @@ def update_dossier(actor, dossier: Dossier, **changes) -> Dossier:
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         _require_open(locked)
-        if "unit" in data:
+        if "unit" in data and data["unit"] != locked.unit:
             _check_unit(scope_of(actor), data["unit"])
         if "file_code" in data:
             if not data["file_code"]:
@@ -207,9 +234,7 @@ def transition(actor, dossier: Dossier, name: str) -> Dossier:
     if name not in ("close", "reopen", "archive"):
         raise ValidationError("Thao tác không hợp lệ.", code="action")
     _require_keeper(actor, dossier)
-    scope = scope_of(actor)
-    if name == "archive" and not (scope.is_superuser or (scope.has_role(Role.CLERK)
-                                                         and scope.agency_id == dossier.agency_id)):
+    if name == "archive" and not may_archive(actor, dossier):
         raise PermissionDenied("Chỉ văn thư cơ quan nhận hồ sơ nộp lưu.")
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -320,7 +345,7 @@ def remove_item(actor, item: DossierItem, reason: str) -> DossierItem:
         locked = DossierItem.objects.select_for_update().select_related("dossier", "incoming").get(pk=item.pk)
         if locked.removed_at is not None:
             raise ValidationError("Văn bản này đã được rút khỏi hồ sơ.", code="removed")
-        if locked.dossier.status == S.ARCHIVED:
+        if not items_removable(locked.dossier):
             raise ValidationError("Hồ sơ đã nộp lưu, không rút văn bản được.", code="archived")
         locked.removed_at = timezone.now()
         locked.removed_by = actor

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
-from vpdt.directory.models import Role
 from vpdt.incoming.models import DocStatus, IncomingDocument
 
 from . import exports, services
@@ -126,14 +125,10 @@ def detail(request, pk: int):
         scope.is_superuser or dossier.agency_id in scope.admin_agency_ids)
     items = list(services.items_of(request.user, dossier, include_removed=True))
     hidden = dossier.doc_total - sum(1 for i in items if i.removed_at is None)
-    actions = []
-    if keeper:
-        actions = [t.name for t in services.DOSSIER.allowed(dossier)]
-        if "archive" in actions and not (scope.is_superuser or (scope.has_role(Role.CLERK)
-                                                                and scope.agency_id == dossier.agency_id)):
-            actions.remove("archive")
+    actions = [t.name for t in services.available_actions(request.user, dossier)]
     return render(request, "dossiers/detail.html", {
         "dossier": dossier, "items": items, "hidden": max(hidden, 0), "keeper": keeper, "admin": admin,
+        "can_edit": keeper and services.editable(dossier), "items_removable": services.items_removable(dossier),
         "actions": actions, "archive": services.archive_state(dossier), "removal_form": RemovalForm(),
     })
 

@@ -9,9 +9,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,12 +20,14 @@ from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import URGENT_LEVELS, Secrecy
+from vpdt.core import deadlines
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
 from vpdt.delegation import services as delegation
 from vpdt.digitize import scans as digitize_scans
 from vpdt.digitize import services as digitize
+from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 from vpdt.journal import services as journal
 from vpdt.signing import receipt
@@ -173,9 +174,8 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
     _validate(data)
     checked = [uploads.check(f) for f in files]  # raises ValidationError before anything is written
     receipt.check_uploads(actor, agency, checked)  # signature policy "refuse": before anything is written
-    if leader is not None and not Position.objects.filter(user=leader, agency=agency, role=Role.LEADER,
-                                                         is_active=True).exists():
-        raise ValidationError({"leader": "Người được trình phải là lãnh đạo của cơ quan."})
+    if leader is not None:
+        _require_leader(leader, agency.pk)
     key = duplicate_key(data.get("issuer_code", ""), data["issuer_name"], data.get("code_number", ""),
                         data.get("code_notation", ""), data["issued_date"])
     existing = find_duplicate(agency.pk, key)
@@ -228,12 +228,20 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
     return Registered(document=document, submitted=submitted)
 
 
+LEADER_MESSAGE = "Người được trình phải là lãnh đạo đang công tác tại cơ quan (tài khoản đang hoạt động)."
+
+
+def _require_leader(leader: User, agency_id: int) -> None:
+    members.require_member(leader, agency_id, roles=(Role.LEADER,), field="leader", message=LEADER_MESSAGE)
+
+
 def submit(actor, document: IncomingDocument, leader: User | None = None) -> IncomingDocument:
-    """Trình: pass the document to the agency leader for direction."""
+    """Trình: pass the document to the agency leader for direction (a current leader of the document's agency)."""
     _require_clerk(actor, document.agency_id)
     leader = leader or document.leader
     if leader is None:
         raise ValidationError({"leader": "Chưa chọn lãnh đạo để trình."})
+    _require_leader(leader, document.agency_id)
     document.leader = leader
     document.submitted_at = timezone.now()
     DOCUMENT.apply(document, "submit", actor=actor, extra_fields=["leader", "submitted_at", "updated_at"],
@@ -242,9 +250,11 @@ def submit(actor, document: IncomingDocument, leader: User | None = None) -> Inc
 
 
 def submit_batch(now: datetime | None = None) -> int:
-    """Batch submission (default 9:00 and 15:00): every registered document that has a leader."""
+    """Batch submission (default 9:00 and 15:00): every registered document whose leader is still a leader of
+    its agency (one who left waits for the clerk to choose another)."""
     count = 0
-    pending = IncomingDocument.objects.filter(status=S.REGISTERED, leader__isnull=False).order_by("id")
+    pending = (IncomingDocument.objects.filter(status=S.REGISTERED, leader__isnull=False)
+               .filter(members.holds_position("leader_id", "agency_id", roles=(Role.LEADER,))).order_by("id"))
     for document in pending.iterator():
         with transaction.atomic():
             document.submitted_at = timezone.now()
@@ -267,6 +277,10 @@ def _document_principal(actor, document: IncomingDocument, *args, **kwargs) -> i
     return document.leader_id
 
 
+TARGET_MESSAGE = ("Chỉ giao cho đơn vị đang hoạt động, cán bộ đang công tác trong cơ quan (tài khoản đang "
+                  "hoạt động).")
+
+
 @delegation.acting("incoming", _document_principal)
 def direct(actor, document: IncomingDocument, *, direction: str, targets: list[Target], deadline: date | None = None,
            field=None) -> IncomingDocument:
@@ -287,9 +301,10 @@ def direct(actor, document: IncomingDocument, *, direction: str, targets: list[T
             raise ValidationError({"targets": "Mỗi nơi nhận là một đơn vị hoặc một cá nhân."})
         if target.role not in AssignmentRole.values:
             raise ValidationError({"targets": "Vai trò xử lý không hợp lệ."})
-        owner = target.unit.agency_id if target.unit else target.user.agency_id
-        if owner != document.agency_id:
-            raise ValidationError({"targets": "Chỉ giao cho đơn vị, cán bộ trong cơ quan."})
+        if target.unit is not None:
+            members.require_unit(target.unit, document.agency_id, field="targets", message=TARGET_MESSAGE)
+        else:
+            members.require_member(target.user, document.agency_id, field="targets", message=TARGET_MESSAGE)
         ident = ("u", target.unit.pk) if target.unit else ("p", target.user.pk)
         if ident in seen:
             raise ValidationError({"targets": "Một nơi nhận được giao hai lần."})
@@ -298,6 +313,8 @@ def direct(actor, document: IncomingDocument, *, direction: str, targets: list[T
             raise ValidationError({"targets": "Hạn xử lý không được ở quá khứ."})
     if deadline and deadline < timezone.localdate():
         raise ValidationError({"deadline": "Thời hạn giải quyết không được ở quá khứ."})
+    if field is not None and field.agency_id != document.agency_id:
+        raise ValidationError({"field": "Lĩnh vực phải thuộc danh mục lĩnh vực của cơ quan."})
     with transaction.atomic():
         document.direction = direction.strip()
         document.directed_by = actor
@@ -346,6 +363,7 @@ ASSIGNMENT = Machine(
         Transition("read", {A.PENDING, A.IN_PROGRESS}, A.DONE, "Đánh dấu đã đọc"),
         Transition("return", {A.PENDING, A.IN_PROGRESS}, A.RETURNED, "Trả lại"),
         Transition("reassign", {A.PENDING, A.IN_PROGRESS}, A.REASSIGNED, "Chuyển người khác"),
+        Transition("withdraw", {A.PENDING, A.IN_PROGRESS}, A.RETURNED, "Thu hồi theo yêu cầu nơi gửi"),
     ],
     action_prefix="incoming.assignment",
     choices=A,
@@ -401,17 +419,14 @@ def _notify_assigned(assignment: Assignment) -> None:
     _notify(_recipients(assignment), text, document_url(doc))
 
 
-def _move(assignment: Assignment, name: str, *, actor, details: dict | None = None, extra_fields=(),
-          action: str | None = None) -> Assignment:
-    """Apply an ASSIGNMENT transition, journaled on the document (so the trail reads from one place)."""
-    transition = ASSIGNMENT.check(assignment, name)
-    source = assignment.status
-    assignment.status = transition.target
-    assignment.save(update_fields=["status", *extra_fields])
-    journal.record(action or f"incoming.assignment.{name}", actor=actor, obj=assignment.document,
-                   details={"assignment": assignment.pk, "role": assignment.role, "to": _assignee(assignment),
-                            "from": source, "status": transition.target, **(details or {})})
-    return assignment
+def _move(assignment: Assignment, name: str, *, actor, details: dict | None = None, extra_fields=()) -> Assignment:
+    """Apply an ASSIGNMENT transition, journaled on the document (so the trail reads from one place): ``to`` is
+    the assignee (as in every trail entry), ``status`` the new state."""
+    return ASSIGNMENT.apply(assignment, name, actor=actor, extra_fields=extra_fields,
+                            journal_obj=assignment.document,
+                            details={"assignment": assignment.pk, "role": assignment.role,
+                                     "to": _assignee(assignment), "status": ASSIGNMENT.get(name).target,
+                                     **(details or {})})
 
 
 def _lock(assignment: Assignment) -> Assignment:
@@ -473,10 +488,10 @@ def _check_deadline(deadline: date | None) -> None:
         raise ValidationError({"deadline": "Hạn xử lý không được ở quá khứ."})
 
 
-def _require_unit_member(user, unit_id: int) -> None:
-    if user is None or not Position.objects.filter(user=user, unit_id=unit_id, is_active=True).exists() \
-            or not user.is_active:
-        raise ValidationError({"user": "Chỉ giao cho cán bộ đang công tác tại đơn vị."}, code="not_member")
+def _require_unit_member(user, assignment: Assignment) -> None:
+    """The staff member holds an active position in the unit, within the document's agency, and can log in."""
+    members.require_member(user, assignment.document.agency_id, unit_id=assignment.unit_id, field="user",
+                           message="Chỉ giao cho cán bộ đang công tác tại đơn vị.")
 
 
 def _start_document(document: IncomingDocument, actor) -> None:
@@ -492,7 +507,7 @@ def distribute(actor, assignment: Assignment, *, user, deadline: date | None = N
     if not _leads(actor, assignment.unit_id):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị được giao việc cho cán bộ của đơn vị.")
     _check_deadline(deadline)
-    _require_unit_member(user, assignment.unit_id)
+    _require_unit_member(user, assignment)
     with transaction.atomic():
         locked = _lock(assignment)
         _require_processing(locked.document)
@@ -561,7 +576,7 @@ def reassign(actor, assignment: Assignment, *, user, reason: str, deadline: date
     if user is not None and user.pk == assignment.user_id:
         raise ValidationError({"user": "Cán bộ mới phải khác cán bộ đang được giao."}, code="same")
     _check_deadline(deadline)
-    _require_unit_member(user, parent.unit_id)
+    _require_unit_member(user, parent)
     with transaction.atomic():
         locked = _lock(assignment)
         _require_processing(locked.document)
@@ -710,13 +725,18 @@ def link_issued_reply(actor, document: IncomingDocument, outgoing) -> None:
 
 
 def withdraw(actor, document: IncomingDocument, reason: str) -> IncomingDocument:
-    """The sender recalled the document and this agency's clerk confirmed: it leaves every inbox."""
+    """The sender recalled the document and this agency's clerk confirmed: it leaves every inbox (each open
+    assignment is closed by its own journaled transition)."""
     with transaction.atomic():
         locked = IncomingDocument.objects.select_for_update().get(pk=document.pk)
         locked.withdrawn_at = timezone.now()
         DOCUMENT.apply(locked, "withdraw", actor=actor, extra_fields=["withdrawn_at", "updated_at"],
                        details={"reason": reason})
-        locked.assignments.filter(status__in=OPEN).update(status=A.RETURNED, reason=reason[:1000])
+        for assignment in (locked.assignments.select_for_update(of=("self",)).filter(status__in=OPEN)
+                           .select_related("unit", "user").order_by("id")):
+            assignment.document = locked
+            assignment.reason = reason[:1000]
+            _move(assignment, "withdraw", actor=actor, extra_fields=["reason"], details={"reason": reason})
     return locked
 
 
@@ -725,10 +745,6 @@ def withdraw(actor, document: IncomingDocument, reason: str) -> IncomingDocument
 # ---------------------------------------------------------------------------------------------------------------
 
 BOXES = ("to_process", "in_progress", "for_information", "done", "late")
-
-
-def _due_soon_days() -> int:
-    return int(getattr(settings, "VPDT_DUE_SOON_DAYS", 2))
 
 
 def inbox(user, box: str) -> QuerySet:
@@ -760,23 +776,11 @@ def unit_queue(user) -> QuerySet:
 
 
 def due_state(obj, today: date | None = None) -> str:
-    """“late”, “due_soon” (within VPDT_DUE_SOON_DAYS) or “ok”, for an assignment or a document."""
-    today = today or timezone.localdate()
+    """:func:`vpdt.core.deadlines.due_state` of a document (its deadline, else the one it came with; done once
+    completed) or of an assignment (done once no longer open)."""
     if isinstance(obj, IncomingDocument):
-        if obj.status == S.COMPLETED:
-            return "ok"
-        deadline = obj.deadline or obj.due_date
-    else:
-        if obj.status not in OPEN:
-            return "ok"
-        deadline = obj.deadline
-    if deadline is None:
-        return "ok"
-    if deadline < today:
-        return "late"
-    if deadline <= today + timedelta(days=_due_soon_days()):
-        return "due_soon"
-    return "ok"
+        return deadlines.due_state(obj.deadline or obj.due_date, done=obj.status == S.COMPLETED, today=today)
+    return deadlines.due_state(obj.deadline, done=obj.status not in OPEN, today=today)
 
 
 def late_units(agency, today: date | None = None) -> list[dict]:
@@ -798,8 +802,8 @@ def send_reminders(today: date | None = None) -> int:
 
     Returns the number of reminders sent (one per recipient per assignment).
     """
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=_due_soon_days())
+    today = today or deadlines.local_today()
+    horizon = deadlines.due_soon_horizon(today)
     due = (Assignment.objects.filter(status__in=OPEN, deadline__isnull=False, deadline__lte=horizon,
                                      document__status__in=(S.DIRECTED, S.IN_PROGRESS))
            .exclude(last_reminded_on=today).select_related("document", "unit", "user").order_by("id"))
@@ -863,6 +867,7 @@ TRAIL_LABELS = {
     "incoming.assignment.read": "Đã đọc (để biết)",
     "incoming.assignment.return": "Trả lại",
     "incoming.assignment.reassign": "Chuyển người khác xử lý",
+    "incoming.assignment.withdraw": "Thu hồi phân công (nơi gửi thu hồi văn bản)",
     "incoming.assignment.remind": "Nhắc hạn xử lý",
     "incoming.reply_request": "Yêu cầu soạn văn bản trả lời",
     "incoming.reply_link": "Gắn văn bản trả lời",

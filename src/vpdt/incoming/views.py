@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,6 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -64,21 +63,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def due_state(obj) -> str:
-    """Late / due soon / ok: the service's rule when it exists, else deadline against today."""
-    if has("due_state"):
-        return services.due_state(obj)
-    if getattr(obj, "status", None) in (DocStatus.COMPLETED, AssignmentStatus.DONE):
-        return "ok"
-    deadline = getattr(obj, "deadline", None) or getattr(obj, "due_date", None)
-    if deadline is None:
-        return "ok"
-    today = timezone.localdate()
-    if deadline < today:
-        return "late"
-    return "due_soon" if deadline <= today + timedelta(days=2) else "ok"
 
 
 def _documents(request) -> QuerySet:
@@ -184,7 +168,7 @@ def register_list(request):
         if data.get("date_to"):
             qs = qs.filter(arrival_date__date__lte=data["date_to"])
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
-    rows = [(doc, due_state(doc)) for doc in page.items]
+    rows = [(doc, services.due_state(doc)) for doc in page.items]
     scope = scope_of(request.user)
     context = {"form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
                "filter_errors": filter_errors, "can_register": scope.has_role(Role.CLERK)}
@@ -243,7 +227,7 @@ def detail(request, pk):
                                               "mark_read", "request_reply", "trail")}
     context = {
         "doc": doc, "attachments": attachments, "signature_warning": signature_warning,
-        "can_reverify": is_clerk, "tree": _tree(assignments), "doc_state": due_state(doc),
+        "can_reverify": is_clerk, "tree": _tree(assignments), "doc_state": services.due_state(doc),
         "trail": _trail(doc) if available["trail"] else None,
         "available": available,
         "can_submit": is_clerk and doc.status == DocStatus.REGISTERED,
@@ -429,8 +413,8 @@ def mark_read(request, apk):
 
 def _row(item):
     if isinstance(item, Assignment):
-        return {"assignment": item, "doc": item.document, "state": due_state(item)}
-    return {"assignment": None, "doc": item, "state": due_state(item)}
+        return {"assignment": item, "doc": item.document, "state": services.due_state(item)}
+    return {"assignment": None, "doc": item, "state": services.due_state(item)}
 
 
 def _page(result, cursor):

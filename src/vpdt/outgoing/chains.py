@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
+from vpdt.directory import members
 from vpdt.directory.models import Agency, Role
 from vpdt.journal import services as journal
 
@@ -74,7 +75,7 @@ def _check_steps(agency_id: int, steps) -> list[StepSpec]:
         elif step.kind == StepKind.USER:
             if step.user is None:
                 errors.append(f"Bước {n}: chọn người được chỉ định.")
-            elif step.user.agency_id != agency_id or not step.user.is_active:
+            elif not members.is_member(step.user, agency_id):
                 errors.append(f"Bước {n}: người được chỉ định phải là cán bộ đang làm việc của cơ quan.")
         elif step.user is not None:
             step.user = None  # only "user" steps name a person

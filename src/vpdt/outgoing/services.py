@@ -26,6 +26,7 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.workdays import add_working_days
 from vpdt.delegation import services as delegation
+from vpdt.directory import members
 from vpdt.digitize import services as digitize
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming import uploads
@@ -120,6 +121,11 @@ DRAFT_FIELDS = ("doc_type", "is_legal_normative", "subject", "field", "urgency",
                 "page_amount", "description", "to_places", "due_date", "signer", "authority", "signer_position")
 
 
+SIGNER_ROLES = (Role.LEADER, Role.UNIT_LEADER)
+SIGNER_MESSAGE = ("Người ký phải là lãnh đạo đang công tác của cơ quan (hoặc lãnh đạo đơn vị được giao ký), tài "
+                  "khoản đang hoạt động.")
+
+
 def _validate_fields(data: dict, agency_id: int) -> dict:
     errors = {}
     if "subject" in data:
@@ -136,9 +142,8 @@ def _validate_fields(data: dict, agency_id: int) -> dict:
     if "authority" in data and data["authority"] not in Authority.values:
         errors["authority"] = "Thẩm quyền ký không hợp lệ."
     signer = data.get("signer")
-    if signer is not None and not Position.objects.filter(user=signer, agency_id=agency_id, is_active=True,
-                                                          role__in=[Role.LEADER, Role.UNIT_LEADER]).exists():
-        errors["signer"] = "Người ký phải là lãnh đạo của cơ quan (hoặc lãnh đạo đơn vị được giao ký)."
+    if signer is not None and not members.is_member(signer, agency_id, roles=SIGNER_ROLES):
+        errors["signer"] = SIGNER_MESSAGE
     if data.get("secrecy") not in (None, "", Secrecy.NONE):
         errors["secrecy"] = ("Văn bản mật không được soạn thảo, phát hành trên hệ thống: lấy số ở sổ đăng ký văn bản "
                              "mật và xử lý bằng văn bản giấy theo quy định bảo vệ bí mật nhà nước.")
@@ -163,10 +168,10 @@ def _check_recipients(agency: Agency, specs: list[RecipientSpec]) -> None:
         if key in seen:
             errors.append("Nơi nhận bị trùng.")
         seen.add(key)
-        if spec.kind == RecipientKind.UNIT and (spec.unit is None or spec.unit.agency_id != agency.pk):
-            errors.append("Đơn vị nhận phải thuộc cơ quan ban hành.")
-        elif spec.kind == RecipientKind.USER and (spec.user is None or spec.user.agency_id != agency.pk):
-            errors.append("Cá nhân nhận phải thuộc cơ quan ban hành.")
+        if spec.kind == RecipientKind.UNIT and not members.is_agency_unit(spec.unit, agency.pk):
+            errors.append("Đơn vị nhận phải là đơn vị đang hoạt động thuộc cơ quan ban hành.")
+        elif spec.kind == RecipientKind.USER and not members.is_member(spec.user, agency.pk):
+            errors.append("Cá nhân nhận phải là cán bộ đang công tác thuộc cơ quan ban hành.")
         elif spec.kind == RecipientKind.AGENCY:
             if spec.agency is None or spec.agency.pk == agency.pk:
                 errors.append("Cơ quan nhận không hợp lệ (không gửi cho chính cơ quan mình).")
@@ -415,6 +420,20 @@ def _activate(step: ReviewStep, actor) -> None:
     _notify([step.reviewer], text, document_url(document))
 
 
+def _check_reviewers(document: OutgoingDocument, steps: list[PlannedStep]) -> None:
+    """Everyone the chain names is still with the agency: a chain's person or the signer may have left since."""
+    for step in steps:
+        if step.reviewer is None:
+            continue
+        if step.kind == StepKind.SIGNER:
+            if not members.is_member(step.reviewer, document.agency_id, roles=SIGNER_ROLES):
+                raise ValidationError({"signer": SIGNER_MESSAGE})
+        elif not members.is_member(step.reviewer, document.agency_id):
+            who = step.reviewer.full_name or step.reviewer.username
+            raise ValidationError(f"Bước “{step.label}”: {who} không còn công tác tại cơ quan (hoặc tài khoản đã bị "
+                                  "khóa). Quản trị cần sửa quy trình duyệt.", code="not_member")
+
+
 def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
     """The drafter submits (again, after a return): a new round of the chain starts at its first step."""
     with transaction.atomic():
@@ -429,6 +448,7 @@ def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
             raise ValidationError(f"Chưa xác định được người xử lý cho bước: {', '.join(missing)}.")
         if not any(s.reviewer for s in steps):
             raise ValidationError("Quy trình duyệt không có bước nào.")
+        _check_reviewers(locked, steps)
         locked.review_round += 1
         DOCUMENT.apply(locked, "submit", actor=actor, extra_fields=["review_round", "updated_at"],
                        details={"round": locked.review_round, "version": latest_version(locked).number})
@@ -539,8 +559,8 @@ def consult(actor, document: OutgoingDocument, users: list[User], *, question: s
         users = [u for u in users if u.pk != actor.pk]
         if not users:
             raise ValidationError({"users": "Chọn người cần xin ý kiến."})
-        if any(u.agency_id != locked.agency_id for u in users):
-            raise ValidationError({"users": "Chỉ xin ý kiến người trong cơ quan."})
+        if any(not members.is_member(u, locked.agency_id) for u in users):
+            raise ValidationError({"users": "Chỉ xin ý kiến người đang công tác trong cơ quan."})
         created = []
         for user in users:
             consultation, made = Consultation.objects.get_or_create(step=step, user=user,

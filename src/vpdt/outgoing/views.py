@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +10,10 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import scope_of, visible
+from vpdt.core.deadlines import due_state
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.delegation import services as delegation
@@ -80,16 +78,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def due_state(due, done=False) -> str:
-    """late / due_soon / ok for a due date compared with today (Vietnam time)."""
-    if done or due is None:
-        return "ok"
-    today = timezone.localdate()
-    if due < today:
-        return "late"
-    return "due_soon" if due <= today + timedelta(days=1) else "ok"
 
 
 def _documents(request):

@@ -33,6 +33,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from vpdt.core.fsm import Machine, Transition
 from vpdt.journal import services as journal
 from vpdt.storage.services import read_stored, store
 
@@ -46,6 +47,35 @@ log = logging.getLogger(__name__)
 REASON = "Ký duyệt văn bản"
 MAX_GROWTH = 20 * 1024 * 1024  # a signature revision adds kilobytes; anything far bigger is not one
 NOT_PREPARED = "Tệp trả về không phải bản ký của tài liệu đã chuẩn bị"
+EXPIRED = "Phiên ký số đã hết hạn. Hãy bắt đầu phiên ký mới."
+SUPERSEDED = "Đã bắt đầu phiên ký mới."
+
+
+def _signed_in_time(session: SigningSession, **_ctx) -> str | None:
+    if timezone.now() >= session.expires_at:
+        return EXPIRED
+    if session.signed_id is None:
+        return "Chưa có tệp đã ký số để hoàn tất phiên ký."
+    return None
+
+
+def _has_reason(session: SigningSession, **_ctx) -> str | None:
+    return None if session.error else "Phải ghi lý do kết thúc phiên ký số."
+
+
+ST = SessionStatus
+# A session is pending until the signed file is accepted (completed), refused (failed), or it runs out of time or
+# is replaced by a newer session of the same user for the same document (expired). Each step is journaled.
+SESSION = Machine(
+    "status",
+    [
+        Transition("complete", {ST.PENDING}, ST.COMPLETED, "Hoàn tất phiên ký số", guard=_signed_in_time),
+        Transition("fail", {ST.PENDING}, ST.FAILED, "Từ chối tệp đã ký", guard=_has_reason),
+        Transition("expire", {ST.PENDING}, ST.EXPIRED, "Kết thúc phiên ký số hết hạn", guard=_has_reason),
+    ],
+    action_prefix="signing.session",
+    choices=ST,
+)
 
 
 # ---------------------------------------------------------------------------------------------- start
@@ -106,8 +136,9 @@ def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> Signing
     with transaction.atomic():
         stale = SigningSession.objects.select_for_update().filter(
             user=actor, object_type=_document_object_type(), object_id=str(document.pk),
-            status=SessionStatus.PENDING)
-        stale.update(status=SessionStatus.EXPIRED, error="Đã bắt đầu phiên ký mới.", completed_at=now)
+            status=SessionStatus.PENDING).order_by("id")
+        for old in stale:
+            _close(actor, old, "expire", SUPERSEDED, now=now)
         stored = store(ContentFile(prepared), f"chuan-bi-ky-{document.pk}.pdf", folder="signing",
                        agency=document.agency, actor=actor, content_type="application/pdf")
         session = SigningSession.objects.create(
@@ -178,13 +209,12 @@ def check_signed(session: SigningSession, prepared: bytes, data: bytes) -> Crede
     return credential
 
 
-def _fail(actor, session: SigningSession, reason: str, *, status: str = SessionStatus.FAILED) -> None:
-    session.status = status
+def _close(actor, session: SigningSession, name: str, reason: str, *, now=None) -> None:
+    """End a pending session as failed (``name="fail"``) or expired (``"expire"``), with the reason."""
     session.error = reason[:500]
-    session.completed_at = timezone.now()
-    session.save(update_fields=["status", "error", "completed_at"])
-    journal.record("signing.session.fail", actor=actor, obj=session, agency=session.agency,
-                   details={"document": session.object_id, "status": status, "reason": reason[:300]})
+    session.completed_at = now or timezone.now()
+    SESSION.apply(session, name, actor=actor, extra_fields=["error", "completed_at"],
+                  details={"document": session.object_id, "reason": reason[:300]})
 
 
 def _lock_pending(actor, session: SigningSession) -> SigningSession:
@@ -208,7 +238,7 @@ def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSessio
     with transaction.atomic():
         locked = _lock_pending(actor, session)
         if timezone.now() >= locked.expires_at:
-            _fail(actor, locked, "Phiên ký số đã hết hạn. Hãy bắt đầu phiên ký mới.", status=SessionStatus.EXPIRED)
+            _close(actor, locked, "expire", EXPIRED)
             refusal = locked.error
         else:
             data = bytes(signed_pdf or b"")
@@ -222,21 +252,19 @@ def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSessio
                     outgoing.approve(actor, document, signed_pdf=data)
                     stored = signed_file(document).file  # the approval stored the bytes once, as the SIGNED file
                     locked.signed = stored
-                    locked.status = SessionStatus.COMPLETED
                     locked.completed_at = timezone.now()
                     locked.error = ""
-                    locked.save(update_fields=["signed", "status", "completed_at", "error"])
-                    journal.record("signing.session.complete", actor=actor, obj=locked, agency=locked.agency,
-                                   details={"document": document.pk, "field": locked.field_name,
-                                            "signed_sha256": stored.sha256, "credential": credential.pk,
-                                            "serial": credential.serial, "subject": credential.common_name})
+                    SESSION.apply(locked, "complete", actor=actor, extra_fields=["signed", "completed_at", "error"],
+                                  details={"document": document.pk, "field": locked.field_name,
+                                           "signed_sha256": stored.sha256, "credential": credential.pk,
+                                           "serial": credential.serial, "subject": credential.common_name})
                     signing.verify_file(stored, actor=actor, agency=locked.agency)  # kept for the document screens
             except Refused as exc:
                 refusal = str(exc)
             except (ValidationError, PermissionDenied) as exc:
                 refusal = "Không duyệt được dự thảo: " + " ".join(getattr(exc, "messages", None) or [str(exc)])
             if refusal:
-                _fail(actor, locked, refusal)
+                _close(actor, locked, "fail", refusal)
     if refusal:
         raise ValidationError(refusal, code="refused")
     return locked

@@ -69,9 +69,11 @@ def session_page(request, token):
     verification = signing.latest_verification(session.signed) if session.signed_id else None
     pending = session.status == SessionStatus.PENDING
     overdue = pending and timezone.now() >= session.expires_at
+    completed = session.status == SessionStatus.COMPLETED
     return render(request, "signing/session/detail.html", {
         "session": session, "document": document, "document_url": _document_url(session),
-        "pending": pending and not overdue, "overdue": overdue, "verification": verification,
+        "pending": pending and not overdue, "overdue": overdue, "completed": completed,
+        "status_tone": "success" if completed else "warning" if pending else "danger", "verification": verification,
         "local_signer_url": settings.VPDT_LOCAL_SIGNER_URL, "remote_enabled": external.remote_adapter() is not None,
         "max_bytes": external.MAX_GROWTH,
     })
