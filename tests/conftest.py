@@ -12,6 +12,7 @@ from vpdt.directory.models import Agency, Level, Role
 import vpdt.urls  # noqa: F401,E402  load the URLconf (and DRF throttles' clock) outside any frozen time
 
 PASSWORD = "Mật-khẩu#2026"
+JOURNAL_KEY = "khoa-nhat-ky-kiem-thu-0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
@@ -22,10 +23,36 @@ def _fast_settings(settings, tmp_path):
     settings.VPDT_BACKUP_DIR = tmp_path / "backups"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The journal's own key and checkpoint file: nothing read from or written to the data folder.
+    settings.VPDT_JOURNAL_KEY = JOURNAL_KEY
+    settings.VPDT_JOURNAL_CHECKPOINTS = tmp_path / "journal-checkpoints.jsonl"
     # Throttling and lockout counters live in the cache: start every test clean.
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_passes_the_journal_trigger():
+    """Transactional tests end with Django's flush, which on SQLite empties each table with DELETE: the journal's
+    append-only trigger refuses that (PostgreSQL's TRUNCATE is no row delete), so the flush runs as the owner's."""
+    from django.db import connection
+
+    from vpdt.journal.chain import append_only_off
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    original = operations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with append_only_off(self.connection, "flush"):
+            original(self, sql_list)
+
+    operations.execute_sql_flush = execute_sql_flush
+    yield
+    operations.execute_sql_flush = original
 
 
 def make_person(agency, full_name, role, unit=None, title="", birth_date=None, password=PASSWORD):

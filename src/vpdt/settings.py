@@ -368,6 +368,18 @@ CELERY_BEAT_SCHEDULE["signing-certificate-expiry"] = {
     "schedule": _cron(env_str("VPDT_CERT_EXPIRY_CRON", "10 7 * * *")),
 }
 
+# --- Journal ---------------------------------------------------------------------------------
+# The journal's keys live outside the database (README, "Khóa nhật ký"): VPDT_JOURNAL_KEY, one or more secrets
+# separated by commas, the current one first; unset, the key file below, created on first use (0600).
+VPDT_JOURNAL_KEY = env_str("VPDT_JOURNAL_KEY", "")
+VPDT_JOURNAL_KEY_FILE = Path(env_str("VPDT_JOURNAL_KEY_FILE", str(DATA_DIR / "journal.key")))
+# Signed checkpoints of the journal's head, appended outside the database by the beat task below.
+VPDT_JOURNAL_CHECKPOINTS = Path(env_str("VPDT_JOURNAL_CHECKPOINTS", str(DATA_DIR / "journal-checkpoints.jsonl")))
+CELERY_BEAT_SCHEDULE["journal-checkpoint"] = {
+    "task": "vpdt.journal.tasks.checkpoint",
+    "schedule": _cron(env_str("VPDT_JOURNAL_CHECKPOINT_CRON", "*/10 * * * *")),
+}
+
 # --- Backups ---------------------------------------------------------------------------------
 VPDT_BACKUP_DIR = Path(env_str("VPDT_BACKUP_DIR", str(DATA_DIR / "backups")))
 VPDT_BACKUP_KEEP = env_int("VPDT_BACKUP_KEEP", 8)

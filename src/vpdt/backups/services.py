@@ -302,6 +302,7 @@ def restore_backup(path, progress=None) -> RestoreResult:
 
     Stop the web server and workers first. ``progress(done, total)`` is called per restored file.
     """
+    from vpdt.journal import checkpoints
     from vpdt.journal import services as journal
     from vpdt.storage import services as storage
     from vpdt.storage.models import StoredFile
@@ -322,6 +323,11 @@ def restore_backup(path, progress=None) -> RestoreResult:
             with tar.extractfile(manifest["database"]["member"]) as src, db_file.open("wb") as dst:
                 shutil.copyfileobj(src, dst, CHUNK)
             _restore_database(db_file)
+        # Checkpoints signed after the backup describe the history this restore rolls back on purpose.
+        set_aside = checkpoints.set_aside_beyond(journal.count())
+        if set_aside:
+            result.notes.append(f"{set_aside} điểm kiểm tra nhật ký ký sau thời điểm sao lưu đã được chuyển sang tệp "
+                                f"lưu riêng (lịch sử sau bản sao lưu không còn trong CSDL).")
         names = sorted(n for n in manifest["members"] if n.startswith("files/"))
         for done, member in enumerate(names, start=1):
             name = member.removeprefix("files/")
@@ -348,7 +354,8 @@ def restore_backup(path, progress=None) -> RestoreResult:
         result.notes.append("Bản sao lưu cũ hơn phiên bản hiện tại: hãy chạy `vpdt migrate`.")
     journal.record("backup.restore", object_type="backup", object_repr=path.name,
                    details={"file": path.name, "created_at": manifest.get("created_at"),
-                            "files_restored": result.files_restored, "problems": len(result.problems)})
+                            "files_restored": result.files_restored, "problems": len(result.problems),
+                            "checkpoints_set_aside": set_aside})
     return result
 
 

@@ -4,19 +4,33 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import scope_of
 from vpdt.directory.models import Role
 
-from . import services
+from . import policies, services
 from .filters import filter_entries
 from .models import JournalEntry
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
+    object_repr = serializers.CharField(allow_null=True, read_only=True,
+                                        help_text="Tên đối tượng; null khi người xem không được xem nội dung.")
+    details = serializers.JSONField(allow_null=True, read_only=True,
+                                    help_text="Chi tiết; null khi người xem không được xem nội dung.")
+    content_visible = serializers.BooleanField(read_only=True,
+                                               help_text="Người xem có được xem nội dung (tên đối tượng, chi tiết).")
+
     class Meta:
         model = JournalEntry
         fields = ["seq", "created_at", "actor", "actor_repr", "on_behalf_of", "on_behalf_of_repr", "agency",
-                  "action", "object_type", "object_id", "object_repr", "details", "ip", "prev_hash", "hash"]
+                  "action", "object_type", "object_id", "object_repr", "details", "content_visible", "ip",
+                  "prev_hash", "hash"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.content_visible:
+            data["object_repr"] = data["details"] = None
+        return data
 
 
 class JournalVerifySerializer(serializers.Serializer):
@@ -28,7 +42,7 @@ class JournalVerifySerializer(serializers.Serializer):
 @extend_schema(parameters=[OpenApiParameter(n, str, required=False) for n in
                            ("action", "actor", "object", "date_from", "date_to", "agency")])
 class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The journal, as far as the caller administers it."""
+    """The journal, as far as the caller administers it; content only of the objects the caller may see."""
 
     serializer_class = JournalEntrySerializer
     ordering = ("-seq",)
@@ -40,7 +54,7 @@ class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         scope = scope_of(self.request.user)
         if not (scope.is_admin or scope.has_role(Role.IT_OFFICER)):
             raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
-        qs, _values, errors = filter_entries(visible(JournalEntry, self.request.user), self.request.query_params)
+        qs, _values, errors = filter_entries(policies.readable(self.request.user), self.request.query_params)
         if errors:
             from rest_framework.exceptions import ValidationError
 

@@ -23,6 +23,8 @@ def parse_day(value: str, end: bool = False):
 
 
 def filter_entries(qs, params):
+    """``qs`` carries ``content_visible`` (see :func:`.policies.readable`): the object's name is searched only
+    where the reader may read it, so a search cannot reveal what the list hides."""
     errors = []
     values = {k: (params.get(k) or "").strip() for k in ("action", "actor", "object", "date_from", "date_to", "agency")}
     if values["action"]:
@@ -30,7 +32,7 @@ def filter_entries(qs, params):
     if values["actor"]:
         qs = qs.filter(Q(actor_repr__icontains=values["actor"]) | Q(on_behalf_of_repr__icontains=values["actor"]))
     if values["object"]:
-        qs = qs.filter(Q(object_repr__icontains=values["object"]) | Q(object_id=values["object"]))
+        qs = qs.filter(Q(content_visible=True, object_repr__icontains=values["object"]) | Q(object_id=values["object"]))
     agency_id = int_param(values["agency"])
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)

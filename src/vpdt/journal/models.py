@@ -1,4 +1,4 @@
-"""The append-only, hash-chained journal of business and security events."""
+"""The append-only journal of business and security events, sealed in a keyed chain (see :mod:`.services`)."""
 
 from django.conf import settings
 from django.db import models
@@ -35,7 +35,8 @@ class JournalEntry(models.Model):
     ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    key_id = models.CharField("khóa niêm phong", max_length=16, blank=True, default="")
+    hash = models.CharField(max_length=64)  # the seal: HMAC-SHA256 of every other column (see .chain)
 
     objects = JournalQuerySet.as_manager()
 

@@ -1,28 +1,46 @@
 """Writing and verifying the journal.
 
-Every entry's hash is SHA-256 over the previous entry's hash and a canonical JSON of the entry.
-Appending locks the single :class:`JournalHead` row, so entries are strictly sequential even
-under concurrent writers, and a rolled-back transaction leaves no entry and no gap.
+Threat: someone with write access to the database but not to the application's key (see
+:mod:`vpdt.journal.keys`) rewrites history. Three layers, each catching what the others cannot:
+
+* **Keyed chain** (:mod:`vpdt.journal.chain`). Every entry is sealed with an HMAC-SHA256 over every column,
+  the previous entry's seal and the key id included. Without the key nobody can produce a valid seal, so an
+  edited entry (``request_id`` and ``ip`` as much as ``details``), a whole chain edited and recomputed, and
+  entries deleted and renumbered (``seq`` is sealed, so is the link to the previous entry) are all reported.
+* **Signed checkpoints** (:mod:`vpdt.journal.checkpoints`). A keyed chain alone cannot show that its *tail* is
+  gone: delete the last entries and move the head row back, and what remains is a valid chain. Every ten
+  minutes (Celery beat, ``VPDT_JOURNAL_CHECKPOINT_CRON``) the head — seq, seal, time — is signed (Ed25519) and
+  appended to a file outside the database and to the log. Each checkpoint names an entry that must still exist
+  with that seal: a truncated tail (or a journal replaced by an older copy, or a fork after a truncation) is
+  reported. What was appended after the last checkpoint can still be dropped unnoticed; the interval bounds it.
+  The checkpoints export to a file that is verified offline, with the public key only.
+* **Append-only trigger** on PostgreSQL and SQLite, and a model and queryset that refuse changes: mistakes and
+  casual edits are refused outright (a database owner can disable a trigger; the two layers above remain).
+
+Appending locks the single :class:`JournalHead` row, so entries are strictly sequential even under concurrent
+writers, and a rolled-back transaction leaves no entry and no gap.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import timezone as dt_timezone
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from vpdt.core.middleware import client_ip, current_request
 
+from . import chain, keys
 from .models import JournalEntry, JournalHead
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
+MAX_PROBLEMS = 200
 _on_behalf: ContextVar = ContextVar("vpdt_on_behalf", default=None)
+_IP = JournalEntry._meta.get_field("ip")
 
 
 @contextmanager
@@ -39,28 +57,12 @@ def _normalise(details) -> dict:
     return json.loads(json.dumps(details or {}, default=str, ensure_ascii=False))
 
 
-def _canonical(entry: JournalEntry) -> str:
-    created = entry.created_at.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    payload = {
-        "seq": entry.seq,
-        "created_at": created,
-        "actor": entry.actor_id,
-        "actor_repr": entry.actor_repr,
-        "on_behalf_of": entry.on_behalf_of_id,
-        "on_behalf_of_repr": entry.on_behalf_of_repr,
-        "agency": entry.agency_id,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "details": entry.details,
-        "ip": entry.ip,
-    }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def compute_hash(prev_hash: str, entry: JournalEntry) -> str:
-    return hashlib.sha256((prev_hash + "|" + _canonical(entry)).encode("utf-8")).hexdigest()
+def _ip(value):
+    """The address as the database gives it back (what is sealed must be what is read)."""
+    try:
+        return _IP.get_prep_value(value) or None
+    except ValidationError:
+        return None
 
 
 def _user_repr(user) -> str:
@@ -101,6 +103,7 @@ def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_b
         agency_id = getattr(obj, "agency_id", None) or getattr(actor, "agency_id", None)
     else:
         agency_id = agency if isinstance(agency, int) else agency.pk
+    key = keys.current()
     with transaction.atomic():
         head = _locked_head()
         entry = JournalEntry(
@@ -116,94 +119,160 @@ def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_b
             object_id="" if object_id is None else str(object_id),
             object_repr=(object_repr or "")[:300],
             details=_normalise(details),
-            ip=client_ip(request),
-            request_id=getattr(request, "request_id", "") if request is not None else "",
-            prev_hash=head.hash,
+            ip=_ip(client_ip(request)),
+            request_id=(getattr(request, "request_id", "") or "")[:64] if request is not None else "",
         )
-        entry.hash = compute_hash(head.hash, entry)
+        chain.seal(entry, head.hash, key)
         entry.save()
         JournalHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
     return entry
 
 
-def record_many(items: list[dict], created_at=None) -> int:
-    """Append many events at once (bulk imports, generated data), chained exactly like :func:`record`.
+def sealed_entries(items: list[dict], head: JournalHead, created_at=None) -> list[JournalEntry]:
+    """Entries for ``items`` after ``head`` (locked by the caller), chained and sealed; not saved.
 
     Each item has ``action`` and optionally actor_id, actor_repr, agency_id, object_type, object_id,
     object_repr, details and created_at.
     """
+    key = keys.current()
+    seq, prev = head.seq, head.hash
+    entries = []
+    for item in items:
+        seq += 1
+        entry = JournalEntry(
+            seq=seq, created_at=item.get("created_at") or created_at or timezone.now(),
+            actor_id=item.get("actor_id"), actor_repr=(item.get("actor_repr") or "")[:200],
+            on_behalf_of_id=None, on_behalf_of_repr="", agency_id=item.get("agency_id"),
+            action=item["action"], object_type=item.get("object_type", ""),
+            object_id=str(item.get("object_id", "")), object_repr=(item.get("object_repr") or "")[:300],
+            details=_normalise(item.get("details")), ip=None, request_id="",
+        )
+        prev = chain.seal(entry, prev, key)
+        entries.append(entry)
+    return entries
+
+
+def record_many(items: list[dict], created_at=None) -> int:
+    """Append many events at once (bulk imports, generated data), chained exactly like :func:`record`."""
     if not items:
         return 0
     with transaction.atomic():
         head = _locked_head()
-        seq, prev = head.seq, head.hash
-        entries = []
-        for item in items:
-            seq += 1
-            entry = JournalEntry(
-                seq=seq, created_at=item.get("created_at") or created_at or timezone.now(),
-                actor_id=item.get("actor_id"), actor_repr=(item.get("actor_repr") or "")[:200],
-                on_behalf_of_id=None, on_behalf_of_repr="", agency_id=item.get("agency_id"),
-                action=item["action"], object_type=item.get("object_type", ""),
-                object_id=str(item.get("object_id", "")), object_repr=(item.get("object_repr") or "")[:300],
-                details=_normalise(item.get("details")), ip=None, request_id="", prev_hash=prev,
-            )
-            entry.hash = compute_hash(prev, entry)
-            prev = entry.hash
-            entries.append(entry)
+        entries = sealed_entries(items, head, created_at)
         JournalEntry.objects.bulk_create(entries, batch_size=2000)
-        JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+        JournalHead.objects.filter(pk=1).update(seq=entries[-1].seq, hash=entries[-1].hash)
     return len(entries)
 
 
 @dataclass
 class VerifyResult:
     checked: int = 0
+    checkpoints: int = 0
     problems: list[str] = field(default_factory=list)
+    more: int = 0  # problems found beyond MAX_PROBLEMS, counted but not listed
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def count(self) -> int:
+        return len(self.problems) + self.more
 
-def verify(progress=None, batch: int = 2000) -> VerifyResult:
-    """Walk the whole chain. Reports edited entries, deleted entries and a truncated tail."""
-    result = VerifyResult()
-    expected_seq = 1
-    prev_hash = GENESIS
-    last = 0
+    def add(self, problem: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more += 1
+
+    def close(self) -> None:
+        if self.more:
+            self.problems.append(f"… và {self.more} vấn đề khác cùng loại.")
+
+
+def _walk(result: VerifyResult, *, after: int, prev_hash: str, until: int | None, cps: dict, progress,
+          batch: int) -> tuple[int, str]:
+    """Check the entries after seq ``after`` (whose seal is ``prev_hash``), up to ``until``."""
+    from .checkpoints import describe
+
+    ring = keys.by_id()
+    expected, last = after + 1, after
     qs = JournalEntry.objects.order_by("seq")
+    if until is not None:
+        qs = qs.filter(seq__lte=until)
     while True:
         rows = list(qs.filter(seq__gt=last)[:batch])
         if not rows:
             break
         for entry in rows:
-            if entry.seq != expected_seq:
-                result.problems.append(
-                    f"Thiếu mục nhật ký #{expected_seq}–#{entry.seq - 1} (đã bị xóa)."
-                )
+            if entry.seq != expected:
+                result.add(f"Thiếu mục nhật ký #{expected}–#{entry.seq - 1} (đã bị xóa).")
             if entry.prev_hash != prev_hash:
-                result.problems.append(f"Mục #{entry.seq}: liên kết với mục trước không khớp.")
-            if compute_hash(entry.prev_hash, entry) != entry.hash:
-                result.problems.append(f"Mục #{entry.seq}: nội dung đã bị sửa (hash không khớp).")
-            prev_hash = entry.hash
-            expected_seq = entry.seq + 1
-            last = entry.seq
+                result.add(f"Mục #{entry.seq}: liên kết với mục trước không khớp.")
+            problem = chain.check(entry, ring)
+            if problem:
+                result.add(problem)
+            for cp in cps.pop(entry.seq, ()):
+                if cp.hash != entry.hash:
+                    result.add(f"{describe(cp)} ghi mục #{cp.seq} với mã {cp.hash[:12]}…, nhưng mục #{entry.seq} "
+                               f"hiện nay có mã {entry.hash[:12]}…: nhật ký đã bị viết lại từ mục này trở về trước.")
+            prev_hash, expected, last = entry.hash, entry.seq + 1, entry.seq
             result.checked += 1
         if progress is not None:
             progress(len(rows))
+    return last, prev_hash
+
+
+def verify(progress=None, batch: int = 2000, checkpoint_files=()) -> VerifyResult:
+    """Walk the whole chain with the keys and check it against every checkpoint.
+
+    Reports edited entries, deleted or renumbered entries, entries not sealed with a configured key, a head that
+    does not match the last entry, and a tail truncated below a checkpoint. ``checkpoint_files`` are checked as
+    well as the checkpoint file of this installation (e.g. an exported copy kept elsewhere).
+    """
+    from . import checkpoints
+
+    result = VerifyResult()
+    found, problems = checkpoints.read_all(checkpoint_files)
+    for problem in problems:
+        result.add(problem)
+    result.checkpoints = len(found)
+    cps: dict[int, list] = {}
+    for cp in found:
+        cps.setdefault(cp.seq, []).append(cp)
+    last, prev_hash = _walk(result, after=0, prev_hash=GENESIS, until=None, cps=cps, progress=progress, batch=batch)
+    for seq in sorted(cps):
+        cp = cps[seq][-1]
+        if seq > last:
+            result.add(f"{checkpoints.describe(cp)} ghi nhật ký đã có đến mục #{seq}, nhưng nay chỉ còn đến mục "
+                       f"#{last}: các mục cuối đã bị xóa.")
+        else:
+            result.add(f"{checkpoints.describe(cp)} ghi mục #{seq}, nhưng mục này không còn.")
     head = JournalHead.objects.filter(pk=1).first()
     if head is None:
-        result.problems.append("Không tìm thấy đầu chuỗi nhật ký.")
+        if last:
+            result.add("Không tìm thấy đầu chuỗi nhật ký.")
     elif head.seq != last or head.hash != prev_hash:
-        result.problems.append(
-            f"Đầu chuỗi ghi #{head.seq} nhưng mục cuối cùng là #{last}: có mục cuối đã bị xóa hoặc sửa."
-        )
+        result.add(f"Đầu chuỗi ghi #{head.seq} nhưng mục cuối cùng là #{last}: có mục cuối đã bị xóa hoặc sửa.")
+    result.close()
+    return result
+
+
+def verify_after(seq: int, seal: str, until: int) -> VerifyResult:
+    """Check the entries after ``seq`` (which must still have the seal ``seal``) up to ``until``."""
+    result = VerifyResult()
+    if seq:
+        start = JournalEntry.objects.filter(seq=seq).first()
+        if start is None or start.hash != seal:
+            result.add(f"Mục #{seq} của điểm kiểm tra trước đã bị xóa hoặc sửa.")
+            return result
+    _walk(result, after=seq, prev_hash=seal, until=until, cps={}, progress=None, batch=2000)
+    if result.checked != until - seq:
+        result.add(f"Nhật ký không liền mạch từ mục #{seq + 1} đến mục #{until}.")
+    result.close()
     return result
 
 
 def count() -> int:
     head = JournalHead.objects.filter(pk=1).first()
     return head.seq if head else 0
-
-

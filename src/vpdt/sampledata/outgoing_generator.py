@@ -120,22 +120,10 @@ def _journal(items: list[dict]) -> None:
     if not items:
         return
     head = journal._locked_head()
-    seq, prev = head.seq, head.hash
-    entries = []
-    for item in items:
-        seq += 1
-        entry = JournalEntry(
-            seq=seq, created_at=item["created_at"], actor_id=item.get("actor_id"), actor_repr="",
-            on_behalf_of_id=None, on_behalf_of_repr="", agency_id=item.get("agency_id"), action=item["action"],
-            object_type=item.get("object_type", ""), object_id=str(item.get("object_id", "")),
-            object_repr=(item.get("object_repr") or "")[:300], details=journal._normalise(item.get("details")),
-            ip=None, request_id="", prev_hash=prev)
-        entry.hash = journal.compute_hash(prev, entry)
-        prev = entry.hash
-        entries.append(entry)
+    entries = journal.sealed_entries(items, head)
     _allocate_ids(JournalEntry, entries)
     _copy(JournalEntry, entries)
-    JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    JournalHead.objects.filter(pk=1).update(seq=entries[-1].seq, hash=entries[-1].hash)
 
 
 def _actors(agencies):

@@ -61,9 +61,41 @@ class Integrity:
     message: str
 
 
-def verify(stored: StoredFile, save: bool = True) -> Integrity:
+def journaled(ids) -> dict[int, tuple[str | None, str | None]]:
+    """Per StoredFile id: the SHA-256 journaled when it was stored (``storage.store``), or why it cannot be trusted.
+
+    Each entry's seal is checked with the journal key, so a digest edited in the journal is not believed.
+    """
+    from vpdt.journal import chain, keys
+    from vpdt.journal.models import JournalEntry
+
+    ring = keys.by_id()
+    found: dict[int, tuple[str | None, str | None]] = {}
+    rows = JournalEntry.objects.filter(action="storage.store", object_type=StoredFile._meta.label_lower,
+                                       object_id__in=[str(i) for i in ids]).order_by("seq")
+    for entry in rows:
+        pk = int(entry.object_id)
+        if pk in found:
+            continue
+        if chain.check(entry, ring):
+            found[pk] = (None, f"Mục nhật ký #{entry.seq} ghi lúc lưu tệp đã bị sửa (mã xác thực không khớp).")
+        else:
+            found[pk] = ((entry.details or {}).get("sha256"), None)
+    return found
+
+
+def verify(stored: StoredFile, save: bool = True, journal: tuple[str | None, str | None] | None = None) -> Integrity:
+    """Check the stored bytes against the row's SHA-256 and size and, with ``journal`` (an item of
+    :func:`journaled`), the row's SHA-256 against the one journaled when the file was stored."""
+    journaled_sha, journal_problem = journal or (None, None)
     if not default_storage.exists(stored.name):
         result = Integrity(False, "Tệp không còn trong kho lưu trữ.")
+    elif journal is not None and journal_problem:
+        result = Integrity(False, journal_problem)
+    elif journal is not None and journaled_sha != stored.sha256:
+        result = Integrity(False, f"SHA-256 trong cơ sở dữ liệu ({stored.sha256[:12]}…) khác SHA-256 ghi trong nhật "
+                                  f"ký khi lưu tệp ({(journaled_sha or '')[:12]}…): tệp hoặc bản ghi tệp đã bị thay "
+                                  f"đổi sau khi lưu.")
     else:
         with default_storage.open(stored.name, "rb") as fh:
             digest, size = sha256_of(fh)

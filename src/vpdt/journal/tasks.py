@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from . import checkpoints
+
+
+@shared_task(name="vpdt.journal.tasks.checkpoint")
+def checkpoint() -> int | None:
+    """Sign the journal's head outside the database (see :mod:`vpdt.journal.checkpoints`); its seq, if written."""
+    result = checkpoints.write()
+    return result.checkpoint.seq if result.checkpoint else None
