@@ -2,6 +2,7 @@ from django import forms
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
+from vpdt.directory import members
 
 from .models import DelegationScope
 
@@ -34,7 +35,8 @@ class DelegationForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
-        colleagues = User.objects.filter(agency_id=user.agency_id, is_active=True).order_by("full_name")
+        # The people the service accepts: a current position in the agency and an active account.
+        colleagues = members.members(user.agency_id).order_by("full_name")
         self.fields["delegate"].queryset = colleagues.exclude(pk=user.pk) if user.agency_id else User.objects.none()
         if scope.is_superuser or user.agency_id in scope.admin_agency_ids:
             self.fields["delegator"].queryset = colleagues

@@ -5,6 +5,7 @@ from django import forms
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import visible
+from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 
 from . import services
@@ -45,13 +46,12 @@ class MultipleFileField(forms.FileField):
 
 
 def agency_leaders(agency_id):
-    return User.objects.filter(pk__in=Position.objects.filter(agency_id=agency_id, role=Role.LEADER,
-                                                              is_active=True).values("user_id")).order_by("full_name")
+    """The leaders a document may be submitted to: the same rule as the services (directory.members)."""
+    return members.members(agency_id, roles=(Role.LEADER,)).order_by("full_name")
 
 
 def agency_people(agency_id):
-    return User.objects.filter(pk__in=Position.objects.filter(agency_id=agency_id, is_active=True)
-                               .values("user_id"), is_active=True).order_by("full_name")
+    return members.members(agency_id).order_by("full_name")
 
 
 class RegistrationForm(forms.Form):
