@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
@@ -33,6 +33,7 @@ from vpdt.signing.verification_api import FileVerificationSerializer
 from . import register_services, services
 from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, NoteKind,
                      ProcessingNote, Register, Source)
+from .uploads import MultiPartParser
 
 BOXES = getattr(services, "BOXES", ("to_process", "in_progress", "for_information", "done", "late"))
 DEFAULT_BOX = BOXES[0]

@@ -1,4 +1,8 @@
-"""Checking uploaded files before they are stored: size, type sniffed from content, malware scan."""
+"""Checking uploaded files before they are stored: a usable name, size, type sniffed from content, malware scan.
+
+Django drops, without a word, a file part whose name sanitises to nothing ("..", ".", "/", "a/"): a document
+would then be registered without its file. The multipart parsers below keep such a part under a marker name
+instead, which ``check`` refuses with a clear message before anything is written."""
 
 from __future__ import annotations
 
@@ -11,8 +15,54 @@ from urllib.parse import urlparse
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import multipartparser
+from django.utils.datastructures import ImmutableList
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
 
 log = logging.getLogger(__name__)
+
+UNNAMED = "\u200b"  # a non-printable character: never left in a name Django sanitised, so it marks a dropped name
+UNNAMED_MESSAGE = ("Có tệp đính kèm không có tên dùng được (tên trống, “.”, “..” hoặc chỉ gồm dấu “/”, “\\”). "
+                   "Hãy đặt tên cho tệp (ví dụ cong-van.pdf) rồi gửi lại; chưa có gì được lưu.")
+
+
+class NamedFilesParser(multipartparser.MultiPartParser):
+    """Django's multipart parser, keeping file parts whose name sanitises to nothing (under ``UNNAMED``)."""
+
+    def sanitize_file_name(self, file_name):
+        return super().sanitize_file_name(file_name) or UNNAMED
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser on ``NamedFilesParser``."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {})["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        try:
+            data, files = NamedFilesParser(meta, stream, request.upload_handlers,
+                                           parsers.get_encoding(parser_context)).parse()
+        except multipartparser.MultiPartParserError as exc:
+            raise ParseError(f"Dữ liệu multipart không hợp lệ: {exc}") from exc
+        return parsers.DataAndFiles(data, files)
+
+
+class NamedFilesMiddleware:
+    """Form posts are parsed with ``NamedFilesParser`` too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        def parse_file_upload(meta, post_data):
+            request.upload_handlers = ImmutableList(request.upload_handlers, warning="Upload handlers are fixed "
+                                                    "once the upload has been parsed.")
+            return NamedFilesParser(meta, post_data, request.upload_handlers, request.encoding).parse()
+
+        request.parse_file_upload = parse_file_upload
+        return self.get_response(request)
 
 # MIME types accepted for scans and electronic originals (content sniffed, never the file name).
 ALLOWED = {
@@ -40,7 +90,10 @@ def sniff(head: bytes) -> str | None:
 
 
 def check(upload) -> CheckedUpload:
-    name = (getattr(upload, "name", "") or "tep-dinh-kem").rsplit("/", 1)[-1][:255]
+    name = getattr(upload, "name", None)
+    name = "tep-dinh-kem" if name is None else name.rsplit("/", 1)[-1][:255]
+    if name == UNNAMED or name.strip() in ("", ".", ".."):
+        raise ValidationError({"files": UNNAMED_MESSAGE}, code="no_name")
     limit = settings.VPDT_MAX_UPLOAD_MB * 1024 * 1024
     size = getattr(upload, "size", None)
     if size is None:

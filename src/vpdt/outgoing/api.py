@@ -19,7 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
@@ -31,6 +31,7 @@ from vpdt.directory.models import Agency, Unit
 from vpdt.incoming import services as incoming_services
 from vpdt.incoming.models import IncomingDocument, Register
 from vpdt.journal.models import JournalEntry
+from vpdt.incoming.uploads import MultiPartParser
 
 from . import chains, delivery, services
 from .models import (
