@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Secrecy, Urgency
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.workdays import add_working_days
 from vpdt.directory import services as directory
 from vpdt.directory.models import Agency, Role
@@ -21,7 +21,7 @@ from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
 from vpdt.outgoing import delivery, numbering
 from vpdt.outgoing import services as out
-from vpdt.outgoing.models import (ChainStep, DeliveryStatus, OutgoingDocument, OutStatus, RecipientKind,
+from vpdt.outgoing.models import (ChainStep, DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind,
                                   ReviewChain, StepKind, StepStatus)
 from vpdt.outgoing.services import RecipientSpec
 
@@ -286,8 +286,10 @@ def test_delivery_to_three_agencies_and_status_flowing_back(world):
     # Each recipient clerk sees it waiting; nobody else does.
     assert [r.document_id for r in delivery.waiting_for(org.stttt_clerk)] == [doc.pk]
     assert not delivery.waiting_for(org.stttt_staff).exists()
-    assert visible(OutgoingDocument, org.stttt_clerk).filter(pk=doc.pk).exists()
-    assert not visible(OutgoingDocument, org.stttt_staff).filter(pk=doc.pk).exists()
+    # The recipient reads what was delivered to it, never the sender's document itself.
+    assert permitted(Recipient, org.stttt_clerk, "delivered").filter(document=doc).count() == 1
+    assert not visible(OutgoingDocument, org.stttt_clerk).filter(pk=doc.pk).exists()
+    assert not permitted(Recipient, org.stttt_staff, "delivered").exists()
     stttt = doc.recipients.get(agency=org.stttt)
     with pytest.raises(PermissionDenied):
         delivery.receive(org.district_clerk, stttt)

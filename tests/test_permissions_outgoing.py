@@ -1,131 +1,228 @@
-"""Permission regression suite, outgoing documents: every channel agrees with visible().
+"""Permission suite, outgoing documents: the drafting record and the issued document are two parts with two
+predicates, and every channel — screens, files, API, deliveries, search, signature checks, digitizations — agrees
+with the one that fits what it shows. See ``tests/parts_world.py`` for the world and the viewers."""
 
-Two documents of the Sở Xây dựng: a draft under review at the unit leader, and an issued công văn sent to
-the Sở Thông tin và Truyền thông (registered there) and to one person of the sender. Rows say who must
-(not) see each one, through visible(), the HTML detail, diff and file download, the API list and detail."""
-
-import datetime as dt
+from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from freezegun import freeze_time
 
-from tests.conftest import make_person
-from vpdt.catalog.models import DocumentType
-from vpdt.core.authz import visible
-from vpdt.delegation import services as delegation
-from vpdt.directory.models import Role
+from tests import parts_world
+from tests.parts_world import (COMMENT, DRAFT_TEXT_ONLY, LATEST_TEXT, OPINION, PUBLISHED_KINDS, RETURN_REASON,
+                               SUBJECT, VIEWERS)
+from vpdt.core.authz import permitted, visible
+from vpdt.digitize.models import Digitization
 from vpdt.outgoing import delivery
-from vpdt.outgoing import services as out
-from vpdt.outgoing.models import OutgoingDocument, RecipientKind
-from vpdt.outgoing.services import RecipientSpec
+from vpdt.outgoing.models import OutgoingDocument
+from vpdt.signing.models import Verification
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-# viewer, sees the draft under review, sees the issued document
-ROWS = [
-    ("sxd_staff", True, True),          # drafter of both
-    ("sxd_unit_leader", True, True),    # reviewer; leads the drafting unit
-    ("sxd_leader", True, True),         # agency leader (and signer)
-    ("sxd_clerk", False, True),         # clerk: approved and issued documents only
-    ("sxd_admin", False, True),         # internal recipient of the issued document; not of the draft
-    ("sxd_vp_staff", False, False),     # same agency, other unit, not involved
-    ("consulted", True, False),         # asked for an opinion on the draft
-    ("deputy", True, True),             # the agency leader's delegate (approval), while the delegation lasts
-    ("stttt_clerk", False, True),       # recipient agency's clerk
-    ("stttt_staff", False, False),      # recipient agency, not involved
-    ("province_admin", False, False),   # administers accounts, not documents
-    ("ht_staff", False, False),         # another province
-]
+pytestmark = pytest.mark.django_db
+PAGE_SECRETS = (RETURN_REASON, COMMENT, OPINION)  # what the detail page shows of the record
+API_SECRETS = (RETURN_REASON, OPINION)  # what the API detail shows of it (comments have their own action)
 
 
 @pytest.fixture
-def world(org):
-    org.sxd_vp_staff = make_person(org.sxd, "Đỗ Minh Tâm", Role.STAFF, org.sxd_vp)
-    org.consulted = make_person(org.sxd, "Nguyễn Thị Mai", Role.STAFF, org.sxd_khtc)
-    org.deputy = make_person(org.sxd, "Nguyễn Văn Hùng", Role.STAFF, org.sxd_vp, title="Chánh Văn phòng")
-    org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
-    doc_type = DocumentType.objects.get(name="Công văn")
-    draft = out.create_draft(org.sxd_staff, doc_type=doc_type, signer=org.sxd_leader,
-                             subject="V/v đề xuất danh mục dự án khởi công mới năm 2027",
-                             text="Kính gửi: UBND tỉnh\nSở Xây dựng đề xuất danh mục dự án.",
-                             files=[SimpleUploadedFile("du-thao.pdf", PDF)])
-    draft = out.submit(org.sxd_staff, draft)
-    out.consult(org.sxd_unit_leader, draft, [org.consulted], question="Cho ý kiến danh mục.")
-    out.revise(org.sxd_unit_leader, draft, text=draft.versions.get().text + "\nBổ sung dự án đường ven biển.")
-    issued = out.create_draft(org.sxd_staff, doc_type=doc_type, signer=org.sxd_leader,
-                              subject="V/v tăng cường an toàn thông tin cho hệ thống quản lý công trình",
-                              files=[SimpleUploadedFile("cong-van.pdf", PDF)],
-                              recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
-                                          RecipientSpec(RecipientKind.USER, user=org.sxd_admin)])
-    issued = out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, issued)))
-    issued = out.issue(org.sxd_clerk, issued)
-    delivery.receive(org.stttt_clerk, issued.recipients.get(kind=RecipientKind.AGENCY))
-    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=org.deputy, scope="approval",
-                      starts_on=dt.date(2026, 11, 20), ends_on=dt.date(2026, 12, 31), reason="Đi công tác nước ngoài")
-    org.draft, org.issued = draft, issued
-    return org
+def world(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # search indexing and OCR text run after commit
+        return parts_world.build(org)
 
 
-@freeze_time("2026-11-25 10:00:00+07:00")
-@pytest.mark.parametrize("viewer,sees_draft,sees_issued", ROWS)
-def test_all_channels_agree(world, login, api, viewer, sees_draft, sees_issued):
-    user = getattr(world, viewer)
-    web, client = login(user), api(user)
+def _code(allowed: bool) -> int:
+    return 200 if allowed else 404
+
+
+def _api_ids(client, url="/api/v1/outgoing-documents/?page_size=200"):
     ids = set()
-    url = "/api/v1/outgoing-documents/?page_size=200"
     while url:
         body = client.get(url).json()
         ids |= {row["id"] for row in body["results"]}
         url = body["next"]
-    for doc, expected in ((world.draft, sees_draft), (world.issued, sees_issued)):
-        assert visible(OutgoingDocument, user).filter(pk=doc.pk).exists() is expected, doc
-        code = 200 if expected else 404
-        assert web.get(f"/van-ban-di/{doc.pk}/").status_code == code
-        assert web.get(f"/van-ban-di/{doc.pk}/so-sanh/").status_code == code
-        stored = doc.files.first()
-        assert web.get(f"/van-ban-di/{doc.pk}/tep/{stored.pk}/").status_code == code
-        assert (doc.pk in ids) is expected
-        assert client.get(f"/api/v1/outgoing-documents/{doc.pk}/").status_code == code
-        assert client.get(f"/api/v1/outgoing-documents/{doc.pk}/trail/").status_code == code
+    return ids
 
 
-@freeze_time("2026-11-25 10:00:00+07:00")
-@pytest.mark.parametrize("viewer", [row[0] for row in ROWS])
-def test_boxes_stay_inside_visible(world, login, api, viewer):
-    """The review queue and the to_review/to_issue boxes start from steps and the clerk's agency instead of
-    intersecting with visible(); whatever they list must still be visible."""
-    user = getattr(world, viewer)
-    seen = set(visible(OutgoingDocument, user).values_list("pk", flat=True))
-    client = api(user)
-    for box in ("to_review", "to_issue", "mine"):
-        body = client.get(f"/api/v1/outgoing-documents/?box={box}&page_size=200").json()
-        assert {row["id"] for row in body["results"]} <= seen, box
-    page = login(user).get("/van-ban-di/cho-duyet/")
-    assert page.status_code == 200
-    for step in page.context["rows"]:
-        assert step[0].document_id in seen
-    if viewer in ("sxd_unit_leader",):
-        assert [s.document_id for s, _ in page.context["rows"]] == [world.draft.pk]
+def test_predicates(world):
+    for name, (part, sees_draft) in VIEWERS.items():
+        user = getattr(world, name)
+        record = set(permitted(OutgoingDocument, user, "record").values_list("pk", flat=True))
+        published = set(permitted(OutgoingDocument, user, "published").values_list("pk", flat=True))
+        assert (world.issued.pk in record) is (part == "record"), name
+        assert (world.issued.pk in published) is (part is not None), name
+        assert (world.draft.pk in record) is sees_draft, name
+        assert world.draft.pk not in published, name  # a draft has no published part
+        seen = set(visible(OutgoingDocument, user).values_list("pk", flat=True))
+        assert seen == record | published, name
 
 
-def test_delegate_loses_sight_after_the_period(world, login):
-    with freeze_time("2027-01-02 10:00:00+07:00"):
-        assert not visible(OutgoingDocument, world.deputy).filter(pk=world.draft.pk).exists()
-        assert login(world.deputy).get(f"/van-ban-di/{world.draft.pk}/").status_code == 404
+def test_every_screen_and_file(world, login):
+    issued = world.issued
+    for name, (part, sees_draft) in VIEWERS.items():
+        web = login(getattr(world, name))
+        page = web.get(f"/van-ban-di/{issued.pk}/")
+        assert page.status_code == _code(part is not None), name
+        if part is not None:
+            html = page.content.decode()
+            assert SUBJECT in html
+            for secret in PAGE_SECRETS:
+                assert (secret in html) is (part == "record"), (name, secret)
+            assert ("Quá trình duyệt" in html) is (part == "record"), name
+        assert web.get(f"/van-ban-di/{issued.pk}/so-sanh/?a=1&b=2").status_code == _code(part == "record"), name
+        for kind, row in world.files.items():
+            allowed = part == "record" or (part == "published" and kind in PUBLISHED_KINDS)
+            response = web.get(f"/van-ban-di/{issued.pk}/tep/{row.pk}/")
+            assert response.status_code == _code(allowed), (name, kind)
+        assert web.get(f"/van-ban-di/{world.draft.pk}/").status_code == _code(sees_draft), name
+        assert web.get(f"/van-ban-di/{world.draft.pk}/so-sanh/").status_code == _code(sees_draft), name
 
 
-def test_outsiders_cannot_act(world, login, api):
-    draft = world.draft
-    for user in (world.stttt_clerk, world.ht_staff, world.sxd_vp_staff):
+def test_every_api_action(world, api):
+    issued = world.issued
+    base = f"/api/v1/outgoing-documents/{issued.pk}"
+    for name, (part, sees_draft) in VIEWERS.items():
+        client = api(getattr(world, name))
+        ids = _api_ids(client)
+        assert (issued.pk in ids) is (part is not None), name
+        assert (world.draft.pk in ids) is sees_draft, name
+        detail = client.get(f"{base}/")
+        assert detail.status_code == _code(part is not None), name
+        if part is not None:
+            body = detail.json()
+            assert body["part"] == part, name
+            text = detail.content.decode()
+            for secret in API_SECRETS:
+                assert (secret in text) is (part == "record"), (name, secret)
+            if part == "published":
+                assert "steps" not in body and "versions" not in body and "drafter" not in body
+                assert {f["published"] for f in body["files"]} == {True}
+                assert all("status" not in r for r in body["recipients"])
+        for path in ("versions/", "versions/1/", "diff/?a=1&b=2", "comments/", "plan/", "trail/"):
+            assert client.get(f"{base}/{path}").status_code == _code(part == "record"), (name, path)
+
+
+def test_only_the_record_takes_comments(world, api, login):
+    issued, draft = world.issued, world.draft
+    for name, (part, sees_draft) in VIEWERS.items():
+        user = getattr(world, name)
         client = api(user)
-        for action in ("approve", "return", "submit", "issue", "recall"):
-            response = client.post(f"/api/v1/outgoing-documents/{draft.pk}/{action}/", {"comment": "x",
-                                                                                      "reason": "x"}, format="json")
-            assert response.status_code == 404, (user, action)
-        web = login(user)
-        assert web.post(f"/van-ban-di/{draft.pk}/dong-y/", {"comment": "x"}).status_code == 404
-        assert web.post(f"/van-ban-di/{draft.pk}/phat-hanh/").status_code == 404
-    # The same agency's clerk sees the issued document but cannot approve the draft it cannot see.
-    assert api(world.sxd_clerk).post(f"/api/v1/outgoing-documents/{draft.pk}/approve/", {},
-                                     format="json").status_code == 404
+        response = client.post(f"/api/v1/outgoing-documents/{issued.pk}/comments/", {"text": "Xin góp ý thêm."},
+                               format="json")
+        # Outside the record: not found. Inside: the issued document's record is closed.
+        assert response.status_code == (400 if part == "record" else 404), (name, response.content)
+        response = login(user).post(f"/van-ban-di/{issued.pk}/gop-y/", {"version": 1, "text": "Xin góp ý thêm."})
+        assert response.status_code == (302 if part == "record" else 404), name
+    assert not issued.versions.filter(comments__text="Xin góp ý thêm.").exists()
+    response = api(world.sxd_unit_leader).post(f"/api/v1/outgoing-documents/{draft.pk}/comments/",
+                                               {"text": "Bổ sung số liệu quý IV."}, format="json")
+    assert response.status_code == 201
+
+
+def test_deliveries(world, api, login):
+    stttt_row, district_row = world.stttt_delivery, world.district_delivery
+    for name, (part, _) in VIEWERS.items():
+        client = api(getattr(world, name))
+        expected = part == "record" or name == "stttt_clerk"
+        assert client.get(f"/api/v1/outgoing-deliveries/{stttt_row.pk}/").status_code == _code(expected), name
+        expected = part == "record" or name == "district_clerk"
+        assert client.get(f"/api/v1/outgoing-deliveries/{district_row.pk}/").status_code == _code(expected), name
+    # Acting on another agency's delivery: not found.
+    stttt = api(world.stttt_clerk)
+    assert stttt.post(f"/api/v1/outgoing-deliveries/{district_row.pk}/refuse/", {"reason": "Không đúng thẩm quyền"},
+                      format="json").status_code == 404
+    waiting = stttt.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"]
+    assert waiting == []
+    district = api(world.district_clerk)
+    assert [r["id"] for r in district.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"]] == [
+        district_row.pk]
+    # Files of the waiting delivery: the issued files only, for its own clerk only.
+    web = login(world.district_clerk)
+    for kind, row in world.files.items():
+        url = f"/van-ban-di/den-cho-tiep-nhan/{district_row.pk}/tep/{row.file_id}/"
+        assert web.get(url).status_code == _code(kind in PUBLISHED_KINDS), kind
+        assert login(world.stttt_clerk).get(url).status_code == 404
+
+
+def test_the_recipient_reads_its_incoming_copy(world, login, api):
+    copy = world.incoming_copy
+    files = {a.file_id for a in copy.attachments.all()}
+    assert files == {world.files[k].file_id for k in PUBLISHED_KINDS}
+    for name in ("stttt_clerk", "stttt_leader", "stttt_assignee"):
+        web = login(getattr(world, name))
+        assert web.get(f"/van-ban-den/{copy.pk}/").status_code == 200
+        for attachment in copy.attachments.all():
+            assert web.get(f"/van-ban-den/{copy.pk}/tep/{attachment.pk}/").status_code == 200
+        assert web.get(f"/van-ban-di/{world.issued.pk}/").status_code == 404
+    # The sender never reads the recipient's processing.
+    for name in ("sxd_staff", "sxd_leader", "sxd_clerk"):
+        assert login(getattr(world, name)).get(f"/van-ban-den/{copy.pk}/").status_code == 404
+        assert api(getattr(world, name)).get(f"/api/v1/incoming-documents/{copy.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("how", ["recall", "refuse"])
+def test_a_recalled_or_refused_delivery_ends_access(world, api, login, how):
+    district_row = world.district_delivery
+    if how == "recall":
+        delivery.recall(world.sxd_clerk, world.issued, "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại.")
+    else:
+        delivery.refuse(world.district_clerk, district_row, "Văn bản không thuộc thẩm quyền giải quyết của huyện.")
+    web = login(world.district_clerk)
+    for row in world.files.values():
+        assert web.get(f"/van-ban-di/den-cho-tiep-nhan/{district_row.pk}/tep/{row.file_id}/").status_code == 404
+    client = api(world.district_clerk)
+    assert client.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"] == []
+    record = client.get(f"/api/v1/outgoing-deliveries/{district_row.pk}/")  # the recall (or refusal) record
+    assert record.status_code == 200 and record.json()["status"] == ("15" if how == "recall" else "02")
+    assert client.get(f"/api/v1/outgoing-documents/{world.issued.pk}/").status_code == 404
+    if how == "recall":
+        stttt = api(world.stttt_clerk)
+        [row] = stttt.get("/api/v1/outgoing-deliveries/?box=recalls").json()["results"]
+        assert row["id"] == world.stttt_delivery.pk and row["status"] == "13"
+
+
+def _search(client, q):
+    return {(h["kind"], h["id"]): h for h in client.get("/api/v1/search/", {"q": q}).json()["results"]}
+
+
+def test_search_follows_the_parts(world, api, login):
+    issued, copy = world.issued, world.incoming_copy
+    for name, (part, sees_draft) in VIEWERS.items():
+        client = api(getattr(world, name))
+        by_text = _search(client, "kiem thu xam nhap dinh ky")
+        assert (("outgoing", issued.pk) in by_text) is (part == "record"), name
+        by_subject = _search(client, "an toan thong tin he thong quan ly cong trinh")
+        assert (("outgoing", issued.pk) in by_subject) is (part is not None), name
+        if part == "published":
+            assert LATEST_TEXT not in by_subject[("outgoing", issued.pk)]["snippet"]
+        assert (("incoming", copy.pk) in by_subject) is name.startswith("stttt_"), name
+        draft_hits = _search(client, "tuyen duong ven bien cua lo")
+        assert (("outgoing", world.draft.pk) in draft_hits) is sees_draft, (name, DRAFT_TEXT_ONLY)
+    page = login(world.sxd_admin).get("/tim-kiem/", {"q": "kiem thu xam nhap dinh ky"}).content.decode()
+    assert LATEST_TEXT not in page and "data-testid=\"search-hit\"" not in page
+
+
+def test_signature_checks_stay_with_their_agency(world, api):
+    sealed = world.files["final-sealed"].file
+    stttt = api(world.stttt_clerk)
+    checked = stttt.post("/api/v1/signature-verifications/verify/", {"file": sealed.pk}, format="json")
+    assert checked.status_code == 201
+    rows = stttt.get("/api/v1/signature-verifications/?page_size=200").json()["results"]
+    assert rows and {r["id"] for r in rows} == set(Verification.objects.filter(agency=world.stttt)
+                                                   .values_list("pk", flat=True))
+    sender = api(world.sxd_clerk).get("/api/v1/signature-verifications/?page_size=200").json()["results"]
+    assert checked.json()["id"] not in {r["id"] for r in sender}
+    draft_v1 = world.files["draft-v1"].file
+    assert api(world.sxd_clerk).post("/api/v1/signature-verifications/verify/", {"file": draft_v1.pk},
+                                     format="json").status_code == 201
+    for name, (part, _) in VIEWERS.items():
+        ids = {r["file"] for r in api(getattr(world, name)).get(
+            "/api/v1/signature-verifications/?page_size=200").json()["results"]}
+        assert (draft_v1.pk in ids) is (part == "record"), name
+
+
+def test_digitizations_follow_the_files(world, api):
+    draft_v1 = world.files["draft-v1"].file
+    sealed = world.files["final-sealed"].file
+    assert Digitization.objects.filter(file=draft_v1).exists() and Digitization.objects.filter(file=sealed).exists()
+    for name, (part, _) in VIEWERS.items():
+        client = api(getattr(world, name))
+        ids = {r["file"] for r in client.get("/api/v1/digitizations/?page_size=200").json()["results"]}
+        assert (draft_v1.pk in ids) is (part == "record"), name
+        reads_sealed = part is not None or name.startswith("stttt_") or name == "district_clerk"
+        assert (sealed.pk in ids) is reads_sealed, name

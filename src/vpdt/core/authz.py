@@ -37,6 +37,13 @@ class Scope:
     acting_for: frozenset[int] = frozenset()  # people who delegated their authority to this user, now
     is_superuser: bool = False
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+    # The same scope narrowed to one kind of delegated work ("incoming", "approval"): see within().
+    narrowed: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def within(self, kind: str) -> "Scope":
+        """The scope for one kind of delegated work: the user's own roles and units plus only what the
+        delegations of that kind give (an incoming-only delegate gains nothing over drafts)."""
+        return self.narrowed.get(kind, self)
 
     @property
     def person_ids(self) -> list[int]:

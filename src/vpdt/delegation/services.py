@@ -56,6 +56,20 @@ def delegator_ids(user, scope: str = DelegationScope.ALL, on: dt.date | None = N
                 .values_list("delegator_id", flat=True).distinct())
 
 
+KINDS = (DelegationScope.INCOMING, DelegationScope.APPROVAL)
+
+
+def delegations_of(user, on: dt.date | None = None) -> dict[int, set[str]]:
+    """Whom ``user`` acts for now, each with the kinds of work delegated ("incoming", "approval")."""
+    found: dict[int, set[str]] = {}
+    if user is None or not getattr(user, "pk", None):
+        return found
+    for delegator, scope in (Delegation.objects.filter(active_q(on), delegate_id=user.pk)
+                             .values_list("delegator_id", "scope")):
+        found.setdefault(delegator, set()).update(k for k in KINDS if scope in SCOPES_FOR[k])
+    return found
+
+
 def principal(actor, user_id: int | None, scope: str) -> User | None:
     """When ``actor`` acts for ``user_id`` under an active delegation, the delegator; else None."""
     if user_id is None or actor is None or user_id == actor.pk:

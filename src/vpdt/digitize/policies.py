@@ -1,6 +1,7 @@
-"""Who sees digitizations: those of the files of the incoming and outgoing documents the user may see (the
-documents' own predicates, composed in one SQL predicate), and for the clerks of an agency its scans waiting
-for registration. Clerks and administrators manage those they see ("Số hóa lại")."""
+"""Who sees digitizations: those of the files the user may read (:func:`vpdt.signing.policies.files_view`: an
+outgoing draft's text with the drafting record, an issued file's with the issued document, attachments with the
+incoming document), and for the clerks of an agency its scans waiting for registration. Clerks and
+administrators digitize again ("Số hóa lại") the files of their own agency that they see."""
 
 from django.db.models import Q
 
@@ -26,13 +27,13 @@ def view(scope) -> Q:
 
 
 def manage(scope) -> Q:
-    """Clerks and administrators, on the files they see (a delivered file is the sender's StoredFile: the
-    recipient's clerks may digitize it again too)."""
+    """Clerks and administrators, on the files they see that belong to their own agency: a delivered file is the
+    sender's, and digitizing it again would change the sender's record."""
     if scope.is_superuser:
         return Q()
-    if not scope.user_id or not (scope.has_role(Role.CLERK) or scope.is_admin):
+    if not scope.user_id or not scope.agency_id or not (scope.has_role(Role.CLERK) or scope.is_admin):
         return NOTHING
-    return view(scope)
+    return view(scope) & Q(file__agency_id=scope.agency_id)
 
 
 authz.register(Digitization, view=view, manage=manage)

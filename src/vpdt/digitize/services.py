@@ -178,10 +178,15 @@ def _index(item: Digitization) -> None:
     """Search text of every document attaching the file (incoming and outgoing): the texts of all its digitized
     files, sent to the index after commit."""
     for kind, document_id in sorted(_documents_of(item.file_id)):
-        texts = (Digitization.objects.filter(file_id__in=_text_files(kind, document_id),
-                                             status__in=[S.DONE, S.SKIPPED])
-                 .exclude(text="").order_by("file_id").values_list("text", flat=True))
-        transaction.on_commit(lambda k=kind, d=document_id, t="\n\n".join(texts): _safe_index_text(k, d, t))
+        index_document_text(kind, document_id)
+
+
+def index_document_text(kind: str, document_id: int) -> None:
+    """Send the text of a document's digitized files to its search entry of ``kind``, after commit (also when the
+    files that make up the entry change, e.g. an outgoing document's issued files at issue)."""
+    texts = (Digitization.objects.filter(file_id__in=_text_files(kind, document_id), status__in=[S.DONE, S.SKIPPED])
+             .exclude(text="").order_by("file_id").values_list("text", flat=True))
+    transaction.on_commit(lambda k=kind, d=document_id, t="\n\n".join(texts): _safe_index_text(k, d, t))
 
 
 def _documents_of(file_id: int) -> set[tuple[str, int]]:
@@ -189,19 +194,25 @@ def _documents_of(file_id: int) -> set[tuple[str, int]]:
     from vpdt.outgoing.models import OutgoingFile
 
     found = {("incoming", d) for d in Attachment.objects.filter(file_id=file_id).values_list("document_id", flat=True)}
-    return found | {("outgoing", d) for d in OutgoingFile.objects.filter(file_id=file_id)
-                    .values_list("document_id", flat=True)}
+    for document_id, published in OutgoingFile.objects.filter(file_id=file_id).values_list("document_id", "published"):
+        found.add(("outgoing", document_id))
+        if published:
+            found.add(("published", document_id))
+    return found
 
 
 def _text_files(kind: str, document_id: int) -> list[int]:
     """The files whose text is the document's: an incoming document's attachments; an outgoing document's issued
     files, appendices, signed copies and the files of its latest draft (not older drafts, nor the documents
-    "related" for the reviewers)."""
+    "related" for the reviewers); the issued part of an outgoing document: its issued files."""
     from vpdt.incoming.models import Attachment
     from vpdt.outgoing.models import FileKind, OutgoingFile
 
     if kind == "incoming":
         return list(Attachment.objects.filter(document_id=document_id).values_list("file_id", flat=True))
+    if kind == "published":  # the issued document's own entry: its issued files only
+        return list(OutgoingFile.objects.filter(document_id=document_id, published=True)
+                    .values_list("file_id", flat=True))
     rows = list(OutgoingFile.objects.filter(document_id=document_id).exclude(kind=FileKind.RELATED)
                 .values_list("kind", "version_id", "file_id"))
     drafts = [version for kind_, version, _ in rows if kind_ == FileKind.DRAFT and version is not None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -31,30 +33,41 @@ def build_scope(user) -> Scope:
     for role, _unit, _agency, path in positions:
         if role == Role.PROVINCE_ADMIN:
             province_path = province_root_path(path)
+    own = Scope(user_id=user.pk, agency_id=user.agency_id, roles=roles, unit_ids=unit_ids, led_unit_ids=led,
+                admin_agency_ids=admin_agencies, position_agency_ids=frozenset(p[2] for p in positions),
+                province_path=province_path, is_superuser=user.is_superuser)
     # Delegation (ủy quyền): for its period the delegate also works as the delegator — their work roles and
     # units, never their administrative roles, and never what the delegator holds by delegation themselves.
-    from vpdt.delegation.services import NOT_DELEGATED_ROLES, delegator_ids
+    # Each kind of delegated work ("incoming", "approval") has its own scope: a delegate for incoming documents
+    # does not see the delegator's drafts, and the other way round.
+    from vpdt.delegation.services import KINDS, delegations_of
 
-    acting_for = frozenset(delegator_ids(user))
-    position_agencies = {p[2] for p in positions}
-    if acting_for:
-        delegated = list(Position.objects.filter(user_id__in=acting_for, is_active=True)
-                         .exclude(role__in=NOT_DELEGATED_ROLES).values_list("role", "unit_id", "agency_id"))
-        roles |= frozenset(p[0] for p in delegated)
-        unit_ids |= frozenset(p[1] for p in delegated if p[1])
-        led |= frozenset(p[1] for p in delegated if p[1] and p[0] == Role.UNIT_LEADER)
-        position_agencies |= {p[2] for p in delegated}
-    return Scope(
-        user_id=user.pk,
-        agency_id=user.agency_id,
-        roles=roles,
-        unit_ids=unit_ids,
-        led_unit_ids=led,
-        admin_agency_ids=admin_agencies,
-        position_agency_ids=frozenset(position_agencies),
-        province_path=province_path,
-        is_superuser=user.is_superuser,
-        acting_for=acting_for,
+    delegations = delegations_of(user)
+    if not delegations:
+        return own
+    narrowed = {kind: _with_delegators(own, {d for d, scopes in delegations.items() if kind in scopes})
+                for kind in KINDS}
+    every = _with_delegators(own, set(delegations))
+    every.narrowed.update(narrowed)
+    return every
+
+
+def _with_delegators(own: Scope, delegators: set[int]) -> Scope:
+    """``own`` plus the work roles and units of ``delegators``."""
+    from vpdt.delegation.services import NOT_DELEGATED_ROLES
+
+    if not delegators:
+        return own
+    delegated = list(Position.objects.filter(user_id__in=delegators, is_active=True)
+                     .exclude(role__in=NOT_DELEGATED_ROLES).values_list("role", "unit_id", "agency_id"))
+    return replace(
+        own,
+        roles=own.roles | frozenset(p[0] for p in delegated),
+        unit_ids=own.unit_ids | frozenset(p[1] for p in delegated if p[1]),
+        led_unit_ids=own.led_unit_ids | frozenset(p[1] for p in delegated if p[1] and p[0] == Role.UNIT_LEADER),
+        position_agency_ids=own.position_agency_ids | frozenset(p[2] for p in delegated),
+        acting_for=frozenset(delegators),
+        narrowed={},
     )
 
 

@@ -14,24 +14,25 @@ from __future__ import annotations
 import json
 
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
-from vpdt.core.authz import manageable, scope_of, visible
+from vpdt.core import authz
+from vpdt.core.authz import manageable, permitted, scope_of, visible
 from vpdt.core.params import int_param
+from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Unit
 from vpdt.incoming import services as incoming_services
 from vpdt.incoming.models import IncomingDocument, Register
-from vpdt.journal.models import JournalEntry
 from vpdt.incoming.uploads import MultiPartParser
+from vpdt.journal.models import JournalEntry
 
 from . import chains, delivery, services
 from .models import (
@@ -145,6 +146,7 @@ class OutgoingFileSerializer(serializers.Serializer):
     sha256 = _Text(source="file.sha256")
     added_by = serializers.IntegerField(source="added_by_id")
     created_at = serializers.DateTimeField()
+    published = serializers.BooleanField(help_text="Tệp thuộc văn bản phát hành (không phải hồ sơ soạn thảo)")
 
 
 class OutgoingVersionSerializer(serializers.Serializer):
@@ -226,13 +228,46 @@ class OutgoingRecipientSerializer(serializers.Serializer):
     reason = _Text(allow_blank=True)
 
 
-_DOC_LIST_FIELDS = ["id", "agency", "unit", "drafter", "drafter_name", "doc_type", "doc_type_name", "subject",
-                    "urgency", "urgency_display", "status", "status_display", "review_round", "current_reviewer",
-                    "current_reviewer_name", "year", "number", "code_number", "code_notation", "number_symbol",
-                    "issued_date", "created_at", "updated_at"]
+_DOC_LIST_FIELDS = ["id", "part", "agency", "unit", "drafter", "drafter_name", "doc_type", "doc_type_name",
+                    "subject", "urgency", "urgency_display", "status", "status_display", "review_round",
+                    "current_reviewer", "current_reviewer_name", "year", "number", "code_number", "code_notation",
+                    "number_symbol", "issued_date", "created_at", "updated_at"]
+# What a viewer who sees only the issued document (an internal recipient) gets: published metadata and the issued
+# files, nothing of the drafting record.
+PUBLISHED_FIELDS = {
+    "id", "part", "agency", "doc_type", "doc_type_name", "subject", "urgency", "urgency_display", "status",
+    "status_display", "year", "number", "code_number", "code_notation", "number_symbol", "issued_date",
+    "is_legal_normative", "field", "language", "page_amount", "description", "to_places", "due_date", "signer",
+    "signer_name", "authority", "authority_display", "signer_position", "related_to", "relation",
+    "relation_display", "series", "issued_at", "recalled_at", "recall_reason", "recipients", "files"}
+PUBLISHED_RECIPIENT_FIELDS = {"id", "kind", "kind_display", "unit", "user", "agency", "name", "for_information"}
 
 
-class OutgoingDocumentSerializer(serializers.ModelSerializer):
+def with_parts(qs, user):
+    """Annotate ``in_record``: whether the user sees the drafting record of each document (one SQL predicate)."""
+    record = authz.predicate(OutgoingDocument, "record", scope_of(user))
+    return qs.annotate(in_record=Case(When(record, then=Value(True)), default=Value(False),
+                                      output_field=BooleanField()))
+
+
+class _Parts:
+    """Serializers of documents annotated by :func:`with_parts`: a viewer outside the drafting record gets the
+    published part only."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if getattr(instance, "in_record", False):
+            return data
+        data = {k: v for k, v in data.items() if k in PUBLISHED_FIELDS}
+        if "files" in data:
+            data["files"] = [f for f in data["files"] if f["published"]]
+        if "recipients" in data:
+            data["recipients"] = [{k: v for k, v in r.items() if k in PUBLISHED_RECIPIENT_FIELDS}
+                                  for r in data["recipients"]]
+        return data
+
+
+class OutgoingDocumentSerializer(_Parts, serializers.ModelSerializer):
     """A document as listed: no text, no recipients."""
 
     drafter_name = _Text(source="drafter.full_name", read_only=True)
@@ -247,11 +282,16 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer):
     current_reviewer_name = _Text(source="current_step.reviewer.full_name", read_only=True,
                                   allow_null=True, default=None)
     number_symbol = _Text(read_only=True)
+    part = serializers.SerializerMethodField(help_text="record: người gọi xem được hồ sơ soạn thảo; published: chỉ "
+                                                       "xem văn bản đã phát hành (nơi nhận trong cơ quan)")
 
     class Meta:
         model = OutgoingDocument
         fields = _DOC_LIST_FIELDS
         read_only_fields = fields
+
+    def get_part(self, obj) -> str:
+        return "record" if getattr(obj, "in_record", False) else "published"
 
 
 class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
@@ -690,13 +730,14 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OutgoingDocument.objects.none()
-        qs = visible(OutgoingDocument, self.request.user)
+        user = self.request.user
         if self.action == "list":
-            return _filter_documents(qs, self.request.user, self.request.query_params).select_related(
-                "doc_type", "drafter", "current_step__reviewer")
+            qs = _filter_documents(visible(OutgoingDocument, user), user, self.request.query_params)
+            return with_parts(qs, user).select_related("doc_type", "drafter", "current_step__reviewer")
         if self.action == "retrieve":
-            return _with_details(qs)
-        return qs
+            return _with_details(with_parts(visible(OutgoingDocument, user), user))
+        # Every other action reads or changes the drafting record.
+        return with_parts(permitted(OutgoingDocument, user, "record"), user)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -704,7 +745,8 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return OutgoingDocumentDetailSerializer
 
     def _detail(self, document, status_code=status.HTTP_200_OK):
-        fresh = _with_details(OutgoingDocument.objects.all()).get(pk=document.pk)
+        fresh = _with_details(with_parts(visible(OutgoingDocument, self.request.user), self.request.user)).get(
+            pk=document.pk)
         return Response(OutgoingDocumentDetailSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status_code)
 
@@ -966,8 +1008,7 @@ class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             else:
                 raise ValidationError({"box": [f"Hộp “{box[:40]}” không hợp lệ (waiting hoặc recalls)."]})
         else:
-            qs = Recipient.objects.filter(kind=RecipientKind.AGENCY,
-                                          document__in=visible(OutgoingDocument, user).values("pk"))
+            qs = visible(Recipient, user)
         return qs.select_related("document", "document__agency", "document__doc_type")
 
     def _out(self, recipient):

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.catalog.models import DocumentType
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import manageable, permitted, scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.pdf import fmt_date
 from vpdt.directory.models import Agency, Role
@@ -40,7 +40,7 @@ from vpdt.signing.models import KeyStore
 
 from . import delivery, exports, services
 from .forms import SigningFields, _passphrase
-from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient, RecipientKind, Version
+from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient
 from .signatures import travelling
 
 PAGE_SIZE = 50
@@ -174,7 +174,7 @@ class ReceiveForm(forms.Form):
 def to_issue(request):
     """Approved drafts of the agency waiting to be numbered and issued (oldest approval first)."""
     scope = _require_clerk(request)
-    qs = visible(OutgoingDocument, request.user).filter(status=OutStatus.APPROVED)
+    qs = manageable(OutgoingDocument, request.user).filter(status=OutStatus.APPROVED)
     if scope.agency_id:
         qs = qs.filter(agency_id=scope.agency_id)
     qs = qs.select_related("doc_type", "signer", "drafter", "unit").only(*TO_ISSUE_FIELDS)
@@ -222,7 +222,7 @@ def issue(request, pk: int):
 
 
 def _register_qs(request, scope):
-    return exports.register_queryset(visible(OutgoingDocument, request.user), scope.agency_id)
+    return exports.register_queryset(permitted(OutgoingDocument, request.user, "published"), scope.agency_id)
 
 
 @login_required
@@ -292,19 +292,13 @@ def register_export(request, fmt: str):
 
 
 def _files_by_document(documents) -> dict[int, list]:
-    """What :func:`services.final_files` returns for each document, with 2 queries for the whole page."""
-    ids = [d.pk for d in documents]
-    if not ids:
-        return {}
-    latest = dict(Version.objects.filter(document_id__in=ids).values("document_id").annotate(n=Max("number"))
-                  .values_list("document_id", "n"))
+    """The issued files of each delivered document, in one query for the whole page."""
     rows = defaultdict(list)
-    for f in (OutgoingFile.objects.filter(document_id__in=ids).select_related("file", "version")
-              .only("id", "document_id", "kind", "version__number", "file__id", "file__original_name",
-                    "file__name", "file__content_type", "file__size").order_by("id")):
-        if f.kind in ("final", "appendix") or (f.version_id and f.version.number == latest.get(f.document_id)):
-            rows[f.document_id].append(f)
-    return {pk: [f.file for f in travelling(rows.get(pk, []))] for pk in ids}
+    for f in (OutgoingFile.objects.filter(document__in=[d.pk for d in documents], published=True)
+              .select_related("file").only("id", "document_id", "kind", "file__id", "file__original_name",
+                                           "file__name", "file__content_type", "file__size").order_by("id")):
+        rows[f.document_id].append(f)
+    return {d.pk: [f.file for f in travelling(rows.get(d.pk, []))] for d in documents}
 
 
 def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
@@ -333,23 +327,17 @@ def deliveries(request):
 
 
 def _recipients_of(request):
-    """Deliveries addressed to the user's agency (404 for anything else)."""
-    scope = scope_of(request.user)
-    qs = Recipient.objects.filter(kind=RecipientKind.AGENCY).exclude(status="")
-    if not scope.is_superuser:
-        if not scope.agency_id:
-            return Recipient.objects.none()
-        qs = qs.filter(agency_id=scope.agency_id)
-    return qs.select_related("document", "agency")
+    """Deliveries the user sees (404 for anything else); the service decides who may act on them."""
+    return visible(Recipient, request.user).select_related("document", "agency")
 
 
 @login_required
 def delivery_file(request, rpk: int, file_pk: int):
-    """A file of a delivered document, for the recipient agency's clerk while it waits to be received."""
+    """An issued file of a delivered document, for the recipient agency's clerk while it waits to be received."""
     recipient = get_object_or_404(delivery.waiting_for(request.user), pk=rpk)
-    stored = next((f for f in services.final_files(recipient.document) if f.pk == file_pk), None)
-    if stored is None:
-        raise Http404("Không có tệp này.")
+    row = get_object_or_404(permitted(OutgoingFile, request.user, "delivered").select_related("file"),
+                            document_id=recipient.document_id, file_id=file_pk)
+    stored = row.file
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):

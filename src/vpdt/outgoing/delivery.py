@@ -18,13 +18,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from vpdt.accounts.models import User
-from vpdt.core.authz import scope_of
+from vpdt.core.authz import manageable, permitted, scope_of
 from vpdt.core.fsm import transitioned
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming.models import DocStatus, IncomingDocument, Notification, Source
 from vpdt.journal import services as journal
 
 from .models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
+from .policies import RECEIVABLE
 
 D = DeliveryStatus
 # Incoming status at the recipient → what the sender sees.
@@ -35,7 +36,6 @@ FROM_INCOMING = {
     DocStatus.IN_PROGRESS: D.PROCESSING,
     DocStatus.COMPLETED: D.COMPLETED,
 }
-RECEIVABLE = (D.ARRIVED,)
 
 
 def exchange_problem(sender: Agency, recipient: Agency) -> str:
@@ -97,17 +97,12 @@ def deliver(actor, document: OutgoingDocument) -> None:
 
 def waiting_for(user):
     """Deliveries waiting for the user's agency clerk (status 01), newest first."""
-    scope = scope_of(user)
-    if not (scope.agency_id and scope.has_role(Role.CLERK)):
-        return Recipient.objects.none()
-    return (Recipient.objects.filter(agency_id=scope.agency_id, kind=RecipientKind.AGENCY, status__in=RECEIVABLE,
-                                     document__status=OutStatus.ISSUED)
+    return (permitted(Recipient, user, "delivered")
             .select_related("document", "document__agency", "document__doc_type").order_by("-delivered_at", "-id"))
 
 
 def _require_recipient_clerk(actor, recipient: Recipient) -> None:
-    scope = scope_of(actor)
-    if not (scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == recipient.agency_id)):
+    if not manageable(Recipient.objects.filter(pk=recipient.pk), actor).exists():
         raise PermissionDenied("Chỉ văn thư của cơ quan nhận được tiếp nhận văn bản này.")
 
 
@@ -224,10 +219,8 @@ def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
 
 
 def recalls_waiting_for(user):
-    scope = scope_of(user)
-    if not (scope.agency_id and scope.has_role(Role.CLERK)):
-        return Recipient.objects.none()
-    return (Recipient.objects.filter(agency_id=scope.agency_id, status=D.RECALL_REQUESTED)
+    """Recall requests waiting for the user's agency clerk to confirm."""
+    return (manageable(Recipient, user).filter(status=D.RECALL_REQUESTED)
             .select_related("document", "document__agency", "incoming").order_by("-status_at", "-id"))
 
 

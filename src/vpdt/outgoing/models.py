@@ -161,9 +161,13 @@ class OutgoingFile(models.Model):
     file = models.ForeignKey("storage.StoredFile", on_delete=models.PROTECT, related_name="+")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Part of the issued document (what travels to the recipients), as opposed to the drafting record: set
+    # when the document is issued and when the drafter attaches the final originals.
+    published = models.BooleanField("thuộc văn bản phát hành", default=False)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["document", "published"])]
 
 
 class Comment(models.Model):

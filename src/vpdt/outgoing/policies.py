@@ -1,11 +1,24 @@
-"""Who sees an outgoing document. One SQL predicate (see :mod:`vpdt.core.authz`).
+"""Who sees what of an outgoing document. An outgoing document has two parts, each with its own SQL predicate
+(see :mod:`vpdt.core.authz`):
 
-* The drafter; every reviewer and consulted person of any round; the leaders of the drafting unit.
-* The agency's leaders: everything of their agency.
-* The agency's clerks: what has reached them — approved, issued and recalled documents of their agency.
-* Internal recipients (a unit's members or a person) once the document is issued.
-* A recipient agency's clerk sees the issued document it was sent (to register it); after registration the
-  incoming copy follows the incoming-document rules.
+* ``record`` — the drafting record: drafts, versions, differences, comments, review steps, consultations, the
+  trail and the delivery statuses. It stays inside the issuing agency, with:
+  the drafter, every reviewer and consulted person of any round, the leaders of the drafting unit, the agency's
+  leaders, and the agency's clerks for what reaches them (approved, issued and recalled documents). A delegate
+  for approval (ủy quyền duyệt, ký) stands in for the delegator while the delegation lasts.
+* ``published`` — the issued document: its published metadata and the issued files (``OutgoingFile.published``).
+  Inside the issuing agency: everyone who sees the record, and the internal recipients (a recipient unit's
+  members, a recipient person). A recipient agency never reads the sender's document: it reads what was
+  delivered to it — its delivery (:class:`Recipient`, ``delivered``) before registration, then its own incoming
+  copy, which follows the incoming-document rules.
+
+``view`` is either part (the detail page shows what the viewer may see of each). Files follow their part: a file
+of the drafting record with the record, an issued file with the published document.
+
+A delivery row (:class:`Recipient` of an agency) is seen by those who see the sender's record, and by the
+recipient agency's clerks for their own agency only. A recalled or refused delivery keeps only that row (the
+recall record) visible to the recipient; the delivered document and its files are readable while the delivery
+waits for reception (``delivered``).
 """
 
 from django.db.models import Q
@@ -14,19 +27,21 @@ from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
 
-from .models import (Consultation, DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind,
-                     ReviewStep)
+from .models import (Consultation, DeliveryStatus, OutgoingDocument, OutgoingFile, OutStatus, Recipient,
+                     RecipientKind, ReviewStep)
 
 CLERK_STATES = (OutStatus.APPROVED, OutStatus.ISSUED, OutStatus.RECALLED)
 PUBLISHED = (OutStatus.ISSUED, OutStatus.RECALLED)
+RECEIVABLE = (DeliveryStatus.ARRIVED,)
 
 
-def _view(scope) -> Q:
+def record(scope) -> Q:
     if scope.is_superuser:
         return Q()
     if not scope.user_id:
         return NOTHING
-    people = scope.person_ids  # the user and whoever delegated their authority to them
+    scope = scope.within("approval")
+    people = scope.person_ids  # the user and whoever delegated approval to them
     q = (Q(drafter_id__in=people)
          | Q(pk__in=ReviewStep.objects.filter(reviewer_id__in=people).values("document_id"))
          | Q(pk__in=Consultation.objects.filter(user_id__in=people).values("step__document_id")))
@@ -36,17 +51,39 @@ def _view(scope) -> Q:
         q |= Q(agency_id=scope.agency_id)
     if scope.agency_id and scope.has_role(Role.CLERK):
         q |= Q(agency_id=scope.agency_id, status__in=CLERK_STATES)
-        q |= Q(status__in=PUBLISHED, pk__in=Recipient.objects.filter(
-            kind=RecipientKind.AGENCY, agency_id=scope.agency_id).exclude(
-            status=DeliveryStatus.PENDING).values("document_id"))
-    internal = Q(kind=RecipientKind.USER, user_id=scope.user_id)
-    if scope.unit_ids:
-        internal |= Q(kind=RecipientKind.UNIT, unit_id__in=list(scope.unit_ids))
-    q |= Q(status__in=PUBLISHED, pk__in=Recipient.objects.filter(internal).values("document_id"))
     return q
 
 
-def _manage(scope) -> Q:
+def _internal_recipient(scope) -> Q:
+    """Issued documents sent to the user or to one of their units inside the issuing agency."""
+    if not scope.user_id:
+        return NOTHING
+    internal = Q(kind=RecipientKind.USER, user_id=scope.user_id)
+    if scope.unit_ids:
+        internal |= Q(kind=RecipientKind.UNIT, unit_id__in=list(scope.unit_ids))
+    return Q(status__in=PUBLISHED, pk__in=Recipient.objects.filter(internal).values("document_id"))
+
+
+def published(scope) -> Q:
+    if scope.is_superuser:
+        return Q(status__in=PUBLISHED)
+    return Q(status__in=PUBLISHED) & (record(scope) | _internal_recipient(scope))
+
+
+def published_only(scope) -> Q:
+    """Issued documents of which the user sees the published part but not the record (internal recipients)."""
+    if scope.is_superuser:
+        return NOTHING
+    return _internal_recipient(scope) & ~record(scope)
+
+
+def view(scope) -> Q:
+    if scope.is_superuser:
+        return Q()
+    return record(scope) | _internal_recipient(scope)
+
+
+def manage(scope) -> Q:
     """Acting as the issuing agency's clerk (numbering, issuing, recall)."""
     if scope.is_superuser:
         return Q()
@@ -55,4 +92,53 @@ def _manage(scope) -> Q:
     return NOTHING
 
 
-authz.register(OutgoingDocument, view=_view, manage=_manage)
+authz.register(OutgoingDocument, view=view, manage=manage, record=record, published=published,
+               published_only=published_only)
+
+
+# --------------------------------------------------------------------------------------------------- deliveries
+
+def _recipient_clerk(scope) -> Q:
+    if not (scope.agency_id and scope.has_role(Role.CLERK)):
+        return NOTHING
+    return Q(kind=RecipientKind.AGENCY, agency_id=scope.agency_id) & ~Q(status=DeliveryStatus.PENDING)
+
+
+def delivery_view(scope) -> Q:
+    if scope.is_superuser:
+        return Q(kind=RecipientKind.AGENCY)
+    sender = Q(kind=RecipientKind.AGENCY, document__in=OutgoingDocument.objects.filter(record(scope)).values("pk"))
+    return sender | _recipient_clerk(scope)
+
+
+def delivered(scope) -> Q:
+    """Deliveries whose document the recipient clerk may read now: arrived, not yet received, not recalled."""
+    if scope.is_superuser:
+        return Q(kind=RecipientKind.AGENCY, status__in=RECEIVABLE, document__status=OutStatus.ISSUED)
+    return _recipient_clerk(scope) & Q(status__in=RECEIVABLE, document__status=OutStatus.ISSUED)
+
+
+def delivery_manage(scope) -> Q:
+    """Acting as the recipient agency's clerk: receive, refuse, confirm a recall."""
+    return Q(kind=RecipientKind.AGENCY) if scope.is_superuser else _recipient_clerk(scope)
+
+
+authz.register(Recipient, view=delivery_view, manage=delivery_manage, delivered=delivered)
+
+
+# -------------------------------------------------------------------------------------------------------- files
+
+def file_view(scope) -> Q:
+    """A file of the drafting record with the record; an issued file with the published document."""
+    if scope.is_superuser:
+        return Q()
+    return (Q(document__in=OutgoingDocument.objects.filter(record(scope)).values("pk"))
+            | Q(published=True, document__in=OutgoingDocument.objects.filter(_internal_recipient(scope)).values("pk")))
+
+
+def file_delivered(scope) -> Q:
+    """Issued files of the deliveries the recipient clerk may read now."""
+    return Q(published=True, document__in=Recipient.objects.filter(delivered(scope)).values("document_id"))
+
+
+authz.register(OutgoingFile, view=file_view, manage=lambda scope: NOTHING, delivered=file_delivered)

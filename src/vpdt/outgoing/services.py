@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import URGENT_LEVELS, Secrecy
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.workdays import add_working_days
 from vpdt.delegation import services as delegation
@@ -333,12 +333,20 @@ def revise(actor, document: OutgoingDocument, *, text: str, note: str = "", file
     return version
 
 
+COMMENTABLE = (S.DRAFTING, S.IN_REVIEW, S.RETURNED, S.APPROVED)
+
+
 def add_comment(actor, version: Version, text: str) -> Comment:
+    """A comment on a version belongs to the drafting record: only those who see the record, while the draft is
+    still being worked on (not once issued, recalled or cancelled)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Nội dung ý kiến là bắt buộc."})
-    if not visible(OutgoingDocument.objects.filter(pk=version.document_id), actor).exists():
-        raise PermissionDenied("Bạn không có quyền với dự thảo này.")
+    if not permitted(OutgoingDocument.objects.filter(pk=version.document_id), actor, "record").exists():
+        raise PermissionDenied("Bạn không có quyền góp ý trên hồ sơ soạn thảo của văn bản này.")
+    if version.document.status not in COMMENTABLE:
+        raise ValidationError("Văn bản đã phát hành, thu hồi hoặc đã hủy: không góp ý thêm được.",
+                              code="closed")
     with transaction.atomic():
         comment = Comment.objects.create(version=version, author=actor, text=text[:5000])
         journal.record("outgoing.comment", actor=actor, obj=version.document, agency=version.document.agency,
@@ -652,6 +660,7 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
         DOCUMENT.apply(locked, "issue", actor=actor, extra_fields=[
             "year", "series", "number", "code_number", "code_notation", "issued_date", "issued_at", "issued_by",
             "signer_position", "updated_at"], details=details)
+        publish_files(locked)
         delivery.deliver(actor, locked)
         if locked.reply_to_id:
             from vpdt.incoming import services as incoming
@@ -674,6 +683,7 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
         if locked.status != S.ISSUED:
             raise ValidationError("Văn bản chưa phát hành.")
         stored = _store_files(actor, locked, None, files, FileKind.FINAL)
+        publish_files(locked)
         if locked.confirmed_at is None:
             locked.confirmed_at = timezone.now()
             locked.save(update_fields=["confirmed_at", "updated_at"])
@@ -682,12 +692,26 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
     return locked
 
 
-def final_files(document: OutgoingDocument):
-    """The files that travel with the issued document: the final originals (the sealed ones when the agency
-    signed), else the last version's files (the signer's signed PDF instead of the draft PDF)."""
+def _travelling_rows(document: OutgoingDocument) -> list[OutgoingFile]:
     from .signatures import travelling
 
     version = latest_version(document)
     rows = document.files.filter(Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]) | Q(version=version)
                                  if version else Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]))
-    return [f.file for f in travelling(rows.select_related("file").order_by("id"))]
+    return travelling(rows.exclude(kind=FileKind.RELATED).select_related("file").order_by("id"))
+
+
+def final_files(document: OutgoingDocument):
+    """The files that travel with the issued document: the final originals (the sealed ones when the agency
+    signed), else the last version's files (the signer's signed PDF instead of the draft PDF)."""
+    return [f.file for f in _travelling_rows(document)]
+
+
+def publish_files(document: OutgoingDocument) -> None:
+    """Mark what travels now as the issued document's files: at issue, and again when the drafter attaches the
+    final originals (which then replace the signed draft). Recipients that already registered keep what they
+    received, as their own incoming copy's attachments."""
+    ids = [row.pk for row in _travelling_rows(document)]
+    document.files.filter(published=True).exclude(pk__in=ids).update(published=False)
+    document.files.filter(pk__in=ids, published=False).update(published=True)
+    digitize.index_document_text("published", document.pk)

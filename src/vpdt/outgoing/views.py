@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.deadlines import due_state
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
@@ -80,12 +80,15 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _documents(request):
-    return visible(OutgoingDocument, request.user)
+def _documents(request, part: str = "view"):
+    """The documents of which the user may see ``part``: "view" (either part), "record" (the drafting record) or
+    "published" (the issued document)."""
+    return permitted(OutgoingDocument, request.user, part)
 
 
-def _document(request, pk, *related) -> OutgoingDocument:
-    return get_object_or_404(_documents(request).select_related("agency", "unit", "doc_type", *related), pk=pk)
+def _document(request, pk, *related, part: str = "record") -> OutgoingDocument:
+    return get_object_or_404(_documents(request, part).select_related("agency", "unit", "doc_type", *related),
+                             pk=pk)
 
 
 def _back(pk):
@@ -120,7 +123,7 @@ def my_drafts(request):
         messages.error(request, "Hộp văn bản không hợp lệ; đang hiển thị “Tất cả”.")
         box = "all"
     form = DraftFilterForm(request.GET or None)
-    qs = (_documents(request).filter(drafter=request.user)
+    qs = (_documents(request, "record").filter(drafter=request.user)
           .select_related("doc_type", "current_step", "current_step__reviewer")
           .only(*LIST_FIELDS, "current_step__due_date", "current_step__label", "current_step__status",
                 "current_step__reviewer__full_name"))
@@ -277,7 +280,9 @@ def revise(request, pk):
 @login_required
 def detail(request, pk):
     doc = _document(request, pk, "drafter", "field", "signer", "reply_to", "related_to", "approved_by",
-                    "issued_by")
+                    "issued_by", part="view")
+    if not _documents(request, "record").filter(pk=doc.pk).exists():
+        return _published_detail(request, doc)
     me = request.user
     scope = scope_of(me)
     versions = list(doc.versions.select_related("author", "step").defer("text").prefetch_related(
@@ -306,10 +311,12 @@ def detail(request, pk):
     final_step = is_reviewer and not any(s.round == active.round and s.status == StepStatus.WAITING for s in steps)
     issue_url = _url("outgoing:issue", doc.pk) if is_clerk and doc.status == OutStatus.APPROVED else None
     context = {
-        "doc": doc, "versions": versions, "other_files": other_files, "rounds": sorted(rounds.items()),
+        "doc": doc, "record": True, "versions": versions, "other_files": other_files,
+        "rounds": sorted(rounds.items()),
         "active": active, "recipients": recipients, "signer_line": signer_line(doc) if doc.signer_id else "",
         "is_drafter": is_drafter, "can_edit": is_drafter and editable,
         "can_revise": (is_drafter and editable) or is_reviewer, "is_reviewer": is_reviewer,
+        "can_comment": doc.status in services.COMMENTABLE,
         "my_consultations": [(c, AnswerForm(prefix=f"c{c.pk}")) for c in my_consultations],
         "can_confirm": is_drafter and doc.status == OutStatus.ISSUED,
         "approve_form": ApproveForm(auto_id="approve_%s", signing=False),
@@ -326,6 +333,21 @@ def detail(request, pk):
             scope.agency_id == doc.agency_id and scope.has_role(Role.LEADER))),
         "final_files": [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)],
         "related_files": [f for f in other_files if f.kind == FileKind.RELATED],
+    }
+    return render(request, "outgoing/drafting/detail.html", context)
+
+
+def _published_detail(request, doc):
+    """The issued document as an internal recipient sees it: published metadata and the issued files, nothing of
+    the drafting record (drafts, versions, review, comments, delivery statuses)."""
+    files = signatures.mark_signed(signatures.travelling(
+        visible(OutgoingFile, request.user).filter(document=doc).select_related("file").order_by("id")))
+    context = {
+        "doc": doc, "record": False, "signer_line": signer_line(doc) if doc.signer_id else "",
+        "recipients": [(r, None) for r in doc.recipients.select_related("unit", "user", "agency")],
+        "final_files": files,
+        "fixes": list(_documents(request, "published").filter(related_to=doc).only(
+            "id", "subject", "code_number", "code_notation", "relation", "status")),
     }
     return render(request, "outgoing/drafting/detail.html", context)
 
@@ -354,8 +376,8 @@ def diff(request, pk):
 
 @login_required
 def download(request, pk, file_pk):
-    doc = get_object_or_404(_documents(request), pk=pk)
-    stored = get_object_or_404(OutgoingFile.objects.select_related("file"), pk=file_pk, document=doc).file
+    stored = get_object_or_404(visible(OutgoingFile, request.user).select_related("file"), pk=file_pk,
+                               document_id=pk).file
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
@@ -449,7 +471,8 @@ def confirm(request, pk):
 @require_POST
 def answer(request, cpk):
     consultation = get_object_or_404(
-        Consultation.objects.filter(step__document__in=_documents(request).values("pk")).select_related("step"),
+        Consultation.objects.filter(step__document__in=_documents(request, "record").values("pk"))
+        .select_related("step"),
         pk=cpk)
     pk = consultation.step.document_id
     form = AnswerForm(request.POST, prefix=f"c{cpk}") if f"c{cpk}-opinion" in request.POST else AnswerForm(request.POST)

@@ -19,12 +19,12 @@ from vpdt.core.authz import visible
 
 from . import services
 from .forms import SearchForm
-from .models import Kind, SavedSearch
+from .models import USER_KINDS, SavedSearch
 
 
 class HitSerializer(serializers.Serializer):
-    kind = serializers.CharField(source="entry.kind")
-    kind_display = serializers.CharField(source="entry.get_kind_display")
+    kind = serializers.CharField(help_text="incoming | outgoing | dossier")
+    kind_display = serializers.CharField()
     id = serializers.IntegerField(source="entry.object_id")
     number = serializers.CharField(source="entry.number")
     title = serializers.CharField(source="entry.title")
@@ -48,7 +48,8 @@ PARAMS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Từ khóa; \"cụm từ\" trong ngoặc kép; số, ký hiệu "
                      "(171/QĐ-BDT, 171 QĐ BDT…). Không dấu vẫn tìm được có dấu."),
     OpenApiParameter("exact", OpenApiTypes.BOOL, description="Tìm chính xác, phân biệt dấu."),
-    OpenApiParameter("kind", OpenApiTypes.STR, many=True, enum=Kind.values, description="Loại đối tượng."),
+    OpenApiParameter("kind", OpenApiTypes.STR, many=True, enum=[k for k, _ in USER_KINDS],
+                     description="Loại đối tượng."),
     OpenApiParameter("doc_type", OpenApiTypes.INT, description="Mã loại văn bản."),
     OpenApiParameter("issuer", OpenApiTypes.STR, description="Tên hoặc mã định danh cơ quan ban hành."),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)."),

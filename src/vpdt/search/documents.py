@@ -12,8 +12,21 @@ from vpdt.outgoing.models import OutgoingDocument, Recipient, ReviewStep, Versio
 from .models import Kind
 from .text import fold, number_key
 
-MODELS = {Kind.INCOMING: IncomingDocument, Kind.OUTGOING: OutgoingDocument, Kind.DOSSIER: Dossier}
-DETAIL_URLS = {Kind.INCOMING: "/van-ban-den/{}/", Kind.OUTGOING: "/van-ban-di/{}/", Kind.DOSSIER: "/ho-so/{}/"}
+MODELS = {Kind.INCOMING: IncomingDocument, Kind.OUTGOING: OutgoingDocument, Kind.DOSSIER: Dossier,
+          Kind.PUBLISHED: OutgoingDocument}
+DETAIL_URLS = {Kind.INCOMING: "/van-ban-den/{}/", Kind.OUTGOING: "/van-ban-di/{}/", Kind.DOSSIER: "/ho-so/{}/",
+               Kind.PUBLISHED: "/van-ban-di/{}/"}
+# Which predicate of the object's model lets a user find each kind of entry: the whole incoming document and
+# dossier; the drafting record of an outgoing document (its full text, drafts included); its issued part for those
+# who see only that part (the same object is never found twice).
+PREDICATES = {Kind.INCOMING: "view", Kind.OUTGOING: "record", Kind.DOSSIER: "view", Kind.PUBLISHED: "published_only"}
+PUBLISHED_STATES = ("issued", "recalled")
+
+
+def source(kind: str):
+    """The objects that have an entry of ``kind``."""
+    qs = MODELS[kind].objects.all()
+    return qs.filter(status__in=PUBLISHED_STATES) if kind == Kind.PUBLISHED else qs
 
 
 def _lines(*parts) -> str:
@@ -30,10 +43,10 @@ def _incoming(doc: IncomingDocument) -> dict:
                     doc.to_places, doc.description, doc.direction))
 
 
-def _outgoing(doc: OutgoingDocument) -> dict:
+def _outgoing(doc: OutgoingDocument, *, with_draft: bool = True) -> dict:
     number = doc.number_symbol
     agency = doc.agency
-    version = max(doc.versions.all(), key=lambda v: v.number, default=None)  # prefetched when in bulk
+    version = max(doc.versions.all(), key=lambda v: v.number, default=None) if with_draft else None
     recipients = [r.name or str(r) for r in doc.recipients.all()]
     signer = doc.signer.full_name if doc.signer_id else ""
     return dict(
@@ -43,6 +56,11 @@ def _outgoing(doc: OutgoingDocument) -> dict:
         status=doc.status, status_label=doc.get_status_display(),
         body=_lines(doc.subject, number, agency.name, doc.signer_position, signer, doc.to_places,
                     "; ".join(recipients), doc.description, version.text if version else ""))
+
+
+def _published(doc: OutgoingDocument) -> dict:
+    """The issued document only: no draft text (the issued files' text comes as the entry's extra text)."""
+    return _outgoing(doc, with_draft=False)
 
 
 def _dossier(dossier: Dossier) -> dict:
@@ -56,16 +74,19 @@ def _dossier(dossier: Dossier) -> dict:
         body=_lines(dossier.title, dossier.file_code, dossier.creator, dossier.description))
 
 
-EXTRACTORS = {Kind.INCOMING: _incoming, Kind.OUTGOING: _outgoing, Kind.DOSSIER: _dossier}
+EXTRACTORS = {Kind.INCOMING: _incoming, Kind.OUTGOING: _outgoing, Kind.DOSSIER: _dossier, Kind.PUBLISHED: _published}
 
 
 def loader(kind: str):
     """The objects of ``kind`` with what :func:`fields_of` reads, in a fixed number of queries."""
-    qs = MODELS[kind].objects.all()
+    qs = source(kind)
     if kind == Kind.INCOMING:
         return qs.select_related("agency")
     if kind == Kind.DOSSIER:
         return qs.select_related("agency", "unit", "owner")
+    if kind == Kind.PUBLISHED:
+        return qs.select_related("agency", "signer").prefetch_related(
+            Prefetch("recipients", queryset=Recipient.objects.select_related("unit", "user", "agency")))
     return qs.select_related("agency", "signer").prefetch_related(
         Prefetch("versions", queryset=Version.objects.only("id", "document_id", "number", "text")),
         Prefetch("recipients", queryset=Recipient.objects.select_related("unit", "user", "agency")))
@@ -81,17 +102,20 @@ def fields_of(kind: str, obj) -> dict:
 
 # ------------------------------------------------------------------------------------------------ filters
 
+OUTGOING_KINDS = (Kind.OUTGOING, Kind.PUBLISHED)
+
 def unit_q(unit_id: int) -> Q:
     """Entries whose object belongs to or was assigned to a unit."""
     return (Q(kind=Kind.INCOMING, object_id__in=Assignment.objects.filter(unit_id=unit_id).values("document_id"))
-            | Q(kind=Kind.OUTGOING, object_id__in=OutgoingDocument.objects.filter(unit_id=unit_id).values("pk"))
+            | Q(kind__in=OUTGOING_KINDS, object_id__in=OutgoingDocument.objects.filter(unit_id=unit_id).values("pk"))
             | Q(kind=Kind.DOSSIER, object_id__in=Dossier.objects.filter(unit_id=unit_id).values("pk")))
 
 
 def handler_q(user_id: int) -> Q:
     """Entries a person handles: assigned incoming documents, drafts and reviews, dossiers they keep."""
     return (Q(kind=Kind.INCOMING, object_id__in=Assignment.objects.filter(user_id=user_id).values("document_id"))
-            | Q(kind=Kind.OUTGOING, object_id__in=OutgoingDocument.objects.filter(drafter_id=user_id).values("pk"))
-            | Q(kind=Kind.OUTGOING, object_id__in=ReviewStep.objects.filter(reviewer_id=user_id)
+            | Q(kind__in=OUTGOING_KINDS, object_id__in=OutgoingDocument.objects.filter(drafter_id=user_id)
+                .values("pk"))
+            | Q(kind__in=OUTGOING_KINDS, object_id__in=ReviewStep.objects.filter(reviewer_id=user_id)
                 .values("document_id"))
             | Q(kind=Kind.DOSSIER, object_id__in=Dossier.objects.filter(owner_id=user_id).values("pk")))

@@ -12,7 +12,7 @@ from vpdt.incoming.forms import agency_people
 from vpdt.incoming.models import DocStatus
 from vpdt.outgoing.models import OutStatus
 
-from .models import Kind
+from .models import USER_KINDS
 from .services import MAX_PAGE, Criteria
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -38,7 +38,7 @@ class SearchForm(forms.Form):
                         error_messages={"max_length": "Từ khóa quá dài (tối đa 300 ký tự)."})
     exact = forms.BooleanField(label="Chính xác (phân biệt dấu)", required=False,
                                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-    kind = forms.MultipleChoiceField(label="Loại đối tượng", required=False, choices=Kind.choices,
+    kind = forms.MultipleChoiceField(label="Loại đối tượng", required=False, choices=USER_KINDS,
                                      widget=forms.CheckboxSelectMultiple,
                                      error_messages={"invalid_choice": "Loại đối tượng không hợp lệ."})
     doc_type = forms.ModelChoiceField(label="Loại văn bản", required=False, queryset=DocumentType.objects.all(),

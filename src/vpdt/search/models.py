@@ -12,6 +12,15 @@ class Kind(models.TextChoices):
     INCOMING = "incoming", "Văn bản đến"
     OUTGOING = "outgoing", "Văn bản đi"
     DOSSIER = "dossier", "Hồ sơ công việc"
+    # The issued part of an outgoing document, for those who see it but not its drafting record (internal
+    # recipients): published metadata and the text of the issued files only.
+    PUBLISHED = "published", "Văn bản đi (đã phát hành)"
+
+
+# What users filter by; "outgoing" covers both parts of an outgoing document.
+USER_KINDS = [(Kind.INCOMING, Kind.INCOMING.label), (Kind.OUTGOING, Kind.OUTGOING.label),
+              (Kind.DOSSIER, Kind.DOSSIER.label)]
+KIND_GROUPS = {Kind.OUTGOING: (Kind.OUTGOING, Kind.PUBLISHED)}
 
 
 class SearchEntry(models.Model):

@@ -19,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import permitted, scope_of, visible
 
 from . import documents
 from .backends import get_backend
-from .models import Kind, SavedSearch, SearchEntry
+from .models import KIND_GROUPS, Kind, SavedSearch, SearchEntry
 from .text import index_form, parse, snippet
 
 log = logging.getLogger(__name__)
@@ -151,15 +151,15 @@ def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
     kinds = list(kinds or Kind.values)
     todo = []
     for kind in kinds:
-        model = documents.MODELS[kind]
+        objects = documents.source(kind)
         # NOT EXISTS (anti-joins), not NOT IN (subquery): PostgreSQL cannot hash a million-row NOT IN list in
         # work_mem and would rescan the subquery for every row.
-        gone = list(SearchEntry.objects.filter(kind=kind).filter(~Exists(model.objects.filter(pk=OuterRef(
+        gone = list(SearchEntry.objects.filter(kind=kind).filter(~Exists(objects.filter(pk=OuterRef(
             "object_id")))).values_list("pk", flat=True))
         if gone:
             get_backend().remove(gone)
             SearchEntry.objects.filter(pk__in=gone).delete()
-        ids = model.objects.order_by("pk").values_list("pk", flat=True)
+        ids = objects.order_by("pk").values_list("pk", flat=True)
         if not full:
             ids = ids.filter(~Exists(SearchEntry.objects.filter(kind=kind, object_id=OuterRef("pk"))))
         todo += [(kind, pk) for pk in ids]
@@ -202,6 +202,15 @@ class Hit:
     def url(self) -> str:
         return documents.DETAIL_URLS[self.entry.kind].format(self.entry.object_id)
 
+    @property
+    def kind(self) -> str:
+        """The kind users know: both parts of an outgoing document are "outgoing"."""
+        return Kind.OUTGOING if self.entry.kind == Kind.PUBLISHED else self.entry.kind
+
+    @property
+    def kind_display(self) -> str:
+        return Kind(self.kind).label
+
 
 @dataclass
 class Results:
@@ -220,12 +229,14 @@ class Results:
 
 
 def visible_q(user) -> Q:
-    """Entries whose object ``user`` may open: the lists' own predicates, as one SQL condition.
+    """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
+    :data:`documents.PREDICATES`), as one SQL condition.
 
     One ``id IN (… UNION ALL …)`` (a subquery per kind) rather than an OR of per-kind subqueries: the database
     can join it (a semi-join) instead of testing every candidate row against each subquery; on a million
     entries a leader's word or phrase search went from ~0.5–0.7 s to ~0.13 s."""
-    parts = [SearchEntry.objects.filter(kind=kind, object_id__in=visible(model, user).values("pk")).values("pk")
+    parts = [SearchEntry.objects.filter(kind=kind, object_id__in=permitted(model, user, documents.PREDICATES[kind])
+                                        .values("pk")).values("pk")
              for kind, model in documents.MODELS.items()]
     return Q(pk__in=parts[0].union(*parts[1:], all=True))
 
@@ -233,7 +244,7 @@ def visible_q(user) -> Q:
 def _filters(c: Criteria) -> Q:
     q = Q()
     if c.kinds:
-        q &= Q(kind__in=c.kinds)
+        q &= Q(kind__in=[k for kind in c.kinds for k in KIND_GROUPS.get(kind, (kind,))])
     if c.doc_type_id:
         q &= Q(doc_type_id=c.doc_type_id)
     if c.issuer:

@@ -44,13 +44,14 @@ def connect() -> None:
 
     for model, kind, attr in [(IncomingDocument, Kind.INCOMING, "pk"), (OutgoingDocument, Kind.OUTGOING, "pk"),
                               (Version, Kind.OUTGOING, "document_id"), (Recipient, Kind.OUTGOING, "document_id"),
+                              (OutgoingDocument, Kind.PUBLISHED, "pk"), (Recipient, Kind.PUBLISHED, "document_id"),
                               (Dossier, Kind.DOSSIER, "pk"), (DossierItem, Kind.DOSSIER, "dossier_id")]:
         receiver = _on_save(kind, attr)
         _RECEIVERS.append(receiver)
-        post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-save")
+        post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{kind}-save")
     for model, kind in [(IncomingDocument, Kind.INCOMING), (OutgoingDocument, Kind.OUTGOING),
-                        (Dossier, Kind.DOSSIER)]:
+                        (OutgoingDocument, Kind.PUBLISHED), (Dossier, Kind.DOSSIER)]:
         receiver = _on_delete(kind)
         _RECEIVERS.append(receiver)
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{kind}-delete")
     _connected = True

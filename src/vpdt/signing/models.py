@@ -160,6 +160,10 @@ class Verification(models.Model):
     checked_at = models.DateTimeField(auto_now_add=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
+    # The agency for which the check was made: a sender's and a recipient's checks of the same delivered file
+    # stay each with its own agency.
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name="kiểm tra cho cơ quan")
 
     class Meta:
         verbose_name = "kết quả kiểm tra chữ ký số"

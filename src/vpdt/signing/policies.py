@@ -66,20 +66,28 @@ authz.register(TrustRoot, view=trust_view, manage=trust_manage)
 
 
 def files_view(scope, field: str = "file_id") -> Q:
-    """Predicate on a StoredFile id: files of the incoming and outgoing documents the scope may see."""
+    """Predicate on a StoredFile id: the files the scope may read — attachments of the incoming documents it sees,
+    outgoing files by their part (a draft with the drafting record, an issued file with the issued document) and
+    the issued files of deliveries waiting for its clerks."""
     from vpdt.incoming.models import Attachment, IncomingDocument
-    from vpdt.outgoing.models import OutgoingDocument, OutgoingFile
+    from vpdt.outgoing.models import OutgoingFile
 
     incoming = IncomingDocument.objects.filter(authz.predicate(IncomingDocument, "view", scope))
-    outgoing = OutgoingDocument.objects.filter(authz.predicate(OutgoingDocument, "view", scope))
+    outgoing = OutgoingFile.objects.filter(authz.predicate(OutgoingFile, "view", scope)
+                                           | authz.predicate(OutgoingFile, "delivered", scope))
     return (Q(**{f"{field}__in": Attachment.objects.filter(document__in=incoming.values("pk")).values("file_id")})
-            | Q(**{f"{field}__in": OutgoingFile.objects.filter(document__in=outgoing.values("pk")).values("file_id")}))
+            | Q(**{f"{field}__in": outgoing.values("file_id")}))
 
 
 def verification_view(scope) -> Q:
+    """The checks made for the user's own agency of the files they may read: a sender's and a recipient's checks
+    of the same delivered file stay with their own agency."""
     if scope.is_superuser:
         return Q()
-    return files_view(scope) if scope.user_id else NOTHING
+    if not scope.user_id:
+        return NOTHING
+    agencies = set(scope.position_agency_ids) | ({scope.agency_id} if scope.agency_id else set())
+    return files_view(scope) & Q(agency_id__in=sorted(agencies))
 
 
 def session_view(scope) -> Q:

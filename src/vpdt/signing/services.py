@@ -301,10 +301,12 @@ def verify_file(stored, *, actor=None, agency=None) -> Verification:
         report = verify.Report(Verdict.ERROR, "Không đọc được tệp trong kho lưu trữ.")
     else:
         report = verify_bytes(data)
+    agency = agency or getattr(actor, "agency", None) or stored.agency
     with transaction.atomic():
         result = Verification.objects.create(file=stored, verdict=report.verdict, summary=report.summary[:500],
-                                             signatures=report.as_json(), checked_by=actor)
-        journal.record("signing.verify", actor=actor, obj=stored, agency=agency or stored.agency, details={
+                                             signatures=report.as_json(), checked_by=actor,
+                                             agency_id=getattr(agency, "pk", agency))
+        journal.record("signing.verify", actor=actor, obj=stored, agency=agency, details={
             "verdict": report.verdict, "sha256": stored.sha256, "summary": report.summary[:300],
             "signers": [s.signer for s in report.signatures]})
     return result

@@ -14,7 +14,6 @@ from vpdt.core.authz import scope_of
 from vpdt.directory.models import Role
 
 from . import receipt
-from .models import Verification
 
 HISTORY = 20
 
@@ -34,7 +33,8 @@ def _file(request, file_pk):
 @login_required
 def file_detail(request, file_pk: int):
     stored = _file(request, file_pk)
-    history = list(Verification.objects.filter(file=stored).select_related("checked_by")[:HISTORY])
+    history = list(receipt.visible_verifications(request.user).filter(file=stored).select_related("checked_by")
+                   .order_by("-id")[:HISTORY])
     result = receipt.present(stored, history[0] if history else None)
     return render(request, "signing/verification/file.html", {
         "stored": stored, "result": result, "history": history,
