@@ -419,3 +419,30 @@ def test_api_full_cycle(org, api):
     assert staff.get("/api/v1/dossiers/", {"year": "abc"}).status_code == 400
     assert staff.get("/api/v1/dossiers/", {"year": 2026, "status": "archived"}).json()["results"][0]["id"] == pk
     assert api(org.stttt_staff).get(f"/api/v1/dossiers/{pk}/items/").status_code == 404
+
+
+def test_export_carries_only_documents_the_exporter_may_read(org, dossier, login, api):
+    """The agency administrator sees an item in the list (to withdraw it) but never its content: the export they
+    download leaves out the documents they may not read, on the screen and through the API."""
+    from pypdf import PdfReader
+
+    doc = completed_doc(org, number="2601", issued=dt.date(2026, 4, 6), subject="V/v kiểm tra chất lượng công trình",
+                        files=[SimpleUploadedFile("kiem-tra.pdf", pdf_bytes(3, "Bien ban kiem tra so 2601"))])
+    dossiers.file_document(org.sxd_staff, doc, [dossier])
+    web = login(org.sxd_admin)
+    assert "V/v kiểm tra chất lượng công trình" in web.get(f"/ho-so/{dossier.pk}/").content.decode()
+    xml = web.get(f"/ho-so/{dossier.pk}/xuat.xml").content.decode()
+    assert "kiểm tra chất lượng công trình" not in xml and "2601" not in xml
+    staff_xml = login(org.sxd_staff).get(f"/ho-so/{dossier.pk}/xuat.xml").content.decode()
+    assert "kiểm tra chất lượng công trình" in staff_xml and "2601" in staff_xml
+
+    def pages(user):
+        response = api(user).get(f"/api/v1/dossiers/{dossier.pk}/export-pdf/")
+        assert response.status_code == 200
+        reader = PdfReader(io.BytesIO(response.content))
+        return len(reader.pages), "".join(page.extract_text() for page in reader.pages)
+
+    admin_pages, admin_text = pages(org.sxd_admin)
+    staff_pages, staff_text = pages(org.sxd_staff)
+    assert "Bien ban kiem tra" in staff_text and "Bien ban kiem tra" not in admin_text
+    assert staff_pages >= admin_pages + 3

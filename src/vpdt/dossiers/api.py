@@ -192,7 +192,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _export(self, fmt):
         dossier = self.get_object()
-        items = list(services.items_of(self.request.user, dossier).prefetch_related("incoming__attachments__file"))
+        items = list(services.items_of(self.request.user, dossier, part="content").prefetch_related(
+            "incoming__attachments__file"))
         if fmt == "pdf":
             data, content_type = exports.dossier_pdf(dossier, items), "application/pdf"
         else:

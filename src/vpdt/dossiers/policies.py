@@ -8,6 +8,8 @@
   document's subject through a dossier without being allowed to open the document. The one exception is
   the agency's own administrators, who alone may withdraw an item (with a journaled reason) and so must
   see what they withdraw; opening the document itself still follows the incoming-document rule.
+* An item's content (its files and processing, exported with the dossier) is a part of its own: only for those
+  who may read the document (``content``), never through the administrators' exception.
 * Province administrators administer accounts, not documents: they see no dossier.
 """
 
@@ -53,25 +55,29 @@ def _manage(scope) -> Q:
     return q
 
 
+def _readable(scope) -> Q:
+    return Q(incoming_id__in=IncomingDocument.objects.filter(authz.predicate(IncomingDocument, "view", scope))
+             .values("pk"))
+
+
 def _item_view(scope) -> Q:
+    """An item as listed in its dossier (number, subject, dates)."""
     if scope.is_superuser:
         return Q()
-    readable = Q(incoming_id__in=authz.visible(IncomingDocument.objects.all(), _ScopeUser(scope)).values("pk"))
     return (Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk"))
-            & (readable | _agency_admin(scope, "dossier__agency")))
+            & (_readable(scope) | _agency_admin(scope, "dossier__agency")))
 
 
-class _ScopeUser:
-    """Lets :func:`authz.visible` run with an already built scope."""
-
-    is_authenticated = True
-
-    def __init__(self, scope):
-        self._vpdt_scope = scope
+def _item_content(scope) -> Q:
+    """An item's content — the document's files and processing, as exported with the dossier: only for those who
+    may read the document itself (not the administrators who only keep the list in order)."""
+    if scope.is_superuser:
+        return Q()
+    return Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk")) & _readable(scope)
 
 
 authz.register(Dossier, view=_view, manage=_manage)
-authz.register(DossierItem, view=_item_view, manage=lambda s: Q() if s.is_superuser
+authz.register(DossierItem, view=_item_view, content=_item_content, manage=lambda s: Q() if s.is_superuser
                else _agency_admin(s, "dossier__agency"))
 authz.register(FileList, view=lambda s: s.own_agency("agency") | s.administered("agency"),
                manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)

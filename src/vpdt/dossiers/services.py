@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from vpdt.core.authz import manageable, scope_of, visible
+from vpdt.core.authz import manageable, permitted, scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.core.services import next_value
 from vpdt.directory import members
@@ -360,9 +360,10 @@ def remove_item(actor, item: DossierItem, reason: str) -> DossierItem:
 # ------------------------------------------------------------------------------------------ reading
 
 
-def items_of(actor, dossier: Dossier, *, include_removed: bool = False):
-    """Items the actor may see, in chronological order (document date, then filing order)."""
-    qs = visible(DossierItem, actor).filter(dossier=dossier)
+def items_of(actor, dossier: Dossier, *, include_removed: bool = False, part: str = "view"):
+    """Items the actor may see (``part="content"``: whose documents they may read, for exports), in chronological
+    order (document date, then filing order)."""
+    qs = permitted(DossierItem, actor, part).filter(dossier=dossier)
     if not include_removed:
         qs = qs.filter(removed_at__isnull=True)
     return qs.select_related("incoming", "incoming__doc_type", "filed_by", "removed_by").order_by(

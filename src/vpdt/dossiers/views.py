@@ -181,7 +181,8 @@ def export(request, pk: int, fmt: str):
     if fmt not in ("pdf", "xml"):
         raise Http404("Định dạng không được hỗ trợ (chỉ PDF hoặc XML).")
     dossier = get_object_or_404(_dossiers(request).select_related("file_list", "unit", "owner", "agency"), pk=pk)
-    items = list(services.items_of(request.user, dossier).prefetch_related("incoming__attachments__file"))
+    items = list(services.items_of(request.user, dossier, part="content").prefetch_related(
+        "incoming__attachments__file"))
     if fmt == "pdf":
         data, content_type = exports.dossier_pdf(dossier, items), "application/pdf"
     else:
