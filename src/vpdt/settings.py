@@ -258,8 +258,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "vpdt.core.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    # Multipart with file parts Django would drop for their names kept, so they are refused, not lost.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
+    # Control characters removed from every string (vpdt.core.text); multipart with file parts Django would drop
+    # for their names kept, so they are refused, not lost.
+    "DEFAULT_PARSER_CLASSES": ["vpdt.core.parsers.JSONParser", "vpdt.core.parsers.FormParser",
                                "vpdt.incoming.uploads.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vpdt.core.api.exception_handler",

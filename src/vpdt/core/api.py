@@ -2,7 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -23,7 +30,44 @@ _MESSAGES = {
 }
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+class InputRefused(exceptions.ParseError):
+    """A body refused before any view ran, with our own (Vietnamese) message."""
+
+
+def too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    size = f" (tối đa {limit / 1024 / 1024:g} MB, không kể tệp đính kèm)" if limit else ""
+    return f"Dữ liệu gửi lên quá lớn{size}."
+
+
+TOO_DEEP = "Dữ liệu gửi lên lồng nhau quá sâu."
+
+
+def refused_input(exc) -> exceptions.APIException | None:
+    """The client error for a request Django or a parser refused before the view ran (too big, too many fields
+    or files, too deeply nested, otherwise suspicious), or None for any other exception."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(too_large_message())
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return InputRefused(f"Biểu mẫu gửi lên có quá nhiều trường (tối đa {limit}).")
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return InputRefused(f"Gửi lên quá nhiều tệp trong một lần (tối đa {limit}).")
+    if isinstance(exc, SuspiciousOperation):
+        return InputRefused("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại dữ liệu gửi lên.")
+    if isinstance(exc, RecursionError):
+        return InputRefused(TOO_DEEP)
+    return None
+
+
 def exception_handler(exc, context):
+    exc = refused_input(exc) or exc
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -43,7 +87,7 @@ def exception_handler(exc, context):
     message = _MESSAGES.get(type(exc))
     # A parser's own detail is English (e.g. "JSON parse error - Expecting value..."): keep ours.
     if (detail is not None and str(detail) != str(default_detail) and not isinstance(detail, (list, dict))
-            and not isinstance(exc, exceptions.ParseError)):
+            and (not isinstance(exc, exceptions.ParseError) or isinstance(exc, InputRefused))):
         message = str(detail)
     if message:
         response.data = {"detail": message}

@@ -4,6 +4,8 @@ import contextvars
 import logging
 import uuid
 
+from .text import clean_files, clean_querydict
+
 _request_var: contextvars.ContextVar = contextvars.ContextVar("vpdt_request", default=None)
 
 
@@ -30,7 +32,7 @@ class RequestContextMiddleware:
         request.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
         token = _request_var.set(request)
         try:
-            response = _refuse_nul(request) or self.get_response(request)
+            response = _refuse_nul(request) or _clean_input(request) or self.get_response(request)
         finally:
             _request_var.reset(token)
         response["X-Request-ID"] = request.request_id
@@ -49,6 +51,17 @@ def _refuse_nul(request):
     from django.shortcuts import render
 
     return render(request, "core/error.html", {"title": "Yêu cầu không hợp lệ", "message": message}, status=400)
+
+
+def _clean_input(request) -> None:
+    """Control characters out of the query string, the form fields and the uploaded files' names
+    (:mod:`vpdt.core.text`) before any view reads them. A form post that Django refuses (too big, too many
+    fields) raises here and is answered by ``vpdt.core.views.bad_request``."""
+    request.GET = clean_querydict(request.GET)
+    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                              "multipart/form-data"):
+        request.POST = clean_querydict(request.POST)
+        clean_files(request.FILES)
 
 
 class RequestIdFilter(logging.Filter):

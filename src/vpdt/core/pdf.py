@@ -14,6 +14,8 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
+from .text import clean_text
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSerif"
 FONT_BOLD = "DejaVuSerif-Bold"
@@ -41,7 +43,6 @@ def fmt_datetime(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%H:%M %d/%m/%Y")
-
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +92,7 @@ def styles():
 def para(text, style):
     from reportlab.platypus import Paragraph
 
-    text = "" if text is None else str(text)
+    text = "" if text is None else clean_text(str(text))  # stored before input was cleaned, or imported
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -132,6 +133,7 @@ def numbered_canvas(label: str, margins: float):
 def build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
     from reportlab.platypus import SimpleDocTemplate
 
+    title, footer = clean_text(title), clean_text(footer)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
                             bottomMargin=margins + 8, title=title, author="vpdt", creator="vpdt",

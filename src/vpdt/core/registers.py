@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from vpdt.core.pdf import FONT, fmt_date
 from vpdt.core.pdf import para as _p
+from vpdt.core.text import clean_text, clean_value
 
 DATE_FORMAT = "dd/mm/yyyy"
 
@@ -89,10 +90,10 @@ def register_xlsx(title, columns, widths, rows, *, agency, register, date_from, 
     ws = wb.active
     ws.title = sheet_title
     last = get_column_letter(len(columns))
-    agency_name = getattr(agency, "name", agency) or ""
-    register_name = getattr(register, "name", register) or ""
+    agency_name = clean_text(str(getattr(agency, "name", agency) or ""))
+    register_name = clean_text(str(getattr(register, "name", register) or ""))
 
-    ws["A1"] = str(agency_name).upper()
+    ws["A1"] = agency_name.upper()
     ws["A1"].font = Font(bold=True)
     ws.merge_cells(f"A1:{last}1")
     ws["A2"] = title
@@ -121,7 +122,8 @@ def register_xlsx(title, columns, widths, rows, *, agency, register, date_from, 
 
     for r, row in enumerate(rows, start=number_row + 1):
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=value if value != "" else None)
+            # Rows come from the database: text stored before input was cleaned must not break the workbook.
+            cell = ws.cell(row=r, column=c, value=clean_value(value) if value != "" else None)
             cell.border = border
             if (c - 1) in date_columns:
                 cell.number_format = DATE_FORMAT

@@ -77,8 +77,16 @@ def _error(request, status, title, message):
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Yêu cầu không hợp lệ",
-                  "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra lại và thử lại.")
+    """Django's answer to a request it refuses (SuspiciousOperation): a body over the size limit (413), too many
+    fields or files, a bad host... In Vietnamese, as JSON under /api/."""
+    from .api import refused_input
+
+    refused = refused_input(exception)
+    status = refused.status_code if refused else 400
+    message = str(refused.detail) if refused else "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra lại và thử lại."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return _error(request, status, "Dữ liệu gửi lên quá lớn" if status == 413 else "Yêu cầu không hợp lệ", message)
 
 
 def permission_denied(request, exception=None):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from lxml import etree
 
 from vpdt.core.pdf import FONT_BOLD, FONT_ITALIC, build, fmt_date, fmt_datetime, para, styles
+from vpdt.core.text import clean_text, clean_value
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def _note_page(text: str):
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setFont(FONT_ITALIC, 11)
     y = A4[1] - 80
-    for line in text.split("\n"):
+    for line in clean_text(text).split("\n"):
         canvas.drawString(56, y, line[:100])
         y -= 16
     canvas.showPage()
@@ -184,7 +185,7 @@ def dossier_pdf(dossier, items) -> bytes:
     for part in parts:
         for page in part.pages:
             writer.add_page(page)
-    writer.add_metadata({"/Title": f"Hồ sơ {dossier.file_code}: {dossier.title}", "/Creator": "vpdt"})
+    writer.add_metadata({"/Title": clean_text(f"Hồ sơ {dossier.file_code}: {dossier.title}"), "/Creator": "vpdt"})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -193,7 +194,7 @@ def dossier_pdf(dossier, items) -> bytes:
 def _sub(parent, tag: str, value) -> etree._Element:
     element = etree.SubElement(parent, f"{{{MANIFEST_NS}}}{tag}")
     if value is not None and value != "":
-        element.text = str(value)
+        element.text = clean_text(str(value))  # XML 1.0 refuses control characters
     return element
 
 
@@ -229,7 +230,7 @@ def manifest_xml(dossier, items) -> bytes:
         files = _sub(node, "Files", None)
         for stored in _files(doc):
             entry = _sub(files, "File", None)
-            entry.set("name", stored.original_name)
+            entry.set("name", clean_text(stored.original_name))
             entry.set("contentType", stored.content_type)
             entry.set("size", str(stored.size))
             entry.set("sha256", stored.sha256)
@@ -250,7 +251,7 @@ def file_list_xlsx(agency, year: int, dossiers) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"Danh mục {year}"
-    sheet.append([agency.name.upper()])
+    sheet.append([clean_text(agency.name.upper())])
     sheet.append([f"DANH MỤC HỒ SƠ NĂM {year}"])
     sheet.append([])
     sheet.append(FILE_LIST_COLUMNS)
@@ -262,8 +263,9 @@ def file_list_xlsx(agency, year: int, dossiers) -> bytes:
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
     for dossier in dossiers:
-        sheet.append([dossier.file_code, dossier.title, dossier.get_maintenance_display(), dossier.creator,
-                      dossier.doc_total, dossier.page_total, dossier.get_status_display(), dossier.description])
+        sheet.append(clean_value([dossier.file_code, dossier.title, dossier.get_maintenance_display(), dossier.creator,
+                                  dossier.doc_total, dossier.page_total, dossier.get_status_display(),
+                                  dossier.description]))
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)

@@ -17,13 +17,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.params import int_param
+from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.directory.models import Agency, Unit
 from vpdt.journal.filters import parse_day
 from vpdt.signing import receipt

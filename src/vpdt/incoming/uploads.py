@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import multipartparser
 from django.utils.datastructures import ImmutableList
-from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+
+from vpdt.core import parsers as core_parsers
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +34,10 @@ class NamedFilesParser(multipartparser.MultiPartParser):
         return super().sanitize_file_name(file_name) or UNNAMED
 
 
-class MultiPartParser(parsers.MultiPartParser):
-    """DRF's multipart parser on ``NamedFilesParser``."""
+class MultiPartParser(core_parsers.MultiPartParser):
+    """The API's multipart parser on ``NamedFilesParser``."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {})["request"]
-        meta = request.META.copy()
-        meta["CONTENT_TYPE"] = media_type
-        try:
-            data, files = NamedFilesParser(meta, stream, request.upload_handlers,
-                                           parsers.get_encoding(parser_context)).parse()
-        except multipartparser.MultiPartParserError as exc:
-            raise ParseError(f"Dữ liệu multipart không hợp lệ: {exc}") from exc
-        return parsers.DataAndFiles(data, files)
+    django_parser = NamedFilesParser
 
 
 class NamedFilesMiddleware:

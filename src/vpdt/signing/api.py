@@ -11,12 +11,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.params import int_param
+from vpdt.core.parsers import FormParser, JSONParser, MultiPartParser
 from vpdt.directory.models import Agency
 from vpdt.storage.services import read_stored
 

@@ -8,10 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from vpdt.core.authz import visible
+from vpdt.core.parsers import FormParser, JSONParser, MultiPartParser
 from vpdt.storage.services import read_stored
 
 from . import external
