@@ -227,6 +227,10 @@ def test_distribute_and_reassign_stay_within_the_unit_and_agency(people, api):
     child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff)
     with nothing_journaled(), pytest.raises(ValidationError, match="đang công tác tại đơn vị"):
         incoming.reassign(org.sxd_unit_leader, child, user=org.ht_staff, reason="Chuyển cán bộ khác.")
+    with nothing_journaled():
+        response = unit_leader.post(f"{ASSIGNMENTS}{child.pk}/reassign/", {
+            "user": org.former_staff.pk, "reason": "Đồng chí Lan đi học."}, format="json")
+    assert response.status_code == 400 and "đang công tác tại đơn vị" in response.json()["user"][0]
     assert Assignment.objects.filter(document=doc).count() == 2
     assert not visible(IncomingDocument, org.ht_staff).filter(pk=doc.pk).exists()
 
@@ -255,7 +259,8 @@ def test_delegation_names_only_current_colleagues(people, api, login):
     web = login(org.sxd_unit_leader)
     with nothing_journaled():
         response = web.post("/uy-quyen/them/", {
-            "delegator": org.sxd_unit_leader.pk, "delegate": org.former_staff.pk, "scope": "incoming", "starts_on": today.strftime("%d/%m/%Y"),
+            "delegator": org.sxd_unit_leader.pk, "delegate": org.former_staff.pk, "scope": "incoming",
+            "starts_on": today.strftime("%d/%m/%Y"),
             "ends_on": (today + dt.timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "Đi công tác"})
     page = response.content.decode()
     assert response.status_code == 200 and "Người được ủy quyền: lựa chọn không hợp lệ." in page
@@ -301,11 +306,17 @@ def _draft(org, **extra):
 
 
 @pytest.mark.parametrize("who", ["stttt_leader", "locked_leader", "former_leader"])
-def test_signer_is_a_current_leader_of_the_agency(people, who):
+def test_signer_is_a_current_leader_of_the_agency(people, who, api):
     org = people
     with nothing_journaled(), pytest.raises(ValidationError) as err:
         _draft(org, signer=getattr(org, who))
     assert "lãnh đạo đang công tác" in str(err.value)
+    drafter = api(org.sxd_staff)
+    with nothing_journaled():
+        response = drafter.post(OUT_DOCS, {"doc_type": DocumentType.objects.get(name="Công văn").pk,
+                                           "subject": "V/v báo cáo thẩm định", "text": "Kính gửi: UBND tỉnh",
+                                           "signer": getattr(org, who).pk}, format="json")
+    assert response.status_code == 400 and "lãnh đạo đang công tác" in response.json()["signer"][0]
     assert not OutgoingDocument.objects.exists()
 
 
