@@ -313,9 +313,9 @@ def test_delivery_to_three_agencies_and_status_flowing_back(world):
     incoming.complete(org.stttt_staff, assignment, "Đã có văn bản trả lời.")
     status = {r.agency_id: r.status for r in delivery.sender_view(doc)}
     assert status == {org.province.pk: D.ARRIVED, org.stttt.pk: D.COMPLETED, org.district.pk: D.REFUSED}
-    codes = [e.details["status"] for e in JournalEntry.objects.filter(action="outgoing.delivery_status",
-                                                                      object_id=str(doc.pk)).order_by("seq")]
-    assert codes == ["03", "02", "04", "05", "06"]
+    codes = [e.details["to"] for e in JournalEntry.objects.filter(action__startswith="outgoing.delivery.",
+                                                                  object_id=str(doc.pk)).order_by("seq")]
+    assert codes == ["01", "01", "01", "03", "02", "04", "05", "06"]
 
 
 def test_exchange_only_with_parent_is_enforced(world):

@@ -35,6 +35,7 @@ from vpdt.incoming.uploads import MultiPartParser
 from vpdt.journal.models import JournalEntry
 
 from . import chains, delivery, services
+from .lifecycle import DELIVERY
 from .models import (
     Authority,
     ChainStep,
@@ -698,6 +699,7 @@ TRAIL_LABELS = {
     "outgoing.confirm": "Xác nhận số, ngày",
     "outgoing.deliver": "Gửi đến cơ quan nhận",
     "outgoing.delivery_status": "Trạng thái gửi nhận",
+    **{f"outgoing.delivery.{t.name}": t.label for t in DELIVERY.transitions},
     "outgoing.step.skip": "Bỏ qua bước duyệt",
     "outgoing.step.activate": "Chuyển đến bước duyệt",
     "outgoing.step.approve": "Đồng ý",

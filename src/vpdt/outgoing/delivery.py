@@ -12,18 +12,18 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
 from vpdt.accounts.models import User
-from vpdt.core.authz import manageable, permitted, scope_of
+from vpdt.core.authz import manageable, permitted
 from vpdt.core.fsm import transitioned
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming.models import DocStatus, IncomingDocument, Notification, Source
-from vpdt.journal import services as journal
 
+from .lifecycle import DELIVERY, DOCUMENT, FOLLOW, RECEIVED
 from .models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
 from .policies import RECEIVABLE
 
@@ -81,10 +81,9 @@ def deliver(actor, document: OutgoingDocument) -> None:
             problem = exchange_problem(document.agency, recipient.agency)
             if problem:
                 raise ValidationError({"recipients": [problem]})
-            recipient.status, recipient.delivered_at, recipient.status_at = D.ARRIVED, now, now
-            recipient.save(update_fields=["status", "delivered_at", "status_at"])
-            journal.record("outgoing.deliver", actor=actor, obj=document, agency=document.agency,
-                           details={"recipient": recipient.agency_id, "status": D.ARRIVED})
+            recipient.delivered_at, recipient.status_at = now, now
+            _move(recipient, "deliver", actor=actor, document=document, agency=document.agency,
+                  extra_fields=["delivered_at", "status_at"])
             _notify(_clerks(recipient.agency_id), f"Văn bản điện tử đến: {label} – {document.subject}",
                     "/van-ban-di/den-cho-tiep-nhan/")
         elif recipient.kind == RecipientKind.UNIT:
@@ -101,9 +100,12 @@ def waiting_for(user):
             .select_related("document", "document__agency", "document__doc_type").order_by("-delivered_at", "-id"))
 
 
-def _require_recipient_clerk(actor, recipient: Recipient) -> None:
-    if not manageable(Recipient.objects.filter(pk=recipient.pk), actor).exists():
-        raise PermissionDenied("Chỉ văn thư của cơ quan nhận được tiếp nhận văn bản này.")
+def _move(recipient: Recipient, name: str, *, actor, document: OutgoingDocument, agency, extra_fields=(),
+          details: dict | None = None) -> Recipient:
+    """Apply a DELIVERY transition: journaled on the sender's document (its trail reads from one place), filed
+    under ``agency`` (the recipient's, for what its clerk does)."""
+    return DELIVERY.apply(recipient, name, actor=actor, extra_fields=extra_fields, journal_obj=document,
+                          journal_agency=agency, details={"recipient": recipient.agency_id, **(details or {})})
 
 
 def _lock(recipient: Recipient) -> Recipient:
@@ -118,7 +120,7 @@ def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_
 
     from .services import final_files
 
-    _require_recipient_clerk(actor, recipient)
+    DELIVERY.authorize(recipient, "receive", actor)
     # Signatures of the delivered PDFs: under the "refuse" policy a failure blocks reception (only refusal left).
     if recipient.status in RECEIVABLE:
         receipt.check_delivery(actor, recipient.agency, final_files(recipient.document))
@@ -141,18 +143,15 @@ def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_
             signer_name=signer.full_name if signer else "", urgency=document.urgency,
             to_places=document.to_places, due_date=document.due_date)
         locked.incoming = registered.document
-        locked.status, locked.status_at, locked.handled_by = D.REGISTERED, timezone.now(), actor
-        locked.save(update_fields=["incoming", "status", "status_at", "handled_by"])
-        journal.record("outgoing.delivery_status", actor=actor, obj=document, agency=locked.agency,
-                       details={"recipient": locked.agency_id, "status": D.REGISTERED,
-                                "incoming": registered.document.pk,
-                                "arrival_number": registered.document.arrival_number})
+        locked.status_at, locked.handled_by = timezone.now(), actor
+        _move(locked, "receive", actor=actor, document=document, agency=locked.agency,
+              extra_fields=["incoming", "status_at", "handled_by"])
     return registered
 
 
 def refuse(actor, recipient: Recipient, reason: str) -> Recipient:
     reason = (reason or "").strip()
-    _require_recipient_clerk(actor, recipient)
+    DELIVERY.authorize(recipient, "refuse", actor)
     if not reason:
         raise ValidationError({"reason": "Ghi rõ lý do từ chối tiếp nhận."})
     with transaction.atomic():
@@ -160,10 +159,9 @@ def refuse(actor, recipient: Recipient, reason: str) -> Recipient:
         if locked.status not in RECEIVABLE:
             raise ValidationError(f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).",
                                   code="not_waiting")
-        locked.status, locked.status_at, locked.reason, locked.handled_by = D.REFUSED, timezone.now(), reason, actor
-        locked.save(update_fields=["status", "status_at", "reason", "handled_by"])
-        journal.record("outgoing.delivery_status", actor=actor, obj=locked.document, agency=locked.agency,
-                       details={"recipient": locked.agency_id, "status": D.REFUSED, "reason": reason})
+        locked.status_at, locked.reason, locked.handled_by = timezone.now(), reason, actor
+        _move(locked, "refuse", actor=actor, document=locked.document, agency=locked.agency,
+              extra_fields=["status_at", "reason", "handled_by"], details={"reason": reason})
         document = locked.document
         _notify([document.drafter, document.issued_by],
                 f"{locked.agency.name} từ chối tiếp nhận văn bản {document.number_symbol}: {reason}",
@@ -177,23 +175,17 @@ def follow_incoming(sender, obj=None, transition=None, actor=None, **kwargs):
     status = FROM_INCOMING.get(transition.target)
     if status is None:
         return
-    updated = Recipient.objects.filter(incoming_id=obj.pk).exclude(
-        status__in=[D.RECALL_REQUESTED, D.RECALLED, status]).update(status=status, status_at=timezone.now())
-    if updated:
-        recipient = Recipient.objects.select_related("document").get(incoming_id=obj.pk)
-        journal.record("outgoing.delivery_status", actor=actor, obj=recipient.document, agency=obj.agency,
-                       details={"recipient": obj.agency_id, "status": status, "incoming": obj.pk})
+    for recipient in (Recipient.objects.select_for_update().select_related("document")
+                      .filter(incoming_id=obj.pk, status__in=RECEIVED).exclude(status=status)):
+        recipient.status_at = timezone.now()
+        _move(recipient, FOLLOW[status], actor=actor, document=recipient.document, agency=obj.agency,
+              extra_fields=["status_at"])
 
 
 def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
     """Thu hồi: the agency's leaders or clerk freeze the document and withdraw every recipient's copy."""
-    from .services import DOCUMENT, is_agency_leader
-
     reason = (reason or "").strip()
-    scope = scope_of(actor)
-    if not (scope.is_superuser or (scope.agency_id == document.agency_id
-                                   and (scope.has_role(Role.CLERK) or is_agency_leader(actor, document.agency_id)))):
-        raise PermissionDenied("Chỉ lãnh đạo hoặc văn thư cơ quan ban hành được thu hồi văn bản.")
+    DOCUMENT.authorize(document, "recall", actor)
     if not reason:
         raise ValidationError({"reason": "Ghi rõ lý do thu hồi."})
     with transaction.atomic():
@@ -204,14 +196,10 @@ def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
         now = timezone.now()
         for recipient in locked.recipients.filter(kind=RecipientKind.AGENCY).exclude(
                 status__in=[D.PENDING, D.REFUSED, D.RECALLED]).select_related("agency"):
-            if recipient.incoming_id is None:
-                recipient.status = D.RECALLED
-            else:
-                recipient.status = D.RECALL_REQUESTED
             recipient.status_at, recipient.reason = now, reason
-            recipient.save(update_fields=["status", "status_at", "reason"])
-            journal.record("outgoing.delivery_status", actor=actor, obj=locked, agency=locked.agency,
-                           details={"recipient": recipient.agency_id, "status": recipient.status, "reason": reason})
+            _move(recipient, "withdraw" if recipient.incoming_id is None else "request_recall", actor=actor,
+                  document=locked, agency=locked.agency, extra_fields=["status_at", "reason"],
+                  details={"reason": reason})
             _notify(_clerks(recipient.agency_id),
                     f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.",
                     "/van-ban-di/thu-hoi/")
@@ -228,17 +216,16 @@ def confirm_recall(actor, recipient: Recipient) -> Recipient:
     """The recipient clerk confirms the recall: the incoming copy is withdrawn there."""
     from vpdt.incoming import services as incoming
 
-    _require_recipient_clerk(actor, recipient)
+    DELIVERY.authorize(recipient, "confirm_recall", actor)
     with transaction.atomic():
         locked = _lock(recipient)
         if locked.status != D.RECALL_REQUESTED:
             raise ValidationError("Không có yêu cầu thu hồi chờ xác nhận.", code="not_recalling")
         incoming.withdraw(actor, locked.incoming, reason=f"Thu hồi theo yêu cầu của {locked.document.agency.name}: "
                                                          f"{locked.reason}")
-        locked.status, locked.status_at, locked.handled_by = D.RECALLED, timezone.now(), actor
-        locked.save(update_fields=["status", "status_at", "handled_by"])
-        journal.record("outgoing.delivery_status", actor=actor, obj=locked.document, agency=locked.agency,
-                       details={"recipient": locked.agency_id, "status": D.RECALLED})
+        locked.status_at, locked.handled_by = timezone.now(), actor
+        _move(locked, "confirm_recall", actor=actor, document=locked.document, agency=locked.agency,
+              extra_fields=["status_at", "handled_by"])
     return locked
 
 

@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import URGENT_LEVELS, Secrecy
-from vpdt.core.authz import permitted, scope_of, visible
-from vpdt.core.fsm import Machine, Transition
+from vpdt.core.authz import scope_of, visible
 from vpdt.core.workdays import add_working_days
 from vpdt.delegation import services as delegation
 from vpdt.directory import members
@@ -35,6 +34,7 @@ from vpdt.journal import services as journal
 from vpdt.storage import services as storage
 
 from . import numbering
+from .lifecycle import COMMENTABLE, DOCUMENT, EDITABLE, STEP, answer_refusal
 from .models import (Authority, Comment, Consultation, FileKind, OutgoingDocument, OutgoingFile,
                      OutStatus, Recipient, RecipientKind, Relation, ReviewChain, ReviewStep, StepKind, StepStatus,
                      Version)
@@ -42,32 +42,7 @@ from .models import (Authority, Comment, Consultation, FileKind, OutgoingDocumen
 log = logging.getLogger(__name__)
 
 S = OutStatus
-DOCUMENT = Machine(
-    "status",
-    [
-        Transition("submit", {S.DRAFTING, S.RETURNED}, S.IN_REVIEW, "Trình duyệt"),
-        Transition("return", {S.IN_REVIEW}, S.RETURNED, "Trả lại dự thảo"),
-        Transition("approve", {S.IN_REVIEW}, S.APPROVED, "Duyệt ký"),
-        Transition("issue", {S.APPROVED}, S.ISSUED, "Phát hành"),
-        Transition("recall", {S.ISSUED}, S.RECALLED, "Thu hồi"),
-        Transition("cancel", {S.DRAFTING, S.RETURNED}, S.CANCELLED, "Hủy dự thảo"),
-    ],
-    action_prefix="outgoing",
-    choices=S,
-)
 T = StepStatus
-STEP = Machine(
-    "status",
-    [
-        Transition("activate", {T.WAITING}, T.ACTIVE, "Chuyển đến bước duyệt"),
-        Transition("approve", {T.ACTIVE}, T.APPROVED, "Đồng ý"),
-        Transition("return", {T.ACTIVE}, T.RETURNED, "Trả lại"),
-        Transition("cancel", {T.WAITING, T.ACTIVE}, T.CANCELLED, "Hủy bước"),
-    ],
-    action_prefix="outgoing.step",
-    choices=T,
-)
-EDITABLE = (S.DRAFTING, S.RETURNED)
 DEFAULT_STEPS = [
     (StepKind.UNIT_LEADER, "Lãnh đạo đơn vị soạn thảo duyệt nội dung"),
     (StepKind.SIGNER, "Lãnh đạo cơ quan duyệt ký"),
@@ -91,16 +66,6 @@ def unit_leaders(unit: Unit | None) -> list[User]:
         return []
     return list(User.objects.filter(positions__unit=unit, positions__role=Role.UNIT_LEADER,
                                     positions__is_active=True, is_active=True).distinct().order_by("pk"))
-
-
-def is_agency_leader(user: User | None, agency_id: int) -> bool:
-    return user is not None and Position.objects.filter(user=user, agency_id=agency_id, role=Role.LEADER,
-                                                        is_active=True).exists()
-
-
-def _is_clerk(user, agency_id: int) -> bool:
-    scope = scope_of(user)
-    return scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == agency_id)
 
 
 # ------------------------------------------------------------------------------------------ drafting
@@ -268,8 +233,7 @@ def update_draft(actor, document: OutgoingDocument, *, recipients: list[Recipien
         raise ValidationError(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         locked = _lock(document)
-        if locked.drafter_id != actor.pk:
-            raise PermissionDenied("Chỉ người soạn thảo được sửa thông tin dự thảo.")
+        DOCUMENT.authorize(locked, "edit", actor)
         if locked.status not in EDITABLE:
             raise ValidationError("Dự thảo đang trình duyệt hoặc đã phát hành, không sửa được.", code="locked")
         data = _validate_fields(dict(changes), locked.agency_id)
@@ -313,15 +277,10 @@ def revise(actor, document: OutgoingDocument, *, text: str, note: str = "", file
     (the reviewer's edits replace the blue and red pen; they are shown as differences)."""
     with transaction.atomic():
         locked = _lock(document)
-        step = active_step(locked)
-        if locked.status in EDITABLE:
-            if locked.drafter_id != actor.pk:
-                raise PermissionDenied("Chỉ người soạn thảo được sửa dự thảo lúc này.")
-        elif step is not None:
-            if step.reviewer_id != actor.pk and step.reviewer_id not in delegation.delegator_ids(actor, "approval"):
-                raise PermissionDenied("Chỉ người đang duyệt dự thảo được sửa dự thảo lúc này.")
-        else:
+        DOCUMENT.authorize(locked, "revise", actor)
+        if locked.status not in DOCUMENT.get("revise").sources:
             raise ValidationError("Dự thảo không còn sửa được.", code="locked")
+        step = active_step(locked)
         if len(note or "") > 500:
             raise ValidationError({"note": "Ghi chú phiên bản tối đa 500 ký tự."})
         number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -333,17 +292,13 @@ def revise(actor, document: OutgoingDocument, *, text: str, note: str = "", file
     return version
 
 
-COMMENTABLE = (S.DRAFTING, S.IN_REVIEW, S.RETURNED, S.APPROVED)
-
-
 def add_comment(actor, version: Version, text: str) -> Comment:
     """A comment on a version belongs to the drafting record: only those who see the record, while the draft is
     still being worked on (not once issued, recalled or cancelled)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Nội dung ý kiến là bắt buộc."})
-    if not permitted(OutgoingDocument.objects.filter(pk=version.document_id), actor, "record").exists():
-        raise PermissionDenied("Bạn không có quyền góp ý trên hồ sơ soạn thảo của văn bản này.")
+    DOCUMENT.authorize(version.document, "comment", actor)
     if version.document.status not in COMMENTABLE:
         raise ValidationError("Văn bản đã phát hành, thu hồi hoặc đã hủy: không góp ý thêm được.",
                               code="closed")
@@ -446,8 +401,7 @@ def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
     """The drafter submits (again, after a return): a new round of the chain starts at its first step."""
     with transaction.atomic():
         locked = _lock(document)
-        if locked.drafter_id != actor.pk:
-            raise PermissionDenied("Chỉ người soạn thảo được trình dự thảo.")
+        DOCUMENT.check(locked, "submit", actor=actor)
         if locked.signer_id is None:
             raise ValidationError({"signer": "Chọn người ký trước khi trình."})
         steps = plan(locked)
@@ -478,11 +432,12 @@ def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
     return locked
 
 
-def _require_reviewer(actor, step: ReviewStep | None) -> ReviewStep:
+def _require_reviewer(actor, document: OutgoingDocument, action: str) -> ReviewStep:
+    """The active step, when ``actor`` may take ``action`` on it (the document's machine decides)."""
+    DOCUMENT.authorize(document, action, actor)
+    step = active_step(document)
     if step is None:
         raise ValidationError("Dự thảo không ở bước duyệt nào.", code="not_in_review")
-    if step.reviewer_id != actor.pk and step.reviewer_id not in delegation.delegator_ids(actor, "approval"):
-        raise PermissionDenied("Bạn không phải người xử lý chính của bước duyệt này.")
     return step
 
 
@@ -500,7 +455,7 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
     signing_wanted = bool(passphrase) or signed_pdf is not None
     with transaction.atomic():
         locked = _lock(document)
-        step = _require_reviewer(actor, active_step(locked))
+        step = _require_reviewer(actor, locked, "approve")
         step.comment = (comment or "").strip()
         step.disagreement = (disagreement or "").strip()
         step.decided_at = timezone.now()
@@ -525,7 +480,7 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
         locked.current_step = None
         locked.approved_by = actor
         locked.approved_at = timezone.now()
-        DOCUMENT.apply(locked, "approve", actor=actor,
+        DOCUMENT.apply(locked, "approve", actor=actor, authorized=True,
                        extra_fields=["current_step", "approved_by", "approved_at", "updated_at"], details=details)
         _notify([locked.drafter], f"Dự thảo đã được duyệt ký, chờ văn thư phát hành: {locked.subject}",
                 document_url(locked))
@@ -543,7 +498,7 @@ def return_draft(actor, document: OutgoingDocument, *, comment: str) -> Outgoing
         raise ValidationError({"comment": "Ghi rõ lý do trả lại, nội dung cần sửa."})
     with transaction.atomic():
         locked = _lock(document)
-        step = _require_reviewer(actor, active_step(locked))
+        step = _require_reviewer(actor, locked, "return")
         step.comment = comment
         step.decided_at = timezone.now()
         step.decided_by = actor
@@ -552,7 +507,7 @@ def return_draft(actor, document: OutgoingDocument, *, comment: str) -> Outgoing
         for waiting in locked.steps.filter(round=locked.review_round, status=T.WAITING):
             STEP.apply(waiting, "cancel", actor=actor, details={"document": locked.pk})
         locked.current_step = None
-        DOCUMENT.apply(locked, "return", actor=actor, extra_fields=["current_step", "updated_at"],
+        DOCUMENT.apply(locked, "return", actor=actor, authorized=True, extra_fields=["current_step", "updated_at"],
                        details={"step": step.label, "comment": comment})
         _notify([locked.drafter], f"Dự thảo bị trả lại ({step.label}): {comment}", document_url(locked))
     return locked
@@ -563,7 +518,7 @@ def consult(actor, document: OutgoingDocument, users: list[User], *, question: s
     """The main handler of the active step asks others for an opinion (they are notified)."""
     with transaction.atomic():
         locked = _lock(document)
-        step = _require_reviewer(actor, active_step(locked))
+        step = _require_reviewer(actor, locked, "consult")
         users = [u for u in users if u.pk != actor.pk]
         if not users:
             raise ValidationError({"users": "Chọn người cần xin ý kiến."})
@@ -592,8 +547,9 @@ def answer(actor, consultation: Consultation, opinion: str) -> Consultation:
         raise ValidationError({"opinion": "Nội dung ý kiến là bắt buộc."})
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().select_related("step__document").get(pk=consultation.pk)
-        if locked.answered_at is not None:
-            raise ValidationError("Bạn đã cho ý kiến.")
+        problem = answer_refusal(actor, locked)
+        if problem:
+            raise ValidationError(problem, code="closed")
         locked.opinion = opinion[:5000]
         locked.answered_at = timezone.now()
         locked.save(update_fields=["opinion", "answered_at"])
@@ -608,8 +564,6 @@ def answer(actor, consultation: Consultation, opinion: str) -> Consultation:
 def cancel(actor, document: OutgoingDocument, reason: str = "") -> OutgoingDocument:
     with transaction.atomic():
         locked = _lock(document)
-        if locked.drafter_id != actor.pk:
-            raise PermissionDenied("Chỉ người soạn thảo được hủy dự thảo.")
         DOCUMENT.apply(locked, "cancel", actor=actor, details={"reason": (reason or "").strip()[:500]})
     return locked
 
@@ -629,8 +583,7 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
     """
     from . import delivery, signatures
 
-    if not _is_clerk(actor, document.agency_id):
-        raise PermissionDenied("Chỉ văn thư của cơ quan được cấp số, phát hành văn bản.")
+    DOCUMENT.authorize(document, "issue", actor)
     with transaction.atomic():
         locked = _lock(document)
         if locked.status != S.APPROVED:
@@ -678,8 +631,7 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
     """The drafter checks the number and date the clerk assigned and attaches the final originals."""
     with transaction.atomic():
         locked = _lock(document)
-        if locked.drafter_id != actor.pk:
-            raise PermissionDenied("Chỉ người soạn thảo xác nhận số, ngày văn bản.")
+        DOCUMENT.authorize(locked, "confirm", actor)
         if locked.status != S.ISSUED:
             raise ValidationError("Văn bản chưa phát hành.")
         stored = _store_files(actor, locked, None, files, FileKind.FINAL)
