@@ -15,23 +15,28 @@ from .api import TOO_DEEP, InputRefused, PayloadTooLarge, too_large_message
 from .text import clean_files, clean_querydict, clean_value
 
 
-class JSONParser(parsers.JSONParser):
-    """JSON up to Django's limit for a request body (DATA_UPLOAD_MAX_MEMORY_SIZE), which DRF does not apply."""
+def _limited(stream) -> io.BytesIO:
+    """The body, refused over Django's limit for a request body (DATA_UPLOAD_MAX_MEMORY_SIZE): DRF reads the
+    stream itself and does not apply it."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = stream.read() if limit is None else stream.read(limit + 1)
+    if limit is not None and len(body) > limit:
+        raise PayloadTooLarge(too_large_message())
+    return io.BytesIO(body)
 
+
+class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(body) > limit:
-            raise PayloadTooLarge(too_large_message())
+        body = _limited(stream)
         try:
-            return clean_value(super().parse(io.BytesIO(body), media_type, parser_context))
+            return clean_value(super().parse(body, media_type, parser_context))
         except RecursionError:  # thousands of nested brackets: the decoder gives up before any view runs
             raise InputRefused(TOO_DEEP) from None
 
 
 class FormParser(parsers.FormParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        return clean_querydict(super().parse(stream, media_type, parser_context))
+        return clean_querydict(super().parse(_limited(stream), media_type, parser_context))
 
 
 class MultiPartParser(parsers.MultiPartParser):

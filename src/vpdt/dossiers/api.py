@@ -45,7 +45,7 @@ class DossierSerializer(serializers.ModelSerializer):
 
 
 class DossierWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=500, help_text="Tiêu đề hồ sơ (bắt buộc khi lập mới).")
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
                                     help_text="Năm của danh mục hồ sơ (mặc định: năm nay). Chỉ khi lập mới.")
     file_code = serializers.CharField(max_length=50, required=False, allow_blank=True,
@@ -80,8 +80,8 @@ class RemovalRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, help_text="Lý do rút (bắt buộc, ghi nhật ký).")
 
 
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data, context={"request": request})
+def _valid(serializer_class, request, partial=False) -> dict:
+    data = serializer_class(data=request.data, context={"request": request}, partial=partial)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
@@ -141,7 +141,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                    description="Sửa hồ sơ đang lập (người lập, lãnh đạo đơn vị, văn thư).")
     def partial_update(self, request, *args, **kwargs):
         dossier = self.get_object()
-        data = _valid(DossierWriteSerializer, request)
+        data = _valid(DossierWriteSerializer, request, partial=True)
         if "year" in data:
             raise ValidationError({"year": ["Không đổi được năm của hồ sơ đã lập."]})
         dossier = services.update_dossier(request.user, dossier, **data)
