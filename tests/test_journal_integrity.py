@@ -133,10 +133,14 @@ def test_deleting_and_renumbering_is_reported(org):
 
 
 def test_deleting_a_middle_entry_is_reported_as_missing(org):
-    target = _register_documents(org, 20)[7]
+    target = _register_documents(org, 8)[-1]
+    tasks.checkpoint()  # signs the entry about to be deleted
+    _register_documents(org, 12, start=9)
     _tamper("DELETE FROM journal_journalentry WHERE seq = %s", [target.seq])
-    assert journal.verify().problems == [f"Thiếu mục nhật ký #{target.seq}–#{target.seq} (đã bị xóa).",
-                                         f"Mục #{target.seq + 1}: liên kết với mục trước không khớp."]
+    problems = journal.verify().problems
+    assert problems[:2] == [f"Thiếu mục nhật ký #{target.seq}–#{target.seq} (đã bị xóa).",
+                            f"Mục #{target.seq + 1}: liên kết với mục trước không khớp."]
+    assert len(problems) == 3 and problems[2].endswith(f"ghi mục #{target.seq}, nhưng mục này không còn.")
 
 
 def test_deleting_the_tail_and_moving_the_head_is_caught_by_the_checkpoint(org):
@@ -165,7 +169,8 @@ def test_a_truncated_then_continued_journal_contradicts_the_checkpoint(org):
     _register_documents(org, 4, start=20)  # the application goes on writing: the same numbers, other content
     problems = journal.verify().problems
     assert len(problems) == 1
-    assert f"ghi mục #{signed} với mã" in problems[0] and "đã bị viết lại" in problems[0]
+    assert f"ghi mục #{signed} với mã" in problems[0]
+    assert problems[0].endswith(f"nhật ký đến mục #{signed} đã bị viết lại.")
 
 
 def test_entries_of_an_unknown_key_and_unsealed_entries_are_reported(org):
@@ -295,7 +300,8 @@ def test_a_reseal_records_what_was_wrong_with_the_old_chain(org):
 # --- Checkpoints ------------------------------------------------------------------------------------
 
 
-def test_the_checkpoint_task_signs_the_head_only_when_it_moved_and_only_a_sound_chain(org):
+def test_the_checkpoint_task_signs_the_head_only_when_it_moved_and_only_a_sound_chain(org, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["journal-checkpoint"]["task"] == tasks.checkpoint.name
     first = _register_documents(org, 4)[-1]
     assert tasks.checkpoint() == first.seq
     assert tasks.checkpoint() is None  # nothing new

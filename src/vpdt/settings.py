@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 from vpdt.core.env import env_bool, env_int, env_list, env_str
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "django_htmx",
     "treebeard",
     "vpdt.core",
@@ -89,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vpdt.core.headers.CSPMiddleware",
+    "vpdt.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vpdt.incoming.uploads.NamedFilesMiddleware",  # before anything reads a form post
@@ -206,6 +210,28 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts and requests from vpdt
+# itself only; no inline script, no on…= handler, no style attribute (templates use classes, data attributes and
+# static/vpdt/vpdt.js); no object, no framing by another site.
+# data: images are Bootstrap's built-in SVG icons (select arrows, close buttons).
+# (vpdt.core.headers.CSPMiddleware adds the origin of VPDT_LOCAL_SIGNER_URL to connect-src.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+VPDT_PERMISSIONS_POLICY_OFF = ["accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+                               "payment", "usb", "serial", "hid", "bluetooth"]
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -281,7 +307,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+# The schema (/api/v1/schema/) and its documentation page (/api/v1/docs/) are for signed-in people (session or
+# token) unless VPDT_API_SCHEMA_PUBLIC=1.
+VPDT_API_SCHEMA_PUBLIC = env_bool("VPDT_API_SCHEMA_PUBLIC", False)
     # One name for the account status reasons (used by users and by the lock/unlock actions).
+    "SERVE_PERMISSIONS": ["vpdt.accounts.permissions.SchemaAccess"],
     "ENUM_NAME_OVERRIDES": {"StatusReasonEnum": "vpdt.accounts.models.StatusReason",
                             "SigningSessionStatusEnum": "vpdt.signing.models.SessionStatus",
                             "AccountStatusEnum": "vpdt.accounts.models.AccountStatus"},

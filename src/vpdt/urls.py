@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from vpdt.accounts import api as accounts_api
@@ -16,6 +18,17 @@ from vpdt.journal import api as journal_api
 from vpdt.outgoing import api as outgoing_api
 from vpdt.search import api as search_api
 from vpdt.signing import routes as signing_routes
+
+_swagger = SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/api_docs.html")
+
+
+def api_docs(request, *args, **kwargs):
+    """The API's documentation page: a person not signed in is sent to the login page first (the schema it
+    loads answers 401 to them), unless the operator publishes both (VPDT_API_SCHEMA_PUBLIC)."""
+    if not settings.VPDT_API_SCHEMA_PUBLIC and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _swagger(request, *args, **kwargs)
+
 
 router = DefaultRouter()
 router.register("agencies", directory_api.AgencyViewSet, basename="agency")
@@ -45,7 +58,7 @@ api_v1 = [
     path("auth/password/", accounts_api.PasswordChangeAPI.as_view(), name="api-password"),
     path("me/", accounts_api.MeAPI.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", api_docs, name="api-docs"),
     path("", include(router.urls)),
 ]
 

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from vpdt.core.middleware import client_ip, current_request
 
-from . import chain, keys
+from . import chain, checkpoints, keys
 from .models import JournalEntry, JournalHead
 
 GENESIS = chain.GENESIS
@@ -187,14 +187,12 @@ class VerifyResult:
 
     def close(self) -> None:
         if self.more:
-            self.problems.append(f"… và {self.more} vấn đề khác cùng loại.")
+            self.problems.append(f"… và còn {self.more} vấn đề khác.")
 
 
 def _walk(result: VerifyResult, *, after: int, prev_hash: str, until: int | None, cps: dict, progress,
           batch: int) -> tuple[int, str]:
     """Check the entries after seq ``after`` (whose seal is ``prev_hash``), up to ``until``."""
-    from .checkpoints import describe
-
     ring = keys.by_id()
     expected, last = after + 1, after
     qs = JournalEntry.objects.order_by("seq")
@@ -214,8 +212,8 @@ def _walk(result: VerifyResult, *, after: int, prev_hash: str, until: int | None
                 result.add(problem)
             for cp in cps.pop(entry.seq, ()):
                 if cp.hash != entry.hash:
-                    result.add(f"{describe(cp)} ghi mục #{cp.seq} với mã {cp.hash[:12]}…, nhưng mục #{entry.seq} "
-                               f"hiện nay có mã {entry.hash[:12]}…: nhật ký đã bị viết lại từ mục này trở về trước.")
+                    result.add(f"{checkpoints.describe(cp)} ghi mục #{cp.seq} với mã {cp.hash[:12]}…, nhưng mục này "
+                               f"nay có mã {entry.hash[:12]}…: nhật ký đến mục #{cp.seq} đã bị viết lại.")
             prev_hash, expected, last = entry.hash, entry.seq + 1, entry.seq
             result.checked += 1
         if progress is not None:
@@ -230,8 +228,6 @@ def verify(progress=None, batch: int = 2000, checkpoint_files=()) -> VerifyResul
     does not match the last entry, and a tail truncated below a checkpoint. ``checkpoint_files`` are checked as
     well as the checkpoint file of this installation (e.g. an exported copy kept elsewhere).
     """
-    from . import checkpoints
-
     result = VerifyResult()
     found, problems = checkpoints.read_all(checkpoint_files)
     for problem in problems:
@@ -241,13 +237,12 @@ def verify(progress=None, batch: int = 2000, checkpoint_files=()) -> VerifyResul
     for cp in found:
         cps.setdefault(cp.seq, []).append(cp)
     last, prev_hash = _walk(result, after=0, prev_hash=GENESIS, until=None, cps=cps, progress=progress, batch=batch)
-    for seq in sorted(cps):
-        cp = cps[seq][-1]
-        if seq > last:
-            result.add(f"{checkpoints.describe(cp)} ghi nhật ký đã có đến mục #{seq}, nhưng nay chỉ còn đến mục "
-                       f"#{last}: các mục cuối đã bị xóa.")
-        else:
-            result.add(f"{checkpoints.describe(cp)} ghi mục #{seq}, nhưng mục này không còn.")
+    for seq in sorted(s for s in cps if s < last):  # inside a gap, already reported as missing entries
+        result.add(f"{checkpoints.describe(cps[seq][-1])} ghi mục #{seq}, nhưng mục này không còn.")
+    if cps and max(cps) > last:
+        cp = cps[max(cps)][-1]
+        result.add(f"{checkpoints.describe(cp)} ghi nhật ký đã có đến mục #{cp.seq}, nhưng nay chỉ còn đến mục "
+                   f"#{last}: các mục cuối đã bị xóa.")
     head = JournalHead.objects.filter(pk=1).first()
     if head is None:
         if last:
