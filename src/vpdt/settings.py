@@ -177,12 +177,21 @@ VPDT_LOCK_UNUSED_DAYS = env_int("VPDT_LOCK_UNUSED_DAYS", 30)
 VPDT_REVOKE_INACTIVE_DAYS = env_int("VPDT_REVOKE_INACTIVE_DAYS", 60)
 VPDT_INACTIVITY_HOUR = env_int("VPDT_INACTIVITY_HOUR", 1)
 
-# django-axes: lockout after repeated failed logins.
+# Failed logins (django-axes with vpdt.accounts.lockout, for the login form and the API alike): a pair (username,
+# address) is locked after VPDT_LOGIN_FAILURE_LIMIT failures, so nobody locks a colleague out by typing their
+# username; per username, every attempt after VPDT_LOGIN_SLOWDOWN_AFTER failures (from all addresses) waits a
+# doubling delay up to VPDT_LOGIN_SLOWDOWN_MAX_SECONDS, and the username itself is locked only after
+# VPDT_LOGIN_USERNAME_LOCK_FAILURES failures from VPDT_LOGIN_USERNAME_LOCK_ADDRESSES different addresses.
+AXES_HANDLER = "vpdt.accounts.lockout.LoginGuardHandler"
 AXES_FAILURE_LIMIT = env_int("VPDT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("VPDT_LOCKOUT_MINUTES", 30))
-# Lock per account, not per address: a whole office often shares one public IP (axes.W006 silenced).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts neither count nor extend a lock
 AXES_RESET_ON_SUCCESS = True
+VPDT_LOGIN_SLOWDOWN_AFTER = env_int("VPDT_LOGIN_SLOWDOWN_AFTER", 10)
+VPDT_LOGIN_SLOWDOWN_MAX_SECONDS = env_int("VPDT_LOGIN_SLOWDOWN_MAX_SECONDS", 60)
+VPDT_LOGIN_USERNAME_LOCK_FAILURES = env_int("VPDT_LOGIN_USERNAME_LOCK_FAILURES", 30)
+VPDT_LOGIN_USERNAME_LOCK_ADDRESSES = env_int("VPDT_LOGIN_USERNAME_LOCK_ADDRESSES", 10)
 AXES_LOCKOUT_CALLABLE = "vpdt.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -290,7 +299,8 @@ REST_FRAMEWORK = {
                                "vpdt.incoming.uploads.MultiPartParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vpdt.core.api.exception_handler",
-    # Per client address; axes limits per account. An office often shares one public address.
+    # Per client address; the lockout policy (vpdt.accounts.lockout) limits per account. An office often shares one
+    # public address.
     "DEFAULT_THROTTLE_RATES": {"login": env_str("VPDT_API_LOGIN_RATE", "300/min")},
 }
 REST_KNOX = {
@@ -468,5 +478,5 @@ VPDT_REMOTE_SIGNER_URL = env_str("VPDT_REMOTE_SIGNER_URL", "")  # remote signing
 VPDT_REMOTE_SIGNER_TOKEN = env_str("VPDT_REMOTE_SIGNER_TOKEN", "")
 VPDT_REMOTE_SIGNER_TIMEOUT = env_int("VPDT_REMOTE_SIGNER_TIMEOUT", 60)
 
-SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS: list[str] = []
 CSRF_FAILURE_VIEW = "vpdt.core.views.csrf_failure"

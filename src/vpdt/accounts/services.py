@@ -179,11 +179,10 @@ def lock(actor, user: User, reason: str, note: str = "") -> User:
 
 
 def login_locked_out(user: User) -> bool:
-    """Whether the account is temporarily locked out after too many failed logins (django-axes)."""
-    from axes.models import AccessAttempt
+    """Whether failed logins keep the account out, from some address or from everywhere (lockout.py)."""
+    from .lockout import locked_out
 
-    return AccessAttempt.objects.filter(username=user.username,
-                                        failures_since_start__gte=settings.AXES_FAILURE_LIMIT).exists()
+    return locked_out(user.username)
 
 
 def unlock(actor, user: User, note: str) -> User:

@@ -45,8 +45,12 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs):
+    from .lockout import WAIT
+
     user = _known_user(username)
-    journal.record("auth.lockout", actor=None, obj=user, request=request,
+    throttled = getattr(request, "vpdt_lockout", "") == WAIT
+    journal.record("auth.login_throttled" if throttled else "auth.lockout", actor=None, obj=user, request=request,
                    agency=user.agency_id if user and user.agency_id else None,
                    object_type="" if user else "accounts.user", object_repr=str(user) if user else str(username)[:150],
-                   details={"username": str(username)[:150], "ip": ip_address})
+                   details={"username": str(username)[:150], "ip": ip_address,
+                            "scope": getattr(request, "vpdt_lockout", "") or "pair"})

@@ -25,15 +25,30 @@ class LoginView(auth_views.LoginView):
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
+    """What the login form and the API login answer to a refused attempt (vpdt.accounts.lockout says why)."""
     from django.conf import settings
 
+    from .lockout import USERNAME, WAIT
+
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = (f"Tài khoản tạm thời bị khóa do đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần. "
-               f"Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống.")
+    reason = getattr(request, "vpdt_lockout", "")
+    wait = getattr(request, "vpdt_login_wait", 0)
+    if reason == WAIT:
+        message = (f"Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi {wait} giây rồi thử lại "
+                   "(mỗi lần sai tiếp theo phải đợi lâu hơn).")
+    elif reason == USERNAME:
+        message = ("Tài khoản tạm thời bị khóa do bị đăng nhập sai nhiều lần từ nhiều địa chỉ khác nhau "
+                   f"(nghi bị dò mật khẩu). Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống.")
+    else:
+        message = (f"Tài khoản tạm thời bị khóa do đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần "
+                   f"từ địa chỉ mạng này. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    return render(request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message},
-                  status=429)
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message},
+                          status=429)
+    response["Retry-After"] = str(wait or minutes * 60)
+    return response
 
 
 def _messages_from(request, exc):
