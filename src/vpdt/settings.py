@@ -210,15 +210,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if PRODUCTION:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("VPDT_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("VPDT_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts and requests from vpdt
 # itself only; no inline script, no on…= handler, no style attribute (templates use classes, data attributes and
 # static/vpdt/vpdt.js); no object, no framing by another site.
@@ -241,6 +232,15 @@ CONTENT_SECURITY_POLICY = {
 }
 VPDT_PERMISSIONS_POLICY_OFF = ["accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
                                "payment", "usb", "serial", "hid", "bluetooth"]
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("VPDT_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("VPDT_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -307,7 +307,11 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env_int("VPDT_API_TOKEN_HOURS", 10)),
     "AUTO_REFRESH": True,
 }
+# The schema (/api/v1/schema/) and its documentation page (/api/v1/docs/) are for signed-in people (session or
+# token) unless VPDT_API_SCHEMA_PUBLIC=1.
+VPDT_API_SCHEMA_PUBLIC = env_bool("VPDT_API_SCHEMA_PUBLIC", False)
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": ["vpdt.accounts.permissions.SchemaAccess"],
     "TITLE": "vpdt API",
     "DESCRIPTION": "API của văn phòng điện tử vpdt (quản lý văn bản và điều hành).",
     "VERSION": "1",
@@ -317,11 +321,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-# The schema (/api/v1/schema/) and its documentation page (/api/v1/docs/) are for signed-in people (session or
-# token) unless VPDT_API_SCHEMA_PUBLIC=1.
-VPDT_API_SCHEMA_PUBLIC = env_bool("VPDT_API_SCHEMA_PUBLIC", False)
     # One name for the account status reasons (used by users and by the lock/unlock actions).
-    "SERVE_PERMISSIONS": ["vpdt.accounts.permissions.SchemaAccess"],
     "ENUM_NAME_OVERRIDES": {"StatusReasonEnum": "vpdt.accounts.models.StatusReason",
                             "SigningSessionStatusEnum": "vpdt.signing.models.SessionStatus",
                             "AccountStatusEnum": "vpdt.accounts.models.AccountStatus"},
