@@ -438,3 +438,12 @@ def test_verify_files_catches_a_file_whose_bytes_and_row_were_changed_together(o
     with pytest.raises(CommandError, match="1 tệp không toàn vẹn."):
         call_command("verify_files", stderr=err, verbosity=0)
     assert f"Mục nhật ký #{entry.seq} ghi lúc lưu tệp đã bị sửa (mã xác thực không khớp)." in err.getvalue()
+
+
+def test_a_wrong_key_is_reported_by_the_system_check(settings):
+    from vpdt.journal.apps import journal_key
+
+    assert journal_key(None) == []
+    settings.VPDT_JOURNAL_KEY = "ngan-qua"
+    errors = journal_key(None)
+    assert [e.id for e in errors] == ["vpdt.journal.E001"] and "quá ngắn" in errors[0].msg

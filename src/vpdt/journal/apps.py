@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class JournalConfig(AppConfig):
@@ -8,3 +9,19 @@ class JournalConfig(AppConfig):
 
     def ready(self):
         from . import policies  # noqa: F401
+
+        checks.register(journal_key, checks.Tags.security)
+
+
+def journal_key(app_configs, **kwargs):
+    """A wrong journal key would refuse every journaled action: say so when vpdt starts or migrates."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from . import keys
+
+    try:
+        keys.keyring()
+    except (ImproperlyConfigured, OSError) as exc:
+        return [checks.Error(f"Khóa nhật ký không dùng được: {exc}", id="vpdt.journal.E001",
+                             hint="Xem README, mục Khóa nhật ký.")]
+    return []
