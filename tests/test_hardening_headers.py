@@ -95,3 +95,17 @@ def test_schema_can_be_published_by_the_operator(db, settings):
     settings.VPDT_API_SCHEMA_PUBLIC = True
     assert Client().get("/api/v1/schema/").status_code == 200
     assert Client().get("/api/v1/docs/").status_code == 200
+
+
+def test_only_the_scan_viewer_may_be_framed_and_only_by_vpdt(org, login):
+    """The registration form shows a PDF scan in an <iframe>: that one answer allows framing by vpdt's own pages."""
+    from tests.test_scan_prefill import read_scan
+
+    scan = read_scan(org, "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN")
+    clerk = login(org.sxd_clerk)
+    viewer = clerk.get(f"/so-hoa/ban-quet/{scan.pk}/tep/")
+    assert viewer.status_code == 200
+    assert viewer["X-Frame-Options"] == "SAMEORIGIN" and _policy(viewer)["frame-ancestors"] == "'self'"
+    assert _policy(viewer)["script-src"] == "'self'"  # the rest of the policy stays
+    form = clerk.get(f"/van-ban-den/vao-so/?ban-quet={scan.pk}")
+    assert form["X-Frame-Options"] == "DENY" and _policy(form)["frame-ancestors"] == "'none'"

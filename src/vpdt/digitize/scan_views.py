@@ -4,6 +4,8 @@ registration form prefilled from a scan is incoming's form (/van-ban-den/vao-so/
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from . import scans
@@ -68,6 +71,8 @@ def status(request, pk: int):
 
 @login_required
 @require_GET
+@xframe_options_sameorigin  # shown in an <iframe> of the registration form (vpdt's own pages only)
+@csp_replace({"frame-ancestors": [SELF]})
 def view_file(request, pk: int):
     """The scan for the viewer beside the form: a PNG/JPEG original as it is (an <img>), else the searchable
     PDF copy when there is one (a TIFF, a PDF), else the original."""
