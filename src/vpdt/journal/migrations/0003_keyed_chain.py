@@ -6,8 +6,8 @@
 3. On SQLite, triggers equal to PostgreSQL's ``journal_append_only`` (migration 0002). SQLite has no
    ``ALTER TABLE … DISABLE TRIGGER``: the owner disables them by inserting a row into ``journal_trigger_off``, a
    table outside Django's models (so ``flush`` leaves it alone). A later migration that rebuilds the journal table
-   on SQLite drops its triggers: create them again there (``test_direct_sql_is_refused_by_the_trigger`` fails
-   otherwise).
+   on SQLite drops its triggers: create them again there (otherwise
+   ``test_direct_sql_update_and_delete_are_refused_by_the_trigger`` fails).
 """
 
 from django.db import migrations, models
