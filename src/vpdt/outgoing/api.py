@@ -35,7 +35,7 @@ from vpdt.incoming.uploads import MultiPartParser
 from vpdt.journal.models import JournalEntry
 
 from . import chains, delivery, services
-from .lifecycle import DELIVERY
+from .lifecycle import DELIVERY, available_actions
 from .models import (
     Authority,
     ChainStep,
@@ -240,7 +240,7 @@ PUBLISHED_FIELDS = {
     "status_display", "year", "number", "code_number", "code_notation", "number_symbol", "issued_date",
     "is_legal_normative", "field", "language", "page_amount", "description", "to_places", "due_date", "signer",
     "signer_name", "authority", "authority_display", "signer_position", "related_to", "relation",
-    "relation_display", "series", "issued_at", "recalled_at", "recall_reason", "recipients", "files"}
+    "relation_display", "series", "issued_at", "recalled_at", "recall_reason", "recipients", "files", "actions"}
 PUBLISHED_RECIPIENT_FIELDS = {"id", "kind", "kind_display", "unit", "user", "agency", "name", "for_information"}
 
 
@@ -296,6 +296,9 @@ class OutgoingDocumentSerializer(_Parts, serializers.ModelSerializer):
 
 
 class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
+    actions = serializers.SerializerMethodField(help_text="Các thao tác người gọi được làm với văn bản lúc này "
+                                                          "(submit, return, approve, issue, recall, cancel, edit, "
+                                                          "revise, consult, comment, confirm)")
     signer_name = _Text(source="signer.full_name", read_only=True, allow_null=True, default=None)
     authority = _Text(read_only=True, help_text="'' | TM | KT | TL | TUQ | Q")
     authority_display = _Text(source="get_authority_display", read_only=True)
@@ -312,8 +315,13 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
             "is_legal_normative", "field", "secrecy", "language", "page_amount", "description", "to_places",
             "due_date", "signer", "signer_name", "authority", "authority_display", "signer_position", "reply_to",
             "related_to", "relation", "relation_display", "approved_by", "approved_at", "series", "issued_at",
-            "issued_by", "confirmed_at", "recalled_at", "recall_reason", "recipients", "steps", "versions", "files"]
+            "issued_by", "confirmed_at", "recalled_at", "recall_reason", "recipients", "steps", "versions", "files",
+            "actions"]
         read_only_fields = fields
+
+    def get_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return sorted(available_actions(request.user, obj)) if request is not None else []
 
 
 class OutgoingCommentSerializer(serializers.Serializer):

@@ -40,6 +40,7 @@ from vpdt.signing.models import KeyStore
 
 from . import delivery, exports, services
 from .forms import SigningFields, _passphrase
+from .lifecycle import delivery_actions
 from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient
 from .signatures import travelling
 
@@ -313,6 +314,7 @@ def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
     chosen = chosen or {}
     signatures = receipt.for_deliveries(request.user.agency, files, actor=request.user) if page.items else {}
     rows = [{"recipient": r, "doc": r.document, "files": files.get(r.document_id, []),
+             "actions": delivery_actions(request.user, r),
              "chosen": chosen.get(r.pk, {}), "duplicate": (duplicate or {}).get(r.pk),
              "signatures": signatures.get(r.document_id, {})} for r in page.items]
     return {"page": page, "rows": rows, "query": query_without_cursor(request), "registers": registers,
@@ -408,6 +410,8 @@ def recalls(request):
     _require_clerk(request)
     qs = delivery.recalls_waiting_for(request.user).select_related("document__doc_type")
     page = keyset_page(qs, request.GET.get("cursor"), order=("-status_at", "-id"), size=PAGE_SIZE)
+    for row in page.items:
+        row.actions = delivery_actions(request.user, row)
     return render(request, "outgoing/clerk/recalls.html", {
         "page": page, "rows": page.items, "query": query_without_cursor(request)})
 

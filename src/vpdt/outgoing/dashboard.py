@@ -3,7 +3,7 @@ returned drafts, and for clerks the documents to issue, deliveries to receive an
 
 from django.utils import timezone
 
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import manageable, scope_of
 from vpdt.directory.models import Role
 
 from . import delivery
@@ -21,7 +21,7 @@ def for_user(user) -> dict:
     scope = scope_of(user)
     data = {"today": timezone.localdate()}
     data["to_review"] = _capped(
-        ReviewStep.objects.filter(reviewer_id__in=scope.person_ids, status=StepStatus.ACTIVE)
+        ReviewStep.objects.filter(reviewer_id__in=scope.within("approval").person_ids, status=StepStatus.ACTIVE)
         .select_related("document").only("id", "label", "due_date", "reviewer_id", "document__id",
                                          "document__subject", "document__urgency")
         .order_by("due_date", "id"))
@@ -34,7 +34,7 @@ def for_user(user) -> dict:
         .order_by("-updated_at", "-id"))
     if scope.has_role(Role.CLERK) and scope.agency_id:
         data["to_issue"] = _capped(
-            visible(OutgoingDocument, user).filter(agency_id=scope.agency_id, status=OutStatus.APPROVED)
+            manageable(OutgoingDocument, user).filter(agency_id=scope.agency_id, status=OutStatus.APPROVED)
             .only("id", "subject", "approved_at", "urgency").order_by("approved_at", "id"))
         data["deliveries"] = _capped(delivery.waiting_for(user))
         data["recalls"] = _capped(delivery.recalls_waiting_for(user))

@@ -47,8 +47,10 @@ def acts_for(user, person_id: int | None) -> bool:
 
 # --------------------------------------------------------------------------------------------- who may act
 
-def _drafter(doc, actor) -> str | None:
-    return None if actor.pk == doc.drafter_id else "Chỉ người soạn thảo được làm việc này với dự thảo."
+def _drafter(refusal: str):
+    def allow(doc, actor) -> str | None:
+        return None if actor.pk == doc.drafter_id else refusal
+    return allow
 
 
 def _reviewer(doc, actor) -> str | None:
@@ -83,18 +85,22 @@ def _in_record(doc, actor) -> str | None:
 DOCUMENT = Machine(
     "status",
     [
-        Transition("submit", EDITABLE, S.IN_REVIEW, "Trình duyệt", allow=_drafter),
+        Transition("submit", EDITABLE, S.IN_REVIEW, "Trình duyệt",
+                   allow=_drafter("Chỉ người soạn thảo được trình dự thảo.")),
         Transition("return", {S.IN_REVIEW}, S.RETURNED, "Trả lại dự thảo", allow=_reviewer),
         # Đồng ý at any step; the document becomes approved at the last one.
         Transition("approve", {S.IN_REVIEW}, S.APPROVED, "Duyệt ký", allow=_reviewer),
         Transition("issue", {S.APPROVED}, S.ISSUED, "Phát hành", allow=_clerk),
         Transition("recall", {S.ISSUED}, S.RECALLED, "Thu hồi", allow=_recaller),
-        Transition("cancel", EDITABLE, S.CANCELLED, "Hủy dự thảo", allow=_drafter),
-        Transition("edit", EDITABLE, None, "Sửa thông tin dự thảo", allow=_drafter),
+        Transition("cancel", EDITABLE, S.CANCELLED, "Hủy dự thảo",
+                   allow=_drafter("Chỉ người soạn thảo được hủy dự thảo.")),
+        Transition("edit", EDITABLE, None, "Sửa thông tin dự thảo",
+                   allow=_drafter("Chỉ người soạn thảo được sửa thông tin dự thảo.")),
         Transition("revise", {*EDITABLE, S.IN_REVIEW}, None, "Sửa dự thảo", allow=_reviser),
         Transition("consult", {S.IN_REVIEW}, None, "Xin ý kiến", allow=_reviewer),
         Transition("comment", COMMENTABLE, None, "Góp ý", allow=_in_record),
-        Transition("confirm", {S.ISSUED}, None, "Xác nhận số, ngày văn bản", allow=_drafter),
+        Transition("confirm", {S.ISSUED}, None, "Xác nhận số, ngày văn bản",
+                   allow=_drafter("Chỉ người soạn thảo xác nhận số, ngày văn bản.")),
     ],
     action_prefix="outgoing",
     choices=S,

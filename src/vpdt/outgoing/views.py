@@ -9,7 +9,6 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import permitted, scope_of, visible
@@ -17,11 +16,12 @@ from vpdt.core.deadlines import due_state
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.delegation import services as delegation
-from vpdt.directory.models import Agency, Position, Role
+from vpdt.directory.models import Agency, Position
 from vpdt.incoming.models import IncomingDocument
 from vpdt.signing import external as external_signing
 
 from . import delivery, services, signatures
+from .lifecycle import DOCUMENT, answer_refusal, available_actions
 from .forms import (
     BOX_STATUSES,
     BOXES,
@@ -93,14 +93,6 @@ def _document(request, pk, *related, part: str = "record") -> OutgoingDocument:
 
 def _back(pk):
     return redirect("outgoing:detail", pk=pk)
-
-
-def _url(name, *args) -> str | None:
-    """The URL of a screen another helper may not have added yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def signer_line(doc) -> str:
@@ -232,8 +224,9 @@ def _reply_label(doc: IncomingDocument) -> str:
 @login_required
 def edit(request, pk):
     doc = _document(request, pk)
-    if doc.drafter_id != request.user.pk or doc.status not in services.EDITABLE:
-        messages.error(request, "Chỉ người soạn thảo được sửa thông tin khi dự thảo đang soạn hoặc bị trả lại.")
+    refusal = DOCUMENT.refusal(doc, "edit", request.user)
+    if refusal:
+        messages.error(request, refusal)
         return _back(pk)
     if request.method == "POST":
         form = DraftForm(request.user, request.POST, with_content=False)
@@ -255,6 +248,10 @@ def edit(request, pk):
 @login_required
 def revise(request, pk):
     doc = _document(request, pk)
+    refusal = DOCUMENT.refusal(doc, "revise", request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return _back(pk)
     latest = services.latest_version(doc)
     if request.method == "POST":
         form = ReviseForm(request.POST, request.FILES)
@@ -284,7 +281,6 @@ def detail(request, pk):
     if not _documents(request, "record").filter(pk=doc.pk).exists():
         return _published_detail(request, doc)
     me = request.user
-    scope = scope_of(me)
     versions = list(doc.versions.select_related("author", "step").defer("text").prefetch_related(
         Prefetch("comments", queryset=Comment.objects.select_related("author")),
         Prefetch("files", queryset=OutgoingFile.objects.select_related("file"))))
@@ -301,36 +297,26 @@ def detail(request, pk):
         if doc.status == OutStatus.IN_REVIEW else None
     statuses = {r.pk: r for r in delivery.sender_view(doc)}
     recipients = [(r, statuses.get(r.pk)) for r in doc.recipients.select_related("unit", "user", "agency")]
-    is_drafter = doc.drafter_id == me.pk
-    editable = doc.status in services.EDITABLE
-    is_reviewer = active is not None and (active.reviewer_id == me.pk
-                                          or active.reviewer_id in delegation.delegator_ids(me, "approval"))
-    my_consultations = [c for s in steps for c in s.consultations.all()
-                        if c.user_id == me.pk and c.answered_at is None and s.status == StepStatus.ACTIVE]
-    is_clerk = scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == doc.agency_id)
+    actions = available_actions(me, doc)
+    is_reviewer = "approve" in actions
+    my_consultations = [c for s in steps for c in s.consultations.all() if answer_refusal(me, c) is None]
     final_step = is_reviewer and not any(s.round == active.round and s.status == StepStatus.WAITING for s in steps)
-    issue_url = _url("outgoing:issue", doc.pk) if is_clerk and doc.status == OutStatus.APPROVED else None
     context = {
-        "doc": doc, "record": True, "versions": versions, "other_files": other_files,
+        "doc": doc, "record": True, "actions": actions, "versions": versions, "other_files": other_files,
         "rounds": sorted(rounds.items()),
         "active": active, "recipients": recipients, "signer_line": signer_line(doc) if doc.signer_id else "",
-        "is_drafter": is_drafter, "can_edit": is_drafter and editable,
-        "can_revise": (is_drafter and editable) or is_reviewer, "is_reviewer": is_reviewer,
-        "can_comment": doc.status in services.COMMENTABLE,
+        "is_reviewer": is_reviewer,
         "my_consultations": [(c, AnswerForm(prefix=f"c{c.pk}")) for c in my_consultations],
-        "can_confirm": is_drafter and doc.status == OutStatus.ISSUED,
         "approve_form": ApproveForm(auto_id="approve_%s", signing=False),
         "return_form": ReturnForm(auto_id="return_%s"),
         "cancel_form": CancelForm(),
-        "consult_form": ConsultForm(doc.agency_id, me, auto_id="consult_%s") if is_reviewer else None,
+        "consult_form": ConsultForm(doc.agency_id, me, auto_id="consult_%s") if "consult" in actions else None,
         "confirm_form": ConfirmForm(), "comment_form": CommentForm(),
         "fixes": list(doc.fixes.only("id", "subject", "code_number", "code_notation", "relation", "status")),
-        "issue_url": issue_url, "issue_signing": signatures.issue_signing(doc) if issue_url else None,
+        "issue_signing": signatures.issue_signing(doc) if "issue" in actions else None,
         "approval_signing": signatures.approval_signing(me, doc, final=final_step),
         "usb_signing": final_step and external_signing.can_start(me, doc),
         "pending_session": external_signing.pending_for(me, doc) if final_step else None,
-        "can_recall": doc.status == OutStatus.ISSUED and (is_clerk or (
-            scope.agency_id == doc.agency_id and scope.has_role(Role.LEADER))),
         "final_files": [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)],
         "related_files": [f for f in other_files if f.kind == FileKind.RELATED],
     }
@@ -343,7 +329,7 @@ def _published_detail(request, doc):
     files = signatures.mark_signed(signatures.travelling(
         visible(OutgoingFile, request.user).filter(document=doc).select_related("file").order_by("id")))
     context = {
-        "doc": doc, "record": False, "signer_line": signer_line(doc) if doc.signer_id else "",
+        "doc": doc, "record": False, "actions": set(), "signer_line": signer_line(doc) if doc.signer_id else "",
         "recipients": [(r, None) for r in doc.recipients.select_related("unit", "user", "agency")],
         "final_files": files,
         "fixes": list(_documents(request, "published").filter(related_to=doc).only(
