@@ -119,14 +119,14 @@ def reseal(entry_model, head_model, batch: int = 2000) -> dict | None:
 
 @contextmanager
 def append_only_off(connection, reason: str):
-    """The database owner's way around the append-only trigger, for a reseal or a whole-database flush.
+    """The database owner's way around the append-only triggers, for a reseal or a whole-database flush.
 
-    PostgreSQL: ``ALTER TABLE … DISABLE TRIGGER`` (the enclosing transaction keeps it local). SQLite, which has no
-    such statement: a row in ``journal_trigger_off``, which the triggers check.
+    PostgreSQL: ``ALTER TABLE … DISABLE TRIGGER USER`` (row UPDATE/DELETE and TRUNCATE). SQLite, which has no
+    such statement: a row in ``journal_trigger_off``, which its triggers check.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE journal_journalentry DISABLE TRIGGER journal_append_only")
+            cursor.execute("ALTER TABLE journal_journalentry DISABLE TRIGGER USER")
         else:
             cursor.execute("INSERT INTO journal_trigger_off (reason) VALUES (%s)", [reason])
     try:
@@ -134,6 +134,6 @@ def append_only_off(connection, reason: str):
     finally:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE journal_journalentry ENABLE TRIGGER journal_append_only")
+                cursor.execute("ALTER TABLE journal_journalentry ENABLE TRIGGER USER")
             else:
                 cursor.execute("DELETE FROM journal_trigger_off")
