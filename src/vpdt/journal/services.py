@@ -14,8 +14,9 @@ Threat: someone with write access to the database but not to the application's k
   with that seal: a truncated tail (or a journal replaced by an older copy, or a fork after a truncation) is
   reported. What was appended after the last checkpoint can still be dropped unnoticed; the interval bounds it.
   The checkpoints export to a file that is verified offline, with the public key only.
-* **Append-only trigger** on PostgreSQL and SQLite, and a model and queryset that refuse changes: mistakes and
-  casual edits are refused outright (a database owner can disable a trigger; the two layers above remain).
+* **Append-only triggers** on PostgreSQL and SQLite (UPDATE, DELETE, and emptying the table: TRUNCATE on
+  PostgreSQL), and a model and queryset that refuse changes: mistakes and casual edits are refused outright (a
+  database owner can disable a trigger, see :func:`.chain.append_only_off`; the two layers above remain).
 
 Appending locks the single :class:`JournalHead` row, so entries are strictly sequential even under concurrent
 writers, and a rolled-back transaction leaves no entry and no gap.
