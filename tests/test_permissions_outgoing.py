@@ -4,6 +4,8 @@ with the one that fits what it shows. See ``tests/parts_world.py`` for the world
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import parts_world
@@ -226,3 +228,111 @@ def test_digitizations_follow_the_files(world, api):
         assert (draft_v1.pk in ids) is (part == "record"), name
         reads_sealed = part is not None or name.startswith("stttt_") or name == "district_clerk"
         assert (sealed.pk in ids) is reads_sealed, name
+
+
+# Viewers who see nothing of either document: every outgoing URL and API action answers 404 and changes nothing.
+OUTSIDERS = [name for name, (part, sees_draft) in VIEWERS.items() if part is None and not sees_draft]
+
+
+def _routes(patterns, prefix=""):
+    """Every route of the URLconf as a path template with ``<name>`` placeholders (regex routes of DRF routers
+    are turned into the same form)."""
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        route = str(entry.pattern)
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route).lstrip("^").rstrip("$").replace("\\.", ".")
+        route = re.sub(r"<\w+:(\w+)>", r"<\1>", route)
+        route = route.replace("/?", "/").replace("\\", "")
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + route)
+        elif isinstance(entry, URLPattern):
+            yield prefix + route
+
+
+def _outgoing_urls(world):
+    """Every outgoing screen and API action that takes a document, a file, a delivery or a consultation id, filled
+    with the world's objects of the issued document and the draft (a sweep over the URLconf, so a new URL is
+    covered the day it is added)."""
+    from django.urls import get_resolver
+
+    from vpdt.outgoing.models import Consultation
+
+    consultation = Consultation.objects.filter(step__document=world.issued).first()
+    ids = {"pk": [world.issued.pk, world.draft.pk], "file_pk": [row.pk for row in world.files.values()],
+           "rpk": [world.district_delivery.pk], "cpk": [consultation.pk], "number": [1]}
+    own = {"api/v1/outgoing-deliveries/": {"pk": [world.district_delivery.pk]},
+           "api/v1/outgoing-consultations/": {"pk": [consultation.pk]}}
+    urls = set()
+    for route in _routes(get_resolver().url_patterns):
+        params = re.findall(r"<(\w+)>", route)
+        if not params or not route.startswith(("van-ban-di/", "api/v1/outgoing-")) or "format" in params:
+            continue
+        if any(p not in ids for p in params):
+            continue
+        filled = next((dict(ids, **v) for k, v in own.items() if route.startswith(k)), ids)
+        for values in _combinations(params, filled):
+            url = route
+            for param, value in zip(params, values):
+                url = url.replace(f"<{param}>", str(value), 1)
+            urls.add("/" + url)
+    return sorted(urls)
+
+
+def _combinations(params, ids):
+    if not params:
+        yield ()
+        return
+    for value in ids[params[0]]:
+        for rest in _combinations(params[1:], ids):
+            yield (value, *rest)
+
+
+def test_outsiders_get_404_on_every_outgoing_url(world, login, api):
+    from vpdt.journal.models import JournalEntry
+
+    urls = _outgoing_urls(world)
+    assert len(urls) > 40, urls  # screens, files, deliveries and every API action of both documents
+    last = JournalEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    for name in OUTSIDERS:
+        user = getattr(world, name)
+        web, client = login(user), api(user)
+        for url in urls:
+            if name == "district_clerk" and any(p in url for p in ("den-cho-tiep-nhan", "/van-ban-di/thu-hoi/", "deliveries")):
+                continue  # the district's clerk acts on its own delivery (test_deliveries)
+            client_for = client if url.startswith("/api/") else web
+            assert client_for.get(url).status_code in (404, 405), (name, url)
+            response = client_for.post(url, {"reason": "Thử", "comment": "Thử", "text": "Thử"},
+                                       **({"format": "json"} if url.startswith("/api/") else {}))
+            assert response.status_code in (404, 405), (name, url, response.status_code)
+    assert not JournalEntry.objects.filter(seq__gt=last, action__startswith="outgoing.").exists()
+
+
+def test_boxes_and_queues_stay_inside_what_each_viewer_sees(world, login, api):
+    for name in VIEWERS:
+        user = getattr(world, name)
+        seen = set(visible(OutgoingDocument, user).values_list("pk", flat=True))
+        client = api(user)
+        for box in ("to_review", "to_issue", "mine"):
+            body = client.get(f"/api/v1/outgoing-documents/?box={box}&page_size=200").json()
+            assert {row["id"] for row in body["results"]} <= seen, (name, box)
+        page = login(user).get("/van-ban-di/cho-duyet/")
+        assert page.status_code == 200
+        assert {step.document_id for step, _ in page.context["rows"]} <= seen, name
+    queue = login(world.sxd_unit_leader).get("/van-ban-di/cho-duyet/").context["rows"]
+    assert [step.document_id for step, _ in queue] == [world.draft.pk]
+
+
+def test_delegates_lose_sight_after_the_period(world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from vpdt.accounts.models import User
+
+    assert visible(OutgoingDocument, world.deputy).filter(pk=world.draft.pk).exists()
+    with freeze_time(timezone.now() + timedelta(days=40)):
+        deputy = User.objects.get(pk=world.deputy.pk)  # a new request: the scope is built again
+        assert not visible(OutgoingDocument, deputy).filter(pk=world.draft.pk).exists()
+        assert login(world.deputy).get(f"/van-ban-di/{world.draft.pk}/").status_code == 404

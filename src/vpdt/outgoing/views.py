@@ -363,7 +363,7 @@ def diff(request, pk):
 @login_required
 def download(request, pk, file_pk):
     stored = get_object_or_404(visible(OutgoingFile, request.user).select_related("file"), pk=file_pk,
-                               document_id=pk).file
+                               document__pk=pk).file
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
