@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from vpdt.core.authz import manageable, visible
+from vpdt.core.dates import ApiDateField
 from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Role, Unit
 
@@ -137,8 +138,7 @@ class MeAPI(APIView):
 class AccountCreateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=100)
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
-    birth_date = serializers.DateField(required=False, allow_null=True,
-                                       input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    birth_date = ApiDateField(required=False, allow_null=True)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     username = serializers.CharField(required=False, allow_blank=True, max_length=150)

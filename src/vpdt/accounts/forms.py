@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from vpdt.core.authz import manageable
+from vpdt.core.dates import DateField
 from vpdt.directory.models import Agency, Role, Unit
 
 from . import services
@@ -73,8 +74,8 @@ class PasswordChangeForm(forms.Form):
 class AccountCreateForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=100,
                                 widget=forms.TextInput(attrs={"class": "form-control"}))
-    birth_date = forms.DateField(label="Ngày sinh", required=False, widget=DATE_WIDGET,
-                                 help_text="Dùng để phân biệt khi trùng tên đăng nhập.")
+    birth_date = DateField(label="Ngày sinh", required=False, widget=DATE_WIDGET,
+                           help_text="Dùng để phân biệt khi trùng tên đăng nhập.")
     email = forms.EmailField(label="Thư điện tử công vụ", required=False,
                              widget=forms.EmailInput(attrs={"class": "form-control"}))
     phone = forms.CharField(label="Điện thoại", max_length=30, required=False,

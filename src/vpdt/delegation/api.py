@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import visible
+from vpdt.core.dates import ApiDateField
 
 from . import services
 from .models import Delegation, DelegationScope
@@ -36,10 +37,8 @@ class DelegationCreateSerializer(serializers.Serializer):
                                                                   "required": "Người được ủy quyền là bắt buộc."})
     delegation_scope = serializers.ChoiceField(choices=DelegationScope.choices, default=DelegationScope.ALL,
                                                error_messages={"invalid_choice": "Phạm vi không hợp lệ."})
-    starts_on = serializers.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                      error_messages={"invalid": "Từ ngày không hợp lệ (dd/mm/yyyy)."})
-    ends_on = serializers.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                    error_messages={"invalid": "Đến ngày không hợp lệ (dd/mm/yyyy)."})
+    starts_on = ApiDateField(error_messages={"invalid": "Từ ngày không hợp lệ (dd/mm/yyyy)."})
+    ends_on = ApiDateField(error_messages={"invalid": "Đến ngày không hợp lệ (dd/mm/yyyy)."})
     reason = serializers.CharField(max_length=500)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 

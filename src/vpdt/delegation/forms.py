@@ -2,6 +2,7 @@ from django import forms
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
+from vpdt.core.dates import DateField
 from vpdt.directory import members
 
 from .models import DelegationScope
@@ -23,8 +24,8 @@ class DelegationForm(forms.Form):
                                       widget=forms.Select(attrs={"class": "form-select"}))
     scope = forms.ChoiceField(label="Phạm vi", choices=DelegationScope.choices, error_messages=_errors("Phạm vi"),
                               widget=forms.Select(attrs={"class": "form-select"}))
-    starts_on = forms.DateField(label="Từ ngày", widget=DATE, error_messages=_errors("Từ ngày"))
-    ends_on = forms.DateField(label="Đến hết ngày", widget=DATE, error_messages=_errors("Đến ngày"))
+    starts_on = DateField(label="Từ ngày", widget=DATE, error_messages=_errors("Từ ngày"))
+    ends_on = DateField(label="Đến hết ngày", widget=DATE, error_messages=_errors("Đến ngày"))
     reason = forms.CharField(label="Lý do", max_length=500, error_messages={**_errors("Lý do"),
                                                                            "max_length": "Lý do tối đa 500 ký tự."},
                              widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))

@@ -9,6 +9,7 @@ from rest_framework.validators import UniqueTogetherValidator
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, visible
+from vpdt.core.dates import ApiDateField
 from vpdt.core.params import int_param
 
 from . import services
@@ -126,6 +127,8 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 class PositionSerializer(serializers.ModelSerializer):
+    started_on = ApiDateField(required=False, allow_null=True)
+
     class Meta:
         model = Position
         fields = ["id", "user", "agency", "unit", "title", "role", "is_primary", "is_active", "started_on",

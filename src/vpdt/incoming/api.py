@@ -22,10 +22,10 @@ from rest_framework.response import Response
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import scope_of, visible
+from vpdt.core.dates import ApiDateField, ApiDateTimeField, DateInputError, day_bounds, parse_date
 from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.directory.models import Agency, Unit
-from vpdt.journal.filters import parse_day
 from vpdt.signing import receipt
 from vpdt.signing.models import Verification
 from vpdt.signing.verification_api import FileVerificationSerializer
@@ -37,7 +37,6 @@ from .uploads import MultiPartParser
 
 BOXES = getattr(services, "BOXES", ("to_process", "in_progress", "for_information", "done", "late"))
 DEFAULT_BOX = BOXES[0]
-DATE_FORMATS = ["%d/%m/%Y", "iso-8601"]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."}
 
 
@@ -56,7 +55,7 @@ def _service(name: str):
 
 
 def _date_field(**kwargs):
-    return serializers.DateField(input_formats=DATE_FORMATS, error_messages=DATE_ERRORS, **kwargs)
+    return ApiDateField(error_messages=DATE_ERRORS, **kwargs)
 
 
 # --- Registers ---------------------------------------------------------------------------------------------------
@@ -344,8 +343,8 @@ class IncomingRegistrationSerializer(serializers.Serializer):
     field = serializers.PrimaryKeyRelatedField(queryset=Field.objects.none(), required=False, allow_null=True)
     needs_reply = serializers.BooleanField(required=False)
     reply_due = _date_field(required=False, allow_null=True)
-    arrival_date = serializers.DateTimeField(required=False, allow_null=True,
-                                             help_text="Ngày đến (mặc định: bây giờ).")
+    arrival_date = ApiDateTimeField(required=False, allow_null=True,
+                                    help_text="Ngày đến (mặc định: bây giờ).")
     leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
                                                 help_text="Lãnh đạo sẽ cho ý kiến (văn bản khẩn được trình ngay).")
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
@@ -474,14 +473,13 @@ def _filter_documents(qs, params):
             cond |= Q(code_number__iexact=number.strip(), code_notation__icontains=notation.strip())
         qs = qs.filter(cond)
     for key, lookup, end in (("date_from", "arrival_date__gte", False), ("date_to", "arrival_date__lte", True)):
-        value = (params.get(key) or "").strip()
         try:
-            moment = parse_day(value, end=end)
-        except (ValueError, OverflowError):
-            errors[key] = [f"Ngày “{value[:40]}” không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."]
+            day = parse_date(params.get(key))
+        except DateInputError as err:
+            errors[key] = [str(err)]
             continue
-        if moment is not None:
-            qs = qs.filter(**{lookup: moment})
+        if day is not None:
+            qs = qs.filter(**{lookup: day_bounds(day)[1 if end else 0]})
     if errors:
         raise ValidationError(errors)
     return qs

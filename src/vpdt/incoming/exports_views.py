@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from vpdt.core.authz import visible
+from vpdt.core.dates import DateInputError, parse_date
 from vpdt.journal import services as journal
 
 from . import exports
@@ -36,13 +37,12 @@ class BadPeriod(ValueError):
 
 
 def _parse_date(raw: str, label: str) -> dt.date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
     try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError:
-        raise BadPeriod(f"{label} “{raw[:20]}” không hợp lệ. Nhập ngày theo dạng dd/mm/yyyy, "
+        return parse_date(raw, formats=("%d/%m/%Y",))
+    except DateInputError as err:
+        if err.code == "date_range":
+            raise BadPeriod(f"{label}: {err}") from None
+        raise BadPeriod(f"{label} “{raw.strip()[:20]}” không hợp lệ. Nhập ngày theo dạng dd/mm/yyyy, "
                         "ví dụ 01/10/2026.") from None
 
 

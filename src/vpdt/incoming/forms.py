@@ -5,6 +5,7 @@ from django import forms
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import visible
+from vpdt.core.dates import DateField
 from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 
@@ -23,8 +24,8 @@ def _text(label, max_length, required=False, **attrs):
 
 
 def _date(label, required=False):
-    return forms.DateField(label=label, required=required, widget=DATE_WIDGET,
-                           error_messages={**DATE_ERRORS, "required": f"{label} là bắt buộc."})
+    return DateField(label=label, required=required, widget=DATE_WIDGET,
+                     error_messages={**DATE_ERRORS, "required": f"{label} là bắt buộc."})
 
 
 def _select(label, queryset, required=False):

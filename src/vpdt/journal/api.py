@@ -61,7 +61,7 @@ class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise ValidationError({"detail": errors})
         return qs
 
-    @extend_schema(responses={200: JournalVerifySerializer})
+    @extend_schema(request=None, responses={200: JournalVerifySerializer})
     @action(detail=False, methods=["post"])
     def verify(self, request):
         scope = scope_of(request.user)

@@ -1,25 +1,16 @@
 """Journal filters shared by the screen and the API."""
 
-from datetime import datetime, time
-
 from django.db.models import Q
-from django.utils import timezone
 
+from vpdt.core.dates import DateInputError, day_bounds, parse_date
 from vpdt.core.params import int_param
 
 
 def parse_day(value: str, end: bool = False):
-    """A dd/mm/yyyy (or ISO) day as the start or end of that day in Vietnam time."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            day = datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
-    raise ValueError(value)
+    """A dd/mm/yyyy (or ISO) day as the start or end of that day in Vietnam time; DateInputError (a ValueError
+    with a Vietnamese message) for anything else, a day outside the accepted range included."""
+    day = parse_date(value)
+    return None if day is None else day_bounds(day)[1 if end else 0]
 
 
 def filter_entries(qs, params):
@@ -39,8 +30,8 @@ def filter_entries(qs, params):
     for key, lookup, end in (("date_from", "created_at__gte", False), ("date_to", "created_at__lte", True)):
         try:
             moment = parse_day(values[key], end=end)
-        except ValueError:
-            errors.append(f"Ngày “{values[key]}” không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")
+        except DateInputError as err:
+            errors.append(str(err))
             continue
         if moment is not None:
             qs = qs.filter(**{lookup: moment})

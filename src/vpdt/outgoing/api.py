@@ -25,6 +25,7 @@ from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core import authz
 from vpdt.core.authz import manageable, permitted, scope_of, visible
+from vpdt.core.dates import ApiDateField
 from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.delegation import services as delegation
@@ -54,7 +55,6 @@ from .models import (
     Version,
 )
 
-DATE_FORMATS = ["%d/%m/%Y", "iso-8601"]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."}
 BOXES = ("mine", "to_review", "to_issue")
 JSON_LISTS = ("recipients", "users", "steps")
@@ -89,7 +89,7 @@ def _files_field(**kwargs):
 
 
 def _date_field(**kwargs):
-    return serializers.DateField(input_formats=DATE_FORMATS, error_messages=DATE_ERRORS, **kwargs)
+    return ApiDateField(error_messages=DATE_ERRORS, **kwargs)
 
 
 def _pk(queryset, label: str, **kwargs):

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.catalog.models import DocumentType
 from vpdt.core.authz import manageable, permitted, scope_of, visible
+from vpdt.core.dates import DateField
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.pdf import fmt_date
 from vpdt.directory.models import Agency, Role
@@ -58,10 +59,10 @@ ORDERS = {"": ("-issued_at", "-id"), "so": ("-year", "-number", "-id")}
 
 
 def _date(label: str, required: bool = False):
-    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
-                           error_messages={"invalid": f"{label} không hợp lệ (nhập ngày theo dạng dd/mm/yyyy, "
-                                                      "ví dụ 05/11/2026).",
-                                           "required": f"{label} là bắt buộc."})
+    return DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
+                     error_messages={"invalid": f"{label} không hợp lệ (nhập ngày theo dạng dd/mm/yyyy, "
+                                                "ví dụ 05/11/2026).",
+                                     "required": f"{label} là bắt buộc."})
 
 
 def _errors(request, exc) -> None:

@@ -6,6 +6,7 @@ from django import forms
 
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of
+from vpdt.core.dates import DateField
 from vpdt.directory.models import Unit
 from vpdt.dossiers.models import DossierStatus
 from vpdt.incoming.forms import agency_people
@@ -24,10 +25,10 @@ SELECT = {"class": "form-select"}
 
 
 def _date(label):
-    return forms.DateField(label=label, required=False, input_formats=DATE_FORMATS,
-                           widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "form-control",
-                                                                             "placeholder": "dd/mm/yyyy"}),
-                           error_messages={"invalid": f"{label}: ngày không hợp lệ (định dạng dd/mm/yyyy)."})
+    return DateField(label=label, required=False, input_formats=DATE_FORMATS,
+                     widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "form-control",
+                                                                       "placeholder": "dd/mm/yyyy"}),
+                     error_messages={"invalid": f"{label}: ngày không hợp lệ (định dạng dd/mm/yyyy)."})
 
 
 class SearchForm(forms.Form):
