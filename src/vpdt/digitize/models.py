@@ -64,6 +64,23 @@ class Digitization(models.Model):
         return self.status in (Status.DONE, Status.SKIPPED, Status.FAILED)
 
     @property
+    def done(self) -> bool:
+        return self.status == Status.DONE
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == Status.SKIPPED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == Status.FAILED
+
+    @property
+    def converted(self) -> bool:
+        """Converted to PDF for viewing (DOCX, ODT), not recognised."""
+        return self.method == Method.CONVERT
+
+    @property
     def seconds(self) -> float | None:
         if self.started_at and self.finished_at:
             return round((self.finished_at - self.started_at).total_seconds(), 1)

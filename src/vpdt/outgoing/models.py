@@ -35,6 +35,10 @@ class OutStatus(models.TextChoices):
     CANCELLED = "cancelled", "Đã hủy"
 
 
+STATUS_TONES = {OutStatus.ISSUED: "success", OutStatus.RETURNED: "warning", OutStatus.IN_REVIEW: "primary",
+                OutStatus.APPROVED: "info", OutStatus.CANCELLED: "dark", OutStatus.RECALLED: "dark"}
+
+
 class Relation(models.TextChoices):
     NONE = "", "—"
     REPLACES = "replaces", "Thay thế văn bản"
@@ -125,6 +129,19 @@ class OutgoingDocument(models.Model):
     def number_symbol(self) -> str:
         return f"{self.code_number}/{self.code_notation}" if self.code_number else ""
 
+    @property
+    def is_recalled(self) -> bool:
+        return self.status == OutStatus.RECALLED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == OutStatus.RETURNED
+
+    @property
+    def status_tone(self) -> str:
+        """The colour of the status badge."""
+        return STATUS_TONES.get(self.status, "secondary")
+
 
 class Version(models.Model):
     """A revision of the draft: the text (for the visible differences) and the files."""
@@ -168,6 +185,10 @@ class OutgoingFile(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["document", "published"])]
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == FileKind.FINAL
 
 
 class Comment(models.Model):
@@ -258,6 +279,10 @@ class ReviewStep(models.Model):
     def __str__(self) -> str:
         return f"{self.label} ({self.reviewer})"
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == StepStatus.ACTIVE
+
 
 class Consultation(models.Model):
     """Others consulted at a step (xin ý kiến): notified, they answer; the main handler decides."""
@@ -329,3 +354,10 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(self.unit or self.user or self.agency)
+
+    @property
+    def status_tone(self) -> str:
+        """The colour of the delivery status: refused or recalled in red, any other reached status in green."""
+        if self.status in (DeliveryStatus.REFUSED, DeliveryStatus.RECALLED):
+            return "danger"
+        return "success" if self.status else ""
