@@ -339,7 +339,7 @@ def delivery_file(request, rpk: int, file_pk: int):
     """An issued file of a delivered document, for the recipient agency's clerk while it waits to be received."""
     recipient = get_object_or_404(delivery.waiting_for(request.user), pk=rpk)
     row = get_object_or_404(permitted(OutgoingFile, request.user, "delivered").select_related("file"),
-                            document_id=recipient.document_id, file_id=file_pk)
+                            document_id=recipient.document_id, file__pk=file_pk)
     stored = row.file
     try:
         handle = default_storage.open(stored.name, "rb")
