@@ -17,8 +17,9 @@ from tests.signing_support import nd30
 from vpdt.catalog.models import DocumentType
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
-from vpdt.outgoing.lifecycle import DOCUMENT, available_actions
-from vpdt.outgoing.models import OutgoingDocument, OutStatus
+from vpdt.outgoing.lifecycle import DELIVERY, DOCUMENT, RECIPIENT_ACTIONS, available_actions, delivery_actions
+from vpdt.outgoing.models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
+from vpdt.outgoing.services import RecipientSpec
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,13 @@ def world(org):
         org, "V/v kế hoạch kiểm tra công tác nghiệm thu công trình")), comment="Bổ sung danh sách công trình.")
     approved = _through_review(org, _new(org, "V/v góp ý dự thảo quy hoạch chung đô thị Vinh"))
     cancelled = out.cancel(org.sxd_staff, _new(org, "V/v đề nghị cấp kinh phí tập huấn"), "Không cần nữa.")
-    recalled = delivery.recall(org.sxd_clerk, out.issue(org.sxd_clerk, _through_review(
-        org, _new(org, "V/v triển khai phần mềm quản lý cấp phép xây dựng"))), "Sai thể thức, ban hành lại.")
+    to_recall = _new(org, "V/v triển khai phần mềm quản lý cấp phép xây dựng")
+    out.update_draft(org.sxd_staff, to_recall, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])
+    to_recall = out.issue(org.sxd_clerk, _through_review(org, to_recall))
+    delivery.receive(org.stttt_clerk, to_recall.recipients.get(agency=org.stttt))
+    recalled = delivery.recall(org.sxd_clerk, to_recall, "Sai thể thức, ban hành lại.")
+    org.deliveries = {"registered": org.stttt_delivery, "arrived": org.district_delivery,
+                      "recall_requested": recalled.recipients.get(agency=org.stttt)}
     org.documents = {"drafting": drafting, "in_review": org.draft, "returned": returned, "approved": approved,
                      "issued": org.issued, "cancelled": cancelled, "recalled": recalled}
     return org
@@ -131,3 +137,42 @@ def test_the_api_lists_the_same_actions(world, api):
                 continue
             assert set(response.json()["actions"]) == offered, (name, state)
     assert world.documents["recalled"].status == OutStatus.RECALLED
+
+
+def _accepted_delivery(call, pk) -> bool:
+    try:
+        with transaction.atomic():
+            call(Recipient.objects.get(pk=pk))
+            raise _Rollback
+    except _Rollback:
+        return True
+    except (PermissionDenied, ValidationError):
+        return False
+
+
+def test_delivery_actions_are_offered_exactly_when_the_service_accepts_them(world, login):
+    assert world.deliveries["recall_requested"].status == DeliveryStatus.RECALL_REQUESTED
+    assert set(RECIPIENT_ACTIONS) <= {t.name for t in DELIVERY.transitions}
+    offered_somewhere = set()
+    for name in VIEWERS:
+        user = getattr(world, name)
+        calls = {"receive": lambda r, u=user: delivery.receive(u, r),
+                 "refuse": lambda r, u=user: delivery.refuse(u, r, "Văn bản không thuộc thẩm quyền giải quyết."),
+                 "confirm_recall": lambda r, u=user: delivery.confirm_recall(u, r)}
+        shown = set()
+        for state, row in world.deliveries.items():
+            offered = delivery_actions(user, Recipient.objects.get(pk=row.pk))
+            offered_somewhere |= offered
+            for action, call in calls.items():
+                assert (action in offered) is _accepted_delivery(call, row.pk), (name, state, action)
+        web = login(user)
+        for url in ("/van-ban-di/den-cho-tiep-nhan/", "/van-ban-di/thu-hoi/"):
+            response = web.get(url)
+            if response.status_code == 200:
+                html = response.content.decode()
+                shown |= {a for a, marker in (("receive", "/tiep-nhan/"), ("refuse", "/tu-choi/"),
+                                              ("confirm_recall", "/xac-nhan/")) if marker in html}
+        expected = set().union(*(delivery_actions(user, Recipient.objects.get(pk=r.pk))
+                                 for r in world.deliveries.values()))
+        assert shown == expected, name
+    assert offered_somewhere == set(RECIPIENT_ACTIONS)
