@@ -124,6 +124,11 @@ def test_deliveries(world, api, login):
         assert client.get(f"/api/v1/outgoing-deliveries/{stttt_row.pk}/").status_code == _code(expected), name
         expected = part == "record" or name == "district_clerk"
         assert client.get(f"/api/v1/outgoing-deliveries/{district_row.pk}/").status_code == _code(expected), name
+    # The sender follows the status, never the recipient's own incoming document.
+    sender_view = api(world.sxd_clerk).get(f"/api/v1/outgoing-deliveries/{stttt_row.pk}/").json()
+    assert sender_view["status"] == "04" and sender_view["incoming"] is None
+    own_view = api(world.stttt_clerk).get(f"/api/v1/outgoing-deliveries/{stttt_row.pk}/").json()
+    assert own_view["incoming"] == world.incoming_copy.pk
     # Acting on another agency's delivery: not found.
     stttt = api(world.stttt_clerk)
     assert stttt.post(f"/api/v1/outgoing-deliveries/{district_row.pk}/refuse/", {"reason": "Không đúng thẩm quyền"},

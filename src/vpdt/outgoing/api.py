@@ -385,7 +385,14 @@ class OutgoingDeliverySerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
     reason = _Text(allow_blank=True)
-    incoming = serializers.IntegerField(source="incoming_id", allow_null=True)
+    incoming = serializers.SerializerMethodField(help_text="Văn bản đến của cơ quan nhận (chỉ văn thư cơ quan nhận "
+                                                           "thấy; nơi gửi chỉ theo dõi trạng thái)")
+
+    def get_incoming(self, recipient) -> int | None:
+        request = self.context.get("request")
+        if request is None or scope_of(request.user).agency_id != recipient.agency_id:
+            return None
+        return recipient.incoming_id
 
 
 class OutgoingReceivedSerializer(serializers.Serializer):
@@ -1024,7 +1031,7 @@ class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def _out(self, recipient):
         fresh = Recipient.objects.select_related("document", "document__agency", "document__doc_type").get(
             pk=recipient.pk)
-        return Response(OutgoingDeliverySerializer(fresh).data)
+        return Response(OutgoingDeliverySerializer(fresh, context=self.get_serializer_context()).data)
 
     @extend_schema(parameters=[OpenApiParameter("box", str, required=False, enum=["waiting", "recalls"],
                                                 description="waiting: chờ tiếp nhận; recalls: thu hồi chờ xác nhận")])
