@@ -224,6 +224,86 @@ def test_nonnumeric_filters_are_ignored_not_applied(org, login, api):
         client.get("/api/v1/agencies/").json()["results"]
 
 
+# Every id and page parameter goes through vpdt.core.params.int_param: ASCII digits, no sign, within a 64-bit
+# integer. Unicode digits ("²" passes str.isdigit() and int() refuses it; int("١٢") is 12), signs, separators,
+# whitespace and huge numbers are no id.
+ID_VALUES = ["²", "١٢", "１２", "+1", "-1", " 1 ", "1\t", "\u00a01", "1_000", "0x1F", "1e3", "1.0", "9" * 19, "9" * 30,
+             "", "abc"]
+HTML_ID_PARAMS = [
+    ("/can-bo/", "agency", "province_admin"), ("/can-bo/", "unit", "province_admin"),
+    ("/danh-ba/don-vi/", "agency", "province_admin"), ("/nhat-ky/", "agency", "province_admin"),
+    ("/don-vi-theo-co-quan/", "agency", "province_admin"), ("/ho-so/", "year", "sxd_staff"),
+    ("/van-ban-den/", "register", "sxd_clerk"), ("/van-ban-den/", "year", "sxd_clerk"),
+    ("/van-ban-den/", "number", "sxd_clerk"), ("/van-ban-den/vao-so/", "ban-quet", "sxd_clerk"),
+    ("/van-ban-di/so-van-ban-di/", "year", "sxd_clerk"), ("/van-ban-di/so-van-ban-di/", "number", "sxd_clerk"),
+    ("/van-ban-di/soan-thao/", "reply_to", "sxd_staff"), ("/van-ban-di/soan-thao/", "related_to", "sxd_staff"),
+    ("/tim-kiem/", "page", "sxd_staff"), ("/tim-kiem/", "doc_type", "sxd_staff"),
+]
+API_ID_PARAMS = [
+    ("/api/v1/users/", "agency", "province_admin"), ("/api/v1/units/", "agency", "province_admin"),
+    ("/api/v1/positions/", "user", "province_admin"), ("/api/v1/journal/", "agency", "province_admin"),
+    ("/api/v1/agencies/", "level", "province_admin"), ("/api/v1/dossiers/", "year", "sxd_staff"),
+    ("/api/v1/signature-verifications/", "file", "sxd_clerk"), ("/api/v1/digitizations/", "file", "sxd_clerk"),
+    ("/api/v1/incoming-documents/", "register", "sxd_clerk"), ("/api/v1/incoming-documents/", "year", "sxd_clerk"),
+    ("/api/v1/incoming-documents/", "urgency", "sxd_clerk"), ("/api/v1/outgoing-documents/", "year", "sxd_staff"),
+    ("/api/v1/outgoing-documents/", "doc_type", "sxd_staff"), ("/api/v1/search/", "page", "sxd_staff"),
+    ("/api/v1/users/", "page_size", "province_admin"), ("/api/v1/incoming-documents/", "page_size", "sxd_clerk"),
+]
+
+
+@pytest.mark.parametrize("value,expected", [("7", 7), (" 42\t", 42), ("0", 0), (str(2**63 - 1), 2**63 - 1), (12, 12),
+                                            *((v, None) for v in ID_VALUES if v.strip(" \t") != "1"),
+                                            (str(2**63), None), (-3, None), (True, None), (None, None)])
+def test_int_param(value, expected):
+    from vpdt.core.params import int_param
+
+    assert int_param(value) == expected
+
+
+@pytest.mark.parametrize("url,param,who", HTML_ID_PARAMS)
+def test_html_id_and_page_params_never_500(org, login, url, param, who):
+    client = login(getattr(org, who))
+    for value in ID_VALUES:
+        response = client.get(url, {param: value})
+        assert response.status_code in (200, 302, 404), (value, response.status_code)
+
+
+@pytest.mark.parametrize("url,param,who", API_ID_PARAMS)
+def test_api_id_and_page_params_never_500(org, api, url, param, who):
+    client = api(getattr(org, who))
+    for value in ID_VALUES:
+        response = client.get(url, {param: value})
+        assert response.status_code in (200, 400), (value, response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert all(looks_vietnamese(m) for m in all_messages(response.json())), (value, response.json())
+
+
+def test_unicode_digits_name_no_object(org, api, login):
+    client = api(org.province_admin)
+    arabic = str(org.sxd.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert client.get(f"/api/v1/agencies/{org.sxd.pk}/").status_code == 200
+    for pk in (arabic, arabic + "0", "+" + str(org.sxd.pk), str(org.sxd.pk) + ".0"):
+        response = client.get(f"/api/v1/agencies/{pk}/")
+        assert response.status_code == 404
+        assert api_detail_vietnamese(response) == NOT_FOUND_API
+    everyone = client.get("/api/v1/users/").json()["results"]
+    assert len(everyone) > 3
+    assert len(client.get("/api/v1/users/", {"page_size": "3"}).json()["results"]) == 3
+    assert client.get("/api/v1/users/", {"page_size": "٣"}).json()["results"] == everyone  # no page size given
+    assert client.get("/api/v1/units/", {"agency": arabic}).json() == client.get("/api/v1/units/").json()
+
+
+def test_dossier_filing_with_odd_ids(org, login):
+    from tests.test_incoming_api import fields
+    from vpdt.incoming import services as incoming
+
+    document = incoming.register_document(org.sxd_clerk, agency=org.sxd, **fields()).document
+    client = login(org.sxd_clerk)
+    for value in ("²", "١", "-1", "9" * 30, "abc"):
+        response = client.post(f"/ho-so/van-ban-den/{document.pk}/", {"dossiers": [value]})
+        assert response.status_code in (200, 302), (value, response.status_code)
+
+
 def test_journal_bad_dates_are_explained(org, login, api):
     c = login(org.province_admin)
     response = c.get("/nhat-ky/", {"date_from": "31/02/2026", "date_to": "hôm qua"})

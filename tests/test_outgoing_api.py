@@ -1,11 +1,13 @@
 """Outgoing documents API: the full cycle through HTTP only, versions and comments, consultation, deliveries,
 review chains, scoping (404 for outsiders, 403 for the wrong actor), Vietnamese 400s and the schema."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType
@@ -365,7 +367,8 @@ def test_wrong_actor_gets_403(world, api):
     # The leader sees it (whole agency) but only the clerk issues.
     response = api(org.sxd_leader).post(f"{DOCS}{doc.pk}/issue/", {}, format="json")
     assert response.status_code == 403 and "văn thư" in response.json()["detail"]
-    response = api(org.sxd_clerk).post(f"{DOCS}{doc.pk}/issue/", {"issued_date": "01/01/2099"}, format="json")
+    next_month = (timezone.localdate() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    response = api(org.sxd_clerk).post(f"{DOCS}{doc.pk}/issue/", {"issued_date": next_month}, format="json")
     assert response.status_code == 400 and "tương lai" in response.json()["issued_date"][0]
     response = api(org.sxd_clerk).post(f"{DOCS}{doc.pk}/confirm/", {}, format="json")
     assert response.status_code == 403

@@ -3,11 +3,11 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.core import views as core_views
+from vpdt.core.routers import Router
 from vpdt.delegation import api as delegation_api
 from vpdt.digitize import api as digitize_api
 from vpdt.directory import api as directory_api
@@ -30,7 +30,7 @@ def api_docs(request, *args, **kwargs):
     return _swagger(request, *args, **kwargs)
 
 
-router = DefaultRouter()
+router = Router()  # object ids in API paths: ASCII digits
 router.register("agencies", directory_api.AgencyViewSet, basename="agency")
 router.register("units", directory_api.UnitViewSet, basename="unit")
 router.register("positions", directory_api.PositionViewSet, basename="position")

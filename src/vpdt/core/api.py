@@ -18,11 +18,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 log = logging.getLogger(__name__)
 
+NOT_FOUND = "Không tìm thấy đối tượng (hoặc bạn không có quyền xem)."
 _MESSAGES = {
     exceptions.NotAuthenticated: "Chưa đăng nhập hoặc thiếu mã truy cập (token).",
     exceptions.AuthenticationFailed: "Thông tin xác thực không hợp lệ.",
     exceptions.PermissionDenied: "Bạn không có quyền thực hiện thao tác này.",
-    exceptions.NotFound: "Không tìm thấy đối tượng (hoặc bạn không có quyền xem).",
+    exceptions.NotFound: NOT_FOUND,
     exceptions.MethodNotAllowed: "Phương thức không được hỗ trợ.",
     exceptions.ParseError: "Dữ liệu gửi lên không đúng định dạng.",
     exceptions.UnsupportedMediaType: "Kiểu dữ liệu gửi lên không được hỗ trợ.",

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
+from .params import int_param
+
 EARLIEST = dt.date(1945, 1, 1)
 YEARS_AHEAD = 10
 INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -34,6 +36,12 @@ def range_message() -> str:
 
 def in_range(day: dt.date) -> bool:
     return EARLIEST <= day <= latest()
+
+
+def year_param(value) -> int | None:
+    """A year from a query string (ASCII digits, see ``int_param``) within the accepted range, or None."""
+    year = int_param(value)
+    return year if year is not None and EARLIEST.year <= year <= latest().year else None
 
 
 def validate_date(value) -> None:

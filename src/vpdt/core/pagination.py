@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
-from vpdt.core.params import MAX_ID
+from vpdt.core.params import MAX_ID, int_param
 
 # What a tampered cursor may raise while its values are turned into SQL parameters.
 _BAD_CURSOR_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
@@ -26,6 +26,10 @@ class KeysetPagination(CursorPagination):
     max_page_size = 200
     cursor_query_description = "Con trỏ trang (lấy từ trường next/previous)."
     page_size_query_description = "Số bản ghi mỗi trang (tối đa 200)."
+
+    def get_page_size(self, request):
+        size = int_param(request.query_params.get(self.page_size_query_param))
+        return min(size, self.max_page_size) if size else self.page_size
 
     def get_ordering(self, request, queryset, view):
         ordering = getattr(view, "ordering", None) or self.ordering

@@ -95,6 +95,10 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):  # no route, e.g. an id that is not ASCII digits
+        from .api import NOT_FOUND
+
+        return JsonResponse({"detail": NOT_FOUND}, status=404)
     return _error(request, 404, "Không tìm thấy trang",
                   "Trang hoặc đối tượng bạn tìm không tồn tại, hoặc bạn không có quyền xem.")
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from vpdt.core.authz import visible
+from vpdt.core.params import int_param
 
 from . import scans, services
 from .models import Digitization, Status
@@ -78,11 +79,11 @@ class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             return Digitization.objects.none()
         qs = visible(Digitization, self.request.user).select_related("file", "archive").order_by("-id")
         if self.action == "list":
-            raw = (self.request.query_params.get("file") or "").strip()
-            if raw:
-                if not raw.isdigit() or len(raw) > 18:
+            raw = self.request.query_params.get("file") or ""
+            if raw.strip():
+                if int_param(raw) is None:
                     raise ValidationError({"file": ["Mã tệp phải là số nguyên dương."]})
-                qs = qs.filter(file_id=int(raw))
+                qs = qs.filter(file_id=int_param(raw))
             state = (self.request.query_params.get("status") or "").strip()
             if state:
                 if state not in Status.values:

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from vpdt.core.authz import scope_of, visible
+from vpdt.core.params import int_param
 from vpdt.directory.models import Role
 from vpdt.journal import services as journal
 from vpdt.search.text import fold
@@ -50,11 +51,8 @@ def waiting(user):
 
 
 def get_waiting(user, pk) -> Digitization | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return waiting(user).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    pk = int_param(pk)
+    return waiting(user).filter(pk=pk).first() if pk else None
 
 
 def upload(actor, files) -> list[Digitization]:
@@ -110,10 +108,10 @@ def discard(actor, scan: Digitization, reason: str = "") -> Digitization:
 def claim(actor, agency, scan_ids, document) -> list:
     """Inside the registration transaction: lock the waiting scans, check they are the agency's and still
     waiting (two clerks cannot register the same scan), and hand them to ``document``. Returns their files."""
-    try:
-        ids = sorted({int(i) for i in scan_ids})
-    except (TypeError, ValueError):
-        raise ValidationError({"scan": "Mã bản quét không hợp lệ."}, code="scan_gone") from None
+    ids = {int_param(i) for i in scan_ids}
+    if None in ids or 0 in ids:
+        raise ValidationError({"scan": "Mã bản quét không hợp lệ."}, code="scan_gone")
+    ids = sorted(ids)
     if not ids:
         return []
     scans = list(waiting(actor).select_for_update(of=("self",)).filter(pk__in=ids))

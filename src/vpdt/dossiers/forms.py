@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from vpdt.core.authz import scope_of
+from vpdt.core.params import IntegerField
 from vpdt.directory.models import Role, Unit
 
 from .models import DossierStatus, Maintenance, Rights
@@ -29,10 +30,10 @@ def unit_choices(user):
 class DossierForm(forms.Form):
     title = forms.CharField(label="Tiêu đề hồ sơ", max_length=500, error_messages=_errors("Tiêu đề hồ sơ", 500),
                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
-    year = forms.IntegerField(label="Năm (danh mục hồ sơ)", min_value=2000, max_value=2100,
-                              error_messages={**_errors("Năm"), "min_value": "Năm không hợp lệ.",
-                                              "max_value": "Năm không hợp lệ."},
-                              widget=forms.NumberInput(attrs={"class": "form-control"}))
+    year = IntegerField(label="Năm (danh mục hồ sơ)", min_value=2000, max_value=2100,
+                        error_messages={**_errors("Năm"), "min_value": "Năm không hợp lệ.",
+                                        "max_value": "Năm không hợp lệ."},
+                        widget=forms.NumberInput(attrs={"class": "form-control"}))
     file_code = forms.CharField(label="Số và ký hiệu hồ sơ", max_length=50, required=False,
                                 error_messages=_errors("Số và ký hiệu hồ sơ", 50),
                                 help_text="Để trống để hệ thống tự đặt theo số thứ tự và đơn vị, ví dụ 01.VP.",
@@ -64,11 +65,11 @@ class DossierForm(forms.Form):
 
 
 class DossierFilterForm(forms.Form):
-    year = forms.IntegerField(required=False, min_value=2000, max_value=2100,
-                              error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
-                                              "max_value": "Năm không hợp lệ."},
-                              widget=forms.NumberInput(attrs={"class": "form-control", "aria-label": "Năm",
-                                                              "placeholder": "Năm"}))
+    year = IntegerField(required=False, min_value=2000, max_value=2100,
+                        error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
+                                        "max_value": "Năm không hợp lệ."},
+                        widget=forms.NumberInput(attrs={"class": "form-control", "aria-label": "Năm",
+                                                        "placeholder": "Năm"}))
     status = forms.ChoiceField(required=False, choices=[("", "Mọi trạng thái"), *DossierStatus.choices],
                                error_messages={"invalid_choice": "Trạng thái không hợp lệ."},
                                widget=forms.Select(attrs={"class": "form-select", "aria-label": "Trạng thái"}))

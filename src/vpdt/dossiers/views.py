@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.params import int_param
 from vpdt.incoming.models import DocStatus, IncomingDocument
 
 from . import exports, services
@@ -223,9 +224,9 @@ def incoming_panel(request, doc_pk: int):
     """On an incoming document: the dossiers it is filed in and, once completed, the filing form."""
     document = get_object_or_404(visible(IncomingDocument, request.user), pk=doc_pk)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("dossiers") if v.isdigit() and len(v) < 12]
-        chosen = list(_dossiers(request).filter(pk__in=ids))
-        if not chosen or len(chosen) != len(set(ids)):
+        ids = {int_param(v) for v in request.POST.getlist("dossiers")}  # None for a value that is no id
+        chosen = list(_dossiers(request).filter(pk__in=ids - {None}))
+        if not chosen or len(chosen) != len(ids):
             messages.error(request, "Chọn ít nhất một hồ sơ hợp lệ.")
         else:
             try:

@@ -6,6 +6,7 @@ from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import visible
 from vpdt.core.dates import DateField
+from vpdt.core.params import IntegerField
 from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 
@@ -67,11 +68,11 @@ class RegistrationForm(forms.Form):
                               widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
                               error_messages={"required": "Trích yếu là bắt buộc.",
                                               "max_length": "Trích yếu dài tối đa 500 ký tự."})
-    page_amount = forms.IntegerField(label="Số trang", required=False, min_value=1, max_value=100000,
-                                     widget=forms.NumberInput(attrs={"class": "form-control"}),
-                                     error_messages={"invalid": "Số trang phải là số nguyên.",
-                                                     "min_value": "Số trang phải từ 1 trở lên.",
-                                                     "max_value": "Số trang quá lớn."})
+    page_amount = IntegerField(label="Số trang", required=False, min_value=1, max_value=100000,
+                               widget=forms.NumberInput(attrs={"class": "form-control"}),
+                               error_messages={"invalid": "Số trang phải là số nguyên.",
+                                               "min_value": "Số trang phải từ 1 trở lên.",
+                                               "max_value": "Số trang quá lớn."})
     signer_name = _text("Người ký", 50)
     signer_position = _text("Chức vụ người ký", 100)
     urgency = forms.TypedChoiceField(label="Độ khẩn", choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL,
@@ -116,14 +117,14 @@ class RegisterFilterForm(forms.Form):
     """Filters of the incoming register; invalid values are reported, never raised."""
 
     register = _select("Sổ", Register.objects.none())
-    year = forms.IntegerField(label="Năm", required=False, min_value=1900, max_value=9999,
-                              widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
-                              error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
-                                              "max_value": "Năm không hợp lệ."})
-    number = forms.IntegerField(label="Số đến", required=False, min_value=1, max_value=2**31 - 1,
-                                widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số đến"}),
-                                error_messages={"invalid": "Số đến không hợp lệ.", "min_value": "Số đến không hợp lệ.",
-                                                "max_value": "Số đến không hợp lệ."})
+    year = IntegerField(label="Năm", required=False, min_value=1900, max_value=9999,
+                        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
+                        error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
+                                        "max_value": "Năm không hợp lệ."})
+    number = IntegerField(label="Số đến", required=False, min_value=1, max_value=2**31 - 1,
+                          widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số đến"}),
+                          error_messages={"invalid": "Số đến không hợp lệ.", "min_value": "Số đến không hợp lệ.",
+                                          "max_value": "Số đến không hợp lệ."})
     q = forms.CharField(label="Tìm", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"class": "form-control", "type": "search",
                                                       "placeholder": "Trích yếu, số ký hiệu, cơ quan ban hành"}),

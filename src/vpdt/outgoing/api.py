@@ -25,7 +25,7 @@ from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core import authz
 from vpdt.core.authz import manageable, permitted, scope_of, visible
-from vpdt.core.dates import ApiDateField
+from vpdt.core.dates import ApiDateField, year_param
 from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.delegation import services as delegation
@@ -658,10 +658,10 @@ def _filter_documents(qs, user, params):
             qs = qs.filter(status=doc_status)
     year = (params.get("year") or "").strip()
     if year:
-        if int_param(year) is None or int_param(year) > 9999:
+        if year_param(year) is None:
             errors["year"] = [f"Năm “{year[:40]}” không hợp lệ."]
         else:
-            qs = qs.filter(Q(year=int_param(year)) | Q(year__isnull=True, created_at__year=int_param(year)))
+            qs = qs.filter(Q(year=year_param(year)) | Q(year__isnull=True, created_at__year=year_param(year)))
     doc_type = (params.get("doc_type") or "").strip()
     if doc_type:
         if int_param(doc_type) is None:

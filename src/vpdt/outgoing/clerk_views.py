@@ -27,6 +27,7 @@ from vpdt.catalog.models import DocumentType
 from vpdt.core.authz import manageable, permitted, scope_of, visible
 from vpdt.core.dates import DateField
 from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming import services as incoming
@@ -120,15 +121,15 @@ class ReasonForm(forms.Form):
 class RegisterFilterForm(forms.Form):
     """Filters of the outgoing register; invalid values are reported, never raised."""
 
-    year = forms.IntegerField(label="Năm", required=False, min_value=1900, max_value=9999,
-                              widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
-                              error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
-                                              "max_value": "Năm không hợp lệ."})
-    number = forms.IntegerField(label="Số", required=False, min_value=1, max_value=2**31 - 1,
-                                widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số"}),
-                                error_messages={"invalid": "Số văn bản không hợp lệ.",
-                                                "min_value": "Số văn bản không hợp lệ.",
-                                                "max_value": "Số văn bản không hợp lệ."})
+    year = IntegerField(label="Năm", required=False, min_value=1900, max_value=9999,
+                        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
+                        error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
+                                        "max_value": "Năm không hợp lệ."})
+    number = IntegerField(label="Số", required=False, min_value=1, max_value=2**31 - 1,
+                          widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số"}),
+                          error_messages={"invalid": "Số văn bản không hợp lệ.",
+                                          "min_value": "Số văn bản không hợp lệ.",
+                                          "max_value": "Số văn bản không hợp lệ."})
     doc_type = forms.ModelChoiceField(label="Loại văn bản", required=False, queryset=DocumentType.objects.all(),
                                       empty_label="Mọi loại văn bản",
                                       widget=forms.Select(attrs={"class": "form-select"}),

@@ -4,6 +4,7 @@ from django import forms
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
+from vpdt.core.params import IntegerField
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming.forms import (DATE_WIDGET, MultipleFileField, MultipleFileInput, _date, _select, _text,
                                  agency_people)
@@ -210,9 +211,9 @@ class AnswerForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput,
-                                 error_messages={"required": "Chọn phiên bản.", "invalid": "Phiên bản không hợp lệ.",
-                                                 "min_value": "Phiên bản không hợp lệ."})
+    version = IntegerField(min_value=1, widget=forms.HiddenInput,
+                           error_messages={"required": "Chọn phiên bản.", "invalid": "Phiên bản không hợp lệ.",
+                                           "min_value": "Phiên bản không hợp lệ."})
     text = forms.CharField(label="Góp ý", max_length=5000,
                            widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
                            error_messages={"required": "Nội dung ý kiến là bắt buộc.",

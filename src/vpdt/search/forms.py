@@ -7,6 +7,7 @@ from django import forms
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of
 from vpdt.core.dates import DateField
+from vpdt.core.params import IntegerField
 from vpdt.directory.models import Unit
 from vpdt.dossiers.models import DossierStatus
 from vpdt.incoming.forms import agency_people
@@ -63,11 +64,11 @@ class SearchForm(forms.Form):
     handler = forms.ModelChoiceField(label="Người xử lý", required=False, queryset=Unit.objects.none(),
                                      empty_label="Mọi người xử lý", widget=forms.Select(attrs=SELECT),
                                      error_messages={"invalid_choice": "Người xử lý không hợp lệ."})
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
-                              error_messages={"invalid": "Số trang không hợp lệ.",
-                                              "min_value": "Số trang không hợp lệ.",
-                                              "max_value": f"Chỉ xem được tối đa {MAX_PAGE} trang kết quả; "
-                                                           "hãy thu hẹp điều kiện tìm kiếm."})
+    page = IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
+                        error_messages={"invalid": "Số trang không hợp lệ.",
+                                        "min_value": "Số trang không hợp lệ.",
+                                        "max_value": f"Chỉ xem được tối đa {MAX_PAGE} trang kết quả; "
+                                                     "hãy thu hẹp điều kiện tìm kiếm."})
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

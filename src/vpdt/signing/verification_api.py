@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from vpdt.core.params import int_param
+
 from . import receipt
 from .models import Verification
 
@@ -73,11 +75,11 @@ class SignatureVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
             return Verification.objects.none()
         qs = receipt.visible_verifications(self.request.user).select_related("file").order_by("-id")
         if self.action == "list":
-            raw = (self.request.query_params.get("file") or "").strip()
-            if raw:
-                if not raw.isdigit():
+            raw = self.request.query_params.get("file") or ""
+            if raw.strip():
+                if int_param(raw) is None:
                     raise ValidationError({"file": ["Mã tệp phải là số nguyên dương."]})
-                qs = qs.filter(file_id=int(raw))
+                qs = qs.filter(file_id=int_param(raw))
             verdict = (self.request.query_params.get("verdict") or "").strip()
             if verdict:
                 if verdict not in dict(Verification._meta.get_field("verdict").choices):
