@@ -1,7 +1,9 @@
 """Incoming documents API: registers, documents (registration, submission, direction) and assignments.
 
 Viewsets only translate HTTP to calls of :mod:`vpdt.incoming.services`; every rule lives there. What a caller
-sees is :func:`vpdt.core.authz.visible`. Errors are Vietnamese JSON (``vpdt.core.api.exception_handler``).
+sees is :func:`vpdt.core.authz.visible`; what they may do with a document or an assignment is its ``actions``
+(:func:`vpdt.incoming.lifecycle.available_actions`, ``assignment_actions``): exactly the calls the services accept.
+Errors are Vietnamese JSON (``vpdt.core.api.exception_handler``).
 
 In responses, choice fields (status, role, kind, source, urgency) are plain values with a ``*_display`` label;
 enums appear only in request bodies, one component each. The project already has enums named ``status`` and
@@ -12,11 +14,11 @@ drf-spectacular's enum naming ambiguous (a warning that fails ``check --deploy``
 from __future__ import annotations
 
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
@@ -30,28 +32,14 @@ from vpdt.signing import receipt
 from vpdt.signing.models import Verification
 from vpdt.signing.verification_api import FileVerificationSerializer
 
-from . import register_services, services
+from . import lifecycle, register_services, services
 from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, NoteKind,
                      ProcessingNote, Register, Source)
 from .uploads import MultiPartParser
 
-BOXES = getattr(services, "BOXES", ("to_process", "in_progress", "for_information", "done", "late"))
+BOXES = services.BOXES
 DEFAULT_BOX = BOXES[0]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."}
-
-
-class NotReady(APIException):
-    status_code = status.HTTP_501_NOT_IMPLEMENTED
-    default_detail = "Chức năng này chưa sẵn sàng trên hệ thống."
-    default_code = "not_ready"
-
-
-def _service(name: str):
-    """A service function that may not exist yet in this version (501 instead of a stack trace)."""
-    fn = getattr(services, name, None)
-    if fn is None:
-        raise NotReady()
-    return fn
 
 
 def _date_field(**kwargs):
@@ -211,12 +199,24 @@ class IncomingAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
 class IncomingAssignmentDetailSerializer(IncomingAssignmentSerializer):
     notes = IncomingNoteSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField(
+        help_text="Việc người gọi được làm với phân công này lúc này: distribute (giao cán bộ), note (ghi tiến độ, "
+                  "đề xuất), complete (hoàn thành), read (đã đọc), return (trả lại), reassign (chuyển người khác).")
 
     class Meta(IncomingAssignmentSerializer.Meta):
-        fields = IncomingAssignmentSerializer.Meta.fields + ["opinion", "result", "reason", "notes"]
+        fields = IncomingAssignmentSerializer.Meta.fields + ["opinion", "result", "reason", "notes", "actions"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(lifecycle.ASSIGNMENT_ACTIONS)))
+    def get_actions(self, assignment):
+        return sorted(lifecycle.assignment_actions(_user(self), assignment))
 
 
 class IncomingTrailEntrySerializer(serializers.Serializer):
@@ -283,19 +283,26 @@ class IncomingDocumentDetailSerializer(IncomingDocumentSerializer):
     assignments = IncomingAssignmentDetailSerializer(many=True, read_only=True)
     replies = serializers.SerializerMethodField()
     trail = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="Việc người gọi được làm với văn bản lúc này: submit (trình), direct (cho ý kiến chỉ đạo), "
+                  "request_reply (yêu cầu văn bản trả lời), draft_reply (soạn văn bản trả lời), file (đưa vào hồ sơ).")
 
     class Meta(IncomingDocumentSerializer.Meta):
         fields = _DOC_LIST_FIELDS + [
             "language", "page_amount", "description", "signer_position", "signer_name", "to_places", "field",
             "submitted_at", "leader_name", "direction", "directed_by", "directed_by_name", "directed_at",
-            "completed_at", "created_by", "updated_at", "attachments", "assignments", "replies", "trail"]
+            "completed_at", "created_by", "updated_at", "attachments", "assignments", "replies", "trail", "actions"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(lifecycle.DOCUMENT_ACTIONS)))
+    def get_actions(self, document):
+        return sorted(lifecycle.available_actions(_user(self), document))
 
     @extend_schema_field(IncomingReplyRecordSerializer(many=True))
     def get_replies(self, obj):
         return IncomingReplyRecordSerializer(obj.replies.all(), many=True).data
 
-    @extend_schema_field(IncomingTrailEntrySerializer(many=True, allow_null=True))
+    @extend_schema_field(IncomingTrailEntrySerializer(many=True))
     def get_trail(self, obj):
         return _trail(obj)
 
@@ -308,12 +315,8 @@ class IncomingRegisteredSerializer(IncomingDocumentDetailSerializer):
         read_only_fields = fields
 
 
-def _trail(document) -> list[dict] | None:
-    """The processing trail when this version of the services has it."""
-    trail = getattr(services, "trail", None)
-    if trail is None:
-        return None
-    return IncomingTrailEntrySerializer(trail(document), many=True).data
+def _trail(document) -> list[dict]:
+    return IncomingTrailEntrySerializer(services.trail(document), many=True).data
 
 
 # --- Request bodies ---------------------------------------------------------------------------------------------------
@@ -594,28 +597,18 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
                    description="Yêu cầu soạn văn bản trả lời (phúc đáp) cho văn bản cần phúc đáp.")
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        request_reply = _service("request_reply")
         document = self.get_object()
         data = _valid(IncomingReplyCreateSerializer, request)
-        record = request_reply(request.user, document, subject=data.get("subject", ""))
+        record = services.request_reply(request.user, document, subject=data.get("subject", ""))
         return Response(IncomingReplyRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: IncomingTrailEntrySerializer(many=True)})
     @action(detail=True, methods=["get"])
     def trail(self, request, pk=None):
-        _service("trail")
         return Response(_trail(self.get_object()))
 
 
 # --- Assignments ----------------------------------------------------------------------------------------------------
-
-def _as_queryset(result) -> QuerySet:
-    """What inbox()/unit_queue() return, as a plain queryset the keyset paginator can filter."""
-    if isinstance(result, QuerySet) and not result.query.combinator:
-        return result
-    ids = list(result.values_list("pk", flat=True)) if isinstance(result, QuerySet) else [a.pk for a in result]
-    return Assignment.objects.filter(pk__in=ids)
-
 
 class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Phân công xử lý: the caller's inbox (or the queue of the units they lead), and the processing steps."""
@@ -633,11 +626,10 @@ class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
             if queue:
                 if queue != "unit":
                     raise ValidationError({"queue": [f"Hàng đợi “{queue[:40]}” không hợp lệ (chỉ có “unit”)."]})
-                result = _service("unit_queue")(user)
+                qs = services.unit_queue(user)
             else:
                 box = (params.get("box") or "").strip() or DEFAULT_BOX
-                result = _service("inbox")(user, box)
-            qs = _as_queryset(result)
+                qs = services.inbox(user, box)
         else:
             qs = Assignment.objects.filter(document__in=visible(IncomingDocument, user)).prefetch_related(
                 Prefetch("notes", queryset=ProcessingNote.objects.select_related("author")))
@@ -655,10 +647,6 @@ class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return Response(IncomingAssignmentDetailSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status_code)
 
-    @staticmethod
-    def _result(returned, assignment):
-        return returned if isinstance(returned, Assignment) else assignment
-
     @extend_schema(parameters=[
         OpenApiParameter("box", str, required=False, enum=list(BOXES), default=DEFAULT_BOX,
                          description="Hộp văn bản của cá nhân."),
@@ -672,57 +660,48 @@ class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
                    description="Phân công cán bộ xử lý việc giao cho đơn vị; trả về phân công mới.")
     @action(detail=True, methods=["post"])
     def distribute(self, request, pk=None):
-        distribute = _service("distribute")
         assignment = self.get_object()
         data = _valid(IncomingDistributeSerializer, request)
-        returned = distribute(request.user, assignment, user=data["user"], deadline=data.get("deadline"),
-                              opinion=data.get("opinion", ""))
-        return self._detail(self._result(returned, assignment))
+        child = services.distribute(request.user, assignment, user=data["user"], deadline=data.get("deadline"),
+                                    opinion=data.get("opinion", ""))
+        return self._detail(child)
 
     @extend_schema(request=IncomingReturnSerializer, responses={200: IncomingAssignmentDetailSerializer},
                    description="Trả lại lãnh đạo (kèm lý do).")
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_leader(self, request, pk=None):
-        return_to_leader = _service("return_to_leader")
         assignment = self.get_object()
         data = _valid(IncomingReturnSerializer, request)
-        returned = return_to_leader(request.user, assignment, data["reason"])
-        return self._detail(self._result(returned, assignment))
+        return self._detail(services.return_to_leader(request.user, assignment, data["reason"]))
 
     @extend_schema(request=IncomingReassignSerializer, responses={200: IncomingAssignmentDetailSerializer},
                    description="Chuyển cho cán bộ khác; trả về phân công mới.")
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
-        reassign = _service("reassign")
         assignment = self.get_object()
         data = _valid(IncomingReassignSerializer, request)
-        returned = reassign(request.user, assignment, user=data["user"], reason=data["reason"],
-                            deadline=data.get("deadline"))
-        return self._detail(self._result(returned, assignment))
+        new = services.reassign(request.user, assignment, user=data["user"], reason=data["reason"],
+                                deadline=data.get("deadline"))
+        return self._detail(new)
 
     @extend_schema(request=IncomingNoteCreateSerializer, responses={201: IncomingAssignmentDetailSerializer},
                    description="Ghi tiến độ, ý kiến đề xuất hoặc kết quả.")
     @action(detail=True, methods=["post"])
     def note(self, request, pk=None):
-        add_note = _service("add_note")
         assignment = self.get_object()
         data = _valid(IncomingNoteCreateSerializer, request)
-        add_note(request.user, assignment, data["kind"], data["text"])
+        services.add_note(request.user, assignment, data["kind"], data["text"])
         return self._detail(assignment, status.HTTP_201_CREATED)
 
     @extend_schema(request=IncomingCompleteSerializer, responses={200: IncomingAssignmentDetailSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        complete = _service("complete")
         assignment = self.get_object()
         data = _valid(IncomingCompleteSerializer, request)
-        returned = complete(request.user, assignment, data["result"])
-        return self._detail(self._result(returned, assignment))
+        return self._detail(services.complete(request.user, assignment, data["result"]))
 
     @extend_schema(request=None, responses={200: IncomingAssignmentDetailSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        mark_read = _service("mark_read")
         assignment = self.get_object()
-        returned = mark_read(request.user, assignment)
-        return self._detail(self._result(returned, assignment))
+        return self._detail(services.mark_read(request.user, assignment))

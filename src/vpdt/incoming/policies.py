@@ -1,5 +1,8 @@
 """Who sees an incoming document: its agency's leaders and clerks, the people and units it is assigned to,
-and the leaders of those units (SPEC §2, issue 3 §8). One SQL predicate."""
+and the leaders of those units (SPEC §2, issue 3 §8). One SQL predicate.
+
+Delegations count as far as they cover incoming documents (``scope.within("incoming")``): a person to whom a
+leader delegated only approval (duyệt, ký) does not see the leader's incoming documents."""
 
 from django.db.models import Q
 
@@ -25,6 +28,7 @@ def _involved(scope) -> Q:
 def _view(scope) -> Q:
     if scope.is_superuser:
         return Q()
+    scope = scope.within("incoming")
     agency_wide = scope.agency_id and scope.has_role(Role.LEADER, Role.CLERK)
     if agency_wide and scope.position_agency_ids <= {scope.agency_id}:
         # Everything a person can be involved in belongs to the agencies where they hold positions, so for
@@ -62,6 +66,7 @@ def _assignment_manage(scope) -> Q:
     """Acting on an assignment: its assignee, or the leader of the unit it belongs to."""
     if scope.is_superuser:
         return Q()
+    scope = scope.within("incoming")
     q = Q(user_id__in=scope.person_ids) if scope.user_id else NOTHING
     if scope.led_unit_ids:
         q |= Q(unit_id__in=list(scope.led_unit_ids)) | Q(parent__unit_id__in=list(scope.led_unit_ids))

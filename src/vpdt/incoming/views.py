@@ -1,4 +1,8 @@
-"""Incoming-document screens (SPEC §2). Thin: parse input, call services, render. Rules live in services."""
+"""Incoming-document screens (SPEC §2). Thin: parse input, call services, render.
+
+What a page offers is :func:`vpdt.incoming.lifecycle.available_actions` (and ``assignment_actions`` for each
+assignment): the same rules the services check, so a button is shown exactly when its action would be accepted.
+"""
 
 from __future__ import annotations
 
@@ -16,31 +20,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import scope_of, visible
-from vpdt.core.pagination import KeysetPage, keyset_page, query_without_cursor
+from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.digitize import scans
-from vpdt.directory.models import Role
 from vpdt.signing import receipt
+from vpdt.signing.verification_views import can_reverify
 from vpdt.storage import services as storage
 
-from . import services
+from . import lifecycle, register_services, services
 from .forms import (DirectionForm, DistributeForm, NoteForm, ReasonForm, ReassignForm, RegisterFilterForm,
                     RegistrationForm, ReplyForm, ResultForm, agency_leaders, mark_prefill)
-from .models import Assignment, AssignmentStatus, Attachment, DocStatus, IncomingDocument
+from .models import Assignment, Attachment, IncomingDocument
 
 PAGE_SIZE = 50
 BOXES = [("to_process", "Cần xử lý"), ("in_progress", "Đang xử lý"), ("for_information", "Để biết"),
          ("done", "Đã xong"), ("late", "Quá hạn")]
-OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
 # Columns a list needs: never the long texts (direction, to_places, description).
 LIST_FIELDS = ("id", "agency_id", "register_id", "year", "arrival_number", "arrival_date", "issuer_name",
                "code_number", "code_notation", "subject", "urgency", "status", "deadline", "due_date",
                "reply_due", "needs_reply", "completed_at", "issued_date")
 LONG_DOC_FIELDS = ("document__direction", "document__to_places", "document__description")
-
-
-def has(name: str) -> bool:
-    return callable(getattr(services, name, None))
 
 
 def _errors(request, exc) -> None:
@@ -73,9 +72,9 @@ def _documents(request) -> QuerySet:
 
 @login_required
 def register_create(request):
-    scope = scope_of(request.user)
-    if not (scope.has_role(Role.CLERK) and request.user.agency_id):
-        raise PermissionDenied("Chỉ văn thư của cơ quan được vào sổ văn bản đến.")
+    refusal = lifecycle.clerk_refusal(request.user, request.user.agency_id)
+    if refusal:
+        raise PermissionDenied(refusal)
     duplicate, scan, suggestion = None, None, None
     raw_scan = request.POST.get("scan") if request.method == "POST" else request.GET.get("ban-quet")
     if raw_scan:
@@ -169,9 +168,9 @@ def register_list(request):
             qs = qs.filter(arrival_date__date__lte=data["date_to"])
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
     rows = [(doc, services.due_state(doc)) for doc in page.items]
-    scope = scope_of(request.user)
     context = {"form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
-               "filter_errors": filter_errors, "can_register": scope.has_role(Role.CLERK)}
+               "filter_errors": filter_errors, "can_register": lifecycle.may_register(request.user),
+               "can_manage_registers": register_services.manageable_agencies(request.user).exists()}
     partial = request.htmx and request.htmx.target == "doc-rows"
     return render(request, "incoming/_rows.html" if partial else "incoming/register_list.html", context)
 
@@ -204,41 +203,44 @@ def _tree(assignments):
     return list(walk(None, 0))
 
 
+def _work(user, assignments) -> list[dict]:
+    """The assignments ``user`` may act on, each with what they may do and the forms it takes."""
+    work = []
+    for a in assignments:
+        actions = lifecycle.assignment_actions(user, a)
+        if not actions:
+            continue
+        work.append({
+            "a": a, "actions": actions,
+            "distribute_form": DistributeForm(a.unit_id, prefix=f"d{a.pk}") if "distribute" in actions else None,
+            "reassign_form": ReassignForm(a.parent.unit_id, prefix=f"r{a.pk}") if "reassign" in actions else None,
+        })
+    return work
+
+
 @login_required
 def detail(request, pk):
     doc = get_object_or_404(_documents(request).select_related(
         "register", "doc_type", "field", "leader", "directed_by", "created_by", "agency"), pk=pk)
     me = request.user
-    scope = scope_of(me)
     attachments = list(Attachment.objects.filter(document=doc).select_related("file"))
     signature_warning = _signature_results(doc, attachments)
     assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
                        .prefetch_related("notes__author").order_by("id"))
-    same_agency = scope.agency_id == doc.agency_id or scope.is_superuser
-    is_clerk = same_agency and scope.has_role(Role.CLERK)
-    is_leader = same_agency and scope.has_role(Role.LEADER)
     by_id = {a.pk: a for a in assignments}
-    # Work this user handles: their own assignments, and those of the units they lead.
-    handled = [a for a in assignments if a.status in OPEN
-               and (a.user_id == me.pk or (a.unit_id and a.unit_id in scope.led_unit_ids))]
-    led_children = [a for a in assignments if a.user_id and a.parent_id in by_id and a.status in OPEN
-                    and by_id[a.parent_id].unit_id in scope.led_unit_ids] if scope.led_unit_ids else []
-    available = {name: has(name) for name in ("distribute", "return_to_leader", "reassign", "add_note", "complete",
-                                              "mark_read", "request_reply", "trail")}
+    for a in assignments:  # what the rules read, without a query per assignment
+        a.document = doc
+        if a.parent_id in by_id:
+            a.parent = by_id[a.parent_id]
+    actions = lifecycle.available_actions(me, doc)
     context = {
         "doc": doc, "attachments": attachments, "signature_warning": signature_warning,
-        "can_reverify": is_clerk, "tree": _tree(assignments), "doc_state": services.due_state(doc),
-        "trail": _trail(doc) if available["trail"] else None,
-        "available": available,
-        "can_submit": is_clerk and doc.status == DocStatus.REGISTERED,
-        "leaders": agency_leaders(doc.agency_id) if is_clerk and doc.status == DocStatus.REGISTERED else [],
-        "direction_form": DirectionForm(doc) if is_leader and doc.status == DocStatus.SUBMITTED else None,
-        "handled": [(a, DistributeForm(a.unit_id, prefix=f"d{a.pk}") if a.unit_id else None) for a in handled],
-        "led_children": [(a, ReassignForm(by_id[a.parent_id].unit_id, prefix=f"r{a.pk}")) for a in led_children],
-        "replies": list(doc.replies.select_related("created_by")) if hasattr(doc, "replies") else [],
-        "reason_form": ReasonForm(), "note_form": NoteForm(), "result_form": ResultForm(),
-        "can_reply": doc.needs_reply,
-        "reply_form": ReplyForm(),
+        "can_reverify": can_reverify(me), "tree": _tree(assignments), "doc_state": services.due_state(doc),
+        "trail": _trail(doc), "actions": actions, "work": _work(me, assignments),
+        "leaders": agency_leaders(doc.agency_id) if "submit" in actions else [],
+        "direction_form": DirectionForm(doc) if "direct" in actions else None,
+        "replies": list(doc.replies.select_related("created_by")),
+        "note_form": NoteForm(), "reply_form": ReplyForm(),
     }
     return render(request, "incoming/detail.html", context)
 
@@ -311,20 +313,14 @@ def direct(request, pk):
 @require_POST
 def request_reply(request, pk):
     doc = get_object_or_404(_documents(request), pk=pk)
-    if not has("request_reply"):
-        messages.error(request, "Chức năng tạo văn bản trả lời chưa sẵn sàng.")
-        return redirect("incoming:detail", pk=pk)
     form = ReplyForm(request.POST)
     subject = form.cleaned_data["subject"] if form.is_valid() else ""
     try:
-        result = services.request_reply(request.user, doc, subject=subject)
+        services.request_reply(request.user, doc, subject=subject)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
         messages.success(request, "Đã tạo dự thảo văn bản trả lời.")
-        url = getattr(result, "get_absolute_url", None)
-        if callable(url):
-            return redirect(url())
     return redirect("incoming:detail", pk=pk)
 
 
@@ -335,15 +331,12 @@ def _assignment(request, apk) -> Assignment:
                              .select_related("document", "unit", "parent"), pk=apk)
 
 
-def _assignment_action(request, apk, name, form_class, call, done, form_args=()):
+def _assignment_action(request, apk, form_class, call, done, form_args=()):
     assignment = _assignment(request, apk)
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         target = reverse("incoming:detail", args=[assignment.document_id])
     back = redirect(target)
-    if not has(name):
-        messages.error(request, "Chức năng này chưa sẵn sàng.")
-        return back
     form = None
     if form_class is not None:
         form = form_class(*form_args(assignment), request.POST, prefix=request.POST.get("prefix") or None) \
@@ -363,7 +356,7 @@ def _assignment_action(request, apk, name, form_class, call, done, form_args=())
 @require_POST
 def distribute(request, apk):
     return _assignment_action(
-        request, apk, "distribute", DistributeForm,
+        request, apk, DistributeForm,
         lambda a, d: services.distribute(request.user, a, user=d["user"], deadline=d["deadline"],
                                          opinion=d["opinion"]),
         "Đã giao chuyên viên xử lý.", form_args=lambda a: (a.unit_id,))
@@ -373,7 +366,7 @@ def distribute(request, apk):
 @require_POST
 def reassign(request, apk):
     return _assignment_action(
-        request, apk, "reassign", ReassignForm,
+        request, apk, ReassignForm,
         lambda a, d: services.reassign(request.user, a, user=d["user"], reason=d["reason"], deadline=d["deadline"]),
         "Đã chuyển cán bộ khác xử lý.", form_args=lambda a: (a.parent.unit_id if a.parent_id else a.unit_id,))
 
@@ -381,7 +374,7 @@ def reassign(request, apk):
 @login_required
 @require_POST
 def return_to_leader(request, apk):
-    return _assignment_action(request, apk, "return_to_leader", ReasonForm,
+    return _assignment_action(request, apk, ReasonForm,
                               lambda a, d: services.return_to_leader(request.user, a, d["reason"]),
                               "Đã trả lại lãnh đạo.")
 
@@ -389,7 +382,7 @@ def return_to_leader(request, apk):
 @login_required
 @require_POST
 def add_note(request, apk):
-    return _assignment_action(request, apk, "add_note", NoteForm,
+    return _assignment_action(request, apk, NoteForm,
                               lambda a, d: services.add_note(request.user, a, d["kind"], d["text"]),
                               "Đã cập nhật.")
 
@@ -397,7 +390,7 @@ def add_note(request, apk):
 @login_required
 @require_POST
 def complete(request, apk):
-    return _assignment_action(request, apk, "complete", ResultForm,
+    return _assignment_action(request, apk, ResultForm,
                               lambda a, d: services.complete(request.user, a, d["result"]),
                               "Đã hoàn thành xử lý.")
 
@@ -405,24 +398,14 @@ def complete(request, apk):
 @login_required
 @require_POST
 def mark_read(request, apk):
-    return _assignment_action(request, apk, "mark_read", None,
+    return _assignment_action(request, apk, None,
                               lambda a, d: services.mark_read(request.user, a), "Đã đánh dấu đã xem.")
 
 
 # ---------------------------------------------------------------- my work
 
-def _row(item):
-    if isinstance(item, Assignment):
-        return {"assignment": item, "doc": item.document, "state": services.due_state(item)}
-    return {"assignment": None, "doc": item, "state": services.due_state(item)}
-
-
-def _page(result, cursor):
-    if isinstance(result, QuerySet):
-        if result.model is Assignment:
-            result = result.select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
-        return keyset_page(result, cursor, order=("-id",), size=PAGE_SIZE)
-    return KeysetPage(items=list(result)[:PAGE_SIZE], next_cursor=None, is_first=True)
+def _row(item: Assignment) -> dict:
+    return {"assignment": item, "doc": item.document, "state": services.due_state(item)}
 
 
 @login_required
@@ -431,17 +414,11 @@ def my_work(request):
     if box not in dict(BOXES):
         messages.error(request, "Hộp việc không hợp lệ; đang hiển thị “Cần xử lý”.")
         box = "to_process"
-    page = rows = None
-    if has("inbox"):
-        page = _page(services.inbox(request.user, box), request.GET.get("cursor"))
-        rows = [_row(item) for item in page.items]
+    mine = services.inbox(request.user, box).select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
+    page = keyset_page(mine, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
     queue = None
-    if scope_of(request.user).led_unit_ids and has("unit_queue"):
-        result = services.unit_queue(request.user)
-        queue = [_row(item) for item in (result.select_related("document", "unit")[:PAGE_SIZE]
-                                         if isinstance(result, QuerySet) and result.model is Assignment
-                                         else list(result)[:PAGE_SIZE])]
-    context = {"boxes": BOXES, "box": box, "page": page, "rows": rows, "queue": queue,
-               "query": query_without_cursor(request), "inbox_ready": has("inbox")}
+    if scope_of(request.user).within("incoming").led_unit_ids:
+        queue = [_row(item) for item in services.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[:PAGE_SIZE]]
+    context = {"boxes": BOXES, "box": box, "page": page, "rows": [_row(item) for item in page.items],
+               "queue": queue, "query": query_without_cursor(request)}
     return render(request, "incoming/my_work.html", context)
-

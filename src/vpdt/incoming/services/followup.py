@@ -1,0 +1,268 @@
+"""Following incoming work up (SPEC §2.4): replies (phúc đáp), inboxes, deadlines, reminders and the trail.
+
+Every change goes through these functions, inside one transaction, and is journaled.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Min, QuerySet
+from django.dispatch import Signal
+from django.utils import timezone
+
+from vpdt.core import deadlines
+from vpdt.core.authz import scope_of
+from vpdt.directory.models import Unit
+from vpdt.journal import services as journal
+
+from ..lifecycle import DOCUMENT, OPEN
+from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind,
+                      ReplyRecord, ReplyStatus)
+from .notices import assignee_name, display_name, document_url, notify, recipients
+
+log = logging.getLogger(__name__)
+
+A = AssignmentStatus
+S = DocStatus
+
+# Fired inside the transaction of request_reply(record=...): the outgoing capability connects here to create
+# the linked outgoing draft and then calls link_reply().
+reply_requested = Signal()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reply seam (phúc đáp): the outgoing capability creates the draft and links it back
+# ---------------------------------------------------------------------------------------------------------------
+
+def request_reply(actor, document: IncomingDocument, subject: str = "") -> ReplyRecord:
+    """Ask for a reply (văn bản trả lời) to a document that needs one. Anyone who can see the document."""
+    DOCUMENT.check(document, "request_reply", actor=actor)
+    subject = (subject or "").strip() or f"V/v trả lời văn bản số {document.number_symbol or document.subject[:80]}"
+    with transaction.atomic():
+        record = ReplyRecord.objects.create(document=document, created_by=actor, subject=subject[:500])
+        journal.record("incoming.reply_request", actor=actor, obj=document,
+                       details={"reply": record.pk, "subject": record.subject, "reply_due": document.reply_due})
+        reply_requested.send(sender=ReplyRecord, record=record, actor=actor)
+    return record
+
+
+def link_reply(actor, record: ReplyRecord, outgoing_reference: str) -> ReplyRecord:
+    """Called by the outgoing capability once the reply has a number (or draft reference)."""
+    outgoing_reference = (outgoing_reference or "").strip()
+    if not outgoing_reference:
+        raise ValidationError({"outgoing_reference": "Thiếu số, ký hiệu văn bản trả lời."})
+    with transaction.atomic():
+        record = ReplyRecord.objects.select_for_update().select_related("document").get(pk=record.pk)
+        record.outgoing_reference = outgoing_reference[:100]
+        record.status = ReplyStatus.LINKED
+        record.save(update_fields=["outgoing_reference", "status"])
+        journal.record("incoming.reply_link", actor=actor, obj=record.document,
+                       details={"reply": record.pk, "outgoing_reference": record.outgoing_reference})
+    return record
+
+
+def link_draft_reply(actor, document: IncomingDocument, outgoing) -> ReplyRecord:
+    """A draft reply was started from this document: take the open reply request, or record a new one."""
+    DOCUMENT.check(document, "draft_reply", actor=actor)
+    record = (ReplyRecord.objects.select_for_update()
+              .filter(document=document, status=ReplyStatus.DRAFT_REQUESTED, outgoing__isnull=True).first())
+    if record is None:
+        record = ReplyRecord.objects.create(document=document, created_by=actor, subject=outgoing.subject[:500])
+    record.outgoing = outgoing
+    record.outgoing_reference = "Dự thảo"
+    record.save(update_fields=["outgoing", "outgoing_reference"])
+    journal.record("incoming.reply_draft", actor=actor, obj=document,
+                   details={"reply": record.pk, "outgoing": outgoing.pk, "subject": outgoing.subject})
+    return record
+
+
+def link_issued_reply(actor, document: IncomingDocument, outgoing) -> None:
+    """The reply was issued: its number and symbol go on the incoming document's reply records."""
+    for record in ReplyRecord.objects.filter(document=document, outgoing=outgoing):
+        link_reply(actor, record, outgoing.number_symbol)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Follow-up (theo dõi, đôn đốc)
+# ---------------------------------------------------------------------------------------------------------------
+
+BOXES = ("to_process", "in_progress", "for_information", "done", "late")
+
+
+def inbox(user, box: str) -> QuerySet:
+    """The person's own assignments in one box, newest first (keyset on -id)."""
+    qs = Assignment.objects.filter(user=user).select_related("document", "parent", "assigned_by")
+    work = (AssignmentRole.LEAD, AssignmentRole.COOPERATE)
+    if box == "to_process":
+        qs = qs.filter(status=A.PENDING, role__in=work)
+    elif box == "in_progress":
+        qs = qs.filter(status=A.IN_PROGRESS, role__in=work)
+    elif box == "for_information":
+        qs = qs.filter(status__in=OPEN, role=AssignmentRole.INFORM)
+    elif box == "done":
+        qs = qs.filter(status=A.DONE)
+    elif box == "late":
+        qs = qs.filter(status__in=OPEN, deadline__lt=timezone.localdate())
+    else:
+        raise ValidationError(f"Hộp văn bản không hợp lệ: {box}.", code="box")
+    return qs.order_by("-id")
+
+
+def unit_queue(user) -> QuerySet:
+    """Open assignments to the units the user leads, newest first."""
+    led = scope_of(user).within("incoming").led_unit_ids
+    if not led:
+        return Assignment.objects.none()
+    return (Assignment.objects.filter(unit_id__in=list(led), status__in=OPEN)
+            .select_related("document", "unit").order_by("-id"))
+
+
+def due_state(obj, today: date | None = None) -> str:
+    """:func:`vpdt.core.deadlines.due_state` of a document (its deadline, else the one it came with; done once
+    completed) or of an assignment (done once no longer open)."""
+    if isinstance(obj, IncomingDocument):
+        return deadlines.due_state(obj.deadline or obj.due_date, done=obj.status == S.COMPLETED, today=today)
+    return deadlines.due_state(obj.deadline, done=obj.status not in OPEN, today=today)
+
+
+def late_units(agency, today: date | None = None) -> list[dict]:
+    """Units with open, overdue assignments (directed by the leader) in the agency, most late first."""
+    today = today or timezone.localdate()
+    agency_id = getattr(agency, "pk", agency)
+    rows = (Assignment.objects.filter(document__agency_id=agency_id, unit__isnull=False, parent__isnull=True,
+                                      status__in=OPEN, deadline__lt=today)
+            .values("unit_id").annotate(late_count=Count("id"), oldest_deadline=Min("deadline")))
+    units = Unit.objects.in_bulk([r["unit_id"] for r in rows])
+    result = [{"unit": units[r["unit_id"]], "late_count": r["late_count"], "oldest_deadline": r["oldest_deadline"]}
+              for r in rows]
+    result.sort(key=lambda r: (-r["late_count"], r["oldest_deadline"], r["unit"].name))
+    return result
+
+
+def send_reminders(today: date | None = None) -> int:
+    """E-mail and notify the handlers of late and nearly due work, at most once per assignment per day.
+
+    Returns the number of reminders sent (one per recipient per assignment).
+    """
+    today = today or deadlines.local_today()
+    horizon = deadlines.due_soon_horizon(today)
+    due = (Assignment.objects.filter(status__in=OPEN, deadline__isnull=False, deadline__lte=horizon,
+                                     document__status__in=(S.DIRECTED, S.IN_PROGRESS))
+           .exclude(last_reminded_on=today).select_related("document", "unit", "user").order_by("id"))
+    sent = 0
+    for assignment in due.iterator():
+        people = recipients(assignment)
+        if not people:
+            continue
+        with transaction.atomic():
+            # Claim today's reminder first, so a second run (or a concurrent worker) does not send it again.
+            claimed = (Assignment.objects.filter(pk=assignment.pk).exclude(last_reminded_on=today)
+                       .update(last_reminded_on=today))
+            if not claimed:
+                continue
+            doc = assignment.document
+            late = assignment.deadline < today
+            state = "đã quá hạn" if late else "sắp đến hạn"
+            number = f"số đến {doc.arrival_number}/{doc.year}"
+            if doc.number_symbol:
+                number += f", số {doc.number_symbol}"
+            subject = f"[Văn phòng điện tử] Văn bản đến {state} xử lý: {number}"
+            url = document_url(doc)
+            body = (f"Văn bản đến {number} của {doc.issuer_name}\n"
+                    f"Trích yếu: {doc.subject}\n"
+                    f"Vai trò: {assignment.get_role_display()}"
+                    f"{' (giao cho ' + assignment.unit.name + ')' if assignment.unit_id else ''}\n"
+                    f"Hạn xử lý: {assignment.deadline:%d/%m/%Y} – {state}.\n\n"
+                    f"Đề nghị đồng chí khẩn trương xử lý và cập nhật tiến độ trên hệ thống: {url}\n\n"
+                    "Thư này được gửi tự động, xin không trả lời.")
+            notify(people, f"Văn bản đến {number} {state} xử lý (hạn {assignment.deadline:%d/%m/%Y}): "
+                                f"{doc.subject}", url)
+            journal.record("incoming.assignment.remind", actor=None, obj=doc,
+                           details={"assignment": assignment.pk, "to": assignee_name(assignment),
+                                    "deadline": assignment.deadline, "state": "late" if late else "due_soon",
+                                    "recipients": [display_name(u) for u in people]})
+        for user in people:
+            if user.email:
+                try:
+                    send_mail(subject, f"Kính gửi {display_name(user)},\n\n{body}", None, [user.email])
+                except Exception:  # a mail outage must not stop the other reminders
+                    log.exception("Không gửi được thư nhắc hạn cho %s", user.username)
+            sent += 1
+    return sent
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processing trail (vết xử lý), the future TraceHeaderList of the exchange
+# ---------------------------------------------------------------------------------------------------------------
+
+TRAIL_LABELS = {
+    "incoming.register": "Vào sổ văn bản đến",
+    "incoming.submit": "Trình lãnh đạo",
+    "incoming.direct": "Cho ý kiến chỉ đạo",
+    "incoming.start": "Bắt đầu xử lý",
+    "incoming.complete": "Hoàn thành xử lý văn bản",
+    "incoming.reopen": "Trả lại lãnh đạo cơ quan",
+    "incoming.assignment.distribute": "Giao cán bộ xử lý",
+    "incoming.assignment.start": "Nhận xử lý",
+    "incoming.assignment.note": "Ghi ý kiến",
+    "incoming.assignment.complete": "Hoàn thành phần việc",
+    "incoming.assignment.read": "Đã đọc (để biết)",
+    "incoming.assignment.return": "Trả lại",
+    "incoming.assignment.reassign": "Chuyển người khác xử lý",
+    "incoming.assignment.withdraw": "Thu hồi phân công (nơi gửi thu hồi văn bản)",
+    "incoming.assignment.remind": "Nhắc hạn xử lý",
+    "incoming.reply_request": "Yêu cầu soạn văn bản trả lời",
+    "incoming.reply_link": "Gắn văn bản trả lời",
+    "incoming.reply_draft": "Soạn dự thảo văn bản trả lời",
+    "incoming.withdraw": "Thu hồi theo yêu cầu nơi gửi",
+    "incoming.filed": "Đưa vào hồ sơ công việc",
+    "signing.receipt.flag": "Cảnh báo chữ ký số không hợp lệ",
+}
+# Journaled on the document but not processing steps (printing the slip): kept out of the trail.
+NOT_IN_TRAIL = ("incoming.slip_printed",)
+NOTE_LABELS = {NoteKind.PROGRESS: "Báo cáo tiến độ", NoteKind.PROPOSAL: "Ý kiến đề xuất"}
+
+
+def trail(document: IncomingDocument) -> list[dict]:
+    """Every journaled event of the document and its assignments, in journal order.
+
+    Each item: seq, when, who, on_behalf_of, action (code), label (Vietnamese), details (as journaled), and the
+    handy keys assignment, to, deadline, direction, text.
+    """
+    from vpdt.journal.models import JournalEntry
+
+    rows = JournalEntry.objects.filter(object_type=IncomingDocument._meta.label_lower,
+                                       object_id=str(document.pk)).exclude(action__in=NOT_IN_TRAIL).order_by("seq")
+    items = []
+    for entry in rows:
+        details = entry.details or {}
+        label = TRAIL_LABELS.get(entry.action, entry.action)
+        if entry.action == "incoming.assignment.note":
+            label = NOTE_LABELS.get(details.get("kind"), label)
+        to = details.get("to") or ""
+        if entry.action == "incoming.direct":
+            to = "; ".join(f"{AssignmentRole(t['role']).label}: {t.get('to') or t.get('unit') or t.get('user')}"
+                           for t in details.get("targets", []) if t.get("role") in AssignmentRole.values)
+        elif entry.action == "incoming.submit":
+            to = details.get("leader", "")
+        items.append({
+            "seq": entry.seq,
+            "when": entry.created_at,
+            "who": entry.actor_repr or "Hệ thống",
+            "on_behalf_of": entry.on_behalf_of_repr,
+            "action": entry.action,
+            "label": label,
+            "assignment": details.get("assignment"),
+            "to": to,
+            "deadline": details.get("deadline"),
+            "direction": details.get("direction", ""),
+            "text": details.get("text") or details.get("result") or details.get("reason") or details.get("opinion")
+            or "",
+            "details": details,
+        })
+    return items
