@@ -1,6 +1,7 @@
 """Work dossiers API: dossiers (open, edit, close, reopen, archive, export) and their items (file, withdraw).
 
-Viewsets translate HTTP to :mod:`vpdt.dossiers.services`; what a caller sees is :func:`vpdt.core.authz.visible`.
+Viewsets translate HTTP to :mod:`vpdt.dossiers.services`; what a caller sees is :func:`vpdt.core.authz.visible`,
+what they may do with a dossier is its ``actions`` (:func:`vpdt.dossiers.lifecycle.available_actions`).
 Status fields are plain values with a ``*_display`` label (see the note in :mod:`vpdt.incoming.api`).
 """
 
@@ -10,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -22,6 +23,7 @@ from vpdt.directory.models import Unit
 from vpdt.incoming.models import IncomingDocument
 
 from . import exports, services
+from .lifecycle import ACTIONS, available_actions
 from .models import Dossier, DossierItem, DossierStatus, Maintenance, Rights
 
 
@@ -42,6 +44,20 @@ class DossierSerializer(serializers.ModelSerializer):
                   "doc_total", "page_total", "description", "status", "status_display", "closed_at", "archived_at",
                   "created_at"]
         read_only_fields = fields
+
+
+class DossierDetailSerializer(DossierSerializer):
+    actions = serializers.SerializerMethodField(
+        help_text="Việc người gọi được làm với hồ sơ lúc này: edit (sửa), close (kết thúc), reopen (mở lại), "
+                  "archive (nhận nộp lưu), remove_item (rút văn bản khỏi hồ sơ).")
+
+    class Meta(DossierSerializer.Meta):
+        fields = DossierSerializer.Meta.fields + ["actions"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ACTIONS)))
+    def get_actions(self, dossier):
+        return sorted(available_actions(self.context["request"].user, dossier))
 
 
 class DossierWriteSerializer(serializers.Serializer):
@@ -93,6 +109,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = DossierSerializer
     ordering = ("-id",)
 
+    def get_serializer_class(self):
+        return DossierSerializer if self.action == "list" else DossierDetailSerializer
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Dossier.objects.none()
@@ -128,16 +147,16 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _out(self, dossier, code=status.HTTP_200_OK):
         dossier = visible(Dossier, self.request.user).select_related("file_list", "unit", "owner").get(pk=dossier.pk)
-        return Response(DossierSerializer(dossier).data, status=code)
+        return Response(DossierDetailSerializer(dossier, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=DossierWriteSerializer, responses={201: DossierSerializer},
+    @extend_schema(request=DossierWriteSerializer, responses={201: DossierDetailSerializer},
                    description="Lập hồ sơ trong danh mục hồ sơ của cơ quan người gọi.")
     def create(self, request, *args, **kwargs):
         data = _valid(DossierWriteSerializer, request)
         dossier = services.create_dossier(request.user, **data)
         return self._out(dossier, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DossierWriteSerializer, responses={200: DossierSerializer},
+    @extend_schema(request=DossierWriteSerializer, responses={200: DossierDetailSerializer},
                    description="Sửa hồ sơ đang lập (người lập, lãnh đạo đơn vị, văn thư).")
     def partial_update(self, request, *args, **kwargs):
         dossier = self.get_object()
@@ -151,17 +170,17 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         dossier = services.transition(self.request.user, self.get_object(), name)
         return self._out(dossier)
 
-    @extend_schema(request=None, responses={200: DossierSerializer}, description="Kết thúc hồ sơ.")
+    @extend_schema(request=None, responses={200: DossierDetailSerializer}, description="Kết thúc hồ sơ.")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._transition("close")
 
-    @extend_schema(request=None, responses={200: DossierSerializer}, description="Mở lại hồ sơ đã kết thúc.")
+    @extend_schema(request=None, responses={200: DossierDetailSerializer}, description="Mở lại hồ sơ đã kết thúc.")
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._transition("reopen")
 
-    @extend_schema(request=None, responses={200: DossierSerializer},
+    @extend_schema(request=None, responses={200: DossierDetailSerializer},
                    description="Văn thư nhận hồ sơ nộp lưu vào lưu trữ cơ quan.")
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):

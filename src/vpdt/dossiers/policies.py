@@ -3,7 +3,7 @@
 * See: the agency's leaders and clerks, the agency's administrators, the person who keeps it, the
   leaders of its unit, and — unless its access regime is restricted — the members of its unit.
 * Keep (edit, file documents, close, reopen): the person who keeps it, the leaders of its unit and the
-  agency's clerks.
+  agency's clerks. Withdraw a filed document (``withdraw``): the agency's administrators.
 * Items (documents in a dossier) are visible with their dossier AND their document: nobody learns a
   document's subject through a dossier without being allowed to open the document. The one exception is
   the agency's own administrators, who alone may withdraw an item (with a journaled reason) and so must
@@ -76,9 +76,14 @@ def _item_content(scope) -> Q:
     return Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk")) & _readable(scope)
 
 
-authz.register(Dossier, view=_view, manage=_manage)
-authz.register(DossierItem, view=_item_view, content=_item_content, manage=lambda s: Q() if s.is_superuser
-               else _agency_admin(s, "dossier__agency"))
+def _withdraw(scope, agency_field: str = "agency") -> Q:
+    """Withdrawing filed documents: the agency's administrators."""
+    return Q() if scope.is_superuser else _agency_admin(scope, agency_field)
+
+
+authz.register(Dossier, view=_view, manage=_manage, withdraw=_withdraw)
+authz.register(DossierItem, view=_item_view, content=_item_content,
+               manage=lambda s: _withdraw(s, "dossier__agency"))
 authz.register(FileList, view=lambda s: s.own_agency("agency") | s.administered("agency"),
                manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)
                                                              else NOTHING))

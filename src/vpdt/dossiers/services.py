@@ -10,6 +10,9 @@ Rules (ND30 Điều 28–30, SPEC §2.4 and §8):
   is kept, marked withdrawn, and the withdrawal journaled.
 * Totals (documents, pages) and the start and end dates are recomputed on every change.
 * A closed dossier is deposited in the agency archive within one year; a warning shows 30 days before.
+
+Who may act is decided by :mod:`vpdt.dossiers.lifecycle` (and, for the document filed, by
+:mod:`vpdt.incoming.lifecycle`).
 """
 
 from __future__ import annotations
@@ -24,14 +27,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from vpdt.core.authz import manageable, permitted, scope_of, visible
-from vpdt.core.fsm import Machine, Transition
+from vpdt.core.authz import manageable, permitted, scope_of
 from vpdt.core.services import next_value
 from vpdt.directory import members
 from vpdt.directory.models import Role, Unit
-from vpdt.incoming.models import DocStatus, IncomingDocument
+from vpdt.incoming import lifecycle as incoming
+from vpdt.incoming.models import IncomingDocument
 from vpdt.journal import services as journal
 
+from .lifecycle import DOSSIER, TRANSITIONS
 from .models import Dossier, DossierItem, DossierStatus, FileList, Maintenance, Rights
 
 log = logging.getLogger(__name__)
@@ -41,24 +45,6 @@ ARCHIVE_WITHIN_DAYS = 365
 ARCHIVE_WARNING_DAYS = 30
 FILE_CODE_RE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-/_]*$")
 EDITABLE = ("title", "maintenance", "rights", "language", "description", "file_code", "unit")
-
-
-def _has_documents(dossier, **_ctx):
-    if not dossier.items.filter(removed_at__isnull=True).exists():
-        return "Hồ sơ chưa có văn bản nào, không thể kết thúc."
-    return None
-
-
-DOSSIER = Machine(
-    "status",
-    [
-        Transition("close", {S.OPEN}, S.CLOSED, "Kết thúc hồ sơ", guard=_has_documents),
-        Transition("reopen", {S.CLOSED}, S.OPEN, "Mở lại hồ sơ"),
-        Transition("archive", {S.CLOSED}, S.ARCHIVED, "Nộp lưu hồ sơ"),
-    ],
-    action_prefix="dossier",
-    choices=S,
-)
 
 
 # ------------------------------------------------------------------------------------------ file list
@@ -167,50 +153,15 @@ def create_dossier(actor, *, title: str, year: int | None = None, maintenance: s
     return dossier
 
 
-def _require_keeper(actor, dossier: Dossier) -> None:
-    if not manageable(Dossier.objects.filter(pk=dossier.pk), actor).exists():
-        raise PermissionDenied("Chỉ người lập hồ sơ, lãnh đạo đơn vị lập hồ sơ hoặc văn thư cơ quan được thao tác "
-                               "trên hồ sơ này.")
-
-
-def editable(dossier: Dossier) -> bool:
-    """Only an open dossier (đang lập) is edited and receives documents."""
-    return dossier.status == S.OPEN
-
-
-def items_removable(dossier: Dossier) -> bool:
-    """A filed document may be withdrawn (by an administrator) until the dossier is archived."""
-    return dossier.status != S.ARCHIVED
-
-
-def may_archive(actor, dossier: Dossier) -> bool:
-    """Archiving (nộp lưu) is the act of the clerk of the dossier's agency."""
-    scope = scope_of(actor)
-    return scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == dossier.agency_id)
-
-
-def available_actions(actor, dossier: Dossier) -> list[Transition]:
-    """The transitions the actor may ask for on the dossier now: its keepers, and for archiving its clerk."""
-    if not manageable(Dossier.objects.filter(pk=dossier.pk), actor).exists():
-        return []
-    return [t for t in DOSSIER.allowed(dossier) if t.name != "archive" or may_archive(actor, dossier)]
-
-
-def _require_open(dossier: Dossier) -> None:
-    if not editable(dossier):
-        raise ValidationError(f"Hồ sơ đang ở trạng thái “{dossier.get_status_display()}”, không thay đổi được.",
-                              code="not_open")
-
-
 def update_dossier(actor, dossier: Dossier, **changes) -> Dossier:
+    """The keepers edit an open dossier (đang lập)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"Không sửa được trường: {', '.join(sorted(unknown))}.", code="field")
-    _require_keeper(actor, dossier)
-    data = _clean_text(dict(changes))
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        _require_open(locked)
+        DOSSIER.check(locked, "edit", actor=actor)
+        data = _clean_text(dict(changes))
         if "unit" in data and data["unit"] != locked.unit:
             _check_unit(scope_of(actor), data["unit"])
         if "file_code" in data:
@@ -231,13 +182,11 @@ def update_dossier(actor, dossier: Dossier, **changes) -> Dossier:
 
 def transition(actor, dossier: Dossier, name: str) -> Dossier:
     """close / reopen / archive. Archiving (nộp lưu) is the clerk's act."""
-    if name not in ("close", "reopen", "archive"):
+    if name not in TRANSITIONS:
         raise ValidationError("Thao tác không hợp lệ.", code="action")
-    _require_keeper(actor, dossier)
-    if name == "archive" and not may_archive(actor, dossier):
-        raise PermissionDenied("Chỉ văn thư cơ quan nhận hồ sơ nộp lưu.")
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        DOSSIER.check(locked, name, actor=actor)
         extra = []
         if name == "close":
             locked.closed_at = timezone.now()
@@ -248,7 +197,7 @@ def transition(actor, dossier: Dossier, name: str) -> Dossier:
         elif name == "reopen":
             locked.closed_at = None
             extra = ["closed_at", "updated_at"]
-        DOSSIER.apply(locked, name, actor=actor, extra_fields=extra)
+        DOSSIER.apply(locked, name, actor=actor, authorized=True, extra_fields=extra)
     return locked
 
 
@@ -290,7 +239,8 @@ def _recompute(dossier: Dossier) -> None:
 
 
 def fileable_dossiers(actor, document: IncomingDocument | None = None):
-    """Open dossiers the actor keeps, in the document's agency, newest year first."""
+    """Open dossiers the actor keeps, in the document's agency, newest year first: where the dossier's ``file``
+    rule allows the actor (the manage predicate, as SQL)."""
     qs = manageable(Dossier, actor).filter(status=S.OPEN)
     if document is not None:
         qs = qs.filter(agency_id=document.agency_id)
@@ -302,25 +252,20 @@ def file_document(actor, document: IncomingDocument, dossiers) -> list[DossierIt
     dossiers = list(dossiers)
     if not dossiers:
         raise ValidationError({"dossiers": "Chọn ít nhất một hồ sơ."}, code="required")
-    if not visible(IncomingDocument.objects.filter(pk=document.pk), actor).exists():
-        raise PermissionDenied("Bạn không có quyền với văn bản này.")
-    keepable = set(fileable_dossiers(actor).filter(pk__in=[d.pk for d in dossiers]).values_list("pk", flat=True))
     items = []
     with transaction.atomic():
         doc = IncomingDocument.objects.select_for_update().get(pk=document.pk)
-        if doc.status != DocStatus.COMPLETED:
-            raise ValidationError("Chỉ văn bản đã hoàn thành xử lý mới được đưa vào hồ sơ.", code="not_completed")
-        pages = page_count(doc)
+        incoming.DOCUMENT.authorize(doc, "file", actor)
+        pages = None
         for dossier in dossiers:
             locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
             if locked.agency_id != doc.agency_id:
                 raise ValidationError(f"Hồ sơ {locked.file_code} thuộc cơ quan khác.", code="agency")
-            if locked.pk not in keepable:
-                if locked.status != S.OPEN:
-                    _require_open(locked)
-                raise PermissionDenied(f"Bạn không được đưa văn bản vào hồ sơ {locked.file_code}.")
+            DOSSIER.check(locked, "file", actor=actor)
             if locked.items.filter(incoming=doc, removed_at__isnull=True).exists():
                 raise ValidationError(f"Văn bản đã có trong hồ sơ {locked.file_code}.", code="duplicate")
+            incoming.DOCUMENT.check(doc, "file", actor=actor, authorized=True)
+            pages = page_count(doc) if pages is None else pages
             item = DossierItem.objects.create(dossier=locked, incoming=doc, doc_date=doc.issued_date,
                                               page_amount=pages, filed_by=actor)
             _recompute(locked)
@@ -336,17 +281,14 @@ def file_document(actor, document: IncomingDocument, dossiers) -> list[DossierIt
 def remove_item(actor, item: DossierItem, reason: str) -> DossierItem:
     """Withdraw a filed document. Administrators of the agency only, with a reason; the item is kept."""
     reason = (reason or "").strip()
-    if not manageable(DossierItem.objects.filter(pk=item.pk), actor).exists():
-        raise PermissionDenied("Không được rút văn bản đã hoàn thành khỏi hồ sơ. Chỉ quản trị hệ thống của cơ quan "
-                               "được làm việc này, có ghi lý do.")
-    if len(reason) < 10:
-        raise ValidationError({"reason": "Ghi rõ lý do rút văn bản khỏi hồ sơ (ít nhất 10 ký tự)."}, code="reason")
     with transaction.atomic():
         locked = DossierItem.objects.select_for_update().select_related("dossier", "incoming").get(pk=item.pk)
+        DOSSIER.check(locked.dossier, "remove_item", actor=actor)
+        if len(reason) < 10:
+            raise ValidationError({"reason": "Ghi rõ lý do rút văn bản khỏi hồ sơ (ít nhất 10 ký tự)."},
+                                  code="reason")
         if locked.removed_at is not None:
             raise ValidationError("Văn bản này đã được rút khỏi hồ sơ.", code="removed")
-        if not items_removable(locked.dossier):
-            raise ValidationError("Hồ sơ đã nộp lưu, không rút văn bản được.", code="archived")
         locked.removed_at = timezone.now()
         locked.removed_by = actor
         locked.removal_reason = reason

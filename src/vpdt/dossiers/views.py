@@ -1,4 +1,8 @@
-"""Dossier screens (hồ sơ công việc). Thin: parse input, call services, render."""
+"""Dossier screens (hồ sơ công việc). Thin: parse input, call services, render.
+
+What a page offers is :func:`vpdt.dossiers.lifecycle.available_actions` (on an incoming document, its ``file``
+action): the rules the services check, so a button is shown exactly when its action would be accepted.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,15 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from vpdt.core.authz import manageable, scope_of, visible
+from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.incoming import lifecycle as incoming
 from vpdt.incoming.models import DocStatus, IncomingDocument
 
 from . import exports, services
 from .forms import DossierFilterForm, DossierForm, RemovalForm
+from .lifecycle import DOSSIER, available_actions
 from .models import Dossier, DossierItem
 
 PAGE_SIZE = 50
@@ -100,8 +106,9 @@ def dossier_create(request):
 @login_required
 def dossier_edit(request, pk: int):
     dossier = get_object_or_404(_dossiers(request), pk=pk)
-    if not manageable(Dossier.objects.filter(pk=pk), request.user).exists():
-        raise PermissionDenied("Bạn không được sửa hồ sơ này.")
+    refusal = DOSSIER.refusal(dossier, "edit", request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
     initial = {name: getattr(dossier, name) for name in services.EDITABLE}
     form = DossierForm(request.user, request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -120,17 +127,13 @@ def dossier_edit(request, pk: int):
 @login_required
 def detail(request, pk: int):
     dossier = get_object_or_404(_dossiers(request).select_related("file_list", "unit", "owner", "agency"), pk=pk)
-    scope = scope_of(request.user)
-    keeper = manageable(Dossier.objects.filter(pk=pk), request.user).exists()
-    admin = manageable(DossierItem.objects.filter(dossier_id=pk), request.user).exists() or (
-        scope.is_superuser or dossier.agency_id in scope.admin_agency_ids)
     items = list(services.items_of(request.user, dossier, include_removed=True))
     hidden = dossier.doc_total - sum(1 for i in items if i.removed_at is None)
-    actions = [t.name for t in services.available_actions(request.user, dossier)]
+    actions = available_actions(request.user, dossier)
     return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "items": items, "hidden": max(hidden, 0), "keeper": keeper, "admin": admin,
-        "can_edit": keeper and services.editable(dossier), "items_removable": services.items_removable(dossier),
-        "actions": actions, "archive": services.archive_state(dossier), "removal_form": RemovalForm(),
+        "dossier": dossier, "items": items, "hidden": max(hidden, 0), "actions": actions,
+        "transitions": [name for name in services.TRANSITIONS if name in actions],
+        "archive": services.archive_state(dossier), "removal_form": RemovalForm(),
     })
 
 
@@ -242,7 +245,7 @@ def incoming_panel(request, doc_pk: int):
                  .select_related("dossier", "dossier__file_list").order_by("dossier__file_code"))
     filed_ids = {i.dossier_id for i in filed}
     choices = []
-    if document.status == DocStatus.COMPLETED:
+    if incoming.DOCUMENT.can(document, "file", actor=request.user):
         choices = [d for d in services.fileable_dossiers(request.user, document) if d.pk not in filed_ids]
     return render(request, "dossiers/_incoming_panel.html", {"doc": document, "filed": filed, "choices": choices,
                                                              "completed": document.status == DocStatus.COMPLETED})
