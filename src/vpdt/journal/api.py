@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from vpdt.core.authz import scope_of
 from vpdt.directory.models import Role
 
-from . import policies, services
+from . import policies, sentences, services
 from .filters import filter_entries
 from .models import JournalEntry
 
@@ -19,12 +19,15 @@ class JournalEntrySerializer(serializers.ModelSerializer):
                                     help_text="Chi tiết; null khi người xem không được xem nội dung.")
     content_visible = serializers.BooleanField(read_only=True,
                                                help_text="Người xem có được xem nội dung (tên đối tượng, chi tiết).")
+    sentence = serializers.CharField(read_only=True, help_text="Sự kiện kể bằng một câu tiếng Việt; không nêu nội "
+                                                               "dung khi người xem không được xem nội dung.")
+    label = serializers.CharField(read_only=True, help_text="Tên ngắn của hành động (vd. “Trình duyệt”).")
 
     class Meta:
         model = JournalEntry
         fields = ["seq", "created_at", "actor", "actor_repr", "on_behalf_of", "on_behalf_of_repr", "agency",
-                  "action", "object_type", "object_id", "object_repr", "details", "content_visible", "ip",
-                  "prev_hash", "hash"]
+                  "action", "label", "sentence", "object_type", "object_id", "object_repr", "details",
+                  "content_visible", "ip", "prev_hash", "hash"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -60,6 +63,12 @@ class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
             raise ValidationError({"detail": errors})
         return qs
+
+    def paginate_queryset(self, queryset):
+        return sentences.annotate(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return sentences.annotate([super().get_object()])[0]
 
     @extend_schema(request=None, responses={200: JournalVerifySerializer})
     @action(detail=False, methods=["post"])

@@ -8,8 +8,9 @@ class JournalConfig(AppConfig):
     verbose_name = "Nhật ký hệ thống"
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import policies, sentences  # noqa: F401
 
+        sentences.autodiscover()  # every app's journal.py: how its actions read
         checks.register(journal_key, checks.Tags.security)
 
 

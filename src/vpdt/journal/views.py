@@ -1,6 +1,3 @@
-from functools import lru_cache
-
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -9,7 +6,7 @@ from vpdt.core.authz import scope_of
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.directory.models import Role
 
-from . import policies
+from . import policies, sentences
 from .filters import filter_entries
 
 
@@ -20,16 +17,8 @@ def journal_list(request):
         raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
     qs, form_values, errors = filter_entries(policies.readable(request.user), request.GET)
     page = keyset_page(qs, request.GET.get("cursor"), order=("-seq",), size=100)
+    sentences.annotate(page)
     for entry in page:
-        entry.object_label = _object_label(entry.object_type)
+        entry.object_label = sentences.object_label(entry.object_type)
     return render(request, "journal/list.html", {"page": page, "query": query_without_cursor(request), "f": form_values,
                                                  "errors": errors, "hidden_note": policies.HIDDEN_NOTE})
-
-
-@lru_cache(maxsize=256)
-def _object_label(object_type: str) -> str:
-    """“văn bản đến” for ``incoming.incomingdocument``: the model's Vietnamese name, else the type as recorded."""
-    try:
-        return str(apps.get_model(object_type)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return object_type
