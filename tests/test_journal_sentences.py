@@ -203,3 +203,210 @@ def test_details_values_read_as_text_with_dates_in_vietnam_time():
     assert sentences.show(True) == "có" and sentences.show(None) == ""
     assert sentences.change(["Phòng KHTC", "Phòng Kế hoạch - Tài chính"]) == "Phòng KHTC → Phòng Kế hoạch - Tài chính"
     assert sentences.change({"from": None, "to": "2026-12-01"}) == "— → 01/12/2026"
+
+
+# --- Real flows ----------------------------------------------------------------------------------------------
+
+DIRECTION = "Giao Phòng KH-TC chủ trì tham mưu văn bản trả lời, báo cáo trước ngày 15/12."
+
+
+def _told(**filters) -> list[str]:
+    return [e.sentence for e in sentences.annotate(JournalEntry.objects.filter(**filters).order_by("seq"),
+                                                   visible=True)]
+
+
+@pytest.fixture
+def world(org):
+    org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
+    org.stttt_leader = make_person(org.stttt, "Nguyễn Hữu Thắng", Role.LEADER)
+    org.deputy = make_person(org.sxd, "Nguyễn Văn Hùng", Role.LEADER, title="Phó Giám đốc")
+    return org
+
+
+@freeze_time("2026-11-25 09:00:00+07:00")
+def test_incoming_registration_direction_and_completion(world):
+    org = world
+    doc = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, issuer_name="Sở Kế hoạch và Đầu tư tỉnh Nghệ An", issuer_code="000.00.09.H41",
+        code_number="2468", code_notation="SKHĐT-KTĐN", issued_date=dt.date(2026, 11, 20),
+        doc_type=DocumentType.objects.get(name="Công văn"), signer_name="Lê Văn Hùng", signer_position="Giám đốc",
+        subject="V/v đề nghị điều chỉnh vốn đầu tư công dự án Đại lộ Vinh – Cửa Lò").document
+    incoming.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
+    incoming.direct(org.sxd_leader, doc, direction=DIRECTION, deadline=dt.date(2026, 12, 10),
+                    targets=[incoming.Target("lead", unit=org.sxd_khtc), incoming.Target("inform", user=org.sxd_admin)])
+    lead = doc.assignments.get(unit=org.sxd_khtc, parent__isnull=True)
+    child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff, opinion="Đ/c Lan tổng hợp số liệu.")
+    incoming.add_note(org.sxd_staff, child, "progress", "Đã làm việc với Ban Quản lý dự án.")
+    incoming.complete(org.sxd_staff, child, "Đã dự thảo văn bản trả lời.")
+    incoming.complete(org.sxd_unit_leader, lead, "Đã ban hành văn bản trả lời.")
+    ref = f"văn bản đến số {doc.arrival_number}/2026 (2468/SKHĐT-KTĐN)"
+    told = _told(object_type="incoming.incomingdocument", object_id=str(doc.pk))
+    for sentence in (
+        f"Lê Thị Hồng Nhung vào sổ văn bản 2468/SKHĐT-KTĐN của Sở Kế hoạch và Đầu tư tỉnh Nghệ An, số đến "
+        f"{doc.arrival_number}/2026",
+        f"Lê Thị Hồng Nhung trình {ref} lên Trần Thị Thu Hà",
+        f"Trần Thị Thu Hà cho ý kiến chỉ đạo {ref}: “{DIRECTION}”; giao Xử lý chính: Phòng Kế hoạch - Tài chính; "
+        f"Để biết: Đặng Quốc Tuấn, hạn 10/12/2026",
+        f"Phạm Văn Dũng giao Hoàng Thị Lan xử lý {ref} (Xử lý chính), hạn 10/12/2026: “Đ/c Lan tổng hợp số liệu.”",
+        f"Hoàng Thị Lan ghi tiến độ về {ref}: “Đã làm việc với Ban Quản lý dự án.”",
+        f"Hoàng Thị Lan hoàn thành phần việc (Xử lý chính: Hoàng Thị Lan) của {ref}: “Đã dự thảo văn bản trả lời.”",
+        f"Phạm Văn Dũng hoàn thành xử lý {ref}: “Đã ban hành văn bản trả lời.”",
+    ):
+        assert sentence in told, (sentence, told)
+    # The trail tells the same sentences, under the same labels.
+    trail = incoming.trail(doc)
+    assert [i["sentence"] for i in trail] == told
+    assert [i["label"] for i in trail][:3] == ["Vào sổ văn bản đến", "Trình lãnh đạo", "Cho ý kiến chỉ đạo"]
+    assert "Báo cáo tiến độ" in [i["label"] for i in trail]
+
+
+@freeze_time("2026-11-25 09:00:00+07:00")
+def test_outgoing_draft_review_on_behalf_issue_delivery_and_recall(world):
+    org = world
+    subject = "V/v báo cáo tình hình giải ngân vốn đầu tư công năm 2026"
+    doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), subject=subject,
+                           text="Kính gửi: Sở Thông tin và Truyền thông", signer=org.sxd_leader,
+                           recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])
+    doc = out.submit(org.sxd_staff, doc)
+    doc = out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
+    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=org.deputy, scope="approval",
+                      starts_on=dt.date(2026, 11, 25), ends_on=dt.date(2026, 11, 30), reason="Đi công tác tại Hà Nội")
+    doc = out.approve(type(org.deputy).objects.get(pk=org.deputy.pk), doc, comment="Đồng ý ký ban hành.")
+    doc = out.issue(org.sxd_clerk, doc)
+    registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
+    delivery.recall(org.sxd_leader, doc, "Sai số liệu phụ lục.")
+    draft = f"dự thảo “{subject}”"
+    told = _told(seq__gt=0)
+    for sentence in (
+        f"Hoàng Thị Lan tạo {draft}",
+        f"Hoàng Thị Lan trình duyệt {draft} (lượt 1, phiên bản 1)",
+        f"Phạm Văn Dũng đồng ý {draft} ở bước Lãnh đạo đơn vị soạn thảo duyệt nội dung: “Đồng ý nội dung.”",
+        f"Dự thảo “{subject}” chuyển đến bước Lãnh đạo cơ quan duyệt ký, chờ Trần Thị Thu Hà duyệt",
+        "Trần Thị Thu Hà ghi nhận ủy quyền: Trần Thị Thu Hà ủy quyền cho Nguyễn Văn Hùng duyệt, ký văn bản đi từ "
+        "25/11/2026 đến hết 30/11/2026, lý do: Đi công tác tại Hà Nội",
+        f"Nguyễn Văn Hùng, thay mặt Trần Thị Thu Hà, đồng ý {draft} ở bước Lãnh đạo cơ quan duyệt ký: “Đồng ý ký ban "
+        "hành.”",
+        f"Nguyễn Văn Hùng, thay mặt Trần Thị Thu Hà, duyệt ký {draft}",
+        "Lê Thị Hồng Nhung cấp số và phát hành văn bản 01/SXD-KHTC, ngày ban hành 25/11/2026",
+        "Lê Thị Hồng Nhung gửi văn bản 01/SXD-KHTC đến Sở Thông tin và Truyền thông tỉnh Nghệ An",
+        f"Phạm Thị Thanh Hương tiếp nhận văn bản 01/SXD-KHTC của Sở Xây dựng tỉnh Nghệ An, vào sổ văn bản đến của Sở "
+        f"Thông tin và Truyền thông tỉnh Nghệ An, số đến {registered.document.arrival_number}/2026",
+        "Trần Thị Thu Hà thu hồi văn bản 01/SXD-KHTC, lý do: Sai số liệu phụ lục.",
+        "Trần Thị Thu Hà đề nghị Sở Thông tin và Truyền thông tỉnh Nghệ An xác nhận thu hồi văn bản 01/SXD-KHTC, "
+        "lý do: Sai số liệu phụ lục.",
+    ):
+        assert sentence in told, (sentence, told)
+    # The document's trail (API) has the same sentences and the labels it always had.
+    trail = out_api_trail(doc)
+    assert [e["label"] for e in trail][:2] == ["Tạo dự thảo", "Trình duyệt"]
+    assert "Tiếp nhận, vào sổ" in [e["label"] for e in trail]
+    assert f"Nguyễn Văn Hùng, thay mặt Trần Thị Thu Hà, duyệt ký {draft}" in [e["sentence"] for e in trail]
+
+
+def out_api_trail(doc):
+    from vpdt.outgoing.api import trail
+
+    return trail(doc)
+
+
+def test_account_lock_and_failed_login(org):
+    accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "Theo Công văn số 215/SXD-VP")
+    Client(REMOTE_ADDR="10.41.12.34").post("/dang-nhap/", {"username": org.sxd_clerk.username,
+                                                            "password": "Sai-mật-khẩu#1"})
+    Client(REMOTE_ADDR="10.41.12.35").post("/dang-nhap/", {"username": "khong.ton.tai", "password": "x"})
+    told = _told(action__in=["account.lock", "auth.login_failed"])
+    assert told == [
+        f"Đặng Quốc Tuấn khóa tài khoản {org.sxd_staff}, lý do: Theo đề nghị của cơ quan quản lý (Theo Công văn số "
+        "215/SXD-VP)",
+        f"Đăng nhập không thành công vào tài khoản {org.sxd_clerk} từ địa chỉ 10.41.12.34",
+        "Đăng nhập không thành công vào tài khoản khong.ton.tai từ địa chỉ 10.41.12.35",
+    ]
+    entry = JournalEntry.objects.get(action="account.lock")
+    assert sentences.annotate([entry], visible=True)[0].detail_items == [
+        ("Trạng thái trước", "Đang hoạt động"), ("Trạng thái sau", "Bị khóa"),
+        ("Lý do", "Theo đề nghị của cơ quan quản lý"), ("Ghi chú", "Theo Công văn số 215/SXD-VP")]
+
+
+def test_sentences_in_english(org):
+    accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "")
+    with translation.override("en"):
+        assert _told(action="account.lock") == [
+            f"Đặng Quốc Tuấn locked the account {org.sxd_staff}, reason: Theo đề nghị của cơ quan quản lý"]
+        entry = JournalEntry.objects.get(action="account.lock")
+        assert sentences.describe(entry, visible=False) == "Đặng Quốc Tuấn locked an account (content not shown)"
+        entry.actor_repr = ""
+        assert sentences.describe(entry, visible=True).startswith("The system locked the account")
+
+
+# --- The screen and the API --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def directed(world):
+    org = world
+    org.it = make_person(org.sxd, "Trần Quang Vinh", Role.IT_OFFICER, org.sxd_vp)
+    with freeze_time("2026-11-25 09:00:00+07:00"):
+        org.doc = incoming.register_document(
+            org.sxd_clerk, agency=org.sxd, issuer_name="Sở Tài chính tỉnh Nghệ An", issuer_code="000.00.10.H41",
+            code_number="715", code_notation="STC-QLNS", issued_date=dt.date(2026, 11, 24),
+            doc_type=DocumentType.objects.get(name="Công văn"), signer_name="Nguyễn Văn Phúc",
+            signer_position="Giám đốc", subject="V/v thẩm định dự toán kinh phí giải phóng mặt bằng").document
+        incoming.submit(org.sxd_clerk, org.doc, leader=org.sxd_leader)
+        incoming.direct(org.sxd_leader, org.doc, direction=DIRECTION, deadline=dt.date(2026, 12, 10),
+                        targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+    return org
+
+
+def test_the_screen_tells_sentences_and_hides_content_it_may_not_show(directed, login):
+    org, doc = directed, directed.doc
+    response = login(org.it).get("/nhat-ky/", {"action": "incoming."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for sentence in ("Lê Thị Hồng Nhung vào sổ một văn bản đến (nội dung không hiển thị)",
+                     "Trần Thị Thu Hà cho ý kiến chỉ đạo một văn bản đến (nội dung không hiển thị)"):
+        assert sentence in html
+    for secret in ("STC-QLNS", "Sở Tài chính", "giải phóng mặt bằng", DIRECTION, "10/12/2026"):
+        assert secret not in html
+    assert '<code class="text-muted" title="Mã hành động">incoming.direct</code>' in html
+    assert policies.HIDDEN_NOTE in html
+
+    # A leader who also looks after IT reads the content, as sentences with their details listed.
+    deputy = make_person(org.sxd, "Nguyễn Hữu Phước", Role.LEADER, title="Phó Giám đốc Sở")
+    from vpdt.directory import services as directory
+
+    directory.assign_position(None, deputy, agency=org.sxd, unit=org.sxd_vp, title="Phụ trách công nghệ thông tin",
+                              role=Role.IT_OFFICER, is_primary=False)
+    html = login(deputy).get("/nhat-ky/", {"action": "incoming."}).content.decode()
+    ref = f"văn bản đến số {doc.arrival_number}/2026 (715/STC-QLNS)"
+    assert (f"Trần Thị Thu Hà cho ý kiến chỉ đạo {ref}: “{DIRECTION}”; giao Xử lý chính: Phòng Kế hoạch - Tài chính, "
+            "hạn 10/12/2026") in html
+    assert '<dt class="d-inline fw-normal text-muted">Hạn xử lý:</dt> <dd class="d-inline mb-0">10/12/2026</dd>' in html
+    assert '<dt class="d-inline fw-normal text-muted">Trạng thái trước:</dt> <dd class="d-inline mb-0">Chờ lãnh đạo ' \
+           'cho ý kiến</dd>' in html
+    assert "{&#x27;" not in html and '"direction"' not in html  # no JSON
+
+
+def test_the_api_adds_the_sentence_and_hides_content_it_may_not_show(directed, api):
+    org, doc = directed, directed.doc
+    rows = [r for r in api(org.it).get("/api/v1/journal/", {"action": "incoming.", "page_size": 50}).json()["results"]
+            if r["object_id"] == str(doc.pk)]
+    by_action = {r["action"]: r for r in rows}
+    assert by_action["incoming.register"]["sentence"] == (
+        "Lê Thị Hồng Nhung vào sổ một văn bản đến (nội dung không hiển thị)")
+    assert by_action["incoming.register"]["label"] == "Vào sổ văn bản đến"
+    assert all(r["details"] is None and "STC-QLNS" not in r["sentence"] for r in rows)
+    one = api(org.it).get(f"/api/v1/journal/{by_action['incoming.submit']['seq']}/").json()
+    assert one["sentence"] == "Lê Thị Hồng Nhung trình một văn bản đến lên lãnh đạo (nội dung không hiển thị)"
+
+    sxd_admin_rows = api(org.sxd_admin).get("/api/v1/journal/", {"action": "account.", "page_size": 50}).json()
+    assert f"Hệ thống tạo tài khoản {org.it}" in [r["sentence"] for r in sxd_admin_rows["results"]]
+
+
+def test_the_incoming_page_tells_its_trail_in_sentences(directed, login):
+    org, doc = directed, directed.doc
+    html = login(org.sxd_leader).get(f"/van-ban-den/{doc.pk}/").content.decode()
+    trail = html[html.index('data-testid="trail"'):]
+    trail = trail[:trail.index("</ul>")]
+    assert (f"<strong>Cho ý kiến chỉ đạo</strong>: Trần Thị Thu Hà cho ý kiến chỉ đạo văn bản đến số "
+            f"{doc.arrival_number}/2026 (715/STC-QLNS): “{DIRECTION}”") in trail
+    assert trail.index("Vào sổ văn bản đến") < trail.index("Trình lãnh đạo") < trail.index("Cho ý kiến chỉ đạo")

@@ -228,6 +228,7 @@ class IncomingTrailEntrySerializer(serializers.Serializer):
     on_behalf_of = serializers.CharField(allow_blank=True, allow_null=True)
     action = serializers.CharField()
     label = serializers.CharField(allow_blank=True)
+    sentence = serializers.CharField(help_text="Sự kiện kể bằng một câu tiếng Việt (như nhật ký hệ thống).")
     assignment = serializers.IntegerField(allow_null=True)
     to = serializers.CharField(allow_blank=True)
     deadline = serializers.CharField(allow_null=True)

@@ -33,10 +33,11 @@ from vpdt.directory.models import Agency, Unit
 from vpdt.incoming import services as incoming_services
 from vpdt.incoming.models import IncomingDocument, Register
 from vpdt.incoming.uploads import MultiPartParser
+from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
 
 from . import chains, delivery, services
-from .lifecycle import DELIVERY, available_actions
+from .lifecycle import available_actions
 from .models import (
     Authority,
     ChainStep,
@@ -362,6 +363,7 @@ class OutgoingTrailEntrySerializer(serializers.Serializer):
     on_behalf_of = _Text(allow_blank=True)
     action = _Text()
     label = _Text()
+    sentence = _Text(help_text="Sự kiện kể bằng một câu tiếng Việt (như nhật ký hệ thống).")
     details = serializers.JSONField()
 
 
@@ -698,43 +700,16 @@ def _both(serializer):
     return {"application/json": serializer, "multipart/form-data": serializer}
 
 
-TRAIL_LABELS = {
-    "outgoing.create": "Tạo dự thảo",
-    "outgoing.update": "Sửa thông tin dự thảo",
-    "outgoing.revise": "Sửa dự thảo (phiên bản mới)",
-    "outgoing.comment": "Cho ý kiến",
-    "outgoing.submit": "Trình duyệt",
-    "outgoing.return": "Trả lại dự thảo",
-    "outgoing.approve": "Duyệt ký",
-    "outgoing.issue": "Phát hành",
-    "outgoing.recall": "Thu hồi",
-    "outgoing.cancel": "Hủy dự thảo",
-    "outgoing.consult": "Xin ý kiến",
-    "outgoing.consult_answer": "Cho ý kiến (được xin ý kiến)",
-    "outgoing.confirm": "Xác nhận số, ngày",
-    "outgoing.deliver": "Gửi đến cơ quan nhận",
-    "outgoing.delivery_status": "Trạng thái gửi nhận",
-    **{f"outgoing.delivery.{t.name}": t.label for t in DELIVERY.transitions},
-    "outgoing.step.skip": "Bỏ qua bước duyệt",
-    "outgoing.step.activate": "Chuyển đến bước duyệt",
-    "outgoing.step.approve": "Đồng ý",
-    "outgoing.step.return": "Trả lại",
-    "outgoing.step.cancel": "Hủy bước",
-    "outgoing.replaces": "Bị thay thế",
-    "outgoing.corrects": "Được đính chính",
-}
-
-
 def trail(document: OutgoingDocument) -> list[dict]:
     """Journal entries of the document and of its review steps, in journal order."""
     step_ids = [str(pk) for pk in document.steps.values_list("pk", flat=True)]
     cond = Q(object_type=OutgoingDocument._meta.label_lower, object_id=str(document.pk))
     if step_ids:
         cond |= Q(object_type=ReviewStep._meta.label_lower, object_id__in=step_ids)
-    rows = JournalEntry.objects.filter(cond).order_by("seq")
+    rows = sentences.annotate(JournalEntry.objects.filter(cond).order_by("seq"), visible=True)
     return [{"seq": e.seq, "when": e.created_at, "who": e.actor_repr or "Hệ thống",
-             "on_behalf_of": e.on_behalf_of_repr or "", "action": e.action,
-             "label": TRAIL_LABELS.get(e.action, e.action), "details": e.details or {}} for e in rows]
+             "on_behalf_of": e.on_behalf_of_repr or "", "action": e.action, "label": e.label,
+             "sentence": e.sentence, "details": e.details or {}} for e in rows]
 
 
 class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -21,8 +21,8 @@ from vpdt.directory.models import Unit
 from vpdt.journal import services as journal
 
 from ..lifecycle import DOCUMENT, OPEN
-from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind,
-                      ReplyRecord, ReplyStatus)
+from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, ReplyRecord,
+                      ReplyStatus)
 from .notices import assignee_name, display_name, document_url, notify, recipients
 
 log = logging.getLogger(__name__)
@@ -200,50 +200,26 @@ def send_reminders(today: date | None = None) -> int:
 # Processing trail (vết xử lý), the future TraceHeaderList of the exchange
 # ---------------------------------------------------------------------------------------------------------------
 
-TRAIL_LABELS = {
-    "incoming.register": "Vào sổ văn bản đến",
-    "incoming.submit": "Trình lãnh đạo",
-    "incoming.direct": "Cho ý kiến chỉ đạo",
-    "incoming.start": "Bắt đầu xử lý",
-    "incoming.complete": "Hoàn thành xử lý văn bản",
-    "incoming.reopen": "Trả lại lãnh đạo cơ quan",
-    "incoming.assignment.distribute": "Giao cán bộ xử lý",
-    "incoming.assignment.start": "Nhận xử lý",
-    "incoming.assignment.note": "Ghi ý kiến",
-    "incoming.assignment.complete": "Hoàn thành phần việc",
-    "incoming.assignment.read": "Đã đọc (để biết)",
-    "incoming.assignment.return": "Trả lại",
-    "incoming.assignment.reassign": "Chuyển người khác xử lý",
-    "incoming.assignment.withdraw": "Thu hồi phân công (nơi gửi thu hồi văn bản)",
-    "incoming.assignment.remind": "Nhắc hạn xử lý",
-    "incoming.reply_request": "Yêu cầu soạn văn bản trả lời",
-    "incoming.reply_link": "Gắn văn bản trả lời",
-    "incoming.reply_draft": "Soạn dự thảo văn bản trả lời",
-    "incoming.withdraw": "Thu hồi theo yêu cầu nơi gửi",
-    "incoming.filed": "Đưa vào hồ sơ công việc",
-    "signing.receipt.flag": "Cảnh báo chữ ký số không hợp lệ",
-}
 # Journaled on the document but not processing steps (printing the slip): kept out of the trail.
 NOT_IN_TRAIL = ("incoming.slip_printed",)
-NOTE_LABELS = {NoteKind.PROGRESS: "Báo cáo tiến độ", NoteKind.PROPOSAL: "Ý kiến đề xuất"}
 
 
 def trail(document: IncomingDocument) -> list[dict]:
     """Every journaled event of the document and its assignments, in journal order.
 
-    Each item: seq, when, who, on_behalf_of, action (code), label (Vietnamese), details (as journaled), and the
-    handy keys assignment, to, deadline, direction, text.
+    Each item: seq, when, who, on_behalf_of, action (code), label and sentence (as the journal tells them, see
+    :mod:`vpdt.incoming.journal`), details (as journaled), and the handy keys assignment, to, deadline, direction,
+    text.
     """
+    from vpdt.journal import sentences
     from vpdt.journal.models import JournalEntry
 
-    rows = JournalEntry.objects.filter(object_type=IncomingDocument._meta.label_lower,
-                                       object_id=str(document.pk)).exclude(action__in=NOT_IN_TRAIL).order_by("seq")
+    rows = sentences.annotate(JournalEntry.objects.filter(
+        object_type=IncomingDocument._meta.label_lower, object_id=str(document.pk)).exclude(
+        action__in=NOT_IN_TRAIL).order_by("seq"), visible=True)
     items = []
     for entry in rows:
         details = entry.details or {}
-        label = TRAIL_LABELS.get(entry.action, entry.action)
-        if entry.action == "incoming.assignment.note":
-            label = NOTE_LABELS.get(details.get("kind"), label)
         to = details.get("to") or ""
         if entry.action == "incoming.direct":
             to = "; ".join(f"{AssignmentRole(t['role']).label}: {t.get('to') or t.get('unit') or t.get('user')}"
@@ -256,7 +232,8 @@ def trail(document: IncomingDocument) -> list[dict]:
             "who": entry.actor_repr or "Hệ thống",
             "on_behalf_of": entry.on_behalf_of_repr,
             "action": entry.action,
-            "label": label,
+            "label": entry.label,
+            "sentence": entry.sentence,
             "assignment": details.get("assignment"),
             "to": to,
             "deadline": details.get("deadline"),
