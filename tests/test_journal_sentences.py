@@ -5,7 +5,6 @@ stays out of it, details read as a labelled list, and the journal screen, the AP
 import ast
 import datetime as dt
 import importlib
-import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from django.utils import translation
 from freezegun import freeze_time
 
 import vpdt
-from tests.conftest import PASSWORD, make_person
+from tests.conftest import make_person
 from vpdt.accounts import services as accounts
 from vpdt.accounts.models import StatusReason
 from vpdt.catalog.models import DocumentType
@@ -23,7 +22,6 @@ from vpdt.delegation import services as delegation
 from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
 from vpdt.journal import policies, sentences
-from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out

@@ -86,8 +86,8 @@ sentences.detail_labels("incoming.", {
     "is_active": _("Đang dùng"), "changes": _("Thay đổi"), "filename": _("Tên tệp"),
 }, values={"targets": _targets, "role": AssignmentRole, "state": _state, "kind": NoteKind, "changes": _changes,
            "from": DocStatus, "to": DocStatus})
-sentences.detail_labels("incoming.assignment.", {"to": _("Người xử lý")}, values={"from": AssignmentStatus, "status": AssignmentStatus,
-                                                            "to": sentences.show})
+sentences.detail_labels("incoming.assignment.", {"to": _("Người xử lý")},
+                        values={"from": AssignmentStatus, "status": AssignmentStatus, "to": sentences.show})
 sentences.detail_labels("incoming.register_", {"register": None, "kind": None, "code": _("Mã sổ")})
 
 LEADER = sentences.names("accounts.user", "leader", field="username", attr="full_name")

@@ -4,8 +4,9 @@ Each app says, in its own ``journal.py`` (imported by :func:`autodiscover` when 
 actions it records read::
 
     sentences.register(
-        "outgoing.delivery.receive", _("%(who)s tiếp nhận văn bản %(document)s, vào sổ văn bản đến của %(recipient)s"),
-        hidden=_("%(who)s tiếp nhận một văn bản đi"), label=_("Tiếp nhận, vào sổ"))
+        "outgoing.delivery.receive",
+        _("%(who)s tiếp nhận %(doc)s của %(sender)s, vào sổ văn bản đến của %(recipient)s"),
+        hidden=_("%(who)s tiếp nhận một văn bản đi"), label=_("Tiếp nhận, vào sổ"), prefetch=...)
 
 so the journal never imports a document app. The sentence is a ``%``-template (or a function of :class:`Facts`)
 over ``who`` (the actor, and on whose behalf), ``object`` (the entry's ``object_repr``), ``object_label`` (the kind
@@ -177,10 +178,9 @@ def object_label(object_type: str) -> str:
 def _field_label(object_type: str, key: str) -> str | None:
     try:
         return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):  # AttributeError: a reverse relation
         return None
-    except AttributeError:  # a relation seen from the other side has no verbose name
-        return None
+
 
 # ---------------------------------------------------------------------------------------------- facts
 
@@ -289,6 +289,7 @@ def label_of(action: str, key: str, object_type: str = "") -> str | None:
         return None if text is None else str(text)
     return (_field_label(object_type, key) if object_type else None) or key.replace("_", " ")
 
+
 # ---------------------------------------------------------------------------------------------- reading
 
 
@@ -330,6 +331,7 @@ def describe(entry, *, visible: bool) -> str:
     """The sentence of one entry (for a page of them, :func:`annotate` looks names up once)."""
     return annotate([entry], visible=visible)[0].sentence
 
+
 def _sentence(facts: Facts, visible: bool) -> str:
     entry, sentence = facts.entry, facts.sentence
     if sentence is None:
@@ -365,24 +367,25 @@ def _detail_items(facts: Facts) -> list[tuple[str, str]]:
             items.append((name, text))
     return items
 
+
 def annotate(entries: Iterable, *, visible: bool | None = None) -> list:
     """Give each entry ``sentence``, ``label`` and ``detail_items``: the details as (label, text) pairs, dates in
     dd/mm/yyyy (HH:MM Vietnam time), keys nobody reads left out; none when its content is hidden.
 
-    ``visible`` None: each entry's ``content_visible`` (see :func:`.policies.readable`) decides. The registrations'
-    ``prefetch`` run once per action for the entries shown whole.
+    ``visible`` None: each entry's ``content_visible`` (see :func:`.policies.readable`) decides. Each
+    registration's ``prefetch`` runs once for all the entries shown whole that share it.
     """
     entries = list(entries)
     facts = []
-    groups: dict[str, list[Facts]] = {}
+    groups: dict[int, tuple[Callable, list[Facts]]] = {}
     for entry in entries:
         shown = entry.content_visible if visible is None else visible
         item = Facts(entry, _sentences.get(entry.action))
         facts.append((item, shown))
         if shown and item.sentence is not None and item.sentence.prefetch is not None:
-            groups.setdefault(entry.action, []).append(item)
-    for action, items in groups.items():
-        _sentences[action].prefetch(items)
+            groups.setdefault(id(item.sentence.prefetch), (item.sentence.prefetch, []))[1].append(item)
+    for prefetch, items in groups.values():
+        prefetch(items)
     for item, shown in facts:
         entry = item.entry
         entry.sentence = _sentence(item, shown)
