@@ -408,3 +408,34 @@ def test_the_incoming_page_tells_its_trail_in_sentences(directed, login):
     assert (f"<strong>Cho ý kiến chỉ đạo</strong>: Trần Thị Thu Hà cho ý kiến chỉ đạo văn bản đến số "
             f"{doc.arrival_number}/2026 (715/STC-QLNS): “{DIRECTION}”") in trail
     assert trail.index("Vào sổ văn bản đến") < trail.index("Trình lãnh đạo") < trail.index("Cho ý kiến chỉ đạo")
+
+
+def test_a_page_of_sentences_costs_the_same_queries_however_many_entries(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vpdt.directory import services as directory
+
+    org = world
+    directory.assign_position(None, org.sxd_leader, agency=org.sxd, unit=org.sxd_vp, title="Phụ trách CNTT",
+                              role=Role.IT_OFFICER, is_primary=False)
+    client = login(org.sxd_leader)
+
+    def issue_and_deliver(count):
+        for i in range(count):
+            doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
+                                   subject=f"V/v báo cáo tiến độ dự án đợt {i + 1}", text="Kính gửi",
+                                   signer=org.sxd_leader, recipients=[RecipientSpec(RecipientKind.AGENCY,
+                                                                                    agency=org.stttt)])
+            doc = out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc)))
+            doc = out.issue(org.sxd_clerk, doc)
+            delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
+
+    issue_and_deliver(1)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/nhat-ky/")
+    issue_and_deliver(3)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/nhat-ky/")
+    assert "Lê Thị Hồng Nhung gửi văn bản 04/SXD-KHTC đến Sở Thông tin" in response.content.decode()
+    assert len(many) == len(few)
