@@ -15,6 +15,7 @@ import datetime as dt
 
 import lxml.html
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -248,6 +249,23 @@ def test_every_assignment_action_is_offered_exactly_when_the_service_accepts_it(
     # Delegates act for the people who delegated incoming work to them, and only they.
     assert "distribute" in offered_to and "unit_deputy" in offered_to["distribute"]
     assert not any("approval_deputy" in names for names in offered_to.values())
+
+
+def test_nobody_is_offered_anything_without_an_account(world):
+    # To the machine, no actor is a system step (a batch submission): never a reason to offer a button.
+    doc = IncomingDocument.objects.get(pk=world.documents["submitted"].pk)
+    lead = Assignment.objects.get(document=world.documents["directed"], role="lead")
+    for nobody in (None, AnonymousUser()):
+        assert document_actions(nobody, doc) == set() and assignment_actions(nobody, lead) == set()
+        assert dossier_actions(nobody, Dossier.objects.get(pk=world.dossiers["open"].pk)) == set()
+    assert DOCUMENT.can(doc, "direct", actor=None)
+
+
+def test_the_home_page_lists_what_waits_for_direction_for_whoever_may_direct_it(world, login):
+    subject = world.documents["submitted"].subject
+    for name in ("sxd_leader", "incoming_deputy", "approval_deputy", "sxd_clerk"):
+        page = login(_viewer(world, name)).get("/").content.decode()
+        assert (subject in page and 'data-testid="to-direct"' in page) is (name in ("sxd_leader", "incoming_deputy"))
 
 
 def test_the_withdrawal_follows_its_rule_and_is_not_offered_on_the_document(world):

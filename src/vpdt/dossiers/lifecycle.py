@@ -76,4 +76,6 @@ TRANSITIONS = ("close", "reopen", "archive")
 
 def available_actions(user, dossier: Dossier) -> set[str]:
     """What ``user`` may do with ``dossier`` now: the buttons of its page, ``actions`` of the API."""
+    if not getattr(user, "is_authenticated", False):
+        return set()  # no actor means a system step to the machine: nobody is offered anything
     return {name for name in ACTIONS if DOSSIER.can(dossier, name, actor=user)}

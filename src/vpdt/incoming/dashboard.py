@@ -20,9 +20,10 @@ def for_user(user) -> dict:
     scope = scope_of(user)
     today = timezone.localdate()
     data = {"today": today}
-    if scope.has_role(Role.LEADER):
+    incoming = scope.within("incoming")
+    if incoming.has_role(Role.LEADER):  # submitted to them, or to a leader who delegated incoming work to them
         data["to_direct"] = _capped(
-            IncomingDocument.objects.filter(leader=user, status=DocStatus.SUBMITTED)
+            IncomingDocument.objects.filter(leader_id__in=incoming.person_ids, status=DocStatus.SUBMITTED)
             .only("id", "arrival_number", "year", "subject", "urgency", "issuer_name", "submitted_at")
             .order_by("-urgency", "submitted_at", "id"))
     if scope.has_role(Role.LEADER, Role.CLERK) and scope.agency_id:

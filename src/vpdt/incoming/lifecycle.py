@@ -230,9 +230,13 @@ ASSIGNMENT_ACTIONS = ("distribute", "note", "complete", "read", "return", "reass
 
 def available_actions(user, document: IncomingDocument) -> set[str]:
     """What ``user`` may do with ``document`` now: the buttons of its page, ``actions`` of the API."""
+    if not getattr(user, "is_authenticated", False):
+        return set()  # no actor means a system step to the machine: nobody is offered anything
     return {name for name in DOCUMENT_ACTIONS if DOCUMENT.can(document, name, actor=user)}
 
 
 def assignment_actions(user, assignment) -> set[str]:
     """What ``user`` may do with one assignment now (``assignment.document`` is the current document)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
     return {name for name in ASSIGNMENT_ACTIONS if ASSIGNMENT.can(assignment, name, actor=user)}
