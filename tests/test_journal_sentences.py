@@ -321,8 +321,8 @@ def test_account_lock_and_failed_login(org):
     ]
     entry = JournalEntry.objects.get(action="account.lock")
     assert sentences.annotate([entry], visible=True)[0].detail_items == [
-        ("Trạng thái trước", "Đang hoạt động"), ("Trạng thái sau", "Bị khóa"),
-        ("Lý do", "Theo đề nghị của cơ quan quản lý"), ("Ghi chú", "Theo Công văn số 215/SXD-VP")]
+        ("Lý do", "Theo đề nghị của cơ quan quản lý"), ("Ghi chú", "Theo Công văn số 215/SXD-VP"),
+        ("Trạng thái trước", "Đang hoạt động"), ("Trạng thái sau", "Bị khóa")]
 
 
 def test_sentences_in_english(org):

@@ -357,10 +357,26 @@ def label(entry) -> str:
     return str(sentence.label)
 
 
+def _rank(action: str, key: str) -> tuple:
+    """Where ``key`` comes in a details list: in the order the registrations label them (the action's own, then
+    its prefixes', then the common ones), the rest by name; the same on every database (PostgreSQL's jsonb keeps
+    no order)."""
+    sentence = _sentences.get(action)
+    if sentence is not None and key in sentence.details:
+        return 0, list(sentence.details).index(key), ""
+    prefixes = sorted((p for p in _prefix_labels if action.startswith(p)), key=len, reverse=True)
+    for depth, prefix in enumerate(prefixes, start=1):
+        if key in _prefix_labels[prefix]:
+            return depth, list(_prefix_labels[prefix]).index(key), ""
+    if key in BASE_LABELS:
+        return len(prefixes) + 1, list(BASE_LABELS).index(key), ""
+    return len(prefixes) + 2, 0, key
+
+
 def _detail_items(facts: Facts) -> list[tuple[str, str]]:
     entry = facts.entry
     items = []
-    for key in facts.details:
+    for key in sorted(facts.details, key=lambda k: _rank(entry.action, k)):
         name = label_of(entry.action, key, entry.object_type)
         text = facts.text(key) if name is not None else ""
         if text:
