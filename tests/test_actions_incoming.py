@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tests.conftest import make_person
+from tests.conftest import PASSWORD, make_person
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import visible
@@ -259,6 +259,16 @@ def test_nobody_is_offered_anything_without_an_account(world):
         assert document_actions(nobody, doc) == set() and assignment_actions(nobody, lead) == set()
         assert dossier_actions(nobody, Dossier.objects.get(pk=world.dossiers["open"].pk)) == set()
     assert DOCUMENT.can(doc, "direct", actor=None)
+
+
+def test_registration_is_offered_to_the_clerks_of_an_agency(world, login):
+    root = User.objects.create_superuser("quantri.hethong", PASSWORD, full_name="Quản trị hệ thống")
+    for user, may in ((root, False), (world.sxd_clerk, True), (world.stttt_clerk, True), (world.sxd_leader, False)):
+        web = login(user)
+        assert ('data-testid="register-new"' in web.get("/van-ban-den/").content.decode()) is may
+        assert web.get("/van-ban-den/vao-so/").status_code == (200 if may else 403)
+    # Without an agency of its own, the superuser still submits a document as its agency's clerk would.
+    assert "submit" in document_actions(root, IncomingDocument.objects.get(pk=world.documents["registered"].pk))
 
 
 def test_the_home_page_lists_what_waits_for_direction_for_whoever_may_direct_it(world, login):

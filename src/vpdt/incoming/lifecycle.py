@@ -37,15 +37,15 @@ OPEN = (A.PENDING, A.IN_PROGRESS)
 def clerk_refusal(user, agency_id: int | None, work: str = "vào sổ văn bản đến") -> str | None:
     """Why ``user`` is not a clerk of the agency (registration, submission, withdrawal), or None."""
     scope = scope_of(user)
-    if scope.is_superuser or (agency_id is not None and scope.agency_id == agency_id
-                              and scope.has_role(Role.CLERK)):
+    if agency_id is not None and (scope.is_superuser or (scope.agency_id == agency_id
+                                                         and scope.has_role(Role.CLERK))):
         return None
     return f"Chỉ văn thư của cơ quan được {work}."
 
 
 def may_register(user) -> bool:
     """The user registers incoming documents of their own agency."""
-    return user is not None and clerk_refusal(user, getattr(user, "agency_id", None)) is None
+    return clerk_refusal(user, getattr(user, "agency_id", None)) is None
 
 
 def acts_for(user, person_id: int | None) -> bool:
