@@ -439,3 +439,25 @@ def test_a_page_of_sentences_costs_the_same_queries_however_many_entries(world, 
         response = client.get("/nhat-ky/")
     assert "Lê Thị Hồng Nhung gửi văn bản 04/SXD-KHTC đến Sở Thông tin" in response.content.decode()
     assert len(many) == len(few)
+
+
+# --- The other places that list journal entries --------------------------------------------------------------
+
+
+def test_account_and_certificate_histories_are_told_in_sentences(org, login):
+    from tests.signing_support import equip
+    from vpdt.signing import services as signing
+
+    accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "Theo Công văn số 215/SXD-VP")
+    client = login(org.sxd_admin)
+    html = client.get(f"/can-bo/{org.sxd_staff.pk}/").content.decode()
+    assert (f'<span title="account.lock">Đặng Quốc Tuấn khóa tài khoản {org.sxd_staff}, lý do: Theo đề nghị của cơ '
+            'quan quản lý (Theo Công văn số 215/SXD-VP)</span>') in html
+    assert f'<span title="account.create">Hệ thống tạo tài khoản {org.sxd_staff}</span>' in html
+
+    equip(org)
+    signing.deactivate_credential(org.sxd_admin, org.agency_credential, "Thiết bị ký số bị mất")
+    html = client.get(f"/ky-so/chung-thu/{org.agency_credential.pk}/").content.decode()
+    assert (f'<span title="signing.credential.deactivate">Đặng Quốc Tuấn ngừng dùng chứng thư số '
+            f'{org.agency_credential}, lý do: Thiết bị ký số bị mất</span>') in html
+    assert "<code>signing.credential" not in html

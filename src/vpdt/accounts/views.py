@@ -119,10 +119,12 @@ def _managed_user(request, pk):
 @login_required
 def user_detail(request, pk):
     user, can_manage = _managed_user(request, pk)
+    from vpdt.journal import sentences
     from vpdt.journal.models import JournalEntry
 
-    history = (visible(JournalEntry, request.user).filter(object_type="accounts.user", object_id=str(user.pk))
-               .order_by("-seq")[:20])
+    # The account's own events: administration content, shown whole to whoever reads them (journal.policies).
+    history = sentences.annotate(visible(JournalEntry, request.user).filter(
+        object_type="accounts.user", object_id=str(user.pk)).order_by("-seq")[:20], visible=True)
     context = {
         "person": user, "can_manage": can_manage,
         "positions": Position.objects.filter(user=user).select_related("agency", "unit").order_by("-is_active", "id"),

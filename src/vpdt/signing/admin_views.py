@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from vpdt.core.authz import manageable, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
 from vpdt.storage.services import read_stored
 
@@ -137,8 +138,8 @@ def credential_detail(request, pk: int):
     credential = get_object_or_404(visible(Credential, request.user).select_related("agency", "user", "created_by"),
                                    pk=pk)
     state, badge = status_of(credential)
-    entries = (visible(JournalEntry, request.user)
-               .filter(object_type=Credential._meta.label_lower, object_id=str(credential.pk)).order_by("-seq")[:20])
+    entries = sentences.annotate(visible(JournalEntry, request.user).filter(  # certificates: administration content
+        object_type=Credential._meta.label_lower, object_id=str(credential.pk)).order_by("-seq")[:20], visible=True)
     can_manage = manageable(Credential, request.user).filter(pk=pk).exists()
     return render(request, "signing/admin/credential_detail.html", {
         "c": credential, "state": state, "badge": badge, "chain": chain_subjects(credential), "entries": entries,
