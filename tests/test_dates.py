@@ -12,10 +12,11 @@ from freezegun import freeze_time
 from rest_framework import serializers
 
 from tests.test_bad_input import all_messages, looks_vietnamese
+from tests.test_incoming_api import fields as incoming_fields
 from tests.test_incoming_api import payload as incoming_payload
 from tests.test_incoming_views import form_data as incoming_form
 from vpdt.accounts.models import User
-from vpdt.catalog.models import DocumentType
+from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core import dates
 from vpdt.delegation.models import Delegation
 from vpdt.directory.models import Position, Role
@@ -198,6 +199,28 @@ def test_api_body_dates(org, api, value):
         "text": "Kính gửi: Sở", "signer": org.sxd_leader.pk, "due_date": value}, format="json"), "due_date")
     assert (IncomingDocument.objects.count(), Delegation.objects.count(), User.objects.count(),
             Position.objects.count(), OutgoingDocument.objects.count()) == before
+
+
+def test_direction_deadline(org, api, login):
+    """The leader's direction (screen and API) and its per-target deadlines."""
+    document = incoming.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
+                                          **incoming_fields(urgency=Urgency.FLASH)).document
+    leader_api, web = api(org.sxd_leader), login(org.sxd_leader)
+    direction = "Phòng Kế hoạch - Tài chính chủ trì, báo cáo trước hạn."
+    for value in BAD_DAYS + BAD_ISO:
+        _api_refuses(leader_api.post(f"/api/v1/incoming-documents/{document.pk}/direct/", {
+            "direction": direction, "deadline": value, "targets": [{"role": "lead", "unit": org.sxd_khtc.pk}]},
+            format="json"), "deadline")
+        _api_refuses(leader_api.post(f"/api/v1/incoming-documents/{document.pk}/direct/", {
+            "direction": direction, "targets": [{"role": "lead", "unit": org.sxd_khtc.pk, "deadline": value}]},
+            format="json"), "targets")
+        response = web.post(f"/van-ban-den/{document.pk}/chi-dao/", {
+            "direction": direction, "deadline": value, "lead": [f"u{org.sxd_khtc.pk}"]}, follow=True)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Ngày không hợp lệ (định dạng dd/mm/yyyy)." in html or dates.range_message() in html, value
+    document.refresh_from_db()
+    assert document.directed_at is None and not document.assignments.exists()
 
 
 def test_api_arrival_moment(org, api):
