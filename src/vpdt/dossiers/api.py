@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -23,7 +23,7 @@ from vpdt.directory.models import Unit
 from vpdt.incoming.models import IncomingDocument
 
 from . import exports, services
-from .lifecycle import ACTIONS, available_actions
+from .lifecycle import available_actions
 from .models import Dossier, DossierItem, DossierStatus, Maintenance, Rights
 
 
@@ -55,8 +55,7 @@ class DossierDetailSerializer(DossierSerializer):
         fields = DossierSerializer.Meta.fields + ["actions"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ACTIONS)))
-    def get_actions(self, dossier):
+    def get_actions(self, dossier) -> list[str]:
         return sorted(available_actions(self.context["request"].user, dossier))
 
 
