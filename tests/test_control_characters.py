@@ -146,7 +146,7 @@ def dirty_document(org):
     """A received document whose subject got control characters without passing the boundary (an old row)."""
     document = services.register_document(org.sxd_clerk, agency=org.sxd, **fields()).document
     IncomingDocument.objects.filter(pk=document.pk).update(subject=DIRTY, issuer_name="Bộ Xây\x1b dựng",
-                                                           description="Kèm\x0c phụ lục\x00")
+                                                           description="Kèm\x0c phụ lục\x1f")  # PostgreSQL refuses NUL
     assert IncomingDocument.objects.get(pk=document.pk).subject == DIRTY
     return IncomingDocument.objects.get(pk=document.pk)
 
@@ -159,7 +159,7 @@ def test_register_xlsx_exports_a_dirty_row(org, login, dirty_document, path):
     texts = [str(cell.value) for row in sheet.iter_rows(min_row=6) for cell in row if cell.value is not None]
     assert any("Bộ Xây dựng" in text for text in texts), texts
     assert path == "so-theo-doi" or any(CLEAN in text for text in texts), texts
-    assert not any(ch in text for text in texts for ch in "\x1b\x07\x0c\x00")
+    assert not any(ch in text for text in texts for ch in "\x1b\x07\x0c\x1f")
 
 
 def test_register_pdf_exports_a_dirty_row(org, login, dirty_document):
@@ -187,7 +187,7 @@ def test_register_builders_clean_every_cell():
 
 def test_dossier_exports_a_dirty_row(org, login, dirty_document):
     dossier = dossier_services.create_dossier(org.sxd_clerk, title="Hồ sơ cải cách hành chính năm 2027")
-    Dossier.objects.filter(pk=dossier.pk).update(title="Hồ sơ\x1b cải cách\x07", description="Chú\x00 giải")
+    Dossier.objects.filter(pk=dossier.pk).update(title="Hồ sơ\x1b cải cách\x07", description="Chú\x1f giải")
     c = login(org.sxd_clerk)
     response = c.get(f"/ho-so/{dossier.pk}/xuat.xml")
     assert response.status_code == 200
