@@ -183,6 +183,36 @@ def test_a_recalled_or_refused_delivery_ends_access(world, api, login, how):
         assert row["id"] == world.stttt_delivery.pk and row["status"] == "13"
 
 
+def test_a_confirmed_recall_ends_access_to_the_registered_copy(world, api, login, django_capture_on_commit_callbacks):
+    """Sở TTTT registered its copy; the sender recalls it and Sở TTTT's clerk confirms: the register entry and the
+    recall record stay, the files and their text do not."""
+    from vpdt.search.models import SearchEntry
+
+    copy = world.incoming_copy
+    attachments = list(copy.attachments.all())
+    assert SearchEntry.objects.get(kind="incoming", object_id=copy.pk).extra_text  # the files' text was indexed
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.recall(world.sxd_clerk, world.issued, "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại.")
+        delivery.confirm_recall(world.stttt_clerk, world.stttt_delivery)
+    copy.refresh_from_db()
+    assert copy.status == "withdrawn"
+    for name in ("stttt_clerk", "stttt_leader", "stttt_assignee"):
+        user = getattr(world, name)
+        web, client = login(user), api(user)
+        page = web.get(f"/van-ban-den/{copy.pk}/")
+        assert page.status_code == 200 and "tệp đính kèm không còn xem được" in page.content.decode()
+        for attachment in attachments:
+            assert web.get(f"/van-ban-den/{copy.pk}/tep/{attachment.pk}/").status_code == 404, name
+            assert client.post("/api/v1/signature-verifications/verify/", {"file": attachment.file_id},
+                               format="json").status_code == 404, name
+        assert client.get(f"/api/v1/incoming-documents/{copy.pk}/").json()["attachments"] == []
+        files = {r["file"] for r in client.get("/api/v1/digitizations/?page_size=200").json()["results"]}
+        assert not files & {a.file_id for a in attachments}, name
+    assert SearchEntry.objects.get(kind="incoming", object_id=copy.pk).extra_text == ""
+    record = api(world.stttt_clerk).get(f"/api/v1/outgoing-deliveries/{world.stttt_delivery.pk}/").json()
+    assert record["status"] == "15"
+
+
 def _search(client, q):
     return {(h["kind"], h["id"]): h for h in client.get("/api/v1/search/", {"q": q}).json()["results"]}
 

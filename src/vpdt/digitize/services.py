@@ -205,11 +205,12 @@ def _text_files(kind: str, document_id: int) -> list[int]:
     """The files whose text is the document's: an incoming document's attachments; an outgoing document's issued
     files, appendices, signed copies and the files of its latest draft (not older drafts, nor the documents
     "related" for the reviewers); the issued part of an outgoing document: its issued files."""
-    from vpdt.incoming.models import Attachment
+    from vpdt.incoming.models import Attachment, DocStatus
     from vpdt.outgoing.models import FileKind, OutgoingFile
 
-    if kind == "incoming":
-        return list(Attachment.objects.filter(document_id=document_id).values_list("file_id", flat=True))
+    if kind == "incoming":  # a withdrawn document's files are no longer its text
+        return list(Attachment.objects.filter(document_id=document_id).exclude(document__status=DocStatus.WITHDRAWN)
+                    .values_list("file_id", flat=True))
     if kind == "published":  # the issued document's own entry: its issued files only
         return list(OutgoingFile.objects.filter(document_id=document_id, published=True)
                     .values_list("file_id", flat=True))

@@ -18,7 +18,7 @@ from django.db.models import Q
 from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
-from vpdt.incoming.models import IncomingDocument
+from vpdt.incoming.models import DocStatus, IncomingDocument
 
 from .models import Dossier, DossierItem, FileList, Rights
 
@@ -60,6 +60,11 @@ def _readable(scope) -> Q:
              .values("pk"))
 
 
+def _content_readable(scope) -> Q:
+    """Documents whose files may be read: not those withdrawn after the sender's recall."""
+    return _readable(scope) & ~Q(incoming__status=DocStatus.WITHDRAWN)
+
+
 def _item_view(scope) -> Q:
     """An item as listed in its dossier (number, subject, dates)."""
     if scope.is_superuser:
@@ -73,7 +78,7 @@ def _item_content(scope) -> Q:
     may read the document itself (not the administrators who only keep the list in order)."""
     if scope.is_superuser:
         return Q()
-    return Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk")) & _readable(scope)
+    return Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk")) & _content_readable(scope)
 
 
 def _withdraw(scope, agency_field: str = "agency") -> Q:

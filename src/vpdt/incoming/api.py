@@ -487,9 +487,9 @@ def _filter_documents(qs, params):
     return qs
 
 
-def _with_details(qs):
+def _with_details(qs, user):
     return qs.select_related("doc_type", "leader", "directed_by").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.select_related("file")),
+        Prefetch("attachments", queryset=visible(Attachment, user).select_related("file")),
         Prefetch("attachments__file__verifications", queryset=Verification.objects.order_by("-id"),
                  to_attr="newest_verifications"),
         Prefetch("assignments", queryset=Assignment.objects.select_related(
@@ -524,7 +524,7 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         qs = visible(IncomingDocument, self.request.user)
         if self.action == "list":
             return _filter_documents(qs, self.request.query_params).select_related("doc_type")
-        return _with_details(qs)
+        return _with_details(qs, self.request.user)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -532,7 +532,7 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return IncomingDocumentDetailSerializer
 
     def _detail(self, document, serializer_class=None, status_code=status.HTTP_200_OK, **extra):
-        fresh = _with_details(IncomingDocument.objects.all()).get(pk=document.pk)
+        fresh = _with_details(IncomingDocument.objects.all(), self.request.user).get(pk=document.pk)
         for name, value in extra.items():
             setattr(fresh, name, value)
         serializer_class = serializer_class or IncomingDocumentDetailSerializer

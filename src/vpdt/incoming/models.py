@@ -106,6 +106,11 @@ class IncomingDocument(models.Model):
         return f"Số đến {self.arrival_number}/{self.year}: {self.number_symbol or self.subject[:60]}"
 
     @property
+    def is_withdrawn(self) -> bool:
+        """Recalled by its sender and the recall confirmed here: the register entry stays, the content is gone."""
+        return self.status == DocStatus.WITHDRAWN
+
+    @property
     def number_symbol(self) -> str:
         if self.code_number and self.code_notation:
             return f"{self.code_number}/{self.code_notation}"

@@ -10,7 +10,7 @@ from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
 
-from .models import Assignment, IncomingDocument, Register
+from .models import Assignment, Attachment, DocStatus, IncomingDocument, Register
 
 
 def _involved(scope) -> Q:
@@ -74,3 +74,15 @@ def _assignment_manage(scope) -> Q:
 
 
 authz.register(Assignment, view=_assignment_view, manage=_assignment_manage)
+
+
+def _attachment_view(scope) -> Q:
+    """A document's files, with the document — except once the sender recalled it and this agency confirmed the
+    recall (withdrawn): the register entry and the recall record stay, the content does not."""
+    if scope.is_superuser:
+        return ~Q(document__status=DocStatus.WITHDRAWN)
+    return (Q(document_id__in=IncomingDocument.objects.filter(_view(scope)).values("pk"))
+            & ~Q(document__status=DocStatus.WITHDRAWN))
+
+
+authz.register(Attachment, view=_attachment_view, manage=lambda scope: NOTHING)

@@ -223,7 +223,7 @@ def detail(request, pk):
     doc = get_object_or_404(_documents(request).select_related(
         "register", "doc_type", "field", "leader", "directed_by", "created_by", "agency"), pk=pk)
     me = request.user
-    attachments = list(Attachment.objects.filter(document=doc).select_related("file"))
+    attachments = list(visible(Attachment, me).filter(document=doc).select_related("file"))
     signature_warning = _signature_results(doc, attachments)
     assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
                        .prefetch_related("notes__author").order_by("id"))
@@ -247,7 +247,7 @@ def detail(request, pk):
 
 def _attachment(request, pk, att_pk):
     doc = get_object_or_404(_documents(request), pk=pk)
-    return get_object_or_404(Attachment.objects.select_related("file"), pk=att_pk, document=doc)
+    return get_object_or_404(visible(Attachment, request.user).select_related("file"), pk=att_pk, document=doc)
 
 
 @login_required

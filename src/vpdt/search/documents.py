@@ -40,7 +40,9 @@ def _incoming(doc: IncomingDocument) -> dict:
         title=doc.subject, issuer=doc.issuer_name, issuer_key=fold(f"{doc.issuer_name} {doc.issuer_code}"),
         doc_date=doc.issued_date, urgency=doc.urgency, status=doc.status, status_label=doc.get_status_display(),
         body=_lines(doc.subject, number, doc.issuer_name, doc.issuer_code, doc.signer_position, doc.signer_name,
-                    doc.to_places, doc.description, doc.direction))
+                    doc.to_places, doc.description, doc.direction),
+        # A withdrawn document (recalled by its sender) keeps its register entry, not the text of its files.
+        **({"extra_text": ""} if doc.is_withdrawn else {}))
 
 
 def _outgoing(doc: OutgoingDocument, *, with_draft: bool = True) -> dict:

@@ -119,7 +119,7 @@ def schedule(kind: str, object_id: int) -> None:
 
 BATCH = 500
 TEXT_FIELDS = ("agency_id", "doc_type_id", "number", "number_key", "title", "issuer", "issuer_key", "doc_date",
-               "urgency", "status", "status_label", "body", "folded", "exact_text", "indexed_at")
+               "urgency", "status", "status_label", "body", "folded", "exact_text", "extra_text", "indexed_at")
 
 
 def _index_batch(kind: str, ids: list[int]) -> None:

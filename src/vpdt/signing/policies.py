@@ -69,13 +69,13 @@ def files_view(scope, field: str = "file_id") -> Q:
     """Predicate on a StoredFile id: the files the scope may read — attachments of the incoming documents it sees,
     outgoing files by their part (a draft with the drafting record, an issued file with the issued document) and
     the issued files of deliveries waiting for its clerks."""
-    from vpdt.incoming.models import Attachment, IncomingDocument
+    from vpdt.incoming.models import Attachment
     from vpdt.outgoing.models import OutgoingFile
 
-    incoming = IncomingDocument.objects.filter(authz.predicate(IncomingDocument, "view", scope))
+    attachments = Attachment.objects.filter(authz.predicate(Attachment, "view", scope))
     outgoing = OutgoingFile.objects.filter(authz.predicate(OutgoingFile, "view", scope)
                                            | authz.predicate(OutgoingFile, "delivered", scope))
-    return (Q(**{f"{field}__in": Attachment.objects.filter(document__in=incoming.values("pk")).values("file_id")})
+    return (Q(**{f"{field}__in": attachments.values("file_id")})
             | Q(**{f"{field}__in": outgoing.values("file_id")}))
 
 
