@@ -424,3 +424,29 @@ def test_time_is_vietnam(world):
         doc = out.issue(world.sxd_clerk, approve_all(world, draft(world)))
     assert doc.year == 2027 and doc.issued_date == dt.date(2027, 1, 1)
 
+
+
+def test_a_reply_to_a_withdrawn_document_is_refused_before_anything_is_stored(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vpdt.storage.models import StoredFile
+
+    org = world
+    doc = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, issuer_name="UBND tỉnh Nghệ An", code_number="88",
+        code_notation="UBND-CN", issued_date=dt.date(2026, 11, 20), doc_type=dtype("Công văn"),
+        subject="V/v rà soát hồ sơ cấp phép xây dựng").document
+    doc = incoming.withdraw(org.sxd_clerk, doc, reason="Nơi gửi thu hồi văn bản.")
+    from pathlib import Path
+
+    from django.conf import settings
+
+    def on_disk():
+        return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+    files_before, disk_before = StoredFile.objects.count(), on_disk()
+    with pytest.raises(ValidationError):
+        draft(org, actor=org.sxd_leader, subject="V/v trả lời UBND tỉnh", reply_to=doc,
+              files=[SimpleUploadedFile("tra-loi.pdf", b"%PDF-1.4\n%%EOF\n")])
+    assert StoredFile.objects.count() == files_before and on_disk() == disk_before
+    assert not OutgoingDocument.objects.filter(reply_to=doc).exists()

@@ -28,6 +28,7 @@ from vpdt.delegation import services as delegation
 from vpdt.directory import members
 from vpdt.digitize import services as digitize
 from vpdt.directory.models import Agency, Position, Role, Unit
+from vpdt.incoming import lifecycle as incoming_lifecycle
 from vpdt.incoming import uploads
 from vpdt.incoming.models import IncomingDocument, Notification
 from vpdt.journal import services as journal
@@ -189,8 +190,11 @@ def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: l
     if unit is not None and (unit.agency_id != agency.pk or not (
             unit.pk in scope.unit_ids or scope.has_role(Role.LEADER, Role.CLERK))):
         raise ValidationError({"unit": "Đơn vị soạn thảo phải là đơn vị của bạn."})
-    if reply_to is not None and not visible(IncomingDocument.objects.filter(pk=reply_to.pk), actor).exists():
-        raise PermissionDenied("Bạn không có quyền với văn bản đến cần trả lời.")
+    if reply_to is not None:
+        if not visible(IncomingDocument.objects.filter(pk=reply_to.pk), actor).exists():
+            raise PermissionDenied("Bạn không có quyền với văn bản đến cần trả lời.")
+        # Before anything is stored: the incoming document's machine decides (not for a withdrawn document).
+        incoming_lifecycle.DOCUMENT.check(reply_to, "draft_reply", actor=actor)
     if related_to is not None:
         if relation not in (Relation.REPLACES, Relation.CORRECTS):
             raise ValidationError({"relation": "Chọn thay thế hoặc đính chính."})
