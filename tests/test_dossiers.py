@@ -446,3 +446,17 @@ def test_export_carries_only_documents_the_exporter_may_read(org, dossier, login
     staff_pages, staff_text = pages(org.sxd_staff)
     assert "Bien ban kiem tra" in staff_text and "Bien ban kiem tra" not in admin_text
     assert staff_pages >= admin_pages + 3
+
+
+def test_only_a_delegation_of_incoming_work_opens_the_leaders_dossiers(org, dossier):
+    from vpdt.accounts.models import User
+    from vpdt.delegation import services as delegation
+
+    approval = make_person(org.sxd, "Nguyễn Văn Hùng", Role.STAFF, org.sxd_vp, title="Chánh Văn phòng")
+    incoming_work = make_person(org.sxd, "Trần Quốc Bảo", Role.STAFF, org.sxd_vp, title="Phó Chánh Văn phòng")
+    today = timezone.localdate()
+    for delegate, scope in ((approval, "approval"), (incoming_work, "incoming")):
+        delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=delegate, scope=scope,
+                          starts_on=today, ends_on=today + dt.timedelta(days=10), reason="Đi công tác")
+    assert not visible(Dossier, User.objects.get(pk=approval.pk)).filter(pk=dossier.pk).exists()
+    assert visible(Dossier, User.objects.get(pk=incoming_work.pk)).filter(pk=dossier.pk).exists()

@@ -32,6 +32,7 @@ def _agency_admin(scope, agency_field: str) -> Q:
 def _view(scope) -> Q:
     if scope.is_superuser:
         return Q()
+    scope = scope.within("incoming")  # dossiers hold incoming work: only delegations of that work count
     q = _agency_admin(scope, "agency")
     if scope.agency_id and scope.has_role(Role.LEADER, Role.CLERK):
         q |= Q(agency_id=scope.agency_id)
@@ -47,6 +48,7 @@ def _view(scope) -> Q:
 def _manage(scope) -> Q:
     if scope.is_superuser:
         return Q()
+    scope = scope.within("incoming")
     q = Q(owner_id=scope.user_id) if scope.user_id else NOTHING
     if scope.led_unit_ids:
         q |= Q(unit_id__in=list(scope.led_unit_ids))
