@@ -14,9 +14,10 @@ from vpdt.delegation import services as delegation
 from vpdt.delegation.models import Delegation
 from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
-from vpdt.incoming.models import IncomingDocument, Notification
+from vpdt.incoming.models import IncomingDocument
 from vpdt.journal.models import JournalEntry
 from vpdt.journal.services import verify
+from vpdt.notifications.models import Notification
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import OutgoingDocument, OutStatus
 

@@ -3,6 +3,7 @@ reminders, the reply seam and the processing trail (SPEC §2.3–2.4)."""
 
 import datetime as dt
 import threading
+from functools import partial
 
 import pytest
 from django.core import mail
@@ -16,10 +17,11 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory.models import Role
 from vpdt.incoming import services
-from vpdt.incoming.models import (Assignment, AssignmentStatus as A, DocStatus, IncomingDocument, Notification,
-                                  ProcessingNote, ReplyRecord)
+from vpdt.incoming.models import (Assignment, AssignmentStatus as A, DocStatus, IncomingDocument, ProcessingNote,
+                                  ReplyRecord)
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
+from vpdt.notifications.models import Notification
 
 T = services.Target
 _counter = iter(range(1000, 100000))
@@ -318,8 +320,9 @@ def test_due_soon_days_is_configurable(people, settings):
     assert services.due_state(doc) == "ok"
 
 
-def test_reminders_once_a_day_by_mail_and_notification(people):
+def test_reminders_once_a_day_by_mail_and_notification(people, django_capture_on_commit_callbacks):
     org = people
+    mailed = partial(django_capture_on_commit_callbacks, execute=True)  # e-mail leaves once the reminder commits
     with freeze_time("2026-12-01 09:00:00+07:00"):
         d1 = directed(org, targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff2)],
                       deadline=dt.date(2026, 12, 3), code_number="321")
@@ -330,7 +333,8 @@ def test_reminders_once_a_day_by_mail_and_notification(people):
 
         # Due on the 3rd, today the 1st: due soon. The unit's leader, the staff member working on it and the
         # cooperating person are reminded; d2 (due the 20th) is not.
-        assert services.send_reminders() == 3
+        with mailed():
+            assert services.send_reminders() == 3
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
             [org.sxd_unit_leader.email, org.sxd_staff.email, org.sxd_staff2.email])
         message = mail.outbox[0]
@@ -340,14 +344,17 @@ def test_reminders_once_a_day_by_mail_and_notification(people):
         assert child.pk in Assignment.objects.filter(last_reminded_on=dt.date(2026, 12, 1)).values_list("pk",
                                                                                                        flat=True)
         # Not twice the same day.
-        assert services.send_reminders() == 0 and len(mail.outbox) == 3
+        with mailed():
+            assert services.send_reminders() == 0
+        assert len(mail.outbox) == 3
         assert JournalEntry.objects.filter(action="incoming.assignment.remind").count() == 3
 
     with freeze_time("2026-12-05 09:00:00+07:00"):
         mail.outbox.clear()
         services.complete(org.sxd_staff2, Assignment.objects.get(document=d1, user=org.sxd_staff2), "Đã góp ý")
-        assert services.send_reminders() == 2  # late now; the finished cooperation is not reminded
-        assert all("quá hạn" in m.subject for m in mail.outbox)
+        with mailed():
+            assert services.send_reminders() == 2  # late now; the finished cooperation is not reminded
+        assert len(mail.outbox) == 2 and all("quá hạn" in m.subject for m in mail.outbox)
         assert services.send_reminders() == 0
     assert not Assignment.objects.filter(document=d2).exclude(last_reminded_on=None).exists()
 
@@ -358,7 +365,8 @@ def test_reminders_once_a_day_by_mail_and_notification(people):
         from vpdt.incoming import tasks
 
         mail.outbox.clear()
-        assert tasks.send_reminders.delay().get() == 3
+        with mailed():
+            assert tasks.send_reminders.delay().get() == 3
         assert [m.to for m in mail.outbox] == [[org.sxd_unit_leader.email]]
         assert Notification.objects.filter(user=org.sxd_staff, text__contains=d2.subject).exists()
 
@@ -494,7 +502,6 @@ def test_late_units_screen_and_notifications_screen(org, login):
 
     from vpdt.catalog.models import DocumentType
     from vpdt.incoming import services as svc
-    from vpdt.incoming.models import Notification
 
     doc = svc.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, urgency=1,
                                 issuer_name="Bộ Xây dựng", code_number="77", code_notation="BXD-QLN",
@@ -508,18 +515,18 @@ def test_late_units_screen_and_notifications_screen(org, login):
         html = login(org.sxd_clerk).get("/van-ban-den/don-doc/").content.decode()
         assert org.sxd_khtc.name in html.split('data-testid="late-units"')[1]
     assert login(org.sxd_staff).get("/van-ban-den/don-doc/").status_code == 403
-    # The direction notified the unit's leader; the notifications screen lists it and marks it read.
+    # The direction notified the unit's leader; the notifications screen (moved to /thong-bao/, the old address
+    # leads there) lists it and marks it read.
     head = login(org.sxd_unit_leader)
     assert Notification.objects.filter(user=org.sxd_unit_leader, read_at__isnull=True).exists()
-    assert "bất động sản" in head.get("/van-ban-den/thong-bao/").content.decode() or \
-        Notification.objects.filter(user=org.sxd_unit_leader).first().text in head.get(
-            "/van-ban-den/thong-bao/").content.decode()
-    head.post("/van-ban-den/thong-bao/da-doc/")
+    assert head.get("/van-ban-den/thong-bao/")["Location"] == "/thong-bao/"
+    assert "bất động sản" in head.get("/thong-bao/").content.decode()
+    head.post("/thong-bao/da-doc/")
     assert not Notification.objects.filter(user=org.sxd_unit_leader, read_at__isnull=True).exists()
-    assert login(org.stttt_staff).get("/van-ban-den/thong-bao/").content.decode().count("list-group-item ") == 1
+    assert "Không có thông báo." in login(org.stttt_staff).get("/thong-bao/").content.decode()
 
 
-def test_reminders_go_through_a_real_smtp_server(people, settings):
+def test_reminders_go_through_a_real_smtp_server(people, settings, django_capture_on_commit_callbacks):
     """Django's SMTP backend against a local SMTP server (aiosmtpd), not the in-memory outbox."""
     import socket
 
@@ -542,7 +549,8 @@ def test_reminders_go_through_a_real_smtp_server(people, settings):
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         org = people
         doc = directed(org, targets=[T("lead", user=org.sxd_staff)], deadline=days(1), code_number="888")
-        assert services.send_reminders() == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_reminders() == 1
     finally:
         controller.stop()
     assert len(received) == 1

@@ -11,8 +11,8 @@ from freezegun import freeze_time
 
 from tests.signing_support import PASSPHRASE, equip, pki_material
 from vpdt.core.authz import manageable, visible
-from vpdt.incoming.models import Notification
 from vpdt.journal.models import JournalEntry
+from vpdt.notifications.models import Notification
 from vpdt.signing import models, pki, samples, tasks
 from vpdt.signing import services as signing
 from vpdt.signing.models import Credential, CredentialKind, ImageKind, KeyStore, SignatureImage

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "vpdt.accounts",
     "vpdt.storage",
     "vpdt.catalog",
+    "vpdt.notifications",
     "vpdt.incoming",
     "vpdt.dossiers",
     "vpdt.outgoing",
@@ -124,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "vpdt.core.context_processors.site",
+                "vpdt.notifications.context_processors.unread",
             ],
         },
     },
@@ -437,6 +439,8 @@ EMAIL_HOST_USER = env_str("VPDT_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("VPDT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("VPDT_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("VPDT_EMAIL_FROM", "vpdt@localhost")
+# The address people reach vpdt at (e.g. https://vpdt.nghean.gov.vn): links in notification e-mails start with it.
+VPDT_SITE_URL = env_str("VPDT_SITE_URL", "")
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

@@ -15,6 +15,7 @@ from vpdt.dossiers import api as dossiers_api
 from vpdt.incoming import api as incoming_api
 from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
+from vpdt.notifications import api as notifications_api
 from vpdt.outgoing import api as outgoing_api
 from vpdt.search import api as search_api
 from vpdt.signing import routes as signing_routes
@@ -37,6 +38,7 @@ router.register("positions", directory_api.PositionViewSet, basename="position")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("journal", journal_api.JournalViewSet, basename="journal")
 router.register("backups", backups_api.BackupViewSet, basename="backup")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("incoming-registers", incoming_api.IncomingRegisterViewSet, basename="incoming-register")
 router.register("incoming-documents", incoming_api.IncomingDocumentViewSet, basename="incoming-document")
 router.register("incoming-assignments", incoming_api.IncomingAssignmentViewSet, basename="incoming-assignment")
@@ -67,6 +69,7 @@ urlpatterns = [
     path("", include("vpdt.accounts.urls")),
     path("danh-ba/", include("vpdt.directory.urls")),
     path("nhat-ky/", include("vpdt.journal.urls")),
+    path("thong-bao/", include("vpdt.notifications.urls")),
     path("van-ban-den/", include("vpdt.incoming.urls")),
     path("", include(incoming_export_urls)),
     path("ho-so/", include("vpdt.dossiers.urls")),

@@ -13,7 +13,7 @@ from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Position, Unit
 
-from . import services
+from . import profile_sections, services
 from .forms import AccountCreateForm, LockForm, LoginForm, NoteForm, PasswordChangeForm
 from .models import AccountStatus, User
 
@@ -79,7 +79,8 @@ def password_change(request):
 @login_required
 def profile(request):
     positions = request.user.positions.filter(is_active=True).select_related("agency", "unit")
-    return render(request, "accounts/profile.html", {"positions": positions})
+    return render(request, "accounts/profile.html",
+                  {"positions": positions, "sections": profile_sections.contexts(request)})
 
 
 @login_required

@@ -25,8 +25,9 @@ from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
 from vpdt.directory import members
 from vpdt.directory.models import Role
-from vpdt.incoming.models import Notification
 from vpdt.journal import services as journal
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 
 from .models import Delegation, DelegationScope
 
@@ -88,9 +89,8 @@ def _affected(delegation: Delegation) -> list[User]:
     return list(people.values())
 
 
-def _notify(delegation: Delegation, text: str) -> None:
-    Notification.objects.bulk_create([Notification(user=u, text=text[:500], url="/uy-quyen/")
-                                      for u in _affected(delegation)])
+def _tell(delegation: Delegation, verb: str, text: str) -> None:
+    notify(_affected(delegation), verb, text=text, topic=topics.NEWS, target=delegation, url_name="delegation:list")
 
 
 def _describe(d: Delegation) -> str:
@@ -145,7 +145,7 @@ def create(actor, *, delegator: User, delegate: User, scope: str = DelegationSco
         journal.record("delegation.create", actor=actor, obj=delegation, agency=delegation.agency_id,
                        details={"delegator": delegator.pk, "delegate": delegate.pk, "scope": scope,
                                 "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "reason": reason})
-        _notify(delegation, _describe(delegation) + f". Lý do: {reason}")
+        _tell(delegation, "delegation.created", _describe(delegation) + f". Lý do: {reason}")
     return delegation
 
 
@@ -165,7 +165,7 @@ def revoke(actor, delegation: Delegation, reason: str = "") -> Delegation:
         locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
         journal.record("delegation.revoke", actor=actor, obj=locked, agency=locked.agency_id,
                        details={"reason": locked.revoke_reason})
-        _notify(locked, "Đã thu hồi: " + _describe(locked))
+        _tell(locked, "delegation.revoked", "Đã thu hồi: " + _describe(locked))
     return locked
 
 
@@ -179,7 +179,7 @@ def notify_expired(today: dt.date | None = None) -> int:
             Delegation.objects.filter(pk=delegation.pk).update(expiry_notified=True)
             journal.record("delegation.expire", actor=None, obj=delegation, agency=delegation.agency_id,
                            details={"ends_on": delegation.ends_on.isoformat()})
-            _notify(delegation, "Hết hạn: " + _describe(delegation))
+            _tell(delegation, "delegation.expired", "Hết hạn: " + _describe(delegation))
         count += 1
     return count
 

@@ -7,4 +7,9 @@ class IncomingConfig(AppConfig):
     verbose_name = "Văn bản đến"
 
     def ready(self):
+        from vpdt.notifications import links
+
         from . import policies  # noqa: F401
+        from .models import IncomingDocument
+
+        links.register(IncomingDocument, "incoming:detail")

@@ -226,22 +226,3 @@ class ReplyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.outgoing_reference or self.subject or f"Trả lời văn bản đến {self.document_id}"
-
-
-class Notification(models.Model):
-    """In-app notification (may later move to a notifications app)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
-                             verbose_name="người nhận")
-    text = models.CharField("nội dung", max_length=500)
-    url = models.CharField("đường dẫn", max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
-        indexes = [models.Index(fields=["user", "read_at", "-id"])]
-
-    def __str__(self) -> str:
-        return self.text

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import followup_views, views
 from . import register_views
@@ -9,8 +10,8 @@ urlpatterns = [
     path("vao-so/", views.register_create, name="create"),
     path("viec-cua-toi/", views.my_work, name="my_work"),
     path("don-doc/", followup_views.late_units, name="late_units"),
-    path("thong-bao/", followup_views.notifications, name="notifications"),
-    path("thong-bao/da-doc/", followup_views.notifications_read, name="notifications_read"),
+    # The notifications screen moved to its own app (/thong-bao/): old links and bookmarks still lead there.
+    path("thong-bao/", RedirectView.as_view(pattern_name="notifications:list", query_string=True, permanent=True)),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/tep/<int:att_pk>/", views.download, name="download"),
     path("<int:pk>/tep/<int:att_pk>/kiem-tra/", views.verify, name="verify"),

@@ -7,4 +7,9 @@ class OutgoingConfig(AppConfig):
     verbose_name = "Văn bản đi"
 
     def ready(self):
+        from vpdt.notifications import links
+
         from . import policies  # noqa: F401
+        from .models import OutgoingDocument
+
+        links.register(OutgoingDocument, "outgoing:detail")

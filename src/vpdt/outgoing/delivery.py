@@ -21,7 +21,9 @@ from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, permitted
 from vpdt.core.fsm import transitioned
 from vpdt.directory.models import Agency, Role
-from vpdt.incoming.models import DocStatus, IncomingDocument, Notification, Source
+from vpdt.incoming.models import DocStatus, IncomingDocument, Source
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 
 from .lifecycle import DELIVERY, DOCUMENT, FOLLOW, RECEIVED
 from .models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
@@ -60,11 +62,6 @@ def _clerks(agency_id: int):
                                positions__is_active=True, is_active=True).distinct()
 
 
-def _notify(users, text: str, url: str) -> None:
-    users = {u.pk: u for u in users if u is not None}
-    Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users.values()])
-
-
 def deliver(actor, document: OutgoingDocument) -> None:
     """Called by :func:`services.issue` inside its transaction."""
     from vpdt.signing import receipt
@@ -84,14 +81,16 @@ def deliver(actor, document: OutgoingDocument) -> None:
             recipient.delivered_at, recipient.status_at = now, now
             _move(recipient, "deliver", actor=actor, document=document, agency=document.agency,
                   extra_fields=["delivered_at", "status_at"])
-            _notify(_clerks(recipient.agency_id), f"Văn bản điện tử đến: {label} – {document.subject}",
-                    "/van-ban-di/den-cho-tiep-nhan/")
+            notify(_clerks(recipient.agency_id), "outgoing.delivered", topic=topics.WORK, target=document,
+                   url_name="outgoing:deliveries", text=f"Văn bản điện tử đến: {label} – {document.subject}")
         elif recipient.kind == RecipientKind.UNIT:
             leaders = User.objects.filter(positions__unit=recipient.unit, positions__role=Role.UNIT_LEADER,
                                           positions__is_active=True).distinct()
-            _notify(leaders, f"Văn bản {label} gửi đơn vị: {document.subject}", f"/van-ban-di/{document.pk}/")
+            notify(leaders, "outgoing.sent_to_unit", topic=topics.WORK, target=document,
+                   text=f"Văn bản {label} gửi đơn vị: {document.subject}")
         elif recipient.kind == RecipientKind.USER:
-            _notify([recipient.user], f"Văn bản {label} gửi bạn: {document.subject}", f"/van-ban-di/{document.pk}/")
+            notify([recipient.user], "outgoing.sent_to_user", topic=topics.WORK, target=document,
+                   text=f"Văn bản {label} gửi bạn: {document.subject}")
 
 
 def waiting_for(user):
@@ -163,9 +162,8 @@ def refuse(actor, recipient: Recipient, reason: str) -> Recipient:
         _move(locked, "refuse", actor=actor, document=locked.document, agency=locked.agency,
               extra_fields=["status_at", "reason", "handled_by"], details={"reason": reason})
         document = locked.document
-        _notify([document.drafter, document.issued_by],
-                f"{locked.agency.name} từ chối tiếp nhận văn bản {document.number_symbol}: {reason}",
-                f"/van-ban-di/{document.pk}/")
+        notify([document.drafter, document.issued_by], "outgoing.refused", topic=topics.NEWS, target=document,
+               text=f"{locked.agency.name} từ chối tiếp nhận văn bản {document.number_symbol}: {reason}")
     return locked
 
 
@@ -200,9 +198,9 @@ def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
             _move(recipient, "withdraw" if recipient.incoming_id is None else "request_recall", actor=actor,
                   document=locked, agency=locked.agency, extra_fields=["status_at", "reason"],
                   details={"reason": reason})
-            _notify(_clerks(recipient.agency_id),
-                    f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.",
-                    "/van-ban-di/thu-hoi/")
+            notify(_clerks(recipient.agency_id), "outgoing.recall_requested", topic=topics.WORK, target=locked,
+                   url_name="outgoing:recalls",
+                   text=f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.")
     return locked
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from vpdt.accounts.models import User
@@ -30,8 +31,10 @@ from vpdt.digitize import services as digitize
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming import lifecycle as incoming_lifecycle
 from vpdt.incoming import uploads
-from vpdt.incoming.models import IncomingDocument, Notification
+from vpdt.incoming.models import IncomingDocument
 from vpdt.journal import services as journal
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 from vpdt.storage import services as storage
 
 from . import numbering
@@ -51,12 +54,7 @@ DEFAULT_STEPS = [
 
 
 def document_url(document: OutgoingDocument) -> str:
-    return f"/van-ban-di/{document.pk}/"
-
-
-def _notify(users, text: str, url: str = "") -> None:
-    users = {u.pk: u for u in users if u is not None}
-    Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users.values()])
+    return reverse("outgoing:detail", args=[document.pk])
 
 
 # ------------------------------------------------------------------------------------------ people
@@ -383,8 +381,8 @@ def _activate(step: ReviewStep, actor) -> None:
     STEP.apply(step, "activate", actor=actor, extra_fields=["started_at", "due_date"],
                details={"document": step.document_id, "reviewer": step.reviewer_id})
     document = step.document
-    text = f"Dự thảo chờ bạn duyệt ({step.label}): {document.subject}. Hạn: {step.due_date:%d/%m/%Y}"
-    _notify([step.reviewer], text, document_url(document))
+    notify([step.reviewer], "outgoing.review_requested", topic=topics.WORK, target=document,
+           text=f"Dự thảo chờ bạn duyệt ({step.label}): {document.subject}. Hạn: {step.due_date:%d/%m/%Y}")
 
 
 def _check_reviewers(document: OutgoingDocument, steps: list[PlannedStep]) -> None:
@@ -486,11 +484,12 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
         locked.approved_at = timezone.now()
         DOCUMENT.apply(locked, "approve", actor=actor, authorized=True,
                        extra_fields=["current_step", "approved_by", "approved_at", "updated_at"], details=details)
-        _notify([locked.drafter], f"Dự thảo đã được duyệt ký, chờ văn thư phát hành: {locked.subject}",
-                document_url(locked))
+        notify([locked.drafter], "outgoing.approved", topic=topics.NEWS, target=locked,
+               text=f"Dự thảo đã được duyệt ký, chờ văn thư phát hành: {locked.subject}")
         clerks = User.objects.filter(positions__agency=locked.agency, positions__role=Role.CLERK,
                                      positions__is_active=True, is_active=True).distinct()
-        _notify(clerks, f"Văn bản chờ cấp số, phát hành: {locked.subject}", document_url(locked))
+        notify(clerks, "outgoing.to_issue", topic=topics.WORK, target=locked,
+               text=f"Văn bản chờ cấp số, phát hành: {locked.subject}")
     return locked
 
 
@@ -513,7 +512,8 @@ def return_draft(actor, document: OutgoingDocument, *, comment: str) -> Outgoing
         locked.current_step = None
         DOCUMENT.apply(locked, "return", actor=actor, authorized=True, extra_fields=["current_step", "updated_at"],
                        details={"step": step.label, "comment": comment})
-        _notify([locked.drafter], f"Dự thảo bị trả lại ({step.label}): {comment}", document_url(locked))
+        notify([locked.drafter], "outgoing.returned", topic=topics.WORK, target=locked,
+               text=f"Dự thảo bị trả lại ({step.label}): {comment}")
     return locked
 
 
@@ -539,7 +539,7 @@ def consult(actor, document: OutgoingDocument, users: list[User], *, question: s
         text = f"Xin ý kiến về dự thảo: {locked.subject}"
         if question:
             text += f" — {question}"
-        _notify([c.user for c in created], text, document_url(locked))
+        notify([c.user for c in created], "outgoing.consulted", text=text, topic=topics.WORK, target=locked)
     return created
 
 
@@ -560,8 +560,8 @@ def answer(actor, consultation: Consultation, opinion: str) -> Consultation:
         document = locked.step.document
         journal.record("outgoing.consult_answer", actor=actor, obj=document, agency=document.agency,
                        details={"step": locked.step_id, "opinion": locked.opinion[:500]})
-        _notify([locked.step.reviewer], f"{actor.full_name} đã cho ý kiến về dự thảo: {document.subject}",
-                document_url(document))
+        notify([locked.step.reviewer], "outgoing.consult_answered", topic=topics.NEWS, target=document,
+               text=f"{actor.full_name} đã cho ý kiến về dự thảo: {document.subject}")
     return locked
 
 
@@ -626,8 +626,8 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
         if locked.related_to_id:
             journal.record(f"outgoing.{locked.relation}", actor=actor, obj=locked.related_to, agency=locked.agency,
                            details={"by": locked.pk, "number_symbol": locked.number_symbol})
-        _notify([locked.drafter], f"Văn bản đã phát hành số {locked.number_symbol}. Kiểm tra số, ngày và đính kèm "
-                                  "bản gốc.", document_url(locked))
+        notify([locked.drafter], "outgoing.issued", topic=topics.WORK, target=locked,
+               text=f"Văn bản đã phát hành số {locked.number_symbol}. Kiểm tra số, ngày và đính kèm bản gốc.")
     return locked
 
 

@@ -7,4 +7,9 @@ class SigningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from vpdt.notifications import links
+
         from . import policies  # noqa: F401
+        from .models import Credential
+
+        links.register(Credential, "signing:credential")

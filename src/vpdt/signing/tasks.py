@@ -9,14 +9,14 @@ import datetime as dt
 from celery import shared_task
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from vpdt.accounts.models import User
 from vpdt.directory.models import Role
-from vpdt.incoming.models import Notification
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 
 from . import services
 from .models import Credential, CredentialKind
@@ -90,10 +90,9 @@ def warn_expiring() -> int:
         if _announced(credential, threshold) or superseded(credential):
             continue
         people = recipients(credential)
-        text = message(credential, threshold)
-        url = reverse("signing:credential", args=[credential.pk])
         with transaction.atomic():
-            Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in people])
+            notify(people, "signing.credential_expiry", text=message(credential, threshold), topic=topics.REMINDER,
+                   target=credential)
             journal.record(ACTION, actor=None, obj=credential, agency=credential.agency, details={
                 "threshold": threshold, "not_after": credential.not_after.isoformat(),
                 "notified": [u.pk for u in people]})

@@ -5,10 +5,8 @@ Every change goes through these functions, inside one transaction, and is journa
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
-from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, QuerySet
@@ -19,13 +17,13 @@ from vpdt.core import deadlines
 from vpdt.core.authz import scope_of
 from vpdt.directory.models import Unit
 from vpdt.journal import services as journal
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 
 from ..lifecycle import DOCUMENT, OPEN
 from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, ReplyRecord,
                       ReplyStatus)
-from .notices import assignee_name, display_name, document_url, notify, recipients
-
-log = logging.getLogger(__name__)
+from .notices import assignee_name, display_name, recipients
 
 A = AssignmentStatus
 S = DocStatus
@@ -145,7 +143,8 @@ def late_units(agency, today: date | None = None) -> list[dict]:
 
 
 def send_reminders(today: date | None = None) -> int:
-    """E-mail and notify the handlers of late and nearly due work, at most once per assignment per day.
+    """Notify the handlers of late and nearly due work (by e-mail too, as their preferences say), at most once per
+    assignment per day.
 
     Returns the number of reminders sent (one per recipient per assignment).
     """
@@ -171,28 +170,19 @@ def send_reminders(today: date | None = None) -> int:
             number = f"số đến {doc.arrival_number}/{doc.year}"
             if doc.number_symbol:
                 number += f", số {doc.number_symbol}"
-            subject = f"[Văn phòng điện tử] Văn bản đến {state} xử lý: {number}"
-            url = document_url(doc)
             body = (f"Văn bản đến {number} của {doc.issuer_name}\n"
                     f"Trích yếu: {doc.subject}\n"
                     f"Vai trò: {assignment.get_role_display()}"
                     f"{' (giao cho ' + assignment.unit.name + ')' if assignment.unit_id else ''}\n"
                     f"Hạn xử lý: {assignment.deadline:%d/%m/%Y} – {state}.\n\n"
-                    f"Đề nghị đồng chí khẩn trương xử lý và cập nhật tiến độ trên hệ thống: {url}\n\n"
-                    "Thư này được gửi tự động, xin không trả lời.")
-            notify(people, f"Văn bản đến {number} {state} xử lý (hạn {assignment.deadline:%d/%m/%Y}): "
-                                f"{doc.subject}", url)
+                    "Đề nghị đồng chí khẩn trương xử lý và cập nhật tiến độ trên hệ thống.")
+            notify(people, "incoming.remind", topic=topics.REMINDER, target=doc, body=body,
+                   text=f"Văn bản đến {number} {state} xử lý (hạn {assignment.deadline:%d/%m/%Y}): {doc.subject}")
             journal.record("incoming.assignment.remind", actor=None, obj=doc,
                            details={"assignment": assignment.pk, "to": assignee_name(assignment),
                                     "deadline": assignment.deadline, "state": "late" if late else "due_soon",
                                     "recipients": [display_name(u) for u in people]})
-        for user in people:
-            if user.email:
-                try:
-                    send_mail(subject, f"Kính gửi {display_name(user)},\n\n{body}", None, [user.email])
-                except Exception:  # a mail outage must not stop the other reminders
-                    log.exception("Không gửi được thư nhắc hạn cho %s", user.username)
-            sent += 1
+        sent += len(people)
     return sent
 
 

@@ -1,11 +1,13 @@
-"""Names, links and in-app notifications of incoming work (what the trail, reminders and notices say)."""
+"""Names and notifications of incoming work (what the trail, reminders and notices say)."""
 
 from __future__ import annotations
 
 from vpdt.accounts.models import User
 from vpdt.directory.models import Role, Unit
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 
-from ..models import Assignment, IncomingDocument, Notification
+from ..models import Assignment
 
 
 def display_name(obj) -> str:
@@ -20,15 +22,6 @@ def assignee_name(assignment: Assignment) -> str:
     return display_name(assignment.unit if assignment.unit_id else assignment.user)
 
 
-def document_url(document: IncomingDocument) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("incoming:detail", args=[document.pk])
-    except NoReverseMatch:
-        return f"/van-ban-den/{document.pk}/"
-
-
 def unit_leaders(unit_id: int):
     return User.objects.filter(positions__unit_id=unit_id, positions__role=Role.UNIT_LEADER,
                                positions__is_active=True, is_active=True).distinct().order_by("id")
@@ -41,14 +34,10 @@ def recipients(assignment: Assignment) -> list:
     return list(unit_leaders(assignment.unit_id))
 
 
-def notify(users, text: str, url: str = "") -> list[Notification]:
-    return Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users])
-
-
 def notify_assigned(assignment: Assignment) -> None:
     doc = assignment.document
     text = (f"{assignment.get_role_display()}: văn bản đến số {doc.arrival_number}/{doc.year}"
             f"{' (' + doc.number_symbol + ')' if doc.number_symbol else ''} – {doc.subject}")
     if assignment.deadline:
         text += f". Hạn xử lý: {assignment.deadline:%d/%m/%Y}"
-    notify(recipients(assignment), text, document_url(doc))
+    notify(recipients(assignment), "incoming.assigned", text=text, topic=topics.WORK, target=doc)

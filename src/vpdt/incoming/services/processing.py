@@ -20,11 +20,13 @@ from vpdt.delegation import services as delegation
 from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 from vpdt.journal import services as journal
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 
 from ..lifecycle import ASSIGNMENT, DOCUMENT, OPEN
 from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind,
                       ProcessingNote)
-from .notices import assignee_name, display_name, document_url, notify, notify_assigned
+from .notices import assignee_name, display_name, notify_assigned
 
 A = AssignmentStatus
 S = DocStatus
@@ -227,8 +229,9 @@ def return_to_leader(actor, assignment: Assignment, reason: str) -> Assignment:
                            details={"reason": reason, "assignment": locked.pk, "by": assignee_name(locked)})
         leader = document.directed_by or document.leader
         if leader is not None:
-            notify([leader], f"{assignee_name(locked)} trả lại văn bản đến số {document.arrival_number}/"
-                             f"{document.year}: {reason}", document_url(document))
+            notify([leader], "incoming.returned", topic=topics.WORK, target=document,
+                   text=f"{assignee_name(locked)} trả lại văn bản đến số {document.arrival_number}/{document.year}: "
+                        f"{reason}")
     return _copy_back(assignment, locked)
 
 

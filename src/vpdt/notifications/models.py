@@ -1,0 +1,51 @@
+"""A person's notifications and the channels they chose for each topic (see :mod:`.services`)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Notification(models.Model):
+    """One notice to one person. The stored row is what the in-app channel shows; other channels (e-mail…) send
+    a copy of it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name="người nhận")
+    verb = models.CharField("loại", max_length=60, blank=True,
+                            help_text="Việc đã xảy ra, ví dụ outgoing.review_requested (trống: thông báo cũ).")
+    topic = models.CharField("nhóm", max_length=20, blank=True)
+    text = models.CharField("nội dung", max_length=500)
+    body = models.TextField("chi tiết", blank=True)
+    url = models.CharField("đường dẫn", max_length=300, blank=True)
+    target_type = models.CharField("loại đối tượng", max_length=100, blank=True)
+    target_id = models.PositiveBigIntegerField("mã đối tượng", null=True, blank=True)
+    created_at = models.DateTimeField("lúc", default=timezone.now)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        indexes = [models.Index(fields=["user", "read_at", "-id"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Preference(models.Model):
+    """A person's choice for one channel of one topic; without a row the topic's default holds."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences", verbose_name="người dùng")
+    topic = models.CharField("nhóm", max_length=20)
+    channel = models.CharField("kênh", max_length=20)
+    enabled = models.BooleanField("nhận")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "cách nhận thông báo"
+        verbose_name_plural = "cách nhận thông báo"
+        constraints = [models.UniqueConstraint(fields=["user", "topic", "channel"],
+                                               name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.topic}/{self.channel}: {'bật' if self.enabled else 'tắt'}"

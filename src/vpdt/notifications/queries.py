@@ -1,0 +1,53 @@
+"""Reading notifications and preferences (no changes here: see :mod:`.services`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from vpdt.core.authz import visible
+
+from . import channels, topics
+from .models import Notification, Preference
+
+
+def inbox(user, *, unread_only: bool = False) -> QuerySet:
+    """The person's own notifications (nobody reads another's), newest first."""
+    qs = visible(Notification, user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-id")
+
+
+def unread_count(user) -> int:
+    return inbox(user, unread_only=True).count()
+
+
+def unread_badge(user) -> str:
+    """The count pages show (the top bar, the screen's title): "" when none, "99+" beyond 99. Read from at most 100
+    ids of the inbox index, never a COUNT over everything unread."""
+    found = len(inbox(user, unread_only=True).values_list("id", flat=True)[:100])
+    return "" if not found else ("99+" if found > 99 else str(found))
+
+
+def choices(user) -> dict[tuple[str, str], bool]:
+    """Whether each channel is on for each topic, for ``user``: their choice, else the topic's default."""
+    result = {(t.code, c.code): not c.optional or c.code in t.default_channels
+              for t in topics.every() for c in channels.every()}
+    for topic, channel, enabled in Preference.objects.filter(user_id=user.pk).values_list("topic", "channel",
+                                                                                          "enabled"):
+        if (topic, channel) in result and channels.get(channel).optional:
+            result[topic, channel] = enabled
+    return result
+
+
+def wanting(user_ids: Iterable[int], topic: topics.Topic, channel: channels.Channel) -> set[int]:
+    """Which of ``user_ids`` receive ``topic`` through ``channel``."""
+    user_ids = set(user_ids)
+    if not channel.optional:
+        return user_ids
+    chosen = dict(Preference.objects.filter(user_id__in=user_ids, topic=topic.code, channel=channel.code)
+                  .values_list("user_id", "enabled"))
+    default = channel.code in topic.default_channels
+    return {pk for pk in user_ids if chosen.get(pk, default)}

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("da-doc/", views.read_all, name="read_all"),
+    path("cai-dat/", views.preferences, name="preferences"),
+    path("<int:pk>/", views.open_notification, name="open"),
+    path("<int:pk>/da-doc/", views.read, name="read"),
+]

@@ -1,0 +1,73 @@
+"""The notifications screen (Thông báo): a person's own notifications, opening one (marked read on the way),
+marking read; and the preferences section of the account page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from vpdt.core.pagination import keyset_page, query_without_cursor
+
+from . import channels, queries, services
+from .forms import PreferencesForm
+
+UNREAD = "chua-doc"
+
+
+def _local(request, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                                         require_https=request.is_secure())
+
+
+@login_required
+def notification_list(request):
+    unread_only = request.GET.get("xem") == UNREAD
+    page = keyset_page(queries.inbox(request.user, unread_only=unread_only), request.GET.get("cursor"),
+                       order=("-id",), size=50)
+    return render(request, "notifications/list.html", {
+        "page": page, "query": query_without_cursor(request), "unread_only": unread_only, "UNREAD": UNREAD})
+
+
+@login_required
+def open_notification(request, pk):
+    """Go where the notification leads, marking it read."""
+    notification = get_object_or_404(queries.inbox(request.user), pk=pk)
+    services.mark_read(request.user, notification)
+    return redirect(notification.url if _local(request, notification.url) else "notifications:list")
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    return redirect(target if _local(request, target) else "notifications:list")
+
+
+@login_required
+@require_POST
+def read(request, pk):
+    services.mark_read(request.user, get_object_or_404(queries.inbox(request.user), pk=pk))
+    return _back(request)
+
+
+@login_required
+@require_POST
+def read_all(request):
+    updated = services.mark_all_read(request.user)
+    messages.success(request, f"Đã đánh dấu {updated} thông báo là đã đọc.")
+    return _back(request)
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferencesForm(request.user, request.POST)
+    form.full_clean()  # checkboxes only: nothing to refuse
+    services.set_preferences(request.user, form.choices())
+    messages.success(request, "Đã lưu cách nhận thông báo.")
+    return redirect("accounts:profile")
+
+
+def preferences_section(request) -> dict:
+    """The account page's section (see vpdt.accounts.profile_sections)."""
+    return {"preferences": PreferencesForm(request.user), "channels": channels.every(),
+            "channel_notes": [note for c in channels.every() if c.optional and (note := c.unavailable(request.user))]}
