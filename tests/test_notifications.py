@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 import vpdt
 from vpdt.accounts.models import AccountStatus
@@ -165,6 +166,9 @@ def test_preferences_are_checked_and_each_change_is_journaled(org):
     assert (entry.object_type, entry.object_id) == ("accounts.user", str(leader.pk))
     assert sentences.describe(entry, visible=True) == (
         "Phạm Văn Dũng đổi cách nhận thông báo, bật: Việc cần xử lý qua thư điện tử, tắt: Nhắc hạn qua thư điện tử")
+    with translation.override("en"):
+        assert sentences.describe(entry, visible=True) == (
+            "Phạm Văn Dũng changed how they are notified, on: Work to handle by email, off: Reminders by email")
 
 
 def checked(html: str, name: str) -> bool:
