@@ -14,15 +14,15 @@ sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vpdt.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from common import measure, report
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 
-from common import measure, report  # noqa: E402
-from vpdt.accounts.models import User  # noqa: E402
-from vpdt.directory.models import Agency, Position, Role  # noqa: E402
-from vpdt.sampledata import generator  # noqa: E402
+from vpdt.accounts.models import User
+from vpdt.directory.models import Agency, Position, Role
+from vpdt.sampledata import generator
 
 
 def main():
@@ -37,8 +37,11 @@ def main():
     users = User.objects.filter(agency__path__startswith=Agency.objects.get(code=generator.ROOT_CODE).path).count()
     print(f"CSDL: {connection.vendor}, {Agency.objects.count()} cơ quan, {users} cán bộ (tỉnh sinh tự động)")
 
-    admin_pos = Position.objects.filter(role=Role.PROVINCE_ADMIN, agency__code=generator.ROOT_CODE).select_related(
-        "user").first()
+    admin_pos = (
+        Position.objects.filter(role=Role.PROVINCE_ADMIN, agency__code=generator.ROOT_CODE)
+        .select_related("user")
+        .first()
+    )
     staff_pos = Position.objects.filter(role=Role.STAFF, agency__level=3).select_related("user").first()
     admin, staff = admin_pos.user, staff_pos.user
 
@@ -60,6 +63,7 @@ def main():
         def run():
             r = client.get(url)
             assert r.status_code == 200, (url, r.status_code)
+
         return run
 
     pages = [
@@ -76,8 +80,11 @@ def main():
         rows.append((name, measure(get(client, url), args.repeat)))
 
     api = Client()
-    r = api.post("/api/v1/auth/login/", {"username": admin.username, "password": generator.BENCH_PASSWORD},
-                 content_type="application/json")
+    r = api.post(
+        "/api/v1/auth/login/",
+        {"username": admin.username, "password": generator.BENCH_PASSWORD},
+        content_type="application/json",
+    )
     token = r.json()["token"]
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
 
@@ -85,10 +92,15 @@ def main():
         def run():
             resp = api.get(url, **headers)
             assert resp.status_code == 200, (url, resp.status_code)
+
         return run
 
-    for name, url in [("API /api/v1/users/", "/api/v1/users/"), ("API /api/v1/agencies/", "/api/v1/agencies/"),
-                      ("API /api/v1/units/", "/api/v1/units/"), ("API /api/v1/users/?q=", "/api/v1/users/?q=Tr%E1%BA%A7n")]:
+    for name, url in [
+        ("API /api/v1/users/", "/api/v1/users/"),
+        ("API /api/v1/agencies/", "/api/v1/agencies/"),
+        ("API /api/v1/units/", "/api/v1/units/"),
+        ("API /api/v1/users/?q=", "/api/v1/users/?q=Tr%E1%BA%A7n"),
+    ]:
         rows.append((name, measure(api_get(url), args.repeat)))
     report("Directory — đăng nhập và danh bạ (PostgreSQL)", rows)
 

@@ -12,18 +12,18 @@ sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vpdt.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
+from common import measure, report
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
 
-from common import measure, report  # noqa: E402
-from vpdt.catalog.models import DocumentType  # noqa: E402
-from vpdt.directory.models import Agency, Position, Role  # noqa: E402
-from vpdt.incoming import services  # noqa: E402
-from vpdt.incoming.models import Assignment, IncomingDocument  # noqa: E402
-from vpdt.sampledata import generator  # noqa: E402
+from vpdt.catalog.models import DocumentType
+from vpdt.directory.models import Agency, Position, Role
+from vpdt.incoming import services
+from vpdt.incoming.models import Assignment, IncomingDocument
+from vpdt.sampledata import generator
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -42,22 +42,33 @@ def main():
     if connection.vendor == "postgresql":  # bulk-loaded data: give the planner its statistics
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE incoming_incomingdocument; ANALYZE incoming_assignment")
-    print(f"CSDL: {connection.vendor}, {IncomingDocument.objects.count()} văn bản đến, "
-          f"{Assignment.objects.count()} phân công")
+    print(
+        f"CSDL: {connection.vendor}, {IncomingDocument.objects.count()} văn bản đến, "
+        f"{Assignment.objects.count()} phân công"
+    )
 
     root = Agency.objects.get(code=generator.ROOT_CODE)
-    busiest = (Assignment.objects.filter(user__isnull=False, document__agency=root).values("user")
-               .annotate(n=Count("id")).order_by("-n").first())
+    busiest = (
+        Assignment.objects.filter(user__isnull=False, document__agency=root)
+        .values("user")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
     staff_id = busiest["user"]
-    leader = Position.objects.get(agency=root, role=Role.LEADER, is_active=True, is_primary=True).user \
-        if Position.objects.filter(agency=root, role=Role.LEADER, is_primary=True).count() == 1 else \
-        Position.objects.filter(agency=root, role=Role.LEADER).first().user
+    leader = (
+        Position.objects.get(agency=root, role=Role.LEADER, is_active=True, is_primary=True).user
+        if Position.objects.filter(agency=root, role=Role.LEADER, is_primary=True).count() == 1
+        else Position.objects.filter(agency=root, role=Role.LEADER).first().user
+    )
     clerk = Position.objects.filter(agency=root, role=Role.CLERK).first().user
     from vpdt.accounts.models import User
 
     staff = User.objects.get(pk=staff_id)
-    print(f"Cơ quan đo: {root.name}; {IncomingDocument.objects.filter(agency=root).count()} văn bản; "
-          f"chuyên viên có {busiest['n']} phân công")
+    print(
+        f"Cơ quan đo: {root.name}; {IncomingDocument.objects.filter(agency=root).count()} văn bản; "
+        f"chuyên viên có {busiest['n']} phân công"
+    )
 
     def client_for(user):
         c = Client()
@@ -68,6 +79,7 @@ def main():
         def run():
             r = client.get(url)
             assert r.status_code == 200, (url, r.status_code)
+
         return run
 
     c_staff, c_leader, c_clerk = client_for(staff), client_for(leader), client_for(clerk)
@@ -95,10 +107,17 @@ def main():
 
     def register_once():
         n = next(counter)
-        services.register_document(clerk, register=register, issuer_name="Bộ Nội vụ", issuer_code="000.00.00.G12",
-                                   code_number=str(50000 + n), code_notation=f"BNV-VP-{run}",
-                                   issued_date=dt.date.today(), doc_type=doc_type,
-                                   subject="V/v cử cán bộ tham dự tập huấn nghiệp vụ văn thư")
+        services.register_document(
+            clerk,
+            register=register,
+            issuer_name="Bộ Nội vụ",
+            issuer_code="000.00.00.G12",
+            code_number=str(50000 + n),
+            code_notation=f"BNV-VP-{run}",
+            issued_date=dt.date.today(),
+            doc_type=doc_type,
+            subject="V/v cử cán bộ tham dự tập huấn nghiệp vụ văn thư",
+        )
 
     rows.append(("Vào sổ một văn bản (service, không tệp)", measure(register_once, args.repeat)))
     report("Incoming — văn bản đến (PostgreSQL)", rows)

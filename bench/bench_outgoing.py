@@ -12,21 +12,20 @@ sys.path.insert(0, os.path.dirname(__file__))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vpdt.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
+from common import measure, report
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
 
-from common import measure, report  # noqa: E402
-from vpdt.accounts.models import User  # noqa: E402
-from vpdt.directory.models import Agency, Position, Role  # noqa: E402
-from vpdt.outgoing import services  # noqa: E402
-from vpdt.outgoing.models import OutgoingDocument, OutStatus, Recipient, ReviewStep, StepStatus  # noqa: E402
-from vpdt.sampledata import generator  # noqa: E402
+from vpdt.accounts.models import User
+from vpdt.directory.models import Agency, Position, Role
+from vpdt.outgoing import services
+from vpdt.outgoing.models import OutgoingDocument, OutStatus, Recipient, ReviewStep, StepStatus
+from vpdt.sampledata import generator
 
-TABLES = ["outgoing_outgoingdocument", "outgoing_version", "outgoing_reviewstep", "outgoing_recipient",
-          "core_counter"]
+TABLES = ["outgoing_outgoingdocument", "outgoing_version", "outgoing_reviewstep", "outgoing_recipient", "core_counter"]
 
 
 class Missing(Exception):
@@ -49,24 +48,34 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("; ".join(f"ANALYZE {t}" for t in TABLES))
     by_status = dict(OutgoingDocument.objects.values_list("status").annotate(n=Count("id")))
-    print(f"CSDL: {connection.vendor}, {sum(by_status.values())} văn bản đi "
-          f"({', '.join(f'{k}: {v}' for k, v in sorted(by_status.items()))}), "
-          f"{ReviewStep.objects.count()} bước duyệt, {Recipient.objects.count()} nơi nhận")
+    print(
+        f"CSDL: {connection.vendor}, {sum(by_status.values())} văn bản đi "
+        f"({', '.join(f'{k}: {v}' for k, v in sorted(by_status.items()))}), "
+        f"{ReviewStep.objects.count()} bước duyệt, {Recipient.objects.count()} nơi nhận"
+    )
 
     root = Agency.objects.get(code=generator.ROOT_CODE)
-    drafter_row = (OutgoingDocument.objects.filter(agency=root).values("drafter").annotate(n=Count("id"))
-                   .order_by("-n").first())
+    drafter_row = (
+        OutgoingDocument.objects.filter(agency=root).values("drafter").annotate(n=Count("id")).order_by("-n").first()
+    )
     drafter = User.objects.get(pk=drafter_row["drafter"])
-    reviewer_row = (ReviewStep.objects.filter(status=StepStatus.ACTIVE, document__agency=root).values("reviewer")
-                    .annotate(n=Count("id")).order_by("-n").first())
+    reviewer_row = (
+        ReviewStep.objects.filter(status=StepStatus.ACTIVE, document__agency=root)
+        .values("reviewer")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
     reviewer = User.objects.get(pk=reviewer_row["reviewer"])
     clerk = Position.objects.filter(agency=root, role=Role.CLERK, is_active=True).order_by("id").first().user
     approved = OutgoingDocument.objects.filter(agency=root, status=OutStatus.APPROVED).count()
     issued_root = OutgoingDocument.objects.filter(agency=root, status=OutStatus.ISSUED)
     some_number = issued_root.order_by("-id").values_list("number", flat=True).first() or 1
-    print(f"Cơ quan đo: {root.name}; {OutgoingDocument.objects.filter(agency=root).count()} văn bản đi; "
-          f"người soạn có {drafter_row['n']} văn bản; người duyệt có {reviewer_row['n']} bước chờ duyệt; "
-          f"{approved} văn bản chờ phát hành")
+    print(
+        f"Cơ quan đo: {root.name}; {OutgoingDocument.objects.filter(agency=root).count()} văn bản đi; "
+        f"người soạn có {drafter_row['n']} văn bản; người duyệt có {reviewer_row['n']} bước chờ duyệt; "
+        f"{approved} văn bản chờ phát hành"
+    )
 
     def client_for(user):
         c = Client()
@@ -79,6 +88,7 @@ def main():
             if r.status_code in (404, 503):
                 raise Missing(r.status_code)
             assert r.status_code == 200, (url, r.status_code)
+
         return run
 
     c_drafter, c_reviewer, c_clerk = client_for(drafter), client_for(reviewer), client_for(clerk)
@@ -90,7 +100,11 @@ def main():
         ("Văn bản chờ phát hành (văn thư)", c_clerk, "/van-ban-di/cho-phat-hanh/"),
         ("Sổ văn bản đi, trang đầu", c_clerk, "/van-ban-di/so-van-ban-di/"),
         ("Sổ văn bản đi, lọc theo số", c_clerk, f"/van-ban-di/so-van-ban-di/?number={some_number}"),
-        ("Sổ văn bản đi, lọc trích yếu", c_clerk, "/van-ban-di/so-van-ban-di/?q=chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91"),
+        (
+            "Sổ văn bản đi, lọc trích yếu",
+            c_clerk,
+            "/van-ban-di/so-van-ban-di/?q=chuy%E1%BB%83n+%C4%91%E1%BB%95i+s%E1%BB%91",
+        ),
         ("API văn bản đi của tôi", c_drafter, "/api/v1/outgoing-documents/?box=mine"),
         ("API chờ duyệt", c_reviewer, "/api/v1/outgoing-documents/?box=to_review"),
         ("API chờ phát hành", c_clerk, "/api/v1/outgoing-documents/?box=to_issue"),
@@ -104,8 +118,9 @@ def main():
         except AssertionError as exc:
             print(f"  bỏ qua {name}: {exc}")
 
-    queue = iter(OutgoingDocument.objects.filter(agency=root, status=OutStatus.APPROVED).order_by("id")
-                 [:args.issues + 3])
+    queue = iter(
+        OutgoingDocument.objects.filter(agency=root, status=OutStatus.APPROVED).order_by("id")[: args.issues + 3]
+    )
 
     def issue_once():
         services.issue(clerk, next(queue))

@@ -50,8 +50,7 @@ def main():
     pages = [corpus.render(seed, held_out=True) for seed in range(args.pages)]
     directory, doc_types = corpus.directory(), corpus.doc_types()
     cores, jobs = os.cpu_count(), int(settings.VPDT_OCR_JOBS)
-    print(f"OCR {len(pages)} trang giữ riêng, {cores} lõi CPU, VPDT_OCR_JOBS={jobs}, "
-          f"danh bạ {len(directory)} cơ quan")
+    print(f"OCR {len(pages)} trang giữ riêng, {cores} lõi CPU, VPDT_OCR_JOBS={jobs}, danh bạ {len(directory)} cơ quan")
 
     times, scores = [], []
     start = time.perf_counter()
@@ -64,33 +63,55 @@ def main():
         if args.show_errors:
             for name, (right, flagged) in scores[-1].items():
                 if not right:
-                    print(f"  {seed} {name}: {getattr(got, name).value!r} ≠ {truth[name]!r}"
-                          f"{' (đã gắn cờ)' if flagged else ''}")
+                    print(
+                        f"  {seed} {name}: {getattr(got, name).value!r} ≠ {truth[name]!r}"
+                        f"{' (đã gắn cờ)' if flagged else ''}"
+                    )
     wall = time.perf_counter() - start
     per_minute = len(pages) / wall * 60
 
     times.sort()
-    timing = {"n": len(times), "p50": statistics.median(times),
-              "p95": statistics.quantiles(times, n=100, method="inclusive")[94] if len(times) > 1 else times[0],
-              "max": times[-1]}
-    report("Prefill — OCR và điền sẵn trên bộ ảnh quét giữ riêng", [("OCR một trang A4 200 dpi (ocrmypdf, vie)",
-                                                                      timing)])
+    timing = {
+        "n": len(times),
+        "p50": statistics.median(times),
+        "p95": statistics.quantiles(times, n=100, method="inclusive")[94] if len(times) > 1 else times[0],
+        "max": times[-1],
+    }
+    report(
+        "Prefill — OCR và điền sẵn trên bộ ảnh quét giữ riêng", [("OCR một trang A4 200 dpi (ocrmypdf, vie)", timing)]
+    )
     summary = corpus.summary(scores)
-    print(f"\nThông lượng OCR: {per_minute:.1f} trang/phút ({cores} lõi, VPDT_OCR_JOBS={jobs}, "
-          f"{len(pages)} trang trong {wall:.1f} s)")
+    print(
+        f"\nThông lượng OCR: {per_minute:.1f} trang/phút ({cores} lõi, VPDT_OCR_JOBS={jobs}, "
+        f"{len(pages)} trang trong {wall:.1f} s)"
+    )
     print(f"{'trường':<20} {'đúng':>7}")
     for name in corpus.FIELDS:
         print(f"{name:<20} {summary[name]:>7.1%}")
     print(f"{'TỔNG (mọi trường)':<20} {summary['overall']:>7.1%}")
-    print(f"Trường bị gắn cờ độ tin cậy thấp (< {corpus.LOW_CONFIDENCE}): {summary['flagged']:.1%}; "
-          f"trường sai mà KHÔNG bị gắn cờ: {summary['wrong_unflagged']:.1%} số trường sai")
+    print(
+        f"Trường bị gắn cờ độ tin cậy thấp (< {corpus.LOW_CONFIDENCE}): {summary['flagged']:.1%}; "
+        f"trường sai mà KHÔNG bị gắn cờ: {summary['wrong_unflagged']:.1%} số trường sai"
+    )
 
     out = Path(os.environ.get("VPDT_BENCH_RESULTS", "bench/results"))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "prefill.json").write_text(json.dumps({
-        "set": "held-out", "pages": len(pages), "cores": cores, "ocr_jobs": jobs, "wall_seconds": wall,
-        "pages_per_minute": per_minute, "ocr_ms_per_page": timing, "accuracy": summary,
-    }, indent=2, ensure_ascii=False))
+    (out / "prefill.json").write_text(
+        json.dumps(
+            {
+                "set": "held-out",
+                "pages": len(pages),
+                "cores": cores,
+                "ocr_jobs": jobs,
+                "wall_seconds": wall,
+                "pages_per_minute": per_minute,
+                "ocr_ms_per_page": timing,
+                "accuracy": summary,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,12 @@ from vpdt.search import services
 from vpdt.search.models import Kind, SearchEntry
 from vpdt.search.services import Criteria
 
-TABLES = {"incoming_incomingdocument": "văn bản đến", "outgoing_outgoingdocument": "văn bản đi",
-          "dossiers_dossier": "hồ sơ", "search_searchentry": "mục chỉ mục tìm kiếm"}
+TABLES = {
+    "incoming_incomingdocument": "văn bản đến",
+    "outgoing_outgoingdocument": "văn bản đi",
+    "dossiers_dossier": "hồ sơ",
+    "search_searchentry": "mục chỉ mục tìm kiếm",
+}
 
 
 def estimates() -> dict:
@@ -72,29 +76,44 @@ def prepare(args) -> None:
     print(f"Cập nhật chỉ mục tìm kiếm: {added} mục mới trong {time.perf_counter() - start:.1f} s")
     analyze("search_searchentry", "incoming_incomingdocument", "outgoing_outgoingdocument", "incoming_assignment")
     est = estimates()
-    print(f"CSDL: {connection.vendor}; ước lượng (pg_class.reltuples): "
-          + ", ".join(f"{est.get(t) or 0:,} {label}".replace(",", ".") for t, label in TABLES.items()))
+    print(
+        f"CSDL: {connection.vendor}; ước lượng (pg_class.reltuples): "
+        + ", ".join(f"{est.get(t) or 0:,} {label}".replace(",", ".") for t, label in TABLES.items())
+    )
 
 
 def actors(root):
-    busiest = (Assignment.objects.filter(user__isnull=False, document__agency=root).values("user")
-               .annotate(n=Count("id")).order_by("-n").first())
+    busiest = (
+        Assignment.objects.filter(user__isnull=False, document__agency=root)
+        .values("user")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
     staff = User.objects.get(pk=busiest["user"])
     clerk = Position.objects.filter(agency=root, role=Role.CLERK, is_active=True).order_by("id").first().user
-    leader = Position.objects.filter(agency=root, role=Role.LEADER, is_active=True).order_by("-is_primary", "id") \
-        .first().user
+    leader = (
+        Position.objects.filter(agency=root, role=Role.LEADER, is_active=True)
+        .order_by("-is_primary", "id")
+        .first()
+        .user
+    )
     return {"chuyên viên": staff, "văn thư": clerk, "lãnh đạo": leader}
 
 
 def sample_number(user) -> str:
     """The number and symbol of a recent document the user may open (so the symbol query finds something)."""
-    assignment = (Assignment.objects.filter(user=user).select_related("document")
-                  .order_by("-document__issued_date", "-document_id").first())
+    assignment = (
+        Assignment.objects.filter(user=user)
+        .select_related("document")
+        .order_by("-document__issued_date", "-document_id")
+        .first()
+    )
     return assignment.document.number_symbol if assignment else "171/QĐ-UBND"
 
 
 def spellings(number: str) -> list[str]:
-    """"171/QĐ-UBND" → also "171 qd ubnd" (no diacritics, spaces)."""
+    """ "171/QĐ-UBND" → also "171 qd ubnd" (no diacritics, spaces)."""
     from vpdt.search.text import tokens
 
     return [number, " ".join(tokens(number))]
@@ -109,8 +128,8 @@ def cases(root, number: str) -> list[tuple[str, dict]]:
         ("1 từ thường gặp: tinh", {"q": "tinh"}),
         ("1 từ hiếm: Bính", {"q": "Bính"}),
         ("1 từ không có trong dữ liệu: sạt", {"q": "sạt"}),
-        ("cụm từ: \"phòng, chống thiên tai\"", {"q": '"phòng, chống thiên tai"'}),
-        ("cụm từ rất phổ biến: \"ủy ban nhân dân tỉnh\"", {"q": '"ủy ban nhân dân tỉnh"'}),
+        ('cụm từ: "phòng, chống thiên tai"', {"q": '"phòng, chống thiên tai"'}),
+        ('cụm từ rất phổ biến: "ủy ban nhân dân tỉnh"', {"q": '"ủy ban nhân dân tỉnh"'}),
         (f"số ký hiệu: {exact_number}", {"q": exact_number}),
         (f"số ký hiệu: {loose_number}", {"q": loose_number}),
         ("số ký hiệu: 171/QĐ-UBND", {"q": "171/QĐ-UBND"}),
@@ -118,8 +137,10 @@ def cases(root, number: str) -> list[tuple[str, dict]]:
         ("lọc: loại + 30 ngày", {"doc_type_id": cong_van.pk if cong_van else None, **month}),
         ("lọc: cơ quan ban hành", {"issuer": "Bộ Tài chính"}),
         ("lọc: độ khẩn Hỏa tốc", {"urgency": int(Urgency.FLASH)}),
-        ("kết hợp: ngân sách + đến + 30 ngày + Khẩn", {"q": "ngan sach", "kinds": [Kind.INCOMING],
-                                                      "urgency": int(Urgency.URGENT), **month}),
+        (
+            "kết hợp: ngân sách + đến + 30 ngày + Khẩn",
+            {"q": "ngan sach", "kinds": [Kind.INCOMING], "urgency": int(Urgency.URGENT), **month},
+        ),
     ]
 
 
@@ -151,17 +172,20 @@ def main():
         for name, crit in cases(root, number):
             criteria = Criteria(**crit)
             hits = services.search(user, criteria).hits
-            rows.append((f"{role} · {name} [{len(hits)}]",
-                         measure(lambda u=user, c=criteria: services.search(u, c), repeat)))
+            rows.append(
+                (f"{role} · {name} [{len(hits)}]", measure(lambda u=user, c=criteria: services.search(u, c), repeat))
+            )
     for role in ("chuyên viên", "lãnh đạo"):
         client = Client()
         client.force_login(people[role])
         for name, crit in cases(root, number):
             qs = query_string(crit)
             for label, url in (("màn hình", f"/tim-kiem/?{qs}"), ("API", f"/api/v1/search/?{qs}")):
+
                 def get(url=url, client=client):
                     r = client.get(url)
                     assert r.status_code == 200, (url, r.status_code)
+
                 rows.append((f"{label} {role} · {name}", measure(get, repeat)))
     report("Search (tìm kiếm) — p50/p95, số trong [] là số kết quả trang đầu", rows)
 

@@ -28,4 +28,5 @@ def report(title: str, rows: list[tuple[str, dict]]) -> None:
     out = Path(os.environ.get("VPDT_BENCH_RESULTS", "bench/results"))
     out.mkdir(parents=True, exist_ok=True)
     (out / (title.split()[0].lower() + ".json")).write_text(
-        json.dumps({name: r for name, r in rows}, indent=2, ensure_ascii=False))
+        json.dumps({name: r for name, r in rows}, indent=2, ensure_ascii=False)
+    )

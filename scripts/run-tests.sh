@@ -8,6 +8,10 @@ export VPDT_DATA_DIR="${VPDT_TEST_DATA_DIR:-$(mktemp -d /tmp/vpdt-test.XXXXXX)}"
 export VPDT_TEST_REDIS_URL="${VPDT_TEST_REDIS_URL:-redis://127.0.0.1:6379/14}"
 PG_URL="${VPDT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/vpdt}"
 
+echo "================ Kiểm tra mã: ruff ================"
+$BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench
+lint=$?
+
 echo "================ Bộ kiểm thử trên SQLite ================"
 env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "$@"
 sqlite=$?
@@ -16,5 +20,6 @@ echo "================ Bộ kiểm thử trên PostgreSQL ================"
 DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "$@"
 pg=$?
 
-echo "SQLite: $([ $sqlite -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($sqlite)")   PostgreSQL: $([ $pg -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($pg)")"
-[ $sqlite -eq 0 ] && [ $pg -eq 0 ]
+verdict() { [ "$1" -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($1)"; }
+echo "Kiểm tra mã: $(verdict $lint)   SQLite: $(verdict $sqlite)   PostgreSQL: $(verdict $pg)"
+[ $lint -eq 0 ] && [ $sqlite -eq 0 ] && [ $pg -eq 0 ]

@@ -5,27 +5,35 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+import vpdt.urls  # noqa: F401  load the URLconf (and DRF throttles' clock) outside any frozen time
+from tests import shared_data
 from vpdt.accounts import services as accounts
 from vpdt.directory import services as directory
 from vpdt.directory.models import Agency, Level, Role
-
-import vpdt.urls  # noqa: F401,E402  load the URLconf (and DRF throttles' clock) outside any frozen time
 
 PASSWORD = "Mật-khẩu#2026"
 JOURNAL_KEY = "khoa-nhat-ky-kiem-thu-0123456789abcdef0123456789abcdef"
 
 
+def settings_for_tests(folder) -> dict:
+    """Settings of every test, and of the shared data while it is built; files go under ``folder``."""
+    return {
+        # Argon2 stays the hasher (policy), with test-friendly cost for speed of the suite.
+        "PASSWORD_HASHERS": ["tests.hashers.QuickArgon2PasswordHasher"],
+        "MEDIA_ROOT": str(folder / "media"),
+        "VPDT_BACKUP_DIR": folder / "backups",
+        "CELERY_TASK_ALWAYS_EAGER": True,
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # The journal's own key and checkpoint file: nothing read from or written to the data folder.
+        "VPDT_JOURNAL_KEY": JOURNAL_KEY,
+        "VPDT_JOURNAL_CHECKPOINTS": folder / "journal-checkpoints.jsonl",
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    # Argon2 stays the hasher (policy), with test-friendly cost for speed of the suite.
-    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.VPDT_BACKUP_DIR = tmp_path / "backups"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # The journal's own key and checkpoint file: nothing read from or written to the data folder.
-    settings.VPDT_JOURNAL_KEY = JOURNAL_KEY
-    settings.VPDT_JOURNAL_CHECKPOINTS = tmp_path / "journal-checkpoints.jsonl"
+    for name, value in settings_for_tests(tmp_path).items():
+        setattr(settings, name, value)
     # Throttling and lockout counters live in the cache: start every test clean.
     from django.core.cache import cache
 
@@ -53,8 +61,9 @@ def _flush_passes_the_journal_trigger():
 
 
 def make_person(agency, full_name, role, unit=None, title="", birth_date=None, password=PASSWORD):
-    user, _otp = accounts.create_account(None, full_name=full_name, agency=agency, unit=unit, role=role,
-                                         title=title or role.label, birth_date=birth_date)
+    user, _otp = accounts.create_account(
+        None, full_name=full_name, agency=agency, unit=unit, role=role, title=title or role.label, birth_date=birth_date
+    )
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
@@ -65,33 +74,50 @@ class Org:
     """Two provinces: Nghệ An (with two departments and a district) and Hà Tĩnh."""
 
 
-@pytest.fixture
-def org(db):
+def build_org(o: Org) -> None:
     # Transactional tests flush the database, data migrations included: put the catalog back.
     from vpdt.catalog.data import seed_document_types
     from vpdt.catalog.models import DocumentType
 
     seed_document_types(DocumentType)
-    o = Org()
-    o.province = directory.create_agency(None, None, name="Ủy ban nhân dân tỉnh Nghệ An", short_name="UBND",
-                                         code="000.00.00.H41", level=Level.PROVINCE)
-    o.sxd = directory.create_agency(None, Agency.objects.get(pk=o.province.pk), name="Sở Xây dựng tỉnh Nghệ An",
-                                    short_name="SXD", code="000.00.12.H41", level=Level.PROVINCE)
-    o.stttt = directory.create_agency(None, Agency.objects.get(pk=o.province.pk),
-                                      name="Sở Thông tin và Truyền thông tỉnh Nghệ An", short_name="STTTT",
-                                      code="000.00.15.H41", level=Level.PROVINCE)
-    o.district = directory.create_agency(None, Agency.objects.get(pk=o.province.pk),
-                                         name="Ủy ban nhân dân huyện Nghi Lộc", short_name="UBND",
-                                         code="000.00.31.H41", level=Level.DISTRICT)
-    o.other_province = directory.create_agency(None, None, name="Ủy ban nhân dân tỉnh Hà Tĩnh", short_name="UBND",
-                                               code="000.00.00.H42", level=Level.PROVINCE)
+    o.province = directory.create_agency(
+        None, None, name="Ủy ban nhân dân tỉnh Nghệ An", short_name="UBND", code="000.00.00.H41", level=Level.PROVINCE
+    )
+    o.sxd = directory.create_agency(
+        None,
+        Agency.objects.get(pk=o.province.pk),
+        name="Sở Xây dựng tỉnh Nghệ An",
+        short_name="SXD",
+        code="000.00.12.H41",
+        level=Level.PROVINCE,
+    )
+    o.stttt = directory.create_agency(
+        None,
+        Agency.objects.get(pk=o.province.pk),
+        name="Sở Thông tin và Truyền thông tỉnh Nghệ An",
+        short_name="STTTT",
+        code="000.00.15.H41",
+        level=Level.PROVINCE,
+    )
+    o.district = directory.create_agency(
+        None,
+        Agency.objects.get(pk=o.province.pk),
+        name="Ủy ban nhân dân huyện Nghi Lộc",
+        short_name="UBND",
+        code="000.00.31.H41",
+        level=Level.DISTRICT,
+    )
+    o.other_province = directory.create_agency(
+        None, None, name="Ủy ban nhân dân tỉnh Hà Tĩnh", short_name="UBND", code="000.00.00.H42", level=Level.PROVINCE
+    )
     o.sxd_vp = directory.create_unit(None, o.sxd, name="Văn phòng Sở", short_name="VP")
     o.sxd_khtc = directory.create_unit(None, o.sxd, name="Phòng Kế hoạch - Tài chính", short_name="KHTC")
     o.stttt_cntt = directory.create_unit(None, o.stttt, name="Phòng Công nghệ thông tin", short_name="CNTT")
     o.ht_vp = directory.create_unit(None, o.other_province, name="Văn phòng UBND tỉnh", short_name="VP")
 
-    o.province_admin = make_person(o.stttt, "Nguyễn Văn Minh", Role.PROVINCE_ADMIN, o.stttt_cntt,
-                                   birth_date=dt.date(1978, 5, 12))
+    o.province_admin = make_person(
+        o.stttt, "Nguyễn Văn Minh", Role.PROVINCE_ADMIN, o.stttt_cntt, birth_date=dt.date(1978, 5, 12)
+    )
     o.sxd_admin = make_person(o.sxd, "Đặng Quốc Tuấn", Role.ADMIN, o.sxd_vp)
     o.sxd_clerk = make_person(o.sxd, "Lê Thị Hồng Nhung", Role.CLERK, o.sxd_vp)
     o.sxd_leader = make_person(o.sxd, "Trần Thị Thu Hà", Role.LEADER)
@@ -101,7 +127,28 @@ def org(db):
     o.stttt_it = make_person(o.stttt, "Hồ Sỹ Hùng", Role.IT_OFFICER, o.stttt_cntt)
     o.ht_admin = make_person(o.other_province, "Phan Thanh Bình", Role.PROVINCE_ADMIN, o.ht_vp)
     o.ht_staff = make_person(o.other_province, "Dương Thị Ngọc Ánh", Role.STAFF, o.ht_vp)
-    return o
+
+
+ORG = shared_data.root("org", build_org)
+
+
+@pytest.fixture(scope="session")
+def _shared_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    manager = shared_data.start(django_db_blocker, tmp_path_factory.mktemp("shared-data"), settings_for_tests, Org)
+    yield manager
+    shared_data.stop(manager)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    shared_data.before_setup(item)
+
+
+@pytest.fixture
+def org(db, _shared_data):
+    """The organisation, built once and shared (see tests/shared_data.py): every test gets it unmodified, as
+    freshly fetched objects; a transactional test gets it built for itself."""
+    return _shared_data.get(ORG)
 
 
 @pytest.fixture
@@ -124,8 +171,7 @@ def api():
 
     def _api(user, password=PASSWORD):
         client = APIClient()
-        response = client.post("/api/v1/auth/login/", {"username": user.username, "password": password},
-                               format="json")
+        response = client.post("/api/v1/auth/login/", {"username": user.username, "password": password}, format="json")
         assert response.status_code == 200, response.content
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
         return client

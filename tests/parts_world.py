@@ -56,28 +56,47 @@ def build(org) -> SimpleNamespace:
     org.district_leader = make_person(org.district, "Hoàng Văn Cường", Role.LEADER)
     doc_type = DocumentType.objects.get(name="Công văn")
 
-    draft = out.create_draft(org.sxd_staff, doc_type=doc_type, signer=org.sxd_leader, subject=DRAFT_SUBJECT,
-                             text=f"Kính gửi: UBND tỉnh\nSở Xây dựng đề xuất {DRAFT_TEXT_ONLY}.",
-                             files=[SimpleUploadedFile("de-xuat.pdf", nd30(subject=DRAFT_SUBJECT))])
+    draft = out.create_draft(
+        org.sxd_staff,
+        doc_type=doc_type,
+        signer=org.sxd_leader,
+        subject=DRAFT_SUBJECT,
+        text=f"Kính gửi: UBND tỉnh\nSở Xây dựng đề xuất {DRAFT_TEXT_ONLY}.",
+        files=[SimpleUploadedFile("de-xuat.pdf", nd30(subject=DRAFT_SUBJECT))],
+    )
     draft = out.submit(org.sxd_staff, draft)
 
     issued = out.create_draft(
-        org.sxd_staff, doc_type=doc_type, signer=org.sxd_leader, subject=SUBJECT,
+        org.sxd_staff,
+        doc_type=doc_type,
+        signer=org.sxd_leader,
+        subject=SUBJECT,
         text=f"Kính gửi: Sở Thông tin và Truyền thông\nVề việc {DRAFT_ONLY}.",
         files=[SimpleUploadedFile("cong-van-v1.pdf", nd30(subject=SUBJECT, body=[f"Nội dung: {DRAFT_ONLY}."]))],
         related_files=[SimpleUploadedFile("bao-cao-ra-soat.pdf", nd30(subject="Báo cáo rà soát"))],
-        appendix_files=[SimpleUploadedFile("phu-luc.pdf", nd30(doc_type="PHỤ LỤC", subject="Danh mục hệ thống",
-                                                               authority="", position="", signer=""))],
-        recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
-                    RecipientSpec(RecipientKind.AGENCY, agency=org.district),
-                    RecipientSpec(RecipientKind.USER, user=org.sxd_admin),
-                    RecipientSpec(RecipientKind.UNIT, unit=org.sxd_qlxd)])
+        appendix_files=[
+            SimpleUploadedFile(
+                "phu-luc.pdf",
+                nd30(doc_type="PHỤ LỤC", subject="Danh mục hệ thống", authority="", position="", signer=""),
+            )
+        ],
+        recipients=[
+            RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
+            RecipientSpec(RecipientKind.AGENCY, agency=org.district),
+            RecipientSpec(RecipientKind.USER, user=org.sxd_admin),
+            RecipientSpec(RecipientKind.UNIT, unit=org.sxd_qlxd),
+        ],
+    )
     version1 = issued.versions.get()
     out.add_comment(org.sxd_unit_leader, version1, COMMENT)
     issued = out.submit(org.sxd_staff, issued)
     issued = out.return_draft(org.sxd_unit_leader, issued, comment=RETURN_REASON)
-    out.revise(org.sxd_staff, issued, text=f"Kính gửi: Sở Thông tin và Truyền thông\nĐề nghị {LATEST_TEXT}.",
-               files=[SimpleUploadedFile("cong-van-v2.pdf", nd30(subject=SUBJECT))])
+    out.revise(
+        org.sxd_staff,
+        issued,
+        text=f"Kính gửi: Sở Thông tin và Truyền thông\nĐề nghị {LATEST_TEXT}.",
+        files=[SimpleUploadedFile("cong-van-v2.pdf", nd30(subject=SUBJECT))],
+    )
     issued = out.submit(org.sxd_staff, issued)
     [consultation] = out.consult(org.sxd_unit_leader, issued, [org.consulted], question="Cho ý kiến phụ lục.")
     out.answer(org.consulted, consultation, OPINION)
@@ -88,19 +107,40 @@ def build(org) -> SimpleNamespace:
     stttt_delivery = issued.recipients.get(kind=RecipientKind.AGENCY, agency=org.stttt)
     registered = delivery.receive(org.stttt_clerk, stttt_delivery, leader=org.stttt_leader).document
     registered = incoming.submit(org.stttt_clerk, registered, org.stttt_leader)
-    incoming.direct(org.stttt_leader, registered, direction="Giao anh Lực nghiên cứu, tham mưu trả lời.",
-                    deadline=timezone.localdate() + dt.timedelta(days=5),
-                    targets=[incoming.Target("lead", user=org.stttt_assignee)])
+    incoming.direct(
+        org.stttt_leader,
+        registered,
+        direction="Giao anh Lực nghiên cứu, tham mưu trả lời.",
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+        targets=[incoming.Target("lead", user=org.stttt_assignee)],
+    )
 
     today = timezone.localdate()
-    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=org.deputy, scope="approval",
-                      starts_on=today, ends_on=today + dt.timedelta(days=30), reason="Đi công tác nước ngoài")
-    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=org.incoming_deputy, scope="incoming",
-                      starts_on=today, ends_on=today + dt.timedelta(days=30), reason="Nghỉ phép năm")
+    delegation.create(
+        org.sxd_leader,
+        delegator=org.sxd_leader,
+        delegate=org.deputy,
+        scope="approval",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        reason="Đi công tác nước ngoài",
+    )
+    delegation.create(
+        org.sxd_leader,
+        delegator=org.sxd_leader,
+        delegate=org.incoming_deputy,
+        scope="incoming",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        reason="Nghỉ phép năm",
+    )
 
-    files = {row.kind + ("-sealed" if row.file.name.startswith("outgoing-signed/") and row.kind != "signed" else "")
-             + (f"-v{row.version.number}" if row.version_id and row.kind == FileKind.DRAFT else ""): row
-             for row in issued.files.select_related("file", "version")}
+    files = {
+        row.kind
+        + ("-sealed" if row.file.name.startswith("outgoing-signed/") and row.kind != "signed" else "")
+        + (f"-v{row.version.number}" if row.version_id and row.kind == FileKind.DRAFT else ""): row
+        for row in issued.files.select_related("file", "version")
+    }
     org.draft, org.issued, org.incoming_copy = draft, issued, registered
     org.stttt_delivery = stttt_delivery
     org.district_delivery = issued.recipients.get(kind=RecipientKind.AGENCY, agency=org.district)
@@ -111,22 +151,22 @@ def build(org) -> SimpleNamespace:
 # viewer → what they see of the issued document: "record" (everything), "published" (the issued document only) or
 # None; and whether they see the draft under review.
 VIEWERS = {
-    "sxd_staff": ("record", True),          # drafter of both
-    "sxd_unit_leader": ("record", True),    # reviewer; leads the drafting unit
-    "sxd_leader": ("record", True),         # agency leader and signer
-    "sxd_clerk": ("record", False),         # clerk: approved, issued and recalled documents only
-    "consulted": ("record", False),         # asked for an opinion on the issued document
-    "deputy": ("record", True),             # the director's delegate for approval
-    "sxd_admin": ("published", False),      # internal recipient (a person)
-    "qlxd_staff": ("published", False),     # internal recipient (a member of a recipient unit)
-    "incoming_deputy": (None, False),       # the director's delegate for incoming documents only
-    "sxd_vp_staff": (None, False),          # same agency, other unit, not involved
-    "stttt_clerk": (None, False),           # recipient agency: reads its own incoming copy, never the sender's
+    "sxd_staff": ("record", True),  # drafter of both
+    "sxd_unit_leader": ("record", True),  # reviewer; leads the drafting unit
+    "sxd_leader": ("record", True),  # agency leader and signer
+    "sxd_clerk": ("record", False),  # clerk: approved, issued and recalled documents only
+    "consulted": ("record", False),  # asked for an opinion on the issued document
+    "deputy": ("record", True),  # the director's delegate for approval
+    "sxd_admin": ("published", False),  # internal recipient (a person)
+    "qlxd_staff": ("published", False),  # internal recipient (a member of a recipient unit)
+    "incoming_deputy": (None, False),  # the director's delegate for incoming documents only
+    "sxd_vp_staff": (None, False),  # same agency, other unit, not involved
+    "stttt_clerk": (None, False),  # recipient agency: reads its own incoming copy, never the sender's
     "stttt_leader": (None, False),
     "stttt_assignee": (None, False),
-    "district_clerk": (None, False),        # recipient agency whose copy still waits for reception
-    "province_admin": (None, False),        # administers accounts, not documents
-    "ht_staff": (None, False),              # another province
+    "district_clerk": (None, False),  # recipient agency whose copy still waits for reception
+    "province_admin": (None, False),  # administers accounts, not documents
+    "ht_staff": (None, False),  # another province
 }
 
 PUBLISHED_KINDS = {"final-sealed", "appendix-sealed"}

@@ -39,13 +39,18 @@ def pki_material() -> PKIMaterial:
     sub = pki.make_ca("Test CA chuyên dùng Chính phủ", organization="Ban Cơ yếu Chính phủ (thử nghiệm)", parent=root)
     foreign_root = pki.make_ca("Foreign Root CA")
     return PKIMaterial(
-        root=root, sub=sub,
+        root=root,
+        sub=sub,
         leader=pki.make_signer(sub, "Trần Thị Thu Hà", organization="Sở Xây dựng tỉnh Nghệ An", locality="Nghệ An"),
         unit_leader=pki.make_signer(sub, "Phạm Văn Dũng", organization="Sở Xây dựng tỉnh Nghệ An"),
-        agency=pki.make_signer(sub, "Sở Xây dựng tỉnh Nghệ An", organization="UBND tỉnh Nghệ An",
-                               locality="Nghệ An"),
-        expired=pki.make_signer(sub, "Nguyễn Văn Cũ", organization="Sở Xây dựng tỉnh Nghệ An",
-                                not_before=dt.datetime(2021, 1, 1, tzinfo=dt.UTC), days=365),
+        agency=pki.make_signer(sub, "Sở Xây dựng tỉnh Nghệ An", organization="UBND tỉnh Nghệ An", locality="Nghệ An"),
+        expired=pki.make_signer(
+            sub,
+            "Nguyễn Văn Cũ",
+            organization="Sở Xây dựng tỉnh Nghệ An",
+            not_before=dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
+            days=365,
+        ),
         foreign_root=foreign_root,
         foreign_signer=pki.make_signer(foreign_root, "Người ký lạ", organization="Tổ chức không được tin cậy"),
     )
@@ -54,19 +59,38 @@ def pki_material() -> PKIMaterial:
 def equip(org, *, images: bool = True):
     """Register the test PKI for org.sxd; returns the PKIMaterial. Sets org.leader_credential, org.agency_credential."""
     keys = pki_material()
-    signing.add_trust_roots(org.province_admin, pki.to_pem(keys.root.cert).encode("ascii"),
-                            name="Test Root CA vpdt")
+    signing.add_trust_roots(org.province_admin, pki.to_pem(keys.root.cert).encode("ascii"), name="Test Root CA vpdt")
     org.leader_credential = signing.register_pkcs12(
-        org.sxd_admin, kind=CredentialKind.PERSONAL, agency=org.sxd, user=org.sxd_leader, data=keys.p12("leader"),
-        passphrase=PASSPHRASE, label="Chữ ký số Giám đốc")
+        org.sxd_admin,
+        kind=CredentialKind.PERSONAL,
+        agency=org.sxd,
+        user=org.sxd_leader,
+        data=keys.p12("leader"),
+        passphrase=PASSPHRASE,
+        label="Chữ ký số Giám đốc",
+    )
     org.agency_credential = signing.register_pkcs12(
-        org.sxd_admin, kind=CredentialKind.AGENCY, agency=org.sxd, data=keys.p12("agency"), passphrase=PASSPHRASE,
-        label="Chữ ký số Sở Xây dựng")
+        org.sxd_admin,
+        kind=CredentialKind.AGENCY,
+        agency=org.sxd,
+        data=keys.p12("agency"),
+        passphrase=PASSPHRASE,
+        label="Chữ ký số Sở Xây dựng",
+    )
     if images:
-        signing.upload_image(org.sxd_admin, kind=ImageKind.SIGNATURE, agency=org.sxd, user=org.sxd_leader,
-                             fileobj=SimpleUploadedFile("chu-ky.png", samples.signature_png("ha")))
-        signing.upload_image(org.sxd_admin, kind=ImageKind.SEAL, agency=org.sxd,
-                             fileobj=SimpleUploadedFile("con-dau.png", samples.seal_png("Sở Xây dựng Nghệ An")))
+        signing.upload_image(
+            org.sxd_admin,
+            kind=ImageKind.SIGNATURE,
+            agency=org.sxd,
+            user=org.sxd_leader,
+            fileobj=SimpleUploadedFile("chu-ky.png", samples.signature_png("ha")),
+        )
+        signing.upload_image(
+            org.sxd_admin,
+            kind=ImageKind.SEAL,
+            agency=org.sxd,
+            fileobj=SimpleUploadedFile("con-dau.png", samples.seal_png("Sở Xây dựng Nghệ An")),
+        )
     return keys
 
 
@@ -82,8 +106,9 @@ def external_sign(pdf: bytes, issued: pki.Issued, *, field: str | None = None, p
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = signers.SimpleSigner.load_pkcs12_data(pki.to_pkcs12(issued, passphrase), other_certs=[],
-                                                   passphrase=passphrase.encode())
+    signer = signers.SimpleSigner.load_pkcs12_data(
+        pki.to_pkcs12(issued, passphrase), other_certs=[], passphrase=passphrase.encode()
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     name = field or "Signature1"
     if field is None:

@@ -21,8 +21,9 @@ def sign_locally(pdf: bytes, issued: pki.Issued, field: str, *, reason: str = "K
     from pyhanko.sign import signers
     from pyhanko.stamp import TextStampStyle
 
-    signer = signers.SimpleSigner.load_pkcs12_data(pki.to_pkcs12(issued, DEVICE_PIN), other_certs=[],
-                                                   passphrase=DEVICE_PIN.encode())
+    signer = signers.SimpleSigner.load_pkcs12_data(
+        pki.to_pkcs12(issued, DEVICE_PIN), other_certs=[], passphrase=DEVICE_PIN.encode()
+    )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(field_name=field, reason=reason, md_algorithm="sha256")
     style = TextStampStyle(stamp_text="Signed with USB token (test device)\n%(ts)s", border_width=1)
@@ -64,8 +65,12 @@ class SigningDevice:
                     if device.answer is not None:
                         status, raw = device.answer(body)
                     else:
-                        signed = sign_locally(base64.b64decode(body["pdf"]), device.issued, body["field"],
-                                              reason=body.get("reason") or "Ký duyệt văn bản")
+                        signed = sign_locally(
+                            base64.b64decode(body["pdf"]),
+                            device.issued,
+                            body["field"],
+                            reason=body.get("reason") or "Ký duyệt văn bản",
+                        )
                         status, raw = 200, json.dumps({"signed_pdf": base64.b64encode(signed).decode()}).encode()
                 except Exception as exc:  # the device reports its own errors as JSON
                     status, raw = 500, json.dumps({"error": f"Thiết bị lỗi: {exc}"}).encode()

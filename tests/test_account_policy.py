@@ -34,12 +34,14 @@ from vpdt.journal.models import JournalEntry
 
 # Import the whole URLconf (and with it DRF's throttling, whose ``timer = time.time`` is bound at import)
 # now, so a first import under freezegun does not capture the fake clock for the rest of the session.
-import vpdt.urls  # noqa: E402, F401  isort: skip
+import vpdt.urls  # noqa: F401  isort: skip
 
 WRONG = "Sai-mật-khẩu#2026"
 NEW_PASSWORD = "Sông-Lam#Xanh2026"
-LOCKOUT_MESSAGE = ("Tài khoản tạm thời bị khóa do đăng nhập sai quá 5 lần từ địa chỉ mạng này. "
-                   "Vui lòng thử lại sau 30 phút hoặc liên hệ quản trị hệ thống.")
+LOCKOUT_MESSAGE = (
+    "Tài khoản tạm thời bị khóa do đăng nhập sai quá 5 lần từ địa chỉ mạng này. "
+    "Vui lòng thử lại sau 30 phút hoặc liên hệ quản trị hệ thống."
+)
 INVALID_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
 MUST_CHANGE_API = PasswordChangedPermission.message
 
@@ -56,8 +58,15 @@ def _fresh_cache():
 
 def _issue(org, full_name, unit=None, birth_date=None):
     """A new account issued by the agency administrator of Sở Xây dựng, with its one-time password."""
-    return accounts.create_account(org.sxd_admin, full_name=full_name, agency=org.sxd, unit=unit or org.sxd_khtc,
-                                   role=Role.STAFF, title="Chuyên viên", birth_date=birth_date)
+    return accounts.create_account(
+        org.sxd_admin,
+        full_name=full_name,
+        agency=org.sxd,
+        unit=unit or org.sxd_khtc,
+        role=Role.STAFF,
+        title="Chuyên viên",
+        birth_date=birth_date,
+    )
 
 
 def _post_login(username, password, client=None):
@@ -130,8 +139,9 @@ def test_no_login_for_60_days_revokes_not_at_59_and_superusers_are_exempt(org, l
         login(org.sxd_staff)
         root = User.objects.create_superuser("quantri", password=PASSWORD, full_name="Quản trị hệ thống")
         long_ago = start - timedelta(days=400)
-        User.objects.filter(pk=root.pk).update(last_login=long_ago, date_joined=long_ago,
-                                               password_issued_at=long_ago, must_change_password=True)
+        User.objects.filter(pk=root.pk).update(
+            last_login=long_ago, date_joined=long_ago, password_issued_at=long_ago, must_change_password=True
+        )
     with freeze_time(start + timedelta(days=1)):
         login(org.sxd_clerk)
 
@@ -192,8 +202,10 @@ def test_enforce_inactivity_celery_task(org, login):
         result = tasks.enforce_inactivity.delay()
     assert isinstance(result, EagerResult)
     counts = result.get()
-    statuses = {u.pk: (u.status, u.status_reason) for u in User.objects.filter(
-        pk__in=[never_used.pk, unused.pk, not_changed.pk])}
+    statuses = {
+        u.pk: (u.status, u.status_reason)
+        for u in User.objects.filter(pk__in=[never_used.pk, unused.pk, not_changed.pk])
+    }
     assert statuses == {
         never_used.pk: (AccountStatus.REVOKED, StatusReason.INACTIVE),
         unused.pk: (AccountStatus.LOCKED, StatusReason.UNUSED),
@@ -262,14 +274,12 @@ def test_five_wrong_passwords_lock_out_the_login_form(org, login):
 def test_api_login_locks_out_too(org):
     person = org.sxd_clerk
     client = APIClient()
-    for attempt in range(4):
-        response = client.post("/api/v1/auth/login/", {"username": person.username, "password": WRONG},
-                               format="json")
+    for _attempt in range(4):
+        response = client.post("/api/v1/auth/login/", {"username": person.username, "password": WRONG}, format="json")
         assert response.status_code == 400
         assert response.json()["detail"] == INVALID_LOGIN
     client.post("/api/v1/auth/login/", {"username": person.username, "password": WRONG}, format="json")
-    response = client.post("/api/v1/auth/login/", {"username": person.username, "password": PASSWORD},
-                           format="json")
+    response = client.post("/api/v1/auth/login/", {"username": person.username, "password": PASSWORD}, format="json")
     assert response.status_code == 429
     assert response.json() == {"detail": LOCKOUT_MESSAGE}
     assert "token" not in response.json()
@@ -295,8 +305,9 @@ def test_admin_unlock_with_a_reason_lifts_the_lockout(org, login):
     admin = login(org.sxd_admin)
     assert 'data-testid="unlock"' in admin.get(f"/can-bo/{person.pk}/").content.decode()
     assert 'data-testid="unlock"' not in admin.get(f"/can-bo/{org.sxd_clerk.pk}/").content.decode()
-    response = admin.post(f"/can-bo/{person.pk}/unlock/", {"note": "Cán bộ đã xác minh danh tính qua điện thoại"},
-                          follow=True)
+    response = admin.post(
+        f"/can-bo/{person.pk}/unlock/", {"note": "Cán bộ đã xác minh danh tính qua điện thoại"}, follow=True
+    )
     assert "Đã mở khóa tài khoản." in response.content.decode()
     assert 'data-testid="unlock"' not in admin.get(f"/can-bo/{person.pk}/").content.decode()
     client = login(person)
@@ -345,16 +356,20 @@ def test_first_web_login_forces_password_change(org, login):
         assert response["Location"] == "/doi-mat-khau/", url
     assert client.get("/doi-mat-khau/").status_code == 200
 
-    response = client.post("/doi-mat-khau/", {"old_password": "không-phải#Mk1", "new_password1": NEW_PASSWORD,
-                                              "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/doi-mat-khau/",
+        {"old_password": "không-phải#Mk1", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["old_password"] == ["Mật khẩu hiện tại không đúng."]
-    response = client.post("/doi-mat-khau/", {"old_password": otp, "new_password1": NEW_PASSWORD,
-                                              "new_password2": NEW_PASSWORD + "x"})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": otp, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"}
+    )
     assert response.context["form"].errors["new_password2"] == ["Hai mật khẩu mới không khớp nhau."]
 
-    response = client.post("/doi-mat-khau/", {"old_password": otp, "new_password1": NEW_PASSWORD,
-                                              "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": otp, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200  # still signed in, no more redirect
     person.refresh_from_db()
@@ -381,41 +396,41 @@ def test_first_api_login_allows_only_me_and_password_change(org):
     assert me.status_code == 200
     assert me.json()["username"] == person.username and me.json()["must_change_password"] is True
 
-    response = client.post("/api/v1/auth/password/", {"old_password": WRONG, "new_password": NEW_PASSWORD},
-                           format="json")
+    response = client.post(
+        "/api/v1/auth/password/", {"old_password": WRONG, "new_password": NEW_PASSWORD}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["old_password"] == ["Mật khẩu hiện tại không đúng."]
-    response = client.post("/api/v1/auth/password/", {"old_password": otp, "new_password": "ngan#A1"},
-                           format="json")
+    response = client.post("/api/v1/auth/password/", {"old_password": otp, "new_password": "ngan#A1"}, format="json")
     assert response.status_code == 400
     assert "Mật khẩu quá ngắn: phải có ít nhất 10 ký tự." in response.json()["new_password"]
-    response = client.post("/api/v1/auth/password/", {"old_password": otp, "new_password": NEW_PASSWORD},
-                           format="json")
+    response = client.post("/api/v1/auth/password/", {"old_password": otp, "new_password": NEW_PASSWORD}, format="json")
     assert response.status_code == 204
     assert client.get("/api/v1/users/").status_code == 200
     person.refresh_from_db()
     assert not person.must_change_password
-    response = APIClient().post("/api/v1/auth/login/", {"username": person.username, "password": otp},
-                                format="json")
+    response = APIClient().post("/api/v1/auth/login/", {"username": person.username, "password": otp}, format="json")
     assert response.status_code == 400
 
 
 def test_reusing_current_or_recent_passwords_is_refused(org, login):
     person = org.sxd_staff
     client = login(person)
-    response = client.post("/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": PASSWORD,
-                                              "new_password2": PASSWORD})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD}
+    )
     assert response.status_code == 200
     assert "Mật khẩu mới phải khác mật khẩu hiện tại." in response.context["form"].errors["new_password1"]
 
-    response = client.post("/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                                              "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302
-    response = client.post("/doi-mat-khau/", {"old_password": NEW_PASSWORD, "new_password1": PASSWORD,
-                                              "new_password2": PASSWORD})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": NEW_PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD}
+    )
     assert response.status_code == 200
-    assert ("Không được dùng lại một trong 5 mật khẩu gần nhất."
-            in response.context["form"].errors["new_password1"])
+    assert "Không được dùng lại một trong 5 mật khẩu gần nhất." in response.context["form"].errors["new_password1"]
 
     # Depth 5: after five more changes the first password may be used again.
     person.refresh_from_db()
@@ -428,19 +443,23 @@ def test_reusing_current_or_recent_passwords_is_refused(org, login):
     assert PasswordHistory.objects.filter(user=person).count() == 7
 
 
-@pytest.mark.parametrize("password, message", [
-    ("Ngan#12", "Mật khẩu quá ngắn: phải có ít nhất 10 ký tự."),
-    ("matkhaucuatoi2026", "Mật khẩu phải có ít nhất một chữ hoa, một ký tự đặc biệt."),
-    ("MẬT-KHẨU-MỚI-2026", "Mật khẩu phải có ít nhất một chữ thường."),
-    ("mật-khẩu-mới-2026", "Mật khẩu phải có ít nhất một chữ hoa."),
-    ("qwertyuiop", "Mật khẩu này quá phổ biến, dễ bị đoán."),
-    ("20262026202620", "Mật khẩu không được chỉ gồm chữ số."),
-    ("Hoàngthịlan#26", "Mật khẩu quá giống với họ và tên."),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("Ngan#12", "Mật khẩu quá ngắn: phải có ít nhất 10 ký tự."),
+        ("matkhaucuatoi2026", "Mật khẩu phải có ít nhất một chữ hoa, một ký tự đặc biệt."),
+        ("MẬT-KHẨU-MỚI-2026", "Mật khẩu phải có ít nhất một chữ thường."),
+        ("mật-khẩu-mới-2026", "Mật khẩu phải có ít nhất một chữ hoa."),
+        ("qwertyuiop", "Mật khẩu này quá phổ biến, dễ bị đoán."),
+        ("20262026202620", "Mật khẩu không được chỉ gồm chữ số."),
+        ("Hoàngthịlan#26", "Mật khẩu quá giống với họ và tên."),
+    ],
+)
 def test_weak_passwords_are_refused_in_vietnamese(org, login, password, message):
     client = login(org.sxd_staff)
-    response = client.post("/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": password,
-                                              "new_password2": password})
+    response = client.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": password, "new_password2": password}
+    )
     assert response.status_code == 200
     assert message in response.context["form"].errors["new_password1"]
     assert message in response.content.decode()
@@ -462,8 +481,9 @@ def test_lock_through_the_web_form_ends_sessions_and_explains_after_correct_pass
     session_key = victim_web.session.session_key
 
     admin = login(org.sxd_admin)
-    response = admin.post(f"/can-bo/{person.pk}/lock/",
-                          {"reason": "compromised", "note": "Phát hiện đăng nhập lạ từ địa chỉ nước ngoài"})
+    response = admin.post(
+        f"/can-bo/{person.pk}/lock/", {"reason": "compromised", "note": "Phát hiện đăng nhập lạ từ địa chỉ nước ngoài"}
+    )
     assert response.status_code == 302 and response["Location"] == f"/can-bo/{person.pk}/"
     person.refresh_from_db()
     assert person.status == AccountStatus.LOCKED and person.status_reason == StatusReason.COMPROMISED
@@ -478,8 +498,10 @@ def test_lock_through_the_web_form_ends_sessions_and_explains_after_correct_pass
     assert INVALID_LOGIN in response.content.decode() and "đã bị khóa" not in response.content.decode()
     client, response = _post_login(person.username, PASSWORD)
     assert response.status_code == 200
-    assert ("Tài khoản đã bị khóa (bị chiếm quyền hoặc lộ mật khẩu). Liên hệ quản trị hệ thống của cơ quan "
-            "để được mở khóa." in response.content.decode())
+    assert (
+        "Tài khoản đã bị khóa (bị chiếm quyền hoặc lộ mật khẩu). Liên hệ quản trị hệ thống của cơ quan "
+        "để được mở khóa." in response.content.decode()
+    )
     assert not _is_signed_in(client)
     assert _entries("auth.login_refused", person).exists()
     entry = _entries("account.lock", person).get()
@@ -490,14 +512,17 @@ def test_lock_through_the_api_on_agency_request(org, api):
     person = org.sxd_clerk
     victim = api(person)
     admin = api(org.sxd_admin)
-    response = admin.post(f"/api/v1/users/{person.pk}/lock/",
-                          {"reason": "agency_request", "note": "Theo Công văn số 215/SXD-VP ngày 12/11/2026"},
-                          format="json")
+    response = admin.post(
+        f"/api/v1/users/{person.pk}/lock/",
+        {"reason": "agency_request", "note": "Theo Công văn số 215/SXD-VP ngày 12/11/2026"},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "locked" and response.json()["status_reason"] == "agency_request"
     assert victim.get("/api/v1/me/").status_code == 401
-    response = APIClient().post("/api/v1/auth/login/", {"username": person.username, "password": PASSWORD},
-                                format="json")
+    response = APIClient().post(
+        "/api/v1/auth/login/", {"username": person.username, "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Tài khoản đã bị khóa (theo đề nghị của cơ quan quản lý)")
 
@@ -549,8 +574,11 @@ def test_deactivate_on_departure_keeps_history_and_reactivate_issues_new_passwor
     assert "Tài khoản đã bị vô hiệu hóa (nghỉ việc hoặc chuyển công tác)." in response.content.decode()
     assert not _is_signed_in(_c)
 
-    response = api(org.sxd_admin).post(f"/api/v1/users/{person.pk}/reactivate/",
-                                       {"note": "Tiếp nhận trở lại theo Quyết định số 60/QĐ-SXD"}, format="json")
+    response = api(org.sxd_admin).post(
+        f"/api/v1/users/{person.pk}/reactivate/",
+        {"note": "Tiếp nhận trở lại theo Quyết định số 60/QĐ-SXD"},
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "active" and body["must_change_password"] is True and body["left_on"] is None
@@ -591,8 +619,7 @@ def test_illegal_transitions_give_a_vietnamese_error(org, login, api):
     assert "Không thể mở khóa tài khoản khi đang ở trạng thái “Đang hoạt động”." in response.content.decode()
 
     admin_api = api(org.sxd_admin)
-    response = admin_api.post(f"/api/v1/users/{person.pk}/reinstate/", {"note": "Cấp lại theo đề nghị"},
-                              format="json")
+    response = admin_api.post(f"/api/v1/users/{person.pk}/reinstate/", {"note": "Cấp lại theo đề nghị"}, format="json")
     assert response.status_code == 400
     assert "Không thể cấp lại tài khoản khi đang ở trạng thái “Đang hoạt động”." in str(response.json())
 
@@ -611,13 +638,13 @@ def test_agency_admin_cannot_lock_a_person_of_another_agency(org, login, api):
     target = org.stttt_staff
     with pytest.raises(PermissionDenied):
         accounts.lock(org.sxd_admin, target, StatusReason.COMPROMISED, "Thử khóa ngoài phạm vi")
-    response = api(org.sxd_admin).post(f"/api/v1/users/{target.pk}/lock/", {"reason": "compromised"},
-                                       format="json")
+    response = api(org.sxd_admin).post(f"/api/v1/users/{target.pk}/lock/", {"reason": "compromised"}, format="json")
     # The person of another agency is not even visible: 404 on the API as on the web.
     assert response.status_code == 404
     # A visible colleague whom the caller does not administer: 403 with the reason.
-    response = api(org.sxd_clerk).post(f"/api/v1/users/{org.sxd_staff.pk}/lock/", {"reason": "compromised"},
-                                       format="json")
+    response = api(org.sxd_clerk).post(
+        f"/api/v1/users/{org.sxd_staff.pk}/lock/", {"reason": "compromised"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json() == {"detail": "Bạn không có quyền quản trị tài khoản này."}
     assert login(org.sxd_admin).post(f"/can-bo/{target.pk}/lock/", {"reason": "compromised"}).status_code == 404
@@ -629,8 +656,11 @@ def test_agency_admin_cannot_lock_a_person_of_another_agency(org, login, api):
 
 def test_province_admin_can_lock_within_the_province_only(org, api):
     admin_api = api(org.province_admin)
-    response = admin_api.post(f"/api/v1/users/{org.sxd_staff.pk}/lock/",
-                              {"reason": "law_violation", "note": "Vi phạm quy chế sử dụng mạng"}, format="json")
+    response = admin_api.post(
+        f"/api/v1/users/{org.sxd_staff.pk}/lock/",
+        {"reason": "law_violation", "note": "Vi phạm quy chế sử dụng mạng"},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "locked"
 
     with pytest.raises(PermissionDenied):
@@ -648,24 +678,34 @@ def test_province_admin_can_lock_within_the_province_only(org, api):
 
 
 def _production_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("VPDT_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VPDT_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "vpdt.settings",
-        "VPDT_PRODUCTION": "1",
-        "VPDT_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
-        "VPDT_ALLOWED_HOSTS": "vpdt.example.gov.vn",
-        "VPDT_DATA_DIR": str(tmp_path),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "vpdt.settings",
+            "VPDT_PRODUCTION": "1",
+            "VPDT_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(60)),
+            "VPDT_ALLOWED_HOSTS": "vpdt.example.gov.vn",
+            "VPDT_DATA_DIR": str(tmp_path),
+        }
+    )
     env.update(extra)
     return env
 
 
 def test_check_deploy_is_clean_in_production(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=_production_env(tmp_path), capture_output=True, text=True, timeout=120,
-                            cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS" not in output and "ERRORS" not in output
@@ -675,8 +715,9 @@ def test_check_deploy_is_clean_in_production(tmp_path):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = _production_env(tmp_path)
     del env["VPDT_SECRET_KEY"]
-    result = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True,
-                            timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert result.returncode != 0
     assert "VPDT_SECRET_KEY phải được đặt" in result.stderr
 

@@ -41,15 +41,44 @@ from vpdt.outgoing import services as out
 pytestmark = pytest.mark.django_db
 
 T = incoming.Target
-VIEWERS = ["sxd_clerk", "sxd_leader", "sxd_unit_leader", "sxd_staff", "sxd_admin", "sxd_vp_staff", "incoming_deputy",
-           "approval_deputy", "unit_deputy", "staff_deputy", "stttt_clerk", "province_admin", "ht_staff"]
+VIEWERS = [
+    "sxd_clerk",
+    "sxd_leader",
+    "sxd_unit_leader",
+    "sxd_staff",
+    "sxd_admin",
+    "sxd_vp_staff",
+    "incoming_deputy",
+    "approval_deputy",
+    "unit_deputy",
+    "staff_deputy",
+    "stttt_clerk",
+    "province_admin",
+    "ht_staff",
+]
 # action → the data-testid of its button or form
-DOCUMENT_BUTTONS = {"submit": "submit-leader", "direct": "direction-form", "request_reply": "request-reply",
-                    "draft_reply": "draft-reply", "file": "file-into"}
-ASSIGNMENT_BUTTONS = {"distribute": "distribute", "note": "add-note", "complete": "complete", "read": "mark-read",
-                      "return": "return", "reassign": "reassign"}
-DOSSIER_BUTTONS = {"edit": "edit", "close": "action-close", "reopen": "action-reopen", "archive": "action-archive",
-                   "remove_item": "remove-item"}
+DOCUMENT_BUTTONS = {
+    "submit": "submit-leader",
+    "direct": "direction-form",
+    "request_reply": "request-reply",
+    "draft_reply": "draft-reply",
+    "file": "file-into",
+}
+ASSIGNMENT_BUTTONS = {
+    "distribute": "distribute",
+    "note": "add-note",
+    "complete": "complete",
+    "read": "mark-read",
+    "return": "return",
+    "reassign": "reassign",
+}
+DOSSIER_BUTTONS = {
+    "edit": "edit",
+    "close": "action-close",
+    "reopen": "action-reopen",
+    "archive": "action-archive",
+    "remove_item": "remove-item",
+}
 
 
 class _Rollback(Exception):
@@ -58,31 +87,56 @@ class _Rollback(Exception):
 
 def _register(org, number: str, subject: str, **extra) -> IncomingDocument:
     return incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
-        issuer_code="000.00.00.H41", code_number=number, code_notation="UBND-KT",
-        issued_date=timezone.localdate() - dt.timedelta(days=3), doc_type=DocumentType.objects.get(name="Công văn"),
-        subject=subject, needs_reply=True, reply_due=timezone.localdate() + dt.timedelta(days=10), **extra).document
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        issuer_code="000.00.00.H41",
+        code_number=number,
+        code_notation="UBND-KT",
+        issued_date=timezone.localdate() - dt.timedelta(days=3),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject=subject,
+        needs_reply=True,
+        reply_due=timezone.localdate() + dt.timedelta(days=10),
+        **extra,
+    ).document
 
 
 def _directed(org, number: str, subject: str) -> IncomingDocument:
     doc = _register(org, number, subject, urgency=Urgency.URGENT)  # urgent: submitted at once
-    return incoming.direct(org.sxd_leader, doc, direction="Phòng KH-TC chủ trì tham mưu; anh Tuấn để biết.",
-                           deadline=timezone.localdate() + dt.timedelta(days=7),
-                           targets=[T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_admin)])
+    return incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Phòng KH-TC chủ trì tham mưu; anh Tuấn để biết.",
+        deadline=timezone.localdate() + dt.timedelta(days=7),
+        targets=[T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_admin)],
+    )
 
 
 def _in_progress(org, number: str, subject: str) -> IncomingDocument:
     doc = _directed(org, number, subject)
-    child = incoming.distribute(org.sxd_unit_leader, doc.assignments.get(role="lead"), user=org.sxd_staff,
-                                opinion="Đồng chí Lan dự thảo báo cáo.")
+    child = incoming.distribute(
+        org.sxd_unit_leader,
+        doc.assignments.get(role="lead"),
+        user=org.sxd_staff,
+        opinion="Đồng chí Lan dự thảo báo cáo.",
+    )
     incoming.add_note(org.sxd_staff, child, "progress", "Đã làm việc với Văn phòng, đang tổng hợp số liệu.")
     return IncomingDocument.objects.get(pk=doc.pk)
 
 
 def _delegate(org, delegator, delegate, scope):
     today = timezone.localdate()
-    delegation.create(delegator, delegator=delegator, delegate=delegate, scope=scope, starts_on=today,
-                      ends_on=today + dt.timedelta(days=30), reason="Đi học lớp bồi dưỡng lãnh đạo cấp sở.")
+    delegation.create(
+        delegator,
+        delegator=delegator,
+        delegate=delegate,
+        scope=scope,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        reason="Đi học lớp bồi dưỡng lãnh đạo cấp sở.",
+    )
 
 
 @pytest.fixture
@@ -105,15 +159,30 @@ def world(org):
     incoming.mark_read(org.sxd_admin, in_progress.assignments.get(role="inform"))  # read: nothing more to do
     completed = _in_progress(org, "105", "V/v tổng hợp số liệu cấp phép xây dựng năm 2026")
     incoming.complete(org.sxd_staff, completed.assignments.get(user=org.sxd_staff), "Đã dự thảo báo cáo số liệu.")
-    incoming.complete(org.sxd_unit_leader, completed.assignments.get(role="lead", parent=None),
-                      "Đã báo cáo lãnh đạo Sở.")
-    withdrawn = incoming.withdraw(org.sxd_clerk, _directed(org, "106", "V/v điều chỉnh đơn giá nhân công"),
-                                  "Nơi gửi thu hồi: ban hành nhầm, sẽ ban hành văn bản thay thế.")
-    org.documents = {"registered": registered, "submitted": submitted, "directed": directed,
-                     "in_progress": in_progress, "completed": completed, "withdrawn": withdrawn}
+    incoming.complete(
+        org.sxd_unit_leader, completed.assignments.get(role="lead", parent=None), "Đã báo cáo lãnh đạo Sở."
+    )
+    withdrawn = incoming.withdraw(
+        org.sxd_clerk,
+        _directed(org, "106", "V/v điều chỉnh đơn giá nhân công"),
+        "Nơi gửi thu hồi: ban hành nhầm, sẽ ban hành văn bản thay thế.",
+    )
+    org.documents = {
+        "registered": registered,
+        "submitted": submitted,
+        "directed": directed,
+        "in_progress": in_progress,
+        "completed": completed,
+        "withdrawn": withdrawn,
+    }
     assert {k: IncomingDocument.objects.get(pk=d.pk).status for k, d in org.documents.items()} == {
-        "registered": DocStatus.REGISTERED, "submitted": DocStatus.SUBMITTED, "directed": DocStatus.DIRECTED,
-        "in_progress": DocStatus.IN_PROGRESS, "completed": DocStatus.COMPLETED, "withdrawn": DocStatus.WITHDRAWN}
+        "registered": DocStatus.REGISTERED,
+        "submitted": DocStatus.SUBMITTED,
+        "directed": DocStatus.DIRECTED,
+        "in_progress": DocStatus.IN_PROGRESS,
+        "completed": DocStatus.COMPLETED,
+        "withdrawn": DocStatus.WITHDRAWN,
+    }
 
     # Dossiers of KH-TC: another completed document is filed in three of them.
     filed = _in_progress(org, "107", "V/v thẩm định thiết kế cơ sở dự án đường ven biển")
@@ -177,18 +246,31 @@ def _assignment_calls(world, user, assignment_pk) -> dict:
 
 def _document_calls(world, user, doc_pk) -> dict:
     """Each action with its valid inputs: accepted when the service takes any of them."""
+
     def fresh():
         return IncomingDocument.objects.get(pk=doc_pk)
 
     open_dossiers = Dossier.objects.filter(agency=world.sxd, status="open").order_by("pk")
     return {
         "submit": [lambda: incoming.submit(user, fresh(), leader=world.sxd_leader)],
-        "direct": [lambda: incoming.direct(user, fresh(), direction="Giao Phòng KH-TC chủ trì.",
-                                           deadline=timezone.localdate() + dt.timedelta(days=5),
-                                           targets=[T("lead", unit=world.sxd_khtc)])],
+        "direct": [
+            lambda: incoming.direct(
+                user,
+                fresh(),
+                direction="Giao Phòng KH-TC chủ trì.",
+                deadline=timezone.localdate() + dt.timedelta(days=5),
+                targets=[T("lead", unit=world.sxd_khtc)],
+            )
+        ],
         "request_reply": [lambda: incoming.request_reply(user, fresh(), subject="V/v báo cáo kết quả thực hiện")],
-        "draft_reply": [lambda: out.create_draft(user, doc_type=DocumentType.objects.get(name="Công văn"),
-                                                 subject="V/v trả lời văn bản của UBND tỉnh", reply_to=fresh())],
+        "draft_reply": [
+            lambda: out.create_draft(
+                user,
+                doc_type=DocumentType.objects.get(name="Công văn"),
+                subject="V/v trả lời văn bản của UBND tỉnh",
+                reply_to=fresh(),
+            )
+        ],
         "file": [lambda d=d: dossiers.file_document(user, fresh(), [d]) for d in open_dossiers],
     }
 
@@ -216,19 +298,32 @@ def test_who_is_offered_what(world):
     docs = {state: IncomingDocument.objects.get(pk=doc.pk) for state, doc in world.documents.items()}
     assert _offered_to(world, lambda u: "submit" in document_actions(u, docs["registered"])) == {"sxd_clerk"}
     assert _offered_to(world, lambda u: "direct" in document_actions(u, docs["submitted"])) == {
-        "sxd_leader", "incoming_deputy"}
+        "sxd_leader",
+        "incoming_deputy",
+    }
     lead = Assignment.objects.get(document=docs["directed"], role="lead")
     assert _offered_to(world, lambda u: "distribute" in assignment_actions(u, lead)) == {
-        "sxd_unit_leader", "unit_deputy"}
+        "sxd_unit_leader",
+        "unit_deputy",
+    }
     child = Assignment.objects.get(document=docs["in_progress"], user=world.sxd_staff)
     assert _offered_to(world, lambda u: "note" in assignment_actions(u, child)) == {"sxd_staff", "staff_deputy"}
     assert _offered_to(world, lambda u: "reassign" in assignment_actions(u, child)) == {
-        "sxd_unit_leader", "unit_deputy"}
+        "sxd_unit_leader",
+        "unit_deputy",
+    }
     assert _offered_to(world, lambda u: "file" in document_actions(u, docs["completed"])) == {
-        "sxd_clerk", "sxd_unit_leader", "sxd_staff", "unit_deputy"}  # the keepers of the unit's open dossiers
+        "sxd_clerk",
+        "sxd_unit_leader",
+        "sxd_staff",
+        "unit_deputy",
+    }  # the keepers of the unit's open dossiers
     deputy = _viewer(world, "approval_deputy")
-    assert not IncomingDocument.objects.filter(pk__in=[d.pk for d in docs.values()]).filter(
-        pk__in=visible(IncomingDocument, deputy).values("pk")).exists()
+    assert (
+        not IncomingDocument.objects.filter(pk__in=[d.pk for d in docs.values()])
+        .filter(pk__in=visible(IncomingDocument, deputy).values("pk"))
+        .exists()
+    )
 
 
 def test_every_assignment_action_is_offered_exactly_when_the_service_accepts_it(world):
@@ -283,8 +378,11 @@ def test_the_withdrawal_follows_its_rule_and_is_not_offered_on_the_document(worl
         user = _viewer(world, name)
         for state, doc in world.documents.items():
             allowed = DOCUMENT.permits(IncomingDocument.objects.get(pk=doc.pk), "withdraw", user)
-            accepted = _accepted(lambda d=doc, u=user: incoming.withdraw(u, IncomingDocument.objects.get(pk=d.pk),
-                                                                         "Nơi gửi đề nghị thu hồi."))
+            accepted = _accepted(
+                lambda d=doc, u=user: incoming.withdraw(
+                    u, IncomingDocument.objects.get(pk=d.pk), "Nơi gửi đề nghị thu hồi."
+                )
+            )
             assert allowed is accepted, (name, state)
             assert accepted is (name == "sxd_clerk" and state != "withdrawn"), (name, state)
             assert "withdraw" not in document_actions(user, IncomingDocument.objects.get(pk=doc.pk))

@@ -24,9 +24,19 @@ from vpdt.outgoing.services import RecipientSpec
 pytestmark = pytest.mark.django_db
 
 # action → the data-testid of its button on the detail page
-BUTTONS = {"submit": "submit", "cancel": "cancel", "edit": "edit", "revise": "revise", "approve": "approve",
-           "return": "return", "consult": "consult", "comment": "add-comment", "issue": "issue",
-           "recall": "recall", "confirm": "issue-confirm"}
+BUTTONS = {
+    "submit": "submit",
+    "cancel": "cancel",
+    "edit": "edit",
+    "revise": "revise",
+    "approve": "approve",
+    "return": "return",
+    "consult": "consult",
+    "comment": "add-comment",
+    "issue": "issue",
+    "recall": "recall",
+    "confirm": "issue-confirm",
+}
 
 
 class _Rollback(Exception):
@@ -34,9 +44,14 @@ class _Rollback(Exception):
 
 
 def _new(org, subject):
-    return out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), signer=org.sxd_leader,
-                            subject=subject, text="Kính gửi: UBND tỉnh\nSở Xây dựng báo cáo.",
-                            files=[SimpleUploadedFile("du-thao.pdf", nd30(subject=subject))])
+    return out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        signer=org.sxd_leader,
+        subject=subject,
+        text="Kính gửi: UBND tỉnh\nSở Xây dựng báo cáo.",
+        files=[SimpleUploadedFile("du-thao.pdf", nd30(subject=subject))],
+    )
 
 
 def _through_review(org, doc):
@@ -49,8 +64,11 @@ def _through_review(org, doc):
 def world(org):
     org = parts_world.build(org)
     drafting = _new(org, "V/v báo cáo kết quả thanh tra chuyên ngành quý IV")
-    returned = out.return_draft(org.sxd_unit_leader, out.submit(org.sxd_staff, _new(
-        org, "V/v kế hoạch kiểm tra công tác nghiệm thu công trình")), comment="Bổ sung danh sách công trình.")
+    returned = out.return_draft(
+        org.sxd_unit_leader,
+        out.submit(org.sxd_staff, _new(org, "V/v kế hoạch kiểm tra công tác nghiệm thu công trình")),
+        comment="Bổ sung danh sách công trình.",
+    )
     approved = _through_review(org, _new(org, "V/v góp ý dự thảo quy hoạch chung đô thị Vinh"))
     cancelled = out.cancel(org.sxd_staff, _new(org, "V/v đề nghị cấp kinh phí tập huấn"), "Không cần nữa.")
     to_recall = _new(org, "V/v triển khai phần mềm quản lý cấp phép xây dựng")
@@ -58,10 +76,20 @@ def world(org):
     to_recall = out.issue(org.sxd_clerk, _through_review(org, to_recall))
     delivery.receive(org.stttt_clerk, to_recall.recipients.get(agency=org.stttt))
     recalled = delivery.recall(org.sxd_clerk, to_recall, "Sai thể thức, ban hành lại.")
-    org.deliveries = {"registered": org.stttt_delivery, "arrived": org.district_delivery,
-                      "recall_requested": recalled.recipients.get(agency=org.stttt)}
-    org.documents = {"drafting": drafting, "in_review": org.draft, "returned": returned, "approved": approved,
-                     "issued": org.issued, "cancelled": cancelled, "recalled": recalled}
+    org.deliveries = {
+        "registered": org.stttt_delivery,
+        "arrived": org.district_delivery,
+        "recall_requested": recalled.recipients.get(agency=org.stttt),
+    }
+    org.documents = {
+        "drafting": drafting,
+        "in_review": org.draft,
+        "returned": returned,
+        "approved": approved,
+        "issued": org.issued,
+        "cancelled": cancelled,
+        "recalled": recalled,
+    }
     return org
 
 
@@ -156,9 +184,11 @@ def test_delivery_actions_are_offered_exactly_when_the_service_accepts_them(worl
     offered_somewhere = set()
     for name in VIEWERS:
         user = getattr(world, name)
-        calls = {"receive": lambda r, u=user: delivery.receive(u, r),
-                 "refuse": lambda r, u=user: delivery.refuse(u, r, "Văn bản không thuộc thẩm quyền giải quyết."),
-                 "confirm_recall": lambda r, u=user: delivery.confirm_recall(u, r)}
+        calls = {
+            "receive": lambda r, u=user: delivery.receive(u, r),
+            "refuse": lambda r, u=user: delivery.refuse(u, r, "Văn bản không thuộc thẩm quyền giải quyết."),
+            "confirm_recall": lambda r, u=user: delivery.confirm_recall(u, r),
+        }
         shown = set()
         for state, row in world.deliveries.items():
             offered = delivery_actions(user, Recipient.objects.get(pk=row.pk))
@@ -170,9 +200,17 @@ def test_delivery_actions_are_offered_exactly_when_the_service_accepts_them(worl
             response = web.get(url)
             if response.status_code == 200:
                 html = response.content.decode()
-                shown |= {a for a, marker in (("receive", "/tiep-nhan/"), ("refuse", "/tu-choi/"),
-                                              ("confirm_recall", "/xac-nhan/")) if marker in html}
-        expected = set().union(*(delivery_actions(user, Recipient.objects.get(pk=r.pk))
-                                 for r in world.deliveries.values()))
+                shown |= {
+                    a
+                    for a, marker in (
+                        ("receive", "/tiep-nhan/"),
+                        ("refuse", "/tu-choi/"),
+                        ("confirm_recall", "/xac-nhan/"),
+                    )
+                    if marker in html
+                }
+        expected = set().union(
+            *(delivery_actions(user, Recipient.objects.get(pk=r.pk)) for r in world.deliveries.values())
+        )
         assert shown == expected, name
     assert offered_somewhere == set(RECIPIENT_ACTIONS)

@@ -66,11 +66,15 @@ def people(org):
 
 
 def fields(**over):
-    data = dict(issuer_name="Ủy ban nhân dân tỉnh Nghệ An", issuer_code="000.00.00.H41",
-                code_number=str(next(_numbers)), code_notation="UBND-KT",
-                issued_date=timezone.localdate() - dt.timedelta(days=3),
-                doc_type=DocumentType.objects.get(name="Công văn"),
-                subject="V/v rà soát quy hoạch chung xây dựng đô thị Vinh đến năm 2040")
+    data = dict(
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        issuer_code="000.00.00.H41",
+        code_number=str(next(_numbers)),
+        code_notation="UBND-KT",
+        issued_date=timezone.localdate() - dt.timedelta(days=3),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v rà soát quy hoạch chung xây dựng đô thị Vinh đến năm 2040",
+    )
     data.update(over)
     return data
 
@@ -86,8 +90,13 @@ def submitted(org):
 
 def directed(org):
     doc = submitted(org)
-    incoming.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì tham mưu.",
-                    deadline=timezone.localdate() + dt.timedelta(days=10), targets=[T("lead", unit=org.sxd_khtc)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Phòng KH-TC chủ trì tham mưu.",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        targets=[T("lead", unit=org.sxd_khtc)],
+    )
     return doc
 
 
@@ -152,10 +161,16 @@ def test_registration_refuses_a_locked_or_outside_leader(people, api):
     for named in (org.locked_leader, org.stttt_leader):
         with nothing_journaled(), pytest.raises(ValidationError, match="lãnh đạo đang công tác"):
             incoming.register_document(org.sxd_clerk, agency=org.sxd, leader=named, **fields(urgency=Urgency.URGENT))
-    payload = {"issuer_name": "Bộ Xây dựng", "code_number": "88", "code_notation": "BXD-QHKT",
-               "issued_date": (timezone.localdate() - dt.timedelta(days=2)).strftime("%d/%m/%Y"),
-               "doc_type": DocumentType.objects.get(name="Công văn").pk, "urgency": Urgency.URGENT,
-               "subject": "V/v góp ý đồ án quy hoạch", "leader": org.locked_leader.pk}
+    payload = {
+        "issuer_name": "Bộ Xây dựng",
+        "code_number": "88",
+        "code_notation": "BXD-QHKT",
+        "issued_date": (timezone.localdate() - dt.timedelta(days=2)).strftime("%d/%m/%Y"),
+        "doc_type": DocumentType.objects.get(name="Công văn").pk,
+        "urgency": Urgency.URGENT,
+        "subject": "V/v góp ý đồ án quy hoạch",
+        "leader": org.locked_leader.pk,
+    }
     clerk = api(org.sxd_clerk)
     with nothing_journaled():
         response = clerk.post(DOCS, payload, format="json")
@@ -166,13 +181,17 @@ def test_registration_refuses_a_locked_or_outside_leader(people, api):
 # ------------------------------------------------------------------------------------------ incoming: direct
 
 
-@pytest.mark.parametrize("target", [
-    lambda org: T("lead", unit=org.stttt_cntt),
-    lambda org: T("lead", unit=org.closed_unit),
-    lambda org: T("lead", user=org.ht_staff),
-    lambda org: T("lead", user=org.former_staff),
-    lambda org: T("lead", user=org.locked_leader),
-], ids=["unit-of-another-agency", "dissolved-unit", "person-of-another-agency", "person-who-left", "locked-account"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        lambda org: T("lead", unit=org.stttt_cntt),
+        lambda org: T("lead", unit=org.closed_unit),
+        lambda org: T("lead", user=org.ht_staff),
+        lambda org: T("lead", user=org.former_staff),
+        lambda org: T("lead", user=org.locked_leader),
+    ],
+    ids=["unit-of-another-agency", "dissolved-unit", "person-of-another-agency", "person-who-left", "locked-account"],
+)
 def test_direct_names_only_current_units_and_people_of_the_agency(people, target):
     org = people
     doc = submitted(org)
@@ -188,24 +207,30 @@ def test_direct_refuses_a_field_of_another_agency(people):
     doc = submitted(org)
     foreign = Field.objects.create(agency=org.stttt, name="Bưu chính, viễn thông")
     with nothing_journaled(), pytest.raises(ValidationError, match="Lĩnh vực"):
-        incoming.direct(org.sxd_leader, doc, direction="Giao xử lý.", field=foreign,
-                        targets=[T("lead", unit=org.sxd_khtc)])
+        incoming.direct(
+            org.sxd_leader, doc, direction="Giao xử lý.", field=foreign, targets=[T("lead", unit=org.sxd_khtc)]
+        )
 
 
 def test_direct_through_the_api_and_the_screen(people, api, login):
     org = people
     doc = submitted(org)
     leader = api(org.sxd_leader)
-    for target in ({"role": "lead", "unit": org.stttt_cntt.pk}, {"role": "lead", "user": org.ht_staff.pk},
-                   {"role": "lead", "user": org.former_staff.pk}):
+    for target in (
+        {"role": "lead", "unit": org.stttt_cntt.pk},
+        {"role": "lead", "user": org.ht_staff.pk},
+        {"role": "lead", "user": org.former_staff.pk},
+    ):
         with nothing_journaled():
-            response = leader.post(f"{DOCS}{doc.pk}/direct/", {"direction": "Giao xử lý.", "targets": [target]},
-                                   format="json")
+            response = leader.post(
+                f"{DOCS}{doc.pk}/direct/", {"direction": "Giao xử lý.", "targets": [target]}, format="json"
+            )
         assert response.status_code == 400 and "trong cơ quan" in response.json()["targets"][0]
     web = login(org.sxd_leader)
     with nothing_journaled():
-        response = web.post(f"/van-ban-den/{doc.pk}/chi-dao/", {
-            "direction": "Giao xử lý.", "lead": f"p{org.ht_staff.pk}"}, follow=True)
+        response = web.post(
+            f"/van-ban-den/{doc.pk}/chi-dao/", {"direction": "Giao xử lý.", "lead": f"p{org.ht_staff.pk}"}, follow=True
+        )
     assert "Nơi nhận không hợp lệ." in response.content.decode()
     assert not Assignment.objects.filter(document=doc).exists()
     assert IncomingDocument.objects.get(pk=doc.pk).status == DocStatus.SUBMITTED
@@ -221,15 +246,17 @@ def test_distribute_and_reassign_stay_within_the_unit_and_agency(people, api):
             incoming.distribute(org.sxd_unit_leader, lead, user=named)
     unit_leader = api(org.sxd_unit_leader)
     with nothing_journaled():
-        response = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/distribute/", {"user": org.ht_staff.pk},
-                                                 format="json")
+        response = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/distribute/", {"user": org.ht_staff.pk}, format="json")
     assert response.status_code == 400 and "đang công tác tại đơn vị" in response.json()["user"][0]
     child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff)
     with nothing_journaled(), pytest.raises(ValidationError, match="đang công tác tại đơn vị"):
         incoming.reassign(org.sxd_unit_leader, child, user=org.ht_staff, reason="Chuyển cán bộ khác.")
     with nothing_journaled():
-        response = unit_leader.post(f"{ASSIGNMENTS}{child.pk}/reassign/", {
-            "user": org.former_staff.pk, "reason": "Đồng chí Lan đi học."}, format="json")
+        response = unit_leader.post(
+            f"{ASSIGNMENTS}{child.pk}/reassign/",
+            {"user": org.former_staff.pk, "reason": "Đồng chí Lan đi học."},
+            format="json",
+        )
     assert response.status_code == 400 and "đang công tác tại đơn vị" in response.json()["user"][0]
     assert Assignment.objects.filter(document=doc).count() == 2
     assert not visible(IncomingDocument, org.ht_staff).filter(pk=doc.pk).exists()
@@ -252,16 +279,30 @@ def test_delegation_names_only_current_colleagues(people, api, login):
         delegation.create(org.sxd_admin, delegator=org.former_leader, delegate=org.sxd_staff, **period)
     client = api(org.sxd_unit_leader)
     with nothing_journaled():
-        response = client.post("/api/v1/delegations/", {
-            "delegate": org.former_staff.pk, "starts_on": today.strftime("%d/%m/%Y"),
-            "ends_on": (today + dt.timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "Đi công tác"}, format="json")
+        response = client.post(
+            "/api/v1/delegations/",
+            {
+                "delegate": org.former_staff.pk,
+                "starts_on": today.strftime("%d/%m/%Y"),
+                "ends_on": (today + dt.timedelta(days=5)).strftime("%d/%m/%Y"),
+                "reason": "Đi công tác",
+            },
+            format="json",
+        )
     assert response.status_code == 400 and "đang công tác cùng cơ quan" in response.json()["delegate"][0]
     web = login(org.sxd_unit_leader)
     with nothing_journaled():
-        response = web.post("/uy-quyen/them/", {
-            "delegator": org.sxd_unit_leader.pk, "delegate": org.former_staff.pk, "scope": "incoming",
-            "starts_on": today.strftime("%d/%m/%Y"),
-            "ends_on": (today + dt.timedelta(days=5)).strftime("%d/%m/%Y"), "reason": "Đi công tác"})
+        response = web.post(
+            "/uy-quyen/them/",
+            {
+                "delegator": org.sxd_unit_leader.pk,
+                "delegate": org.former_staff.pk,
+                "scope": "incoming",
+                "starts_on": today.strftime("%d/%m/%Y"),
+                "ends_on": (today + dt.timedelta(days=5)).strftime("%d/%m/%Y"),
+                "reason": "Đi công tác",
+            },
+        )
     page = response.content.decode()
     assert response.status_code == 200 and "Người được ủy quyền: lựa chọn không hợp lệ." in page
     assert f'<option value="{org.former_staff.pk}"' not in page  # the screen offers the people the service accepts
@@ -280,14 +321,23 @@ def test_dossier_unit_and_owner_belong_to_the_agency(people, api, login):
         dossiers.create_dossier(org.former_staff, title="Hồ sơ cá nhân sau khi nghỉ việc")
     clerk = api(org.sxd_clerk)
     with nothing_journaled():
-        response = clerk.post("/api/v1/dossiers/", {"title": "Hồ sơ nhà ở công vụ",
-                                                                 "unit": org.stttt_cntt.pk}, format="json")
+        response = clerk.post(
+            "/api/v1/dossiers/", {"title": "Hồ sơ nhà ở công vụ", "unit": org.stttt_cntt.pk}, format="json"
+        )
     assert response.status_code == 400 and "thuộc cơ quan" in response.json()["unit"][0]
     web = login(org.sxd_clerk)
     with nothing_journaled():
-        response = web.post("/ho-so/lap-moi/", {
-            "title": "Hồ sơ nhà ở công vụ", "year": 2026, "unit": org.closed_unit.pk, "maintenance": "10",
-            "rights": "open", "language": "Tiếng Việt"})
+        response = web.post(
+            "/ho-so/lap-moi/",
+            {
+                "title": "Hồ sơ nhà ở công vụ",
+                "year": 2026,
+                "unit": org.closed_unit.pk,
+                "maintenance": "10",
+                "rights": "open",
+                "language": "Tiếng Việt",
+            },
+        )
     assert response.status_code == 200 and not Dossier.objects.exists()
     dossier = dossiers.create_dossier(org.sxd_clerk, title="Hồ sơ nhà ở công vụ năm 2026", unit=org.sxd_vp)
     with nothing_journaled(), pytest.raises(ValidationError, match="thuộc cơ quan"):
@@ -300,9 +350,13 @@ def test_dossier_unit_and_owner_belong_to_the_agency(people, api, login):
 
 def _draft(org, **extra):
     extra.setdefault("signer", org.sxd_leader)
-    return out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
-                            subject="V/v báo cáo kết quả thẩm định thiết kế cơ sở năm 2026",
-                            text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau.", **extra)
+    return out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v báo cáo kết quả thẩm định thiết kế cơ sở năm 2026",
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau.",
+        **extra,
+    )
 
 
 @pytest.mark.parametrize("who", ["stttt_leader", "locked_leader", "former_leader"])
@@ -313,27 +367,43 @@ def test_signer_is_a_current_leader_of_the_agency(people, who, api):
     assert "lãnh đạo đang công tác" in str(err.value)
     drafter = api(org.sxd_staff)
     with nothing_journaled():
-        response = drafter.post(OUT_DOCS, {"doc_type": DocumentType.objects.get(name="Công văn").pk,
-                                           "subject": "V/v báo cáo thẩm định", "text": "Kính gửi: UBND tỉnh",
-                                           "signer": getattr(org, who).pk}, format="json")
+        response = drafter.post(
+            OUT_DOCS,
+            {
+                "doc_type": DocumentType.objects.get(name="Công văn").pk,
+                "subject": "V/v báo cáo thẩm định",
+                "text": "Kính gửi: UBND tỉnh",
+                "signer": getattr(org, who).pk,
+            },
+            format="json",
+        )
     assert response.status_code == 400 and "lãnh đạo đang công tác" in response.json()["signer"][0]
     assert not OutgoingDocument.objects.exists()
 
 
 def test_recipients_inside_the_agency_are_current(people, api):
     org = people
-    for spec in (RecipientSpec(RecipientKind.USER, user=org.former_staff),
-                 RecipientSpec(RecipientKind.USER, user=org.ht_staff),
-                 RecipientSpec(RecipientKind.UNIT, unit=org.closed_unit),
-                 RecipientSpec(RecipientKind.UNIT, unit=org.stttt_cntt)):
+    for spec in (
+        RecipientSpec(RecipientKind.USER, user=org.former_staff),
+        RecipientSpec(RecipientKind.USER, user=org.ht_staff),
+        RecipientSpec(RecipientKind.UNIT, unit=org.closed_unit),
+        RecipientSpec(RecipientKind.UNIT, unit=org.stttt_cntt),
+    ):
         with nothing_journaled(), pytest.raises(ValidationError, match="thuộc cơ quan ban hành"):
             _draft(org, recipients=[spec])
     drafter = api(org.sxd_staff)
     with nothing_journaled():
-        response = drafter.post(OUT_DOCS, {
-            "doc_type": DocumentType.objects.get(name="Công văn").pk, "subject": "V/v báo cáo thẩm định",
-            "text": "Kính gửi: Ủy ban nhân dân tỉnh", "signer": org.sxd_leader.pk,
-            "recipients": [{"kind": "user", "user": org.former_staff.pk}]}, format="json")
+        response = drafter.post(
+            OUT_DOCS,
+            {
+                "doc_type": DocumentType.objects.get(name="Công văn").pk,
+                "subject": "V/v báo cáo thẩm định",
+                "text": "Kính gửi: Ủy ban nhân dân tỉnh",
+                "signer": org.sxd_leader.pk,
+                "recipients": [{"kind": "user", "user": org.former_staff.pk}],
+            },
+            format="json",
+        )
     assert response.status_code == 400 and "thuộc cơ quan ban hành" in str(response.json()["recipients"])
     assert not OutgoingDocument.objects.exists()
 
@@ -346,8 +416,7 @@ def test_consultation_names_only_current_colleagues(people, api):
             out.consult(org.sxd_unit_leader, doc, [named], question="Số liệu đã đúng chưa?")
     reviewer = api(org.sxd_unit_leader)
     with nothing_journaled():
-        response = reviewer.post(f"{OUT_DOCS}{doc.pk}/consult/", {"users": [org.ht_staff.pk]},
-                                                 format="json")
+        response = reviewer.post(f"{OUT_DOCS}{doc.pk}/consult/", {"users": [org.ht_staff.pk]}, format="json")
     assert response.status_code == 400 and "đang công tác trong cơ quan" in response.json()["users"][0]
     assert not Consultation.objects.exists()
     assert api(org.ht_staff).get(f"{OUT_DOCS}{doc.pk}/").status_code == 404
@@ -356,22 +425,43 @@ def test_consultation_names_only_current_colleagues(people, api):
 
 def test_review_chain_people_are_current_and_checked_again_at_submission(people, api):
     org = people
-    steps = lambda user: [chains.StepSpec("Văn phòng kiểm tra thể thức", StepKind.USER, user=user, days=2),  # noqa: E731
-                          chains.StepSpec("Giám đốc ký", StepKind.SIGNER)]
+
+    def steps(user):
+        return [
+            chains.StepSpec("Văn phòng kiểm tra thể thức", StepKind.USER, user=user, days=2),
+            chains.StepSpec("Giám đốc ký", StepKind.SIGNER),
+        ]
+
     for named in (org.former_staff, org.stttt_staff):
         with nothing_journaled(), pytest.raises(ValidationError, match="đang làm việc của cơ quan"):
-            chains.create_chain(org.sxd_admin, org.sxd, name="Quy trình công văn", steps=steps(named),
-                                doc_type=DocumentType.objects.get(name="Công văn"))
+            chains.create_chain(
+                org.sxd_admin,
+                org.sxd,
+                name="Quy trình công văn",
+                steps=steps(named),
+                doc_type=DocumentType.objects.get(name="Công văn"),
+            )
     admin = api(org.sxd_admin)
     with nothing_journaled():
-        response = admin.post("/api/v1/review-chains/", {
-            "name": "Quy trình công văn", "doc_type": DocumentType.objects.get(name="Công văn").pk,
-            "steps": [{"label": "Kiểm tra thể thức", "kind": "user", "user": org.former_staff.pk}]}, format="json")
+        response = admin.post(
+            "/api/v1/review-chains/",
+            {
+                "name": "Quy trình công văn",
+                "doc_type": DocumentType.objects.get(name="Công văn").pk,
+                "steps": [{"label": "Kiểm tra thể thức", "kind": "user", "user": org.former_staff.pk}],
+            },
+            format="json",
+        )
     assert response.status_code == 400 and "đang làm việc của cơ quan" in response.json()["steps"][0]
     # A person of the chain who leaves later is caught when a draft is submitted.
     checker = make_person(org.sxd, "Vũ Thị Yến", Role.STAFF, org.sxd_vp)
-    chain = chains.create_chain(org.sxd_admin, org.sxd, name="Quy trình công văn", steps=steps(checker),
-                                doc_type=DocumentType.objects.get(name="Công văn"))
+    chain = chains.create_chain(
+        org.sxd_admin,
+        org.sxd,
+        name="Quy trình công văn",
+        steps=steps(checker),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+    )
     doc = _draft(org)
     _end_positions(checker)
     with nothing_journaled(), pytest.raises(ValidationError, match="Vũ Thị Yến không còn công tác"):

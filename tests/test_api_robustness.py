@@ -9,8 +9,9 @@ from vpdt.dossiers.models import Dossier
 REQUIRED = "Trường này là bắt buộc."
 
 
-@pytest.mark.parametrize("body,kind", [({}, "json"), ({}, "multipart"), ({"year": 2026, "language": "Tiếng Việt"},
-                                                                          "json")])
+@pytest.mark.parametrize(
+    "body,kind", [({}, "json"), ({}, "multipart"), ({"year": 2026, "language": "Tiếng Việt"}, "json")]
+)
 def test_dossier_create_without_title(org, api, body, kind):
     response = api(org.sxd_staff).post("/api/v1/dossiers/", body, format=kind)
     assert response.status_code == 400, response.content

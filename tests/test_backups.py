@@ -41,7 +41,8 @@ def data():
     from vpdt.directory.models import Agency
 
     agency = Agency.objects.add_root(
-        {"name": "UBND tỉnh Nghệ An", "short_name": "UBND", "code": "000.00.00.H41", "level": 2})
+        {"name": "UBND tỉnh Nghệ An", "short_name": "UBND", "code": "000.00.00.H41", "level": 2}
+    )
     user, _ = create_account(None, full_name="Nguyễn Văn Minh", agency=agency)
     a = storage.store(io.BytesIO(CONTENT_A), "Quyết định phê duyệt.pdf", agency=agency, actor=user)
     b = storage.store(io.BytesIO(CONTENT_B), "Công văn đề nghị.txt", agency=agency, actor=user)
@@ -71,8 +72,11 @@ def test_round_trip(data):
     assert backups.verify_backup(path) == []
     with tarfile.open(path) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
-        assert set(tar.getnames()) == {"manifest.json", manifest["database"]["member"],
-                                       *(f"files/{n}" for n in data["files"])}
+        assert set(tar.getnames()) == {
+            "manifest.json",
+            manifest["database"]["member"],
+            *(f"files/{n}" for n in data["files"]),
+        }
     assert manifest["database"]["vendor"] in ("sqlite", "postgresql")
     assert manifest["journal_head_seq"] == entries_before
     assert "journal.0002_head_and_append_only" in manifest["migrations"]
@@ -196,8 +200,11 @@ def test_same_second_gets_a_suffix_and_prune_keeps_newest(data, monkeypatch):
         (folder / f"vpdt-backup-{stamp}.tar").write_bytes(b"")
     (folder / "ghi-chu.txt").write_text("không phải bản sao lưu")
     deleted = backups.prune_backups(keep=2)
-    assert deleted == ["vpdt-backup-20250105-020000.tar", "vpdt-backup-20250112-020000.tar",
-                       "vpdt-backup-20250223-020000.tar"]
+    assert deleted == [
+        "vpdt-backup-20250105-020000.tar",
+        "vpdt-backup-20250112-020000.tar",
+        "vpdt-backup-20250223-020000.tar",
+    ]
     assert {p.name for p in folder.iterdir()} == {"ghi-chu.txt", first.name, second.name}
     assert backups.prune_backups(keep=0) == []
 

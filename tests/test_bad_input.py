@@ -51,12 +51,31 @@ def all_messages(body) -> list[str]:
 # Garbage cursors
 # ------------------------------------------------------------------------------------------------
 
-HTML_LISTS = ["/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/nhat-ky/", "/ho-so/", "/van-ban-di/", "/van-ban-di/cho-duyet/",
-              "/uy-quyen/", "/ky-so/"]
-API_LISTS = ["/api/v1/users/", "/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/journal/",
-             "/api/v1/dossiers/", "/api/v1/outgoing-documents/", "/api/v1/delegations/",
-             "/api/v1/signing-credentials/", "/api/v1/trust-roots/", "/api/v1/signature-images/",
-             "/api/v1/saved-searches/"]
+HTML_LISTS = [
+    "/can-bo/",
+    "/danh-ba/co-quan/",
+    "/danh-ba/don-vi/",
+    "/nhat-ky/",
+    "/ho-so/",
+    "/van-ban-di/",
+    "/van-ban-di/cho-duyet/",
+    "/uy-quyen/",
+    "/ky-so/",
+]
+API_LISTS = [
+    "/api/v1/users/",
+    "/api/v1/agencies/",
+    "/api/v1/units/",
+    "/api/v1/positions/",
+    "/api/v1/journal/",
+    "/api/v1/dossiers/",
+    "/api/v1/outgoing-documents/",
+    "/api/v1/delegations/",
+    "/api/v1/signing-credentials/",
+    "/api/v1/trust-roots/",
+    "/api/v1/signature-images/",
+    "/api/v1/saved-searches/",
+]
 
 GARBAGE_CURSORS = [
     "%%%",
@@ -116,8 +135,9 @@ def test_real_cursors_still_work(org, api, login):
         body = client.get(url).json()
         seen += [row["id"] for row in body["results"]]
         url = body["next"]
-    assert sorted(seen) == sorted(User.objects.filter(agency__path__startswith=org.province.path)
-                                  .values_list("pk", flat=True))
+    assert sorted(seen) == sorted(
+        User.objects.filter(agency__path__startswith=org.province.path).values_list("pk", flat=True)
+    )
     assert len(seen) == len(set(seen))
     # The HTML pager too (50 a page): make a second page and follow it.
     for i in range(50):
@@ -136,23 +156,55 @@ def test_real_cursors_still_work(org, api, login):
 # Non-numeric or odd filters
 # ------------------------------------------------------------------------------------------------
 
-ODD_VALUES = ["abc", "x", "zzz", "-1", "1.5", "", " ", "²", "½", "１", "٣", "9" * 30, "1; DROP TABLE", "'\"<>",
-              "Nguyễn" * 200]
+ODD_VALUES = [
+    "abc",
+    "x",
+    "zzz",
+    "-1",
+    "1.5",
+    "",
+    " ",
+    "²",
+    "½",
+    "１",
+    "٣",
+    "9" * 30,
+    "1; DROP TABLE",
+    "'\"<>",
+    "Nguyễn" * 200,
+]
 NUL_MESSAGE = "Địa chỉ yêu cầu chứa ký tự không hợp lệ (NUL)."
 HTML_FILTERS = [
-    ("/can-bo/", "agency"), ("/can-bo/", "status"), ("/can-bo/", "unit"), ("/can-bo/", "q"),
-    ("/danh-ba/co-quan/", "level"), ("/danh-ba/co-quan/", "q"),
-    ("/danh-ba/don-vi/", "agency"), ("/danh-ba/don-vi/", "q"),
-    ("/nhat-ky/", "agency"), ("/nhat-ky/", "action"), ("/nhat-ky/", "object"),
+    ("/can-bo/", "agency"),
+    ("/can-bo/", "status"),
+    ("/can-bo/", "unit"),
+    ("/can-bo/", "q"),
+    ("/danh-ba/co-quan/", "level"),
+    ("/danh-ba/co-quan/", "q"),
+    ("/danh-ba/don-vi/", "agency"),
+    ("/danh-ba/don-vi/", "q"),
+    ("/nhat-ky/", "agency"),
+    ("/nhat-ky/", "action"),
+    ("/nhat-ky/", "object"),
     ("/don-vi-theo-co-quan/", "agency"),
-    ("/ho-so/", "year"), ("/ho-so/", "status"), ("/ho-so/", "q"), ("/ho-so/danh-muc/", "year"),
+    ("/ho-so/", "year"),
+    ("/ho-so/", "status"),
+    ("/ho-so/", "q"),
+    ("/ho-so/danh-muc/", "year"),
 ]
 API_FILTERS = [
-    ("/api/v1/users/", "agency"), ("/api/v1/users/", "status"), ("/api/v1/users/", "q"),
-    ("/api/v1/agencies/", "level"), ("/api/v1/agencies/", "code"), ("/api/v1/agencies/", "q"),
-    ("/api/v1/units/", "agency"), ("/api/v1/positions/", "user"),
-    ("/api/v1/journal/", "agency"), ("/api/v1/journal/", "object"),
-    ("/api/v1/users/", "page_size"), ("/api/v1/units/", "page_size"),
+    ("/api/v1/users/", "agency"),
+    ("/api/v1/users/", "status"),
+    ("/api/v1/users/", "q"),
+    ("/api/v1/agencies/", "level"),
+    ("/api/v1/agencies/", "code"),
+    ("/api/v1/agencies/", "q"),
+    ("/api/v1/units/", "agency"),
+    ("/api/v1/positions/", "user"),
+    ("/api/v1/journal/", "agency"),
+    ("/api/v1/journal/", "object"),
+    ("/api/v1/users/", "page_size"),
+    ("/api/v1/units/", "page_size"),
 ]
 # These refuse a bad value with a 400 and a Vietnamese message instead of ignoring it.
 API_STRICT_FILTERS = [("/api/v1/dossiers/", "year"), ("/api/v1/dossiers/", "status")]
@@ -173,9 +225,14 @@ def _mark(url, param, value):
     if (url, param) in _KNOWN and (value == "²" or (value == "9" * 30 and _on_sqlite())):
         # HTML: the exception escapes the view; API: the handler turns it into a 500 response.
         raises = AssertionError if url.startswith("/api/") else (ValueError, OverflowError, DataError)
-        return pytest.param(url, param, value, marks=pytest.mark.xfail(
-            strict=True, raises=raises,
-            reason="accounts/journal dùng str.isdigit() + int() cho tham số id"))
+        return pytest.param(
+            url,
+            param,
+            value,
+            marks=pytest.mark.xfail(
+                strict=True, raises=raises, reason="accounts/journal dùng str.isdigit() + int() cho tham số id"
+            ),
+        )
     return pytest.param(url, param, value)
 
 
@@ -202,8 +259,10 @@ def test_api_strict_filters_explain_in_vietnamese(org, api, url, param, value):
         assert "results" in response.json()
 
 
-@pytest.mark.parametrize("url,param", HTML_FILTERS + API_FILTERS + API_STRICT_FILTERS + [("/nhat-ky/", "actor"),
-                                                                   ("/api/v1/journal/", "action")])
+@pytest.mark.parametrize(
+    "url,param",
+    HTML_FILTERS + API_FILTERS + API_STRICT_FILTERS + [("/nhat-ky/", "actor"), ("/api/v1/journal/", "action")],
+)
 def test_nul_characters_in_filters_refused_in_vietnamese(org, login, api, url, param):
     client = api(org.province_admin) if url.startswith("/api/") else login(org.province_admin)
     response = client.get(url, {param: "Nguyễn\x00Văn"})
@@ -217,43 +276,90 @@ def test_nul_characters_in_filters_refused_in_vietnamese(org, login, api, url, p
 def test_nonnumeric_filters_are_ignored_not_applied(org, login, api):
     """?agency=abc does not filter (and does not error): the same rows as without it."""
     c = login(org.province_admin)
-    assert c.get("/can-bo/", {"agency": "abc", "status": "zzz"}).content.decode().count('href="/can-bo/') == \
-        c.get("/can-bo/").content.decode().count('href="/can-bo/')
+    assert c.get("/can-bo/", {"agency": "abc", "status": "zzz"}).content.decode().count('href="/can-bo/') == c.get(
+        "/can-bo/"
+    ).content.decode().count('href="/can-bo/')
     client = api(org.province_admin)
-    assert client.get("/api/v1/agencies/", {"level": "x"}).json()["results"] == \
-        client.get("/api/v1/agencies/").json()["results"]
+    assert (
+        client.get("/api/v1/agencies/", {"level": "x"}).json()["results"]
+        == client.get("/api/v1/agencies/").json()["results"]
+    )
 
 
 # Every id and page parameter goes through vpdt.core.params.int_param: ASCII digits, no sign, within a 64-bit
 # integer. Unicode digits ("²" passes str.isdigit() and int() refuses it; int("١٢") is 12), signs, separators,
 # whitespace and huge numbers are no id.
-ID_VALUES = ["²", "١٢", "１２", "+1", "-1", " 1 ", "1\t", "\u00a01", "1_000", "0x1F", "1e3", "1.0", "9" * 19, "9" * 30,
-             "", "abc"]
+ID_VALUES = [
+    "²",
+    "١٢",
+    "１２",
+    "+1",
+    "-1",
+    " 1 ",
+    "1\t",
+    "\u00a01",
+    "1_000",
+    "0x1F",
+    "1e3",
+    "1.0",
+    "9" * 19,
+    "9" * 30,
+    "",
+    "abc",
+]
 HTML_ID_PARAMS = [
-    ("/can-bo/", "agency", "province_admin"), ("/can-bo/", "unit", "province_admin"),
-    ("/danh-ba/don-vi/", "agency", "province_admin"), ("/nhat-ky/", "agency", "province_admin"),
-    ("/don-vi-theo-co-quan/", "agency", "province_admin"), ("/ho-so/", "year", "sxd_staff"),
-    ("/van-ban-den/", "register", "sxd_clerk"), ("/van-ban-den/", "year", "sxd_clerk"),
-    ("/van-ban-den/", "number", "sxd_clerk"), ("/van-ban-den/vao-so/", "ban-quet", "sxd_clerk"),
-    ("/van-ban-di/so-van-ban-di/", "year", "sxd_clerk"), ("/van-ban-di/so-van-ban-di/", "number", "sxd_clerk"),
-    ("/van-ban-di/soan-thao/", "reply_to", "sxd_staff"), ("/van-ban-di/soan-thao/", "related_to", "sxd_staff"),
-    ("/tim-kiem/", "page", "sxd_staff"), ("/tim-kiem/", "doc_type", "sxd_staff"),
+    ("/can-bo/", "agency", "province_admin"),
+    ("/can-bo/", "unit", "province_admin"),
+    ("/danh-ba/don-vi/", "agency", "province_admin"),
+    ("/nhat-ky/", "agency", "province_admin"),
+    ("/don-vi-theo-co-quan/", "agency", "province_admin"),
+    ("/ho-so/", "year", "sxd_staff"),
+    ("/van-ban-den/", "register", "sxd_clerk"),
+    ("/van-ban-den/", "year", "sxd_clerk"),
+    ("/van-ban-den/", "number", "sxd_clerk"),
+    ("/van-ban-den/vao-so/", "ban-quet", "sxd_clerk"),
+    ("/van-ban-di/so-van-ban-di/", "year", "sxd_clerk"),
+    ("/van-ban-di/so-van-ban-di/", "number", "sxd_clerk"),
+    ("/van-ban-di/soan-thao/", "reply_to", "sxd_staff"),
+    ("/van-ban-di/soan-thao/", "related_to", "sxd_staff"),
+    ("/tim-kiem/", "page", "sxd_staff"),
+    ("/tim-kiem/", "doc_type", "sxd_staff"),
 ]
 API_ID_PARAMS = [
-    ("/api/v1/users/", "agency", "province_admin"), ("/api/v1/units/", "agency", "province_admin"),
-    ("/api/v1/positions/", "user", "province_admin"), ("/api/v1/journal/", "agency", "province_admin"),
-    ("/api/v1/agencies/", "level", "province_admin"), ("/api/v1/dossiers/", "year", "sxd_staff"),
-    ("/api/v1/signature-verifications/", "file", "sxd_clerk"), ("/api/v1/digitizations/", "file", "sxd_clerk"),
-    ("/api/v1/incoming-documents/", "register", "sxd_clerk"), ("/api/v1/incoming-documents/", "year", "sxd_clerk"),
-    ("/api/v1/incoming-documents/", "urgency", "sxd_clerk"), ("/api/v1/outgoing-documents/", "year", "sxd_staff"),
-    ("/api/v1/outgoing-documents/", "doc_type", "sxd_staff"), ("/api/v1/search/", "page", "sxd_staff"),
-    ("/api/v1/users/", "page_size", "province_admin"), ("/api/v1/incoming-documents/", "page_size", "sxd_clerk"),
+    ("/api/v1/users/", "agency", "province_admin"),
+    ("/api/v1/units/", "agency", "province_admin"),
+    ("/api/v1/positions/", "user", "province_admin"),
+    ("/api/v1/journal/", "agency", "province_admin"),
+    ("/api/v1/agencies/", "level", "province_admin"),
+    ("/api/v1/dossiers/", "year", "sxd_staff"),
+    ("/api/v1/signature-verifications/", "file", "sxd_clerk"),
+    ("/api/v1/digitizations/", "file", "sxd_clerk"),
+    ("/api/v1/incoming-documents/", "register", "sxd_clerk"),
+    ("/api/v1/incoming-documents/", "year", "sxd_clerk"),
+    ("/api/v1/incoming-documents/", "urgency", "sxd_clerk"),
+    ("/api/v1/outgoing-documents/", "year", "sxd_staff"),
+    ("/api/v1/outgoing-documents/", "doc_type", "sxd_staff"),
+    ("/api/v1/search/", "page", "sxd_staff"),
+    ("/api/v1/users/", "page_size", "province_admin"),
+    ("/api/v1/incoming-documents/", "page_size", "sxd_clerk"),
 ]
 
 
-@pytest.mark.parametrize("value,expected", [("7", 7), (" 42\t", 42), ("0", 0), (str(2**63 - 1), 2**63 - 1), (12, 12),
-                                            *((v, None) for v in ID_VALUES if v.strip(" \t") != "1"),
-                                            (str(2**63), None), (-3, None), (True, None), (None, None)])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("7", 7),
+        (" 42\t", 42),
+        ("0", 0),
+        (str(2**63 - 1), 2**63 - 1),
+        (12, 12),
+        *((v, None) for v in ID_VALUES if v.strip(" \t") != "1"),
+        (str(2**63), None),
+        (-3, None),
+        (True, None),
+        (None, None),
+    ],
+)
 def test_int_param(value, expected):
     from vpdt.core.params import int_param
 
@@ -320,16 +426,38 @@ def test_journal_bad_dates_are_explained(org, login, api):
 # Nonexistent ids
 # ------------------------------------------------------------------------------------------------
 
-MISSING_HTML_GET = ["/can-bo/{id}/", "/danh-ba/co-quan/{id}/", "/danh-ba/co-quan/{id}/sua/",
-                    "/danh-ba/co-quan/{id}/don-vi/them/", "/danh-ba/don-vi/{id}/sua/",
-                    "/danh-ba/can-bo/{id}/chuc-vu/them/", "/khong-co-trang-nay/", "/danh-ba/co-quan/abc/",
-                    "/ho-so/{id}/", "/ho-so/{id}/sua/", "/ho-so/{id}/xuat.pdf", "/ho-so/van-ban-den/{id}/",
-                    "/van-ban-di/{id}/", "/van-ban-di/{id}/so-sanh/", "/van-ban-di/{id}/tep/1/",
-                    "/ky-so/chung-thu/{id}/", "/ky-so/hinh/{id}.png"]
-MISSING_HTML_POST = ["/danh-ba/chuc-vu/{id}/ket-thuc/", "/can-bo/{id}/lock/", "/danh-ba/co-quan/{id}/sua/",
-                     "/danh-ba/don-vi/{id}/sua/", "/ho-so/{id}/chuyen/close/", "/ho-so/{id}/rut/1/",
-                     "/van-ban-di/{id}/dong-y/", "/van-ban-di/{id}/thu-hoi/", "/uy-quyen/{id}/thu-hoi/",
-                     "/ky-so/chung-thu/{id}/ngung/", "/ky-so/goc-tin-cay/{id}/trang-thai/"]
+MISSING_HTML_GET = [
+    "/can-bo/{id}/",
+    "/danh-ba/co-quan/{id}/",
+    "/danh-ba/co-quan/{id}/sua/",
+    "/danh-ba/co-quan/{id}/don-vi/them/",
+    "/danh-ba/don-vi/{id}/sua/",
+    "/danh-ba/can-bo/{id}/chuc-vu/them/",
+    "/khong-co-trang-nay/",
+    "/danh-ba/co-quan/abc/",
+    "/ho-so/{id}/",
+    "/ho-so/{id}/sua/",
+    "/ho-so/{id}/xuat.pdf",
+    "/ho-so/van-ban-den/{id}/",
+    "/van-ban-di/{id}/",
+    "/van-ban-di/{id}/so-sanh/",
+    "/van-ban-di/{id}/tep/1/",
+    "/ky-so/chung-thu/{id}/",
+    "/ky-so/hinh/{id}.png",
+]
+MISSING_HTML_POST = [
+    "/danh-ba/chuc-vu/{id}/ket-thuc/",
+    "/can-bo/{id}/lock/",
+    "/danh-ba/co-quan/{id}/sua/",
+    "/danh-ba/don-vi/{id}/sua/",
+    "/ho-so/{id}/chuyen/close/",
+    "/ho-so/{id}/rut/1/",
+    "/van-ban-di/{id}/dong-y/",
+    "/van-ban-di/{id}/thu-hoi/",
+    "/uy-quyen/{id}/thu-hoi/",
+    "/ky-so/chung-thu/{id}/ngung/",
+    "/ky-so/goc-tin-cay/{id}/trang-thai/",
+]
 MISSING_IDS = [999999, 99999999999999999999]
 
 
@@ -351,10 +479,21 @@ def test_html_post_to_missing_objects_404(org, login, url, missing_id):
     assert "Không tìm thấy" in response.content.decode()
 
 
-API_DETAIL = ["/api/v1/users/{id}/", "/api/v1/agencies/{id}/", "/api/v1/units/{id}/", "/api/v1/positions/{id}/",
-              "/api/v1/journal/{id}/", "/api/v1/dossiers/{id}/", "/api/v1/dossier-items/{id}/",
-              "/api/v1/outgoing-documents/{id}/", "/api/v1/delegations/{id}/", "/api/v1/signing-credentials/{id}/",
-              "/api/v1/trust-roots/{id}/", "/api/v1/signature-images/{id}/", "/api/v1/signing-policies/{id}/"]
+API_DETAIL = [
+    "/api/v1/users/{id}/",
+    "/api/v1/agencies/{id}/",
+    "/api/v1/units/{id}/",
+    "/api/v1/positions/{id}/",
+    "/api/v1/journal/{id}/",
+    "/api/v1/dossiers/{id}/",
+    "/api/v1/dossier-items/{id}/",
+    "/api/v1/outgoing-documents/{id}/",
+    "/api/v1/delegations/{id}/",
+    "/api/v1/signing-credentials/{id}/",
+    "/api/v1/trust-roots/{id}/",
+    "/api/v1/signature-images/{id}/",
+    "/api/v1/signing-policies/{id}/",
+]
 
 
 @pytest.mark.parametrize("missing_id", MISSING_IDS + ["abc"])
@@ -366,10 +505,16 @@ def test_api_missing_objects_404_json_vietnamese(org, api, url, missing_id):
     assert api_detail_vietnamese(response) == NOT_FOUND_API
 
 
-@pytest.mark.parametrize("url,method", [
-    ("/api/v1/agencies/{id}/", "patch"), ("/api/v1/units/{id}/", "patch"), ("/api/v1/positions/{id}/end/", "post"),
-    ("/api/v1/users/{id}/lock/", "post"), ("/api/v1/users/{id}/reset-password/", "post"),
-])
+@pytest.mark.parametrize(
+    "url,method",
+    [
+        ("/api/v1/agencies/{id}/", "patch"),
+        ("/api/v1/units/{id}/", "patch"),
+        ("/api/v1/positions/{id}/end/", "post"),
+        ("/api/v1/users/{id}/lock/", "post"),
+        ("/api/v1/users/{id}/reset-password/", "post"),
+    ],
+)
 def test_api_actions_on_missing_objects_404(org, api, url, method):
     client = api(org.province_admin)
     response = getattr(client, method)(url.format(id=999999), {"note": "Không có"}, format="json")
@@ -382,18 +527,36 @@ def test_api_actions_on_missing_objects_404(org, api, url, method):
 # ------------------------------------------------------------------------------------------------
 
 
-FORMS = ["/danh-ba/co-quan/them/", "/danh-ba/co-quan/{sxd}/don-vi/them/", "/can-bo/tao/",
-         "/danh-ba/can-bo/{staff}/chuc-vu/them/", "/danh-ba/co-quan/{sxd}/sua/", "/danh-ba/don-vi/{vp}/sua/"]
-BLANK = {"parent": "", "name": "", "short_name": "", "code": "", "level": "", "full_name": "", "agency": "",
-         "unit": "", "title": "", "role": "", "birth_date": ""}
+FORMS = [
+    "/danh-ba/co-quan/them/",
+    "/danh-ba/co-quan/{sxd}/don-vi/them/",
+    "/can-bo/tao/",
+    "/danh-ba/can-bo/{staff}/chuc-vu/them/",
+    "/danh-ba/co-quan/{sxd}/sua/",
+    "/danh-ba/don-vi/{vp}/sua/",
+]
+BLANK = {
+    "parent": "",
+    "name": "",
+    "short_name": "",
+    "code": "",
+    "level": "",
+    "full_name": "",
+    "agency": "",
+    "unit": "",
+    "title": "",
+    "role": "",
+    "birth_date": "",
+}
 
 
 def _form_param(url, body_name):
     return pytest.param(url, body_name)
 
 
-@pytest.mark.parametrize("url,body_name", [_form_param(u, b) for u in FORMS
-                                           for b in ("khong-co-du-lieu", "truong-de-trong")])
+@pytest.mark.parametrize(
+    "url,body_name", [_form_param(u, b) for u in FORMS for b in ("khong-co-du-lieu", "truong-de-trong")]
+)
 def test_forms_with_missing_required_fields(org, login, url, body_name):
     c = login(org.province_admin)
     url = url.format(sxd=org.sxd.pk, staff=org.sxd_staff.pk, vp=org.sxd_vp.pk)
@@ -408,13 +571,31 @@ def test_forms_with_missing_required_fields(org, login, url, body_name):
     assert Unit.objects.get(pk=org.sxd_vp.pk).name == "Văn phòng Sở"
 
 
-SIGNING_FORMS = ["/ky-so/chung-thu/them-p12/", "/ky-so/chung-thu/them-chung-thu/", "/ky-so/goc-tin-cay/",
-                 "/ky-so/hinh/", "/ky-so/chinh-sach/"]
+SIGNING_FORMS = [
+    "/ky-so/chung-thu/them-p12/",
+    "/ky-so/chung-thu/them-chung-thu/",
+    "/ky-so/goc-tin-cay/",
+    "/ky-so/hinh/",
+    "/ky-so/chinh-sach/",
+]
 
 
 @pytest.mark.parametrize("url", SIGNING_FORMS)
-@pytest.mark.parametrize("body", [{}, {"agency": "abc", "kind": "x" * 300, "user": "-1", "width_mm": "1e400",
-                                       "height_mm": "NaN", "on_failure": "\u0000", "p12": "khong-phai-tep"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {
+            "agency": "abc",
+            "kind": "x" * 300,
+            "user": "-1",
+            "width_mm": "1e400",
+            "height_mm": "NaN",
+            "on_failure": "\u0000",
+            "p12": "khong-phai-tep",
+        },
+    ],
+)
 def test_signing_forms_with_missing_or_garbage_fields(org, login, url, body):
     response = login(org.province_admin).post(url, body)
     html = response.content.decode()
@@ -425,8 +606,7 @@ def test_signing_forms_with_missing_or_garbage_fields(org, login, url, body):
     assert '<ul class="errorlist">' in html and looks_vietnamese(html)
 
 
-@pytest.mark.parametrize("url", ["/api/v1/signing-credentials/", "/api/v1/trust-roots/",
-                                 "/api/v1/signature-images/"])
+@pytest.mark.parametrize("url", ["/api/v1/signing-credentials/", "/api/v1/trust-roots/", "/api/v1/signature-images/"])
 def test_signing_api_create_with_garbage(org, api, url):
     client = api(org.province_admin)
     for body, kind in (({}, "json"), ({"kind": "x", "width_mm": "1e400", "file": "khong-phai-tep"}, "multipart")):
@@ -435,20 +615,25 @@ def test_signing_api_create_with_garbage(org, api, url):
         assert all(looks_vietnamese(m) for m in all_messages(response.json())), response.json()
 
 
-@pytest.mark.parametrize("value", ["31/02/2026", "30/02/2000", "32/01/1990", "00/01/1990", "1990-13-01", "ngày mai",
-                                   "12/05/99999"])
+@pytest.mark.parametrize(
+    "value", ["31/02/2026", "30/02/2000", "32/01/1990", "00/01/1990", "1990-13-01", "ngày mai", "12/05/99999"]
+)
 def test_account_form_invalid_birth_date(org, login, value):
     before = User.objects.count()
-    response = login(org.sxd_admin).post("/can-bo/tao/", {
-        "full_name": "Bùi Thị Thanh Tâm", "agency": org.sxd.pk, "role": Role.STAFF, "birth_date": value})
+    response = login(org.sxd_admin).post(
+        "/can-bo/tao/",
+        {"full_name": "Bùi Thị Thanh Tâm", "agency": org.sxd.pk, "role": Role.STAFF, "birth_date": value},
+    )
     assert response.status_code == 200
     assert "Nhập một ngày hợp lệ." in response.content.decode()
     assert User.objects.count() == before
 
 
 def test_account_form_accepts_vietnamese_date(org, login):
-    response = login(org.sxd_admin).post("/can-bo/tao/", {
-        "full_name": "Bùi Thị Thanh Tâm", "agency": org.sxd.pk, "role": Role.STAFF, "birth_date": "29/02/1996"})
+    response = login(org.sxd_admin).post(
+        "/can-bo/tao/",
+        {"full_name": "Bùi Thị Thanh Tâm", "agency": org.sxd.pk, "role": Role.STAFF, "birth_date": "29/02/1996"},
+    )
     assert response.status_code == 200
     user = User.objects.get(full_name="Bùi Thị Thanh Tâm")
     assert user.birth_date.isoformat() == "1996-02-29"
@@ -456,8 +641,11 @@ def test_account_form_accepts_vietnamese_date(org, login):
 
 def test_api_invalid_birth_date(org, api):
     before = User.objects.count()
-    response = api(org.sxd_admin).post("/api/v1/users/", {"full_name": "Bùi Thị Thanh Tâm", "agency": org.sxd.pk,
-                                                          "birth_date": "31/02/2026"}, format="json")
+    response = api(org.sxd_admin).post(
+        "/api/v1/users/",
+        {"full_name": "Bùi Thị Thanh Tâm", "agency": org.sxd.pk, "birth_date": "31/02/2026"},
+        format="json",
+    )
     assert response.status_code == 400
     [message] = response.json()["birth_date"]
     assert message.startswith("Ngày sai định dạng.")
@@ -471,8 +659,10 @@ def test_very_long_names_in_forms(org, login):
     assert len(LONG) >= 300
     c = login(org.province_admin)
     counts = (Agency.objects.count(), Unit.objects.count(), User.objects.count())
-    response = c.post("/danh-ba/co-quan/them/", {"parent": org.province.pk, "name": LONG, "short_name": "DT",
-                                                 "code": "000.00.77.H41", "level": Level.PROVINCE})
+    response = c.post(
+        "/danh-ba/co-quan/them/",
+        {"parent": org.province.pk, "name": LONG, "short_name": "DT", "code": "000.00.77.H41", "level": Level.PROVINCE},
+    )
     assert response.status_code == 200
     assert "Giá trị này chỉ có tối đa 200 kí tự" in response.content.decode()
     response = c.post(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {"name": LONG, "short_name": "QLDT"})
@@ -492,12 +682,20 @@ def test_very_long_names_in_forms(org, login):
 
 def test_very_long_names_in_api(org, api):
     client = api(org.province_admin)
-    response = client.post("/api/v1/agencies/", {"parent_id": org.province.pk, "name": LONG, "short_name": "DT",
-                                                 "code": "000.00.77.H41", "level": Level.PROVINCE}, format="json")
+    response = client.post(
+        "/api/v1/agencies/",
+        {
+            "parent_id": org.province.pk,
+            "name": LONG,
+            "short_name": "DT",
+            "code": "000.00.77.H41",
+            "level": Level.PROVINCE,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json() == {"name": ["Trường này chỉ được có tối đa 200 ký tự."]}
-    response = client.post("/api/v1/units/", {"agency": org.sxd.pk, "name": LONG, "short_name": "QLDT"},
-                           format="json")
+    response = client.post("/api/v1/units/", {"agency": org.sxd.pk, "name": LONG, "short_name": "QLDT"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"name": ["Trường này chỉ được có tối đa 200 ký tự."]}
     response = client.post("/api/v1/users/", {"full_name": LONG, "agency": org.sxd.pk}, format="json")
@@ -524,8 +722,10 @@ def test_csrf_failure_renders_vietnamese_page(org):
     # With the token from the form, the same request goes through.
     page = client.get(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/").content.decode()
     token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    response = client.post(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/",
-                           {"name": "Thanh tra", "short_name": "TT", "csrfmiddlewaretoken": token})
+    response = client.post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/",
+        {"name": "Thanh tra", "short_name": "TT", "csrfmiddlewaretoken": token},
+    )
     assert response.status_code == 302
     assert Unit.objects.count() == before + 1
 
@@ -536,8 +736,9 @@ def test_csrf_failure_renders_vietnamese_page(org):
 
 
 @pytest.mark.parametrize("body", ['{"name": ', "{'name': 'Sở'}", "không phải JSON", "\x00\x01", '{"a": 1,}', "[1, 2"])
-@pytest.mark.parametrize("url", ["/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/users/",
-                                 "/api/v1/auth/login/"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/agencies/", "/api/v1/units/", "/api/v1/positions/", "/api/v1/users/", "/api/v1/auth/login/"]
+)
 def test_api_malformed_json(org, api, url, body):
     client = api(org.province_admin) if "auth" not in url else APIClient()
     before = (Agency.objects.count(), Unit.objects.count(), User.objects.count())
@@ -548,27 +749,44 @@ def test_api_malformed_json(org, api, url, body):
 
 
 def test_api_malformed_patch(org, api):
-    response = api(org.province_admin).patch(f"/api/v1/agencies/{org.sxd.pk}/", b'{"phone": ',
-                                             content_type="application/json")
+    response = api(org.province_admin).patch(
+        f"/api/v1/agencies/{org.sxd.pk}/", b'{"phone": ', content_type="application/json"
+    )
     assert response.status_code == 400
     assert api_detail_vietnamese(response) == "Dữ liệu gửi lên không đúng định dạng."
 
 
-@pytest.mark.parametrize("payload", [
-    [1, 2, 3],
-    "chuỗi",
-    {"parent_id": 99999999, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 2},
-    {"parent_id": "abc", "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 2},
-    {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": "abc"},
-    {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 9},
-    {"parent_id": 1, "name": ["Sở"], "short_name": "STP", "code": "000.00.19.H41", "level": 2},
-    {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 2,
-     "exchange_only_with_parent": "có lẽ"},
-    {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": None, "level": 2},
-    {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 2,
-     "email": "không-phải-email"},
-    {},
-], ids=range(11))
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [1, 2, 3],
+        "chuỗi",
+        {"parent_id": 99999999, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 2},
+        {"parent_id": "abc", "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 2},
+        {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": "abc"},
+        {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": "000.00.19.H41", "level": 9},
+        {"parent_id": 1, "name": ["Sở"], "short_name": "STP", "code": "000.00.19.H41", "level": 2},
+        {
+            "parent_id": 1,
+            "name": "Sở Tư pháp",
+            "short_name": "STP",
+            "code": "000.00.19.H41",
+            "level": 2,
+            "exchange_only_with_parent": "có lẽ",
+        },
+        {"parent_id": 1, "name": "Sở Tư pháp", "short_name": "STP", "code": None, "level": 2},
+        {
+            "parent_id": 1,
+            "name": "Sở Tư pháp",
+            "short_name": "STP",
+            "code": "000.00.19.H41",
+            "level": 2,
+            "email": "không-phải-email",
+        },
+        {},
+    ],
+    ids=range(11),
+)
 def test_api_wrong_types_are_vietnamese(org, api, payload):
     if isinstance(payload, dict) and payload.get("parent_id") == 1:
         payload["parent_id"] = org.province.pk
@@ -601,28 +819,53 @@ def test_api_unsupported_media_type_and_method(org, api):
 def _grow(org, n):
     """Bring SXD to at least n people, n units and n child agencies (with their units)."""
     have = User.objects.filter(agency=org.sxd).count()
-    people = User.objects.bulk_create([User(username=f"chuyenvien.{i:03d}", full_name=f"Nguyễn Văn Thử {i:03d}",
-                                            agency=org.sxd, must_change_password=False) for i in range(have, n)])
-    Position.objects.bulk_create([Position(user=p, agency=org.sxd, unit=org.sxd_khtc, title="Chuyên viên",
-                                           role=Role.STAFF) for p in people])
+    people = User.objects.bulk_create(
+        [
+            User(
+                username=f"chuyenvien.{i:03d}",
+                full_name=f"Nguyễn Văn Thử {i:03d}",
+                agency=org.sxd,
+                must_change_password=False,
+            )
+            for i in range(have, n)
+        ]
+    )
+    Position.objects.bulk_create(
+        [Position(user=p, agency=org.sxd, unit=org.sxd_khtc, title="Chuyên viên", role=Role.STAFF) for p in people]
+    )
     have = Unit.objects.filter(agency=org.sxd).count()
-    Unit.objects.bulk_create([Unit(agency=org.sxd, parent=org.sxd_vp, name=f"Tổ công tác số {i:03d}",
-                                   short_name=f"TCT{i:03d}") for i in range(have, n)])
+    Unit.objects.bulk_create(
+        [
+            Unit(agency=org.sxd, parent=org.sxd_vp, name=f"Tổ công tác số {i:03d}", short_name=f"TCT{i:03d}")
+            for i in range(have, n)
+        ]
+    )
     have = Agency.objects.filter(code__startswith="H41.98.").count()
     for i in range(have, n):
-        child = directory.create_agency(None, Agency.objects.get(pk=org.province.pk),
-                                        name=f"Ban quản lý dự án số {i:03d}", short_name=f"BQL{i:03d}",
-                                        code=f"H41.98.{i:02d}", level=Level.PROVINCE)
+        child = directory.create_agency(
+            None,
+            Agency.objects.get(pk=org.province.pk),
+            name=f"Ban quản lý dự án số {i:03d}",
+            short_name=f"BQL{i:03d}",
+            code=f"H41.98.{i:02d}",
+            level=Level.PROVINCE,
+        )
         Unit.objects.create(agency=child, name="Văn phòng", short_name="VP")
     for i in range(5):
         directory.create_unit(None, org.sxd, name=f"Phòng số {i}", short_name=f"P{i}{n}")
 
 
 QUERY_PAGES = [
-    ("html", "/can-bo/"), ("html", "/can-bo/?status=active"), ("html", "/danh-ba/co-quan/"),
-    ("html", "/danh-ba/don-vi/"), ("html", "/nhat-ky/"),
-    ("api", "/api/v1/users/"), ("api", "/api/v1/agencies/"), ("api", "/api/v1/units/"),
-    ("api", "/api/v1/positions/"), ("api", "/api/v1/journal/"),
+    ("html", "/can-bo/"),
+    ("html", "/can-bo/?status=active"),
+    ("html", "/danh-ba/co-quan/"),
+    ("html", "/danh-ba/don-vi/"),
+    ("html", "/nhat-ky/"),
+    ("api", "/api/v1/users/"),
+    ("api", "/api/v1/agencies/"),
+    ("api", "/api/v1/units/"),
+    ("api", "/api/v1/positions/"),
+    ("api", "/api/v1/journal/"),
 ]
 
 
@@ -666,10 +909,12 @@ def test_position_listing_has_no_per_row_queries(org, api, django_assert_max_num
     client.get("/api/v1/positions/")
     with CaptureQueriesContext(connection) as small:
         client.get("/api/v1/positions/")
-    people = User.objects.bulk_create([User(username=f"cv.{i:03d}", full_name=f"Trần Văn {i:03d}", agency=org.sxd)
-                                       for i in range(40)])
-    Position.objects.bulk_create([Position(user=p, agency=org.sxd, unit=org.sxd_khtc, title="Chuyên viên",
-                                           role=Role.STAFF) for p in people])
+    people = User.objects.bulk_create(
+        [User(username=f"cv.{i:03d}", full_name=f"Trần Văn {i:03d}", agency=org.sxd) for i in range(40)]
+    )
+    Position.objects.bulk_create(
+        [Position(user=p, agency=org.sxd, unit=org.sxd_khtc, title="Chuyên viên", role=Role.STAFF) for p in people]
+    )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get("/api/v1/positions/").json()["results"]) >= 45
     assert JournalEntry.objects.exists()

@@ -41,8 +41,11 @@ def _redis_client():
     else:
         return client
     client.close()
-    pytest.fail(f"Không kết nối được Redis tại {REDIS_URL} ({problem}). Kiểm thử này bắt buộc có Redis: "
-                "`make test` khởi động Redis; hoặc đặt VPDT_TEST_REDIS_URL.", pytrace=False)
+    pytest.fail(
+        f"Không kết nối được Redis tại {REDIS_URL} ({problem}). Kiểm thử này bắt buộc có Redis: "
+        "`make test` khởi động Redis; hoặc đặt VPDT_TEST_REDIS_URL.",
+        pytrace=False,
+    )
 
 
 def _close_worker_db_connections(**_):
@@ -118,23 +121,31 @@ def test_enforce_inactivity_runs_on_a_redis_worker(org, request):
     JournalHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": journal.GENESIS})
     now = timezone.now()
     # Issued 31 days ago, never used: locked as unused.
-    unused, _ = accounts.create_account(None, full_name="Trần Văn Nam", agency=org.sxd, unit=org.sxd_vp,
-                                        role=Role.STAFF, title="Chuyên viên")
-    User.objects.filter(pk=unused.pk).update(password_issued_at=now - timedelta(days=31),
-                                             date_joined=now - timedelta(days=31))
+    unused, _ = accounts.create_account(
+        None, full_name="Trần Văn Nam", agency=org.sxd, unit=org.sxd_vp, role=Role.STAFF, title="Chuyên viên"
+    )
+    User.objects.filter(pk=unused.pk).update(
+        password_issued_at=now - timedelta(days=31), date_joined=now - timedelta(days=31)
+    )
     # Issued 31 days ago, signed in but never changed the one-time password: locked for that reason.
-    unchanged, _ = accounts.create_account(None, full_name="Lê Văn Hải", agency=org.sxd, unit=org.sxd_khtc,
-                                           role=Role.STAFF, title="Chuyên viên")
-    User.objects.filter(pk=unchanged.pk).update(password_issued_at=now - timedelta(days=31),
-                                                date_joined=now - timedelta(days=31),
-                                                last_login=now - timedelta(days=20))
+    unchanged, _ = accounts.create_account(
+        None, full_name="Lê Văn Hải", agency=org.sxd, unit=org.sxd_khtc, role=Role.STAFF, title="Chuyên viên"
+    )
+    User.objects.filter(pk=unchanged.pk).update(
+        password_issued_at=now - timedelta(days=31),
+        date_joined=now - timedelta(days=31),
+        last_login=now - timedelta(days=20),
+    )
     # Not signed in for 61 days: revoked.
-    User.objects.filter(pk=org.stttt_staff.pk).update(last_login=now - timedelta(days=61),
-                                                      password_issued_at=now - timedelta(days=400),
-                                                      date_joined=now - timedelta(days=400))
+    User.objects.filter(pk=org.stttt_staff.pk).update(
+        last_login=now - timedelta(days=61),
+        password_issued_at=now - timedelta(days=400),
+        date_joined=now - timedelta(days=400),
+    )
     # Issued today: left alone.
-    fresh, _ = accounts.create_account(None, full_name="Đỗ Thị Mai", agency=org.sxd, unit=org.sxd_vp,
-                                       role=Role.STAFF, title="Chuyên viên")
+    fresh, _ = accounts.create_account(
+        None, full_name="Đỗ Thị Mai", agency=org.sxd, unit=org.sxd_vp, role=Role.STAFF, title="Chuyên viên"
+    )
 
     assert app.conf.broker_url == REDIS_URL and not app.conf.task_always_eager
     queue, redis = redis_celery["queue"], redis_celery["redis"]
@@ -153,8 +164,7 @@ def test_enforce_inactivity_runs_on_a_redis_worker(org, request):
     result.forget()
 
     unused.refresh_from_db()
-    assert (unused.status, unused.status_reason, unused.is_active) == (AccountStatus.LOCKED, StatusReason.UNUSED,
-                                                                       False)
+    assert (unused.status, unused.status_reason, unused.is_active) == (AccountStatus.LOCKED, StatusReason.UNUSED, False)
     unchanged.refresh_from_db()
     assert (unchanged.status, unchanged.status_reason) == (AccountStatus.LOCKED, StatusReason.PASSWORD_NOT_CHANGED)
     stale = User.objects.get(pk=org.stttt_staff.pk)
@@ -173,8 +183,15 @@ def test_embedded_default_broker_is_the_filesystem(tmp_path, monkeypatch, settin
     data_dir = (tmp_path / "data").resolve()
     cwd = tmp_path / "cwd"
     cwd.mkdir()
-    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "VPDT_PRODUCTION", "VPDT_LOG_DIR",
-                 "VPDT_STATIC_ROOT", "VPDT_MEDIA_ROOT", "VPDT_BACKUP_DIR"):
+    for name in (
+        "CELERY_BROKER_URL",
+        "CELERY_RESULT_BACKEND",
+        "VPDT_PRODUCTION",
+        "VPDT_LOG_DIR",
+        "VPDT_STATIC_ROOT",
+        "VPDT_MEDIA_ROOT",
+        "VPDT_BACKUP_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VPDT_DATA_DIR", str(data_dir))
     monkeypatch.chdir(cwd)

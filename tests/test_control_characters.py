@@ -30,16 +30,20 @@ CLEAN = "V/v triển khai kế hoạch cải cách hành chính năm 2027"
 
 # --- The one implementation --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Sở Xây dựng\x1b[31m", "Sở Xây dựng[31m"),
-    ("Chuông\x07", "Chuông"),
-    ("a\x00b\x08c\x0bd\x0ce\x0ef\x1fg", "abcdefg"),
-    ("xóa\x7f", "xóa"),
-    ("C1:\x80\x85\x9f.", "C1:."),
-    ("lẻ\ud800\udfff", "lẻ"),
-    ("Tab\tvà\ndòng\r\nmới", "Tab\tvà\ndòng\r\nmới"),
-    ("Đắk Lắk — “ngoặc” … ½ ² ₫ 😀 \u200b\u00a0", "Đắk Lắk — “ngoặc” … ½ ² ₫ 😀 \u200b\u00a0"),
-])
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Sở Xây dựng\x1b[31m", "Sở Xây dựng[31m"),
+        ("Chuông\x07", "Chuông"),
+        ("a\x00b\x08c\x0bd\x0ce\x0ef\x1fg", "abcdefg"),
+        ("xóa\x7f", "xóa"),
+        ("C1:\x80\x85\x9f.", "C1:."),
+        ("lẻ\ud800\udfff", "lẻ"),
+        ("Tab\tvà\ndòng\r\nmới", "Tab\tvà\ndòng\r\nmới"),
+        ("Đắk Lắk — “ngoặc” … ½ ² ₫ 😀 \u200b\u00a0", "Đắk Lắk — “ngoặc” … ½ ² ₫ 😀 \u200b\u00a0"),
+    ],
+)
 def test_clean_text(raw, expected):
     assert clean_text(raw) == expected
 
@@ -96,11 +100,13 @@ def test_every_api_view_parses_through_the_cleaning_parsers():
 
 # --- In: forms, query strings, API bodies, file names -------------------------------------------------------------
 
+
 def test_form_registration_stores_clean_subject_and_file_name(org, login):
     c = login(org.sxd_clerk)
     upload = SimpleUploadedFile("cong\x1bvan\x07.pdf", PDF, content_type="application/pdf")
-    response = c.post("/van-ban-den/vao-so/", {**form_data(org, subject=DIRTY, signer_name="Nguyễn\x00 Đức Trung"),
-                                               "files": [upload]})
+    response = c.post(
+        "/van-ban-den/vao-so/", {**form_data(org, subject=DIRTY, signer_name="Nguyễn\x00 Đức Trung"), "files": [upload]}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     document = IncomingDocument.objects.get()
     assert document.subject == CLEAN
@@ -133,20 +139,25 @@ def test_api_registration_stores_clean_text(org, api, kind):
 def test_api_patch_in_form_encoding_is_cleaned(org, api):
     """PATCH bodies are not parsed by Django (only POST): the API's own form parser cleans them."""
     client = api(org.sxd_admin)
-    response = client.patch(f"/api/v1/units/{org.sxd_vp.pk}/", "name=V%C4%83n%1B ph%C3%B2ng S%E1%BB%9F%07",
-                            content_type="application/x-www-form-urlencoded")
+    response = client.patch(
+        f"/api/v1/units/{org.sxd_vp.pk}/",
+        "name=V%C4%83n%1B ph%C3%B2ng S%E1%BB%9F%07",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "Văn phòng Sở"
 
 
 # --- Out: what is already in the database still exports ------------------------------------------------------------
 
+
 @pytest.fixture
 def dirty_document(org):
     """A received document whose subject got control characters without passing the boundary (an old row)."""
     document = services.register_document(org.sxd_clerk, agency=org.sxd, **fields()).document
-    IncomingDocument.objects.filter(pk=document.pk).update(subject=DIRTY, issuer_name="Bộ Xây\x1b dựng",
-                                                           description="Kèm\x0c phụ lục\x1f")  # PostgreSQL refuses NUL
+    IncomingDocument.objects.filter(pk=document.pk).update(
+        subject=DIRTY, issuer_name="Bộ Xây\x1b dựng", description="Kèm\x0c phụ lục\x1f"
+    )  # PostgreSQL refuses NUL
     assert IncomingDocument.objects.get(pk=document.pk).subject == DIRTY
     return IncomingDocument.objects.get(pk=document.pk)
 
@@ -171,14 +182,24 @@ def test_register_pdf_exports_a_dirty_row(org, login, dirty_document):
 
 def test_register_builders_clean_every_cell():
     """The shared register builders (incoming and outgoing registers) clean titles and cells."""
-    xlsx = register_xlsx("SỔ ĐĂNG KÝ VĂN BẢN ĐI", ["Số", "Trích yếu"], [10, 40], [[1, "Trích yếu\x1b\x07"]],
-                         agency="Sở\x1b Xây dựng", register="Sổ\x00 đi", date_from=None, date_to=None,
-                         date_columns=set(), sheet_title="So di")
+    xlsx = register_xlsx(
+        "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+        ["Số", "Trích yếu"],
+        [10, 40],
+        [[1, "Trích yếu\x1b\x07"]],
+        agency="Sở\x1b Xây dựng",
+        register="Sổ\x00 đi",
+        date_from=None,
+        date_to=None,
+        date_columns=set(),
+        sheet_title="So di",
+    )
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert (sheet["A1"].value, sheet["A3"].value, sheet["B6"].value) == ("SỞ XÂY DỰNG", "Sổ đi", "Trích yếu")
     st = styles()
-    story = title_block("SỔ ĐĂNG KÝ VĂN BẢN ĐI", agency="Sở\x1b Xây dựng", register="", date_from=None,
-                        date_to=None, styles=st)
+    story = title_block(
+        "SỔ ĐĂNG KÝ VĂN BẢN ĐI", agency="Sở\x1b Xây dựng", register="", date_from=None, date_to=None, styles=st
+    )
     story.append(register_table(["Số", "Trích yếu"], [40, 200], [[1, "Trích yếu\x1b\x07"]], st, centered={0}))
     pdf = build(story, pagesize=A4, title="Sổ\x1b đi", footer="Sổ đi\x07")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

@@ -39,7 +39,7 @@ def test_concurrent_callers_get_distinct_consecutive_numbers():
             for _ in range(5):
                 with transaction.atomic():
                     results.append(next_value("incoming:dong-thoi:2026"))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

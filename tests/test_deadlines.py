@@ -51,14 +51,26 @@ def test_incoming_objects_use_the_same_rule(org, settings):
     settings.VPDT_DUE_SOON_DAYS = 4
     today = timezone.localdate()
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, urgency=Urgency.URGENT,
-        issuer_name="Bộ Xây dựng", code_number="415", code_notation="BXD-HĐXD",
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        urgency=Urgency.URGENT,
+        issuer_name="Bộ Xây dựng",
+        code_number="415",
+        code_notation="BXD-HĐXD",
         issued_date=today - dt.timedelta(days=2),
-        doc_type=DocumentType.objects.get(name="Công văn"), subject="V/v góp ý dự thảo Thông tư về định mức",
-        due_date=today + dt.timedelta(days=4)).document
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v góp ý dự thảo Thông tư về định mức",
+        due_date=today + dt.timedelta(days=4),
+    ).document
     assert incoming.due_state(doc) == "due_soon"
-    incoming.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC tham mưu.", deadline=today + dt.timedelta(days=5),
-                    targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Phòng KH-TC tham mưu.",
+        deadline=today + dt.timedelta(days=5),
+        targets=[incoming.Target("lead", unit=org.sxd_khtc)],
+    )
     lead = doc.assignments.get()
     assert incoming.due_state(doc) == "ok" and incoming.due_state(lead) == "ok"
     assert incoming.due_state(lead, today=today + dt.timedelta(days=1)) == "due_soon"
@@ -68,9 +80,13 @@ def test_incoming_objects_use_the_same_rule(org, settings):
 def test_review_screen_uses_the_configured_window(org, login, settings):
     """The drafts waiting for review once had their own one-day window; now the setting rules there too."""
     settings.VPDT_DUE_SOON_DAYS = 3
-    doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), signer=org.sxd_leader,
-                           subject="V/v báo cáo tiến độ giải ngân vốn đầu tư công quý IV năm 2026",
-                           text="Kính gửi: Ủy ban nhân dân tỉnh")
+    doc = out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        signer=org.sxd_leader,
+        subject="V/v báo cáo tiến độ giải ngân vốn đầu tư công quý IV năm 2026",
+        text="Kính gửi: Ủy ban nhân dân tỉnh",
+    )
     out.submit(org.sxd_staff, doc)
     step = ReviewStep.objects.get(document=doc, status=StepStatus.ACTIVE)
     web = login(org.sxd_unit_leader)

@@ -25,9 +25,16 @@ TODAY = dt.date(2026, 11, 25)
 
 
 def delegate(org, delegator, delegate_to, *, scope="all", days=7, start=TODAY, actor=None):
-    return delegation.create(actor or delegator, delegator=delegator, delegate=delegate_to, scope=scope,
-                             starts_on=start, ends_on=start + dt.timedelta(days=days),
-                             reason="Đi công tác tại Hà Nội", reference="15/GUQ-SXD")
+    return delegation.create(
+        actor or delegator,
+        delegator=delegator,
+        delegate=delegate_to,
+        scope=scope,
+        starts_on=start,
+        ends_on=start + dt.timedelta(days=days),
+        reason="Đi công tác tại Hà Nội",
+        reference="15/GUQ-SXD",
+    )
 
 
 @pytest.fixture
@@ -46,21 +53,36 @@ def test_rules_and_notifications(people):
     assert Notification.objects.filter(user=org.sxd_leader).exists()  # agency leaders are told too
     assert JournalEntry.objects.filter(action="delegation.create", object_id=str(d.pk)).exists()
     with pytest.raises(ValidationError) as err:
-        delegation.create(org.sxd_staff, delegator=org.sxd_staff, delegate=org.stttt_staff, starts_on=TODAY,
-                          ends_on=TODAY, reason="x")
+        delegation.create(
+            org.sxd_staff, delegator=org.sxd_staff, delegate=org.stttt_staff, starts_on=TODAY, ends_on=TODAY, reason="x"
+        )
     assert "cùng cơ quan" in str(err.value)
     with pytest.raises(ValidationError):
-        delegation.create(org.sxd_staff, delegator=org.sxd_staff, delegate=org.sxd_staff, starts_on=TODAY,
-                          ends_on=TODAY, reason="x")
+        delegation.create(
+            org.sxd_staff, delegator=org.sxd_staff, delegate=org.sxd_staff, starts_on=TODAY, ends_on=TODAY, reason="x"
+        )
     with pytest.raises(ValidationError, match="Đến ngày"):
-        delegation.create(org.sxd_staff, delegator=org.sxd_staff, delegate=org.colleague, starts_on=TODAY,
-                          ends_on=TODAY - dt.timedelta(days=1), reason="x")
+        delegation.create(
+            org.sxd_staff,
+            delegator=org.sxd_staff,
+            delegate=org.colleague,
+            starts_on=TODAY,
+            ends_on=TODAY - dt.timedelta(days=1),
+            reason="x",
+        )
     with pytest.raises(ValidationError, match="12 tháng"):
-        delegation.create(org.sxd_staff, delegator=org.sxd_staff, delegate=org.colleague, starts_on=TODAY,
-                          ends_on=TODAY + dt.timedelta(days=400), reason="x")
+        delegation.create(
+            org.sxd_staff,
+            delegator=org.sxd_staff,
+            delegate=org.colleague,
+            starts_on=TODAY,
+            ends_on=TODAY + dt.timedelta(days=400),
+            reason="x",
+        )
     with pytest.raises(ValidationError, match="Lý do"):
-        delegation.create(org.sxd_staff, delegator=org.sxd_staff, delegate=org.colleague, starts_on=TODAY,
-                          ends_on=TODAY, reason=" ")
+        delegation.create(
+            org.sxd_staff, delegator=org.sxd_staff, delegate=org.colleague, starts_on=TODAY, ends_on=TODAY, reason=" "
+        )
     with pytest.raises(ValidationError, match="cho người khác"):  # overlapping, same scope, someone else
         delegate(org, org.sxd_unit_leader, org.sxd_staff, scope="incoming")
     with pytest.raises(PermissionDenied):  # someone else's authority
@@ -96,11 +118,20 @@ def test_not_transitive(people):
 
 def _incoming_for_unit(org):
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, issuer_name="Bộ Xây dựng", code_number="2601",
-        code_notation="BXD-KTXD", issued_date=dt.date(2026, 11, 20), urgency=1,
-        doc_type=DocumentType.objects.get(name="Công văn"), subject="V/v kiểm tra chất lượng công trình").document
-    incoming.direct(org.sxd_leader, doc, direction="Phòng KH-TC chủ trì.",
-                    targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        issuer_name="Bộ Xây dựng",
+        code_number="2601",
+        code_notation="BXD-KTXD",
+        issued_date=dt.date(2026, 11, 20),
+        urgency=1,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v kiểm tra chất lượng công trình",
+    ).document
+    incoming.direct(
+        org.sxd_leader, doc, direction="Phòng KH-TC chủ trì.", targets=[incoming.Target("lead", unit=org.sxd_khtc)]
+    )
     return doc
 
 
@@ -128,8 +159,12 @@ def test_incoming_processing_on_behalf(people):
 def test_outgoing_approval_on_behalf_and_after_expiry(people):
     org = people
     with freeze_time("2026-11-25 09:00:00+07:00"):
-        doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
-                               subject="V/v báo cáo công tác quý IV", signer=org.sxd_leader)
+        doc = out.create_draft(
+            org.sxd_staff,
+            doc_type=DocumentType.objects.get(name="Công văn"),
+            subject="V/v báo cáo công tác quý IV",
+            signer=org.sxd_leader,
+        )
         doc = out.submit(org.sxd_staff, doc)
         doc = out.approve(org.sxd_unit_leader, doc)
         assert not visible(OutgoingDocument, org.vp_staff).filter(pk=doc.pk).exists()
@@ -153,13 +188,29 @@ def test_outgoing_approval_on_behalf_and_after_expiry(people):
 def test_screens(people, login):
     org = people
     web = login(org.sxd_unit_leader)
-    response = web.post("/uy-quyen/them/", {"delegate": org.colleague.pk, "scope": "incoming",
-                                            "starts_on": "25/11/2026", "ends_on": "31/02/2026", "reason": ""})
+    response = web.post(
+        "/uy-quyen/them/",
+        {
+            "delegate": org.colleague.pk,
+            "scope": "incoming",
+            "starts_on": "25/11/2026",
+            "ends_on": "31/02/2026",
+            "reason": "",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Đến ngày không hợp lệ" in page and "Lý do là bắt buộc." in page
-    response = web.post("/uy-quyen/them/", {"delegator": org.sxd_unit_leader.pk, "delegate": org.colleague.pk,
-                                            "scope": "incoming", "starts_on": "25/11/2026",
-                                            "ends_on": "05/12/2026", "reason": "Nghỉ phép năm"})
+    response = web.post(
+        "/uy-quyen/them/",
+        {
+            "delegator": org.sxd_unit_leader.pk,
+            "delegate": org.colleague.pk,
+            "scope": "incoming",
+            "starts_on": "25/11/2026",
+            "ends_on": "05/12/2026",
+            "reason": "Nghỉ phép năm",
+        },
+    )
     assert response.status_code == 302
     d = Delegation.objects.get()
     listing = login(org.colleague).get("/uy-quyen/").content.decode()
@@ -177,17 +228,29 @@ def test_screens(people, login):
 def test_api(people, api):
     org = people
     client = api(org.sxd_unit_leader)
-    response = client.post("/api/v1/delegations/", {"delegate": org.colleague.pk, "delegation_scope": "incoming",
-                                                    "starts_on": "25/11/2026", "ends_on": "30/11/2026",
-                                                    "reason": "Đi học bồi dưỡng"}, format="json")
+    response = client.post(
+        "/api/v1/delegations/",
+        {
+            "delegate": org.colleague.pk,
+            "delegation_scope": "incoming",
+            "starts_on": "25/11/2026",
+            "ends_on": "30/11/2026",
+            "reason": "Đi học bồi dưỡng",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     assert response.json()["scope_display"] == "Xử lý văn bản đến"
-    bad = client.post("/api/v1/delegations/", {"delegate": 99999999, "starts_on": "x", "ends_on": "",
-                                               "reason": ""}, format="json")
+    bad = client.post(
+        "/api/v1/delegations/", {"delegate": 99999999, "starts_on": "x", "ends_on": "", "reason": ""}, format="json"
+    )
     assert bad.status_code == 400 and "Từ ngày không hợp lệ" in str(bad.json())
-    other = client.post("/api/v1/delegations/", {"delegate": org.stttt_staff.pk, "starts_on": "25/11/2026",
-                                                 "ends_on": "26/11/2026", "reason": "x"}, format="json")
+    other = client.post(
+        "/api/v1/delegations/",
+        {"delegate": org.stttt_staff.pk, "starts_on": "25/11/2026", "ends_on": "26/11/2026", "reason": "x"},
+        format="json",
+    )
     assert other.status_code == 400 and "cùng cơ quan" in str(other.json())
     assert [r["id"] for r in api(org.colleague).get("/api/v1/delegations/").json()["results"]] == [pk]
     assert api(org.stttt_staff).get(f"/api/v1/delegations/{pk}/").status_code == 404
@@ -199,8 +262,12 @@ def test_api(people, api):
 def test_delegate_sees_and_acts_in_the_review_screens(people, login):
     org = people
     with freeze_time("2026-11-25 09:00:00+07:00"):
-        doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
-                               subject="V/v hướng dẫn cấp phép xây dựng nhà ở riêng lẻ", signer=org.sxd_leader)
+        doc = out.create_draft(
+            org.sxd_staff,
+            doc_type=DocumentType.objects.get(name="Công văn"),
+            subject="V/v hướng dẫn cấp phép xây dựng nhà ở riêng lẻ",
+            signer=org.sxd_leader,
+        )
         doc = out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc))
         delegate(org, org.sxd_leader, org.vp_staff, scope="approval", days=3)
         web = login(org.vp_staff)
@@ -216,10 +283,15 @@ def test_delegate_sees_and_acts_in_the_review_screens(people, login):
 
 def test_recall_from_the_document_page(people, login):
     org = people
-    doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
-                           subject="V/v tạm dừng thi công công trình", signer=org.sxd_leader)
-    doc = out.issue(org.sxd_clerk, out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader,
-                                                                            out.submit(org.sxd_staff, doc))))
+    doc = out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v tạm dừng thi công công trình",
+        signer=org.sxd_leader,
+    )
+    doc = out.issue(
+        org.sxd_clerk, out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc)))
+    )
     assert 'data-testid="recall"' not in login(org.sxd_staff).get(f"/van-ban-di/{doc.pk}/").content.decode()
     leader = login(org.sxd_leader)
     assert 'data-testid="recall"' in leader.get(f"/van-ban-di/{doc.pk}/").content.decode()

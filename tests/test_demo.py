@@ -36,8 +36,9 @@ def test_every_demo_account_logs_in_once_and_must_change_password(demo_accounts)
         response = client.post("/dang-nhap/", {"username": account["username"], "password": account["password"]})
         assert response.status_code == 302, account
         assert client.get("/").headers["Location"] == "/doi-mat-khau/"
-    assert not User.objects.filter(username__in=[a["username"] for a in demo_accounts],
-                                   must_change_password=False).exists()
+    assert not User.objects.filter(
+        username__in=[a["username"] for a in demo_accounts], must_change_password=False
+    ).exists()
 
 
 def test_readme_lists_the_demo_accounts(demo_accounts):
@@ -103,9 +104,15 @@ def test_generate_incoming_documents_gapless_with_trail(db):
     from vpdt.catalog.models import DocumentType
 
     new = incoming.register_document(
-        clerk, register=doc.register, issuer_name="Bộ Nội vụ", code_number="5", code_notation="BNV-VP",
-        issued_date=date.today(), doc_type=DocumentType.objects.get(name="Công văn"),
-        subject="V/v cử cán bộ dự tập huấn").document
+        clerk,
+        register=doc.register,
+        issuer_name="Bộ Nội vụ",
+        code_number="5",
+        code_notation="BNV-VP",
+        issued_date=date.today(),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v cử cán bộ dự tập huấn",
+    ).document
     this_year = IncomingDocument.objects.filter(register=doc.register, year=new.year)
     assert new.arrival_number == this_year.count()
 
@@ -124,8 +131,14 @@ def test_demo_signatures_are_ready_to_use(demo_accounts):
     clerk = User.objects.get(username="nhunglth")
     sxd = Agency.objects.get(name="Sở Xây dựng tỉnh Nghệ An")
     signed = signing.sign_as_signer(director, samples.nd30_pdf(), passphrase=DEMO_PASSPHRASE, agency=sxd).data
-    sealed = signing.seal(clerk, signed, agency=sxd, passphrase=DEMO_PASSPHRASE, number_text="Số: 01/QĐ-SXD",
-                          date_text="Nghệ An, ngày 26 tháng 11 năm 2026").data
+    sealed = signing.seal(
+        clerk,
+        signed,
+        agency=sxd,
+        passphrase=DEMO_PASSPHRASE,
+        number_text="Số: 01/QĐ-SXD",
+        date_text="Nghệ An, ngày 26 tháng 11 năm 2026",
+    ).data
     report = signing.verify_bytes(sealed)
     assert report.verdict == "valid", report.summary
     assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]

@@ -23,10 +23,15 @@ from vpdt.search.services import Criteria
 from vpdt.storage import services as storage
 
 FONT = "src/vpdt/core/fonts/DejaVuSerif.ttf"
-LINES = [(110, 110, "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"), (170, 160, "BAN DÂN TỘC"), (110, 250, "Số: 171/QĐ-BDT"),
-         (760, 250, "Bình Định, ngày 10 tháng 4 năm 2017"), (640, 400, "QUYẾT ĐỊNH"),
-         (150, 480, "Về việc phê duyệt kế hoạch hỗ trợ đồng bào dân tộc thiểu số"),
-         (150, 540, "chăn nuôi bò sinh sản tại huyện Vĩnh Thạnh")]
+LINES = [
+    (110, 110, "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"),
+    (170, 160, "BAN DÂN TỘC"),
+    (110, 250, "Số: 171/QĐ-BDT"),
+    (760, 250, "Bình Định, ngày 10 tháng 4 năm 2017"),
+    (640, 400, "QUYẾT ĐỊNH"),
+    (150, 480, "Về việc phê duyệt kế hoạch hỗ trợ đồng bào dân tộc thiểu số"),
+    (150, 540, "chăn nuôi bò sinh sản tại huyện Vĩnh Thạnh"),
+]
 
 
 @functools.lru_cache
@@ -54,8 +59,9 @@ def scan_pdf() -> bytes:
 
 
 def put(org, data: bytes, name: str, content_type: str):
-    return storage.store(io.BytesIO(data), name, folder="incoming", content_type=content_type, agency=org.sxd,
-                         actor=org.sxd_clerk)
+    return storage.store(
+        io.BytesIO(data), name, folder="incoming", content_type=content_type, agency=org.sxd, actor=org.sxd_clerk
+    )
 
 
 def run(org, stored, django_capture_on_commit_callbacks) -> Digitization:
@@ -88,11 +94,15 @@ def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_
     assert "171/QĐ-BDT" in PdfReader(io.BytesIO(archive)).pages[0].extract_text()
     assert item.pdfa
     assert storage.read_stored(stored) == data and sha(data) == stored.sha256 and storage.verify(stored).ok
-    actions = list(JournalEntry.objects.filter(object_type="digitize.digitization", object_id=str(item.pk))
-                   .order_by("seq").values_list("action", flat=True))
+    actions = list(
+        JournalEntry.objects.filter(object_type="digitize.digitization", object_id=str(item.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["digitize.enqueue", "digitize.start", "digitize.done"]
-    assert set(JournalEntry.objects.filter(action__startswith="digitize.").values_list("agency_id", flat=True)) \
-        == {org.sxd.pk}
+    assert set(JournalEntry.objects.filter(action__startswith="digitize.").values_list("agency_id", flat=True)) == {
+        org.sxd.pk
+    }
 
 
 def test_transparent_phone_scan_without_resolution_is_flattened(org, django_capture_on_commit_callbacks):
@@ -106,8 +116,7 @@ def test_transparent_phone_scan_without_resolution_is_flattened(org, django_capt
     assert storage.read_stored(stored) == out.getvalue()
 
 
-def test_signed_pdf_is_never_modified_only_its_text_extracted(org, django_capture_on_commit_callbacks,
-                                                               monkeypatch):
+def test_signed_pdf_is_never_modified_only_its_text_extracted(org, django_capture_on_commit_callbacks, monkeypatch):
     signed = external_sign(nd30(), pki_material().leader)
     stored = put(org, signed, "quyet-dinh-da-ky.pdf", "application/pdf")
     monkeypatch.setattr(engine, "ocr", lambda *a, **k: pytest.fail("a signed PDF must never be OCRed"))
@@ -167,8 +176,9 @@ def test_docx_without_libreoffice_says_so(org, django_capture_on_commit_callback
     assert storage.read_stored(stored) == docx
 
 
-def test_docx_is_converted_for_viewing_when_libreoffice_is_there(org, django_capture_on_commit_callbacks,
-                                                                  monkeypatch, tmp_path):
+def test_docx_is_converted_for_viewing_when_libreoffice_is_there(
+    org, django_capture_on_commit_callbacks, monkeypatch, tmp_path
+):
     """The conversion plumbing, with a stand-in for ``soffice --headless --convert-to pdf`` (the real LibreOffice
     is exercised by the test below)."""
     import sys
@@ -177,13 +187,15 @@ def test_docx_is_converted_for_viewing_when_libreoffice_is_there(org, django_cap
 
     (tmp_path / "converted.pdf").write_bytes(nd30_pdf(subject="Tờ trình về việc mua sắm thiết bị văn phòng"))
     fake = tmp_path / "soffice"
-    fake.write_text(f"#!{sys.executable}\n"
-                    "import pathlib, shutil, sys\n"
-                    "args = sys.argv[1:]\n"
-                    "assert args[0] == '--headless' and '--convert-to' in args and args[args.index('--convert-to') + 1] == 'pdf'\n"
-                    "out = pathlib.Path(args[args.index('--outdir') + 1])\n"
-                    "src = pathlib.Path(args[-1])\n"
-                    f"shutil.copy({str(tmp_path / 'converted.pdf')!r}, out / (src.stem + '.pdf'))\n")
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import pathlib, shutil, sys\n"
+        "args = sys.argv[1:]\n"
+        "assert args[0] == '--headless' and '--convert-to' in args and args[args.index('--convert-to') + 1] == 'pdf'\n"
+        "out = pathlib.Path(args[args.index('--outdir') + 1])\n"
+        "src = pathlib.Path(args[-1])\n"
+        f"shutil.copy({str(tmp_path / 'converted.pdf')!r}, out / (src.stem + '.pdf'))\n"
+    )
     fake.chmod(0o755)
     monkeypatch.setattr(engine, "office_converter", lambda: str(fake))
     docx = _docx()
@@ -199,10 +211,12 @@ def _docx() -> bytes:
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/"
-                                          "content-types'/>")
-        z.writestr("word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Tờ trình</w:t></w:r></w:p>"
-                                        "</w:body></w:document>")
+        z.writestr(
+            "[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>"
+        )
+        z.writestr(
+            "word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Tờ trình</w:t></w:r></w:p></w:body></w:document>"
+        )
     return out.getvalue()
 
 
@@ -211,17 +225,32 @@ def dtype(name):
 
 
 def _document(org, stored=None, files=(), **over):
-    data = dict(issuer_name="Ban Dân tộc tỉnh Bình Định", issuer_code="000.00.20.H08", code_number="171",
-                code_notation="QĐ-BDT", issued_date=dt.date(2017, 4, 10), doc_type=dtype("Quyết định"),
-                subject="Quyết định phê duyệt kế hoạch hỗ trợ đồng bào dân tộc thiểu số", urgency=Urgency.NORMAL,
-                signer_name="Đinh Văn Hùng", signer_position="Trưởng ban")
+    data = dict(
+        issuer_name="Ban Dân tộc tỉnh Bình Định",
+        issuer_code="000.00.20.H08",
+        code_number="171",
+        code_notation="QĐ-BDT",
+        issued_date=dt.date(2017, 4, 10),
+        doc_type=dtype("Quyết định"),
+        subject="Quyết định phê duyệt kế hoạch hỗ trợ đồng bào dân tộc thiểu số",
+        urgency=Urgency.NORMAL,
+        signer_name="Đinh Văn Hùng",
+        signer_position="Trưởng ban",
+    )
     data.update(over)
-    return incoming.register_document(org.sxd_clerk, agency=org.sxd, confirm_duplicate=True, files=files,
-                                      stored_files=[stored] if stored else [], **data).document
+    return incoming.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        confirm_duplicate=True,
+        files=files,
+        stored_files=[stored] if stored else [],
+        **data,
+    ).document
 
 
-def test_registration_enqueues_after_commit_and_search_finds_the_ocr_text(org, django_capture_on_commit_callbacks,
-                                                                          login, api):
+def test_registration_enqueues_after_commit_and_search_finds_the_ocr_text(
+    org, django_capture_on_commit_callbacks, login, api
+):
     upload = SimpleUploadedFile("scan-quyet-dinh.png", scan_png(), content_type="image/png")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         doc = _document(org, files=[upload], subject="Quyết định về việc hỗ trợ đồng bào")
@@ -298,8 +327,7 @@ def test_ocr_task_goes_to_its_own_queue_and_serve_consumes_it():
     assert '"VPDT_WORKER_QUEUES", "celery,ocr"' in inspect.getsource(serve)
 
 
-def test_jobs_lost_by_a_stopped_worker_are_sent_again_then_given_up(org, django_capture_on_commit_callbacks,
-                                                                    settings):
+def test_jobs_lost_by_a_stopped_worker_are_sent_again_then_given_up(org, django_capture_on_commit_callbacks, settings):
     from vpdt.digitize import tasks
 
     assert settings.CELERY_BEAT_SCHEDULE["digitize-requeue-stale"]["task"] == "vpdt.digitize.tasks.requeue_stale"
@@ -323,14 +351,18 @@ def test_jobs_lost_by_a_stopped_worker_are_sent_again_then_given_up(org, django_
     assert tasks.requeue_stale() == 0
 
 
-OOXML_DOC = ("<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
-             "<w:p><w:r><w:t>TỜ TRÌNH</w:t></w:r></w:p><w:p><w:r><w:t>Về việc mua sắm thiết bị văn phòng cho "
-             "Trung tâm Phục vụ hành chính công tỉnh Nghệ An</w:t></w:r></w:p></w:body></w:document>")
-ODF_CONTENT = ("<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:office:1.0' "
-               "xmlns:text='urn:oasis:names:tc:opendocument:xmlns:text:1.0' office:version='1.2'><office:body>"
-               "<office:text><text:p>TỜ TRÌNH</text:p><text:p>Về việc mua sắm thiết bị văn phòng cho Trung tâm "
-               "Phục vụ hành chính công tỉnh Nghệ An</text:p></office:text></office:body>"
-               "</office:document-content>")
+OOXML_DOC = (
+    "<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
+    "<w:p><w:r><w:t>TỜ TRÌNH</w:t></w:r></w:p><w:p><w:r><w:t>Về việc mua sắm thiết bị văn phòng cho "
+    "Trung tâm Phục vụ hành chính công tỉnh Nghệ An</w:t></w:r></w:p></w:body></w:document>"
+)
+ODF_CONTENT = (
+    "<office:document-content xmlns:office='urn:oasis:names:tc:opendocument:xmlns:office:1.0' "
+    "xmlns:text='urn:oasis:names:tc:opendocument:xmlns:text:1.0' office:version='1.2'><office:body>"
+    "<office:text><text:p>TỜ TRÌNH</text:p><text:p>Về việc mua sắm thiết bị văn phòng cho Trung tâm "
+    "Phục vụ hành chính công tỉnh Nghệ An</text:p></office:text></office:body>"
+    "</office:document-content>"
+)
 
 
 def _real_office(kind: str) -> bytes:
@@ -340,24 +372,36 @@ def _real_office(kind: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         if kind == "docx":
-            z.writestr("[Content_Types].xml", (
-                "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>"
-                "<Default Extension='rels' ContentType='application/vnd.openxmlformats-package.relationships+xml'/>"
-                "<Default Extension='xml' ContentType='application/xml'/><Override PartName='/word/document.xml' "
-                "ContentType='application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'/>"
-                "</Types>"))
-            z.writestr("_rels/.rels", (
-                "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'>"
-                "<Relationship Id='rId1' Type='http://schemas.openxmlformats.org/officeDocument/2006/"
-                "relationships/officeDocument' Target='word/document.xml'/></Relationships>"))
+            z.writestr(
+                "[Content_Types].xml",
+                (
+                    "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>"
+                    "<Default Extension='rels' ContentType='application/vnd.openxmlformats-package.relationships+xml'/>"
+                    "<Default Extension='xml' ContentType='application/xml'/><Override PartName='/word/document.xml' "
+                    "ContentType='application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'/>"
+                    "</Types>"
+                ),
+            )
+            z.writestr(
+                "_rels/.rels",
+                (
+                    "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'>"
+                    "<Relationship Id='rId1' Type='http://schemas.openxmlformats.org/officeDocument/2006/"
+                    "relationships/officeDocument' Target='word/document.xml'/></Relationships>"
+                ),
+            )
             z.writestr("word/document.xml", OOXML_DOC)
         else:
             z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
-            z.writestr("META-INF/manifest.xml", (
-                "<manifest:manifest xmlns:manifest='urn:oasis:names:tc:opendocument:xmlns:manifest:1.0' "
-                "manifest:version='1.2'><manifest:file-entry manifest:full-path='/' manifest:media-type="
-                "'application/vnd.oasis.opendocument.text'/><manifest:file-entry manifest:full-path='content.xml' "
-                "manifest:media-type='text/xml'/></manifest:manifest>"))
+            z.writestr(
+                "META-INF/manifest.xml",
+                (
+                    "<manifest:manifest xmlns:manifest='urn:oasis:names:tc:opendocument:xmlns:manifest:1.0' "
+                    "manifest:version='1.2'><manifest:file-entry manifest:full-path='/' manifest:media-type="
+                    "'application/vnd.oasis.opendocument.text'/><manifest:file-entry manifest:full-path='content.xml' "
+                    "manifest:media-type='text/xml'/></manifest:manifest>"
+                ),
+            )
             z.writestr("content.xml", ODF_CONTENT)
     return out.getvalue()
 

@@ -30,8 +30,9 @@ def test_outgoing_files_are_read_for_search_never_modified(org, django_capture_o
     related, _ = pdf("tai-lieu-lien-quan.pdf", ["Biên bản nghiệm thu khối lượng đợt hai của nhà thầu Hồng Lam."])
     with django_capture_on_commit_callbacks(execute=True):
         doc = draft(org, files=[upload], related_files=[related])
-    item = Digitization.objects.get(file__in=OutgoingFile.objects.filter(document=doc, kind=FileKind.DRAFT)
-                                    .values("file_id"))
+    item = Digitization.objects.get(
+        file__in=OutgoingFile.objects.filter(document=doc, kind=FileKind.DRAFT).values("file_id")
+    )
     assert (item.status, item.method, item.owner_type) == (Status.SKIPPED, Method.TEXT, "outgoing.outgoingfile")
     assert storage.read_stored(item.file) == data and item.file.sha256 == hashlib.sha256(data).hexdigest()
     assert item.archive is None  # a born-digital PDF gets no OCR copy

@@ -26,9 +26,16 @@ def fresh(user):
 
 
 def agency_post(**fields):
-    data = {"name": "Sở Tư pháp tỉnh Nghệ An", "short_name": "STP", "code": "000.00.19.H41", "level": Level.PROVINCE,
-            "address": "Số 3 Trường Thi, TP Vinh", "phone": "0238 3844 256", "email": "stp@nghean.gov.vn",
-            "is_active": "on"}
+    data = {
+        "name": "Sở Tư pháp tỉnh Nghệ An",
+        "short_name": "STP",
+        "code": "000.00.19.H41",
+        "level": Level.PROVINCE,
+        "address": "Số 3 Trường Thi, TP Vinh",
+        "phone": "0238 3844 256",
+        "email": "stp@nghean.gov.vn",
+        "is_active": "on",
+    }
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -71,9 +78,16 @@ def test_province_admin_creates_agency_under_province(org, login):
 
 def test_agency_tree_depth_for_commune_under_district(org, login):
     c = login(org.province_admin)
-    response = c.post("/danh-ba/co-quan/them/", agency_post(
-        parent=org.district.pk, name="Ủy ban nhân dân xã Nghi Xuân", short_name="UBND", code="000.31.07.H41",
-        level=Level.COMMUNE))
+    response = c.post(
+        "/danh-ba/co-quan/them/",
+        agency_post(
+            parent=org.district.pk,
+            name="Ủy ban nhân dân xã Nghi Xuân",
+            short_name="UBND",
+            code="000.31.07.H41",
+            level=Level.COMMUNE,
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     commune = Agency.objects.get(code="000.31.07.H41")
     assert commune.depth == 3
@@ -83,19 +97,33 @@ def test_agency_tree_depth_for_commune_under_district(org, login):
 
 def test_child_level_higher_than_parent_is_refused(org, login):
     before = (Agency.objects.count(), JournalEntry.objects.filter(action="directory.agency.create").count())
-    response = login(org.province_admin).post("/danh-ba/co-quan/them/", agency_post(
-        parent=org.district.pk, name="Sở Nội vụ tỉnh Nghệ An", short_name="SNV", level=Level.PROVINCE))
+    response = login(org.province_admin).post(
+        "/danh-ba/co-quan/them/",
+        agency_post(parent=org.district.pk, name="Sở Nội vụ tỉnh Nghệ An", short_name="SNV", level=Level.PROVINCE),
+    )
     assert response.status_code == 200
     assert LEVEL_MESSAGE in response.content.decode()
     assert (Agency.objects.count(), JournalEntry.objects.filter(action="directory.agency.create").count()) == before
 
 
-@pytest.mark.parametrize("code", ["ABC", "h41.15", "H41.1", "000.00.00.H4", "00.00.00.H41", "H41.15.03.01",
-                                  "000.00.00.H41.", "000 00 19 H41", "H41.15.03.001.002", "Н41.15"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "ABC",
+        "h41.15",
+        "H41.1",
+        "000.00.00.H4",
+        "00.00.00.H41",
+        "H41.15.03.01",
+        "000.00.00.H41.",
+        "000 00 19 H41",
+        "H41.15.03.001.002",
+        "Н41.15",
+    ],
+)
 def test_bad_organ_id_is_refused_in_vietnamese(org, login, code):
     before = Agency.objects.count()
-    response = login(org.province_admin).post("/danh-ba/co-quan/them/", agency_post(parent=org.province.pk,
-                                                                                     code=code))
+    response = login(org.province_admin).post("/danh-ba/co-quan/them/", agency_post(parent=org.province.pk, code=code))
     assert response.status_code == 200
     html = response.content.decode()
     assert CODE_MESSAGE in html
@@ -105,22 +133,36 @@ def test_bad_organ_id_is_refused_in_vietnamese(org, login, code):
 
 def test_duplicate_organ_id_is_refused(org, login):
     before = Agency.objects.count()
-    response = login(org.province_admin).post("/danh-ba/co-quan/them/", agency_post(
-        parent=org.province.pk, code=org.sxd.code))
+    response = login(org.province_admin).post(
+        "/danh-ba/co-quan/them/", agency_post(parent=org.province.pk, code=org.sxd.code)
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "đã tồn tại" in html and "Mã định danh" in html
     assert Agency.objects.count() == before
 
 
-@pytest.mark.parametrize("code", ["H41.15", "H41.15.03", "H41.15.03.001", "H41", "000.00.00.H41", "000.12.31.H42",
-                                  "H41.001"])
+@pytest.mark.parametrize(
+    "code", ["H41.15", "H41.15.03", "H41.15.03.001", "H41", "000.00.00.H41", "000.12.31.H42", "H41.001"]
+)
 def test_organ_id_formats_accepted(code):
     validate_organ_id(code)
 
 
-@pytest.mark.parametrize("code", ["ABC", "", "H41.15.03.01", "000.00.00.h41", "000-00-00-H41",
-                                  "000.00.00.H41\n", "０００.００.００.H41", "000.00.١٢.H41", "H٤١.15"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "ABC",
+        "",
+        "H41.15.03.01",
+        "000.00.00.h41",
+        "000-00-00-H41",
+        "000.00.00.H41\n",
+        "０００.００.００.H41",
+        "000.00.١٢.H41",
+        "H٤١.15",
+    ],
+)
 def test_organ_id_validator_rejects(code):
     with pytest.raises(ValidationError, match="Mã định danh không hợp lệ"):
         validate_organ_id(code)
@@ -128,8 +170,7 @@ def test_organ_id_validator_rejects(code):
 
 @pytest.mark.parametrize("code", ["H41.15", "H41.15.03.001", "000.00.20.H41"])
 def test_agency_with_qd20_or_qcvn_code_is_created(org, login, code):
-    response = login(org.province_admin).post("/danh-ba/co-quan/them/", agency_post(parent=org.province.pk,
-                                                                                     code=code))
+    response = login(org.province_admin).post("/danh-ba/co-quan/them/", agency_post(parent=org.province.pk, code=code))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Agency.objects.get(code=code).depth == 2
 
@@ -140,25 +181,40 @@ def test_agency_admin_edits_contacts_but_not_structure(org, login):
     assert form.status_code == 200
     html = form.content.decode()
     for name in ("name", "short_name", "code", "level", "exchange_only_with_parent", "is_active"):
-        tag = html[html.index(f'name="{name}"') - 300: html.index(f'name="{name}"') + 300]
+        tag = html[html.index(f'name="{name}"') - 300 : html.index(f'name="{name}"') + 300]
         assert "disabled" in tag, name
     for name in ("address", "phone", "email", "fax", "website"):
-        tag = html[html.index(f'name="{name}"'): html.index(f'name="{name}"') + 200].split(">")[0]
+        tag = html[html.index(f'name="{name}"') : html.index(f'name="{name}"') + 200].split(">")[0]
         assert "disabled" not in tag, name
 
     # A crafted POST that also tries to change structural fields only changes the contacts.
-    response = c.post(f"/danh-ba/co-quan/{org.sxd.pk}/sua/", {
-        "name": "Sở Xây dựng (đã đổi)", "short_name": "SXDX", "code": "000.00.99.H41", "level": Level.COMMUNE,
-        "exchange_only_with_parent": "on",
-        "address": "Số 24 Trường Thi, TP Vinh, Nghệ An", "phone": "0238 3844 999", "email": "sxd@nghean.gov.vn",
-    })
+    response = c.post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/sua/",
+        {
+            "name": "Sở Xây dựng (đã đổi)",
+            "short_name": "SXDX",
+            "code": "000.00.99.H41",
+            "level": Level.COMMUNE,
+            "exchange_only_with_parent": "on",
+            "address": "Số 24 Trường Thi, TP Vinh, Nghệ An",
+            "phone": "0238 3844 999",
+            "email": "sxd@nghean.gov.vn",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     sxd = Agency.objects.get(pk=org.sxd.pk)
     assert (sxd.name, sxd.short_name, sxd.code, sxd.level) == (
-        "Sở Xây dựng tỉnh Nghệ An", "SXD", "000.00.12.H41", Level.PROVINCE)
+        "Sở Xây dựng tỉnh Nghệ An",
+        "SXD",
+        "000.00.12.H41",
+        Level.PROVINCE,
+    )
     assert sxd.exchange_only_with_parent is False and sxd.is_active is True
     assert (sxd.address, sxd.phone, sxd.email) == (
-        "Số 24 Trường Thi, TP Vinh, Nghệ An", "0238 3844 999", "sxd@nghean.gov.vn")
+        "Số 24 Trường Thi, TP Vinh, Nghệ An",
+        "0238 3844 999",
+        "sxd@nghean.gov.vn",
+    )
     [entry] = journal("directory.agency.update", sxd)
     assert entry.actor_id == org.sxd_admin.pk
     assert set(entry.details) == {"address", "phone", "email"}
@@ -167,18 +223,30 @@ def test_agency_admin_edits_contacts_but_not_structure(org, login):
 
 def test_agency_admin_cannot_change_structure_through_api(org, api):
     client = api(org.sxd_admin)
-    for change in ({"code": "000.00.99.H41"}, {"name": "Sở Xây dựng (đã đổi)"}, {"level": Level.COMMUNE},
-                   {"exchange_only_with_parent": True}, {"is_active": False}, {"short_name": "SXDX"}):
+    for change in (
+        {"code": "000.00.99.H41"},
+        {"name": "Sở Xây dựng (đã đổi)"},
+        {"level": Level.COMMUNE},
+        {"exchange_only_with_parent": True},
+        {"is_active": False},
+        {"short_name": "SXDX"},
+    ):
         response = client.patch(f"/api/v1/agencies/{org.sxd.pk}/", change, format="json")
         assert response.status_code == 403, (change, response.status_code, response.content)
         assert "quản trị cấp tỉnh" in response.json()["detail"]
     sxd = Agency.objects.get(pk=org.sxd.pk)
     assert (sxd.name, sxd.code, sxd.level, sxd.exchange_only_with_parent, sxd.is_active) == (
-        "Sở Xây dựng tỉnh Nghệ An", "000.00.12.H41", Level.PROVINCE, False, True)
+        "Sở Xây dựng tỉnh Nghệ An",
+        "000.00.12.H41",
+        Level.PROVINCE,
+        False,
+        True,
+    )
     assert not journal("directory.agency.update", sxd)
     # Contacts are theirs to keep up to date; resending unchanged structural values is harmless.
-    response = client.patch(f"/api/v1/agencies/{org.sxd.pk}/", {"phone": "0238 3844 111", "code": sxd.code},
-                            format="json")
+    response = client.patch(
+        f"/api/v1/agencies/{org.sxd.pk}/", {"phone": "0238 3844 111", "code": sxd.code}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert Agency.objects.get(pk=org.sxd.pk).phone == "0238 3844 111"
 
@@ -186,11 +254,18 @@ def test_agency_admin_cannot_change_structure_through_api(org, api):
 def test_province_admin_edits_structure(org, login):
     c = login(org.province_admin)
     html = c.get(f"/danh-ba/co-quan/{org.sxd.pk}/sua/").content.decode()
-    tag = html[html.index('name="code"'): html.index('name="code"') + 200].split(">")[0]
+    tag = html[html.index('name="code"') : html.index('name="code"') + 200].split(">")[0]
     assert "disabled" not in tag
-    response = c.post(f"/danh-ba/co-quan/{org.sxd.pk}/sua/", agency_post(
-        name="Sở Xây dựng tỉnh Nghệ An", short_name="SXD", code="H41.12", level=Level.PROVINCE,
-        exchange_only_with_parent="on"))
+    response = c.post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/sua/",
+        agency_post(
+            name="Sở Xây dựng tỉnh Nghệ An",
+            short_name="SXD",
+            code="H41.12",
+            level=Level.PROVINCE,
+            exchange_only_with_parent="on",
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     sxd = Agency.objects.get(pk=org.sxd.pk)
     assert sxd.code == "H41.12" and sxd.exchange_only_with_parent is True
@@ -201,18 +276,26 @@ def test_province_admin_edits_structure(org, login):
 
 def test_exchange_only_with_parent_is_stored_and_shown(org, login, api):
     c = login(org.province_admin)
-    response = c.post("/danh-ba/co-quan/them/", agency_post(
-        parent=org.district.pk, name="Trường Trung học phổ thông Nghi Lộc 1", short_name="THPTNL1",
-        code="000.31.41.H41", level=Level.DISTRICT, exchange_only_with_parent="on"))
+    response = c.post(
+        "/danh-ba/co-quan/them/",
+        agency_post(
+            parent=org.district.pk,
+            name="Trường Trung học phổ thông Nghi Lộc 1",
+            short_name="THPTNL1",
+            code="000.31.41.H41",
+            level=Level.DISTRICT,
+            exchange_only_with_parent="on",
+        ),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     school = Agency.objects.get(code="000.31.41.H41")
     assert school.exchange_only_with_parent is True
 
     listing = c.get("/danh-ba/co-quan/").content.decode()
-    row = listing[listing.index(f'href="/danh-ba/co-quan/{school.pk}/"'):]
+    row = listing[listing.index(f'href="/danh-ba/co-quan/{school.pk}/"') :]
     row = row[: row.index("</tr>")]
     assert "chỉ liên thông với cấp trên" in row
-    district_row = listing[listing.index(f'href="/danh-ba/co-quan/{org.district.pk}/"'):]
+    district_row = listing[listing.index(f'href="/danh-ba/co-quan/{org.district.pk}/"') :]
     assert "chỉ liên thông với cấp trên" not in district_row[: district_row.index("</tr>")]
     assert "Chỉ với cơ quan cấp trên" in c.get(f"/danh-ba/co-quan/{school.pk}/").content.decode()
     assert "Toàn hệ thống" in c.get(f"/danh-ba/co-quan/{org.district.pk}/").content.decode()
@@ -230,9 +313,10 @@ def test_exchange_only_with_parent_is_stored_and_shown(org, login, api):
 def test_agency_admin_creates_and_edits_unit(org, login):
     c = login(org.sxd_admin)
     assert c.get(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/").status_code == 200
-    response = c.post(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {
-        "name": "Phòng Quản lý xây dựng", "short_name": "QLXD", "email": "qlxd.sxd@nghean.gov.vn",
-        "is_active": "on"})
+    response = c.post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/",
+        {"name": "Phòng Quản lý xây dựng", "short_name": "QLXD", "email": "qlxd.sxd@nghean.gov.vn", "is_active": "on"},
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     unit = Unit.objects.get(agency=org.sxd, short_name="QLXD")
     assert unit.name == "Phòng Quản lý xây dựng" and unit.parent is None
@@ -240,9 +324,16 @@ def test_agency_admin_creates_and_edits_unit(org, login):
     assert entry.actor_id == org.sxd_admin.pk and entry.agency_id == org.sxd.pk
     assert "<td>Phòng Quản lý xây dựng</td><td>QLXD</td>" in c.get("/danh-ba/don-vi/").content.decode()
 
-    response = c.post(f"/danh-ba/don-vi/{unit.pk}/sua/", {
-        "name": "Phòng Quản lý xây dựng và hạ tầng", "short_name": "QLXD", "parent": org.sxd_vp.pk,
-        "email": "qlxd.sxd@nghean.gov.vn", "is_active": "on"})
+    response = c.post(
+        f"/danh-ba/don-vi/{unit.pk}/sua/",
+        {
+            "name": "Phòng Quản lý xây dựng và hạ tầng",
+            "short_name": "QLXD",
+            "parent": org.sxd_vp.pk,
+            "email": "qlxd.sxd@nghean.gov.vn",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     unit.refresh_from_db()
     assert unit.name == "Phòng Quản lý xây dựng và hạ tầng" and unit.parent_id == org.sxd_vp.pk
@@ -253,8 +344,9 @@ def test_agency_admin_creates_and_edits_unit(org, login):
 def test_duplicate_unit_abbreviation_refused_in_same_agency_allowed_in_another(org, login):
     c = login(org.province_admin)
     before = Unit.objects.count()
-    response = c.post(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {"name": "Văn phòng Sở (trùng)",
-                                                                     "short_name": "VP"})
+    response = c.post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {"name": "Văn phòng Sở (trùng)", "short_name": "VP"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "đã tồn tại" in html
@@ -267,15 +359,18 @@ def test_duplicate_unit_abbreviation_refused_in_same_agency_allowed_in_another(o
 
 
 def test_unit_abbreviation_must_be_one_word(org, login):
-    response = login(org.sxd_admin).post(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {
-        "name": "Phòng Quản lý nhà", "short_name": "QL nhà"})
+    response = login(org.sxd_admin).post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {"name": "Phòng Quản lý nhà", "short_name": "QL nhà"}
+    )
     assert response.status_code == 200
     assert "Tên viết tắt chỉ gồm chữ cái và chữ số" in response.content.decode()
 
 
 def test_unit_parent_must_be_in_same_agency(org, login):
-    response = login(org.province_admin).post(f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/", {
-        "name": "Tổ công nghệ", "short_name": "TCN", "parent": org.stttt_cntt.pk})
+    response = login(org.province_admin).post(
+        f"/danh-ba/co-quan/{org.sxd.pk}/don-vi/them/",
+        {"name": "Tổ công nghệ", "short_name": "TCN", "parent": org.stttt_cntt.pk},
+    )
     assert response.status_code == 200
     assert not Unit.objects.filter(short_name="TCN").exists()
 
@@ -293,18 +388,33 @@ def test_assign_and_end_position(org, login):
     assert f'<option value="{org.sxd.pk}" selected>' in form
     assert f'value="{org.stttt.pk}"' not in form  # other agencies are not offered
 
-    response = c.post(f"/danh-ba/can-bo/{staff.pk}/chuc-vu/them/", {
-        "agency": org.sxd.pk, "unit": org.sxd_khtc.pk, "title": "Phó Trưởng phòng Kế hoạch - Tài chính",
-        "role": Role.UNIT_LEADER, "is_primary": ""})
+    response = c.post(
+        f"/danh-ba/can-bo/{staff.pk}/chuc-vu/them/",
+        {
+            "agency": org.sxd.pk,
+            "unit": org.sxd_khtc.pk,
+            "title": "Phó Trưởng phòng Kế hoạch - Tài chính",
+            "role": Role.UNIT_LEADER,
+            "is_primary": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response["Location"] == f"/can-bo/{staff.pk}/"
     position = Position.objects.get(user=staff, role=Role.UNIT_LEADER)
     assert (position.agency_id, position.unit_id, position.is_primary, position.is_active) == (
-        org.sxd.pk, org.sxd_khtc.pk, False, True)
+        org.sxd.pk,
+        org.sxd_khtc.pk,
+        False,
+        True,
+    )
     [entry] = journal("directory.position.assign", position)
     assert entry.actor_id == org.sxd_admin.pk
-    assert entry.details == {"user": staff.username, "role": "unit_leader",
-                             "title": "Phó Trưởng phòng Kế hoạch - Tài chính", "unit": "KHTC"}
+    assert entry.details == {
+        "user": staff.username,
+        "role": "unit_leader",
+        "title": "Phó Trưởng phòng Kế hoạch - Tài chính",
+        "unit": "KHTC",
+    }
     page = c.get(f"/can-bo/{staff.pk}/").content.decode()
     assert "Phó Trưởng phòng Kế hoạch - Tài chính — Lãnh đạo đơn vị, Phòng Kế hoạch - Tài chính, SXD" in page
     assert f"/danh-ba/chuc-vu/{position.pk}/ket-thuc/" in page
@@ -324,8 +434,10 @@ def test_assign_and_end_position(org, login):
 
 def test_admin_role_takes_effect_and_ends(org, login):
     c = login(org.province_admin)
-    response = c.post(f"/danh-ba/can-bo/{org.sxd_clerk.pk}/chuc-vu/them/", {
-        "agency": org.sxd.pk, "title": "Quản trị hệ thống", "role": Role.ADMIN})
+    response = c.post(
+        f"/danh-ba/can-bo/{org.sxd_clerk.pk}/chuc-vu/them/",
+        {"agency": org.sxd.pk, "title": "Quản trị hệ thống", "role": Role.ADMIN},
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert manageable(Agency, fresh(org.sxd_clerk)).get() == org.sxd
     position = Position.objects.get(user=org.sxd_clerk, role=Role.ADMIN)
@@ -333,11 +445,14 @@ def test_admin_role_takes_effect_and_ends(org, login):
     assert not manageable(Agency, fresh(org.sxd_clerk)).exists()
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"role": Role.UNIT_LEADER, "unit": ""}, "Lãnh đạo đơn vị phải gắn với một đơn vị."),
-    ({"unit": "stttt_cntt"}, "Đơn vị không thuộc cơ quan đã chọn."),
-    ({"title": ""}, "Trường này là bắt buộc."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"role": Role.UNIT_LEADER, "unit": ""}, "Lãnh đạo đơn vị phải gắn với một đơn vị."),
+        ({"unit": "stttt_cntt"}, "Đơn vị không thuộc cơ quan đã chọn."),
+        ({"title": ""}, "Trường này là bắt buộc."),
+    ],
+)
 def test_position_form_errors_are_vietnamese(org, login, data, message):
     payload = {"agency": org.sxd.pk, "unit": org.sxd_khtc.pk, "title": "Phó Trưởng phòng", "role": Role.STAFF}
     payload.update({k: getattr(org, v).pk if k == "unit" and v else v for k, v in data.items()})
@@ -355,9 +470,18 @@ def test_position_form_errors_are_vietnamese(org, login, data, message):
 
 def test_api_create_and_patch_agency(org, api):
     client = api(org.province_admin)
-    response = client.post("/api/v1/agencies/", {
-        "parent_id": org.province.pk, "name": "Sở Tư pháp tỉnh Nghệ An", "short_name": "STP", "code": "H41.19",
-        "level": Level.PROVINCE, "email": "stp@nghean.gov.vn"}, format="json")
+    response = client.post(
+        "/api/v1/agencies/",
+        {
+            "parent_id": org.province.pk,
+            "name": "Sở Tư pháp tỉnh Nghệ An",
+            "short_name": "STP",
+            "code": "H41.19",
+            "level": Level.PROVINCE,
+            "email": "stp@nghean.gov.vn",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["depth"] == 2 and body["parent"] == org.province.pk and body["code"] == "H41.19"
@@ -370,8 +494,9 @@ def test_api_create_and_patch_agency(org, api):
     listed = {row["id"]: row for row in client.get("/api/v1/agencies/?q=H41.19").json()["results"]}
     assert listed[agency.pk]["parent"] == org.province.pk
 
-    response = client.patch(f"/api/v1/agencies/{agency.pk}/", {"phone": "0238 3598 123",
-                                                               "exchange_only_with_parent": True}, format="json")
+    response = client.patch(
+        f"/api/v1/agencies/{agency.pk}/", {"phone": "0238 3598 123", "exchange_only_with_parent": True}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["phone"] == "0238 3598 123"
     agency.refresh_from_db()
@@ -384,15 +509,23 @@ def test_api_create_and_patch_agency(org, api):
     assert Agency.objects.get_parent(Agency.objects.get(pk=agency.pk)).pk == org.province.pk
 
 
-@pytest.mark.parametrize("payload,field,message", [
-    ({"parent_id": "district", "level": Level.PROVINCE}, "level", LEVEL_MESSAGE),
-    ({"code": "ABC"}, "code", CODE_MESSAGE),
-    ({"code": "000.00.12.H41"}, "code", "đã tồn tại"),
-    ({"short_name": "S T P"}, "short_name", "Tên viết tắt chỉ gồm chữ cái và chữ số"),
-])
+@pytest.mark.parametrize(
+    "payload,field,message",
+    [
+        ({"parent_id": "district", "level": Level.PROVINCE}, "level", LEVEL_MESSAGE),
+        ({"code": "ABC"}, "code", CODE_MESSAGE),
+        ({"code": "000.00.12.H41"}, "code", "đã tồn tại"),
+        ({"short_name": "S T P"}, "short_name", "Tên viết tắt chỉ gồm chữ cái và chữ số"),
+    ],
+)
 def test_api_agency_validation_is_vietnamese(org, api, payload, field, message):
-    data = {"parent_id": org.province.pk, "name": "Sở Tư pháp tỉnh Nghệ An", "short_name": "STP",
-            "code": "000.00.19.H41", "level": Level.PROVINCE}
+    data = {
+        "parent_id": org.province.pk,
+        "name": "Sở Tư pháp tỉnh Nghệ An",
+        "short_name": "STP",
+        "code": "000.00.19.H41",
+        "level": Level.PROVINCE,
+    }
     data.update({k: getattr(org, v).pk if k == "parent_id" else v for k, v in payload.items()})
     before = Agency.objects.count()
     response = api(org.province_admin).post("/api/v1/agencies/", data, format="json")
@@ -402,9 +535,16 @@ def test_api_agency_validation_is_vietnamese(org, api, payload, field, message):
 
 
 def test_api_top_level_agency_needs_superuser(org, api):
-    response = api(org.province_admin).post("/api/v1/agencies/", {
-        "name": "Ủy ban nhân dân tỉnh Thanh Hóa", "short_name": "UBND", "code": "000.00.00.H38",
-        "level": Level.PROVINCE}, format="json")
+    response = api(org.province_admin).post(
+        "/api/v1/agencies/",
+        {
+            "name": "Ủy ban nhân dân tỉnh Thanh Hóa",
+            "short_name": "UBND",
+            "code": "000.00.00.H38",
+            "level": Level.PROVINCE,
+        },
+        format="json",
+    )
     assert response.status_code == 403
     assert "quản trị toàn hệ thống" in response.json()["detail"]
     assert not Agency.objects.filter(code="000.00.00.H38").exists()
@@ -412,16 +552,20 @@ def test_api_top_level_agency_needs_superuser(org, api):
 
 def test_api_units(org, api):
     client = api(org.sxd_admin)
-    response = client.post("/api/v1/units/", {"agency": org.sxd.pk, "name": "Thanh tra Sở", "short_name": "TTRA",
-                                              "email": "thanhtra.sxd@nghean.gov.vn"}, format="json")
+    response = client.post(
+        "/api/v1/units/",
+        {"agency": org.sxd.pk, "name": "Thanh tra Sở", "short_name": "TTRA", "email": "thanhtra.sxd@nghean.gov.vn"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     unit = Unit.objects.get(pk=response.json()["id"])
     assert (unit.agency_id, unit.short_name) == (org.sxd.pk, "TTRA")
     [entry] = journal("directory.unit.create", unit)
     assert entry.actor_id == org.sxd_admin.pk
 
-    response = client.patch(f"/api/v1/units/{unit.pk}/", {"name": "Thanh tra Sở Xây dựng",
-                                                          "parent": org.sxd_vp.pk}, format="json")
+    response = client.patch(
+        f"/api/v1/units/{unit.pk}/", {"name": "Thanh tra Sở Xây dựng", "parent": org.sxd_vp.pk}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "Thanh tra Sở Xây dựng"
     [entry] = journal("directory.unit.update", unit)
@@ -433,30 +577,45 @@ def test_api_units(org, api):
 
     # Duplicate abbreviation in the same agency: 400 with a Vietnamese message, nothing written.
     before = Unit.objects.count()
-    response = client.post("/api/v1/units/", {"agency": org.sxd.pk, "name": "Văn phòng", "short_name": "VP"},
-                           format="json")
+    response = client.post(
+        "/api/v1/units/", {"agency": org.sxd.pk, "name": "Văn phòng", "short_name": "VP"}, format="json"
+    )
     assert response.status_code == 400, response.content
-    assert response.json() == {"non_field_errors": [
-        "Tên viết tắt này đã được dùng cho một đơn vị khác của cùng cơ quan."]}
+    assert response.json() == {
+        "non_field_errors": ["Tên viết tắt này đã được dùng cho một đơn vị khác của cùng cơ quan."]
+    }
     assert Unit.objects.count() == before
     # The same abbreviation in another agency is fine.
-    response = api(org.province_admin).post("/api/v1/units/", {"agency": org.stttt.pk, "name": "Văn phòng Sở",
-                                                               "short_name": "VP"}, format="json")
+    response = api(org.province_admin).post(
+        "/api/v1/units/", {"agency": org.stttt.pk, "name": "Văn phòng Sở", "short_name": "VP"}, format="json"
+    )
     assert response.status_code == 201, response.content
 
     # Parent unit from another agency.
-    response = client.post("/api/v1/units/", {"agency": org.sxd.pk, "name": "Tổ công nghệ", "short_name": "TCN",
-                                              "parent": org.stttt_cntt.pk}, format="json")
+    response = client.post(
+        "/api/v1/units/",
+        {"agency": org.sxd.pk, "name": "Tổ công nghệ", "short_name": "TCN", "parent": org.stttt_cntt.pk},
+        format="json",
+    )
     assert response.status_code == 400
     assert "cùng cơ quan" in str(response.json())
 
 
 def test_api_positions_assign_and_end(org, api):
     client = api(org.sxd_admin)
-    response = client.post("/api/v1/positions/", {
-        "user": org.sxd_staff.pk, "agency": org.sxd.pk, "unit": org.sxd_khtc.pk,
-        "title": "Phó Trưởng phòng Kế hoạch - Tài chính", "role": Role.UNIT_LEADER, "is_primary": False,
-        "started_on": "2026-01-15"}, format="json")
+    response = client.post(
+        "/api/v1/positions/",
+        {
+            "user": org.sxd_staff.pk,
+            "agency": org.sxd.pk,
+            "unit": org.sxd_khtc.pk,
+            "title": "Phó Trưởng phòng Kế hoạch - Tài chính",
+            "role": Role.UNIT_LEADER,
+            "is_primary": False,
+            "started_on": "2026-01-15",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["is_active"] is True and body["started_on"] == "2026-01-15" and body["ended_on"] is None
@@ -465,8 +624,9 @@ def test_api_positions_assign_and_end(org, api):
     assert entry.actor_id == org.sxd_admin.pk
 
     listed = client.get(f"/api/v1/positions/?user={org.sxd_staff.pk}").json()["results"]
-    assert {row["id"] for row in listed} == set(Position.objects.filter(user=org.sxd_staff).values_list("pk",
-                                                                                                         flat=True))
+    assert {row["id"] for row in listed} == set(
+        Position.objects.filter(user=org.sxd_staff).values_list("pk", flat=True)
+    )
 
     response = client.post(f"/api/v1/positions/{position.pk}/end/", format="json")
     assert response.status_code == 200, response.content
@@ -477,8 +637,11 @@ def test_api_positions_assign_and_end(org, api):
 
     # Unit-leader without a unit: Vietnamese validation error, nothing written.
     before = Position.objects.count()
-    response = client.post("/api/v1/positions/", {"user": org.sxd_staff.pk, "agency": org.sxd.pk,
-                                                  "title": "Trưởng phòng", "role": Role.UNIT_LEADER}, format="json")
+    response = client.post(
+        "/api/v1/positions/",
+        {"user": org.sxd_staff.pk, "agency": org.sxd.pk, "title": "Trưởng phòng", "role": Role.UNIT_LEADER},
+        format="json",
+    )
     assert response.status_code == 400
     assert "Lãnh đạo đơn vị phải gắn với một đơn vị." in str(response.json())
     assert Position.objects.count() == before
@@ -488,23 +651,44 @@ def test_every_directory_change_is_journaled(org, api):
     """One journal entry per change, with the right action name, actor and object."""
     client = api(org.province_admin)
     start = JournalEntry.objects.order_by("-seq").first().seq
-    agency = client.post("/api/v1/agencies/", {"parent_id": org.province.pk, "name": "Sở Y tế tỉnh Nghệ An",
-                                               "short_name": "SYT", "code": "000.00.21.H41",
-                                               "level": Level.PROVINCE}, format="json").json()
+    agency = client.post(
+        "/api/v1/agencies/",
+        {
+            "parent_id": org.province.pk,
+            "name": "Sở Y tế tỉnh Nghệ An",
+            "short_name": "SYT",
+            "code": "000.00.21.H41",
+            "level": Level.PROVINCE,
+        },
+        format="json",
+    ).json()
     client.patch(f"/api/v1/agencies/{agency['id']}/", {"website": "https://syt.nghean.gov.vn"}, format="json")
-    unit = client.post("/api/v1/units/", {"agency": agency["id"], "name": "Văn phòng Sở", "short_name": "VP"},
-                       format="json").json()
+    unit = client.post(
+        "/api/v1/units/", {"agency": agency["id"], "name": "Văn phòng Sở", "short_name": "VP"}, format="json"
+    ).json()
     client.patch(f"/api/v1/units/{unit['id']}/", {"phone": "0238 3835 555"}, format="json")
-    position = client.post("/api/v1/positions/", {"user": org.sxd_leader.pk, "agency": agency["id"],
-                                                  "unit": unit["id"], "title": "Kiêm nhiệm Chánh Văn phòng",
-                                                  "role": Role.UNIT_LEADER, "is_primary": False},
-                           format="json").json()
+    position = client.post(
+        "/api/v1/positions/",
+        {
+            "user": org.sxd_leader.pk,
+            "agency": agency["id"],
+            "unit": unit["id"],
+            "title": "Kiêm nhiệm Chánh Văn phòng",
+            "role": Role.UNIT_LEADER,
+            "is_primary": False,
+        },
+        format="json",
+    ).json()
     client.post(f"/api/v1/positions/{position['id']}/end/", format="json")
     # A PATCH that changes nothing writes nothing.
     client.patch(f"/api/v1/units/{unit['id']}/", {"phone": "0238 3835 555"}, format="json")
 
-    entries = list(JournalEntry.objects.filter(seq__gt=start).exclude(action__startswith="auth.")
-                   .order_by("seq").values_list("action", "object_id", "actor_id"))
+    entries = list(
+        JournalEntry.objects.filter(seq__gt=start)
+        .exclude(action__startswith="auth.")
+        .order_by("seq")
+        .values_list("action", "object_id", "actor_id")
+    )
     me = org.province_admin.pk
     assert entries == [
         ("directory.agency.create", str(agency["id"]), me),
@@ -518,8 +702,15 @@ def test_every_directory_change_is_journaled(org, api):
 
 def test_visible_after_changes(org, api):
     """What an admin creates in an agency is seen by that agency's staff and nobody else's."""
-    unit = api(org.sxd_admin).post("/api/v1/units/", {"agency": org.sxd.pk, "name": "Phòng Hạ tầng kỹ thuật",
-                                                      "short_name": "HTKT"}, format="json").json()
+    unit = (
+        api(org.sxd_admin)
+        .post(
+            "/api/v1/units/",
+            {"agency": org.sxd.pk, "name": "Phòng Hạ tầng kỹ thuật", "short_name": "HTKT"},
+            format="json",
+        )
+        .json()
+    )
     assert visible(Unit, fresh(org.sxd_staff)).filter(pk=unit["id"]).exists()
     assert not visible(Unit, fresh(org.stttt_staff)).filter(pk=unit["id"]).exists()
     assert api(org.stttt_staff).get(f"/api/v1/units/{unit['id']}/").status_code == 404
@@ -539,9 +730,17 @@ def test_openapi_schema_renders(org, login):
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "vpdt API"
-    for path in ("/api/v1/users/", "/api/v1/users/{id}/", "/api/v1/agencies/", "/api/v1/agencies/{id}/",
-                 "/api/v1/units/", "/api/v1/positions/", "/api/v1/positions/{id}/end/", "/api/v1/journal/",
-                 "/api/v1/auth/login/"):
+    for path in (
+        "/api/v1/users/",
+        "/api/v1/users/{id}/",
+        "/api/v1/agencies/",
+        "/api/v1/agencies/{id}/",
+        "/api/v1/units/",
+        "/api/v1/positions/",
+        "/api/v1/positions/{id}/end/",
+        "/api/v1/journal/",
+        "/api/v1/auth/login/",
+    ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/v1/agencies/"]
     assert "patch" in schema["paths"]["/api/v1/agencies/{id}/"]

@@ -48,15 +48,28 @@ def completed_doc(org, *, number: str, issued: dt.date, subject: str, files=(), 
     """A document carried through registration, direction and completion by ``handler`` (default: staff)."""
     handler = handler or org.sxd_staff
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, issuer_name="Bộ Xây dựng",
-        code_number=number, code_notation="BXD-KTXD", issued_date=issued, page_amount=page_amount,
-        doc_type=DocumentType.objects.get(name="Công văn"), subject=subject, files=list(files)).document
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        issuer_name="Bộ Xây dựng",
+        code_number=number,
+        code_notation="BXD-KTXD",
+        issued_date=issued,
+        page_amount=page_amount,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject=subject,
+        files=list(files),
+    ).document
     if doc.status == "registered":
         incoming.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
         doc.refresh_from_db()
-    incoming.direct(org.sxd_leader, doc, direction="Giao chị Lan xử lý, báo cáo kết quả.",
-                    deadline=timezone.localdate() + dt.timedelta(days=10),
-                    targets=[incoming.Target("lead", user=handler)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao chị Lan xử lý, báo cáo kết quả.",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        targets=[incoming.Target("lead", user=handler)],
+    )
     assignment = doc.assignments.get(role="lead")
     incoming.complete(handler, assignment, "Đã tham mưu văn bản trả lời.")
     doc.refresh_from_db()
@@ -66,8 +79,7 @@ def completed_doc(org, *, number: str, issued: dt.date, subject: str, files=(), 
 
 @pytest.fixture
 def dossier(org):
-    return dossiers.create_dossier(org.sxd_staff, title="Hồ sơ về định mức dự toán xây dựng năm 2026",
-                                   year=2026)
+    return dossiers.create_dossier(org.sxd_staff, title="Hồ sơ về định mức dự toán xây dựng năm 2026", year=2026)
 
 
 # ------------------------------------------------------------------------------------------ services
@@ -103,10 +115,14 @@ def test_create_validates_in_vietnamese(org, dossier):
 
 
 def test_filing_totals_dates_and_several_dossiers(org, dossier):
-    first = completed_doc(org, number="2501", issued=dt.date(2026, 3, 2), subject="V/v định mức dự toán",
-                          page_amount=4)
-    second = completed_doc(org, number="2488", issued=dt.date(2026, 1, 15), subject="V/v đơn giá nhân công",
-                           files=[SimpleUploadedFile("dg.pdf", pdf_bytes(3))])
+    first = completed_doc(org, number="2501", issued=dt.date(2026, 3, 2), subject="V/v định mức dự toán", page_amount=4)
+    second = completed_doc(
+        org,
+        number="2488",
+        issued=dt.date(2026, 1, 15),
+        subject="V/v đơn giá nhân công",
+        files=[SimpleUploadedFile("dg.pdf", pdf_bytes(3))],
+    )
     other = dossiers.create_dossier(org.sxd_staff, title="Hồ sơ giá xây dựng", year=2026)
     dossiers.file_document(org.sxd_staff, first, [dossier])
     dossiers.file_document(org.sxd_staff, second, [dossier, other])
@@ -123,9 +139,15 @@ def test_filing_totals_dates_and_several_dossiers(org, dossier):
 def test_filing_rules(org, dossier):
     doc = completed_doc(org, number="2501", issued=dt.date(2026, 3, 2), subject="V/v định mức dự toán")
     open_doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, issuer_name="Bộ Xây dựng", code_number="77", code_notation="BXD-VP",
-        issued_date=dt.date(2026, 3, 3), doc_type=DocumentType.objects.get(name="Công văn"),
-        subject="V/v chưa xử lý xong").document
+        org.sxd_clerk,
+        agency=org.sxd,
+        issuer_name="Bộ Xây dựng",
+        code_number="77",
+        code_notation="BXD-VP",
+        issued_date=dt.date(2026, 3, 3),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v chưa xử lý xong",
+    ).document
     with pytest.raises(ValidationError, match="đã hoàn thành"):
         dossiers.file_document(org.sxd_clerk, open_doc, [dossier])
     dossiers.file_document(org.sxd_staff, doc, [dossier])
@@ -194,8 +216,11 @@ def test_lifecycle_and_archive_deadline(org, dossier):
     assert dossier.status == DossierStatus.ARCHIVED and dossier.archived_at
     with pytest.raises(ValidationError):
         dossiers.transition(org.sxd_clerk, dossier, "reopen")
-    assert list(JournalEntry.objects.filter(action__in=["dossier.close", "dossier.archive"])
-                .values_list("action", flat=True).order_by("seq")) == ["dossier.close", "dossier.archive"]
+    assert list(
+        JournalEntry.objects.filter(action__in=["dossier.close", "dossier.archive"])
+        .values_list("action", flat=True)
+        .order_by("seq")
+    ) == ["dossier.close", "dossier.archive"]
 
 
 def test_update_only_while_open_and_by_keepers(org, dossier):
@@ -212,11 +237,11 @@ def test_update_only_while_open_and_by_keepers(org, dossier):
 # ------------------------------------------------------------------------------------------ visibility
 
 VIEW_ROWS = [
-    ("sxd_staff", True, True),        # keeps it
+    ("sxd_staff", True, True),  # keeps it
     ("sxd_unit_leader", True, True),  # leads its unit
-    ("sxd_clerk", True, True),        # agency clerk
-    ("sxd_leader", True, False),      # agency leader: sees, does not keep
-    ("sxd_admin", True, False),       # agency administrator: sees (to withdraw items), does not keep
+    ("sxd_clerk", True, True),  # agency clerk
+    ("sxd_leader", True, False),  # agency leader: sees, does not keep
+    ("sxd_admin", True, False),  # agency administrator: sees (to withdraw items), does not keep
     ("stttt_staff", False, False),
     ("province_admin", False, False),
     ("ht_staff", False, False),
@@ -257,12 +282,28 @@ def test_restricted_dossier_hidden_from_unit_members_and_items_trimmed(org, doss
 
 
 def test_export_pdf_and_manifest_in_chronological_order(org, dossier):
-    first = completed_doc(org, number="2501", issued=dt.date(2026, 3, 2), subject="V/v định mức dự toán",
-                          files=[SimpleUploadedFile("a.pdf", pdf_bytes(2, "Dinh muc"))])
-    second = completed_doc(org, number="2488", issued=dt.date(2026, 1, 15), subject="V/v đơn giá nhân công",
-                           files=[SimpleUploadedFile("b.png", png_bytes())])
-    third = completed_doc(org, number="2510", issued=dt.date(2026, 5, 5), subject="V/v tệp hỏng",
-                          files=[SimpleUploadedFile("c.pdf", pdf_bytes(1))], page_amount=1)
+    first = completed_doc(
+        org,
+        number="2501",
+        issued=dt.date(2026, 3, 2),
+        subject="V/v định mức dự toán",
+        files=[SimpleUploadedFile("a.pdf", pdf_bytes(2, "Dinh muc"))],
+    )
+    second = completed_doc(
+        org,
+        number="2488",
+        issued=dt.date(2026, 1, 15),
+        subject="V/v đơn giá nhân công",
+        files=[SimpleUploadedFile("b.png", png_bytes())],
+    )
+    third = completed_doc(
+        org,
+        number="2510",
+        issued=dt.date(2026, 5, 5),
+        subject="V/v tệp hỏng",
+        files=[SimpleUploadedFile("c.pdf", pdf_bytes(1))],
+        page_amount=1,
+    )
     for doc in (first, second, third):
         dossiers.file_document(org.sxd_staff, doc, [dossier])
     # Damage the third file in storage: the export still succeeds, with a page that says so.
@@ -294,8 +335,13 @@ def test_export_pdf_and_manifest_in_chronological_order(org, dossier):
 
 
 def test_export_views_journal_and_filename(org, dossier, login):
-    doc = completed_doc(org, number="2501", issued=dt.date(2026, 3, 2), subject="V/v định mức",
-                        files=[SimpleUploadedFile("a.pdf", pdf_bytes(1))])
+    doc = completed_doc(
+        org,
+        number="2501",
+        issued=dt.date(2026, 3, 2),
+        subject="V/v định mức",
+        files=[SimpleUploadedFile("a.pdf", pdf_bytes(1))],
+    )
     dossiers.file_document(org.sxd_staff, doc, [dossier])
     web = login(org.sxd_staff)
     response = web.get(f"/ho-so/{dossier.pk}/xuat.pdf")
@@ -322,8 +368,16 @@ def test_screens_create_file_close_and_remove(org, login):
     response = staff.post("/ho-so/lap-moi/", {"title": "", "year": "abc", "maintenance": "x", "rights": "open"})
     page = response.content.decode()
     assert response.status_code == 200 and "Tiêu đề hồ sơ là bắt buộc." in page and "Năm không hợp lệ." in page
-    response = staff.post("/ho-so/lap-moi/", {"title": "Hồ sơ thẩm định dự án nhà ở xã hội", "year": "2026",
-                                              "maintenance": "20", "rights": "open", "language": "Tiếng Việt"})
+    response = staff.post(
+        "/ho-so/lap-moi/",
+        {
+            "title": "Hồ sơ thẩm định dự án nhà ở xã hội",
+            "year": "2026",
+            "maintenance": "20",
+            "rights": "open",
+            "language": "Tiếng Việt",
+        },
+    )
     assert response.status_code == 302
     dossier = Dossier.objects.get()
     assert dossier.maintenance == "20"
@@ -344,8 +398,9 @@ def test_screens_create_file_close_and_remove(org, login):
     assert "Rút khỏi hồ sơ" in admin.get(f"/ho-so/{dossier.pk}/").content.decode()
     response = admin.post(f"/ho-so/{dossier.pk}/rut/{item.pk}/", {"reason": ""}, follow=True)
     assert "Lý do rút khỏi hồ sơ là bắt buộc." in response.content.decode()
-    response = admin.post(f"/ho-so/{dossier.pk}/rut/{item.pk}/", {"reason": "Đưa nhầm, thuộc hồ sơ dự án khác"},
-                          follow=True)
+    response = admin.post(
+        f"/ho-so/{dossier.pk}/rut/{item.pk}/", {"reason": "Đưa nhầm, thuộc hồ sơ dự án khác"}, follow=True
+    )
     assert "Đã rút văn bản khỏi hồ sơ" in response.content.decode()
     # Close: refused while empty, with a clear message; unknown actions are 404.
     response = staff.post(f"/ho-so/{dossier.pk}/chuyen/close/", follow=True)
@@ -378,33 +433,40 @@ def test_list_queries_do_not_grow(org, login, django_assert_max_num_queries):
 
 def test_api_full_cycle(org, api):
     staff = api(org.sxd_staff)
-    response = staff.post("/api/v1/dossiers/", {"title": "Hồ sơ quy hoạch xây dựng vùng huyện", "year": 2026,
-                                                "maintenance": "permanent"}, format="json")
+    response = staff.post(
+        "/api/v1/dossiers/",
+        {"title": "Hồ sơ quy hoạch xây dựng vùng huyện", "year": 2026, "maintenance": "permanent"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["file_code"] == "01.KHTC" and body["maintenance_display"] == "Vĩnh viễn"
     pk = body["id"]
     assert staff.post("/api/v1/dossiers/", {"title": ""}, format="json").status_code == 400
     assert staff.post("/api/v1/dossiers/", {"title": "X", "maintenance": "99"}, format="json").status_code == 400
-    response = staff.patch(f"/api/v1/dossiers/{pk}/", {"description": "Theo Quyết định số 12/QĐ-UBND"},
-                           format="json")
+    response = staff.patch(f"/api/v1/dossiers/{pk}/", {"description": "Theo Quyết định số 12/QĐ-UBND"}, format="json")
     assert response.status_code == 200 and response.json()["description"].startswith("Theo")
     doc = completed_doc(org, number="2501", issued=dt.date(2026, 3, 2), subject="V/v quy hoạch", page_amount=5)
     response = staff.post("/api/v1/dossiers/file/", {"incoming": doc.pk, "dossiers": [pk]}, format="json")
     assert response.status_code == 201, response.content
     item_id = response.json()[0]["id"]
-    assert staff.post("/api/v1/dossiers/file/", {"incoming": doc.pk, "dossiers": [pk]},
-                      format="json").status_code == 400
-    assert staff.post("/api/v1/dossiers/file/", {"incoming": 99999999, "dossiers": [pk]},
-                      format="json").status_code == 400
+    assert (
+        staff.post("/api/v1/dossiers/file/", {"incoming": doc.pk, "dossiers": [pk]}, format="json").status_code == 400
+    )
+    assert (
+        staff.post("/api/v1/dossiers/file/", {"incoming": 99999999, "dossiers": [pk]}, format="json").status_code == 400
+    )
     items = staff.get(f"/api/v1/dossiers/{pk}/items/").json()
     assert [i["incoming"] for i in items] == [doc.pk]
     assert staff.get(f"/api/v1/dossiers/{pk}/").json()["page_total"] == 5
-    assert staff.post(f"/api/v1/dossier-items/{item_id}/remove/", {"reason": "Đưa nhầm hồ sơ"},
-                      format="json").status_code == 403
+    assert (
+        staff.post(f"/api/v1/dossier-items/{item_id}/remove/", {"reason": "Đưa nhầm hồ sơ"}, format="json").status_code
+        == 403
+    )
     admin = api(org.sxd_admin)
-    response = admin.post(f"/api/v1/dossier-items/{item_id}/remove/", {"reason": "Đưa nhầm, thuộc hồ sơ khác"},
-                          format="json")
+    response = admin.post(
+        f"/api/v1/dossier-items/{item_id}/remove/", {"reason": "Đưa nhầm, thuộc hồ sơ khác"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["removed_at"]
     staff.post("/api/v1/dossiers/file/", {"incoming": doc.pk, "dossiers": [pk]}, format="json")
     response = staff.post(f"/api/v1/dossiers/{pk}/close/")
@@ -426,8 +488,13 @@ def test_export_carries_only_documents_the_exporter_may_read(org, dossier, login
     download leaves out the documents they may not read, on the screen and through the API."""
     from pypdf import PdfReader
 
-    doc = completed_doc(org, number="2601", issued=dt.date(2026, 4, 6), subject="V/v kiểm tra chất lượng công trình",
-                        files=[SimpleUploadedFile("kiem-tra.pdf", pdf_bytes(3, "Bien ban kiem tra so 2601"))])
+    doc = completed_doc(
+        org,
+        number="2601",
+        issued=dt.date(2026, 4, 6),
+        subject="V/v kiểm tra chất lượng công trình",
+        files=[SimpleUploadedFile("kiem-tra.pdf", pdf_bytes(3, "Bien ban kiem tra so 2601"))],
+    )
     dossiers.file_document(org.sxd_staff, doc, [dossier])
     web = login(org.sxd_admin)
     assert "V/v kiểm tra chất lượng công trình" in web.get(f"/ho-so/{dossier.pk}/").content.decode()
@@ -456,7 +523,14 @@ def test_only_a_delegation_of_incoming_work_opens_the_leaders_dossiers(org, doss
     incoming_work = make_person(org.sxd, "Trần Quốc Bảo", Role.STAFF, org.sxd_vp, title="Phó Chánh Văn phòng")
     today = timezone.localdate()
     for delegate, scope in ((approval, "approval"), (incoming_work, "incoming")):
-        delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=delegate, scope=scope,
-                          starts_on=today, ends_on=today + dt.timedelta(days=10), reason="Đi công tác")
+        delegation.create(
+            org.sxd_leader,
+            delegator=org.sxd_leader,
+            delegate=delegate,
+            scope=scope,
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=10),
+            reason="Đi công tác",
+        )
     assert not visible(Dossier, User.objects.get(pk=approval.pk)).filter(pk=dossier.pk).exists()
     assert visible(Dossier, User.objects.get(pk=incoming_work.pk)).filter(pk=dossier.pk).exists()

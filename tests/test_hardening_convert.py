@@ -23,8 +23,9 @@ def _bomb_docx(parts: dict[str, int], many: int = 0) -> bytes:
     """A DOCX whose parts unpack to ``size`` bytes of zeros each (streamed: the test never holds them)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/"
-                                          "content-types'/>")
+        z.writestr(
+            "[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>"
+        )
         for name, size in parts.items():
             with z.open(name, "w", force_zip64=size > 1024 * MB) as part:
                 for _ in range(size // MB):
@@ -57,14 +58,19 @@ def office_spy(monkeypatch, tmp_path):
     return marker
 
 
-@pytest.mark.parametrize("bomb, what", [
-    (lambda: _bomb_docx({"word/document.xml": 260 * MB}), "hơn 200 MB"),
-    (lambda: _lying_sizes(_bomb_docx({"word/document.xml": 260 * MB})), "bị hỏng"),
-    (lambda: _bomb_docx({"word/document.xml": 30 * MB}), "gấp hơn 100 lần"),
-    (lambda: _bomb_docx({}, many=6000), "6001 thành phần"),
-], ids=["big", "lying-headers", "ratio", "many-parts"])
-def test_zip_bomb_docx_is_refused_before_libreoffice_runs(org, django_capture_on_commit_callbacks, office_spy,
-                                                          bomb, what):
+@pytest.mark.parametrize(
+    "bomb, what",
+    [
+        (lambda: _bomb_docx({"word/document.xml": 260 * MB}), "hơn 200 MB"),
+        (lambda: _lying_sizes(_bomb_docx({"word/document.xml": 260 * MB})), "bị hỏng"),
+        (lambda: _bomb_docx({"word/document.xml": 30 * MB}), "gấp hơn 100 lần"),
+        (lambda: _bomb_docx({}, many=6000), "6001 thành phần"),
+    ],
+    ids=["big", "lying-headers", "ratio", "many-parts"],
+)
+def test_zip_bomb_docx_is_refused_before_libreoffice_runs(
+    org, django_capture_on_commit_callbacks, office_spy, bomb, what
+):
     data = bomb()
     assert len(data) < 2 * MB
     stored = put(org, data, "cong-van-dinh-kem.docx", engine.OFFICE["docx"])
@@ -128,10 +134,12 @@ def test_libreoffice_runs_under_the_memory_ceiling(monkeypatch, tmp_path, settin
     settings.VPDT_OFFICE_MEMORY_MB = 900
     seen = tmp_path / "limit"
     fake = tmp_path / "soffice"
-    fake.write_text(f"#!{sys.executable}\nimport pathlib, resource, sys\n"
-                    f"pathlib.Path({str(seen)!r}).write_text(str(resource.getrlimit(resource.RLIMIT_AS)[0]))\n"
-                    "out = pathlib.Path(sys.argv[sys.argv.index('--outdir') + 1])\n"
-                    "(out / 'input.pdf').write_bytes(b'%PDF-1.4 stand-in')\n")
+    fake.write_text(
+        f"#!{sys.executable}\nimport pathlib, resource, sys\n"
+        f"pathlib.Path({str(seen)!r}).write_text(str(resource.getrlimit(resource.RLIMIT_AS)[0]))\n"
+        "out = pathlib.Path(sys.argv[sys.argv.index('--outdir') + 1])\n"
+        "(out / 'input.pdf').write_bytes(b'%PDF-1.4 stand-in')\n"
+    )
     fake.chmod(0o755)
     monkeypatch.setattr(engine, "office_converter", lambda: str(fake))
     assert engine.convert_to_pdf(_real_office("odt"), "odt") == b"%PDF-1.4 stand-in"

@@ -18,8 +18,11 @@ STYLE = re.compile(r"<style\b|<[^>]*\sstyle\s*=", re.I)
 
 
 def _policy(response) -> dict[str, str]:
-    return {part.split()[0]: " ".join(part.split()[1:]) for part in response["Content-Security-Policy"].split(";")
-            if part.strip()}
+    return {
+        part.split()[0]: " ".join(part.split()[1:])
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip()
+    }
 
 
 def _assert_hardened(response):
@@ -36,8 +39,18 @@ def _assert_hardened(response):
     assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
 
 
-@pytest.mark.parametrize("path", ["/dang-nhap/", "/", "/van-ban-den/", "/khong-co-trang-nay/", "/api/v1/me/",
-                                  "/api/v1/incoming-documents/", "/healthz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dang-nhap/",
+        "/",
+        "/van-ban-den/",
+        "/khong-co-trang-nay/",
+        "/api/v1/me/",
+        "/api/v1/incoming-documents/",
+        "/healthz",
+    ],
+)
 def test_every_response_carries_the_security_headers(org, login, path):
     _assert_hardened(Client().get(path))
     _assert_hardened(login(org.sxd_clerk).get(path))
@@ -49,9 +62,12 @@ def test_api_token_answers_carry_them_too(org, api):
 
 def test_templates_have_no_inline_script_handler_or_style():
     assert len(TEMPLATES) > 50
-    found = [(path.relative_to(Path(vpdt.__file__).parent), pattern.pattern)
-             for path in TEMPLATES for pattern in (INLINE_SCRIPT, HANDLER, STYLE)
-             if pattern.search(path.read_text(encoding="utf-8"))]
+    found = [
+        (path.relative_to(Path(vpdt.__file__).parent), pattern.pattern)
+        for path in TEMPLATES
+        for pattern in (INLINE_SCRIPT, HANDLER, STYLE)
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
     assert found == []
 
 

@@ -19,15 +19,21 @@ import vpdt.urls  # noqa: F401  isort: skip  (DRF's throttle clock bound outside
 
 WRONG = "Sai-mật-khẩu#2026"
 INVALID = "Tên đăng nhập hoặc mật khẩu không đúng."
-PAIR = ("Tài khoản tạm thời bị khóa do đăng nhập sai quá 5 lần từ địa chỉ mạng này. "
-        "Vui lòng thử lại sau 30 phút hoặc liên hệ quản trị hệ thống.")
-USERNAME = ("Tài khoản tạm thời bị khóa do bị đăng nhập sai nhiều lần từ nhiều địa chỉ khác nhau "
-            "(nghi bị dò mật khẩu). Vui lòng thử lại sau 30 phút hoặc liên hệ quản trị hệ thống.")
+PAIR = (
+    "Tài khoản tạm thời bị khóa do đăng nhập sai quá 5 lần từ địa chỉ mạng này. "
+    "Vui lòng thử lại sau 30 phút hoặc liên hệ quản trị hệ thống."
+)
+USERNAME = (
+    "Tài khoản tạm thời bị khóa do bị đăng nhập sai nhiều lần từ nhiều địa chỉ khác nhau "
+    "(nghi bị dò mật khẩu). Vui lòng thử lại sau 30 phút hoặc liên hệ quản trị hệ thống."
+)
 
 
 def wait_message(seconds):
-    return (f"Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi {seconds} giây rồi thử lại "
-            "(mỗi lần sai tiếp theo phải đợi lâu hơn).")
+    return (
+        f"Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi {seconds} giây rồi thử lại "
+        "(mỗi lần sai tiếp theo phải đợi lâu hơn)."
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -47,10 +53,10 @@ def web(username, password, ip):
 
 
 def api(username, password, ip):
-    response = APIClient(REMOTE_ADDR=ip).post("/api/v1/auth/login/", {"username": username, "password": password},
-                                              format="json")
-    return response.status_code, response.json().get("detail", "token" if "token" in response.json() else ""), \
-        response
+    response = APIClient(REMOTE_ADDR=ip).post(
+        "/api/v1/auth/login/", {"username": username, "password": password}, format="json"
+    )
+    return response.status_code, response.json().get("detail", "token" if "token" in response.json() else ""), response
 
 
 def test_a_colleague_cannot_lock_someone_out_from_one_address(org):
@@ -70,15 +76,17 @@ def test_a_colleague_cannot_lock_someone_out_from_one_address(org):
 def test_the_same_pair_is_locked(org, channel):
     person = org.sxd_clerk
     assert [channel(person.username, WRONG, "10.41.12.8")[:2] for _ in range(5)] == [
-        (200 if channel is web else 400, INVALID)] * 4 + [(429, PAIR)]
+        (200 if channel is web else 400, INVALID)
+    ] * 4 + [(429, PAIR)]
     status, message, response = channel(person.username, PASSWORD, "10.41.12.8")
     assert (status, message) == (429, PAIR) and response["Retry-After"] == "1800"
     assert accounts.login_locked_out(person)
     # Refused attempts are not counted: the pair holds 5 failures, not more.
     from axes.models import AccessAttempt
 
-    assert sum(AccessAttempt.objects.filter(username=person.username).values_list("failures_since_start",
-                                                                                   flat=True)) == 5
+    assert (
+        sum(AccessAttempt.objects.filter(username=person.username).values_list("failures_since_start", flat=True)) == 5
+    )
 
 
 @pytest.mark.parametrize("channel", [web, api])

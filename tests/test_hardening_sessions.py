@@ -52,8 +52,9 @@ def test_api_password_change_keeps_the_calling_token_only(org, login, api):
     person = org.sxd_clerk
     this_app, other_app = api(person), api(person)
     browser = login(person)
-    response = this_app.post("/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": NEW_PASSWORD},
-                             format="json")
+    response = this_app.post(
+        "/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json"
+    )
     assert response.status_code == 204, response.content
     assert this_app.get("/api/v1/me/").status_code == 200
     assert other_app.get("/api/v1/me/").status_code == 401
@@ -69,8 +70,9 @@ def test_api_password_change_from_a_browser_session_keeps_that_session(org, logi
     browser = APIClient(enforce_csrf_checks=False)
     browser.force_login(person)
     other = login(person)
-    response = browser.post("/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": NEW_PASSWORD},
-                            format="json")
+    response = browser.post(
+        "/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json"
+    )
     assert response.status_code == 204, response.content
     assert browser.get("/api/v1/me/").status_code == 200
     assert token_app.get("/api/v1/me/").status_code == 401

@@ -20,11 +20,17 @@ BAD_NAMES = ["..", ".", "/", "thu-muc/", "&#46;&#46;"]
 
 def multipart(fields: dict, files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
     """A multipart body as a hand-written client sends it (Django's test client cannot send such names)."""
-    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-             for key, value in fields.items()]
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
     for field, name, data in files:
-        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
-                     f"Content-Type: application/pdf\r\n\r\n".encode() + data + b"\r\n")
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     parts.append(f"--{BOUNDARY}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={BOUNDARY}"
 
@@ -50,7 +56,9 @@ def test_registration_form_with_named_files_still_registers(org, login):
     assert response.status_code == 302
     document = IncomingDocument.objects.get()
     assert sorted(a.file.original_name for a in document.attachments.select_related("file")) == [
-        "cong-van.pdf", "phu-luc.pdf"]
+        "cong-van.pdf",
+        "phu-luc.pdf",
+    ]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)
@@ -67,8 +75,9 @@ def test_registration_api_through_a_browser_session_refuses_it_too(org, login):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(org.sxd_clerk)
     client.get("/")  # a CSRF cookie
-    body, content_type = multipart({**payload(), "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
-                                   [("files", "..", PDF)])
+    body, content_type = multipart(
+        {**payload(), "csrfmiddlewaretoken": client.cookies["csrftoken"].value}, [("files", "..", PDF)]
+    )
     response = client.post("/api/v1/incoming-documents/", body, content_type=content_type)
     assert response.status_code == 400, response.content
     assert response.json() == {"files": [UNNAMED_MESSAGE]}

@@ -15,9 +15,13 @@ from vpdt.outgoing.services import RecipientSpec
 
 def _check(org, login, late):
     stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
-    issued = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Báo cáo"),
-                              signer=org.sxd_leader, subject="Báo cáo kết quả thanh tra xây dựng",
-                              recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])
+    issued = out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Báo cáo"),
+        signer=org.sxd_leader,
+        subject="Báo cáo kết quả thanh tra xây dựng",
+        recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
+    )
     issued = out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, issued)))
     page = login(org.sxd_unit_leader).get("/").content.decode()
     assert 'data-testid="to-review"' in page and "góp ý dự thảo quy hoạch" in page
@@ -33,8 +37,14 @@ def _check(org, login, late):
 
 def test_home_lists_outgoing_work(org, login):
     with freeze_time("2026-11-18 09:00:00+07:00"):
-        late = out.submit(org.sxd_staff, out.create_draft(
-            org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), signer=org.sxd_leader,
-            subject="V/v góp ý dự thảo quy hoạch chung đô thị Vinh"))
+        late = out.submit(
+            org.sxd_staff,
+            out.create_draft(
+                org.sxd_staff,
+                doc_type=DocumentType.objects.get(name="Công văn"),
+                signer=org.sxd_leader,
+                subject="V/v góp ý dự thảo quy hoạch chung đô thị Vinh",
+            ),
+        )
     with freeze_time("2026-11-25 10:00:00+07:00"):
         _check(org, login, late)

@@ -35,6 +35,7 @@ def html_lang(response):
 
 # --- Pages --------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_login_page_is_vietnamese_by_default(client):
     response = client.get("/dang-nhap/")
@@ -79,8 +80,18 @@ def test_signed_in_navigation_in_english_after_set_language(org, login):
     assert response.status_code == 200
     body = response.content.decode()
     assert html_lang(response) == "en"
-    for english in ("E-Office", "Home", "Directory", "Agency", "Units", "Officials", "Account information",
-                    "Change password", "Sign out", "Vietnam time"):
+    for english in (
+        "E-Office",
+        "Home",
+        "Directory",
+        "Agency",
+        "Units",
+        "Officials",
+        "Account information",
+        "Change password",
+        "Sign out",
+        "Vietnam time",
+    ):
         assert english in body, english
     for vietnamese in ("Trang chủ", "Danh bạ", "Cán bộ, công chức", "Thông tin tài khoản", "Đăng xuất"):
         assert vietnamese not in body, vietnamese
@@ -93,6 +104,7 @@ def test_signed_in_navigation_in_english_after_set_language(org, login):
 
 
 # --- Dates ----------------------------------------------------------------------------------------
+
 
 def test_vietnamese_date_formats():
     with translation.override("vi"):
@@ -112,6 +124,7 @@ def test_vietnamese_page_renders_dates_dd_mm_yyyy(org, login):
 
 
 # --- The committed catalogue -------------------------------------------------------------------------
+
 
 def _parse_po(path):
     """Minimal .po reader: {msgid: (msgstr, flags)} for the entries (header excluded)."""

@@ -25,21 +25,34 @@ def issued(days_ago=5):
 
 
 def payload(**over):
-    data = {"issuer_name": "Ủy ban nhân dân tỉnh Nghệ An", "issuer_code": "000.00.00.H41", "code_number": "1234",
-            "code_notation": "UBND-KT", "issued_date": issued().strftime("%d/%m/%Y"),
-            "doc_type": DocumentType.objects.get(name="Công văn").pk,
-            "subject": "V/v triển khai kế hoạch cải cách hành chính năm 2027", "signer_name": "Nguyễn Đức Trung",
-            "signer_position": "Chủ tịch", "page_amount": 3,
-            "description": "Bản chính kèm phụ lục; ghi chú dài của văn thư."}
+    data = {
+        "issuer_name": "Ủy ban nhân dân tỉnh Nghệ An",
+        "issuer_code": "000.00.00.H41",
+        "code_number": "1234",
+        "code_notation": "UBND-KT",
+        "issued_date": issued().strftime("%d/%m/%Y"),
+        "doc_type": DocumentType.objects.get(name="Công văn").pk,
+        "subject": "V/v triển khai kế hoạch cải cách hành chính năm 2027",
+        "signer_name": "Nguyễn Đức Trung",
+        "signer_position": "Chủ tịch",
+        "page_amount": 3,
+        "description": "Bản chính kèm phụ lục; ghi chú dài của văn thư.",
+    }
     data.update(over)
     return data
 
 
 def fields(**over):
     """Keyword arguments for services.register_document."""
-    data = dict(issuer_name="Ủy ban nhân dân tỉnh Nghệ An", issuer_code="000.00.00.H41", code_number="1234",
-                code_notation="UBND-KT", issued_date=issued(), doc_type=DocumentType.objects.get(name="Công văn"),
-                subject="V/v triển khai kế hoạch cải cách hành chính năm 2027")
+    data = dict(
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        issuer_code="000.00.00.H41",
+        code_number="1234",
+        code_notation="UBND-KT",
+        issued_date=issued(),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v triển khai kế hoạch cải cách hành chính năm 2027",
+    )
     data.update(over)
     return data
 
@@ -50,6 +63,7 @@ def ids(response):
 
 
 # --- Registration ---------------------------------------------------------------------------------------------------
+
 
 def test_register_json_and_multipart_numbers_increment(org, api):
     clerk = api(org.sxd_clerk)
@@ -97,8 +111,9 @@ def test_duplicate_conflict_then_confirmed(org, api):
 
 def test_executable_named_pdf_is_refused(org, api):
     data = payload()
-    data["files"] = [SimpleUploadedFile("cong-van.pdf", b"MZ\x90\x00 this is an executable",
-                                        content_type="application/pdf")]
+    data["files"] = [
+        SimpleUploadedFile("cong-van.pdf", b"MZ\x90\x00 this is an executable", content_type="application/pdf")
+    ]
     response = api(org.sxd_clerk).post(DOCS, data, format="multipart")
     assert response.status_code == 400
     assert "không phải định dạng" in response.json()["files"][0]
@@ -116,17 +131,26 @@ def test_only_clerks_register_and_required_fields_are_vietnamese(org, api):
 
 # --- Lists, filters, scoping ----------------------------------------------------------------------------------------
 
+
 def test_list_filters_and_scoping(org, api):
     old_day = timezone.now() - dt.timedelta(days=400)  # last year: its own numbering
-    old = services.register_document(org.sxd_clerk, agency=org.sxd, arrival_date=old_day,
-                                      **fields(issued_date=(old_day - dt.timedelta(days=2)).date(),
-                                               subject="Báo cáo tình hình cấp phép xây dựng")).document
-    urgent = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                         **fields(code_number="88", urgency=Urgency.URGENT,
-                                                  subject="Kế hoạch kiểm tra an toàn công trình")).document
-    normal = services.register_document(org.sxd_clerk, agency=org.sxd,
-                                         **fields(code_number="99", code_notation="SXD-QLXD",
-                                                  issuer_name="Bộ Xây dựng", issuer_code="000.00.00.G10")).document
+    old = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        arrival_date=old_day,
+        **fields(issued_date=(old_day - dt.timedelta(days=2)).date(), subject="Báo cáo tình hình cấp phép xây dựng"),
+    ).document
+    urgent = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        **fields(code_number="88", urgency=Urgency.URGENT, subject="Kế hoạch kiểm tra an toàn công trình"),
+    ).document
+    normal = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        **fields(code_number="99", code_notation="SXD-QLXD", issuer_name="Bộ Xây dựng", issuer_code="000.00.00.G10"),
+    ).document
     clerk = api(org.sxd_clerk)
     assert ids(clerk.get(DOCS)) == [normal.pk, urgent.pk, old.pk]
     assert ids(clerk.get(DOCS, {"q": "công trình"})) == [urgent.pk]
@@ -146,8 +170,12 @@ def test_list_filters_and_scoping(org, api):
     staff = api(org.sxd_staff)
     assert ids(staff.get(DOCS)) == []
     assert staff.get(f"{DOCS}{urgent.pk}/").status_code == 404
-    services.direct(org.sxd_leader, urgent, direction="Phòng KH-TC chủ trì", targets=[
-        services.Target("lead", unit=org.sxd_khtc), services.Target("inform", user=org.sxd_staff)])
+    services.direct(
+        org.sxd_leader,
+        urgent,
+        direction="Phòng KH-TC chủ trì",
+        targets=[services.Target("lead", unit=org.sxd_khtc), services.Target("inform", user=org.sxd_staff)],
+    )
     assert ids(staff.get(DOCS)) == [urgent.pk]
     assert staff.get(f"{DOCS}{urgent.pk}/").status_code == 200
     for outsider in (org.ht_staff, org.stttt_staff, org.province_admin):
@@ -160,10 +188,12 @@ def test_list_filters_and_scoping(org, api):
 
 
 def test_list_has_no_long_texts(org, api):
-    doc = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                      **fields(urgency=Urgency.URGENT, description="Ghi chú")).document
-    services.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì", targets=[
-        services.Target("lead", unit=org.sxd_khtc)])
+    doc = services.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.URGENT, description="Ghi chú")
+    ).document
+    services.direct(
+        org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì", targets=[services.Target("lead", unit=org.sxd_khtc)]
+    )
     [row] = api(org.sxd_leader).get(DOCS).json()["results"]
     assert "direction" not in row and "description" not in row and "assignments" not in row
     detail = api(org.sxd_leader).get(f"{DOCS}{doc.pk}/").json()
@@ -192,26 +222,43 @@ def test_list_query_count_is_constant(org, api):
 
 # --- Direction and processing ---------------------------------------------------------------------------------------
 
+
 def test_direct_with_two_leads_is_refused(org, api):
-    doc = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                     **fields(urgency=Urgency.URGENT)).document
+    doc = services.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.URGENT)
+    ).document
     leader = api(org.sxd_leader)
-    response = leader.post(f"{DOCS}{doc.pk}/direct/", {"direction": "Hai phòng cùng chủ trì", "targets": [
-        {"role": "lead", "unit": org.sxd_khtc.pk}, {"role": "lead", "unit": org.sxd_vp.pk}]}, format="json")
+    response = leader.post(
+        f"{DOCS}{doc.pk}/direct/",
+        {
+            "direction": "Hai phòng cùng chủ trì",
+            "targets": [{"role": "lead", "unit": org.sxd_khtc.pk}, {"role": "lead", "unit": org.sxd_vp.pk}],
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "đồng xử lý" in response.json()["targets"][0]
-    response = leader.post(f"{DOCS}{doc.pk}/direct/", {"direction": "x", "targets": [
-        {"role": "boss", "unit": org.sxd_khtc.pk}]}, format="json")
+    response = leader.post(
+        f"{DOCS}{doc.pk}/direct/",
+        {"direction": "x", "targets": [{"role": "boss", "unit": org.sxd_khtc.pk}]},
+        format="json",
+    )
     assert response.status_code == 400 and "Vai trò" in str(response.json()["targets"])
-    response = api(org.sxd_clerk).post(f"{DOCS}{doc.pk}/direct/", {"direction": "x", "targets": [
-        {"role": "lead", "unit": org.sxd_khtc.pk}]}, format="json")
+    response = api(org.sxd_clerk).post(
+        f"{DOCS}{doc.pk}/direct/",
+        {"direction": "x", "targets": [{"role": "lead", "unit": org.sxd_khtc.pk}]},
+        format="json",
+    )
     assert response.status_code == 403
     assert not Assignment.objects.exists()
 
 
 def test_full_flow_through_the_api(org, api):
     clerk, leader = api(org.sxd_clerk), api(org.sxd_leader)
-    created = clerk.post(DOCS, payload(needs_reply=True, reply_due=(timezone.localdate() + dt.timedelta(days=15))
-                                       .strftime("%d/%m/%Y")), format="json")
+    created = clerk.post(
+        DOCS,
+        payload(needs_reply=True, reply_due=(timezone.localdate() + dt.timedelta(days=15)).strftime("%d/%m/%Y")),
+        format="json",
+    )
     assert created.status_code == 201, created.content
     doc_id = created.json()["id"]
 
@@ -220,12 +267,19 @@ def test_full_flow_through_the_api(org, api):
     assert submitted.json()["status"] == DocStatus.SUBMITTED and submitted.json()["leader"] == org.sxd_leader.pk
 
     deadline = timezone.localdate() + dt.timedelta(days=10)
-    directed = leader.post(f"{DOCS}{doc_id}/direct/", {
-        "direction": "Giao Phòng KH-TC chủ trì, Văn phòng phối hợp; báo cáo trước hạn.",
-        "deadline": deadline.strftime("%d/%m/%Y"),
-        "targets": [{"role": "lead", "unit": org.sxd_khtc.pk},
-                    {"role": "cooperate", "unit": org.sxd_vp.pk},
-                    {"role": "inform", "user": org.sxd_admin.pk}]}, format="json")
+    directed = leader.post(
+        f"{DOCS}{doc_id}/direct/",
+        {
+            "direction": "Giao Phòng KH-TC chủ trì, Văn phòng phối hợp; báo cáo trước hạn.",
+            "deadline": deadline.strftime("%d/%m/%Y"),
+            "targets": [
+                {"role": "lead", "unit": org.sxd_khtc.pk},
+                {"role": "cooperate", "unit": org.sxd_vp.pk},
+                {"role": "inform", "user": org.sxd_admin.pk},
+            ],
+        },
+        format="json",
+    )
     assert directed.status_code == 200, directed.content
     body = directed.json()
     assert body["status"] == DocStatus.DIRECTED and body["deadline"] == deadline.isoformat()
@@ -236,8 +290,11 @@ def test_full_flow_through_the_api(org, api):
     assert ids(unit_leader.get(ASSIGNMENTS, {"queue": "unit"})) == [lead.pk]
     assert unit_leader.get(ASSIGNMENTS, {"queue": "other"}).status_code == 400
 
-    given = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/distribute/",
-                             {"user": org.sxd_staff.pk, "opinion": "Đồng chí Lan dự thảo báo cáo."}, format="json")
+    given = unit_leader.post(
+        f"{ASSIGNMENTS}{lead.pk}/distribute/",
+        {"user": org.sxd_staff.pk, "opinion": "Đồng chí Lan dự thảo báo cáo."},
+        format="json",
+    )
     assert given.status_code == 200, given.content
     child = Assignment.objects.get(parent=lead, user=org.sxd_staff)
     assert given.json()["id"] == child.pk and given.json()["opinion"] == "Đồng chí Lan dự thảo báo cáo."
@@ -249,8 +306,9 @@ def test_full_flow_through_the_api(org, api):
     assert staff.get(f"{ASSIGNMENTS}{child.pk}/").status_code == 200
     assert api(org.ht_staff).get(f"{ASSIGNMENTS}{child.pk}/").status_code == 404
 
-    noted = staff.post(f"{ASSIGNMENTS}{child.pk}/note/", {"kind": "progress", "text": "Đã dự thảo xong 50%."},
-                       format="json")
+    noted = staff.post(
+        f"{ASSIGNMENTS}{child.pk}/note/", {"kind": "progress", "text": "Đã dự thảo xong 50%."}, format="json"
+    )
     assert noted.status_code == 201, noted.content
     assert [n["text"] for n in noted.json()["notes"]] == ["Đã dự thảo xong 50%."]
     bad = staff.post(f"{ASSIGNMENTS}{child.pk}/note/", {"kind": "gossip", "text": "x"}, format="json")
@@ -259,8 +317,9 @@ def test_full_flow_through_the_api(org, api):
     done = staff.post(f"{ASSIGNMENTS}{child.pk}/complete/", {"result": "Đã trình dự thảo báo cáo."}, format="json")
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "done"
-    finished = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/complete/", {"result": "Đã báo cáo lãnh đạo Sở."},
-                                format="json")
+    finished = unit_leader.post(
+        f"{ASSIGNMENTS}{lead.pk}/complete/", {"result": "Đã báo cáo lãnh đạo Sở."}, format="json"
+    )
     assert finished.status_code == 200, finished.content
     assert IncomingDocument.objects.get(pk=doc_id).status == DocStatus.COMPLETED
 
@@ -281,24 +340,30 @@ def test_full_flow_through_the_api(org, api):
 
 
 def test_return_and_reassign_through_the_api(org, api):
-    doc = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                     **fields(urgency=Urgency.URGENT)).document
-    services.direct(org.sxd_leader, doc, direction="Phòng KH-TC xử lý", targets=[
-        services.Target("lead", unit=org.sxd_khtc)])
+    doc = services.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.URGENT)
+    ).document
+    services.direct(
+        org.sxd_leader, doc, direction="Phòng KH-TC xử lý", targets=[services.Target("lead", unit=org.sxd_khtc)]
+    )
     lead = Assignment.objects.get(document=doc)
     unit_leader = api(org.sxd_unit_leader)
     colleague = make_person(org.sxd, "Bùi Văn Nam", Role.STAFF, org.sxd_khtc)
     given = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/distribute/", {"user": org.sxd_staff.pk}, format="json")
     assert given.status_code == 200, given.content
-    moved = unit_leader.post(f"{ASSIGNMENTS}{given.json()['id']}/reassign/",
-                             {"user": colleague.pk, "reason": "Đồng chí Lan đi công tác."}, format="json")
+    moved = unit_leader.post(
+        f"{ASSIGNMENTS}{given.json()['id']}/reassign/",
+        {"user": colleague.pk, "reason": "Đồng chí Lan đi công tác."},
+        format="json",
+    )
     assert moved.status_code == 200, moved.content
     assert moved.json()["user"] == colleague.pk
     assert Assignment.objects.get(pk=given.json()["id"]).status == "reassigned"
     short = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/return/", {"reason": "x"}, format="json")
     assert short.status_code == 400 and "reason" in short.json()
-    back = unit_leader.post(f"{ASSIGNMENTS}{lead.pk}/return/",
-                            {"reason": "Không thuộc chức năng của phòng."}, format="json")
+    back = unit_leader.post(
+        f"{ASSIGNMENTS}{lead.pk}/return/", {"reason": "Không thuộc chức năng của phòng."}, format="json"
+    )
     assert back.status_code == 200, back.content
     assert back.json()["status"] == "returned" and back.json()["reason"] == "Không thuộc chức năng của phòng."
     assert IncomingDocument.objects.get(pk=doc.pk).status == DocStatus.SUBMITTED

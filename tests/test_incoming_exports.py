@@ -21,11 +21,27 @@ from vpdt.incoming.models import Assignment, IncomingDocument, ProcessingNote
 urlpatterns = [*vpdt.urls.urlpatterns, *export_urls]
 pytestmark = pytest.mark.urls(__name__)
 
-REGISTER_HEADERS = ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng văn bản",
-                    "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"]
-FOLLOWUP_HEADERS = ["Số đến", "Tên loại, số, ký hiệu, ngày tháng văn bản, cơ quan ban hành",
-                    "Đơn vị hoặc người nhận", "Thời hạn giải quyết", "Tiến độ giải quyết",
-                    "Số, ký hiệu văn bản trả lời", "Ghi chú"]
+REGISTER_HEADERS = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+]
+FOLLOWUP_HEADERS = [
+    "Số đến",
+    "Tên loại, số, ký hiệu, ngày tháng văn bản, cơ quan ban hành",
+    "Đơn vị hoặc người nhận",
+    "Thời hạn giải quyết",
+    "Tiến độ giải quyết",
+    "Số, ký hiệu văn bản trả lời",
+    "Ghi chú",
+]
 VIETNAMESE = "Đắk Lắk, Hỏa tốc, ưu tiên: Ủy ban nhân dân tỉnh; Sở Xây dựng; đường ống; ấp ẩn ẫn ậy ỳ ỷ ỹ ỵ"
 T = services.Target
 
@@ -41,12 +57,19 @@ def vn_early_morning():
 
 
 def fields(**over):
-    data = dict(issuer_name="Ủy ban nhân dân tỉnh Đắk Lắk", issuer_code="000.00.00.H47", code_number="15",
-                code_notation="UBND-VX", issued_date=today() - dt.timedelta(days=3),
-                doc_type=DocumentType.objects.get(name="Công văn"),
-                subject="V/v ưu tiên bố trí vốn cho dự án đường Hồ Chí Minh qua Đắk Lắk",
-                signer_name="Phạm Ngọc Nghị", signer_position="Chủ tịch", page_amount=2,
-                description="Hỏa tốc, ưu tiên; kèm phụ lục")
+    data = dict(
+        issuer_name="Ủy ban nhân dân tỉnh Đắk Lắk",
+        issuer_code="000.00.00.H47",
+        code_number="15",
+        code_notation="UBND-VX",
+        issued_date=today() - dt.timedelta(days=3),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v ưu tiên bố trí vốn cho dự án đường Hồ Chí Minh qua Đắk Lắk",
+        signer_name="Phạm Ngọc Nghị",
+        signer_position="Chủ tịch",
+        page_amount=2,
+        description="Hỏa tốc, ưu tiên; kèm phụ lục",
+    )
     data.update(over)
     return data
 
@@ -58,33 +81,73 @@ class Docs:
 @pytest.fixture
 def docs(org):
     d = Docs()
-    d.a = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                      arrival_date=vn_early_morning(),
-                                      **fields(urgency=Urgency.FLASH)).document
+    d.a = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        arrival_date=vn_early_morning(),
+        **fields(urgency=Urgency.FLASH),
+    ).document
     d.register = d.a.register
     d.deadline = today() + dt.timedelta(days=10)
-    services.direct(org.sxd_leader, d.a, direction="Phòng KH-TC chủ trì, Văn phòng phối hợp; báo cáo trước hạn.",
-                    deadline=d.deadline, targets=[T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp),
-                                                  T("inform", user=org.sxd_admin)])
-    d.b = services.register_document(org.sxd_clerk, agency=org.sxd,
-                                      **fields(issuer_name="Bộ Xây dựng", issuer_code="", code_number="2301",
-                                               code_notation="BXD-HTKT", subject="V/v báo cáo tình hình thực hiện "
-                                               "quy hoạch", description="")).document
-    d.c = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                      **fields(urgency=Urgency.URGENT, issuer_name="Sở Tài chính tỉnh Nghệ An",
-                                               code_number="88", code_notation="STC-NS",
-                                               subject="V/v thẩm định dự toán ngân sách năm 2027",
-                                               description="")).document
-    services.direct(org.sxd_leader, d.c, direction="Giao đồng chí Lan xử lý.", deadline=d.deadline,
-                    targets=[T("lead", unit=org.sxd_khtc)])
+    services.direct(
+        org.sxd_leader,
+        d.a,
+        direction="Phòng KH-TC chủ trì, Văn phòng phối hợp; báo cáo trước hạn.",
+        deadline=d.deadline,
+        targets=[T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp), T("inform", user=org.sxd_admin)],
+    )
+    d.b = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        **fields(
+            issuer_name="Bộ Xây dựng",
+            issuer_code="",
+            code_number="2301",
+            code_notation="BXD-HTKT",
+            subject="V/v báo cáo tình hình thực hiện quy hoạch",
+            description="",
+        ),
+    ).document
+    d.c = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        **fields(
+            urgency=Urgency.URGENT,
+            issuer_name="Sở Tài chính tỉnh Nghệ An",
+            code_number="88",
+            code_notation="STC-NS",
+            subject="V/v thẩm định dự toán ngân sách năm 2027",
+            description="",
+        ),
+    ).document
+    services.direct(
+        org.sxd_leader,
+        d.c,
+        direction="Giao đồng chí Lan xử lý.",
+        deadline=d.deadline,
+        targets=[T("lead", unit=org.sxd_khtc)],
+    )
     lead = Assignment.objects.get(document=d.c, role="lead")
-    d.child = Assignment.objects.create(document=d.c, role="lead", user=org.sxd_staff, parent=lead,
-                                        opinion="Đồng chí Lan nghiên cứu, tham mưu văn bản trả lời.",
-                                        assigned_by=org.sxd_unit_leader, deadline=d.deadline)
-    ProcessingNote.objects.create(assignment=d.child, kind="progress", text="Đã làm việc với Sở Tài chính.",
-                                  author=org.sxd_staff)
-    ProcessingNote.objects.create(assignment=d.child, kind="proposal",
-                                  text="Đề xuất đồng ý dự toán, điều chỉnh mục chi ưu tiên.", author=org.sxd_staff)
+    d.child = Assignment.objects.create(
+        document=d.c,
+        role="lead",
+        user=org.sxd_staff,
+        parent=lead,
+        opinion="Đồng chí Lan nghiên cứu, tham mưu văn bản trả lời.",
+        assigned_by=org.sxd_unit_leader,
+        deadline=d.deadline,
+    )
+    ProcessingNote.objects.create(
+        assignment=d.child, kind="progress", text="Đã làm việc với Sở Tài chính.", author=org.sxd_staff
+    )
+    ProcessingNote.objects.create(
+        assignment=d.child,
+        kind="proposal",
+        text="Đề xuất đồng ý dự toán, điều chỉnh mục chi ưu tiên.",
+        author=org.sxd_staff,
+    )
     for doc in (d.a, d.b, d.c):
         doc.refresh_from_db()
     return d
@@ -112,8 +175,9 @@ def load(data):
 def test_register_xlsx_cell_by_cell(org, docs):
     date_from, date_to = period()
     qs = visible(IncomingDocument, org.sxd_clerk).filter(register=docs.register).order_by("-id")
-    ws = load(exports.incoming_register_xlsx(qs, agency=org.sxd, register=docs.register,
-                                             date_from=date_from, date_to=date_to))
+    ws = load(
+        exports.incoming_register_xlsx(qs, agency=org.sxd, register=docs.register, date_from=date_from, date_to=date_to)
+    )
     assert ws["A1"].value == "SỞ XÂY DỰNG TỈNH NGHỆ AN"
     assert ws["A2"].value == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" and ws["A2"].font.bold
     assert f"Từ ngày {date_from:%d/%m/%Y} đến ngày {date_to:%d/%m/%Y}" in ws["A3"].value
@@ -130,7 +194,7 @@ def test_register_xlsx_cell_by_cell(org, docs):
 
     a = rows[0]
     arrival_vn = timezone.localtime(docs.a.arrival_date).date()
-    assert arrival_vn != docs.a.arrival_date.astimezone(dt.timezone.utc).date()  # 00:05 in Hà Nội
+    assert arrival_vn != docs.a.arrival_date.astimezone(dt.UTC).date()  # 00:05 in Hà Nội
     assert as_date(a[0]) == arrival_vn
     assert a[2] == "Ủy ban nhân dân tỉnh Đắk Lắk"
     assert a[3] == "15/UBND-VX"
@@ -153,8 +217,9 @@ def test_register_xlsx_cell_by_cell(org, docs):
 
 def test_followup_xlsx_cell_by_cell(org, docs):
     qs = visible(IncomingDocument, org.sxd_clerk).filter(register=docs.register)
-    ws = load(exports.followup_register_xlsx(qs, agency=org.sxd, register=docs.register,
-                                             date_from=today(), date_to=today()))
+    ws = load(
+        exports.followup_register_xlsx(qs, agency=org.sxd, register=docs.register, date_from=today(), date_to=today())
+    )
     assert ws["A2"].value == "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN" and ws.title == "Sổ theo dõi giải quyết"
     assert "A2:G2" in {str(r) for r in ws.merged_cells.ranges}
     assert [c.value for c in ws[4]] == FOLLOWUP_HEADERS and all(c.font.bold for c in ws[4])
@@ -217,8 +282,7 @@ def test_other_agency_staff_sees_nothing_in_an_export(org, docs):
 
 
 def media_boxes(pdf):
-    return [tuple(round(float(x)) for x in m.split())
-            for m in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+?)\s*\]", pdf)]
+    return [tuple(round(float(x)) for x in m.split()) for m in re.findall(rb"/MediaBox\s*\[\s*([\d.\s]+?)\s*\]", pdf)]
 
 
 def page_count(pdf):
@@ -240,19 +304,29 @@ def test_fonts_are_bundled_and_cover_vietnamese():
 
 def test_register_pdf_is_landscape_a4_with_embedded_font(org, docs):
     date_from, date_to = period()
-    pdf = exports.incoming_register_pdf(IncomingDocument.objects.filter(register=docs.register), agency=org.sxd,
-                                        register=docs.register, date_from=date_from, date_to=date_to)
+    pdf = exports.incoming_register_pdf(
+        IncomingDocument.objects.filter(register=docs.register),
+        agency=org.sxd,
+        register=docs.register,
+        date_from=date_from,
+        date_to=date_to,
+    )
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert b"/FontFile2" in pdf and b"DejaVuSerif" in pdf
     assert b"/Helvetica" not in pdf  # every text, page numbers included, in the embedded font
     assert media_boxes(pdf) and set(media_boxes(pdf)) == {(0, 0, 842, 595)}
-    follow = exports.followup_register_pdf(IncomingDocument.objects.filter(register=docs.register),
-                                           agency=org.sxd, register=docs.register, date_from=date_from,
-                                           date_to=date_to)
+    follow = exports.followup_register_pdf(
+        IncomingDocument.objects.filter(register=docs.register),
+        agency=org.sxd,
+        register=docs.register,
+        date_from=date_from,
+        date_to=date_to,
+    )
     assert follow.startswith(b"%PDF-") and b"/FontFile2" in follow and b"/Helvetica" not in follow
     assert set(media_boxes(follow)) == {(0, 0, 842, 595)}
-    empty = exports.incoming_register_pdf(IncomingDocument.objects.none(), agency=org.sxd, register=docs.register,
-                                          date_from=date_from, date_to=date_to)
+    empty = exports.incoming_register_pdf(
+        IncomingDocument.objects.none(), agency=org.sxd, register=docs.register, date_from=date_from, date_to=date_to
+    )
     assert page_count(empty) == 1
 
 
@@ -271,13 +345,25 @@ def test_long_register_spans_pages_with_repeated_header(org, docs, monkeypatch):
 
     footers = []
     draw_right = Canvas.drawRightString
-    monkeypatch.setattr(Canvas, "drawRightString",
-                        lambda self, x, y, text, *a, **k: footers.append(text) or draw_right(self, x, y, text, *a, **k))
+    monkeypatch.setattr(
+        Canvas,
+        "drawRightString",
+        lambda self, x, y, text, *a, **k: footers.append(text) or draw_right(self, x, y, text, *a, **k),
+    )
     for i in range(40):
-        services.register_document(org.sxd_clerk, agency=org.sxd, confirm_duplicate=True,
-                                   **fields(code_number=str(100 + i), subject=f"V/v {VIETNAMESE} lần {i}"))
-    pdf = exports.incoming_register_pdf(IncomingDocument.objects.filter(register=docs.register), agency=org.sxd,
-                                        register=docs.register, date_from=today(), date_to=today())
+        services.register_document(
+            org.sxd_clerk,
+            agency=org.sxd,
+            confirm_duplicate=True,
+            **fields(code_number=str(100 + i), subject=f"V/v {VIETNAMESE} lần {i}"),
+        )
+    pdf = exports.incoming_register_pdf(
+        IncomingDocument.objects.filter(register=docs.register),
+        agency=org.sxd,
+        register=docs.register,
+        date_from=today(),
+        date_to=today(),
+    )
     pages = page_count(pdf)
     assert pages >= 3
     assert footers == [f"Trang {n}/{pages}" for n in range(1, pages + 1)]
@@ -296,12 +382,17 @@ def test_processing_slip(org, docs):
     assert identity["Trích yếu nội dung"] == "V/v thẩm định dự toán ngân sách năm 2027"
     assert identity["Độ khẩn"] == "Khẩn"
     (h1, leader, _), (h2, unit, _), (h3, proposal, _) = content["sections"]
-    assert (h1, h2, h3) == ("1. Ý kiến của lãnh đạo:", "2. Ý kiến của lãnh đạo đơn vị:",
-                            "3. Ý kiến đề xuất của người giải quyết:")
+    assert (h1, h2, h3) == (
+        "1. Ý kiến của lãnh đạo:",
+        "2. Ý kiến của lãnh đạo đơn vị:",
+        "3. Ý kiến đề xuất của người giải quyết:",
+    )
     assert leader[0][0] == "Giao đồng chí Lan xử lý." and leader[0][1].startswith("Trần Thị Thu Hà - ")
     assert ("Xử lý chính: Phòng Kế hoạch - Tài chính (hạn " + f"{docs.deadline:%d/%m/%Y})", "") in leader
-    assert unit[0][0] == (f"Giao Hoàng Thị Lan (xử lý chính), hạn {docs.deadline:%d/%m/%Y}: "
-                          "Đồng chí Lan nghiên cứu, tham mưu văn bản trả lời.")
+    assert unit[0][0] == (
+        f"Giao Hoàng Thị Lan (xử lý chính), hạn {docs.deadline:%d/%m/%Y}: "
+        "Đồng chí Lan nghiên cứu, tham mưu văn bản trả lời."
+    )
     assert unit[0][1].startswith("Phạm Văn Dũng - ")
     assert [p[0] for p in proposal] == ["Đề xuất đồng ý dự toán, điều chỉnh mục chi ưu tiên."]
     # A document not yet directed gets blank lines for handwriting, still one printable page.
@@ -315,17 +406,27 @@ def test_processing_slip(org, docs):
 
 def _make(org, n, start):
     for i in range(n):
-        doc = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                         confirm_duplicate=True,
-                                         **fields(code_number=str(start + i), urgency=Urgency.URGENT)).document
-        services.direct(org.sxd_leader, doc, direction="Phòng KH-TC xử lý", deadline=today(),
-                        targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff)])
+        doc = services.register_document(
+            org.sxd_clerk,
+            agency=org.sxd,
+            leader=org.sxd_leader,
+            confirm_duplicate=True,
+            **fields(code_number=str(start + i), urgency=Urgency.URGENT),
+        ).document
+        services.direct(
+            org.sxd_leader,
+            doc,
+            direction="Phòng KH-TC xử lý",
+            deadline=today(),
+            targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff)],
+        )
         lead = doc.assignments.get(role="lead")
         ProcessingNote.objects.create(assignment=lead, kind="progress", text=f"Tiến độ {i}", author=org.sxd_staff)
 
 
-@pytest.mark.parametrize("name", ["incoming_register_xlsx", "followup_register_xlsx", "incoming_register_pdf",
-                                  "followup_register_pdf"])
+@pytest.mark.parametrize(
+    "name", ["incoming_register_xlsx", "followup_register_xlsx", "incoming_register_pdf", "followup_register_pdf"]
+)
 def test_queries_do_not_grow_with_rows(org, django_assert_max_num_queries, name):
     export = getattr(exports, name)
     register = services.default_register(org.sxd)
@@ -353,10 +454,13 @@ def quarter(day):
 def test_clerk_downloads_register_for_a_quarter(org, docs, login):
     client = login(org.sxd_clerk)
     q, start, end = quarter(today())
-    old = services.register_document(org.sxd_clerk, agency=org.sxd, confirm_duplicate=True,
-                                     arrival_date=timezone.make_aware(dt.datetime.combine(
-                                         start - dt.timedelta(days=20), dt.time(9))),
-                                     **fields(code_number="7", issued_date=start - dt.timedelta(days=25))).document
+    old = services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        confirm_duplicate=True,
+        arrival_date=timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=20), dt.time(9))),
+        **fields(code_number="7", issued_date=start - dt.timedelta(days=25)),
+    ).document
     params = {"date_from": f"{start:%d/%m/%Y}", "date_to": f"{end:%d/%m/%Y}"}
     response = client.get(f"/so-den/{docs.register.pk}/xuat.pdf", params)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -381,23 +485,28 @@ def test_clerk_downloads_register_for_a_quarter(org, docs, login):
 def test_custom_period_filename_and_filter(org, docs, login):
     client = login(org.sxd_clerk)
     day = timezone.localtime(docs.a.arrival_date).date()
-    response = client.get(f"/so-den/{docs.register.pk}/xuat.xlsx",
-                          {"date_from": f"{day:%d/%m/%Y}", "date_to": f"{day:%d/%m/%Y}"})
+    response = client.get(
+        f"/so-den/{docs.register.pk}/xuat.xlsx", {"date_from": f"{day:%d/%m/%Y}", "date_to": f"{day:%d/%m/%Y}"}
+    )
     assert response.status_code == 200
     assert f'filename="so-den-VBD-{day:%Y%m%d}-{day:%Y%m%d}.xlsx"' in response["Content-Disposition"]
     assert [c.value for c in load(response.content)["B"][5:]] == [1, 2, 3]
     # The day before (Vietnam time) holds none of them although 00:05 today is yesterday in UTC.
     before = day - dt.timedelta(days=1)
-    response = client.get(f"/so-den/{docs.register.pk}/xuat.xlsx",
-                          {"date_from": f"{before:%d/%m/%Y}", "date_to": f"{before:%d/%m/%Y}"})
+    response = client.get(
+        f"/so-den/{docs.register.pk}/xuat.xlsx", {"date_from": f"{before:%d/%m/%Y}", "date_to": f"{before:%d/%m/%Y}"}
+    )
     assert load(response.content).max_row == 5
 
 
-@pytest.mark.parametrize("params,needle", [
-    ({"date_from": "31/02/2026"}, "Từ ngày “31/02/2026” không hợp lệ"),
-    ({"date_to": "2026-12-31"}, "Đến ngày “2026-12-31” không hợp lệ"),
-    ({"date_from": "01/12/2026", "date_to": "01/10/2026"}, "phải trước hoặc bằng"),
-])
+@pytest.mark.parametrize(
+    "params,needle",
+    [
+        ({"date_from": "31/02/2026"}, "Từ ngày “31/02/2026” không hợp lệ"),
+        ({"date_to": "2026-12-31"}, "Đến ngày “2026-12-31” không hợp lệ"),
+        ({"date_from": "01/12/2026", "date_to": "01/10/2026"}, "phải trước hoặc bằng"),
+    ],
+)
 def test_invalid_dates_give_a_vietnamese_400(org, docs, login, params, needle):
     client = login(org.sxd_clerk)
     for url in (f"/so-den/{docs.register.pk}/xuat.pdf", f"/so-theo-doi/{docs.register.pk}/xuat.xlsx"):
@@ -411,8 +520,11 @@ def test_invalid_dates_give_a_vietnamese_400(org, docs, login, params, needle):
 def test_other_agency_cannot_export_the_register(org, docs, login):
     for person in (org.stttt_staff, org.ht_staff):
         client = login(person)
-        for url in (f"/so-den/{docs.register.pk}/xuat.pdf", f"/so-theo-doi/{docs.register.pk}/xuat.xlsx",
-                    f"/van-ban-den/{docs.a.pk}/phieu-giai-quyet.pdf"):
+        for url in (
+            f"/so-den/{docs.register.pk}/xuat.pdf",
+            f"/so-theo-doi/{docs.register.pk}/xuat.xlsx",
+            f"/van-ban-den/{docs.a.pk}/phieu-giai-quyet.pdf",
+        ):
             assert client.get(url).status_code == 404, (person, url)
 
 
@@ -431,7 +543,8 @@ def test_slip_view_and_bad_format_and_anonymous(org, docs, login, client):
     clerk = login(org.sxd_clerk)
     response = clerk.get(f"/van-ban-den/{docs.a.pk}/phieu-giai-quyet.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (f'attachment; filename="phieu-giai-quyet-VBD-{docs.a.year}-'
-                                               f'{docs.a.arrival_number}.pdf"')
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="phieu-giai-quyet-VBD-{docs.a.year}-{docs.a.arrival_number}.pdf"'
+    )
     assert clerk.get(f"/so-den/{docs.register.pk}/xuat.docx").status_code == 404
     assert clerk.post(f"/so-den/{docs.register.pk}/xuat.pdf").status_code in (403, 405)

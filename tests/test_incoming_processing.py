@@ -17,8 +17,8 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory.models import Role
 from vpdt.incoming import services
-from vpdt.incoming.models import (Assignment, AssignmentStatus as A, DocStatus, IncomingDocument, ProcessingNote,
-                                  ReplyRecord)
+from vpdt.incoming.models import Assignment, DocStatus, IncomingDocument, ProcessingNote, ReplyRecord
+from vpdt.incoming.models import AssignmentStatus as A
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
 from vpdt.notifications.models import Notification
@@ -28,11 +28,17 @@ _counter = iter(range(1000, 100000))
 
 
 def fields(**over):
-    data = dict(issuer_name="Ủy ban nhân dân tỉnh Nghệ An", issuer_code="000.00.00.H41",
-                code_number=str(next(_counter)), code_notation="UBND-KT", issued_date=dt.date(2026, 11, 20),
-                doc_type=DocumentType.objects.get(name="Công văn"),
-                subject="V/v báo cáo tình hình thực hiện dự án đầu tư công năm 2026", signer_name="Nguyễn Đức Trung",
-                signer_position="Chủ tịch")
+    data = dict(
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        issuer_code="000.00.00.H41",
+        code_number=str(next(_counter)),
+        code_notation="UBND-KT",
+        issued_date=dt.date(2026, 11, 20),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v báo cáo tình hình thực hiện dự án đầu tư công năm 2026",
+        signer_name="Nguyễn Đức Trung",
+        signer_position="Chủ tịch",
+    )
     data.update(over)
     return data
 
@@ -51,8 +57,12 @@ def people(org):
     org.sxd_staff2 = make_person(org.sxd, "Nguyễn Thị Mai", Role.STAFF, org.sxd_khtc)
     org.vp_leader = make_person(org.sxd, "Bùi Văn Thắng", Role.UNIT_LEADER, org.sxd_vp)
     org.vp_staff = make_person(org.sxd, "Đỗ Thị Hạnh", Role.STAFF, org.sxd_vp)
-    for user, email in ((org.sxd_unit_leader, "dungpv@sxd.nghean.gov.vn"), (org.sxd_staff, "lanht@sxd.nghean.gov.vn"),
-                        (org.sxd_staff2, "maint@sxd.nghean.gov.vn"), (org.vp_leader, "thangbv@sxd.nghean.gov.vn")):
+    for user, email in (
+        (org.sxd_unit_leader, "dungpv@sxd.nghean.gov.vn"),
+        (org.sxd_staff, "lanht@sxd.nghean.gov.vn"),
+        (org.sxd_staff2, "maint@sxd.nghean.gov.vn"),
+        (org.vp_leader, "thangbv@sxd.nghean.gov.vn"),
+    ):
         user.email = email
         user.save(update_fields=["email"])
     return org
@@ -60,18 +70,23 @@ def people(org):
 
 def submitted(org, **over):
     """An urgent document: registered and submitted to the leader at once."""
-    registered = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                            **fields(urgency=Urgency.URGENT, **over))
+    registered = services.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.URGENT, **over)
+    )
     assert registered.submitted
     return registered.document
 
 
 def directed(org, targets=None, deadline=None, **over):
     doc = submitted(org, **over)
-    services.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì, Văn phòng phối hợp; báo cáo trước hạn.",
-                    deadline=deadline or days(10),
-                    targets=targets or [T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp),
-                                        T("inform", user=org.sxd_admin)])
+    services.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Phòng KH-TC chủ trì, Văn phòng phối hợp; báo cáo trước hạn.",
+        deadline=deadline or days(10),
+        targets=targets
+        or [T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp), T("inform", user=org.sxd_admin)],
+    )
     doc.refresh_from_db()
     return doc
 
@@ -88,16 +103,25 @@ def test_full_flow_from_registration_to_completion(people):
     org = people
     doc = services.register_document(org.sxd_clerk, agency=org.sxd, **fields()).document
     services.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
-    services.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì, Văn phòng phối hợp.", deadline=days(10),
-                    targets=[T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp),
-                             T("inform", user=org.sxd_admin)])
+    services.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Phòng KH-TC chủ trì, Văn phòng phối hợp.",
+        deadline=days(10),
+        targets=[T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp), T("inform", user=org.sxd_admin)],
+    )
     lead = unit_assignment(doc, org.sxd_khtc)
     assert not sees(org.sxd_staff, doc)
     assert lead in services.unit_queue(org.sxd_unit_leader)
     assert Notification.objects.filter(user=org.sxd_unit_leader).exists()
 
-    child = services.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff, deadline=days(7),
-                                opinion="Đ/c Lan tham mưu báo cáo, trình trước ngày hạn.")
+    child = services.distribute(
+        org.sxd_unit_leader,
+        lead,
+        user=org.sxd_staff,
+        deadline=days(7),
+        opinion="Đ/c Lan tham mưu báo cáo, trình trước ngày hạn.",
+    )
     assert (child.parent, child.role, child.user, child.deadline) == (lead, "lead", org.sxd_staff, days(7))
     lead.refresh_from_db()
     assert lead.status == A.IN_PROGRESS
@@ -188,8 +212,13 @@ def test_return_to_leader_and_redirection(people):
         services.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff2)
 
     # The leader directs again: what was still open is closed, and there is exactly one active lead.
-    services.direct(org.sxd_leader, doc, direction="Giao Văn phòng chủ trì.", deadline=days(5),
-                    targets=[T("lead", unit=org.sxd_vp), T("cooperate", user=org.sxd_staff2)])
+    services.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Văn phòng chủ trì.",
+        deadline=days(5),
+        targets=[T("lead", unit=org.sxd_vp), T("cooperate", user=org.sxd_staff2)],
+    )
     doc.refresh_from_db()
     assert doc.status == DocStatus.DIRECTED and doc.direction == "Giao Văn phòng chủ trì."
     old_coop = Assignment.objects.get(document=doc, unit=org.sxd_vp, role="cooperate")
@@ -234,8 +263,13 @@ def test_reassign_within_the_unit(people):
         services.reassign(org.sxd_unit_leader, child, user=org.sxd_staff, reason="Cân đối công việc")
     new = services.reassign(org.sxd_unit_leader, child, user=org.sxd_staff2, reason="Đ/c Lan đi công tác")
     assert child.status == A.REASSIGNED and child.reason == "Đ/c Lan đi công tác"
-    assert (new.parent, new.user, new.status, new.deadline, new.opinion) == (lead, org.sxd_staff2, A.PENDING,
-                                                                             days(6), "Làm gấp")
+    assert (new.parent, new.user, new.status, new.deadline, new.opinion) == (
+        lead,
+        org.sxd_staff2,
+        A.PENDING,
+        days(6),
+        "Làm gấp",
+    )
     with pytest.raises(ValidationError):
         services.add_note(org.sxd_staff, child, "progress", "Đang làm")
     services.add_note(org.sxd_staff2, new, "progress", "Đã nhận việc")
@@ -278,10 +312,14 @@ def test_permission_refusals(people):
 def test_inbox_boxes_due_state_and_late(people):
     org = people
     with freeze_time("2026-12-01 09:00:00+07:00"):
-        d1 = directed(org, targets=[T("lead", user=org.sxd_staff, deadline=dt.date(2026, 12, 4))],
-                      deadline=dt.date(2026, 12, 4))
-        d2 = directed(org, targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff)],
-                      deadline=dt.date(2026, 12, 20))
+        d1 = directed(
+            org, targets=[T("lead", user=org.sxd_staff, deadline=dt.date(2026, 12, 4))], deadline=dt.date(2026, 12, 4)
+        )
+        d2 = directed(
+            org,
+            targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff)],
+            deadline=dt.date(2026, 12, 20),
+        )
         d3 = directed(org, targets=[T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_staff)])
         a1 = Assignment.objects.get(document=d1, user=org.sxd_staff)
         a2 = Assignment.objects.get(document=d2, user=org.sxd_staff)
@@ -324,8 +362,12 @@ def test_reminders_once_a_day_by_mail_and_notification(people, django_capture_on
     org = people
     mailed = partial(django_capture_on_commit_callbacks, execute=True)  # e-mail leaves once the reminder commits
     with freeze_time("2026-12-01 09:00:00+07:00"):
-        d1 = directed(org, targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff2)],
-                      deadline=dt.date(2026, 12, 3), code_number="321")
+        d1 = directed(
+            org,
+            targets=[T("lead", unit=org.sxd_khtc), T("cooperate", user=org.sxd_staff2)],
+            deadline=dt.date(2026, 12, 3),
+            code_number="321",
+        )
         d2 = directed(org, targets=[T("lead", user=org.sxd_staff)], deadline=dt.date(2026, 12, 20))
         child = services.distribute(org.sxd_unit_leader, unit_assignment(d1, org.sxd_khtc), user=org.sxd_staff)
         Notification.objects.all().delete()
@@ -336,13 +378,13 @@ def test_reminders_once_a_day_by_mail_and_notification(people, django_capture_on
         with mailed():
             assert services.send_reminders() == 3
         assert sorted(m.to[0] for m in mail.outbox) == sorted(
-            [org.sxd_unit_leader.email, org.sxd_staff.email, org.sxd_staff2.email])
+            [org.sxd_unit_leader.email, org.sxd_staff.email, org.sxd_staff2.email]
+        )
         message = mail.outbox[0]
         assert "sắp đến hạn" in message.subject and "321/UBND-KT" in message.subject
         assert d1.subject in message.body and "03/12/2026" in message.body and "Kính gửi" in message.body
         assert Notification.objects.filter(user=org.sxd_staff, url__contains=str(d1.pk)).count() == 1
-        assert child.pk in Assignment.objects.filter(last_reminded_on=dt.date(2026, 12, 1)).values_list("pk",
-                                                                                                       flat=True)
+        assert child.pk in Assignment.objects.filter(last_reminded_on=dt.date(2026, 12, 1)).values_list("pk", flat=True)
         # Not twice the same day.
         with mailed():
             assert services.send_reminders() == 0
@@ -376,15 +418,18 @@ def test_late_units_for_the_weekly_follow_up(people):
     with freeze_time("2026-12-01 09:00:00+07:00"):
         a = directed(org, targets=[T("lead", unit=org.sxd_khtc)], deadline=dt.date(2026, 12, 5))
         b = directed(org, targets=[T("lead", unit=org.sxd_khtc)], deadline=dt.date(2026, 12, 8))
-        c = directed(org, targets=[T("lead", unit=org.sxd_vp), T("cooperate", unit=org.sxd_khtc)],
-                     deadline=dt.date(2026, 12, 7))
+        c = directed(
+            org, targets=[T("lead", unit=org.sxd_vp), T("cooperate", unit=org.sxd_khtc)], deadline=dt.date(2026, 12, 7)
+        )
         d = directed(org, targets=[T("lead", unit=org.sxd_vp)], deadline=dt.date(2026, 12, 6))
         services.complete(org.vp_leader, unit_assignment(d, org.sxd_vp), "Xong đúng hạn")
         services.distribute(org.sxd_unit_leader, unit_assignment(a, org.sxd_khtc), user=org.sxd_staff)
     assert services.late_units(org.sxd, today=dt.date(2026, 12, 5)) == []
     rows = services.late_units(org.sxd, today=dt.date(2026, 12, 10))
     assert [(r["unit"], r["late_count"], r["oldest_deadline"]) for r in rows] == [
-        (org.sxd_khtc, 3, dt.date(2026, 12, 5)), (org.sxd_vp, 1, dt.date(2026, 12, 7))]
+        (org.sxd_khtc, 3, dt.date(2026, 12, 5)),
+        (org.sxd_vp, 1, dt.date(2026, 12, 7)),
+    ]
     assert services.late_units(org.stttt, today=dt.date(2026, 12, 10)) == []
     assert b and c
 
@@ -427,11 +472,17 @@ def test_trail_tells_the_processing_story(people):
     org = people
     doc = services.register_document(org.sxd_clerk, agency=org.sxd, **fields()).document
     services.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
-    services.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì tham mưu.", deadline=days(10),
-                    targets=[T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_admin)])
+    services.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Phòng KH-TC chủ trì tham mưu.",
+        deadline=days(10),
+        targets=[T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_admin)],
+    )
     lead = unit_assignment(doc, org.sxd_khtc)
-    child = services.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff, deadline=days(8),
-                                opinion="Đ/c Lan xử lý")
+    child = services.distribute(
+        org.sxd_unit_leader, lead, user=org.sxd_staff, deadline=days(8), opinion="Đ/c Lan xử lý"
+    )
     services.add_note(org.sxd_staff, child, "progress", "Đang tổng hợp")
     services.add_note(org.sxd_staff, child, "proposal", "Đề xuất gửi báo cáo qua trục liên thông")
     services.complete(org.sxd_staff, child, "Đã dự thảo")
@@ -439,18 +490,36 @@ def test_trail_tells_the_processing_story(people):
     items = services.trail(doc)
     assert [i["seq"] for i in items] == sorted(i["seq"] for i in items)
     labels = [i["label"] for i in items]
-    for expected in ("Vào sổ văn bản đến", "Trình lãnh đạo", "Cho ý kiến chỉ đạo", "Nhận xử lý", "Giao cán bộ xử lý",
-                     "Báo cáo tiến độ", "Ý kiến đề xuất", "Hoàn thành phần việc", "Hoàn thành xử lý văn bản"):
+    for expected in (
+        "Vào sổ văn bản đến",
+        "Trình lãnh đạo",
+        "Cho ý kiến chỉ đạo",
+        "Nhận xử lý",
+        "Giao cán bộ xử lý",
+        "Báo cáo tiến độ",
+        "Ý kiến đề xuất",
+        "Hoàn thành phần việc",
+        "Hoàn thành xử lý văn bản",
+    ):
         assert expected in labels, expected
-    assert labels.index("Vào sổ văn bản đến") < labels.index("Cho ý kiến chỉ đạo") < labels.index(
-        "Giao cán bộ xử lý") < labels.index("Báo cáo tiến độ") < labels.index("Hoàn thành xử lý văn bản")
+    assert (
+        labels.index("Vào sổ văn bản đến")
+        < labels.index("Cho ý kiến chỉ đạo")
+        < labels.index("Giao cán bộ xử lý")
+        < labels.index("Báo cáo tiến độ")
+        < labels.index("Hoàn thành xử lý văn bản")
+    )
     direction = next(i for i in items if i["action"] == "incoming.direct")
     assert direction["direction"] == "Giao Phòng KH-TC chủ trì tham mưu."
     assert "Xử lý chính: Phòng Kế hoạch - Tài chính" in direction["to"] and "Để biết" in direction["to"]
     assert direction["deadline"] == str(days(10)) and org.sxd_leader.full_name in direction["who"]
     given = next(i for i in items if i["action"] == "incoming.assignment.distribute")
     assert (given["to"], given["deadline"], given["text"], given["assignment"]) == (
-        org.sxd_staff.full_name, str(days(8)), "Đ/c Lan xử lý", child.pk)
+        org.sxd_staff.full_name,
+        str(days(8)),
+        "Đ/c Lan xử lý",
+        child.pk,
+    )
     assert org.sxd_unit_leader.full_name in given["who"]
     proposal = next(i for i in items if i["label"] == "Ý kiến đề xuất")
     assert proposal["text"] == "Đề xuất gửi báo cáo qua trục liên thông" and proposal["assignment"] == child.pk
@@ -463,8 +532,10 @@ def test_scope_is_what_the_rules_use(people):
     assert not scope_of(org.sxd_leader).led_unit_ids
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite serialises every writer with a database lock; real concurrency needs PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises every writer with a database lock; real concurrency needs PostgreSQL",
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registration_numbers_are_gapless(org):
     register = services.default_register(org.sxd)
@@ -477,8 +548,7 @@ def test_concurrent_registration_numbers_are_gapless(org):
     def work(i):
         try:
             barrier.wait(timeout=30)
-            services.register_document(clerk, register=register,
-                                       **fields(code_number=f"C{i}", doc_type=doc_type))
+            services.register_document(clerk, register=register, **fields(code_number=f"C{i}", doc_type=doc_type))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(repr(exc))
         finally:
@@ -503,12 +573,25 @@ def test_late_units_screen_and_notifications_screen(org, login):
     from vpdt.catalog.models import DocumentType
     from vpdt.incoming import services as svc
 
-    doc = svc.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, urgency=1,
-                                issuer_name="Bộ Xây dựng", code_number="77", code_notation="BXD-QLN",
-                                issued_date=_dt.date(2026, 11, 2), doc_type=DocumentType.objects.get(name="Công văn"),
-                                subject="V/v báo cáo tình hình thị trường bất động sản").document
-    svc.direct(org.sxd_leader, doc, direction="Phòng KH-TC báo cáo", deadline=timezone.localdate() + _dt.timedelta(days=1),
-               targets=[svc.Target("lead", unit=org.sxd_khtc)])
+    doc = svc.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        urgency=1,
+        issuer_name="Bộ Xây dựng",
+        code_number="77",
+        code_notation="BXD-QLN",
+        issued_date=_dt.date(2026, 11, 2),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v báo cáo tình hình thị trường bất động sản",
+    ).document
+    svc.direct(
+        org.sxd_leader,
+        doc,
+        direction="Phòng KH-TC báo cáo",
+        deadline=timezone.localdate() + _dt.timedelta(days=1),
+        targets=[svc.Target("lead", unit=org.sxd_khtc)],
+    )
     clerk = login(org.sxd_clerk)
     assert "Không có đơn vị nào chậm" in clerk.get("/van-ban-den/don-doc/").content.decode()
     with freeze_time(timezone.now() + _dt.timedelta(days=5)):

@@ -34,9 +34,15 @@ def defaults(agency):
 
 
 def fields(**over):
-    data = dict(issuer_name="Bộ Xây dựng", issuer_code="000.00.00.G12", code_number="15", code_notation="BXD-HTKT",
-                issued_date=timezone.localdate() - dt.timedelta(days=3),
-                doc_type=DocumentType.objects.get(name="Công văn"), subject="V/v báo cáo tình hình quy hoạch")
+    data = dict(
+        issuer_name="Bộ Xây dựng",
+        issuer_code="000.00.00.G12",
+        code_number="15",
+        code_notation="BXD-HTKT",
+        issued_date=timezone.localdate() - dt.timedelta(days=3),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v báo cáo tình hình quy hoạch",
+    )
     data.update(over)
     return data
 
@@ -51,6 +57,7 @@ def regs(org):
 
 
 # --- Services -----------------------------------------------------------------------------------------------------
+
 
 def test_create_edit_and_exactly_one_default(org, regs):
     main, second, _ = regs
@@ -70,14 +77,17 @@ def test_create_edit_and_exactly_one_default(org, regs):
     assert journal.verify().ok
 
 
-@pytest.mark.parametrize("name, code, field, message", [
-    ("", "ABC", "name", "Tên sổ là bắt buộc."),
-    ("Sổ", "", "code", "Mã sổ là bắt buộc."),
-    ("Sổ", "CÓ KHOẢNG TRẮNG", "code", "Mã sổ chỉ gồm chữ cái"),
-    ("Sổ", "A/B", "code", "Mã sổ chỉ gồm chữ cái"),
-    ("Sổ", "X" * 21, "code", "tối đa 20 ký tự"),
-    ("Sổ", "vbđ-đt", "code", "đã được dùng"),
-])
+@pytest.mark.parametrize(
+    "name, code, field, message",
+    [
+        ("", "ABC", "name", "Tên sổ là bắt buộc."),
+        ("Sổ", "", "code", "Mã sổ là bắt buộc."),
+        ("Sổ", "CÓ KHOẢNG TRẮNG", "code", "Mã sổ chỉ gồm chữ cái"),
+        ("Sổ", "A/B", "code", "Mã sổ chỉ gồm chữ cái"),
+        ("Sổ", "X" * 21, "code", "tối đa 20 ký tự"),
+        ("Sổ", "vbđ-đt", "code", "đã được dùng"),
+    ],
+)
 def test_invalid_input_is_refused_in_vietnamese(org, regs, name, code, field, message):
     with pytest.raises(ValidationError) as exc:
         rs.create_register(org.sxd_clerk, org.sxd, name, code)
@@ -141,6 +151,7 @@ def test_register_changes_are_journaled(org, regs):
 
 # --- Registration offers only active registers ----------------------------------------------------------------
 
+
 def test_inactive_register_not_offered_nor_accepted(org, regs, login, api):
     main, second, _ = regs
     rs.deactivate(org.sxd_clerk, second)
@@ -149,9 +160,15 @@ def test_inactive_register_not_offered_nor_accepted(org, regs, login, api):
     assert f'value="{main.pk}"' in form and f'value="{second.pk}"' not in form
     r = c.post("/van-ban-den/vao-so/", form_data(org, register=second.pk))
     assert r.status_code == 200 and not IncomingDocument.objects.exists()
-    payload = {"register": second.pk, "issuer_name": "Bộ Xây dựng", "code_number": "15", "code_notation": "BXD",
-               "issued_date": (timezone.localdate() - dt.timedelta(days=3)).strftime("%d/%m/%Y"),
-               "doc_type": DocumentType.objects.get(name="Công văn").pk, "subject": "V/v quy hoạch"}
+    payload = {
+        "register": second.pk,
+        "issuer_name": "Bộ Xây dựng",
+        "code_number": "15",
+        "code_notation": "BXD",
+        "issued_date": (timezone.localdate() - dt.timedelta(days=3)).strftime("%d/%m/%Y"),
+        "doc_type": DocumentType.objects.get(name="Công văn").pk,
+        "subject": "V/v quy hoạch",
+    }
     response = api(org.sxd_clerk).post(DOCS, payload, format="json")
     assert response.status_code == 400 and "register" in response.json()
     assert not IncomingDocument.objects.exists()
@@ -162,6 +179,7 @@ def test_inactive_register_not_offered_nor_accepted(org, regs, login, api):
 
 
 # --- Screens ----------------------------------------------------------------------------------------------------
+
 
 def test_list_with_counts_and_link(org, regs, login):
     main, second, other = regs
@@ -188,8 +206,9 @@ def test_create_edit_default_and_activation_through_screens(org, regs, login):
     main, second, _ = regs
     c = login(org.sxd_clerk)
     assert c.get(f"{BASE}them/").status_code == 200
-    r = c.post(f"{BASE}them/", {"agency": org.sxd.pk, "name": "Sổ đơn thư", "code": "DON-THU", "is_default": "on"},
-               follow=True)
+    r = c.post(
+        f"{BASE}them/", {"agency": org.sxd.pk, "name": "Sổ đơn thư", "code": "DON-THU", "is_default": "on"}, follow=True
+    )
     assert "Đã thêm sổ “Sổ đơn thư”" in page(r)
     new = Register.objects.get(agency=org.sxd, code="DON-THU")
     assert defaults(org.sxd) == [new.pk]
@@ -212,15 +231,18 @@ def test_create_edit_default_and_activation_through_screens(org, regs, login):
     assert c.get(f"{BASE}{main.pk}/mac-dinh/").status_code == 405
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": "", "code": "ABC"}, "Tên sổ là bắt buộc."),
-    ({"name": "Sổ", "code": ""}, "Mã sổ là bắt buộc."),
-    ({"name": "Sổ", "code": "A B"}, "Mã sổ chỉ gồm chữ cái"),
-    ({"name": "Sổ", "code": "X" * 25}, "Mã sổ dài tối đa 20 ký tự."),
-    ({"name": "Sổ", "code": "VBĐ-ĐT"}, "đã được dùng cho một sổ khác"),
-    ({"name": "Sổ", "code": "ABC", "agency": "abc"}, "Cơ quan: lựa chọn không hợp lệ."),
-    ({"name": "Sổ", "code": "vbđ-đt"}, "đã được dùng cho một sổ khác"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "", "code": "ABC"}, "Tên sổ là bắt buộc."),
+        ({"name": "Sổ", "code": ""}, "Mã sổ là bắt buộc."),
+        ({"name": "Sổ", "code": "A B"}, "Mã sổ chỉ gồm chữ cái"),
+        ({"name": "Sổ", "code": "X" * 25}, "Mã sổ dài tối đa 20 ký tự."),
+        ({"name": "Sổ", "code": "VBĐ-ĐT"}, "đã được dùng cho một sổ khác"),
+        ({"name": "Sổ", "code": "ABC", "agency": "abc"}, "Cơ quan: lựa chọn không hợp lệ."),
+        ({"name": "Sổ", "code": "vbđ-đt"}, "đã được dùng cho một sổ khác"),
+    ],
+)
 def test_bad_input_gives_vietnamese_form_errors(org, regs, login, data, message):
     c = login(org.sxd_clerk)
     r = c.post(f"{BASE}them/", {"agency": org.sxd.pk, **data})
@@ -237,8 +259,13 @@ def test_edit_duplicate_code_is_a_form_error(org, regs, login):
 def test_cross_agency_404_and_staff_403(org, regs, login):
     main, second, other = regs
     c = login(org.sxd_clerk)
-    for suffix, method in (("sua/", "get"), ("sua/", "post"), ("mac-dinh/", "post"), ("ngung/", "post"),
-                           ("dung-lai/", "post")):
+    for suffix, method in (
+        ("sua/", "get"),
+        ("sua/", "post"),
+        ("mac-dinh/", "post"),
+        ("ngung/", "post"),
+        ("dung-lai/", "post"),
+    ):
         assert getattr(c, method)(f"{BASE}{other.pk}/{suffix}").status_code == 404
     staff = login(org.sxd_staff)
     r = staff.get(f"{BASE}{second.pk}/sua/")
@@ -255,6 +282,7 @@ def test_cross_agency_404_and_staff_403(org, regs, login):
 
 
 # --- API ------------------------------------------------------------------------------------------------------------
+
 
 def test_api_create_patch_and_actions(org, regs, api):
     main, second, other = regs
@@ -303,30 +331,44 @@ def test_api_errors_and_permissions(org, regs, api):
 
 # --- Exports are journaled --------------------------------------------------------------------------------------
 
+
 def test_exports_and_slip_are_journaled(org, regs, login):
     main, second, _ = regs
     doc = services.register_document(org.sxd_clerk, register=second, agency=org.sxd, **fields()).document
     c = login(org.sxd_clerk)
     outsider = login(org.ht_staff)
     before = JournalEntry.objects.count()
-    for url, kind, fmt in ((f"/so-den/{second.pk}/xuat.pdf", "register", "pdf"),
-                           (f"/so-den/{second.pk}/xuat.xlsx", "register", "xlsx"),
-                           (f"/so-theo-doi/{second.pk}/xuat.xlsx", "followup", "xlsx")):
+    for url, kind, fmt in (
+        (f"/so-den/{second.pk}/xuat.pdf", "register", "pdf"),
+        (f"/so-den/{second.pk}/xuat.xlsx", "register", "xlsx"),
+        (f"/so-theo-doi/{second.pk}/xuat.xlsx", "followup", "xlsx"),
+    ):
         r = c.get(url, {"date_from": "01/01/2026", "date_to": "31/03/2026"})
         assert r.status_code == 200, url
         entry = JournalEntry.objects.order_by("-seq").first()
         assert entry.action == "incoming.register_exported" and entry.actor_id == org.sxd_clerk.pk
-        assert (entry.object_type, entry.object_id, entry.agency_id) == ("incoming.register", str(second.pk),
-                                                                         org.sxd.pk)
-        assert entry.details | {"filename": None} == {"register": second.pk, "kind": kind, "format": fmt,
-                                                       "date_from": "2026-01-01", "date_to": "2026-03-31",
-                                                       "filename": None}
+        assert (entry.object_type, entry.object_id, entry.agency_id) == (
+            "incoming.register",
+            str(second.pk),
+            org.sxd.pk,
+        )
+        assert entry.details | {"filename": None} == {
+            "register": second.pk,
+            "kind": kind,
+            "format": fmt,
+            "date_from": "2026-01-01",
+            "date_to": "2026-03-31",
+            "filename": None,
+        }
         assert entry.ip
     r = c.get(f"/van-ban-den/{doc.pk}/phieu-giai-quyet.pdf")
     assert r.status_code == 200
     entry = JournalEntry.objects.order_by("-seq").first()
-    assert (entry.action, entry.object_type, entry.object_id) == ("incoming.slip_printed", "incoming.incomingdocument",
-                                                                  str(doc.pk))
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "incoming.slip_printed",
+        "incoming.incomingdocument",
+        str(doc.pk),
+    )
     assert entry.details["register"] == second.pk
     assert JournalEntry.objects.count() == before + 4
     # Printing the slip is journaled but is not a processing step.
@@ -348,6 +390,7 @@ def test_inactive_register_still_exported(org, regs, login):
 
 
 # --- Bad input never gives a 500 --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("missing", [999999, 99999999999999999999])
 def test_missing_registers_are_404(org, regs, login, api, missing):

@@ -12,17 +12,26 @@ from vpdt.directory.models import Role
 from vpdt.incoming import services
 from vpdt.incoming.models import Assignment, DocStatus, IncomingDocument, Register
 
-
 ISSUED = timezone.localdate() - dt.timedelta(days=5)
 
 
 def form_data(org, **over):
-    data = {"issuer_name": "Ủy ban nhân dân tỉnh Nghệ An", "issuer_code": "000.00.00.H41", "code_number": "1234",
-            "code_notation": "UBND-KT", "issued_date": ISSUED.strftime("%d/%m/%Y"),
-            "doc_type": DocumentType.objects.get(name="Công văn").pk,
-            "subject": "V/v triển khai kế hoạch cải cách hành chính năm 2027", "page_amount": "3",
-            "signer_name": "Nguyễn Đức Trung", "signer_position": "Chủ tịch", "urgency": "0",
-            "secrecy": "", "restricted_category": "", "leader": org.sxd_leader.pk}
+    data = {
+        "issuer_name": "Ủy ban nhân dân tỉnh Nghệ An",
+        "issuer_code": "000.00.00.H41",
+        "code_number": "1234",
+        "code_notation": "UBND-KT",
+        "issued_date": ISSUED.strftime("%d/%m/%Y"),
+        "doc_type": DocumentType.objects.get(name="Công văn").pk,
+        "subject": "V/v triển khai kế hoạch cải cách hành chính năm 2027",
+        "page_amount": "3",
+        "signer_name": "Nguyễn Đức Trung",
+        "signer_position": "Chủ tịch",
+        "urgency": "0",
+        "secrecy": "",
+        "restricted_category": "",
+        "leader": org.sxd_leader.pk,
+    }
     data.update(over)
     if "register" not in data:
         data["register"] = services.default_register(org.sxd).pk
@@ -82,8 +91,9 @@ def test_bad_file_and_bad_input_give_vietnamese_errors(org, login):
     c = login(org.sxd_clerk)
     r = c.post("/van-ban-den/vao-so/", {**form_data(org), "files": [pdf("cong-van.pdf", b"MZ\x90\x00 executable")]})
     assert r.status_code == 200 and "không phải định dạng được chấp nhận" in page(r)
-    r = c.post("/van-ban-den/vao-so/", form_data(org, issued_date="31/02/2026", urgency="9", register="abc",
-                                                 subject=""))
+    r = c.post(
+        "/van-ban-den/vao-so/", form_data(org, issued_date="31/02/2026", urgency="9", register="abc", subject="")
+    )
     assert r.status_code == 200
     text = page(r)
     assert "Ngày không hợp lệ" in text and "Trích yếu là bắt buộc" in text and "Độ khẩn không hợp lệ" in text
@@ -98,8 +108,11 @@ def _make_docs(org, n, **over):
 
 def test_register_list_filters_pages_and_isolation(org, login, settings):
     _make_docs(org, 3)
-    services.register_document(org.sxd_clerk, agency=org.sxd,
-                               **fields(code_number="77", subject="Về phòng cháy chữa cháy", urgency=Urgency.FLASH))
+    services.register_document(
+        org.sxd_clerk,
+        agency=org.sxd,
+        **fields(code_number="77", subject="Về phòng cháy chữa cháy", urgency=Urgency.FLASH),
+    )
     c = login(org.sxd_clerk)
     r = c.get("/van-ban-den/")
     assert r.status_code == 200 and page(r).count('data-testid="doc-row"') == 4
@@ -157,18 +170,34 @@ def test_clerk_submits_then_leader_directs_with_one_lead(org, login):
     assert 'data-testid="direction-form"' in page(r)
     deadline = (timezone.localdate() + dt.timedelta(days=7)).strftime("%d/%m/%Y")
     # Two leads: refused with the service's message, nothing assigned.
-    r = leader.post(f"/van-ban-den/{doc.pk}/chi-dao/", {
-        "direction": "Hai phòng cùng chủ trì", "deadline": deadline,
-        "lead": [f"u{org.sxd_khtc.pk}", f"u{org.sxd_vp.pk}"]}, follow=True)
+    r = leader.post(
+        f"/van-ban-den/{doc.pk}/chi-dao/",
+        {
+            "direction": "Hai phòng cùng chủ trì",
+            "deadline": deadline,
+            "lead": [f"u{org.sxd_khtc.pk}", f"u{org.sxd_vp.pk}"],
+        },
+        follow=True,
+    )
     assert "đồng xử lý" in page(r) and not Assignment.objects.exists()
     # Bad input: a message, not a 500.
-    r = leader.post(f"/van-ban-den/{doc.pk}/chi-dao/", {"direction": "x", "deadline": "32/13/2026",
-                                                         "lead": ["u999999"]}, follow=True)
+    r = leader.post(
+        f"/van-ban-den/{doc.pk}/chi-dao/",
+        {"direction": "x", "deadline": "32/13/2026", "lead": ["u999999"]},
+        follow=True,
+    )
     assert r.status_code == 200 and "Ngày không hợp lệ" in page(r)
-    r = leader.post(f"/van-ban-den/{doc.pk}/chi-dao/", {
-        "direction": "Giao Phòng KH-TC chủ trì, Văn phòng phối hợp.", "deadline": deadline,
-        "lead": [f"u{org.sxd_khtc.pk}"], "cooperate": [f"u{org.sxd_vp.pk}"],
-        "inform": [f"p{org.sxd_admin.pk}"]}, follow=True)
+    r = leader.post(
+        f"/van-ban-den/{doc.pk}/chi-dao/",
+        {
+            "direction": "Giao Phòng KH-TC chủ trì, Văn phòng phối hợp.",
+            "deadline": deadline,
+            "lead": [f"u{org.sxd_khtc.pk}"],
+            "cooperate": [f"u{org.sxd_vp.pk}"],
+            "inform": [f"p{org.sxd_admin.pk}"],
+        },
+        follow=True,
+    )
     assert "Đã cho ý kiến chỉ đạo" in page(r) and "Giao Phòng KH-TC chủ trì" in page(r)
     doc.refresh_from_db()
     assert doc.status == DocStatus.DIRECTED
@@ -203,12 +232,17 @@ def test_register_list_queries_do_not_grow(org, login, django_assert_max_num_que
 
 
 def _directed(org, **over):
-    doc = services.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                     **fields(urgency=Urgency.URGENT, **over)).document
+    doc = services.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.URGENT, **over)
+    ).document
     T = services.Target
-    services.direct(org.sxd_leader, doc, direction="Phòng KH-TC chủ trì xử lý.", targets=[
-        T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_admin)],
-        deadline=timezone.localdate() + dt.timedelta(days=1))
+    services.direct(
+        org.sxd_leader,
+        doc,
+        direction="Phòng KH-TC chủ trì xử lý.",
+        targets=[T("lead", unit=org.sxd_khtc), T("inform", user=org.sxd_admin)],
+        deadline=timezone.localdate() + dt.timedelta(days=1),
+    )
     return doc
 
 
@@ -221,19 +255,23 @@ def test_processing_actions_through_the_screens(org, login):
     assert "Vào sổ văn bản đến" in page(r)  # the trail
     assert str(doc.arrival_number) in page(unit_leader.get("/van-ban-den/viec-cua-toi/"))  # unit queue
     # Bad input to an action: a message, nothing assigned.
-    r = unit_leader.post(f"/van-ban-den/phan-cong/{lead.pk}/giao/", {"prefix": f"d{lead.pk}",
-                                                                     f"d{lead.pk}-user": "abc"}, follow=True)
+    r = unit_leader.post(
+        f"/van-ban-den/phan-cong/{lead.pk}/giao/", {"prefix": f"d{lead.pk}", f"d{lead.pk}-user": "abc"}, follow=True
+    )
     assert r.status_code == 200 and "Chuyên viên" in page(r) and not lead.children.exists()
-    r = unit_leader.post(f"/van-ban-den/phan-cong/{lead.pk}/giao/", {
-        "prefix": f"d{lead.pk}", f"d{lead.pk}-user": org.sxd_staff.pk, f"d{lead.pk}-opinion": "Đề nghị chị Lan xử lý"},
-        follow=True)
+    r = unit_leader.post(
+        f"/van-ban-den/phan-cong/{lead.pk}/giao/",
+        {"prefix": f"d{lead.pk}", f"d{lead.pk}-user": org.sxd_staff.pk, f"d{lead.pk}-opinion": "Đề nghị chị Lan xử lý"},
+        follow=True,
+    )
     assert "Đã giao chuyên viên xử lý" in page(r)
     child = lead.children.get()
     staff = login(org.sxd_staff)
     r = staff.get("/van-ban-den/viec-cua-toi/", {"hop": "to_process"})
     assert f"/van-ban-den/{doc.pk}/" in page(r)
-    r = staff.post(f"/van-ban-den/phan-cong/{child.pk}/cap-nhat/", {"kind": "proposal", "text": "Đề xuất trả lời"},
-                   follow=True)
+    r = staff.post(
+        f"/van-ban-den/phan-cong/{child.pk}/cap-nhat/", {"kind": "proposal", "text": "Đề xuất trả lời"}, follow=True
+    )
     assert "Đã cập nhật" in page(r) and "Đề xuất trả lời" in page(r)
     r = staff.post(f"/van-ban-den/phan-cong/{child.pk}/hoan-thanh/", {"result": ""}, follow=True)
     assert "Phải ghi kết quả xử lý" in page(r)
@@ -248,14 +286,12 @@ def test_processing_actions_through_the_screens(org, login):
     r = login(org.sxd_admin).post(f"/van-ban-den/phan-cong/{info.pk}/da-xem/", follow=True)
     assert "Đã đánh dấu đã xem" in page(r)
     # Outsiders cannot reach an assignment at all.
-    assert login(org.ht_staff).post(f"/van-ban-den/phan-cong/{lead.pk}/hoan-thanh/",
-                                    {"result": "x"}).status_code == 404
+    assert login(org.ht_staff).post(f"/van-ban-den/phan-cong/{lead.pk}/hoan-thanh/", {"result": "x"}).status_code == 404
 
 
 def test_registration_without_register_uses_default_and_urgent_goes_to_leader(org, login):
     c = login(org.sxd_clerk)
     assert not Register.objects.exists()
-    r = c.post("/van-ban-den/vao-so/", form_data(org, register="", urgency=str(Urgency.FLASH)),
-               follow=True)
+    r = c.post("/van-ban-den/vao-so/", form_data(org, register="", urgency=str(Urgency.FLASH)), follow=True)
     assert "Đã vào sổ: số đến 1" in page(r) and "đã trình lãnh đạo ngay" in page(r)
     assert IncomingDocument.objects.get().status == DocStatus.SUBMITTED and Register.objects.count() == 1

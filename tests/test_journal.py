@@ -22,7 +22,7 @@ from vpdt.journal.models import AppendOnlyError, JournalEntry, JournalHead
 
 # Import the URLconf (and DRF's throttling, whose ``timer = time.time`` is bound at import) before any
 # freezegun block, so the fake clock is never captured for the rest of the session.
-import vpdt.urls  # noqa: E402, F401  isort: skip
+import vpdt.urls  # noqa: F401  isort: skip
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 IS_POSTGRES = connection.vendor == "postgresql"
@@ -57,10 +57,17 @@ def _register_documents(org, n):
     """Realistic business entries: incoming documents registered by the clerk of Sở Xây dựng."""
     entries = []
     for i in range(1, n + 1):
-        entries.append(journal.record(
-            "document.register", actor=org.sxd_clerk, agency=org.sxd, object_type="documents.incoming",
-            object_id=1000 + i, object_repr=f"Công văn số {i}/UBND-KT",
-            details={"so_den": i, "trich_yeu": f"V/v triển khai kế hoạch số {i} năm 2026 của UBND tỉnh"}))
+        entries.append(
+            journal.record(
+                "document.register",
+                actor=org.sxd_clerk,
+                agency=org.sxd,
+                object_type="documents.incoming",
+                object_id=1000 + i,
+                object_repr=f"Công văn số {i}/UBND-KT",
+                details={"so_den": i, "trich_yeu": f"V/v triển khai kế hoạch số {i} năm 2026 của UBND tỉnh"},
+            )
+        )
     return entries
 
 
@@ -87,37 +94,52 @@ def test_security_and_account_events_are_journaled_with_actor_object_agency_and_
 
     # Login, password change, logout.
     assert staff.post("/dang-nhap/", {"username": person.username, "password": PASSWORD}).status_code == 302
-    _assert_entry(_last("auth.login", object_id=str(person.pk)), actor=person, obj=person, agency=org.sxd,
-                  ip=STAFF_IP)
+    _assert_entry(_last("auth.login", object_id=str(person.pk)), actor=person, obj=person, agency=org.sxd, ip=STAFF_IP)
     new_password = "Bến-Thủy#2026"
-    response = staff.post("/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": new_password,
-                                             "new_password2": new_password})
+    response = staff.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password}
+    )
     assert response.status_code == 302
     entry = _last("account.password_change", object_id=str(person.pk))
     _assert_entry(entry, actor=person, obj=person, agency=org.sxd, ip=STAFF_IP)
     assert new_password not in json.dumps(entry.details, ensure_ascii=False)
     assert staff.post("/dang-xuat/").status_code == 302
-    _assert_entry(_last("auth.logout", object_id=str(person.pk)), actor=person, obj=person, agency=org.sxd,
-                  ip=STAFF_IP)
+    _assert_entry(_last("auth.logout", object_id=str(person.pk)), actor=person, obj=person, agency=org.sxd, ip=STAFF_IP)
 
     # Lock and unlock by the agency administrator.
-    response = admin.post(f"/can-bo/{person.pk}/lock/",
-                          {"reason": "compromised", "note": "Lộ mật khẩu qua thư giả mạo"})
+    response = admin.post(
+        f"/can-bo/{person.pk}/lock/", {"reason": "compromised", "note": "Lộ mật khẩu qua thư giả mạo"}
+    )
     assert response.status_code == 302
     entry = _last("account.lock", object_id=str(person.pk))
     _assert_entry(entry, actor=org.sxd_admin, obj=User.objects.get(pk=person.pk), agency=org.sxd, ip=ADMIN_IP)
-    assert entry.details == {"from": "active", "to": "locked", "reason": "compromised",
-                             "note": "Lộ mật khẩu qua thư giả mạo"}
+    assert entry.details == {
+        "from": "active",
+        "to": "locked",
+        "reason": "compromised",
+        "note": "Lộ mật khẩu qua thư giả mạo",
+    }
     admin.post(f"/can-bo/{person.pk}/unlock/", {"note": "Đã đổi mật khẩu và xác minh với cán bộ"})
     entry = _last("account.unlock", object_id=str(person.pk))
     _assert_entry(entry, actor=org.sxd_admin, obj=User.objects.get(pk=person.pk), agency=org.sxd, ip=ADMIN_IP)
     assert entry.details["note"] == "Đã đổi mật khẩu và xác minh với cán bộ"
 
     # Account creation.
-    response = admin.post("/can-bo/tao/", {
-        "full_name": "Nguyễn Thị Thanh Hương", "birth_date": "14/02/1990", "email": "huongntt@sxd.nghean.gov.vn",
-        "phone": "0238 3844 123", "agency": org.sxd.pk, "unit": org.sxd_khtc.pk, "title": "Chuyên viên",
-        "role": Role.STAFF, "username": "", "is_organisational": ""})
+    response = admin.post(
+        "/can-bo/tao/",
+        {
+            "full_name": "Nguyễn Thị Thanh Hương",
+            "birth_date": "14/02/1990",
+            "email": "huongntt@sxd.nghean.gov.vn",
+            "phone": "0238 3844 123",
+            "agency": org.sxd.pk,
+            "unit": org.sxd_khtc.pk,
+            "title": "Chuyên viên",
+            "role": Role.STAFF,
+            "username": "",
+            "is_organisational": "",
+        },
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     created = User.objects.get(full_name="Nguyễn Thị Thanh Hương")
     entry = _last("account.create", object_id=str(created.pk))
@@ -203,17 +225,21 @@ def test_journal_screen_is_scoped(org, login):
 def test_journal_screen_filters(org, login):
     _sign_in_everyone(org, login)
     with freeze_time(datetime(2026, 3, 10, 9, 0, tzinfo=VN)):
-        early = journal.record("document.register", actor=org.sxd_clerk, agency=org.sxd,
-                               object_repr="Công văn số 15/UBND-KT")
+        early = journal.record(
+            "document.register", actor=org.sxd_clerk, agency=org.sxd, object_repr="Công văn số 15/UBND-KT"
+        )
     with freeze_time(datetime(2026, 3, 10, 23, 30, tzinfo=VN)):  # still 10/03 in Việt Nam, 16:30 UTC
-        late_evening = journal.record("document.register", actor=org.sxd_clerk, agency=org.sxd,
-                                      object_repr="Công văn số 16/UBND-KT")
+        late_evening = journal.record(
+            "document.register", actor=org.sxd_clerk, agency=org.sxd, object_repr="Công văn số 16/UBND-KT"
+        )
     with freeze_time(datetime(2026, 3, 11, 0, 30, tzinfo=VN)):  # 11/03 in Việt Nam, still 10/03 in UTC
-        after_midnight = journal.record("document.register", actor=org.sxd_clerk, agency=org.sxd,
-                                        object_repr="Công văn số 17/UBND-KT")
+        after_midnight = journal.record(
+            "document.register", actor=org.sxd_clerk, agency=org.sxd, object_repr="Công văn số 17/UBND-KT"
+        )
     with freeze_time(datetime(2026, 3, 20, 14, 0, tzinfo=VN)):
-        later = journal.record("document.register", actor=org.sxd_clerk, agency=org.sxd,
-                               object_repr="Quyết định số 120/QĐ-UBND")
+        later = journal.record(
+            "document.register", actor=org.sxd_clerk, agency=org.sxd, object_repr="Quyết định số 120/QĐ-UBND"
+        )
     client = login(org.sxd_admin)
 
     def seqs(**params):
@@ -263,8 +289,11 @@ def test_journal_api_is_scoped_and_filtered(org, login, api):
     assert body["hash"] == mine.hash and body["actor"] == org.sxd_staff.pk and body["ip"] == "127.0.0.1"
 
     response = client.get("/api/v1/journal/", {"action": "auth.login", "page_size": 200})
-    assert {r["action"] for r in response.json()["results"]} <= {"auth.login", "auth.login_failed",
-                                                                 "auth.login_refused"}
+    assert {r["action"] for r in response.json()["results"]} <= {
+        "auth.login",
+        "auth.login_failed",
+        "auth.login_refused",
+    }
     assert any(r["action"] == "auth.login" for r in response.json()["results"])
     response = client.get("/api/v1/journal/", {"date_from": "31/02/2026"})
     assert response.status_code == 400
@@ -321,16 +350,36 @@ def processed(org):
     from vpdt.incoming import services as incoming
 
     org.deputy = make_person(org.sxd, "Nguyễn Hữu Phước", Role.LEADER, title="Phó Giám đốc Sở")
-    directory.assign_position(None, org.deputy, agency=org.sxd, unit=org.sxd_vp, title="Phụ trách công nghệ thông tin",
-                              role=Role.IT_OFFICER, is_primary=False)
+    directory.assign_position(
+        None,
+        org.deputy,
+        agency=org.sxd,
+        unit=org.sxd_vp,
+        title="Phụ trách công nghệ thông tin",
+        role=Role.IT_OFFICER,
+        is_primary=False,
+    )
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, issuer_name="Sở Kế hoạch và Đầu tư tỉnh Nghệ An", issuer_code="000.00.09.H41",
-        code_number="2468", code_notation="SKHĐT-KTĐN", issued_date=dt.date(2026, 11, 20),
-        doc_type=DocumentType.objects.get(name="Công văn"), signer_name="Lê Văn Hùng", signer_position="Giám đốc",
-        subject="V/v đề nghị điều chỉnh vốn đầu tư công dự án Đại lộ Vinh – Cửa Lò").document
+        org.sxd_clerk,
+        agency=org.sxd,
+        issuer_name="Sở Kế hoạch và Đầu tư tỉnh Nghệ An",
+        issuer_code="000.00.09.H41",
+        code_number="2468",
+        code_notation="SKHĐT-KTĐN",
+        issued_date=dt.date(2026, 11, 20),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        signer_name="Lê Văn Hùng",
+        signer_position="Giám đốc",
+        subject="V/v đề nghị điều chỉnh vốn đầu tư công dự án Đại lộ Vinh – Cửa Lò",
+    ).document
     incoming.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
-    incoming.direct(org.sxd_leader, doc, direction=DIRECTION, deadline=dt.date.today() + dt.timedelta(days=10),
-                    targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction=DIRECTION,
+        deadline=dt.date.today() + dt.timedelta(days=10),
+        targets=[incoming.Target("lead", unit=org.sxd_khtc)],
+    )
     lead = doc.assignments.get(unit=org.sxd_khtc, parent__isnull=True)
     child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff, opinion=OPINION)
     incoming.add_note(org.sxd_staff, child, "progress", NOTE)
@@ -349,18 +398,26 @@ def test_administrators_see_the_events_of_a_document_but_not_its_content(process
         response = login(admin).get("/nhat-ky/", {"agency": org.sxd.pk})
         assert response.status_code == 200
         html = response.content.decode()
-        entries = [e for e in response.context["page"].items if e.object_id == str(doc.pk)
-                   and e.object_type == "incoming.incomingdocument"]
-        assert {e.action for e in entries} >= {"incoming.register", "incoming.direct",
-                                               "incoming.assignment.distribute", "incoming.assignment.note"}
+        entries = [
+            e
+            for e in response.context["page"].items
+            if e.object_id == str(doc.pk) and e.object_type == "incoming.incomingdocument"
+        ]
+        assert {e.action for e in entries} >= {
+            "incoming.register",
+            "incoming.direct",
+            "incoming.assignment.distribute",
+            "incoming.assignment.note",
+        }
         assert not any(e.content_visible for e in entries)
         assert f"văn bản đến #{doc.pk}" in html and policies.HIDDEN_NOTE in html
         assert str(org.sxd_leader) in html  # who did it stays visible
         for secret in (str(doc), DIRECTION, OPINION, NOTE, "Đại lộ Vinh"):
             assert secret not in html
 
-        rows = _document_rows(api(admin).get("/api/v1/journal/", {"agency": org.sxd.pk, "page_size": 200})
-                              .json()["results"], doc)
+        rows = _document_rows(
+            api(admin).get("/api/v1/journal/", {"agency": org.sxd.pk, "page_size": 200}).json()["results"], doc
+        )
         assert {r["action"] for r in rows} >= {"incoming.register", "incoming.direct", "incoming.assignment.note"}
         assert all(r["object_repr"] is None and r["details"] is None and r["content_visible"] is False for r in rows)
         assert all(r["actor_repr"] and r["created_at"] for r in rows)
@@ -368,8 +425,11 @@ def test_administrators_see_the_events_of_a_document_but_not_its_content(process
         assert one["details"] is None and one["object_repr"] is None
         # Searching by the object's name cannot reveal what the list hides.
         assert not _document_rows(api(admin).get("/api/v1/journal/", {"object": "SKHĐT-KTĐN"}).json()["results"], doc)
-        assert not [e for e in login(admin).get("/nhat-ky/", {"object": "SKHĐT"}).context["page"].items
-                    if e.object_id == str(doc.pk)]
+        assert not [
+            e
+            for e in login(admin).get("/nhat-ky/", {"object": "SKHĐT"}).context["page"].items
+            if e.object_id == str(doc.pk)
+        ]
 
     # Account events stay the administrators' business.
     accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "Theo Công văn số 215/SXD-VP")
@@ -398,8 +458,10 @@ def test_a_leader_who_may_see_the_document_reads_its_content(processed, login, a
     from vpdt.core import authz
     from vpdt.incoming.models import IncomingDocument
 
-    record = {**authz._policies.get("record", {}),
-              IncomingDocument: lambda scope: Q(leader_id=scope.user_id) if scope.user_id else authz.NOTHING}
+    record = {
+        **authz._policies.get("record", {}),
+        IncomingDocument: lambda scope: Q(leader_id=scope.user_id) if scope.user_id else authz.NOTHING,
+    }
     with monkeypatch.context() as patch:
         patch.setitem(authz._policies, "record", record)
         rows = _document_rows(api(org.deputy).get("/api/v1/journal/", {"page_size": 200}).json()["results"], doc)
@@ -414,8 +476,9 @@ def test_a_leader_who_may_see_the_document_reads_its_content(processed, login, a
 # --- Concurrency ---------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not IS_POSTGRES, reason="needs PostgreSQL: concurrent writers with row locks "
-                                            "(SQLite serialises all writers anyway)")
+@pytest.mark.skipif(
+    not IS_POSTGRES, reason="needs PostgreSQL: concurrent writers with row locks (SQLite serialises all writers anyway)"
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_get_consecutive_sequence_numbers():
     # A transactional test before this one may have flushed the chain head away.
@@ -430,9 +493,10 @@ def test_concurrent_writers_get_consecutive_sequence_numbers():
             barrier.wait(timeout=30)
             for i in range(per_thread):
                 with transaction.atomic():
-                    journal.record("document.view", details={"luong": n, "lan": i},
-                                   object_repr=f"Công văn số {n}/UBND-KT")
-        except Exception as exc:  # noqa: BLE001 - reported below
+                    journal.record(
+                        "document.view", details={"luong": n, "lan": i}, object_repr=f"Công văn số {n}/UBND-KT"
+                    )
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

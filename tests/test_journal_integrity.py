@@ -29,11 +29,18 @@ ATTACKER = keys._key("khoa-cua-ke-tan-cong-khong-phai-khoa-that-0123456789")
 
 def _register_documents(org, n, start=1):
     """Realistic business entries: incoming documents registered by the clerk of Sở Xây dựng."""
-    return [journal.record(
-        "incoming.register", actor=org.sxd_clerk, agency=org.sxd, object_type="incoming.incomingdocument",
-        object_id=1000 + i, object_repr=f"Công văn số {i}/UBND-KT",
-        details={"so_den": i, "trich_yeu": f"V/v triển khai kế hoạch số {i} năm 2026 của UBND tỉnh"})
-        for i in range(start, start + n)]
+    return [
+        journal.record(
+            "incoming.register",
+            actor=org.sxd_clerk,
+            agency=org.sxd,
+            object_type="incoming.incomingdocument",
+            object_id=1000 + i,
+            object_repr=f"Công văn số {i}/UBND-KT",
+            details={"so_den": i, "trich_yeu": f"V/v triển khai kế hoạch số {i} năm 2026 của UBND tỉnh"},
+        )
+        for i in range(start, start + n)
+    ]
 
 
 def _tamper(sql, params=()):
@@ -50,9 +57,10 @@ def _forge(entry, prev_hash, key=ATTACKER):
     """Re-link and re-seal ``entry`` as an attacker would, keeping the genuine key id."""
     entry.prev_hash = prev_hash
     entry.hash = chain.mac(key, entry)
-    _tamper(f"UPDATE journal_journalentry SET seq = %s, details = {_json_param()}, prev_hash = %s, hash = %s "
-            f"WHERE id = %s", [entry.seq, json.dumps(entry.details, ensure_ascii=False), entry.prev_hash, entry.hash,
-                               entry.pk])
+    _tamper(
+        f"UPDATE journal_journalentry SET seq = %s, details = {_json_param()}, prev_hash = %s, hash = %s WHERE id = %s",
+        [entry.seq, json.dumps(entry.details, ensure_ascii=False), entry.prev_hash, entry.hash, entry.pk],
+    )
     return entry.hash
 
 
@@ -83,8 +91,10 @@ def test_chain_verifies_with_the_key_across_batches(org):
 
 def test_editing_one_entry_is_reported(org):
     target = _register_documents(org, 20)[9]
-    _tamper(f"UPDATE journal_journalentry SET details = {_json_param()} WHERE seq = %s",
-            [json.dumps({"so_den": 10, "trich_yeu": "Nội dung đã bị sửa"}, ensure_ascii=False), target.seq])
+    _tamper(
+        f"UPDATE journal_journalentry SET details = {_json_param()} WHERE seq = %s",
+        [json.dumps({"so_den": 10, "trich_yeu": "Nội dung đã bị sửa"}, ensure_ascii=False), target.seq],
+    )
     assert JournalEntry.objects.get(seq=target.seq).details["trich_yeu"] == "Nội dung đã bị sửa"
     assert journal.verify().problems == [f"Mục #{target.seq}: nội dung đã bị sửa (mã xác thực không khớp)."]
 
@@ -109,13 +119,15 @@ def test_editing_and_recomputing_the_whole_chain_without_the_key_is_reported(org
         else:
             entry.prev_hash = prev
             prev = entry.hash = chain.legacy_hash(prev, entry)
-            _tamper(f"UPDATE journal_journalentry SET details = {_json_param()}, prev_hash = %s, hash = %s "
-                    f"WHERE id = %s", [json.dumps(entry.details, ensure_ascii=False), entry.prev_hash, entry.hash,
-                                       entry.pk])
+            _tamper(
+                f"UPDATE journal_journalentry SET details = {_json_param()}, prev_hash = %s, hash = %s WHERE id = %s",
+                [json.dumps(entry.details, ensure_ascii=False), entry.prev_hash, entry.hash, entry.pk],
+            )
     _move_head(last)
     # Every link and the head agree: only the seals betray the rewrite, from the first rewritten entry on.
-    assert journal.verify().problems == [f"Mục #{seq}: nội dung đã bị sửa (mã xác thực không khớp)."
-                                         for seq in range(first, last + 1)]
+    assert journal.verify().problems == [
+        f"Mục #{seq}: nội dung đã bị sửa (mã xác thực không khớp)." for seq in range(first, last + 1)
+    ]
 
 
 def test_deleting_and_renumbering_is_reported(org):
@@ -128,8 +140,9 @@ def test_deleting_and_renumbering_is_reported(org):
         prev = _forge(entry, prev)
     _move_head(last - 1)
     assert list(JournalEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, last))
-    assert journal.verify().problems == [f"Mục #{seq}: nội dung đã bị sửa (mã xác thực không khớp)."
-                                         for seq in range(gone, last)]
+    assert journal.verify().problems == [
+        f"Mục #{seq}: nội dung đã bị sửa (mã xác thực không khớp)." for seq in range(gone, last)
+    ]
 
 
 def test_deleting_a_middle_entry_is_reported_as_missing(org):
@@ -138,8 +151,10 @@ def test_deleting_a_middle_entry_is_reported_as_missing(org):
     _register_documents(org, 12, start=9)
     _tamper("DELETE FROM journal_journalentry WHERE seq = %s", [target.seq])
     problems = journal.verify().problems
-    assert problems[:2] == [f"Thiếu mục nhật ký #{target.seq}–#{target.seq} (đã bị xóa).",
-                            f"Mục #{target.seq + 1}: liên kết với mục trước không khớp."]
+    assert problems[:2] == [
+        f"Thiếu mục nhật ký #{target.seq}–#{target.seq} (đã bị xóa).",
+        f"Mục #{target.seq + 1}: liên kết với mục trước không khớp.",
+    ]
     assert len(problems) == 3 and problems[2].endswith(f"ghi mục #{target.seq}, nhưng mục này không còn.")
 
 
@@ -153,8 +168,9 @@ def test_deleting_the_tail_and_moving_the_head_is_caught_by_the_checkpoint(org):
     result = journal.verify()
     assert len(result.problems) == 1
     assert result.problems[0].startswith("Điểm kiểm tra lúc ")
-    assert result.problems[0].endswith(f"ghi nhật ký đã có đến mục #{signed}, nhưng nay chỉ còn đến mục #{kept}: "
-                                       f"các mục cuối đã bị xóa.")
+    assert result.problems[0].endswith(
+        f"ghi nhật ký đã có đến mục #{signed}, nhưng nay chỉ còn đến mục #{kept}: các mục cuối đã bị xóa."
+    )
     # The keyed chain alone cannot see it: without the checkpoint what remains is a valid chain. This is the window
     # the checkpoints close (entries after the last checkpoint can still vanish unnoticed).
     checkpoints.path().unlink()
@@ -177,7 +193,8 @@ def test_entries_of_an_unknown_key_and_unsealed_entries_are_reported(org):
     entry = _register_documents(org, 3)[1]
     _tamper("UPDATE journal_journalentry SET key_id = %s WHERE seq = %s", [ATTACKER.kid, entry.seq])
     assert journal.verify().problems == [
-        f"Mục #{entry.seq}: niêm phong bằng khóa “{ATTACKER.kid}” không có trong cấu hình khóa nhật ký."]
+        f"Mục #{entry.seq}: niêm phong bằng khóa “{ATTACKER.kid}” không có trong cấu hình khóa nhật ký."
+    ]
     _tamper("UPDATE journal_journalentry SET key_id = '' WHERE seq = %s", [entry.seq])
     assert journal.verify().problems == [f"Mục #{entry.seq}: không được niêm phong bằng khóa nhật ký."]
 
@@ -187,9 +204,11 @@ def test_entries_of_an_unknown_key_and_unsealed_entries_are_reported(org):
 
 def test_direct_sql_update_and_delete_are_refused_by_the_trigger(org):
     seq = _register_documents(org, 3)[1].seq
-    for sql in ("UPDATE journal_journalentry SET action = 'incoming.view' WHERE seq = %s",
-                "UPDATE journal_journalentry SET request_id = 'gia-mao' WHERE seq = %s",
-                "DELETE FROM journal_journalentry WHERE seq = %s"):
+    for sql in (
+        "UPDATE journal_journalentry SET action = 'incoming.view' WHERE seq = %s",
+        "UPDATE journal_journalentry SET request_id = 'gia-mao' WHERE seq = %s",
+        "DELETE FROM journal_journalentry WHERE seq = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [seq])
     empty = "TRUNCATE journal_journalentry" if IS_POSTGRES else "DELETE FROM journal_journalentry"
@@ -237,8 +256,10 @@ def test_rotation_keeps_older_entries_verifiable(key_file, org):
     lines = key_file.read_text().splitlines()
     key_file.write_text("\n".join(lines[:-1]) + "\n")
     assert keys.keyring() == (new,)
-    assert journal.verify().problems[0] == f"Mục #1: niêm phong bằng khóa “{old.kid}” không có trong cấu hình khóa " \
-                                           f"nhật ký."
+    assert (
+        journal.verify().problems[0] == f"Mục #1: niêm phong bằng khóa “{old.kid}” không có trong cấu hình khóa "
+        f"nhật ký."
+    )
 
 
 def test_environment_keys_rotate_by_listing_the_new_one_first(settings, org):
@@ -263,8 +284,10 @@ def _legacy_journal(org, n):
         for entry in JournalEntry.objects.order_by("seq"):
             entry.key_id, entry.prev_hash = "", prev
             prev = chain.legacy_hash(prev, entry)
-            cursor.execute("UPDATE journal_journalentry SET key_id = '', prev_hash = %s, hash = %s WHERE seq = %s",
-                           [entry.prev_hash, prev, entry.seq])
+            cursor.execute(
+                "UPDATE journal_journalentry SET key_id = '', prev_hash = %s, hash = %s WHERE seq = %s",
+                [entry.prev_hash, prev, entry.seq],
+            )
     JournalHead.objects.filter(pk=1).update(hash=prev)
     return journal.count()
 
@@ -280,8 +303,13 @@ def test_the_migration_reseals_a_journal_written_before_the_key(org):
     assert journal.verify().problems[0] == "Mục #1: không được niêm phong bằng khóa nhật ký."
     with chain.append_only_off(connection, "kiểm thử"):
         details = chain.reseal(*_historical_models(), batch=4)
-    assert details == {"entries": total, "legacy_ok": True, "legacy_problems": [],
-                       "legacy_head": {"seq": total, "hash": legacy_head}, "key_id": keys.current().kid}
+    assert details == {
+        "entries": total,
+        "legacy_ok": True,
+        "legacy_problems": [],
+        "legacy_head": {"seq": total, "hash": legacy_head},
+        "key_id": keys.current().kid,
+    }
     reseal = JournalEntry.objects.get(seq=total + 1)
     assert reseal.action == "journal.reseal" and reseal.details == details
     assert journal.verify().ok and journal.count() == total + 1
@@ -310,7 +338,9 @@ def test_the_checkpoint_task_signs_the_head_only_when_it_moved_and_only_a_sound_
     assert tasks.checkpoint() == second.seq
     found, problems = checkpoints.read(checkpoints.path())
     assert problems == [] and [(c.seq, c.hash, c.kid) for c in found] == [
-        (first.seq, first.hash, keys.current().kid), (second.seq, second.hash, keys.current().kid)]
+        (first.seq, first.hash, keys.current().kid),
+        (second.seq, second.hash, keys.current().kid),
+    ]
     assert journal.verify().checkpoints == 2
 
     # An entry edited since the last checkpoint: no checkpoint is signed over it, and the reason is given.
@@ -349,8 +379,10 @@ def test_checkpoints_export_and_verify_offline_with_the_public_key_only(org, set
     with django_db_blocker.block():
         out = StringIO()
         call_command("verify_journal", "--offline", str(exported), "--public-key", public, stdout=out)
-    assert "Tệp điểm kiểm tra hợp lệ: 2 điểm, chữ ký đúng, theo thứ tự. Điểm cuối: mục #" \
-           f"{last.seq}, mã {last.hash}" in out.getvalue()
+    assert (
+        "Tệp điểm kiểm tra hợp lệ: 2 điểm, chữ ký đúng, theo thứ tự. Điểm cuối: mục #"
+        f"{last.seq}, mã {last.hash}" in out.getvalue()
+    )
 
     # A checkpoint moved back to hide a truncation, or a key the auditor does not trust: refused.
     lines = exported.read_text().splitlines()
@@ -426,15 +458,19 @@ def test_verify_files_catches_a_file_whose_bytes_and_row_were_changed_together(o
     err = StringIO()
     with pytest.raises(CommandError, match="1 tệp không toàn vẹn."):
         call_command("verify_files", stderr=err, verbosity=0)
-    assert (f"{stored.pk} Quyết định 15.pdf: SHA-256 trong cơ sở dữ liệu ({digest[:12]}…) khác SHA-256 ghi trong "
-            f"nhật ký khi lưu tệp ({stored.sha256[:12]}…)") in err.getvalue()
+    assert (
+        f"{stored.pk} Quyết định 15.pdf: SHA-256 trong cơ sở dữ liệu ({digest[:12]}…) khác SHA-256 ghi trong "
+        f"nhật ký khi lưu tệp ({stored.sha256[:12]}…)"
+    ) in err.getvalue()
     assert StoredFile.objects.get(pk=stored.pk).verified_ok is False
     assert StoredFile.objects.get(pk=other.pk).verified_ok is True
 
     # Editing the journaled digest too does not help: the journal entry's seal gives it away.
     entry = JournalEntry.objects.get(action="storage.store", object_id=str(stored.pk))
-    _tamper(f"UPDATE journal_journalentry SET details = {_json_param()} WHERE seq = %s",
-            [json.dumps({"sha256": digest, "size": size}), entry.seq])
+    _tamper(
+        f"UPDATE journal_journalentry SET details = {_json_param()} WHERE seq = %s",
+        [json.dumps({"sha256": digest, "size": size}), entry.seq],
+    )
     err = StringIO()
     with pytest.raises(CommandError, match="1 tệp không toàn vẹn."):
         call_command("verify_files", stderr=err, verbosity=0)

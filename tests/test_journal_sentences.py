@@ -30,8 +30,10 @@ from vpdt.outgoing.services import RecipientSpec
 
 SRC = Path(vpdt.__file__).parent
 # Actions built at run time, as the code spells them, and what they become.
-DYNAMIC = {"f'outgoing.{locked.relation}'": {"outgoing.replaces", "outgoing.corrects"},
-           "f'{self.action_prefix}.{transition.name}'": set()}  # Machine.apply: the machines are read below
+DYNAMIC = {
+    "f'outgoing.{locked.relation}'": {"outgoing.replaces", "outgoing.corrects"},
+    "f'{self.action_prefix}.{transition.name}'": set(),
+}  # Machine.apply: the machines are read below
 WRITER = SRC / "journal" / "services.py"  # record() and record_many() themselves, whatever they are given
 # Registered for entries written by earlier versions (the journal keeps them for ever).
 LEGACY = {"outgoing.deliver", "outgoing.delivery_status"}
@@ -49,8 +51,12 @@ def _modules():
 
 def _is_record(call: ast.Call) -> bool:
     func = call.func
-    return isinstance(func, ast.Attribute) and func.attr == "record" and isinstance(func.value, ast.Name) \
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "record"
+        and isinstance(func.value, ast.Name)
         and func.value.id == "journal"
+    )
 
 
 def _resolve(node, tree, problems, where) -> set[str]:
@@ -110,10 +116,23 @@ def test_every_recorded_action_has_a_sentence_and_every_sentence_an_action():
     assert not problems, f"actions the scan cannot read (add them to DYNAMIC): {problems}"
     # The scan finds what it must: literal, conditional, module constant, helper parameter, f-string, record_many,
     # an entry built directly, and transitions of each machine.
-    assert {"auth.login_failed", "signing.trust_root.deactivate", "signing.credential.expiry", "signing.seal",
-            "outgoing.corrects", "outgoing.issue", "journal.reseal", "account.lock", "outgoing.delivery.receive",
-            "incoming.direct", "incoming.assignment.withdraw", "outgoing.step.approve", "digitize.retry",
-            "signing.session.expire", "dossier.archive"} <= actions
+    assert {
+        "auth.login_failed",
+        "signing.trust_root.deactivate",
+        "signing.credential.expiry",
+        "signing.seal",
+        "outgoing.corrects",
+        "outgoing.issue",
+        "journal.reseal",
+        "account.lock",
+        "outgoing.delivery.receive",
+        "incoming.direct",
+        "incoming.assignment.withdraw",
+        "outgoing.step.approve",
+        "digitize.retry",
+        "signing.session.expire",
+        "dossier.archive",
+    } <= actions
     missing = sorted(actions - sentences.registered())
     assert not missing, f"recorded actions without a journal sentence: {missing}"
     stale = sorted(sentences.registered() - actions - LEGACY)
@@ -139,9 +158,13 @@ def _literal_details():
             actions = set()
             if _is_record(node):
                 actions = _resolve(node.args[0], tree, [], "")
-            elif isinstance(node.func, ast.Attribute) and node.func.attr == "apply" \
-                    and isinstance(node.func.value, ast.Name) and len(node.args) > 1 \
-                    and isinstance(node.args[1], ast.Constant):
+            elif (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr == "apply"
+                and isinstance(node.func.value, ast.Name)
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+            ):
                 machine = getattr(importlib.import_module(module), node.func.value.id, None)
                 if isinstance(machine, Machine):
                     actions = {f"{machine.action_prefix}.{node.args[1].value}"}
@@ -166,11 +189,31 @@ SECRET = "Bí mật: V/v phương án giải phóng mặt bằng Đại lộ Vin
 
 @pytest.mark.parametrize("action", sorted(sentences.registered()))
 def test_a_hidden_sentence_tells_nothing_of_the_content(action):
-    entry = JournalEntry(seq=7, created_at=dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC),
-                         actor_repr="lthnhung (Lê Thị Hồng Nhung)", on_behalf_of_repr="", action=action,
-                         object_type="incoming.incomingdocument", object_id="12", object_repr=SECRET,
-                         details={key: SECRET for key in ("subject", "direction", "reason", "text", "file", "name",
-                                                          "number_symbol", "title", "comment", "opinion")})
+    entry = JournalEntry(
+        seq=7,
+        created_at=dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC),
+        actor_repr="lthnhung (Lê Thị Hồng Nhung)",
+        on_behalf_of_repr="",
+        action=action,
+        object_type="incoming.incomingdocument",
+        object_id="12",
+        object_repr=SECRET,
+        details={
+            key: SECRET
+            for key in (
+                "subject",
+                "direction",
+                "reason",
+                "text",
+                "file",
+                "name",
+                "number_symbol",
+                "title",
+                "comment",
+                "opinion",
+            )
+        },
+    )
     text = sentences.describe(entry, visible=False)
     assert SECRET not in text and "Bí mật" not in text
     assert text.endswith("(nội dung không hiển thị)") and "%(" not in text
@@ -180,15 +223,25 @@ def test_a_hidden_sentence_tells_nothing_of_the_content(action):
 
 
 def test_an_unknown_action_still_reads_as_vietnamese():
-    entry = JournalEntry(seq=3, created_at=dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC),
-                         actor_repr="lthnhung (Lê Thị Hồng Nhung)", on_behalf_of_repr="", action="document.register",
-                         object_type="", object_id="", object_repr="Công văn số 15/UBND-KT", details={"so_den": 15})
+    entry = JournalEntry(
+        seq=3,
+        created_at=dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC),
+        actor_repr="lthnhung (Lê Thị Hồng Nhung)",
+        on_behalf_of_repr="",
+        action="document.register",
+        object_type="",
+        object_id="",
+        object_repr="Công văn số 15/UBND-KT",
+        details={"so_den": 15},
+    )
     assert sentences.describe(entry, visible=True) == "Lê Thị Hồng Nhung thực hiện thao tác “document.register”"
     entry.object_type, entry.object_id = "incoming.incomingdocument", "12"
     assert sentences.describe(entry, visible=True) == (
-        "Lê Thị Hồng Nhung thực hiện thao tác “document.register” trên văn bản đến Công văn số 15/UBND-KT")
+        "Lê Thị Hồng Nhung thực hiện thao tác “document.register” trên văn bản đến Công văn số 15/UBND-KT"
+    )
     assert sentences.describe(entry, visible=False) == (
-        "Lê Thị Hồng Nhung thực hiện thao tác “document.register” trên một văn bản đến (nội dung không hiển thị)")
+        "Lê Thị Hồng Nhung thực hiện thao tác “document.register” trên một văn bản đến (nội dung không hiển thị)"
+    )
     entry.actor_repr = ""
     assert sentences.describe(entry, visible=True).startswith("Hệ thống thực hiện thao tác")
 
@@ -209,8 +262,9 @@ DIRECTION = "Giao Phòng KH-TC chủ trì tham mưu văn bản trả lời, báo
 
 
 def _told(**filters) -> list[str]:
-    return [e.sentence for e in sentences.annotate(JournalEntry.objects.filter(**filters).order_by("seq"),
-                                                   visible=True)]
+    return [
+        e.sentence for e in sentences.annotate(JournalEntry.objects.filter(**filters).order_by("seq"), visible=True)
+    ]
 
 
 @pytest.fixture
@@ -225,13 +279,26 @@ def world(org):
 def test_incoming_registration_direction_and_completion(world):
     org = world
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, issuer_name="Sở Kế hoạch và Đầu tư tỉnh Nghệ An", issuer_code="000.00.09.H41",
-        code_number="2468", code_notation="SKHĐT-KTĐN", issued_date=dt.date(2026, 11, 20),
-        doc_type=DocumentType.objects.get(name="Công văn"), signer_name="Lê Văn Hùng", signer_position="Giám đốc",
-        subject="V/v đề nghị điều chỉnh vốn đầu tư công dự án Đại lộ Vinh – Cửa Lò").document
+        org.sxd_clerk,
+        agency=org.sxd,
+        issuer_name="Sở Kế hoạch và Đầu tư tỉnh Nghệ An",
+        issuer_code="000.00.09.H41",
+        code_number="2468",
+        code_notation="SKHĐT-KTĐN",
+        issued_date=dt.date(2026, 11, 20),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        signer_name="Lê Văn Hùng",
+        signer_position="Giám đốc",
+        subject="V/v đề nghị điều chỉnh vốn đầu tư công dự án Đại lộ Vinh – Cửa Lò",
+    ).document
     incoming.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
-    incoming.direct(org.sxd_leader, doc, direction=DIRECTION, deadline=dt.date(2026, 12, 10),
-                    targets=[incoming.Target("lead", unit=org.sxd_khtc), incoming.Target("inform", user=org.sxd_admin)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction=DIRECTION,
+        deadline=dt.date(2026, 12, 10),
+        targets=[incoming.Target("lead", unit=org.sxd_khtc), incoming.Target("inform", user=org.sxd_admin)],
+    )
     lead = doc.assignments.get(unit=org.sxd_khtc, parent__isnull=True)
     child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff, opinion="Đ/c Lan tổng hợp số liệu.")
     incoming.add_note(org.sxd_staff, child, "progress", "Đã làm việc với Ban Quản lý dự án.")
@@ -262,13 +329,25 @@ def test_incoming_registration_direction_and_completion(world):
 def test_outgoing_draft_review_on_behalf_issue_delivery_and_recall(world):
     org = world
     subject = "V/v báo cáo tình hình giải ngân vốn đầu tư công năm 2026"
-    doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), subject=subject,
-                           text="Kính gửi: Sở Thông tin và Truyền thông", signer=org.sxd_leader,
-                           recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])
+    doc = out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject=subject,
+        text="Kính gửi: Sở Thông tin và Truyền thông",
+        signer=org.sxd_leader,
+        recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
+    )
     doc = out.submit(org.sxd_staff, doc)
     doc = out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
-    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=org.deputy, scope="approval",
-                      starts_on=dt.date(2026, 11, 25), ends_on=dt.date(2026, 11, 30), reason="Đi công tác tại Hà Nội")
+    delegation.create(
+        org.sxd_leader,
+        delegator=org.sxd_leader,
+        delegate=org.deputy,
+        scope="approval",
+        starts_on=dt.date(2026, 11, 25),
+        ends_on=dt.date(2026, 11, 30),
+        reason="Đi công tác tại Hà Nội",
+    )
     doc = out.approve(type(org.deputy).objects.get(pk=org.deputy.pk), doc, comment="Đồng ý ký ban hành.")
     doc = out.issue(org.sxd_clerk, doc)
     registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
@@ -309,8 +388,9 @@ def out_api_trail(doc):
 
 def test_account_lock_and_failed_login(org):
     accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "Theo Công văn số 215/SXD-VP")
-    Client(REMOTE_ADDR="10.41.12.34").post("/dang-nhap/", {"username": org.sxd_clerk.username,
-                                                            "password": "Sai-mật-khẩu#1"})
+    Client(REMOTE_ADDR="10.41.12.34").post(
+        "/dang-nhap/", {"username": org.sxd_clerk.username, "password": "Sai-mật-khẩu#1"}
+    )
     Client(REMOTE_ADDR="10.41.12.35").post("/dang-nhap/", {"username": "khong.ton.tai", "password": "x"})
     told = _told(action__in=["account.lock", "auth.login_failed"])
     assert told == [
@@ -321,15 +401,19 @@ def test_account_lock_and_failed_login(org):
     ]
     entry = JournalEntry.objects.get(action="account.lock")
     assert sentences.annotate([entry], visible=True)[0].detail_items == [
-        ("Lý do", "Theo đề nghị của cơ quan quản lý"), ("Ghi chú", "Theo Công văn số 215/SXD-VP"),
-        ("Trạng thái trước", "Đang hoạt động"), ("Trạng thái sau", "Bị khóa")]
+        ("Lý do", "Theo đề nghị của cơ quan quản lý"),
+        ("Ghi chú", "Theo Công văn số 215/SXD-VP"),
+        ("Trạng thái trước", "Đang hoạt động"),
+        ("Trạng thái sau", "Bị khóa"),
+    ]
 
 
 def test_sentences_in_english(org):
     accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "")
     with translation.override("en"):
         assert _told(action="account.lock") == [
-            f"Đặng Quốc Tuấn locked the account {org.sxd_staff}, reason: Theo đề nghị của cơ quan quản lý"]
+            f"Đặng Quốc Tuấn locked the account {org.sxd_staff}, reason: Theo đề nghị của cơ quan quản lý"
+        ]
         entry = JournalEntry.objects.get(action="account.lock")
         assert sentences.describe(entry, visible=False) == "Đặng Quốc Tuấn locked an account (content not shown)"
         entry.actor_repr = ""
@@ -345,13 +429,26 @@ def directed(world):
     org.it = make_person(org.sxd, "Trần Quang Vinh", Role.IT_OFFICER, org.sxd_vp)
     with freeze_time("2026-11-25 09:00:00+07:00"):
         org.doc = incoming.register_document(
-            org.sxd_clerk, agency=org.sxd, issuer_name="Sở Tài chính tỉnh Nghệ An", issuer_code="000.00.10.H41",
-            code_number="715", code_notation="STC-QLNS", issued_date=dt.date(2026, 11, 24),
-            doc_type=DocumentType.objects.get(name="Công văn"), signer_name="Nguyễn Văn Phúc",
-            signer_position="Giám đốc", subject="V/v thẩm định dự toán kinh phí giải phóng mặt bằng").document
+            org.sxd_clerk,
+            agency=org.sxd,
+            issuer_name="Sở Tài chính tỉnh Nghệ An",
+            issuer_code="000.00.10.H41",
+            code_number="715",
+            code_notation="STC-QLNS",
+            issued_date=dt.date(2026, 11, 24),
+            doc_type=DocumentType.objects.get(name="Công văn"),
+            signer_name="Nguyễn Văn Phúc",
+            signer_position="Giám đốc",
+            subject="V/v thẩm định dự toán kinh phí giải phóng mặt bằng",
+        ).document
         incoming.submit(org.sxd_clerk, org.doc, leader=org.sxd_leader)
-        incoming.direct(org.sxd_leader, org.doc, direction=DIRECTION, deadline=dt.date(2026, 12, 10),
-                        targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+        incoming.direct(
+            org.sxd_leader,
+            org.doc,
+            direction=DIRECTION,
+            deadline=dt.date(2026, 12, 10),
+            targets=[incoming.Target("lead", unit=org.sxd_khtc)],
+        )
     return org
 
 
@@ -360,8 +457,10 @@ def test_the_screen_tells_sentences_and_hides_content_it_may_not_show(directed, 
     response = login(org.it).get("/nhat-ky/", {"action": "incoming."})
     html = response.content.decode()
     assert response.status_code == 200
-    for sentence in ("Lê Thị Hồng Nhung vào sổ một văn bản đến (nội dung không hiển thị)",
-                     "Trần Thị Thu Hà cho ý kiến chỉ đạo một văn bản đến (nội dung không hiển thị)"):
+    for sentence in (
+        "Lê Thị Hồng Nhung vào sổ một văn bản đến (nội dung không hiển thị)",
+        "Trần Thị Thu Hà cho ý kiến chỉ đạo một văn bản đến (nội dung không hiển thị)",
+    ):
         assert sentence in html
     for secret in ("STC-QLNS", "Sở Tài chính", "giải phóng mặt bằng", DIRECTION, "10/12/2026"):
         assert secret not in html
@@ -372,25 +471,40 @@ def test_the_screen_tells_sentences_and_hides_content_it_may_not_show(directed, 
     deputy = make_person(org.sxd, "Nguyễn Hữu Phước", Role.LEADER, title="Phó Giám đốc Sở")
     from vpdt.directory import services as directory
 
-    directory.assign_position(None, deputy, agency=org.sxd, unit=org.sxd_vp, title="Phụ trách công nghệ thông tin",
-                              role=Role.IT_OFFICER, is_primary=False)
+    directory.assign_position(
+        None,
+        deputy,
+        agency=org.sxd,
+        unit=org.sxd_vp,
+        title="Phụ trách công nghệ thông tin",
+        role=Role.IT_OFFICER,
+        is_primary=False,
+    )
     html = login(deputy).get("/nhat-ky/", {"action": "incoming."}).content.decode()
     ref = f"văn bản đến số {doc.arrival_number}/2026 (715/STC-QLNS)"
-    assert (f"Trần Thị Thu Hà cho ý kiến chỉ đạo {ref}: “{DIRECTION}”; giao Xử lý chính: Phòng Kế hoạch - Tài chính, "
-            "hạn 10/12/2026") in html
+    assert (
+        f"Trần Thị Thu Hà cho ý kiến chỉ đạo {ref}: “{DIRECTION}”; giao Xử lý chính: Phòng Kế hoạch - Tài chính, "
+        "hạn 10/12/2026"
+    ) in html
     assert '<dt class="d-inline fw-normal text-muted">Hạn xử lý:</dt> <dd class="d-inline mb-0">10/12/2026</dd>' in html
-    assert '<dt class="d-inline fw-normal text-muted">Trạng thái trước:</dt> <dd class="d-inline mb-0">Chờ lãnh đạo ' \
-           'cho ý kiến</dd>' in html
+    assert (
+        '<dt class="d-inline fw-normal text-muted">Trạng thái trước:</dt> <dd class="d-inline mb-0">Chờ lãnh đạo '
+        "cho ý kiến</dd>" in html
+    )
     assert "{&#x27;" not in html and '"direction"' not in html  # no JSON
 
 
 def test_the_api_adds_the_sentence_and_hides_content_it_may_not_show(directed, api):
     org, doc = directed, directed.doc
-    rows = [r for r in api(org.it).get("/api/v1/journal/", {"action": "incoming.", "page_size": 50}).json()["results"]
-            if r["object_id"] == str(doc.pk)]
+    rows = [
+        r
+        for r in api(org.it).get("/api/v1/journal/", {"action": "incoming.", "page_size": 50}).json()["results"]
+        if r["object_id"] == str(doc.pk)
+    ]
     by_action = {r["action"]: r for r in rows}
     assert by_action["incoming.register"]["sentence"] == (
-        "Lê Thị Hồng Nhung vào sổ một văn bản đến (nội dung không hiển thị)")
+        "Lê Thị Hồng Nhung vào sổ một văn bản đến (nội dung không hiển thị)"
+    )
     assert by_action["incoming.register"]["label"] == "Vào sổ văn bản đến"
     assert all(r["details"] is None and "STC-QLNS" not in r["sentence"] for r in rows)
     one = api(org.it).get(f"/api/v1/journal/{by_action['incoming.submit']['seq']}/").json()
@@ -403,10 +517,12 @@ def test_the_api_adds_the_sentence_and_hides_content_it_may_not_show(directed, a
 def test_the_incoming_page_tells_its_trail_in_sentences(directed, login):
     org, doc = directed, directed.doc
     html = login(org.sxd_leader).get(f"/van-ban-den/{doc.pk}/").content.decode()
-    trail = html[html.index('data-testid="trail"'):]
-    trail = trail[:trail.index("</ul>")]
-    assert (f"<strong>Cho ý kiến chỉ đạo</strong>: Trần Thị Thu Hà cho ý kiến chỉ đạo văn bản đến số "
-            f"{doc.arrival_number}/2026 (715/STC-QLNS): “{DIRECTION}”") in trail
+    trail = html[html.index('data-testid="trail"') :]
+    trail = trail[: trail.index("</ul>")]
+    assert (
+        f"<strong>Cho ý kiến chỉ đạo</strong>: Trần Thị Thu Hà cho ý kiến chỉ đạo văn bản đến số "
+        f"{doc.arrival_number}/2026 (715/STC-QLNS): “{DIRECTION}”"
+    ) in trail
     assert trail.index("Vào sổ văn bản đến") < trail.index("Trình lãnh đạo") < trail.index("Cho ý kiến chỉ đạo")
 
 
@@ -417,16 +533,27 @@ def test_a_page_of_sentences_costs_the_same_queries_however_many_entries(world, 
     from vpdt.directory import services as directory
 
     org = world
-    directory.assign_position(None, org.sxd_leader, agency=org.sxd, unit=org.sxd_vp, title="Phụ trách CNTT",
-                              role=Role.IT_OFFICER, is_primary=False)
+    directory.assign_position(
+        None,
+        org.sxd_leader,
+        agency=org.sxd,
+        unit=org.sxd_vp,
+        title="Phụ trách CNTT",
+        role=Role.IT_OFFICER,
+        is_primary=False,
+    )
     client = login(org.sxd_leader)
 
     def issue_and_deliver(count):
         for i in range(count):
-            doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
-                                   subject=f"V/v báo cáo tiến độ dự án đợt {i + 1}", text="Kính gửi",
-                                   signer=org.sxd_leader, recipients=[RecipientSpec(RecipientKind.AGENCY,
-                                                                                    agency=org.stttt)])
+            doc = out.create_draft(
+                org.sxd_staff,
+                doc_type=DocumentType.objects.get(name="Công văn"),
+                subject=f"V/v báo cáo tiến độ dự án đợt {i + 1}",
+                text="Kính gửi",
+                signer=org.sxd_leader,
+                recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
+            )
             doc = out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc)))
             doc = out.issue(org.sxd_clerk, doc)
             delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
@@ -451,13 +578,17 @@ def test_account_and_certificate_histories_are_told_in_sentences(org, login):
     accounts.lock(org.sxd_admin, org.sxd_staff, StatusReason.AGENCY_REQUEST, "Theo Công văn số 215/SXD-VP")
     client = login(org.sxd_admin)
     html = client.get(f"/can-bo/{org.sxd_staff.pk}/").content.decode()
-    assert (f'<span title="account.lock">Đặng Quốc Tuấn khóa tài khoản {org.sxd_staff}, lý do: Theo đề nghị của cơ '
-            'quan quản lý (Theo Công văn số 215/SXD-VP)</span>') in html
+    assert (
+        f'<span title="account.lock">Đặng Quốc Tuấn khóa tài khoản {org.sxd_staff}, lý do: Theo đề nghị của cơ '
+        "quan quản lý (Theo Công văn số 215/SXD-VP)</span>"
+    ) in html
     assert f'<span title="account.create">Hệ thống tạo tài khoản {org.sxd_staff}</span>' in html
 
     equip(org)
     signing.deactivate_credential(org.sxd_admin, org.agency_credential, "Thiết bị ký số bị mất")
     html = client.get(f"/ky-so/chung-thu/{org.agency_credential.pk}/").content.decode()
-    assert (f'<span title="signing.credential.deactivate">Đặng Quốc Tuấn ngừng dùng chứng thư số '
-            f'{org.agency_credential}, lý do: Thiết bị ký số bị mất</span>') in html
+    assert (
+        f'<span title="signing.credential.deactivate">Đặng Quốc Tuấn ngừng dùng chứng thư số '
+        f"{org.agency_credential}, lý do: Thiết bị ký số bị mất</span>"
+    ) in html
     assert "<code>signing.credential" not in html

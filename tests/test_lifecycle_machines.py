@@ -50,10 +50,17 @@ def transitions():
 def submitted(org):
     today = timezone.localdate()
     return incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, urgency=Urgency.URGENT, issuer_name="Bộ Xây dựng",
-        code_number="2150", code_notation="BXD-QLN", issued_date=today - dt.timedelta(days=4),
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        urgency=Urgency.URGENT,
+        issuer_name="Bộ Xây dựng",
+        code_number="2150",
+        code_notation="BXD-QLN",
+        issued_date=today - dt.timedelta(days=4),
         doc_type=DocumentType.objects.get(name="Công văn"),
-        subject="V/v báo cáo tình hình phát triển nhà ở xã hội năm 2026").document
+        subject="V/v báo cáo tình hình phát triển nhà ở xã hội năm 2026",
+    ).document
 
 
 # ------------------------------------------------------------------------------------------ incoming
@@ -62,34 +69,52 @@ def submitted(org):
 def test_assignment_transitions_are_machine_transitions_journaled_on_the_document(org):
     doc = submitted(org)
     with transitions() as seen:
-        incoming.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì tham mưu báo cáo.",
-                        deadline=timezone.localdate() + dt.timedelta(days=10), targets=[T("lead", unit=org.sxd_khtc)])
+        incoming.direct(
+            org.sxd_leader,
+            doc,
+            direction="Giao Phòng KH-TC chủ trì tham mưu báo cáo.",
+            deadline=timezone.localdate() + dt.timedelta(days=10),
+            targets=[T("lead", unit=org.sxd_khtc)],
+        )
         lead = Assignment.objects.get(document=doc, unit=org.sxd_khtc)
         child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff)
         incoming.complete(org.sxd_staff, child, "Đã dự thảo báo cáo.")
         incoming.complete(org.sxd_unit_leader, lead, "Đã báo cáo lãnh đạo Sở.")
-    assert seen == [("IncomingDocument", "direct", doc.pk), ("Assignment", "start", lead.pk),
-                    ("Assignment", "complete", child.pk), ("Assignment", "complete", lead.pk),
-                    ("IncomingDocument", "complete", doc.pk)]  # each once: nothing fires twice
-    entries = JournalEntry.objects.filter(action__startswith="incoming.assignment.").exclude(
-        action="incoming.assignment.distribute").order_by("seq")
+    assert seen == [
+        ("IncomingDocument", "direct", doc.pk),
+        ("Assignment", "start", lead.pk),
+        ("Assignment", "complete", child.pk),
+        ("Assignment", "complete", lead.pk),
+        ("IncomingDocument", "complete", doc.pk),
+    ]  # each once: nothing fires twice
+    entries = (
+        JournalEntry.objects.filter(action__startswith="incoming.assignment.")
+        .exclude(action="incoming.assignment.distribute")
+        .order_by("seq")
+    )
     assert [(e.action, e.object_type, e.object_id) for e in entries] == [
         ("incoming.assignment.start", "incoming.incomingdocument", str(doc.pk)),
         ("incoming.assignment.complete", "incoming.incomingdocument", str(doc.pk)),
-        ("incoming.assignment.complete", "incoming.incomingdocument", str(doc.pk))]
+        ("incoming.assignment.complete", "incoming.incomingdocument", str(doc.pk)),
+    ]
     first = entries[0].details
     assert first["assignment"] == lead.pk and first["to"] == "Phòng Kế hoạch - Tài chính"  # the trail's "to"
     assert first["from"] == AssignmentStatus.PENDING and first["status"] == AssignmentStatus.IN_PROGRESS
     assert [i["to"] for i in incoming.trail(doc) if i["action"] == "incoming.assignment.complete"] == [
-        "Hoàng Thị Lan", "Phòng Kế hoạch - Tài chính"]
+        "Hoàng Thị Lan",
+        "Phòng Kế hoạch - Tài chính",
+    ]
 
 
 def test_withdrawal_closes_each_open_assignment_by_a_journaled_transition(org):
     doc = submitted(org)
-    incoming.direct(org.sxd_leader, doc, direction="Giao Phòng KH-TC chủ trì, Văn phòng phối hợp.",
-                    deadline=timezone.localdate() + dt.timedelta(days=10),
-                    targets=[T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp),
-                             T("inform", user=org.sxd_admin)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao Phòng KH-TC chủ trì, Văn phòng phối hợp.",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        targets=[T("lead", unit=org.sxd_khtc), T("cooperate", unit=org.sxd_vp), T("inform", user=org.sxd_admin)],
+    )
     lead = Assignment.objects.get(document=doc, unit=org.sxd_khtc)
     child = incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff)
     informed = Assignment.objects.get(document=doc, user=org.sxd_admin)
@@ -118,14 +143,24 @@ def test_withdrawal_closes_each_open_assignment_by_a_journaled_transition(org):
 def signer(org):
     keys = pki_material()
     signing.add_trust_roots(org.province_admin, pki.to_pem(keys.root.cert).encode("ascii"), name="Test Root CA vpdt")
-    signing.register_certificate(org.sxd_admin, kind=CredentialKind.PERSONAL, agency=org.sxd, user=org.sxd_leader,
-                                 certificate=pki.to_pem(keys.leader.cert).encode(), keystore=KeyStore.EXTERNAL,
-                                 label="USB token")
+    signing.register_certificate(
+        org.sxd_admin,
+        kind=CredentialKind.PERSONAL,
+        agency=org.sxd,
+        user=org.sxd_leader,
+        certificate=pki.to_pem(keys.leader.cert).encode(),
+        keystore=KeyStore.EXTERNAL,
+        label="USB token",
+    )
     org.keys = keys
     doc = out.create_draft(
-        org.sxd_staff, doc_type=DocumentType.objects.get(name="Quyết định"), signer=org.sxd_leader,
-        subject="Về việc ban hành Quy chế quản lý hồ sơ thiết kế của Sở Xây dựng", text="Quyết định ban hành quy chế.",
-        files=[SimpleUploadedFile("quyet-dinh.pdf", nd30(), content_type="application/pdf")])
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Quyết định"),
+        signer=org.sxd_leader,
+        subject="Về việc ban hành Quy chế quản lý hồ sơ thiết kế của Sở Xây dựng",
+        text="Quyết định ban hành quy chế.",
+        files=[SimpleUploadedFile("quyet-dinh.pdf", nd30(), content_type="application/pdf")],
+    )
     org.doc = out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc), comment="Đồng ý nội dung.")
     return org
 

@@ -36,8 +36,13 @@ def with_email(user, address):
 
 @pytest.fixture
 def draft(org):
-    return out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), subject=SUBJECT,
-                            text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau.", signer=org.sxd_leader)
+    return out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject=SUBJECT,
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau.",
+        signer=org.sxd_leader,
+    )
 
 
 @pytest.fixture
@@ -47,9 +52,14 @@ def mailed(django_capture_on_commit_callbacks):
 
 
 def remind(user, draft):
-    return notify([user], "outgoing.review_reminder", topic=topics.REMINDER, target=draft,
-                  text=f"Nhắc hạn: dự thảo chờ bạn duyệt sắp đến hạn (hạn 02/12/2026): {draft.subject}",
-                  body=f"Trích yếu: {draft.subject}\nHạn xử lý: 02/12/2026 – sắp đến hạn.")
+    return notify(
+        [user],
+        "outgoing.review_reminder",
+        topic=topics.REMINDER,
+        target=draft,
+        text=f"Nhắc hạn: dự thảo chờ bạn duyệt sắp đến hạn (hạn 02/12/2026): {draft.subject}",
+        body=f"Trích yếu: {draft.subject}\nHạn xử lý: 02/12/2026 – sắp đến hạn.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the service
@@ -64,8 +74,14 @@ def test_a_submitted_draft_tells_its_reviewer_with_the_documents_address(org, dr
 
 
 def test_notify_skips_nobody_and_repeats_and_leads_where_it_is_told(org, draft):
-    rows = notify([org.sxd_clerk, None, org.sxd_clerk, org.sxd_staff], "outgoing.to_issue", topic=topics.WORK,
-                  target=draft, url_name="outgoing:to_issue", text="Văn bản chờ cấp số, phát hành: " + "x" * 600)
+    rows = notify(
+        [org.sxd_clerk, None, org.sxd_clerk, org.sxd_staff],
+        "outgoing.to_issue",
+        topic=topics.WORK,
+        target=draft,
+        url_name="outgoing:to_issue",
+        text="Văn bản chờ cấp số, phát hành: " + "x" * 600,
+    )
     assert sorted(n.user_id for n in rows) == sorted([org.sxd_clerk.pk, org.sxd_staff.pk])
     assert Notification.objects.filter(verb="outgoing.to_issue").count() == 2
     assert {n.url for n in rows} == {"/van-ban-di/cho-phat-hanh/"} and all(len(n.text) == 500 for n in rows)
@@ -134,8 +150,13 @@ def test_a_refused_address_does_not_stop_the_other_mails(org, draft, mailoutbox,
     refused = with_email(org.sxd_clerk, "khong-ton-tai@xaydung.nghean.gov.vn")
     leader = with_email(org.sxd_unit_leader, "dung.pv@xaydung.nghean.gov.vn")
     with mailed():
-        notify([refused, leader], "outgoing.review_reminder", topic=topics.REMINDER, target=draft,
-               text=f"Nhắc hạn: dự thảo chờ duyệt đã quá hạn: {draft.subject}")
+        notify(
+            [refused, leader],
+            "outgoing.review_reminder",
+            topic=topics.REMINDER,
+            target=draft,
+            text=f"Nhắc hạn: dự thảo chờ duyệt đã quá hạn: {draft.subject}",
+        )
     assert [m.to for m in mailoutbox] == [[leader.email]]
     assert "Không gửi được thư thông báo" in caplog.text
     assert Notification.objects.filter(user=refused).exists()  # still told in the application
@@ -147,28 +168,36 @@ def test_a_refused_address_does_not_stop_the_other_mails(org, draft, mailoutbox,
 def test_preferences_are_checked_and_each_change_is_journaled(org):
     leader = org.sxd_unit_leader
     with pytest.raises(ValidationError) as refused:
-        services.set_preferences(leader, {("lich-hop", "email"): True, ("work", "sms"): True,
-                                          ("work", "in_app"): False})
+        services.set_preferences(
+            leader, {("lich-hop", "email"): True, ("work", "sms"): True, ("work", "in_app"): False}
+        )
     messages = refused.value.message_dict["choices"]
-    assert messages == ["Nhóm thông báo không hợp lệ: “lich-hop”.", "Kênh thông báo không hợp lệ: “sms”.",
-                        "Không tắt được kênh “Trong hệ thống”: thông báo luôn hiện trong hệ thống."]
+    assert messages == [
+        "Nhóm thông báo không hợp lệ: “lich-hop”.",
+        "Kênh thông báo không hợp lệ: “sms”.",
+        "Không tắt được kênh “Trong hệ thống”: thông báo luôn hiện trong hệ thống.",
+    ]
     assert not Preference.objects.exists()
     # The defaults (nothing stored, nothing journaled) ...
-    assert services.set_preferences(leader, {("reminder", "email"): True, ("work", "in_app"): True}) == \
-        queries.choices(leader)
+    assert services.set_preferences(leader, {("reminder", "email"): True, ("work", "in_app"): True}) == queries.choices(
+        leader
+    )
     assert not JournalEntry.objects.filter(action="notifications.preferences").exists()
     # ... a change.
-    choices = services.set_preferences(leader, {("reminder", "email"): False, ("work", "email"): True,
-                                                ("news", "email"): False})
+    choices = services.set_preferences(
+        leader, {("reminder", "email"): False, ("work", "email"): True, ("news", "email"): False}
+    )
     assert choices[("reminder", "email")] is False and choices[("work", "email")] is True
     assert choices[("news", "in_app")] is True and choices == queries.choices(leader)
     entry = JournalEntry.objects.get(action="notifications.preferences")
     assert (entry.object_type, entry.object_id) == ("accounts.user", str(leader.pk))
     assert sentences.describe(entry, visible=True) == (
-        "Phạm Văn Dũng đổi cách nhận thông báo, bật: Việc cần xử lý qua thư điện tử, tắt: Nhắc hạn qua thư điện tử")
+        "Phạm Văn Dũng đổi cách nhận thông báo, bật: Việc cần xử lý qua thư điện tử, tắt: Nhắc hạn qua thư điện tử"
+    )
     with translation.override("en"):
         assert sentences.describe(entry, visible=True) == (
-            "Phạm Văn Dũng changed how they are notified, on: Work to handle by email, off: Reminders by email")
+            "Phạm Văn Dũng changed how they are notified, on: Work to handle by email, off: Reminders by email"
+        )
 
 
 def checked(html: str, name: str) -> bool:
@@ -197,12 +226,26 @@ def test_the_account_page_sets_the_preferences(org, login):
 def told(org, draft):
     """Two notifications for the unit's leader, one for the staff member."""
     leader, staff = org.sxd_unit_leader, org.sxd_staff
-    first = notify([leader], "outgoing.review_requested", topic=topics.WORK, target=draft,
-                   text=f"Dự thảo chờ bạn duyệt: {draft.subject}")[0]
-    second = notify([leader], "delegation.created", topic=topics.NEWS,
-                    text="Trần Thị Thu Hà ủy quyền cho Phạm Văn Dũng từ 01/12/2026 đến hết 05/12/2026")[0]
-    other = notify([staff], "outgoing.returned", topic=topics.WORK, target=draft,
-                   text="Dự thảo bị trả lại: bổ sung số liệu giải ngân tháng 11")[0]
+    first = notify(
+        [leader],
+        "outgoing.review_requested",
+        topic=topics.WORK,
+        target=draft,
+        text=f"Dự thảo chờ bạn duyệt: {draft.subject}",
+    )[0]
+    second = notify(
+        [leader],
+        "delegation.created",
+        topic=topics.NEWS,
+        text="Trần Thị Thu Hà ủy quyền cho Phạm Văn Dũng từ 01/12/2026 đến hết 05/12/2026",
+    )[0]
+    other = notify(
+        [staff],
+        "outgoing.returned",
+        topic=topics.WORK,
+        target=draft,
+        text="Dự thảo bị trả lại: bổ sung số liệu giải ngân tháng 11",
+    )[0]
     return first, second, other
 
 
@@ -240,8 +283,10 @@ def test_the_screen_lists_opens_and_marks_read(org, told, login):
     unread = client.get("/thong-bao/?xem=chua-doc").content.decode()
     assert second.text in unread and first.text not in unread and 'data-testid="nav-unread">1</span>' in unread
     # Marking one read comes back to the same list; marking all read says how many.
-    assert client.post(f"/thong-bao/{second.pk}/da-doc/", {"next": "/thong-bao/?xem=chua-doc"})["Location"] == \
-        "/thong-bao/?xem=chua-doc"
+    assert (
+        client.post(f"/thong-bao/{second.pk}/da-doc/", {"next": "/thong-bao/?xem=chua-doc"})["Location"]
+        == "/thong-bao/?xem=chua-doc"
+    )
     assert queries.unread_count(org.sxd_unit_leader) == 0
     notify([org.sxd_unit_leader], "outgoing.approved", text=f"Dự thảo đã được duyệt ký: {SUBJECT}")
     response = client.post("/thong-bao/da-doc/", {"next": "https://lua-dao.example/"}, follow=True)
@@ -282,16 +327,21 @@ def test_the_api_lists_marks_read_and_sets_preferences(org, told, api):
     assert preferences["channels"][1]["unavailable"].startswith("Tài khoản chưa có địa chỉ thư điện tử")
     reminder = next(t for t in preferences["topics"] if t["code"] == "reminder")
     assert reminder["label"] == "Nhắc hạn" and reminder["channels"] == {"in_app": True, "email": True}
-    changed = client.patch("/api/v1/notifications/preferences/", {"choices": [
-        {"topic": "reminder", "channel": "email", "enabled": False}]}, format="json")
+    changed = client.patch(
+        "/api/v1/notifications/preferences/",
+        {"choices": [{"topic": "reminder", "channel": "email", "enabled": False}]},
+        format="json",
+    )
     assert changed.status_code == 200
     assert next(t for t in changed.json()["topics"] if t["code"] == "reminder")["channels"]["email"] is False
     assert queries.choices(org.sxd_unit_leader)["reminder", "email"] is False
-    refused = client.patch("/api/v1/notifications/preferences/", {"choices": [
-        {"topic": "work", "channel": "in_app", "enabled": False}]}, format="json")
+    refused = client.patch(
+        "/api/v1/notifications/preferences/",
+        {"choices": [{"topic": "work", "channel": "in_app", "enabled": False}]},
+        format="json",
+    )
     assert refused.status_code == 400
-    assert refused.json()["choices"] == [
-        "Không tắt được kênh “Trong hệ thống”: thông báo luôn hiện trong hệ thống."]
+    assert refused.json()["choices"] == ["Không tắt được kênh “Trong hệ thống”: thông báo luôn hiện trong hệ thống."]
     assert client.patch("/api/v1/notifications/preferences/", {"choices": "email"}, format="json").status_code == 400
 
 
@@ -325,8 +375,10 @@ def test_the_incoming_apps_notifications_move_with_their_ids_times_and_read_stat
 
     from vpdt.accounts.models import User
 
-    before = [("incoming", "0004_replyrecord_outgoing_alter_incomingdocument_status"),
-              ("notifications", "0001_initial")]
+    before = [
+        ("incoming", "0004_replyrecord_outgoing_alter_incomingdocument_status"),
+        ("notifications", "0001_initial"),
+    ]
     user = User.objects.create(username="lthnhung", full_name="Lê Thị Hồng Nhung")
     when = timezone.make_aware(dt.datetime(2026, 11, 25, 9, 30))
 
@@ -337,8 +389,14 @@ def test_the_incoming_apps_notifications_move_with_their_ids_times_and_read_stat
 
     try:
         old = migrate(before).get_model("incoming", "Notification")
-        rows = [old.objects.create(user_id=user.pk, text=f"Văn bản đến số {n}/2026 – V/v giải ngân vốn đầu tư công",
-                                   url=f"/van-ban-den/{n}/") for n in (1, 2, 3)]
+        rows = [
+            old.objects.create(
+                user_id=user.pk,
+                text=f"Văn bản đến số {n}/2026 – V/v giải ngân vốn đầu tư công",
+                url=f"/van-ban-den/{n}/",
+            )
+            for n in (1, 2, 3)
+        ]
         old.objects.filter(pk=rows[1].pk).delete()  # a gap in the ids
         old.objects.update(created_at=when)
         old.objects.filter(pk=rows[0].pk).update(read_at=when + dt.timedelta(hours=1))
@@ -346,9 +404,15 @@ def test_the_incoming_apps_notifications_move_with_their_ids_times_and_read_stat
         assert "incoming_notification" not in connection.introspection.table_names()
         moved = list(Notification.objects.order_by("id").values("id", "text", "url", "created_at", "read_at"))
         assert moved == [
-            {"id": rows[0].pk, "text": rows[0].text, "url": "/van-ban-den/1/", "created_at": when,
-             "read_at": when + dt.timedelta(hours=1)},
-            {"id": rows[2].pk, "text": rows[2].text, "url": "/van-ban-den/3/", "created_at": when, "read_at": None}]
+            {
+                "id": rows[0].pk,
+                "text": rows[0].text,
+                "url": "/van-ban-den/1/",
+                "created_at": when,
+                "read_at": when + dt.timedelta(hours=1),
+            },
+            {"id": rows[2].pk, "text": rows[2].text, "url": "/van-ban-den/3/", "created_at": when, "read_at": None},
+        ]
         # New notifications carry on after the moved ones (PostgreSQL's sequence was moved along).
         assert notify([user], "news", text="Lịch họp giao ban tuần")[0].pk > rows[2].pk
         # Going back moves them home again.

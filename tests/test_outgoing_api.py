@@ -41,12 +41,20 @@ def world(org):
     return org
 
 
-def draft(org, *, doc_type="Công văn", subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
-          recipients=(), actor=None, **extra):
+def draft(
+    org,
+    *,
+    doc_type="Công văn",
+    subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
+    recipients=(),
+    actor=None,
+    **extra,
+):
     actor = actor or org.sxd_staff
     extra.setdefault("signer", org.sxd_leader)
-    return out.create_draft(actor, doc_type=dtype(doc_type), subject=subject, text=TEXT,
-                            recipients=list(recipients), **extra)
+    return out.create_draft(
+        actor, doc_type=dtype(doc_type), subject=subject, text=TEXT, recipients=list(recipients), **extra
+    )
 
 
 def approve_all(org, doc):
@@ -56,13 +64,19 @@ def approve_all(org, doc):
 
 
 def payload(org, **over):
-    data = {"doc_type": dtype("Công văn").pk,
-            "subject": "V/v đề nghị thẩm định hồ sơ thiết kế xây dựng trụ sở UBND huyện Nghi Lộc",
-            "text": TEXT, "signer": org.sxd_leader.pk, "urgency": 0,
-            "to_places": "Như trên; Lưu: VT, KHTC.",
-            "recipients": [{"kind": "agency", "agency": org.stttt.pk},
-                           {"kind": "unit", "unit": org.sxd_vp.pk, "for_information": True},
-                           {"kind": "external", "name": "Báo Nghệ An", "email": "toasoan@baonghean.vn"}]}
+    data = {
+        "doc_type": dtype("Công văn").pk,
+        "subject": "V/v đề nghị thẩm định hồ sơ thiết kế xây dựng trụ sở UBND huyện Nghi Lộc",
+        "text": TEXT,
+        "signer": org.sxd_leader.pk,
+        "urgency": 0,
+        "to_places": "Như trên; Lưu: VT, KHTC.",
+        "recipients": [
+            {"kind": "agency", "agency": org.stttt.pk},
+            {"kind": "unit", "unit": org.sxd_vp.pk, "for_information": True},
+            {"kind": "external", "name": "Báo Nghệ An", "email": "toasoan@baonghean.vn"},
+        ],
+    }
     data.update(over)
     return data
 
@@ -90,21 +104,29 @@ def test_full_cycle_through_the_api(world, api):
     assert [v["number"] for v in body["versions"]] == [1] and "text" not in body["versions"][0]
 
     plan = ok(staff.get(f"{DOCS}{pk}/plan/"))
-    assert [(p["kind"], p["reviewer"]) for p in plan] == [("unit_leader", org.sxd_unit_leader.pk),
-                                                          ("signer", org.sxd_leader.pk)]
+    assert [(p["kind"], p["reviewer"]) for p in plan] == [
+        ("unit_leader", org.sxd_unit_leader.pk),
+        ("signer", org.sxd_leader.pk),
+    ]
 
     body = ok(staff.post(f"{DOCS}{pk}/submit/"))
     assert body["status"] == "in_review" and body["current_reviewer"] == org.sxd_unit_leader.pk
     # The unit leader returns it with a reason.
-    body = ok(unit_leader.post(f"{DOCS}{pk}/return/", {"comment": "Bổ sung số liệu giải ngân đến 31/10."},
-                               format="json"))
+    body = ok(
+        unit_leader.post(f"{DOCS}{pk}/return/", {"comment": "Bổ sung số liệu giải ngân đến 31/10."}, format="json")
+    )
     assert body["status"] == "returned"
     assert [(s["round"], s["status"]) for s in body["steps"]] == [(1, "returned"), (1, "cancelled")]
     # The drafter revises (multipart with a file) and submits again.
     upload = SimpleUploadedFile("du-thao-v2.pdf", PDF, content_type="application/pdf")
-    version = ok(staff.post(f"{DOCS}{pk}/revise/", {"text": TEXT + "\n2. Số liệu giải ngân đến 31/10/2026.",
-                                                     "note": "Bổ sung số liệu", "files": [upload]},
-                            format="multipart"), 201)
+    version = ok(
+        staff.post(
+            f"{DOCS}{pk}/revise/",
+            {"text": TEXT + "\n2. Số liệu giải ngân đến 31/10/2026.", "note": "Bổ sung số liệu", "files": [upload]},
+            format="multipart",
+        ),
+        201,
+    )
     assert version["number"] == 2 and version["text"].endswith("31/10/2026.")
     ok(staff.post(f"{DOCS}{pk}/submit/"))
     ok(unit_leader.post(f"{DOCS}{pk}/approve/", {"comment": "Đồng ý.", "disagreement": ""}, format="json"))
@@ -152,17 +174,23 @@ def test_create_multipart_with_json_recipients_and_files(world, api):
     data["related_files"] = [SimpleUploadedFile("to-trinh.pdf", PDF, content_type="application/pdf")]
     body = ok(api(org.sxd_staff).post(DOCS, data, format="multipart"), 201)
     assert len(body["recipients"]) == 3
-    assert sorted((f["kind"], f["name"]) for f in body["files"]) == [("draft", "du-thao.pdf"),
-                                                                     ("related", "to-trinh.pdf")]
+    assert sorted((f["kind"], f["name"]) for f in body["files"]) == [
+        ("draft", "du-thao.pdf"),
+        ("related", "to-trinh.pdf"),
+    ]
 
 
 def test_update_draft_and_recipients(world, api):
     org = world
     staff = api(org.sxd_staff)
     pk = ok(staff.post(DOCS, payload(org), format="json"), 201)["id"]
-    body = ok(staff.patch(f"{DOCS}{pk}/", {"subject": "V/v bổ sung hồ sơ thẩm định",
-                                           "recipients": [{"kind": "agency", "agency": org.province.pk}]},
-                          format="json"))
+    body = ok(
+        staff.patch(
+            f"{DOCS}{pk}/",
+            {"subject": "V/v bổ sung hồ sơ thẩm định", "recipients": [{"kind": "agency", "agency": org.province.pk}]},
+            format="json",
+        )
+    )
     assert body["subject"] == "V/v bổ sung hồ sơ thẩm định"
     assert [r["agency"] for r in body["recipients"]] == [org.province.pk]
     # Without recipients, they stay.
@@ -207,8 +235,9 @@ def test_versions_diff_and_comments(world, api):
 
     out.submit(org.sxd_staff, doc)
     reviewer = api(org.sxd_unit_leader)
-    comment = ok(reviewer.post(f"{DOCS}{doc.pk}/comments/", {"version": 1, "text": "Đề nghị bỏ mục 2."},
-                               format="json"), 201)
+    comment = ok(
+        reviewer.post(f"{DOCS}{doc.pk}/comments/", {"version": 1, "text": "Đề nghị bỏ mục 2."}, format="json"), 201
+    )
     assert comment["version"] == 1 and comment["author_name"] == "Phạm Văn Dũng"
     ok(staff.post(f"{DOCS}{doc.pk}/comments/", {"text": "Đã tiếp thu."}, format="json"), 201)
     rows = ok(staff.get(f"{DOCS}{doc.pk}/comments/"))
@@ -224,13 +253,20 @@ def test_consult_and_answer(world, api):
     org = world
     doc = out.submit(org.sxd_staff, draft(org))
     reviewer = api(org.sxd_unit_leader)
-    created = ok(reviewer.post(f"{DOCS}{doc.pk}/consult/", {"users": [org.sxd_expert.pk],
-                                                            "question": "Số liệu quý III đã đúng chưa?"},
-                               format="json"), 201)
+    created = ok(
+        reviewer.post(
+            f"{DOCS}{doc.pk}/consult/",
+            {"users": [org.sxd_expert.pk], "question": "Số liệu quý III đã đúng chưa?"},
+            format="json",
+        ),
+        201,
+    )
     assert [c["user"] for c in created] == [org.sxd_expert.pk]
     # Only the main handler of the active step consults.
-    assert api(org.sxd_staff).post(f"{DOCS}{doc.pk}/consult/", {"users": [org.sxd_expert.pk]},
-                                   format="json").status_code == 403
+    assert (
+        api(org.sxd_staff).post(f"{DOCS}{doc.pk}/consult/", {"users": [org.sxd_expert.pk]}, format="json").status_code
+        == 403
+    )
     expert = api(org.sxd_expert)
     rows = ok(expert.get(CONSULTATIONS, {"state": "open"}))["results"]
     assert [(r["document"], r["requested_by_name"]) for r in rows] == [(doc.pk, "Phạm Văn Dũng")]
@@ -238,15 +274,24 @@ def test_consult_and_answer(world, api):
     ok(expert.get(f"{DOCS}{doc.pk}/"))
     response = expert.post(f"{CONSULTATIONS}{rows[0]['id']}/answer/", {"opinion": ""}, format="json")
     assert response.status_code == 400 and "bắt buộc" in response.json()["opinion"][0]
-    body = ok(expert.post(f"{CONSULTATIONS}{rows[0]['id']}/answer/",
-                          {"opinion": "Số liệu quý III khớp với báo cáo của Kho bạc."}, format="json"))
+    body = ok(
+        expert.post(
+            f"{CONSULTATIONS}{rows[0]['id']}/answer/",
+            {"opinion": "Số liệu quý III khớp với báo cáo của Kho bạc."},
+            format="json",
+        )
+    )
     assert body["answered_at"] and body["opinion"].startswith("Số liệu")
     assert ok(expert.get(CONSULTATIONS, {"state": "open"}))["results"] == []
     assert len(ok(expert.get(CONSULTATIONS, {"state": "answered"}))["results"]) == 1
     assert expert.get(CONSULTATIONS, {"state": "xyz"}).status_code == 400
     # Someone else cannot answer it (not even see it).
-    assert api(org.sxd_staff).post(f"{CONSULTATIONS}{rows[0]['id']}/answer/", {"opinion": "Tôi trả lời"},
-                                   format="json").status_code == 404
+    assert (
+        api(org.sxd_staff)
+        .post(f"{CONSULTATIONS}{rows[0]['id']}/answer/", {"opinion": "Tôi trả lời"}, format="json")
+        .status_code
+        == 404
+    )
     detail = ok(reviewer.get(f"{DOCS}{doc.pk}/"))
     assert detail["steps"][0]["consultations"][0]["opinion"].startswith("Số liệu")
 
@@ -256,8 +301,16 @@ def test_consult_and_answer(world, api):
 
 def test_refuse_recall_and_confirm_recall(world, api):
     org = world
-    doc = approve_all(org, draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
-                                                  RecipientSpec(RecipientKind.AGENCY, agency=org.province)]))
+    doc = approve_all(
+        org,
+        draft(
+            org,
+            recipients=[
+                RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
+                RecipientSpec(RecipientKind.AGENCY, agency=org.province),
+            ],
+        ),
+    )
     doc = out.issue(org.sxd_clerk, doc)
     stttt = doc.recipients.get(agency=org.stttt)
     province = doc.recipients.get(agency=org.province)
@@ -268,16 +321,17 @@ def test_refuse_recall_and_confirm_recall(world, api):
     province_clerk = api(org.province_clerk)
     response = province_clerk.post(f"{DELIVERIES}{province.pk}/refuse/", {"reason": ""}, format="json")
     assert response.status_code == 400 and "lý do" in response.json()["reason"][0]
-    body = ok(province_clerk.post(f"{DELIVERIES}{province.pk}/refuse/", {"reason": "Không đúng thẩm quyền."},
-                                  format="json"))
+    body = ok(
+        province_clerk.post(f"{DELIVERIES}{province.pk}/refuse/", {"reason": "Không đúng thẩm quyền."}, format="json")
+    )
     assert body["status"] == "02" and body["status_display"] == "Từ chối tiếp nhận"
     stttt_clerk = api(org.stttt_clerk)
     ok(stttt_clerk.post(f"{DELIVERIES}{stttt.pk}/receive/", {}, format="json"), 201)
     # Recall: not by the drafter; by the leader.
-    assert api(org.sxd_staff).post(f"{DOCS}{doc.pk}/recall/", {"reason": "Sai số liệu"},
-                                   format="json").status_code == 403
-    body = ok(api(org.sxd_leader).post(f"{DOCS}{doc.pk}/recall/", {"reason": "Sai số liệu phụ lục."},
-                                       format="json"))
+    assert (
+        api(org.sxd_staff).post(f"{DOCS}{doc.pk}/recall/", {"reason": "Sai số liệu"}, format="json").status_code == 403
+    )
+    body = ok(api(org.sxd_leader).post(f"{DOCS}{doc.pk}/recall/", {"reason": "Sai số liệu phụ lục."}, format="json"))
     assert body["status"] == "recalled"
     recalls = ok(stttt_clerk.get(DELIVERIES, {"box": "recalls"}))["results"]
     assert [r["id"] for r in recalls] == [stttt.pk]
@@ -288,15 +342,23 @@ def test_refuse_recall_and_confirm_recall(world, api):
 
 def test_receive_duplicate_gives_409(world, api):
     org = world
-    doc = out.issue(org.sxd_clerk, approve_all(org, draft(
-        org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])))
+    doc = out.issue(
+        org.sxd_clerk, approve_all(org, draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)]))
+    )
     recipient = doc.recipients.get()
     from vpdt.incoming import services as incoming
 
-    incoming.register_document(org.stttt_clerk, agency=org.stttt, issuer_name=doc.agency.name,
-                               issuer_code=doc.agency.code, code_number=doc.code_number,
-                               code_notation=doc.code_notation, issued_date=doc.issued_date,
-                               doc_type=doc.doc_type, subject=doc.subject)
+    incoming.register_document(
+        org.stttt_clerk,
+        agency=org.stttt,
+        issuer_name=doc.agency.name,
+        issuer_code=doc.agency.code,
+        code_number=doc.code_number,
+        code_notation=doc.code_notation,
+        issued_date=doc.issued_date,
+        doc_type=doc.doc_type,
+        subject=doc.subject,
+    )
     clerk = api(org.stttt_clerk)
     response = clerk.post(f"{DELIVERIES}{recipient.pk}/receive/", {}, format="json")
     assert response.status_code == 409 and "trùng" in response.json()["detail"]
@@ -317,15 +379,16 @@ def test_bad_payloads_give_vietnamese_400s(world, api):
     assert response.status_code == 400
     assert "Loại nơi nhận không hợp lệ" in json.dumps(response.json(), ensure_ascii=False)
     response = staff.post(DOCS, payload(org, recipients=[{"kind": "agency", "agency": 999999}]), format="json")
-    assert response.status_code == 400 and "Cơ quan nhận không tồn tại." in json.dumps(response.json(),
-                                                                                       ensure_ascii=False)
+    assert response.status_code == 400 and "Cơ quan nhận không tồn tại." in json.dumps(
+        response.json(), ensure_ascii=False
+    )
     response = staff.post(DOCS, payload(org, recipients=[{"kind": "agency"}]), format="json")
     assert response.status_code == 400 and "Cơ quan nhận không hợp lệ" in response.json()["recipients"][0]
     response = staff.post(DOCS, payload(org, signer="abc"), format="json")
     assert response.status_code == 400 and response.json()["signer"] == ["Người ký không hợp lệ."]
-    response = staff.post(DOCS, payload(org, doc_type=10 ** 9), format="json")
+    response = staff.post(DOCS, payload(org, doc_type=10**9), format="json")
     assert response.status_code == 400 and response.json()["doc_type"] == ["Loại văn bản không tồn tại."]
-    response = staff.post(DOCS, payload(org, reply_to=10 ** 6), format="json")
+    response = staff.post(DOCS, payload(org, reply_to=10**6), format="json")
     assert response.status_code == 400
     assert response.json()["reply_to"] == ["Văn bản đến cần trả lời không tồn tại."]
     response = staff.post(DOCS, payload(org, urgency=9), format="json")
@@ -374,11 +437,26 @@ def test_wrong_actor_gets_403(world, api):
     assert response.status_code == 403
 
 
-DETAIL_ACTIONS = [("get", ""), ("patch", ""), ("post", "submit/"), ("post", "approve/"), ("post", "return/"),
-                  ("post", "revise/"), ("post", "consult/"), ("post", "cancel/"), ("post", "issue/"),
-                  ("post", "confirm/"), ("post", "recall/"), ("get", "versions/"), ("get", "versions/1/"),
-                  ("get", "diff/"), ("get", "comments/"), ("post", "comments/"), ("get", "plan/"),
-                  ("get", "trail/")]
+DETAIL_ACTIONS = [
+    ("get", ""),
+    ("patch", ""),
+    ("post", "submit/"),
+    ("post", "approve/"),
+    ("post", "return/"),
+    ("post", "revise/"),
+    ("post", "consult/"),
+    ("post", "cancel/"),
+    ("post", "issue/"),
+    ("post", "confirm/"),
+    ("post", "recall/"),
+    ("get", "versions/"),
+    ("get", "versions/1/"),
+    ("get", "diff/"),
+    ("get", "comments/"),
+    ("post", "comments/"),
+    ("get", "plan/"),
+    ("get", "trail/"),
+]
 
 
 def test_outsiders_get_404_on_every_detail_action(world, api):
@@ -412,8 +490,12 @@ def test_list_filters_boxes_and_keyset_next_page(world, api):
     assert ids(api(org.sxd_unit_leader).get(DOCS, {"box": "to_review"})) == [docs[0].pk]
     assert ids(api(org.sxd_leader).get(DOCS, {"box": "to_review"})) == []
     assert ids(api(org.sxd_clerk).get(DOCS, {"box": "to_issue"})) == []
-    for params, key in (({"status": "xong"}, "status"), ({"box": "all"}, "box"), ({"year": "năm"}, "year"),
-                        ({"doc_type": "x"}, "doc_type")):
+    for params, key in (
+        ({"status": "xong"}, "status"),
+        ({"box": "all"}, "box"),
+        ({"year": "năm"}, "year"),
+        ({"doc_type": "x"}, "doc_type"),
+    ):
         response = staff.get(DOCS, params)
         assert response.status_code == 400 and "không hợp lệ" in response.json()[key][0]
     assert staff.get(DOCS, {"cursor": "rác"}).status_code == 404
@@ -423,10 +505,15 @@ def test_list_filters_boxes_and_keyset_next_page(world, api):
 
 
 def chain_payload(org, **over):
-    data = {"name": "Quy trình ban hành quyết định của Sở", "doc_type": dtype("Quyết định").pk,
-            "steps": [{"label": "Trưởng phòng duyệt nội dung", "kind": "unit_leader"},
-                      {"label": "Văn phòng kiểm tra thể thức", "kind": "user", "user": org.sxd_clerk.pk, "days": 2},
-                      {"label": "Giám đốc ký", "kind": "signer"}]}
+    data = {
+        "name": "Quy trình ban hành quyết định của Sở",
+        "doc_type": dtype("Quyết định").pk,
+        "steps": [
+            {"label": "Trưởng phòng duyệt nội dung", "kind": "unit_leader"},
+            {"label": "Văn phòng kiểm tra thể thức", "kind": "user", "user": org.sxd_clerk.pk, "days": 2},
+            {"label": "Giám đốc ký", "kind": "signer"},
+        ],
+    }
     data.update(over)
     return data
 
@@ -448,15 +535,25 @@ def test_review_chain_management(world, api):
     # Validation.
     response = admin.post(CHAINS, chain_payload(org, doc_type=dtype("Tờ trình").pk, steps=[]), format="json")
     assert response.status_code == 400 and response.json()["steps"] == ["Quy trình phải có ít nhất một bước."]
-    response = admin.post(CHAINS, chain_payload(org, doc_type=dtype("Tờ trình").pk,
-                                                steps=[{"label": "Duyệt", "kind": "boss"}]), format="json")
+    response = admin.post(
+        CHAINS,
+        chain_payload(org, doc_type=dtype("Tờ trình").pk, steps=[{"label": "Duyệt", "kind": "boss"}]),
+        format="json",
+    )
     assert response.status_code == 400 and "người xử lý không hợp lệ" in response.json()["steps"][0]
-    response = admin.post(CHAINS, chain_payload(org, doc_type=dtype("Tờ trình").pk,
-                                                steps=[{"label": "Duyệt", "kind": "user",
-                                                        "user": org.stttt_staff.pk}]), format="json")
+    response = admin.post(
+        CHAINS,
+        chain_payload(
+            org, doc_type=dtype("Tờ trình").pk, steps=[{"label": "Duyệt", "kind": "user", "user": org.stttt_staff.pk}]
+        ),
+        format="json",
+    )
     assert response.status_code == 400 and "phải là cán bộ" in response.json()["steps"][0]
-    response = admin.post(CHAINS, chain_payload(org, doc_type=dtype("Tờ trình").pk,
-                                                steps=[{"label": "Duyệt", "kind": "user"}]), format="json")
+    response = admin.post(
+        CHAINS,
+        chain_payload(org, doc_type=dtype("Tờ trình").pk, steps=[{"label": "Duyệt", "kind": "user"}]),
+        format="json",
+    )
     assert response.status_code == 400 and "chọn người được chỉ định" in response.json()["steps"][0]
     response = admin.post(CHAINS, chain_payload(org, name=" "), format="json")
     assert response.status_code == 400 and response.json()["name"] == ["Tên quy trình là bắt buộc."]
@@ -469,8 +566,9 @@ def test_review_chain_management(world, api):
     assert api(org.ht_staff).get(f"{CHAINS}{chain_id}/").status_code == 404
     assert ids(api(org.ht_staff).get(CHAINS)) == []
     # Update steps; deactivate, then a new one may take its place; the old cannot come back.
-    body = ok(clerk.patch(f"{CHAINS}{chain_id}/", {"steps": [{"label": "Giám đốc ký", "kind": "signer"}]},
-                          format="json"))
+    body = ok(
+        clerk.patch(f"{CHAINS}{chain_id}/", {"steps": [{"label": "Giám đốc ký", "kind": "signer"}]}, format="json")
+    )
     assert [s["label"] for s in body["steps"]] == ["Giám đốc ký"]
     assert ok(admin.post(f"{CHAINS}{chain_id}/deactivate/"))["is_active"] is False
     ok(admin.post(CHAINS, chain_payload(org, name="Quy trình mới"), format="json"), 201)
@@ -482,8 +580,10 @@ def test_review_chain_management(world, api):
     doc = draft(org, doc_type="Quyết định", subject="Quyết định phê duyệt kế hoạch kiểm tra năm 2027")
     plan = ok(api(org.sxd_staff).get(f"{DOCS}{doc.pk}/plan/"))
     assert [(p["label"], p["reviewer"]) for p in plan] == [
-        ("Trưởng phòng duyệt nội dung", org.sxd_unit_leader.pk), ("Văn phòng kiểm tra thể thức", org.sxd_clerk.pk),
-        ("Giám đốc ký", org.sxd_leader.pk)]
+        ("Trưởng phòng duyệt nội dung", org.sxd_unit_leader.pk),
+        ("Văn phòng kiểm tra thể thức", org.sxd_clerk.pk),
+        ("Giám đốc ký", org.sxd_leader.pk),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ schema
@@ -493,9 +593,13 @@ def test_schema_generates_without_warnings(db, capsys, tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text(encoding="utf-8")
-    for path in ("/api/v1/outgoing-documents/{id}/diff/", "/api/v1/outgoing-documents/{id}/versions/{number}/",
-                 "/api/v1/outgoing-deliveries/{id}/confirm-recall/", "/api/v1/review-chains/{id}/deactivate/",
-                 "/api/v1/outgoing-consultations/{id}/answer/"):
+    for path in (
+        "/api/v1/outgoing-documents/{id}/diff/",
+        "/api/v1/outgoing-documents/{id}/versions/{number}/",
+        "/api/v1/outgoing-deliveries/{id}/confirm-recall/",
+        "/api/v1/review-chains/{id}/deactivate/",
+        "/api/v1/outgoing-consultations/{id}/answer/",
+    ):
         assert path in text
     assert "Warning" not in capsys.readouterr().err
 
@@ -518,21 +622,53 @@ def messages(body) -> list[str]:
     return [str(body)]
 
 
-GARBAGE = [None, "", "\x00", "x" * 5000, 10 ** 30, -1, [], ["x"], [None], {"a": 1}, [{"kind": "user"}],
-           [{"kind": "agency", "agency": "\x00"}], [{"label": "", "kind": "user", "user": 10 ** 12}], True]
+GARBAGE = [
+    None,
+    "",
+    "\x00",
+    "x" * 5000,
+    10**30,
+    -1,
+    [],
+    ["x"],
+    [None],
+    {"a": 1},
+    [{"kind": "user"}],
+    [{"kind": "agency", "agency": "\x00"}],
+    [{"label": "", "kind": "user", "user": 10**12}],
+    True,
+]
 
 
 def test_garbage_never_gives_500_and_is_explained_in_vietnamese(world, api):
     org = world
     doc = out.submit(org.sxd_staff, draft(org))
-    issued = out.issue(org.sxd_clerk, approve_all(org, draft(
-        org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])))
+    issued = out.issue(
+        org.sxd_clerk, approve_all(org, draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)]))
+    )
     chain = ReviewChain.objects.create(agency=org.sxd, name="Quy trình chung")
     failures = set()
     targets = [
-        (api(org.sxd_staff), "post", DOCS, ["subject", "doc_type", "recipients", "signer", "urgency", "text",
-                                           "due_date", "reply_to", "related_to", "relation", "page_amount",
-                                           "files", "related_files"]),
+        (
+            api(org.sxd_staff),
+            "post",
+            DOCS,
+            [
+                "subject",
+                "doc_type",
+                "recipients",
+                "signer",
+                "urgency",
+                "text",
+                "due_date",
+                "reply_to",
+                "related_to",
+                "relation",
+                "page_amount",
+                "files",
+                "related_files",
+            ],
+        ),
         (api(org.sxd_staff), "patch", f"{DOCS}{doc.pk}/", ["subject", "recipients", "authority"]),
         (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/approve/", ["comment", "disagreement"]),
         (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/consult/", ["users", "question"]),
@@ -540,8 +676,12 @@ def test_garbage_never_gives_500_and_is_explained_in_vietnamese(world, api):
         (api(org.sxd_staff), "post", f"{DOCS}{issued.pk}/confirm/", ["files"]),
         (api(org.sxd_clerk), "post", f"{DOCS}{doc.pk}/issue/", ["issued_date"]),
         (api(org.sxd_unit_leader), "post", f"{DOCS}{doc.pk}/comments/", ["version", "text"]),
-        (api(org.stttt_clerk), "post", f"{DELIVERIES}{issued.recipients.get().pk}/receive/",
-         ["register", "leader", "confirm_duplicate"]),
+        (
+            api(org.stttt_clerk),
+            "post",
+            f"{DELIVERIES}{issued.recipients.get().pk}/receive/",
+            ["register", "leader", "confirm_duplicate"],
+        ),
         (api(org.sxd_clerk), "post", f"{DOCS}{issued.pk}/recall/", ["reason"]),
         (api(org.sxd_admin), "post", CHAINS, ["name", "doc_type", "steps", "agency"]),
         (api(org.sxd_admin), "patch", f"{CHAINS}{chain.pk}/", ["name", "doc_type", "steps"]),
@@ -575,8 +715,11 @@ def test_list_and_detail_keep_a_constant_number_of_queries(world, api):
     few, _ = count(DOCS)
     one, _ = count(f"{DOCS}{doc.pk}/")
     for n in range(4):
-        extra = draft(org, subject=f"V/v kế hoạch kiểm tra công trình số {n}",
-                      recipients=[RecipientSpec(RecipientKind.EXTERNAL, name=f"Ban quản lý dự án {n}")])
+        extra = draft(
+            org,
+            subject=f"V/v kế hoạch kiểm tra công trình số {n}",
+            recipients=[RecipientSpec(RecipientKind.EXTERNAL, name=f"Ban quản lý dự án {n}")],
+        )
         out.revise(org.sxd_staff, extra, text=TEXT + f"\n{n}. Bổ sung.")
     approve_all(org, extra)
     many, sqls = count(DOCS)

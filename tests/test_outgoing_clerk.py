@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
+from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 from vpdt.incoming.models import DocStatus, IncomingDocument, Register
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
@@ -16,7 +17,6 @@ from vpdt.outgoing.models import (
     RecipientKind,
 )
 from vpdt.outgoing.services import RecipientSpec
-from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 
 D = DeliveryStatus
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -39,8 +39,7 @@ def to_stttt(org):
 
 def issued_to_stttt(org, subject="V/v triển khai nền tảng số dùng chung của tỉnh", with_file=True, draft_file=False):
     files = [SimpleUploadedFile("du-thao.pdf", PDF)] if draft_file else []
-    doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject=subject, recipients=to_stttt(org),
-                                                          files=files)))
+    doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject=subject, recipients=to_stttt(org), files=files)))
     if with_file:
         out.confirm(org.sxd_staff, doc, files=[SimpleUploadedFile("cong-van-ban-goc.pdf", PDF)])
     return doc
@@ -74,8 +73,12 @@ def test_issue_with_a_date_and_bad_dates(world, login):
     doc = approve_all(org, draft(org))
     c = login(org.sxd_clerk)
     next_month = (timezone.localdate() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
-    for bad, expected in (("31/02/2026", "Ngày ban hành không hợp lệ"), ("2026-11-20", "Ngày ban hành không hợp lệ"),
-                          (next_month, "tương lai"), ("01/01/2999", "Ngày phải trong khoảng từ 01/01/1945")):
+    for bad, expected in (
+        ("31/02/2026", "Ngày ban hành không hợp lệ"),
+        ("2026-11-20", "Ngày ban hành không hợp lệ"),
+        (next_month, "tương lai"),
+        ("01/01/2999", "Ngày phải trong khoảng từ 01/01/1945"),
+    ):
         r = c.post(f"/van-ban-di/{doc.pk}/phat-hanh/", {"issued_date": bad}, follow=True)
         assert r.status_code == 200 and any(expected in m for m in msgs(r)), (bad, msgs(r))
     doc.refresh_from_db()
@@ -109,8 +112,13 @@ def test_non_clerks_are_refused(world, login):
     org = world
     doc = approve_all(org, draft(org))
     staff = login(org.sxd_staff)
-    for url in ("/van-ban-di/cho-phat-hanh/", "/van-ban-di/den-cho-tiep-nhan/", "/van-ban-di/thu-hoi/",
-                "/van-ban-di/so-van-ban-di/", "/van-ban-di/so-van-ban-di/xuat.pdf"):
+    for url in (
+        "/van-ban-di/cho-phat-hanh/",
+        "/van-ban-di/den-cho-tiep-nhan/",
+        "/van-ban-di/thu-hoi/",
+        "/van-ban-di/so-van-ban-di/",
+        "/van-ban-di/so-van-ban-di/xuat.pdf",
+    ):
         assert staff.get(url).status_code == 403, url
     # Another agency's clerk: the document is not theirs.
     assert login(org.stttt_clerk).post(f"/van-ban-di/{doc.pk}/phat-hanh/").status_code == 404
@@ -130,7 +138,7 @@ def test_late_documents_are_highlighted(world, login):
         r = login(org.sxd_clerk).get("/van-ban-di/cho-phat-hanh/")
     html = page(r)
     assert html.count('data-testid="to-issue-row"') == 2 and html.count('data-testid="late"') == 1
-    late_row = html[html.index(f"/van-ban-di/{old.pk}/"):]
+    late_row = html[html.index(f"/van-ban-di/{old.pk}/") :]
     assert "Chậm phát hành" in late_row[:1500]
     assert html.index(f"/van-ban-di/{old.pk}/") < html.index(f"/van-ban-di/{fresh.pk}/")  # oldest first
 
@@ -143,9 +151,14 @@ def test_to_issue_and_register_queries_do_not_grow(world, login, django_assert_m
     for total in (2, 6):
         while made < total:
             made += 1
-            doc = approve_all(org, draft(org, subject=f"Công văn số {made} về cải cách hành chính",
-                                         recipients=to_stttt(org) + [RecipientSpec(RecipientKind.UNIT,
-                                                                                   unit=org.sxd_vp)]))
+            doc = approve_all(
+                org,
+                draft(
+                    org,
+                    subject=f"Công văn số {made} về cải cách hành chính",
+                    recipients=to_stttt(org) + [RecipientSpec(RecipientKind.UNIT, unit=org.sxd_vp)],
+                ),
+            )
             out.issue(org.sxd_clerk, doc)
             approve_all(org, draft(org, subject=f"Dự thảo chờ phát hành {made}"))
         c.get("/van-ban-di/cho-phat-hanh/")
@@ -167,27 +180,44 @@ def test_to_issue_and_register_queries_do_not_grow(world, login, django_assert_m
 
 def test_register_columns_filters_and_pagination(world, login):
     org = world
-    cv = out.issue(org.sxd_clerk, approve_all(org, draft(org, recipients=to_stttt(org) + [
-        RecipientSpec(RecipientKind.EXTERNAL, name="Báo Nghệ An")])))
-    qd = out.issue(org.sxd_clerk, approve_all(org, draft(org, doc_type="Quyết định",
-                                                         subject="Quyết định phê duyệt kế hoạch chuyển đổi số")))
+    cv = out.issue(
+        org.sxd_clerk,
+        approve_all(
+            org, draft(org, recipients=to_stttt(org) + [RecipientSpec(RecipientKind.EXTERNAL, name="Báo Nghệ An")])
+        ),
+    )
+    qd = out.issue(
+        org.sxd_clerk,
+        approve_all(org, draft(org, doc_type="Quyết định", subject="Quyết định phê duyệt kế hoạch chuyển đổi số")),
+    )
     approve_all(org, draft(org, subject="Chưa phát hành"))
     # Another agency's register stays out.
-    other = out.create_draft(org.district_leader, doc_type=dtype("Báo cáo"), subject="Báo cáo của huyện Nghi Lộc",
-                             signer=org.district_leader)
+    other = out.create_draft(
+        org.district_leader, doc_type=dtype("Báo cáo"), subject="Báo cáo của huyện Nghi Lộc", signer=org.district_leader
+    )
     assert other.agency_id == org.district.pk
     c = login(org.sxd_clerk)
     html = page(c.get("/van-ban-di/so-van-ban-di/"))
-    for column in ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký",
-                   "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",
-                   "Ghi chú"):
+    for column in (
+        "Số, ký hiệu văn bản",
+        "Ngày tháng văn bản",
+        "Tên loại và trích yếu nội dung",
+        "Người ký",
+        "Nơi nhận văn bản",
+        "Đơn vị, người nhận bản lưu",
+        "Số lượng bản",
+        "Ngày chuyển",
+        "Ký nhận",
+        "Ghi chú",
+    ):
         assert column in html
     assert html.count('data-testid="register-row"') == 2
     assert "01/SXD-KHTC" in html and "02/QĐ-SXD" in html and "Chưa phát hành" not in html
     assert "Báo Nghệ An" in html and org.stttt.name in html and "Phòng Kế hoạch - Tài chính" in html
     assert html.index("02/QĐ-SXD") < html.index("01/SXD-KHTC")  # newest first
-    assert page(c.get("/van-ban-di/so-van-ban-di/", {"doc_type": qd.doc_type_id})).count(
-        'data-testid="register-row"') == 1
+    assert (
+        page(c.get("/van-ban-di/so-van-ban-di/", {"doc_type": qd.doc_type_id})).count('data-testid="register-row"') == 1
+    )
     html = page(c.get("/van-ban-di/so-van-ban-di/", {"number": "1", "year": str(cv.year)}))
     assert "01/SXD-KHTC" in html and "02/QĐ-SXD" not in html
     assert "02/QĐ-SXD" in page(c.get("/van-ban-di/so-van-ban-di/", {"q": "chuyển đổi số"}))
@@ -218,12 +248,14 @@ def test_register_bad_filters_give_vietnamese_messages(world, login):
     org = world
     out.issue(org.sxd_clerk, approve_all(org, draft(org)))
     c = login(org.sxd_clerk)
-    for params, expected in (({"date_from": "31/02/2026"}, "Từ ngày không hợp lệ"),
-                             ({"year": "hai nghìn"}, "Năm không hợp lệ"),
-                             ({"number": "-4"}, "Số văn bản không hợp lệ"),
-                             ({"doc_type": "999999"}, "Loại văn bản không hợp lệ"),
-                             ({"order": "drop"}, "Cách sắp xếp không hợp lệ"),
-                             ({"date_from": "20/11/2026", "date_to": "01/11/2026"}, "phải sau")):
+    for params, expected in (
+        ({"date_from": "31/02/2026"}, "Từ ngày không hợp lệ"),
+        ({"year": "hai nghìn"}, "Năm không hợp lệ"),
+        ({"number": "-4"}, "Số văn bản không hợp lệ"),
+        ({"doc_type": "999999"}, "Loại văn bản không hợp lệ"),
+        ({"order": "drop"}, "Cách sắp xếp không hợp lệ"),
+        ({"date_from": "20/11/2026", "date_to": "01/11/2026"}, "phải sau"),
+    ):
         r = c.get("/van-ban-di/so-van-ban-di/", params)
         assert r.status_code == 200 and expected in page(r), params
     r = c.get("/van-ban-di/so-van-ban-di/xuat.pdf", {"date_from": "31/02/2026"})
@@ -242,8 +274,9 @@ def test_deliveries_list_only_for_the_recipient_clerk(world, login):
     assert r.status_code == 200 and html.count('data-testid="delivery-row"') == 1
     for text in (org.sxd.name, "01/SXD-KHTC", doc.subject, org.sxd_leader.full_name, "cong-van-ban-goc.pdf"):
         assert text in html, text
-    assert page(login(org.province_clerk).get("/van-ban-di/den-cho-tiep-nhan/")).count(
-        'data-testid="delivery-row"') == 0
+    assert (
+        page(login(org.province_clerk).get("/van-ban-di/den-cho-tiep-nhan/")).count('data-testid="delivery-row"') == 0
+    )
     assert login(org.stttt_staff).get("/van-ban-di/den-cho-tiep-nhan/").status_code == 403
 
 
@@ -266,8 +299,10 @@ def test_delivery_file_download_permission(world, login):
     # A draft file that is not among the final files: 404.
     draft_file = doc.files.get(kind="draft")
     if draft_file:
-        assert login(org.stttt_clerk).get(
-            f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{draft_file.file_id}/").status_code == 404
+        assert (
+            login(org.stttt_clerk).get(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{draft_file.file_id}/").status_code
+            == 404
+        )
 
 
 def test_receive_creates_the_incoming_document_with_the_file(world, login):
@@ -276,14 +311,16 @@ def test_receive_creates_the_incoming_document_with_the_file(world, login):
     rpk = doc.recipients.get(agency=org.stttt).pk
     c = login(org.stttt_clerk)
     second = Register.objects.create(agency=org.stttt, name="Sổ văn bản đến của Đảng ủy", code="ĐU")
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/",
-               {"register": second.pk, "leader": org.stttt_leader.pk})
+    r = c.post(
+        f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/", {"register": second.pk, "leader": org.stttt_leader.pk}
+    )
     incoming_doc = IncomingDocument.objects.get(agency=org.stttt)
     assert r.status_code == 302 and r["Location"] == f"/van-ban-den/{incoming_doc.pk}/"
     assert incoming_doc.register == second and (incoming_doc.code_number, incoming_doc.code_notation) == (
-        "01", "SXD-KHTC")
-    assert [a.file.original_name for a in incoming_doc.attachments.select_related("file")] == [
-        "cong-van-ban-goc.pdf"]
+        "01",
+        "SXD-KHTC",
+    )
+    assert [a.file.original_name for a in incoming_doc.attachments.select_related("file")] == ["cong-van-ban-goc.pdf"]
     assert incoming_doc.status == DocStatus.REGISTERED and incoming_doc.leader == org.stttt_leader  # next batch
     assert doc.recipients.get(agency=org.stttt).status == D.REGISTERED
     # Twice: a Vietnamese message, no second incoming document.
@@ -295,9 +332,13 @@ def test_receive_creates_the_incoming_document_with_the_file(world, login):
     doc2 = issued_to_stttt(org, subject="Công văn thứ hai")
     rpk2 = doc2.recipients.get(agency=org.stttt).pk
     foreign = Register.objects.filter(agency=org.sxd).first() or Register.objects.create(
-        agency=org.sxd, name="Sổ văn bản đến", code="VBĐ", is_default=True)
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk2}/tiep-nhan/", {"register": foreign.pk,
-                                                                    "leader": org.sxd_leader.pk}, follow=True)
+        agency=org.sxd, name="Sổ văn bản đến", code="VBĐ", is_default=True
+    )
+    r = c.post(
+        f"/van-ban-di/den-cho-tiep-nhan/{rpk2}/tiep-nhan/",
+        {"register": foreign.pk, "leader": org.sxd_leader.pk},
+        follow=True,
+    )
     assert any("Sổ văn bản đến không hợp lệ" in m for m in msgs(r)), msgs(r)
     assert doc2.recipients.get(agency=org.stttt).status == D.ARRIVED
 
@@ -308,9 +349,17 @@ def test_receive_duplicate_warning_then_confirm(world, login):
     from vpdt.incoming import services as incoming
 
     # The paper copy was registered by hand before the electronic one was received.
-    incoming.register_document(org.stttt_clerk, agency=org.stttt, issuer_name=org.sxd.name,
-                               issuer_code=org.sxd.code, code_number="01", code_notation="SXD-KHTC",
-                               issued_date=doc.issued_date, doc_type=dtype("Công văn"), subject=doc.subject)
+    incoming.register_document(
+        org.stttt_clerk,
+        agency=org.stttt,
+        issuer_name=org.sxd.name,
+        issuer_code=org.sxd.code,
+        code_number="01",
+        code_notation="SXD-KHTC",
+        issued_date=doc.issued_date,
+        doc_type=dtype("Công văn"),
+        subject=doc.subject,
+    )
     rpk = doc.recipients.get(agency=org.stttt).pk
     c = login(org.stttt_clerk)
     r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/", {})
@@ -332,8 +381,11 @@ def test_refuse_requires_a_reason(world, login):
     assert doc.recipients.get(agency=org.stttt).status == D.ARRIVED
     r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/", {"reason": "x" * 2001}, follow=True)
     assert any("tối đa 2000" in m for m in msgs(r))
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/",
-               {"reason": "Không thuộc thẩm quyền giải quyết của Sở Thông tin và Truyền thông."}, follow=True)
+    r = c.post(
+        f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/",
+        {"reason": "Không thuộc thẩm quyền giải quyết của Sở Thông tin và Truyền thông."},
+        follow=True,
+    )
     assert any("Đã từ chối tiếp nhận" in m for m in msgs(r))
     recipient = doc.recipients.get(agency=org.stttt)
     assert recipient.status == D.REFUSED and recipient.reason.startswith("Không thuộc thẩm quyền")
@@ -389,11 +441,19 @@ def test_recall_and_confirm_via_screens(world, login):
 def test_clerk_nav_and_get_only_actions(world, login):
     org = world
     c = login(org.stttt_clerk)
-    for url in ("/van-ban-di/den-cho-tiep-nhan/1/tiep-nhan/", "/van-ban-di/den-cho-tiep-nhan/1/tu-choi/",
-                "/van-ban-di/thu-hoi/1/xac-nhan/", "/van-ban-di/1/thu-hoi/"):
+    for url in (
+        "/van-ban-di/den-cho-tiep-nhan/1/tiep-nhan/",
+        "/van-ban-di/den-cho-tiep-nhan/1/tu-choi/",
+        "/van-ban-di/thu-hoi/1/xac-nhan/",
+        "/van-ban-di/1/thu-hoi/",
+    ):
         assert c.get(url).status_code == 405, url
-    for url in ("/van-ban-di/den-cho-tiep-nhan/999999/tiep-nhan/", "/van-ban-di/thu-hoi/999999/xac-nhan/",
-                "/van-ban-di/999999/thu-hoi/", "/van-ban-di/999999/phat-hanh/"):
+    for url in (
+        "/van-ban-di/den-cho-tiep-nhan/999999/tiep-nhan/",
+        "/van-ban-di/thu-hoi/999999/xac-nhan/",
+        "/van-ban-di/999999/thu-hoi/",
+        "/van-ban-di/999999/phat-hanh/",
+    ):
         assert c.post(url).status_code == 404, url
     assert OutgoingDocument.objects.count() == 0
 
@@ -406,8 +466,9 @@ def test_deliveries_and_recalls_queries_do_not_grow(world, login, django_assert_
     for total in (2, 5):
         while made < total:
             made += 1
-            issued_to_stttt(org, subject=f"Công văn số {made} về chuyển đổi số", with_file=made % 2 == 0,
-                            draft_file=made % 2 == 1)
+            issued_to_stttt(
+                org, subject=f"Công văn số {made} về chuyển đổi số", with_file=made % 2 == 0, draft_file=made % 2 == 1
+            )
         c.get("/van-ban-di/den-cho-tiep-nhan/")
         with django_assert_max_num_queries(20) as ctx:
             r = c.get("/van-ban-di/den-cho-tiep-nhan/")

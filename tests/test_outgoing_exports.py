@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 from vpdt.journal.models import JournalEntry
 from vpdt.outgoing import delivery, exports
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import Authority, OutgoingDocument, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
-from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,21 +28,41 @@ def docs(world):
     with freeze_time("2026-09-15 09:00:00+07:00"):
         org.q3 = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject="Công văn quý III về đê điều")))
     with freeze_time("2026-11-05 09:00:00+07:00"):
-        org.cv = out.issue(org.sxd_clerk, approve_all(org, draft(org, recipients=[
-            RecipientSpec(RecipientKind.AGENCY, agency=org.province),
-            RecipientSpec(RecipientKind.AGENCY, agency=org.stttt, for_information=True),
-            RecipientSpec(RecipientKind.EXTERNAL, name="Báo Nghệ An")], description="Gửi kèm phụ lục số liệu")))
+        org.cv = out.issue(
+            org.sxd_clerk,
+            approve_all(
+                org,
+                draft(
+                    org,
+                    recipients=[
+                        RecipientSpec(RecipientKind.AGENCY, agency=org.province),
+                        RecipientSpec(RecipientKind.AGENCY, agency=org.stttt, for_information=True),
+                        RecipientSpec(RecipientKind.EXTERNAL, name="Báo Nghệ An"),
+                    ],
+                    description="Gửi kèm phụ lục số liệu",
+                ),
+            ),
+        )
     with freeze_time("2026-11-06 10:00:00+07:00"):
-        qd = draft(org, doc_type="Quyết định", subject="Quyết định phê duyệt kế hoạch chuyển đổi số năm 2027",
-                   authority=Authority.KT, signer_position="Phó Giám đốc",
-                   recipients=[RecipientSpec(RecipientKind.UNIT, unit=org.sxd_vp)])
+        qd = draft(
+            org,
+            doc_type="Quyết định",
+            subject="Quyết định phê duyệt kế hoạch chuyển đổi số năm 2027",
+            authority=Authority.KT,
+            signer_position="Phó Giám đốc",
+            recipients=[RecipientSpec(RecipientKind.UNIT, unit=org.sxd_vp)],
+        )
         org.qd = out.issue(org.sxd_clerk, approve_all(org, qd), issued_date=dt.date(2026, 11, 6))
     with freeze_time("2026-11-07 10:00:00+07:00"):
-        report = out.create_draft(org.district_leader, doc_type=dtype("Báo cáo"),
-                                  subject="Báo cáo tình hình kinh tế - xã hội huyện Nghi Lộc",
-                                  signer=org.district_leader)
-        org.district_doc = out.issue(org.district_clerk, out.approve(org.district_leader, out.submit(
-            org.district_leader, report)))
+        report = out.create_draft(
+            org.district_leader,
+            doc_type=dtype("Báo cáo"),
+            subject="Báo cáo tình hình kinh tế - xã hội huyện Nghi Lộc",
+            signer=org.district_leader,
+        )
+        org.district_doc = out.issue(
+            org.district_clerk, out.approve(org.district_leader, out.submit(org.district_leader, report))
+        )
     return org
 
 
@@ -69,9 +89,19 @@ def test_pdf_is_landscape_a4_with_vietnamese_text(docs, login):
     assert b"/FontFile2" in data and b"DejaVuSerif" in data and b"/Helvetica" not in data
     text = pdf_text(data)
     flat = re.sub(r"\s+", " ", text)
-    for expected in ("SỔ ĐĂNG KÝ VĂN BẢN ĐI", "SỞ XÂY DỰNG TỈNH NGHỆ AN", "Từ ngày 01/10/2026 đến ngày 31/12/2026",
-                     "02/SXD-KHTC", "03/QĐ-SXD", "05/11/2026", "06/11/2026", "Trần Thị Thu Hà",
-                     "Báo Nghệ An", "Người ký", "Nơi nhận văn bản"):
+    for expected in (
+        "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+        "SỞ XÂY DỰNG TỈNH NGHỆ AN",
+        "Từ ngày 01/10/2026 đến ngày 31/12/2026",
+        "02/SXD-KHTC",
+        "03/QĐ-SXD",
+        "05/11/2026",
+        "06/11/2026",
+        "Trần Thị Thu Hà",
+        "Báo Nghệ An",
+        "Người ký",
+        "Nơi nhận văn bản",
+    ):
         assert expected in flat, expected
     assert "Quyết định phê duyệt kế hoạch chuyển đổi số" in flat
     assert "quý III" not in flat and "Nghi Lộc" not in flat  # other period, other agency
@@ -91,9 +121,18 @@ def test_xlsx_cell_by_cell(docs, login):
     assert ws["A2"].value == "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
     assert ws["A3"].value == "Từ ngày 01/10/2026 đến ngày 31/12/2026"
     header = [ws.cell(row=exports.XLSX_HEADER_ROW, column=c).value for c in range(1, 11)]
-    assert header == ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký",
-                      "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",
-                      "Ghi chú"]
+    assert header == [
+        "Số, ký hiệu văn bản",
+        "Ngày tháng văn bản",
+        "Tên loại và trích yếu nội dung",
+        "Người ký",
+        "Nơi nhận văn bản",
+        "Đơn vị, người nhận bản lưu",
+        "Số lượng bản",
+        "Ngày chuyển",
+        "Ký nhận",
+        "Ghi chú",
+    ]
     assert [ws.cell(row=5, column=c).value for c in range(1, 11)] == list(range(1, 11))
     first = exports.XLSX_FIRST_DATA_ROW
     rows = [[ws.cell(row=r_, column=c).value for c in range(1, 11)] for r_ in (first, first + 1)]
@@ -126,13 +165,15 @@ def test_period_filter_default_quarter_and_recall(docs, login):
         r = c.get("/van-ban-di/so-van-ban-di/xuat.xlsx", params)
         assert r.status_code == 200
         ws = load_workbook(io.BytesIO(r.content)).active
-        return [ws.cell(row=i, column=1).value for i in range(exports.XLSX_FIRST_DATA_ROW, ws.max_row + 1)
-                if ws.cell(row=i, column=1).value]
+        return [
+            ws.cell(row=i, column=1).value
+            for i in range(exports.XLSX_FIRST_DATA_ROW, ws.max_row + 1)
+            if ws.cell(row=i, column=1).value
+        ]
 
     assert numbers({"date_from": "01/07/2026", "date_to": "30/09/2026"}) == ["01/SXD-KHTC"]  # the Q3 one
     assert numbers({"date_from": "06/11/2026", "date_to": "06/11/2026"}) == ["03/QĐ-SXD"]
-    assert numbers({"date_from": "01/07/2026", "date_to": "31/12/2026"}) == ["01/SXD-KHTC", "02/SXD-KHTC",
-                                                                             "03/QĐ-SXD"]
+    assert numbers({"date_from": "01/07/2026", "date_to": "31/12/2026"}) == ["01/SXD-KHTC", "02/SXD-KHTC", "03/QĐ-SXD"]
     with freeze_time("2026-11-20 09:00:00+07:00"):
         assert numbers({}) == ["02/SXD-KHTC", "03/QĐ-SXD"]  # the current quarter
     # A recalled document keeps its line with the recall noted.
@@ -141,8 +182,12 @@ def test_period_filter_default_quarter_and_recall(docs, login):
     rows = exports.register_rows(OutgoingDocument.objects.filter(pk=org.cv.pk))
     assert rows[0][9] == "Gửi kèm phụ lục số liệu. Đã thu hồi ngày 21/11/2026: Sai số liệu phụ lục"
     c = login(org.sxd_clerk)  # the session's idle clock went back in time above
-    for bad in ({"date_from": "31/02/2026"}, {"date_from": "01/12/2026", "date_to": "01/11/2026"},
-                {"date_to": "2026-12-31"}, {"date_from": "01/01/2000", "date_to": "31/12/2026"}):
+    for bad in (
+        {"date_from": "31/02/2026"},
+        {"date_from": "01/12/2026", "date_to": "01/11/2026"},
+        {"date_to": "2026-12-31"},
+        {"date_from": "01/01/2000", "date_to": "31/12/2026"},
+    ):
         r = c.get("/van-ban-di/so-van-ban-di/xuat.pdf", bad)
         assert r.status_code == 400 and ("ngày" in r.content.decode().lower() or "5 năm" in r.content.decode()), bad
 
@@ -166,8 +211,9 @@ def test_other_agency_documents_absent(docs, login):
 
 def test_empty_and_direct_builders(world):
     org = world
-    data = exports.outgoing_register_pdf(OutgoingDocument.objects.none(), agency=org.sxd,
-                                         date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 12, 31))
+    data = exports.outgoing_register_pdf(
+        OutgoingDocument.objects.none(), agency=org.sxd, date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 12, 31)
+    )
     assert data.startswith(b"%PDF-") and "Không có văn bản nào trong kỳ." in pdf_text(data)
     assert exports.outgoing_register_xlsx([], agency=org.sxd).startswith(b"PK")
     assert timezone.localdate()  # Vietnam time helpers are importable together

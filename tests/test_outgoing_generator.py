@@ -53,15 +53,24 @@ def test_status_mix_versions_and_steps(generated):
         assert active == [doc.current_step]
         assert active[0].due_date is not None
     assert ReviewStep.objects.filter(status=StepStatus.ACTIVE, due_date__lt=timezone.localdate()).exists()
-    assert not ReviewStep.objects.filter(status=StepStatus.ACTIVE).exclude(document__status=OutStatus.IN_REVIEW).exists()
+    assert (
+        not ReviewStep.objects.filter(status=StepStatus.ACTIVE).exclude(document__status=OutStatus.IN_REVIEW).exists()
+    )
     # Issued and approved ones went through all their steps; drafts have none.
-    assert not ReviewStep.objects.filter(document__status__in=[OutStatus.ISSUED, OutStatus.APPROVED]).exclude(
-        status=StepStatus.APPROVED).exists()
+    assert (
+        not ReviewStep.objects.filter(document__status__in=[OutStatus.ISSUED, OutStatus.APPROVED])
+        .exclude(status=StepStatus.APPROVED)
+        .exists()
+    )
     assert not ReviewStep.objects.filter(document__status=OutStatus.DRAFTING).exists()
-    assert ReviewStep.objects.filter(document__status=OutStatus.RETURNED, status=StepStatus.RETURNED).count() == \
-        counts[OutStatus.RETURNED]
-    assert docs.filter(status=OutStatus.APPROVED, approved_by__isnull=False, number__isnull=True).count() == \
-        counts[OutStatus.APPROVED]
+    assert (
+        ReviewStep.objects.filter(document__status=OutStatus.RETURNED, status=StepStatus.RETURNED).count()
+        == counts[OutStatus.RETURNED]
+    )
+    assert (
+        docs.filter(status=OutStatus.APPROVED, approved_by__isnull=False, number__isnull=True).count()
+        == counts[OutStatus.APPROVED]
+    )
 
 
 def test_issued_have_recipients_with_delivery_status(generated):
@@ -94,12 +103,19 @@ def test_numbers_gapless_and_real_issue_continues(generated):
     assert sample.issued_date.year == sample.year
 
     # A real issue by the clerk continues this year's general series: max + 1.
-    doc = (OutgoingDocument.objects.filter(status=OutStatus.APPROVED, is_legal_normative=False,
-                                           doc_type__is_copy=False).select_related("agency").first())
+    doc = (
+        OutgoingDocument.objects.filter(status=OutStatus.APPROVED, is_legal_normative=False, doc_type__is_copy=False)
+        .select_related("agency")
+        .first()
+    )
     clerk = User.objects.get(pk=issued.filter(agency=doc.agency).values_list("issued_by", flat=True).first())
     year = timezone.localdate().year
-    top = (OutgoingDocument.objects.filter(agency=doc.agency, year=year, series=numbering.GENERAL)
-           .aggregate(m=Max("number"))["m"] or 0)
+    top = (
+        OutgoingDocument.objects.filter(agency=doc.agency, year=year, series=numbering.GENERAL).aggregate(
+            m=Max("number")
+        )["m"]
+        or 0
+    )
     services.issue(clerk, doc)
     doc.refresh_from_db()
     assert (doc.status, doc.year, doc.series, doc.number) == (OutStatus.ISSUED, year, numbering.GENERAL, top + 1)
@@ -124,8 +140,11 @@ def test_parts_write_the_whole_set_without_overlap(db):
     call_command("generate_data", agencies=12, users=200, verbosity=0)
     made = [outgoing_generator.generate_outgoing(300, part=(i, 2)) for i in range(2)]
     assert sum(made) == 300 == OutgoingDocument.objects.count() and all(made)
-    for row in (OutgoingDocument.objects.filter(status=OutStatus.ISSUED).values("agency", "year", "series")
-                .annotate(n=Count("id"), lo=Min("number"), hi=Max("number"))):
+    for row in (
+        OutgoingDocument.objects.filter(status=OutStatus.ISSUED)
+        .values("agency", "year", "series")
+        .annotate(n=Count("id"), lo=Min("number"), hi=Max("number"))
+    ):
         assert row["lo"] == 1 and row["hi"] == row["n"], row
     assert journal.verify().ok
 
@@ -140,7 +159,8 @@ def test_demo_outgoing_documents_in_each_state(db):
     sxd = Agency.objects.get(code="000.00.12.H41")
     docs = OutgoingDocument.objects.filter(agency=sxd)
     assert sorted(docs.values_list("status", flat=True)) == sorted(
-        [OutStatus.DRAFTING, OutStatus.IN_REVIEW, OutStatus.APPROVED, OutStatus.ISSUED])
+        [OutStatus.DRAFTING, OutStatus.IN_REVIEW, OutStatus.APPROVED, OutStatus.ISSUED]
+    )
     in_review = docs.get(status=OutStatus.IN_REVIEW)
     assert in_review.current_step.status == StepStatus.ACTIVE
     assert in_review.current_step.reviewer.full_name == "Phạm Văn Dũng"

@@ -21,8 +21,17 @@ from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
 from vpdt.outgoing import delivery, numbering
 from vpdt.outgoing import services as out
-from vpdt.outgoing.models import (ChainStep, DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind,
-                                  ReviewChain, StepKind, StepStatus)
+from vpdt.outgoing.models import (
+    ChainStep,
+    DeliveryStatus,
+    OutgoingDocument,
+    OutStatus,
+    Recipient,
+    RecipientKind,
+    ReviewChain,
+    StepKind,
+    StepStatus,
+)
 from vpdt.outgoing.services import RecipientSpec
 
 D = DeliveryStatus
@@ -44,13 +53,25 @@ def world(org):
     return org
 
 
-def draft(org, *, doc_type="Công văn", subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
-          recipients=(), actor=None, **extra):
+def draft(
+    org,
+    *,
+    doc_type="Công văn",
+    subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
+    recipients=(),
+    actor=None,
+    **extra,
+):
     actor = actor or org.sxd_staff
     extra.setdefault("signer", org.sxd_leader)
-    return out.create_draft(actor, doc_type=dtype(doc_type), subject=subject,
-                            text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau:\n1. Tình hình chung.",
-                            recipients=list(recipients), **extra)
+    return out.create_draft(
+        actor,
+        doc_type=dtype(doc_type),
+        subject=subject,
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau:\n1. Tình hình chung.",
+        recipients=list(recipients),
+        **extra,
+    )
 
 
 def approve_all(org, doc):
@@ -71,17 +92,25 @@ def test_default_chain_approve_path(world):
     steps = list(doc.steps.order_by("order"))
     assert [(s.kind, s.reviewer, s.status) for s in steps] == [
         (StepKind.UNIT_LEADER, org.sxd_unit_leader, StepStatus.ACTIVE),
-        (StepKind.SIGNER, org.sxd_leader, StepStatus.WAITING)]
+        (StepKind.SIGNER, org.sxd_leader, StepStatus.WAITING),
+    ]
     assert steps[0].due_date == dt.date(2026, 12, 2)  # 3 working days, weekend skipped
     with pytest.raises(PermissionDenied):
         out.approve(org.sxd_leader, doc)  # not their turn
-    doc = out.approve(org.sxd_unit_leader, doc, comment="Đồng ý.", disagreement="Chuyên viên đề nghị giữ số liệu "
-                                                                                  "quý III; phòng đề nghị bỏ.")
+    doc = out.approve(
+        org.sxd_unit_leader,
+        doc,
+        comment="Đồng ý.",
+        disagreement="Chuyên viên đề nghị giữ số liệu quý III; phòng đề nghị bỏ.",
+    )
     assert doc.status == OutStatus.IN_REVIEW and doc.current_step.reviewer == org.sxd_leader
     doc = out.approve(org.sxd_leader, doc)
     assert doc.status == OutStatus.APPROVED and doc.approved_by == org.sxd_leader
-    actions = list(JournalEntry.objects.filter(object_id=str(doc.pk), action__startswith="outgoing.")
-                   .values_list("action", flat=True))
+    actions = list(
+        JournalEntry.objects.filter(object_id=str(doc.pk), action__startswith="outgoing.").values_list(
+            "action", flat=True
+        )
+    )
     assert actions[:2] == ["outgoing.create", "outgoing.submit"] and actions[-1] == "outgoing.approve"
     assert doc.steps.get(order=1).disagreement.startswith("Chuyên viên")
 
@@ -92,8 +121,12 @@ def test_return_revise_resubmit_and_versions_diff(world):
     with pytest.raises(ValidationError):
         out.return_draft(org.sxd_unit_leader, doc, comment="  ")
     # The reviewer edits first (a new version), then returns.
-    edit = out.revise(org.sxd_unit_leader, doc, text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo:\n"
-                                                     "1. Tình hình chung.\n2. Kiến nghị.", note="Sửa câu mở đầu")
+    edit = out.revise(
+        org.sxd_unit_leader,
+        doc,
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo:\n1. Tình hình chung.\n2. Kiến nghị.",
+        note="Sửa câu mở đầu",
+    )
     assert edit.number == 2 and edit.step is not None
     with pytest.raises(PermissionDenied):
         out.revise(org.sxd_staff, doc, text="không được sửa khi đang trình")
@@ -120,8 +153,7 @@ def test_parallel_consultation(world):
     org = world
     colleague = make_person(org.sxd, "Nguyễn Thị Mai", Role.STAFF, org.sxd_khtc)
     doc = out.submit(org.sxd_staff, draft(org))
-    [consultation] = out.consult(org.sxd_unit_leader, doc, [colleague],
-                                 question="Cho ý kiến về số liệu.")
+    [consultation] = out.consult(org.sxd_unit_leader, doc, [colleague], question="Cho ý kiến về số liệu.")
     extra = out.consult(org.sxd_unit_leader, doc, [org.sxd_clerk])
     assert len(extra) == 1
     assert visible(OutgoingDocument, colleague).filter(pk=doc.pk).exists()
@@ -140,8 +172,9 @@ def test_configured_chain_and_unit_leader_as_drafter(world):
     org = world
     chain = ReviewChain.objects.create(agency=org.sxd, doc_type=dtype("Quyết định"), name="Quyết định của Sở")
     ChainStep.objects.create(chain=chain, order=1, label="Trưởng phòng duyệt nội dung", kind=StepKind.UNIT_LEADER)
-    ChainStep.objects.create(chain=chain, order=2, label="Văn phòng kiểm tra thể thức", kind=StepKind.USER,
-                             user=org.sxd_clerk, days=2)
+    ChainStep.objects.create(
+        chain=chain, order=2, label="Văn phòng kiểm tra thể thức", kind=StepKind.USER, user=org.sxd_clerk, days=2
+    )
     ChainStep.objects.create(chain=chain, order=3, label="Giám đốc ký", kind=StepKind.SIGNER)
     doc = draft(org, doc_type="Quyết định", actor=org.sxd_unit_leader, subject="Quyết định ban hành quy chế")
     doc = out.submit(org.sxd_unit_leader, doc)
@@ -164,8 +197,9 @@ def test_urgent_review_deadline_is_one_working_day(world):
 def test_draft_validation(world):
     org = world
     with pytest.raises(ValidationError) as err:
-        out.create_draft(org.sxd_staff, doc_type=dtype("Công văn"), subject=" ", secrecy=Secrecy.SECRET,
-                         signer=org.sxd_staff)
+        out.create_draft(
+            org.sxd_staff, doc_type=dtype("Công văn"), subject=" ", secrecy=Secrecy.SECRET, signer=org.sxd_staff
+        )
     messages = err.value.message_dict
     assert "Trích yếu là bắt buộc." in messages["subject"]
     assert "Văn bản mật" in messages["secrecy"][0]
@@ -221,12 +255,20 @@ def test_number_and_symbol_formats_per_family_and_year_rollover(world):
         }.items():
             doc = approve_all(org, draft(org, subject=f"Văn bản {key}", **kwargs))
             results[key] = out.issue(org.sxd_clerk, doc).number_symbol
-    assert results == {"cv": "01/SXD-KHTC", "qd": "02/QĐ-SXD", "qppl": "01/2026/QĐ-SXD", "kh": "03/KH-SXD",
-                       "sy": "01/SY-SXD", "cv2": "04/SXD-KHTC"}
+    assert results == {
+        "cv": "01/SXD-KHTC",
+        "qd": "02/QĐ-SXD",
+        "qppl": "01/2026/QĐ-SXD",
+        "kh": "03/KH-SXD",
+        "sy": "01/SY-SXD",
+        "cv2": "04/SXD-KHTC",
+    }
     with freeze_time("2027-01-01 07:30:00+07:00"):
         doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject="Văn bản đầu năm")))
-        qppl = out.issue(org.sxd_clerk, approve_all(org, draft(org, doc_type="Quyết định", subject="QPPL đầu năm",
-                                                               is_legal_normative=True)))
+        qppl = out.issue(
+            org.sxd_clerk,
+            approve_all(org, draft(org, doc_type="Quyết định", subject="QPPL đầu năm", is_legal_normative=True)),
+        )
     assert doc.number_symbol == "01/SXD-KHTC" and doc.year == 2027
     assert qppl.number_symbol == "01/2027/QĐ-SXD"
     # The abbreviation table is configurable.
@@ -237,8 +279,10 @@ def test_number_and_symbol_formats_per_family_and_year_rollover(world):
     assert numbering.format_number(9) == "09" and numbering.format_number(10) == "10"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite serialises every writer with a database lock; real concurrency needs PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises every writer with a database lock; real concurrency needs PostgreSQL",
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuing_is_gapless_and_unique(org):
     docs = [approve_all(org, draft(org, subject=f"Công văn số {i}")) for i in range(16)]
@@ -273,13 +317,19 @@ def test_concurrent_issuing_is_gapless_and_unique(org):
 
 def test_delivery_to_three_agencies_and_status_flowing_back(world):
     org = world
-    doc = approve_all(org, draft(org, recipients=[
-        RecipientSpec(RecipientKind.AGENCY, agency=org.province),
-        RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
-        RecipientSpec(RecipientKind.AGENCY, agency=org.district),
-        RecipientSpec(RecipientKind.UNIT, unit=org.sxd_vp),
-        RecipientSpec(RecipientKind.EXTERNAL, name="Báo Nghệ An"),
-    ]))
+    doc = approve_all(
+        org,
+        draft(
+            org,
+            recipients=[
+                RecipientSpec(RecipientKind.AGENCY, agency=org.province),
+                RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
+                RecipientSpec(RecipientKind.AGENCY, agency=org.district),
+                RecipientSpec(RecipientKind.UNIT, unit=org.sxd_vp),
+                RecipientSpec(RecipientKind.EXTERNAL, name="Báo Nghệ An"),
+            ],
+        ),
+    )
     doc = out.issue(org.sxd_clerk, doc)
     status = {r.agency_id: r.status for r in delivery.sender_view(doc)}
     assert status == {org.province.pk: D.ARRIVED, org.stttt.pk: D.ARRIVED, org.district.pk: D.ARRIVED}
@@ -304,8 +354,12 @@ def test_delivery_to_three_agencies_and_status_flowing_back(world):
     # The recipient processes; the sender follows.
     incoming.submit(org.stttt_clerk, incoming_doc, leader=org.stttt_leader)
     incoming_doc.refresh_from_db()
-    incoming.direct(org.stttt_leader, incoming_doc, direction="Phòng CNTT xử lý.",
-                    targets=[incoming.Target("lead", user=org.stttt_staff)])
+    incoming.direct(
+        org.stttt_leader,
+        incoming_doc,
+        direction="Phòng CNTT xử lý.",
+        targets=[incoming.Target("lead", user=org.stttt_staff)],
+    )
     assert doc.recipients.get(agency=org.stttt).status == D.ASSIGNED
     assignment = incoming_doc.assignments.get(role="lead")
     incoming.add_note(org.stttt_staff, assignment, "progress", "Đang tổng hợp.")
@@ -313,8 +367,12 @@ def test_delivery_to_three_agencies_and_status_flowing_back(world):
     incoming.complete(org.stttt_staff, assignment, "Đã có văn bản trả lời.")
     status = {r.agency_id: r.status for r in delivery.sender_view(doc)}
     assert status == {org.province.pk: D.ARRIVED, org.stttt.pk: D.COMPLETED, org.district.pk: D.REFUSED}
-    codes = [e.details["to"] for e in JournalEntry.objects.filter(action__startswith="outgoing.delivery.",
-                                                                  object_id=str(doc.pk)).order_by("seq")]
+    codes = [
+        e.details["to"]
+        for e in JournalEntry.objects.filter(action__startswith="outgoing.delivery.", object_id=str(doc.pk)).order_by(
+            "seq"
+        )
+    ]
     assert codes == ["01", "01", "01", "03", "02", "04", "05", "06"]
 
 
@@ -324,20 +382,39 @@ def test_exchange_only_with_parent_is_enforced(world):
     with pytest.raises(ValidationError, match="cấp trên trực tiếp"):
         draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=Agency.objects.get(pk=org.district.pk))])
     # The district may send to its parent (the province), not to a department.
-    commune_doc = out.create_draft(org.district_leader, doc_type=dtype("Báo cáo"), subject="Báo cáo của huyện",
-                                   signer=org.district_leader,
-                                   recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.province)])
+    commune_doc = out.create_draft(
+        org.district_leader,
+        doc_type=dtype("Báo cáo"),
+        subject="Báo cáo của huyện",
+        signer=org.district_leader,
+        recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.province)],
+    )
     assert commune_doc.recipients.count() == 1
     with pytest.raises(ValidationError, match="cấp trên trực tiếp"):
-        out.create_draft(org.district_leader, doc_type=dtype("Báo cáo"), subject="Báo cáo gửi Sở",
-                         signer=org.district_leader, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.sxd)])
+        out.create_draft(
+            org.district_leader,
+            doc_type=dtype("Báo cáo"),
+            subject="Báo cáo gửi Sở",
+            signer=org.district_leader,
+            recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.sxd)],
+        )
 
 
 def test_recall_withdraws_every_copy_with_confirmation(world):
     org = world
-    doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, recipients=[
-        RecipientSpec(RecipientKind.AGENCY, agency=org.province),
-        RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])))
+    doc = out.issue(
+        org.sxd_clerk,
+        approve_all(
+            org,
+            draft(
+                org,
+                recipients=[
+                    RecipientSpec(RecipientKind.AGENCY, agency=org.province),
+                    RecipientSpec(RecipientKind.AGENCY, agency=org.stttt),
+                ],
+            ),
+        ),
+    )
     registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt)).document
     with pytest.raises(PermissionDenied):
         delivery.recall(org.sxd_staff, doc, "Sai số liệu")
@@ -359,8 +436,14 @@ def test_recall_withdraws_every_copy_with_confirmation(world):
     with pytest.raises(ValidationError):
         out.issue(org.sxd_clerk, doc)
     # A replacing document links to the recalled one.
-    fix = out.create_draft(org.sxd_staff, doc_type=dtype("Công văn"), subject="Thay thế công văn sai số liệu",
-                           signer=org.sxd_leader, related_to=doc, relation="replaces")
+    fix = out.create_draft(
+        org.sxd_staff,
+        doc_type=dtype("Công văn"),
+        subject="Thay thế công văn sai số liệu",
+        signer=org.sxd_leader,
+        related_to=doc,
+        relation="replaces",
+    )
     fix = out.issue(org.sxd_clerk, approve_all(org, fix))
     assert fix.related_to == doc and list(doc.fixes.all()) == [fix]
     assert JournalEntry.objects.filter(action="outgoing.replaces", object_id=str(doc.pk)).exists()
@@ -370,14 +453,26 @@ def test_recall_withdraws_every_copy_with_confirmation(world):
 def test_reply_links_both_ways(world):
     org = world
     incoming_doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, issuer_name="Ủy ban nhân dân tỉnh Nghệ An", code_number="4521",
-        code_notation="UBND-CN", issued_date=dt.date(2026, 11, 2), doc_type=dtype("Công văn"),
-        subject="V/v báo cáo tiến độ dự án", needs_reply=True, reply_due=dt.date(2026, 11, 30)).document
+        org.sxd_clerk,
+        agency=org.sxd,
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        code_number="4521",
+        code_notation="UBND-CN",
+        issued_date=dt.date(2026, 11, 2),
+        doc_type=dtype("Công văn"),
+        subject="V/v báo cáo tiến độ dự án",
+        needs_reply=True,
+        reply_due=dt.date(2026, 11, 30),
+    ).document
     incoming.request_reply(org.sxd_clerk, incoming_doc)
     incoming.submit(org.sxd_clerk, incoming_doc, leader=org.sxd_leader)
     incoming_doc.refresh_from_db()
-    incoming.direct(org.sxd_leader, incoming_doc, direction="Chị Lan dự thảo văn bản trả lời.",
-                    targets=[incoming.Target("lead", user=org.sxd_staff)])
+    incoming.direct(
+        org.sxd_leader,
+        incoming_doc,
+        direction="Chị Lan dự thảo văn bản trả lời.",
+        targets=[incoming.Target("lead", user=org.sxd_staff)],
+    )
     reply = draft(org, reply_to=incoming_doc, subject="V/v báo cáo tiến độ dự án (trả lời)")
     record = incoming_doc.replies.get()
     assert record.outgoing == reply and record.outgoing_reference == "Dự thảo"
@@ -394,12 +489,31 @@ def test_reply_links_both_ways(world):
 def test_visibility_of_drafts(world):
     org = world
     doc = draft(org, recipients=[RecipientSpec(RecipientKind.USER, user=org.sxd_admin)])
-    who = {name: visible(OutgoingDocument, getattr(org, name)).filter(pk=doc.pk).exists()
-           for name in ("sxd_staff", "sxd_unit_leader", "sxd_leader", "sxd_clerk", "sxd_admin", "stttt_staff",
-                        "stttt_clerk", "province_admin", "ht_staff")}
-    assert who == {"sxd_staff": True, "sxd_unit_leader": True, "sxd_leader": True, "sxd_clerk": False,
-                   "sxd_admin": False, "stttt_staff": False, "stttt_clerk": False, "province_admin": False,
-                   "ht_staff": False}
+    who = {
+        name: visible(OutgoingDocument, getattr(org, name)).filter(pk=doc.pk).exists()
+        for name in (
+            "sxd_staff",
+            "sxd_unit_leader",
+            "sxd_leader",
+            "sxd_clerk",
+            "sxd_admin",
+            "stttt_staff",
+            "stttt_clerk",
+            "province_admin",
+            "ht_staff",
+        )
+    }
+    assert who == {
+        "sxd_staff": True,
+        "sxd_unit_leader": True,
+        "sxd_leader": True,
+        "sxd_clerk": False,
+        "sxd_admin": False,
+        "stttt_staff": False,
+        "stttt_clerk": False,
+        "province_admin": False,
+        "ht_staff": False,
+    }
     doc = out.issue(org.sxd_clerk, approve_all(org, doc))
     assert visible(OutgoingDocument, org.sxd_clerk).filter(pk=doc.pk).exists()
     assert visible(OutgoingDocument, org.sxd_admin).filter(pk=doc.pk).exists()  # internal recipient
@@ -425,7 +539,6 @@ def test_time_is_vietnam(world):
     assert doc.year == 2027 and doc.issued_date == dt.date(2027, 1, 1)
 
 
-
 def test_a_reply_to_a_withdrawn_document_is_refused_before_anything_is_stored(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -433,9 +546,16 @@ def test_a_reply_to_a_withdrawn_document_is_refused_before_anything_is_stored(wo
 
     org = world
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, issuer_name="UBND tỉnh Nghệ An", code_number="88",
-        code_notation="UBND-CN", issued_date=dt.date(2026, 11, 20), doc_type=dtype("Công văn"),
-        subject="V/v rà soát hồ sơ cấp phép xây dựng").document
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        issuer_name="UBND tỉnh Nghệ An",
+        code_number="88",
+        code_notation="UBND-CN",
+        issued_date=dt.date(2026, 11, 20),
+        doc_type=dtype("Công văn"),
+        subject="V/v rà soát hồ sơ cấp phép xây dựng",
+    ).document
     doc = incoming.withdraw(org.sxd_clerk, doc, reason="Nơi gửi thu hồi văn bản.")
     from pathlib import Path
 
@@ -446,7 +566,12 @@ def test_a_reply_to_a_withdrawn_document_is_refused_before_anything_is_stored(wo
 
     files_before, disk_before = StoredFile.objects.count(), on_disk()
     with pytest.raises(ValidationError):
-        draft(org, actor=org.sxd_leader, subject="V/v trả lời UBND tỉnh", reply_to=doc,
-              files=[SimpleUploadedFile("tra-loi.pdf", b"%PDF-1.4\n%%EOF\n")])
+        draft(
+            org,
+            actor=org.sxd_leader,
+            subject="V/v trả lời UBND tỉnh",
+            reply_to=doc,
+            files=[SimpleUploadedFile("tra-loi.pdf", b"%PDF-1.4\n%%EOF\n")],
+        )
     assert StoredFile.objects.count() == files_before and on_disk() == disk_before
     assert not OutgoingDocument.objects.filter(reply_to=doc).exists()

@@ -21,10 +21,13 @@ pytestmark = pytest.mark.django_db
 def submitted(org):
     org.sxd_unit_leader.email = "dung.pv@xaydung.nghean.gov.vn"
     org.sxd_unit_leader.save(update_fields=["email"])
-    doc = out.create_draft(org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"),
-                           subject="V/v báo cáo tình hình giải ngân vốn đầu tư công năm 2026",
-                           text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau.",
-                           signer=org.sxd_leader)
+    doc = out.create_draft(
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v báo cáo tình hình giải ngân vốn đầu tư công năm 2026",
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau.",
+        signer=org.sxd_leader,
+    )
     with freeze_time("2026-11-27 08:00:00+07:00"):  # a Friday: due Wednesday 02/12 (3 working days)
         doc = out.submit(org.sxd_staff, doc)
     step = ReviewStep.objects.get(document=doc, status=StepStatus.ACTIVE)
@@ -41,8 +44,7 @@ def test_not_reminded_before_it_is_nearly_due(org, submitted, mailoutbox):
     assert not reminders_for(org.sxd_unit_leader).exists() and mailoutbox == []
 
 
-def test_due_next_working_day_reminded_once_that_day(org, submitted, mailoutbox,
-                                                     django_capture_on_commit_callbacks):
+def test_due_next_working_day_reminded_once_that_day(org, submitted, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves once the reminder is committed
         assert send_review_reminders(dt.date(2026, 12, 1)) == 1  # Tuesday: due tomorrow
         assert send_review_reminders(dt.date(2026, 12, 1)) == 0  # second run the same day
@@ -58,8 +60,9 @@ def test_due_next_working_day_reminded_once_that_day(org, submitted, mailoutbox,
     assert journal.verify().ok
 
 
-def test_late_step_reminded_every_working_day_not_on_weekends(org, submitted, mailoutbox,
-                                                             django_capture_on_commit_callbacks):
+def test_late_step_reminded_every_working_day_not_on_weekends(
+    org, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
     with freeze_time("2026-12-04 07:35:00+07:00"), django_capture_on_commit_callbacks(execute=True):
         assert review_reminders() == 1  # Friday, two days late: through the Celery task
         assert review_reminders() == 0
@@ -73,8 +76,9 @@ def test_late_step_reminded_every_working_day_not_on_weekends(org, submitted, ma
     assert JournalEntry.objects.filter(action="outgoing.step.remind").count() == 2
 
 
-def test_decided_step_no_longer_reminded_next_reviewer_is(org, submitted, mailoutbox,
-                                                         django_capture_on_commit_callbacks):
+def test_decided_step_no_longer_reminded_next_reviewer_is(
+    org, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
     with freeze_time("2026-12-01 09:00:00+07:00"):  # Tuesday: the unit leader agrees; the director's step starts
         out.approve(org.sxd_unit_leader, submitted, comment="Đồng ý.")
     leader_step = ReviewStep.objects.get(document=submitted, status=StepStatus.ACTIVE)

@@ -13,8 +13,7 @@ from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
 from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
-from vpdt.outgoing.models import (Consultation, OutgoingDocument, OutStatus, RecipientKind, ReviewStep,
-                                  StepStatus)
+from vpdt.outgoing.models import Consultation, OutgoingDocument, OutStatus, RecipientKind, ReviewStep, StepStatus
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SUBJECT = "V/v báo cáo tình hình giải ngân vốn đầu tư công năm 2026"
@@ -43,9 +42,20 @@ def world(org):
 
 
 def form_data(org, **over):
-    data = {"doc_type": dtype().pk, "subject": SUBJECT, "urgency": "0", "secrecy": "", "signer": org.sxd_leader.pk,
-            "authority": "", "signer_position": "", "due_date": "", "to_places": "- Như trên;\n- Lưu: VT, KHTC.",
-            "description": "", "text": TEXT, "externals": ""}
+    data = {
+        "doc_type": dtype().pk,
+        "subject": SUBJECT,
+        "urgency": "0",
+        "secrecy": "",
+        "signer": org.sxd_leader.pk,
+        "authority": "",
+        "signer_position": "",
+        "due_date": "",
+        "to_places": "- Như trên;\n- Lưu: VT, KHTC.",
+        "description": "",
+        "text": TEXT,
+        "externals": "",
+    }
     data.update(over)
     return data
 
@@ -63,12 +73,19 @@ def test_create_with_bad_input_shows_vietnamese_errors_and_saves_nothing(world, 
     org = world
     c = login(org.sxd_staff)
     assert c.get("/van-ban-di/soan-thao/").status_code == 200
-    r = c.post("/van-ban-di/soan-thao/", form_data(org, subject="  ", doc_type="", urgency="9", due_date="31/02/2026",
-                                                  signer="999999"))
+    r = c.post(
+        "/van-ban-di/soan-thao/",
+        form_data(org, subject="  ", doc_type="", urgency="9", due_date="31/02/2026", signer="999999"),
+    )
     assert r.status_code == 200
     body = page(r)
-    for text in ("Trích yếu là bắt buộc.", "Loại văn bản là bắt buộc.", "Độ khẩn không hợp lệ.",
-                 "Ngày không hợp lệ (định dạng dd/mm/yyyy).", "Người ký: lựa chọn không hợp lệ."):
+    for text in (
+        "Trích yếu là bắt buộc.",
+        "Loại văn bản là bắt buộc.",
+        "Độ khẩn không hợp lệ.",
+        "Ngày không hợp lệ (định dạng dd/mm/yyyy).",
+        "Người ký: lựa chọn không hợp lệ.",
+    ):
         assert text in body, text
     # Secret documents are refused by the service, with its message.
     r = c.post("/van-ban-di/soan-thao/", form_data(org, secrecy="mat"))
@@ -90,11 +107,25 @@ def test_create_with_every_kind_of_recipient_and_files(world, login):
     org = world
     field = Field.objects.create(agency=org.sxd, name="Đầu tư xây dựng")
     c = login(org.sxd_staff)
-    r = c.post("/van-ban-di/soan-thao/", {
-        **form_data(org, field=field.pk, authority="KT", urgency="1", due_date="15/12/2026",
-                    externals="Bộ Xây dựng\n  \nNgân hàng Nhà nước chi nhánh Nghệ An\n"),
-        "units": [org.sxd_vp.pk], "people": [org.sxd_admin.pk], "agencies": [org.stttt.pk, org.province.pk],
-        "files": [pdf("du-thao-bao-cao.pdf")], "related_files": [pdf("so-lieu-giai-ngan.pdf")]}, follow=True)
+    r = c.post(
+        "/van-ban-di/soan-thao/",
+        {
+            **form_data(
+                org,
+                field=field.pk,
+                authority="KT",
+                urgency="1",
+                due_date="15/12/2026",
+                externals="Bộ Xây dựng\n  \nNgân hàng Nhà nước chi nhánh Nghệ An\n",
+            ),
+            "units": [org.sxd_vp.pk],
+            "people": [org.sxd_admin.pk],
+            "agencies": [org.stttt.pk, org.province.pk],
+            "files": [pdf("du-thao-bao-cao.pdf")],
+            "related_files": [pdf("so-lieu-giai-ngan.pdf")],
+        },
+        follow=True,
+    )
     assert r.status_code == 200
     doc = OutgoingDocument.objects.get()
     assert r.redirect_chain[-1][0] == f"/van-ban-di/{doc.pk}/"
@@ -102,18 +133,27 @@ def test_create_with_every_kind_of_recipient_and_files(world, login):
     assert doc.drafter == org.sxd_staff and doc.field == field and doc.authority == "KT"
     assert doc.due_date == dt.date(2026, 12, 15) and doc.versions.get().text == TEXT
     kinds = sorted((r.kind, r.name) for r in doc.recipients.all())
-    assert kinds == sorted([(RecipientKind.UNIT, org.sxd_vp.name), (RecipientKind.USER, str(org.sxd_admin)),
-                            (RecipientKind.AGENCY, org.stttt.name), (RecipientKind.AGENCY, org.province.name),
-                            (RecipientKind.EXTERNAL, "Bộ Xây dựng"),
-                            (RecipientKind.EXTERNAL, "Ngân hàng Nhà nước chi nhánh Nghệ An")])
+    assert kinds == sorted(
+        [
+            (RecipientKind.UNIT, org.sxd_vp.name),
+            (RecipientKind.USER, str(org.sxd_admin)),
+            (RecipientKind.AGENCY, org.stttt.name),
+            (RecipientKind.AGENCY, org.province.name),
+            (RecipientKind.EXTERNAL, "Bộ Xây dựng"),
+            (RecipientKind.EXTERNAL, "Ngân hàng Nhà nước chi nhánh Nghệ An"),
+        ]
+    )
     body = page(r)
     assert "KT. " in body and "du-thao-bao-cao.pdf" in body and "so-lieu-giai-ngan.pdf" in body
     f = doc.files.get(kind="draft")
     d = c.get(f"/van-ban-di/{doc.pk}/tep/{f.pk}/")
     assert d.status_code == 200 and b"".join(d.streaming_content) == PDF
     # Edit the fields: recipients replaced.
-    r = c.post(f"/van-ban-di/{doc.pk}/sua/", {**form_data(org, subject=SUBJECT + " (sửa)"), "text": "",
-                                              "agencies": [org.stttt.pk]}, follow=True)
+    r = c.post(
+        f"/van-ban-di/{doc.pk}/sua/",
+        {**form_data(org, subject=SUBJECT + " (sửa)"), "text": "", "agencies": [org.stttt.pk]},
+        follow=True,
+    )
     assert "Đã cập nhật thông tin dự thảo." in page(r)
     doc.refresh_from_db()
     assert doc.subject.endswith("(sửa)") and list(doc.recipients.values_list("kind", flat=True)) == ["agency"]
@@ -149,8 +189,9 @@ def test_full_chain_through_the_screens(world, login):
     assert 'data-testid="submit"' not in detail
     r = unit_leader.post(f"/van-ban-di/{doc.pk}/tra-lai/", {"comment": ""}, follow=True)
     assert "Ghi rõ lý do trả lại, nội dung cần sửa." in page(r)
-    r = unit_leader.post(f"/van-ban-di/{doc.pk}/tra-lai/", {"comment": "Bổ sung số liệu giải ngân đến 31/10."},
-                         follow=True)
+    r = unit_leader.post(
+        f"/van-ban-di/{doc.pk}/tra-lai/", {"comment": "Bổ sung số liệu giải ngân đến 31/10."}, follow=True
+    )
     assert "Đã trả lại người soạn thảo." in page(r)
     doc.refresh_from_db()
     assert doc.status == OutStatus.RETURNED
@@ -160,8 +201,11 @@ def test_full_chain_through_the_screens(world, login):
     assert page(staff.get("/van-ban-di/", {"hop": "in_review"})).count('data-testid="draft-row"') == 0
     r = staff.get(f"/van-ban-di/{doc.pk}/sua-noi-dung/")
     assert "Sở Xây dựng báo cáo như sau:" in page(r)
-    r = staff.post(f"/van-ban-di/{doc.pk}/sua-noi-dung/", {"text": TEXT + "\n2. Giải ngân đến 31/10/2026 đạt 65%.",
-                                                          "note": "Bổ sung số liệu"}, follow=True)
+    r = staff.post(
+        f"/van-ban-di/{doc.pk}/sua-noi-dung/",
+        {"text": TEXT + "\n2. Giải ngân đến 31/10/2026 đạt 65%.", "note": "Bổ sung số liệu"},
+        follow=True,
+    )
     assert "Đã lưu phiên bản 2." in page(r)
     staff.post(f"/van-ban-di/{doc.pk}/trinh/")
     doc.refresh_from_db()
@@ -169,8 +213,10 @@ def test_full_chain_through_the_screens(world, login):
     # Approve, approve: the leader is the signer.
     r = leader.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý"}, follow=True)
     assert "Bạn không phải người xử lý chính của bước duyệt này." in page(r)
-    unit_leader.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý nội dung.",
-                                                      "disagreement": "Chuyên viên đề nghị giữ số liệu quý III."})
+    unit_leader.post(
+        f"/van-ban-di/{doc.pk}/dong-y/",
+        {"comment": "Đồng ý nội dung.", "disagreement": "Chuyên viên đề nghị giữ số liệu quý III."},
+    )
     r = leader.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý ký ban hành."}, follow=True)
     assert "Dự thảo đã được duyệt ký" in page(r)
     doc.refresh_from_db()
@@ -194,8 +240,11 @@ def test_full_chain_through_the_screens(world, login):
 def test_diff_page_shows_added_and_removed_lines(world, login):
     org = world
     doc = draft(org)
-    out.revise(org.sxd_staff, doc, text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng kính báo cáo:\n"
-                                        "1. Tình hình chung.\n2. Kiến nghị, đề xuất.")
+    out.revise(
+        org.sxd_staff,
+        doc,
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng kính báo cáo:\n1. Tình hình chung.\n2. Kiến nghị, đề xuất.",
+    )
     c = login(org.sxd_staff)
     body = page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/"))  # default: the latest two
     assert re.search(r'<div class="px-2 bg-success-subtle text-success-emphasis[^"]*" data-kind="added"', body)
@@ -213,8 +262,11 @@ def test_consult_and_answer(world, login):
     ul = login(org.sxd_unit_leader)
     r = ul.post(f"/van-ban-di/{doc.pk}/xin-y-kien/", {"question": "Cho ý kiến về số liệu"}, follow=True)
     assert "Chọn người cần xin ý kiến." in page(r)
-    r = ul.post(f"/van-ban-di/{doc.pk}/xin-y-kien/", {"users": [org.colleague.pk],
-                                                     "question": "Cho ý kiến về số liệu quý III."}, follow=True)
+    r = ul.post(
+        f"/van-ban-di/{doc.pk}/xin-y-kien/",
+        {"users": [org.colleague.pk], "question": "Cho ý kiến về số liệu quý III."},
+        follow=True,
+    )
     assert "Đã gửi xin ý kiến." in page(r)
     consultation = Consultation.objects.get()
     colleague = login(org.colleague)
@@ -223,18 +275,21 @@ def test_consult_and_answer(world, login):
     body = page(colleague.get(f"/van-ban-di/{doc.pk}/"))
     assert 'data-testid="answer"' in body and 'data-testid="approve"' not in body
     # Someone else cannot answer it; an empty opinion is refused.
-    r = login(org.sxd_staff).post(f"/van-ban-di/y-kien/{consultation.pk}/", {"opinion": "không phải tôi"},
-                                  follow=True)
+    r = login(org.sxd_staff).post(f"/van-ban-di/y-kien/{consultation.pk}/", {"opinion": "không phải tôi"}, follow=True)
     assert "Đây không phải yêu cầu xin ý kiến của bạn." in page(r)
     r = colleague.post(f"/van-ban-di/y-kien/{consultation.pk}/", {f"c{consultation.pk}-opinion": " "}, follow=True)
     assert "Nội dung ý kiến là bắt buộc." in page(r)
-    r = colleague.post(f"/van-ban-di/y-kien/{consultation.pk}/",
-                       {f"c{consultation.pk}-opinion": "Số liệu quý III cần cập nhật theo Kho bạc."}, follow=True)
+    r = colleague.post(
+        f"/van-ban-di/y-kien/{consultation.pk}/",
+        {f"c{consultation.pk}-opinion": "Số liệu quý III cần cập nhật theo Kho bạc."},
+        follow=True,
+    )
     assert "Đã gửi ý kiến." in page(r) and "Số liệu quý III cần cập nhật theo Kho bạc." in page(r)
     assert page(colleague.get("/van-ban-di/cho-duyet/")).count('data-testid="consult-row"') == 0
     # Comments on a version.
-    r = colleague.post(f"/van-ban-di/{doc.pk}/gop-y/", {"version": "1", "text": "Sửa lỗi chính tả dòng 2."},
-                       follow=True)
+    r = colleague.post(
+        f"/van-ban-di/{doc.pk}/gop-y/", {"version": "1", "text": "Sửa lỗi chính tả dòng 2."}, follow=True
+    )
     assert "Đã ghi ý kiến góp ý." in page(r) and "Sửa lỗi chính tả dòng 2." in page(r)
     r = colleague.post(f"/van-ban-di/{doc.pk}/gop-y/", {"version": "7", "text": "x"}, follow=True)
     assert "Phiên bản không hợp lệ." in page(r)
@@ -248,8 +303,13 @@ def test_outsiders_get_404_and_other_staff_cannot_act(world, login):
     doc = out.submit(org.sxd_staff, draft(org, files=[pdf()]))
     f = doc.files.get()
     outsider = login(org.ht_staff)
-    for url in (f"/van-ban-di/{doc.pk}/", f"/van-ban-di/{doc.pk}/so-sanh/", f"/van-ban-di/{doc.pk}/tep/{f.pk}/",
-                f"/van-ban-di/{doc.pk}/sua-noi-dung/", f"/van-ban-di/{doc.pk}/sua/"):
+    for url in (
+        f"/van-ban-di/{doc.pk}/",
+        f"/van-ban-di/{doc.pk}/so-sanh/",
+        f"/van-ban-di/{doc.pk}/tep/{f.pk}/",
+        f"/van-ban-di/{doc.pk}/sua-noi-dung/",
+        f"/van-ban-di/{doc.pk}/sua/",
+    ):
         assert outsider.get(url).status_code == 404, url
     assert outsider.post(f"/van-ban-di/{doc.pk}/dong-y/").status_code == 404
     assert login(org.vp_staff).get(f"/van-ban-di/{doc.pk}/").status_code == 404
@@ -257,10 +317,14 @@ def test_outsiders_get_404_and_other_staff_cannot_act(world, login):
     out.consult(org.sxd_unit_leader, doc, [org.vp_staff])
     vp = login(org.vp_staff)
     assert vp.get(f"/van-ban-di/{doc.pk}/").status_code == 200
-    for url, data in ((f"/van-ban-di/{doc.pk}/dong-y/", {}), (f"/van-ban-di/{doc.pk}/tra-lai/", {"comment": "x"}),
-                      (f"/van-ban-di/{doc.pk}/trinh/", {}), (f"/van-ban-di/{doc.pk}/huy/", {}),
-                      (f"/van-ban-di/{doc.pk}/sua-noi-dung/", {"text": "x"}),
-                      (f"/van-ban-di/{doc.pk}/xac-nhan/", {})):
+    for url, data in (
+        (f"/van-ban-di/{doc.pk}/dong-y/", {}),
+        (f"/van-ban-di/{doc.pk}/tra-lai/", {"comment": "x"}),
+        (f"/van-ban-di/{doc.pk}/trinh/", {}),
+        (f"/van-ban-di/{doc.pk}/huy/", {}),
+        (f"/van-ban-di/{doc.pk}/sua-noi-dung/", {"text": "x"}),
+        (f"/van-ban-di/{doc.pk}/xac-nhan/", {}),
+    ):
         r = vp.post(url, data, follow=True)
         assert r.status_code in (200, 403), url
         assert 'class="alert alert-danger' in page(r) or r.status_code == 403, url
@@ -276,11 +340,19 @@ def test_outsiders_get_404_and_other_staff_cannot_act(world, login):
 def test_reply_to_prefill_and_link(world, login):
     org = world
     incoming_doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, issuer_name=org.stttt.name, issuer_code=org.stttt.code, code_number="812",
-        code_notation="STTTT-CNTT", issued_date=timezone.localdate() - dt.timedelta(days=3), doc_type=dtype(),
-        subject="đề nghị báo cáo hiện trạng hạ tầng công nghệ thông tin", needs_reply=True, leader=org.sxd_leader,
+        org.sxd_clerk,
+        agency=org.sxd,
+        issuer_name=org.stttt.name,
+        issuer_code=org.stttt.code,
+        code_number="812",
+        code_notation="STTTT-CNTT",
+        issued_date=timezone.localdate() - dt.timedelta(days=3),
+        doc_type=dtype(),
+        subject="đề nghị báo cáo hiện trạng hạ tầng công nghệ thông tin",
+        needs_reply=True,
+        leader=org.sxd_leader,
         reply_due=timezone.localdate() + dt.timedelta(days=10),
-        ).document
+    ).document
     leader = login(org.sxd_leader)
     body = page(leader.get(f"/van-ban-den/{incoming_doc.pk}/"))
     assert f'href="/van-ban-di/soan-thao/?reply_to={incoming_doc.pk}"' in body and "Soạn văn bản trả lời" in body
@@ -290,8 +362,15 @@ def test_reply_to_prefill_and_link(world, login):
     assert f'<option value="{org.stttt.pk}" selected>' in body  # the sender agency preselected
     # Someone who cannot see the incoming document cannot reply to it.
     assert login(org.vp_staff).get("/van-ban-di/soan-thao/", {"reply_to": incoming_doc.pk}).status_code == 404
-    r = leader.post("/van-ban-di/soan-thao/", {**form_data(org, subject="V/v trả lời Công văn số 812/STTTT-CNTT"),
-                                               "reply_to": incoming_doc.pk, "agencies": [org.stttt.pk]}, follow=True)
+    r = leader.post(
+        "/van-ban-di/soan-thao/",
+        {
+            **form_data(org, subject="V/v trả lời Công văn số 812/STTTT-CNTT"),
+            "reply_to": incoming_doc.pk,
+            "agencies": [org.stttt.pk],
+        },
+        follow=True,
+    )
     doc = OutgoingDocument.objects.get()
     assert doc.reply_to == incoming_doc
     assert f'href="/van-ban-den/{incoming_doc.pk}/"' in page(r) and 'data-testid="reply-to-link"' in page(r)
@@ -306,8 +385,9 @@ def test_replacing_document_prefill(world, login):
     c = login(org.sxd_staff)
     r = c.get("/van-ban-di/soan-thao/", {"related_to": doc.pk, "relation": "corrects"})
     assert f"Đính chính {doc.number_symbol}" in page(r)
-    c.post("/van-ban-di/soan-thao/", form_data(org, subject="Đính chính số liệu", related_to=doc.pk,
-                                               relation="corrects"))
+    c.post(
+        "/van-ban-di/soan-thao/", form_data(org, subject="Đính chính số liệu", related_to=doc.pk, relation="corrects")
+    )
     fix = OutgoingDocument.objects.get(subject="Đính chính số liệu")
     assert fix.related_to == doc and fix.relation == "corrects"
     assert f'href="/van-ban-di/{fix.pk}/"' in page(c.get(f"/van-ban-di/{doc.pk}/"))
@@ -320,9 +400,9 @@ def test_lists_filters_and_late_highlight(world, login):
     org = world
     late = out.submit(org.sxd_staff, draft(org))
     ReviewStep.objects.filter(document=late, status=StepStatus.ACTIVE).update(
-        due_date=timezone.localdate() - dt.timedelta(days=2))
-    out.create_draft(org.sxd_staff, doc_type=dtype(), subject="Kế hoạch chuyển đổi số năm 2027",
-                     signer=org.sxd_leader)
+        due_date=timezone.localdate() - dt.timedelta(days=2)
+    )
+    out.create_draft(org.sxd_staff, doc_type=dtype(), subject="Kế hoạch chuyển đổi số năm 2027", signer=org.sxd_leader)
     c = login(org.sxd_staff)
     body = page(c.get("/van-ban-di/"))
     assert body.count('data-testid="draft-row"') == 2 and 'data-testid="due-late"' in body

@@ -11,8 +11,8 @@ Worst bug this suite guards against: one agency seeing another agency's people o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -33,8 +33,7 @@ from vpdt.journal.models import JournalEntry
 
 @pytest.fixture
 def world(org):
-    org.district_vp = directory.create_unit(None, org.district, name="Văn phòng HĐND và UBND huyện",
-                                            short_name="VP")
+    org.district_vp = directory.create_unit(None, org.district, name="Văn phòng HĐND và UBND huyện", short_name="VP")
     org.district_staff = make_person(org.district, "Nguyễn Thị Mai", Role.STAFF, org.district_vp)
     return org
 
@@ -125,8 +124,9 @@ KINDS: dict[str, Kind] = {
         html_detail={
             # There is no unit page: a unit is shown on its agency's page and in the unit picker.
             "trang cơ quan": lambda c, o: _html(c, f"/danh-ba/co-quan/{o.agency_id}/", _unit_row(o)),
-            "danh sách chọn đơn vị": lambda c, o: _html(c, f"/don-vi-theo-co-quan/?agency={o.agency_id}",
-                                                       f'<option value="{o.pk}">'),
+            "danh sách chọn đơn vị": lambda c, o: _html(
+                c, f"/don-vi-theo-co-quan/?agency={o.agency_id}", f'<option value="{o.pk}">'
+            ),
         },
         api_list=lambda c, o: o.pk in _api_ids(c, f"/api/v1/units/?agency={o.agency_id}"),
         api_detail=lambda c, o: _api_detail(c, f"/api/v1/units/{o.pk}/"),
@@ -145,11 +145,11 @@ KINDS: dict[str, Kind] = {
     "journal": Kind(
         model=JournalEntry,
         key=lambda o: o.seq,
-        html_list=lambda c, o: _html(c, f"/nhat-ky/?action={o.action}&object={o.object_id}",
-                                     f"<tr><td>{o.seq}</td>"),
+        html_list=lambda c, o: _html(c, f"/nhat-ky/?action={o.action}&object={o.object_id}", f"<tr><td>{o.seq}</td>"),
         html_detail={},
-        api_list=lambda c, o: o.seq in _api_ids(c, f"/api/v1/journal/?action={o.action}&object={o.object_id}",
-                                                key="seq"),
+        api_list=lambda c, o: (
+            o.seq in _api_ids(c, f"/api/v1/journal/?action={o.action}&object={o.object_id}", key="seq")
+        ),
         api_detail=lambda c, o: _api_detail(c, f"/api/v1/journal/{o.seq}/"),
     ),
     "agency": Kind(
@@ -157,8 +157,9 @@ KINDS: dict[str, Kind] = {
         key=lambda o: o.pk,
         html_list=lambda c, o: _html(c, f"/danh-ba/co-quan/?q={o.code}", f'href="/danh-ba/co-quan/{o.pk}/"'),
         html_detail={
-            "trang cơ quan": lambda c, o: _shown_by_status(c.get(f"/danh-ba/co-quan/{o.pk}/"),
-                                                          f"/danh-ba/co-quan/{o.pk}/"),
+            "trang cơ quan": lambda c, o: _shown_by_status(
+                c.get(f"/danh-ba/co-quan/{o.pk}/"), f"/danh-ba/co-quan/{o.pk}/"
+            ),
         },
         api_list=lambda c, o: o.pk in _api_ids(c, f"/api/v1/agencies/?code={o.code}"),
         api_detail=lambda c, o: _api_detail(c, f"/api/v1/agencies/{o.pk}/"),
@@ -286,8 +287,7 @@ def test_every_channel_agrees_on_visibility(world, login, api, viewer_name, kind
     obj = resolve(world, kind, target)
     seen = channels_for(kind, viewer, obj, login(viewer), api(viewer))
     assert seen == {channel: expected for channel in seen}, (
-        f"{viewer.full_name} xem {kind} {target}: mong đợi {'thấy' if expected else 'không thấy'}, "
-        f"thực tế {seen}"
+        f"{viewer.full_name} xem {kind} {target}: mong đợi {'thấy' if expected else 'không thấy'}, thực tế {seen}"
     )
 
 
@@ -394,8 +394,11 @@ ADMIN_SCREEN = {
 MODEL = {"agency": Agency, "unit": Unit, "user": User}
 
 
-@pytest.mark.parametrize("actor_name,kind,target,expected", MANAGE,
-                         ids=["{}-quan-tri-{}-{}-{}".format(*r[:3], "co" if r[3] else "khong") for r in MANAGE])
+@pytest.mark.parametrize(
+    "actor_name,kind,target,expected",
+    MANAGE,
+    ids=["{}-quan-tri-{}-{}-{}".format(*r[:3], "co" if r[3] else "khong") for r in MANAGE],
+)
 def test_manageable_and_admin_screens_agree(world, login, actor_name, kind, target, expected):
     actor = getattr(world, actor_name)
     obj = resolve(world, kind, target)
@@ -418,8 +421,10 @@ def _not_auth_journal():
 
 
 def _agency_form(agency, **changes):
-    data = {f: getattr(agency, f) for f in ("name", "short_name", "code", "level", "address", "phone", "fax",
-                                            "email", "website")}
+    data = {
+        f: getattr(agency, f)
+        for f in ("name", "short_name", "code", "level", "address", "phone", "fax", "email", "website")
+    }
     if agency.exchange_only_with_parent:
         data["exchange_only_with_parent"] = "on"
     if agency.is_active:
@@ -454,26 +459,38 @@ def _new_code(parent, n):
 ACTIONS = {
     "tao-don-vi": Action(
         state=lambda w, t: Unit.objects.count(),
-        html=lambda c, w, t: c.post(f"/danh-ba/co-quan/{getattr(w, t).pk}/don-vi/them/",
-                                    {"name": "Thanh tra Sở", "short_name": "TTRA", "is_active": "on"}),
-        api=lambda c, w, t: c.post("/api/v1/units/", {"agency": getattr(w, t).pk, "name": "Thanh tra Sở",
-                                                      "short_name": "TTRA"}, format="json"),
+        html=lambda c, w, t: c.post(
+            f"/danh-ba/co-quan/{getattr(w, t).pk}/don-vi/them/",
+            {"name": "Thanh tra Sở", "short_name": "TTRA", "is_active": "on"},
+        ),
+        api=lambda c, w, t: c.post(
+            "/api/v1/units/", {"agency": getattr(w, t).pk, "name": "Thanh tra Sở", "short_name": "TTRA"}, format="json"
+        ),
     ),
     "sua-co-quan": Action(
         state=lambda w, t: Agency.objects.get(pk=getattr(w, t).pk).phone,
-        html=lambda c, w, t: c.post(f"/danh-ba/co-quan/{getattr(w, t).pk}/sua/",
-                                    _agency_form(getattr(w, t), phone=NEW_PHONE)),
+        html=lambda c, w, t: c.post(
+            f"/danh-ba/co-quan/{getattr(w, t).pk}/sua/", _agency_form(getattr(w, t), phone=NEW_PHONE)
+        ),
         api=lambda c, w, t: c.patch(f"/api/v1/agencies/{getattr(w, t).pk}/", {"phone": NEW_PHONE}, format="json"),
     ),
     "giao-chuc-vu": Action(
         state=lambda w, t: Position.objects.count(),
         html=lambda c, w, t: c.post(
             f"/danh-ba/can-bo/{_target_person_and_agency(w, t)[0].pk}/chuc-vu/them/",
-            {"agency": _target_person_and_agency(w, t)[1].pk, "title": "Tổ trưởng tổ công tác",
-             "role": Role.STAFF}),
-        api=lambda c, w, t: c.post("/api/v1/positions/", {
-            "user": _target_person_and_agency(w, t)[0].pk, "agency": _target_person_and_agency(w, t)[1].pk,
-            "title": "Tổ trưởng tổ công tác", "role": Role.STAFF, "is_primary": False}, format="json"),
+            {"agency": _target_person_and_agency(w, t)[1].pk, "title": "Tổ trưởng tổ công tác", "role": Role.STAFF},
+        ),
+        api=lambda c, w, t: c.post(
+            "/api/v1/positions/",
+            {
+                "user": _target_person_and_agency(w, t)[0].pk,
+                "agency": _target_person_and_agency(w, t)[1].pk,
+                "title": "Tổ trưởng tổ công tác",
+                "role": Role.STAFF,
+                "is_primary": False,
+            },
+            format="json",
+        ),
     ),
     "ket-thuc-chuc-vu": Action(
         state=lambda w, t: Position.objects.filter(is_active=True).count(),
@@ -482,29 +499,64 @@ ACTIONS = {
     ),
     "tao-tai-khoan": Action(
         state=lambda w, t: User.objects.count(),
-        html=lambda c, w, t: c.post("/can-bo/tao/", {
-            "full_name": "Trịnh Văn Quyết", "agency": getattr(w, t).pk, "role": Role.STAFF,
-            "title": "Chuyên viên", "birth_date": "02/09/1990"}),
-        api=lambda c, w, t: c.post("/api/v1/users/", {
-            "full_name": "Trịnh Văn Quyết", "agency": getattr(w, t).pk, "role": Role.STAFF,
-            "title": "Chuyên viên", "birth_date": "03/09/1990"}, format="json"),
+        html=lambda c, w, t: c.post(
+            "/can-bo/tao/",
+            {
+                "full_name": "Trịnh Văn Quyết",
+                "agency": getattr(w, t).pk,
+                "role": Role.STAFF,
+                "title": "Chuyên viên",
+                "birth_date": "02/09/1990",
+            },
+        ),
+        api=lambda c, w, t: c.post(
+            "/api/v1/users/",
+            {
+                "full_name": "Trịnh Văn Quyết",
+                "agency": getattr(w, t).pk,
+                "role": Role.STAFF,
+                "title": "Chuyên viên",
+                "birth_date": "03/09/1990",
+            },
+            format="json",
+        ),
         html_success=(200,),
     ),
     "khoa-tai-khoan": Action(
         state=lambda w, t: User.objects.get(pk=getattr(w, t).pk).status,
-        html=lambda c, w, t: c.post(f"/can-bo/{getattr(w, t).pk}/lock/",
-                                    {"reason": "compromised", "note": "Lộ mật khẩu qua thư giả mạo"}),
-        api=lambda c, w, t: c.post(f"/api/v1/users/{getattr(w, t).pk}/lock/",
-                                   {"reason": "compromised", "note": "Lộ mật khẩu qua thư giả mạo"}, format="json"),
+        html=lambda c, w, t: c.post(
+            f"/can-bo/{getattr(w, t).pk}/lock/", {"reason": "compromised", "note": "Lộ mật khẩu qua thư giả mạo"}
+        ),
+        api=lambda c, w, t: c.post(
+            f"/api/v1/users/{getattr(w, t).pk}/lock/",
+            {"reason": "compromised", "note": "Lộ mật khẩu qua thư giả mạo"},
+            format="json",
+        ),
     ),
     "tao-co-quan": Action(
         state=lambda w, t: Agency.objects.count(),
-        html=lambda c, w, t: c.post("/danh-ba/co-quan/them/", {
-            "parent": getattr(w, t).pk, "name": "Sở Tư pháp", "short_name": "STP",
-            "code": _new_code(getattr(w, t), 19), "level": getattr(w, t).level, "is_active": "on"}),
-        api=lambda c, w, t: c.post("/api/v1/agencies/", {
-            "parent_id": getattr(w, t).pk, "name": "Sở Tư pháp", "short_name": "STP",
-            "code": _new_code(getattr(w, t), 20), "level": getattr(w, t).level}, format="json"),
+        html=lambda c, w, t: c.post(
+            "/danh-ba/co-quan/them/",
+            {
+                "parent": getattr(w, t).pk,
+                "name": "Sở Tư pháp",
+                "short_name": "STP",
+                "code": _new_code(getattr(w, t), 19),
+                "level": getattr(w, t).level,
+                "is_active": "on",
+            },
+        ),
+        api=lambda c, w, t: c.post(
+            "/api/v1/agencies/",
+            {
+                "parent_id": getattr(w, t).pk,
+                "name": "Sở Tư pháp",
+                "short_name": "STP",
+                "code": _new_code(getattr(w, t), 20),
+                "level": getattr(w, t).level,
+            },
+            format="json",
+        ),
     ),
 }
 
@@ -610,19 +662,45 @@ def test_management_actions(world, login, api, channel, actor_name, action_name,
 # Anonymous visitors get nothing.
 # ------------------------------------------------------------------------------------------------
 
-HTML_PAGES = ["/", "/can-bo/", "/can-bo/{user}/", "/can-bo/tao/", "/danh-ba/co-quan/", "/danh-ba/co-quan/{agency}/",
-              "/danh-ba/co-quan/them/", "/danh-ba/co-quan/{agency}/sua/", "/danh-ba/don-vi/",
-              "/danh-ba/don-vi/{unit}/sua/", "/don-vi-theo-co-quan/?agency={agency}", "/nhat-ky/",
-              "/tai-khoan/"]
-API_URLS = ["/api/v1/users/", "/api/v1/users/{user}/", "/api/v1/units/", "/api/v1/units/{unit}/",
-            "/api/v1/positions/", "/api/v1/positions/{position}/", "/api/v1/journal/", "/api/v1/journal/{seq}/",
-            "/api/v1/agencies/", "/api/v1/agencies/{agency}/", "/api/v1/me/"]
+HTML_PAGES = [
+    "/",
+    "/can-bo/",
+    "/can-bo/{user}/",
+    "/can-bo/tao/",
+    "/danh-ba/co-quan/",
+    "/danh-ba/co-quan/{agency}/",
+    "/danh-ba/co-quan/them/",
+    "/danh-ba/co-quan/{agency}/sua/",
+    "/danh-ba/don-vi/",
+    "/danh-ba/don-vi/{unit}/sua/",
+    "/don-vi-theo-co-quan/?agency={agency}",
+    "/nhat-ky/",
+    "/tai-khoan/",
+]
+API_URLS = [
+    "/api/v1/users/",
+    "/api/v1/users/{user}/",
+    "/api/v1/units/",
+    "/api/v1/units/{unit}/",
+    "/api/v1/positions/",
+    "/api/v1/positions/{position}/",
+    "/api/v1/journal/",
+    "/api/v1/journal/{seq}/",
+    "/api/v1/agencies/",
+    "/api/v1/agencies/{agency}/",
+    "/api/v1/me/",
+]
 
 
 def _fill(url, world):
     position = Position.objects.filter(user=world.sxd_staff).first()
-    return url.format(user=world.sxd_staff.pk, agency=world.sxd.pk, unit=world.sxd_vp.pk, position=position.pk,
-                      seq=JournalEntry.objects.order_by("seq").first().seq)
+    return url.format(
+        user=world.sxd_staff.pk,
+        agency=world.sxd.pk,
+        unit=world.sxd_vp.pk,
+        position=position.pk,
+        seq=JournalEntry.objects.order_by("seq").first().seq,
+    )
 
 
 @pytest.mark.parametrize("url", HTML_PAGES)
@@ -649,8 +727,16 @@ def test_anonymous_api_writes_refused_and_nothing_written(world):
     client = APIClient()
     counts = (Agency.objects.count(), Unit.objects.count(), User.objects.count())
     for url, data in [
-        ("/api/v1/agencies/", {"parent_id": world.province.pk, "name": "Sở Tư pháp", "short_name": "STP",
-                               "code": "000.00.19.H41", "level": 2}),
+        (
+            "/api/v1/agencies/",
+            {
+                "parent_id": world.province.pk,
+                "name": "Sở Tư pháp",
+                "short_name": "STP",
+                "code": "000.00.19.H41",
+                "level": 2,
+            },
+        ),
         ("/api/v1/units/", {"agency": world.sxd.pk, "name": "Thanh tra Sở", "short_name": "TTRA"}),
         ("/api/v1/users/", {"full_name": "Trịnh Văn Quyết", "agency": world.sxd.pk}),
     ]:
@@ -675,8 +761,11 @@ def _api_models():
     from vpdt.urls import router
 
     # Viewsets over model rows; non-model resources (backup archives) check their role explicitly.
-    return {viewset.serializer_class.Meta.model for _prefix, viewset, _basename in router.registry
-            if hasattr(getattr(viewset.serializer_class, "Meta", None), "model")}
+    return {
+        viewset.serializer_class.Meta.model
+        for _prefix, viewset, _basename in router.registry
+        if hasattr(getattr(viewset.serializer_class, "Meta", None), "model")
+    }
 
 
 def test_api_models_all_have_policies(world):
@@ -690,7 +779,9 @@ def test_api_models_all_have_policies(world):
             managed = manageable(model, person)
             # A queryset that runs; what one administers one also sees.
             assert set(managed.values_list("pk", flat=True)) <= set(seen.values_list("pk", flat=True)), (
-                model.__name__, person.full_name)
+                model.__name__,
+                person.full_name,
+            )
 
 
 def test_unregistered_model_is_refused_loudly(db):

@@ -17,15 +17,15 @@ from vpdt.incoming.models import IncomingDocument
 
 # viewer attribute on the `world` fixture, expected visibility
 ROWS = [
-    ("sxd_clerk", True),          # the agency's clerk
-    ("sxd_leader", True),         # the agency's leader
-    ("sxd_unit_leader", True),    # leader of the lead unit (KH-TC)
-    ("sxd_staff", True),          # staff member assigned by the unit leader
-    ("sxd_admin", True),          # for-information recipient (also the agency's system administrator)
-    ("sxd_vp_staff", False),      # staff of another unit of the same agency, not involved
-    ("stttt_staff", False),       # another agency of the same province
-    ("province_admin", False),    # administrators administer accounts, not documents
-    ("ht_staff", False),          # another province
+    ("sxd_clerk", True),  # the agency's clerk
+    ("sxd_leader", True),  # the agency's leader
+    ("sxd_unit_leader", True),  # leader of the lead unit (KH-TC)
+    ("sxd_staff", True),  # staff member assigned by the unit leader
+    ("sxd_admin", True),  # for-information recipient (also the agency's system administrator)
+    ("sxd_vp_staff", False),  # staff of another unit of the same agency, not involved
+    ("stttt_staff", False),  # another agency of the same province
+    ("province_admin", False),  # administrators administer accounts, not documents
+    ("ht_staff", False),  # another province
 ]
 
 
@@ -33,13 +33,25 @@ ROWS = [
 def world(org):
     org.sxd_vp_staff = make_person(org.sxd, "Đỗ Minh Tâm", Role.STAFF, org.sxd_vp)
     doc = services.register_document(
-        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, issuer_name="Bộ Xây dựng", issuer_code="000.00.00.G15",
-        code_number="2501", code_notation="BXD-KTXD", issued_date=dt.date(2026, 11, 18),
-        doc_type=DocumentType.objects.get(name="Công văn"), urgency=Urgency.URGENT,
-        subject="V/v rà soát định mức dự toán xây dựng công trình").document
-    services.direct(org.sxd_leader, doc, direction="Phòng KH-TC chủ trì; anh Tuấn để biết.",
-                    deadline=timezone.localdate() + dt.timedelta(days=7),
-                    targets=[services.Target("lead", unit=org.sxd_khtc), services.Target("inform", user=org.sxd_admin)])
+        org.sxd_clerk,
+        agency=org.sxd,
+        leader=org.sxd_leader,
+        issuer_name="Bộ Xây dựng",
+        issuer_code="000.00.00.G15",
+        code_number="2501",
+        code_notation="BXD-KTXD",
+        issued_date=dt.date(2026, 11, 18),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        urgency=Urgency.URGENT,
+        subject="V/v rà soát định mức dự toán xây dựng công trình",
+    ).document
+    services.direct(
+        org.sxd_leader,
+        doc,
+        direction="Phòng KH-TC chủ trì; anh Tuấn để biết.",
+        deadline=timezone.localdate() + dt.timedelta(days=7),
+        targets=[services.Target("lead", unit=org.sxd_khtc), services.Target("inform", user=org.sxd_admin)],
+    )
     services.distribute(org.sxd_unit_leader, doc.assignments.get(role="lead"), user=org.sxd_staff)
     org.doc = doc
     return org
@@ -69,9 +81,16 @@ def test_attachment_download_follows_visibility(world, login):
 
     pdf = SimpleUploadedFile("bxd-2501.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
     doc = services.register_document(
-        world.sxd_clerk, agency=world.sxd, files=[pdf], issuer_name="Bộ Xây dựng", code_number="2502",
-        code_notation="BXD-KTXD", issued_date=dt.date(2026, 11, 18), doc_type=DocumentType.objects.get(name="Công văn"),
-        subject="V/v hướng dẫn thanh tra chuyên ngành xây dựng").document
+        world.sxd_clerk,
+        agency=world.sxd,
+        files=[pdf],
+        issuer_name="Bộ Xây dựng",
+        code_number="2502",
+        code_notation="BXD-KTXD",
+        issued_date=dt.date(2026, 11, 18),
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v hướng dẫn thanh tra chuyên ngành xây dựng",
+    ).document
     attachment = doc.attachments.get()
     url = f"/van-ban-den/{doc.pk}/tep/{attachment.pk}/"
     response = login(world.sxd_clerk).get(url)

@@ -9,8 +9,16 @@ import re
 import pytest
 
 from tests import parts_world
-from tests.parts_world import (COMMENT, DRAFT_TEXT_ONLY, LATEST_TEXT, OPINION, PUBLISHED_KINDS, RETURN_REASON,
-                               SUBJECT, VIEWERS)
+from tests.parts_world import (
+    COMMENT,
+    DRAFT_TEXT_ONLY,
+    LATEST_TEXT,
+    OPINION,
+    PUBLISHED_KINDS,
+    RETURN_REASON,
+    SUBJECT,
+    VIEWERS,
+)
 from vpdt.core.authz import permitted, visible
 from vpdt.digitize.models import Digitization
 from vpdt.outgoing import delivery
@@ -101,18 +109,20 @@ def test_every_api_action(world, api):
 
 def test_only_the_record_takes_comments(world, api, login):
     issued, draft = world.issued, world.draft
-    for name, (part, sees_draft) in VIEWERS.items():
+    for name, (part, _sees_draft) in VIEWERS.items():
         user = getattr(world, name)
         client = api(user)
-        response = client.post(f"/api/v1/outgoing-documents/{issued.pk}/comments/", {"text": "Xin góp ý thêm."},
-                               format="json")
+        response = client.post(
+            f"/api/v1/outgoing-documents/{issued.pk}/comments/", {"text": "Xin góp ý thêm."}, format="json"
+        )
         # Outside the record: not found. Inside: the issued document's record is closed.
         assert response.status_code == (400 if part == "record" else 404), (name, response.content)
         response = login(user).post(f"/van-ban-di/{issued.pk}/gop-y/", {"version": 1, "text": "Xin góp ý thêm."})
         assert response.status_code == (302 if part == "record" else 404), name
     assert not issued.versions.filter(comments__text="Xin góp ý thêm.").exists()
-    response = api(world.sxd_unit_leader).post(f"/api/v1/outgoing-documents/{draft.pk}/comments/",
-                                               {"text": "Bổ sung số liệu quý IV."}, format="json")
+    response = api(world.sxd_unit_leader).post(
+        f"/api/v1/outgoing-documents/{draft.pk}/comments/", {"text": "Bổ sung số liệu quý IV."}, format="json"
+    )
     assert response.status_code == 201
 
 
@@ -131,13 +141,18 @@ def test_deliveries(world, api, login):
     assert own_view["incoming"] == world.incoming_copy.pk
     # Acting on another agency's delivery: not found.
     stttt = api(world.stttt_clerk)
-    assert stttt.post(f"/api/v1/outgoing-deliveries/{district_row.pk}/refuse/", {"reason": "Không đúng thẩm quyền"},
-                      format="json").status_code == 404
+    assert (
+        stttt.post(
+            f"/api/v1/outgoing-deliveries/{district_row.pk}/refuse/", {"reason": "Không đúng thẩm quyền"}, format="json"
+        ).status_code
+        == 404
+    )
     waiting = stttt.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"]
     assert waiting == []
     district = api(world.district_clerk)
     assert [r["id"] for r in district.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"]] == [
-        district_row.pk]
+        district_row.pk
+    ]
     # Files of the waiting delivery: the issued files only, for its own clerk only.
     web = login(world.district_clerk)
     for kind, row in world.files.items():
@@ -203,8 +218,12 @@ def test_a_confirmed_recall_ends_access_to_the_registered_copy(world, api, login
         assert page.status_code == 200 and "tệp đính kèm không còn xem được" in page.content.decode()
         for attachment in attachments:
             assert web.get(f"/van-ban-den/{copy.pk}/tep/{attachment.pk}/").status_code == 404, name
-            assert client.post("/api/v1/signature-verifications/verify/", {"file": attachment.file_id},
-                               format="json").status_code == 404, name
+            assert (
+                client.post(
+                    "/api/v1/signature-verifications/verify/", {"file": attachment.file_id}, format="json"
+                ).status_code
+                == 404
+            ), name
         assert client.get(f"/api/v1/incoming-documents/{copy.pk}/").json()["attachments"] == []
         files = {r["file"] for r in client.get("/api/v1/digitizations/?page_size=200").json()["results"]}
         assert not files & {a.file_id for a in attachments}, name
@@ -231,7 +250,7 @@ def test_search_follows_the_parts(world, api, login):
         draft_hits = _search(client, "tuyen duong ven bien cua lo")
         assert (("outgoing", world.draft.pk) in draft_hits) is sees_draft, (name, DRAFT_TEXT_ONLY)
     page = login(world.sxd_admin).get("/tim-kiem/", {"q": "kiem thu xam nhap dinh ky"}).content.decode()
-    assert LATEST_TEXT not in page and "data-testid=\"search-hit\"" not in page
+    assert LATEST_TEXT not in page and 'data-testid="search-hit"' not in page
 
 
 def test_signature_checks_stay_with_their_agency(world, api):
@@ -240,16 +259,23 @@ def test_signature_checks_stay_with_their_agency(world, api):
     checked = stttt.post("/api/v1/signature-verifications/verify/", {"file": sealed.pk}, format="json")
     assert checked.status_code == 201
     rows = stttt.get("/api/v1/signature-verifications/?page_size=200").json()["results"]
-    assert rows and {r["id"] for r in rows} == set(Verification.objects.filter(agency=world.stttt)
-                                                   .values_list("pk", flat=True))
+    assert rows and {r["id"] for r in rows} == set(
+        Verification.objects.filter(agency=world.stttt).values_list("pk", flat=True)
+    )
     sender = api(world.sxd_clerk).get("/api/v1/signature-verifications/?page_size=200").json()["results"]
     assert checked.json()["id"] not in {r["id"] for r in sender}
     draft_v1 = world.files["draft-v1"].file
-    assert api(world.sxd_clerk).post("/api/v1/signature-verifications/verify/", {"file": draft_v1.pk},
-                                     format="json").status_code == 201
+    assert (
+        api(world.sxd_clerk)
+        .post("/api/v1/signature-verifications/verify/", {"file": draft_v1.pk}, format="json")
+        .status_code
+        == 201
+    )
     for name, (part, _) in VIEWERS.items():
-        ids = {r["file"] for r in api(getattr(world, name)).get(
-            "/api/v1/signature-verifications/?page_size=200").json()["results"]}
+        ids = {
+            r["file"]
+            for r in api(getattr(world, name)).get("/api/v1/signature-verifications/?page_size=200").json()["results"]
+        }
         assert (draft_v1.pk in ids) is (part == "record"), name
 
 
@@ -294,10 +320,17 @@ def _outgoing_urls(world):
     from vpdt.outgoing.models import Consultation
 
     consultation = Consultation.objects.filter(step__document=world.issued).first()
-    ids = {"pk": [world.issued.pk, world.draft.pk], "file_pk": [row.pk for row in world.files.values()],
-           "rpk": [world.district_delivery.pk], "cpk": [consultation.pk], "number": [1]}
-    own = {"api/v1/outgoing-deliveries/": {"pk": [world.district_delivery.pk]},
-           "api/v1/outgoing-consultations/": {"pk": [consultation.pk]}}
+    ids = {
+        "pk": [world.issued.pk, world.draft.pk],
+        "file_pk": [row.pk for row in world.files.values()],
+        "rpk": [world.district_delivery.pk],
+        "cpk": [consultation.pk],
+        "number": [1],
+    }
+    own = {
+        "api/v1/outgoing-deliveries/": {"pk": [world.district_delivery.pk]},
+        "api/v1/outgoing-consultations/": {"pk": [consultation.pk]},
+    }
     urls = set()
     for route in _routes(get_resolver().url_patterns):
         params = re.findall(r"<(\w+)>", route)
@@ -333,12 +366,17 @@ def test_outsiders_get_404_on_every_outgoing_url(world, login, api):
         user = getattr(world, name)
         web, client = login(user), api(user)
         for url in urls:
-            if name == "district_clerk" and any(p in url for p in ("den-cho-tiep-nhan", "/van-ban-di/thu-hoi/", "deliveries")):
+            if name == "district_clerk" and any(
+                p in url for p in ("den-cho-tiep-nhan", "/van-ban-di/thu-hoi/", "deliveries")
+            ):
                 continue  # the district's clerk acts on its own delivery (test_deliveries)
             client_for = client if url.startswith("/api/") else web
             assert client_for.get(url).status_code in (404, 405), (name, url)
-            response = client_for.post(url, {"reason": "Thử", "comment": "Thử", "text": "Thử"},
-                                       **({"format": "json"} if url.startswith("/api/") else {}))
+            response = client_for.post(
+                url,
+                {"reason": "Thử", "comment": "Thử", "text": "Thử"},
+                **({"format": "json"} if url.startswith("/api/") else {}),
+            )
             assert response.status_code in (404, 405), (name, url, response.status_code)
     assert not JournalEntry.objects.filter(seq__gt=last, action__startswith="outgoing.").exists()
 

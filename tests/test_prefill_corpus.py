@@ -110,8 +110,7 @@ def test_prefill_accuracy_on_thirty_ocred_dev_scans(ocred):
     for seed, text, truth in ocred:
         got = prefill.extract(text, agencies=directory, doc_types=doc_types)
         scores.append(corpus.score(got, truth))
-        wrong += [(seed, name, getattr(got, name).value, truth[name]) for name, (ok, _) in scores[-1].items()
-                  if not ok]
+        wrong += [(seed, name, getattr(got, name).value, truth[name]) for name, (ok, _) in scores[-1].items() if not ok]
     summary = corpus.summary(scores)
     detail = json.dumps({k: round(v, 3) for k, v in summary.items()}) + "\n" + "\n".join(map(repr, wrong[:40]))
     assert len(scores) >= 30

@@ -46,6 +46,7 @@ def vietnamese_page(response, title: str) -> str:
 
 # --- Too many fields ---------------------------------------------------------------------------------------------
 
+
 def test_api_login_with_too_many_fields(db):
     response = APIClient().post(LOGIN_API, many_fields(), content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
@@ -54,8 +55,9 @@ def test_api_login_with_too_many_fields(db):
 
 def test_api_patch_with_too_many_fields(org, api):
     """A PATCH body is parsed by the API's own form parser (Django parses POST only)."""
-    response = api(org.sxd_admin).patch(f"/api/v1/units/{org.sxd_vp.pk}/", many_fields(),
-                                        content_type="application/x-www-form-urlencoded")
+    response = api(org.sxd_admin).patch(
+        f"/api/v1/units/{org.sxd_vp.pk}/", many_fields(), content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400
     assert api_detail(response) == TOO_MANY_FIELDS
 
@@ -78,6 +80,7 @@ def test_api_too_many_files(org, api, settings):
 
 # --- Too big -----------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def small_limit(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -86,8 +89,9 @@ def small_limit(settings):
 
 def test_api_json_body_over_the_limit(org, api, small_limit):
     before = Dossier.objects.count()
-    response = api(org.sxd_staff).post("/api/v1/dossiers/", json.dumps({"title": small_limit}),
-                                       content_type="application/json")
+    response = api(org.sxd_staff).post(
+        "/api/v1/dossiers/", json.dumps({"title": small_limit}), content_type="application/json"
+    )
     assert response.status_code == 413
     assert api_detail(response) == "Dữ liệu gửi lên quá lớn (tối đa 2 MB, không kể tệp đính kèm)."
     assert Dossier.objects.count() == before
@@ -118,6 +122,7 @@ def test_screen_form_over_the_limit(org, login, small_limit):
 
 # --- Too deep, suspicious ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("body", [nested(), '{"a":' * 3000 + "1" + "}" * 3000, '{"title": ' + nested() + "}"])
 def test_api_json_nested_too_deep(org, api, body):
     response = api(org.sxd_staff).post("/api/v1/dossiers/", body, content_type="application/json")
@@ -129,8 +134,12 @@ def test_api_json_nested_too_deep(org, api, body):
 
 
 def test_exception_handler_maps_refusals_raised_anywhere():
-    for exc, status in ((RecursionError(), 400), (TooManyFieldsSent(), 400), (RequestDataTooBig(), 413),
-                        (SuspiciousFileOperation("../x"), 400)):
+    for exc, status in (
+        (RecursionError(), 400),
+        (TooManyFieldsSent(), 400),
+        (RequestDataTooBig(), 413),
+        (SuspiciousFileOperation("../x"), 400),
+    ):
         response = exception_handler(exc, {})
         assert response.status_code == status
         assert looks_vietnamese(response.data["detail"]), response.data

@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import make_person
@@ -28,19 +29,25 @@ FONT = "src/vpdt/core/fonts/DejaVuSerif.ttf"
 FONT_BOLD = "src/vpdt/core/fonts/DejaVuSerif-Bold.ttf"
 # A công văn of the district to the department, laid out as ND30 (x, y, text, bold) on an A4 page at 200 dpi.
 PAGE = [
-    (150, 140, "ỦY BAN NHÂN DÂN", False), (170, 190, "HUYỆN NGHI LỘC", True),
-    (820, 140, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True), (930, 190, "Độc lập - Tự do - Hạnh phúc", True),
-    (150, 290, "Số: 1250/UBND-KT", False), (860, 290, "Nghi Lộc, ngày 18 tháng 11 năm 2026", False),
+    (150, 140, "ỦY BAN NHÂN DÂN", False),
+    (170, 190, "HUYỆN NGHI LỘC", True),
+    (820, 140, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+    (930, 190, "Độc lập - Tự do - Hạnh phúc", True),
+    (150, 290, "Số: 1250/UBND-KT", False),
+    (860, 290, "Nghi Lộc, ngày 18 tháng 11 năm 2026", False),
     (120, 350, "V/v đề nghị thẩm định thiết kế cơ sở dự án", False),
     (120, 400, "đường giao thông xã Nghi Phong", False),
     (560, 520, "Kính gửi: Sở Xây dựng tỉnh Nghệ An.", False),
     (200, 620, "Ủy ban nhân dân huyện Nghi Lộc đề nghị Sở Xây dựng thẩm định thiết kế", False),
     (120, 670, "cơ sở dự án đường giao thông liên thôn xã Nghi Phong, tổng mức đầu tư", False),
     (120, 720, "12,5 tỷ đồng, hồ sơ kèm theo gồm tờ trình và thuyết minh dự án.", False),
-    (120, 900, "Nơi nhận:", True), (1000, 900, "KT. CHỦ TỊCH", True),
-    (120, 950, "- Như trên;", False), (1020, 950, "PHÓ CHỦ TỊCH", True),
+    (120, 900, "Nơi nhận:", True),
+    (1000, 900, "KT. CHỦ TỊCH", True),
+    (120, 950, "- Như trên;", False),
+    (1020, 950, "PHÓ CHỦ TỊCH", True),
     (120, 1000, "- Chủ tịch UBND huyện;", False),
-    (120, 1050, "- Lưu: VT, KT.", False), (1000, 1200, "Nguyễn Văn Hải", True),
+    (120, 1050, "- Lưu: VT, KT.", False),
+    (1000, 1200, "Nguyễn Văn Hải", True),
 ]
 SUBJECT = "V/v đề nghị thẩm định thiết kế cơ sở dự án đường giao thông xã Nghi Phong"
 
@@ -87,8 +94,9 @@ def field_value(page: str, name: str) -> str:
     return found.group(1) if found else ""
 
 
-def test_clerk_uploads_scan_gets_a_prefilled_form_corrects_and_registers(org, login,
-                                                                          django_capture_on_commit_callbacks):
+def test_clerk_uploads_scan_gets_a_prefilled_form_corrects_and_registers(
+    org, login, django_capture_on_commit_callbacks
+):
     client = login(org.sxd_clerk)
     with django_capture_on_commit_callbacks(execute=True):  # the OCR task runs (eagerly) after the commit
         response = upload(client, png())
@@ -115,10 +123,20 @@ def test_clerk_uploads_scan_gets_a_prefilled_form_corrects_and_registers(org, lo
     # nothing is registered until the clerk confirms
     assert not IncomingDocument.objects.exists()
     cong_van = DocumentType.objects.get(name="Công văn")
-    form = {"issuer_name": "Ủy ban nhân dân huyện Nghi Lộc", "issuer_code": "000.00.31.H41",
-            "code_number": "1250", "code_notation": "UBND-KT", "issued_date": "18/11/2026",
-            "doc_type": cong_van.pk, "subject": SUBJECT, "signer_name": "Nguyễn Văn Hải",
-            "signer_position": "Phó Chủ tịch", "urgency": "1", "scan": scan.pk, "page_amount": "1"}
+    form = {
+        "issuer_name": "Ủy ban nhân dân huyện Nghi Lộc",
+        "issuer_code": "000.00.31.H41",
+        "code_number": "1250",
+        "code_notation": "UBND-KT",
+        "issued_date": "18/11/2026",
+        "doc_type": cong_van.pk,
+        "subject": SUBJECT,
+        "signer_name": "Nguyễn Văn Hải",
+        "signer_position": "Phó Chủ tịch",
+        "urgency": "1",
+        "scan": scan.pk,
+        "page_amount": "1",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/van-ban-den/vao-so/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -196,10 +214,16 @@ def test_scans_are_seen_by_the_agencys_clerks_only(org, login, api):
     assert api_other.get(f"/api/v1/digitizations/{scan.pk}/prefill/").status_code == 404
     assert api_other.get("/api/v1/digitizations/scans/").json() == []
     # another agency's clerk cannot register it by id either
-    with pytest.raises(Exception) as exc:
-        incoming.register_document(other_clerk, agency=org.stttt, scans=[scan.pk], issuer_name="UBND huyện Nghi Lộc",
-                                   issued_date=dt.date(2026, 11, 18), subject="Thử đăng ký bản quét của cơ quan khác",
-                                   doc_type=DocumentType.objects.get(name="Công văn"))
+    with pytest.raises(ValidationError) as exc:
+        incoming.register_document(
+            other_clerk,
+            agency=org.stttt,
+            scans=[scan.pk],
+            issuer_name="UBND huyện Nghi Lộc",
+            issued_date=dt.date(2026, 11, 18),
+            subject="Thử đăng ký bản quét của cơ quan khác",
+            doc_type=DocumentType.objects.get(name="Công văn"),
+        )
     assert "Bản quét đã được vào sổ, đã bị bỏ hoặc không thuộc cơ quan" in str(exc.value)
     assert not IncomingDocument.objects.exists()
     # the file viewer serves the original inline, never sniffed as something else
@@ -253,14 +277,30 @@ def test_api_upload_prefill_and_register(org, api, django_capture_on_commit_call
     Digitization.objects.filter(pk=item["id"]).update(status=Status.DONE, text=OCR_TEXT, pages=1)
     assert [r["id"] for r in client.get("/api/v1/digitizations/scans/").json()] == [item["id"]]
     found = client.get(f"/api/v1/digitizations/{item['id']}/prefill/").json()
-    assert found["ready"] and found["fields"]["code_number"] == {"value": "1250", "confidence": found["fields"][
-        "code_number"]["confidence"], "low": False}
+    assert found["ready"] and found["fields"]["code_number"] == {
+        "value": "1250",
+        "confidence": found["fields"]["code_number"]["confidence"],
+        "low": False,
+    }
     assert found["fields"]["issued_date"]["value"] == "2026-11-18" and found["authority"] == "KT"
     assert found["fields"]["doc_type"]["value"] == DocumentType.objects.get(name="Công văn").pk
-    assert found["fields"]["signer_position"] == {"value": "PHÓ CHỦ TỊCH", "confidence": found["fields"][
-        "signer_position"]["confidence"], "low": found["fields"]["signer_position"]["confidence"] < 0.6}
-    body = {key: found["fields"][key]["value"] for key in ("issuer_name", "issuer_code", "code_number",
-                                                          "code_notation", "issued_date", "subject", "signer_name")}
+    assert found["fields"]["signer_position"] == {
+        "value": "PHÓ CHỦ TỊCH",
+        "confidence": found["fields"]["signer_position"]["confidence"],
+        "low": found["fields"]["signer_position"]["confidence"] < 0.6,
+    }
+    body = {
+        key: found["fields"][key]["value"]
+        for key in (
+            "issuer_name",
+            "issuer_code",
+            "code_number",
+            "code_notation",
+            "issued_date",
+            "subject",
+            "signer_name",
+        )
+    }
     body.update(doc_type=DocumentType.objects.get(name="Công văn").pk, scans=[item["id"]])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/incoming-documents/", body, format="json")

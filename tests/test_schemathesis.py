@@ -35,13 +35,13 @@ SKIPPED = {
 # The coverage phase (every boundary of every field) sends about 8,000 requests per user: minutes, not a minute.
 CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}}})
 MAX_EXAMPLES = int(os.environ.get("VPDT_SCHEMATHESIS_EXAMPLES", "5"))
-SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=list(HealthCheck))
+SETTINGS = settings(
+    max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def _token(user) -> str:
-    response = APIClient().post("/api/v1/auth/login/", {"username": user.username, "password": PASSWORD},
-                                format="json")
+    response = APIClient().post("/api/v1/auth/login/", {"username": user.username, "password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     return response.data["token"]
 
@@ -61,24 +61,49 @@ def known_ids(org):
     from vpdt.outgoing.models import StepKind
     from vpdt.search import services as search
 
-    document = incoming.register_document(org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader,
-                                          **fields(urgency=Urgency.FLASH)).document  # urgent: submitted at once
-    incoming.direct(org.sxd_leader, document, direction="Phòng Kế hoạch - Tài chính chủ trì, báo cáo trước hạn.",
-                    targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+    document = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.FLASH)
+    ).document  # urgent: submitted at once
+    incoming.direct(
+        org.sxd_leader,
+        document,
+        direction="Phòng Kế hoạch - Tài chính chủ trì, báo cáo trước hạn.",
+        targets=[incoming.Target("lead", unit=org.sxd_khtc)],
+    )
     outgoing = approve_all(org, draft(org))
     today = timezone.localdate()
-    delegation = delegations.create(org.sxd_admin, delegator=org.sxd_leader, delegate=org.sxd_unit_leader,
-                                    starts_on=today, ends_on=today + dt.timedelta(days=7), reason="Đi công tác")
-    chain = chains.create_chain(org.sxd_admin, org.sxd, name="Quy trình công văn", steps=[
-        chains.StepSpec("Lãnh đạo phòng xem xét", StepKind.UNIT_LEADER), chains.StepSpec("Giám đốc ký", StepKind.SIGNER)])
+    delegation = delegations.create(
+        org.sxd_admin,
+        delegator=org.sxd_leader,
+        delegate=org.sxd_unit_leader,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=7),
+        reason="Đi công tác",
+    )
+    chain = chains.create_chain(
+        org.sxd_admin,
+        org.sxd,
+        name="Quy trình công văn",
+        steps=[
+            chains.StepSpec("Lãnh đạo phòng xem xét", StepKind.UNIT_LEADER),
+            chains.StepSpec("Giám đốc ký", StepKind.SIGNER),
+        ],
+    )
     saved = search.save_search(org.sxd_clerk, name="Văn bản đầu tư công", query="q=đầu+tư+công")
     return {
-        "incoming-documents": document.pk, "incoming-assignments": document.assignments.first().pk,
-        "incoming-registers": document.register_id, "outgoing-documents": outgoing.pk,
+        "incoming-documents": document.pk,
+        "incoming-assignments": document.assignments.first().pk,
+        "incoming-registers": document.register_id,
+        "outgoing-documents": outgoing.pk,
         "dossiers": dossiers.create_dossier(org.sxd_clerk, title="Hồ sơ cải cách hành chính năm 2026").pk,
-        "users": org.sxd_staff.pk, "agencies": org.sxd.pk, "units": org.sxd_khtc.pk,
-        "positions": org.sxd_staff.positions.first().pk, "journal": JournalEntry.objects.order_by("seq").last().seq,
-        "delegations": delegation.pk, "review-chains": chain.pk, "saved-searches": saved.pk,
+        "users": org.sxd_staff.pk,
+        "agencies": org.sxd.pk,
+        "units": org.sxd_khtc.pk,
+        "positions": org.sxd_staff.positions.first().pk,
+        "journal": JournalEntry.objects.order_by("seq").last().seq,
+        "delegations": delegation.pk,
+        "review-chains": chain.pk,
+        "saved-searches": saved.pk,
     }
 
 
@@ -114,8 +139,9 @@ def wsgi_app(headers):
 
 
 def test_api_never_answers_with_a_server_error(known_ids, headers, wsgi_app, subtests):
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", wsgi_app, config=CONFIG,
-                                            headers=headers["quản trị"])
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/?format=json", wsgi_app, config=CONFIG, headers=headers["quản trị"]
+    )
     schema = schema.exclude(func=lambda ctx: (ctx.operation.method.upper(), ctx.operation.path) in SKIPPED)
     schema.hook("map_path_parameters")(_real_ids(known_ids))
     answers = {name: collections.Counter() for name in headers}  # status codes per caller

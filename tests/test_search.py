@@ -4,6 +4,7 @@ indexing after commit, reconciliation, saved searches, API — on SQLite (FTS5) 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,14 +25,23 @@ def dtype(name):
 
 
 def register(org, clerk=None, agency=None, **over):
-    data = dict(issuer_name="Ban Dân tộc tỉnh Nghệ An", issuer_code="000.00.20.H41", code_number="171",
-                code_notation="QĐ-BDT", issued_date=dt.date(2026, 11, 15), doc_type=dtype("Quyết định"),
-                subject="Quyết định phê duyệt kế hoạch đào tạo cán bộ người dân tộc thiểu số năm 2027",
-                signer_name="Lữ Thị Hoa", signer_position="Trưởng ban", urgency=Urgency.URGENT,
-                description="Đề nghị các sở, ngành phối hợp triển khai")
+    data = dict(
+        issuer_name="Ban Dân tộc tỉnh Nghệ An",
+        issuer_code="000.00.20.H41",
+        code_number="171",
+        code_notation="QĐ-BDT",
+        issued_date=dt.date(2026, 11, 15),
+        doc_type=dtype("Quyết định"),
+        subject="Quyết định phê duyệt kế hoạch đào tạo cán bộ người dân tộc thiểu số năm 2027",
+        signer_name="Lữ Thị Hoa",
+        signer_position="Trưởng ban",
+        urgency=Urgency.URGENT,
+        description="Đề nghị các sở, ngành phối hợp triển khai",
+    )
     data.update(over)
-    return incoming.register_document(clerk or org.sxd_clerk, agency=agency or org.sxd,
-                                      confirm_duplicate=True, **data).document
+    return incoming.register_document(
+        clerk or org.sxd_clerk, agency=agency or org.sxd, confirm_duplicate=True, **data
+    ).document
 
 
 @pytest.fixture
@@ -39,23 +49,52 @@ def world(org, django_capture_on_commit_callbacks):
     org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
     with django_capture_on_commit_callbacks(execute=True):
         org.qd = register(org)
-        org.cv = register(org, issuer_name="Ủy ban nhân dân tỉnh Nghệ An", issuer_code="000.00.00.H41",
-                          code_number="1234", code_notation="UBND-KT", issued_date=dt.date(2026, 11, 20),
-                          doc_type=dtype("Công văn"), urgency=Urgency.NORMAL, signer_name="Nguyễn Đức Trung",
-                          subject="V/v triển khai kế hoạch cải cách hành chính năm 2027",
-                          description="Báo cáo kết quả về Sở Nội vụ trước ngày 15/12/2026 <b>gấp</b>")
-        org.dinh = register(org, issuer_name="Ủy ban nhân dân huyện Nghi Lộc", issuer_code="000.00.31.H41",
-                            code_number="88", code_notation="UBND-VP", issued_date=dt.date(2026, 10, 2),
-                            doc_type=dtype("Công văn"), urgency=Urgency.NORMAL,
-                            subject="V/v tu bổ đình làng Xuân Hòa", description="Đình làng xuống cấp")
-        org.stttt_doc = register(org, clerk=org.stttt_clerk, agency=org.stttt, code_number="45",
-                                 code_notation="QĐ-UBND", subject="Quyết định giao đất đai cho dự án hạ tầng số")
-        org.draft = out.create_draft(org.sxd_staff, doc_type=dtype("Công văn"), signer=org.sxd_leader,
-                                     subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
-                                     text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo tiến độ giải ngân "
-                                          "vốn đầu tư công các công trình trọng điểm.")
-        org.dossier = dossiers.create_dossier(org.sxd_clerk, title="Hồ sơ về công tác đào tạo, bồi dưỡng năm 2026",
-                                              description="Tập hợp quyết định cử cán bộ đi học")
+        org.cv = register(
+            org,
+            issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+            issuer_code="000.00.00.H41",
+            code_number="1234",
+            code_notation="UBND-KT",
+            issued_date=dt.date(2026, 11, 20),
+            doc_type=dtype("Công văn"),
+            urgency=Urgency.NORMAL,
+            signer_name="Nguyễn Đức Trung",
+            subject="V/v triển khai kế hoạch cải cách hành chính năm 2027",
+            description="Báo cáo kết quả về Sở Nội vụ trước ngày 15/12/2026 <b>gấp</b>",
+        )
+        org.dinh = register(
+            org,
+            issuer_name="Ủy ban nhân dân huyện Nghi Lộc",
+            issuer_code="000.00.31.H41",
+            code_number="88",
+            code_notation="UBND-VP",
+            issued_date=dt.date(2026, 10, 2),
+            doc_type=dtype("Công văn"),
+            urgency=Urgency.NORMAL,
+            subject="V/v tu bổ đình làng Xuân Hòa",
+            description="Đình làng xuống cấp",
+        )
+        org.stttt_doc = register(
+            org,
+            clerk=org.stttt_clerk,
+            agency=org.stttt,
+            code_number="45",
+            code_notation="QĐ-UBND",
+            subject="Quyết định giao đất đai cho dự án hạ tầng số",
+        )
+        org.draft = out.create_draft(
+            org.sxd_staff,
+            doc_type=dtype("Công văn"),
+            signer=org.sxd_leader,
+            subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
+            text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo tiến độ giải ngân "
+            "vốn đầu tư công các công trình trọng điểm.",
+        )
+        org.dossier = dossiers.create_dossier(
+            org.sxd_clerk,
+            title="Hồ sơ về công tác đào tạo, bồi dưỡng năm 2026",
+            description="Tập hợp quyết định cử cán bộ đi học",
+        )
     return org
 
 
@@ -121,8 +160,9 @@ def test_filters(world):
     assert ids(find(leader, kinds=["incoming"], doc_type_id=dtype("Quyết định").pk)) == {world.qd.pk}
     assert ids(find(leader, kinds=["incoming"], issuer="uy ban nhan dan tinh")) == {world.cv.pk}
     assert ids(find(leader, kinds=["incoming"], issuer="000.00.31.H41")) == {world.dinh.pk}
-    assert ids(find(leader, kinds=["incoming"], date_from=dt.date(2026, 11, 1),
-                    date_to=dt.date(2026, 11, 16))) == {world.qd.pk}
+    assert ids(find(leader, kinds=["incoming"], date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 16))) == {
+        world.qd.pk
+    }
     assert ids(find(leader, urgency=Urgency.URGENT)) == {world.qd.pk}
     assert ids(find(leader, kinds=["outgoing"], status="drafting")) == {world.draft.pk}
     assert ids(find(leader, kinds=["dossier"])) == {world.dossier.pk}
@@ -136,8 +176,12 @@ def test_filters(world):
 def test_handler_filter_follows_assignments(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         doc = incoming.submit(world.sxd_clerk, world.cv, world.sxd_leader)
-        incoming.direct(world.sxd_leader, doc, direction="Giao phòng KHTC chủ trì tham mưu.",
-                        targets=[incoming.Target(role="lead", user=world.sxd_staff)])
+        incoming.direct(
+            world.sxd_leader,
+            doc,
+            direction="Giao phòng KHTC chủ trì tham mưu.",
+            targets=[incoming.Target(role="lead", user=world.sxd_staff)],
+        )
     assert world.cv.pk in ids(find(world.sxd_leader, handler_id=world.sxd_staff.pk), "incoming")
     # The staff member now finds the document, and the leader's direction is searchable.
     assert world.cv.pk in ids(find(world.sxd_staff, "tham mưu"), "incoming")
@@ -208,8 +252,12 @@ def test_index_text_hook_for_ocr(world):
 def test_filing_into_a_dossier_updates_its_dates(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         doc = incoming.submit(world.sxd_clerk, world.qd, world.sxd_leader)
-        doc = incoming.direct(world.sxd_leader, doc, direction="Giao Văn phòng theo dõi.",
-                              targets=[incoming.Target(role="lead", user=world.sxd_clerk)])
+        doc = incoming.direct(
+            world.sxd_leader,
+            doc,
+            direction="Giao Văn phòng theo dõi.",
+            targets=[incoming.Target(role="lead", user=world.sxd_clerk)],
+        )
         assignment = doc.assignments.get(user=world.sxd_clerk)
         incoming.complete(world.sxd_clerk, assignment, result="Đã tham mưu cử cán bộ tham gia.")
         dossiers.file_document(world.sxd_clerk, doc, [world.dossier])
@@ -232,10 +280,11 @@ def test_reindex_command_fills_and_rebuilds(world, capsys):
 
 
 def test_saved_searches_service(world):
-    saved = services.save_search(world.sxd_leader, name="Quyết định khẩn",
-                                 query="?q=quyet+dinh&urgency=1&page=3&evil=1")
+    saved = services.save_search(
+        world.sxd_leader, name="Quyết định khẩn", query="?q=quyet+dinh&urgency=1&page=3&evil=1"
+    )
     assert saved.query == "q=quyet+dinh&urgency=1"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="đã có một tìm kiếm đã lưu với tên này"):
         services.save_search(world.sxd_leader, name="Quyết định khẩn", query="q=x")
     assert list(services.saved_searches(world.sxd_staff)) == []
 
@@ -248,8 +297,9 @@ def test_search_screen(world, login):
     page = client.get("/tim-kiem/", {"q": "quyet dinh"}).content.decode()
     assert "171/QĐ-BDT" in page and f"/van-ban-den/{world.qd.pk}/" in page and "<mark>Quyết định</mark>" in page
     assert "15/11/2026" in page and "Văn bản đến" in page
-    page = client.get("/tim-kiem/", {"date_from": "01/11/2026", "date_to": "16/11/2026",
-                                     "kind": "incoming"}).content.decode()
+    page = client.get(
+        "/tim-kiem/", {"date_from": "01/11/2026", "date_to": "16/11/2026", "kind": "incoming"}
+    ).content.decode()
     assert "171/QĐ-BDT" in page and "1234/UBND-KT" not in page
     bad = client.get("/tim-kiem/", {"date_from": "31/02/2026", "page": "abc", "doc_type": "x"})
     assert bad.status_code == 200 and "ngày không hợp lệ" in bad.content.decode()
@@ -298,17 +348,27 @@ def test_api_search_and_saved_searches(world, api):
     assert "body" not in first and body["has_more"] is False
     body = client.get("/api/v1/search/", {"kind": "incoming", "date_from": "2026-11-18"}).json()
     assert [r["id"] for r in body["results"]] == [world.cv.pk]
-    for params, field in [({"date_from": "2026-13-01"}, "date_from"), ({"kind": "nope"}, "kind"),
-                          ({"q": "x", "doc_type": "abc"}, "doc_type"), ({}, "q"), ({"q": "x", "page": "999"}, "page"),
-                          ({"q": "x", "urgency": "9"}, "urgency"), ({"q": "x", "unit": str(world.ht_vp.pk)}, "unit")]:
+    for params, field in [
+        ({"date_from": "2026-13-01"}, "date_from"),
+        ({"kind": "nope"}, "kind"),
+        ({"q": "x", "doc_type": "abc"}, "doc_type"),
+        ({}, "q"),
+        ({"q": "x", "page": "999"}, "page"),
+        ({"q": "x", "urgency": "9"}, "urgency"),
+        ({"q": "x", "unit": str(world.ht_vp.pk)}, "unit"),
+    ]:
         response = client.get("/api/v1/search/", params)
         assert response.status_code == 400, params
         assert field in response.json()
     assert not api(world.ht_staff).get("/api/v1/search/", {"q": "quyết định"}).json()["results"]
     created = client.post("/api/v1/saved-searches/", {"name": "Văn bản khẩn", "query": "urgency=1"}, format="json")
     assert created.status_code == 201, created.content
-    assert client.post("/api/v1/saved-searches/", {"name": "Văn bản khẩn", "query": "urgency=1"},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/saved-searches/", {"name": "Văn bản khẩn", "query": "urgency=1"}, format="json"
+        ).status_code
+        == 400
+    )
     assert client.post("/api/v1/saved-searches/", {"name": ""}, format="json").status_code == 400
     run = client.get(f"/api/v1/saved-searches/{created.json()['id']}/run/").json()
     assert [r["id"] for r in run["results"]] == [world.qd.pk]
@@ -323,13 +383,35 @@ def test_api_search_and_saved_searches(world, api):
 
 # ------------------------------------------------------------------------------------------------ bad input, engines
 
-GARBAGE = [{"q": '"'}, {"q": '"""'}, {"q": "AND OR NOT"}, {"q": "NEAR(a b"}, {"q": "*"}, {"q": "a:*&|!()'"},
-           {"q": "title:x"}, {"q": "\x00"}, {"q": "x" * 5000}, {"q": "///"}, {"q": "' OR 1=1 --"},
-           {"q": "quyết", "page": "-1"}, {"q": "quyết", "page": "abc"}, {"q": "quyết", "page": "99999999999999999999"},
-           {"kind": "x"}, {"date_from": "2026-02-30"}, {"date_from": "31/12/2026", "date_to": "01/01/2026"},
-           {"doc_type": "999999999999999999999"}, {"urgency": "abc"}, {"status": "<script>"}, {"unit": "-5"},
-           {"handler": "1e9"}, {"issuer": "\x00"}, {"q": "😀 ǅ İ ß ﬁ"}, {"q": "171/", "exact": "on"},
-           {"q": "_ __ quyết_định"}, {"q": "ký tự " * 400}]
+GARBAGE = [
+    {"q": '"'},
+    {"q": '"""'},
+    {"q": "AND OR NOT"},
+    {"q": "NEAR(a b"},
+    {"q": "*"},
+    {"q": "a:*&|!()'"},
+    {"q": "title:x"},
+    {"q": "\x00"},
+    {"q": "x" * 5000},
+    {"q": "///"},
+    {"q": "' OR 1=1 --"},
+    {"q": "quyết", "page": "-1"},
+    {"q": "quyết", "page": "abc"},
+    {"q": "quyết", "page": "99999999999999999999"},
+    {"kind": "x"},
+    {"date_from": "2026-02-30"},
+    {"date_from": "31/12/2026", "date_to": "01/01/2026"},
+    {"doc_type": "999999999999999999999"},
+    {"urgency": "abc"},
+    {"status": "<script>"},
+    {"unit": "-5"},
+    {"handler": "1e9"},
+    {"issuer": "\x00"},
+    {"q": "😀 ǅ İ ß ﬁ"},
+    {"q": "171/", "exact": "on"},
+    {"q": "_ __ quyết_định"},
+    {"q": "ký tự " * 400},
+]
 
 
 @pytest.mark.parametrize("params", GARBAGE, ids=range(len(GARBAGE)))
@@ -353,8 +435,10 @@ def test_full_text_engine_objects_exist(db):
             indexes = dict(cursor.fetchall())
             assert "search_entry_fts" not in indexes  # replaced by the stored column (migration 0003)
             assert "gin (search_vector)" in indexes["search_entry_vector"]
-            cursor.execute("SELECT generation_expression FROM information_schema.columns "
-                           "WHERE table_name = 'search_searchentry' AND column_name = 'search_vector'")
+            cursor.execute(
+                "SELECT generation_expression FROM information_schema.columns "
+                "WHERE table_name = 'search_searchentry' AND column_name = 'search_vector'"
+            )
             generated = cursor.fetchone()[0]
             assert "vpdt_unaccent(lower((title)::text))" in generated and "vpdt_unaccent(lower(folded))" in generated
             assert "gin_trgm_ops" in indexes["search_entry_number_trgm"]
@@ -367,11 +451,19 @@ def test_full_text_engine_objects_exist(db):
 
 def test_subject_matches_rank_before_body_matches(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        in_subject = register(world, code_number="301", issued_date=dt.date(2026, 9, 1),
-                              subject="Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn năm 2027")
-        in_body = register(world, code_number="302", issued_date=dt.date(2026, 11, 25),
-                           subject="V/v kiểm tra công trình xây dựng",
-                           description="Lưu ý kiểm tra phương án phòng chống lụt bão của nhà thầu")
+        in_subject = register(
+            world,
+            code_number="301",
+            issued_date=dt.date(2026, 9, 1),
+            subject="Kế hoạch phòng chống lụt bão và tìm kiếm cứu nạn năm 2027",
+        )
+        in_body = register(
+            world,
+            code_number="302",
+            issued_date=dt.date(2026, 11, 25),
+            subject="V/v kiểm tra công trình xây dựng",
+            description="Lưu ý kiểm tra phương án phòng chống lụt bão của nhà thầu",
+        )
     found = [h.entry.object_id for h in find(world.sxd_leader, "lụt bão").hits]
     assert found == [in_subject.pk, in_body.pk]
     # Without words the newest comes first.
@@ -383,8 +475,13 @@ def test_reindex_runs_in_batches(world, django_capture_on_commit_callbacks):
         services.reindex(full=True)
     with django_capture_on_commit_callbacks(execute=True):
         for i in range(5):
-            out.create_draft(world.sxd_staff, doc_type=dtype("Kế hoạch"), subject=f"Kế hoạch số {i}",
-                             text=f"Nội dung kế hoạch số {i}", signer=world.sxd_leader)
+            out.create_draft(
+                world.sxd_staff,
+                doc_type=dtype("Kế hoạch"),
+                subject=f"Kế hoạch số {i}",
+                text=f"Nội dung kế hoạch số {i}",
+                signer=world.sxd_leader,
+            )
     SearchEntry.objects.filter(kind="outgoing").update(title="cũ", folded="cu")
     with CaptureQueriesContext(connection) as many:
         assert services.reindex(full=True) == 11

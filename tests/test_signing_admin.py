@@ -27,8 +27,13 @@ def world(org):
     org.seal = SignatureImage.objects.get(kind=ImageKind.SEAL, agency=org.sxd)
     # Sở Thông tin và Truyền thông has its own agency certificate, registered by the province administrator.
     org.stttt_credential = signing.register_pkcs12(
-        org.province_admin, kind=CredentialKind.AGENCY, agency=org.stttt, data=pki_material().p12("unit_leader"),
-        passphrase=PASSPHRASE, label="Chữ ký số Sở TT&TT")
+        org.province_admin,
+        kind=CredentialKind.AGENCY,
+        agency=org.stttt,
+        data=pki_material().p12("unit_leader"),
+        passphrase=PASSPHRASE,
+        label="Chữ ký số Sở TT&TT",
+    )
     return org
 
 
@@ -37,8 +42,9 @@ def p12_upload(which="unit_leader", passphrase=PASSPHRASE, name="pham-van-dung.p
 
 
 def png(data=None, name="chu-ky.png"):
-    return SimpleUploadedFile(name, data if data is not None else samples.signature_png("dung"),
-                              content_type="image/png")
+    return SimpleUploadedFile(
+        name, data if data is not None else samples.signature_png("dung"), content_type="image/png"
+    )
 
 
 def opaque_png() -> bytes:
@@ -96,8 +102,14 @@ def test_only_administrators_manage_credentials(world):
 
 
 IMAGES = {
-    "sxd_admin": {"signature", "seal"}, "province_admin": {"signature", "seal"}, "sxd_clerk": {"seal"},
-    "sxd_leader": {"signature"}, "sxd_staff": set(), "stttt_staff": set(), "ht_admin": set(), "ht_staff": set(),
+    "sxd_admin": {"signature", "seal"},
+    "province_admin": {"signature", "seal"},
+    "sxd_clerk": {"seal"},
+    "sxd_leader": {"signature"},
+    "sxd_staff": set(),
+    "stttt_staff": set(),
+    "ht_admin": set(),
+    "ht_staff": set(),
 }
 
 
@@ -127,9 +139,16 @@ def test_trust_roots_are_public_but_changed_by_province_admins(world, login):
 
 # ---------------------------------------------------------------------------------------------- registering
 
+
 def _p12_form(org, **overrides):
-    data = {"agency": org.sxd.pk, "kind": CredentialKind.PERSONAL, "user": org.sxd_unit_leader.pk,
-            "label": "Chữ ký số Trưởng phòng KHTC", "p12": p12_upload(), "passphrase": PASSPHRASE}
+    data = {
+        "agency": org.sxd.pk,
+        "kind": CredentialKind.PERSONAL,
+        "user": org.sxd_unit_leader.pk,
+        "label": "Chữ ký số Trưởng phòng KHTC",
+        "p12": p12_upload(),
+        "passphrase": PASSPHRASE,
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -151,16 +170,19 @@ def test_admin_registers_a_pkcs12_through_the_screen(world, login):
     assert JournalEntry.objects.filter(action="signing.credential.register", object_id=str(credential.pk)).exists()
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"passphrase": "sai-mat-khau"}, "mật khẩu không đúng hoặc tệp không phải .p12/.pfx"),
-    ({"p12": SimpleUploadedFile("cv.p12", b"%PDF-1.7 day khong phai p12")}, "tệp không phải .p12/.pfx"),
-    ({"p12": p12_upload("expired")}, "đã hết hạn ngày"),
-    ({"user": ""}, "Chọn người được cấp chứng thư số cá nhân."),
-    ({"p12": SimpleUploadedFile("rong.p12", b"")}, "rỗng"),
-    ({"kind": "ca_nhan"}, "Loại: lựa chọn không hợp lệ."),
-    ({"agency": 999999}, "Cơ quan: lựa chọn không hợp lệ."),
-    ({"passphrase": ""}, "Mật khẩu của tệp là bắt buộc."),
-])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"passphrase": "sai-mat-khau"}, "mật khẩu không đúng hoặc tệp không phải .p12/.pfx"),
+        ({"p12": SimpleUploadedFile("cv.p12", b"%PDF-1.7 day khong phai p12")}, "tệp không phải .p12/.pfx"),
+        ({"p12": p12_upload("expired")}, "đã hết hạn ngày"),
+        ({"user": ""}, "Chọn người được cấp chứng thư số cá nhân."),
+        ({"p12": SimpleUploadedFile("rong.p12", b"")}, "rỗng"),
+        ({"kind": "ca_nhan"}, "Loại: lựa chọn không hợp lệ."),
+        ({"agency": 999999}, "Cơ quan: lựa chọn không hợp lệ."),
+        ({"passphrase": ""}, "Mật khẩu của tệp là bắt buộc."),
+    ],
+)
 def test_pkcs12_errors_are_clear_and_vietnamese(world, login, overrides, message):
     if "p12" in overrides and overrides["p12"] is not None:
         overrides["p12"].seek(0)
@@ -189,11 +211,18 @@ def test_non_administrators_cannot_register(world, login, who):
 
 def _cert_form(org, **overrides):
     keys = pki_material()
-    data = {"agency": org.sxd.pk, "kind": CredentialKind.AGENCY, "label": "Dấu số trên HSM",
-            "certificate": SimpleUploadedFile("sxd.pem", pki.to_pem(keys.agency.cert).encode()),
-            "chain": SimpleUploadedFile("ca.pem", pki.to_pem(keys.sub.cert).encode()),
-            "keystore": KeyStore.PKCS11, "pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so",
-            "pkcs11_token": "SXD", "pkcs11_key": "dau-so", "pkcs11_pin_env": "VPDT_HSM_PIN"}
+    data = {
+        "agency": org.sxd.pk,
+        "kind": CredentialKind.AGENCY,
+        "label": "Dấu số trên HSM",
+        "certificate": SimpleUploadedFile("sxd.pem", pki.to_pem(keys.agency.cert).encode()),
+        "chain": SimpleUploadedFile("ca.pem", pki.to_pem(keys.sub.cert).encode()),
+        "keystore": KeyStore.PKCS11,
+        "pkcs11_module": "/usr/lib/softhsm/libsofthsm2.so",
+        "pkcs11_token": "SXD",
+        "pkcs11_key": "dau-so",
+        "pkcs11_pin_env": "VPDT_HSM_PIN",
+    }
     data.update(overrides)
     return data
 
@@ -208,20 +237,31 @@ def test_admin_registers_a_token_certificate(world, login):
     page = client.get(response["Location"]).content.decode()
     assert "libsofthsm2.so" in page and "VPDT_HSM_PIN" in page
     # a leader's USB token: certificate only
-    response = client.post("/ky-so/chung-thu/them-chung-thu/", _cert_form(
-        world, kind=CredentialKind.PERSONAL, user=world.sxd_unit_leader.pk, keystore=KeyStore.EXTERNAL,
-        certificate=SimpleUploadedFile("dung.cer", pki.to_pem(pki_material().unit_leader.cert).encode()),
-        chain="", pkcs11_module=""))
+    response = client.post(
+        "/ky-so/chung-thu/them-chung-thu/",
+        _cert_form(
+            world,
+            kind=CredentialKind.PERSONAL,
+            user=world.sxd_unit_leader.pk,
+            keystore=KeyStore.EXTERNAL,
+            certificate=SimpleUploadedFile("dung.cer", pki.to_pem(pki_material().unit_leader.cert).encode()),
+            chain="",
+            pkcs11_module="",
+        ),
+    )
     assert response.status_code == 302
     assert Credential.objects.get(user=world.sxd_unit_leader).keystore == KeyStore.EXTERNAL
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"pkcs11_module": ""}, "Nhập đường dẫn thư viện PKCS#11"),
-    ({"certificate": SimpleUploadedFile("x.cer", b"khong phai chung thu")}, "không phải chứng thư số X.509"),
-    ({"pkcs11_pin_env": "PIN CUA TOI"}, "Tên biến môi trường chỉ gồm chữ Latinh, số và _."),
-    ({"keystore": KeyStore.PKCS12}, "Nơi giữ khóa: lựa chọn không hợp lệ."),
-])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"pkcs11_module": ""}, "Nhập đường dẫn thư viện PKCS#11"),
+        ({"certificate": SimpleUploadedFile("x.cer", b"khong phai chung thu")}, "không phải chứng thư số X.509"),
+        ({"pkcs11_pin_env": "PIN CUA TOI"}, "Tên biến môi trường chỉ gồm chữ Latinh, số và _."),
+        ({"keystore": KeyStore.PKCS12}, "Nơi giữ khóa: lựa chọn không hợp lệ."),
+    ],
+)
 def test_token_certificate_errors(world, login, overrides, message):
     response = login(world.sxd_admin).post("/ky-so/chung-thu/them-chung-thu/", _cert_form(world, **overrides))
     assert response.status_code == 200
@@ -231,8 +271,9 @@ def test_token_certificate_errors(world, login, overrides, message):
 
 def test_expired_token_certificate_is_refused(world, login):
     expired = SimpleUploadedFile("cu.cer", pki.to_pem(pki_material().expired.cert).encode())
-    response = login(world.sxd_admin).post("/ky-so/chung-thu/them-chung-thu/", _cert_form(
-        world, certificate=expired, keystore=KeyStore.EXTERNAL))
+    response = login(world.sxd_admin).post(
+        "/ky-so/chung-thu/them-chung-thu/", _cert_form(world, certificate=expired, keystore=KeyStore.EXTERNAL)
+    )
     assert "Nguyễn Văn Cũ" in response.content.decode() and "đã hết hạn ngày" in response.content.decode()
 
 
@@ -240,7 +281,7 @@ def test_deactivate(world, login):
     url = f"/ky-so/chung-thu/{world.agency_credential.pk}/"
     # the clerk sees the agency's certificate but may not retire it
     clerk = login(world.sxd_clerk)
-    assert "data-testid=\"deactivate\"" not in clerk.get(url).content.decode()
+    assert 'data-testid="deactivate"' not in clerk.get(url).content.decode()
     response = clerk.post(url + "ngung/", {"reason": "Thử"}, follow=True)
     assert "Chỉ quản trị của cơ quan" in response.content.decode()
     assert login(world.ht_admin).post(url + "ngung/", {"reason": "Thử"}).status_code == 404
@@ -259,6 +300,7 @@ def test_deactivate(world, login):
 
 # ---------------------------------------------------------------------------------------------- trust roots
 
+
 def test_trust_root_add_and_deactivate(world, login):
     keys = pki_material()
     pem = pki.to_pem(keys.foreign_root.cert).encode()
@@ -267,13 +309,13 @@ def test_trust_root_add_and_deactivate(world, login):
     root = models.TrustRoot.objects.get()
     assert admin.post(f"/ky-so/goc-tin-cay/{root.pk}/trang-thai/", {"active": "0"}).status_code == 403
     province = login(world.province_admin)
-    response = province.post("/ky-so/goc-tin-cay/", {"name": "CA nước ngoài",
-                                                      "file": SimpleUploadedFile("r.pem", pem)})
+    response = province.post("/ky-so/goc-tin-cay/", {"name": "CA nước ngoài", "file": SimpleUploadedFile("r.pem", pem)})
     assert response.status_code == 302
     assert models.TrustRoot.objects.filter(name="CA nước ngoài", is_active=True).exists()
     response = province.post("/ky-so/goc-tin-cay/", {"file": SimpleUploadedFile("r.txt", b"rac")})
-    assert "Tệp PEM không đọc được." in response.content.decode() or \
-        "không phải chứng thư số" in response.content.decode()
+    assert (
+        "Tệp PEM không đọc được." in response.content.decode() or "không phải chứng thư số" in response.content.decode()
+    )
     response = province.post(f"/ky-so/goc-tin-cay/{root.pk}/trang-thai/", {"active": "0"}, follow=True)
     root.refresh_from_db()
     assert not root.is_active and "Đã ngừng tin cậy chứng thư gốc." in response.content.decode()
@@ -281,6 +323,7 @@ def test_trust_root_add_and_deactivate(world, login):
 
 
 # ---------------------------------------------------------------------------------------------- images
+
 
 def test_person_uploads_own_signature(world, login):
     client = login(world.sxd_unit_leader)
@@ -298,22 +341,27 @@ def test_person_uploads_own_signature(world, login):
 
 def test_admin_replaces_the_seal(world, login):
     client = login(world.sxd_admin)
-    response = client.post("/ky-so/hinh/", {"kind": "seal", "agency": world.sxd.pk,
-                                            "file": png(samples.seal_png("SXD"), "dau.png"), "width_mm": "36"})
+    response = client.post(
+        "/ky-so/hinh/",
+        {"kind": "seal", "agency": world.sxd.pk, "file": png(samples.seal_png("SXD"), "dau.png"), "width_mm": "36"},
+    )
     assert response.status_code == 302
     world.seal.refresh_from_db()
     assert not world.seal.is_active
     assert SignatureImage.objects.get(kind=ImageKind.SEAL, agency=world.sxd, is_active=True).width_mm == 36
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"file": SimpleUploadedFile("a.png", b"GIF89a khong phai png")}, "Tệp không phải hình PNG đọc được."),
-    ({"file": "OPAQUE"}, "Hình phải có nền trong suốt"),
-    ({"width_mm": "200"}, "Chiều rộng tối đa 120."),
-    ({"width_mm": "2"}, "Chiều rộng tối thiểu 5."),
-    ({"height_mm": "abc"}, "Chiều cao không hợp lệ."),
-    ({"width_mm": "40", "height_mm": "40.25"}, "Chiều cao: tối đa 1 chữ số thập phân."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"file": SimpleUploadedFile("a.png", b"GIF89a khong phai png")}, "Tệp không phải hình PNG đọc được."),
+        ({"file": "OPAQUE"}, "Hình phải có nền trong suốt"),
+        ({"width_mm": "200"}, "Chiều rộng tối đa 120."),
+        ({"width_mm": "2"}, "Chiều rộng tối thiểu 5."),
+        ({"height_mm": "abc"}, "Chiều cao không hợp lệ."),
+        ({"width_mm": "40", "height_mm": "40.25"}, "Chiều cao: tối đa 1 chữ số thập phân."),
+    ],
+)
 def test_image_errors(world, login, data, message):
     if data.get("file") == "OPAQUE":
         data["file"] = png(opaque_png())
@@ -327,13 +375,13 @@ def test_image_errors(world, login, data, message):
 
 # ---------------------------------------------------------------------------------------------- policy
 
+
 def test_policy_form(world, login):
     assert login(world.sxd_clerk).get("/ky-so/chinh-sach/").status_code == 403
     client = login(world.sxd_admin)
     page = client.get("/ky-so/chinh-sach/").content.decode()
     assert "Sở Xây dựng tỉnh Nghệ An" in page
-    response = client.post("/ky-so/chinh-sach/", {"agency": world.sxd.pk, "on_failure": "refuse",
-                                                  "require_both": "on"})
+    response = client.post("/ky-so/chinh-sach/", {"agency": world.sxd.pk, "on_failure": "refuse", "require_both": "on"})
     assert response.status_code == 302
     policy = models.SigningPolicy.objects.get(agency=world.sxd)
     assert policy.on_failure == "refuse" and policy.require_both
@@ -348,12 +396,14 @@ def test_policy_form(world, login):
     assert not models.SigningPolicy.objects.filter(agency=world.other_province).exists()
     assert "Ủy ban nhân dân tỉnh Hà Tĩnh" in ht.get("/ky-so/chinh-sach/").content.decode()
     # the province administrator may set it for a department
-    login(world.province_admin).post("/ky-so/chinh-sach/?agency=%d" % world.sxd.pk,
-                                     {"agency": world.sxd.pk, "on_failure": "flag"})
+    login(world.province_admin).post(
+        f"/ky-so/chinh-sach/?agency={world.sxd.pk}", {"agency": world.sxd.pk, "on_failure": "flag"}
+    )
     assert models.SigningPolicy.objects.get(agency=world.sxd).on_failure == "flag"
 
 
 # ---------------------------------------------------------------------------------------------- expiry
+
 
 def test_expiry_notifications_once_per_threshold(world):
     not_after = world.agency_credential.not_after
@@ -366,7 +416,8 @@ def test_expiry_notifications_once_per_threshold(world):
     notes = Notification.objects.filter(text__contains="sẽ hết hạn")
     # Sở TT&TT's certificate goes to the province administrator sitting there; nobody else outside the agencies
     assert sorted(notes.values_list("user__username", flat=True)) == sorted(
-        u.username for u in (world.sxd_leader, world.sxd_clerk, world.sxd_admin, world.province_admin))
+        u.username for u in (world.sxd_leader, world.sxd_clerk, world.sxd_admin, world.province_admin)
+    )
     assert "Sở Thông tin và Truyền thông" in notes.get(user=world.province_admin).text
     leader_note = notes.get(user=world.sxd_leader)
     assert "Chứng thư số cá nhân “Trần Thị Thu Hà”" in leader_note.text and "còn 20 ngày" in leader_note.text
@@ -388,8 +439,13 @@ def test_replaced_or_retired_certificates_are_not_announced(world):
     signing.deactivate_credential(world.province_admin, world.stttt_credential, "Đã thay")
     keys = pki_material()
     newer = pki.make_signer(keys.sub, "Sở Xây dựng tỉnh Nghệ An", organization="UBND tỉnh Nghệ An", days=1500)
-    signing.register_pkcs12(world.sxd_admin, kind=CredentialKind.AGENCY, agency=world.sxd,
-                            data=pki.to_pkcs12(newer, PASSPHRASE), passphrase=PASSPHRASE)
+    signing.register_pkcs12(
+        world.sxd_admin,
+        kind=CredentialKind.AGENCY,
+        agency=world.sxd,
+        data=pki.to_pkcs12(newer, PASSPHRASE),
+        passphrase=PASSPHRASE,
+    )
     with freeze_time(world.agency_credential.not_after - dt.timedelta(days=10)):
         assert tasks.certificate_expiry() == 0
     assert not Notification.objects.exists()
@@ -432,8 +488,9 @@ def _more_credentials(org, n):
     Credential.objects.bulk_create(rows)
 
 
-@pytest.mark.parametrize("url", ["/ky-so/", "/api/v1/signing-credentials/", "/ky-so/hinh/",
-                                 "/api/v1/signature-images/"])
+@pytest.mark.parametrize(
+    "url", ["/ky-so/", "/api/v1/signing-credentials/", "/ky-so/hinh/", "/api/v1/signature-images/"]
+)
 def test_lists_have_no_per_row_queries(world, login, api, django_assert_max_num_queries, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -444,8 +501,13 @@ def test_lists_have_no_per_row_queries(world, login, api, django_assert_max_num_
         assert client.get(url).status_code == 200
     _more_credentials(world, 12)
     for person in (world.sxd_staff, world.sxd_unit_leader, world.sxd_clerk):
-        signing.upload_image(world.sxd_admin, kind=ImageKind.SIGNATURE, agency=world.sxd, user=person,
-                             fileobj=png(samples.signature_png(person.username)))
+        signing.upload_image(
+            world.sxd_admin,
+            kind=ImageKind.SIGNATURE,
+            agency=world.sxd,
+            user=person,
+            fileobj=png(samples.signature_png(person.username)),
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     body = response.content.decode()
@@ -458,8 +520,9 @@ def test_lists_have_no_per_row_queries(world, login, api, django_assert_max_num_
 
 
 def test_province_admin_uploads_a_signature_for_a_department_leader(world, login):
-    response = login(world.province_admin).post("/ky-so/hinh/", {
-        "kind": "signature", "user": world.sxd_unit_leader.pk, "agency": world.stttt.pk, "file": png()})
+    response = login(world.province_admin).post(
+        "/ky-so/hinh/", {"kind": "signature", "user": world.sxd_unit_leader.pk, "agency": world.stttt.pk, "file": png()}
+    )
     assert response.status_code == 302
     image = SignatureImage.objects.get(user=world.sxd_unit_leader, is_active=True)
     assert image.agency == world.sxd and image.uploaded_by == world.province_admin

@@ -28,8 +28,14 @@ def world(org):
 def _approve_and_issue(org, pdf=None):
     pdf = pdf or nd30()
     signed = signing.sign_as_signer(org.sxd_leader, pdf, passphrase=PASSPHRASE, agency=org.sxd).data
-    sealed = signing.seal(org.sxd_clerk, signed, agency=org.sxd, passphrase=PASSPHRASE,
-                          number_text="Số: 15/QĐ-SXD", date_text="Nghệ An, ngày 26 tháng 11 năm 2026").data
+    sealed = signing.seal(
+        org.sxd_clerk,
+        signed,
+        agency=org.sxd,
+        passphrase=PASSPHRASE,
+        number_text="Số: 15/QĐ-SXD",
+        date_text="Nghệ An, ngày 26 tháng 11 năm 2026",
+    ).data
     return pdf, signed, sealed
 
 
@@ -99,15 +105,26 @@ def test_expired_certificate_is_detected(world):
 
 def test_expired_certificate_cannot_be_registered(world):
     with pytest.raises(ValidationError, match="hết hạn"):
-        signing.register_pkcs12(world.sxd_admin, kind=CredentialKind.PERSONAL, agency=world.sxd,
-                                user=world.sxd_unit_leader, data=pki_material().p12("expired"), passphrase=PASSPHRASE)
+        signing.register_pkcs12(
+            world.sxd_admin,
+            kind=CredentialKind.PERSONAL,
+            agency=world.sxd,
+            user=world.sxd_unit_leader,
+            data=pki_material().p12("expired"),
+            passphrase=PASSPHRASE,
+        )
 
 
 def test_appendix_and_copy_signatures_pass(world):
     appendix = nd30(doc_type="PHỤ LỤC", subject="Danh mục hồ sơ", authority="", position="", signer="")
-    sealed = signing.seal_attachment(world.sxd_clerk, appendix, agency=world.sxd, passphrase=PASSPHRASE,
-                                     number_symbol="15/QĐ-SXD",
-                                     when=dt.datetime(2026, 11, 26, 8, 30, tzinfo=dt.UTC)).data
+    sealed = signing.seal_attachment(
+        world.sxd_clerk,
+        appendix,
+        agency=world.sxd,
+        passphrase=PASSPHRASE,
+        number_symbol="15/QĐ-SXD",
+        when=dt.datetime(2026, 11, 26, 8, 30, tzinfo=dt.UTC),
+    ).data
     assert sealed.startswith(appendix)
     report = signing.verify_bytes(sealed)
     assert report.verdict == Verdict.VALID, report.summary
@@ -116,8 +133,11 @@ def test_appendix_and_copy_signatures_pass(world):
 
     fields = PdfReader(io.BytesIO(sealed)).get_fields()
     assert fields[pades.LINE_FIELD]["/V"] == "15/QĐ-SXD 2026-11-26T15:30:00+07:00"  # ISO 8601, Vietnam time
-    sig_widget = [a.get_object() for a in PdfReader(io.BytesIO(sealed)).pages[0]["/Annots"]
-                  if a.get_object().get("/T") == pades.COPY_FIELD][0]
+    sig_widget = [
+        a.get_object()
+        for a in PdfReader(io.BytesIO(sealed)).pages[0]["/Annots"]
+        if a.get_object().get("/T") == pades.COPY_FIELD
+    ][0]
     rect = [float(v) for v in sig_widget["/Rect"]]
     assert rect[2] - rect[0] == 0 and rect[3] - rect[1] == 0  # invisible
 
@@ -159,11 +179,18 @@ def test_key_is_encrypted_at_rest_and_passphrase_not_kept(world):
 
 def test_only_the_holder_and_the_clerk_can_sign(world):
     with pytest.raises(PermissionDenied):
-        signing.sign_as_signer(world.sxd_unit_leader, nd30(), passphrase=PASSPHRASE, agency=world.sxd,
-                               credential=world.leader_credential)
+        signing.sign_as_signer(
+            world.sxd_unit_leader, nd30(), passphrase=PASSPHRASE, agency=world.sxd, credential=world.leader_credential
+        )
     with pytest.raises(PermissionDenied):
-        signing.seal(world.sxd_staff, nd30(), agency=world.sxd, passphrase=PASSPHRASE, number_text="Số: 1/QĐ-SXD",
-                     date_text="Nghệ An, ngày 26 tháng 11 năm 2026")
+        signing.seal(
+            world.sxd_staff,
+            nd30(),
+            agency=world.sxd,
+            passphrase=PASSPHRASE,
+            number_text="Số: 1/QĐ-SXD",
+            date_text="Nghệ An, ngày 26 tháng 11 năm 2026",
+        )
 
 
 def test_non_pdf_cannot_be_signed(world):

@@ -29,15 +29,14 @@ SUBJECT = "V/v ban hành Quy chế công tác văn thư, lưu trữ của Sở X
 
 
 @pytest.fixture
-def signed_world(world):  # noqa: F811
+def signed_world(world):
     equip(world)
     return world
 
 
 def pdf_draft(org, *, subject=SUBJECT, files=None):
     files = files if files is not None else [SimpleUploadedFile("quy-che-van-thu.pdf", nd30())]
-    return draft(org, subject=subject, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
-                 files=files)
+    return draft(org, subject=subject, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)], files=files)
 
 
 def to_signer(org, doc):
@@ -111,8 +110,9 @@ def test_signing_failure_leaves_the_draft_in_review(signed_world, case):
 def test_client_side_signed_pdf_is_stored_as_is(signed_world):
     org = signed_world
     doc = to_signer(org, pdf_draft(org))
-    external = signing.sign_as_signer(org.sxd_leader, read_stored(signatures.signable_file(doc).file),
-                                      passphrase=PASSPHRASE, agency=org.sxd).data
+    external = signing.sign_as_signer(
+        org.sxd_leader, read_stored(signatures.signable_file(doc).file), passphrase=PASSPHRASE, agency=org.sxd
+    ).data
     doc = out.approve(org.sxd_leader, doc, signed_pdf=external)
     assert read_stored(signatures.signed_file(doc).file) == external
 
@@ -188,8 +188,9 @@ def test_appendix_signed_invisibly_with_the_line(signed_world):
     org = signed_world
     doc = signed_approval(org)
     appendix_pdf = nd30(doc_type="PHỤ LỤC", subject="Danh mục hồ sơ", authority="", position="", signer="")
-    stored = store(ContentFile(appendix_pdf), "phu-luc.pdf", folder="outgoing", agency=org.sxd,
-                   content_type="application/pdf")
+    stored = store(
+        ContentFile(appendix_pdf), "phu-luc.pdf", folder="outgoing", agency=org.sxd, content_type="application/pdf"
+    )
     original = OutgoingFile.objects.create(document=doc, kind=FileKind.APPENDIX, file=stored, added_by=org.sxd_staff)
     doc = out.issue(org.sxd_clerk, doc, passphrase=PASSPHRASE)
     sealed = doc.files.filter(kind=FileKind.APPENDIX).exclude(pk=original.pk).get()
@@ -203,7 +204,7 @@ def test_appendix_signed_invisibly_with_the_line(signed_world):
     assert OutgoingFile.objects.filter(pk=original.pk).exists()
 
 
-def test_date_text_follows_nd30(world):  # noqa: F811
+def test_date_text_follows_nd30(world):
     org = world
     assert signatures.date_text(org.sxd, dt.date(2026, 2, 5)) == "Nghệ An, ngày 05 tháng 02 năm 2026"
     assert signatures.date_text(org.sxd, dt.date(2026, 3, 9)) == "Nghệ An, ngày 09 tháng 3 năm 2026"
@@ -235,8 +236,9 @@ def test_approve_screen_offers_signing_to_the_final_signer(signed_world, login):
     assert r.status_code == 200 and _messages(r)
     doc.refresh_from_db()
     assert doc.status == OutStatus.IN_REVIEW
-    r = c.post(f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý ký.", "sign": "on", "passphrase": PASSPHRASE},
-               follow=True)
+    r = c.post(
+        f"/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đồng ý ký.", "sign": "on", "passphrase": PASSPHRASE}, follow=True
+    )
     assert any("ký số" in m for m in _messages(r)), _messages(r)
     doc.refresh_from_db()
     assert doc.status == OutStatus.APPROVED and signatures.signed_file(doc) is not None
@@ -245,7 +247,7 @@ def test_approve_screen_offers_signing_to_the_final_signer(signed_world, login):
     assert PASSPHRASE not in html
 
 
-def test_approve_screen_without_a_certificate_shows_a_note(world, login):  # noqa: F811
+def test_approve_screen_without_a_certificate_shows_a_note(world, login):
     org = world
     doc = to_signer(org, pdf_draft(org))
     html = login(org.sxd_leader).get(f"/van-ban-di/{doc.pk}/").content.decode()
@@ -266,8 +268,9 @@ def test_issue_screen_with_the_agency_seal(signed_world, login):
     assert r.status_code == 200 and _messages(r)
     doc.refresh_from_db()
     assert doc.status == OutStatus.APPROVED and doc.number is None
-    r = c.post(f"/van-ban-di/{doc.pk}/phat-hanh/", {"seal": "on", "passphrase": PASSPHRASE, "next": "detail"},
-               follow=True)
+    r = c.post(
+        f"/van-ban-di/{doc.pk}/phat-hanh/", {"seal": "on", "passphrase": PASSPHRASE, "next": "detail"}, follow=True
+    )
     assert any("01/SXD-KHTC" in m and "đóng dấu" in m for m in _messages(r)), _messages(r)
     doc.refresh_from_db()
     final = doc.files.get(kind=FileKind.FINAL)
@@ -289,8 +292,9 @@ def test_api_approve_and_issue_with_passphrase(signed_world, api):
     assert r.status_code == 400, r.content
     doc.refresh_from_db()
     assert doc.status == OutStatus.IN_REVIEW
-    r = leader.post(f"/api/v1/outgoing-documents/{doc.pk}/approve/", {"comment": "Đồng ý.", "passphrase": PASSPHRASE},
-                    format="json")
+    r = leader.post(
+        f"/api/v1/outgoing-documents/{doc.pk}/approve/", {"comment": "Đồng ý.", "passphrase": PASSPHRASE}, format="json"
+    )
     assert r.status_code == 200, r.content
     assert "passphrase" not in r.data and PASSPHRASE not in r.content.decode()
     assert "signed" in [f["kind"] for f in r.data["files"]]
@@ -319,11 +323,25 @@ def test_delegate_signs_with_their_own_certificate(signed_world, login):
     org = signed_world
     deputy = make_person(org.sxd, "Nguyễn Văn Hùng", Role.LEADER, title="Phó Giám đốc")
     issued = pki.make_signer(pki_material().sub, "Nguyễn Văn Hùng", organization="Sở Xây dựng tỉnh Nghệ An")
-    signing.register_pkcs12(org.sxd_admin, kind=CredentialKind.PERSONAL, agency=org.sxd, user=deputy,
-                            data=pki.to_pkcs12(issued, PASSPHRASE), passphrase=PASSPHRASE)
+    signing.register_pkcs12(
+        org.sxd_admin,
+        kind=CredentialKind.PERSONAL,
+        agency=org.sxd,
+        user=deputy,
+        data=pki.to_pkcs12(issued, PASSPHRASE),
+        passphrase=PASSPHRASE,
+    )
     today = timezone.localdate()
-    delegation.create(org.sxd_leader, delegator=org.sxd_leader, delegate=deputy, scope="approval", starts_on=today,
-                      ends_on=today + dt.timedelta(days=7), reason="Đi công tác tại Hà Nội", reference="15/GUQ-SXD")
+    delegation.create(
+        org.sxd_leader,
+        delegator=org.sxd_leader,
+        delegate=deputy,
+        scope="approval",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=7),
+        reason="Đi công tác tại Hà Nội",
+        reference="15/GUQ-SXD",
+    )
     doc = to_signer(org, pdf_draft(org))
     assert "Ký số văn bản khi duyệt" in login(deputy).get(f"/van-ban-di/{doc.pk}/").content.decode()
     deputy = type(deputy).objects.get(pk=deputy.pk)
@@ -338,19 +356,30 @@ def test_electronic_copy_gets_the_invisible_signature_and_line(signed_world):
     """A sao y issued electronically: the copied original keeps its signatures, the agency signs invisibly and the
     copy's number and time are written at the top right of page 1 (ND30 Phụ lục I)."""
     org = signed_world
-    original = signing.seal(org.sxd_clerk, signing.sign_as_signer(org.sxd_leader, nd30(), passphrase=PASSPHRASE,
-                                                                  agency=org.sxd).data,
-                            agency=org.sxd, passphrase=PASSPHRASE, number_text="Số: 09/QĐ-SXD",
-                            date_text="Nghệ An, ngày 20 tháng 11 năm 2026").data
-    copy = draft(org, doc_type="Bản sao y", subject="Sao y Quyết định số 09/QĐ-SXD về Quy chế văn thư",
-                 recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
-                 files=[SimpleUploadedFile("qd-09-sao-y.pdf", original)])
+    original = signing.seal(
+        org.sxd_clerk,
+        signing.sign_as_signer(org.sxd_leader, nd30(), passphrase=PASSPHRASE, agency=org.sxd).data,
+        agency=org.sxd,
+        passphrase=PASSPHRASE,
+        number_text="Số: 09/QĐ-SXD",
+        date_text="Nghệ An, ngày 20 tháng 11 năm 2026",
+    ).data
+    copy = draft(
+        org,
+        doc_type="Bản sao y",
+        subject="Sao y Quyết định số 09/QĐ-SXD về Quy chế văn thư",
+        recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
+        files=[SimpleUploadedFile("qd-09-sao-y.pdf", original)],
+    )
     copy = out.approve(org.sxd_leader, to_signer(org, copy))
     copy = out.issue(org.sxd_clerk, copy, passphrase=PASSPHRASE)
     data = read_stored(copy.files.get(kind=FileKind.FINAL).file)
     assert data.startswith(original)
-    widget = [a.get_object() for a in PdfReader(io.BytesIO(data)).pages[0]["/Annots"]
-              if a.get_object().get("/T") == pades.COPY_FIELD][0]
+    widget = [
+        a.get_object()
+        for a in PdfReader(io.BytesIO(data)).pages[0]["/Annots"]
+        if a.get_object().get("/T") == pades.COPY_FIELD
+    ][0]
     x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
     assert x2 > 500 and y1 > 780 and y2 - y1 < 14  # the 10 pt line, top right of page 1
     report = signing.verify_bytes(data)
@@ -365,10 +394,14 @@ def test_drafter_attaches_appendices_that_are_sealed_at_issue(signed_world, logi
 
     org = signed_world
     appendix_pdf = nd30(doc_type="PHỤ LỤC", subject="Danh mục công trình", authority="", position="", signer="")
-    response = login(org.sxd_staff).post("/van-ban-di/soan-thao/", {
-        **form_data(org, subject="V/v danh mục công trình khởi công năm 2027", agencies=[org.stttt.pk]),
-        "files": SimpleUploadedFile("cong-van.pdf", nd30(), content_type="application/pdf"),
-        "appendix_files": SimpleUploadedFile("phu-luc-01.pdf", appendix_pdf, content_type="application/pdf")})
+    response = login(org.sxd_staff).post(
+        "/van-ban-di/soan-thao/",
+        {
+            **form_data(org, subject="V/v danh mục công trình khởi công năm 2027", agencies=[org.stttt.pk]),
+            "files": SimpleUploadedFile("cong-van.pdf", nd30(), content_type="application/pdf"),
+            "appendix_files": SimpleUploadedFile("phu-luc-01.pdf", appendix_pdf, content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     doc = OutgoingDocument.objects.get(subject="V/v danh mục công trình khởi công năm 2027")
     assert doc.files.get(kind=FileKind.APPENDIX).file.original_name == "phu-luc-01.pdf"

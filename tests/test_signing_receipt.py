@@ -29,7 +29,7 @@ WAITING_URL = "/van-ban-di/den-cho-tiep-nhan/"
 
 
 @pytest.fixture
-def signed(world):  # noqa: F811 (the outgoing tests' world fixture)
+def signed(world):
     """world (Nghệ An with clerks everywhere) with the test PKI registered for Sở Xây dựng."""
     equip(world)
     return world
@@ -38,8 +38,14 @@ def signed(world):  # noqa: F811 (the outgoing tests' world fixture)
 def sealed_pdf(org) -> bytes:
     """A decision signed by the director and sealed by Sở Xây dựng, as issue would produce it."""
     leader = signing.sign_as_signer(org.sxd_leader, nd30(), passphrase=PASSPHRASE, agency=org.sxd).data
-    return signing.seal(org.sxd_clerk, leader, agency=org.sxd, passphrase=PASSPHRASE, number_text="Số: 15/QĐ-SXD",
-                        date_text="Nghệ An, ngày 26 tháng 11 năm 2026").data
+    return signing.seal(
+        org.sxd_clerk,
+        leader,
+        agency=org.sxd,
+        passphrase=PASSPHRASE,
+        number_text="Số: 15/QĐ-SXD",
+        date_text="Nghệ An, ngày 26 tháng 11 năm 2026",
+    ).data
 
 
 def flipped(data: bytes) -> bytes:
@@ -98,7 +104,7 @@ def test_untrusted_root_is_flagged_by_default(signed, login):
     # the warning stays on the detail page, and the trail says so after the registration
     text = page(c.get(f"/van-ban-den/{doc.pk}/"))
     assert 'data-testid="signature-warning"' in text
-    trail = text[text.index('data-testid="trail"'):]
+    trail = text[text.index('data-testid="trail"') :]
     assert trail.index("Vào sổ văn bản đến") < trail.index("Cảnh báo chữ ký số không hợp lệ") < trail.index("</ul>")
 
 
@@ -157,19 +163,29 @@ def test_api_registration_refused_with_400_and_detail_shows_signatures(signed, a
     client = api(org.sxd_clerk)
     data = {k: v for k, v in form_data(org).items() if k not in ("leader", "secrecy", "restricted_category")}
     data["issued_date"] = form_data(org)["issued_date"]
-    r = client.post("/api/v1/incoming-documents/", {**data, "files": [upload("qd.pdf", sealed_pdf(org))]},
-                    format="multipart")
+    r = client.post(
+        "/api/v1/incoming-documents/", {**data, "files": [upload("qd.pdf", sealed_pdf(org))]}, format="multipart"
+    )
     assert r.status_code == 201, r.content
     sig = r.json()["attachments"][0]["signature"]
-    assert sig["verdict"] == "valid" and sig["signatures"][0]["signer"] in ("Trần Thị Thu Hà", "Sở Xây dựng tỉnh "
-                                                                                                "Nghệ An")
-    assert client.get(f"/api/v1/incoming-documents/{r.json()['id']}/").json()["attachments"][0]["signature"][
-        "label"] == "Hợp lệ"
+    assert sig["verdict"] == "valid" and sig["signatures"][0]["signer"] in (
+        "Trần Thị Thu Hà",
+        "Sở Xây dựng tỉnh Nghệ An",
+    )
+    assert (
+        client.get(f"/api/v1/incoming-documents/{r.json()['id']}/").json()["attachments"][0]["signature"]["label"]
+        == "Hợp lệ"
+    )
     refuse_policy(org, org.sxd)
-    r = client.post("/api/v1/incoming-documents/", {**data, "code_number": "77",
-                                                    "files": [upload("la.pdf", external_sign(
-                                                        nd30(), pki_material().foreign_signer))]},
-                    format="multipart")
+    r = client.post(
+        "/api/v1/incoming-documents/",
+        {
+            **data,
+            "code_number": "77",
+            "files": [upload("la.pdf", external_sign(nd30(), pki_material().foreign_signer))],
+        },
+        format="multipart",
+    )
     assert r.status_code == 400 and "la.pdf" in str(r.json()["files"])
     assert IncomingDocument.objects.count() == 1
 
@@ -178,13 +194,13 @@ def test_api_registration_refused_with_400_and_detail_shows_signatures(signed, a
 
 
 def issued_to_stttt(org, pdf: bytes, name="qd-15-sxd.pdf"):
-    doc = draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)],
-                files=[upload(name, pdf)])
+    doc = draft(org, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)], files=[upload(name, pdf)])
     return out.issue(org.sxd_clerk, approve_all(org, doc))
 
 
-def test_delivery_is_verified_after_commit_and_shown_before_registration(signed, login, monkeypatch,
-                                                                         django_capture_on_commit_callbacks):
+def test_delivery_is_verified_after_commit_and_shown_before_registration(
+    signed, login, monkeypatch, django_capture_on_commit_callbacks
+):
     org = signed
     monkeypatch.setattr(tasks_verify.verify_files, "delay", lambda ids: tasks_verify.verify_files(ids))
     with django_capture_on_commit_callbacks(execute=True):
@@ -195,8 +211,7 @@ def test_delivery_is_verified_after_commit_and_shown_before_registration(signed,
     text = page(c.get(WAITING_URL))
     assert "Hợp lệ, ký bởi Trần Thị Thu Hà" in text and 'data-testid="signature-blocked"' not in text
     assert Verification.objects.filter(file=stored).count() == 1  # the screen reuses it
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{doc.recipients.get(agency=org.stttt).pk}/tiep-nhan/", {},
-               follow=True)
+    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{doc.recipients.get(agency=org.stttt).pk}/tiep-nhan/", {}, follow=True)
     incoming = IncomingDocument.objects.get(agency=org.stttt)
     assert r.redirect_chain[-1][0] == f"/van-ban-den/{incoming.pk}/"
     assert "Hợp lệ, ký bởi Trần Thị Thu Hà" in page(r)
@@ -240,8 +255,9 @@ def test_bad_delivery_under_flag_is_registered_with_warning(signed, login):
 
 def test_api_lists_only_verifications_of_visible_files(signed, api):
     org = signed
-    doc = incoming.register_document(org.sxd_clerk, agency=org.sxd, files=[upload("qd.pdf", sealed_pdf(org))],
-                                     **fields()).document
+    doc = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, files=[upload("qd.pdf", sealed_pdf(org))], **fields()
+    ).document
     stored = doc.attachments.get().file
     mine = api(org.sxd_clerk).get("/api/v1/signature-verifications/").json()
     assert [v["file"] for v in mine["results"]] == [stored.pk]
@@ -250,22 +266,24 @@ def test_api_lists_only_verifications_of_visible_files(signed, api):
     assert other.get("/api/v1/signature-verifications/").json()["results"] == []
     vid = mine["results"][0]["id"]
     assert other.get(f"/api/v1/signature-verifications/{vid}/").status_code == 404
-    assert other.post("/api/v1/signature-verifications/verify/", {"file": stored.pk}, format="json").status_code \
-        == 404
+    assert other.post("/api/v1/signature-verifications/verify/", {"file": stored.pk}, format="json").status_code == 404
     bad = api(org.sxd_clerk)
     assert bad.get("/api/v1/signature-verifications/", {"file": "abc"}).status_code == 400
     assert bad.post("/api/v1/signature-verifications/verify/", {"file": "x"}, format="json").status_code == 400
     assert bad.post("/api/v1/signature-verifications/verify/", {"file": 10**30}, format="json").status_code == 400
     # staff who see the document read the result, but only clerks and administrators re-verify
     staff = api(org.sxd_staff)
-    assert staff.post("/api/v1/signature-verifications/verify/", {"file": stored.pk}, format="json").status_code \
-        in (403, 404)
+    assert staff.post("/api/v1/signature-verifications/verify/", {"file": stored.pk}, format="json").status_code in (
+        403,
+        404,
+    )
 
 
 def test_reverify_after_trust_root_is_deactivated_flips_to_invalid(signed, login, api):
     org = signed
-    doc = incoming.register_document(org.sxd_clerk, agency=org.sxd, files=[upload("qd.pdf", sealed_pdf(org))],
-                                     **fields()).document
+    doc = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, files=[upload("qd.pdf", sealed_pdf(org))], **fields()
+    ).document
     stored = doc.attachments.get().file
     assert signing.latest_verification(stored).verdict == Verdict.VALID
     signing.set_trust_root_active(org.province_admin, TrustRoot.objects.get(), False)
@@ -292,10 +310,13 @@ def test_reverify_after_trust_root_is_deactivated_flips_to_invalid(signed, login
 def test_verify_received_and_decision_entry_points(signed):
     org = signed
     good = store(upload("tot.pdf", sealed_pdf(org)), "tot.pdf", agency=org.sxd, content_type="application/pdf")
-    bad = store(upload("xau.pdf", flipped(sealed_pdf(org))), "xau.pdf", agency=org.sxd,
-                content_type="application/pdf")
-    docx = store(SimpleUploadedFile("ghi-chu.docx", b"PK\x03\x04 docx"), "ghi-chu.docx", agency=org.sxd,
-                 content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    bad = store(upload("xau.pdf", flipped(sealed_pdf(org))), "xau.pdf", agency=org.sxd, content_type="application/pdf")
+    docx = store(
+        SimpleUploadedFile("ghi-chu.docx", b"PK\x03\x04 docx"),
+        "ghi-chu.docx",
+        agency=org.sxd,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     results = receipt.verify_received([good, bad, docx], agency=org.stttt)
     assert [v.file for v in results] == [good, bad]  # non-PDF files get no row
     assert receipt.decision(org.stttt, results[:1]) == ("ok", "")
@@ -316,9 +337,11 @@ def test_non_pdf_upload_gets_no_verification_row(signed, login):
     buffer = io.BytesIO()
     Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
     c = login(org.sxd_clerk)
-    r = c.post(REGISTER_URL, {**form_data(org), "files": [SimpleUploadedFile("ban-quet.png", buffer.getvalue(),
-                                                                             content_type="image/png")]},
-               follow=True)
+    r = c.post(
+        REGISTER_URL,
+        {**form_data(org), "files": [SimpleUploadedFile("ban-quet.png", buffer.getvalue(), content_type="image/png")]},
+        follow=True,
+    )
     doc = IncomingDocument.objects.get()
     assert not Verification.objects.exists()
     text = page(r)

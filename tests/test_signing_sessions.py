@@ -27,9 +27,15 @@ pytestmark = pytest.mark.django_db
 
 
 def register_external(org, user, issued):
-    return signing.register_certificate(org.sxd_admin, kind=CredentialKind.PERSONAL, agency=org.sxd, user=user,
-                                        certificate=pki.to_pem(issued.cert).encode(), keystore=KeyStore.EXTERNAL,
-                                        label="USB token")
+    return signing.register_certificate(
+        org.sxd_admin,
+        kind=CredentialKind.PERSONAL,
+        agency=org.sxd,
+        user=user,
+        certificate=pki.to_pem(issued.cert).encode(),
+        keystore=KeyStore.EXTERNAL,
+        label="USB token",
+    )
 
 
 @pytest.fixture
@@ -44,10 +50,13 @@ def world(org):
 def draft_at_signer(org, *, pdf=None):
     """A draft with its PDF, submitted and approved by the unit leader: it waits at the leader's (final) step."""
     doc = out.create_draft(
-        org.sxd_staff, doc_type=DocumentType.objects.get(name="Quyết định"), signer=org.sxd_leader,
+        org.sxd_staff,
+        doc_type=DocumentType.objects.get(name="Quyết định"),
+        signer=org.sxd_leader,
         subject="Về việc ban hành Quy chế công tác văn thư, lưu trữ của Sở Xây dựng",
         text="Quyết định ban hành quy chế.",
-        files=[SimpleUploadedFile("quyet-dinh.pdf", pdf or nd30(), content_type="application/pdf")])
+        files=[SimpleUploadedFile("quyet-dinh.pdf", pdf or nd30(), content_type="application/pdf")],
+    )
     doc = out.submit(org.sxd_staff, doc)
     return out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
 
@@ -64,6 +73,7 @@ def refuse(org, session, data, expected):
 
 
 # ------------------------------------------------------------------------------------------ the device, end to end
+
 
 def test_device_signs_and_the_draft_is_approved_with_the_verified_pdf(world):
     org = world
@@ -109,12 +119,15 @@ def test_device_down_leaves_the_session_pending(world):
     assert session.status == SessionStatus.PENDING and session.error == ""
 
 
-@pytest.mark.parametrize("answer, expected", [
-    (lambda body: (200, b"<html>not json</html>"), "không đúng định dạng"),
-    (lambda body: (200, json.dumps({"signed_pdf": "%%%"}).encode()), "không đúng định dạng"),
-    (lambda body: (200, json.dumps({"error": "Người dùng hủy nhập PIN"}).encode()), "Người dùng hủy nhập PIN"),
-    (lambda body: (500, json.dumps({"error": "Không tìm thấy token"}).encode()), "HTTP 500"),
-])
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (lambda body: (200, b"<html>not json</html>"), "không đúng định dạng"),
+        (lambda body: (200, json.dumps({"signed_pdf": "%%%"}).encode()), "không đúng định dạng"),
+        (lambda body: (200, json.dumps({"error": "Người dùng hủy nhập PIN"}).encode()), "Người dùng hủy nhập PIN"),
+        (lambda body: (500, json.dumps({"error": "Không tìm thấy token"}).encode()), "HTTP 500"),
+    ],
+)
 def test_bad_device_answers_are_explained(world, answer, expected):
     org = world
     session = external.start(org.sxd_leader, draft_at_signer(org))
@@ -127,11 +140,19 @@ def test_bad_device_answers_are_explained(world, answer, expected):
 
 # ------------------------------------------------------------------------------------------ who may start
 
+
 def test_only_the_final_reviewer_with_a_certificate_starts(world):
     org = world
-    doc = out.submit(org.sxd_staff, out.create_draft(
-        org.sxd_staff, doc_type=DocumentType.objects.get(name="Công văn"), signer=org.sxd_leader,
-        subject="V/v báo cáo tình hình", files=[SimpleUploadedFile("cv.pdf", nd30(), content_type="application/pdf")]))
+    doc = out.submit(
+        org.sxd_staff,
+        out.create_draft(
+            org.sxd_staff,
+            doc_type=DocumentType.objects.get(name="Công văn"),
+            signer=org.sxd_leader,
+            subject="V/v báo cáo tình hình",
+            files=[SimpleUploadedFile("cv.pdf", nd30(), content_type="application/pdf")],
+        ),
+    )
     with pytest.raises(PermissionDenied):
         external.start(org.sxd_leader, doc)  # not their turn yet
     with pytest.raises(ValidationError, match="bước duyệt cuối cùng"):
@@ -156,6 +177,7 @@ def test_new_session_supersedes_the_pending_one(world):
 
 
 # ------------------------------------------------------------------------------------------ rejections
+
 
 def test_fresh_copy_is_refused(world):
     from pypdf import PdfReader, PdfWriter
@@ -201,12 +223,17 @@ def test_wrong_field_unsigned_and_garbage_are_refused(world):
 
     org = world
     doc = draft_at_signer(org)
-    cases = [(lambda prepared: prepared, "chưa có chữ ký số"),
-             (lambda prepared: prepared + b"\n%garbage", "không có chữ ký ở vị trí ký"),
-             (lambda prepared: external_sign(prepared, org.keys.leader, field="ChuKyKhac"),
-              "không có chữ ký ở vị trí ký"),
-             (lambda prepared: sign_locally(external_sign(prepared, org.keys.leader, field="ChuKyKhac"),
-                                            org.keys.leader, pades.SIGNER_FIELD), "ngoài vị trí ký")]
+    cases = [
+        (lambda prepared: prepared, "chưa có chữ ký số"),
+        (lambda prepared: prepared + b"\n%garbage", "không có chữ ký ở vị trí ký"),
+        (lambda prepared: external_sign(prepared, org.keys.leader, field="ChuKyKhac"), "không có chữ ký ở vị trí ký"),
+        (
+            lambda prepared: sign_locally(
+                external_sign(prepared, org.keys.leader, field="ChuKyKhac"), org.keys.leader, pades.SIGNER_FIELD
+            ),
+            "ngoài vị trí ký",
+        ),
+    ]
     for make, expected in cases:
         session = external.start(org.sxd_leader, doc)  # each session prepares its own bytes
         refuse(org, session, make(read_stored(session.prepared)), expected)
@@ -226,9 +253,17 @@ def test_draft_revised_after_preparation_is_refused(world):
     doc = draft_at_signer(org)
     session = external.start(org.sxd_leader, doc)
     signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
-    out.revise(org.sxd_leader, doc, text="Sửa Điều 2.", note="Lãnh đạo sửa", files=[
-        SimpleUploadedFile("quyet-dinh-sua.pdf", nd30(subject="Về việc ban hành Quy chế (sửa)"),
-                           content_type="application/pdf")])
+    out.revise(
+        org.sxd_leader,
+        doc,
+        text="Sửa Điều 2.",
+        note="Lãnh đạo sửa",
+        files=[
+            SimpleUploadedFile(
+                "quyet-dinh-sua.pdf", nd30(subject="Về việc ban hành Quy chế (sửa)"), content_type="application/pdf"
+            )
+        ],
+    )
     refuse(org, session, signed, "Dự thảo đã thay đổi sau khi chuẩn bị ký")
 
 
@@ -258,6 +293,7 @@ def test_someone_elses_session_is_refused(world):
 
 # ------------------------------------------------------------------------------------------ web screens
 
+
 def test_web_flow_start_download_upload(world, login):
     org = world
     doc = draft_at_signer(org)
@@ -272,8 +308,11 @@ def test_web_flow_start_download_upload(world, login):
     assert prepared == read_stored(session.prepared)
 
     # the browser script's path: JSON answers; a wrong file is refused with the reason
-    bad = client.post(f"/ky-so/phien/{session.token}/hoan-tat/", {"signed_pdf": SimpleUploadedFile(
-        "da-ky.pdf", sign_locally(nd30(), org.keys.leader, "Khac"))}, HTTP_ACCEPT="application/json")
+    bad = client.post(
+        f"/ky-so/phien/{session.token}/hoan-tat/",
+        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", sign_locally(nd30(), org.keys.leader, "Khac"))},
+        HTTP_ACCEPT="application/json",
+    )
     assert bad.status_code == 400 and "không phải bản ký" in bad.json()["error"]
     page = client.get(f"/ky-so/phien/{session.token}/").content.decode()
     assert "Không chấp nhận" in page and "Bắt đầu phiên ký mới" in page
@@ -281,8 +320,10 @@ def test_web_flow_start_download_upload(world, login):
     client.post(f"/ky-so/phien/bat-dau/{doc.pk}/")
     session = SigningSession.objects.filter(status=SessionStatus.PENDING).get()
     signed = sign_locally(read_stored(session.prepared), org.keys.leader, pades.SIGNER_FIELD)
-    response = client.post(f"/ky-so/phien/{session.token}/hoan-tat/",
-                           {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed, content_type="application/pdf")})
+    response = client.post(
+        f"/ky-so/phien/{session.token}/hoan-tat/",
+        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed, content_type="application/pdf")},
+    )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "dự thảo đã được duyệt ký" in page and "Hợp lệ" in page
@@ -325,12 +366,16 @@ def test_approve_screen_button_template(world, rf):
     assert "Tiếp tục phiên ký đang chờ" not in html
     assert external.can_start(world.sxd_leader, doc) and not external.can_start(world.sxd_unit_leader, doc)
     session = external.start(world.sxd_leader, doc)
-    html = render_to_string("signing/session/_button.html", {"document": doc, "signing_session": external.pending_for(
-        world.sxd_leader, doc)}, request=request)
+    html = render_to_string(
+        "signing/session/_button.html",
+        {"document": doc, "signing_session": external.pending_for(world.sxd_leader, doc)},
+        request=request,
+    )
     assert f'href="/ky-so/phien/{session.token}/"' in html
 
 
 # ------------------------------------------------------------------------------------------ API
+
 
 def test_api_start_download_sign_upload(world, api):
     org = world
@@ -352,24 +397,39 @@ def test_api_start_download_sign_upload(world, api):
     assert other.get(f"/api/v1/signing-sessions/{body['id']}/prepared/").status_code == 404
 
     wrong = sign_locally(prepared, org.keys.unit_leader, pades.SIGNER_FIELD)
-    refused = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
-                          {"signed_pdf": SimpleUploadedFile("da-ky.pdf", wrong)}, format="multipart")
+    refused = client.post(
+        f"/api/v1/signing-sessions/{body['id']}/complete/",
+        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", wrong)},
+        format="multipart",
+    )
     assert refused.status_code == 400 and "không phải chứng thư số cá nhân" in str(refused.json())
     assert client.get(f"/api/v1/signing-sessions/{body['id']}/").json()["status"] == "failed"
 
     body = client.post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json").json()
     prepared = b"".join(client.get(f"/api/v1/signing-sessions/{body['id']}/prepared/").streaming_content)
     signed = sign_locally(prepared, org.keys.leader, pades.SIGNER_FIELD)
-    assert other.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
-                      {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)}, format="multipart").status_code == 404
-    done = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
-                       {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)}, format="multipart")
+    assert (
+        other.post(
+            f"/api/v1/signing-sessions/{body['id']}/complete/",
+            {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)},
+            format="multipart",
+        ).status_code
+        == 404
+    )
+    done = client.post(
+        f"/api/v1/signing-sessions/{body['id']}/complete/",
+        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)},
+        format="multipart",
+    )
     assert done.status_code == 200, done.content
     assert done.json()["status"] == "completed" and done.json()["signed_sha256"]
     doc.refresh_from_db()
     assert doc.status == OutStatus.APPROVED
-    again = client.post(f"/api/v1/signing-sessions/{body['id']}/complete/",
-                        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)}, format="multipart")
+    again = client.post(
+        f"/api/v1/signing-sessions/{body['id']}/complete/",
+        {"signed_pdf": SimpleUploadedFile("da-ky.pdf", signed)},
+        format="multipart",
+    )
     assert again.status_code == 400 and "đã kết thúc" in str(again.json())
 
 
@@ -382,10 +442,11 @@ def test_api_bad_input_is_400_or_404(world, api):
     assert client.post("/api/v1/signing-sessions/", {"document": 999999}, format="json").status_code == 404
     for garbage in (10**30, -1, [1], {"id": 1}, None):
         assert client.post("/api/v1/signing-sessions/", {"document": garbage}, format="json").status_code in (400, 404)
-    assert client.post("/api/v1/signing-sessions/", "không phải JSON", content_type="application/json").status_code == 400
+    assert (
+        client.post("/api/v1/signing-sessions/", "không phải JSON", content_type="application/json").status_code == 400
+    )
     assert client.get("/api/v1/signing-sessions/99999999999999999999/").status_code == 404
-    assert api(org.ht_admin).post("/api/v1/signing-sessions/", {"document": doc.pk},
-                                  format="json").status_code == 404
+    assert api(org.ht_admin).post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json").status_code == 404
     response = api(org.sxd_unit_leader).post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json")
     assert response.status_code == 403 and "không phải người duyệt ký" in response.json()["detail"]
     body = client.post("/api/v1/signing-sessions/", {"document": doc.pk}, format="json").json()

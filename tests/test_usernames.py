@@ -136,9 +136,7 @@ def test_name_style_regulation_scenario_different_person_gets_extended_form():
 
 def test_name_style_identical_name_goes_straight_to_date_form():
     lookup, queried = make_lookup({"minhtht": "Trương Hoàng Tiến Minh"})
-    username = u.name_style_username(
-        "Trương Hoàng Tiến Minh", datetime.date(1973, 2, 11), lookup
-    )
+    username = u.name_style_username("Trương Hoàng Tiến Minh", datetime.date(1973, 2, 11), lookup)
     assert username == "minhtht11021973"
     # The (free) extended form was not even considered.
     assert "tienminhth" not in queried
@@ -146,26 +144,20 @@ def test_name_style_identical_name_goes_straight_to_date_form():
 
 def test_name_style_identical_name_detected_across_spelling_variants():
     lookup, _ = make_lookup({"minhtht": "Trương Hoàng Tiến Minh"})
-    username = u.name_style_username(
-        nfd("  TRƯƠNG hoàng  Tiến minh"), datetime.date(1973, 2, 11), lookup
-    )
+    username = u.name_style_username(nfd("  TRƯƠNG hoàng  Tiến minh"), datetime.date(1973, 2, 11), lookup)
     assert username == "minhtht11021973"
 
 
 def test_name_style_date_form_is_zero_padded_ddmmyyyy():
     # Regulation prints 15/8/1963 as "1581963"; we always use ddmmyyyy.
     lookup, _ = make_lookup({"minhtht": "Trương Hoàng Tiến Minh"})
-    username = u.name_style_username(
-        "Trương Hoàng Tiến Minh", datetime.date(1963, 8, 15), lookup
-    )
+    username = u.name_style_username("Trương Hoàng Tiến Minh", datetime.date(1963, 8, 15), lookup)
     assert username == "minhtht15081963"
     assert username != "minhtht1581963"
 
 
 def test_name_style_extended_form_taken_falls_back_to_date_form_on_base():
-    lookup, _ = make_lookup(
-        {"minhtht": "Trương Hoàng Tiến Minh", "tanminhth": "Trần Huỳnh Tấn Minh"}
-    )
+    lookup, _ = make_lookup({"minhtht": "Trương Hoàng Tiến Minh", "tanminhth": "Trần Huỳnh Tấn Minh"})
     username = u.name_style_username("Trần Huỳnh Tấn Minh", datetime.date(1963, 8, 15), lookup)
     assert username == "minhtht15081963"
 
@@ -235,46 +227,32 @@ def test_generated_usernames_match_policy_pattern():
 
 def test_province_style_from_email_with_unit_subdomain():
     lookup, _ = make_lookup({})
-    username = u.province_style_username(
-        "Nguyễn Văn Minh", None, lookup, email="minhnv@sxd.binhdinh.gov.vn"
-    )
+    username = u.province_style_username("Nguyễn Văn Minh", None, lookup, email="minhnv@sxd.binhdinh.gov.vn")
     assert username == "minhnv.sxd"
 
 
 def test_province_style_from_email_local_part_with_dot():
     lookup, _ = make_lookup({})
-    username = u.province_style_username(
-        "Nguyễn Văn Minh", None, lookup, email="nvminh.stttt@binhdinh.gov.vn"
-    )
+    username = u.province_style_username("Nguyễn Văn Minh", None, lookup, email="nvminh.stttt@binhdinh.gov.vn")
     assert username == "nvminh.stttt"
 
 
 def test_province_style_email_is_lowercased_and_trimmed():
     lookup, _ = make_lookup({})
-    username = u.province_style_username(
-        "Nguyễn Văn Minh", None, lookup, email="  MinhNV@SXD.BinhDinh.gov.vn "
-    )
+    username = u.province_style_username("Nguyễn Văn Minh", None, lookup, email="  MinhNV@SXD.BinhDinh.gov.vn ")
     assert username == "minhnv.sxd"
 
 
 def test_province_style_email_without_unit_subdomain_uses_unit_abbr():
     lookup, _ = make_lookup({})
-    username = u.province_style_username(
-        "Phạm Thị Hồng", None, lookup, email="honghp@binhdinh.gov.vn", unit_abbr="SNV"
-    )
+    username = u.province_style_username("Phạm Thị Hồng", None, lookup, email="honghp@binhdinh.gov.vn", unit_abbr="SNV")
     assert username == "honghp.snv"
 
 
 def test_province_style_without_email_uses_base_and_unit_abbr():
     lookup, _ = make_lookup({})
-    assert (
-        u.province_style_username("Nguyễn Văn Minh", None, lookup, unit_abbr="SXD")
-        == "minhnv.sxd"
-    )
-    assert (
-        u.province_style_username("Đỗ Đức Đạt", None, lookup, email="", unit_abbr=" Sở-TTTT ")
-        == "datdd.sotttt"
-    )
+    assert u.province_style_username("Nguyễn Văn Minh", None, lookup, unit_abbr="SXD") == "minhnv.sxd"
+    assert u.province_style_username("Đỗ Đức Đạt", None, lookup, email="", unit_abbr=" Sở-TTTT ") == "datdd.sotttt"
 
 
 def test_province_style_collision_appends_birth_date_then_suffix():
@@ -285,17 +263,12 @@ def test_province_style_collision_appends_birth_date_then_suffix():
     assert u.province_style_username(*args, unit_abbr="sxd") == "minhnv11021973.sxd"
 
     accounts["minhnv11021973.sxd"] = "Nguyễn Văn Minh"
-    assert (
-        u.province_style_username(*args, email="minhnv@sxd.binhdinh.gov.vn")
-        == "minhnv110219732.sxd"
-    )
+    assert u.province_style_username(*args, email="minhnv@sxd.binhdinh.gov.vn") == "minhnv110219732.sxd"
 
 
 def test_province_style_collision_without_birth_date_uses_suffix():
     lookup, _ = make_lookup({"nvminh.stttt": "Nguyễn Văn Minh"})
-    username = u.province_style_username(
-        "Nguyễn Văn Minh", None, lookup, email="nvminh.stttt@binhdinh.gov.vn"
-    )
+    username = u.province_style_username("Nguyễn Văn Minh", None, lookup, email="nvminh.stttt@binhdinh.gov.vn")
     assert username == "nvminh2.stttt"
 
 
@@ -320,9 +293,7 @@ def test_province_style_needs_email_or_unit():
     with pytest.raises(u.UsernameError, match="tên đơn vị"):
         u.province_style_username("Nguyễn Văn Minh", None, lookup)
     with pytest.raises(u.UsernameError, match="tên đơn vị"):
-        u.province_style_username(
-            "Nguyễn Văn Minh", None, lookup, email="minhnv@binhdinh.gov.vn"
-        )
+        u.province_style_username("Nguyễn Văn Minh", None, lookup, email="minhnv@binhdinh.gov.vn")
     with pytest.raises(u.UsernameError, match="viết tắt"):
         u.province_style_username("Nguyễn Văn Minh", None, lookup, unit_abbr="--")
 

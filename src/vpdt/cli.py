@@ -26,10 +26,13 @@ def main(argv: list[str] | None = None) -> None:
         if "no such table" in text or "does not exist" in text:
             sys.stderr.write(
                 f"Lỗi: cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật ({text.splitlines()[0]}).\n"
-                f"Thư mục dữ liệu: {settings.DATA_DIR}. Chạy `vpdt migrate` (hoặc `make run`) rồi thử lại.\n")
+                f"Thư mục dữ liệu: {settings.DATA_DIR}. Chạy `vpdt migrate` (hoặc `make run`) rồi thử lại.\n"
+            )
         else:
-            sys.stderr.write(f"Lỗi cơ sở dữ liệu: {text.splitlines()[0] if text else exc!r}\n"
-                             "Kiểm tra DATABASE_URL và máy chủ CSDL.\n")
+            sys.stderr.write(
+                f"Lỗi cơ sở dữ liệu: {text.splitlines()[0] if text else exc!r}\n"
+                "Kiểm tra DATABASE_URL và máy chủ CSDL.\n"
+            )
         sys.exit(2)
 
 

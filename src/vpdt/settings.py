@@ -160,15 +160,18 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "vpdt.accounts.validators.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("username", "full_name", "email")}},
-    {"NAME": "vpdt.accounts.validators.MinimumLengthValidator",
-     "OPTIONS": {"min_length": env_int("VPDT_PASSWORD_MIN_LENGTH", 10)}},
+    {
+        "NAME": "vpdt.accounts.validators.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {
+        "NAME": "vpdt.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("VPDT_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "vpdt.accounts.validators.CommonPasswordValidator"},
     {"NAME": "vpdt.accounts.validators.NumericPasswordValidator"},
     {"NAME": "vpdt.accounts.validators.ComplexityValidator"},
-    {"NAME": "vpdt.accounts.validators.HistoryValidator",
-     "OPTIONS": {"depth": env_int("VPDT_PASSWORD_HISTORY", 5)}},
+    {"NAME": "vpdt.accounts.validators.HistoryValidator", "OPTIONS": {"depth": env_int("VPDT_PASSWORD_HISTORY", 5)}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -232,8 +235,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-VPDT_PERMISSIONS_POLICY_OFF = ["accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
-                               "payment", "usb", "serial", "hid", "bluetooth"]
+VPDT_PERMISSIONS_POLICY_OFF = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+    "serial",
+    "hid",
+    "bluetooth",
+]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -297,8 +311,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # Control characters removed from every string (vpdt.core.text); multipart with file parts Django would drop
     # for their names kept, so they are refused, not lost.
-    "DEFAULT_PARSER_CLASSES": ["vpdt.core.parsers.JSONParser", "vpdt.core.parsers.FormParser",
-                               "vpdt.incoming.uploads.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "vpdt.core.parsers.JSONParser",
+        "vpdt.core.parsers.FormParser",
+        "vpdt.incoming.uploads.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vpdt.core.api.exception_handler",
     # Per client address; the lockout policy (vpdt.accounts.lockout) limits per account. An office often shares one
@@ -324,9 +341,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the account status reasons (used by users and by the lock/unlock actions).
-    "ENUM_NAME_OVERRIDES": {"StatusReasonEnum": "vpdt.accounts.models.StatusReason",
-                            "SigningSessionStatusEnum": "vpdt.signing.models.SessionStatus",
-                            "AccountStatusEnum": "vpdt.accounts.models.AccountStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusReasonEnum": "vpdt.accounts.models.StatusReason",
+        "SigningSessionStatusEnum": "vpdt.signing.models.SessionStatus",
+        "AccountStatusEnum": "vpdt.accounts.models.AccountStatus",
+    },
 }
 
 # --- Celery (background work) ----------------------------------------------------------------
@@ -361,8 +380,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 
 def _cron(spec: str) -> crontab:
     minute, hour, day_of_month, month_of_year, day_of_week = spec.split()
-    return crontab(minute=minute, hour=hour, day_of_month=day_of_month,
-                   month_of_year=month_of_year, day_of_week=day_of_week)
+    return crontab(
+        minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year, day_of_week=day_of_week
+    )
 
 
 CELERY_BEAT_SCHEDULE = {

@@ -47,8 +47,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                                  headless=True)
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             try:
                 yield chromium
             finally:
@@ -76,8 +75,12 @@ def new_page(browser, live_server):
     contexts = []
 
     def _new_page():
-        context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)

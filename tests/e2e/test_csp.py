@@ -16,20 +16,44 @@ from vpdt.outgoing.models import OutStatus
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["/", "/van-ban-den/", "/van-ban-den/vao-so/", "/van-ban-den/viec-cua-toi/", "/van-ban-di/soan-thao/",
-         "/van-ban-di/so-van-ban-di/", "/ho-so/", "/ho-so/danh-muc/", "/uy-quyen/", "/tim-kiem/?q=kế+hoạch",
-         "/so-hoa/ban-quet/", "/can-bo/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/ky-so/", "/tai-khoan/",
-         "/doi-mat-khau/", "/api/v1/docs/"]
+PAGES = [
+    "/",
+    "/van-ban-den/",
+    "/van-ban-den/vao-so/",
+    "/van-ban-den/viec-cua-toi/",
+    "/van-ban-di/soan-thao/",
+    "/van-ban-di/so-van-ban-di/",
+    "/ho-so/",
+    "/ho-so/danh-muc/",
+    "/uy-quyen/",
+    "/tim-kiem/?q=kế+hoạch",
+    "/so-hoa/ban-quet/",
+    "/can-bo/",
+    "/danh-ba/co-quan/",
+    "/danh-ba/don-vi/",
+    "/ky-so/",
+    "/tai-khoan/",
+    "/doi-mat-khau/",
+    "/api/v1/docs/",
+]
 ADMIN_PAGES = ["/", "/nhat-ky/", "/can-bo/tao/", "/can-bo/?status=locked", "/ky-so/"]
 
 
 def _watch(page) -> list[str]:
     """Every CSP violation the page reports: the console message and the DOM event (both, to be sure)."""
     violations = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
-    page.add_init_script("document.addEventListener('securitypolicyviolation', e => console.error("
-                         "'Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI));")
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text
+            else None
+        ),
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
     return violations
 
 
@@ -66,9 +90,12 @@ def test_main_pages_load_without_csp_violations(org, transactional_db, live_serv
 
 def _wait_for_share(page, share: float):
     """The first progress bar fills ``share`` of its track (once Bootstrap's width transition is over)."""
-    page.wait_for_function("share => { const el = document.querySelector('[data-progress]'); return Math.abs("
-                           "el.getBoundingClientRect().width / el.parentElement.getBoundingClientRect().width - share)"
-                           " < 0.02; }", arg=share)
+    page.wait_for_function(
+        "share => { const el = document.querySelector('[data-progress]'); return Math.abs("
+        "el.getBoundingClientRect().width / el.parentElement.getBoundingClientRect().width - share)"
+        " < 0.02; }",
+        arg=share,
+    )
 
 
 def test_inline_behaviour_moved_to_the_static_script(org, transactional_db, live_server, page, monkeypatch):

@@ -13,8 +13,9 @@ from vpdt.digitize.models import Digitization, Status
 pytestmark = pytest.mark.e2e
 
 
-def test_progress_bar_polls_until_the_searchable_copy_is_ready(org, transactional_db, live_server, new_page,
-                                                               monkeypatch):
+def test_progress_bar_polls_until_the_searchable_copy_is_ready(
+    org, transactional_db, live_server, new_page, monkeypatch
+):
     monkeypatch.setattr(services, "_send", lambda pk: None)  # the worker is "busy": the job stays queued
     doc = _document(org, files=[SimpleUploadedFile("scan-171.png", scan_png(), content_type="image/png")])
     item = Digitization.objects.get(file__in=doc.attachments.values("file_id"))

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.e2e
 
 
 def test_staff_files_a_completed_document_and_the_clerk_archives(org, transactional_db, live_server, new_page):
-    doc = completed_doc(org, number="1520", issued=dt.date(2026, 10, 2), page_amount=3,
-                        subject="V/v thẩm định thiết kế cơ sở dự án đường ven biển")
+    doc = completed_doc(
+        org,
+        number="1520",
+        issued=dt.date(2026, 10, 2),
+        page_amount=3,
+        subject="V/v thẩm định thiết kế cơ sở dự án đường ven biển",
+    )
     staff = _log_in(new_page, org.sxd_staff)
     staff.goto("/ho-so/lap-moi/")
     staff.get_by_label("Tiêu đề hồ sơ").fill("Hồ sơ thẩm định dự án đường ven biển Nghi Sơn - Cửa Lò")

@@ -38,8 +38,8 @@ def _log_in(page, username, password):
 
 def test_first_login_with_one_time_password(org, transactional_db, live_server, page):
     user, one_time_password = accounts.create_account(
-        None, full_name="Hoàng Thị Lan", agency=org.stttt, unit=org.stttt_cntt, role=Role.STAFF,
-        title="Chuyên viên")
+        None, full_name="Hoàng Thị Lan", agency=org.stttt, unit=org.stttt_cntt, role=Role.STAFF, title="Chuyên viên"
+    )
     # org already has a "Hoàng Thị Lan" (Sở Xây dựng): same name, a different account.
     assert user.username != org.sxd_staff.username
 
@@ -108,8 +108,7 @@ def test_first_login_with_one_time_password(org, transactional_db, live_server, 
     expect(page.get_by_test_id("forced-change")).to_have_count(0)
 
 
-def test_admin_creates_account_and_person_must_change_password(org, transactional_db, live_server, browser,
-                                                               new_page):
+def test_admin_creates_account_and_person_must_change_password(org, transactional_db, live_server, browser, new_page):
     admin_page = new_page()
     _log_in(admin_page, org.sxd_admin.username, PASSWORD)
     admin_page.wait_for_url(_path_is("/"))

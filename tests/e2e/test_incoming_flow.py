@@ -1,8 +1,6 @@
 """Incoming document from the mailbag to completion, in a real browser, as four people:
 clerk registers a scan, leader directs, unit leader assigns a staff member, staff completes."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -55,8 +53,9 @@ def test_four_people_carry_a_document_to_completion(org, transactional_db, live_
     expect(leader.get_by_test_id("to-direct")).to_contain_text(SUBJECT[:30])
     leader.goto(f"/van-ban-den/{doc.pk}/")
     form = leader.get_by_test_id("direction-form")
-    form.locator("[name=direction]").fill("Giao Phòng Kế hoạch - Tài chính chủ trì, Văn phòng phối hợp; "
-                                             "báo cáo kết quả trước hạn.")
+    form.locator("[name=direction]").fill(
+        "Giao Phòng Kế hoạch - Tài chính chủ trì, Văn phòng phối hợp; báo cáo kết quả trước hạn."
+    )
     form.locator("[name=lead]").select_option(label=org.sxd_khtc.name)
     form.locator("[name=cooperate]").select_option(label=org.sxd_vp.name)
     _submit(leader, "direct-submit")

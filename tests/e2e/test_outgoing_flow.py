@@ -24,9 +24,11 @@ from vpdt.storage.services import read_stored
 
 pytestmark = pytest.mark.e2e
 
-REPLY_TEXT = ("Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An\n"
-              "Sở Xây dựng báo cáo hiện trạng hạ tầng công nghệ thông tin như sau:\n"
-              "1. Máy chủ: 04 máy chủ đặt tại phòng máy của Sở.")
+REPLY_TEXT = (
+    "Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An\n"
+    "Sở Xây dựng báo cáo hiện trạng hạ tầng công nghệ thông tin như sau:\n"
+    "1. Máy chủ: 04 máy chủ đặt tại phòng máy của Sở."
+)
 
 
 def _submit(page, test_id):
@@ -45,10 +47,18 @@ def _log_in(new_page, user):
 
 def _pdf(name: str, body_line: str) -> dict:
     """The draft as the drafter exported it from the word processor: an ND30 layout with blank number and date."""
-    return {"name": name, "mimeType": "application/pdf",
-            "buffer": nd30(doc_type="CÔNG VĂN", notation="SXD-KHTC", authority="", position="GIÁM ĐỐC",
-                           subject="V/v báo cáo hiện trạng hạ tầng công nghệ thông tin",
-                           body=["Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An", body_line])}
+    return {
+        "name": name,
+        "mimeType": "application/pdf",
+        "buffer": nd30(
+            doc_type="CÔNG VĂN",
+            notation="SXD-KHTC",
+            authority="",
+            position="GIÁM ĐỐC",
+            subject="V/v báo cáo hiện trạng hạ tầng công nghệ thông tin",
+            body=["Kính gửi: Sở Thông tin và Truyền thông tỉnh Nghệ An", body_line],
+        ),
+    }
 
 
 def _verify(data: bytes):
@@ -60,15 +70,26 @@ def _verify(data: bytes):
 def _incoming_for_staff(org) -> IncomingDocument:
     """An incoming request from STTTT, directed by the director to Hoàng Thị Lan (set up with services)."""
     doc = incoming.register_document(
-        org.sxd_clerk, agency=org.sxd, issuer_name=org.stttt.name, issuer_code=org.stttt.code, code_number="812",
-        code_notation="STTTT-CNTT", issued_date=timezone.localdate() - dt.timedelta(days=2),
+        org.sxd_clerk,
+        agency=org.sxd,
+        issuer_name=org.stttt.name,
+        issuer_code=org.stttt.code,
+        code_number="812",
+        code_notation="STTTT-CNTT",
+        issued_date=timezone.localdate() - dt.timedelta(days=2),
         doc_type=DocumentType.objects.get(name="Công văn"),
-        subject="đề nghị báo cáo hiện trạng hạ tầng công nghệ thông tin", needs_reply=True,
-        reply_due=timezone.localdate() + dt.timedelta(days=10)).document
+        subject="đề nghị báo cáo hiện trạng hạ tầng công nghệ thông tin",
+        needs_reply=True,
+        reply_due=timezone.localdate() + dt.timedelta(days=10),
+    ).document
     incoming.submit(org.sxd_clerk, doc, leader=org.sxd_leader)
     doc.refresh_from_db()
-    incoming.direct(org.sxd_leader, doc, direction="Chị Lan dự thảo văn bản trả lời.",
-                    targets=[incoming.Target("lead", user=org.sxd_staff)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Chị Lan dự thảo văn bản trả lời.",
+        targets=[incoming.Target("lead", user=org.sxd_staff)],
+    )
     return doc
 
 
@@ -84,7 +105,8 @@ def test_reply_drafted_reviewed_issued_and_registered_by_recipient(org, transact
     expect(staff.get_by_test_id("reply-to")).to_contain_text("812/STTTT-CNTT")
     expect(staff.locator("[name=subject]")).to_have_value(
         "V/v trả lời Văn bản số 812/STTTT-CNTT của Sở Thông tin và Truyền thông tỉnh Nghệ An về đề nghị báo cáo "
-        "hiện trạng hạ tầng công nghệ thông tin")
+        "hiện trạng hạ tầng công nghệ thông tin"
+    )
     staff.locator("[name=subject]").fill("V/v báo cáo hiện trạng hạ tầng công nghệ thông tin của Sở Xây dựng")
     staff.locator("[name=doc_type]").select_option(label="Công văn")
     staff.locator("[name=signer]").select_option(label=org.sxd_leader.full_name)
@@ -154,8 +176,10 @@ def test_reply_drafted_reviewed_issued_and_registered_by_recipient(org, transact
     sealed = read_stored(doc.files.get(kind=FileKind.FINAL).file)
     assert sealed.startswith(read_stored(signed.file))
     report = _verify(sealed)
-    assert report.verdict == Verdict.VALID and {s.field for s in report.signatures} == {pades.SIGNER_FIELD,
-                                                                                       pades.AGENCY_FIELD}
+    assert report.verdict == Verdict.VALID and {s.field for s in report.signatures} == {
+        pades.SIGNER_FIELD,
+        pades.AGENCY_FIELD,
+    }
 
     # 6. STTTT's clerk registers it with one action.
     recipient_clerk = _log_in(new_page, stttt_clerk)

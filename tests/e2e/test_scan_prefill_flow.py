@@ -48,8 +48,12 @@ def test_scan_to_prefilled_form_to_search(org, transactional_db, live_server, ne
 
     # the director sends it to a staff member (services: the direction screens have their own e2e)
     incoming.submit(org.sxd_clerk, doc)
-    incoming.direct(org.sxd_leader, doc, direction="Giao phòng KHTC chủ trì, tham mưu thẩm định.",
-                    targets=[incoming.Target(role="lead", user=org.sxd_staff)])
+    incoming.direct(
+        org.sxd_leader,
+        doc,
+        direction="Giao phòng KHTC chủ trì, tham mưu thẩm định.",
+        targets=[incoming.Target(role="lead", user=org.sxd_staff)],
+    )
 
     # 4. the staff member finds it by typing the subject without diacritics
     staff = _log_in(new_page, org.sxd_staff)

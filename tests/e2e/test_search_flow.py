@@ -15,9 +15,15 @@ pytestmark = pytest.mark.e2e
 
 def test_leader_searches_saves_and_opens(org, transactional_db, live_server, new_page):
     doc = register(org)  # 171/QĐ-BDT, indexed after its commit
-    register(org, code_number="1234", code_notation="UBND-KT", urgency=Urgency.NORMAL,
-             issued_date=dt.date(2026, 11, 20),
-             subject="V/v triển khai kế hoạch cải cách hành chính năm 2027", issuer_name="UBND tỉnh Nghệ An")
+    register(
+        org,
+        code_number="1234",
+        code_notation="UBND-KT",
+        urgency=Urgency.NORMAL,
+        issued_date=dt.date(2026, 11, 20),
+        subject="V/v triển khai kế hoạch cải cách hành chính năm 2027",
+        issuer_name="UBND tỉnh Nghệ An",
+    )
     page = _log_in(new_page, org.sxd_leader)
     box = page.get_by_test_id("nav-search").locator("input[name=q]")
     box.fill("171 qd bdt")

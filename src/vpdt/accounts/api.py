@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -46,8 +46,11 @@ class LoginAPI(APIView):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         http_request = request._request
-        user = authenticate(http_request, username=data.validated_data["username"].strip().lower(),
-                            password=data.validated_data["password"])
+        user = authenticate(
+            http_request,
+            username=data.validated_data["username"].strip().lower(),
+            password=data.validated_data["password"],
+        )
         if getattr(http_request, "axes_locked_out", False):
             from .views import lockout_response
 
@@ -88,8 +91,9 @@ class PasswordChangeAPI(APIView):
         http_request = request._request
         old_key = http_request.session.session_key
         try:
-            services.change_password(request.user, data.validated_data["new_password"], keep_session=old_key,
-                                     keep_token=token)
+            services.change_password(
+                request.user, data.validated_data["new_password"], keep_session=old_key, keep_token=token
+            )
         except DjangoValidationError as exc:
             raise ValidationError({"new_password": exc.messages}) from exc
         if token is None:  # signed in with the browser session: it stays signed in, under a new key
@@ -110,9 +114,24 @@ class PositionBriefSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "phone", "birth_date", "agency", "status",
-                  "status_reason", "status_note", "status_changed_at", "must_change_password", "last_login",
-                  "date_joined", "left_on", "is_organisational"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "birth_date",
+            "agency",
+            "status",
+            "status_reason",
+            "status_note",
+            "status_changed_at",
+            "must_change_password",
+            "last_login",
+            "date_joined",
+            "left_on",
+            "is_organisational",
+        ]
         read_only_fields = fields
 
 
@@ -160,8 +179,7 @@ class ReasonSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  viewsets.GenericViewSet):
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """People (accounts) the caller may see; administration actions for those they manage."""
 
     serializer_class = UserSerializer
@@ -209,8 +227,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @extend_schema(request=ReasonSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
-        return self._act(request, pk, lambda u, d: services.lock(
-            request.user, u, d.get("reason") or StatusReason.OTHER, d.get("note", "")))
+        return self._act(
+            request,
+            pk,
+            lambda u, d: services.lock(request.user, u, d.get("reason") or StatusReason.OTHER, d.get("note", "")),
+        )
 
     @extend_schema(request=ReasonSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
@@ -220,8 +241,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @extend_schema(request=ReasonSerializer, responses={200: UserSerializer})
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        return self._act(request, pk, lambda u, d: services.revoke(
-            request.user, u, d.get("reason") or StatusReason.INACTIVE, d.get("note", "")))
+        return self._act(
+            request,
+            pk,
+            lambda u, d: services.revoke(request.user, u, d.get("reason") or StatusReason.INACTIVE, d.get("note", "")),
+        )
 
     @extend_schema(request=ReasonSerializer, responses={200: AccountCreatedSerializer})
     @action(detail=True, methods=["post"])

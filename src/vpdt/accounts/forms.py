@@ -13,12 +13,16 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="Tên đăng nhập", max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "class": "form-control",
-                                                             "autocomplete": "username"}))
-    password = forms.CharField(label="Mật khẩu", strip=False,
-                               widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                 "autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "class": "form-control", "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label="Mật khẩu",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "inactive": "Tài khoản không hoạt động.",
@@ -31,22 +35,29 @@ class LoginForm(AuthenticationForm):
         if not user.is_active:
             from vpdt.journal import services as journal
 
-            journal.record("auth.login_refused", actor=None, obj=user, request=self.request,
-                           details={"status": user.status})
+            journal.record(
+                "auth.login_refused", actor=None, obj=user, request=self.request, details={"status": user.status}
+            )
             raise forms.ValidationError(services.status_message(user), code="inactive")
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label="Mật khẩu hiện tại (hoặc mật khẩu được cấp lần đầu)", strip=False,
-                                   widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                     "autocomplete": "current-password"}))
-    new_password1 = forms.CharField(label="Mật khẩu mới", strip=False,
-                                    widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                      "autocomplete": "new-password"}),
-                                    help_text=password_validation.password_validators_help_text_html())
-    new_password2 = forms.CharField(label="Nhập lại mật khẩu mới", strip=False,
-                                    widget=forms.PasswordInput(attrs={"class": "form-control",
-                                                                      "autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label="Mật khẩu hiện tại (hoặc mật khẩu được cấp lần đầu)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label="Mật khẩu mới",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label="Nhập lại mật khẩu mới",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -72,33 +83,57 @@ class PasswordChangeForm(forms.Form):
 
 
 class AccountCreateForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=100,
-                                widget=forms.TextInput(attrs={"class": "form-control"}))
-    birth_date = DateField(label="Ngày sinh", required=False, widget=DATE_WIDGET,
-                           help_text="Dùng để phân biệt khi trùng tên đăng nhập.")
-    email = forms.EmailField(label="Thư điện tử công vụ", required=False,
-                             widget=forms.EmailInput(attrs={"class": "form-control"}))
-    phone = forms.CharField(label="Điện thoại", max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"class": "form-control"}))
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=Agency.objects.none(),
-                                    widget=forms.Select(attrs={"class": "form-select"}))
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(), required=False,
-                                  widget=forms.Select(attrs={"class": "form-select"}))
-    title = forms.CharField(label="Chức danh", max_length=100, required=False,
-                            widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Chuyên viên"}))
-    role = forms.ChoiceField(label="Vai trò", choices=Role.choices, initial=Role.STAFF,
-                             widget=forms.Select(attrs={"class": "form-select"}))
-    username = forms.CharField(label="Tên đăng nhập (để trống để tự sinh theo quy tắc)", max_length=150,
-                               required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
-    is_organisational = forms.BooleanField(label="Tài khoản của tổ chức (ví dụ vhtt<huyện>)", required=False,
-                                           widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    full_name = forms.CharField(
+        label="Họ và tên", max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    birth_date = DateField(
+        label="Ngày sinh", required=False, widget=DATE_WIDGET, help_text="Dùng để phân biệt khi trùng tên đăng nhập."
+    )
+    email = forms.EmailField(
+        label="Thư điện tử công vụ", required=False, widget=forms.EmailInput(attrs={"class": "form-control"})
+    )
+    phone = forms.CharField(
+        label="Điện thoại", max_length=30, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    agency = forms.ModelChoiceField(
+        label="Cơ quan", queryset=Agency.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    unit = forms.ModelChoiceField(
+        label="Đơn vị",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    title = forms.CharField(
+        label="Chức danh",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Chuyên viên"}),
+    )
+    role = forms.ChoiceField(
+        label="Vai trò", choices=Role.choices, initial=Role.STAFF, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    username = forms.CharField(
+        label="Tên đăng nhập (để trống để tự sinh theo quy tắc)",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    is_organisational = forms.BooleanField(
+        label="Tài khoản của tổ chức (ví dụ vhtt<huyện>)",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agencies = manageable(Agency, actor).filter(is_active=True).order_by("path")
         self.fields["agency"].queryset = agencies
-        self.fields["unit"].queryset = Unit.objects.filter(agency__in=agencies, is_active=True).select_related(
-            "agency").order_by("agency__path", "name")
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(agency__in=agencies, is_active=True)
+            .select_related("agency")
+            .order_by("agency__path", "name")
+        )
         self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.agency.short_name}"
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
@@ -114,19 +149,27 @@ class AccountCreateForm(forms.Form):
 
 
 class LockForm(forms.Form):
-    reason = forms.ChoiceField(label="Lý do khóa", choices=[
-        (StatusReason.COMPROMISED, StatusReason.COMPROMISED.label),
-        (StatusReason.AGENCY_REQUEST, StatusReason.AGENCY_REQUEST.label),
-        (StatusReason.LAW_VIOLATION, StatusReason.LAW_VIOLATION.label),
-        (StatusReason.USER_REQUEST, StatusReason.USER_REQUEST.label),
-        (StatusReason.OTHER, StatusReason.OTHER.label),
-    ], widget=forms.Select(attrs={"class": "form-select"}))
-    note = forms.CharField(label="Ghi chú", max_length=500, required=False,
-                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    reason = forms.ChoiceField(
+        label="Lý do khóa",
+        choices=[
+            (StatusReason.COMPROMISED, StatusReason.COMPROMISED.label),
+            (StatusReason.AGENCY_REQUEST, StatusReason.AGENCY_REQUEST.label),
+            (StatusReason.LAW_VIOLATION, StatusReason.LAW_VIOLATION.label),
+            (StatusReason.USER_REQUEST, StatusReason.USER_REQUEST.label),
+            (StatusReason.OTHER, StatusReason.OTHER.label),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label="Ghi chú", max_length=500, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Lý do", max_length=500, min_length=5,
-                           widget=forms.TextInput(attrs={"class": "form-control"}),
-                           error_messages={"min_length": "Phải ghi rõ lý do (ít nhất 5 ký tự).",
-                                           "required": "Phải ghi rõ lý do."})
+    note = forms.CharField(
+        label="Lý do",
+        max_length=500,
+        min_length=5,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"min_length": "Phải ghi rõ lý do (ít nhất 5 ký tự).", "required": "Phải ghi rõ lý do."},
+    )

@@ -38,19 +38,23 @@ class UsernameState:
 
     @property
     def locked(self) -> bool:
-        return (self.failures >= settings.VPDT_LOGIN_USERNAME_LOCK_FAILURES
-                and self.addresses >= settings.VPDT_LOGIN_USERNAME_LOCK_ADDRESSES)
+        return (
+            self.failures >= settings.VPDT_LOGIN_USERNAME_LOCK_FAILURES
+            and self.addresses >= settings.VPDT_LOGIN_USERNAME_LOCK_ADDRESSES
+        )
 
 
 def _recent(username: str):
-    return AccessAttempt.objects.filter(username=username,
-                                        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    return AccessAttempt.objects.filter(
+        username=username, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+    )
 
 
 def username_state(username: str) -> UsernameState:
     """Failures of a username within the cool-off period, from every address, and the wait they impose."""
-    row = _recent(username).aggregate(failures=Sum("failures_since_start"),
-                                      addresses=Count("ip_address", distinct=True), last=Max("attempt_time"))
+    row = _recent(username).aggregate(
+        failures=Sum("failures_since_start"), addresses=Count("ip_address", distinct=True), last=Max("attempt_time")
+    )
     failures, addresses = row["failures"] or 0, row["addresses"] or 0
     wait = 0
     beyond = failures - settings.VPDT_LOGIN_SLOWDOWN_AFTER
@@ -62,8 +66,13 @@ def username_state(username: str) -> UsernameState:
 
 def locked_out(username: str) -> bool:
     """Whether failed logins keep the username out from some address (a locked pair) or from everywhere."""
-    pair_locked = (_recent(username).values("ip_address").annotate(n=Sum("failures_since_start"))
-                   .filter(n__gte=settings.AXES_FAILURE_LIMIT).exists())
+    pair_locked = (
+        _recent(username)
+        .values("ip_address")
+        .annotate(n=Sum("failures_since_start"))
+        .filter(n__gte=settings.AXES_FAILURE_LIMIT)
+        .exists()
+    )
     return pair_locked or username_state(username).locked
 
 

@@ -52,12 +52,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("thư điện tử công vụ", blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
-    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="members", verbose_name="cơ quan")
+    agency = models.ForeignKey(
+        "directory.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="cơ quan",
+    )
     is_organisational = models.BooleanField("tài khoản của tổ chức", default=False)
 
-    status = models.CharField("trạng thái", max_length=20, choices=AccountStatus.choices,
-                              default=AccountStatus.ACTIVE)
+    status = models.CharField("trạng thái", max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
     status_reason = models.CharField("lý do", max_length=30, choices=StatusReason.choices, blank=True)
     status_note = models.CharField("ghi chú trạng thái", max_length=500, blank=True)
     status_changed_at = models.DateTimeField("thời điểm đổi trạng thái", null=True, blank=True)

@@ -35,8 +35,9 @@ ACCOUNT = Machine(
         Transition("unlock", {S.LOCKED}, S.ACTIVE, "Mở khóa tài khoản", guard=_note_required),
         Transition("revoke", {S.ACTIVE, S.LOCKED}, S.REVOKED, "Thu hồi tài khoản"),
         Transition("reinstate", {S.REVOKED}, S.ACTIVE, "Cấp lại tài khoản", guard=_note_required),
-        Transition("deactivate", {S.ACTIVE, S.LOCKED, S.REVOKED}, S.DEACTIVATED, "Vô hiệu hóa tài khoản",
-                   guard=_note_required),
+        Transition(
+            "deactivate", {S.ACTIVE, S.LOCKED, S.REVOKED}, S.DEACTIVATED, "Vô hiệu hóa tài khoản", guard=_note_required
+        ),
         Transition("reactivate", {S.DEACTIVATED}, S.ACTIVE, "Kích hoạt lại tài khoản", guard=_note_required),
     ],
     action_prefix="account",
@@ -64,8 +65,15 @@ def _lookup(username: str):
     return row
 
 
-def generate_username(full_name: str, birth_date=None, *, email: str | None = None, unit_abbr: str | None = None,
-                      convention: str | None = None, lookup=_lookup) -> str:
+def generate_username(
+    full_name: str,
+    birth_date=None,
+    *,
+    email: str | None = None,
+    unit_abbr: str | None = None,
+    convention: str | None = None,
+    lookup=_lookup,
+) -> str:
     convention = convention or settings.VPDT_USERNAME_CONVENTION
     try:
         if convention == "province":
@@ -81,9 +89,20 @@ def _require_manage(actor, user: User) -> None:
 
 
 @transaction.atomic
-def create_account(actor, *, full_name: str, agency, birth_date=None, email: str = "", phone: str = "",
-                   username: str | None = None, is_organisational: bool = False, unit=None, title: str = "",
-                   role: str | None = None) -> tuple[User, str]:
+def create_account(
+    actor,
+    *,
+    full_name: str,
+    agency,
+    birth_date=None,
+    email: str = "",
+    phone: str = "",
+    username: str | None = None,
+    is_organisational: bool = False,
+    unit=None,
+    title: str = "",
+    role: str | None = None,
+) -> tuple[User, str]:
     """Create an account with a one-time password. Returns (user, one_time_password).
 
     The password is shown once to the administrator and must be changed at first login.
@@ -100,18 +119,29 @@ def create_account(actor, *, full_name: str, agency, birth_date=None, email: str
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": "Tên đăng nhập này đã có người dùng."})
     else:
-        username = generate_username(full_name, birth_date, email=email or None,
-                                     unit_abbr=unit.short_name if unit else agency.short_name)
+        username = generate_username(
+            full_name, birth_date, email=email or None, unit_abbr=unit.short_name if unit else agency.short_name
+        )
     password = make_one_time_password()
     now = timezone.now()
-    user = User(username=username, full_name=full_name, agency=agency, birth_date=birth_date, email=email,
-                phone=phone, is_organisational=is_organisational, must_change_password=True,
-                password_issued_at=now, date_joined=now)
+    user = User(
+        username=username,
+        full_name=full_name,
+        agency=agency,
+        birth_date=birth_date,
+        email=email,
+        phone=phone,
+        is_organisational=is_organisational,
+        must_change_password=True,
+        password_issued_at=now,
+        date_joined=now,
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    journal.record("account.create", actor=actor, obj=user, agency=agency,
-                   details={"username": username, "full_name": full_name})
+    journal.record(
+        "account.create", actor=actor, obj=user, agency=agency, details={"username": username, "full_name": full_name}
+    )
     if role:
         directory.assign_position(actor, user, agency=agency, unit=unit, title=title or "", role=role)
     return user, password
@@ -127,8 +157,9 @@ def issue_one_time_password(actor, user: User) -> str:
     user.password_issued_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_issued_at"])
     tokens, sessions = end_sessions(user)  # whoever held the old password is signed out everywhere
-    journal.record("account.password_reset", actor=actor, obj=user,
-                   details={"tokens_revoked": tokens, "sessions_ended": sessions})
+    journal.record(
+        "account.password_reset", actor=actor, obj=user, details={"tokens_revoked": tokens, "sessions_ended": sessions}
+    )
     return password
 
 
@@ -144,8 +175,9 @@ def change_password(user: User, new_password: str, *, keep_session: str | None =
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     tokens, sessions = end_sessions(user, keep_session=keep_session, keep_token=keep_token)
-    journal.record("account.password_change", actor=user, obj=user,
-                   details={"tokens_revoked": tokens, "sessions_ended": sessions})
+    journal.record(
+        "account.password_change", actor=user, obj=user, details={"tokens_revoked": tokens, "sessions_ended": sessions}
+    )
 
 
 def session_renewed(user: User, old_key: str | None, new_key: str | None) -> None:
@@ -166,9 +198,14 @@ def _transition(actor, user: User, name: str, reason: str = "", note: str = "", 
     user.status_reason = reason
     user.status_note = (note or "").strip()[:500]
     user.status_changed_at = timezone.now()
-    ACCOUNT.apply(user, name, actor=actor, note=note,
-                  details={"reason": reason, "note": user.status_note},
-                  extra_fields=["is_active", "status_reason", "status_note", "status_changed_at"])
+    ACCOUNT.apply(
+        user,
+        name,
+        actor=actor,
+        note=note,
+        details={"reason": reason, "note": user.status_note},
+        extra_fields=["is_active", "status_reason", "status_note", "status_changed_at"],
+    )
     if name in ("lock", "revoke", "deactivate"):
         end_sessions(user)
     return user
@@ -196,9 +233,17 @@ def unlock(actor, user: User, note: str) -> User:
             raise TransitionNotAllowed(problem, code="guard")
         with transaction.atomic():
             reset(username=user.username)
-            journal.record("account.unlock", actor=actor, obj=user,
-                           details={"from": S.ACTIVE, "to": S.ACTIVE, "reason": "failed_logins",
-                                    "note": (note or "").strip()[:500]})
+            journal.record(
+                "account.unlock",
+                actor=actor,
+                obj=user,
+                details={
+                    "from": S.ACTIVE,
+                    "to": S.ACTIVE,
+                    "reason": "failed_logins",
+                    "note": (note or "").strip()[:500],
+                },
+            )
         return user
     _transition(actor, user, "unlock", "", note)
     reset(username=user.username)
@@ -262,9 +307,11 @@ def inactivity_candidates(now=None):
     revoke_before = now - timedelta(days=settings.VPDT_REVOKE_INACTIVE_DAYS)
     lock_before = now - timedelta(days=settings.VPDT_LOCK_UNUSED_DAYS)
     base = User.objects.filter(is_superuser=False)
-    to_revoke = base.filter(status__in=[S.ACTIVE, S.LOCKED]).annotate(
-        last_seen=Coalesce("last_login", "password_issued_at", "date_joined")
-    ).filter(last_seen__lt=revoke_before)
+    to_revoke = (
+        base.filter(status__in=[S.ACTIVE, S.LOCKED])
+        .annotate(last_seen=Coalesce("last_login", "password_issued_at", "date_joined"))
+        .filter(last_seen__lt=revoke_before)
+    )
     to_lock = base.filter(status=S.ACTIVE, must_change_password=True, password_issued_at__lt=lock_before).exclude(
         pk__in=to_revoke.values("pk")
     )
@@ -277,8 +324,7 @@ def enforce_inactivity(now=None, dry_run: bool = False, progress=None) -> dict:
     counts = {"revoked": 0, "locked_unused": 0, "locked_password": 0}
     for user in to_revoke.iterator():
         if not dry_run:
-            revoke(None, user, StatusReason.INACTIVE,
-                   f"Không đăng nhập {settings.VPDT_REVOKE_INACTIVE_DAYS} ngày.")
+            revoke(None, user, StatusReason.INACTIVE, f"Không đăng nhập {settings.VPDT_REVOKE_INACTIVE_DAYS} ngày.")
         counts["revoked"] += 1
         if progress:
             progress(1)
@@ -286,9 +332,13 @@ def enforce_inactivity(now=None, dry_run: bool = False, progress=None) -> dict:
         never_used = user.last_login is None
         reason = StatusReason.UNUSED if never_used else StatusReason.PASSWORD_NOT_CHANGED
         if not dry_run:
-            lock(None, user, reason,
-                 f"Quá {settings.VPDT_LOCK_UNUSED_DAYS} ngày kể từ khi cấp mà "
-                 + ("chưa sử dụng." if never_used else "chưa đổi mật khẩu."))
+            lock(
+                None,
+                user,
+                reason,
+                f"Quá {settings.VPDT_LOCK_UNUSED_DAYS} ngày kể từ khi cấp mà "
+                + ("chưa sử dụng." if never_used else "chưa đổi mật khẩu."),
+            )
         counts["locked_unused" if never_used else "locked_password"] += 1
         if progress:
             progress(1)
@@ -298,9 +348,11 @@ def enforce_inactivity(now=None, dry_run: bool = False, progress=None) -> dict:
 def status_message(user: User) -> str:
     """What the login screen says to a person whose account cannot sign in."""
     if user.status == S.LOCKED:
-        return ("Tài khoản đã bị khóa"
-                + (f" ({StatusReason(user.status_reason).label.lower()})" if user.status_reason else "")
-                + ". Liên hệ quản trị hệ thống của cơ quan để được mở khóa.")
+        return (
+            "Tài khoản đã bị khóa"
+            + (f" ({StatusReason(user.status_reason).label.lower()})" if user.status_reason else "")
+            + ". Liên hệ quản trị hệ thống của cơ quan để được mở khóa."
+        )
     if user.status == S.REVOKED:
         return "Tài khoản đã bị thu hồi do lâu không sử dụng. Liên hệ quản trị hệ thống để được cấp lại."
     if user.status == S.DEACTIVATED:

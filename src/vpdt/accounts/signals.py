@@ -37,10 +37,16 @@ def _known_user(username):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = _known_user(username)
-    journal.record("auth.login_failed", actor=None, obj=user, request=request,
-                   agency=user.agency_id if user and user.agency_id else None,
-                   object_type="" if user else "accounts.user", object_repr=str(user) if user else str(username)[:150],
-                   details={"username": str(username)[:150]})
+    journal.record(
+        "auth.login_failed",
+        actor=None,
+        obj=user,
+        request=request,
+        agency=user.agency_id if user and user.agency_id else None,
+        object_type="" if user else "accounts.user",
+        object_repr=str(user) if user else str(username)[:150],
+        details={"username": str(username)[:150]},
+    )
 
 
 @receiver(user_locked_out)
@@ -49,8 +55,17 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
 
     user = _known_user(username)
     throttled = getattr(request, "vpdt_lockout", "") == WAIT
-    journal.record("auth.login_throttled" if throttled else "auth.lockout", actor=None, obj=user, request=request,
-                   agency=user.agency_id if user and user.agency_id else None,
-                   object_type="" if user else "accounts.user", object_repr=str(user) if user else str(username)[:150],
-                   details={"username": str(username)[:150], "ip": ip_address,
-                            "scope": getattr(request, "vpdt_lockout", "") or "pair"})
+    journal.record(
+        "auth.login_throttled" if throttled else "auth.lockout",
+        actor=None,
+        obj=user,
+        request=request,
+        agency=user.agency_id if user and user.agency_id else None,
+        object_type="" if user else "accounts.user",
+        object_repr=str(user) if user else str(username)[:150],
+        details={
+            "username": str(username)[:150],
+            "ip": ip_address,
+            "scope": getattr(request, "vpdt_lockout", "") or "pair",
+        },
+    )

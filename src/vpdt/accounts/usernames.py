@@ -118,9 +118,7 @@ def _name_words(full_name: object) -> list[str]:
 
 def _checked(username: str) -> str:
     if len(username) > MAX_LENGTH:
-        raise UsernameError(
-            f"Tên đăng nhập quá dài: {len(username)} ký tự (tối đa {MAX_LENGTH})."
-        )
+        raise UsernameError(f"Tên đăng nhập quá dài: {len(username)} ký tự (tối đa {MAX_LENGTH}).")
     if not USERNAME_RE.match(username):  # pragma: no cover - guaranteed by construction
         raise UsernameError(f"Tên đăng nhập không hợp lệ: {username!r}.")
     return username
@@ -128,9 +126,7 @@ def _checked(username: str) -> str:
 
 def _date_digits(birth_date: datetime.date) -> str:
     if not isinstance(birth_date, datetime.date):
-        raise TypeError(
-            f"birth_date must be datetime.date or None, not {type(birth_date).__name__}"
-        )
+        raise TypeError(f"birth_date must be datetime.date or None, not {type(birth_date).__name__}")
     return f"{birth_date.day:02d}{birth_date.month:02d}{birth_date.year:04d}"
 
 
@@ -231,14 +227,11 @@ def name_style_username(
 def _unit_from_abbr(unit_abbr: str | None) -> str:
     if unit_abbr is None or (isinstance(unit_abbr, str) and not unit_abbr.strip()):
         raise UsernameError(
-            "Không xác định được tên đơn vị: cần địa chỉ thư điện tử công vụ "
-            "hoặc tên viết tắt của đơn vị."
+            "Không xác định được tên đơn vị: cần địa chỉ thư điện tử công vụ hoặc tên viết tắt của đơn vị."
         )
     unit = _ascii_token(unit_abbr) if isinstance(unit_abbr, str) else ""
     if not unit:
-        raise UsernameError(
-            "Tên viết tắt của đơn vị không hợp lệ: cần ít nhất một chữ cái hoặc chữ số."
-        )
+        raise UsernameError("Tên viết tắt của đơn vị không hợp lệ: cần ít nhất một chữ cái hoặc chữ số.")
     return unit
 
 
@@ -313,9 +306,7 @@ def organisational_username(prefix: str, place_name: str) -> str:
     """
     clean_prefix = _ascii_token(prefix) if isinstance(prefix, str) else ""
     if not clean_prefix:
-        raise UsernameError(
-            "Tiền tố tài khoản tổ chức không hợp lệ: cần ít nhất một chữ cái hoặc chữ số."
-        )
+        raise UsernameError("Tiền tố tài khoản tổ chức không hợp lệ: cần ít nhất một chữ cái hoặc chữ số.")
     place = _ascii_token(place_name) if isinstance(place_name, str) else ""
     if not _HAS_LETTER.search(place):
         raise UsernameError("Tên địa danh không hợp lệ: cần ít nhất một chữ cái.")

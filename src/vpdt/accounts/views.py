@@ -34,19 +34,26 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
     reason = getattr(request, "vpdt_lockout", "")
     wait = getattr(request, "vpdt_login_wait", 0)
     if reason == WAIT:
-        message = (f"Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi {wait} giây rồi thử lại "
-                   "(mỗi lần sai tiếp theo phải đợi lâu hơn).")
+        message = (
+            f"Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi {wait} giây rồi thử lại "
+            "(mỗi lần sai tiếp theo phải đợi lâu hơn)."
+        )
     elif reason == USERNAME:
-        message = ("Tài khoản tạm thời bị khóa do bị đăng nhập sai nhiều lần từ nhiều địa chỉ khác nhau "
-                   f"(nghi bị dò mật khẩu). Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống.")
+        message = (
+            "Tài khoản tạm thời bị khóa do bị đăng nhập sai nhiều lần từ nhiều địa chỉ khác nhau "
+            f"(nghi bị dò mật khẩu). Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống."
+        )
     else:
-        message = (f"Tài khoản tạm thời bị khóa do đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần "
-                   f"từ địa chỉ mạng này. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống.")
+        message = (
+            f"Tài khoản tạm thời bị khóa do đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần "
+            f"từ địa chỉ mạng này. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống."
+        )
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=429)
     else:
-        response = render(request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message},
-                          status=429)
+        response = render(
+            request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message}, status=429
+        )
     response["Retry-After"] = str(wait or minutes * 60)
     return response
 
@@ -79,8 +86,9 @@ def password_change(request):
 @login_required
 def profile(request):
     positions = request.user.positions.filter(is_active=True).select_related("agency", "unit")
-    return render(request, "accounts/profile.html",
-                  {"positions": positions, "sections": profile_sections.contexts(request)})
+    return render(
+        request, "accounts/profile.html", {"positions": positions, "sections": profile_sections.contexts(request)}
+    )
 
 
 @login_required
@@ -99,15 +107,20 @@ def user_list(request):
         qs = qs.filter(positions__unit_id=int_param(unit_id), positions__is_active=True).distinct()
     page = keyset_page(qs, request.GET.get("cursor"), order=("full_name", "id"), size=50)
     context = {
-        "page": page, "query": query_without_cursor(request), "q": q, "status": status,
+        "page": page,
+        "query": query_without_cursor(request),
+        "q": q,
+        "status": status,
         "statuses": AccountStatus.choices,
         "can_create": manageable(Agency, request.user).exists(),
-        "agencies": manageable(Agency, request.user).order_by("path") if scope_of(request.user).province_path
-        or request.user.is_superuser else None,
+        "agencies": manageable(Agency, request.user).order_by("path")
+        if scope_of(request.user).province_path or request.user.is_superuser
+        else None,
         "agency_id": agency_id,
     }
-    template = "accounts/_user_rows.html" if request.htmx and request.htmx.target == "user-rows" else \
-        "accounts/user_list.html"
+    template = (
+        "accounts/_user_rows.html" if request.htmx and request.htmx.target == "user-rows" else "accounts/user_list.html"
+    )
     return render(request, template, context)
 
 
@@ -124,15 +137,25 @@ def user_detail(request, pk):
     from vpdt.journal.models import JournalEntry
 
     # The account's own events: administration content, shown whole to whoever reads them (journal.policies).
-    history = sentences.annotate(visible(JournalEntry, request.user).filter(
-        object_type="accounts.user", object_id=str(user.pk)).order_by("-seq")[:20], visible=True)
+    history = sentences.annotate(
+        visible(JournalEntry, request.user)
+        .filter(object_type="accounts.user", object_id=str(user.pk))
+        .order_by("-seq")[:20],
+        visible=True,
+    )
     context = {
-        "person": user, "can_manage": can_manage,
+        "person": user,
+        "can_manage": can_manage,
         "positions": Position.objects.filter(user=user).select_related("agency", "unit").order_by("-is_active", "id"),
-        "transitions": ([t.name for t in services.ACCOUNT.allowed(user)]
-                        + (["unlock"] if user.is_active and services.login_locked_out(user) else [])
-                        if can_manage else []),
-        "lock_form": LockForm(), "note_form": NoteForm(), "history": history,
+        "transitions": (
+            [t.name for t in services.ACCOUNT.allowed(user)]
+            + (["unlock"] if user.is_active and services.login_locked_out(user) else [])
+            if can_manage
+            else []
+        ),
+        "lock_form": LockForm(),
+        "note_form": NoteForm(),
+        "history": history,
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -146,9 +169,16 @@ def user_create(request):
         data = form.cleaned_data
         try:
             user, password = services.create_account(
-                request.user, full_name=data["full_name"], agency=data["agency"], birth_date=data["birth_date"],
-                email=data["email"], phone=data["phone"], username=data["username"] or None,
-                is_organisational=data["is_organisational"], unit=data["unit"], title=data["title"],
+                request.user,
+                full_name=data["full_name"],
+                agency=data["agency"],
+                birth_date=data["birth_date"],
+                email=data["email"],
+                phone=data["phone"],
+                username=data["username"] or None,
+                is_organisational=data["is_organisational"],
+                unit=data["unit"],
+                title=data["title"],
                 role=data["role"],
             )
         except ValidationError as exc:

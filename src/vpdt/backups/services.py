@@ -93,11 +93,12 @@ def _add(tar: tarfile.TarFile, name: str, fh, members: dict) -> None:
 
 def _run(argv: list[str], env: dict) -> None:
     try:
-        proc = subprocess.run(argv, env=env, capture_output=True, encoding="utf-8", errors="replace",
-                              check=False)
+        proc = subprocess.run(argv, env=env, capture_output=True, encoding="utf-8", errors="replace", check=False)
     except FileNotFoundError as exc:
-        raise BackupError(f"Không tìm thấy chương trình {argv[0]}: hãy cài gói postgresql-client "
-                          f"(cùng phiên bản với máy chủ PostgreSQL).") from exc
+        raise BackupError(
+            f"Không tìm thấy chương trình {argv[0]}: hãy cài gói postgresql-client "
+            f"(cùng phiên bản với máy chủ PostgreSQL)."
+        ) from exc
     if proc.returncode != 0:
         tail = (proc.stderr or "").strip()[-2000:]
         raise BackupError(f"{argv[0]} thất bại (mã lỗi {proc.returncode}): {tail}")
@@ -149,8 +150,18 @@ def _dump_database(target: Path) -> None:
             dst.close()
     else:
         flags, env = _pg_args()
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *flags,
-              f"--file={target}", f"--dbname={connection.settings_dict['NAME']}"], env)
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                *flags,
+                f"--file={target}",
+                f"--dbname={connection.settings_dict['NAME']}",
+            ],
+            env,
+        )
 
 
 def _restore_database(source: Path) -> None:
@@ -166,8 +177,20 @@ def _restore_database(source: Path) -> None:
             src.close()
     else:
         flags, env = _pg_args()
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-              *flags, f"--dbname={connection.settings_dict['NAME']}", str(source)], env)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                *flags,
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(source),
+            ],
+            env,
+        )
 
 
 # --- create ------------------------------------------------------------------------------------
@@ -212,8 +235,12 @@ def create_backup(dest_dir=None, progress=None) -> Path:
                 "created_at": now.isoformat(),
                 "vpdt_version": vpdt.__version__,
                 "database": {"vendor": vendor, "member": DB_MEMBERS[vendor]},
-                "migrations": [f"{app}.{name}" for app, name in MigrationRecorder(connection)
-                               .migration_qs.order_by("id").values_list("app", "name")],
+                "migrations": [
+                    f"{app}.{name}"
+                    for app, name in MigrationRecorder(connection)
+                    .migration_qs.order_by("id")
+                    .values_list("app", "name")
+                ],
                 "journal_head_seq": journal.count(),
                 "missing_files": missing,
                 "members": members,
@@ -225,10 +252,19 @@ def create_backup(dest_dir=None, progress=None) -> Path:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    journal.record("backup.create", object_type="backup", object_repr=path.name,
-                   details={"file": path.name, "size": path.stat().st_size, "files": len(members) - 1,
-                            "files_bytes": sum(m["size"] for n, m in members.items() if n.startswith("files/")),
-                            "database_bytes": members[DB_MEMBERS[vendor]]["size"], "missing_files": missing})
+    journal.record(
+        "backup.create",
+        object_type="backup",
+        object_repr=path.name,
+        details={
+            "file": path.name,
+            "size": path.stat().st_size,
+            "files": len(members) - 1,
+            "files_bytes": sum(m["size"] for n, m in members.items() if n.startswith("files/")),
+            "database_bytes": members[DB_MEMBERS[vendor]]["size"],
+            "missing_files": missing,
+        },
+    )
     return path
 
 
@@ -239,8 +275,13 @@ def _safe_member(name: str) -> bool:
     if name in DB_MEMBERS.values():
         return True
     parts = PurePosixPath(name).parts
-    return (len(parts) >= 2 and parts[0] == "files" and not name.startswith("/")
-            and all(p not in ("", ".", "..") for p in parts) and "\\" not in name)
+    return (
+        len(parts) >= 2
+        and parts[0] == "files"
+        and not name.startswith("/")
+        and all(p not in ("", ".", "..") for p in parts)
+        and "\\" not in name
+    )
 
 
 def read_manifest(tar: tarfile.TarFile) -> dict:
@@ -315,8 +356,10 @@ def restore_backup(path, progress=None) -> RestoreResult:
         manifest = read_manifest(tar)
         vendor = _vendor()
         if manifest["database"]["vendor"] != vendor:
-            raise BackupError(f"Bản sao lưu dành cho cơ sở dữ liệu {manifest['database']['vendor']}, "
-                              f"nhưng hệ thống đang dùng {vendor}; không khôi phục.")
+            raise BackupError(
+                f"Bản sao lưu dành cho cơ sở dữ liệu {manifest['database']['vendor']}, "
+                f"nhưng hệ thống đang dùng {vendor}; không khôi phục."
+            )
         result = RestoreResult()
         with tempfile.TemporaryDirectory(prefix="vpdt-restore-") as tmp:
             db_file = Path(tmp) / DB_MEMBERS[vendor]
@@ -326,8 +369,10 @@ def restore_backup(path, progress=None) -> RestoreResult:
         # Checkpoints signed after the backup describe the history this restore rolls back on purpose.
         set_aside = checkpoints.set_aside_beyond(journal.count())
         if set_aside:
-            result.notes.append(f"{set_aside} điểm kiểm tra nhật ký ký sau thời điểm sao lưu đã được chuyển sang tệp "
-                                f"lưu riêng (lịch sử sau bản sao lưu không còn trong CSDL).")
+            result.notes.append(
+                f"{set_aside} điểm kiểm tra nhật ký ký sau thời điểm sao lưu đã được chuyển sang tệp "
+                f"lưu riêng (lịch sử sau bản sao lưu không còn trong CSDL)."
+            )
         names = sorted(n for n in manifest["members"] if n.startswith("files/"))
         for done, member in enumerate(names, start=1):
             name = member.removeprefix("files/")
@@ -352,10 +397,18 @@ def restore_backup(path, progress=None) -> RestoreResult:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         result.notes.append("Bản sao lưu cũ hơn phiên bản hiện tại: hãy chạy `vpdt migrate`.")
-    journal.record("backup.restore", object_type="backup", object_repr=path.name,
-                   details={"file": path.name, "created_at": manifest.get("created_at"),
-                            "files_restored": result.files_restored, "problems": len(result.problems),
-                            "checkpoints_set_aside": set_aside})
+    journal.record(
+        "backup.restore",
+        object_type="backup",
+        object_repr=path.name,
+        details={
+            "file": path.name,
+            "created_at": manifest.get("created_at"),
+            "files_restored": result.files_restored,
+            "problems": len(result.problems),
+            "checkpoints_set_aside": set_aside,
+        },
+    )
     return result
 
 

@@ -29,8 +29,9 @@ class DocumentType(models.Model):
     """Tên loại văn bản and its abbreviation (configurable; seeded from ND30 Phụ lục III)."""
 
     name = models.CharField("tên loại", max_length=100, unique=True)
-    abbreviation = models.CharField("viết tắt", max_length=10, blank=True,
-                                    help_text="Để trống cho công văn (không có chữ viết tắt tên loại).")
+    abbreviation = models.CharField(
+        "viết tắt", max_length=10, blank=True, help_text="Để trống cho công văn (không có chữ viết tắt tên loại)."
+    )
     is_legal_normative = models.BooleanField("văn bản quy phạm pháp luật", default=False)
     is_copy = models.BooleanField("bản sao", default=False)
     order = models.PositiveIntegerField("thứ tự", default=0)
@@ -48,8 +49,9 @@ class DocumentType(models.Model):
 class Field(models.Model):
     """Lĩnh vực (subject area) of an agency's work."""
 
-    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE, related_name="fields",
-                               verbose_name="cơ quan")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.CASCADE, related_name="fields", verbose_name="cơ quan"
+    )
     name = models.CharField("lĩnh vực", max_length=200)
     is_active = models.BooleanField("đang dùng", default=True)
 

@@ -79,16 +79,22 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         log.exception("Lỗi không xử lý được trong API", exc_info=exc)
-        return Response({"detail": "Lỗi hệ thống. Vui lòng thử lại hoặc liên hệ quản trị."},
-                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response(
+            {"detail": "Lỗi hệ thống. Vui lòng thử lại hoặc liên hệ quản trị."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     if isinstance(exc, exceptions.ValidationError):
         return response
     detail = getattr(exc, "detail", None)
     default_detail = getattr(type(exc), "default_detail", None)
     message = _MESSAGES.get(type(exc))
     # A parser's own detail is English (e.g. "JSON parse error - Expecting value..."): keep ours.
-    if (detail is not None and str(detail) != str(default_detail) and not isinstance(detail, (list, dict))
-            and (not isinstance(exc, exceptions.ParseError) or isinstance(exc, InputRefused))):
+    if (
+        detail is not None
+        and str(detail) != str(default_detail)
+        and not isinstance(detail, (list, dict))
+        and (not isinstance(exc, exceptions.ParseError) or isinstance(exc, InputRefused))
+    ):
         message = str(detail)
     if message:
         response.data = {"detail": message}

@@ -11,8 +11,8 @@ place. Never check visibility row by row in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db.models import Model, Q, QuerySet
 
@@ -40,7 +40,7 @@ class Scope:
     # The same scope narrowed to one kind of delegated work ("incoming", "approval"): see within().
     narrowed: dict = field(default_factory=dict, hash=False, compare=False)
 
-    def within(self, kind: str) -> "Scope":
+    def within(self, kind: str) -> Scope:
         """The scope for one kind of delegated work: the user's own roles and units plus only what the
         delegations of that kind give (an incoming-only delegate gains nothing over drafts)."""
         return self.narrowed.get(kind, self)

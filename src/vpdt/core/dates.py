@@ -80,8 +80,10 @@ def parse_date(text, formats=INPUT_FORMATS) -> dt.date | None:
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The first and the last moment of a day in Vietnam time."""
-    return (timezone.make_aware(dt.datetime.combine(day, dt.time.min)),
-            timezone.make_aware(dt.datetime.combine(day, dt.time.max)))
+    return (
+        timezone.make_aware(dt.datetime.combine(day, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(day, dt.time.max)),
+    )
 
 
 def _refuse_non_ascii(value, fail) -> None:

@@ -15,8 +15,8 @@ Who may take a step is decided by the transition's ``allow`` rule and nowhere el
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -132,8 +132,20 @@ class Machine:
                 raise TransitionNotAllowed(problem, code="guard")
         return transition
 
-    def apply(self, obj, name: str, *, actor=None, details: dict | None = None, extra_fields=(),
-              on_behalf_of=None, journal_obj=None, journal_agency=None, authorized: bool = False, **context):
+    def apply(
+        self,
+        obj,
+        name: str,
+        *,
+        actor=None,
+        details: dict | None = None,
+        extra_fields=(),
+        on_behalf_of=None,
+        journal_obj=None,
+        journal_agency=None,
+        authorized: bool = False,
+        **context,
+    ):
         """Check, set the new state, save and journal, all in one transaction.
 
         The journal entry is on ``obj`` unless ``journal_obj`` names another object (e.g. an assignment's
@@ -150,8 +162,11 @@ class Machine:
             setattr(obj, self.state_field, transition.target)
             obj.save(update_fields=[self.state_field, *extra_fields])
             journal.record(
-                f"{self.action_prefix}.{transition.name}", actor=actor,
-                obj=obj if journal_obj is None else journal_obj, on_behalf_of=on_behalf_of, agency=journal_agency,
+                f"{self.action_prefix}.{transition.name}",
+                actor=actor,
+                obj=obj if journal_obj is None else journal_obj,
+                on_behalf_of=on_behalf_of,
+                agency=journal_agency,
                 details={"from": source, "to": transition.target, **(details or {})},
             )
             transitioned.send(sender=type(obj), obj=obj, machine=self, transition=transition, actor=actor)

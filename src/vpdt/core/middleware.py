@@ -58,8 +58,10 @@ def _clean_input(request) -> None:
     (:mod:`vpdt.core.text`) before any view reads them. A form post that Django refuses (too big, too many
     fields) raises here and is answered by ``vpdt.core.views.bad_request``."""
     request.GET = clean_querydict(request.GET)
-    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
-                                                              "multipart/form-data"):
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         request.POST = clean_querydict(request.POST)
         clean_files(request.FILES)
 

@@ -49,8 +49,9 @@ class MultiPartParser(parsers.MultiPartParser):
         meta = request.META.copy()
         meta["CONTENT_TYPE"] = media_type
         try:
-            data, files = self.django_parser(meta, stream, request.upload_handlers,
-                                             parsers.get_encoding(parser_context)).parse()
+            data, files = self.django_parser(
+                meta, stream, request.upload_handlers, parsers.get_encoding(parser_context)
+            ).parse()
         except multipartparser.MultiPartParserError as exc:
             raise ParseError(f"Dữ liệu multipart không hợp lệ: {exc}") from exc
         clean_files(files)

@@ -53,8 +53,11 @@ def register_fonts() -> str:
     from reportlab.pdfbase.ttfonts import TTFont
 
     registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, filename in ((FONT, "DejaVuSerif.ttf"), (FONT_BOLD, "DejaVuSerif-Bold.ttf"),
-                           (FONT_ITALIC, "DejaVuSerif-Italic.ttf")):
+    for name, filename in (
+        (FONT, "DejaVuSerif.ttf"),
+        (FONT_BOLD, "DejaVuSerif-Bold.ttf"),
+        (FONT_ITALIC, "DejaVuSerif-Italic.ttf"),
+    ):
         if name not in registered:
             pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
     addMapping(FONT, 0, 0, FONT)
@@ -75,15 +78,24 @@ def styles():
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
         "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, alignment=TA_CENTER),
         "num": ParagraphStyle("num", parent=base, fontName=FONT_ITALIC, alignment=TA_CENTER),
-        "agency": ParagraphStyle("agency", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
-                                 alignment=TA_LEFT),
-        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=20,
-                                alignment=TA_CENTER, spaceBefore=6, spaceAfter=2),
+        "agency": ParagraphStyle("agency", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_LEFT),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=15,
+            leading=20,
+            alignment=TA_CENTER,
+            spaceBefore=6,
+            spaceAfter=2,
+        ),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15, alignment=TA_CENTER),
-        "italic": ParagraphStyle("italic", parent=base, fontName=FONT_ITALIC, fontSize=10.5, leading=14,
-                                 alignment=TA_CENTER, spaceAfter=8),
-        "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=11, leading=15, spaceBefore=8,
-                                spaceAfter=3),
+        "italic": ParagraphStyle(
+            "italic", parent=base, fontName=FONT_ITALIC, fontSize=10.5, leading=14, alignment=TA_CENTER, spaceAfter=8
+        ),
+        "label": ParagraphStyle(
+            "label", parent=base, fontName=FONT_BOLD, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3
+        ),
         "body": ParagraphStyle("body", parent=base, fontSize=11, leading=15),
         "small": ParagraphStyle("small", parent=base, fontName=FONT_ITALIC, fontSize=10, leading=13),
     }
@@ -135,8 +147,19 @@ def build(story, *, pagesize, title: str, footer: str, margins=28) -> bytes:
 
     title, footer = clean_text(title), clean_text(footer)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margins, rightMargin=margins, topMargin=margins,
-                            bottomMargin=margins + 8, title=title, author="vpdt", creator="vpdt",
-                            subject=footer, initialFontName=FONT, initialFontSize=9)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margins,
+        rightMargin=margins,
+        topMargin=margins,
+        bottomMargin=margins + 8,
+        title=title,
+        author="vpdt",
+        creator="vpdt",
+        subject=footer,
+        initialFontName=FONT,
+        initialFontSize=9,
+    )
     doc.build(story, canvasmaker=numbered_canvas(footer, margins))
     return buffer.getvalue()

@@ -30,8 +30,7 @@ def register_table(columns, widths, rows, styles, centered: set[int]):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
-    data = [[_p(c, styles["head"]) for c in columns],
-            [_p(str(i), styles["num"]) for i in range(1, len(columns) + 1)]]
+    data = [[_p(c, styles["head"]) for c in columns], [_p(str(i), styles["num"]) for i in range(1, len(columns) + 1)]]
     for row in rows:
         cells = []
         for i, value in enumerate(row):
@@ -80,8 +79,9 @@ def footer_label(title, register, date_from, date_to) -> str:
     return " - ".join(p for p in parts if p)
 
 
-def register_xlsx(title, columns, widths, rows, *, agency, register, date_from, date_to, date_columns: set[int],
-          sheet_title: str) -> bytes:
+def register_xlsx(
+    title, columns, widths, rows, *, agency, register, date_from, date_to, date_columns: set[int], sheet_title: str
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter

@@ -51,8 +51,10 @@ def clean_value(value):
 
 def clean_querydict(data: QueryDict) -> QueryDict:
     """A cleaned copy of a QueryDict (GET or POST), or the same object when there was nothing to clean."""
-    if not any(_CONTROL.search(k) or any(_CONTROL.search(v) for v in values if isinstance(v, str))
-               for k, values in data.lists()):
+    if not any(
+        _CONTROL.search(k) or any(_CONTROL.search(v) for v in values if isinstance(v, str))
+        for k, values in data.lists()
+    ):
         return data
     cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():

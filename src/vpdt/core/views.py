@@ -19,16 +19,24 @@ def home(request):
     from vpdt.journal.models import JournalEntry
 
     scope = scope_of(request.user)
-    positions = (Position.objects.filter(user=request.user, is_active=True)
-                 .select_related("agency", "unit").order_by("-is_primary", "id"))
-    logins = list(JournalEntry.objects.filter(actor=request.user, action="auth.login")
-                  .order_by("-seq").values_list("created_at", flat=True)[:2])
+    positions = (
+        Position.objects.filter(user=request.user, is_active=True)
+        .select_related("agency", "unit")
+        .order_by("-is_primary", "id")
+    )
+    logins = list(
+        JournalEntry.objects.filter(actor=request.user, action="auth.login")
+        .order_by("-seq")
+        .values_list("created_at", flat=True)[:2]
+    )
     today = timezone.localdate()
     context = {
-        "scope": scope, "positions": positions,
+        "scope": scope,
+        "positions": positions,
         "previous_login": logins[1] if len(logins) > 1 else None,
-        "logins_today": JournalEntry.objects.filter(actor=request.user, action="auth.login",
-                                                    created_at__date=today).count(),
+        "logins_today": JournalEntry.objects.filter(
+            actor=request.user, action="auth.login", created_at__date=today
+        ).count(),
     }
     from vpdt.incoming import dashboard
 
@@ -39,8 +47,12 @@ def home(request):
     if scope.has_role(Role.CLERK) and scope.agency_id:
         from vpdt.digitize import scans
 
-        waiting = list(scans.waiting(request.user).select_related(None).select_related("file")
-                       .only("id", "status", "file__original_name", "created_at")[:9])
+        waiting = list(
+            scans.waiting(request.user)
+            .select_related(None)
+            .select_related("file")
+            .only("id", "status", "file__original_name", "created_at")[:9]
+        )
         context["scans"] = {"rows": waiting[:8], "more": len(waiting) > 8}
     from vpdt.signing.admin_views import status_of
     from vpdt.signing.tasks import warnings_for
@@ -51,12 +63,14 @@ def home(request):
         counts = dict(managed.values_list("status").annotate(n=Count("id")).order_by())
         context["status_counts"] = [(s.label, s.value, counts.get(s.value, 0)) for s in AccountStatus]
         warn_from = timezone.now() - timedelta(days=max(settings.VPDT_LOCK_UNUSED_DAYS - 7, 0))
-        context["soon_locked"] = (managed.filter(status=AccountStatus.ACTIVE, must_change_password=True,
-                                                 password_issued_at__lt=warn_from)
-                                  .order_by("password_issued_at")[:10])
-        context["failed_logins"] = (visible(JournalEntry, request.user)
-                                    .filter(action__in=["auth.login_failed", "auth.lockout"])
-                                    .order_by("-seq")[:10])
+        context["soon_locked"] = managed.filter(
+            status=AccountStatus.ACTIVE, must_change_password=True, password_issued_at__lt=warn_from
+        ).order_by("password_issued_at")[:10]
+        context["failed_logins"] = (
+            visible(JournalEntry, request.user)
+            .filter(action__in=["auth.login_failed", "auth.lockout"])
+            .order_by("-seq")[:10]
+        )
     return render(request, "core/home.html", context)
 
 
@@ -66,7 +80,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         db = "ok"
-    except Exception:  # noqa: BLE001 - health check reports, never raises
+    except Exception:
         db = "error"
     status = 200 if db == "ok" else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": db}, status=status)
@@ -99,8 +113,9 @@ def page_not_found(request, exception=None):
         from .api import NOT_FOUND
 
         return JsonResponse({"detail": NOT_FOUND}, status=404)
-    return _error(request, 404, "Không tìm thấy trang",
-                  "Trang hoặc đối tượng bạn tìm không tồn tại, hoặc bạn không có quyền xem.")
+    return _error(
+        request, 404, "Không tìm thấy trang", "Trang hoặc đối tượng bạn tìm không tồn tại, hoặc bạn không có quyền xem."
+    )
 
 
 def server_error(request):
@@ -108,5 +123,9 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    return _error(request, 403, "Phiên làm việc đã hết hạn",
-                  "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.")
+    return _error(
+        request,
+        403,
+        "Phiên làm việc đã hết hạn",
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+    )

@@ -22,21 +22,47 @@ class DelegationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Delegation
-        fields = ["id", "agency", "delegator", "delegator_name", "delegate", "delegate_name", "scope",
-                  "scope_display", "starts_on", "ends_on", "reason", "reference", "created_by", "created_at",
-                  "revoked_at", "revoked_by", "revoke_reason"]
+        fields = [
+            "id",
+            "agency",
+            "delegator",
+            "delegator_name",
+            "delegate",
+            "delegate_name",
+            "scope",
+            "scope_display",
+            "starts_on",
+            "ends_on",
+            "reason",
+            "reference",
+            "created_by",
+            "created_at",
+            "revoked_at",
+            "revoked_by",
+            "revoke_reason",
+        ]
         read_only_fields = fields
 
 
 class DelegationCreateSerializer(serializers.Serializer):
-    delegator = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
-                                                   help_text="Mặc định: người gọi.",
-                                                   error_messages={"does_not_exist": "Người ủy quyền không tồn tại."})
-    delegate = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(),
-                                                  error_messages={"does_not_exist": "Người được ủy quyền không tồn tại.",
-                                                                  "required": "Người được ủy quyền là bắt buộc."})
-    delegation_scope = serializers.ChoiceField(choices=DelegationScope.choices, default=DelegationScope.ALL,
-                                               error_messages={"invalid_choice": "Phạm vi không hợp lệ."})
+    delegator = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        help_text="Mặc định: người gọi.",
+        error_messages={"does_not_exist": "Người ủy quyền không tồn tại."},
+    )
+    delegate = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        error_messages={
+            "does_not_exist": "Người được ủy quyền không tồn tại.",
+            "required": "Người được ủy quyền là bắt buộc.",
+        },
+    )
+    delegation_scope = serializers.ChoiceField(
+        choices=DelegationScope.choices,
+        default=DelegationScope.ALL,
+        error_messages={"invalid_choice": "Phạm vi không hợp lệ."},
+    )
     starts_on = ApiDateField(error_messages={"invalid": "Từ ngày không hợp lệ (dd/mm/yyyy)."})
     ends_on = ApiDateField(error_messages={"invalid": "Đến ngày không hợp lệ (dd/mm/yyyy)."})
     reason = serializers.CharField(max_length=500)
@@ -56,20 +82,32 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return Delegation.objects.none()
         return visible(Delegation, self.request.user).select_related("delegator", "delegate")
 
-    @extend_schema(request=DelegationCreateSerializer, responses={201: DelegationSerializer},
-                   description="Ủy quyền có thời hạn (không được ủy quyền lại).")
+    @extend_schema(
+        request=DelegationCreateSerializer,
+        responses={201: DelegationSerializer},
+        description="Ủy quyền có thời hạn (không được ủy quyền lại).",
+    )
     def create(self, request, *args, **kwargs):
         data = DelegationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        delegation = services.create(request.user, delegator=values.get("delegator") or request.user,
-                                     delegate=values["delegate"], scope=values["delegation_scope"],
-                                     starts_on=values["starts_on"], ends_on=values["ends_on"],
-                                     reason=values["reason"], reference=values.get("reference", ""))
+        delegation = services.create(
+            request.user,
+            delegator=values.get("delegator") or request.user,
+            delegate=values["delegate"],
+            scope=values["delegation_scope"],
+            starts_on=values["starts_on"],
+            ends_on=values["ends_on"],
+            reason=values["reason"],
+            reference=values.get("reference", ""),
+        )
         return Response(DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DelegationRevokeSerializer, responses={200: DelegationSerializer},
-                   description="Thu hồi ủy quyền (người ủy quyền hoặc quản trị cơ quan).")
+    @extend_schema(
+        request=DelegationRevokeSerializer,
+        responses={200: DelegationSerializer},
+        description="Thu hồi ủy quyền (người ủy quyền hoặc quản trị cơ quan).",
+    )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         data = DelegationRevokeSerializer(data=request.data)

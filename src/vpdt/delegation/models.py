@@ -16,12 +16,21 @@ class DelegationScope(models.TextChoices):
 
 
 class Delegation(models.Model):
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="delegations",
-                               verbose_name="cơ quan")
-    delegator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given",
-                                  verbose_name="người ủy quyền")
-    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="delegations_received", verbose_name="người được ủy quyền")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="delegations", verbose_name="cơ quan"
+    )
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name="người ủy quyền",
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name="người được ủy quyền",
+    )
     scope = models.CharField("phạm vi", max_length=10, choices=DelegationScope.choices, default=DelegationScope.ALL)
     starts_on = models.DateField("từ ngày")
     ends_on = models.DateField("đến hết ngày")
@@ -30,8 +39,9 @@ class Delegation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     revoke_reason = models.CharField("lý do thu hồi", max_length=500, blank=True)
     expiry_notified = models.BooleanField("đã báo hết hạn", default=False)
 
@@ -39,8 +49,9 @@ class Delegation(models.Model):
         verbose_name = "ủy quyền"
         verbose_name_plural = "ủy quyền"
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
-                                   name="delegation_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_period_order"
+            ),
             models.CheckConstraint(condition=~models.Q(delegator=models.F("delegate")), name="delegation_not_self"),
         ]
         indexes = [

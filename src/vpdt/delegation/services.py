@@ -53,8 +53,11 @@ def delegator_ids(user, scope: str = DelegationScope.ALL, on: dt.date | None = N
     """The people ``user`` may act for now, in ``scope`` (never transitively)."""
     if user is None or not getattr(user, "pk", None):
         return []
-    return list(Delegation.objects.filter(active_q(on), delegate_id=user.pk, scope__in=SCOPES_FOR[scope])
-                .values_list("delegator_id", flat=True).distinct())
+    return list(
+        Delegation.objects.filter(active_q(on), delegate_id=user.pk, scope__in=SCOPES_FOR[scope])
+        .values_list("delegator_id", flat=True)
+        .distinct()
+    )
 
 
 KINDS = (DelegationScope.INCOMING, DelegationScope.APPROVAL)
@@ -65,8 +68,9 @@ def delegations_of(user, on: dt.date | None = None) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     if user is None or not getattr(user, "pk", None):
         return found
-    for delegator, scope in (Delegation.objects.filter(active_q(on), delegate_id=user.pk)
-                             .values_list("delegator_id", "scope")):
+    for delegator, scope in Delegation.objects.filter(active_q(on), delegate_id=user.pk).values_list(
+        "delegator_id", "scope"
+    ):
         found.setdefault(delegator, set()).update(k for k in KINDS if scope in SCOPES_FOR[k])
     return found
 
@@ -81,8 +85,12 @@ def principal(actor, user_id: int | None, scope: str) -> User | None:
 
 
 def _affected(delegation: Delegation) -> list[User]:
-    leaders_and_clerks = User.objects.filter(positions__agency_id=delegation.agency_id, positions__is_active=True,
-                                             positions__role__in=[Role.LEADER, Role.CLERK], is_active=True)
+    leaders_and_clerks = User.objects.filter(
+        positions__agency_id=delegation.agency_id,
+        positions__is_active=True,
+        positions__role__in=[Role.LEADER, Role.CLERK],
+        is_active=True,
+    )
     people = {u.pk: u for u in leaders_and_clerks.distinct()}
     people[delegation.delegator_id] = delegation.delegator
     people[delegation.delegate_id] = delegation.delegate
@@ -94,15 +102,29 @@ def _tell(delegation: Delegation, verb: str, text: str) -> None:
 
 
 def _describe(d: Delegation) -> str:
-    return (f"{d.delegator.full_name} ủy quyền cho {d.delegate.full_name} ({d.get_scope_display().lower()}) "
-            f"từ {d.starts_on:%d/%m/%Y} đến hết {d.ends_on:%d/%m/%Y}")
+    return (
+        f"{d.delegator.full_name} ủy quyền cho {d.delegate.full_name} ({d.get_scope_display().lower()}) "
+        f"từ {d.starts_on:%d/%m/%Y} đến hết {d.ends_on:%d/%m/%Y}"
+    )
 
 
-def create(actor, *, delegator: User, delegate: User, scope: str = DelegationScope.ALL, starts_on: dt.date,
-           ends_on: dt.date, reason: str, reference: str = "") -> Delegation:
+def create(
+    actor,
+    *,
+    delegator: User,
+    delegate: User,
+    scope: str = DelegationScope.ALL,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str,
+    reference: str = "",
+) -> Delegation:
     actor_scope = scope_of(actor)
-    if delegator.pk != actor.pk and delegator.agency_id not in actor_scope.admin_agency_ids \
-            and not actor_scope.is_superuser:
+    if (
+        delegator.pk != actor.pk
+        and delegator.agency_id not in actor_scope.admin_agency_ids
+        and not actor_scope.is_superuser
+    ):
         raise PermissionDenied("Bạn chỉ ủy quyền phần việc của chính mình (quản trị cơ quan có thể ghi nhận thay).")
     errors = {}
     reason = (reason or "").strip()
@@ -134,25 +156,51 @@ def create(actor, *, delegator: User, delegate: User, scope: str = DelegationSco
     if errors:
         raise ValidationError(errors)
     overlapping = Delegation.objects.filter(
-        delegator=delegator, revoked_at__isnull=True, scope__in=SCOPES_FOR[scope], starts_on__lte=ends_on,
-        ends_on__gte=starts_on).exclude(delegate=delegate)
+        delegator=delegator,
+        revoked_at__isnull=True,
+        scope__in=SCOPES_FOR[scope],
+        starts_on__lte=ends_on,
+        ends_on__gte=starts_on,
+    ).exclude(delegate=delegate)
     if overlapping.exists():
         raise ValidationError({"delegate": "Trong thời gian này đã có ủy quyền cùng phạm vi cho người khác."})
     with transaction.atomic():
         delegation = Delegation.objects.create(
-            agency_id=delegator.agency_id, delegator=delegator, delegate=delegate, scope=scope, starts_on=starts_on,
-            ends_on=ends_on, reason=reason, reference=(reference or "").strip(), created_by=actor)
-        journal.record("delegation.create", actor=actor, obj=delegation, agency=delegation.agency_id,
-                       details={"delegator": delegator.pk, "delegate": delegate.pk, "scope": scope,
-                                "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "reason": reason})
+            agency_id=delegator.agency_id,
+            delegator=delegator,
+            delegate=delegate,
+            scope=scope,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            reference=(reference or "").strip(),
+            created_by=actor,
+        )
+        journal.record(
+            "delegation.create",
+            actor=actor,
+            obj=delegation,
+            agency=delegation.agency_id,
+            details={
+                "delegator": delegator.pk,
+                "delegate": delegate.pk,
+                "scope": scope,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "reason": reason,
+            },
+        )
         _tell(delegation, "delegation.created", _describe(delegation) + f". Lý do: {reason}")
     return delegation
 
 
 def revoke(actor, delegation: Delegation, reason: str = "") -> Delegation:
     actor_scope = scope_of(actor)
-    if actor.pk != delegation.delegator_id and delegation.agency_id not in actor_scope.admin_agency_ids \
-            and not actor_scope.is_superuser:
+    if (
+        actor.pk != delegation.delegator_id
+        and delegation.agency_id not in actor_scope.admin_agency_ids
+        and not actor_scope.is_superuser
+    ):
         raise PermissionDenied("Chỉ người ủy quyền (hoặc quản trị cơ quan) được thu hồi ủy quyền.")
     with transaction.atomic():
         locked = Delegation.objects.select_for_update(of=("self",)).get(pk=delegation.pk)
@@ -163,8 +211,13 @@ def revoke(actor, delegation: Delegation, reason: str = "") -> Delegation:
         locked.revoked_at, locked.revoked_by = timezone.now(), actor
         locked.revoke_reason = (reason or "").strip()[:500]
         locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        journal.record("delegation.revoke", actor=actor, obj=locked, agency=locked.agency_id,
-                       details={"reason": locked.revoke_reason})
+        journal.record(
+            "delegation.revoke",
+            actor=actor,
+            obj=locked,
+            agency=locked.agency_id,
+            details={"reason": locked.revoke_reason},
+        )
         _tell(locked, "delegation.revoked", "Đã thu hồi: " + _describe(locked))
     return locked
 
@@ -173,12 +226,18 @@ def notify_expired(today: dt.date | None = None) -> int:
     """Daily: delegations that ended yesterday or earlier and were not yet announced as expired."""
     today = today or timezone.localdate()
     count = 0
-    for delegation in Delegation.objects.filter(ends_on__lt=today, expiry_notified=False, revoked_at__isnull=True
-                                                ).select_related("delegator", "delegate"):
+    for delegation in Delegation.objects.filter(
+        ends_on__lt=today, expiry_notified=False, revoked_at__isnull=True
+    ).select_related("delegator", "delegate"):
         with transaction.atomic():
             Delegation.objects.filter(pk=delegation.pk).update(expiry_notified=True)
-            journal.record("delegation.expire", actor=None, obj=delegation, agency=delegation.agency_id,
-                           details={"ends_on": delegation.ends_on.isoformat()})
+            journal.record(
+                "delegation.expire",
+                actor=None,
+                obj=delegation,
+                agency=delegation.agency_id,
+                details={"ends_on": delegation.ends_on.isoformat()},
+            )
             _tell(delegation, "delegation.expired", "Hết hạn: " + _describe(delegation))
         count += 1
     return count

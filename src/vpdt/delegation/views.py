@@ -37,8 +37,9 @@ def delegation_list(request):
 def delegation_create(request):
     if request.user.agency_id is None:
         raise PermissionDenied("Tài khoản chưa thuộc cơ quan nào.")
-    form = DelegationForm(request.user, request.POST or None,
-                          initial={"starts_on": timezone.localdate(), "delegator": request.user.pk})
+    form = DelegationForm(
+        request.user, request.POST or None, initial={"starts_on": timezone.localdate(), "delegator": request.user.pk}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -19,21 +19,43 @@ class DigitizationSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="file.original_name", read_only=True)
     sha256 = serializers.CharField(source="file.sha256", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    archive_name = serializers.CharField(source="archive.original_name", read_only=True, allow_null=True,
-                                         default=None)
+    archive_name = serializers.CharField(source="archive.original_name", read_only=True, allow_null=True, default=None)
     seconds = serializers.FloatField(read_only=True, allow_null=True, help_text="Thời gian xử lý (giây)")
 
     class Meta:
         model = Digitization
-        fields = ["id", "file", "file_name", "sha256", "owner_type", "owner_id", "status", "status_display",
-                  "method", "progress", "pages", "reason", "error", "message", "archive", "archive_name", "pdfa",
-                  "attempts", "text", "created_at", "started_at", "finished_at", "seconds"]
+        fields = [
+            "id",
+            "file",
+            "file_name",
+            "sha256",
+            "owner_type",
+            "owner_id",
+            "status",
+            "status_display",
+            "method",
+            "progress",
+            "pages",
+            "reason",
+            "error",
+            "message",
+            "archive",
+            "archive_name",
+            "pdfa",
+            "attempts",
+            "text",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "seconds",
+        ]
         read_only_fields = fields
 
 
 class ScanUploadSerializer(serializers.Serializer):
-    files = serializers.ListField(child=serializers.FileField(), help_text="Bản quét (PDF, PNG, JPEG, TIFF), mỗi "
-                                                                          "tệp là một văn bản; multipart.")
+    files = serializers.ListField(
+        child=serializers.FileField(), help_text="Bản quét (PDF, PNG, JPEG, TIFF), mỗi tệp là một văn bản; multipart."
+    )
 
 
 class ScanDiscardSerializer(serializers.Serializer):
@@ -41,8 +63,9 @@ class ScanDiscardSerializer(serializers.Serializer):
 
 
 class PrefillFieldSerializer(serializers.Serializer):
-    value = serializers.JSONField(allow_null=True, help_text="Giá trị đọc được (doc_type: mã loại văn bản; "
-                                                             "issued_date: yyyy-mm-dd)")
+    value = serializers.JSONField(
+        allow_null=True, help_text="Giá trị đọc được (doc_type: mã loại văn bản; issued_date: yyyy-mm-dd)"
+    )
     confidence = serializers.FloatField(help_text="Độ tin cậy 0–1")
     low = serializers.BooleanField(help_text="Độ tin cậy thấp: cần đối chiếu với bản quét")
 
@@ -63,10 +86,20 @@ def _prefill_payload(scan) -> dict:
     for name in scans.FORM_FIELDS:
         value = found.initial.get(name)
         confidence = found.confidence.get(name, 0.0) if value not in (None, "") else 0.0
-        fields[name] = {"value": value.isoformat() if hasattr(value, "isoformat") else value,
-                        "confidence": confidence, "low": confidence < scans.LOW}
-    return {"scan": scan.pk, "status": scan.status, "ready": scan.finished, "fields": fields,
-            "authority": found.authority, "place": found.place, "page_amount": found.initial.get("page_amount")}
+        fields[name] = {
+            "value": value.isoformat() if hasattr(value, "isoformat") else value,
+            "confidence": confidence,
+            "low": confidence < scans.LOW,
+        }
+    return {
+        "scan": scan.pk,
+        "status": scan.status,
+        "ready": scan.finished,
+        "fields": fields,
+        "authority": found.authority,
+        "place": found.place,
+        "page_amount": found.initial.get("page_amount"),
+    }
 
 
 class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -91,14 +124,20 @@ class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                 qs = qs.filter(status=state)
         return qs
 
-    @extend_schema(parameters=[
-        OpenApiParameter("file", int, required=False, description="Chỉ lần số hóa của tệp này"),
-        OpenApiParameter("status", str, required=False, enum=Status.values, description="Trạng thái")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("file", int, required=False, description="Chỉ lần số hóa của tệp này"),
+            OpenApiParameter("status", str, required=False, enum=Status.values, description="Trạng thái"),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={202: DigitizationSerializer},
-                   description="Số hóa lại một tệp đã xử lý xong (văn thư, quản trị của cơ quan).")
+    @extend_schema(
+        request=None,
+        responses={202: DigitizationSerializer},
+        description="Số hóa lại một tệp đã xử lý xong (văn thư, quản trị của cơ quan).",
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         item = self.get_object()
@@ -109,12 +148,19 @@ class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         item.refresh_from_db()
         return Response(DigitizationSerializer(item).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(methods=["GET"], request=None, responses={200: DigitizationSerializer(many=True)},
-                   description="Bản quét của cơ quan đang chờ vào sổ (văn thư).")
-    @extend_schema(methods=["POST"], request={"multipart/form-data": ScanUploadSerializer},
-                   responses={201: DigitizationSerializer(many=True)},
-                   description="Đưa bản quét vào để đọc (OCR) và điền sẵn thông tin vào sổ; mỗi tệp là một văn "
-                               "bản. Vào sổ bằng POST /api/v1/incoming-documents/ với scans=[mã].")
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: DigitizationSerializer(many=True)},
+        description="Bản quét của cơ quan đang chờ vào sổ (văn thư).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": ScanUploadSerializer},
+        responses={201: DigitizationSerializer(many=True)},
+        description="Đưa bản quét vào để đọc (OCR) và điền sẵn thông tin vào sổ; mỗi tệp là một văn "
+        "bản. Vào sổ bằng POST /api/v1/incoming-documents/ với scans=[mã].",
+    )
     @action(detail=False, methods=["get", "post"], url_path="scans")
     def scans(self, request):
         if request.method == "POST":
@@ -125,9 +171,12 @@ class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         rows = list(scans.waiting(request.user).select_related("archive")[:200])
         return Response(DigitizationSerializer(rows, many=True).data)
 
-    @extend_schema(request=None, responses={200: PrefillSerializer},
-                   description="Thông tin đọc được từ bản quét chờ vào sổ, mỗi trường kèm độ tin cậy; văn thư "
-                               "kiểm tra rồi mới vào sổ.")
+    @extend_schema(
+        request=None,
+        responses={200: PrefillSerializer},
+        description="Thông tin đọc được từ bản quét chờ vào sổ, mỗi trường kèm độ tin cậy; văn thư "
+        "kiểm tra rồi mới vào sổ.",
+    )
     @action(detail=True, methods=["get"])
     def prefill(self, request, pk=None):
         scan = scans.get_waiting(request.user, pk)
@@ -135,8 +184,11 @@ class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             raise NotFound("Bản quét không còn chờ vào sổ hoặc bạn không có quyền xem.")
         return Response(_prefill_payload(scan))
 
-    @extend_schema(request=ScanDiscardSerializer, responses={200: DigitizationSerializer},
-                   description="Bỏ bản quét khỏi danh sách chờ vào sổ (tệp và nhật ký vẫn được giữ).")
+    @extend_schema(
+        request=ScanDiscardSerializer,
+        responses={200: DigitizationSerializer},
+        description="Bỏ bản quét khỏi danh sách chờ vào sổ (tệp và nhật ký vẫn được giữ).",
+    )
     @action(detail=True, methods=["post"])
     def discard(self, request, pk=None):
         scan = scans.get_waiting(request.user, pk)

@@ -30,99 +30,254 @@ DPI = 200
 A4 = (1654, 2339)  # 210 × 297 mm at 200 dpi
 HELD_OUT_SALT = "vpdt-held-out-2026"
 # Liberation Serif 2 (Debian fonts-liberation2): version 1 (fonts-liberation) has no Vietnamese letters.
-FONT_DIRS = {"Liberation Serif": "/usr/share/fonts/truetype/liberation2", "DejaVu Serif": "/usr/share/fonts/truetype/dejavu"}
+FONT_DIRS = {
+    "Liberation Serif": "/usr/share/fonts/truetype/liberation2",
+    "DejaVu Serif": "/usr/share/fonts/truetype/dejavu",
+}
 FONTS = {
-    "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf",
-                         "LiberationSerif-BoldItalic.ttf"),
-    "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf",
-                     "DejaVuSerif-BoldItalic.ttf"),
+    "Liberation Serif": (
+        "LiberationSerif-Regular.ttf",
+        "LiberationSerif-Bold.ttf",
+        "LiberationSerif-Italic.ttf",
+        "LiberationSerif-BoldItalic.ttf",
+    ),
+    "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
 }
 
-PROVINCES = [("Bình Định", "H08"), ("Nghệ An", "H40"), ("Hà Tĩnh", "H42"), ("Quảng Nam", "H49"),
-             ("Thanh Hóa", "H38"), ("Đắk Lắk", "H66"), ("Lâm Đồng", "H68"), ("Thái Nguyên", "H46")]
-DISTRICTS = {"Bình Định": ["huyện Vĩnh Thạnh", "huyện Phù Mỹ", "thị xã An Nhơn"],
-             "Nghệ An": ["huyện Diễn Châu", "huyện Nghi Lộc", "thị xã Cửa Lò"],
-             "Hà Tĩnh": ["huyện Đức Thọ", "huyện Hương Sơn", "thị xã Hồng Lĩnh"],
-             "Quảng Nam": ["huyện Duy Xuyên", "huyện Thăng Bình", "thị xã Điện Bàn"],
-             "Thanh Hóa": ["huyện Thọ Xuân", "huyện Hoằng Hóa", "thị xã Nghi Sơn"],
-             "Đắk Lắk": ["huyện Krông Pắc", "huyện Ea Kar", "thị xã Buôn Hồ"],
-             "Lâm Đồng": ["huyện Đức Trọng", "huyện Di Linh", "thành phố Bảo Lộc"],
-             "Thái Nguyên": ["huyện Đại Từ", "huyện Phú Lương", "thành phố Sông Công"]}
-COMMUNES = ["xã Thạch Trung", "xã Cẩm Bình", "xã Xuân Phổ", "xã Đức Hòa", "xã Tân Lộc", "xã Phú Hưng",
-            "phường Trung Lương", "xã An Hòa", "xã Hương Trà", "thị trấn Phú Phong", "xã Mỹ Chánh", "xã Cát Tân",
-            "xã Diễn Kỷ", "xã Nghi Phong", "xã Sơn Kim", "xã Duy Sơn", "xã Bình Quý", "xã Xuân Lai",
-            "xã Hoằng Lộc", "xã Ea Phê", "xã Ea Kmút", "xã Tân Hội", "xã Gia Hiệp", "xã Phú Đô"]
-DEPARTMENTS = [("Sở Nội vụ", "SNV"), ("Sở Tài chính", "STC"), ("Sở Xây dựng", "SXD"), ("Sở Tư pháp", "STP"),
-               ("Sở Kế hoạch và Đầu tư", "SKHĐT"), ("Sở Giáo dục và Đào tạo", "SGDĐT"), ("Sở Y tế", "SYT"),
-               ("Sở Thông tin và Truyền thông", "STTTT"), ("Ban Dân tộc", "BDT"), ("Thanh tra tỉnh", "TTr")]
-DISTRICT_OFFICES = [("Phòng Nội vụ", "NV"), ("Phòng Tài chính - Kế hoạch", "TCKH"),
-                    ("Phòng Giáo dục và Đào tạo", "GDĐT"), ("Văn phòng HĐND và UBND", "VP")]
-MINISTRIES = [("Bộ Nội vụ", "BNV", "G12"), ("Bộ Tài chính", "BTC", "G09"), ("Bộ Tư pháp", "BTP", "G03"),
-              ("Bộ Xây dựng", "BXD", "G10"), ("Bộ Thông tin và Truyền thông", "BTTTT", "G14")]
-MINISTRY_UNITS = [("Văn phòng", "VP"), ("Vụ Tổ chức cán bộ", "TCCB"), ("Vụ Pháp chế", "PC"),
-                  ("Vụ Kế hoạch - Tài chính", "KHTC")]
+PROVINCES = [
+    ("Bình Định", "H08"),
+    ("Nghệ An", "H40"),
+    ("Hà Tĩnh", "H42"),
+    ("Quảng Nam", "H49"),
+    ("Thanh Hóa", "H38"),
+    ("Đắk Lắk", "H66"),
+    ("Lâm Đồng", "H68"),
+    ("Thái Nguyên", "H46"),
+]
+DISTRICTS = {
+    "Bình Định": ["huyện Vĩnh Thạnh", "huyện Phù Mỹ", "thị xã An Nhơn"],
+    "Nghệ An": ["huyện Diễn Châu", "huyện Nghi Lộc", "thị xã Cửa Lò"],
+    "Hà Tĩnh": ["huyện Đức Thọ", "huyện Hương Sơn", "thị xã Hồng Lĩnh"],
+    "Quảng Nam": ["huyện Duy Xuyên", "huyện Thăng Bình", "thị xã Điện Bàn"],
+    "Thanh Hóa": ["huyện Thọ Xuân", "huyện Hoằng Hóa", "thị xã Nghi Sơn"],
+    "Đắk Lắk": ["huyện Krông Pắc", "huyện Ea Kar", "thị xã Buôn Hồ"],
+    "Lâm Đồng": ["huyện Đức Trọng", "huyện Di Linh", "thành phố Bảo Lộc"],
+    "Thái Nguyên": ["huyện Đại Từ", "huyện Phú Lương", "thành phố Sông Công"],
+}
+COMMUNES = [
+    "xã Thạch Trung",
+    "xã Cẩm Bình",
+    "xã Xuân Phổ",
+    "xã Đức Hòa",
+    "xã Tân Lộc",
+    "xã Phú Hưng",
+    "phường Trung Lương",
+    "xã An Hòa",
+    "xã Hương Trà",
+    "thị trấn Phú Phong",
+    "xã Mỹ Chánh",
+    "xã Cát Tân",
+    "xã Diễn Kỷ",
+    "xã Nghi Phong",
+    "xã Sơn Kim",
+    "xã Duy Sơn",
+    "xã Bình Quý",
+    "xã Xuân Lai",
+    "xã Hoằng Lộc",
+    "xã Ea Phê",
+    "xã Ea Kmút",
+    "xã Tân Hội",
+    "xã Gia Hiệp",
+    "xã Phú Đô",
+]
+DEPARTMENTS = [
+    ("Sở Nội vụ", "SNV"),
+    ("Sở Tài chính", "STC"),
+    ("Sở Xây dựng", "SXD"),
+    ("Sở Tư pháp", "STP"),
+    ("Sở Kế hoạch và Đầu tư", "SKHĐT"),
+    ("Sở Giáo dục và Đào tạo", "SGDĐT"),
+    ("Sở Y tế", "SYT"),
+    ("Sở Thông tin và Truyền thông", "STTTT"),
+    ("Ban Dân tộc", "BDT"),
+    ("Thanh tra tỉnh", "TTr"),
+]
+DISTRICT_OFFICES = [
+    ("Phòng Nội vụ", "NV"),
+    ("Phòng Tài chính - Kế hoạch", "TCKH"),
+    ("Phòng Giáo dục và Đào tạo", "GDĐT"),
+    ("Văn phòng HĐND và UBND", "VP"),
+]
+MINISTRIES = [
+    ("Bộ Nội vụ", "BNV", "G12"),
+    ("Bộ Tài chính", "BTC", "G09"),
+    ("Bộ Tư pháp", "BTP", "G03"),
+    ("Bộ Xây dựng", "BXD", "G10"),
+    ("Bộ Thông tin và Truyền thông", "BTTTT", "G14"),
+]
+MINISTRY_UNITS = [
+    ("Văn phòng", "VP"),
+    ("Vụ Tổ chức cán bộ", "TCCB"),
+    ("Vụ Pháp chế", "PC"),
+    ("Vụ Kế hoạch - Tài chính", "KHTC"),
+]
 
-TYPES = [("Quyết định", "QĐ", 5), ("Công văn", "", 7), ("Thông báo", "TB", 3), ("Kế hoạch", "KH", 3),
-         ("Báo cáo", "BC", 3), ("Tờ trình", "TTr", 2), ("Chỉ thị", "CT", 1), ("Giấy mời", "GM", 2)]
+TYPES = [
+    ("Quyết định", "QĐ", 5),
+    ("Công văn", "", 7),
+    ("Thông báo", "TB", 3),
+    ("Kế hoạch", "KH", 3),
+    ("Báo cáo", "BC", 3),
+    ("Tờ trình", "TTr", 2),
+    ("Chỉ thị", "CT", 1),
+    ("Giấy mời", "GM", 2),
+]
 SUBJECTS = {
-    "Quyết định": ["Về việc ban hành Quy chế làm việc của cơ quan", "Về việc thành lập Tổ công tác chuyển đổi số",
-                   "Về việc phê duyệt kế hoạch đào tạo, bồi dưỡng cán bộ, công chức năm {y}",
-                   "Về việc phê duyệt danh sách người có uy tín trong đồng bào dân tộc thiểu số",
-                   "Về việc công nhận kết quả kiểm định chất lượng giáo dục", "Về việc điều động công chức",
-                   "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc năm {y}"],
-    "Thông báo": ["Kết luận của Chủ tịch tại cuộc họp giao ban tháng {m}", "Về việc nghỉ Tết Nguyên đán năm {y}",
-                  "Lịch tiếp công dân định kỳ quý {q} năm {y}", "Kết quả tuyển dụng viên chức năm {y}"],
-    "Kế hoạch": ["Triển khai dịch vụ công trực tuyến toàn trình năm {y}",
-                 "Kiểm tra công tác văn thư, lưu trữ năm {y}", "Thực hiện cải cách hành chính năm {y}",
-                 "Tổ chức Hội nghị tổng kết công tác năm {y}"],
-    "Báo cáo": ["Kết quả thực hiện cải cách hành chính quý {q} năm {y}", "Tình hình giải ngân vốn đầu tư công",
-                "Công tác phòng, chống tham nhũng năm {y}", "Kết quả chuyển đổi số tháng {m} năm {y}"],
-    "Tờ trình": ["Về việc đề nghị phê duyệt dự toán kinh phí năm {y}", "Về việc đề nghị bổ nhiệm lại công chức",
-                 "Về việc đề nghị ban hành Quy định quản lý văn bản điện tử"],
+    "Quyết định": [
+        "Về việc ban hành Quy chế làm việc của cơ quan",
+        "Về việc thành lập Tổ công tác chuyển đổi số",
+        "Về việc phê duyệt kế hoạch đào tạo, bồi dưỡng cán bộ, công chức năm {y}",
+        "Về việc phê duyệt danh sách người có uy tín trong đồng bào dân tộc thiểu số",
+        "Về việc công nhận kết quả kiểm định chất lượng giáo dục",
+        "Về việc điều động công chức",
+        "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc năm {y}",
+    ],
+    "Thông báo": [
+        "Kết luận của Chủ tịch tại cuộc họp giao ban tháng {m}",
+        "Về việc nghỉ Tết Nguyên đán năm {y}",
+        "Lịch tiếp công dân định kỳ quý {q} năm {y}",
+        "Kết quả tuyển dụng viên chức năm {y}",
+    ],
+    "Kế hoạch": [
+        "Triển khai dịch vụ công trực tuyến toàn trình năm {y}",
+        "Kiểm tra công tác văn thư, lưu trữ năm {y}",
+        "Thực hiện cải cách hành chính năm {y}",
+        "Tổ chức Hội nghị tổng kết công tác năm {y}",
+    ],
+    "Báo cáo": [
+        "Kết quả thực hiện cải cách hành chính quý {q} năm {y}",
+        "Tình hình giải ngân vốn đầu tư công",
+        "Công tác phòng, chống tham nhũng năm {y}",
+        "Kết quả chuyển đổi số tháng {m} năm {y}",
+    ],
+    "Tờ trình": [
+        "Về việc đề nghị phê duyệt dự toán kinh phí năm {y}",
+        "Về việc đề nghị bổ nhiệm lại công chức",
+        "Về việc đề nghị ban hành Quy định quản lý văn bản điện tử",
+    ],
     "Chỉ thị": ["Về việc tăng cường kỷ luật, kỷ cương hành chính", "Về việc đẩy mạnh ứng dụng chữ ký số"],
-    "Giấy mời": ["Dự Hội nghị triển khai nhiệm vụ năm {y}", "Dự họp góp ý dự thảo Quy chế phối hợp",
-                 "Dự lớp tập huấn sử dụng chữ ký số"],
-    "Công văn": ["V/v góp ý dự thảo quy định quản lý văn bản", "V/v cung cấp số liệu đầu tư công năm {y}",
-                 "V/v đăng ký tham dự tập huấn chữ ký số", "V/v báo cáo tình hình giải ngân vốn",
-                 "V/v triển khai thực hiện Nghị định số 30/2020/NĐ-CP", "V/v rà soát hồ sơ cán bộ, công chức"],
+    "Giấy mời": [
+        "Dự Hội nghị triển khai nhiệm vụ năm {y}",
+        "Dự họp góp ý dự thảo Quy chế phối hợp",
+        "Dự lớp tập huấn sử dụng chữ ký số",
+    ],
+    "Công văn": [
+        "V/v góp ý dự thảo quy định quản lý văn bản",
+        "V/v cung cấp số liệu đầu tư công năm {y}",
+        "V/v đăng ký tham dự tập huấn chữ ký số",
+        "V/v báo cáo tình hình giải ngân vốn",
+        "V/v triển khai thực hiện Nghị định số 30/2020/NĐ-CP",
+        "V/v rà soát hồ sơ cán bộ, công chức",
+    ],
 }
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Lý", "Đinh", "Trương", "Lương", "Mai", "Đoàn", "Lâm"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Lương",
+    "Mai",
+    "Đoàn",
+    "Lâm",
+]
 MIDDLE = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Công", "Xuân", "Thị", "Thu", "Ngọc", "Hồng", "Kim"]
-GIVEN = ["Minh", "Hùng", "Dũng", "Tuấn", "Nam", "Long", "Sơn", "Hải", "Trung", "Thắng", "Phúc", "Hiếu", "Tâm",
-         "Thành", "Vinh", "Cường", "Huy", "Bình", "Hà", "Lan", "Hương", "Mai", "Trang", "Linh", "Thảo", "Hạnh"]
+GIVEN = [
+    "Minh",
+    "Hùng",
+    "Dũng",
+    "Tuấn",
+    "Nam",
+    "Long",
+    "Sơn",
+    "Hải",
+    "Trung",
+    "Thắng",
+    "Phúc",
+    "Hiếu",
+    "Tâm",
+    "Thành",
+    "Vinh",
+    "Cường",
+    "Huy",
+    "Bình",
+    "Hà",
+    "Lan",
+    "Hương",
+    "Mai",
+    "Trang",
+    "Linh",
+    "Thảo",
+    "Hạnh",
+]
 BODY = [
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
     "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
-    ("Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc đẩy mạnh cải cách hành chính, "
-    "cơ quan đề nghị các đơn vị phối hợp triển khai thực hiện các nội dung sau đây."),
-    ("Các cơ quan, đơn vị chủ động rà soát, tổng hợp số liệu và gửi báo cáo về cơ quan chủ trì "
-    "trước ngày 25 hằng tháng để tổng hợp, báo cáo cấp có thẩm quyền."),
-    ("Giao Văn phòng chủ trì, phối hợp với các phòng chuyên môn theo dõi, đôn đốc việc thực hiện; "
-    "kịp thời báo cáo những khó khăn, vướng mắc phát sinh trong quá trình triển khai."),
+    (
+        "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc đẩy mạnh cải cách hành chính, "
+        "cơ quan đề nghị các đơn vị phối hợp triển khai thực hiện các nội dung sau đây."
+    ),
+    (
+        "Các cơ quan, đơn vị chủ động rà soát, tổng hợp số liệu và gửi báo cáo về cơ quan chủ trì "
+        "trước ngày 25 hằng tháng để tổng hợp, báo cáo cấp có thẩm quyền."
+    ),
+    (
+        "Giao Văn phòng chủ trì, phối hợp với các phòng chuyên môn theo dõi, đôn đốc việc thực hiện; "
+        "kịp thời báo cáo những khó khăn, vướng mắc phát sinh trong quá trình triển khai."
+    ),
     "Thủ trưởng các cơ quan, đơn vị và các cá nhân có liên quan chịu trách nhiệm thi hành văn bản này.",
     "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị phản ánh về cơ quan thường trực để được hướng dẫn.",
 ]
-RECIPIENTS = [["Như trên", "Lưu: VT"], ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, TCHC"],
-              ["Các Sở, ban, ngành", "UBND các huyện, thị xã", "Lưu: VT"], ["Như trên", "Lãnh đạo Văn phòng",
-                                                                           "Lưu: VT, KH"],
-              ["Thường trực Tỉnh ủy (b/c)", "Như Điều 2", "Lưu: VT, NC"], ["Như trên", "Website", "Lưu: VT, TH"]]
+RECIPIENTS = [
+    ["Như trên", "Lưu: VT"],
+    ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, TCHC"],
+    ["Các Sở, ban, ngành", "UBND các huyện, thị xã", "Lưu: VT"],
+    ["Như trên", "Lãnh đạo Văn phòng", "Lưu: VT, KH"],
+    ["Thường trực Tỉnh ủy (b/c)", "Như Điều 2", "Lưu: VT, NC"],
+    ["Như trên", "Website", "Lưu: VT, TH"],
+]
 
 
 @dataclass(frozen=True)
 class Agency:
-    parent: str        # first header line (regular capitals), "" when the agency stands alone
-    header: str        # the agency's own header line(s), "\n" between lines (bold capitals)
-    name: str          # directory name
-    code: str          # directory code
-    short: str         # its part of a notation ("BDT", "UBND", "BNV-VP")
-    place: str         # where it issues ("Bình Định")
-    kind: str          # province | department | district | office | commune | ministry | ministry_unit
+    parent: str  # first header line (regular capitals), "" when the agency stands alone
+    header: str  # the agency's own header line(s), "\n" between lines (bold capitals)
+    name: str  # directory name
+    code: str  # directory code
+    short: str  # its part of a notation ("BDT", "UBND", "BNV-VP")
+    place: str  # where it issues ("Bình Định")
+    kind: str  # province | department | district | office | commune | ministry | ministry_unit
 
 
 def _bare(name):
-    return name.split(" ", 1)[1] if name.startswith(("huyện ", "xã ", "phường ")) else (
-        name.split(" ", 2)[2] if name.startswith(("thị xã ", "thành phố ", "thị trấn ")) else name)
+    return (
+        name.split(" ", 1)[1]
+        if name.startswith(("huyện ", "xã ", "phường "))
+        else (name.split(" ", 2)[2] if name.startswith(("thị xã ", "thành phố ", "thị trấn ")) else name)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -130,28 +285,80 @@ def agencies() -> tuple[Agency, ...]:
     """Every agency the corpus can draw (also the directory prefill matches against)."""
     out = []
     for p, (prov, h) in enumerate(PROVINCES):
-        out.append(Agency("", f"ỦY BAN NHÂN DÂN\nTỈNH {prov.upper()}", f"Ủy ban nhân dân tỉnh {prov}",
-                          f"000.00.00.{h}", "UBND", prov, "province"))
+        out.append(
+            Agency(
+                "",
+                f"ỦY BAN NHÂN DÂN\nTỈNH {prov.upper()}",
+                f"Ủy ban nhân dân tỉnh {prov}",
+                f"000.00.00.{h}",
+                "UBND",
+                prov,
+                "province",
+            )
+        )
         for d, (dept, short) in enumerate(DEPARTMENTS):
-            out.append(Agency(f"UBND TỈNH {prov.upper()}", dept.upper(), f"{dept} tỉnh {prov}"
-                              if dept != "Thanh tra tỉnh" else f"Thanh tra tỉnh {prov}",
-                              f"000.00.{11 + d:02d}.{h}", short, prov, "department"))
+            out.append(
+                Agency(
+                    f"UBND TỈNH {prov.upper()}",
+                    dept.upper(),
+                    f"{dept} tỉnh {prov}" if dept != "Thanh tra tỉnh" else f"Thanh tra tỉnh {prov}",
+                    f"000.00.{11 + d:02d}.{h}",
+                    short,
+                    prov,
+                    "department",
+                )
+            )
         for k, district in enumerate(DISTRICTS[prov]):
             place = _bare(district)
-            out.append(Agency("", f"ỦY BAN NHÂN DÂN\n{district.upper()}", f"Ủy ban nhân dân {district}",
-                              f"000.{20 + k}.00.{h}", "UBND", place, "district"))
+            out.append(
+                Agency(
+                    "",
+                    f"ỦY BAN NHÂN DÂN\n{district.upper()}",
+                    f"Ủy ban nhân dân {district}",
+                    f"000.{20 + k}.00.{h}",
+                    "UBND",
+                    place,
+                    "district",
+                )
+            )
             for o, (office, short) in enumerate(DISTRICT_OFFICES):
-                out.append(Agency(f"UBND {district.upper()}", office.upper(), f"{office} {district}",
-                                  f"000.{20 + k}.{31 + o}.{h}", short, place, "office"))
+                out.append(
+                    Agency(
+                        f"UBND {district.upper()}",
+                        office.upper(),
+                        f"{office} {district}",
+                        f"000.{20 + k}.{31 + o}.{h}",
+                        short,
+                        place,
+                        "office",
+                    )
+                )
             commune = COMMUNES[p * 3 + k]
-            out.append(Agency(f"UBND {district.upper()}", f"ỦY BAN NHÂN DÂN\n{commune.upper()}",
-                              f"Ủy ban nhân dân {commune}", f"{20 + k:03d}.{p + 1:02d}.00.{h}", "UBND",
-                              _bare(commune), "commune"))
+            out.append(
+                Agency(
+                    f"UBND {district.upper()}",
+                    f"ỦY BAN NHÂN DÂN\n{commune.upper()}",
+                    f"Ủy ban nhân dân {commune}",
+                    f"{20 + k:03d}.{p + 1:02d}.00.{h}",
+                    "UBND",
+                    _bare(commune),
+                    "commune",
+                )
+            )
     for ministry, short, g in MINISTRIES:
         out.append(Agency("", ministry.upper(), ministry, f"000.00.00.{g}", short, "Hà Nội", "ministry"))
         for u, (unit, ushort) in enumerate(MINISTRY_UNITS):
-            out.append(Agency(ministry.upper(), unit.upper(), f"{unit} {ministry}", f"000.{u + 1:02d}.01.{g}",
-                              f"{short}-{ushort}", "Hà Nội", "ministry_unit"))
+            out.append(
+                Agency(
+                    ministry.upper(),
+                    unit.upper(),
+                    f"{unit} {ministry}",
+                    f"000.{u + 1:02d}.01.{g}",
+                    f"{short}-{ushort}",
+                    "Hà Nội",
+                    "ministry_unit",
+                )
+            )
     return tuple(out)
 
 
@@ -170,8 +377,12 @@ SIGNATURES = {  # kind -> [(authority, principal, position)]
     "province": [("TM", "ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), ("KT", "CHỦ TỊCH", "PHÓ CHỦ TỊCH")],
     "district": [("TM", "ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), ("KT", "CHỦ TỊCH", "PHÓ CHỦ TỊCH")],
     "commune": [("TM", "ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), ("KT", "CHỦ TỊCH", "PHÓ CHỦ TỊCH")],
-    "department": [("", "", "GIÁM ĐỐC"), ("KT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), ("TL", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"),
-                   ("TUQ", "GIÁM ĐỐC", "TRƯỞNG PHÒNG")],
+    "department": [
+        ("", "", "GIÁM ĐỐC"),
+        ("KT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+        ("TL", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"),
+        ("TUQ", "GIÁM ĐỐC", "TRƯỞNG PHÒNG"),
+    ],
     "office": [("", "", "TRƯỞNG PHÒNG"), ("KT", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG")],
     "ministry": [("", "", "BỘ TRƯỞNG"), ("KT", "BỘ TRƯỞNG", "THỨ TRƯỞNG"), ("TL", "BỘ TRƯỞNG", "CHÁNH VĂN PHÒNG")],
     "ministry_unit": [("", "", "VỤ TRƯỞNG"), ("KT", "VỤ TRƯỞNG", "PHÓ VỤ TRƯỞNG")],
@@ -196,15 +407,30 @@ def _content(rnd):
             notation = f"{day.year}/{notation}"
     else:
         notation = agency.short if "-" in agency.short else f"{agency.short}-{rnd.choice(['VP', 'TH', 'KT'])}"
-    subject = rnd.choice(SUBJECTS[name]).format(y=day.year, m=day.month, q=["I", "II", "III", "IV"][
-        (day.month - 1) // 3])
+    subject = rnd.choice(SUBJECTS[name]).format(
+        y=day.year, m=day.month, q=["I", "II", "III", "IV"][(day.month - 1) // 3]
+    )
     authority, principal, position = rnd.choice(SIGNATURES[agency.kind])
-    signer = " ".join([rnd.choice(FAMILY), rnd.choice(MIDDLE)] + ([rnd.choice(MIDDLE)] if rnd.random() < 0.2
-                                                                 else []) + [rnd.choice(GIVEN)])
+    signer = " ".join(
+        [rnd.choice(FAMILY), rnd.choice(MIDDLE)]
+        + ([rnd.choice(MIDDLE)] if rnd.random() < 0.2 else [])
+        + [rnd.choice(GIVEN)]
+    )
     recipients = rnd.choice(RECIPIENTS)
-    truth = {"issuer_name": agency.name, "issuer_code": agency.code, "code_number": shown, "code_notation": notation,
-                 "place": agency.place, "issued_date": day, "doc_type": name, "subject": subject, "signer_name": signer,
-                 "signer_position": position, "authority": authority, "recipients": list(recipients)}
+    truth = {
+        "issuer_name": agency.name,
+        "issuer_code": agency.code,
+        "code_number": shown,
+        "code_notation": notation,
+        "place": agency.place,
+        "issued_date": day,
+        "doc_type": name,
+        "subject": subject,
+        "signer_name": signer,
+        "signer_position": position,
+        "authority": authority,
+        "recipients": list(recipients),
+    }
     return agency, principal, truth
 
 
@@ -254,8 +480,9 @@ def _font(path, px):
     try:
         return ImageFont.truetype(path, px)
     except OSError as exc:
-        raise RuntimeError(f"Font {path} missing: install fonts-liberation2 and fonts-dejavu-core "
-                           "(scripts/system-deps.sh)") from exc
+        raise RuntimeError(
+            f"Font {path} missing: install fonts-liberation2 and fonts-dejavu-core (scripts/system-deps.sh)"
+        ) from exc
 
 
 def _layout(rnd, agency, principal, truth):
@@ -292,8 +519,15 @@ def _layout(rnd, agency, principal, truth):
             page.centred(left_cx, y, line, pt - 1)
             y += page.line_height(pt - 1)
         y += lh
-        page.centred((page.left + page.right) / 2, y, "Kính gửi: " + rnd.choice(
-            ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã", "Các cơ quan, đơn vị trực thuộc"]), pt)
+        page.centred(
+            (page.left + page.right) / 2,
+            y,
+            "Kính gửi: "
+            + rnd.choice(
+                ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã", "Các cơ quan, đơn vị trực thuộc"]
+            ),
+            pt,
+        )
         y += lh * 2
     else:
         y += int(lh * rnd.uniform(1.0, 1.8))
@@ -341,7 +575,8 @@ def _degrade(rnd, img):
     img = img.filter(ImageFilter.GaussianBlur(rnd.uniform(0.3, 1.1)))
     amp = rnd.randint(20, 70)
     noise = Image.frombytes("L", img.size, rnd.randbytes(img.size[0] * img.size[1])).point(
-        lambda v, a=amp: v * a // 255)
+        lambda v, a=amp: v * a // 255
+    )
     img = ImageChops.subtract(img, noise)
     draw = ImageDraw.Draw(img)
     for _ in range(rnd.randint(100, 900)):
@@ -377,8 +612,20 @@ def truth_json(truth: dict) -> dict:
 
 # ---------------------------------------------------------------- accuracy (the bench and the test share it)
 
-FIELDS = ("issuer_name", "issuer_code", "code_number", "code_notation", "place", "issued_date", "doc_type",
-          "subject", "signer_name", "signer_position", "authority", "recipients")
+FIELDS = (
+    "issuer_name",
+    "issuer_code",
+    "code_number",
+    "code_notation",
+    "place",
+    "issued_date",
+    "doc_type",
+    "subject",
+    "signer_name",
+    "signer_position",
+    "authority",
+    "recipients",
+)
 LOW_CONFIDENCE = 0.6
 
 
@@ -399,8 +646,10 @@ def is_right(got, want) -> bool:
 
 def score(prefill, truth: dict) -> dict:
     """field -> (right, flagged low-confidence) for one page."""
-    return {name: (is_right(getattr(prefill, name).value, truth[name]),
-                   getattr(prefill, name).confidence < LOW_CONFIDENCE) for name in FIELDS}
+    return {
+        name: (is_right(getattr(prefill, name).value, truth[name]), getattr(prefill, name).confidence < LOW_CONFIDENCE)
+        for name in FIELDS
+    }
 
 
 def summary(scores: list[dict]) -> dict:

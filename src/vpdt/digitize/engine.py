@@ -30,15 +30,19 @@ OCR_FAILED = "Bộ nhận dạng chữ gặp lỗi khi xử lý tệp."
 CONVERT_FAILED = "LibreOffice không chuyển được tệp sang PDF."
 CONVERT_TIMEOUT = "LibreOffice chuyển tệp sang PDF quá lâu nên đã bị dừng; tệp có thể quá lớn hoặc bị hỏng."
 CORRUPT_OFFICE = "Tệp DOCX/ODT bị hỏng (không phải gói nén hợp lệ), không chuyển được sang PDF."
-OFFICE_TOO_BIG = ("Tệp DOCX/ODT khi giải nén quá lớn ({what}) nên không chuyển sang PDF: có thể là tệp độc hại "
-                  "(“bom nén”). Hãy kiểm tra lại tệp với người gửi.")
+OFFICE_TOO_BIG = (
+    "Tệp DOCX/ODT khi giải nén quá lớn ({what}) nên không chuyển sang PDF: có thể là tệp độc hại "
+    "(“bom nén”). Hãy kiểm tra lại tệp với người gửi."
+)
 
 OFFICE_MAX_ENTRIES = 5000  # parts in a DOCX/ODT package; a long report with images has a few hundred
 OFFICE_MAX_RATIO = 100  # uncompressed / compressed size of the whole package (XML compresses about 5 to 20 times)
 MIN_CHARS = 20  # characters of text that make a page "have a text layer"
 DEFAULT_DPI = 200  # for images that do not say their resolution
-OFFICE = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-          "odt": "application/vnd.oasis.opendocument.text"}
+OFFICE = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
 
 
 class EngineError(Exception):
@@ -77,7 +81,7 @@ def require_vietnamese() -> None:
 
 
 def kind_of(data: bytes, name: str = "", content_type: str = "") -> str:
-    """"pdf", "image", "docx", "odt" or "" (content first, then the declared type and the name)."""
+    """ "pdf", "image", "docx", "odt" or "" (content first, then the declared type and the name)."""
     import filetype
 
     head = data[:1024]
@@ -180,9 +184,14 @@ def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
     require_vietnamese()
     from django.conf import settings
 
-    options = dict(language="vie", output_type="auto", progress_bar=False, skip_text=True,
-                   jobs=max(1, int(getattr(settings, "VPDT_OCR_JOBS", 1))),
-                   plugins=["vpdt.digitize.ocr_progress"])
+    options = dict(
+        language="vie",
+        output_type="auto",
+        progress_bar=False,
+        skip_text=True,
+        jobs=max(1, int(getattr(settings, "VPDT_OCR_JOBS", 1))),
+        plugins=["vpdt.digitize.ocr_progress"],
+    )
     if kind == "image":
         data, dpi = _prepare_image(data)
         if dpi:
@@ -220,9 +229,13 @@ def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
     text = text.replace("\f", "\n")
     if "[OCR skipped on page" in text:  # the sidecar marks pages that already had text: take that text
         text = "\n".join(page_texts(pdf))
-    return OcrResult(pdf=pdf, text=text.strip(), pages=pages, pdfa=bool(status),
-                     message=f"ocrmypdf {ocrmypdf.__version__}, Tesseract vie" + (f", PDF/A-{status}" if status
-                                                                                 else ", PDF thường"))
+    return OcrResult(
+        pdf=pdf,
+        text=text.strip(),
+        pages=pages,
+        pdfa=bool(status),
+        message=f"ocrmypdf {ocrmypdf.__version__}, Tesseract vie" + (f", PDF/A-{status}" if status else ", PDF thường"),
+    )
 
 
 def office_converter() -> str | None:
@@ -294,12 +307,26 @@ def convert_to_pdf(data: bytes, kind: str, timeout: int | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="vpdt-convert-") as tmp:
         source = Path(tmp) / f"input.{kind}"
         source.write_bytes(data)
-        command = [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                   "--convert-to", "pdf", "--outdir", tmp, str(source)]
+        command = [
+            exe,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp,
+            str(source),
+        ]
         try:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True,
-                                    preexec_fn=_memory_limit(settings.VPDT_OFFICE_MEMORY_MB))  # noqa: PLW1509
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                preexec_fn=_memory_limit(settings.VPDT_OFFICE_MEMORY_MB),
+            )
         except OSError as exc:
             raise EngineError(CONVERT_FAILED, str(exc)[:300]) from exc
         try:

@@ -20,8 +20,9 @@ class Method(models.TextChoices):
 
 
 class Digitization(models.Model):
-    file = models.OneToOneField("storage.StoredFile", on_delete=models.PROTECT, related_name="digitization",
-                                verbose_name="tệp gốc")
+    file = models.OneToOneField(
+        "storage.StoredFile", on_delete=models.PROTECT, related_name="digitization", verbose_name="tệp gốc"
+    )
     # The owner that asked for it (a small generic link, e.g. "incoming.attachment" + id). Every incoming
     # document attaching the file gets the text, whoever asked first.
     owner_type = models.CharField("loại đối tượng", max_length=60, blank=True)
@@ -34,12 +35,19 @@ class Digitization(models.Model):
     reason = models.CharField("lý do không nhận dạng", max_length=300, blank=True)
     error = models.CharField("lỗi", max_length=500, blank=True)
     text = models.TextField("văn bản trích được", blank=True)
-    archive = models.ForeignKey("storage.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", verbose_name="bản PDF lưu trữ có lớp chữ")
+    archive = models.ForeignKey(
+        "storage.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="bản PDF lưu trữ có lớp chữ",
+    )
     pdfa = models.BooleanField("đạt PDF/A", default=False)
     attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField("vào hàng đợi lúc", null=True, blank=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

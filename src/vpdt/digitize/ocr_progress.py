@@ -36,10 +36,8 @@ class PageProgress:
     def update(self, n=1, *, completed=None):
         self.done = completed if completed is not None else self.done + n
         if self.callback is not None and self.total and self.desc == "OCR":
-            try:
+            with contextlib.suppress(Exception):  # progress is informative only: never break the OCR for it
                 self.callback(min(1.0, self.done / self.total))
-            except Exception:  # progress is informative only: never break the OCR for it
-                pass
 
 
 @hookimpl

@@ -16,12 +16,24 @@ from dataclasses import dataclass, field, fields
 
 from . import prefill_data as data
 from .prefill_signature import _find_signer
-from .prefill_text import (_JUNK, Field, _clean_text, _dejunk, _is_rule, _ratio, _restore, _segments, _squash,
-                           _suspicious, _upper_ratio, _vocabulary, fold, fold_char)
+from .prefill_text import (
+    _JUNK,
+    Field,
+    _clean_text,
+    _dejunk,
+    _is_rule,
+    _ratio,
+    _restore,
+    _segments,
+    _squash,
+    _suspicious,
+    _upper_ratio,
+    _vocabulary,
+    fold,
+    fold_char,
+)
 
 __all__ = ["Field", "Prefill", "extract", "extract_for", "fold", "fold_char"]
-
-
 
 
 def _empty(value=None):
@@ -104,7 +116,7 @@ def _split_number(token, abbrevs):
     else:
         if rest[:1] in "Il1|\\7":
             candidates.append((number, rest[1:], True))
-        if rest[:1] in "UuL":   # "1/" merged into one glyph
+        if rest[:1] in "UuL":  # "1/" merged into one glyph
             candidates.append((number + "1", rest[1:], True))
         if len(number) > 1 and number[-1] in "17":
             candidates.append((number[:-1], rest, True))
@@ -127,8 +139,8 @@ def _find_number(lines, abbrevs, out):
         m = _NUMBER_LINE.search(f)
         if not m:
             continue
-        rest = line[m.end():]
-        label = line[m.start():m.end()].strip()
+        rest = line[m.end() :]
+        label = line[m.start() : m.end()].strip()
         rest = re.sub(r"(?<=[A-Z])\s(?=[a-z]-)", "", rest.replace("\u2044", "/"))  # "TT r-UBND"
         rest = re.sub(r"-\s*-", "-", rest)
         caps = r"(?=[A-ZĐ0-9]+(?:[\s/.,;:-]|$))"  # "QĐ- BDT" is one symbol, "BDT - Bình Định" is not
@@ -153,12 +165,16 @@ def _find_number(lines, abbrevs, out):
 
 # ---------------------------------------------------------------- place and date
 
-_DATE = re.compile(r"ngay\s*[^\d\s]?\s*([0-9lIO]{1,2})\s*(?:thang|t[^\d\s]{1,4}g)\s*([0-9lIO]{1,2})\s*"
-                   r"n[^\d\s]{0,2}m\s*([0-9lIO]{4})")
+_DATE = re.compile(
+    r"ngay\s*[^\d\s]?\s*([0-9lIO]{1,2})\s*(?:thang|t[^\d\s]{1,4}g)\s*([0-9lIO]{1,2})\s*"
+    r"n[^\d\s]{0,2}m\s*([0-9lIO]{4})"
+)
 
 
-_DATE_LOOSE = re.compile(r"(?:,|ngay)[^\d]{0,12}?([0-9lo]{1,2})(?![0-9])[^\d]{1,10}?([0-9lo]{1,2})(?![0-9])"
-                         r"[^\d]{1,10}?((?:19|20)[0-9lo]{2})(?![0-9])")
+_DATE_LOOSE = re.compile(
+    r"(?:,|ngay)[^\d]{0,12}?([0-9lo]{1,2})(?![0-9])[^\d]{1,10}?([0-9lo]{1,2})(?![0-9])"
+    r"[^\d]{1,10}?((?:19|20)[0-9lo]{2})(?![0-9])"
+)
 
 
 def _date_match(lines):
@@ -178,16 +194,16 @@ def _find_date(lines, out, window):
         i, m, loose = _date_match(lines)
         loose = True
     for line in [lines[i]] if m else []:
-        raw_nums = [line[m.start(k):m.end(k)] for k in (1, 2, 3)]
+        raw_nums = [line[m.start(k) : m.end(k)] for k in (1, 2, 3)]
         nums = [n.translate(_DIGITISH) for n in raw_nums]
-        corrected = nums != raw_nums or line[m.start():m.start() + 4] != "ngày"
+        corrected = nums != raw_nums or line[m.start() : m.start() + 4] != "ngày"
         try:
             value = datetime.date(int(nums[2]), int(nums[1]), int(nums[0]))
             conf = 0.55 if loose else 0.75 if corrected else 0.95
         except ValueError:
             value, conf = None, 0.0
-        out.issued_date = Field(value, conf, line[m.start():m.end()])
-        before = line[:m.start() + (1 if line[m.start()] == "," else 0)]
+        out.issued_date = Field(value, conf, line[m.start() : m.end()])
+        before = line[: m.start() + (1 if line[m.start()] == "," else 0)]
         place = re.split(r"\s{3,}", before.rstrip(" ,"))[-1].strip(" ,")
         place = re.sub(r"^.*?\d\S*\s+", "", place) if _NUMBER_LINE.search(fold(before)) else place
         place = re.sub(r"^(?:" + _JUNK + r"|\s)+|(?:" + _JUNK + r"|\s)+$", "", place)
@@ -216,10 +232,10 @@ def _header_lines(lines, stop):
         f = fold(line)
         for pattern in data.MOTTO:
             for m in reversed(list(re.finditer(pattern, f))):
-                line = line[:m.start()] + " " * (m.end() - m.start()) + line[m.end():]
+                line = line[: m.start()] + " " * (m.end() - m.start()) + line[m.end() :]
                 f = fold(line)
         cut = re.search(_MOTTO_START, f)  # OCR joins the columns: the motto, even misread, ends the line
-        line = line[:cut.start()] if cut else line
+        line = line[: cut.start()] if cut else line
         for seg in _segments(line):
             seg = _dejunk(seg)
             if not _is_rule(seg) and sum(c.isalpha() for c in seg) >= 2 and _upper_ratio(seg) > 0.6:
@@ -254,6 +270,7 @@ def _find_issuer(lines, stop, agencies, out):
 
 
 # ---------------------------------------------------------------- type and subject
+
 
 def _match_type(seg, doc_types):
     f = _squash(fold(_dejunk(seg)))
@@ -331,6 +348,7 @@ def _find_type_subject(lines, start, doc_types, out):
 
 # ---------------------------------------------------------------- entry points
 
+
 def extract(text, *, agencies=(), doc_types=()):
     out = Prefill()
     try:
@@ -347,7 +365,7 @@ def extract(text, *, agencies=(), doc_types=()):
         _find_type_subject(lines, body, doc_types, out)
         _find_signer(lines, body, out)
         _restore_fields(out, text, agencies)
-    except Exception:  # noqa: BLE001 - a prefill must never break the registration screen
+    except Exception:
         return Prefill()
     return out
 

@@ -9,7 +9,6 @@ import re
 from . import prefill_data as data
 from .prefill_text import Field, _dejunk, _ratio, _real, _segments, _suspicious, _upper_ratio, fold
 
-
 # ---------------------------------------------------------------- signer and recipients
 
 _AUTH = re.compile(r"^(tuq|tm|kt|tl|q)\s*[.,]\s*(\S.*)$")
@@ -31,9 +30,11 @@ _BULLET = re.compile(r"^(?:[^\w\s]|_|\s)*?[-–~•+*“\"'„]")
 
 
 def _is_recipients_label(seg):
-    """"Nơi nhận:", also "Nữ nhện.", "Nơi niữn," or "Nơinhận." from a blurred italic line."""
+    """ "Nơi nhận:", also "Nữ nhện.", "Nơi niữn," or "Nơinhận." from a blurred italic line."""
     f = fold(_dejunk(seg)).replace(" ", "")
     return len(f) < 20 and f[:1] == "n" and _ratio(f[:7], "noinhan") >= 0.7
+
+
 _TOKEN_PUNCT = ".,:;\"'`”“‘’„^ˆ_-–—~|"
 
 
@@ -54,13 +55,27 @@ def _split_columns(seg):
             tokens.pop()
             continue
         if bare and bare.isupper() and fold(bare) in words:
-            right.insert(0, bare + ("." if fold(bare) in data.AUTHORITIES_FOLDED and "." in t[len(bare):] or
-                                    fold(bare) in data.AUTHORITIES_FOLDED and t.endswith((",", ":")) else ""))
+            right.insert(
+                0,
+                bare
+                + (
+                    "."
+                    if fold(bare) in data.AUTHORITIES_FOLDED
+                    and "." in t[len(bare) :]
+                    or fold(bare) in data.AUTHORITIES_FOLDED
+                    and t.endswith((",", ":"))
+                    else ""
+                ),
+            )
             tokens.pop()
             continue
         break
-    if (len(right) == 1 and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and tokens
-            and tokens[-1].endswith(",")):  # "Lưu: VT, KT.": a unit code in a list, not "KT." of a block
+    if (
+        len(right) == 1
+        and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED
+        and tokens
+        and tokens[-1].endswith(",")
+    ):  # "Lưu: VT, KT.": a unit code in a list, not "KT." of a block
         return " ".join(tokens + right), ""
     if right and fold(right[0].rstrip(".")) in data.AUTHORITIES_FOLDED and not right[0].endswith("."):
         right[0] += "."
@@ -106,9 +121,12 @@ def _find_signer(lines, start, out):
     recipients, clean_all = [], True
     if rec_at is not None:
         inline = re.sub(r"^[^:]*:\s*", "", segs[rec_at]) if ":" in segs[rec_at] else ""
-        pool = ([inline] if inline else []) + segs[rec_at + 1:]
-        names = [k for k, s in enumerate(pool) if _NAME.match(_dejunk(s)) and all(
-            w[:1].isupper() for w in _dejunk(s).split())]
+        pool = ([inline] if inline else []) + segs[rec_at + 1 :]
+        names = [
+            k
+            for k, s in enumerate(pool)
+            if _NAME.match(_dejunk(s)) and all(w[:1].isupper() for w in _dejunk(s).split())
+        ]
         pool = [s for k, s in enumerate(pool) if not names or k != names[-1]]  # the signer's name
         for s in pool:
             got = _recipient(s)
@@ -127,11 +145,15 @@ def _find_signer(lines, start, out):
             auth_at = i
             out.authority = Field(m.group(1).upper(), 0.9, s)
     pos_lines, name = [], None
-    scan = rest[auth_at + 1:] if auth_at is not None else rest
+    scan = rest[auth_at + 1 :] if auth_at is not None else rest
     words = _signature_words()
     for s in scan:
-        if _upper_ratio(s) > 0.8 and not _AUTH.match(fold(s)) and len(s) < 60 and all(
-                fold(w.strip(_TOKEN_PUNCT)) in words for w in s.split()):
+        if (
+            _upper_ratio(s) > 0.8
+            and not _AUTH.match(fold(s))
+            and len(s) < 60
+            and all(fold(w.strip(_TOKEN_PUNCT)) in words for w in s.split())
+        ):
             pos_lines.append(s)
         elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()) and fold(s) not in _TYPE_NAMES:
             name = s
@@ -150,5 +172,3 @@ def _find_signer(lines, start, out):
         value = name if not name.isupper() else name.title()
         conf = 0.9 if not value.isascii() else 0.7
         out.signer_name = Field(value, conf, name)
-
-

@@ -25,6 +25,7 @@ class Field:
 
 # ---------------------------------------------------------------- text helpers
 
+
 def _ratio(a, b):
     return SequenceMatcher(None, a, b).ratio()
 
@@ -71,14 +72,19 @@ def _restore(s, vocab):
         w = m.group(0)
         good = None if w.lower() in data.PLAIN else vocab.get(fold(w))
         wl = w.lower()
-        if not good or wl == good or len(wl) != len(good) or not all(
-                a == b or a == fold_char(b) for a, b in zip(wl, good)):
+        if (
+            not good
+            or wl == good
+            or len(wl) != len(good)
+            or not all(a == b or a == fold_char(b) for a, b in zip(wl, good))
+        ):
             return w
         changed = True
-        return good.upper() if w.isupper() and len(w) > 1 else (good[:1].upper() + good[1:] if w[:1].isupper()
-                                                                else good)
-    return re.sub(r"[^\W\d_]+", fix, s), changed
+        return (
+            good.upper() if w.isupper() and len(w) > 1 else (good[:1].upper() + good[1:] if w[:1].isupper() else good)
+        )
 
+    return re.sub(r"[^\W\d_]+", fix, s), changed
 
 
 _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
@@ -107,5 +113,3 @@ def _dejunk(s):
     words = [w for w in s.split() if _real(w) or w in ("-", "–")]
     s = " ".join(words)
     return re.sub(r"^(?:" + _JUNK + r"|\s)+|(?:[^\w\s)]|_|\s)+$", "", s)
-
-

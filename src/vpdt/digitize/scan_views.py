@@ -46,11 +46,17 @@ def waiting(request):
             messages.error(request, str(exc))
         else:
             if len(items) == 1:
-                messages.success(request, f"Đã nhận bản quét “{items[0].file.original_name}”. Hãy kiểm tra thông "
-                                          "tin điền sẵn từ bản quét rồi vào sổ.")
+                messages.success(
+                    request,
+                    f"Đã nhận bản quét “{items[0].file.original_name}”. Hãy kiểm tra thông "
+                    "tin điền sẵn từ bản quét rồi vào sổ.",
+                )
                 return redirect(register_url(items[0]))
-            messages.success(request, f"Đã nhận {len(items)} bản quét; hệ thống đang đọc từng bản. "
-                                      "Chọn “Vào sổ” ở từng bản để kiểm tra thông tin điền sẵn.")
+            messages.success(
+                request,
+                f"Đã nhận {len(items)} bản quét; hệ thống đang đọc từng bản. "
+                "Chọn “Vào sổ” ở từng bản để kiểm tra thông tin điền sẵn.",
+            )
         return redirect("digitize:scans")
     rows = list(scans.waiting(request.user)[:200])
     template = "digitize/_scan_rows.html" if request.htmx else "digitize/scans.html"
@@ -82,8 +88,12 @@ def view_file(request, pk: int):
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    response = FileResponse(handle, as_attachment=False, filename=stored.original_name,
-                            content_type=stored.content_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=stored.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"  # the type was sniffed from the content at upload
     return response
 

@@ -46,8 +46,7 @@ def require_clerk(actor):
 
 def waiting(user):
     """Scans of the user's agency still waiting for registration (one SQL predicate: the digitization policy)."""
-    return (visible(Digitization, user).filter(owner_type=WAITING)
-            .select_related("file", "requested_by").order_by("-id"))
+    return visible(Digitization, user).filter(owner_type=WAITING).select_related("file", "requested_by").order_by("-id")
 
 
 def get_waiting(user, pk) -> Digitization | None:
@@ -69,18 +68,26 @@ def upload(actor, files) -> list[Digitization]:
     checked = [uploads.check(f) for f in files]
     for item in checked:
         if item.mime not in SCAN_MIMES:
-            raise ValidationError({"files": f"Tệp “{item.name}” không phải bản quét: chỉ nhận PDF hoặc ảnh "
-                                            "PNG, JPEG, TIFF."}, code="bad_type")
+            raise ValidationError(
+                {"files": f"Tệp “{item.name}” không phải bản quét: chỉ nhận PDF hoặc ảnh PNG, JPEG, TIFF."},
+                code="bad_type",
+            )
     saved, items = [], []
     try:
         with transaction.atomic():
             for item in checked:
-                stored = storage.store(item.file, item.name, folder="scans", content_type=item.mime,
-                                       agency=actor.agency, actor=actor)
+                stored = storage.store(
+                    item.file, item.name, folder="scans", content_type=item.mime, agency=actor.agency, actor=actor
+                )
                 saved.append(stored.name)
                 scan = services.enqueue(stored, actor=actor, owner_type=WAITING)
-                journal.record("digitize.scan.upload", actor=actor, obj=scan, agency=actor.agency_id,
-                               details={"file": stored.pk, "name": stored.original_name, "sha256": stored.sha256})
+                journal.record(
+                    "digitize.scan.upload",
+                    actor=actor,
+                    obj=scan,
+                    agency=actor.agency_id,
+                    details={"file": stored.pk, "name": stored.original_name, "sha256": stored.sha256},
+                )
                 items.append(scan)
     except Exception:
         from django.core.files.storage import default_storage
@@ -100,8 +107,13 @@ def discard(actor, scan: Digitization, reason: str = "") -> Digitization:
             raise ValidationError("Bản quét không còn trong danh sách chờ vào sổ.")
         locked.owner_type = DISCARDED
         locked.save(update_fields=["owner_type"])
-        journal.record("digitize.scan.discard", actor=actor, obj=locked, agency=locked.file.agency_id,
-                       details={"file": locked.file_id, "name": locked.file.original_name, "reason": reason[:300]})
+        journal.record(
+            "digitize.scan.discard",
+            actor=actor,
+            obj=locked,
+            agency=locked.file.agency_id,
+            details={"file": locked.file_id, "name": locked.file.original_name, "reason": reason[:300]},
+        )
     return locked
 
 
@@ -116,20 +128,34 @@ def claim(actor, agency, scan_ids, document) -> list:
         return []
     scans = list(waiting(actor).select_for_update(of=("self",)).filter(pk__in=ids))
     if len(scans) != len(ids) or any(s.file.agency_id != agency.pk for s in scans):
-        raise ValidationError({"scan": "Bản quét đã được vào sổ, đã bị bỏ hoặc không thuộc cơ quan."},
-                              code="scan_gone")
+        raise ValidationError({"scan": "Bản quét đã được vào sổ, đã bị bỏ hoặc không thuộc cơ quan."}, code="scan_gone")
     for scan in scans:
         scan.owner_type, scan.owner_id = document._meta.label_lower, document.pk
         scan.save(update_fields=["owner_type", "owner_id"])
-        journal.record("digitize.scan.register", actor=actor, obj=scan, agency=agency.pk,
-                       details={"file": scan.file_id, "document": document.pk})
+        journal.record(
+            "digitize.scan.register",
+            actor=actor,
+            obj=scan,
+            agency=agency.pk,
+            details={"file": scan.file_id, "document": document.pk},
+        )
     return [s.file for s in scans]
 
 
 # ---------------------------------------------------------------- prefill
 
-FORM_FIELDS = ("issuer_name", "issuer_code", "code_number", "code_notation", "issued_date", "doc_type", "subject",
-               "signer_name", "signer_position", "to_places")
+FORM_FIELDS = (
+    "issuer_name",
+    "issuer_code",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "doc_type",
+    "subject",
+    "signer_name",
+    "signer_position",
+    "to_places",
+)
 
 
 @dataclass
@@ -175,8 +201,14 @@ def prefill(scan: Digitization) -> Suggestion:
         out.confidence["to_places"] = round(float(found.recipients.confidence), 2)
     if found.doc_type.value:
         wanted = " ".join(fold(found.doc_type.value).split())
-        match = next((t for t in DocumentType.objects.filter(is_active=True).only("pk", "name")
-                      if " ".join(fold(t.name).split()) == wanted), None)
+        match = next(
+            (
+                t
+                for t in DocumentType.objects.filter(is_active=True).only("pk", "name")
+                if " ".join(fold(t.name).split()) == wanted
+            ),
+            None,
+        )
         if match is not None:
             out.initial["doc_type"] = match.pk
             out.confidence["doc_type"] = round(float(found.doc_type.confidence), 2)

@@ -32,29 +32,41 @@ from .models import Digitization, Method, Status
 log = logging.getLogger(__name__)
 S = Status
 
-MACHINE = Machine("status", [
-    Transition("start", {S.QUEUED}, S.RUNNING, "Bắt đầu số hóa"),
-    Transition("done", {S.RUNNING}, S.DONE, "Hoàn tất số hóa"),
-    Transition("skip", {S.RUNNING}, S.SKIPPED, "Bỏ qua nhận dạng chữ"),
-    Transition("fail", {S.QUEUED, S.RUNNING}, S.FAILED, "Ghi nhận số hóa lỗi"),
-    Transition("retry", {S.DONE, S.SKIPPED, S.FAILED, S.QUEUED, S.RUNNING}, S.QUEUED, "Số hóa lại",
-               guard=lambda item, **_: _still_working(item)),
-], action_prefix="digitize", choices=Status)
+MACHINE = Machine(
+    "status",
+    [
+        Transition("start", {S.QUEUED}, S.RUNNING, "Bắt đầu số hóa"),
+        Transition("done", {S.RUNNING}, S.DONE, "Hoàn tất số hóa"),
+        Transition("skip", {S.RUNNING}, S.SKIPPED, "Bỏ qua nhận dạng chữ"),
+        Transition("fail", {S.QUEUED, S.RUNNING}, S.FAILED, "Ghi nhận số hóa lỗi"),
+        Transition(
+            "retry",
+            {S.DONE, S.SKIPPED, S.FAILED, S.QUEUED, S.RUNNING},
+            S.QUEUED,
+            "Số hóa lại",
+            guard=lambda item, **_: _still_working(item),
+        ),
+    ],
+    action_prefix="digitize",
+    choices=Status,
+)
 
 STALE = timedelta(minutes=30)  # a job queued or running longer than this is presumed lost (worker stopped)
 MAX_ATTEMPTS = 3  # a file that keeps killing the worker (memory, time limit) ends failed after this many runs
-GAVE_UP = ("Số hóa không hoàn tất sau {n} lần chạy (bộ xử lý bị dừng giữa chừng). Hãy thử “Số hóa lại” hoặc báo "
-           "cán bộ CNTT kiểm tra máy chủ nhận dạng chữ.")
+GAVE_UP = (
+    "Số hóa không hoàn tất sau {n} lần chạy (bộ xử lý bị dừng giữa chừng). Hãy thử “Số hóa lại” hoặc báo "
+    "cán bộ CNTT kiểm tra máy chủ nhận dạng chữ."
+)
 
 
 def _still_working(item) -> str | None:
     if item.status not in (S.QUEUED, S.RUNNING):
         return None
-    since = (item.started_at if item.status == S.RUNNING and item.started_at
-             else (item.queued_at or item.created_at))
+    since = item.started_at if item.status == S.RUNNING and item.started_at else (item.queued_at or item.created_at)
     if since and timezone.now() - since > STALE:
         return None
     return "Tệp đang trong hàng đợi hoặc đang được số hóa; chỉ số hóa lại khi đã xong hoặc quá 30 phút chưa xong."
+
 
 SIGNED_REASON = "PDF có chữ ký số: không sửa, chỉ trích chữ"
 TEXT_REASON = "PDF đã có lớp chữ"
@@ -80,16 +92,30 @@ def enqueue(stored: StoredFile, *, owner=None, actor=None, owner_type: str = "")
     not digitized again (use :func:`retry`), but its text goes to the documents now attaching it (a scan
     OCRed before it was registered)."""
     with transaction.atomic():
-        item, created = Digitization.objects.get_or_create(file=stored, defaults={
-            "owner_type": owner._meta.label_lower if owner is not None else owner_type,
-            "owner_id": getattr(owner, "pk", None), "requested_by": actor, "queued_at": timezone.now()})
+        item, created = Digitization.objects.get_or_create(
+            file=stored,
+            defaults={
+                "owner_type": owner._meta.label_lower if owner is not None else owner_type,
+                "owner_id": getattr(owner, "pk", None),
+                "requested_by": actor,
+                "queued_at": timezone.now(),
+            },
+        )
         if not created:
             if item.status in (S.DONE, S.SKIPPED) and item.text:
                 _index(item)
             return item
-        journal.record("digitize.enqueue", actor=actor, obj=item, agency=stored.agency_id,
-                       details={"file": stored.pk, "name": stored.original_name,
-                                "owner": f"{item.owner_type}:{item.owner_id}" if item.owner_type else ""})
+        journal.record(
+            "digitize.enqueue",
+            actor=actor,
+            obj=item,
+            agency=stored.agency_id,
+            details={
+                "file": stored.pk,
+                "name": stored.original_name,
+                "owner": f"{item.owner_type}:{item.owner_id}" if item.owner_type else "",
+            },
+        )
         transaction.on_commit(lambda: _send(item.pk))
     return item
 
@@ -106,8 +132,9 @@ def retry(actor, item: Digitization) -> Digitization:
         item = Digitization.objects.select_for_update().get(pk=item.pk)
         item.progress, item.error, item.reason, item.message = 0, "", "", ""
         item.requested_by = actor
-        MACHINE.apply(item, "retry", actor=actor, extra_fields=["progress", "error", "reason", "message",
-                                                              "requested_by"])
+        MACHINE.apply(
+            item, "retry", actor=actor, extra_fields=["progress", "error", "reason", "message", "requested_by"]
+        )
         _mark_queued(item)
         transaction.on_commit(lambda: _send(item.pk))
     return item
@@ -127,7 +154,8 @@ def requeue_stale(now=None) -> int:
     cutoff = now - STALE
     stale = Digitization.objects.filter(
         Q(status=S.QUEUED) & (Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff))
-        | Q(status=S.RUNNING, started_at__lt=cutoff))
+        | Q(status=S.RUNNING, started_at__lt=cutoff)
+    )
     sent = 0
     for pk in stale.order_by("id").values_list("pk", flat=True)[:500]:
         with transaction.atomic():
@@ -136,12 +164,22 @@ def requeue_stale(now=None) -> int:
                 continue
             if item.attempts >= MAX_ATTEMPTS:
                 item.error, item.finished_at = GAVE_UP.format(n=item.attempts), now
-                MACHINE.apply(item, "fail", actor=None, extra_fields=["error", "finished_at"],
-                              details={"file": item.file_id, "attempts": item.attempts, "stale": True})
+                MACHINE.apply(
+                    item,
+                    "fail",
+                    actor=None,
+                    extra_fields=["error", "finished_at"],
+                    details={"file": item.file_id, "attempts": item.attempts, "stale": True},
+                )
                 continue
             item.progress, item.error, item.reason, item.message = 0, "", "", ""
-            MACHINE.apply(item, "retry", actor=None, extra_fields=["progress", "error", "reason", "message"],
-                          details={"file": item.file_id, "attempts": item.attempts, "stale": True})
+            MACHINE.apply(
+                item,
+                "retry",
+                actor=None,
+                extra_fields=["progress", "error", "reason", "message"],
+                details={"file": item.file_id, "attempts": item.attempts, "stale": True},
+            )
             _mark_queued(item)
             transaction.on_commit(lambda i=item.pk: _send(i))
             sent += 1
@@ -184,9 +222,14 @@ def _index(item: Digitization) -> None:
 def index_document_text(kind: str, document_id: int) -> None:
     """Send the text of a document's digitized files to its search entry of ``kind``, after commit (also when the
     files that make up the entry change, e.g. an outgoing document's issued files at issue)."""
-    texts = (Digitization.objects.filter(file_id__in=_text_files(kind, document_id), status__in=[S.DONE, S.SKIPPED])
-             .exclude(text="").order_by("file_id").values_list("text", flat=True))
-    transaction.on_commit(lambda k=kind, d=document_id, t="\n\n".join(texts): _safe_index_text(k, d, t))
+    texts = (
+        Digitization.objects.filter(file_id__in=_text_files(kind, document_id), status__in=[S.DONE, S.SKIPPED])
+        .exclude(text="")
+        .order_by("file_id")
+        .values_list("text", flat=True)
+    )
+    text = "\n\n".join(texts)
+    transaction.on_commit(lambda: _safe_index_text(kind, document_id, text))
 
 
 def _documents_of(file_id: int) -> set[tuple[str, int]]:
@@ -209,13 +252,20 @@ def _text_files(kind: str, document_id: int) -> list[int]:
     from vpdt.outgoing.models import FileKind, OutgoingFile
 
     if kind == "incoming":  # a withdrawn document's files are no longer its text
-        return list(Attachment.objects.filter(document_id=document_id).exclude(document__status=DocStatus.WITHDRAWN)
-                    .values_list("file_id", flat=True))
+        return list(
+            Attachment.objects.filter(document_id=document_id)
+            .exclude(document__status=DocStatus.WITHDRAWN)
+            .values_list("file_id", flat=True)
+        )
     if kind == "published":  # the issued document's own entry: its issued files only
-        return list(OutgoingFile.objects.filter(document_id=document_id, published=True)
-                    .values_list("file_id", flat=True))
-    rows = list(OutgoingFile.objects.filter(document_id=document_id).exclude(kind=FileKind.RELATED)
-                .values_list("kind", "version_id", "file_id"))
+        return list(
+            OutgoingFile.objects.filter(document_id=document_id, published=True).values_list("file_id", flat=True)
+        )
+    rows = list(
+        OutgoingFile.objects.filter(document_id=document_id)
+        .exclude(kind=FileKind.RELATED)
+        .values_list("kind", "version_id", "file_id")
+    )
     drafts = [version for kind_, version, _ in rows if kind_ == FileKind.DRAFT and version is not None]
     latest = max(drafts, default=None)
     return [file_id for kind_, version, file_id in rows if kind_ != FileKind.DRAFT or version in (None, latest)]
@@ -232,30 +282,48 @@ def _safe_index_text(kind: str, document_id: int, text: str) -> None:
 
 def _store_archive(item: Digitization, pdf: bytes, suffix: str) -> StoredFile:
     stem = item.file.original_name.rsplit(".", 1)[0] or "tep"
-    return storage.store(io.BytesIO(pdf), f"{stem}{suffix}.pdf", folder="digitize", content_type="application/pdf",
-                         agency=item.file.agency, actor=None)
+    return storage.store(
+        io.BytesIO(pdf),
+        f"{stem}{suffix}.pdf",
+        folder="digitize",
+        content_type="application/pdf",
+        agency=item.file.agency,
+        actor=None,
+    )
 
 
 def process(digitization_id: int) -> Digitization | None:
     """Do the work of one queued digitization (the Celery task). Never raises for a bad file: the row ends
     failed with a Vietnamese message."""
     with transaction.atomic():
-        item = (Digitization.objects.select_for_update(of=("self",)).select_related("file", "file__agency")
-                .filter(pk=digitization_id).first())
+        item = (
+            Digitization.objects.select_for_update(of=("self",))
+            .select_related("file", "file__agency")
+            .filter(pk=digitization_id)
+            .first()
+        )
         if item is None or item.status != S.QUEUED:
             return item  # gone, or another worker has it
         item.started_at, item.finished_at, item.progress = timezone.now(), None, 5
         item.attempts += 1
-        MACHINE.apply(item, "start", extra_fields=["started_at", "finished_at", "progress", "attempts"],
-                      details={"file": item.file_id})
+        MACHINE.apply(
+            item,
+            "start",
+            extra_fields=["started_at", "finished_at", "progress", "attempts"],
+            details={"file": item.file_id},
+        )
     try:
         return _work(item)
     except engine.EngineError as exc:
         return _finish(item, "fail", error=exc.message[:500], message=exc.detail[:500])
     except Exception as exc:  # anything unexpected still ends as a clear, journaled failure
         log.exception("Số hóa tệp %s thất bại", item.file_id)
-        return _finish(item, "fail", error="Số hóa không thành công do lỗi hệ thống; hãy thử “Số hóa lại”.",
-                       message=f"{type(exc).__name__}: {exc}"[:500])
+        return _finish(
+            item,
+            "fail",
+            error="Số hóa không thành công do lỗi hệ thống; hãy thử “Số hóa lại”.",
+            message=f"{type(exc).__name__}: {exc}"[:500],
+        )
 
 
 def _work(item: Digitization) -> Digitization:
@@ -272,19 +340,29 @@ def _work(item: Digitization) -> Digitization:
     if kind == "pdf":
         if engine.is_signed(data):
             texts = engine.page_texts(data)
-            return _finish(item, "skip", method=Method.TEXT, reason=SIGNED_REASON, pages=len(texts),
-                           text="\n".join(texts).strip())
+            return _finish(
+                item, "skip", method=Method.TEXT, reason=SIGNED_REASON, pages=len(texts), text="\n".join(texts).strip()
+            )
         texts = engine.page_texts(data)  # raises for a damaged PDF
         if engine.has_text_layer(texts):
-            return _finish(item, "skip", method=Method.TEXT, reason=TEXT_REASON, pages=len(texts),
-                           text="\n".join(texts).strip())
+            return _finish(
+                item, "skip", method=Method.TEXT, reason=TEXT_REASON, pages=len(texts), text="\n".join(texts).strip()
+            )
     engine.require_vietnamese()  # fail fast, before the heavy work
     _progress(item, 20)
     result = engine.ocr(data, kind, progress=lambda share: _progress(item, 20 + int(65 * share)))
     _progress(item, 90)
     archive = _store_archive(item, result.pdf, " (ban so hoa)")
-    return _finish(item, "done", method=Method.OCR, archive=archive, pages=result.pages, pdfa=result.pdfa,
-                   text=result.text, message=result.message[:500])
+    return _finish(
+        item,
+        "done",
+        method=Method.OCR,
+        archive=archive,
+        pages=result.pages,
+        pdfa=result.pdfa,
+        text=result.text,
+        message=result.message[:500],
+    )
 
 
 def _convert(item: Digitization, data: bytes, kind: str) -> Digitization:
@@ -295,8 +373,15 @@ def _convert(item: Digitization, data: bytes, kind: str) -> Digitization:
     _progress(item, 80)
     texts = engine.page_texts(pdf)
     archive = _store_archive(item, pdf, "")
-    return _finish(item, "done", method=Method.CONVERT, archive=archive, pages=len(texts),
-                   text="\n".join(texts).strip(), message="LibreOffice (chuyển sang PDF để xem)")
+    return _finish(
+        item,
+        "done",
+        method=Method.CONVERT,
+        archive=archive,
+        pages=len(texts),
+        text="\n".join(texts).strip(),
+        message="LibreOffice (chuyển sang PDF để xem)",
+    )
 
 
 def for_file(user, file_id: int) -> Digitization | None:
@@ -310,9 +395,11 @@ def enqueue_attachments(actor, document) -> list[Digitization]:
     """Every attachment of an incoming document worth digitizing (called inside the registration transaction)."""
     from vpdt.incoming.models import Attachment
 
-    return [enqueue(att.file, owner=att, actor=actor)
-            for att in Attachment.objects.filter(document=document).select_related("file").order_by("order", "id")
-            if supported(att.file)]
+    return [
+        enqueue(att.file, owner=att, actor=actor)
+        for att in Attachment.objects.filter(document=document).select_related("file").order_by("order", "id")
+        if supported(att.file)
+    ]
 
 
 def enqueue_outgoing(actor, outgoing_file) -> Digitization | None:

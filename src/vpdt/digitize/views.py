@@ -34,9 +34,16 @@ def status(request, file_pk: int):
 
         if receipt.visible_file(request.user, file_pk) is None:
             raise Http404(NOT_FOUND)
-    return render(request, "digitize/_status.html", {
-        "item": item, "file_pk": file_pk, "can_retry": item is not None and item.finished
-        and services.can_retry(request.user, item), "next": request.GET.get("next") or (request.htmx.current_url_abs_path if request.htmx else "")})
+    return render(
+        request,
+        "digitize/_status.html",
+        {
+            "item": item,
+            "file_pk": file_pk,
+            "can_retry": item is not None and item.finished and services.can_retry(request.user, item),
+            "next": request.GET.get("next") or (request.htmx.current_url_abs_path if request.htmx else ""),
+        },
+    )
 
 
 @login_required
@@ -49,8 +56,7 @@ def archive(request, file_pk: int):
         handle = default_storage.open(item.archive.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(handle, as_attachment=True, filename=item.archive.original_name,
-                        content_type="application/pdf")
+    return FileResponse(handle, as_attachment=True, filename=item.archive.original_name, content_type="application/pdf")
 
 
 @login_required
@@ -64,8 +70,11 @@ def retry(request, file_pk: int):
         item = services.retry(request.user, item)
     except (ValidationError, PermissionDenied) as exc:
         if request.htmx:
-            return render(request, "digitize/_status.html", {"item": item, "file_pk": file_pk,
-                                                             "problem": " ".join(getattr(exc, "messages", [str(exc)]))})
+            return render(
+                request,
+                "digitize/_status.html",
+                {"item": item, "file_pk": file_pk, "problem": " ".join(getattr(exc, "messages", [str(exc)]))},
+            )
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(target)
     if request.htmx:

@@ -18,13 +18,29 @@ from .models import Agency, Position, Unit
 
 class AgencySerializer(serializers.ModelSerializer):
     parent = serializers.SerializerMethodField()
-    parent_id = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), write_only=True, required=False,
-                                                   allow_null=True, source="parent_agency")
+    parent_id = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), write_only=True, required=False, allow_null=True, source="parent_agency"
+    )
 
     class Meta:
         model = Agency
-        fields = ["id", "name", "short_name", "code", "level", "address", "phone", "fax", "email", "website",
-                  "exchange_only_with_parent", "is_active", "depth", "parent", "parent_id"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "code",
+            "level",
+            "address",
+            "phone",
+            "fax",
+            "email",
+            "website",
+            "exchange_only_with_parent",
+            "is_active",
+            "depth",
+            "parent",
+            "parent_id",
+        ]
         read_only_fields = ["depth"]
 
     def get_parent(self, obj) -> int | None:
@@ -37,8 +53,13 @@ class AgencySerializer(serializers.ModelSerializer):
         return parent.pk if parent else None
 
 
-class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class AgencyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """The deployment's agency tree (address book). Creating and editing follow admin scope."""
 
     serializer_class = AgencySerializer
@@ -92,13 +113,22 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "agency", "parent", "name", "short_name", "email", "phone", "is_active"]
-        validators = [UniqueTogetherValidator(
-            queryset=Unit.objects.all(), fields=["agency", "short_name"],
-            message="Tên viết tắt này đã được dùng cho một đơn vị khác của cùng cơ quan.")]
+        validators = [
+            UniqueTogetherValidator(
+                queryset=Unit.objects.all(),
+                fields=["agency", "short_name"],
+                message="Tên viết tắt này đã được dùng cho một đơn vị khác của cùng cơ quan.",
+            )
+        ]
 
 
-class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UnitViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = UnitSerializer
     ordering = ("id",)
 
@@ -131,13 +161,13 @@ class PositionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Position
-        fields = ["id", "user", "agency", "unit", "title", "role", "is_primary", "is_active", "started_on",
-                  "ended_on"]
+        fields = ["id", "user", "agency", "unit", "title", "role", "is_primary", "is_active", "started_on", "ended_on"]
         read_only_fields = ["is_active", "ended_on"]
 
 
-class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+class PositionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = PositionSerializer
     ordering = ("id",)
 
@@ -157,10 +187,16 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Bạn không quản trị tài khoản này.")
-        position = services.assign_position(request.user, person, agency=data["agency"], unit=data.get("unit"),
-                                            title=data["title"], role=data["role"],
-                                            is_primary=data.get("is_primary", True),
-                                            started_on=data.get("started_on"))
+        position = services.assign_position(
+            request.user,
+            person,
+            agency=data["agency"],
+            unit=data.get("unit"),
+            title=data["title"],
+            role=data["role"],
+            is_primary=data.get("is_primary", True),
+            started_on=data.get("started_on"),
+        )
         return Response(PositionSerializer(position).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: PositionSerializer})

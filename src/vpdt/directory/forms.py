@@ -8,19 +8,38 @@ TEXT = {"class": "form-control"}
 
 
 class AgencyForm(forms.ModelForm):
-    parent = forms.ModelChoiceField(label="Cơ quan cấp trên", queryset=Agency.objects.none(), required=False,
-                                    widget=forms.Select(attrs={"class": "form-select"}))
+    parent = forms.ModelChoiceField(
+        label="Cơ quan cấp trên",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     class Meta:
         model = Agency
-        fields = ["name", "short_name", "code", "level", "address", "phone", "fax", "email", "website",
-                  "exchange_only_with_parent", "is_active"]
+        fields = [
+            "name",
+            "short_name",
+            "code",
+            "level",
+            "address",
+            "phone",
+            "fax",
+            "email",
+            "website",
+            "exchange_only_with_parent",
+            "is_active",
+        ]
         widgets = {
-            "name": forms.TextInput(attrs=TEXT), "short_name": forms.TextInput(attrs=TEXT),
+            "name": forms.TextInput(attrs=TEXT),
+            "short_name": forms.TextInput(attrs=TEXT),
             "code": forms.TextInput(attrs={**TEXT, "placeholder": "000.00.00.H41"}),
-            "level": forms.Select(attrs={"class": "form-select"}), "address": forms.TextInput(attrs=TEXT),
-            "phone": forms.TextInput(attrs=TEXT), "fax": forms.TextInput(attrs=TEXT),
-            "email": forms.EmailInput(attrs=TEXT), "website": forms.TextInput(attrs=TEXT),
+            "level": forms.Select(attrs={"class": "form-select"}),
+            "address": forms.TextInput(attrs=TEXT),
+            "phone": forms.TextInput(attrs=TEXT),
+            "fax": forms.TextInput(attrs=TEXT),
+            "email": forms.EmailInput(attrs=TEXT),
+            "website": forms.TextInput(attrs=TEXT),
             "exchange_only_with_parent": forms.CheckboxInput(attrs={"class": "form-check-input"}),
             "is_active": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
@@ -32,8 +51,12 @@ class AgencyForm(forms.ModelForm):
             self.fields["parent"].required = not actor.is_superuser
         else:
             del self.fields["parent"]
-            structural = manageable(Agency, actor).filter(pk=self.instance.pk).exclude(
-                pk__in=list(_only_own_admin(actor))).exists()
+            structural = (
+                manageable(Agency, actor)
+                .filter(pk=self.instance.pk)
+                .exclude(pk__in=list(_only_own_admin(actor)))
+                .exists()
+            )
             if not structural:
                 # An agency administrator edits contacts; structure belongs to the province.
                 for name in ("code", "level", "exchange_only_with_parent", "is_active", "name", "short_name"):
@@ -55,9 +78,12 @@ class UnitForm(forms.ModelForm):
         model = Unit
         fields = ["name", "short_name", "parent", "email", "phone", "is_active"]
         widgets = {
-            "name": forms.TextInput(attrs=TEXT), "short_name": forms.TextInput(attrs=TEXT),
-            "parent": forms.Select(attrs={"class": "form-select"}), "email": forms.EmailInput(attrs=TEXT),
-            "phone": forms.TextInput(attrs=TEXT), "is_active": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "name": forms.TextInput(attrs=TEXT),
+            "short_name": forms.TextInput(attrs=TEXT),
+            "parent": forms.Select(attrs={"class": "form-select"}),
+            "email": forms.EmailInput(attrs=TEXT),
+            "phone": forms.TextInput(attrs=TEXT),
+            "is_active": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
 
     def __init__(self, agency, *args, **kwargs):
@@ -72,14 +98,20 @@ class UnitForm(forms.ModelForm):
 
 
 class PositionForm(forms.Form):
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=Agency.objects.none(),
-                                    widget=forms.Select(attrs={"class": "form-select"}))
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(), required=False,
-                                  widget=forms.Select(attrs={"class": "form-select"}))
+    agency = forms.ModelChoiceField(
+        label="Cơ quan", queryset=Agency.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    unit = forms.ModelChoiceField(
+        label="Đơn vị",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     title = forms.CharField(label="Chức danh", max_length=100, widget=forms.TextInput(attrs=TEXT))
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices, widget=forms.Select(attrs={"class": "form-select"}))
-    is_primary = forms.BooleanField(label="Chức vụ chính", required=False,
-                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    is_primary = forms.BooleanField(
+        label="Chức vụ chính", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,8 +33,9 @@ def members(agency_id: int, roles=(), unit_id: int | None = None) -> QuerySet:
 def holds_position(user_field: str, agency_field: str, roles=()) -> Exists:
     """SQL: the user in ``user_field`` holds an active position (of ``roles``) in the agency in ``agency_field``,
     with an active account. For filtering rows that name a person (e.g. documents waiting for their leader)."""
-    positions = Position.objects.filter(user_id=OuterRef(user_field), agency_id=OuterRef(agency_field),
-                                        is_active=True, user__is_active=True)
+    positions = Position.objects.filter(
+        user_id=OuterRef(user_field), agency_id=OuterRef(agency_field), is_active=True, user__is_active=True
+    )
     if roles:
         positions = positions.filter(role__in=list(roles))
     return Exists(positions)
@@ -46,8 +47,9 @@ def is_member(user, agency_id: int | None, roles=(), unit_id: int | None = None)
     return members(agency_id, roles, unit_id).filter(pk=user.pk).exists()
 
 
-def require_member(user, agency_id: int | None, *, field: str, message: str, roles=(),
-                   unit_id: int | None = None) -> None:
+def require_member(
+    user, agency_id: int | None, *, field: str, message: str, roles=(), unit_id: int | None = None
+) -> None:
     """ValidationError ``{field: message}`` unless ``user`` is a current member of the agency (see module doc)."""
     if not is_member(user, agency_id, roles, unit_id):
         raise ValidationError({field: message}, code="not_member")

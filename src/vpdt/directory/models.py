@@ -46,7 +46,8 @@ class Agency(MP_Node):
     email = models.EmailField("thư điện tử", blank=True)
     website = models.CharField("trang thông tin", max_length=200, blank=True)
     exchange_only_with_parent = models.BooleanField(
-        "chỉ trao đổi văn bản với cơ quan cấp trên", default=False,
+        "chỉ trao đổi văn bản với cơ quan cấp trên",
+        default=False,
         help_text="Đơn vị trực thuộc chỉ gửi, nhận văn bản với cơ quan chủ quản.",
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
@@ -68,8 +69,9 @@ class Unit(models.Model):
     """Phòng, ban, đơn vị inside an agency."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="cơ quan")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name="thuộc đơn vị")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="thuộc đơn vị"
+    )
     name = models.CharField("tên đơn vị", max_length=200)
     short_name = models.CharField("tên viết tắt", max_length=30, validators=[validate_abbreviation])
     email = models.EmailField("thư điện tử", blank=True)
@@ -107,11 +109,13 @@ class Position(models.Model):
     A person may hold several positions, e.g. a deputy director who also heads a unit.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="positions",
-                             verbose_name="người giữ chức vụ")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="positions", verbose_name="người giữ chức vụ"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="positions", verbose_name="cơ quan")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions",
-                             verbose_name="đơn vị")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions", verbose_name="đơn vị"
+    )
     title = models.CharField("chức danh", max_length=100)
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     is_primary = models.BooleanField("chức vụ chính", default=True)

@@ -14,8 +14,19 @@ from .models import Agency, Level, Position, Role, Unit
 
 STEPLEN = Agency.steplen
 
-AGENCY_FIELDS = ("name", "short_name", "code", "level", "address", "phone", "fax", "email", "website",
-                 "exchange_only_with_parent", "is_active")
+AGENCY_FIELDS = (
+    "name",
+    "short_name",
+    "code",
+    "level",
+    "address",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "exchange_only_with_parent",
+    "is_active",
+)
 UNIT_FIELDS = ("name", "short_name", "parent", "email", "phone", "is_active")
 # Structure belongs to the province; an agency administrator keeps only the contacts up to date.
 STRUCTURAL_FIELDS = ("name", "short_name", "code", "level", "exchange_only_with_parent", "is_active")
@@ -33,9 +44,17 @@ def build_scope(user) -> Scope:
     for role, _unit, _agency, path in positions:
         if role == Role.PROVINCE_ADMIN:
             province_path = province_root_path(path)
-    own = Scope(user_id=user.pk, agency_id=user.agency_id, roles=roles, unit_ids=unit_ids, led_unit_ids=led,
-                admin_agency_ids=admin_agencies, position_agency_ids=frozenset(p[2] for p in positions),
-                province_path=province_path, is_superuser=user.is_superuser)
+    own = Scope(
+        user_id=user.pk,
+        agency_id=user.agency_id,
+        roles=roles,
+        unit_ids=unit_ids,
+        led_unit_ids=led,
+        admin_agency_ids=admin_agencies,
+        position_agency_ids=frozenset(p[2] for p in positions),
+        province_path=province_path,
+        is_superuser=user.is_superuser,
+    )
     # Delegation (ủy quyền): for its period the delegate also works as the delegator — their work roles and
     # units, never their administrative roles, and never what the delegator holds by delegation themselves.
     # Each kind of delegated work ("incoming", "approval") has its own scope: a delegate for incoming documents
@@ -45,8 +64,9 @@ def build_scope(user) -> Scope:
     delegations = delegations_of(user)
     if not delegations:
         return own
-    narrowed = {kind: _with_delegators(own, {d for d, scopes in delegations.items() if kind in scopes})
-                for kind in KINDS}
+    narrowed = {
+        kind: _with_delegators(own, {d for d, scopes in delegations.items() if kind in scopes}) for kind in KINDS
+    }
     every = _with_delegators(own, set(delegations))
     every.narrowed.update(narrowed)
     return every
@@ -58,8 +78,11 @@ def _with_delegators(own: Scope, delegators: set[int]) -> Scope:
 
     if not delegators:
         return own
-    delegated = list(Position.objects.filter(user_id__in=delegators, is_active=True)
-                     .exclude(role__in=NOT_DELEGATED_ROLES).values_list("role", "unit_id", "agency_id"))
+    delegated = list(
+        Position.objects.filter(user_id__in=delegators, is_active=True)
+        .exclude(role__in=NOT_DELEGATED_ROLES)
+        .values_list("role", "unit_id", "agency_id")
+    )
     return replace(
         own,
         roles=own.roles | frozenset(p[0] for p in delegated),
@@ -74,8 +97,12 @@ def _with_delegators(own: Scope, delegators: set[int]) -> Scope:
 def province_root_path(path: str) -> str:
     """Path of the topmost province-level agency on the way from the root to ``path``."""
     prefixes = [path[:i] for i in range(STEPLEN, len(path) + 1, STEPLEN)]
-    root = (Agency.objects.filter(path__in=prefixes, level=Level.PROVINCE).order_by("depth")
-            .values_list("path", flat=True).first())
+    root = (
+        Agency.objects.filter(path__in=prefixes, level=Level.PROVINCE)
+        .order_by("depth")
+        .values_list("path", flat=True)
+        .first()
+    )
     return root or path
 
 
@@ -107,8 +134,13 @@ def create_agency(actor, parent: Agency | None, **fields) -> Agency:
         agency = Agency.objects.add_child(Agency.objects.get(pk=parent.pk), create_kwargs=fields)
     else:
         agency = Agency.objects.add_root(create_kwargs=fields)
-    journal.record("directory.agency.create", actor=actor, obj=agency, agency=agency,
-                   details={"parent": parent.pk if parent else None, "code": agency.code})
+    journal.record(
+        "directory.agency.create",
+        actor=actor,
+        obj=agency,
+        agency=agency,
+        details={"parent": parent.pk if parent else None, "code": agency.code},
+    )
     return agency
 
 
@@ -118,13 +150,14 @@ def update_agency(actor, agency: Agency, **fields) -> Agency:
     parent = Agency.objects.get_parent(agency)
     if "level" in fields:
         _check_level(parent, fields["level"])
-    changes = {name: [getattr(agency, name), value] for name, value in fields.items()
-               if getattr(agency, name) != value}
+    changes = {name: [getattr(agency, name), value] for name, value in fields.items() if getattr(agency, name) != value}
     if actor is not None and set(changes) & set(STRUCTURAL_FIELDS):
         scope = scope_of(actor)
         if not (scope.is_superuser or (scope.province_path and agency.path.startswith(scope.province_path))):
-            raise PermissionDenied("Chỉ quản trị cấp tỉnh mới được sửa tên, mã định danh, cấp, chế độ liên thông "
-                                   "và trạng thái của cơ quan.")
+            raise PermissionDenied(
+                "Chỉ quản trị cấp tỉnh mới được sửa tên, mã định danh, cấp, chế độ liên thông "
+                "và trạng thái của cơ quan."
+            )
     for name, (_old, value) in changes.items():
         setattr(agency, name, value)
     agency.full_clean(exclude=["path", "depth", "numchild"])
@@ -165,21 +198,27 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
 
 
 @transaction.atomic
-def assign_position(actor, user, *, agency: Agency, unit: Unit | None, title: str, role: str,
-                    is_primary: bool = True, started_on=None) -> Position:
+def assign_position(
+    actor, user, *, agency: Agency, unit: Unit | None, title: str, role: str, is_primary: bool = True, started_on=None
+) -> Position:
     _require_manage(actor, Agency.objects.all(), agency, "Bạn không quản trị cơ quan này.")
     if role == Role.PROVINCE_ADMIN and actor is not None:
         scope = scope_of(actor)
         if not (scope.is_superuser or scope.province_path):
             raise PermissionDenied("Chỉ quản trị cấp tỉnh mới được giao vai trò quản trị cấp tỉnh.")
     title = (title or "").strip() or dict(Role.choices).get(role, "")  # the role's name when no title is given
-    position = Position(user=user, agency=agency, unit=unit, title=title, role=role, is_primary=is_primary,
-                        started_on=started_on)
+    position = Position(
+        user=user, agency=agency, unit=unit, title=title, role=role, is_primary=is_primary, started_on=started_on
+    )
     position.full_clean()
     position.save()
-    journal.record("directory.position.assign", actor=actor, obj=position, agency=agency,
-                   details={"user": user.username, "role": role, "title": title,
-                            "unit": unit.short_name if unit else None})
+    journal.record(
+        "directory.position.assign",
+        actor=actor,
+        obj=position,
+        agency=agency,
+        details={"user": user.username, "role": role, "title": title, "unit": unit.short_name if unit else None},
+    )
     return position
 
 
@@ -193,6 +232,11 @@ def end_position(actor, position: Position, ended_on=None) -> Position:
     position.is_active = False
     position.ended_on = ended_on or timezone.localdate()
     position.save(update_fields=["is_active", "ended_on"])
-    journal.record("directory.position.end", actor=actor, obj=position, agency=position.agency_id,
-                   details={"user": position.user.username, "role": position.role})
+    journal.record(
+        "directory.position.end",
+        actor=actor,
+        obj=position,
+        agency=position.agency_id,
+        details={"user": position.user.username, "role": position.role},
+    )
     return position

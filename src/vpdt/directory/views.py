@@ -38,10 +38,18 @@ def agency_list(request):
     if int_param(level) is not None:
         qs = qs.filter(level=int_param(level))
     page = keyset_page(qs, request.GET.get("cursor"), order=("path", "id"), size=100)
-    return render(request, "directory/agency_list.html", {
-        "page": page, "query": query_without_cursor(request), "q": q, "level": level, "levels": LEVEL_CHOICES,
-        "can_create": scope_of(request.user).is_superuser or bool(scope_of(request.user).province_path),
-    })
+    return render(
+        request,
+        "directory/agency_list.html",
+        {
+            "page": page,
+            "query": query_without_cursor(request),
+            "q": q,
+            "level": level,
+            "levels": LEVEL_CHOICES,
+            "can_create": scope_of(request.user).is_superuser or bool(scope_of(request.user).province_path),
+        },
+    )
 
 
 @login_required
@@ -49,11 +57,18 @@ def agency_detail(request, pk):
     agency = get_object_or_404(visible(Agency, request.user), pk=pk)
     units = visible(Unit, request.user).filter(agency=agency).order_by("name")
     children = Agency.objects.get_children(agency).order_by("name")
-    return render(request, "directory/agency_detail.html", {
-        "agency": agency, "units": units, "children": children, "parent": Agency.objects.get_parent(agency),
-        "can_manage": manageable(Agency, request.user).filter(pk=pk).exists(),
-        "people": visible(User, request.user).filter(agency=agency).order_by("full_name")[:200],
-    })
+    return render(
+        request,
+        "directory/agency_detail.html",
+        {
+            "agency": agency,
+            "units": units,
+            "children": children,
+            "parent": Agency.objects.get_parent(agency),
+            "can_manage": manageable(Agency, request.user).filter(pk=pk).exists(),
+            "people": visible(User, request.user).filter(agency=agency).order_by("full_name")[:200],
+        },
+    )
 
 
 @login_required
@@ -101,10 +116,16 @@ def unit_list(request):
     if int_param(agency_id) is not None:
         qs = qs.filter(agency_id=int_param(agency_id))
     page = keyset_page(qs, request.GET.get("cursor"), order=("agency__path", "name", "id"), size=100)
-    return render(request, "directory/unit_list.html", {
-        "page": page, "query": query_without_cursor(request), "q": q,
-        "managed_agencies": manageable(Agency, request.user).order_by("path")[:300],
-    })
+    return render(
+        request,
+        "directory/unit_list.html",
+        {
+            "page": page,
+            "query": query_without_cursor(request),
+            "q": q,
+            "managed_agencies": manageable(Agency, request.user).order_by("path")[:300],
+        },
+    )
 
 
 @login_required
@@ -146,8 +167,15 @@ def position_create(request, user_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.assign_position(request.user, person, agency=data["agency"], unit=data["unit"],
-                                     title=data["title"], role=data["role"], is_primary=data["is_primary"])
+            services.assign_position(
+                request.user,
+                person,
+                agency=data["agency"],
+                unit=data["unit"],
+                title=data["title"],
+                role=data["role"],
+                is_primary=data["is_primary"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:

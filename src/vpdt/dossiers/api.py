@@ -39,17 +39,40 @@ class DossierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = ["id", "agency", "year", "ordinal", "file_code", "title", "maintenance", "maintenance_display",
-                  "rights", "rights_display", "unit", "owner", "creator", "language", "start_date", "end_date",
-                  "doc_total", "page_total", "description", "status", "status_display", "closed_at", "archived_at",
-                  "created_at"]
+        fields = [
+            "id",
+            "agency",
+            "year",
+            "ordinal",
+            "file_code",
+            "title",
+            "maintenance",
+            "maintenance_display",
+            "rights",
+            "rights_display",
+            "unit",
+            "owner",
+            "creator",
+            "language",
+            "start_date",
+            "end_date",
+            "doc_total",
+            "page_total",
+            "description",
+            "status",
+            "status_display",
+            "closed_at",
+            "archived_at",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class DossierDetailSerializer(DossierSerializer):
     actions = serializers.SerializerMethodField(
         help_text="Việc người gọi được làm với hồ sơ lúc này: edit (sửa), close (kết thúc), reopen (mở lại), "
-                  "archive (nhận nộp lưu), remove_item (rút văn bản khỏi hồ sơ).")
+        "archive (nhận nộp lưu), remove_item (rút văn bản khỏi hồ sơ)."
+    )
 
     class Meta(DossierSerializer.Meta):
         fields = DossierSerializer.Meta.fields + ["actions"]
@@ -61,12 +84,24 @@ class DossierDetailSerializer(DossierSerializer):
 
 class DossierWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, help_text="Tiêu đề hồ sơ (bắt buộc khi lập mới).")
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
-                                    help_text="Năm của danh mục hồ sơ (mặc định: năm nay). Chỉ khi lập mới.")
-    file_code = serializers.CharField(max_length=50, required=False, allow_blank=True,
-                                      help_text="Để trống khi lập mới để hệ thống tự đặt (ví dụ 01.VP).")
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True,
-                                              error_messages={"does_not_exist": "Đơn vị không tồn tại."})
+    year = serializers.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Năm của danh mục hồ sơ (mặc định: năm nay). Chỉ khi lập mới.",
+    )
+    file_code = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        help_text="Để trống khi lập mới để hệ thống tự đặt (ví dụ 01.VP).",
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": "Đơn vị không tồn tại."},
+    )
     maintenance = serializers.ChoiceField(choices=Maintenance.choices, required=False)
     rights = serializers.ChoiceField(choices=Rights.choices, required=False)
     language = serializers.CharField(max_length=50, required=False, allow_blank=True)
@@ -80,15 +115,29 @@ class DossierItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DossierItem
-        fields = ["id", "dossier", "incoming", "number_symbol", "subject", "issuer_name", "doc_date", "page_amount",
-                  "filed_by", "filed_at", "removed_at", "removed_by", "removal_reason"]
+        fields = [
+            "id",
+            "dossier",
+            "incoming",
+            "number_symbol",
+            "subject",
+            "issuer_name",
+            "doc_date",
+            "page_amount",
+            "filed_by",
+            "filed_at",
+            "removed_at",
+            "removed_by",
+            "removal_reason",
+        ]
         read_only_fields = fields
 
 
 class FileRequestSerializer(serializers.Serializer):
     incoming = serializers.IntegerField(help_text="Văn bản đến đã hoàn thành.")
-    dossiers = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=50,
-                                     help_text="Các hồ sơ đang lập sẽ nhận văn bản.")
+    dossiers = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, max_length=50, help_text="Các hồ sơ đang lập sẽ nhận văn bản."
+    )
 
 
 class RemovalRequestSerializer(serializers.Serializer):
@@ -136,11 +185,13 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise ValidationError(errors)
         return qs
 
-    @extend_schema(parameters=[
-        OpenApiParameter("year", int, description="Năm của danh mục hồ sơ."),
-        OpenApiParameter("status", str, description="open | closed | archived"),
-        OpenApiParameter("archive_due", bool, description="Chỉ hồ sơ sắp đến hạn hoặc quá hạn nộp lưu."),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="Năm của danh mục hồ sơ."),
+            OpenApiParameter("status", str, description="open | closed | archived"),
+            OpenApiParameter("archive_due", bool, description="Chỉ hồ sơ sắp đến hạn hoặc quá hạn nộp lưu."),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -148,15 +199,21 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         dossier = visible(Dossier, self.request.user).select_related("file_list", "unit", "owner").get(pk=dossier.pk)
         return Response(DossierDetailSerializer(dossier, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=DossierWriteSerializer, responses={201: DossierDetailSerializer},
-                   description="Lập hồ sơ trong danh mục hồ sơ của cơ quan người gọi.")
+    @extend_schema(
+        request=DossierWriteSerializer,
+        responses={201: DossierDetailSerializer},
+        description="Lập hồ sơ trong danh mục hồ sơ của cơ quan người gọi.",
+    )
     def create(self, request, *args, **kwargs):
         data = _valid(DossierWriteSerializer, request)
         dossier = services.create_dossier(request.user, **data)
         return self._out(dossier, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DossierWriteSerializer, responses={200: DossierDetailSerializer},
-                   description="Sửa hồ sơ đang lập (người lập, lãnh đạo đơn vị, văn thư).")
+    @extend_schema(
+        request=DossierWriteSerializer,
+        responses={200: DossierDetailSerializer},
+        description="Sửa hồ sơ đang lập (người lập, lãnh đạo đơn vị, văn thư).",
+    )
     def partial_update(self, request, *args, **kwargs):
         dossier = self.get_object()
         data = _valid(DossierWriteSerializer, request, partial=True)
@@ -179,22 +236,31 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def reopen(self, request, pk=None):
         return self._transition("reopen")
 
-    @extend_schema(request=None, responses={200: DossierDetailSerializer},
-                   description="Văn thư nhận hồ sơ nộp lưu vào lưu trữ cơ quan.")
+    @extend_schema(
+        request=None,
+        responses={200: DossierDetailSerializer},
+        description="Văn thư nhận hồ sơ nộp lưu vào lưu trữ cơ quan.",
+    )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         return self._transition("archive")
 
-    @extend_schema(request=None, responses={200: DossierItemSerializer(many=True)},
-                   description="Văn bản trong hồ sơ theo thứ tự thời gian (chỉ những văn bản người gọi được xem).")
+    @extend_schema(
+        request=None,
+        responses={200: DossierItemSerializer(many=True)},
+        description="Văn bản trong hồ sơ theo thứ tự thời gian (chỉ những văn bản người gọi được xem).",
+    )
     @action(detail=True, methods=["get"])
     def items(self, request, pk=None):
         dossier = self.get_object()
         items = services.items_of(request.user, dossier, include_removed=True)
         return Response(DossierItemSerializer(items, many=True).data)
 
-    @extend_schema(request=FileRequestSerializer, responses={201: DossierItemSerializer(many=True)},
-                   description="Đưa một văn bản đến đã hoàn thành vào một hoặc nhiều hồ sơ.")
+    @extend_schema(
+        request=FileRequestSerializer,
+        responses={201: DossierItemSerializer(many=True)},
+        description="Đưa một văn bản đến đã hoàn thành vào một hoặc nhiều hồ sơ.",
+    )
     @action(detail=False, methods=["post"], url_path="file")
     def file(self, request):
         data = _valid(FileRequestSerializer, request)
@@ -210,8 +276,11 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _export(self, fmt):
         dossier = self.get_object()
-        items = list(services.items_of(self.request.user, dossier, part="content").prefetch_related(
-            "incoming__attachments__file"))
+        items = list(
+            services.items_of(self.request.user, dossier, part="content").prefetch_related(
+                "incoming__attachments__file"
+            )
+        )
         if fmt == "pdf":
             data, content_type = exports.dossier_pdf(dossier, items), "application/pdf"
         else:
@@ -219,17 +288,22 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         services.record_export(self.request.user, dossier, fmt, len(items))
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(
-            True, f"ho-so-{dossier.file_list.year}-{dossier.pk}-{timezone.localdate():%Y%m%d}.{fmt}")
+            True, f"ho-so-{dossier.file_list.year}-{dossier.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
+        )
         return response
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-                   description="Hồ sơ dạng PDF: bìa, mục lục văn bản và văn bản theo thứ tự thời gian.")
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="Hồ sơ dạng PDF: bìa, mục lục văn bản và văn bản theo thứ tự thời gian.",
+    )
     @action(detail=True, methods=["get"], url_path="export-pdf")
     def export_pdf(self, request, pk=None):
         return self._export("pdf")
 
-    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY},
-                   description="Bản kê XML của hồ sơ (trường ND30, văn bản, SHA-256 của từng tệp).")
+    @extend_schema(
+        responses={(200, "application/xml"): OpenApiTypes.BINARY},
+        description="Bản kê XML của hồ sơ (trường ND30, văn bản, SHA-256 của từng tệp).",
+    )
     @action(detail=True, methods=["get"], url_path="manifest")
     def manifest(self, request, pk=None):
         return self._export("xml")
@@ -245,11 +319,15 @@ class DossierItemViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             return DossierItem.objects.none()
         if self.action == "remove":  # an administrator acts on the dossier, whether or not they may read the document
             return DossierItem.objects.filter(dossier__in=visible(Dossier, self.request.user)).select_related(
-                "incoming")
+                "incoming"
+            )
         return visible(DossierItem, self.request.user).select_related("incoming")
 
-    @extend_schema(request=RemovalRequestSerializer, responses={200: DossierItemSerializer},
-                   description="Rút văn bản khỏi hồ sơ (quản trị cơ quan; lý do được ghi nhật ký).")
+    @extend_schema(
+        request=RemovalRequestSerializer,
+        responses={200: DossierItemSerializer},
+        description="Rút văn bản khỏi hồ sơ (quản trị cơ quan; lý do được ghi nhật ký).",
+    )
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         data = _valid(RemovalRequestSerializer, request)

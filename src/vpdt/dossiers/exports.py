@@ -28,8 +28,7 @@ from vpdt.core.text import clean_text, clean_value
 log = logging.getLogger(__name__)
 
 MANIFEST_NS = "urn:vpdt:dossier:1"
-TOC_COLUMNS = ["STT", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung", "Tác giả", "Tờ số",
-               "Ghi chú"]
+TOC_COLUMNS = ["STT", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung", "Tác giả", "Tờ số", "Ghi chú"]
 TOC_WIDTHS = [30, 90, 66, 159, 80, 38, 52]  # A4 portrait, 40 pt margins: 515 pt
 
 
@@ -44,8 +43,11 @@ class Part:
 
 def _type_subject(document) -> str:
     name = document.doc_type.name if document.doc_type_id else ""
-    return f"{name} {document.subject}".strip() if name and not document.subject.lower().startswith(
-        name.lower()) else document.subject
+    return (
+        f"{name} {document.subject}".strip()
+        if name and not document.subject.lower().startswith(name.lower())
+        else document.subject
+    )
 
 
 def _files(document):
@@ -77,8 +79,7 @@ def _image_page(stored):
     scale = min((page_w - 40) / width, (page_h - 40) / height)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
-    canvas.drawImage(image, (page_w - width * scale) / 2, (page_h - height * scale) / 2, width * scale,
-                     height * scale)
+    canvas.drawImage(image, (page_w - width * scale) / 2, (page_h - height * scale) / 2, width * scale, height * scale)
     canvas.showPage()
     canvas.save()
     return list(PdfReader(io.BytesIO(buffer.getvalue())).pages)
@@ -113,12 +114,15 @@ def _parts(items) -> list[Part]:
                 elif stored.content_type.startswith("image/"):
                     part.pages += _image_page(stored)
                 else:
-                    part.pages += _note_page(f"Tệp “{stored.original_name}” ({stored.content_type}) không "
-                                             f"chuyển được sang PDF.\nSHA-256: {stored.sha256}")
-            except Exception:  # noqa: BLE001 — a damaged or missing file must not stop the export
+                    part.pages += _note_page(
+                        f"Tệp “{stored.original_name}” ({stored.content_type}) không "
+                        f"chuyển được sang PDF.\nSHA-256: {stored.sha256}"
+                    )
+            except Exception:
                 log.warning("Không đọc được tệp %s khi xuất hồ sơ", stored.pk, exc_info=True)
-                part.pages += _note_page(f"Không đọc được tệp “{stored.original_name}”.\n"
-                                         f"SHA-256 đã lưu: {stored.sha256}")
+                part.pages += _note_page(
+                    f"Không đọc được tệp “{stored.original_name}”.\nSHA-256 đã lưu: {stored.sha256}"
+                )
         if not part.pages:
             doc = item.incoming
             part.pages += _note_page(f"Văn bản số đến {doc.arrival_number}/{doc.year} không có tệp đính kèm.")
@@ -133,14 +137,23 @@ def _front_matter(dossier, parts) -> bytes:
     from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
     st = styles()
-    story = [para(dossier.agency.name.upper(), st["agency"]), Spacer(1, 60),
-             para("HỒ SƠ", st["title"]), para(dossier.title, st["subtitle"]), Spacer(1, 24)]
+    story = [
+        para(dossier.agency.name.upper(), st["agency"]),
+        Spacer(1, 60),
+        para("HỒ SƠ", st["title"]),
+        para(dossier.title, st["subtitle"]),
+        Spacer(1, 24),
+    ]
     rows = [
         ("Số và ký hiệu hồ sơ", dossier.file_code),
         ("Danh mục hồ sơ", f"Năm {dossier.file_list.year}"),
         ("Đơn vị / người lập hồ sơ", dossier.creator),
-        ("Thời gian", f"Từ ngày {fmt_date(dossier.start_date)} đến ngày {fmt_date(dossier.end_date)}"
-         if dossier.start_date else ""),
+        (
+            "Thời gian",
+            f"Từ ngày {fmt_date(dossier.start_date)} đến ngày {fmt_date(dossier.end_date)}"
+            if dossier.start_date
+            else "",
+        ),
         ("Tổng số văn bản", str(dossier.doc_total)),
         ("Tổng số trang", str(dossier.page_total)),
         ("Thời hạn bảo quản", dossier.get_maintenance_display()),
@@ -151,28 +164,42 @@ def _front_matter(dossier, parts) -> bytes:
     ]
     cover = Table([[para(k, st["label"]), para(v, st["body"])] for k, v in rows], colWidths=[170, 300])
     cover.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [cover, Spacer(1, 30),
-              para(f"Xuất lúc {fmt_datetime(timezone.now())}; văn bản xếp theo thứ tự thời gian.", st["small"]),
-              PageBreak(), para("MỤC LỤC VĂN BẢN", st["title"]), Spacer(1, 8)]
+    story += [
+        cover,
+        Spacer(1, 30),
+        para(f"Xuất lúc {fmt_datetime(timezone.now())}; văn bản xếp theo thứ tự thời gian.", st["small"]),
+        PageBreak(),
+        para("MỤC LỤC VĂN BẢN", st["title"]),
+        Spacer(1, 8),
+    ]
     data = [[para(c, st["head"]) for c in TOC_COLUMNS]]
     for number, part in enumerate(parts, start=1):
         doc = part.item.incoming
-        data.append([
-            para(number, st["center"]), para(doc.number_symbol, st["cell"]), para(fmt_date(doc.issued_date),
-                                                                                 st["center"]),
-            para(_type_subject(doc), st["cell"]), para(doc.issuer_name, st["cell"]),
-            para(part.first_sheet, st["center"]),
-            para(f"Số đến {doc.arrival_number}/{doc.year}", st["cell"]),
-        ])
+        data.append(
+            [
+                para(number, st["center"]),
+                para(doc.number_symbol, st["cell"]),
+                para(fmt_date(doc.issued_date), st["center"]),
+                para(_type_subject(doc), st["cell"]),
+                para(doc.issuer_name, st["cell"]),
+                para(part.first_sheet, st["center"]),
+                para(f"Số đến {doc.arrival_number}/{doc.year}", st["cell"]),
+            ]
+        )
     table = Table(data, colWidths=TOC_WIDTHS, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+            ]
+        )
+    )
     story.append(table)
-    return build(story, pagesize=A4, title=f"Hồ sơ {dossier.file_code}", footer=f"Hồ sơ {dossier.file_code}",
-                 margins=40)
+    return build(
+        story, pagesize=A4, title=f"Hồ sơ {dossier.file_code}", footer=f"Hồ sơ {dossier.file_code}", margins=40
+    )
 
 
 def dossier_pdf(dossier, items) -> bytes:
@@ -202,13 +229,20 @@ def manifest_xml(dossier, items) -> bytes:
     """The dossier's ND30 fields and its documents, in chronological order, with the files' SHA-256."""
     root = etree.Element(f"{{{MANIFEST_NS}}}Dossier", nsmap={None: MANIFEST_NS})
     for tag, value in (
-        ("Organ", dossier.agency.name), ("OrganId", dossier.agency.code),
-        ("FileListYear", dossier.file_list.year), ("FileCode", dossier.file_code), ("Title", dossier.title),
-        ("Maintenance", dossier.get_maintenance_display()), ("Rights", dossier.get_rights_display()),
-        ("Creator", dossier.creator), ("Language", dossier.language),
+        ("Organ", dossier.agency.name),
+        ("OrganId", dossier.agency.code),
+        ("FileListYear", dossier.file_list.year),
+        ("FileCode", dossier.file_code),
+        ("Title", dossier.title),
+        ("Maintenance", dossier.get_maintenance_display()),
+        ("Rights", dossier.get_rights_display()),
+        ("Creator", dossier.creator),
+        ("Language", dossier.language),
         ("StartDate", dossier.start_date.isoformat() if dossier.start_date else ""),
         ("EndDate", dossier.end_date.isoformat() if dossier.end_date else ""),
-        ("DocTotal", dossier.doc_total), ("PageTotal", dossier.page_total), ("Description", dossier.description),
+        ("DocTotal", dossier.doc_total),
+        ("PageTotal", dossier.page_total),
+        ("Description", dossier.description),
         ("Status", dossier.get_status_display()),
         ("ExportedAt", timezone.localtime().isoformat(timespec="seconds")),
     ):
@@ -219,11 +253,18 @@ def manifest_xml(dossier, items) -> bytes:
         node = _sub(documents, "Document", None)
         node.set("ordinal", str(number))
         for tag, value in (
-            ("Kind", "incoming"), ("ArrivalNumber", doc.arrival_number), ("ArrivalYear", doc.year),
-            ("OrganName", doc.issuer_name), ("OrganId", doc.issuer_code), ("CodeNumber", doc.code_number),
-            ("CodeNotation", doc.code_notation), ("IssuedDate", doc.issued_date.isoformat()),
-            ("DocumentType", doc.doc_type.name if doc.doc_type_id else ""), ("Subject", doc.subject),
-            ("PageAmount", item.page_amount), ("SignerName", doc.signer_name),
+            ("Kind", "incoming"),
+            ("ArrivalNumber", doc.arrival_number),
+            ("ArrivalYear", doc.year),
+            ("OrganName", doc.issuer_name),
+            ("OrganId", doc.issuer_code),
+            ("CodeNumber", doc.code_number),
+            ("CodeNotation", doc.code_notation),
+            ("IssuedDate", doc.issued_date.isoformat()),
+            ("DocumentType", doc.doc_type.name if doc.doc_type_id else ""),
+            ("Subject", doc.subject),
+            ("PageAmount", item.page_amount),
+            ("SignerName", doc.signer_name),
             ("FiledAt", timezone.localtime(item.filed_at).isoformat(timespec="seconds")),
         ):
             _sub(node, tag, value)
@@ -237,8 +278,16 @@ def manifest_xml(dossier, items) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-FILE_LIST_COLUMNS = ["Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đề hồ sơ", "Thời hạn bảo quản",
-                     "Đơn vị/người lập hồ sơ", "Số văn bản", "Số trang", "Trạng thái", "Ghi chú"]
+FILE_LIST_COLUMNS = [
+    "Số và ký hiệu hồ sơ",
+    "Tên đề mục và tiêu đề hồ sơ",
+    "Thời hạn bảo quản",
+    "Đơn vị/người lập hồ sơ",
+    "Số văn bản",
+    "Số trang",
+    "Trạng thái",
+    "Ghi chú",
+]
 FILE_LIST_WIDTHS = [16, 60, 14, 30, 10, 10, 14, 30]
 
 
@@ -263,9 +312,20 @@ def file_list_xlsx(agency, year: int, dossiers) -> bytes:
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
     for dossier in dossiers:
-        sheet.append(clean_value([dossier.file_code, dossier.title, dossier.get_maintenance_display(), dossier.creator,
-                                  dossier.doc_total, dossier.page_total, dossier.get_status_display(),
-                                  dossier.description]))
+        sheet.append(
+            clean_value(
+                [
+                    dossier.file_code,
+                    dossier.title,
+                    dossier.get_maintenance_display(),
+                    dossier.creator,
+                    dossier.doc_total,
+                    dossier.page_total,
+                    dossier.get_status_display(),
+                    dossier.description,
+                ]
+            )
+        )
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)

@@ -23,8 +23,7 @@ S = DossierStatus
 def _keeper(dossier, actor) -> str | None:
     if manageable(Dossier.objects.filter(pk=dossier.pk), actor).exists():
         return None
-    return ("Chỉ người lập hồ sơ, lãnh đạo đơn vị lập hồ sơ hoặc văn thư cơ quan được thao tác trên hồ sơ "
-            "này.")
+    return "Chỉ người lập hồ sơ, lãnh đạo đơn vị lập hồ sơ hoặc văn thư cơ quan được thao tác trên hồ sơ này."
 
 
 def _archivist(dossier, actor) -> str | None:
@@ -37,8 +36,10 @@ def _archivist(dossier, actor) -> str | None:
 def _withdrawer(dossier, actor) -> str | None:
     if permitted(Dossier.objects.filter(pk=dossier.pk), actor, "withdraw").exists():
         return None
-    return ("Không được rút văn bản đã hoàn thành khỏi hồ sơ. Chỉ quản trị hệ thống của cơ quan được làm việc "
-            "này, có ghi lý do.")
+    return (
+        "Không được rút văn bản đã hoàn thành khỏi hồ sơ. Chỉ quản trị hệ thống của cơ quan được làm việc "
+        "này, có ghi lý do."
+    )
 
 
 def _has_documents(dossier, **_context) -> str | None:
@@ -62,8 +63,9 @@ DOSSIER = Machine(
         Transition("reopen", {S.CLOSED}, S.OPEN, "Mở lại hồ sơ", allow=_keeper),
         Transition("archive", {S.CLOSED}, S.ARCHIVED, "Nộp lưu hồ sơ", allow=_archivist),
         # Until the dossier is archived.
-        Transition("remove_item", {S.OPEN, S.CLOSED}, None, "Rút văn bản khỏi hồ sơ", guard=_has_items,
-                   allow=_withdrawer),
+        Transition(
+            "remove_item", {S.OPEN, S.CLOSED}, None, "Rút văn bản khỏi hồ sơ", guard=_has_items, allow=_withdrawer
+        ),
     ],
     action_prefix="dossier",
     choices=S,

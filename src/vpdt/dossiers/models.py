@@ -12,8 +12,9 @@ from django.db import models
 
 
 class FileList(models.Model):
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="file_lists",
-                               verbose_name="cơ quan")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="file_lists", verbose_name="cơ quan"
+    )
     year = models.PositiveIntegerField("năm")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -53,28 +54,37 @@ class DossierStatus(models.TextChoices):
 
 
 class Dossier(models.Model):
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="dossiers",
-                               verbose_name="cơ quan")
-    file_list = models.ForeignKey(FileList, on_delete=models.PROTECT, related_name="dossiers",
-                                  verbose_name="danh mục hồ sơ")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="dossiers", verbose_name="cơ quan"
+    )
+    file_list = models.ForeignKey(
+        FileList, on_delete=models.PROTECT, related_name="dossiers", verbose_name="danh mục hồ sơ"
+    )
     ordinal = models.PositiveIntegerField("số thứ tự trong danh mục")
     file_code = models.CharField("số và ký hiệu hồ sơ", max_length=50)
     title = models.CharField("tiêu đề hồ sơ", max_length=500)
-    maintenance = models.CharField("thời hạn bảo quản", max_length=10, choices=Maintenance.choices,
-                                   default=Maintenance.Y10)
+    maintenance = models.CharField(
+        "thời hạn bảo quản", max_length=10, choices=Maintenance.choices, default=Maintenance.Y10
+    )
     rights = models.CharField("chế độ sử dụng", max_length=12, choices=Rights.choices, default=Rights.OPEN)
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="đơn vị lập hồ sơ")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers",
-                              verbose_name="người lập hồ sơ")
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="đơn vị lập hồ sơ",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers", verbose_name="người lập hồ sơ"
+    )
     language = models.CharField("ngôn ngữ", max_length=50, default="Tiếng Việt")
     start_date = models.DateField("ngày bắt đầu", null=True, blank=True)
     end_date = models.DateField("ngày kết thúc", null=True, blank=True)
     doc_total = models.PositiveIntegerField("tổng số văn bản", default=0)
     page_total = models.PositiveIntegerField("tổng số trang", default=0)
     description = models.TextField("chú giải", max_length=2000, blank=True)
-    status = models.CharField("trạng thái", max_length=10, choices=DossierStatus.choices,
-                              default=DossierStatus.OPEN)
+    status = models.CharField("trạng thái", max_length=10, choices=DossierStatus.choices, default=DossierStatus.OPEN)
     closed_at = models.DateTimeField("thời điểm kết thúc", null=True, blank=True)
     archived_at = models.DateTimeField("thời điểm nộp lưu", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -104,24 +114,33 @@ class Dossier(models.Model):
 
 class DossierItem(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="items", verbose_name="hồ sơ")
-    incoming = models.ForeignKey("incoming.IncomingDocument", on_delete=models.PROTECT, related_name="dossier_items",
-                                 verbose_name="văn bản đến")
+    incoming = models.ForeignKey(
+        "incoming.IncomingDocument", on_delete=models.PROTECT, related_name="dossier_items", verbose_name="văn bản đến"
+    )
     doc_date = models.DateField("ngày văn bản")
     page_amount = models.PositiveIntegerField("số trang", default=0)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="người đưa vào hồ sơ")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người đưa vào hồ sơ"
+    )
     filed_at = models.DateTimeField("thời điểm đưa vào", auto_now_add=True)
     removed_at = models.DateTimeField("thời điểm rút khỏi hồ sơ", null=True, blank=True)
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="người rút")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người rút",
+    )
     removal_reason = models.TextField("lý do rút", blank=True)
 
     class Meta:
         verbose_name = "văn bản trong hồ sơ"
         verbose_name_plural = "văn bản trong hồ sơ"
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "incoming"], condition=models.Q(removed_at__isnull=True),
-                                    name="dossier_item_once"),
+            models.UniqueConstraint(
+                fields=["dossier", "incoming"], condition=models.Q(removed_at__isnull=True), name="dossier_item_once"
+            ),
         ]
         indexes = [models.Index(fields=["dossier", "doc_date", "id"])]
 

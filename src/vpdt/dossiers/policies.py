@@ -58,8 +58,9 @@ def _manage(scope) -> Q:
 
 
 def _readable(scope) -> Q:
-    return Q(incoming_id__in=IncomingDocument.objects.filter(authz.predicate(IncomingDocument, "view", scope))
-             .values("pk"))
+    return Q(
+        incoming_id__in=IncomingDocument.objects.filter(authz.predicate(IncomingDocument, "view", scope)).values("pk")
+    )
 
 
 def _content_readable(scope) -> Q:
@@ -71,8 +72,9 @@ def _item_view(scope) -> Q:
     """An item as listed in its dossier (number, subject, dates)."""
     if scope.is_superuser:
         return Q()
-    return (Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk"))
-            & (_readable(scope) | _agency_admin(scope, "dossier__agency")))
+    return Q(dossier_id__in=Dossier.objects.filter(_view(scope)).values("pk")) & (
+        _readable(scope) | _agency_admin(scope, "dossier__agency")
+    )
 
 
 def _item_content(scope) -> Q:
@@ -89,8 +91,9 @@ def _withdraw(scope, agency_field: str = "agency") -> Q:
 
 
 authz.register(Dossier, view=_view, manage=_manage, withdraw=_withdraw)
-authz.register(DossierItem, view=_item_view, content=_item_content,
-               manage=lambda s: _withdraw(s, "dossier__agency"))
-authz.register(FileList, view=lambda s: s.own_agency("agency") | s.administered("agency"),
-               manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)
-                                                             else NOTHING))
+authz.register(DossierItem, view=_item_view, content=_item_content, manage=lambda s: _withdraw(s, "dossier__agency"))
+authz.register(
+    FileList,
+    view=lambda s: s.own_agency("agency") | s.administered("agency"),
+    manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK) else NOTHING),
+)

@@ -77,8 +77,12 @@ def _actor_agency(actor):
 def _check_unit(scope, unit: Unit | None) -> None:
     if unit is None:
         return
-    members.require_unit(unit, scope.agency_id, field="unit",
-                         message="Đơn vị lập hồ sơ phải là đơn vị đang hoạt động thuộc cơ quan của bạn.")
+    members.require_unit(
+        unit,
+        scope.agency_id,
+        field="unit",
+        message="Đơn vị lập hồ sơ phải là đơn vị đang hoạt động thuộc cơ quan của bạn.",
+    )
     if scope.is_superuser or scope.has_role(Role.CLERK, Role.LEADER) or unit.pk in scope.unit_ids:
         return
     raise ValidationError({"unit": "Bạn chỉ lập hồ sơ cho đơn vị mình công tác."}, code="unit_member")
@@ -108,8 +112,9 @@ def _clean_text(data: dict) -> dict:
     if "file_code" in data:
         code = (data["file_code"] or "").strip()
         if code and (len(code) > 50 or not FILE_CODE_RE.match(code)):
-            errors["file_code"] = ("Số và ký hiệu hồ sơ chỉ gồm chữ, số và các dấu . - / _ (tối đa 50 ký tự), "
-                                   "ví dụ 01.VP.")
+            errors["file_code"] = (
+                "Số và ký hiệu hồ sơ chỉ gồm chữ, số và các dấu . - / _ (tối đa 50 ký tự), ví dụ 01.VP."
+            )
         data["file_code"] = code
     if errors:
         raise ValidationError(errors)
@@ -121,17 +126,35 @@ def _unique_code(file_list: FileList, code: str, exclude_pk=None) -> None:
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationError({"file_code": f"Số và ký hiệu hồ sơ “{code}” đã có trong danh mục năm "
-                                            f"{file_list.year}."}, code="duplicate")
+        raise ValidationError(
+            {"file_code": f"Số và ký hiệu hồ sơ “{code}” đã có trong danh mục năm {file_list.year}."}, code="duplicate"
+        )
 
 
-def create_dossier(actor, *, title: str, year: int | None = None, maintenance: str = Maintenance.Y10,
-                   rights: str = Rights.OPEN, unit: Unit | None = None, language: str = "Tiếng Việt",
-                   description: str = "", file_code: str = "") -> Dossier:
+def create_dossier(
+    actor,
+    *,
+    title: str,
+    year: int | None = None,
+    maintenance: str = Maintenance.Y10,
+    rights: str = Rights.OPEN,
+    unit: Unit | None = None,
+    language: str = "Tiếng Việt",
+    description: str = "",
+    file_code: str = "",
+) -> Dossier:
     """Open a dossier in the actor's agency file list of ``year`` (default: this year)."""
     scope = _actor_agency(actor)
-    data = _clean_text({"title": title, "maintenance": maintenance, "rights": rights, "language": language,
-                        "description": description, "file_code": file_code})
+    data = _clean_text(
+        {
+            "title": title,
+            "maintenance": maintenance,
+            "rights": rights,
+            "language": language,
+            "description": description,
+            "file_code": file_code,
+        }
+    )
     if unit is None and scope.unit_ids and not scope.has_role(Role.CLERK, Role.LEADER):
         unit = Unit.objects.filter(pk__in=scope.unit_ids, agency_id=scope.agency_id).order_by("pk").first()
     _check_unit(scope, unit)
@@ -145,11 +168,25 @@ def create_dossier(actor, *, title: str, year: int | None = None, maintenance: s
         code = data["file_code"] or f"{ordinal:02d}" + (f".{unit.short_name}" if unit else "")
         _unique_code(file_list, code)
         dossier = Dossier.objects.create(
-            agency=agency, file_list=file_list, ordinal=ordinal, file_code=code, title=data["title"],
-            maintenance=data["maintenance"], rights=data["rights"], unit=unit, owner=actor,
-            language=data["language"], description=data["description"])
-        journal.record("dossier.create", actor=actor, obj=dossier, agency=agency,
-                       details={"year": year, "file_code": code, "title": dossier.title})
+            agency=agency,
+            file_list=file_list,
+            ordinal=ordinal,
+            file_code=code,
+            title=data["title"],
+            maintenance=data["maintenance"],
+            rights=data["rights"],
+            unit=unit,
+            owner=actor,
+            language=data["language"],
+            description=data["description"],
+        )
+        journal.record(
+            "dossier.create",
+            actor=actor,
+            obj=dossier,
+            agency=agency,
+            details={"year": year, "file_code": code, "title": dossier.title},
+        )
     return dossier
 
 
@@ -211,7 +248,7 @@ def _pdf_pages(stored) -> int | None:
     try:
         with default_storage.open(stored.name, "rb") as fh:
             return len(PdfReader(fh).pages)
-    except Exception:  # noqa: BLE001 — an unreadable file counts as unknown, never an error
+    except Exception:
         log.warning("Không đếm được số trang của tệp %s", stored.pk)
         return None
 
@@ -232,10 +269,15 @@ def page_count(document: IncomingDocument) -> int:
 
 def _recompute(dossier: Dossier) -> None:
     totals = dossier.items.filter(removed_at__isnull=True).aggregate(
-        docs=Count("id"), pages=Sum("page_amount"), start=Min("doc_date"), end=Max("doc_date"))
+        docs=Count("id"), pages=Sum("page_amount"), start=Min("doc_date"), end=Max("doc_date")
+    )
     Dossier.objects.filter(pk=dossier.pk).update(
-        doc_total=totals["docs"] or 0, page_total=totals["pages"] or 0, start_date=totals["start"],
-        end_date=totals["end"], updated_at=timezone.now())
+        doc_total=totals["docs"] or 0,
+        page_total=totals["pages"] or 0,
+        start_date=totals["start"],
+        end_date=totals["end"],
+        updated_at=timezone.now(),
+    )
 
 
 def fileable_dossiers(actor, document: IncomingDocument | None = None):
@@ -266,14 +308,30 @@ def file_document(actor, document: IncomingDocument, dossiers) -> list[DossierIt
                 raise ValidationError(f"Văn bản đã có trong hồ sơ {locked.file_code}.", code="duplicate")
             incoming.DOCUMENT.check(doc, "file", actor=actor, authorized=True)
             pages = page_count(doc) if pages is None else pages
-            item = DossierItem.objects.create(dossier=locked, incoming=doc, doc_date=doc.issued_date,
-                                              page_amount=pages, filed_by=actor)
+            item = DossierItem.objects.create(
+                dossier=locked, incoming=doc, doc_date=doc.issued_date, page_amount=pages, filed_by=actor
+            )
             _recompute(locked)
-            journal.record("dossier.file", actor=actor, obj=locked, agency=locked.agency,
-                           details={"incoming": doc.pk, "arrival_number": doc.arrival_number, "year": doc.year,
-                                    "number_symbol": doc.number_symbol, "pages": pages})
-            journal.record("incoming.filed", actor=actor, obj=doc, agency=doc.agency,
-                           details={"dossier": locked.pk, "file_code": locked.file_code})
+            journal.record(
+                "dossier.file",
+                actor=actor,
+                obj=locked,
+                agency=locked.agency,
+                details={
+                    "incoming": doc.pk,
+                    "arrival_number": doc.arrival_number,
+                    "year": doc.year,
+                    "number_symbol": doc.number_symbol,
+                    "pages": pages,
+                },
+            )
+            journal.record(
+                "incoming.filed",
+                actor=actor,
+                obj=doc,
+                agency=doc.agency,
+                details={"dossier": locked.pk, "file_code": locked.file_code},
+            )
             items.append(item)
     return items
 
@@ -285,8 +343,7 @@ def remove_item(actor, item: DossierItem, reason: str) -> DossierItem:
         locked = DossierItem.objects.select_for_update().select_related("dossier", "incoming").get(pk=item.pk)
         DOSSIER.check(locked.dossier, "remove_item", actor=actor)
         if len(reason) < 10:
-            raise ValidationError({"reason": "Ghi rõ lý do rút văn bản khỏi hồ sơ (ít nhất 10 ký tự)."},
-                                  code="reason")
+            raise ValidationError({"reason": "Ghi rõ lý do rút văn bản khỏi hồ sơ (ít nhất 10 ký tự)."}, code="reason")
         if locked.removed_at is not None:
             raise ValidationError("Văn bản này đã được rút khỏi hồ sơ.", code="removed")
         locked.removed_at = timezone.now()
@@ -294,8 +351,13 @@ def remove_item(actor, item: DossierItem, reason: str) -> DossierItem:
         locked.removal_reason = reason
         locked.save(update_fields=["removed_at", "removed_by", "removal_reason"])
         _recompute(locked.dossier)
-        journal.record("dossier.remove_item", actor=actor, obj=locked.dossier, agency=locked.dossier.agency,
-                       details={"incoming": locked.incoming_id, "item": locked.pk, "reason": reason})
+        journal.record(
+            "dossier.remove_item",
+            actor=actor,
+            obj=locked.dossier,
+            agency=locked.dossier.agency,
+            details={"incoming": locked.incoming_id, "item": locked.pk, "reason": reason},
+        )
     return locked
 
 
@@ -308,8 +370,7 @@ def items_of(actor, dossier: Dossier, *, include_removed: bool = False, part: st
     qs = permitted(DossierItem, actor, part).filter(dossier=dossier)
     if not include_removed:
         qs = qs.filter(removed_at__isnull=True)
-    return qs.select_related("incoming", "incoming__doc_type", "filed_by", "removed_by").order_by(
-        "doc_date", "id")
+    return qs.select_related("incoming", "incoming__doc_type", "filed_by", "removed_by").order_by("doc_date", "id")
 
 
 @dataclass(frozen=True)
@@ -341,5 +402,6 @@ def archive_due_filter(today: dt.date | None = None) -> Q:
 
 
 def record_export(actor, dossier: Dossier, fmt: str, count: int) -> None:
-    journal.record("dossier.export", actor=actor, obj=dossier, agency=dossier.agency,
-                   details={"format": fmt, "documents": count})
+    journal.record(
+        "dossier.export", actor=actor, obj=dossier, agency=dossier.agency, details={"format": fmt, "documents": count}
+    )

@@ -27,9 +27,27 @@ from .lifecycle import DOSSIER, available_actions
 from .models import Dossier, DossierItem
 
 PAGE_SIZE = 50
-LIST_FIELDS = ("id", "agency_id", "file_list_id", "ordinal", "file_code", "title", "maintenance", "rights",
-               "unit_id", "owner_id", "start_date", "end_date", "doc_total", "page_total", "status", "closed_at",
-               "file_list__year", "unit__name", "owner__full_name")
+LIST_FIELDS = (
+    "id",
+    "agency_id",
+    "file_list_id",
+    "ordinal",
+    "file_code",
+    "title",
+    "maintenance",
+    "rights",
+    "unit_id",
+    "owner_id",
+    "start_date",
+    "end_date",
+    "doc_total",
+    "page_total",
+    "status",
+    "closed_at",
+    "file_list__year",
+    "unit__name",
+    "owner__full_name",
+)
 ACTIONS = {"close": "Đã kết thúc hồ sơ.", "reopen": "Đã mở lại hồ sơ.", "archive": "Đã nhận hồ sơ nộp lưu."}
 
 
@@ -58,8 +76,7 @@ def dossier_list(request):
     form = DossierFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     year = data.get("year") or timezone.localdate().year
-    qs = _dossiers(request).filter(file_list__year=year).select_related("file_list", "unit", "owner").only(
-        *LIST_FIELDS)
+    qs = _dossiers(request).filter(file_list__year=year).select_related("file_list", "unit", "owner").only(*LIST_FIELDS)
     if data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("q"):
@@ -74,8 +91,15 @@ def dossier_list(request):
     rows = [(d, services.archive_state(d, today)) for d in page.items]
     filter_errors = [m for errs in form.errors.values() for m in errs] if form.is_bound else []
     scope = scope_of(request.user)
-    context = {"form": form, "page": page, "rows": rows, "year": year, "query": query_without_cursor(request),
-               "filter_errors": filter_errors, "can_create": scope.agency_id is not None}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "year": year,
+        "query": query_without_cursor(request),
+        "filter_errors": filter_errors,
+        "can_create": scope.agency_id is not None,
+    }
     partial = request.htmx and request.htmx.target == "dossier-rows"
     template = "dossiers/_rows.html" if partial else "dossiers/list.html"
     return render(request, template, context)
@@ -90,9 +114,16 @@ def dossier_create(request):
         data = form.cleaned_data
         try:
             dossier = services.create_dossier(
-                request.user, title=data["title"], year=data["year"], file_code=data["file_code"],
-                unit=data["unit"], maintenance=data["maintenance"], rights=data["rights"],
-                language=data["language"], description=data["description"])
+                request.user,
+                title=data["title"],
+                year=data["year"],
+                file_code=data["file_code"],
+                unit=data["unit"],
+                maintenance=data["maintenance"],
+                rights=data["rights"],
+                language=data["language"],
+                description=data["description"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -130,11 +161,19 @@ def detail(request, pk: int):
     items = list(services.items_of(request.user, dossier, include_removed=True))
     hidden = dossier.doc_total - sum(1 for i in items if i.removed_at is None)
     actions = available_actions(request.user, dossier)
-    return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "items": items, "hidden": max(hidden, 0), "actions": actions,
-        "transitions": [name for name in services.TRANSITIONS if name in actions],
-        "archive": services.archive_state(dossier), "removal_form": RemovalForm(),
-    })
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "items": items,
+            "hidden": max(hidden, 0),
+            "actions": actions,
+            "transitions": [name for name in services.TRANSITIONS if name in actions],
+            "archive": services.archive_state(dossier),
+            "removal_form": RemovalForm(),
+        },
+    )
 
 
 @require_POST
@@ -185,8 +224,9 @@ def export(request, pk: int, fmt: str):
     if fmt not in ("pdf", "xml"):
         raise Http404("Định dạng không được hỗ trợ (chỉ PDF hoặc XML).")
     dossier = get_object_or_404(_dossiers(request).select_related("file_list", "unit", "owner", "agency"), pk=pk)
-    items = list(services.items_of(request.user, dossier, part="content").prefetch_related(
-        "incoming__attachments__file"))
+    items = list(
+        services.items_of(request.user, dossier, part="content").prefetch_related("incoming__attachments__file")
+    )
     if fmt == "pdf":
         data, content_type = exports.dossier_pdf(dossier, items), "application/pdf"
     else:
@@ -202,8 +242,12 @@ def file_list(request):
     form = DossierFilterForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None) or timezone.localdate().year
     scope = scope_of(request.user)
-    dossiers = list(_dossiers(request).filter(agency_id=scope.agency_id, file_list__year=year)
-                    .select_related("unit", "owner").order_by("ordinal"))
+    dossiers = list(
+        _dossiers(request)
+        .filter(agency_id=scope.agency_id, file_list__year=year)
+        .select_related("unit", "owner")
+        .order_by("ordinal")
+    )
     return render(request, "dossiers/file_list.html", {"year": year, "dossiers": dossiers, "form": form})
 
 
@@ -215,11 +259,16 @@ def file_list_xlsx(request, year: int):
     scope = scope_of(request.user)
     if scope.agency_id is None:
         raise Http404("Tài khoản chưa thuộc cơ quan nào.")
-    dossiers = (_dossiers(request).filter(agency_id=scope.agency_id, file_list__year=year)
-                .select_related("unit", "owner").order_by("ordinal"))
+    dossiers = (
+        _dossiers(request)
+        .filter(agency_id=scope.agency_id, file_list__year=year)
+        .select_related("unit", "owner")
+        .order_by("ordinal")
+    )
     data = exports.file_list_xlsx(request.user.agency, year, dossiers)
-    return _download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"danh-muc-ho-so-{year}.xlsx")
+    return _download(
+        data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"danh-muc-ho-so-{year}.xlsx"
+    )
 
 
 @login_required
@@ -240,12 +289,17 @@ def incoming_panel(request, doc_pk: int):
                 codes = ", ".join(i.dossier.file_code for i in items)
                 messages.success(request, f"Đã đưa văn bản vào hồ sơ {codes}.")
         return redirect("incoming:detail", pk=doc_pk)
-    filed = list(DossierItem.objects.filter(incoming=document, removed_at__isnull=True,
-                                            dossier__in=_dossiers(request))
-                 .select_related("dossier", "dossier__file_list").order_by("dossier__file_code"))
+    filed = list(
+        DossierItem.objects.filter(incoming=document, removed_at__isnull=True, dossier__in=_dossiers(request))
+        .select_related("dossier", "dossier__file_list")
+        .order_by("dossier__file_code")
+    )
     filed_ids = {i.dossier_id for i in filed}
     choices = []
     if incoming.DOCUMENT.can(document, "file", actor=request.user):
         choices = [d for d in services.fileable_dossiers(request.user, document) if d.pk not in filed_ids]
-    return render(request, "dossiers/_incoming_panel.html", {"doc": document, "filed": filed, "choices": choices,
-                                                             "completed": document.status == DocStatus.COMPLETED})
+    return render(
+        request,
+        "dossiers/_incoming_panel.html",
+        {"doc": document, "filed": filed, "choices": choices, "completed": document.status == DocStatus.COMPLETED},
+    )

@@ -33,8 +33,17 @@ from vpdt.signing.models import Verification
 from vpdt.signing.verification_api import FileVerificationSerializer
 
 from . import lifecycle, register_services, services
-from .models import (Assignment, AssignmentRole, Attachment, DocStatus, IncomingDocument, NoteKind,
-                     ProcessingNote, Register, Source)
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Attachment,
+    DocStatus,
+    IncomingDocument,
+    NoteKind,
+    ProcessingNote,
+    Register,
+    Source,
+)
 from .uploads import MultiPartParser
 
 BOXES = services.BOXES
@@ -47,6 +56,7 @@ def _date_field(**kwargs):
 
 
 # --- Registers ---------------------------------------------------------------------------------------------------
+
 
 class IncomingRegisterSerializer(serializers.ModelSerializer):
     class Meta:
@@ -65,9 +75,12 @@ class _RegisterText(serializers.CharField):
 
 class IncomingRegisterCreateSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), required=False, allow_null=True,
+        queryset=Agency.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="Cơ quan của sổ; mặc định là cơ quan của người gọi.",
-        error_messages={"does_not_exist": "Cơ quan không tồn tại.", "incorrect_type": "Cơ quan không hợp lệ."})
+        error_messages={"does_not_exist": "Cơ quan không tồn tại.", "incorrect_type": "Cơ quan không hợp lệ."},
+    )
     name = _RegisterText(error_messages={"required": "Tên sổ là bắt buộc."})
     code = _RegisterText(error_messages={"required": "Mã sổ là bắt buộc."})
     is_default = serializers.BooleanField(required=False, default=False)
@@ -98,36 +111,50 @@ class IncomingRegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def _out(self, register, status_code=status.HTTP_200_OK):
         register.refresh_from_db()
-        return Response(IncomingRegisterSerializer(register, context=self.get_serializer_context()).data,
-                        status=status_code)
+        return Response(
+            IncomingRegisterSerializer(register, context=self.get_serializer_context()).data, status=status_code
+        )
 
-    @extend_schema(request=IncomingRegisterCreateSerializer, responses={201: IncomingRegisterSerializer},
-                   description="Thêm sổ văn bản đến (văn thư, quản trị của cơ quan).")
+    @extend_schema(
+        request=IncomingRegisterCreateSerializer,
+        responses={201: IncomingRegisterSerializer},
+        description="Thêm sổ văn bản đến (văn thư, quản trị của cơ quan).",
+    )
     def create(self, request, *args, **kwargs):
         data = _valid(IncomingRegisterCreateSerializer, request)
         agency = data.get("agency") or request.user.agency
         if agency is None:
             raise ValidationError({"agency": ["Chưa chọn cơ quan."]})
-        register = register_services.create_register(request.user, agency, data["name"], data["code"],
-                                                      data.get("is_default", False))
+        register = register_services.create_register(
+            request.user, agency, data["name"], data["code"], data.get("is_default", False)
+        )
         return self._out(register, status.HTTP_201_CREATED)
 
-    @extend_schema(request=IncomingRegisterUpdateSerializer, responses={200: IncomingRegisterSerializer},
-                   description="Sửa tên, mã sổ.")
+    @extend_schema(
+        request=IncomingRegisterUpdateSerializer,
+        responses={200: IncomingRegisterSerializer},
+        description="Sửa tên, mã sổ.",
+    )
     def partial_update(self, request, *args, **kwargs):
         register = self._managed()
         data = _valid(IncomingRegisterUpdateSerializer, request)
         register_services.update_register(request.user, register, **data)
         return self._out(register)
 
-    @extend_schema(request=None, responses={200: IncomingRegisterSerializer},
-                   description="Đặt làm sổ mặc định (sổ mặc định cũ được bỏ đánh dấu).")
+    @extend_schema(
+        request=None,
+        responses={200: IncomingRegisterSerializer},
+        description="Đặt làm sổ mặc định (sổ mặc định cũ được bỏ đánh dấu).",
+    )
     @action(detail=True, methods=["post"], url_path="set-default")
     def set_default(self, request, pk=None):
         return self._out(register_services.set_default(request.user, self._managed()))
 
-    @extend_schema(request=None, responses={200: IncomingRegisterSerializer},
-                   description="Ngừng sử dụng sổ (không áp dụng cho sổ mặc định).")
+    @extend_schema(
+        request=None,
+        responses={200: IncomingRegisterSerializer},
+        description="Ngừng sử dụng sổ (không áp dụng cho sổ mặc định).",
+    )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         return self._out(register_services.deactivate(request.user, self._managed()))
@@ -139,6 +166,7 @@ class IncomingRegisterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 # --- Serializers: documents -----------------------------------------------------------------------------------------
+
 
 class IncomingPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -159,8 +187,11 @@ class IncomingAttachmentSerializer(serializers.Serializer):
     @extend_schema_field(FileVerificationSerializer)
     def get_signature(self, attachment):
         newest = getattr(attachment.file, "newest_verifications", None)
-        verification = newest[0] if newest else (None if newest is not None else
-                                                 receipt.latest_for([attachment.file]).get(attachment.file_id))
+        verification = (
+            newest[0]
+            if newest
+            else (None if newest is not None else receipt.latest_for([attachment.file]).get(attachment.file_id))
+        )
         return FileVerificationSerializer(receipt.present(attachment.file, verification)).data
 
 
@@ -192,10 +223,28 @@ class IncomingAssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "document", "document_arrival_number", "document_year", "document_subject",
-                  "document_urgency", "role", "role_display", "unit", "unit_name", "user", "user_name", "parent",
-                  "deadline", "assigned_by", "assigned_by_name", "status", "status_display", "created_at",
-                  "completed_at"]
+        fields = [
+            "id",
+            "document",
+            "document_arrival_number",
+            "document_year",
+            "document_subject",
+            "document_urgency",
+            "role",
+            "role_display",
+            "unit",
+            "unit_name",
+            "user",
+            "user_name",
+            "parent",
+            "deadline",
+            "assigned_by",
+            "assigned_by_name",
+            "status",
+            "status_display",
+            "created_at",
+            "completed_at",
+        ]
         read_only_fields = fields
 
 
@@ -208,7 +257,8 @@ class IncomingAssignmentDetailSerializer(IncomingAssignmentSerializer):
     notes = IncomingNoteSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField(
         help_text="Việc người gọi được làm với phân công này lúc này: distribute (giao cán bộ), note (ghi tiến độ, "
-                  "đề xuất), complete (hoàn thành), read (đã đọc), return (trả lại), reassign (chuyển người khác).")
+        "đề xuất), complete (hoàn thành), read (đã đọc), return (trả lại), reassign (chuyển người khác)."
+    )
 
     class Meta(IncomingAssignmentSerializer.Meta):
         fields = IncomingAssignmentSerializer.Meta.fields + ["opinion", "result", "reason", "notes", "actions"]
@@ -249,11 +299,35 @@ class IncomingReplyRecordSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-_DOC_LIST_FIELDS = ["id", "agency", "register", "year", "arrival_number", "arrival_date", "source", "source_display",
-                    "issuer_name",
-                    "issuer_code", "code_number", "code_notation", "number_symbol", "issued_date", "doc_type",
-                    "doc_type_name", "subject", "urgency", "urgency_display", "status", "status_display", "leader",
-                    "deadline", "due_date", "needs_reply", "reply_due", "created_at"]
+_DOC_LIST_FIELDS = [
+    "id",
+    "agency",
+    "register",
+    "year",
+    "arrival_number",
+    "arrival_date",
+    "source",
+    "source_display",
+    "issuer_name",
+    "issuer_code",
+    "code_number",
+    "code_notation",
+    "number_symbol",
+    "issued_date",
+    "doc_type",
+    "doc_type_name",
+    "subject",
+    "urgency",
+    "urgency_display",
+    "status",
+    "status_display",
+    "leader",
+    "deadline",
+    "due_date",
+    "needs_reply",
+    "reply_due",
+    "created_at",
+]
 
 
 class IncomingDocumentSerializer(serializers.ModelSerializer):
@@ -265,8 +339,9 @@ class IncomingDocumentSerializer(serializers.ModelSerializer):
     urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
     doc_type_name = serializers.CharField(source="doc_type.name", read_only=True)
     urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
-    status = serializers.CharField(read_only=True,
-                                   help_text="registered | submitted | directed | in_progress | completed")
+    status = serializers.CharField(
+        read_only=True, help_text="registered | submitted | directed | in_progress | completed"
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -277,21 +352,42 @@ class IncomingDocumentSerializer(serializers.ModelSerializer):
 
 class IncomingDocumentDetailSerializer(IncomingDocumentSerializer):
     leader_name = serializers.CharField(source="leader.full_name", read_only=True, allow_null=True, default=None)
-    directed_by_name = serializers.CharField(source="directed_by.full_name", read_only=True, allow_null=True,
-                                             default=None)
+    directed_by_name = serializers.CharField(
+        source="directed_by.full_name", read_only=True, allow_null=True, default=None
+    )
     attachments = IncomingAttachmentSerializer(many=True, read_only=True)
     assignments = IncomingAssignmentDetailSerializer(many=True, read_only=True)
     replies = serializers.SerializerMethodField()
     trail = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(
         help_text="Việc người gọi được làm với văn bản lúc này: submit (trình), direct (cho ý kiến chỉ đạo), "
-                  "request_reply (yêu cầu văn bản trả lời), draft_reply (soạn văn bản trả lời), file (đưa vào hồ sơ).")
+        "request_reply (yêu cầu văn bản trả lời), draft_reply (soạn văn bản trả lời), file (đưa vào hồ sơ)."
+    )
 
     class Meta(IncomingDocumentSerializer.Meta):
         fields = _DOC_LIST_FIELDS + [
-            "language", "page_amount", "description", "signer_position", "signer_name", "to_places", "field",
-            "submitted_at", "leader_name", "direction", "directed_by", "directed_by_name", "directed_at",
-            "completed_at", "created_by", "updated_at", "attachments", "assignments", "replies", "trail", "actions"]
+            "language",
+            "page_amount",
+            "description",
+            "signer_position",
+            "signer_name",
+            "to_places",
+            "field",
+            "submitted_at",
+            "leader_name",
+            "direction",
+            "directed_by",
+            "directed_by_name",
+            "directed_at",
+            "completed_at",
+            "created_by",
+            "updated_at",
+            "attachments",
+            "assignments",
+            "replies",
+            "trail",
+            "actions",
+        ]
         read_only_fields = fields
 
     def get_actions(self, document) -> list[str]:
@@ -320,19 +416,25 @@ def _trail(document) -> list[dict]:
 
 # --- Request bodies ---------------------------------------------------------------------------------------------------
 
+
 class IncomingRegistrationSerializer(serializers.Serializer):
     """Vào sổ: the registration fields (ND30 Phụ lục VI). Required ones are checked by the service, in Vietnamese."""
 
-    register = serializers.PrimaryKeyRelatedField(queryset=Register.objects.none(), required=False, allow_null=True,
-                                                  help_text="Sổ đăng ký; để trống dùng sổ mặc định của cơ quan.")
+    register = serializers.PrimaryKeyRelatedField(
+        queryset=Register.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Sổ đăng ký; để trống dùng sổ mặc định của cơ quan.",
+    )
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     issuer_name = serializers.CharField(required=False, allow_blank=True)
     issuer_code = serializers.CharField(required=False, allow_blank=True)
     code_number = serializers.CharField(required=False, allow_blank=True)
     code_notation = serializers.CharField(required=False, allow_blank=True)
     issued_date = _date_field(required=False, allow_null=True)
-    doc_type = serializers.PrimaryKeyRelatedField(queryset=DocumentType.objects.filter(is_active=True),
-                                                  required=False, allow_null=True)
+    doc_type = serializers.PrimaryKeyRelatedField(
+        queryset=DocumentType.objects.filter(is_active=True), required=False, allow_null=True
+    )
     subject = serializers.CharField(required=False, allow_blank=True)
     language = serializers.CharField(required=False, allow_blank=True)
     page_amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
@@ -345,20 +447,32 @@ class IncomingRegistrationSerializer(serializers.Serializer):
     field = serializers.PrimaryKeyRelatedField(queryset=Field.objects.none(), required=False, allow_null=True)
     needs_reply = serializers.BooleanField(required=False)
     reply_due = _date_field(required=False, allow_null=True)
-    arrival_date = ApiDateTimeField(required=False, allow_null=True,
-                                    help_text="Ngày đến (mặc định: bây giờ).")
-    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True,
-                                                help_text="Lãnh đạo sẽ cho ý kiến (văn bản khẩn được trình ngay).")
+    arrival_date = ApiDateTimeField(required=False, allow_null=True, help_text="Ngày đến (mặc định: bây giờ).")
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Lãnh đạo sẽ cho ý kiến (văn bản khẩn được trình ngay).",
+    )
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False, allow_blank=True, default="")
-    restricted_category = serializers.ChoiceField(choices=services.RestrictedCategory.CHOICES, required=False,
-                                                  allow_blank=True, default="")
-    files = serializers.ListField(child=serializers.FileField(), required=False, write_only=True,
-                                  help_text="Tệp văn bản (multipart, có thể nhiều tệp).")
-    scans = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
-                                  write_only=True, max_length=50,
-                                  help_text="Mã các bản quét chờ vào sổ (/api/v1/digitizations/scans/) gắn vào "
-                                            "văn bản; mỗi bản quét chỉ vào sổ một lần.")
+    restricted_category = serializers.ChoiceField(
+        choices=services.RestrictedCategory.CHOICES, required=False, allow_blank=True, default=""
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
+        help_text="Tệp văn bản (multipart, có thể nhiều tệp).",
+    )
+    scans = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        write_only=True,
+        max_length=50,
+        help_text="Mã các bản quét chờ vào sổ (/api/v1/digitizations/scans/) gắn vào "
+        "văn bản; mỗi bản quét chỉ vào sổ một lần.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -440,6 +554,7 @@ def _valid(serializer_class, request, **kwargs) -> dict:
 
 # --- Documents ------------------------------------------------------------------------------------------------------
 
+
 def _filter_documents(qs, params):
     errors = {}
     register = (params.get("register") or "").strip()
@@ -468,8 +583,13 @@ def _filter_documents(qs, params):
             qs = qs.filter(urgency=int_param(urgency))
     q = (params.get("q") or "").strip()[:200]
     if q:
-        cond = (Q(subject__icontains=q) | Q(issuer_name__icontains=q) | Q(issuer_code__icontains=q)
-                | Q(code_number__icontains=q) | Q(code_notation__icontains=q))
+        cond = (
+            Q(subject__icontains=q)
+            | Q(issuer_name__icontains=q)
+            | Q(issuer_code__icontains=q)
+            | Q(code_number__icontains=q)
+            | Q(code_notation__icontains=q)
+        )
         number, slash, notation = q.partition("/")
         if slash and number.strip() and notation.strip():
             cond |= Q(code_number__iexact=number.strip(), code_notation__icontains=notation.strip())
@@ -490,11 +610,17 @@ def _filter_documents(qs, params):
 def _with_details(qs, user):
     return qs.select_related("doc_type", "leader", "directed_by").prefetch_related(
         Prefetch("attachments", queryset=visible(Attachment, user).select_related("file")),
-        Prefetch("attachments__file__verifications", queryset=Verification.objects.order_by("-id"),
-                 to_attr="newest_verifications"),
-        Prefetch("assignments", queryset=Assignment.objects.select_related(
-            "document", "unit", "user", "assigned_by").prefetch_related(
-            Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))).order_by("id")),
+        Prefetch(
+            "attachments__file__verifications",
+            queryset=Verification.objects.order_by("-id"),
+            to_attr="newest_verifications",
+        ),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("document", "unit", "user", "assigned_by")
+            .prefetch_related(Prefetch("notes", queryset=ProcessingNote.objects.select_related("author")))
+            .order_by("id"),
+        ),
         "replies",
     )
 
@@ -510,8 +636,9 @@ _DOCUMENT_FILTERS = [
 ]
 
 
-class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                              viewsets.GenericViewSet):
+class IncomingDocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Văn bản đến the caller may see; registration by the clerk, submission and direction."""
 
     serializer_class = IncomingDocumentSerializer
@@ -543,11 +670,14 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        request={"application/json": IncomingRegistrationSerializer,
-                 "multipart/form-data": IncomingRegistrationSerializer},
+        request={
+            "application/json": IncomingRegistrationSerializer,
+            "multipart/form-data": IncomingRegistrationSerializer,
+        },
         responses={201: IncomingRegisteredSerializer, 409: IncomingDuplicateSerializer},
         description="Vào sổ văn bản đến (văn thư). Tệp gửi dạng multipart trong trường `files`. "
-                    "Văn bản có thể trùng: 409 kèm văn bản đã có; gửi lại với confirm_duplicate=true.")
+        "Văn bản có thể trùng: 409 kèm văn bản đã có; gửi lại với confirm_duplicate=true.",
+    )
     def create(self, request, *args, **kwargs):
         data = _valid(IncomingRegistrationSerializer, request)
         data.pop("files", None)
@@ -561,17 +691,29 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             data.pop("arrival_date", None)
         try:
             registered = services.register_document(
-                request.user, register=register, agency=agency, files=request.FILES.getlist("files"),
-                scans=data.pop("scans", None) or (), leader=data.pop("leader", None), confirm_duplicate=data.pop("confirm_duplicate", False),
-                secrecy=data.pop("secrecy", ""), restricted_category=data.pop("restricted_category", ""), **data)
+                request.user,
+                register=register,
+                agency=agency,
+                files=request.FILES.getlist("files"),
+                scans=data.pop("scans", None) or (),
+                leader=data.pop("leader", None),
+                confirm_duplicate=data.pop("confirm_duplicate", False),
+                secrecy=data.pop("secrecy", ""),
+                restricted_category=data.pop("restricted_category", ""),
+                **data,
+            )
         except services.DuplicateWarning as exc:
             existing = exc.existing
-            return Response({"detail": exc.messages[0],
-                             "existing": {"id": existing.pk, "arrival_number": existing.arrival_number,
-                                          "year": existing.year}},
-                            status=status.HTTP_409_CONFLICT)
-        return self._detail(registered.document, IncomingRegisteredSerializer, status.HTTP_201_CREATED,
-                            submitted=registered.submitted)
+            return Response(
+                {
+                    "detail": exc.messages[0],
+                    "existing": {"id": existing.pk, "arrival_number": existing.arrival_number, "year": existing.year},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return self._detail(
+            registered.document, IncomingRegisteredSerializer, status.HTTP_201_CREATED, submitted=registered.submitted
+        )
 
     @extend_schema(request=IncomingSubmitSerializer, responses={200: IncomingDocumentDetailSerializer})
     @action(detail=True, methods=["post"])
@@ -586,14 +728,25 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def direct(self, request, pk=None):
         document = self.get_object()
         data = _valid(IncomingDirectSerializer, request)
-        targets = [services.Target(role=t["role"], unit=t.get("unit"), user=t.get("user"),
-                                   deadline=t.get("deadline")) for t in data["targets"]]
-        services.direct(request.user, document, direction=data.get("direction", ""), targets=targets,
-                        deadline=data.get("deadline"), field=data.get("field"))
+        targets = [
+            services.Target(role=t["role"], unit=t.get("unit"), user=t.get("user"), deadline=t.get("deadline"))
+            for t in data["targets"]
+        ]
+        services.direct(
+            request.user,
+            document,
+            direction=data.get("direction", ""),
+            targets=targets,
+            deadline=data.get("deadline"),
+            field=data.get("field"),
+        )
         return self._detail(document)
 
-    @extend_schema(request=IncomingReplyCreateSerializer, responses={201: IncomingReplyRecordSerializer},
-                   description="Yêu cầu soạn văn bản trả lời (phúc đáp) cho văn bản cần phúc đáp.")
+    @extend_schema(
+        request=IncomingReplyCreateSerializer,
+        responses={201: IncomingReplyRecordSerializer},
+        description="Yêu cầu soạn văn bản trả lời (phúc đáp) cho văn bản cần phúc đáp.",
+    )
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         document = self.get_object()
@@ -608,6 +761,7 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 # --- Assignments ----------------------------------------------------------------------------------------------------
+
 
 class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Phân công xử lý: the caller's inbox (or the queue of the units they lead), and the processing steps."""
@@ -631,7 +785,8 @@ class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
                 qs = services.inbox(user, box)
         else:
             qs = Assignment.objects.filter(document__in=visible(IncomingDocument, user)).prefetch_related(
-                Prefetch("notes", queryset=ProcessingNote.objects.select_related("author")))
+                Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))
+            )
         return qs.select_related("document", "unit", "user", "assigned_by")
 
     def get_serializer_class(self):
@@ -640,51 +795,81 @@ class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         return IncomingAssignmentDetailSerializer
 
     def _detail(self, assignment, status_code=status.HTTP_200_OK):
-        fresh = Assignment.objects.select_related("document", "unit", "user", "assigned_by") \
-            .prefetch_related(Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))) \
+        fresh = (
+            Assignment.objects.select_related("document", "unit", "user", "assigned_by")
+            .prefetch_related(Prefetch("notes", queryset=ProcessingNote.objects.select_related("author")))
             .get(pk=assignment.pk)
-        return Response(IncomingAssignmentDetailSerializer(fresh, context=self.get_serializer_context()).data,
-                        status=status_code)
+        )
+        return Response(
+            IncomingAssignmentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code
+        )
 
-    @extend_schema(parameters=[
-        OpenApiParameter("box", str, required=False, enum=list(BOXES), default=DEFAULT_BOX,
-                         description="Hộp văn bản của cá nhân."),
-        OpenApiParameter("queue", str, required=False, enum=["unit"],
-                         description="unit: việc giao cho đơn vị do mình phụ trách, chờ phân công."),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "box",
+                str,
+                required=False,
+                enum=list(BOXES),
+                default=DEFAULT_BOX,
+                description="Hộp văn bản của cá nhân.",
+            ),
+            OpenApiParameter(
+                "queue",
+                str,
+                required=False,
+                enum=["unit"],
+                description="unit: việc giao cho đơn vị do mình phụ trách, chờ phân công.",
+            ),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=IncomingDistributeSerializer, responses={200: IncomingAssignmentDetailSerializer},
-                   description="Phân công cán bộ xử lý việc giao cho đơn vị; trả về phân công mới.")
+    @extend_schema(
+        request=IncomingDistributeSerializer,
+        responses={200: IncomingAssignmentDetailSerializer},
+        description="Phân công cán bộ xử lý việc giao cho đơn vị; trả về phân công mới.",
+    )
     @action(detail=True, methods=["post"])
     def distribute(self, request, pk=None):
         assignment = self.get_object()
         data = _valid(IncomingDistributeSerializer, request)
-        child = services.distribute(request.user, assignment, user=data["user"], deadline=data.get("deadline"),
-                                    opinion=data.get("opinion", ""))
+        child = services.distribute(
+            request.user, assignment, user=data["user"], deadline=data.get("deadline"), opinion=data.get("opinion", "")
+        )
         return self._detail(child)
 
-    @extend_schema(request=IncomingReturnSerializer, responses={200: IncomingAssignmentDetailSerializer},
-                   description="Trả lại lãnh đạo (kèm lý do).")
+    @extend_schema(
+        request=IncomingReturnSerializer,
+        responses={200: IncomingAssignmentDetailSerializer},
+        description="Trả lại lãnh đạo (kèm lý do).",
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_leader(self, request, pk=None):
         assignment = self.get_object()
         data = _valid(IncomingReturnSerializer, request)
         return self._detail(services.return_to_leader(request.user, assignment, data["reason"]))
 
-    @extend_schema(request=IncomingReassignSerializer, responses={200: IncomingAssignmentDetailSerializer},
-                   description="Chuyển cho cán bộ khác; trả về phân công mới.")
+    @extend_schema(
+        request=IncomingReassignSerializer,
+        responses={200: IncomingAssignmentDetailSerializer},
+        description="Chuyển cho cán bộ khác; trả về phân công mới.",
+    )
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         assignment = self.get_object()
         data = _valid(IncomingReassignSerializer, request)
-        new = services.reassign(request.user, assignment, user=data["user"], reason=data["reason"],
-                                deadline=data.get("deadline"))
+        new = services.reassign(
+            request.user, assignment, user=data["user"], reason=data["reason"], deadline=data.get("deadline")
+        )
         return self._detail(new)
 
-    @extend_schema(request=IncomingNoteCreateSerializer, responses={201: IncomingAssignmentDetailSerializer},
-                   description="Ghi tiến độ, ý kiến đề xuất hoặc kết quả.")
+    @extend_schema(
+        request=IncomingNoteCreateSerializer,
+        responses={201: IncomingAssignmentDetailSerializer},
+        description="Ghi tiến độ, ý kiến đề xuất hoặc kết quả.",
+    )
     @action(detail=True, methods=["post"])
     def note(self, request, pk=None):
         assignment = self.get_object()

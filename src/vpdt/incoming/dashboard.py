@@ -25,16 +25,29 @@ def for_user(user) -> dict:
         data["to_direct"] = _capped(
             IncomingDocument.objects.filter(leader_id__in=incoming.person_ids, status=DocStatus.SUBMITTED)
             .only("id", "arrival_number", "year", "subject", "urgency", "issuer_name", "submitted_at")
-            .order_by("-urgency", "submitted_at", "id"))
+            .order_by("-urgency", "submitted_at", "id")
+        )
     if scope.has_role(Role.LEADER, Role.CLERK) and scope.agency_id:
         data["late"] = _capped(
-            visible(IncomingDocument, user).filter(agency_id=scope.agency_id, deadline__lt=today)
+            visible(IncomingDocument, user)
+            .filter(agency_id=scope.agency_id, deadline__lt=today)
             .exclude(status=DocStatus.COMPLETED)
             .only("id", "arrival_number", "year", "subject", "deadline", "status")
-            .order_by("deadline", "id"))
+            .order_by("deadline", "id")
+        )
     data["my_work"] = _capped(
         Assignment.objects.filter(user=user, status__in=OPEN)
-        .select_related("document").only("id", "role", "deadline", "status", "document__id",
-                                         "document__subject", "document__arrival_number", "document__year")
-        .order_by("deadline", "id"))
+        .select_related("document")
+        .only(
+            "id",
+            "role",
+            "deadline",
+            "status",
+            "document__id",
+            "document__subject",
+            "document__arrival_number",
+            "document__year",
+        )
+        .order_by("deadline", "id")
+    )
     return data

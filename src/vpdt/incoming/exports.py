@@ -105,9 +105,11 @@ def optimize(documents):
         from .models import ProcessingNote
 
         assignment_qs = assignment_qs.prefetch_related(
-            Prefetch("notes", queryset=ProcessingNote.objects.select_related("author").order_by("created_at", "id")))
-    qs = (documents.select_related("doc_type", "register", "agency", "directed_by", "leader")
-          .prefetch_related(Prefetch("assignments", queryset=assignment_qs)))
+            Prefetch("notes", queryset=ProcessingNote.objects.select_related("author").order_by("created_at", "id"))
+        )
+    qs = documents.select_related("doc_type", "register", "agency", "directed_by", "leader").prefetch_related(
+        Prefetch("assignments", queryset=assignment_qs)
+    )
     if _has_relation(IncomingDocument, "replies"):
         qs = qs.prefetch_related("replies")
     return qs.order_by("year", "arrival_number", "id")
@@ -186,8 +188,12 @@ def identity(document) -> str:
 
 
 def latest_progress(document):
-    notes = [n for a in _assignments(document) for n in _notes(a)
-             if getattr(n, "kind", None) in (NoteKind.PROGRESS, NoteKind.RESULT)]
+    notes = [
+        n
+        for a in _assignments(document)
+        for n in _notes(a)
+        if getattr(n, "kind", None) in (NoteKind.PROGRESS, NoteKind.RESULT)
+    ]
     if not notes:
         return None
     return max(notes, key=lambda n: (n.created_at or timezone.now(), n.pk or 0))
@@ -225,31 +231,37 @@ def replies(document) -> str:
 
 def register_rows(documents) -> list[list]:
     """Values of the incoming register, one list per document (dates as ``date``)."""
-    return [[
-        _local_date(d.arrival_date),
-        d.arrival_number,
-        d.issuer_name,
-        d.number_symbol,
-        d.issued_date,
-        type_and_subject(d),
-        recipients(d),
-        handover_date(d),
-        "",
-        d.description,
-    ] for d in optimize(documents)]
+    return [
+        [
+            _local_date(d.arrival_date),
+            d.arrival_number,
+            d.issuer_name,
+            d.number_symbol,
+            d.issued_date,
+            type_and_subject(d),
+            recipients(d),
+            handover_date(d),
+            "",
+            d.description,
+        ]
+        for d in optimize(documents)
+    ]
 
 
 def followup_rows(documents, today: dt.date | None = None) -> list[list]:
     today = today or timezone.localdate()
-    return [[
-        d.arrival_number,
-        identity(d),
-        recipients(d),
-        d.deadline,
-        progress(d, today),
-        replies(d),
-        d.description,
-    ] for d in optimize(documents)]
+    return [
+        [
+            d.arrival_number,
+            identity(d),
+            recipients(d),
+            d.deadline,
+            progress(d, today),
+            replies(d),
+            d.description,
+        ]
+        for d in optimize(documents)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- PDF
@@ -261,11 +273,16 @@ def incoming_register_pdf(documents, *, agency, register, date_from=None, date_t
 
     styles = _styles()
     rows = register_rows(documents)
-    story = _title_block(REGISTER_TITLE, agency=agency, register=register, date_from=date_from, date_to=date_to,
-                         styles=styles)
+    story = _title_block(
+        REGISTER_TITLE, agency=agency, register=register, date_from=date_from, date_to=date_to, styles=styles
+    )
     story.append(_register_table(REGISTER_COLUMNS, REGISTER_WIDTHS, rows, styles, centered={0, 1, 4, 7}))
-    return _build(story, pagesize=landscape(A4), title=REGISTER_TITLE,
-                  footer=_footer_label(REGISTER_TITLE, register, date_from, date_to))
+    return _build(
+        story,
+        pagesize=landscape(A4),
+        title=REGISTER_TITLE,
+        footer=_footer_label(REGISTER_TITLE, register, date_from, date_to),
+    )
 
 
 def followup_register_pdf(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
@@ -274,11 +291,16 @@ def followup_register_pdf(documents, *, agency, register, date_from=None, date_t
 
     styles = _styles()
     rows = followup_rows(documents)
-    story = _title_block(FOLLOWUP_TITLE, agency=agency, register=register, date_from=date_from, date_to=date_to,
-                         styles=styles)
+    story = _title_block(
+        FOLLOWUP_TITLE, agency=agency, register=register, date_from=date_from, date_to=date_to, styles=styles
+    )
     story.append(_register_table(FOLLOWUP_COLUMNS, FOLLOWUP_WIDTHS, rows, styles, centered={0, 3}))
-    return _build(story, pagesize=landscape(A4), title=FOLLOWUP_TITLE,
-                  footer=_footer_label(FOLLOWUP_TITLE, register, date_from, date_to))
+    return _build(
+        story,
+        pagesize=landscape(A4),
+        title=FOLLOWUP_TITLE,
+        footer=_footer_label(FOLLOWUP_TITLE, register, date_from, date_to),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- XLSX
@@ -286,16 +308,34 @@ def followup_register_pdf(documents, *, agency, register, date_from=None, date_t
 
 def incoming_register_xlsx(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
     """Sổ đăng ký văn bản đến as a spreadsheet: title rows 1–3, header row 4, column numbers row 5, data from 6."""
-    return _xlsx(REGISTER_TITLE, REGISTER_COLUMNS, REGISTER_XLSX_WIDTHS, register_rows(documents), agency=agency,
-                 register=register, date_from=date_from, date_to=date_to, date_columns={0, 4, 7},
-                 sheet_title="Sổ đăng ký VB đến")
+    return _xlsx(
+        REGISTER_TITLE,
+        REGISTER_COLUMNS,
+        REGISTER_XLSX_WIDTHS,
+        register_rows(documents),
+        agency=agency,
+        register=register,
+        date_from=date_from,
+        date_to=date_to,
+        date_columns={0, 4, 7},
+        sheet_title="Sổ đăng ký VB đến",
+    )
 
 
 def followup_register_xlsx(documents, *, agency, register, date_from=None, date_to=None) -> bytes:
     """Sổ theo dõi giải quyết văn bản đến as a spreadsheet (same layout as the register)."""
-    return _xlsx(FOLLOWUP_TITLE, FOLLOWUP_COLUMNS, FOLLOWUP_XLSX_WIDTHS, followup_rows(documents), agency=agency,
-                 register=register, date_from=date_from, date_to=date_to, date_columns={3},
-                 sheet_title="Sổ theo dõi giải quyết")
+    return _xlsx(
+        FOLLOWUP_TITLE,
+        FOLLOWUP_COLUMNS,
+        FOLLOWUP_XLSX_WIDTHS,
+        followup_rows(documents),
+        agency=agency,
+        register=register,
+        date_from=date_from,
+        date_to=date_to,
+        date_columns={3},
+        sheet_title="Sổ theo dõi giải quyết",
+    )
 
 
 XLSX_HEADER_ROW = 4
@@ -339,8 +379,9 @@ def slip_content(document) -> dict:
         if document.deadline:
             leader.append((f"Thời hạn giải quyết: {fmt_date(document.deadline)}", ""))
         for role in (AssignmentRole.LEAD, AssignmentRole.COOPERATE, AssignmentRole.INFORM):
-            names = [_addressee(a) + (f" (hạn {fmt_date(a.deadline)})" if a.deadline else "")
-                     for a in top if a.role == role]
+            names = [
+                _addressee(a) + (f" (hạn {fmt_date(a.deadline)})" if a.deadline else "") for a in top if a.role == role
+            ]
             if names:
                 leader.append((f"{AssignmentRole(role).label}: {'; '.join(names)}", ""))
 
@@ -353,10 +394,13 @@ def slip_content(document) -> dict:
             line += f": {a.opinion}"
         unit.append((line, f"{_person(a.assigned_by)} - {fmt_datetime(a.created_at)}".strip(" -")))
 
-    proposals = sorted((n for a in assignments for n in _notes(a) if getattr(n, "kind", None) == NoteKind.PROPOSAL),
-                       key=lambda n: (n.created_at or timezone.now(), n.pk or 0))
-    proposal = [(n.text, f"{_person(getattr(n, 'author', None))} - {fmt_datetime(n.created_at)}".strip(" -"))
-                for n in proposals]
+    proposals = sorted(
+        (n for a in assignments for n in _notes(a) if getattr(n, "kind", None) == NoteKind.PROPOSAL),
+        key=lambda n: (n.created_at or timezone.now(), n.pk or 0),
+    )
+    proposal = [
+        (n.text, f"{_person(getattr(n, 'author', None))} - {fmt_datetime(n.created_at)}".strip(" -")) for n in proposals
+    ]
     return {
         "agency": document.agency.name if document.agency_id else "",
         "identity": identity_rows,
@@ -384,13 +428,18 @@ def processing_slip_pdf(document) -> bytes:
 
     story = [_p(content["agency"].upper(), styles["agency"]), _p(SLIP_TITLE, styles["title"]), Spacer(1, 4 * mm)]
     width = A4[0] - 2 * 20 * mm
-    table = Table([[_p(k, styles["cell"]), _p(v, body)] for k, v in content["identity"]],
-                  colWidths=[50 * mm, width - 50 * mm])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table = Table(
+        [[_p(k, styles["cell"]), _p(v, body)] for k, v in content["identity"]], colWidths=[50 * mm, width - 50 * mm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story.append(table)
     for heading, entries, blank_lines in content["sections"]:
         story.append(_p(heading, label))
@@ -402,5 +451,10 @@ def processing_slip_pdf(document) -> bytes:
             story.extend(_p(blank, body) for _ in range(blank_lines))
     story.append(Spacer(1, 6 * mm))
     story.append(_p(f"In ngày {fmt_date(timezone.now())}", small))
-    return _build(story, pagesize=A4, title=SLIP_TITLE,
-                  footer=f"{SLIP_TITLE} - Số đến {document.arrival_number}/{document.year}", margins=20 * mm)
+    return _build(
+        story,
+        pagesize=A4,
+        title=SLIP_TITLE,
+        footer=f"{SLIP_TITLE} - Số đến {document.arrival_number}/{document.year}",
+        margins=20 * mm,
+    )

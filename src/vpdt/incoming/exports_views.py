@@ -42,14 +42,15 @@ def _parse_date(raw: str, label: str) -> dt.date | None:
     except DateInputError as err:
         if err.code == "date_range":
             raise BadPeriod(f"{label}: {err}") from None
-        raise BadPeriod(f"{label} “{raw.strip()[:20]}” không hợp lệ. Nhập ngày theo dạng dd/mm/yyyy, "
-                        "ví dụ 01/10/2026.") from None
+        raise BadPeriod(
+            f"{label} “{raw.strip()[:20]}” không hợp lệ. Nhập ngày theo dạng dd/mm/yyyy, ví dụ 01/10/2026."
+        ) from None
 
 
 def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = dt.date(day.year, first_month, 1)
-    end = (dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1))
+    end = dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1)
     return start, end - dt.timedelta(days=1)
 
 
@@ -112,11 +113,21 @@ def _export(request, register_pk: int, fmt: str, *, kind: str, prefix: str, pdf,
     build = pdf if fmt == "pdf" else xlsx
     data = build(documents, agency=register.agency, register=register, date_from=date_from, date_to=date_to)
     filename = f"{prefix}-{ascii_slug(register.code)}-{period_slug(date_from, date_to)}.{fmt}"
-    journal.record("incoming.register_exported", actor=request.user, obj=register, agency=register.agency_id,
-                   request=request,
-                   details={"register": register.pk, "kind": kind, "format": fmt,
-                            "date_from": date_from.isoformat(), "date_to": date_to.isoformat(),
-                            "filename": filename})
+    journal.record(
+        "incoming.register_exported",
+        actor=request.user,
+        obj=register,
+        agency=register.agency_id,
+        request=request,
+        details={
+            "register": register.pk,
+            "kind": kind,
+            "format": fmt,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "filename": filename,
+        },
+    )
     return _attachment(data, fmt, filename)
 
 
@@ -124,17 +135,30 @@ def _export(request, register_pk: int, fmt: str, *, kind: str, prefix: str, pdf,
 @login_required
 def register_export(request, register_pk: int, fmt: str):
     """Sổ đăng ký văn bản đến for a period (default: the current quarter)."""
-    return _export(request, register_pk, fmt, kind="register", prefix="so-den", pdf=exports.incoming_register_pdf,
-                   xlsx=exports.incoming_register_xlsx)
+    return _export(
+        request,
+        register_pk,
+        fmt,
+        kind="register",
+        prefix="so-den",
+        pdf=exports.incoming_register_pdf,
+        xlsx=exports.incoming_register_xlsx,
+    )
 
 
 @require_GET
 @login_required
 def followup_export(request, register_pk: int, fmt: str):
     """Sổ theo dõi giải quyết văn bản đến for a period (default: the current quarter)."""
-    return _export(request, register_pk, fmt, kind="followup", prefix="so-theo-doi",
-                   pdf=exports.followup_register_pdf,
-                   xlsx=exports.followup_register_xlsx)
+    return _export(
+        request,
+        register_pk,
+        fmt,
+        kind="followup",
+        prefix="so-theo-doi",
+        pdf=exports.followup_register_pdf,
+        xlsx=exports.followup_register_xlsx,
+    )
 
 
 @require_GET
@@ -144,9 +168,14 @@ def slip(request, pk: int):
     document = get_object_or_404(visible(IncomingDocument, request.user), pk=pk)
     data = exports.processing_slip_pdf(document)
     filename = f"phieu-giai-quyet-{ascii_slug(document.register.code)}-{document.year}-{document.arrival_number}.pdf"
-    journal.record("incoming.slip_printed", actor=request.user, obj=document, agency=document.agency_id,
-                   request=request, details={"register": document.register_id, "format": "pdf",
-                                             "filename": filename})
+    journal.record(
+        "incoming.slip_printed",
+        actor=request.user,
+        obj=document,
+        agency=document.agency_id,
+        request=request,
+        details={"register": document.register_id, "format": "pdf", "filename": filename},
+    )
     return _attachment(data, "pdf", filename)
 
 

@@ -34,11 +34,11 @@ OPEN = (A.PENDING, A.IN_PROGRESS)
 
 # --------------------------------------------------------------------------------------------- who may act
 
+
 def clerk_refusal(user, agency_id: int | None, work: str = "vào sổ văn bản đến") -> str | None:
     """Why ``user`` is not a clerk of the agency (registration, submission, withdrawal), or None."""
     scope = scope_of(user)
-    if agency_id is not None and (scope.is_superuser or (scope.agency_id == agency_id
-                                                         and scope.has_role(Role.CLERK))):
+    if agency_id is not None and (scope.is_superuser or (scope.agency_id == agency_id and scope.has_role(Role.CLERK))):
         return None
     return f"Chỉ văn thư của cơ quan được {work}."
 
@@ -112,6 +112,7 @@ def _unit_leader(assignment, actor) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------- preconditions
+
 
 def _has_leader(doc, **_context) -> str | None:
     if members.members(doc.agency_id, roles=(Role.LEADER,)).exists():

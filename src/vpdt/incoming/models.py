@@ -9,8 +9,9 @@ from vpdt.catalog.models import Urgency
 class Register(models.Model):
     """Sổ đăng ký văn bản đến. Số đến runs from 1 per register and calendar year."""
 
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="incoming_registers",
-                               verbose_name="cơ quan")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="incoming_registers", verbose_name="cơ quan"
+    )
     name = models.CharField("tên sổ", max_length=200)
     code = models.CharField("mã sổ", max_length=20)
     is_default = models.BooleanField("sổ mặc định", default=False)
@@ -40,8 +41,9 @@ class DocStatus(models.TextChoices):
 
 
 class IncomingDocument(models.Model):
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="incoming_documents",
-                               verbose_name="cơ quan nhận")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="incoming_documents", verbose_name="cơ quan nhận"
+    )
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="documents", verbose_name="sổ")
     year = models.PositiveIntegerField("năm")
     arrival_number = models.PositiveIntegerField("số đến")
@@ -54,8 +56,9 @@ class IncomingDocument(models.Model):
     code_number = models.CharField("số", max_length=11, blank=True)
     code_notation = models.CharField("ký hiệu", max_length=30, blank=True)
     issued_date = models.DateField("ngày văn bản")
-    doc_type = models.ForeignKey("catalog.DocumentType", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="loại văn bản")
+    doc_type = models.ForeignKey(
+        "catalog.DocumentType", on_delete=models.PROTECT, related_name="+", verbose_name="loại văn bản"
+    )
     subject = models.CharField("trích yếu", max_length=500)
     language = models.CharField("ngôn ngữ", max_length=20, default="Tiếng Việt")
     page_amount = models.PositiveIntegerField("số trang", null=True, blank=True)
@@ -66,26 +69,40 @@ class IncomingDocument(models.Model):
     to_places = models.CharField("nơi nhận", max_length=1000, blank=True)
     due_date = models.DateField("hạn xử lý theo văn bản", null=True, blank=True)
 
-    field = models.ForeignKey("catalog.Field", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="lĩnh vực")
+    field = models.ForeignKey(
+        "catalog.Field", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="lĩnh vực"
+    )
     needs_reply = models.BooleanField("cần phúc đáp", default=False)
     reply_due = models.DateField("hạn phúc đáp", null=True, blank=True)
 
     status = models.CharField("trạng thái", max_length=20, choices=DocStatus.choices, default=DocStatus.REGISTERED)
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="lãnh đạo cho ý kiến")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="lãnh đạo cho ý kiến",
+    )
     submitted_at = models.DateTimeField("thời điểm trình", null=True, blank=True)
     direction = models.TextField("ý kiến chỉ đạo", blank=True)
-    directed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="người chỉ đạo")
+    directed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người chỉ đạo",
+    )
     directed_at = models.DateTimeField("thời điểm chỉ đạo", null=True, blank=True)
     deadline = models.DateField("thời hạn giải quyết", null=True, blank=True)
     completed_at = models.DateTimeField("thời điểm hoàn thành", null=True, blank=True)
     withdrawn_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
 
     duplicate_key = models.CharField(max_length=300, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="văn thư vào sổ")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="văn thư vào sổ"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,16 +162,24 @@ class Assignment(models.Model):
 
     document = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="đơn vị")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="incoming_assignments", verbose_name="cán bộ")
+    unit = models.ForeignKey(
+        "directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_assignments",
+        verbose_name="cán bộ",
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     deadline = models.DateField("hạn xử lý", null=True, blank=True)
     opinion = models.TextField("ý kiến giao việc", blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("trạng thái", max_length=12, choices=AssignmentStatus.choices,
-                              default=AssignmentStatus.PENDING)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
     result = models.TextField("kết quả", blank=True)
     reason = models.TextField("lý do trả lại, chuyển người khác", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,9 +191,11 @@ class Assignment(models.Model):
         verbose_name_plural = "phân công xử lý"
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(unit__isnull=False, user__isnull=True)
-                           | models.Q(unit__isnull=True, user__isnull=False)),
-                name="assignment_unit_xor_user"),
+                condition=(
+                    models.Q(unit__isnull=False, user__isnull=True) | models.Q(unit__isnull=True, user__isnull=False)
+                ),
+                name="assignment_unit_xor_user",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "status", "-id"]),
@@ -209,15 +236,23 @@ class ReplyRecord(models.Model):
     """
 
     document = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT, related_name="replies")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="người yêu cầu")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người yêu cầu"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     subject = models.CharField("trích yếu văn bản trả lời", max_length=500, blank=True)
     outgoing_reference = models.CharField("số, ký hiệu văn bản trả lời", max_length=100, blank=True)
-    outgoing = models.ForeignKey("outgoing.OutgoingDocument", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="reply_records", verbose_name="văn bản đi trả lời")
-    status = models.CharField("trạng thái", max_length=20, choices=ReplyStatus.choices,
-                              default=ReplyStatus.DRAFT_REQUESTED)
+    outgoing = models.ForeignKey(
+        "outgoing.OutgoingDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reply_records",
+        verbose_name="văn bản đi trả lời",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT_REQUESTED
+    )
 
     class Meta:
         verbose_name = "văn bản trả lời"

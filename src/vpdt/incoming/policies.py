@@ -50,9 +50,11 @@ def _manage(scope) -> Q:
 
 
 authz.register(IncomingDocument, view=_view, manage=_manage)
-authz.register(Register, view=lambda s: s.own_agency("agency") | s.administered("agency"),
-               manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK)
-                                                             else NOTHING))
+authz.register(
+    Register,
+    view=lambda s: s.own_agency("agency") | s.administered("agency"),
+    manage=lambda s: s.administered("agency") | (s.own_agency("agency") if s.has_role(Role.CLERK) else NOTHING),
+)
 
 
 def _assignment_view(scope) -> Q:
@@ -81,8 +83,9 @@ def _attachment_view(scope) -> Q:
     recall (withdrawn): the register entry and the recall record stay, the content does not."""
     if scope.is_superuser:
         return ~Q(document__status=DocStatus.WITHDRAWN)
-    return (Q(document_id__in=IncomingDocument.objects.filter(_view(scope)).values("pk"))
-            & ~Q(document__status=DocStatus.WITHDRAWN))
+    return Q(document_id__in=IncomingDocument.objects.filter(_view(scope)).values("pk")) & ~Q(
+        document__status=DocStatus.WITHDRAWN
+    )
 
 
 authz.register(Attachment, view=_attachment_view, manage=lambda scope: NOTHING)

@@ -67,8 +67,9 @@ def _clean_code(code, agency_id: int, exclude_pk: int | None = None) -> str:
     if len(code) > CODE_MAX:
         raise ValidationError({"code": [f"Mã sổ dài tối đa {CODE_MAX} ký tự."]})
     if not CODE_RE.fullmatch(code):
-        raise ValidationError({"code": ["Mã sổ chỉ gồm chữ cái, chữ số, dấu gạch ngang (-) và gạch dưới (_), "
-                                        "không có khoảng trắng."]})
+        raise ValidationError(
+            {"code": ["Mã sổ chỉ gồm chữ cái, chữ số, dấu gạch ngang (-) và gạch dưới (_), không có khoảng trắng."]}
+        )
     # Case-insensitive in Python: the database's iexact does not fold Vietnamese letters everywhere (SQLite).
     others = Register.objects.filter(agency_id=agency_id)
     if exclude_pk is not None:
@@ -83,8 +84,12 @@ def _duplicate(code: str) -> ValidationError:
 
 
 def _snapshot(register: Register) -> dict:
-    return {"name": register.name, "code": register.code, "is_default": register.is_default,
-            "is_active": register.is_active}
+    return {
+        "name": register.name,
+        "code": register.code,
+        "is_default": register.is_default,
+        "is_active": register.is_active,
+    }
 
 
 def _lock_agency_registers(agency_id: int) -> list[Register]:
@@ -94,8 +99,11 @@ def _lock_agency_registers(agency_id: int) -> list[Register]:
 
 def _make_default(register: Register) -> list[int]:
     """Clear the other defaults of the agency (rows already locked). Returns the ids that lost the flag."""
-    others = list(Register.objects.filter(agency_id=register.agency_id, is_default=True)
-                  .exclude(pk=register.pk).values_list("pk", flat=True))
+    others = list(
+        Register.objects.filter(agency_id=register.agency_id, is_default=True)
+        .exclude(pk=register.pk)
+        .values_list("pk", flat=True)
+    )
     if others:
         Register.objects.filter(pk__in=others).update(is_default=False)
     register.is_default = True
@@ -125,8 +133,13 @@ def create_register(actor, agency, name, code, is_default: bool = False) -> Regi
         if make_default:
             cleared = _make_default(register)
             register.save(update_fields=["is_default"])
-        journal.record("incoming.register_created", actor=actor, obj=register, agency=agency_id,
-                       details={**_snapshot(register), "previous_default": cleared})
+        journal.record(
+            "incoming.register_created",
+            actor=actor,
+            obj=register,
+            agency=agency_id,
+            details={**_snapshot(register), "previous_default": cleared},
+        )
     return register
 
 
@@ -157,13 +170,19 @@ def update_register(actor, register: Register, **changes) -> Register:
             if wanted and not register.is_default:
                 _check_can_be_default(register, changes.get("is_active", register.is_active))
             elif not wanted and register.is_default:
-                raise ValidationError({"is_default": ["Mỗi cơ quan phải có một sổ mặc định: hãy chọn sổ khác làm "
-                                                      "mặc định thay cho sổ này."]})
+                raise ValidationError(
+                    {
+                        "is_default": [
+                            "Mỗi cơ quan phải có một sổ mặc định: hãy chọn sổ khác làm mặc định thay cho sổ này."
+                        ]
+                    }
+                )
         if "is_active" in changes:
             active = bool(changes["is_active"])
             if not active and (register.is_default or changes.get("is_default")):
-                raise ValidationError({"is_active": ["Không thể ngừng sử dụng sổ mặc định. Hãy chọn sổ khác làm "
-                                                     "mặc định trước."]})
+                raise ValidationError(
+                    {"is_active": ["Không thể ngừng sử dụng sổ mặc định. Hãy chọn sổ khác làm mặc định trước."]}
+                )
             if active != register.is_active:
                 register.is_active = active
                 fields.append("is_active")
@@ -179,16 +198,22 @@ def update_register(actor, register: Register, **changes) -> Register:
         except IntegrityError:
             raise _duplicate(register.code) from None
         after = _snapshot(register)
-        journal.record("incoming.register_updated", actor=actor, obj=register, agency=register.agency_id,
-                       details={"changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]},
-                                "previous_default": cleared})
+        journal.record(
+            "incoming.register_updated",
+            actor=actor,
+            obj=register,
+            agency=register.agency_id,
+            details={
+                "changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]},
+                "previous_default": cleared,
+            },
+        )
     return register
 
 
 def _check_can_be_default(register: Register, active: bool) -> None:
     if not active:
-        raise ValidationError({"is_default": ["Sổ đã ngừng sử dụng không thể làm sổ mặc định. Hãy dùng lại sổ "
-                                              "trước."]})
+        raise ValidationError({"is_default": ["Sổ đã ngừng sử dụng không thể làm sổ mặc định. Hãy dùng lại sổ trước."]})
 
 
 def set_default(actor, register: Register) -> Register:
@@ -198,13 +223,22 @@ def set_default(actor, register: Register) -> Register:
         _lock_agency_registers(register.agency_id)
         register.refresh_from_db()
         _check_can_be_default(register, register.is_active)
-        if register.is_default and not Register.objects.filter(
-                agency_id=register.agency_id, is_default=True).exclude(pk=register.pk).exists():
+        if (
+            register.is_default
+            and not Register.objects.filter(agency_id=register.agency_id, is_default=True)
+            .exclude(pk=register.pk)
+            .exists()
+        ):
             return register
         cleared = _make_default(register)
         register.save(update_fields=["is_default"])
-        journal.record("incoming.register_default_set", actor=actor, obj=register, agency=register.agency_id,
-                       details={"previous_default": cleared})
+        journal.record(
+            "incoming.register_default_set",
+            actor=actor,
+            obj=register,
+            agency=register.agency_id,
+            details={"previous_default": cleared},
+        )
     return register
 
 
@@ -215,14 +249,20 @@ def deactivate(actor, register: Register) -> Register:
         _lock_agency_registers(register.agency_id)
         register.refresh_from_db()
         if register.is_default:
-            raise ValidationError({"is_active": ["Không thể ngừng sử dụng sổ mặc định. Hãy chọn sổ khác làm mặc "
-                                                 "định trước."]})
+            raise ValidationError(
+                {"is_active": ["Không thể ngừng sử dụng sổ mặc định. Hãy chọn sổ khác làm mặc định trước."]}
+            )
         if not register.is_active:
             return register
         register.is_active = False
         register.save(update_fields=["is_active"])
-        journal.record("incoming.register_deactivated", actor=actor, obj=register, agency=register.agency_id,
-                       details={"code": register.code})
+        journal.record(
+            "incoming.register_deactivated",
+            actor=actor,
+            obj=register,
+            agency=register.agency_id,
+            details={"code": register.code},
+        )
     return register
 
 
@@ -236,6 +276,11 @@ def activate(actor, register: Register) -> Register:
             return register
         register.is_active = True
         register.save(update_fields=["is_active"])
-        journal.record("incoming.register_activated", actor=actor, obj=register, agency=register.agency_id,
-                       details={"code": register.code})
+        journal.record(
+            "incoming.register_activated",
+            actor=actor,
+            obj=register,
+            agency=register.agency_id,
+            details={"code": register.code},
+        )
     return register

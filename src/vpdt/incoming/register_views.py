@@ -23,21 +23,29 @@ from .models import IncomingDocument, Register
 
 
 class RegisterForm(forms.Form):
-    name = forms.CharField(label="Tên sổ", max_length=rs.NAME_MAX,
-                           widget=forms.TextInput(attrs={"class": "form-control"}),
-                           error_messages={"required": "Tên sổ là bắt buộc.",
-                                           "max_length": f"Tên sổ dài tối đa {rs.NAME_MAX} ký tự."})
-    code = forms.CharField(label="Mã sổ", max_length=rs.CODE_MAX,
-                           help_text="Chữ cái, chữ số, dấu gạch ngang (-) hoặc gạch dưới (_), tối đa 20 ký tự.",
-                           widget=forms.TextInput(attrs={"class": "form-control"}),
-                           error_messages={"required": "Mã sổ là bắt buộc.",
-                                           "max_length": f"Mã sổ dài tối đa {rs.CODE_MAX} ký tự."})
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=None, required=True,
-                                    widget=forms.Select(attrs={"class": "form-select"}),
-                                    error_messages={"required": "Chưa chọn cơ quan.",
-                                                    "invalid_choice": "Cơ quan: lựa chọn không hợp lệ."})
-    is_default = forms.BooleanField(label="Đặt làm sổ mặc định", required=False,
-                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    name = forms.CharField(
+        label="Tên sổ",
+        max_length=rs.NAME_MAX,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": "Tên sổ là bắt buộc.", "max_length": f"Tên sổ dài tối đa {rs.NAME_MAX} ký tự."},
+    )
+    code = forms.CharField(
+        label="Mã sổ",
+        max_length=rs.CODE_MAX,
+        help_text="Chữ cái, chữ số, dấu gạch ngang (-) hoặc gạch dưới (_), tối đa 20 ký tự.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": "Mã sổ là bắt buộc.", "max_length": f"Mã sổ dài tối đa {rs.CODE_MAX} ký tự."},
+    )
+    agency = forms.ModelChoiceField(
+        label="Cơ quan",
+        queryset=None,
+        required=True,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": "Chưa chọn cơ quan.", "invalid_choice": "Cơ quan: lựa chọn không hợp lệ."},
+    )
+    is_default = forms.BooleanField(
+        label="Đặt làm sổ mặc định", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
 
     def __init__(self, actor, *args, register: Register | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,8 +78,9 @@ class RegisterForm(forms.Form):
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
         if code and not rs.CODE_RE.fullmatch(code):
-            raise ValidationError("Mã sổ chỉ gồm chữ cái, chữ số, dấu gạch ngang (-) và gạch dưới (_), "
-                                  "không có khoảng trắng.")
+            raise ValidationError(
+                "Mã sổ chỉ gồm chữ cái, chữ số, dấu gạch ngang (-) và gạch dưới (_), không có khoảng trắng."
+            )
         return code
 
 
@@ -93,16 +102,32 @@ def _register(request, rpk: int) -> Register:
 
 @login_required
 def register_admin_list(request):
-    registers = list(visible(Register, request.user).select_related("agency")
-                     .order_by("agency__name", "agency_id", "-is_default", "-is_active", "name", "id"))
+    registers = list(
+        visible(Register, request.user)
+        .select_related("agency")
+        .order_by("agency__name", "agency_id", "-is_default", "-is_active", "name", "id")
+    )
     ids = [r.pk for r in registers]
     year = timezone.localdate().year
-    counts = dict(IncomingDocument.objects.filter(register_id__in=ids, year=year).order_by()
-                  .values("register_id").annotate(n=Count("id")).values_list("register_id", "n")) if ids else {}
+    counts = (
+        dict(
+            IncomingDocument.objects.filter(register_id__in=ids, year=year)
+            .order_by()
+            .values("register_id")
+            .annotate(n=Count("id"))
+            .values_list("register_id", "n")
+        )
+        if ids
+        else {}
+    )
     managed = set(manageable(Register, request.user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     rows = [{"register": r, "count": counts.get(r.pk, 0), "can_manage": r.pk in managed} for r in registers]
-    context = {"rows": rows, "year": year, "can_create": rs.manageable_agencies(request.user).exists(),
-               "several_agencies": len({r.agency_id for r in registers}) > 1}
+    context = {
+        "rows": rows,
+        "year": year,
+        "can_create": rs.manageable_agencies(request.user).exists(),
+        "several_agencies": len({r.agency_id for r in registers}) > 1,
+    }
     return render(request, "incoming/registers/list.html", context)
 
 
@@ -114,8 +139,9 @@ def register_admin_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            register = rs.create_register(request.user, data["agency"], data["name"], data["code"],
-                                          data.get("is_default", False))
+            register = rs.create_register(
+                request.user, data["agency"], data["name"], data["code"], data.get("is_default", False)
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
@@ -130,12 +156,12 @@ def register_admin_create(request):
 def register_admin_edit(request, rpk: int):
     register = _register(request, rpk)
     initial = {"name": register.name, "code": register.code}
-    form = RegisterForm(request.user, request.POST if request.method == "POST" else None, register=register,
-                        initial=initial)
+    form = RegisterForm(
+        request.user, request.POST if request.method == "POST" else None, register=register, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            rs.update_register(request.user, register, name=form.cleaned_data["name"],
-                               code=form.cleaned_data["code"])
+            rs.update_register(request.user, register, name=form.cleaned_data["name"], code=form.cleaned_data["code"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:

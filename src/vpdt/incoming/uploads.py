@@ -23,8 +23,10 @@ from vpdt.core import parsers as core_parsers
 log = logging.getLogger(__name__)
 
 UNNAMED = "\u200b"  # a non-printable character: never left in a name Django sanitised, so it marks a dropped name
-UNNAMED_MESSAGE = ("Có tệp đính kèm không có tên dùng được (tên trống, “.”, “..” hoặc chỉ gồm dấu “/”, “\\”). "
-                   "Hãy đặt tên cho tệp (ví dụ cong-van.pdf) rồi gửi lại; chưa có gì được lưu.")
+UNNAMED_MESSAGE = (
+    "Có tệp đính kèm không có tên dùng được (tên trống, “.”, “..” hoặc chỉ gồm dấu “/”, “\\”). "
+    "Hãy đặt tên cho tệp (ví dụ cong-van.pdf) rồi gửi lại; chưa có gì được lưu."
+)
 
 
 class NamedFilesParser(multipartparser.MultiPartParser):
@@ -48,12 +50,14 @@ class NamedFilesMiddleware:
 
     def __call__(self, request):
         def parse_file_upload(meta, post_data):
-            request.upload_handlers = ImmutableList(request.upload_handlers, warning="Upload handlers are fixed "
-                                                    "once the upload has been parsed.")
+            request.upload_handlers = ImmutableList(
+                request.upload_handlers, warning="Upload handlers are fixed once the upload has been parsed."
+            )
             return NamedFilesParser(meta, post_data, request.upload_handlers, request.encoding).parse()
 
         request.parse_file_upload = parse_file_upload
         return self.get_response(request)
+
 
 # MIME types accepted for scans and electronic originals (content sniffed, never the file name).
 ALLOWED = {
@@ -94,23 +98,33 @@ def check(upload) -> CheckedUpload:
     if size == 0:
         raise ValidationError({"files": f"Tệp “{name}” rỗng."}, code="empty")
     if size > limit:
-        raise ValidationError({"files": f"Tệp “{name}” vượt quá giới hạn {settings.VPDT_MAX_UPLOAD_MB} MB."},
-                              code="too_large")
+        raise ValidationError(
+            {"files": f"Tệp “{name}” vượt quá giới hạn {settings.VPDT_MAX_UPLOAD_MB} MB."}, code="too_large"
+        )
     head = upload.read(8192)
     upload.seek(0)
     mime = sniff(head)
     if mime not in ALLOWED:
         raise ValidationError(
-            {"files": f"Tệp “{name}” không phải định dạng được chấp nhận (PDF, ảnh PNG/JPEG/TIFF, DOCX, ODT, ZIP); "
-                      "định dạng được nhận diện theo nội dung tệp, không theo tên."}, code="bad_type")
+            {
+                "files": f"Tệp “{name}” không phải định dạng được chấp nhận (PDF, ảnh PNG/JPEG/TIFF, DOCX, ODT, ZIP); "
+                "định dạng được nhận diện theo nội dung tệp, không theo tên."
+            },
+            code="bad_type",
+        )
     infected = scan(upload)
     upload.seek(0)
     if infected:
         from vpdt.journal import services as journal
 
         journal.record("security.malware_blocked", details={"file": name, "signature": infected})
-        raise ValidationError({"files": f"Tệp “{name}” chứa mã độc ({infected}) và đã bị chặn. "
-                                        "Sự việc đã được ghi nhật ký; hãy báo cán bộ CNTT."}, code="malware")
+        raise ValidationError(
+            {
+                "files": f"Tệp “{name}” chứa mã độc ({infected}) và đã bị chặn. "
+                "Sự việc đã được ghi nhật ký; hãy báo cán bộ CNTT."
+            },
+            code="malware",
+        )
     return CheckedUpload(file=upload, name=name, mime=mime, size=size)
 
 
@@ -141,8 +155,13 @@ def scan(upload) -> str | None:
                 reply += part
     except OSError as exc:
         log.error("Không kết nối được ClamAV tại %s: %s", target, exc)
-        raise ValidationError({"files": "Không kiểm tra được mã độc (máy quét ClamAV không phản hồi). "
-                                        "Vui lòng thử lại sau hoặc báo cán bộ CNTT."}, code="scanner") from exc
+        raise ValidationError(
+            {
+                "files": "Không kiểm tra được mã độc (máy quét ClamAV không phản hồi). "
+                "Vui lòng thử lại sau hoặc báo cán bộ CNTT."
+            },
+            code="scanner",
+        ) from exc
     text = reply.rstrip(b"\0").decode("utf-8", "replace")
     if text.endswith("FOUND"):
         return text.split(":", 1)[-1].replace("FOUND", "").strip() or "không rõ"

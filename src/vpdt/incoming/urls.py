@@ -1,8 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import followup_views, views
-from . import register_views
+from . import followup_views, register_views, views
 
 app_name = "incoming"
 urlpatterns = [

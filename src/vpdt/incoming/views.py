@@ -28,17 +28,50 @@ from vpdt.signing.verification_views import can_reverify
 from vpdt.storage import services as storage
 
 from . import lifecycle, register_services, services
-from .forms import (DirectionForm, DistributeForm, NoteForm, ReasonForm, ReassignForm, RegisterFilterForm,
-                    RegistrationForm, ReplyForm, ResultForm, agency_leaders, mark_prefill)
+from .forms import (
+    DirectionForm,
+    DistributeForm,
+    NoteForm,
+    ReasonForm,
+    ReassignForm,
+    RegisterFilterForm,
+    RegistrationForm,
+    ReplyForm,
+    ResultForm,
+    agency_leaders,
+    mark_prefill,
+)
 from .models import Assignment, Attachment, IncomingDocument
 
 PAGE_SIZE = 50
-BOXES = [("to_process", "Cần xử lý"), ("in_progress", "Đang xử lý"), ("for_information", "Để biết"),
-         ("done", "Đã xong"), ("late", "Quá hạn")]
+BOXES = [
+    ("to_process", "Cần xử lý"),
+    ("in_progress", "Đang xử lý"),
+    ("for_information", "Để biết"),
+    ("done", "Đã xong"),
+    ("late", "Quá hạn"),
+]
 # Columns a list needs: never the long texts (direction, to_places, description).
-LIST_FIELDS = ("id", "agency_id", "register_id", "year", "arrival_number", "arrival_date", "issuer_name",
-               "code_number", "code_notation", "subject", "urgency", "status", "deadline", "due_date",
-               "reply_due", "needs_reply", "completed_at", "issued_date")
+LIST_FIELDS = (
+    "id",
+    "agency_id",
+    "register_id",
+    "year",
+    "arrival_number",
+    "arrival_date",
+    "issuer_name",
+    "code_number",
+    "code_notation",
+    "subject",
+    "urgency",
+    "status",
+    "deadline",
+    "due_date",
+    "reply_due",
+    "needs_reply",
+    "completed_at",
+    "issued_date",
+)
 LONG_DOC_FIELDS = ("document__direction", "document__to_places", "document__description")
 
 
@@ -70,6 +103,7 @@ def _documents(request) -> QuerySet:
 
 # ---------------------------------------------------------------- registration
 
+
 @login_required
 def register_create(request):
     refusal = lifecycle.clerk_refusal(request.user, request.user.agency_id)
@@ -92,9 +126,15 @@ def register_create(request):
             data.pop("files", None)
             try:
                 registered = services.register_document(
-                    request.user, register=data.pop("register"), agency=request.user.agency, leader=data.pop("leader"),
-                    confirm_duplicate=data.pop("confirm_duplicate"), files=request.FILES.getlist("files"),
-                    scans=[scan.pk] if scan else (), **data)
+                    request.user,
+                    register=data.pop("register"),
+                    agency=request.user.agency,
+                    leader=data.pop("leader"),
+                    confirm_duplicate=data.pop("confirm_duplicate"),
+                    files=request.FILES.getlist("files"),
+                    scans=[scan.pk] if scan else (),
+                    **data,
+                )
             except services.DuplicateWarning as exc:
                 duplicate = exc.existing
                 form.add_error(None, exc.messages)
@@ -114,8 +154,11 @@ def register_create(request):
         form = RegistrationForm(request.user, initial=suggestion.initial if suggestion else None)
     if suggestion is not None and suggestion.read:
         mark_prefill(form, suggestion)
-    return render(request, "incoming/register_form.html", {"form": form, "duplicate": duplicate, "scan": scan,
-                                                           "suggestion": suggestion})
+    return render(
+        request,
+        "incoming/register_form.html",
+        {"form": form, "duplicate": duplicate, "scan": scan, "suggestion": suggestion},
+    )
 
 
 def _signature_results(doc, attachments) -> str:
@@ -139,6 +182,7 @@ def _signature_messages(request, doc) -> None:
 
 # ---------------------------------------------------------------- register list
 
+
 @login_required
 def register_list(request):
     form = RegisterFilterForm(request.user, request.GET or None)
@@ -156,8 +200,12 @@ def register_list(request):
             qs = qs.filter(arrival_number=data["number"])
         if data.get("q"):
             q = data["q"].strip()
-            qs = qs.filter(Q(subject__icontains=q) | Q(code_notation__icontains=q) | Q(code_number__icontains=q)
-                           | Q(issuer_name__icontains=q))
+            qs = qs.filter(
+                Q(subject__icontains=q)
+                | Q(code_notation__icontains=q)
+                | Q(code_number__icontains=q)
+                | Q(issuer_name__icontains=q)
+            )
         if data.get("urgency") is not None:
             qs = qs.filter(urgency=data["urgency"])
         if data.get("status"):
@@ -168,14 +216,21 @@ def register_list(request):
             qs = qs.filter(arrival_date__date__lte=data["date_to"])
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
     rows = [(doc, services.due_state(doc)) for doc in page.items]
-    context = {"form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
-               "filter_errors": filter_errors, "can_register": lifecycle.may_register(request.user),
-               "can_manage_registers": register_services.manageable_agencies(request.user).exists()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query_without_cursor(request),
+        "filter_errors": filter_errors,
+        "can_register": lifecycle.may_register(request.user),
+        "can_manage_registers": register_services.manageable_agencies(request.user).exists(),
+    }
     partial = request.htmx and request.htmx.target == "doc-rows"
     return render(request, "incoming/_rows.html" if partial else "incoming/register_list.html", context)
 
 
 # ---------------------------------------------------------------- detail
+
 
 def _trail(doc) -> list[dict]:
     """services.trail with journaled ISO dates turned back into dates for dd/mm/yyyy display."""
@@ -210,23 +265,34 @@ def _work(user, assignments) -> list[dict]:
         actions = lifecycle.assignment_actions(user, a)
         if not actions:
             continue
-        work.append({
-            "a": a, "actions": actions,
-            "distribute_form": DistributeForm(a.unit_id, prefix=f"d{a.pk}") if "distribute" in actions else None,
-            "reassign_form": ReassignForm(a.parent.unit_id, prefix=f"r{a.pk}") if "reassign" in actions else None,
-        })
+        work.append(
+            {
+                "a": a,
+                "actions": actions,
+                "distribute_form": DistributeForm(a.unit_id, prefix=f"d{a.pk}") if "distribute" in actions else None,
+                "reassign_form": ReassignForm(a.parent.unit_id, prefix=f"r{a.pk}") if "reassign" in actions else None,
+            }
+        )
     return work
 
 
 @login_required
 def detail(request, pk):
-    doc = get_object_or_404(_documents(request).select_related(
-        "register", "doc_type", "field", "leader", "directed_by", "created_by", "agency"), pk=pk)
+    doc = get_object_or_404(
+        _documents(request).select_related(
+            "register", "doc_type", "field", "leader", "directed_by", "created_by", "agency"
+        ),
+        pk=pk,
+    )
     me = request.user
     attachments = list(visible(Attachment, me).filter(document=doc).select_related("file"))
     signature_warning = _signature_results(doc, attachments)
-    assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
-                       .prefetch_related("notes__author").order_by("id"))
+    assignments = list(
+        Assignment.objects.filter(document=doc)
+        .select_related("unit", "user", "assigned_by")
+        .prefetch_related("notes__author")
+        .order_by("id")
+    )
     by_id = {a.pk: a for a in assignments}
     for a in assignments:  # what the rules read, without a query per assignment
         a.document = doc
@@ -234,13 +300,20 @@ def detail(request, pk):
             a.parent = by_id[a.parent_id]
     actions = lifecycle.available_actions(me, doc)
     context = {
-        "doc": doc, "attachments": attachments, "signature_warning": signature_warning,
-        "can_reverify": can_reverify(me), "tree": _tree(assignments), "doc_state": services.due_state(doc),
-        "trail": _trail(doc), "actions": actions, "work": _work(me, assignments),
+        "doc": doc,
+        "attachments": attachments,
+        "signature_warning": signature_warning,
+        "can_reverify": can_reverify(me),
+        "tree": _tree(assignments),
+        "doc_state": services.due_state(doc),
+        "trail": _trail(doc),
+        "actions": actions,
+        "work": _work(me, assignments),
         "leaders": agency_leaders(doc.agency_id) if "submit" in actions else [],
         "direction_form": DirectionForm(doc) if "direct" in actions else None,
         "replies": list(doc.replies.select_related("created_by")),
-        "note_form": NoteForm(), "reply_form": ReplyForm(),
+        "note_form": NoteForm(),
+        "reply_form": ReplyForm(),
     }
     return render(request, "incoming/detail.html", context)
 
@@ -257,8 +330,12 @@ def download(request, pk, att_pk):
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(handle, as_attachment=True, filename=stored.original_name,
-                        content_type=stored.content_type or "application/octet-stream")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
 
 
 @login_required
@@ -272,6 +349,7 @@ def verify(request, pk, att_pk):
 
 # ---------------------------------------------------------------- document actions
 
+
 @login_required
 @require_POST
 def submit(request, pk):
@@ -279,8 +357,11 @@ def submit(request, pk):
     leader = None
     leader_id = request.POST.get("leader", "")
     if leader_id:
-        leader = agency_leaders(doc.agency_id).filter(pk=int_param(leader_id)).first() \
-            if int_param(leader_id) is not None else None
+        leader = (
+            agency_leaders(doc.agency_id).filter(pk=int_param(leader_id)).first()
+            if int_param(leader_id) is not None
+            else None
+        )
         if leader is None:
             messages.error(request, "Lãnh đạo được chọn không hợp lệ.")
             return redirect("incoming:detail", pk=pk)
@@ -301,8 +382,14 @@ def direct(request, pk):
         _form_errors(request, form)
         return redirect("incoming:detail", pk=pk)
     try:
-        services.direct(request.user, doc, direction=form.cleaned_data["direction"], targets=form.targets(),
-                        deadline=form.cleaned_data["deadline"], field=form.cleaned_data["field"])
+        services.direct(
+            request.user,
+            doc,
+            direction=form.cleaned_data["direction"],
+            targets=form.targets(),
+            deadline=form.cleaned_data["deadline"],
+            field=form.cleaned_data["field"],
+        )
         messages.success(request, "Đã cho ý kiến chỉ đạo.")
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
@@ -326,9 +413,14 @@ def request_reply(request, pk):
 
 # ---------------------------------------------------------------- assignment actions
 
+
 def _assignment(request, apk) -> Assignment:
-    return get_object_or_404(Assignment.objects.filter(document__in=_documents(request).values("pk"))
-                             .select_related("document", "unit", "parent"), pk=apk)
+    return get_object_or_404(
+        Assignment.objects.filter(document__in=_documents(request).values("pk")).select_related(
+            "document", "unit", "parent"
+        ),
+        pk=apk,
+    )
 
 
 def _assignment_action(request, apk, form_class, call, done, form_args=()):
@@ -339,8 +431,11 @@ def _assignment_action(request, apk, form_class, call, done, form_args=()):
     back = redirect(target)
     form = None
     if form_class is not None:
-        form = form_class(*form_args(assignment), request.POST, prefix=request.POST.get("prefix") or None) \
-            if form_args else form_class(request.POST)
+        form = (
+            form_class(*form_args(assignment), request.POST, prefix=request.POST.get("prefix") or None)
+            if form_args
+            else form_class(request.POST)
+        )
         if not form.is_valid():
             _form_errors(request, form)
             return back
@@ -356,53 +451,66 @@ def _assignment_action(request, apk, form_class, call, done, form_args=()):
 @require_POST
 def distribute(request, apk):
     return _assignment_action(
-        request, apk, DistributeForm,
-        lambda a, d: services.distribute(request.user, a, user=d["user"], deadline=d["deadline"],
-                                         opinion=d["opinion"]),
-        "Đã giao chuyên viên xử lý.", form_args=lambda a: (a.unit_id,))
+        request,
+        apk,
+        DistributeForm,
+        lambda a, d: services.distribute(request.user, a, user=d["user"], deadline=d["deadline"], opinion=d["opinion"]),
+        "Đã giao chuyên viên xử lý.",
+        form_args=lambda a: (a.unit_id,),
+    )
 
 
 @login_required
 @require_POST
 def reassign(request, apk):
     return _assignment_action(
-        request, apk, ReassignForm,
+        request,
+        apk,
+        ReassignForm,
         lambda a, d: services.reassign(request.user, a, user=d["user"], reason=d["reason"], deadline=d["deadline"]),
-        "Đã chuyển cán bộ khác xử lý.", form_args=lambda a: (a.parent.unit_id if a.parent_id else a.unit_id,))
+        "Đã chuyển cán bộ khác xử lý.",
+        form_args=lambda a: (a.parent.unit_id if a.parent_id else a.unit_id,),
+    )
 
 
 @login_required
 @require_POST
 def return_to_leader(request, apk):
-    return _assignment_action(request, apk, ReasonForm,
-                              lambda a, d: services.return_to_leader(request.user, a, d["reason"]),
-                              "Đã trả lại lãnh đạo.")
+    return _assignment_action(
+        request,
+        apk,
+        ReasonForm,
+        lambda a, d: services.return_to_leader(request.user, a, d["reason"]),
+        "Đã trả lại lãnh đạo.",
+    )
 
 
 @login_required
 @require_POST
 def add_note(request, apk):
-    return _assignment_action(request, apk, NoteForm,
-                              lambda a, d: services.add_note(request.user, a, d["kind"], d["text"]),
-                              "Đã cập nhật.")
+    return _assignment_action(
+        request, apk, NoteForm, lambda a, d: services.add_note(request.user, a, d["kind"], d["text"]), "Đã cập nhật."
+    )
 
 
 @login_required
 @require_POST
 def complete(request, apk):
-    return _assignment_action(request, apk, ResultForm,
-                              lambda a, d: services.complete(request.user, a, d["result"]),
-                              "Đã hoàn thành xử lý.")
+    return _assignment_action(
+        request, apk, ResultForm, lambda a, d: services.complete(request.user, a, d["result"]), "Đã hoàn thành xử lý."
+    )
 
 
 @login_required
 @require_POST
 def mark_read(request, apk):
-    return _assignment_action(request, apk, None,
-                              lambda a, d: services.mark_read(request.user, a), "Đã đánh dấu đã xem.")
+    return _assignment_action(
+        request, apk, None, lambda a, d: services.mark_read(request.user, a), "Đã đánh dấu đã xem."
+    )
 
 
 # ---------------------------------------------------------------- my work
+
 
 def _row(item: Assignment) -> dict:
     return {"assignment": item, "doc": item.document, "state": services.due_state(item)}
@@ -419,6 +527,12 @@ def my_work(request):
     queue = None
     if scope_of(request.user).within("incoming").led_unit_ids:
         queue = [_row(item) for item in services.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[:PAGE_SIZE]]
-    context = {"boxes": BOXES, "box": box, "page": page, "rows": [_row(item) for item in page.items],
-               "queue": queue, "query": query_without_cursor(request)}
+    context = {
+        "boxes": BOXES,
+        "box": box,
+        "page": page,
+        "rows": [_row(item) for item in page.items],
+        "queue": queue,
+        "query": query_without_cursor(request),
+    }
     return render(request, "incoming/my_work.html", context)

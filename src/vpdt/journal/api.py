@@ -13,21 +13,43 @@ from .models import JournalEntry
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
-    object_repr = serializers.CharField(allow_null=True, read_only=True,
-                                        help_text="Tên đối tượng; null khi người xem không được xem nội dung.")
-    details = serializers.JSONField(allow_null=True, read_only=True,
-                                    help_text="Chi tiết; null khi người xem không được xem nội dung.")
-    content_visible = serializers.BooleanField(read_only=True,
-                                               help_text="Người xem có được xem nội dung (tên đối tượng, chi tiết).")
-    sentence = serializers.CharField(read_only=True, help_text="Sự kiện kể bằng một câu tiếng Việt; không nêu nội "
-                                                               "dung khi người xem không được xem nội dung.")
+    object_repr = serializers.CharField(
+        allow_null=True, read_only=True, help_text="Tên đối tượng; null khi người xem không được xem nội dung."
+    )
+    details = serializers.JSONField(
+        allow_null=True, read_only=True, help_text="Chi tiết; null khi người xem không được xem nội dung."
+    )
+    content_visible = serializers.BooleanField(
+        read_only=True, help_text="Người xem có được xem nội dung (tên đối tượng, chi tiết)."
+    )
+    sentence = serializers.CharField(
+        read_only=True,
+        help_text="Sự kiện kể bằng một câu tiếng Việt; không nêu nội dung khi người xem không được xem nội dung.",
+    )
     label = serializers.CharField(read_only=True, help_text="Tên ngắn của hành động (vd. “Trình duyệt”).")
 
     class Meta:
         model = JournalEntry
-        fields = ["seq", "created_at", "actor", "actor_repr", "on_behalf_of", "on_behalf_of_repr", "agency",
-                  "action", "label", "sentence", "object_type", "object_id", "object_repr", "details",
-                  "content_visible", "ip", "prev_hash", "hash"]
+        fields = [
+            "seq",
+            "created_at",
+            "actor",
+            "actor_repr",
+            "on_behalf_of",
+            "on_behalf_of_repr",
+            "agency",
+            "action",
+            "label",
+            "sentence",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "details",
+            "content_visible",
+            "ip",
+            "prev_hash",
+            "hash",
+        ]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -42,8 +64,12 @@ class JournalVerifySerializer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField())
 
 
-@extend_schema(parameters=[OpenApiParameter(n, str, required=False) for n in
-                           ("action", "actor", "object", "date_from", "date_to", "agency")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(n, str, required=False)
+        for n in ("action", "actor", "object", "date_from", "date_to", "agency")
+    ]
+)
 class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The journal, as far as the caller administers it; content only of the objects the caller may see."""
 

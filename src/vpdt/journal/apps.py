@@ -23,6 +23,9 @@ def journal_key(app_configs, **kwargs):
     try:
         keys.keyring()
     except (ImproperlyConfigured, OSError) as exc:
-        return [checks.Error(f"Khóa nhật ký không dùng được: {exc}", id="vpdt.journal.E001",
-                             hint="Xem README, mục Khóa nhật ký.")]
+        return [
+            checks.Error(
+                f"Khóa nhật ký không dùng được: {exc}", id="vpdt.journal.E001", hint="Xem README, mục Khóa nhật ký."
+            )
+        ]
     return []

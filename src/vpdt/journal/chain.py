@@ -22,8 +22,24 @@ from django.utils import timezone
 from . import keys
 
 GENESIS = "0" * 64
-FIELDS = ("seq", "created_at", "actor_id", "actor_repr", "on_behalf_of_id", "on_behalf_of_repr", "agency_id",
-          "action", "object_type", "object_id", "object_repr", "details", "ip", "request_id", "prev_hash", "key_id")
+FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_repr",
+    "on_behalf_of_id",
+    "on_behalf_of_repr",
+    "agency_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "details",
+    "ip",
+    "request_id",
+    "prev_hash",
+    "key_id",
+)
 DOMAIN = b"vpdt-journal-entry/1\n"
 
 
@@ -65,11 +81,19 @@ def check(entry, ring: dict[str, keys.Key]) -> str | None:
 def legacy_hash(prev_hash: str, entry) -> str:
     """The chain before the key: SHA-256 over the previous hash and a JSON of the entry (request_id not covered)."""
     payload = {
-        "seq": entry.seq, "created_at": _utc(entry.created_at), "actor": entry.actor_id,
-        "actor_repr": entry.actor_repr, "on_behalf_of": entry.on_behalf_of_id,
-        "on_behalf_of_repr": entry.on_behalf_of_repr, "agency": entry.agency_id, "action": entry.action,
-        "object_type": entry.object_type, "object_id": entry.object_id, "object_repr": entry.object_repr,
-        "details": entry.details, "ip": entry.ip,
+        "seq": entry.seq,
+        "created_at": _utc(entry.created_at),
+        "actor": entry.actor_id,
+        "actor_repr": entry.actor_repr,
+        "on_behalf_of": entry.on_behalf_of_id,
+        "on_behalf_of_repr": entry.on_behalf_of_repr,
+        "agency": entry.agency_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "details": entry.details,
+        "ip": entry.ip,
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + "|" + text).encode("utf-8")).hexdigest()
@@ -106,11 +130,26 @@ def reseal(entry_model, head_model, batch: int = 2000) -> dict | None:
     legacy_head = {"seq": head.seq, "hash": head.hash} if head else None
     if head is None or head.seq != last or head.hash != legacy_prev:
         problems.append(f"Đầu chuỗi cũ không khớp mục cuối cùng #{last}.")
-    details = {"entries": total, "legacy_ok": not problems, "legacy_problems": problems[:50],
-               "legacy_head": legacy_head, "key_id": key.kid}
-    entry = entry_model(seq=last + 1, created_at=timezone.now(), actor_repr="", on_behalf_of_repr="",
-                        action="journal.reseal", object_type="", object_id="", object_repr="", details=details,
-                        ip=None, request_id="")
+    details = {
+        "entries": total,
+        "legacy_ok": not problems,
+        "legacy_problems": problems[:50],
+        "legacy_head": legacy_head,
+        "key_id": key.kid,
+    }
+    entry = entry_model(
+        seq=last + 1,
+        created_at=timezone.now(),
+        actor_repr="",
+        on_behalf_of_repr="",
+        action="journal.reseal",
+        object_type="",
+        object_id="",
+        object_repr="",
+        details=details,
+        ip=None,
+        request_id="",
+    )
     seal(entry, new_prev, key)
     entry.save()
     head_model.objects.update_or_create(pk=1, defaults={"seq": entry.seq, "hash": entry.hash})

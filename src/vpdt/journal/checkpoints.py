@@ -80,8 +80,13 @@ def parse(lines, public_keys: dict[str, Ed25519PublicKey], origin: str) -> tuple
             continue
         try:
             data = json.loads(raw)
-            cp = Checkpoint(seq=int(data["seq"]), hash=str(data["hash"]), at=str(data["at"]), kid=str(data["kid"]),
-                            sig=str(data["sig"]))
+            cp = Checkpoint(
+                seq=int(data["seq"]),
+                hash=str(data["hash"]),
+                at=str(data["at"]),
+                kid=str(data["kid"]),
+                sig=str(data["sig"]),
+            )
         except (ValueError, TypeError, KeyError):
             problems.append(f"{origin}, dòng {number}: không đọc được điểm kiểm tra.")
             continue
@@ -95,8 +100,7 @@ def parse(lines, public_keys: dict[str, Ed25519PublicKey], origin: str) -> tuple
             problems.append(f"{origin}, dòng {number}: chữ ký không hợp lệ (điểm kiểm tra bị sửa hoặc giả mạo).")
             continue
         if found and (cp.seq < found[-1].seq or cp.at < found[-1].at):
-            problems.append(f"{origin}, dòng {number}: điểm kiểm tra #{cp.seq} lùi so với điểm trước "
-                            f"#{found[-1].seq}.")
+            problems.append(f"{origin}, dòng {number}: điểm kiểm tra #{cp.seq} lùi so với điểm trước #{found[-1].seq}.")
         found.append(cp)
     return found, problems
 
@@ -155,8 +159,10 @@ def write() -> WriteResult:
     if last is not None and (last.seq, last.hash) == (head.seq, head.hash):
         return WriteResult(None, problems)
     if last is not None and last.seq > head.seq:
-        problems.append(f"{describe(last)} ghi nhật ký đã có đến mục #{last.seq}, nhưng đầu chuỗi nay là "
-                        f"#{head.seq}: các mục cuối đã bị xóa.")
+        problems.append(
+            f"{describe(last)} ghi nhật ký đã có đến mục #{last.seq}, nhưng đầu chuỗi nay là "
+            f"#{head.seq}: các mục cuối đã bị xóa."
+        )
     else:
         problems += verify_after(last.seq if last else 0, last.hash if last else GENESIS, head.seq).problems
     if problems:

@@ -80,8 +80,10 @@ def _parse(text: str, separator: str, origin: str) -> tuple[Key, ...]:
         if not secret:
             continue
         if len(secret) < MIN_SECRET:
-            raise ImproperlyConfigured(f"Khóa nhật ký trong {origin} quá ngắn: mỗi khóa cần ít nhất {MIN_SECRET} ký tự "
-                                       f"(ví dụ tạo bằng `openssl rand -hex 32`).")
+            raise ImproperlyConfigured(
+                f"Khóa nhật ký trong {origin} quá ngắn: mỗi khóa cần ít nhất {MIN_SECRET} ký tự "
+                f"(ví dụ tạo bằng `openssl rand -hex 32`)."
+            )
         key = _key(secret)
         if all(k.kid != key.kid for k in found):
             found.append(key)
@@ -110,8 +112,10 @@ def _create(path: Path, content: str) -> None:
         os.unlink(tmp)
 
 
-HEADER = ("# Khóa nhật ký vpdt: không chép vào cơ sở dữ liệu, sao lưu riêng (README, mục Khóa nhật ký).\n"
-          "# Dòng đầu là khóa hiện hành; các dòng sau chỉ dùng để kiểm tra nhật ký niêm phong trước khi đổi khóa.\n")
+HEADER = (
+    "# Khóa nhật ký vpdt: không chép vào cơ sở dữ liệu, sao lưu riêng (README, mục Khóa nhật ký).\n"
+    "# Dòng đầu là khóa hiện hành; các dòng sau chỉ dùng để kiểm tra nhật ký niêm phong trước khi đổi khóa.\n"
+)
 
 
 @lru_cache(maxsize=8)
@@ -152,8 +156,10 @@ def source() -> str:
 def rotate() -> Key:
     """Put a new secret first in the key file, keeping the older ones for verification."""
     if getattr(settings, "VPDT_JOURNAL_KEY", ""):
-        raise ImproperlyConfigured("Khóa nhật ký đang lấy từ VPDT_JOURNAL_KEY: hãy thêm khóa mới vào ĐẦU danh sách "
-                                   "trong biến môi trường (giữ các khóa cũ phía sau) rồi khởi động lại.")
+        raise ImproperlyConfigured(
+            "Khóa nhật ký đang lấy từ VPDT_JOURNAL_KEY: hãy thêm khóa mới vào ĐẦU danh sách "
+            "trong biến môi trường (giữ các khóa cũ phía sau) rồi khởi động lại."
+        )
     keyring()  # creates the file if needed
     path = key_file()
     old = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("# ")]

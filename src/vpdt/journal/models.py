@@ -19,14 +19,35 @@ class JournalQuerySet(models.QuerySet):
 class JournalEntry(models.Model):
     seq = models.BigIntegerField("số thứ tự", unique=True)
     created_at = models.DateTimeField("thời điểm", db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name="người thực hiện", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người thực hiện",
+        db_constraint=False,
+    )
     actor_repr = models.CharField("người thực hiện", max_length=200, blank=True)
-    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="thay mặt", db_constraint=False)
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="thay mặt",
+        db_constraint=False,
+    )
     on_behalf_of_repr = models.CharField("thay mặt", max_length=200, blank=True)
-    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="cơ quan", db_constraint=False)
+    agency = models.ForeignKey(
+        "directory.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="cơ quan",
+        db_constraint=False,
+    )
     action = models.CharField("hành động", max_length=60)
     object_type = models.CharField("loại đối tượng", max_length=60, blank=True)
     object_id = models.CharField("mã đối tượng", max_length=64, blank=True)

@@ -36,9 +36,17 @@ from vpdt.directory.models import Role
 from .models import JournalEntry
 
 ADMINISTRATION_APPS = frozenset({"accounts", "directory", "delegation", "catalog", "journal", "core", "sampledata"})
-ADMINISTRATION_MODELS = frozenset({"incoming.register", "outgoing.reviewchain", "dossiers.filelist",
-                                   "signing.credential", "signing.trustroot", "signing.signatureimage",
-                                   "signing.signingpolicy"})
+ADMINISTRATION_MODELS = frozenset(
+    {
+        "incoming.register",
+        "outgoing.reviewchain",
+        "dossiers.filelist",
+        "signing.credential",
+        "signing.trustroot",
+        "signing.signatureimage",
+        "signing.signingpolicy",
+    }
+)
 HIDDEN_NOTE = "(nội dung không hiển thị: bạn không có quyền xem văn bản này)"
 
 
@@ -55,8 +63,13 @@ authz.register(JournalEntry, view=_view, manage=_view)
 @lru_cache(maxsize=1)
 def content_models() -> tuple:
     """The models whose journal entries carry document content."""
-    return tuple(m for m in apps.get_models() if m.__module__.startswith("vpdt.")
-                 and m._meta.app_label not in ADMINISTRATION_APPS and m._meta.label_lower not in ADMINISTRATION_MODELS)
+    return tuple(
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("vpdt.")
+        and m._meta.app_label not in ADMINISTRATION_APPS
+        and m._meta.label_lower not in ADMINISTRATION_MODELS
+    )
 
 
 def _predicate(model, scope):
@@ -77,8 +90,9 @@ def content_visible(scope):
             continue
         objects = model._default_manager.filter(predicate, pk=Cast(OuterRef("object_id"), BigIntegerField()))
         # The type first (cheap), then a numeric id: PostgreSQL's cast would fail on anything else.
-        whens.append(When(Q(object_type=model._meta.label_lower) & Q(object_id__regex=r"^[0-9]{1,18}$"),
-                          then=Exists(objects)))
+        whens.append(
+            When(Q(object_type=model._meta.label_lower) & Q(object_id__regex=r"^[0-9]{1,18}$"), then=Exists(objects))
+        )
     whens.append(When(object_type__in=[m._meta.label_lower for m in content_models()], then=Value(False)))
     return Case(*whens, default=Value(True), output_field=BooleanField())
 

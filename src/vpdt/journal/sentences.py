@@ -59,18 +59,43 @@ _prefix_values: dict[str, dict] = {}
 
 # Details keys that read the same whatever the action; apps add theirs with detail_labels().
 BASE_LABELS = {
-    "reason": _("Lý do"), "note": _("Ghi chú"), "from": _("Trạng thái trước"), "to": _("Trạng thái sau"),
-    "files": _("Tệp"), "file": _("Tệp"), "name": _("Tên"), "code": _("Mã"), "title": _("Tiêu đề"),
-    "subject": _("Trích yếu"), "text": _("Nội dung"), "comment": _("Ý kiến"), "format": _("Định dạng"),
-    "filename": _("Tên tệp"), "date_from": _("Từ ngày"), "date_to": _("Đến ngày"), "year": _("Năm"),
-    "sha256": _("Mã băm SHA-256"), "size": _("Dung lượng (byte)"), "username": _("Tên đăng nhập"),
-    "status": _("Trạng thái"), "deadline": _("Hạn xử lý"), "ip": _("Địa chỉ IP"),
+    "reason": _("Lý do"),
+    "note": _("Ghi chú"),
+    "from": _("Trạng thái trước"),
+    "to": _("Trạng thái sau"),
+    "files": _("Tệp"),
+    "file": _("Tệp"),
+    "name": _("Tên"),
+    "code": _("Mã"),
+    "title": _("Tiêu đề"),
+    "subject": _("Trích yếu"),
+    "text": _("Nội dung"),
+    "comment": _("Ý kiến"),
+    "format": _("Định dạng"),
+    "filename": _("Tên tệp"),
+    "date_from": _("Từ ngày"),
+    "date_to": _("Đến ngày"),
+    "year": _("Năm"),
+    "sha256": _("Mã băm SHA-256"),
+    "size": _("Dung lượng (byte)"),
+    "username": _("Tên đăng nhập"),
+    "status": _("Trạng thái"),
+    "deadline": _("Hạn xử lý"),
+    "ip": _("Địa chỉ IP"),
 }
 
 
-def register(action: str, text: Text | Describe, *, hidden: Text, label: Text | Describe,
-             details: Mapping[str, Text | None] | None = None, values: Mapping | None = None,
-             prefetch: Callable[[list[Facts]], None] | None = None, diff: bool = False) -> None:
+def register(
+    action: str,
+    text: Text | Describe,
+    *,
+    hidden: Text,
+    label: Text | Describe,
+    details: Mapping[str, Text | None] | None = None,
+    values: Mapping | None = None,
+    prefetch: Callable[[list[Facts]], None] | None = None,
+    diff: bool = False,
+) -> None:
     """Say how ``action`` reads (see the module docstring). ``details`` labels its details keys (None hides one),
     ``values`` shows a key's value (a TextChoices class or a function of the value), ``prefetch(facts)`` adds to
     ``Facts.extra`` of the entries of a page at once (names looked up in one query). ``diff``: the details are
@@ -234,8 +259,10 @@ def who(entry) -> str:
     """“Nguyễn Văn Hùng” or “Nguyễn Văn Hùng, thay mặt Trần Thị Thu Hà,” (ready to be followed by a verb)."""
     actor = person(entry.actor_repr) or gettext("Hệ thống")
     if entry.on_behalf_of_repr:
-        return gettext("%(actor)s, thay mặt %(principal)s,") % {"actor": actor,
-                                                                "principal": person(entry.on_behalf_of_repr)}
+        return gettext("%(actor)s, thay mặt %(principal)s,") % {
+            "actor": actor,
+            "principal": person(entry.on_behalf_of_repr),
+        }
     return actor
 
 
@@ -300,8 +327,12 @@ HIDDEN = _("%(sentence)s (nội dung không hiển thị)")
 
 
 def _generic(entry, visible: bool) -> str:
-    mapping = {"who": who(entry), "action": entry.action, "object_label": object_label(entry.object_type),
-               "object": entry.object_repr if visible else ""}
+    mapping = {
+        "who": who(entry),
+        "action": entry.action,
+        "object_label": object_label(entry.object_type),
+        "object": entry.object_repr if visible else "",
+    }
     if not entry.object_type:
         return str(GENERIC_NO_OBJECT) % mapping
     if not visible:
@@ -421,8 +452,14 @@ def names(model: str, *keys: str, field: str = "pk", attr: str = "name") -> Call
     def prefetch(facts: list[Facts]) -> None:
         wanted = {value for item in facts for key in keys for value in _listed(item.details.get(key))}
         try:
-            found = {str(k): v for k, v in model_class._default_manager.filter(**{f"{field}__in": wanted})
-                     .values_list(field, attr)} if wanted else {}
+            found = (
+                {
+                    str(k): v
+                    for k, v in model_class._default_manager.filter(**{f"{field}__in": wanted}).values_list(field, attr)
+                }
+                if wanted
+                else {}
+            )
         except (ValueError, TypeError):  # an id of another kind, written by an older version
             found = {}
         for item in facts:
@@ -448,8 +485,16 @@ def together(*prefetches: Callable[[list[Facts]], None]) -> Callable[[list[Facts
     return prefetch
 
 
-register("journal.reseal", _("Nhật ký được niêm phong lại bằng khóa nhật ký (%(entries)s mục)"),
-         hidden=_("Nhật ký được niêm phong lại bằng khóa nhật ký"), label=_("Niêm phong lại nhật ký"),
-         details={"entries": _("Số mục"), "legacy_ok": _("Chuỗi cũ nguyên vẹn"),
-                  "legacy_problems": _("Vấn đề của chuỗi cũ"), "legacy_head": _("Đầu chuỗi cũ"),
-                  "key_id": _("Khóa niêm phong")})
+register(
+    "journal.reseal",
+    _("Nhật ký được niêm phong lại bằng khóa nhật ký (%(entries)s mục)"),
+    hidden=_("Nhật ký được niêm phong lại bằng khóa nhật ký"),
+    label=_("Niêm phong lại nhật ký"),
+    details={
+        "entries": _("Số mục"),
+        "legacy_ok": _("Chuỗi cũ nguyên vẹn"),
+        "legacy_problems": _("Vấn đề của chuỗi cũ"),
+        "legacy_head": _("Đầu chuỗi cũ"),
+        "key_id": _("Khóa niêm phong"),
+    },
+)

@@ -83,9 +83,19 @@ def _locked_head() -> JournalHead:
     return JournalHead.objects.select_for_update().get(pk=1)
 
 
-def record(action: str, *, actor=None, obj=None, agency=None, details=None, on_behalf_of=None,
-           object_type: str | None = None, object_id=None, object_repr: str | None = None,
-           request=None) -> JournalEntry:
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    agency=None,
+    details=None,
+    on_behalf_of=None,
+    object_type: str | None = None,
+    object_id=None,
+    object_repr: str | None = None,
+    request=None,
+) -> JournalEntry:
     """Append one event. Call inside the transaction that makes the change it records."""
     request = request if request is not None else current_request()
     if actor is None and request is not None:
@@ -141,12 +151,20 @@ def sealed_entries(items: list[dict], head: JournalHead, created_at=None) -> lis
     for item in items:
         seq += 1
         entry = JournalEntry(
-            seq=seq, created_at=item.get("created_at") or created_at or timezone.now(),
-            actor_id=item.get("actor_id"), actor_repr=(item.get("actor_repr") or "")[:200],
-            on_behalf_of_id=None, on_behalf_of_repr="", agency_id=item.get("agency_id"),
-            action=item["action"], object_type=item.get("object_type", ""),
-            object_id=str(item.get("object_id", "")), object_repr=(item.get("object_repr") or "")[:300],
-            details=_normalise(item.get("details")), ip=None, request_id="",
+            seq=seq,
+            created_at=item.get("created_at") or created_at or timezone.now(),
+            actor_id=item.get("actor_id"),
+            actor_repr=(item.get("actor_repr") or "")[:200],
+            on_behalf_of_id=None,
+            on_behalf_of_repr="",
+            agency_id=item.get("agency_id"),
+            action=item["action"],
+            object_type=item.get("object_type", ""),
+            object_id=str(item.get("object_id", "")),
+            object_repr=(item.get("object_repr") or "")[:300],
+            details=_normalise(item.get("details")),
+            ip=None,
+            request_id="",
         )
         prev = chain.seal(entry, prev, key)
         entries.append(entry)
@@ -191,8 +209,9 @@ class VerifyResult:
             self.problems.append(f"… và còn {self.more} vấn đề khác.")
 
 
-def _walk(result: VerifyResult, *, after: int, prev_hash: str, until: int | None, cps: dict, progress,
-          batch: int) -> tuple[int, str]:
+def _walk(
+    result: VerifyResult, *, after: int, prev_hash: str, until: int | None, cps: dict, progress, batch: int
+) -> tuple[int, str]:
     """Check the entries after seq ``after`` (whose seal is ``prev_hash``), up to ``until``."""
     ring = keys.by_id()
     expected, last = after + 1, after
@@ -213,8 +232,10 @@ def _walk(result: VerifyResult, *, after: int, prev_hash: str, until: int | None
                 result.add(problem)
             for cp in cps.pop(entry.seq, ()):
                 if cp.hash != entry.hash:
-                    result.add(f"{checkpoints.describe(cp)} ghi mục #{cp.seq} với mã {cp.hash[:12]}…, nhưng mục này "
-                               f"nay có mã {entry.hash[:12]}…: nhật ký đến mục #{cp.seq} đã bị viết lại.")
+                    result.add(
+                        f"{checkpoints.describe(cp)} ghi mục #{cp.seq} với mã {cp.hash[:12]}…, nhưng mục này "
+                        f"nay có mã {entry.hash[:12]}…: nhật ký đến mục #{cp.seq} đã bị viết lại."
+                    )
             prev_hash, expected, last = entry.hash, entry.seq + 1, entry.seq
             result.checked += 1
         if progress is not None:
@@ -242,8 +263,10 @@ def verify(progress=None, batch: int = 2000, checkpoint_files=()) -> VerifyResul
         result.add(f"{checkpoints.describe(cps[seq][-1])} ghi mục #{seq}, nhưng mục này không còn.")
     if cps and max(cps) > last:
         cp = cps[max(cps)][-1]
-        result.add(f"{checkpoints.describe(cp)} ghi nhật ký đã có đến mục #{cp.seq}, nhưng nay chỉ còn đến mục "
-                   f"#{last}: các mục cuối đã bị xóa.")
+        result.add(
+            f"{checkpoints.describe(cp)} ghi nhật ký đã có đến mục #{cp.seq}, nhưng nay chỉ còn đến mục "
+            f"#{last}: các mục cuối đã bị xóa."
+        )
     head = JournalHead.objects.filter(pk=1).first()
     if head is None:
         if last:

@@ -20,5 +20,14 @@ def journal_list(request):
     sentences.annotate(page)
     for entry in page:
         entry.object_label = sentences.object_label(entry.object_type)
-    return render(request, "journal/list.html", {"page": page, "query": query_without_cursor(request), "f": form_values,
-                                                 "errors": errors, "hidden_note": policies.HIDDEN_NOTE})
+    return render(
+        request,
+        "journal/list.html",
+        {
+            "page": page,
+            "query": query_without_cursor(request),
+            "f": form_values,
+            "errors": errors,
+            "hidden_note": policies.HIDDEN_NOTE,
+        },
+    )

@@ -18,8 +18,19 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "verb", "topic", "text", "body", "url", "target_type", "target_id", "created_at", "read_at",
-                  "is_read"]
+        fields = [
+            "id",
+            "verb",
+            "topic",
+            "text",
+            "body",
+            "url",
+            "target_type",
+            "target_id",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
         read_only_fields = fields
 
     def get_is_read(self, obj) -> bool:
@@ -27,16 +38,23 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class ChoiceSerializer(serializers.Serializer):
-    topic = serializers.CharField(max_length=20, help_text="Mã nhóm thông báo: " + ", ".join(
-        t.code for t in topics.every()) + ".")
-    channel = serializers.CharField(max_length=20, help_text="Mã kênh: " + ", ".join(
-        c.code for c in channels.every()) + ".")
+    topic = serializers.CharField(
+        max_length=20, help_text="Mã nhóm thông báo: " + ", ".join(t.code for t in topics.every()) + "."
+    )
+    channel = serializers.CharField(
+        max_length=20, help_text="Mã kênh: " + ", ".join(c.code for c in channels.every()) + "."
+    )
     enabled = serializers.BooleanField()
 
 
 class PreferencesSerializer(serializers.Serializer):
-    choices = ChoiceSerializer(many=True, max_length=200, help_text=(
-        "Các lựa chọn cần đổi; nhóm và kênh không gửi lên giữ nguyên. Kênh in_app (trong hệ thống) luôn bật."))
+    choices = ChoiceSerializer(
+        many=True,
+        max_length=200,
+        help_text=(
+            "Các lựa chọn cần đổi; nhóm và kênh không gửi lên giữ nguyên. Kênh in_app (trong hệ thống) luôn bật."
+        ),
+    )
 
 
 class ChannelSerializer(serializers.Serializer):
@@ -60,10 +78,19 @@ class PreferencesOutSerializer(serializers.Serializer):
 
 def _preferences(user, values: dict) -> dict:
     return {
-        "channels": [{"code": c.code, "label": str(c.label), "optional": c.optional, "unavailable": c.unavailable(user)}
-                     for c in channels.every()],
-        "topics": [{"code": t.code, "label": str(t.label), "help": str(t.help),
-                    "channels": {c.code: values[t.code, c.code] for c in channels.every()}} for t in topics.every()],
+        "channels": [
+            {"code": c.code, "label": str(c.label), "optional": c.optional, "unavailable": c.unavailable(user)}
+            for c in channels.every()
+        ],
+        "topics": [
+            {
+                "code": t.code,
+                "label": str(t.label),
+                "help": str(t.help),
+                "channels": {c.code: values[t.code, c.code] for c in channels.every()},
+            }
+            for t in topics.every()
+        ],
     }
 
 
@@ -91,27 +118,37 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         notification.refresh_from_db(fields=["read_at"])
         return Response(NotificationSerializer(notification).data)
 
-    @extend_schema(request=None, summary="Đánh dấu tất cả đã đọc",
-                   responses={200: inline_serializer("NotificationsReadAll", {"updated": serializers.IntegerField()})})
+    @extend_schema(
+        request=None,
+        summary="Đánh dấu tất cả đã đọc",
+        responses={200: inline_serializer("NotificationsReadAll", {"updated": serializers.IntegerField()})},
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"updated": services.mark_all_read(request.user)})
 
-    @extend_schema(summary="Số thông báo chưa đọc",
-                   responses={200: inline_serializer("NotificationsUnread", {"unread": serializers.IntegerField()})})
+    @extend_schema(
+        summary="Số thông báo chưa đọc",
+        responses={200: inline_serializer("NotificationsUnread", {"unread": serializers.IntegerField()})},
+    )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": queries.unread_count(request.user)})
 
     @extend_schema(methods=["GET"], summary="Cách nhận thông báo", responses={200: PreferencesOutSerializer})
-    @extend_schema(methods=["PATCH"], summary="Đổi cách nhận thông báo", request=PreferencesSerializer,
-                   responses={200: PreferencesOutSerializer})
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Đổi cách nhận thông báo",
+        request=PreferencesSerializer,
+        responses={200: PreferencesOutSerializer},
+    )
     @action(detail=False, methods=["get", "patch"])
     def preferences(self, request):
         if request.method == "GET":
             return Response(_preferences(request.user, queries.choices(request.user)))
         data = PreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = services.set_preferences(request.user, {(c["topic"], c["channel"]): c["enabled"]
-                                                         for c in data.validated_data["choices"]})
+        values = services.set_preferences(
+            request.user, {(c["topic"], c["channel"]): c["enabled"] for c in data.validated_data["choices"]}
+        )
         return Response(_preferences(request.user, values))

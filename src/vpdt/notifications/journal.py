@@ -17,17 +17,26 @@ def _pairs(value) -> str:
     for item in value:
         topic, _sep, channel = str(item).partition(":")
         try:
-            told.append(gettext("%(topic)s qua %(channel)s") % {"topic": topics.get(topic).label,
-                                                                "channel": str(channels.get(channel).label).lower()})
+            told.append(
+                gettext("%(topic)s qua %(channel)s")
+                % {"topic": topics.get(topic).label, "channel": str(channels.get(channel).label).lower()}
+            )
         except KeyError:
             told.append(str(item))
     return ", ".join(told)
 
 
-sentences.detail_labels("notifications.", {"enabled": _("Bật"), "disabled": _("Tắt")},
-                        values={"enabled": _pairs, "disabled": _pairs})
+sentences.detail_labels(
+    "notifications.", {"enabled": _("Bật"), "disabled": _("Tắt")}, values={"enabled": _pairs, "disabled": _pairs}
+)
 
-register("notifications.preferences",
-         compose(_("%(who)s đổi cách nhận thông báo"), ("enabled", _(", bật: %(enabled)s")),
-                 ("disabled", _(", tắt: %(disabled)s"))),
-         hidden=_("%(who)s đổi cách nhận thông báo"), label=_("Đổi cách nhận thông báo"))
+register(
+    "notifications.preferences",
+    compose(
+        _("%(who)s đổi cách nhận thông báo"),
+        ("enabled", _(", bật: %(enabled)s")),
+        ("disabled", _(", tắt: %(disabled)s")),
+    ),
+    hidden=_("%(who)s đổi cách nhận thông báo"),
+    label=_("Đổi cách nhận thông báo"),
+)

@@ -9,10 +9,15 @@ class Notification(models.Model):
     """One notice to one person. The stored row is what the in-app channel shows; other channels (e-mail…) send
     a copy of it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
-                             verbose_name="người nhận")
-    verb = models.CharField("loại", max_length=60, blank=True,
-                            help_text="Việc đã xảy ra, ví dụ outgoing.review_requested (trống: thông báo cũ).")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="người nhận"
+    )
+    verb = models.CharField(
+        "loại",
+        max_length=60,
+        blank=True,
+        help_text="Việc đã xảy ra, ví dụ outgoing.review_requested (trống: thông báo cũ).",
+    )
     topic = models.CharField("nhóm", max_length=20, blank=True)
     text = models.CharField("nội dung", max_length=500)
     body = models.TextField("chi tiết", blank=True)
@@ -34,8 +39,12 @@ class Notification(models.Model):
 class Preference(models.Model):
     """A person's choice for one channel of one topic; without a row the topic's default holds."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_preferences", verbose_name="người dùng")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name="người dùng",
+    )
     topic = models.CharField("nhóm", max_length=20)
     channel = models.CharField("kênh", max_length=20)
     enabled = models.BooleanField("nhận")
@@ -44,8 +53,9 @@ class Preference(models.Model):
     class Meta:
         verbose_name = "cách nhận thông báo"
         verbose_name_plural = "cách nhận thông báo"
-        constraints = [models.UniqueConstraint(fields=["user", "topic", "channel"],
-                                               name="notification_preference_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic", "channel"], name="notification_preference_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic}/{self.channel}: {'bật' if self.enabled else 'tắt'}"

@@ -33,10 +33,14 @@ def unread_badge(user) -> str:
 
 def choices(user) -> dict[tuple[str, str], bool]:
     """Whether each channel is on for each topic, for ``user``: their choice, else the topic's default."""
-    result = {(t.code, c.code): not c.optional or c.code in t.default_channels
-              for t in topics.every() for c in channels.every()}
-    for topic, channel, enabled in Preference.objects.filter(user_id=user.pk).values_list("topic", "channel",
-                                                                                          "enabled"):
+    result = {
+        (t.code, c.code): not c.optional or c.code in t.default_channels
+        for t in topics.every()
+        for c in channels.every()
+    }
+    for topic, channel, enabled in Preference.objects.filter(user_id=user.pk).values_list(
+        "topic", "channel", "enabled"
+    ):
         if (topic, channel) in result and channels.get(channel).optional:
             result[topic, channel] = enabled
     return result
@@ -47,7 +51,10 @@ def wanting(user_ids: Iterable[int], topic: topics.Topic, channel: channels.Chan
     user_ids = set(user_ids)
     if not channel.optional:
         return user_ids
-    chosen = dict(Preference.objects.filter(user_id__in=user_ids, topic=topic.code, channel=channel.code)
-                  .values_list("user_id", "enabled"))
+    chosen = dict(
+        Preference.objects.filter(user_id__in=user_ids, topic=topic.code, channel=channel.code).values_list(
+            "user_id", "enabled"
+        )
+    )
     default = channel.code in topic.default_channels
     return {pk for pk in user_ids if chosen.get(pk, default)}

@@ -36,9 +36,17 @@ from . import channels, links, queries, tasks, topics
 from .models import Notification, Preference
 
 
-def notify(recipients: Iterable, verb: str, *, text: str, topic: topics.Topic = topics.NEWS,
-           target: Model | None = None, url_name: str | None = None, url_args: Iterable = (),
-           body: str = "") -> list[Notification]:
+def notify(
+    recipients: Iterable,
+    verb: str,
+    *,
+    text: str,
+    topic: topics.Topic = topics.NEWS,
+    target: Model | None = None,
+    url_name: str | None = None,
+    url_args: Iterable = (),
+    body: str = "",
+) -> list[Notification]:
     """Tell ``recipients`` (users; None and repeats are skipped) that ``verb`` happened, in one line of ``text``
     (``body``: the longer message an e-mail carries). Call inside the transaction of the action it announces."""
     people = list({u.pk: u for u in recipients if u is not None}.values())
@@ -48,11 +56,21 @@ def notify(recipients: Iterable, verb: str, *, text: str, topic: topics.Topic = 
         url = reverse(url_name, args=list(url_args))
     else:
         url = links.url_for(target) if target is not None else ""
-    rows = Notification.objects.bulk_create([
-        Notification(user=user, verb=verb, topic=topic.code, text=text[:500], body=body, url=url,
-                     target_type=target._meta.label_lower if target is not None else "",
-                     target_id=target.pk if target is not None else None)
-        for user in people])
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                verb=verb,
+                topic=topic.code,
+                text=text[:500],
+                body=body,
+                url=url,
+                target_type=target._meta.label_lower if target is not None else "",
+                target_id=target.pk if target is not None else None,
+            )
+            for user in people
+        ]
+    )
     for channel in channels.sending():
         wanted = queries.wanting([u.pk for u in people], topic, channel)
         ids = [n.pk for n in rows if n.user_id in wanted]
@@ -95,9 +113,14 @@ def set_preferences(user, wanted: Mapping[tuple[str, str], bool]) -> dict[tuple[
         if not changed:
             return current
         for (topic, channel), enabled in changed.items():
-            Preference.objects.update_or_create(user=user, topic=topic, channel=channel,
-                                                defaults={"enabled": enabled})
-        journal.record("notifications.preferences", actor=user, obj=user, details={
-            "enabled": sorted(f"{t}:{c}" for (t, c), on in changed.items() if on),
-            "disabled": sorted(f"{t}:{c}" for (t, c), on in changed.items() if not on)})
+            Preference.objects.update_or_create(user=user, topic=topic, channel=channel, defaults={"enabled": enabled})
+        journal.record(
+            "notifications.preferences",
+            actor=user,
+            obj=user,
+            details={
+                "enabled": sorted(f"{t}:{c}" for (t, c), on in changed.items() if on),
+                "disabled": sorted(f"{t}:{c}" for (t, c), on in changed.items() if not on),
+            },
+        )
     return {**current, **changed}

@@ -37,9 +37,21 @@ def every() -> list[Topic]:
     return list(_topics.values())
 
 
-WORK = register(Topic("work", _("Việc cần xử lý"), _(
-    "Văn bản được giao, dự thảo chờ duyệt hoặc bị trả lại, xin ý kiến, văn bản chờ tiếp nhận, cấp số, thu hồi.")))
-REMINDER = register(Topic("reminder", _("Nhắc hạn"), _(
-    "Văn bản, dự thảo sắp đến hạn hoặc quá hạn xử lý; chứng thư số sắp hết hạn."), frozenset({"email"})))
-NEWS = register(Topic("news", _("Thông tin"), _(
-    "Dự thảo được duyệt, ý kiến được trả lời, văn bản bị từ chối tiếp nhận; ủy quyền.")))
+WORK = register(
+    Topic(
+        "work",
+        _("Việc cần xử lý"),
+        _("Văn bản được giao, dự thảo chờ duyệt hoặc bị trả lại, xin ý kiến, văn bản chờ tiếp nhận, cấp số, thu hồi."),
+    )
+)
+REMINDER = register(
+    Topic(
+        "reminder",
+        _("Nhắc hạn"),
+        _("Văn bản, dự thảo sắp đến hạn hoặc quá hạn xử lý; chứng thư số sắp hết hạn."),
+        frozenset({"email"}),
+    )
+)
+NEWS = register(
+    Topic("news", _("Thông tin"), _("Dự thảo được duyệt, ý kiến được trả lời, văn bản bị từ chối tiếp nhận; ủy quyền."))
+)

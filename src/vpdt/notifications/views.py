@@ -16,17 +16,22 @@ UNREAD = "chua-doc"
 
 
 def _local(request, url: str) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                                         require_https=request.is_secure())
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("xem") == UNREAD
-    page = keyset_page(queries.inbox(request.user, unread_only=unread_only), request.GET.get("cursor"),
-                       order=("-id",), size=50)
-    return render(request, "notifications/list.html", {
-        "page": page, "query": query_without_cursor(request), "unread_only": unread_only, "UNREAD": UNREAD})
+    page = keyset_page(
+        queries.inbox(request.user, unread_only=unread_only), request.GET.get("cursor"), order=("-id",), size=50
+    )
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "query": query_without_cursor(request), "unread_only": unread_only, "UNREAD": UNREAD},
+    )
 
 
 @login_required
@@ -69,5 +74,8 @@ def preferences(request):
 
 def preferences_section(request) -> dict:
     """The account page's section (see vpdt.accounts.profile_sections)."""
-    return {"preferences": PreferencesForm(request.user), "channels": channels.every(),
-            "channel_notes": [note for c in channels.every() if c.optional and (note := c.unavailable(request.user))]}
+    return {
+        "preferences": PreferencesForm(request.user),
+        "channels": channels.every(),
+        "channel_notes": [note for c in channels.every() if c.optional and (note := c.unavailable(request.user))],
+    }

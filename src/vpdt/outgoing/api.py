@@ -78,15 +78,24 @@ class _Email(serializers.EmailField):
         self.validators = [_NUL if isinstance(v, ProhibitNullCharactersValidator) else v for v in self.validators]
 
 
-_FILE_ERRORS = {"invalid": "Dữ liệu gửi lên không phải là tệp; hãy gửi dạng multipart/form-data.",
-                "empty": "Tệp rỗng.", "no_name": "Không xác định được tên tệp.",
-                "max_length": "Tên tệp quá dài.", "required": "Chưa chọn tệp.", "null": "Chưa chọn tệp."}
+_FILE_ERRORS = {
+    "invalid": "Dữ liệu gửi lên không phải là tệp; hãy gửi dạng multipart/form-data.",
+    "empty": "Tệp rỗng.",
+    "no_name": "Không xác định được tên tệp.",
+    "max_length": "Tên tệp quá dài.",
+    "required": "Chưa chọn tệp.",
+    "null": "Chưa chọn tệp.",
+}
 
 
 def _files_field(**kwargs):
-    return serializers.ListField(child=serializers.FileField(error_messages=_FILE_ERRORS), required=False,
-                                 write_only=True, error_messages={"not_a_list": "Tệp phải gửi dạng danh sách."},
-                                 **kwargs)
+    return serializers.ListField(
+        child=serializers.FileField(error_messages=_FILE_ERRORS),
+        required=False,
+        write_only=True,
+        error_messages={"not_a_list": "Tệp phải gửi dạng danh sách."},
+        **kwargs,
+    )
 
 
 def _date_field(**kwargs):
@@ -95,10 +104,15 @@ def _date_field(**kwargs):
 
 def _pk(queryset, label: str, **kwargs):
     return serializers.PrimaryKeyRelatedField(
-        queryset=queryset, error_messages={"does_not_exist": f"{label} không tồn tại.",
-                                           "incorrect_type": f"{label} không hợp lệ.",
-                                           "required": f"{label} là bắt buộc.",
-                                           "null": f"{label} là bắt buộc."}, **kwargs)
+        queryset=queryset,
+        error_messages={
+            "does_not_exist": f"{label} không tồn tại.",
+            "incorrect_type": f"{label} không hợp lệ.",
+            "required": f"{label} là bắt buộc.",
+            "null": f"{label} là bắt buộc.",
+        },
+        **kwargs,
+    )
 
 
 def _data(request) -> dict:
@@ -135,10 +149,12 @@ def _choice(value, choices, message):
 
 # --- Serializers: responses -----------------------------------------------------------------------------------------
 
+
 class OutgoingFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = _Text(help_text="draft | related | final | appendix | signed (final, appendix và signed có thể mang "
-                           "chữ ký số)")
+    kind = _Text(
+        help_text="draft | related | final | appendix | signed (final, appendix và signed có thể mang chữ ký số)"
+    )
     kind_display = _Text(source="get_kind_display")
     version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
     file = serializers.IntegerField(source="file_id")
@@ -221,35 +237,95 @@ class OutgoingRecipientSerializer(serializers.Serializer):
     name = _Text(allow_blank=True)
     email = _Text(allow_blank=True)
     for_information = serializers.BooleanField()
-    status = _Text(allow_blank=True, help_text="Mã trạng thái gửi nhận (edXML): '' chưa gửi, 01 đã "
-                                               "đến, 02 từ chối, 03 đã tiếp nhận, 04 đã phân công, 05 "
-                                               "đang xử lý, 06 hoàn thành, 13 đang thu hồi, 15 đã thu hồi")
+    status = _Text(
+        allow_blank=True,
+        help_text="Mã trạng thái gửi nhận (edXML): '' chưa gửi, 01 đã "
+        "đến, 02 từ chối, 03 đã tiếp nhận, 04 đã phân công, 05 "
+        "đang xử lý, 06 hoàn thành, 13 đang thu hồi, 15 đã thu hồi",
+    )
     status_display = _Text(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
     reason = _Text(allow_blank=True)
 
 
-_DOC_LIST_FIELDS = ["id", "part", "agency", "unit", "drafter", "drafter_name", "doc_type", "doc_type_name",
-                    "subject", "urgency", "urgency_display", "status", "status_display", "review_round",
-                    "current_reviewer", "current_reviewer_name", "year", "number", "code_number", "code_notation",
-                    "number_symbol", "issued_date", "created_at", "updated_at"]
+_DOC_LIST_FIELDS = [
+    "id",
+    "part",
+    "agency",
+    "unit",
+    "drafter",
+    "drafter_name",
+    "doc_type",
+    "doc_type_name",
+    "subject",
+    "urgency",
+    "urgency_display",
+    "status",
+    "status_display",
+    "review_round",
+    "current_reviewer",
+    "current_reviewer_name",
+    "year",
+    "number",
+    "code_number",
+    "code_notation",
+    "number_symbol",
+    "issued_date",
+    "created_at",
+    "updated_at",
+]
 # What a viewer who sees only the issued document (an internal recipient) gets: published metadata and the issued
 # files, nothing of the drafting record.
 PUBLISHED_FIELDS = {
-    "id", "part", "agency", "doc_type", "doc_type_name", "subject", "urgency", "urgency_display", "status",
-    "status_display", "year", "number", "code_number", "code_notation", "number_symbol", "issued_date",
-    "is_legal_normative", "field", "language", "page_amount", "description", "to_places", "due_date", "signer",
-    "signer_name", "authority", "authority_display", "signer_position", "related_to", "relation",
-    "relation_display", "series", "issued_at", "recalled_at", "recall_reason", "recipients", "files", "actions"}
+    "id",
+    "part",
+    "agency",
+    "doc_type",
+    "doc_type_name",
+    "subject",
+    "urgency",
+    "urgency_display",
+    "status",
+    "status_display",
+    "year",
+    "number",
+    "code_number",
+    "code_notation",
+    "number_symbol",
+    "issued_date",
+    "is_legal_normative",
+    "field",
+    "language",
+    "page_amount",
+    "description",
+    "to_places",
+    "due_date",
+    "signer",
+    "signer_name",
+    "authority",
+    "authority_display",
+    "signer_position",
+    "related_to",
+    "relation",
+    "relation_display",
+    "series",
+    "issued_at",
+    "recalled_at",
+    "recall_reason",
+    "recipients",
+    "files",
+    "actions",
+}
 PUBLISHED_RECIPIENT_FIELDS = {"id", "kind", "kind_display", "unit", "user", "agency", "name", "for_information"}
 
 
 def with_parts(qs, user):
     """Annotate ``in_record``: whether the user sees the drafting record of each document (one SQL predicate)."""
     record = authz.predicate(OutgoingDocument, "record", scope_of(user))
-    return qs.annotate(in_record=Case(When(record, then=Value(True)), default=Value(False),
-                                      output_field=BooleanField()))
+    return qs.annotate(
+        in_record=Case(When(record, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
 
 
 class _Parts:
@@ -264,8 +340,9 @@ class _Parts:
         if "files" in data:
             data["files"] = [f for f in data["files"] if f["published"]]
         if "recipients" in data:
-            data["recipients"] = [{k: v for k, v in r.items() if k in PUBLISHED_RECIPIENT_FIELDS}
-                                  for r in data["recipients"]]
+            data["recipients"] = [
+                {k: v for k, v in r.items() if k in PUBLISHED_RECIPIENT_FIELDS} for r in data["recipients"]
+            ]
         return data
 
 
@@ -276,16 +353,21 @@ class OutgoingDocumentSerializer(_Parts, serializers.ModelSerializer):
     doc_type_name = _Text(source="doc_type.name", read_only=True)
     urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
     urgency_display = _Text(source="get_urgency_display", read_only=True)
-    status = _Text(read_only=True, help_text="drafting | in_review | returned | approved | issued | "
-                                             "recalled | cancelled")
+    status = _Text(
+        read_only=True, help_text="drafting | in_review | returned | approved | issued | recalled | cancelled"
+    )
     status_display = _Text(source="get_status_display", read_only=True)
-    current_reviewer = serializers.IntegerField(source="current_step.reviewer_id", read_only=True, allow_null=True,
-                                                default=None)
-    current_reviewer_name = _Text(source="current_step.reviewer.full_name", read_only=True,
-                                  allow_null=True, default=None)
+    current_reviewer = serializers.IntegerField(
+        source="current_step.reviewer_id", read_only=True, allow_null=True, default=None
+    )
+    current_reviewer_name = _Text(
+        source="current_step.reviewer.full_name", read_only=True, allow_null=True, default=None
+    )
     number_symbol = _Text(read_only=True)
-    part = serializers.SerializerMethodField(help_text="record: người gọi xem được hồ sơ soạn thảo; published: chỉ "
-                                                       "xem văn bản đã phát hành (nơi nhận trong cơ quan)")
+    part = serializers.SerializerMethodField(
+        help_text="record: người gọi xem được hồ sơ soạn thảo; published: chỉ "
+        "xem văn bản đã phát hành (nơi nhận trong cơ quan)"
+    )
 
     class Meta:
         model = OutgoingDocument
@@ -297,9 +379,11 @@ class OutgoingDocumentSerializer(_Parts, serializers.ModelSerializer):
 
 
 class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
-    actions = serializers.SerializerMethodField(help_text="Các thao tác người gọi được làm với văn bản lúc này "
-                                                          "(submit, return, approve, issue, recall, cancel, edit, "
-                                                          "revise, consult, comment, confirm)")
+    actions = serializers.SerializerMethodField(
+        help_text="Các thao tác người gọi được làm với văn bản lúc này "
+        "(submit, return, approve, issue, recall, cancel, edit, "
+        "revise, consult, comment, confirm)"
+    )
     signer_name = _Text(source="signer.full_name", read_only=True, allow_null=True, default=None)
     authority = _Text(read_only=True, help_text="'' | TM | KT | TL | TUQ | Q")
     authority_display = _Text(source="get_authority_display", read_only=True)
@@ -313,11 +397,37 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
 
     class Meta(OutgoingDocumentSerializer.Meta):
         fields = _DOC_LIST_FIELDS + [
-            "is_legal_normative", "field", "secrecy", "language", "page_amount", "description", "to_places",
-            "due_date", "signer", "signer_name", "authority", "authority_display", "signer_position", "reply_to",
-            "related_to", "relation", "relation_display", "approved_by", "approved_at", "series", "issued_at",
-            "issued_by", "confirmed_at", "recalled_at", "recall_reason", "recipients", "steps", "versions", "files",
-            "actions"]
+            "is_legal_normative",
+            "field",
+            "secrecy",
+            "language",
+            "page_amount",
+            "description",
+            "to_places",
+            "due_date",
+            "signer",
+            "signer_name",
+            "authority",
+            "authority_display",
+            "signer_position",
+            "reply_to",
+            "related_to",
+            "relation",
+            "relation_display",
+            "approved_by",
+            "approved_at",
+            "series",
+            "issued_at",
+            "issued_by",
+            "confirmed_at",
+            "recalled_at",
+            "recall_reason",
+            "recipients",
+            "steps",
+            "versions",
+            "files",
+            "actions",
+        ]
         read_only_fields = fields
 
     def get_actions(self, obj) -> list[str]:
@@ -381,14 +491,16 @@ class OutgoingDeliverySerializer(serializers.Serializer):
     urgency = serializers.IntegerField(source="document.urgency")
     urgency_display = _Text(source="document.get_urgency_display")
     agency = serializers.IntegerField(source="agency_id")
-    status = _Text(allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 "
-                                               "đang thu hồi | 15 đã thu hồi")
+    status = _Text(
+        allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 đang thu hồi | 15 đã thu hồi"
+    )
     status_display = _Text(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
     reason = _Text(allow_blank=True)
-    incoming = serializers.SerializerMethodField(help_text="Văn bản đến của cơ quan nhận (chỉ văn thư cơ quan nhận "
-                                                           "thấy; nơi gửi chỉ theo dõi trạng thái)")
+    incoming = serializers.SerializerMethodField(
+        help_text="Văn bản đến của cơ quan nhận (chỉ văn thư cơ quan nhận thấy; nơi gửi chỉ theo dõi trạng thái)"
+    )
 
     def get_incoming(self, recipient) -> int | None:
         request = self.context.get("request")
@@ -429,8 +541,9 @@ class ReviewChainStepSerializer(serializers.Serializer):
 class ReviewChainSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     agency = serializers.IntegerField(source="agency_id")
-    doc_type = serializers.IntegerField(source="doc_type_id", allow_null=True,
-                                        help_text="Trống: áp dụng cho mọi loại văn bản khác.")
+    doc_type = serializers.IntegerField(
+        source="doc_type_id", allow_null=True, help_text="Trống: áp dụng cho mọi loại văn bản khác."
+    )
     doc_type_name = _Text(source="doc_type.name", allow_null=True, default=None)
     name = _Text()
     is_active = serializers.BooleanField()
@@ -439,16 +552,20 @@ class ReviewChainSerializer(serializers.Serializer):
 
 # --- Serializers: requests ------------------------------------------------------------------------------------------
 
+
 class OutgoingRecipientInputSerializer(serializers.Serializer):
-    kind = _Text(help_text="unit (đơn vị trong cơ quan) | user (cá nhân) | agency (cơ quan trong hệ "
-                           "thống) | external (ngoài hệ thống)",
-                 error_messages={"required": "Loại nơi nhận là bắt buộc."})
+    kind = _Text(
+        help_text="unit (đơn vị trong cơ quan) | user (cá nhân) | agency (cơ quan trong hệ "
+        "thống) | external (ngoài hệ thống)",
+        error_messages={"required": "Loại nơi nhận là bắt buộc."},
+    )
     unit = _pk(Unit.objects.all(), "Đơn vị nhận", required=False, allow_null=True)
     user = _pk(User.objects.all(), "Cá nhân nhận", required=False, allow_null=True)
     agency = _pk(Agency.objects.all(), "Cơ quan nhận", required=False, allow_null=True)
     name = _Text(required=False, allow_blank=True, max_length=300, default="")
-    email = _Email(required=False, allow_blank=True, default="",
-                                   error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."})
+    email = _Email(
+        required=False, allow_blank=True, default="", error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."}
+    )
     for_information = serializers.BooleanField(required=False, default=False)
 
     def validate_kind(self, value):
@@ -456,9 +573,13 @@ class OutgoingRecipientInputSerializer(serializers.Serializer):
 
 
 def _recipients_field():
-    return serializers.ListField(child=OutgoingRecipientInputSerializer(), required=False, max_length=500,
-                                 help_text="Nơi nhận; trong multipart gửi dạng chuỗi JSON.",
-                                 error_messages={"not_a_list": "Nơi nhận phải là một danh sách."})
+    return serializers.ListField(
+        child=OutgoingRecipientInputSerializer(),
+        required=False,
+        max_length=500,
+        help_text="Nơi nhận; trong multipart gửi dạng chuỗi JSON.",
+        error_messages={"not_a_list": "Nơi nhận phải là một danh sách."},
+    )
 
 
 class _DraftFieldsSerializer(serializers.Serializer):
@@ -468,10 +589,10 @@ class _DraftFieldsSerializer(serializers.Serializer):
     subject = _Text(required=False, allow_blank=True)
     is_legal_normative = serializers.BooleanField(required=False)
     field = _pk(Field.objects.none(), "Lĩnh vực", required=False, allow_null=True)
-    urgency = serializers.IntegerField(required=False, help_text="0 thường … 4 hỏa tốc hẹn giờ",
-                                       error_messages={"invalid": "Độ khẩn không hợp lệ."})
-    secrecy = _Text(required=False, allow_blank=True,
-                    help_text="Để trống: văn bản mật không soạn trên hệ thống.")
+    urgency = serializers.IntegerField(
+        required=False, help_text="0 thường … 4 hỏa tốc hẹn giờ", error_messages={"invalid": "Độ khẩn không hợp lệ."}
+    )
+    secrecy = _Text(required=False, allow_blank=True, help_text="Để trống: văn bản mật không soạn trên hệ thống.")
     language = _Text(required=False, allow_blank=True)
     page_amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     description = _Text(required=False, allow_blank=True)
@@ -503,10 +624,12 @@ class OutgoingDraftCreateSerializer(_DraftFieldsSerializer):
     text = _Text(required=False, allow_blank=True, default="", help_text="Nội dung dự thảo")
     unit = _pk(Unit.objects.all(), "Đơn vị soạn thảo", required=False, allow_null=True)
     reply_to = _pk(IncomingDocument.objects.none(), "Văn bản đến cần trả lời", required=False, allow_null=True)
-    related_to = _pk(OutgoingDocument.objects.none(), "Văn bản được thay thế/đính chính", required=False,
-                     allow_null=True)
-    relation = _Text(required=False, allow_blank=True, default="",
-                     help_text="replaces (thay thế) | corrects (đính chính)")
+    related_to = _pk(
+        OutgoingDocument.objects.none(), "Văn bản được thay thế/đính chính", required=False, allow_null=True
+    )
+    relation = _Text(
+        required=False, allow_blank=True, default="", help_text="replaces (thay thế) | corrects (đính chính)"
+    )
     files = _files_field(help_text="Tệp dự thảo (multipart).")
     related_files = _files_field(help_text="Tài liệu liên quan cho người duyệt (multipart).")
     appendix_files = _files_field(help_text="Phụ lục ban hành kèm theo, mỗi phụ lục một tệp (multipart).")
@@ -527,25 +650,36 @@ class OutgoingDraftUpdateSerializer(_DraftFieldsSerializer):
 
 
 def _passphrase_field(help_text):
-    return _Text(write_only=True, required=False, allow_blank=True, allow_null=True, default=None,
-                 trim_whitespace=False, max_length=500, style={"input_type": "password"},
-                 help_text=help_text,
-                 error_messages={"max_length": "Mật khẩu dài tối đa 500 ký tự.",
-                                 "invalid": "Mật khẩu chứng thư số không hợp lệ."})
+    return _Text(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        trim_whitespace=False,
+        max_length=500,
+        style={"input_type": "password"},
+        help_text=help_text,
+        error_messages={
+            "max_length": "Mật khẩu dài tối đa 500 ký tự.",
+            "invalid": "Mật khẩu chứng thư số không hợp lệ.",
+        },
+    )
 
 
 class OutgoingApproveSerializer(serializers.Serializer):
     comment = _Text(required=False, allow_blank=True, default="")
-    disagreement = _Text(required=False, allow_blank=True, default="",
-                         help_text="Ý kiến khác nhau, trình lãnh đạo.")
+    disagreement = _Text(required=False, allow_blank=True, default="", help_text="Ý kiến khác nhau, trình lãnh đạo.")
     passphrase = _passphrase_field(
         "Mật khẩu chứng thư số cá nhân: chỉ ở bước cuối (người ký), ký số tệp PDF dự thảo của phiên bản mới nhất; "
-        "bản đã ký được lưu là tệp loại `signed`. Bỏ trống: duyệt ký trên giấy. Mật khẩu không được lưu.")
+        "bản đã ký được lưu là tệp loại `signed`. Bỏ trống: duyệt ký trên giấy. Mật khẩu không được lưu."
+    )
 
 
 class OutgoingReturnSerializer(serializers.Serializer):
-    comment = _Text(required=False, allow_blank=True, default="",
-                    help_text="Lý do trả lại, nội dung cần sửa (bắt buộc).")
+    comment = _Text(
+        required=False, allow_blank=True, default="", help_text="Lý do trả lại, nội dung cần sửa (bắt buộc)."
+    )
 
 
 class OutgoingReviseSerializer(serializers.Serializer):
@@ -555,9 +689,14 @@ class OutgoingReviseSerializer(serializers.Serializer):
 
 
 class OutgoingConsultSerializer(serializers.Serializer):
-    users = serializers.ListField(child=_pk(User.objects.all(), "Người được xin ý kiến"), max_length=50,
-                                  error_messages={"required": "Chọn người cần xin ý kiến.",
-                                                  "not_a_list": "Người được xin ý kiến phải là một danh sách."})
+    users = serializers.ListField(
+        child=_pk(User.objects.all(), "Người được xin ý kiến"),
+        max_length=50,
+        error_messages={
+            "required": "Chọn người cần xin ý kiến.",
+            "not_a_list": "Người được xin ý kiến phải là một danh sách.",
+        },
+    )
     question = _Text(required=False, allow_blank=True, default="", max_length=500)
 
 
@@ -569,7 +708,8 @@ class OutgoingIssueSerializer(serializers.Serializer):
     issued_date = _date_field(required=False, allow_null=True, help_text="Ngày ban hành (mặc định: hôm nay).")
     passphrase = _passphrase_field(
         "Mật khẩu chứng thư số cơ quan: điền số, ký hiệu, ngày vào bản đã ký và ký số cơ quan (đóng dấu) thành tệp "
-        "loại `final`; phụ lục PDF được ký số cơ quan (tệp `appendix` mới). Bỏ trống: phát hành không ký số.")
+        "loại `final`; phụ lục PDF được ký số cơ quan (tệp `appendix` mới). Bỏ trống: phát hành không ký số."
+    )
 
 
 class OutgoingFilesSerializer(serializers.Serializer):
@@ -577,9 +717,13 @@ class OutgoingFilesSerializer(serializers.Serializer):
 
 
 class OutgoingCommentCreateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=1,
-                                       help_text="Số phiên bản (mặc định: bản mới nhất).",
-                                       error_messages={"invalid": "Số phiên bản không hợp lệ."})
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Số phiên bản (mặc định: bản mới nhất).",
+        error_messages={"invalid": "Số phiên bản không hợp lệ."},
+    )
     text = _Text(required=False, allow_blank=True, default="")
 
 
@@ -601,23 +745,36 @@ class OutgoingReceiveSerializer(serializers.Serializer):
 
 class ReviewChainStepInputSerializer(serializers.Serializer):
     label = _Text(allow_blank=True, error_messages={"required": "Tên bước là bắt buộc."})
-    kind = _Text(help_text="unit_leader | user | signer",
-                 error_messages={"required": "Người xử lý của bước là bắt buộc."})
+    kind = _Text(
+        help_text="unit_leader | user | signer", error_messages={"required": "Người xử lý của bước là bắt buộc."}
+    )
     user = _pk(User.objects.all(), "Người được chỉ định", required=False, allow_null=True)
     days = serializers.IntegerField(required=False, default=3, error_messages={"invalid": "Số ngày không hợp lệ."})
 
 
 def _steps_field(**kwargs):
-    return serializers.ListField(child=ReviewChainStepInputSerializer(), max_length=chains.MAX_STEPS,
-                                 error_messages={"required": "Quy trình phải có ít nhất một bước.",
-                                                 "not_a_list": "Các bước phải là một danh sách."}, **kwargs)
+    return serializers.ListField(
+        child=ReviewChainStepInputSerializer(),
+        max_length=chains.MAX_STEPS,
+        error_messages={
+            "required": "Quy trình phải có ít nhất một bước.",
+            "not_a_list": "Các bước phải là một danh sách.",
+        },
+        **kwargs,
+    )
 
 
 class ReviewChainCreateSerializer(serializers.Serializer):
-    agency = _pk(Agency.objects.all(), "Cơ quan", required=False, allow_null=True,
-                 help_text="Mặc định: cơ quan của người gọi.")
-    doc_type = _pk(DocumentType.objects.all(), "Loại văn bản", required=False, allow_null=True,
-                   help_text="Trống: áp dụng cho mọi loại văn bản chưa có quy trình riêng.")
+    agency = _pk(
+        Agency.objects.all(), "Cơ quan", required=False, allow_null=True, help_text="Mặc định: cơ quan của người gọi."
+    )
+    doc_type = _pk(
+        DocumentType.objects.all(),
+        "Loại văn bản",
+        required=False,
+        allow_null=True,
+        help_text="Trống: áp dụng cho mọi loại văn bản chưa có quy trình riêng.",
+    )
     name = _Text(allow_blank=True, error_messages={"required": "Tên quy trình là bắt buộc."})
     steps = _steps_field()
 
@@ -630,10 +787,20 @@ class ReviewChainUpdateSerializer(serializers.Serializer):
 
 # --- Documents ------------------------------------------------------------------------------------------------------
 
+
 def _specs(items) -> list[services.RecipientSpec]:
-    return [services.RecipientSpec(kind=r["kind"], unit=r.get("unit"), user=r.get("user"), agency=r.get("agency"),
-                                   name=r.get("name", ""), email=r.get("email", ""),
-                                   for_information=r.get("for_information", False)) for r in items]
+    return [
+        services.RecipientSpec(
+            kind=r["kind"],
+            unit=r.get("unit"),
+            user=r.get("user"),
+            agency=r.get("agency"),
+            name=r.get("name", ""),
+            email=r.get("email", ""),
+            for_information=r.get("for_information", False),
+        )
+        for r in items
+    ]
 
 
 def _filter_documents(qs, user, params):
@@ -645,8 +812,10 @@ def _filter_documents(qs, user, params):
         # Being the active step's reviewer (or acting for them) is itself a branch of the visibility predicate,
         # so the box starts from the steps instead of intersecting with the whole OR (slow at a million rows).
         reviewers = [user.pk, *delegation.delegator_ids(user, "approval")]
-        qs = OutgoingDocument.objects.filter(status=OutStatus.IN_REVIEW, pk__in=ReviewStep.objects.filter(
-            reviewer_id__in=reviewers, status=StepStatus.ACTIVE).values("document_id"))
+        qs = OutgoingDocument.objects.filter(
+            status=OutStatus.IN_REVIEW,
+            pk__in=ReviewStep.objects.filter(reviewer_id__in=reviewers, status=StepStatus.ACTIVE).values("document_id"),
+        )
     elif box == "to_issue":
         # Documents the caller manages as the issuing clerk are a subset of what they see (approved, own agency).
         qs = manageable(OutgoingDocument, user).filter(status=OutStatus.APPROVED)
@@ -681,8 +850,12 @@ def _filter_documents(qs, user, params):
 def _with_details(qs):
     return qs.select_related("doc_type", "drafter", "signer", "current_step__reviewer").prefetch_related(
         "recipients",
-        Prefetch("steps", queryset=ReviewStep.objects.select_related("reviewer").prefetch_related(
-            Prefetch("consultations", queryset=Consultation.objects.select_related("user").order_by("id")))),
+        Prefetch(
+            "steps",
+            queryset=ReviewStep.objects.select_related("reviewer").prefetch_related(
+                Prefetch("consultations", queryset=Consultation.objects.select_related("user").order_by("id"))
+            ),
+        ),
         Prefetch("versions", queryset=Version.objects.select_related("author").defer("text").order_by("number")),
         Prefetch("files", queryset=OutgoingFile.objects.select_related("file", "version").order_by("id")),
     )
@@ -690,12 +863,19 @@ def _with_details(qs):
 
 _DOCUMENT_FILTERS = [
     OpenApiParameter("status", str, required=False, enum=OutStatus.values, description="Trạng thái"),
-    OpenApiParameter("box", str, required=False, enum=list(BOXES),
-                     description="mine: dự thảo của tôi; to_review: chờ tôi duyệt; to_issue: chờ cấp số (văn thư)"),
+    OpenApiParameter(
+        "box",
+        str,
+        required=False,
+        enum=list(BOXES),
+        description="mine: dự thảo của tôi; to_review: chờ tôi duyệt; to_issue: chờ cấp số (văn thư)",
+    ),
     OpenApiParameter("year", int, required=False, description="Năm"),
     OpenApiParameter("doc_type", int, required=False, description="Loại văn bản"),
     OpenApiParameter("q", str, required=False, description="Tìm theo trích yếu"),
 ]
+
+
 def _both(serializer):
     return {"application/json": serializer, "multipart/form-data": serializer}
 
@@ -707,9 +887,19 @@ def trail(document: OutgoingDocument) -> list[dict]:
     if step_ids:
         cond |= Q(object_type=ReviewStep._meta.label_lower, object_id__in=step_ids)
     rows = sentences.annotate(JournalEntry.objects.filter(cond).order_by("seq"), visible=True)
-    return [{"seq": e.seq, "when": e.created_at, "who": e.actor_repr or "Hệ thống",
-             "on_behalf_of": e.on_behalf_of_repr or "", "action": e.action, "label": e.label,
-             "sentence": e.sentence, "details": e.details or {}} for e in rows]
+    return [
+        {
+            "seq": e.seq,
+            "when": e.created_at,
+            "who": e.actor_repr or "Hệ thống",
+            "on_behalf_of": e.on_behalf_of_repr or "",
+            "action": e.action,
+            "label": e.label,
+            "sentence": e.sentence,
+            "details": e.details or {},
+        }
+        for e in rows
+    ]
 
 
 class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -738,13 +928,16 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def _detail(self, document, status_code=status.HTTP_200_OK):
         fresh = _with_details(with_parts(visible(OutgoingDocument, self.request.user), self.request.user)).get(
-            pk=document.pk)
-        return Response(OutgoingDocumentDetailSerializer(fresh, context=self.get_serializer_context()).data,
-                        status=status_code)
+            pk=document.pk
+        )
+        return Response(
+            OutgoingDocumentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code
+        )
 
     def _version(self, document, number) -> Version:
-        version = document.versions.select_related("author").filter(number=number).first() \
-            if number is not None else None
+        version = (
+            document.versions.select_related("author").filter(number=number).first() if number is not None else None
+        )
         if version is None:
             raise NotFound("Không tìm thấy phiên bản này của dự thảo.")
         return version
@@ -753,9 +946,12 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=_both(OutgoingDraftCreateSerializer), responses={201: OutgoingDocumentDetailSerializer},
-                   description="Tạo dự thảo (phiên bản 1). Tệp gửi dạng multipart trong `files` (dự thảo) và "
-                               "`related_files` (tài liệu liên quan); `recipients` là chuỗi JSON trong multipart.")
+    @extend_schema(
+        request=_both(OutgoingDraftCreateSerializer),
+        responses={201: OutgoingDocumentDetailSerializer},
+        description="Tạo dự thảo (phiên bản 1). Tệp gửi dạng multipart trong `files` (dự thảo) và "
+        "`related_files` (tài liệu liên quan); `recipients` là chuỗi JSON trong multipart.",
+    )
     def create(self, request, *args, **kwargs):
         data = _valid(OutgoingDraftCreateSerializer, request)
         data.pop("files", None)
@@ -763,46 +959,72 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         data.pop("appendix_files", None)
         recipients = _specs(data.pop("recipients", []))
         document = services.create_draft(
-            request.user, doc_type=data.pop("doc_type", None), subject=data.pop("subject", ""),
-            text=data.pop("text", ""), recipients=recipients, files=request.FILES.getlist("files"),
+            request.user,
+            doc_type=data.pop("doc_type", None),
+            subject=data.pop("subject", ""),
+            text=data.pop("text", ""),
+            recipients=recipients,
+            files=request.FILES.getlist("files"),
             related_files=request.FILES.getlist("related_files"),
-            appendix_files=request.FILES.getlist("appendix_files"), reply_to=data.pop("reply_to", None),
-            unit=data.pop("unit", None), related_to=data.pop("related_to", None),
-            relation=data.pop("relation", "") or Relation.NONE, **data)
+            appendix_files=request.FILES.getlist("appendix_files"),
+            reply_to=data.pop("reply_to", None),
+            unit=data.pop("unit", None),
+            related_to=data.pop("related_to", None),
+            relation=data.pop("relation", "") or Relation.NONE,
+            **data,
+        )
         return self._detail(document, status.HTTP_201_CREATED)
 
-    @extend_schema(request=OutgoingDraftUpdateSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Sửa thông tin dự thảo (người soạn thảo, khi dự thảo chưa trình hoặc bị trả lại). "
-                               "`recipients`, nếu có, thay toàn bộ nơi nhận.")
+    @extend_schema(
+        request=OutgoingDraftUpdateSerializer,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Sửa thông tin dự thảo (người soạn thảo, khi dự thảo chưa trình hoặc bị trả lại). "
+        "`recipients`, nếu có, thay toàn bộ nơi nhận.",
+    )
     def partial_update(self, request, *args, **kwargs):
         document = self.get_object()
         data = _valid(OutgoingDraftUpdateSerializer, request, partial=True)
         recipients = data.pop("recipients", None)
-        services.update_draft(request.user, document,
-                              recipients=_specs(recipients) if recipients is not None else None, **data)
+        services.update_draft(
+            request.user, document, recipients=_specs(recipients) if recipients is not None else None, **data
+        )
         return self._detail(document)
 
-    @extend_schema(request=None, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Trình duyệt: bắt đầu một lượt trình mới theo quy trình duyệt.")
+    @extend_schema(
+        request=None,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Trình duyệt: bắt đầu một lượt trình mới theo quy trình duyệt.",
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         document = self.get_object()
         services.submit(request.user, document)
         return self._detail(document)
 
-    @extend_schema(request=OutgoingApproveSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Đồng ý và chuyển bước tiếp theo; ở bước cuối, dự thảo được duyệt ký (ký số nếu gửi "
-                               "`passphrase`; sai mật khẩu, không có chứng thư: 400, dự thảo vẫn chờ duyệt).")
+    @extend_schema(
+        request=OutgoingApproveSerializer,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Đồng ý và chuyển bước tiếp theo; ở bước cuối, dự thảo được duyệt ký (ký số nếu gửi "
+        "`passphrase`; sai mật khẩu, không có chứng thư: 400, dự thảo vẫn chờ duyệt).",
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         document = self.get_object()
         data = _valid(OutgoingApproveSerializer, request)
-        services.approve(request.user, document, comment=data["comment"], disagreement=data["disagreement"],
-                         passphrase=data.get("passphrase") or None)
+        services.approve(
+            request.user,
+            document,
+            comment=data["comment"],
+            disagreement=data["disagreement"],
+            passphrase=data.get("passphrase") or None,
+        )
         return self._detail(document)
 
-    @extend_schema(request=OutgoingReturnSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Trả lại người soạn thảo, kèm lý do.")
+    @extend_schema(
+        request=OutgoingReturnSerializer,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Trả lại người soạn thảo, kèm lý do.",
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_draft(self, request, pk=None):
         document = self.get_object()
@@ -810,29 +1032,42 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         services.return_draft(request.user, document, comment=data["comment"])
         return self._detail(document)
 
-    @extend_schema(request=_both(OutgoingReviseSerializer), responses={201: OutgoingVersionTextSerializer},
-                   description="Sửa dự thảo: tạo phiên bản mới (người soạn thảo, hoặc người đang duyệt).")
+    @extend_schema(
+        request=_both(OutgoingReviseSerializer),
+        responses={201: OutgoingVersionTextSerializer},
+        description="Sửa dự thảo: tạo phiên bản mới (người soạn thảo, hoặc người đang duyệt).",
+    )
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         document = self.get_object()
         data = _valid(OutgoingReviseSerializer, request)
-        version = services.revise(request.user, document, text=data["text"], note=data.get("note", ""),
-                                  files=request.FILES.getlist("files"))
+        version = services.revise(
+            request.user, document, text=data["text"], note=data.get("note", ""), files=request.FILES.getlist("files")
+        )
         return Response(OutgoingVersionTextSerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OutgoingConsultSerializer, responses={201: OutgoingConsultationSerializer(many=True)},
-                   description="Xin ý kiến người khác trong cơ quan (người xử lý chính của bước đang duyệt).")
+    @extend_schema(
+        request=OutgoingConsultSerializer,
+        responses={201: OutgoingConsultationSerializer(many=True)},
+        description="Xin ý kiến người khác trong cơ quan (người xử lý chính của bước đang duyệt).",
+    )
     @action(detail=True, methods=["post"])
     def consult(self, request, pk=None):
         document = self.get_object()
         data = _valid(OutgoingConsultSerializer, request)
         created = services.consult(request.user, document, data["users"], question=data.get("question", ""))
-        fresh = Consultation.objects.filter(pk__in=[c.pk for c in created]).select_related(
-            "step__document", "user", "requested_by").order_by("id")
+        fresh = (
+            Consultation.objects.filter(pk__in=[c.pk for c in created])
+            .select_related("step__document", "user", "requested_by")
+            .order_by("id")
+        )
         return Response(OutgoingConsultationSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OutgoingReasonSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Hủy dự thảo (người soạn thảo).")
+    @extend_schema(
+        request=OutgoingReasonSerializer,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Hủy dự thảo (người soạn thảo).",
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         document = self.get_object()
@@ -840,19 +1075,26 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         services.cancel(request.user, document, data.get("reason", ""))
         return self._detail(document)
 
-    @extend_schema(request=OutgoingIssueSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Cấp số và phát hành (văn thư của cơ quan); văn bản được gửi đến các nơi nhận. Với "
-                               "`passphrase`: ký số cơ quan và đóng dấu trước khi gửi; lỗi ký số: 400, không cấp số.")
+    @extend_schema(
+        request=OutgoingIssueSerializer,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Cấp số và phát hành (văn thư của cơ quan); văn bản được gửi đến các nơi nhận. Với "
+        "`passphrase`: ký số cơ quan và đóng dấu trước khi gửi; lỗi ký số: 400, không cấp số.",
+    )
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         document = self.get_object()
         data = _valid(OutgoingIssueSerializer, request)
-        services.issue(request.user, document, issued_date=data.get("issued_date"),
-                       passphrase=data.get("passphrase") or None)
+        services.issue(
+            request.user, document, issued_date=data.get("issued_date"), passphrase=data.get("passphrase") or None
+        )
         return self._detail(document)
 
-    @extend_schema(request=_both(OutgoingFilesSerializer), responses={200: OutgoingDocumentDetailSerializer},
-                   description="Người soạn thảo xác nhận số, ngày và đính kèm bản gốc phát hành (multipart `files`).")
+    @extend_schema(
+        request=_both(OutgoingFilesSerializer),
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Người soạn thảo xác nhận số, ngày và đính kèm bản gốc phát hành (multipart `files`).",
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         document = self.get_object()
@@ -860,8 +1102,11 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         services.confirm(request.user, document, files=request.FILES.getlist("files"))
         return self._detail(document)
 
-    @extend_schema(request=OutgoingReasonSerializer, responses={200: OutgoingDocumentDetailSerializer},
-                   description="Thu hồi văn bản đã phát hành (lãnh đạo, văn thư cơ quan ban hành).")
+    @extend_schema(
+        request=OutgoingReasonSerializer,
+        responses={200: OutgoingDocumentDetailSerializer},
+        description="Thu hồi văn bản đã phát hành (lãnh đạo, văn thư cơ quan ban hành).",
+    )
     @action(detail=True, methods=["post"])
     def recall(self, request, pk=None):
         document = self.get_object()
@@ -869,25 +1114,34 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         delivery.recall(request.user, document, data.get("reason", ""))
         return self._detail(document)
 
-    @extend_schema(request=None, responses={200: OutgoingVersionSerializer(many=True)},
-                   description="Các phiên bản của dự thảo (không kèm nội dung).")
+    @extend_schema(
+        request=None,
+        responses={200: OutgoingVersionSerializer(many=True)},
+        description="Các phiên bản của dự thảo (không kèm nội dung).",
+    )
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
         document = self.get_object()
         rows = document.versions.select_related("author").defer("text").order_by("number")
         return Response(OutgoingVersionSerializer(rows, many=True).data)
 
-    @extend_schema(request=None, responses={200: OutgoingVersionTextSerializer},
-                   description="Một phiên bản, kèm nội dung.")
+    @extend_schema(
+        request=None, responses={200: OutgoingVersionTextSerializer}, description="Một phiên bản, kèm nội dung."
+    )
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]{1,9})", url_name="version")
     def version(self, request, pk=None, number=None):
         document = self.get_object()
         return Response(OutgoingVersionTextSerializer(self._version(document, int_param(number))).data)
 
-    @extend_schema(request=None, responses={200: OutgoingDiffSerializer}, parameters=[
-        OpenApiParameter("a", int, required=False, description="Phiên bản cũ (mặc định: liền trước b)"),
-        OpenApiParameter("b", int, required=False, description="Phiên bản mới (mặc định: mới nhất)")],
-        description="Khác biệt giữa hai phiên bản, theo dòng.")
+    @extend_schema(
+        request=None,
+        responses={200: OutgoingDiffSerializer},
+        parameters=[
+            OpenApiParameter("a", int, required=False, description="Phiên bản cũ (mặc định: liền trước b)"),
+            OpenApiParameter("b", int, required=False, description="Phiên bản mới (mặc định: mới nhất)"),
+        ],
+        description="Khác biệt giữa hai phiên bản, theo dòng.",
+    )
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         document = self.get_object()
@@ -908,10 +1162,18 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         rows = [{"kind": kind, "text": text} for kind, text in services.diff(older, newer)]
         return Response({"a": a, "b": b, "rows": rows})
 
-    @extend_schema(methods=["GET"], request=None, responses={200: OutgoingCommentSerializer(many=True)},
-                   description="Ý kiến trên các phiên bản.")
-    @extend_schema(methods=["POST"], request=OutgoingCommentCreateSerializer,
-                   responses={201: OutgoingCommentSerializer}, description="Cho ý kiến trên một phiên bản.")
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: OutgoingCommentSerializer(many=True)},
+        description="Ý kiến trên các phiên bản.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=OutgoingCommentCreateSerializer,
+        responses={201: OutgoingCommentSerializer},
+        description="Cho ý kiến trên một phiên bản.",
+    )
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, pk=None):
         document = self.get_object()
@@ -923,25 +1185,41 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         comment = services.add_comment(request.user, self._version(document, number), data.get("text", ""))
         return Response(OutgoingCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: OutgoingPlannedStepSerializer(many=True)},
-                   description="Các bước một lượt trình sẽ đi qua, với người xử lý.")
+    @extend_schema(
+        request=None,
+        responses={200: OutgoingPlannedStepSerializer(many=True)},
+        description="Các bước một lượt trình sẽ đi qua, với người xử lý.",
+    )
     @action(detail=True, methods=["get"])
     def plan(self, request, pk=None):
         document = self.get_object()
-        rows = [{"order": s.order, "label": s.label, "kind": s.kind, "kind_display": StepKind(s.kind).label,
-                 "reviewer": s.reviewer.pk if s.reviewer else None,
-                 "reviewer_name": s.reviewer.full_name if s.reviewer else None, "days": s.days,
-                 "skipped_reason": s.skipped_reason} for s in services.plan(document)]
+        rows = [
+            {
+                "order": s.order,
+                "label": s.label,
+                "kind": s.kind,
+                "kind_display": StepKind(s.kind).label,
+                "reviewer": s.reviewer.pk if s.reviewer else None,
+                "reviewer_name": s.reviewer.full_name if s.reviewer else None,
+                "days": s.days,
+                "skipped_reason": s.skipped_reason,
+            }
+            for s in services.plan(document)
+        ]
         return Response(OutgoingPlannedStepSerializer(rows, many=True).data)
 
-    @extend_schema(request=None, responses={200: OutgoingTrailEntrySerializer(many=True)},
-                   description="Nhật ký xử lý của văn bản: ai, khi nào, làm gì.")
+    @extend_schema(
+        request=None,
+        responses={200: OutgoingTrailEntrySerializer(many=True)},
+        description="Nhật ký xử lý của văn bản: ai, khi nào, làm gì.",
+    )
     @action(detail=True, methods=["get"])
     def trail(self, request, pk=None):
         return Response(OutgoingTrailEntrySerializer(trail(self.get_object()), many=True).data)
 
 
 # --- Consultations --------------------------------------------------------------------------------------------------
+
 
 class OutgoingConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Yêu cầu xin ý kiến gửi đến người gọi."""
@@ -953,7 +1231,8 @@ class OutgoingConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
         if getattr(self, "swagger_fake_view", False):
             return Consultation.objects.none()
         qs = Consultation.objects.filter(user=self.request.user).select_related(
-            "step__document", "user", "requested_by")
+            "step__document", "user", "requested_by"
+        )
         state = (self.request.query_params.get("state") or "").strip() if self.action == "list" else ""
         if state == "open":
             qs = qs.filter(answered_at__isnull=True)
@@ -963,13 +1242,25 @@ class OutgoingConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
             raise ValidationError({"state": [f"Trạng thái “{state[:40]}” không hợp lệ (open hoặc answered)."]})
         return qs
 
-    @extend_schema(parameters=[OpenApiParameter("state", str, required=False, enum=["open", "answered"],
-                                                description="open: chờ cho ý kiến; answered: đã cho ý kiến")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                required=False,
+                enum=["open", "answered"],
+                description="open: chờ cho ý kiến; answered: đã cho ý kiến",
+            )
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=OutgoingAnswerSerializer, responses={200: OutgoingConsultationSerializer},
-                   description="Cho ý kiến theo yêu cầu.")
+    @extend_schema(
+        request=OutgoingAnswerSerializer,
+        responses={200: OutgoingConsultationSerializer},
+        description="Cho ý kiến theo yêu cầu.",
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         consultation = self.get_object()
@@ -980,6 +1271,7 @@ class OutgoingConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet
 
 
 # --- Deliveries -----------------------------------------------------------------------------------------------------
+
 
 class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Văn bản điện tử gửi đến cơ quan của người gọi (văn thư): tiếp nhận, từ chối, xác nhận thu hồi."""
@@ -1005,18 +1297,30 @@ class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def _out(self, recipient):
         fresh = Recipient.objects.select_related("document", "document__agency", "document__doc_type").get(
-            pk=recipient.pk)
+            pk=recipient.pk
+        )
         return Response(OutgoingDeliverySerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(parameters=[OpenApiParameter("box", str, required=False, enum=["waiting", "recalls"],
-                                                description="waiting: chờ tiếp nhận; recalls: thu hồi chờ xác nhận")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "box",
+                str,
+                required=False,
+                enum=["waiting", "recalls"],
+                description="waiting: chờ tiếp nhận; recalls: thu hồi chờ xác nhận",
+            )
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=OutgoingReceiveSerializer,
-                   responses={201: OutgoingReceivedSerializer, 409: OutgoingDuplicateSerializer},
-                   description="Tiếp nhận: vào sổ văn bản đến với thông tin điền sẵn. Có thể trùng: 409; gửi lại "
-                               "với confirm_duplicate=true.")
+    @extend_schema(
+        request=OutgoingReceiveSerializer,
+        responses={201: OutgoingReceivedSerializer, 409: OutgoingDuplicateSerializer},
+        description="Tiếp nhận: vào sổ văn bản đến với thông tin điền sẵn. Có thể trùng: 409; gửi lại "
+        "với confirm_duplicate=true.",
+    )
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
         recipient = self.get_object()
@@ -1025,23 +1329,40 @@ class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             registered = delivery.receive(request.user, recipient, **data)
         except incoming_services.DuplicateWarning as exc:
             existing = exc.existing
-            return Response({"detail": exc.messages[0],
-                             "existing": {"id": existing.pk, "arrival_number": existing.arrival_number,
-                                          "year": existing.year}}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "detail": exc.messages[0],
+                    "existing": {"id": existing.pk, "arrival_number": existing.arrival_number, "year": existing.year},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         document = registered.document
-        return Response({"incoming": document.pk, "arrival_number": document.arrival_number, "year": document.year,
-                         "submitted": registered.submitted}, status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "incoming": document.pk,
+                "arrival_number": document.arrival_number,
+                "year": document.year,
+                "submitted": registered.submitted,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
-    @extend_schema(request=OutgoingReasonSerializer, responses={200: OutgoingDeliverySerializer},
-                   description="Từ chối tiếp nhận, kèm lý do.")
+    @extend_schema(
+        request=OutgoingReasonSerializer,
+        responses={200: OutgoingDeliverySerializer},
+        description="Từ chối tiếp nhận, kèm lý do.",
+    )
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         recipient = self.get_object()
         data = _valid(OutgoingReasonSerializer, request)
         return self._out(delivery.refuse(request.user, recipient, data.get("reason", "")))
 
-    @extend_schema(request=None, responses={200: OutgoingDeliverySerializer},
-                   description="Xác nhận thu hồi: văn bản đến tương ứng được thu hồi.")
+    @extend_schema(
+        request=None,
+        responses={200: OutgoingDeliverySerializer},
+        description="Xác nhận thu hồi: văn bản đến tương ứng được thu hồi.",
+    )
     @action(detail=True, methods=["post"], url_path="confirm-recall", url_name="confirm-recall")
     def confirm_recall(self, request, pk=None):
         recipient = self.get_object()
@@ -1050,9 +1371,12 @@ class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 # --- Review chains --------------------------------------------------------------------------------------------------
 
+
 def _chain_steps(items) -> list[chains.StepSpec]:
-    return [chains.StepSpec(label=s.get("label", ""), kind=s.get("kind", ""), user=s.get("user"),
-                            days=s.get("days", 3)) for s in items]
+    return [
+        chains.StepSpec(label=s.get("label", ""), kind=s.get("kind", ""), user=s.get("user"), days=s.get("days", 3))
+        for s in items
+    ]
 
 
 class ReviewChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -1072,14 +1396,18 @@ class ReviewChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 agencies.add(scope.agency_id)
             qs = qs.filter(agency_id__in=agencies)
         return qs.select_related("doc_type").prefetch_related(
-            Prefetch("steps", queryset=ChainStep.objects.select_related("user").order_by("order")))
+            Prefetch("steps", queryset=ChainStep.objects.select_related("user").order_by("order"))
+        )
 
     def _out(self, chain, status_code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=chain.pk)
         return Response(ReviewChainSerializer(fresh).data, status=status_code)
 
-    @extend_schema(request=ReviewChainCreateSerializer, responses={201: ReviewChainSerializer},
-                   description="Thêm quy trình duyệt (một quy trình đang dùng cho mỗi loại văn bản).")
+    @extend_schema(
+        request=ReviewChainCreateSerializer,
+        responses={201: ReviewChainSerializer},
+        description="Thêm quy trình duyệt (một quy trình đang dùng cho mỗi loại văn bản).",
+    )
     def create(self, request, *args, **kwargs):
         data = _valid(ReviewChainCreateSerializer, request)
         agency = data.get("agency")
@@ -1088,12 +1416,16 @@ class ReviewChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             if agency_id is None:
                 raise ValidationError({"agency": ["Chưa chọn cơ quan."]})
             agency = Agency.objects.get(pk=agency_id)
-        chain = chains.create_chain(request.user, agency, name=data["name"], doc_type=data.get("doc_type"),
-                                    steps=_chain_steps(data["steps"]))
+        chain = chains.create_chain(
+            request.user, agency, name=data["name"], doc_type=data.get("doc_type"), steps=_chain_steps(data["steps"])
+        )
         return self._out(chain, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewChainUpdateSerializer, responses={200: ReviewChainSerializer},
-                   description="Sửa tên, loại văn bản hoặc các bước (không ảnh hưởng văn bản đã trình).")
+    @extend_schema(
+        request=ReviewChainUpdateSerializer,
+        responses={200: ReviewChainSerializer},
+        description="Sửa tên, loại văn bản hoặc các bước (không ảnh hưởng văn bản đã trình).",
+    )
     def partial_update(self, request, *args, **kwargs):
         chain = self.get_object()
         data = _valid(ReviewChainUpdateSerializer, request)

@@ -104,8 +104,12 @@ def _check_clash(agency_id: int, doc_type, exclude_pk=None) -> None:
 
 def _write_steps(chain: ReviewChain, steps: list[StepSpec]) -> None:
     chain.steps.all().delete()
-    ChainStep.objects.bulk_create([ChainStep(chain=chain, order=n, label=s.label, kind=s.kind, user=s.user,
-                                             days=int(s.days)) for n, s in enumerate(steps, start=1)])
+    ChainStep.objects.bulk_create(
+        [
+            ChainStep(chain=chain, order=n, label=s.label, kind=s.kind, user=s.user, days=int(s.days))
+            for n, s in enumerate(steps, start=1)
+        ]
+    )
 
 
 def _steps_details(steps: list[StepSpec]) -> list[dict]:
@@ -130,9 +134,13 @@ def create_chain(actor, agency: Agency, *, name: str, steps, doc_type=None) -> R
         chain = ReviewChain(agency=agency, doc_type=doc_type, name=name, is_active=True)
         _save(chain)
         _write_steps(chain, steps)
-        journal.record("outgoing.chain.create", actor=actor, obj=chain, agency=agency,
-                       details={"name": name, "doc_type": doc_type.pk if doc_type else None,
-                                "steps": _steps_details(steps)})
+        journal.record(
+            "outgoing.chain.create",
+            actor=actor,
+            obj=chain,
+            agency=agency,
+            details={"name": name, "doc_type": doc_type.pk if doc_type else None, "steps": _steps_details(steps)},
+        )
     return chain
 
 
@@ -159,8 +167,7 @@ def update_chain(actor, chain: ReviewChain, *, name=None, doc_type=_UNSET, steps
             changes["steps"] = _steps_details(steps)
         if changes:
             _save(locked)
-            journal.record("outgoing.chain.update", actor=actor, obj=locked, agency=locked.agency,
-                           details=changes)
+            journal.record("outgoing.chain.update", actor=actor, obj=locked, agency=locked.agency, details=changes)
     return locked
 
 
@@ -174,6 +181,11 @@ def set_active(actor, chain: ReviewChain, active: bool) -> ReviewChain:
             _check_clash(locked.agency_id, locked.doc_type, exclude_pk=locked.pk)
         locked.is_active = active
         _save(locked)
-        journal.record("outgoing.chain.activate" if active else "outgoing.chain.deactivate", actor=actor,
-                       obj=locked, agency=locked.agency, details={"name": locked.name})
+        journal.record(
+            "outgoing.chain.activate" if active else "outgoing.chain.deactivate",
+            actor=actor,
+            obj=locked,
+            agency=locked.agency,
+            details={"name": locked.name},
+        )
     return locked

@@ -31,8 +31,15 @@ from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming import services as incoming
-from vpdt.incoming.exports_views import (CONTENT_TYPES, BadPeriod, _attachment, _bad_request, ascii_slug,
-                                         parse_period, period_slug)
+from vpdt.incoming.exports_views import (
+    CONTENT_TYPES,
+    BadPeriod,
+    _attachment,
+    _bad_request,
+    ascii_slug,
+    parse_period,
+    period_slug,
+)
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
@@ -50,9 +57,26 @@ PAGE_SIZE = 50
 DATE_FORMATS = ["%d/%m/%Y"]
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
 # Columns of the "to issue" list: never the draft texts nor the long notes.
-TO_ISSUE_FIELDS = ("id", "agency_id", "unit_id", "drafter_id", "doc_type_id", "signer_id", "subject", "urgency",
-                   "secrecy", "status", "authority", "signer_position", "approved_at", "is_legal_normative",
-                   "doc_type__name", "signer__full_name", "drafter__full_name", "unit__name")
+TO_ISSUE_FIELDS = (
+    "id",
+    "agency_id",
+    "unit_id",
+    "drafter_id",
+    "doc_type_id",
+    "signer_id",
+    "subject",
+    "urgency",
+    "secrecy",
+    "status",
+    "authority",
+    "signer_position",
+    "approved_at",
+    "is_legal_normative",
+    "doc_type__name",
+    "signer__full_name",
+    "drafter__full_name",
+    "unit__name",
+)
 ORDERS = {"": ("-issued_at", "-id"), "so": ("-year", "-number", "-id")}
 
 
@@ -60,10 +84,16 @@ ORDERS = {"": ("-issued_at", "-id"), "so": ("-year", "-number", "-id")}
 
 
 def _date(label: str, required: bool = False):
-    return DateField(label=label, required=required, input_formats=DATE_FORMATS, widget=DATE_WIDGET,
-                     error_messages={"invalid": f"{label} không hợp lệ (nhập ngày theo dạng dd/mm/yyyy, "
-                                                "ví dụ 05/11/2026).",
-                                     "required": f"{label} là bắt buộc."})
+    return DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
+        error_messages={
+            "invalid": f"{label} không hợp lệ (nhập ngày theo dạng dd/mm/yyyy, ví dụ 05/11/2026).",
+            "required": f"{label} là bắt buộc.",
+        },
+    )
 
 
 def _errors(request, exc) -> None:
@@ -113,37 +143,66 @@ class IssueForm(SigningFields, forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Lý do", max_length=2000, required=False,
-                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
-                             error_messages={"max_length": "Lý do dài tối đa 2000 ký tự."})
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        error_messages={"max_length": "Lý do dài tối đa 2000 ký tự."},
+    )
 
 
 class RegisterFilterForm(forms.Form):
     """Filters of the outgoing register; invalid values are reported, never raised."""
 
-    year = IntegerField(label="Năm", required=False, min_value=1900, max_value=9999,
-                        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
-                        error_messages={"invalid": "Năm không hợp lệ.", "min_value": "Năm không hợp lệ.",
-                                        "max_value": "Năm không hợp lệ."})
-    number = IntegerField(label="Số", required=False, min_value=1, max_value=2**31 - 1,
-                          widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số"}),
-                          error_messages={"invalid": "Số văn bản không hợp lệ.",
-                                          "min_value": "Số văn bản không hợp lệ.",
-                                          "max_value": "Số văn bản không hợp lệ."})
-    doc_type = forms.ModelChoiceField(label="Loại văn bản", required=False, queryset=DocumentType.objects.all(),
-                                      empty_label="Mọi loại văn bản",
-                                      widget=forms.Select(attrs={"class": "form-select"}),
-                                      error_messages={"invalid_choice": "Loại văn bản không hợp lệ."})
-    q = forms.CharField(label="Tìm", required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"class": "form-control", "type": "search",
-                                                      "placeholder": "Trích yếu, ký hiệu"}),
-                        error_messages={"max_length": "Từ khóa quá dài."})
+    year = IntegerField(
+        label="Năm",
+        required=False,
+        min_value=1900,
+        max_value=9999,
+        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Năm"}),
+        error_messages={
+            "invalid": "Năm không hợp lệ.",
+            "min_value": "Năm không hợp lệ.",
+            "max_value": "Năm không hợp lệ.",
+        },
+    )
+    number = IntegerField(
+        label="Số",
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Số"}),
+        error_messages={
+            "invalid": "Số văn bản không hợp lệ.",
+            "min_value": "Số văn bản không hợp lệ.",
+            "max_value": "Số văn bản không hợp lệ.",
+        },
+    )
+    doc_type = forms.ModelChoiceField(
+        label="Loại văn bản",
+        required=False,
+        queryset=DocumentType.objects.all(),
+        empty_label="Mọi loại văn bản",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Loại văn bản không hợp lệ."},
+    )
+    q = forms.CharField(
+        label="Tìm",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "placeholder": "Trích yếu, ký hiệu"}),
+        error_messages={"max_length": "Từ khóa quá dài."},
+    )
     date_from = _date("Từ ngày")
     date_to = _date("Đến ngày")
-    order = forms.ChoiceField(label="Sắp xếp", required=False,
-                              choices=[("", "Mới phát hành trước"), ("so", "Theo năm, số giảm dần")],
-                              widget=forms.Select(attrs={"class": "form-select"}),
-                              error_messages={"invalid_choice": "Cách sắp xếp không hợp lệ."})
+    order = forms.ChoiceField(
+        label="Sắp xếp",
+        required=False,
+        choices=[("", "Mới phát hành trước"), ("so", "Theo năm, số giảm dần")],
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Cách sắp xếp không hợp lệ."},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -154,19 +213,29 @@ class RegisterFilterForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    register = forms.ModelChoiceField(label="Sổ văn bản đến", queryset=Register.objects.none(), required=False,
-                                      empty_label=None, widget=forms.Select(attrs={"class": "form-select"}),
-                                      error_messages={"invalid_choice": "Sổ văn bản đến không hợp lệ."})
-    leader = forms.ModelChoiceField(label="Trình lãnh đạo", queryset=agency_leaders(0), required=False,
-                                    empty_label="Chưa trình (trình sau)",
-                                    widget=forms.Select(attrs={"class": "form-select"}),
-                                    error_messages={"invalid_choice": "Lãnh đạo được chọn không hợp lệ."})
+    register = forms.ModelChoiceField(
+        label="Sổ văn bản đến",
+        queryset=Register.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Sổ văn bản đến không hợp lệ."},
+    )
+    leader = forms.ModelChoiceField(
+        label="Trình lãnh đạo",
+        queryset=agency_leaders(0),
+        required=False,
+        empty_label="Chưa trình (trình sau)",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Lãnh đạo được chọn không hợp lệ."},
+    )
     confirm_duplicate = forms.BooleanField(label="Tôi đã kiểm tra, đây không phải văn bản trùng", required=False)
 
     def __init__(self, agency_id, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = Register.objects.filter(agency_id=agency_id, is_active=True).order_by(
-            "-is_default", "id")
+            "-is_default", "id"
+        )
         self.fields["leader"].queryset = agency_leaders(agency_id)
 
 
@@ -186,15 +255,32 @@ def to_issue(request):
     agency = scope.agency_id or (page.items[0].agency_id if page.items else None)
     credential = signing.agency_credential(agency) if agency else None
     require_both = bool(agency) and signing.policy_for(Agency(pk=agency)).require_both
-    signed_ids = set(OutgoingFile.objects.filter(document__in=page.items, kind=FileKind.SIGNED)
-                     .values_list("document_id", flat=True)) if credential else set()
-    rows = [{"doc": d, "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today,
-             "sig": {"usable": bool(credential and credential.keystore != KeyStore.EXTERNAL),
-                     "signed": d.pk in signed_ids,
-                     "require_both": require_both}}
-            for d in page.items]
-    return render(request, "outgoing/clerk/to_issue.html", {
-        "page": page, "rows": rows, "query": query_without_cursor(request), "today": today})
+    signed_ids = (
+        set(
+            OutgoingFile.objects.filter(document__in=page.items, kind=FileKind.SIGNED).values_list(
+                "document_id", flat=True
+            )
+        )
+        if credential
+        else set()
+    )
+    rows = [
+        {
+            "doc": d,
+            "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today,
+            "sig": {
+                "usable": bool(credential and credential.keystore != KeyStore.EXTERNAL),
+                "signed": d.pk in signed_ids,
+                "require_both": require_both,
+            },
+        }
+        for d in page.items
+    ]
+    return render(
+        request,
+        "outgoing/clerk/to_issue.html",
+        {"page": page, "rows": rows, "query": query_without_cursor(request), "today": today},
+    )
 
 
 @login_required
@@ -202,22 +288,24 @@ def to_issue(request):
 def issue(request, pk: int):
     document = get_object_or_404(visible(OutgoingDocument, request.user), pk=pk)
     form = IssueForm(request.POST)
-    back = redirect("outgoing:detail", pk=pk) if request.POST.get("next") == "detail" else redirect(
-        "outgoing:to_issue")
+    back = redirect("outgoing:detail", pk=pk) if request.POST.get("next") == "detail" else redirect("outgoing:to_issue")
     if not form.is_valid():
         _form_errors(request, form)
         return back
     passphrase = form.passphrase_or_none()
     try:
-        document = services.issue(request.user, document, issued_date=form.cleaned_data.get("issued_date"),
-                                  passphrase=passphrase)
+        document = services.issue(
+            request.user, document, issued_date=form.cleaned_data.get("issued_date"), passphrase=passphrase
+        )
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
         return back
-    messages.success(request, f"Đã cấp số và phát hành văn bản “{document.subject[:120]}”: "
-                              f"Số, ký hiệu {document.number_symbol}, ngày ban hành "
-                              f"{fmt_date(document.issued_date)}."
-                     + (" Văn bản đã được ký số cơ quan và đóng dấu." if passphrase else ""))
+    messages.success(
+        request,
+        f"Đã cấp số và phát hành văn bản “{document.subject[:120]}”: "
+        f"Số, ký hiệu {document.number_symbol}, ngày ban hành "
+        f"{fmt_date(document.issued_date)}." + (" Văn bản đã được ký số cơ quan và đóng dấu." if passphrase else ""),
+    )
     return back
 
 
@@ -261,10 +349,19 @@ def register(request):
         for key in ("date_from", "date_to"):
             if request.GET.get(key):
                 export_query[key] = request.GET[key].strip()
-    return render(request, "outgoing/clerk/register.html", {
-        "form": form, "page": page, "rows": rows, "query": query_without_cursor(request),
-        "filter_errors": filter_errors, "columns": exports.REGISTER_COLUMNS,
-        "export_query": urlencode(export_query)})
+    return render(
+        request,
+        "outgoing/clerk/register.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query_without_cursor(request),
+            "filter_errors": filter_errors,
+            "columns": exports.REGISTER_COLUMNS,
+            "export_query": urlencode(export_query),
+        },
+    )
 
 
 @login_required
@@ -285,9 +382,19 @@ def register_export(request, fmt: str):
     data = build(documents, agency=agency, date_from=date_from, date_to=date_to)
     code = getattr(agency, "short_name", "") or "co-quan"
     filename = f"so-di-{ascii_slug(code)}-{period_slug(date_from, date_to)}.{fmt}"
-    journal.record("outgoing.register_exported", actor=request.user, obj=agency, agency=scope.agency_id,
-                   request=request, details={"format": fmt, "date_from": date_from.isoformat(),
-                                             "date_to": date_to.isoformat(), "filename": filename})
+    journal.record(
+        "outgoing.register_exported",
+        actor=request.user,
+        obj=agency,
+        agency=scope.agency_id,
+        request=request,
+        details={
+            "format": fmt,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "filename": filename,
+        },
+    )
     return _attachment(data, fmt, filename)
 
 
@@ -297,9 +404,21 @@ def register_export(request, fmt: str):
 def _files_by_document(documents) -> dict[int, list]:
     """The issued files of each delivered document, in one query for the whole page."""
     rows = defaultdict(list)
-    for f in (OutgoingFile.objects.filter(document__in=[d.pk for d in documents], published=True)
-              .select_related("file").only("id", "document_id", "kind", "file__id", "file__original_name",
-                                           "file__name", "file__content_type", "file__size").order_by("id")):
+    for f in (
+        OutgoingFile.objects.filter(document__in=[d.pk for d in documents], published=True)
+        .select_related("file")
+        .only(
+            "id",
+            "document_id",
+            "kind",
+            "file__id",
+            "file__original_name",
+            "file__name",
+            "file__content_type",
+            "file__size",
+        )
+        .order_by("id")
+    ):
         rows[f.document_id].append(f)
     return {d.pk: [f.file for f in travelling(rows.get(d.pk, []))] for d in documents}
 
@@ -310,17 +429,33 @@ def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
     page = keyset_page(qs, request.GET.get("cursor"), order=("-delivered_at", "-id"), size=PAGE_SIZE)
     files = _files_by_document([r.document for r in page.items])
     agency_id = scope.agency_id or (page.items[0].agency_id if page.items else None)
-    registers = list(Register.objects.filter(agency_id=agency_id, is_active=True).order_by("-is_default", "id")
-                     .only("id", "name", "is_default"))
+    registers = list(
+        Register.objects.filter(agency_id=agency_id, is_active=True)
+        .order_by("-is_default", "id")
+        .only("id", "name", "is_default")
+    )
     leaders = list(agency_leaders(agency_id).only("id", "full_name"))
     chosen = chosen or {}
     signatures = receipt.for_deliveries(request.user.agency, files, actor=request.user) if page.items else {}
-    rows = [{"recipient": r, "doc": r.document, "files": files.get(r.document_id, []),
-             "actions": delivery_actions(request.user, r),
-             "chosen": chosen.get(r.pk, {}), "duplicate": (duplicate or {}).get(r.pk),
-             "signatures": signatures.get(r.document_id, {})} for r in page.items]
-    return {"page": page, "rows": rows, "query": query_without_cursor(request), "registers": registers,
-            "leaders": leaders}
+    rows = [
+        {
+            "recipient": r,
+            "doc": r.document,
+            "files": files.get(r.document_id, []),
+            "actions": delivery_actions(request.user, r),
+            "chosen": chosen.get(r.pk, {}),
+            "duplicate": (duplicate or {}).get(r.pk),
+            "signatures": signatures.get(r.document_id, {}),
+        }
+        for r in page.items
+    ]
+    return {
+        "page": page,
+        "rows": rows,
+        "query": query_without_cursor(request),
+        "registers": registers,
+        "leaders": leaders,
+    }
 
 
 @login_required
@@ -339,15 +474,22 @@ def _recipients_of(request):
 def delivery_file(request, rpk: int, file_pk: int):
     """An issued file of a delivered document, for the recipient agency's clerk while it waits to be received."""
     recipient = get_object_or_404(delivery.waiting_for(request.user), pk=rpk)
-    row = get_object_or_404(permitted(OutgoingFile, request.user, "delivered").select_related("file"),
-                            document_id=recipient.document_id, file__pk=file_pk)
+    row = get_object_or_404(
+        permitted(OutgoingFile, request.user, "delivered").select_related("file"),
+        document_id=recipient.document_id,
+        file__pk=file_pk,
+    )
     stored = row.file
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.") from None
-    return FileResponse(handle, as_attachment=True, filename=stored.original_name,
-                        content_type=stored.content_type or "application/octet-stream")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
 
 
 @login_required
@@ -360,21 +502,35 @@ def receive(request, rpk: int):
         return redirect("outgoing:deliveries")
     data = form.cleaned_data
     try:
-        registered = delivery.receive(request.user, recipient, register=data.get("register"),
-                                      leader=data.get("leader"), confirm_duplicate=data.get("confirm_duplicate"))
+        registered = delivery.receive(
+            request.user,
+            recipient,
+            register=data.get("register"),
+            leader=data.get("leader"),
+            confirm_duplicate=data.get("confirm_duplicate"),
+        )
     except incoming.DuplicateWarning as exc:
         scope = scope_of(request.user)
-        chosen = {"register": getattr(data.get("register"), "pk", None), "leader": getattr(data.get("leader"), "pk", None)}
-        context = _deliveries_page(request, scope, duplicate={recipient.pk: {
-            "message": " ".join(exc.messages), "existing": exc.existing}}, chosen={recipient.pk: chosen})
+        chosen = {
+            "register": getattr(data.get("register"), "pk", None),
+            "leader": getattr(data.get("leader"), "pk", None),
+        }
+        context = _deliveries_page(
+            request,
+            scope,
+            duplicate={recipient.pk: {"message": " ".join(exc.messages), "existing": exc.existing}},
+            chosen={recipient.pk: chosen},
+        )
         messages.warning(request, " ".join(exc.messages))
         return render(request, "outgoing/clerk/deliveries.html", context)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
         return redirect("outgoing:deliveries")
     doc = registered.document
-    text = (f"Đã tiếp nhận văn bản {recipient.document.number_symbol} của {recipient.document.agency.name}: "
-            f"vào sổ số đến {doc.arrival_number}")
+    text = (
+        f"Đã tiếp nhận văn bản {recipient.document.number_symbol} của {recipient.document.agency.name}: "
+        f"vào sổ số đến {doc.arrival_number}"
+    )
     if getattr(registered, "submitted", False):
         text += ", đã trình lãnh đạo"
     messages.success(request, text + ".")
@@ -398,8 +554,10 @@ def refuse(request, rpk: int):
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"Đã từ chối tiếp nhận văn bản {recipient.document.number_symbol} của "
-                                  f"{recipient.document.agency.name}.")
+        messages.success(
+            request,
+            f"Đã từ chối tiếp nhận văn bản {recipient.document.number_symbol} của {recipient.document.agency.name}.",
+        )
     return redirect("outgoing:deliveries")
 
 
@@ -414,8 +572,11 @@ def recalls(request):
     page = keyset_page(qs, request.GET.get("cursor"), order=("-status_at", "-id"), size=PAGE_SIZE)
     for row in page.items:
         row.actions = delivery_actions(request.user, row)
-    return render(request, "outgoing/clerk/recalls.html", {
-        "page": page, "rows": page.items, "query": query_without_cursor(request)})
+    return render(
+        request,
+        "outgoing/clerk/recalls.html",
+        {"page": page, "rows": page.items, "query": query_without_cursor(request)},
+    )
 
 
 @login_required
@@ -427,8 +588,11 @@ def confirm_recall(request, rpk: int):
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"Đã xác nhận thu hồi văn bản {recipient.document.number_symbol} của "
-                                  f"{recipient.document.agency.name}; văn bản đến tương ứng đã được rút khỏi xử lý.")
+        messages.success(
+            request,
+            f"Đã xác nhận thu hồi văn bản {recipient.document.number_symbol} của "
+            f"{recipient.document.agency.name}; văn bản đến tương ứng đã được rút khỏi xử lý.",
+        )
     return redirect("outgoing:recalls")
 
 
@@ -450,6 +614,7 @@ def recall(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"Đã thu hồi văn bản {document.number_symbol}. Các cơ quan đã vào sổ sẽ xác nhận "
-                                  "thu hồi.")
+        messages.success(
+            request, f"Đã thu hồi văn bản {document.number_symbol}. Các cơ quan đã vào sổ sẽ xác nhận thu hồi."
+        )
     return redirect(_doc_url(document.pk))

@@ -45,21 +45,23 @@ def exchange_problem(sender: Agency, recipient: Agency) -> str:
     if sender.exchange_only_with_parent:
         parent = Agency.objects.get_parent(sender)
         if parent is None or parent.pk != recipient.pk:
-            return (f"{sender.name} chỉ được trao đổi văn bản với cơ quan cấp trên trực tiếp, không gửi được cho "
-                    f"{recipient.name}.")
+            return (
+                f"{sender.name} chỉ được trao đổi văn bản với cơ quan cấp trên trực tiếp, không gửi được cho "
+                f"{recipient.name}."
+            )
     if recipient.exchange_only_with_parent:
         parent = Agency.objects.get_parent(recipient)
         if parent is None or parent.pk != sender.pk:
-            return (f"{recipient.name} chỉ nhận văn bản từ cơ quan cấp trên trực tiếp, không gửi trực tiếp "
-                    "được.")
+            return f"{recipient.name} chỉ nhận văn bản từ cơ quan cấp trên trực tiếp, không gửi trực tiếp được."
     if not recipient.is_active:
         return f"{recipient.name} đã ngừng hoạt động."
     return ""
 
 
 def _clerks(agency_id: int):
-    return User.objects.filter(positions__agency_id=agency_id, positions__role=Role.CLERK,
-                               positions__is_active=True, is_active=True).distinct()
+    return User.objects.filter(
+        positions__agency_id=agency_id, positions__role=Role.CLERK, positions__is_active=True, is_active=True
+    ).distinct()
 
 
 def deliver(actor, document: OutgoingDocument) -> None:
@@ -79,37 +81,81 @@ def deliver(actor, document: OutgoingDocument) -> None:
             if problem:
                 raise ValidationError({"recipients": [problem]})
             recipient.delivered_at, recipient.status_at = now, now
-            _move(recipient, "deliver", actor=actor, document=document, agency=document.agency,
-                  extra_fields=["delivered_at", "status_at"])
-            notify(_clerks(recipient.agency_id), "outgoing.delivered", topic=topics.WORK, target=document,
-                   url_name="outgoing:deliveries", text=f"Văn bản điện tử đến: {label} – {document.subject}")
+            _move(
+                recipient,
+                "deliver",
+                actor=actor,
+                document=document,
+                agency=document.agency,
+                extra_fields=["delivered_at", "status_at"],
+            )
+            notify(
+                _clerks(recipient.agency_id),
+                "outgoing.delivered",
+                topic=topics.WORK,
+                target=document,
+                url_name="outgoing:deliveries",
+                text=f"Văn bản điện tử đến: {label} – {document.subject}",
+            )
         elif recipient.kind == RecipientKind.UNIT:
-            leaders = User.objects.filter(positions__unit=recipient.unit, positions__role=Role.UNIT_LEADER,
-                                          positions__is_active=True).distinct()
-            notify(leaders, "outgoing.sent_to_unit", topic=topics.WORK, target=document,
-                   text=f"Văn bản {label} gửi đơn vị: {document.subject}")
+            leaders = User.objects.filter(
+                positions__unit=recipient.unit, positions__role=Role.UNIT_LEADER, positions__is_active=True
+            ).distinct()
+            notify(
+                leaders,
+                "outgoing.sent_to_unit",
+                topic=topics.WORK,
+                target=document,
+                text=f"Văn bản {label} gửi đơn vị: {document.subject}",
+            )
         elif recipient.kind == RecipientKind.USER:
-            notify([recipient.user], "outgoing.sent_to_user", topic=topics.WORK, target=document,
-                   text=f"Văn bản {label} gửi bạn: {document.subject}")
+            notify(
+                [recipient.user],
+                "outgoing.sent_to_user",
+                topic=topics.WORK,
+                target=document,
+                text=f"Văn bản {label} gửi bạn: {document.subject}",
+            )
 
 
 def waiting_for(user):
     """Deliveries waiting for the user's agency clerk (status 01), newest first."""
-    return (permitted(Recipient, user, "delivered")
-            .select_related("document", "document__agency", "document__doc_type").order_by("-delivered_at", "-id"))
+    return (
+        permitted(Recipient, user, "delivered")
+        .select_related("document", "document__agency", "document__doc_type")
+        .order_by("-delivered_at", "-id")
+    )
 
 
-def _move(recipient: Recipient, name: str, *, actor, document: OutgoingDocument, agency, extra_fields=(),
-          details: dict | None = None) -> Recipient:
+def _move(
+    recipient: Recipient,
+    name: str,
+    *,
+    actor,
+    document: OutgoingDocument,
+    agency,
+    extra_fields=(),
+    details: dict | None = None,
+) -> Recipient:
     """Apply a DELIVERY transition: journaled on the sender's document (its trail reads from one place), filed
     under ``agency`` (the recipient's, for what its clerk does)."""
-    return DELIVERY.apply(recipient, name, actor=actor, extra_fields=extra_fields, journal_obj=document,
-                          journal_agency=agency, details={"recipient": recipient.agency_id, **(details or {})})
+    return DELIVERY.apply(
+        recipient,
+        name,
+        actor=actor,
+        extra_fields=extra_fields,
+        journal_obj=document,
+        journal_agency=agency,
+        details={"recipient": recipient.agency_id, **(details or {})},
+    )
 
 
 def _lock(recipient: Recipient) -> Recipient:
-    return Recipient.objects.select_for_update(of=("self",)).select_related("document", "document__agency", "agency").get(
-        pk=recipient.pk)
+    return (
+        Recipient.objects.select_for_update(of=("self",))
+        .select_related("document", "document__agency", "agency")
+        .get(pk=recipient.pk)
+    )
 
 
 def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_duplicate: bool = False):
@@ -126,25 +172,46 @@ def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_
     with transaction.atomic():
         locked = _lock(recipient)
         if locked.status not in RECEIVABLE:
-            raise ValidationError(f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).",
-                                  code="not_waiting")
+            raise ValidationError(
+                f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).", code="not_waiting"
+            )
         document = locked.document
         if document.status != OutStatus.ISSUED:
             raise ValidationError("Văn bản đã bị thu hồi.", code="recalled")
         signer = document.signer
         registered = incoming.register_document(
-            actor, register=register, agency=locked.agency, leader=leader, confirm_duplicate=confirm_duplicate,
-            stored_files=final_files(document), source=Source.ELECTRONIC, issuer_name=document.agency.name,
-            issuer_code=document.agency.code, code_number=document.code_number,
-            code_notation=document.code_notation, issued_date=document.issued_date, doc_type=document.doc_type,
-            subject=document.subject, language=document.language, page_amount=document.page_amount,
+            actor,
+            register=register,
+            agency=locked.agency,
+            leader=leader,
+            confirm_duplicate=confirm_duplicate,
+            stored_files=final_files(document),
+            source=Source.ELECTRONIC,
+            issuer_name=document.agency.name,
+            issuer_code=document.agency.code,
+            code_number=document.code_number,
+            code_notation=document.code_notation,
+            issued_date=document.issued_date,
+            doc_type=document.doc_type,
+            subject=document.subject,
+            language=document.language,
+            page_amount=document.page_amount,
             signer_position=(f"{document.authority}. " if document.authority else "") + document.signer_position,
-            signer_name=signer.full_name if signer else "", urgency=document.urgency,
-            to_places=document.to_places, due_date=document.due_date)
+            signer_name=signer.full_name if signer else "",
+            urgency=document.urgency,
+            to_places=document.to_places,
+            due_date=document.due_date,
+        )
         locked.incoming = registered.document
         locked.status_at, locked.handled_by = timezone.now(), actor
-        _move(locked, "receive", actor=actor, document=document, agency=locked.agency,
-              extra_fields=["incoming", "status_at", "handled_by"])
+        _move(
+            locked,
+            "receive",
+            actor=actor,
+            document=document,
+            agency=locked.agency,
+            extra_fields=["incoming", "status_at", "handled_by"],
+        )
     return registered
 
 
@@ -156,14 +223,27 @@ def refuse(actor, recipient: Recipient, reason: str) -> Recipient:
     with transaction.atomic():
         locked = _lock(recipient)
         if locked.status not in RECEIVABLE:
-            raise ValidationError(f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).",
-                                  code="not_waiting")
+            raise ValidationError(
+                f"Văn bản không còn chờ tiếp nhận (trạng thái: {locked.get_status_display()}).", code="not_waiting"
+            )
         locked.status_at, locked.reason, locked.handled_by = timezone.now(), reason, actor
-        _move(locked, "refuse", actor=actor, document=locked.document, agency=locked.agency,
-              extra_fields=["status_at", "reason", "handled_by"], details={"reason": reason})
+        _move(
+            locked,
+            "refuse",
+            actor=actor,
+            document=locked.document,
+            agency=locked.agency,
+            extra_fields=["status_at", "reason", "handled_by"],
+            details={"reason": reason},
+        )
         document = locked.document
-        notify([document.drafter, document.issued_by], "outgoing.refused", topic=topics.NEWS, target=document,
-               text=f"{locked.agency.name} từ chối tiếp nhận văn bản {document.number_symbol}: {reason}")
+        notify(
+            [document.drafter, document.issued_by],
+            "outgoing.refused",
+            topic=topics.NEWS,
+            target=document,
+            text=f"{locked.agency.name} từ chối tiếp nhận văn bản {document.number_symbol}: {reason}",
+        )
     return locked
 
 
@@ -173,11 +253,21 @@ def follow_incoming(sender, obj=None, transition=None, actor=None, **kwargs):
     status = FROM_INCOMING.get(transition.target)
     if status is None:
         return
-    for recipient in (Recipient.objects.select_for_update().select_related("document")
-                      .filter(incoming_id=obj.pk, status__in=RECEIVED).exclude(status=status)):
+    for recipient in (
+        Recipient.objects.select_for_update()
+        .select_related("document")
+        .filter(incoming_id=obj.pk, status__in=RECEIVED)
+        .exclude(status=status)
+    ):
         recipient.status_at = timezone.now()
-        _move(recipient, FOLLOW[status], actor=actor, document=recipient.document, agency=obj.agency,
-              extra_fields=["status_at"])
+        _move(
+            recipient,
+            FOLLOW[status],
+            actor=actor,
+            document=recipient.document,
+            agency=obj.agency,
+            extra_fields=["status_at"],
+        )
 
 
 def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
@@ -189,25 +279,48 @@ def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
     with transaction.atomic():
         locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
         locked.recalled_at, locked.recall_reason = timezone.now(), reason
-        DOCUMENT.apply(locked, "recall", actor=actor, extra_fields=["recalled_at", "recall_reason", "updated_at"],
-                       details={"reason": reason})
+        DOCUMENT.apply(
+            locked,
+            "recall",
+            actor=actor,
+            extra_fields=["recalled_at", "recall_reason", "updated_at"],
+            details={"reason": reason},
+        )
         now = timezone.now()
-        for recipient in locked.recipients.filter(kind=RecipientKind.AGENCY).exclude(
-                status__in=[D.PENDING, D.REFUSED, D.RECALLED]).select_related("agency"):
+        for recipient in (
+            locked.recipients.filter(kind=RecipientKind.AGENCY)
+            .exclude(status__in=[D.PENDING, D.REFUSED, D.RECALLED])
+            .select_related("agency")
+        ):
             recipient.status_at, recipient.reason = now, reason
-            _move(recipient, "withdraw" if recipient.incoming_id is None else "request_recall", actor=actor,
-                  document=locked, agency=locked.agency, extra_fields=["status_at", "reason"],
-                  details={"reason": reason})
-            notify(_clerks(recipient.agency_id), "outgoing.recall_requested", topic=topics.WORK, target=locked,
-                   url_name="outgoing:recalls",
-                   text=f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.")
+            _move(
+                recipient,
+                "withdraw" if recipient.incoming_id is None else "request_recall",
+                actor=actor,
+                document=locked,
+                agency=locked.agency,
+                extra_fields=["status_at", "reason"],
+                details={"reason": reason},
+            )
+            notify(
+                _clerks(recipient.agency_id),
+                "outgoing.recall_requested",
+                topic=topics.WORK,
+                target=locked,
+                url_name="outgoing:recalls",
+                text=f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.",
+            )
     return locked
 
 
 def recalls_waiting_for(user):
     """Recall requests waiting for the user's agency clerk to confirm."""
-    return (manageable(Recipient, user).filter(status=D.RECALL_REQUESTED)
-            .select_related("document", "document__agency", "incoming").order_by("-status_at", "-id"))
+    return (
+        manageable(Recipient, user)
+        .filter(status=D.RECALL_REQUESTED)
+        .select_related("document", "document__agency", "incoming")
+        .order_by("-status_at", "-id")
+    )
 
 
 def confirm_recall(actor, recipient: Recipient) -> Recipient:
@@ -219,15 +332,21 @@ def confirm_recall(actor, recipient: Recipient) -> Recipient:
         locked = _lock(recipient)
         if locked.status != D.RECALL_REQUESTED:
             raise ValidationError("Không có yêu cầu thu hồi chờ xác nhận.", code="not_recalling")
-        incoming.withdraw(actor, locked.incoming, reason=f"Thu hồi theo yêu cầu của {locked.document.agency.name}: "
-                                                         f"{locked.reason}")
+        incoming.withdraw(
+            actor, locked.incoming, reason=f"Thu hồi theo yêu cầu của {locked.document.agency.name}: {locked.reason}"
+        )
         locked.status_at, locked.handled_by = timezone.now(), actor
-        _move(locked, "confirm_recall", actor=actor, document=locked.document, agency=locked.agency,
-              extra_fields=["status_at", "handled_by"])
+        _move(
+            locked,
+            "confirm_recall",
+            actor=actor,
+            document=locked.document,
+            agency=locked.agency,
+            extra_fields=["status_at", "handled_by"],
+        )
     return locked
 
 
 def sender_view(document: OutgoingDocument):
     """Each agency recipient with its status, for the sender."""
     return document.recipients.filter(kind=RecipientKind.AGENCY).select_related("agency", "incoming")
-

@@ -45,10 +45,31 @@ XLSX_HEADER_ROW = 4
 XLSX_FIRST_DATA_ROW = 6
 
 # Columns the register needs: never the draft texts, nor the review data.
-REGISTER_FIELDS = ("id", "agency_id", "unit_id", "drafter_id", "doc_type_id", "signer_id", "subject", "to_places",
-                   "description", "authority", "signer_position", "status", "year", "series", "number",
-                   "code_number", "code_notation", "issued_date", "issued_at", "recalled_at", "recall_reason",
-                   "relation", "related_to_id")
+REGISTER_FIELDS = (
+    "id",
+    "agency_id",
+    "unit_id",
+    "drafter_id",
+    "doc_type_id",
+    "signer_id",
+    "subject",
+    "to_places",
+    "description",
+    "authority",
+    "signer_position",
+    "status",
+    "year",
+    "series",
+    "number",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "issued_at",
+    "recalled_at",
+    "recall_reason",
+    "relation",
+    "related_to_id",
+)
 
 
 def optimize(documents, order=("year", "number", "id")):
@@ -57,11 +78,22 @@ def optimize(documents, order=("year", "number", "id")):
         docs = list(documents)
         return sorted(docs, key=lambda d: (d.year or 0, d.number or 0, d.pk or 0))
     recipients = Recipient.objects.select_related("agency", "unit", "user").order_by("id")
-    return (documents.select_related("doc_type", "signer", "unit", "drafter", "related_to")
-            .only(*REGISTER_FIELDS, "doc_type__name", "signer__full_name", "signer__username", "unit__name",
-                  "drafter__full_name", "drafter__username",
-                  "related_to__code_number", "related_to__code_notation")
-            .prefetch_related(Prefetch("recipients", queryset=recipients)).order_by(*order))
+    return (
+        documents.select_related("doc_type", "signer", "unit", "drafter", "related_to")
+        .only(
+            *REGISTER_FIELDS,
+            "doc_type__name",
+            "signer__full_name",
+            "signer__username",
+            "unit__name",
+            "drafter__full_name",
+            "drafter__username",
+            "related_to__code_number",
+            "related_to__code_notation",
+        )
+        .prefetch_related(Prefetch("recipients", queryset=recipients))
+        .order_by(*order)
+    )
 
 
 def _recipients(document) -> list:
@@ -149,18 +181,21 @@ def note(document) -> str:
 
 def register_rows(documents) -> list[list]:
     """Values of the outgoing register, one list per document (dates as ``date``)."""
-    return [[
-        d.number_symbol,
-        d.issued_date,
-        type_and_subject(d),
-        signer(d),
-        places(d),
-        archive_holders(d),
-        copies(d),
-        _local_date(d.issued_at),
-        "",
-        note(d),
-    ] for d in optimize(documents)]
+    return [
+        [
+            d.number_symbol,
+            d.issued_date,
+            type_and_subject(d),
+            signer(d),
+            places(d),
+            archive_holders(d),
+            copies(d),
+            _local_date(d.issued_at),
+            "",
+            note(d),
+        ]
+        for d in optimize(documents)
+    ]
 
 
 def outgoing_register_pdf(documents, *, agency, date_from=None, date_to=None) -> bytes:
@@ -169,17 +204,25 @@ def outgoing_register_pdf(documents, *, agency, date_from=None, date_to=None) ->
 
     styles = _styles()
     rows = register_rows(documents)
-    story = title_block(REGISTER_TITLE, agency=agency, register="", date_from=date_from, date_to=date_to,
-                         styles=styles)
+    story = title_block(REGISTER_TITLE, agency=agency, register="", date_from=date_from, date_to=date_to, styles=styles)
     story.append(register_table(REGISTER_COLUMNS, REGISTER_WIDTHS, rows, styles, centered={0, 1, 6, 7}))
     footer = " - ".join(p for p in (REGISTER_TITLE, period_text(date_from, date_to)) if p)
     return _build(story, pagesize=landscape(A4), title=REGISTER_TITLE, footer=footer)
 
 
 def outgoing_register_xlsx(documents, *, agency, date_from=None, date_to=None) -> bytes:
-    return register_xlsx(REGISTER_TITLE, REGISTER_COLUMNS, REGISTER_XLSX_WIDTHS, register_rows(documents), agency=agency,
-                 register="", date_from=date_from, date_to=date_to, date_columns=REGISTER_DATE_COLUMNS,
-                 sheet_title="Sổ đăng ký VB đi")
+    return register_xlsx(
+        REGISTER_TITLE,
+        REGISTER_COLUMNS,
+        REGISTER_XLSX_WIDTHS,
+        register_rows(documents),
+        agency=agency,
+        register="",
+        date_from=date_from,
+        date_to=date_to,
+        date_columns=REGISTER_DATE_COLUMNS,
+        sheet_title="Sổ đăng ký VB đi",
+    )
 
 
 def in_period(qs, date_from: dt.date, date_to: dt.date):

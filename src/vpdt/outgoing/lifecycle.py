@@ -23,8 +23,10 @@ COMMENTABLE = (S.DRAFTING, S.IN_REVIEW, S.RETURNED, S.APPROVED)
 
 def is_agency_leader(user, agency_id: int) -> bool:
     """A leader of the agency in person (not by delegation)."""
-    return user is not None and Position.objects.filter(user=user, agency_id=agency_id, role=Role.LEADER,
-                                                        is_active=True).exists()
+    return (
+        user is not None
+        and Position.objects.filter(user=user, agency_id=agency_id, role=Role.LEADER, is_active=True).exists()
+    )
 
 
 def is_clerk(user, agency_id: int) -> bool:
@@ -36,8 +38,11 @@ def reviewer_of(document: OutgoingDocument) -> int | None:
     """The main handler of the step waiting for a decision, if the draft is in review."""
     if document.status != S.IN_REVIEW or document.current_step_id is None:
         return None
-    return (ReviewStep.objects.filter(pk=document.current_step_id, status=StepStatus.ACTIVE)
-            .values_list("reviewer_id", flat=True).first())
+    return (
+        ReviewStep.objects.filter(pk=document.current_step_id, status=StepStatus.ACTIVE)
+        .values_list("reviewer_id", flat=True)
+        .first()
+    )
 
 
 def acts_for(user, person_id: int | None) -> bool:
@@ -47,9 +52,11 @@ def acts_for(user, person_id: int | None) -> bool:
 
 # --------------------------------------------------------------------------------------------- who may act
 
+
 def _drafter(refusal: str):
     def allow(doc, actor) -> str | None:
         return None if actor.pk == doc.drafter_id else refusal
+
     return allow
 
 
@@ -85,22 +92,34 @@ def _in_record(doc, actor) -> str | None:
 DOCUMENT = Machine(
     "status",
     [
-        Transition("submit", EDITABLE, S.IN_REVIEW, "Trình duyệt",
-                   allow=_drafter("Chỉ người soạn thảo được trình dự thảo.")),
+        Transition(
+            "submit", EDITABLE, S.IN_REVIEW, "Trình duyệt", allow=_drafter("Chỉ người soạn thảo được trình dự thảo.")
+        ),
         Transition("return", {S.IN_REVIEW}, S.RETURNED, "Trả lại dự thảo", allow=_reviewer),
         # Đồng ý at any step; the document becomes approved at the last one.
         Transition("approve", {S.IN_REVIEW}, S.APPROVED, "Duyệt ký", allow=_reviewer),
         Transition("issue", {S.APPROVED}, S.ISSUED, "Phát hành", allow=_clerk),
         Transition("recall", {S.ISSUED}, S.RECALLED, "Thu hồi", allow=_recaller),
-        Transition("cancel", EDITABLE, S.CANCELLED, "Hủy dự thảo",
-                   allow=_drafter("Chỉ người soạn thảo được hủy dự thảo.")),
-        Transition("edit", EDITABLE, None, "Sửa thông tin dự thảo",
-                   allow=_drafter("Chỉ người soạn thảo được sửa thông tin dự thảo.")),
+        Transition(
+            "cancel", EDITABLE, S.CANCELLED, "Hủy dự thảo", allow=_drafter("Chỉ người soạn thảo được hủy dự thảo.")
+        ),
+        Transition(
+            "edit",
+            EDITABLE,
+            None,
+            "Sửa thông tin dự thảo",
+            allow=_drafter("Chỉ người soạn thảo được sửa thông tin dự thảo."),
+        ),
         Transition("revise", {*EDITABLE, S.IN_REVIEW}, None, "Sửa dự thảo", allow=_reviser),
         Transition("consult", {S.IN_REVIEW}, None, "Xin ý kiến", allow=_reviewer),
         Transition("comment", COMMENTABLE, None, "Góp ý", allow=_in_record),
-        Transition("confirm", {S.ISSUED}, None, "Xác nhận số, ngày văn bản",
-                   allow=_drafter("Chỉ người soạn thảo xác nhận số, ngày văn bản.")),
+        Transition(
+            "confirm",
+            {S.ISSUED},
+            None,
+            "Xác nhận số, ngày văn bản",
+            allow=_drafter("Chỉ người soạn thảo xác nhận số, ngày văn bản."),
+        ),
     ],
     action_prefix="outgoing",
     choices=S,
@@ -167,14 +186,12 @@ DELIVERY = Machine(
         _follow("completed", D.COMPLETED, "Nơi nhận đã hoàn thành"),
         Transition("withdraw", {D.ARRIVED}, D.RECALLED, "Thu hồi văn bản chưa được tiếp nhận"),
         Transition("request_recall", RECEIVED, D.RECALL_REQUESTED, "Đề nghị nơi nhận xác nhận thu hồi"),
-        Transition("confirm_recall", {D.RECALL_REQUESTED}, D.RECALLED, "Xác nhận thu hồi",
-                   allow=_recipient_clerk),
+        Transition("confirm_recall", {D.RECALL_REQUESTED}, D.RECALLED, "Xác nhận thu hồi", allow=_recipient_clerk),
     ],
     action_prefix="outgoing.delivery",
     choices=D,
 )
-FOLLOW = {D.REGISTERED: "registered", D.ASSIGNED: "assigned", D.PROCESSING: "processing",
-          D.COMPLETED: "completed"}
+FOLLOW = {D.REGISTERED: "registered", D.ASSIGNED: "assigned", D.PROCESSING: "processing", D.COMPLETED: "completed"}
 RECIPIENT_ACTIONS = ("receive", "refuse", "confirm_recall")
 
 

@@ -35,8 +35,14 @@ class OutStatus(models.TextChoices):
     CANCELLED = "cancelled", "Đã hủy"
 
 
-STATUS_TONES = {OutStatus.ISSUED: "success", OutStatus.RETURNED: "warning", OutStatus.IN_REVIEW: "primary",
-                OutStatus.APPROVED: "info", OutStatus.CANCELLED: "dark", OutStatus.RECALLED: "dark"}
+STATUS_TONES = {
+    OutStatus.ISSUED: "success",
+    OutStatus.RETURNED: "warning",
+    OutStatus.IN_REVIEW: "primary",
+    OutStatus.APPROVED: "info",
+    OutStatus.CANCELLED: "dark",
+    OutStatus.RECALLED: "dark",
+}
 
 
 class Relation(models.TextChoices):
@@ -46,20 +52,30 @@ class Relation(models.TextChoices):
 
 
 class OutgoingDocument(models.Model):
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="outgoing_documents",
-                               verbose_name="cơ quan ban hành")
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="đơn vị soạn thảo")
-    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts",
-                                verbose_name="người soạn thảo")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="outgoing_documents", verbose_name="cơ quan ban hành"
+    )
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="đơn vị soạn thảo",
+    )
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts", verbose_name="người soạn thảo"
+    )
 
     # ND30 Phụ lục VI, outgoing fields.
-    doc_type = models.ForeignKey("catalog.DocumentType", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="loại văn bản")
+    doc_type = models.ForeignKey(
+        "catalog.DocumentType", on_delete=models.PROTECT, related_name="+", verbose_name="loại văn bản"
+    )
     is_legal_normative = models.BooleanField("văn bản quy phạm pháp luật", default=False)
     subject = models.CharField("trích yếu", max_length=500)
-    field = models.ForeignKey("catalog.Field", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="lĩnh vực")
+    field = models.ForeignKey(
+        "catalog.Field", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="lĩnh vực"
+    )
     urgency = models.IntegerField("độ khẩn", choices=Urgency.choices, default=Urgency.NORMAL)
     secrecy = models.CharField("độ mật", max_length=10, choices=Secrecy.choices, default=Secrecy.NONE, blank=True)
     language = models.CharField("ngôn ngữ", max_length=20, default="Tiếng Việt")
@@ -68,27 +84,53 @@ class OutgoingDocument(models.Model):
     to_places = models.CharField("nơi nhận (ghi trên văn bản)", max_length=1000, blank=True)
     due_date = models.DateField("hạn trả lời đề nghị", null=True, blank=True)
 
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="người ký")
-    authority = models.CharField("thẩm quyền ký", max_length=4, choices=Authority.choices, blank=True,
-                                 default=Authority.NONE)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người ký",
+    )
+    authority = models.CharField(
+        "thẩm quyền ký", max_length=4, choices=Authority.choices, blank=True, default=Authority.NONE
+    )
     signer_position = models.CharField("chức vụ người ký", max_length=100, blank=True)
 
-    reply_to = models.ForeignKey("incoming.IncomingDocument", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="replies_out", verbose_name="trả lời văn bản đến")
-    related_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="fixes",
-                                   verbose_name="văn bản được thay thế/đính chính")
-    relation = models.CharField("quan hệ", max_length=10, choices=Relation.choices, blank=True,
-                                default=Relation.NONE)
+    reply_to = models.ForeignKey(
+        "incoming.IncomingDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies_out",
+        verbose_name="trả lời văn bản đến",
+    )
+    related_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fixes",
+        verbose_name="văn bản được thay thế/đính chính",
+    )
+    relation = models.CharField("quan hệ", max_length=10, choices=Relation.choices, blank=True, default=Relation.NONE)
 
     status = models.CharField("trạng thái", max_length=12, choices=OutStatus.choices, default=OutStatus.DRAFTING)
-    chain = models.ForeignKey("ReviewChain", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="quy trình duyệt")
+    chain = models.ForeignKey(
+        "ReviewChain", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="quy trình duyệt"
+    )
     review_round = models.PositiveIntegerField("lượt trình", default=0)
-    current_step = models.ForeignKey("ReviewStep", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name="bước đang xử lý")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="người duyệt ký")
+    current_step = models.ForeignKey(
+        "ReviewStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="bước đang xử lý"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người duyệt ký",
+    )
     approved_at = models.DateTimeField("thời điểm duyệt", null=True, blank=True)
 
     # Numbering and issue (ND30 Điều 15–16), by the clerk.
@@ -99,8 +141,14 @@ class OutgoingDocument(models.Model):
     code_notation = models.CharField("ký hiệu", max_length=60, blank=True)
     issued_date = models.DateField("ngày ban hành", null=True, blank=True)
     issued_at = models.DateTimeField("thời điểm phát hành", null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="văn thư phát hành")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="văn thư phát hành",
+    )
     confirmed_at = models.DateTimeField("người soạn xác nhận số, ngày", null=True, blank=True)
     recalled_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
     recall_reason = models.TextField("lý do thu hồi", blank=True)
@@ -112,8 +160,11 @@ class OutgoingDocument(models.Model):
         verbose_name = "văn bản đi"
         verbose_name_plural = "văn bản đi"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "year", "series", "number"], name="outgoing_number",
-                                    condition=models.Q(number__isnull=False)),
+            models.UniqueConstraint(
+                fields=["agency", "year", "series", "number"],
+                name="outgoing_number",
+                condition=models.Q(number__isnull=False),
+            ),
         ]
         indexes = [
             models.Index(fields=["drafter", "status", "-id"]),
@@ -151,8 +202,9 @@ class Version(models.Model):
     text = models.TextField("nội dung dự thảo", blank=True)
     note = models.CharField("ghi chú phiên bản", max_length=500, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    step = models.ForeignKey("ReviewStep", null=True, blank=True, on_delete=models.PROTECT, related_name="edits",
-                             verbose_name="sửa tại bước")
+    step = models.ForeignKey(
+        "ReviewStep", null=True, blank=True, on_delete=models.PROTECT, related_name="edits", verbose_name="sửa tại bước"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -212,10 +264,17 @@ class StepKind(models.TextChoices):
 class ReviewChain(models.Model):
     """Quy trình duyệt of an agency, for one document type or (doc_type empty) for every other type."""
 
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="review_chains",
-                               verbose_name="cơ quan")
-    doc_type = models.ForeignKey("catalog.DocumentType", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name="loại văn bản")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="review_chains", verbose_name="cơ quan"
+    )
+    doc_type = models.ForeignKey(
+        "catalog.DocumentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="loại văn bản",
+    )
     name = models.CharField("tên quy trình", max_length=200)
     is_active = models.BooleanField("đang dùng", default=True)
 
@@ -223,8 +282,9 @@ class ReviewChain(models.Model):
         verbose_name = "quy trình duyệt"
         verbose_name_plural = "quy trình duyệt"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "doc_type"], condition=models.Q(is_active=True),
-                                    name="one_active_chain_per_type"),
+            models.UniqueConstraint(
+                fields=["agency", "doc_type"], condition=models.Q(is_active=True), name="one_active_chain_per_type"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -236,8 +296,14 @@ class ChainStep(models.Model):
     order = models.PositiveIntegerField("thứ tự")
     label = models.CharField("tên bước", max_length=200)
     kind = models.CharField("người xử lý", max_length=12, choices=StepKind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name="người được chỉ định")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người được chỉ định",
+    )
     days = models.PositiveIntegerField("số ngày làm việc", default=3)
 
     class Meta:
@@ -259,15 +325,25 @@ class ReviewStep(models.Model):
     order = models.PositiveIntegerField("thứ tự")
     label = models.CharField("tên bước", max_length=200)
     kind = models.CharField("người xử lý", max_length=12, choices=StepKind.choices)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_steps",
-                                 verbose_name="người xử lý chính")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_steps",
+        verbose_name="người xử lý chính",
+    )
     status = models.CharField("trạng thái", max_length=10, choices=StepStatus.choices, default=StepStatus.WAITING)
     days = models.PositiveIntegerField("số ngày làm việc", default=3)
     due_date = models.DateField("hạn xử lý", null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="người quyết định")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người quyết định",
+    )
     comment = models.TextField("ý kiến", blank=True)
     disagreement = models.TextField("ý kiến khác nhau (trình lãnh đạo)", blank=True)
     last_reminded_on = models.DateField(null=True, blank=True)
@@ -324,32 +400,43 @@ class Recipient(models.Model):
     document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT, related_name="recipients")
     kind = models.CharField("loại nơi nhận", max_length=10, choices=RecipientKind.choices)
     unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
-    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
+    )
     name = models.CharField("tên nơi nhận", max_length=300, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     for_information = models.BooleanField("để biết", default=False)
 
     # Delivery to an agency of the deployment.
-    status = models.CharField("trạng thái", max_length=2, choices=DeliveryStatus.choices, blank=True,
-                              default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        "trạng thái", max_length=2, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.PENDING
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
-    incoming = models.OneToOneField("incoming.IncomingDocument", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="delivery")
+    incoming = models.OneToOneField(
+        "incoming.IncomingDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="delivery"
+    )
     status_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField("lý do (từ chối, thu hồi)", blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["agency", "status", "-id"])]
         constraints = [
-            models.CheckConstraint(name="recipient_target_matches_kind", condition=(
-                models.Q(kind="unit", unit__isnull=False) | models.Q(kind="user", user__isnull=False)
-                | models.Q(kind="agency", agency__isnull=False) | models.Q(kind="external"))),
+            models.CheckConstraint(
+                name="recipient_target_matches_kind",
+                condition=(
+                    models.Q(kind="unit", unit__isnull=False)
+                    | models.Q(kind="user", user__isnull=False)
+                    | models.Q(kind="agency", agency__isnull=False)
+                    | models.Q(kind="external")
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

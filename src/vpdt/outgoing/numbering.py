@@ -71,5 +71,6 @@ def assign(document, year: int) -> Assigned:
 
     series = series_of(document)
     number = next_value(counter_key(document.agency_id, year, series))
-    return Assigned(series=series, number=number, code_number=format_number(number),
-                    code_notation=notation(document, year))
+    return Assigned(
+        series=series, number=number, code_number=format_number(number), code_notation=notation(document, year)
+    )

@@ -27,8 +27,16 @@ from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
 
-from .models import (Consultation, DeliveryStatus, OutgoingDocument, OutgoingFile, OutStatus, Recipient,
-                     RecipientKind, ReviewStep)
+from .models import (
+    Consultation,
+    DeliveryStatus,
+    OutgoingDocument,
+    OutgoingFile,
+    OutStatus,
+    Recipient,
+    RecipientKind,
+    ReviewStep,
+)
 
 CLERK_STATES = (OutStatus.APPROVED, OutStatus.ISSUED, OutStatus.RECALLED)
 PUBLISHED = (OutStatus.ISSUED, OutStatus.RECALLED)
@@ -42,9 +50,11 @@ def record(scope) -> Q:
         return NOTHING
     scope = scope.within("approval")
     people = scope.person_ids  # the user and whoever delegated approval to them
-    q = (Q(drafter_id__in=people)
-         | Q(pk__in=ReviewStep.objects.filter(reviewer_id__in=people).values("document_id"))
-         | Q(pk__in=Consultation.objects.filter(user_id__in=people).values("step__document_id")))
+    q = (
+        Q(drafter_id__in=people)
+        | Q(pk__in=ReviewStep.objects.filter(reviewer_id__in=people).values("document_id"))
+        | Q(pk__in=Consultation.objects.filter(user_id__in=people).values("step__document_id"))
+    )
     if scope.led_unit_ids:
         q |= Q(unit_id__in=list(scope.led_unit_ids))
     if scope.agency_id and scope.has_role(Role.LEADER):
@@ -92,11 +102,13 @@ def manage(scope) -> Q:
     return NOTHING
 
 
-authz.register(OutgoingDocument, view=view, manage=manage, record=record, published=published,
-               published_only=published_only)
+authz.register(
+    OutgoingDocument, view=view, manage=manage, record=record, published=published, published_only=published_only
+)
 
 
 # --------------------------------------------------------------------------------------------------- deliveries
+
 
 def _recipient_clerk(scope) -> Q:
     if not (scope.agency_id and scope.has_role(Role.CLERK)):
@@ -128,12 +140,14 @@ authz.register(Recipient, view=delivery_view, manage=delivery_manage, delivered=
 
 # -------------------------------------------------------------------------------------------------------- files
 
+
 def file_view(scope) -> Q:
     """A file of the drafting record with the record; an issued file with the published document."""
     if scope.is_superuser:
         return Q()
-    return (Q(document__in=OutgoingDocument.objects.filter(record(scope)).values("pk"))
-            | Q(published=True, document__in=OutgoingDocument.objects.filter(_internal_recipient(scope)).values("pk")))
+    return Q(document__in=OutgoingDocument.objects.filter(record(scope)).values("pk")) | Q(
+        published=True, document__in=OutgoingDocument.objects.filter(_internal_recipient(scope)).values("pk")
+    )
 
 
 def file_delivered(scope) -> Q:

@@ -26,8 +26,8 @@ from vpdt.catalog.models import URGENT_LEVELS, Secrecy
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.workdays import add_working_days
 from vpdt.delegation import services as delegation
-from vpdt.directory import members
 from vpdt.digitize import services as digitize
+from vpdt.directory import members
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming import lifecycle as incoming_lifecycle
 from vpdt.incoming import uploads
@@ -39,9 +39,23 @@ from vpdt.storage import services as storage
 
 from . import numbering
 from .lifecycle import COMMENTABLE, DOCUMENT, EDITABLE, STEP, answer_refusal
-from .models import (Authority, Comment, Consultation, FileKind, OutgoingDocument, OutgoingFile,
-                     OutStatus, Recipient, RecipientKind, Relation, ReviewChain, ReviewStep, StepKind, StepStatus,
-                     Version)
+from .models import (
+    Authority,
+    Comment,
+    Consultation,
+    FileKind,
+    OutgoingDocument,
+    OutgoingFile,
+    OutStatus,
+    Recipient,
+    RecipientKind,
+    Relation,
+    ReviewChain,
+    ReviewStep,
+    StepKind,
+    StepStatus,
+    Version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +77,13 @@ def document_url(document: OutgoingDocument) -> str:
 def unit_leaders(unit: Unit | None) -> list[User]:
     if unit is None:
         return []
-    return list(User.objects.filter(positions__unit=unit, positions__role=Role.UNIT_LEADER,
-                                    positions__is_active=True, is_active=True).distinct().order_by("pk"))
+    return list(
+        User.objects.filter(
+            positions__unit=unit, positions__role=Role.UNIT_LEADER, positions__is_active=True, is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 # ------------------------------------------------------------------------------------------ drafting
@@ -81,13 +100,28 @@ class RecipientSpec:
     for_information: bool = False
 
 
-DRAFT_FIELDS = ("doc_type", "is_legal_normative", "subject", "field", "urgency", "secrecy", "language",
-                "page_amount", "description", "to_places", "due_date", "signer", "authority", "signer_position")
+DRAFT_FIELDS = (
+    "doc_type",
+    "is_legal_normative",
+    "subject",
+    "field",
+    "urgency",
+    "secrecy",
+    "language",
+    "page_amount",
+    "description",
+    "to_places",
+    "due_date",
+    "signer",
+    "authority",
+    "signer_position",
+)
 
 
 SIGNER_ROLES = (Role.LEADER, Role.UNIT_LEADER)
-SIGNER_MESSAGE = ("Người ký phải là lãnh đạo đang công tác của cơ quan (hoặc lãnh đạo đơn vị được giao ký), tài "
-                  "khoản đang hoạt động.")
+SIGNER_MESSAGE = (
+    "Người ký phải là lãnh đạo đang công tác của cơ quan (hoặc lãnh đạo đơn vị được giao ký), tài khoản đang hoạt động."
+)
 
 
 def _validate_fields(data: dict, agency_id: int) -> dict:
@@ -109,8 +143,10 @@ def _validate_fields(data: dict, agency_id: int) -> dict:
     if signer is not None and not members.is_member(signer, agency_id, roles=SIGNER_ROLES):
         errors["signer"] = SIGNER_MESSAGE
     if data.get("secrecy") not in (None, "", Secrecy.NONE):
-        errors["secrecy"] = ("Văn bản mật không được soạn thảo, phát hành trên hệ thống: lấy số ở sổ đăng ký văn bản "
-                             "mật và xử lý bằng văn bản giấy theo quy định bảo vệ bí mật nhà nước.")
+        errors["secrecy"] = (
+            "Văn bản mật không được soạn thảo, phát hành trên hệ thống: lấy số ở sổ đăng ký văn bản "
+            "mật và xử lý bằng văn bản giấy theo quy định bảo vệ bí mật nhà nước."
+        )
     for name in ("description",):
         if name in data and len(data[name] or "") > 500:
             errors[name] = "Ghi chú tối đa 500 ký tự."
@@ -127,8 +163,13 @@ def _check_recipients(agency: Agency, specs: list[RecipientSpec]) -> None:
     errors = []
     seen = set()
     for spec in specs:
-        key = (spec.kind, getattr(spec.unit, "pk", None), getattr(spec.user, "pk", None),
-               getattr(spec.agency, "pk", None), spec.name.strip().lower())
+        key = (
+            spec.kind,
+            getattr(spec.unit, "pk", None),
+            getattr(spec.user, "pk", None),
+            getattr(spec.agency, "pk", None),
+            spec.name.strip().lower(),
+        )
         if key in seen:
             errors.append("Nơi nhận bị trùng.")
         seen.add(key)
@@ -153,30 +194,54 @@ def _check_recipients(agency: Agency, specs: list[RecipientSpec]) -> None:
 
 def _save_recipients(document: OutgoingDocument, specs: list[RecipientSpec]) -> None:
     document.recipients.all().delete()
-    Recipient.objects.bulk_create([
-        Recipient(document=document, kind=s.kind, unit=s.unit, user=s.user, agency=s.agency,
-                  name=(s.name or str(s.unit or s.user or s.agency or "")).strip()[:300], email=s.email,
-                  for_information=s.for_information)
-        for s in specs])
+    Recipient.objects.bulk_create(
+        [
+            Recipient(
+                document=document,
+                kind=s.kind,
+                unit=s.unit,
+                user=s.user,
+                agency=s.agency,
+                name=(s.name or str(s.unit or s.user or s.agency or "")).strip()[:300],
+                email=s.email,
+                for_information=s.for_information,
+            )
+            for s in specs
+        ]
+    )
 
 
 def _store_files(actor, document, version, files, kind) -> list:
     checked = [uploads.check(f) for f in files]
     saved = []
     for upload in checked:
-        stored = storage.store(upload.file, upload.name, folder="outgoing", content_type=upload.mime,
-                               agency=document.agency, actor=actor)
+        stored = storage.store(
+            upload.file, upload.name, folder="outgoing", content_type=upload.mime, agency=document.agency, actor=actor
+        )
         saved.append(stored)
-        digitize.enqueue_outgoing(actor, OutgoingFile.objects.create(document=document, version=version, kind=kind,
-                                                                     file=stored, added_by=actor))
+        digitize.enqueue_outgoing(
+            actor,
+            OutgoingFile.objects.create(document=document, version=version, kind=kind, file=stored, added_by=actor),
+        )
     return saved
 
 
-def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: list[RecipientSpec] = (),
-                 files=(), related_files=(), appendix_files=(), reply_to: IncomingDocument | None = None,
-                 unit: Unit | None = None,
-                 related_to: OutgoingDocument | None = None, relation: str = Relation.NONE,
-                 **data) -> OutgoingDocument:
+def create_draft(
+    actor,
+    *,
+    doc_type,
+    subject: str,
+    text: str = "",
+    recipients: list[RecipientSpec] = (),
+    files=(),
+    related_files=(),
+    appendix_files=(),
+    reply_to: IncomingDocument | None = None,
+    unit: Unit | None = None,
+    related_to: OutgoingDocument | None = None,
+    relation: str = Relation.NONE,
+    **data,
+) -> OutgoingDocument:
     """A new draft by a staff member (or any official) of the actor's agency; version 1."""
     scope = scope_of(actor)
     if scope.agency_id is None:
@@ -185,8 +250,9 @@ def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: l
     data = _validate_fields({"doc_type": doc_type, "subject": subject, **data}, agency.pk)
     if unit is None and scope.unit_ids:
         unit = Unit.objects.filter(pk__in=scope.unit_ids, agency=agency).order_by("pk").first()
-    if unit is not None and (unit.agency_id != agency.pk or not (
-            unit.pk in scope.unit_ids or scope.has_role(Role.LEADER, Role.CLERK))):
+    if unit is not None and (
+        unit.agency_id != agency.pk or not (unit.pk in scope.unit_ids or scope.has_role(Role.LEADER, Role.CLERK))
+    ):
         raise ValidationError({"unit": "Đơn vị soạn thảo phải là đơn vị của bạn."})
     if reply_to is not None:
         if not visible(IncomingDocument.objects.filter(pk=reply_to.pk), actor).exists():
@@ -201,13 +267,20 @@ def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: l
     recipients = list(recipients)
     _check_recipients(agency, recipients)
     with transaction.atomic():
-        document = OutgoingDocument(agency=agency, unit=unit, drafter=actor, reply_to=reply_to,
-                                    related_to=related_to, relation=relation if related_to else Relation.NONE,
-                                    **{k: v for k, v in data.items() if k in DRAFT_FIELDS})
+        document = OutgoingDocument(
+            agency=agency,
+            unit=unit,
+            drafter=actor,
+            reply_to=reply_to,
+            related_to=related_to,
+            relation=relation if related_to else Relation.NONE,
+            **{k: v for k, v in data.items() if k in DRAFT_FIELDS},
+        )
         document.full_clean(exclude=["chain", "current_step"])
         document.save()
-        version = Version.objects.create(document=document, number=1, text=text or "", author=actor,
-                                         note="Dự thảo lần đầu")
+        version = Version.objects.create(
+            document=document, number=1, text=text or "", author=actor, note="Dự thảo lần đầu"
+        )
         _save_recipients(document, recipients)
         _store_files(actor, document, version, files, FileKind.DRAFT)
         _store_files(actor, document, None, related_files, FileKind.RELATED)
@@ -216,19 +289,32 @@ def create_draft(actor, *, doc_type, subject: str, text: str = "", recipients: l
             from vpdt.incoming import services as incoming
 
             incoming.link_draft_reply(actor, reply_to, document)
-        journal.record("outgoing.create", actor=actor, obj=document, agency=agency,
-                       details={"subject": document.subject, "reply_to": reply_to.pk if reply_to else None,
-                                "related_to": related_to.pk if related_to else None, "relation": relation})
+        journal.record(
+            "outgoing.create",
+            actor=actor,
+            obj=document,
+            agency=agency,
+            details={
+                "subject": document.subject,
+                "reply_to": reply_to.pk if reply_to else None,
+                "related_to": related_to.pk if related_to else None,
+                "relation": relation,
+            },
+        )
     return document
 
 
 def _lock(document: OutgoingDocument) -> OutgoingDocument:
-    return OutgoingDocument.objects.select_for_update(of=("self",)).select_related("agency", "unit", "doc_type").get(
-        pk=document.pk)
+    return (
+        OutgoingDocument.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit", "doc_type")
+        .get(pk=document.pk)
+    )
 
 
-def update_draft(actor, document: OutgoingDocument, *, recipients: list[RecipientSpec] | None = None,
-                 **changes) -> OutgoingDocument:
+def update_draft(
+    actor, document: OutgoingDocument, *, recipients: list[RecipientSpec] | None = None, **changes
+) -> OutgoingDocument:
     """The drafter edits the fields (not the text: see :func:`revise`) while the draft is theirs."""
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
@@ -286,11 +372,17 @@ def revise(actor, document: OutgoingDocument, *, text: str, note: str = "", file
         if len(note or "") > 500:
             raise ValidationError({"note": "Ghi chú phiên bản tối đa 500 ký tự."})
         number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = Version.objects.create(document=locked, number=number, text=text or "", note=(note or "").strip(),
-                                         author=actor, step=step)
+        version = Version.objects.create(
+            document=locked, number=number, text=text or "", note=(note or "").strip(), author=actor, step=step
+        )
         _store_files(actor, locked, version, files, FileKind.DRAFT)
-        journal.record("outgoing.revise", actor=actor, obj=locked, agency=locked.agency,
-                       details={"version": number, "step": step.pk if step else None, "note": version.note})
+        journal.record(
+            "outgoing.revise",
+            actor=actor,
+            obj=locked,
+            agency=locked.agency,
+            details={"version": number, "step": step.pk if step else None, "note": version.note},
+        )
     return version
 
 
@@ -302,12 +394,16 @@ def add_comment(actor, version: Version, text: str) -> Comment:
         raise ValidationError({"text": "Nội dung ý kiến là bắt buộc."})
     DOCUMENT.authorize(version.document, "comment", actor)
     if version.document.status not in COMMENTABLE:
-        raise ValidationError("Văn bản đã phát hành, thu hồi hoặc đã hủy: không góp ý thêm được.",
-                              code="closed")
+        raise ValidationError("Văn bản đã phát hành, thu hồi hoặc đã hủy: không góp ý thêm được.", code="closed")
     with transaction.atomic():
         comment = Comment.objects.create(version=version, author=actor, text=text[:5000])
-        journal.record("outgoing.comment", actor=actor, obj=version.document, agency=version.document.agency,
-                       details={"version": version.number, "text": comment.text[:500]})
+        journal.record(
+            "outgoing.comment",
+            actor=actor,
+            obj=version.document,
+            agency=version.document.agency,
+            details={"version": version.number, "text": comment.text[:500]},
+        )
     return comment
 
 
@@ -330,7 +426,8 @@ def diff(older: Version, newer: Version) -> list[tuple[str, str]]:
 
 def chain_for(agency_id: int, doc_type_id: int) -> ReviewChain | None:
     chains = ReviewChain.objects.filter(agency_id=agency_id, is_active=True).filter(
-        Q(doc_type_id=doc_type_id) | Q(doc_type__isnull=True))
+        Q(doc_type_id=doc_type_id) | Q(doc_type__isnull=True)
+    )
     return sorted(chains, key=lambda c: c.doc_type_id is None)[0] if chains else None
 
 
@@ -349,8 +446,11 @@ def plan(document: OutgoingDocument) -> list[PlannedStep]:
     """The steps a submission would go through, with their reviewers (before anything is written)."""
     chain = chain_for(document.agency_id, document.doc_type_id)
     default_days = getattr(settings, "VPDT_REVIEW_DAYS", 3)
-    templates = ([(s.kind, s.label, s.user, s.days) for s in chain.steps.select_related("user")] if chain
-                 else [(kind, label, None, default_days) for kind, label in DEFAULT_STEPS])
+    templates = (
+        [(s.kind, s.label, s.user, s.days) for s in chain.steps.select_related("user")]
+        if chain
+        else [(kind, label, None, default_days) for kind, label in DEFAULT_STEPS]
+    )
     planned = []
     for order, (kind, label, user, days) in enumerate(templates, start=1):
         step = PlannedStep(order=order, label=label, kind=kind, reviewer=None, days=days)
@@ -378,11 +478,21 @@ def _due(document, days: int):
 def _activate(step: ReviewStep, actor) -> None:
     step.started_at = timezone.now()
     step.due_date = _due(step.document, step.days)
-    STEP.apply(step, "activate", actor=actor, extra_fields=["started_at", "due_date"],
-               details={"document": step.document_id, "reviewer": step.reviewer_id})
+    STEP.apply(
+        step,
+        "activate",
+        actor=actor,
+        extra_fields=["started_at", "due_date"],
+        details={"document": step.document_id, "reviewer": step.reviewer_id},
+    )
     document = step.document
-    notify([step.reviewer], "outgoing.review_requested", topic=topics.WORK, target=document,
-           text=f"Dự thảo chờ bạn duyệt ({step.label}): {document.subject}. Hạn: {step.due_date:%d/%m/%Y}")
+    notify(
+        [step.reviewer],
+        "outgoing.review_requested",
+        topic=topics.WORK,
+        target=document,
+        text=f"Dự thảo chờ bạn duyệt ({step.label}): {document.subject}. Hạn: {step.due_date:%d/%m/%Y}",
+    )
 
 
 def _check_reviewers(document: OutgoingDocument, steps: list[PlannedStep]) -> None:
@@ -395,8 +505,11 @@ def _check_reviewers(document: OutgoingDocument, steps: list[PlannedStep]) -> No
                 raise ValidationError({"signer": SIGNER_MESSAGE})
         elif not members.is_member(step.reviewer, document.agency_id):
             who = step.reviewer.full_name or step.reviewer.username
-            raise ValidationError(f"Bước “{step.label}”: {who} không còn công tác tại cơ quan (hoặc tài khoản đã bị "
-                                  "khóa). Quản trị cần sửa quy trình duyệt.", code="not_member")
+            raise ValidationError(
+                f"Bước “{step.label}”: {who} không còn công tác tại cơ quan (hoặc tài khoản đã bị "
+                "khóa). Quản trị cần sửa quy trình duyệt.",
+                code="not_member",
+            )
 
 
 def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
@@ -414,17 +527,33 @@ def submit(actor, document: OutgoingDocument) -> OutgoingDocument:
             raise ValidationError("Quy trình duyệt không có bước nào.")
         _check_reviewers(locked, steps)
         locked.review_round += 1
-        DOCUMENT.apply(locked, "submit", actor=actor, extra_fields=["review_round", "updated_at"],
-                       details={"round": locked.review_round, "version": latest_version(locked).number})
+        DOCUMENT.apply(
+            locked,
+            "submit",
+            actor=actor,
+            extra_fields=["review_round", "updated_at"],
+            details={"round": locked.review_round, "version": latest_version(locked).number},
+        )
         created = []
         for planned in steps:
             if planned.reviewer is None:
-                journal.record("outgoing.step.skip", actor=actor, obj=locked, agency=locked.agency,
-                               details={"label": planned.label, "reason": planned.skipped_reason})
+                journal.record(
+                    "outgoing.step.skip",
+                    actor=actor,
+                    obj=locked,
+                    agency=locked.agency,
+                    details={"label": planned.label, "reason": planned.skipped_reason},
+                )
                 continue
-            step = ReviewStep.objects.create(document=locked, round=locked.review_round, order=planned.order,
-                                             label=planned.label, kind=planned.kind, reviewer=planned.reviewer,
-                                             days=planned.days)
+            step = ReviewStep.objects.create(
+                document=locked,
+                round=locked.review_round,
+                order=planned.order,
+                label=planned.label,
+                kind=planned.kind,
+                reviewer=planned.reviewer,
+                days=planned.days,
+            )
             created.append(step)
         first = created[0]
         first.document = locked
@@ -444,8 +573,15 @@ def _require_reviewer(actor, document: OutgoingDocument, action: str) -> ReviewS
 
 
 @delegation.acting("approval", _reviewer_principal)
-def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreement: str = "", passphrase=None,
-            signed_pdf: bytes | None = None) -> OutgoingDocument:
+def approve(
+    actor,
+    document: OutgoingDocument,
+    *,
+    comment: str = "",
+    disagreement: str = "",
+    passphrase=None,
+    signed_pdf: bytes | None = None,
+) -> OutgoingDocument:
     """Đồng ý và chuyển tiếp; at the last step (the signer), the draft is approved for issue.
 
     At that last step the signer may sign digitally: with ``passphrase`` (server-side, the actor's own personal
@@ -462,12 +598,18 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
         step.disagreement = (disagreement or "").strip()
         step.decided_at = timezone.now()
         step.decided_by = actor
-        STEP.apply(step, "approve", actor=actor, extra_fields=["comment", "disagreement", "decided_at", "decided_by"],
-                   details={"document": locked.pk, "comment": step.comment, "disagreement": step.disagreement})
+        STEP.apply(
+            step,
+            "approve",
+            actor=actor,
+            extra_fields=["comment", "disagreement", "decided_at", "decided_by"],
+            details={"document": locked.pk, "comment": step.comment, "disagreement": step.disagreement},
+        )
         following = locked.steps.filter(round=locked.review_round, status=T.WAITING).order_by("order").first()
         if following is not None and signing_wanted:
-            raise ValidationError({"passphrase": "Chỉ ký số ở bước duyệt ký cuối cùng (người ký văn bản)."},
-                                  code="not_final")
+            raise ValidationError(
+                {"passphrase": "Chỉ ký số ở bước duyệt ký cuối cùng (người ký văn bản)."}, code="not_final"
+            )
         if following is not None:
             following.document = locked
             _activate(following, actor)
@@ -482,14 +624,31 @@ def approve(actor, document: OutgoingDocument, *, comment: str = "", disagreemen
         locked.current_step = None
         locked.approved_by = actor
         locked.approved_at = timezone.now()
-        DOCUMENT.apply(locked, "approve", actor=actor, authorized=True,
-                       extra_fields=["current_step", "approved_by", "approved_at", "updated_at"], details=details)
-        notify([locked.drafter], "outgoing.approved", topic=topics.NEWS, target=locked,
-               text=f"Dự thảo đã được duyệt ký, chờ văn thư phát hành: {locked.subject}")
-        clerks = User.objects.filter(positions__agency=locked.agency, positions__role=Role.CLERK,
-                                     positions__is_active=True, is_active=True).distinct()
-        notify(clerks, "outgoing.to_issue", topic=topics.WORK, target=locked,
-               text=f"Văn bản chờ cấp số, phát hành: {locked.subject}")
+        DOCUMENT.apply(
+            locked,
+            "approve",
+            actor=actor,
+            authorized=True,
+            extra_fields=["current_step", "approved_by", "approved_at", "updated_at"],
+            details=details,
+        )
+        notify(
+            [locked.drafter],
+            "outgoing.approved",
+            topic=topics.NEWS,
+            target=locked,
+            text=f"Dự thảo đã được duyệt ký, chờ văn thư phát hành: {locked.subject}",
+        )
+        clerks = User.objects.filter(
+            positions__agency=locked.agency, positions__role=Role.CLERK, positions__is_active=True, is_active=True
+        ).distinct()
+        notify(
+            clerks,
+            "outgoing.to_issue",
+            topic=topics.WORK,
+            target=locked,
+            text=f"Văn bản chờ cấp số, phát hành: {locked.subject}",
+        )
     return locked
 
 
@@ -505,15 +664,31 @@ def return_draft(actor, document: OutgoingDocument, *, comment: str) -> Outgoing
         step.comment = comment
         step.decided_at = timezone.now()
         step.decided_by = actor
-        STEP.apply(step, "return", actor=actor, extra_fields=["comment", "decided_at", "decided_by"],
-                   details={"document": locked.pk, "comment": comment})
+        STEP.apply(
+            step,
+            "return",
+            actor=actor,
+            extra_fields=["comment", "decided_at", "decided_by"],
+            details={"document": locked.pk, "comment": comment},
+        )
         for waiting in locked.steps.filter(round=locked.review_round, status=T.WAITING):
             STEP.apply(waiting, "cancel", actor=actor, details={"document": locked.pk})
         locked.current_step = None
-        DOCUMENT.apply(locked, "return", actor=actor, authorized=True, extra_fields=["current_step", "updated_at"],
-                       details={"step": step.label, "comment": comment})
-        notify([locked.drafter], "outgoing.returned", topic=topics.WORK, target=locked,
-               text=f"Dự thảo bị trả lại ({step.label}): {comment}")
+        DOCUMENT.apply(
+            locked,
+            "return",
+            actor=actor,
+            authorized=True,
+            extra_fields=["current_step", "updated_at"],
+            details={"step": step.label, "comment": comment},
+        )
+        notify(
+            [locked.drafter],
+            "outgoing.returned",
+            topic=topics.WORK,
+            target=locked,
+            text=f"Dự thảo bị trả lại ({step.label}): {comment}",
+        )
     return locked
 
 
@@ -530,12 +705,18 @@ def consult(actor, document: OutgoingDocument, users: list[User], *, question: s
             raise ValidationError({"users": "Chỉ xin ý kiến người đang công tác trong cơ quan."})
         created = []
         for user in users:
-            consultation, made = Consultation.objects.get_or_create(step=step, user=user,
-                                                                    defaults={"requested_by": actor})
+            consultation, made = Consultation.objects.get_or_create(
+                step=step, user=user, defaults={"requested_by": actor}
+            )
             if made:
                 created.append(consultation)
-        journal.record("outgoing.consult", actor=actor, obj=locked, agency=locked.agency,
-                       details={"step": step.pk, "users": [u.pk for u in users], "question": question[:500]})
+        journal.record(
+            "outgoing.consult",
+            actor=actor,
+            obj=locked,
+            agency=locked.agency,
+            details={"step": step.pk, "users": [u.pk for u in users], "question": question[:500]},
+        )
         text = f"Xin ý kiến về dự thảo: {locked.subject}"
         if question:
             text += f" — {question}"
@@ -558,10 +739,20 @@ def answer(actor, consultation: Consultation, opinion: str) -> Consultation:
         locked.answered_at = timezone.now()
         locked.save(update_fields=["opinion", "answered_at"])
         document = locked.step.document
-        journal.record("outgoing.consult_answer", actor=actor, obj=document, agency=document.agency,
-                       details={"step": locked.step_id, "opinion": locked.opinion[:500]})
-        notify([locked.step.reviewer], "outgoing.consult_answered", topic=topics.NEWS, target=document,
-               text=f"{actor.full_name} đã cho ý kiến về dự thảo: {document.subject}")
+        journal.record(
+            "outgoing.consult_answer",
+            actor=actor,
+            obj=document,
+            agency=document.agency,
+            details={"step": locked.step_id, "opinion": locked.opinion[:500]},
+        )
+        notify(
+            [locked.step.reviewer],
+            "outgoing.consult_answered",
+            topic=topics.NEWS,
+            target=document,
+            text=f"{actor.full_name} đã cho ý kiến về dự thảo: {document.subject}",
+        )
     return locked
 
 
@@ -597,8 +788,11 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
         if issued_date > today:
             raise ValidationError({"issued_date": "Ngày ban hành không được ở tương lai."})
         problem = signatures.require_both_problem(
-            locked, passphrase=passphrase, has_signed=signatures.signed_file(locked) is not None,
-            electronic=locked.recipients.filter(kind=RecipientKind.AGENCY).exists())
+            locked,
+            passphrase=passphrase,
+            has_signed=signatures.signed_file(locked) is not None,
+            electronic=locked.recipients.filter(kind=RecipientKind.AGENCY).exists(),
+        )
         if problem:
             raise ValidationError({"passphrase": problem}, code="require_both")
         year = issued_date.year
@@ -607,16 +801,37 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
         locked.code_number, locked.code_notation = assigned.code_number, assigned.code_notation
         locked.issued_date, locked.issued_at, locked.issued_by = issued_date, timezone.now(), actor
         if not locked.signer_position and locked.signer_id:
-            position = Position.objects.filter(user_id=locked.signer_id, agency=locked.agency,
-                                               is_active=True).order_by("-is_primary").first()
+            position = (
+                Position.objects.filter(user_id=locked.signer_id, agency=locked.agency, is_active=True)
+                .order_by("-is_primary")
+                .first()
+            )
             locked.signer_position = position.title if position else ""
-        details = {"number_symbol": locked.number_symbol, "series": assigned.series,
-                   "issued_date": issued_date.isoformat()}
+        details = {
+            "number_symbol": locked.number_symbol,
+            "series": assigned.series,
+            "issued_date": issued_date.isoformat(),
+        }
         if passphrase:
             details.update(signatures.seal_at_issue(actor, locked, passphrase=passphrase))
-        DOCUMENT.apply(locked, "issue", actor=actor, extra_fields=[
-            "year", "series", "number", "code_number", "code_notation", "issued_date", "issued_at", "issued_by",
-            "signer_position", "updated_at"], details=details)
+        DOCUMENT.apply(
+            locked,
+            "issue",
+            actor=actor,
+            extra_fields=[
+                "year",
+                "series",
+                "number",
+                "code_number",
+                "code_notation",
+                "issued_date",
+                "issued_at",
+                "issued_by",
+                "signer_position",
+                "updated_at",
+            ],
+            details=details,
+        )
         publish_files(locked)
         delivery.deliver(actor, locked)
         if locked.reply_to_id:
@@ -624,10 +839,20 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
 
             incoming.link_issued_reply(actor, locked.reply_to, locked)
         if locked.related_to_id:
-            journal.record(f"outgoing.{locked.relation}", actor=actor, obj=locked.related_to, agency=locked.agency,
-                           details={"by": locked.pk, "number_symbol": locked.number_symbol})
-        notify([locked.drafter], "outgoing.issued", topic=topics.WORK, target=locked,
-               text=f"Văn bản đã phát hành số {locked.number_symbol}. Kiểm tra số, ngày và đính kèm bản gốc.")
+            journal.record(
+                f"outgoing.{locked.relation}",
+                actor=actor,
+                obj=locked.related_to,
+                agency=locked.agency,
+                details={"by": locked.pk, "number_symbol": locked.number_symbol},
+            )
+        notify(
+            [locked.drafter],
+            "outgoing.issued",
+            topic=topics.WORK,
+            target=locked,
+            text=f"Văn bản đã phát hành số {locked.number_symbol}. Kiểm tra số, ngày và đính kèm bản gốc.",
+        )
     return locked
 
 
@@ -643,8 +868,13 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
         if locked.confirmed_at is None:
             locked.confirmed_at = timezone.now()
             locked.save(update_fields=["confirmed_at", "updated_at"])
-        journal.record("outgoing.confirm", actor=actor, obj=locked, agency=locked.agency,
-                       details={"number_symbol": locked.number_symbol, "files": [f.original_name for f in stored]})
+        journal.record(
+            "outgoing.confirm",
+            actor=actor,
+            obj=locked,
+            agency=locked.agency,
+            details={"number_symbol": locked.number_symbol, "files": [f.original_name for f in stored]},
+        )
     return locked
 
 
@@ -652,8 +882,11 @@ def _travelling_rows(document: OutgoingDocument) -> list[OutgoingFile]:
     from .signatures import travelling
 
     version = latest_version(document)
-    rows = document.files.filter(Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]) | Q(version=version)
-                                 if version else Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]))
+    rows = document.files.filter(
+        Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]) | Q(version=version)
+        if version
+        else Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX])
+    )
     return travelling(rows.exclude(kind=FileKind.RELATED).select_related("file").order_by("id"))
 
 

@@ -40,7 +40,7 @@ def signable_file(document: OutgoingDocument) -> OutgoingFile | None:
 
 def signed_file(document: OutgoingDocument) -> OutgoingFile | None:
     """The signer's signed PDF (the newest one)."""
-    return (document.files.filter(kind=FileKind.SIGNED).select_related("file").order_by("-id").first())
+    return document.files.filter(kind=FileKind.SIGNED).select_related("file").order_by("-id").first()
 
 
 def _pdf_name(name: str, suffix: str) -> str:
@@ -49,21 +49,30 @@ def _pdf_name(name: str, suffix: str) -> str:
 
 
 def _store(actor, document, data: bytes, name: str, kind: str, version=None) -> OutgoingFile:
-    stored = storage.store(ContentFile(data), name, folder=SIGNED_FOLDER, content_type="application/pdf",
-                           agency=document.agency, actor=actor)
+    stored = storage.store(
+        ContentFile(data),
+        name,
+        folder=SIGNED_FOLDER,
+        content_type="application/pdf",
+        agency=document.agency,
+        actor=actor,
+    )
     added = OutgoingFile.objects.create(document=document, version=version, kind=kind, file=stored, added_by=actor)
     digitize.enqueue_outgoing(actor, added)  # text for search (a signed PDF is only read, never modified)
     return added
 
 
-def sign_at_approval(actor, document: OutgoingDocument, version, *, passphrase=None,
-                     signed_pdf: bytes | None = None) -> OutgoingFile:
+def sign_at_approval(
+    actor, document: OutgoingDocument, version, *, passphrase=None, signed_pdf: bytes | None = None
+) -> OutgoingFile:
     """The final signer's signature: server-side with their own personal certificate (``passphrase``), or the
     bytes a client-side signer returned (``signed_pdf``, verified by the caller). Stored as the SIGNED file."""
     source = signable_file(document)
     if source is None:
-        raise ValidationError({"passphrase": "Dự thảo chưa có tệp PDF để ký số. Đính kèm bản PDF của dự thảo "
-                                             "hoặc duyệt không ký số."}, code="no_pdf")
+        raise ValidationError(
+            {"passphrase": "Dự thảo chưa có tệp PDF để ký số. Đính kèm bản PDF của dự thảo hoặc duyệt không ký số."},
+            code="no_pdf",
+        )
     if signed_pdf is not None:
         data = bytes(signed_pdf)
         if not data.startswith(b"%PDF"):
@@ -71,8 +80,9 @@ def sign_at_approval(actor, document: OutgoingDocument, version, *, passphrase=N
     else:
         pdf = storage.read_stored(source.file)
         data = signing.sign_as_signer(actor, pdf, passphrase=passphrase, agency=document.agency, obj=document).data
-    return _store(actor, document, data, _pdf_name(source.file.original_name, "-da-ky"), FileKind.SIGNED,
-                  version=version)
+    return _store(
+        actor, document, data, _pdf_name(source.file.original_name, "-da-ky"), FileKind.SIGNED, version=version
+    )
 
 
 def place_of(agency) -> str:
@@ -89,7 +99,7 @@ def place_of(agency) -> str:
 
 
 def date_text(agency, day) -> str:
-    """"Nghệ An, ngày 05 tháng 02 năm 2026": a leading zero for days below 10 and for months 1 and 2 (ND30)."""
+    """ "Nghệ An, ngày 05 tháng 02 năm 2026": a leading zero for days below 10 and for months 1 and 2 (ND30)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place_of(agency)}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -101,11 +111,15 @@ def require_both_problem(document: OutgoingDocument, *, passphrase, has_signed: 
     if not (passphrase or electronic):
         return ""
     if not has_signed:
-        return ("Cơ quan yêu cầu văn bản điện tử có đủ chữ ký số của người ký và của cơ quan: văn bản này chưa được "
-                "người ký ký số khi duyệt nên không phát hành điện tử được.")
+        return (
+            "Cơ quan yêu cầu văn bản điện tử có đủ chữ ký số của người ký và của cơ quan: văn bản này chưa được "
+            "người ký ký số khi duyệt nên không phát hành điện tử được."
+        )
     if not passphrase:
-        return ("Cơ quan yêu cầu văn bản điện tử có đủ chữ ký số của người ký và của cơ quan: chọn “Ký số cơ quan và "
-                "đóng dấu” và nhập mật khẩu chứng thư số cơ quan.")
+        return (
+            "Cơ quan yêu cầu văn bản điện tử có đủ chữ ký số của người ký và của cơ quan: chọn “Ký số cơ quan và "
+            "đóng dấu” và nhập mật khẩu chứng thư số cơ quan."
+        )
     return ""
 
 
@@ -120,24 +134,52 @@ def seal_at_issue(actor, document: OutgoingDocument, *, passphrase: str) -> dict
     if document.doc_type.is_copy:
         # An electronic copy (sao y, sao lục, trích sao): invisible agency signature and the top-right line with
         # the copy's number and the signing time (ND30 Phụ lục I); the copied original keeps its own signatures.
-        result = signing.seal_attachment(actor, pdf, agency=document.agency, passphrase=passphrase,
-                                         number_symbol=document.number_symbol, obj=document)
+        result = signing.seal_attachment(
+            actor,
+            pdf,
+            agency=document.agency,
+            passphrase=passphrase,
+            number_symbol=document.number_symbol,
+            obj=document,
+        )
     else:
-        result = signing.seal(actor, pdf, agency=document.agency, passphrase=passphrase,
-                              number_text=f"Số: {document.number_symbol}",
-                              date_text=date_text(document.agency, document.issued_date), obj=document)
-    final = _store(actor, document, result.data, _pdf_name(source.file.original_name.replace("-da-ky", ""),
-                                                            "-ban-hanh"), FileKind.FINAL)
+        result = signing.seal(
+            actor,
+            pdf,
+            agency=document.agency,
+            passphrase=passphrase,
+            number_text=f"Số: {document.number_symbol}",
+            date_text=date_text(document.agency, document.issued_date),
+            obj=document,
+        )
+    final = _store(
+        actor,
+        document,
+        result.data,
+        _pdf_name(source.file.original_name.replace("-da-ky", ""), "-ban-hanh"),
+        FileKind.FINAL,
+    )
     appendices = []
-    for row in (document.files.filter(kind=FileKind.APPENDIX).select_related("file").order_by("id")):
+    for row in document.files.filter(kind=FileKind.APPENDIX).select_related("file").order_by("id"):
         if is_signed_copy(row.file) or not signing.is_pdf(row.file):
             continue
-        sealed = signing.seal_attachment(actor, storage.read_stored(row.file), agency=document.agency,
-                                         passphrase=passphrase, number_symbol=document.number_symbol, obj=document)
-        appendices.append(_store(actor, document, sealed.data, row.file.original_name, FileKind.APPENDIX,
-                                 version=row.version))
-    return {"sealed": True, "signed_by_signer": signed is not None, "sha256": final.file.sha256,
-            "appendices": [a.file.sha256 for a in appendices]}
+        sealed = signing.seal_attachment(
+            actor,
+            storage.read_stored(row.file),
+            agency=document.agency,
+            passphrase=passphrase,
+            number_symbol=document.number_symbol,
+            obj=document,
+        )
+        appendices.append(
+            _store(actor, document, sealed.data, row.file.original_name, FileKind.APPENDIX, version=row.version)
+        )
+    return {
+        "sealed": True,
+        "signed_by_signer": signed is not None,
+        "sha256": final.file.sha256,
+        "appendices": [a.file.sha256 for a in appendices],
+    }
 
 
 def final_rows(rows) -> list:
@@ -150,8 +192,12 @@ def final_rows(rows) -> list:
     for row in rows:
         if row.kind == FileKind.FINAL and sealed_final and not is_signed_copy(row.file):
             continue
-        if (row.kind == FileKind.APPENDIX and sealed_appendix and not is_signed_copy(row.file)
-                and signing.is_pdf(row.file)):
+        if (
+            row.kind == FileKind.APPENDIX
+            and sealed_appendix
+            and not is_signed_copy(row.file)
+            and signing.is_pdf(row.file)
+        ):
             continue
         kept.append(row)
     return sorted(kept, key=lambda r: (r.kind != FileKind.FINAL, r.pk))
@@ -173,7 +219,6 @@ def travelling(rows) -> list:
     return [r for r in versioned if r is not replaced and (r.kind != FileKind.SIGNED or r is signed[-1])]
 
 
-
 # ------------------------------------------------------------------------------------------ for the screens
 
 
@@ -184,8 +229,12 @@ def approval_signing(user, document: OutgoingDocument, *, final: bool) -> dict |
     credential = signing.personal_credential(user, document.agency)
     source = signable_file(document) if credential else None
     external = bool(credential and credential.keystore == KeyStore.EXTERNAL)
-    return {"credential": credential, "file": source, "external": external,
-            "usable": bool(credential and source and not external)}
+    return {
+        "credential": credential,
+        "file": source,
+        "external": external,
+        "usable": bool(credential and source and not external),
+    }
 
 
 def issue_signing(document: OutgoingDocument) -> dict:
@@ -193,9 +242,13 @@ def issue_signing(document: OutgoingDocument) -> dict:
     credential = signing.agency_credential(document.agency)
     signed = signed_file(document)
     source = signed or signable_file(document)
-    return {"credential": credential, "signed": signed, "file": source,
-            "require_both": signing.policy_for(document.agency).require_both,
-            "usable": bool(credential and source and credential.keystore != KeyStore.EXTERNAL)}
+    return {
+        "credential": credential,
+        "signed": signed,
+        "file": source,
+        "require_both": signing.policy_for(document.agency).require_both,
+        "usable": bool(credential and source and credential.keystore != KeyStore.EXTERNAL),
+    }
 
 
 def mark_signed(rows) -> list:

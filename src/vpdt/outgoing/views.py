@@ -21,7 +21,6 @@ from vpdt.incoming.models import IncomingDocument
 from vpdt.signing import external as external_signing
 
 from . import delivery, services, signatures
-from .lifecycle import DOCUMENT, answer_refusal, available_actions
 from .forms import (
     BOX_STATUSES,
     BOXES,
@@ -36,6 +35,7 @@ from .forms import (
     ReturnForm,
     ReviseForm,
 )
+from .lifecycle import DOCUMENT, answer_refusal, available_actions
 from .models import (
     Comment,
     Consultation,
@@ -51,12 +51,28 @@ from .models import (
 
 PAGE_SIZE = 50
 # Columns a list needs: never the long texts.
-LIST_FIELDS = ("id", "agency_id", "drafter_id", "doc_type_id", "doc_type__name", "subject", "urgency", "status",
-               "code_number", "code_notation", "issued_date", "review_round", "current_step_id", "created_at",
-               "updated_at", "due_date")
+LIST_FIELDS = (
+    "id",
+    "agency_id",
+    "drafter_id",
+    "doc_type_id",
+    "doc_type__name",
+    "subject",
+    "urgency",
+    "status",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "review_round",
+    "current_step_id",
+    "created_at",
+    "updated_at",
+    "due_date",
+)
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _errors(request, exc) -> None:
     if isinstance(exc, ValidationError):
@@ -87,8 +103,7 @@ def _documents(request, part: str = "view"):
 
 
 def _document(request, pk, *related, part: str = "record") -> OutgoingDocument:
-    return get_object_or_404(_documents(request, part).select_related("agency", "unit", "doc_type", *related),
-                             pk=pk)
+    return get_object_or_404(_documents(request, part).select_related("agency", "unit", "doc_type", *related), pk=pk)
 
 
 def _back(pk):
@@ -99,14 +114,18 @@ def signer_line(doc) -> str:
     """'KT. GIÁM ĐỐC' — authority prefix and the signer's position, as printed above the signature."""
     position = doc.signer_position
     if not position and doc.signer_id:
-        p = Position.objects.filter(user_id=doc.signer_id, agency_id=doc.agency_id, is_active=True).order_by(
-            "-is_primary").first()
+        p = (
+            Position.objects.filter(user_id=doc.signer_id, agency_id=doc.agency_id, is_active=True)
+            .order_by("-is_primary")
+            .first()
+        )
         position = p.title if p else ""
     prefix = f"{doc.authority}. " if doc.authority else ""
     return (prefix + position.upper()).strip()
 
 
 # ---------------------------------------------------------------- lists
+
 
 @login_required
 def my_drafts(request):
@@ -115,10 +134,18 @@ def my_drafts(request):
         messages.error(request, "Hộp văn bản không hợp lệ; đang hiển thị “Tất cả”.")
         box = "all"
     form = DraftFilterForm(request.GET or None)
-    qs = (_documents(request, "record").filter(drafter=request.user)
-          .select_related("doc_type", "current_step", "current_step__reviewer")
-          .only(*LIST_FIELDS, "current_step__due_date", "current_step__label", "current_step__status",
-                "current_step__reviewer__full_name"))
+    qs = (
+        _documents(request, "record")
+        .filter(drafter=request.user)
+        .select_related("doc_type", "current_step", "current_step__reviewer")
+        .only(
+            *LIST_FIELDS,
+            "current_step__due_date",
+            "current_step__label",
+            "current_step__status",
+            "current_step__reviewer__full_name",
+        )
+    )
     if BOX_STATUSES[box]:
         qs = qs.filter(status__in=BOX_STATUSES[box])
     filter_errors = []
@@ -130,8 +157,15 @@ def my_drafts(request):
             qs = qs.filter(subject__icontains=q)
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
     rows = [(doc, due_state(doc.current_step.due_date) if doc.current_step_id else "ok") for doc in page.items]
-    context = {"boxes": BOXES, "box": box, "form": form, "page": page, "rows": rows,
-               "query": query_without_cursor(request), "filter_errors": filter_errors}
+    context = {
+        "boxes": BOXES,
+        "box": box,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query_without_cursor(request),
+        "filter_errors": filter_errors,
+    }
     return render(request, "outgoing/drafting/my_drafts.html", context)
 
 
@@ -140,23 +174,46 @@ def reviews(request):
     # Being a step's reviewer (or acting for them) is a branch of the visibility predicate (policies._view), so
     # the queue starts from the steps; intersecting with the whole OR predicate is slow at a million documents.
     reviewers = [request.user.pk, *delegation.delegator_ids(request.user, "approval")]
-    qs = (ReviewStep.objects.filter(reviewer_id__in=reviewers, status=StepStatus.ACTIVE)
-          .select_related("document", "document__doc_type", "document__drafter")
-          .only("id", "label", "round", "due_date", "started_at", "status", "document_id", "document__subject",
-                "document__urgency", "document__review_round", "document__doc_type__name",
-                "document__drafter__full_name"))
+    qs = (
+        ReviewStep.objects.filter(reviewer_id__in=reviewers, status=StepStatus.ACTIVE)
+        .select_related("document", "document__doc_type", "document__drafter")
+        .only(
+            "id",
+            "label",
+            "round",
+            "due_date",
+            "started_at",
+            "status",
+            "document_id",
+            "document__subject",
+            "document__urgency",
+            "document__review_round",
+            "document__doc_type__name",
+            "document__drafter__full_name",
+        )
+    )
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
     rows = [(step, due_state(step.due_date)) for step in page.items]
-    consultations = list(Consultation.objects.filter(user=request.user, answered_at__isnull=True)
-                         .select_related("step", "step__document", "requested_by")
-                         .only("id", "created_at", "step__label", "step__status", "step__document_id",
-                               "step__document__subject", "requested_by__full_name")
-                         .order_by("-id")[:PAGE_SIZE])
+    consultations = list(
+        Consultation.objects.filter(user=request.user, answered_at__isnull=True)
+        .select_related("step", "step__document", "requested_by")
+        .only(
+            "id",
+            "created_at",
+            "step__label",
+            "step__status",
+            "step__document_id",
+            "step__document__subject",
+            "requested_by__full_name",
+        )
+        .order_by("-id")[:PAGE_SIZE]
+    )
     context = {"page": page, "rows": rows, "consultations": consultations, "query": query_without_cursor(request)}
     return render(request, "outgoing/drafting/reviews.html", context)
 
 
 # ---------------------------------------------------------------- create / edit
+
 
 @login_required
 def create(request):
@@ -184,10 +241,17 @@ def create(request):
             values = form.field_values()
             try:
                 document = services.create_draft(
-                    me, text=form.cleaned_data.get("text") or "", recipients=form.recipient_specs(),
-                    files=request.FILES.getlist("files"), related_files=request.FILES.getlist("related_files"),
-                    appendix_files=request.FILES.getlist("appendix_files"), reply_to=reply_to, related_to=related_to, relation=relation if related_to else Relation.NONE,
-                    **values)
+                    me,
+                    text=form.cleaned_data.get("text") or "",
+                    recipients=form.recipient_specs(),
+                    files=request.FILES.getlist("files"),
+                    related_files=request.FILES.getlist("related_files"),
+                    appendix_files=request.FILES.getlist("appendix_files"),
+                    reply_to=reply_to,
+                    related_to=related_to,
+                    relation=relation if related_to else Relation.NONE,
+                    **values,
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             except PermissionDenied as exc:
@@ -199,8 +263,11 @@ def create(request):
         initial = {}
         if reply_to is not None:
             initial["subject"] = f"V/v trả lời {_reply_label(reply_to)}"[:500]
-            sender = (Agency.objects.filter(code=reply_to.issuer_code, is_active=True).exclude(pk=me.agency_id).first()
-                      if reply_to.issuer_code else None)
+            sender = (
+                Agency.objects.filter(code=reply_to.issuer_code, is_active=True).exclude(pk=me.agency_id).first()
+                if reply_to.issuer_code
+                else None
+            )
             if sender is not None:
                 initial["agencies"] = [sender.pk]
             elif reply_to.issuer_name:
@@ -210,8 +277,13 @@ def create(request):
             initial.update(DraftForm.initial_for(related_to))
             initial["subject"] = f"{label} {related_to.number_symbol}: {related_to.subject}"[:500]
         form = DraftForm(me, initial=initial)
-    context = {"form": form, "reply_to": reply_to, "related_to": related_to, "relation": relation,
-               "relation_label": Relation(relation).label if related_to else ""}
+    context = {
+        "form": form,
+        "reply_to": reply_to,
+        "related_to": related_to,
+        "relation": relation,
+        "relation_label": Relation(relation).label if related_to else "",
+    }
     return render(request, "outgoing/drafting/form.html", context)
 
 
@@ -257,8 +329,13 @@ def revise(request, pk):
         form = ReviseForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                version = services.revise(request.user, doc, text=form.cleaned_data["text"],
-                                          note=form.cleaned_data["note"], files=request.FILES.getlist("files"))
+                version = services.revise(
+                    request.user,
+                    doc,
+                    text=form.cleaned_data["text"],
+                    note=form.cleaned_data["note"],
+                    files=request.FILES.getlist("files"),
+                )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             except PermissionDenied as exc:
@@ -274,27 +351,39 @@ def revise(request, pk):
 
 # ---------------------------------------------------------------- detail
 
+
 @login_required
 def detail(request, pk):
-    doc = _document(request, pk, "drafter", "field", "signer", "reply_to", "related_to", "approved_by",
-                    "issued_by", part="view")
+    doc = _document(
+        request, pk, "drafter", "field", "signer", "reply_to", "related_to", "approved_by", "issued_by", part="view"
+    )
     if not _documents(request, "record").filter(pk=doc.pk).exists():
         return _published_detail(request, doc)
     me = request.user
-    versions = list(doc.versions.select_related("author", "step").defer("text").prefetch_related(
-        Prefetch("comments", queryset=Comment.objects.select_related("author")),
-        Prefetch("files", queryset=OutgoingFile.objects.select_related("file"))))
+    versions = list(
+        doc.versions.select_related("author", "step")
+        .defer("text")
+        .prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch("files", queryset=OutgoingFile.objects.select_related("file")),
+        )
+    )
     other_files = signatures.mark_signed(doc.files.filter(version__isnull=True).select_related("file", "added_by"))
     for v in versions:
         v.signed_rows = signatures.mark_signed(v.files.all())
-    steps = list(doc.steps.select_related("reviewer", "decided_by").prefetch_related(
-        Prefetch("consultations", queryset=Consultation.objects.select_related("user"))))
+    steps = list(
+        doc.steps.select_related("reviewer", "decided_by").prefetch_related(
+            Prefetch("consultations", queryset=Consultation.objects.select_related("user"))
+        )
+    )
     rounds = {}
     for step in steps:
         rounds.setdefault(step.round, []).append(
-            (step, due_state(step.due_date, done=step.status != StepStatus.ACTIVE)))
-    active = next((s for s in steps if s.status == StepStatus.ACTIVE), None) \
-        if doc.status == OutStatus.IN_REVIEW else None
+            (step, due_state(step.due_date, done=step.status != StepStatus.ACTIVE))
+        )
+    active = (
+        next((s for s in steps if s.status == StepStatus.ACTIVE), None) if doc.status == OutStatus.IN_REVIEW else None
+    )
     statuses = {r.pk: r for r in delivery.sender_view(doc)}
     recipients = [(r, statuses.get(r.pk)) for r in doc.recipients.select_related("unit", "user", "agency")]
     actions = available_actions(me, doc)
@@ -302,16 +391,23 @@ def detail(request, pk):
     my_consultations = [c for s in steps for c in s.consultations.all() if answer_refusal(me, c) is None]
     final_step = is_reviewer and not any(s.round == active.round and s.status == StepStatus.WAITING for s in steps)
     context = {
-        "doc": doc, "record": True, "actions": actions, "versions": versions, "other_files": other_files,
+        "doc": doc,
+        "record": True,
+        "actions": actions,
+        "versions": versions,
+        "other_files": other_files,
         "rounds": sorted(rounds.items()),
-        "active": active, "recipients": recipients, "signer_line": signer_line(doc) if doc.signer_id else "",
+        "active": active,
+        "recipients": recipients,
+        "signer_line": signer_line(doc) if doc.signer_id else "",
         "is_reviewer": is_reviewer,
         "my_consultations": [(c, AnswerForm(prefix=f"c{c.pk}")) for c in my_consultations],
         "approve_form": ApproveForm(auto_id="approve_%s", signing=False),
         "return_form": ReturnForm(auto_id="return_%s"),
         "cancel_form": CancelForm(),
         "consult_form": ConsultForm(doc.agency_id, me, auto_id="consult_%s") if "consult" in actions else None,
-        "confirm_form": ConfirmForm(), "comment_form": CommentForm(),
+        "confirm_form": ConfirmForm(),
+        "comment_form": CommentForm(),
         "fixes": list(doc.fixes.only("id", "subject", "code_number", "code_notation", "relation", "status")),
         "issue_signing": signatures.issue_signing(doc) if "issue" in actions else None,
         "approval_signing": signatures.approval_signing(me, doc, final=final_step),
@@ -326,14 +422,23 @@ def detail(request, pk):
 def _published_detail(request, doc):
     """The issued document as an internal recipient sees it: published metadata and the issued files, nothing of
     the drafting record (drafts, versions, review, comments, delivery statuses)."""
-    files = signatures.mark_signed(signatures.travelling(
-        visible(OutgoingFile, request.user).filter(document=doc).select_related("file").order_by("id")))
+    files = signatures.mark_signed(
+        signatures.travelling(
+            visible(OutgoingFile, request.user).filter(document=doc).select_related("file").order_by("id")
+        )
+    )
     context = {
-        "doc": doc, "record": False, "actions": set(), "signer_line": signer_line(doc) if doc.signer_id else "",
+        "doc": doc,
+        "record": False,
+        "actions": set(),
+        "signer_line": signer_line(doc) if doc.signer_id else "",
         "recipients": [(r, None) for r in doc.recipients.select_related("unit", "user", "agency")],
         "final_files": files,
-        "fixes": list(_documents(request, "published").filter(related_to=doc).only(
-            "id", "subject", "code_number", "code_notation", "relation", "status")),
+        "fixes": list(
+            _documents(request, "published")
+            .filter(related_to=doc)
+            .only("id", "subject", "code_number", "code_notation", "relation", "status")
+        ),
     }
     return render(request, "outgoing/drafting/detail.html", context)
 
@@ -355,31 +460,48 @@ def diff(request, pk):
         by_number = {v.number: v for v in doc.versions.filter(number__in=[a, b]).select_related("author")}
         older, newer = by_number[a], by_number[b]
         rows = services.diff(older, newer)
-    context = {"doc": doc, "numbers": numbers, "a": a, "b": b, "older": older, "newer": newer, "rows": rows,
-               "changed": any(kind != "same" for kind, _ in rows)}
+    context = {
+        "doc": doc,
+        "numbers": numbers,
+        "a": a,
+        "b": b,
+        "older": older,
+        "newer": newer,
+        "rows": rows,
+        "changed": any(kind != "same" for kind, _ in rows),
+    }
     return render(request, "outgoing/drafting/diff.html", context)
 
 
 @login_required
 def download(request, pk, file_pk):
-    stored = get_object_or_404(visible(OutgoingFile, request.user).select_related("file"), pk=file_pk,
-                               document__pk=pk).file
+    stored = get_object_or_404(
+        visible(OutgoingFile, request.user).select_related("file"), pk=file_pk, document__pk=pk
+    ).file
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(handle, as_attachment=True, filename=stored.original_name,
-                        content_type=stored.content_type or "application/octet-stream")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type or "application/octet-stream",
+    )
 
 
 # ---------------------------------------------------------------- actions (POST)
+
 
 def _act(request, pk, form_class, call, done, form_args=()):
     doc = _document(request, pk)
     form = None
     if form_class is not None:
-        form = form_class(*form_args(doc), request.POST, request.FILES) if form_args \
+        form = (
+            form_class(*form_args(doc), request.POST, request.FILES)
+            if form_args
             else form_class(request.POST, request.FILES)
+        )
         if not form.is_valid():
             _form_errors(request, form)
             return _back(pk)
@@ -400,8 +522,7 @@ def submit(request, pk):
 @login_required
 @require_POST
 def cancel(request, pk):
-    return _act(request, pk, CancelForm, lambda d, c: services.cancel(request.user, d, c["reason"]),
-                "Đã hủy dự thảo.")
+    return _act(request, pk, CancelForm, lambda d, c: services.cancel(request.user, d, c["reason"]), "Đã hủy dự thảo.")
 
 
 @login_required
@@ -411,27 +532,43 @@ def approve(request, pk):
     passphrase = form.passphrase_or_none() if form.is_valid() else None
 
     def call(doc, data):
-        result = services.approve(request.user, doc, comment=data["comment"], disagreement=data["disagreement"],
-                                  passphrase=passphrase)
+        result = services.approve(
+            request.user, doc, comment=data["comment"], disagreement=data["disagreement"], passphrase=passphrase
+        )
         if result.status == OutStatus.APPROVED:
-            messages.info(request, "Dự thảo đã được ký số và duyệt ký, chuyển văn thư cấp số, phát hành."
-                          if passphrase else "Dự thảo đã được duyệt ký, chuyển văn thư cấp số, phát hành.")
+            messages.info(
+                request,
+                "Dự thảo đã được ký số và duyệt ký, chuyển văn thư cấp số, phát hành."
+                if passphrase
+                else "Dự thảo đã được duyệt ký, chuyển văn thư cấp số, phát hành.",
+            )
+
     return _act(request, pk, ApproveForm, call, "Đã đồng ý.")
 
 
 @login_required
 @require_POST
 def return_(request, pk):
-    return _act(request, pk, ReturnForm, lambda d, c: services.return_draft(request.user, d, comment=c["comment"]),
-                "Đã trả lại người soạn thảo.")
+    return _act(
+        request,
+        pk,
+        ReturnForm,
+        lambda d, c: services.return_draft(request.user, d, comment=c["comment"]),
+        "Đã trả lại người soạn thảo.",
+    )
 
 
 @login_required
 @require_POST
 def consult(request, pk):
-    return _act(request, pk, ConsultForm,
-                lambda d, c: services.consult(request.user, d, list(c["users"]), question=c["question"]),
-                "Đã gửi xin ý kiến.", form_args=lambda d: (d.agency_id, request.user))
+    return _act(
+        request,
+        pk,
+        ConsultForm,
+        lambda d, c: services.consult(request.user, d, list(c["users"]), question=c["question"]),
+        "Đã gửi xin ý kiến.",
+        form_args=lambda d: (d.agency_id, request.user),
+    )
 
 
 @login_required
@@ -442,24 +579,31 @@ def comment(request, pk):
         if version is None:
             raise ValidationError("Phiên bản không hợp lệ.")
         services.add_comment(request.user, version, data["text"])
+
     return _act(request, pk, CommentForm, call, "Đã ghi ý kiến góp ý.")
 
 
 @login_required
 @require_POST
 def confirm(request, pk):
-    return _act(request, pk, ConfirmForm,
-                lambda d, c: services.confirm(request.user, d, files=request.FILES.getlist("files")),
-                "Đã xác nhận số, ngày văn bản.")
+    return _act(
+        request,
+        pk,
+        ConfirmForm,
+        lambda d, c: services.confirm(request.user, d, files=request.FILES.getlist("files")),
+        "Đã xác nhận số, ngày văn bản.",
+    )
 
 
 @login_required
 @require_POST
 def answer(request, cpk):
     consultation = get_object_or_404(
-        Consultation.objects.filter(step__document__in=_documents(request, "record").values("pk"))
-        .select_related("step"),
-        pk=cpk)
+        Consultation.objects.filter(step__document__in=_documents(request, "record").values("pk")).select_related(
+            "step"
+        ),
+        pk=cpk,
+    )
     pk = consultation.step.document_id
     form = AnswerForm(request.POST, prefix=f"c{cpk}") if f"c{cpk}-opinion" in request.POST else AnswerForm(request.POST)
     if not form.is_valid():

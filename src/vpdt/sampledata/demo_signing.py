@@ -23,16 +23,38 @@ def load(by_name: dict, agencies: dict) -> None:
     for person, agency_key in (("Trần Thị Thu Hà", "sxd"), ("Hồ Sỹ Hùng", "stttt")):
         agency = agencies[agency_key]
         issued = pki.make_signer(sub, person, organization=agency.name, locality="Nghệ An")
-        signing.register_pkcs12(admin, kind=CredentialKind.PERSONAL, agency=agency, user=by_name[person],
-                                data=pki.to_pkcs12(issued, DEMO_PASSPHRASE), passphrase=DEMO_PASSPHRASE,
-                                label=f"Chữ ký số cá nhân {person} (thử nghiệm)", filename="ca-nhan.p12")
-        signing.upload_image(admin, kind=ImageKind.SIGNATURE, agency=agency, user=by_name[person],
-                             fileobj=SimpleUploadedFile("chu-ky.png", samples.signature_png(person)))
+        signing.register_pkcs12(
+            admin,
+            kind=CredentialKind.PERSONAL,
+            agency=agency,
+            user=by_name[person],
+            data=pki.to_pkcs12(issued, DEMO_PASSPHRASE),
+            passphrase=DEMO_PASSPHRASE,
+            label=f"Chữ ký số cá nhân {person} (thử nghiệm)",
+            filename="ca-nhan.p12",
+        )
+        signing.upload_image(
+            admin,
+            kind=ImageKind.SIGNATURE,
+            agency=agency,
+            user=by_name[person],
+            fileobj=SimpleUploadedFile("chu-ky.png", samples.signature_png(person)),
+        )
     for agency_key in ("sxd", "stttt"):
         agency = agencies[agency_key]
         issued = pki.make_signer(sub, agency.name, organization="UBND tỉnh Nghệ An", locality="Nghệ An")
-        signing.register_pkcs12(admin, kind=CredentialKind.AGENCY, agency=agency,
-                                data=pki.to_pkcs12(issued, DEMO_PASSPHRASE), passphrase=DEMO_PASSPHRASE,
-                                label=f"Chữ ký số {agency.name} (thử nghiệm)", filename="co-quan.p12")
-        signing.upload_image(admin, kind=ImageKind.SEAL, agency=agency,
-                             fileobj=SimpleUploadedFile("con-dau.png", samples.seal_png(agency.name)))
+        signing.register_pkcs12(
+            admin,
+            kind=CredentialKind.AGENCY,
+            agency=agency,
+            data=pki.to_pkcs12(issued, DEMO_PASSPHRASE),
+            passphrase=DEMO_PASSPHRASE,
+            label=f"Chữ ký số {agency.name} (thử nghiệm)",
+            filename="co-quan.p12",
+        )
+        signing.upload_image(
+            admin,
+            kind=ImageKind.SEAL,
+            agency=agency,
+            fileobj=SimpleUploadedFile("con-dau.png", samples.seal_png(agency.name)),
+        )

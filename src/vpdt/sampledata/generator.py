@@ -22,21 +22,82 @@ from . import names
 
 BENCH_PASSWORD = "Bench#2026vpdt"
 ROOT_CODE = "000.00.00.H42"
-DEPARTMENTS = ["Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương",
-               "Sở Nông nghiệp và Môi trường", "Sở Giao thông vận tải", "Sở Xây dựng", "Sở Y tế",
-               "Sở Giáo dục và Đào tạo", "Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch",
-               "Sở Lao động - Thương binh và Xã hội", "Sở Thông tin và Truyền thông", "Thanh tra tỉnh",
-               "Văn phòng UBND tỉnh", "Ban Dân tộc", "Sở Ngoại vụ", "Ban Quản lý Khu kinh tế", "Đài Phát thanh - Truyền hình"]
-DISTRICTS = ["thành phố Hà Tĩnh", "thị xã Hồng Lĩnh", "thị xã Kỳ Anh", "huyện Hương Sơn", "huyện Đức Thọ",
-             "huyện Vũ Quang", "huyện Nghi Xuân", "huyện Can Lộc", "huyện Hương Khê", "huyện Thạch Hà",
-             "huyện Cẩm Xuyên", "huyện Kỳ Anh", "huyện Lộc Hà"]
-COMMUNE_WORDS = ["Thạch", "Cẩm", "Kỳ", "Đức", "Sơn", "Xuân", "Thiên", "Hương", "Phú", "Tân", "Trung", "An", "Hòa",
-                 "Bình", "Long", "Mỹ", "Quang", "Thịnh", "Lạc", "Vĩnh"]
-UNITS_DEPT = [("Văn phòng", "VP"), ("Thanh tra", "TTr"), ("Phòng Kế hoạch - Tài chính", "KHTC"),
-              ("Phòng Quản lý chuyên ngành", "QLCN"), ("Phòng Tổ chức cán bộ", "TCCB"), ("Phòng Pháp chế", "PC")]
-UNITS_DISTRICT = [("Văn phòng HĐND và UBND", "VP"), ("Phòng Nội vụ", "NV"), ("Phòng Tài chính - Kế hoạch", "TCKH"),
-                  ("Phòng Tư pháp", "TP"), ("Phòng Giáo dục và Đào tạo", "GDĐT"), ("Phòng Kinh tế", "KT"),
-                  ("Phòng Tài nguyên và Môi trường", "TNMT")]
+DEPARTMENTS = [
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Giao thông vận tải",
+    "Sở Xây dựng",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Khoa học và Công nghệ",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Thông tin và Truyền thông",
+    "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Ban Dân tộc",
+    "Sở Ngoại vụ",
+    "Ban Quản lý Khu kinh tế",
+    "Đài Phát thanh - Truyền hình",
+]
+DISTRICTS = [
+    "thành phố Hà Tĩnh",
+    "thị xã Hồng Lĩnh",
+    "thị xã Kỳ Anh",
+    "huyện Hương Sơn",
+    "huyện Đức Thọ",
+    "huyện Vũ Quang",
+    "huyện Nghi Xuân",
+    "huyện Can Lộc",
+    "huyện Hương Khê",
+    "huyện Thạch Hà",
+    "huyện Cẩm Xuyên",
+    "huyện Kỳ Anh",
+    "huyện Lộc Hà",
+]
+COMMUNE_WORDS = [
+    "Thạch",
+    "Cẩm",
+    "Kỳ",
+    "Đức",
+    "Sơn",
+    "Xuân",
+    "Thiên",
+    "Hương",
+    "Phú",
+    "Tân",
+    "Trung",
+    "An",
+    "Hòa",
+    "Bình",
+    "Long",
+    "Mỹ",
+    "Quang",
+    "Thịnh",
+    "Lạc",
+    "Vĩnh",
+]
+UNITS_DEPT = [
+    ("Văn phòng", "VP"),
+    ("Thanh tra", "TTr"),
+    ("Phòng Kế hoạch - Tài chính", "KHTC"),
+    ("Phòng Quản lý chuyên ngành", "QLCN"),
+    ("Phòng Tổ chức cán bộ", "TCCB"),
+    ("Phòng Pháp chế", "PC"),
+]
+UNITS_DISTRICT = [
+    ("Văn phòng HĐND và UBND", "VP"),
+    ("Phòng Nội vụ", "NV"),
+    ("Phòng Tài chính - Kế hoạch", "TCKH"),
+    ("Phòng Tư pháp", "TP"),
+    ("Phòng Giáo dục và Đào tạo", "GDĐT"),
+    ("Phòng Kinh tế", "KT"),
+    ("Phòng Tài nguyên và Môi trường", "TNMT"),
+]
 UNITS_COMMUNE = [("Bộ phận Văn phòng - Thống kê", "VPTK"), ("Bộ phận Địa chính - Xây dựng", "ĐCXD")]
 
 
@@ -63,8 +124,14 @@ def _agency_plan(total: int):
     while len(plan) < total:
         parent = district_idx[i % len(district_idx)]
         word = COMMUNE_WORDS[i % len(COMMUNE_WORDS)]
-        plan.append((f"Ủy ban nhân dân xã {word} {names.GIVEN_M[(i // len(COMMUNE_WORDS)) % len(names.GIVEN_M)]}",
-                     Level.COMMUNE, parent, "commune"))
+        plan.append(
+            (
+                f"Ủy ban nhân dân xã {word} {names.GIVEN_M[(i // len(COMMUNE_WORDS)) % len(names.GIVEN_M)]}",
+                Level.COMMUNE,
+                parent,
+                "commune",
+            )
+        )
         i += 1
     return plan[:total]
 
@@ -98,10 +165,15 @@ def generate(agencies: int = 250, users: int = 10000, seed: int = 2026, progress
     kinds: list[str] = []
     with transaction.atomic():
         for i, (name, level, parent_i, kind) in enumerate(plan):
-            fields = dict(name=name, short_name="UBND" if kind != "dept" else f"S{i:02d}",
-                          code=_unique_code(_code(kind, i, parent_i), used_codes, i), level=level,
-                          email=f"vanthu{i}@hatinh.gov.vn", phone=f"0239 38{i:05d}"[:13],
-                          address=f"{name}, tỉnh Hà Tĩnh")
+            fields = dict(
+                name=name,
+                short_name="UBND" if kind != "dept" else f"S{i:02d}",
+                code=_unique_code(_code(kind, i, parent_i), used_codes, i),
+                level=level,
+                email=f"vanthu{i}@hatinh.gov.vn",
+                phone=f"0239 38{i:05d}"[:13],
+                address=f"{name}, tỉnh Hà Tĩnh",
+            )
             if parent_i is None:
                 agency = Agency.objects.add_root(create_kwargs=fields)
             else:
@@ -139,8 +211,12 @@ def generate(agencies: int = 250, users: int = 10000, seed: int = 2026, progress
         User.objects.bulk_create(batch_users, batch_size=2000)
         saved = dict(User.objects.filter(username__in=[u.username for u in batch_users]).values_list("username", "id"))
         Position.objects.bulk_create(
-            [Position(user_id=saved[u.username], agency_id=a, unit=unit, title=title, role=role)
-             for u, (a, unit, title, role) in zip(batch_users, batch_roles)], batch_size=2000)
+            [
+                Position(user_id=saved[u.username], agency_id=a, unit=unit, title=title, role=role)
+                for u, (a, unit, title, role) in zip(batch_users, batch_roles)
+            ],
+            batch_size=2000,
+        )
         if progress:
             progress("users", len(batch_users))
         batch_users.clear()
@@ -150,9 +226,13 @@ def generate(agencies: int = 250, users: int = 10000, seed: int = 2026, progress
         units = units_by_agency[agency.pk]
         for n in range(quota):
             female = rng.random() < 0.5
-            full_name = " ".join([rng.choice(names.FAMILY),
-                                  rng.choice(names.MIDDLE_F if female else names.MIDDLE_M),
-                                  rng.choice(names.GIVEN_F if female else names.GIVEN_M)])
+            full_name = " ".join(
+                [
+                    rng.choice(names.FAMILY),
+                    rng.choice(names.MIDDLE_F if female else names.MIDDLE_M),
+                    rng.choice(names.GIVEN_F if female else names.GIVEN_M),
+                ]
+            )
             birth = timezone.datetime(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28)).date()
             username = usernames.name_style_username(full_name, birth, lookup)
             taken[username] = full_name
@@ -172,16 +252,27 @@ def generate(agencies: int = 250, users: int = 10000, seed: int = 2026, progress
             if kind == "root" and not province_admin_given and role == Role.STAFF:
                 role, province_admin_given = Role.PROVINCE_ADMIN, True
             title = rng.choice(names.TITLES.get(role, ["Quản trị hệ thống cấp tỉnh"]))
-            batch_users.append(User(username=username, full_name=full_name, birth_date=birth, agency=agency,
-                                    password=password, must_change_password=False, password_issued_at=now,
-                                    password_changed_at=now, date_joined=now,
-                                    email=f"{username}@hatinh.gov.vn"))
+            batch_users.append(
+                User(
+                    username=username,
+                    full_name=full_name,
+                    birth_date=birth,
+                    agency=agency,
+                    password=password,
+                    must_change_password=False,
+                    password_issued_at=now,
+                    password_changed_at=now,
+                    date_joined=now,
+                    email=f"{username}@hatinh.gov.vn",
+                )
+            )
             batch_roles.append((agency.pk, unit, title, role))
             result.users += 1
             if len(batch_users) >= 2000:
                 flush()
     if batch_users:
         flush()
-    journal.record("sampledata.generate", details={"agencies": result.agencies, "units": result.units,
-                                                   "users": result.users})
+    journal.record(
+        "sampledata.generate", details={"agencies": result.agencies, "units": result.units, "users": result.users}
+    )
     return result

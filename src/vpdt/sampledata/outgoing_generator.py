@@ -46,20 +46,41 @@ from .generator import ROOT_CODE
 
 S, T, D = OutStatus, StepStatus, DeliveryStatus
 STATUS_MIX = [(S.ISSUED, 80), (S.IN_REVIEW, 8), (S.APPROVED, 5), (S.DRAFTING, 5), (S.RETURNED, 2)]
-TOPICS = ["triển khai kế hoạch cải cách hành chính năm 2027", "báo cáo tình hình kinh tế - xã hội quý IV",
-          "tăng cường công tác phòng, chống thiên tai, tìm kiếm cứu nạn", "góp ý dự thảo Nghị quyết của HĐND tỉnh",
-          "tổ chức hội nghị tổng kết công tác năm 2026", "kiểm tra công tác văn thư, lưu trữ",
-          "đôn đốc giải ngân vốn đầu tư công", "đẩy mạnh chuyển đổi số trong cơ quan nhà nước",
-          "cử cán bộ tham dự lớp bồi dưỡng nghiệp vụ", "bảo đảm an toàn thông tin mạng",
-          "quyết toán ngân sách năm 2025", "thực hiện chế độ báo cáo thống kê",
-          "phòng, chống dịch bệnh trên gia súc, gia cầm", "triển khai Luật Đất đai sửa đổi",
-          "tổ chức Tết Nguyên đán Bính Ngọ an toàn, tiết kiệm", "rà soát thủ tục hành chính thuộc thẩm quyền",
-          "thực hiện dịch vụ công trực tuyến toàn trình", "xây dựng nông thôn mới nâng cao"]
-PREFIX = {"": "V/v ", "QĐ": "Quyết định về việc ", "KH": "Kế hoạch ", "BC": "Báo cáo kết quả ", "TB": "Thông báo về việc ",
-          "TTr": "Tờ trình về việc ", "GM": "Giấy mời họp về việc ", "CT": "Chỉ thị về việc "}
-RETURN_REASONS = ["Đề nghị bổ sung số liệu quý III và rà soát lại căn cứ pháp lý.",
-                  "Nội dung chưa đúng thể thức, đề nghị sửa phần nơi nhận.",
-                  "Cần xin ý kiến Phòng Tài chính - Kế hoạch trước khi trình."]
+TOPICS = [
+    "triển khai kế hoạch cải cách hành chính năm 2027",
+    "báo cáo tình hình kinh tế - xã hội quý IV",
+    "tăng cường công tác phòng, chống thiên tai, tìm kiếm cứu nạn",
+    "góp ý dự thảo Nghị quyết của HĐND tỉnh",
+    "tổ chức hội nghị tổng kết công tác năm 2026",
+    "kiểm tra công tác văn thư, lưu trữ",
+    "đôn đốc giải ngân vốn đầu tư công",
+    "đẩy mạnh chuyển đổi số trong cơ quan nhà nước",
+    "cử cán bộ tham dự lớp bồi dưỡng nghiệp vụ",
+    "bảo đảm an toàn thông tin mạng",
+    "quyết toán ngân sách năm 2025",
+    "thực hiện chế độ báo cáo thống kê",
+    "phòng, chống dịch bệnh trên gia súc, gia cầm",
+    "triển khai Luật Đất đai sửa đổi",
+    "tổ chức Tết Nguyên đán Bính Ngọ an toàn, tiết kiệm",
+    "rà soát thủ tục hành chính thuộc thẩm quyền",
+    "thực hiện dịch vụ công trực tuyến toàn trình",
+    "xây dựng nông thôn mới nâng cao",
+]
+PREFIX = {
+    "": "V/v ",
+    "QĐ": "Quyết định về việc ",
+    "KH": "Kế hoạch ",
+    "BC": "Báo cáo kết quả ",
+    "TB": "Thông báo về việc ",
+    "TTr": "Tờ trình về việc ",
+    "GM": "Giấy mời họp về việc ",
+    "CT": "Chỉ thị về việc ",
+}
+RETURN_REASONS = [
+    "Đề nghị bổ sung số liệu quý III và rà soát lại căn cứ pháp lý.",
+    "Nội dung chưa đúng thể thức, đề nghị sửa phần nơi nhận.",
+    "Cần xin ý kiến Phòng Tài chính - Kế hoạch trước khi trình.",
+]
 REFUSALS = ["Văn bản gửi nhầm cơ quan, không thuộc thẩm quyền giải quyết.", "Thiếu phụ lục kèm theo."]
 LATE_DELIVERY = [(D.REGISTERED, 20), (D.ASSIGNED, 20), (D.PROCESSING, 20), (D.COMPLETED, 35), (D.REFUSED, 5)]
 
@@ -67,8 +88,11 @@ LATE_DELIVERY = [(D.REGISTERED, 20), (D.ASSIGNED, 20), (D.PROCESSING, 20), (D.CO
 @contextlib.contextmanager
 def _keep_timestamps():
     """Let bulk_create keep the generated created_at/updated_at (auto_now would stamp them all 'now')."""
-    fields = [OutgoingDocument._meta.get_field("created_at"), OutgoingDocument._meta.get_field("updated_at"),
-              Version._meta.get_field("created_at")]
+    fields = [
+        OutgoingDocument._meta.get_field("created_at"),
+        OutgoingDocument._meta.get_field("updated_at"),
+        Version._meta.get_field("created_at"),
+    ]
     saved = [(f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False
@@ -89,8 +113,9 @@ def _allocate_ids(model, objs) -> None:
         return
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                       [table, len(objs)])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(objs)]
+        )
         for obj, (pk,) in zip(objs, cursor.fetchall()):
             obj.pk = pk
 
@@ -128,11 +153,15 @@ def _journal(items: list[dict]) -> None:
 
 def _actors(agencies):
     """Per agency: leader (with title), clerk, units with their leader and staff — one query."""
-    info = {a.pk: {"leader": None, "title": "", "clerk": None, "units": defaultdict(lambda: {"leader": None,
-                                                                                            "staff": []})}
-            for a in agencies}
-    rows = (Position.objects.filter(agency__in=agencies, is_active=True).order_by("id")
-            .values_list("agency_id", "unit_id", "user_id", "role", "title"))
+    info = {
+        a.pk: {"leader": None, "title": "", "clerk": None, "units": defaultdict(lambda: {"leader": None, "staff": []})}
+        for a in agencies
+    }
+    rows = (
+        Position.objects.filter(agency__in=agencies, is_active=True)
+        .order_by("id")
+        .values_list("agency_id", "unit_id", "user_id", "role", "title")
+    )
     for agency_id, unit_id, user_id, role, title in rows:
         entry = info[agency_id]
         if role == Role.LEADER and entry["leader"] is None:
@@ -163,8 +192,14 @@ class _World:
         return self.due_cache[key]
 
 
-def generate_outgoing(total: int, seed: int = 2026, progress=None, batch: int = 5000,
-                      with_trail: bool = True, part: tuple[int, int] = (0, 1)) -> int:
+def generate_outgoing(
+    total: int,
+    seed: int = 2026,
+    progress=None,
+    batch: int = 5000,
+    with_trail: bool = True,
+    part: tuple[int, int] = (0, 1),
+) -> int:
     """Generate ``total`` documents; ``part=(i, k)`` writes only the share of every k-th agency from the i-th,
     so k processes started with the same total and seed write the whole set in parallel (each agency's numbers
     stay gapless: one process per agency)."""
@@ -177,8 +212,11 @@ def generate_outgoing(total: int, seed: int = 2026, progress=None, batch: int = 
     rng = random.Random(seed + 1 + index)
     agencies = list(Agency.objects.filter(path__startswith=root.path, is_active=True).order_by("path"))
     actors = _actors(agencies)
-    agencies = [a for a in agencies if actors[a.pk]["clerk"] and actors[a.pk]["leader"]
-                and any(u["staff"] for u in actors[a.pk]["units"].values())]
+    agencies = [
+        a
+        for a in agencies
+        if actors[a.pk]["clerk"] and actors[a.pk]["leader"] and any(u["staff"] for u in actors[a.pk]["units"].values())
+    ]
     units = {u.pk: u for u in Unit.objects.filter(agency__in=agencies)}
     types = [t for t in DocumentType.objects.filter(is_active=True, is_copy=False).order_by("pk")]
     if not types or len(agencies) < 2:
@@ -199,7 +237,7 @@ def generate_outgoing(total: int, seed: int = 2026, progress=None, batch: int = 
                 plan.append((world.now - timedelta(seconds=age), status))
             plan.sort(key=lambda p: p[0])
             for start in range(0, count, batch):
-                chunk = plan[start:start + batch]
+                chunk = plan[start : start + batch]
                 made += _write_chunk(world, agency, chunk, with_trail)
                 if progress:
                     progress(len(chunk))
@@ -232,12 +270,22 @@ def _write_chunk(world: _World, agency: Agency, plan, with_trail: bool) -> int:
             topic = rng.choice(TOPICS)
             subject = (PREFIX.get(abbr) or f"{doc_type.name} về việc ") + topic
             doc = OutgoingDocument(
-                agency=agency, unit_id=unit_id, drafter_id=rng.choice(unit["staff"]), doc_type=doc_type,
-                is_legal_normative=qppl, subject=subject[:500],
+                agency=agency,
+                unit_id=unit_id,
+                drafter_id=rng.choice(unit["staff"]),
+                doc_type=doc_type,
+                is_legal_normative=qppl,
+                subject=subject[:500],
                 urgency=rng.choices(list(Urgency.values), weights=[85, 10, 3, 1, 1])[0],
-                page_amount=rng.randint(1, 8), to_places=f"- Như trên;\n- Lưu: VT, {world.units[unit_id].short_name}.",
-                signer_id=who["leader"], signer_position=who["title"], status=status,
-                review_round=0 if status == S.DRAFTING else 1, created_at=moment, updated_at=moment)
+                page_amount=rng.randint(1, 8),
+                to_places=f"- Như trên;\n- Lưu: VT, {world.units[unit_id].short_name}.",
+                signer_id=who["leader"],
+                signer_position=who["title"],
+                status=status,
+                review_round=0 if status == S.DRAFTING else 1,
+                created_at=moment,
+                updated_at=moment,
+            )
             doc.unit = world.units[unit_id]
             extras.append({"unit_leader": unit["leader"], "moment": moment})
             docs.append(doc)
@@ -281,42 +329,81 @@ def _write_chunk(world: _World, agency: Agency, plan, with_trail: bool) -> int:
         versions, steps, recipients, trail, current = [], [], [], [], []
         for doc, extra in zip(docs, extras):
             moment = extra["moment"]
-            versions.append(Version(document=doc, number=1, author_id=doc.drafter_id, note="Dự thảo lần đầu",
-                                    created_at=moment,
-                                    text=f"{doc.subject}\n\nCăn cứ chức năng, nhiệm vụ được giao, "
-                                         f"{agency.name} đề nghị các cơ quan, đơn vị liên quan triển khai thực hiện."))
+            versions.append(
+                Version(
+                    document=doc,
+                    number=1,
+                    author_id=doc.drafter_id,
+                    note="Dự thảo lần đầu",
+                    created_at=moment,
+                    text=f"{doc.subject}\n\nCăn cứ chức năng, nhiệm vụ được giao, "
+                    f"{agency.name} đề nghị các cơ quan, đơn vị liên quan triển khai thực hiện.",
+                )
+            )
             if with_trail:
-                trail.append({"action": "outgoing.create", "actor_id": doc.drafter_id, "agency_id": agency.pk,
-                              "object_type": "outgoing.outgoingdocument", "object_id": doc.pk,
-                              "object_repr": f"Dự thảo: {doc.subject[:80]}", "created_at": moment,
-                              "details": {"subject": doc.subject, "reply_to": None, "related_to": None,
-                                          "relation": ""}})
+                trail.append(
+                    {
+                        "action": "outgoing.create",
+                        "actor_id": doc.drafter_id,
+                        "agency_id": agency.pk,
+                        "object_type": "outgoing.outgoingdocument",
+                        "object_id": doc.pk,
+                        "object_repr": f"Dự thảo: {doc.subject[:80]}",
+                        "created_at": moment,
+                        "details": {"subject": doc.subject, "reply_to": None, "related_to": None, "relation": ""},
+                    }
+                )
             if doc.status == S.DRAFTING:
                 continue
             active = _steps(world, doc, extra, steps)
             if active is not None:
                 current.append((doc, active))
             if with_trail:
-                trail.append({"action": "outgoing.submit", "actor_id": doc.drafter_id, "agency_id": agency.pk,
-                              "object_type": "outgoing.outgoingdocument", "object_id": doc.pk,
-                              "object_repr": f"Dự thảo: {doc.subject[:80]}", "created_at": moment + timedelta(hours=1),
-                              "details": {"from": "drafting", "to": "in_review", "round": 1, "version": 1}})
+                trail.append(
+                    {
+                        "action": "outgoing.submit",
+                        "actor_id": doc.drafter_id,
+                        "agency_id": agency.pk,
+                        "object_type": "outgoing.outgoingdocument",
+                        "object_id": doc.pk,
+                        "object_repr": f"Dự thảo: {doc.subject[:80]}",
+                        "created_at": moment + timedelta(hours=1),
+                        "details": {"from": "drafting", "to": "in_review", "round": 1, "version": 1},
+                    }
+                )
             if doc.status == S.ISSUED:
                 _recipients(world, agency, doc, recipients)
                 if with_trail:
-                    trail.append({"action": "outgoing.issue", "actor_id": who["clerk"], "agency_id": agency.pk,
-                                  "object_type": "outgoing.outgoingdocument", "object_id": doc.pk,
-                                  "object_repr": doc.number_symbol, "created_at": doc.issued_at,
-                                  "details": {"from": "approved", "to": "issued", "number_symbol": doc.number_symbol,
-                                              "series": doc.series, "issued_date": doc.issued_date.isoformat()}})
+                    trail.append(
+                        {
+                            "action": "outgoing.issue",
+                            "actor_id": who["clerk"],
+                            "agency_id": agency.pk,
+                            "object_type": "outgoing.outgoingdocument",
+                            "object_id": doc.pk,
+                            "object_repr": doc.number_symbol,
+                            "created_at": doc.issued_at,
+                            "details": {
+                                "from": "approved",
+                                "to": "issued",
+                                "number_symbol": doc.number_symbol,
+                                "series": doc.series,
+                                "issued_date": doc.issued_date.isoformat(),
+                            },
+                        }
+                    )
         if fast:  # ids first, so the documents carry their current step; COPY everything
             _allocate_ids(ReviewStep, steps)
             for doc, step in current:
                 doc.current_step_id = step.pk
             _allocate_ids(Version, versions)
             _allocate_ids(Recipient, recipients)
-            for model, objs in ((OutgoingDocument, docs), (Version, versions), (ReviewStep, steps),
-                                (Recipient, recipients)):
+            for model, objs in (
+                (OutgoingDocument, docs),
+                (Version, versions),
+                (ReviewStep, steps),
+                (Recipient, recipients),
+            ):
                 _copy(model, objs)
         else:
             Version.objects.bulk_create(versions, batch_size=2000)
@@ -394,8 +481,15 @@ def _recipients(world: _World, agency, doc, out: list) -> None:
             if ("u", uid) in chosen:
                 continue
             chosen.add(("u", uid))
-            out.append(Recipient(document=doc, kind=RecipientKind.UNIT, unit_id=uid, name=world.units[uid].name,
-                                 for_information=rng.random() < 0.5))
+            out.append(
+                Recipient(
+                    document=doc,
+                    kind=RecipientKind.UNIT,
+                    unit_id=uid,
+                    name=world.units[uid].name,
+                    for_information=rng.random() < 0.5,
+                )
+            )
             continue
         other = rng.choice(world.agencies)
         if other.pk == agency.pk or ("a", other.pk) in chosen or other.exchange_only_with_parent:
@@ -405,9 +499,21 @@ def _recipients(world: _World, agency, doc, out: list) -> None:
             status = D.ARRIVED if rng.random() < 0.7 else D.REGISTERED
         else:
             status = rng.choices([s for s, _w in LATE_DELIVERY], weights=[w for _s, w in LATE_DELIVERY])[0]
-        status_at = doc.issued_at if status == D.ARRIVED else min(
-            doc.issued_at + timedelta(hours=rng.randint(1, 24 * max(1, min(age, 20)))), world.now)
-        out.append(Recipient(document=doc, kind=RecipientKind.AGENCY, agency_id=other.pk, name=other.name[:300],
-                             status=status, delivered_at=doc.issued_at, status_at=status_at,
-                             reason=rng.choice(REFUSALS) if status == D.REFUSED else "",
-                             handled_by_id=None if status == D.ARRIVED else world.actors[other.pk]["clerk"]))
+        status_at = (
+            doc.issued_at
+            if status == D.ARRIVED
+            else min(doc.issued_at + timedelta(hours=rng.randint(1, 24 * max(1, min(age, 20)))), world.now)
+        )
+        out.append(
+            Recipient(
+                document=doc,
+                kind=RecipientKind.AGENCY,
+                agency_id=other.pk,
+                name=other.name[:300],
+                status=status,
+                delivered_at=doc.issued_at,
+                status_at=status_at,
+                reason=rng.choice(REFUSALS) if status == D.REFUSED else "",
+                handled_by_id=None if status == D.ARRIVED else world.actors[other.pk]["clerk"],
+            )
+        )

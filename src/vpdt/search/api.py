@@ -38,18 +38,26 @@ class HitSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-RESULTS = inline_serializer("SearchResults", fields={
-    "page": serializers.IntegerField(),
-    "has_more": serializers.BooleanField(help_text="Còn trang sau (không đếm tổng số)."),
-    "results": HitSerializer(many=True),
-})
+RESULTS = inline_serializer(
+    "SearchResults",
+    fields={
+        "page": serializers.IntegerField(),
+        "has_more": serializers.BooleanField(help_text="Còn trang sau (không đếm tổng số)."),
+        "results": HitSerializer(many=True),
+    },
+)
 
 PARAMS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Từ khóa; \"cụm từ\" trong ngoặc kép; số, ký hiệu "
-                     "(171/QĐ-BDT, 171 QĐ BDT…). Không dấu vẫn tìm được có dấu."),
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description='Từ khóa; "cụm từ" trong ngoặc kép; số, ký hiệu '
+        "(171/QĐ-BDT, 171 QĐ BDT…). Không dấu vẫn tìm được có dấu.",
+    ),
     OpenApiParameter("exact", OpenApiTypes.BOOL, description="Tìm chính xác, phân biệt dấu."),
-    OpenApiParameter("kind", OpenApiTypes.STR, many=True, enum=[k for k, _ in USER_KINDS],
-                     description="Loại đối tượng."),
+    OpenApiParameter(
+        "kind", OpenApiTypes.STR, many=True, enum=[k for k, _ in USER_KINDS], description="Loại đối tượng."
+    ),
     OpenApiParameter("doc_type", OpenApiTypes.INT, description="Mã loại văn bản."),
     OpenApiParameter("issuer", OpenApiTypes.STR, description="Tên hoặc mã định danh cơ quan ban hành."),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)."),
@@ -70,8 +78,9 @@ def _run(request, params) -> Response:
     if not (criteria.q.strip() or criteria.has_filters):
         raise ValidationError({"q": ["Nhập từ khóa hoặc chọn ít nhất một điều kiện lọc."]})
     results = services.search(request.user, criteria)
-    return Response({"page": results.page, "has_more": results.has_more,
-                     "results": HitSerializer(results.hits, many=True).data})
+    return Response(
+        {"page": results.page, "has_more": results.has_more, "results": HitSerializer(results.hits, many=True).data}
+    )
 
 
 class SearchViewSet(viewsets.ViewSet):
@@ -85,13 +94,23 @@ class SearchViewSet(viewsets.ViewSet):
 
 
 class SavedSearchSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(max_length=100, error_messages={"required": "Tên là bắt buộc.",
-                                                                "blank": "Tên là bắt buộc.",
-                                                                "max_length": "Tên tối đa 100 ký tự."})
-    query = serializers.CharField(max_length=2000, help_text="Chuỗi truy vấn, ví dụ q=quyết+định&kind=incoming.",
-                                  error_messages={"required": "Điều kiện tìm kiếm là bắt buộc.",
-                                                  "blank": "Điều kiện tìm kiếm là bắt buộc.",
-                                                  "max_length": "Điều kiện tìm kiếm quá dài."})
+    name = serializers.CharField(
+        max_length=100,
+        error_messages={
+            "required": "Tên là bắt buộc.",
+            "blank": "Tên là bắt buộc.",
+            "max_length": "Tên tối đa 100 ký tự.",
+        },
+    )
+    query = serializers.CharField(
+        max_length=2000,
+        help_text="Chuỗi truy vấn, ví dụ q=quyết+định&kind=incoming.",
+        error_messages={
+            "required": "Điều kiện tìm kiếm là bắt buộc.",
+            "blank": "Điều kiện tìm kiếm là bắt buộc.",
+            "max_length": "Điều kiện tìm kiếm quá dài.",
+        },
+    )
 
     class Meta:
         model = SavedSearch
@@ -99,8 +118,13 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                         mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class SavedSearchViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     """Tìm kiếm đã lưu của người gọi."""
 
     serializer_class = SavedSearchSerializer
@@ -120,8 +144,12 @@ class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
         return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: RESULTS}, summary="Chạy tìm kiếm đã lưu",
-                   parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Trang.")])
+    @extend_schema(
+        request=None,
+        responses={200: RESULTS},
+        summary="Chạy tìm kiếm đã lưu",
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Trang.")],
+    )
     @action(detail=True, methods=["get"])
     def run(self, request, pk=None):
         saved = self.get_object()

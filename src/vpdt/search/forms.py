@@ -18,57 +18,112 @@ from .models import USER_KINDS
 from .services import MAX_PAGE, Criteria
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-STATUS_CHOICES = [("", "Mọi trạng thái"),
-                  ("Văn bản đến", list(DocStatus.choices)),
-                  ("Văn bản đi", list(OutStatus.choices)),
-                  ("Hồ sơ công việc", list(DossierStatus.choices))]
+STATUS_CHOICES = [
+    ("", "Mọi trạng thái"),
+    ("Văn bản đến", list(DocStatus.choices)),
+    ("Văn bản đi", list(OutStatus.choices)),
+    ("Hồ sơ công việc", list(DossierStatus.choices)),
+]
 SELECT = {"class": "form-select"}
 
 
 def _date(label):
-    return DateField(label=label, required=False, input_formats=DATE_FORMATS,
-                     widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "form-control",
-                                                                       "placeholder": "dd/mm/yyyy"}),
-                     error_messages={"invalid": f"{label}: ngày không hợp lệ (định dạng dd/mm/yyyy)."})
+    return DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": f"{label}: ngày không hợp lệ (định dạng dd/mm/yyyy)."},
+    )
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Từ khóa", required=False, max_length=300,
-                        widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autofocus": True,
-                                                      "placeholder": "Trích yếu, số ký hiệu, nội dung… "
-                                                                     "(đặt trong \"…\" để tìm cụm từ)"}),
-                        error_messages={"max_length": "Từ khóa quá dài (tối đa 300 ký tự)."})
-    exact = forms.BooleanField(label="Chính xác (phân biệt dấu)", required=False,
-                               widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-    kind = forms.MultipleChoiceField(label="Loại đối tượng", required=False, choices=USER_KINDS,
-                                     widget=forms.CheckboxSelectMultiple,
-                                     error_messages={"invalid_choice": "Loại đối tượng không hợp lệ."})
-    doc_type = forms.ModelChoiceField(label="Loại văn bản", required=False, queryset=DocumentType.objects.all(),
-                                      empty_label="Mọi loại văn bản", widget=forms.Select(attrs=SELECT),
-                                      error_messages={"invalid_choice": "Loại văn bản không hợp lệ."})
-    issuer = forms.CharField(label="Cơ quan ban hành", required=False, max_length=200,
-                             widget=forms.TextInput(attrs={"class": "form-control",
-                                                           "placeholder": "Tên hoặc mã định danh"}),
-                             error_messages={"max_length": "Cơ quan ban hành: tối đa 200 ký tự."})
+    q = forms.CharField(
+        label="Từ khóa",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "type": "search",
+                "autofocus": True,
+                "placeholder": 'Trích yếu, số ký hiệu, nội dung… (đặt trong "…" để tìm cụm từ)',
+            }
+        ),
+        error_messages={"max_length": "Từ khóa quá dài (tối đa 300 ký tự)."},
+    )
+    exact = forms.BooleanField(
+        label="Chính xác (phân biệt dấu)",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    kind = forms.MultipleChoiceField(
+        label="Loại đối tượng",
+        required=False,
+        choices=USER_KINDS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Loại đối tượng không hợp lệ."},
+    )
+    doc_type = forms.ModelChoiceField(
+        label="Loại văn bản",
+        required=False,
+        queryset=DocumentType.objects.all(),
+        empty_label="Mọi loại văn bản",
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": "Loại văn bản không hợp lệ."},
+    )
+    issuer = forms.CharField(
+        label="Cơ quan ban hành",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Tên hoặc mã định danh"}),
+        error_messages={"max_length": "Cơ quan ban hành: tối đa 200 ký tự."},
+    )
     date_from = _date("Từ ngày")
     date_to = _date("Đến ngày")
-    urgency = forms.TypedChoiceField(label="Độ khẩn", required=False, coerce=int, empty_value=None,
-                                     choices=[("", "Mọi độ khẩn"), *Urgency.choices], widget=forms.Select(attrs=SELECT),
-                                     error_messages={"invalid_choice": "Độ khẩn không hợp lệ."})
-    status = forms.ChoiceField(label="Trạng thái", required=False, choices=STATUS_CHOICES,
-                               widget=forms.Select(attrs=SELECT),
-                               error_messages={"invalid_choice": "Trạng thái không hợp lệ."})
-    unit = forms.ModelChoiceField(label="Đơn vị", required=False, queryset=Unit.objects.none(),
-                                  empty_label="Mọi đơn vị", widget=forms.Select(attrs=SELECT),
-                                  error_messages={"invalid_choice": "Đơn vị không hợp lệ."})
-    handler = forms.ModelChoiceField(label="Người xử lý", required=False, queryset=Unit.objects.none(),
-                                     empty_label="Mọi người xử lý", widget=forms.Select(attrs=SELECT),
-                                     error_messages={"invalid_choice": "Người xử lý không hợp lệ."})
-    page = IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput,
-                        error_messages={"invalid": "Số trang không hợp lệ.",
-                                        "min_value": "Số trang không hợp lệ.",
-                                        "max_value": f"Chỉ xem được tối đa {MAX_PAGE} trang kết quả; "
-                                                     "hãy thu hẹp điều kiện tìm kiếm."})
+    urgency = forms.TypedChoiceField(
+        label="Độ khẩn",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Mọi độ khẩn"), *Urgency.choices],
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": "Độ khẩn không hợp lệ."},
+    )
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        required=False,
+        choices=STATUS_CHOICES,
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": "Trạng thái không hợp lệ."},
+    )
+    unit = forms.ModelChoiceField(
+        label="Đơn vị",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="Mọi đơn vị",
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": "Đơn vị không hợp lệ."},
+    )
+    handler = forms.ModelChoiceField(
+        label="Người xử lý",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="Mọi người xử lý",
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": "Người xử lý không hợp lệ."},
+    )
+    page = IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "Số trang không hợp lệ.",
+            "min_value": "Số trang không hợp lệ.",
+            "max_value": f"Chỉ xem được tối đa {MAX_PAGE} trang kết quả; hãy thu hẹp điều kiện tìm kiếm.",
+        },
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,12 +143,20 @@ class SearchForm(forms.Form):
 
     def criteria(self) -> Criteria:
         d = self.cleaned_data
-        return Criteria(q=d.get("q") or "", exact=bool(d.get("exact")), kinds=list(d.get("kind") or []),
-                        doc_type_id=d["doc_type"].pk if d.get("doc_type") else None,
-                        issuer=(d.get("issuer") or "").strip(), date_from=d.get("date_from"),
-                        date_to=d.get("date_to"), urgency=d.get("urgency"), status=d.get("status") or "",
-                        unit_id=d["unit"].pk if d.get("unit") else None,
-                        handler_id=d["handler"].pk if d.get("handler") else None, page=d.get("page") or 1)
+        return Criteria(
+            q=d.get("q") or "",
+            exact=bool(d.get("exact")),
+            kinds=list(d.get("kind") or []),
+            doc_type_id=d["doc_type"].pk if d.get("doc_type") else None,
+            issuer=(d.get("issuer") or "").strip(),
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+            urgency=d.get("urgency"),
+            status=d.get("status") or "",
+            unit_id=d["unit"].pk if d.get("unit") else None,
+            handler_id=d["handler"].pk if d.get("handler") else None,
+            page=d.get("page") or 1,
+        )
 
     def error_messages(self) -> list[str]:
         return [m for errs in self.errors.values() for m in errs]

@@ -18,18 +18,26 @@ class Kind(models.TextChoices):
 
 
 # What users filter by; "outgoing" covers both parts of an outgoing document.
-USER_KINDS = [(Kind.INCOMING, Kind.INCOMING.label), (Kind.OUTGOING, Kind.OUTGOING.label),
-              (Kind.DOSSIER, Kind.DOSSIER.label)]
+USER_KINDS = [
+    (Kind.INCOMING, Kind.INCOMING.label),
+    (Kind.OUTGOING, Kind.OUTGOING.label),
+    (Kind.DOSSIER, Kind.DOSSIER.label),
+]
 KIND_GROUPS = {Kind.OUTGOING: (Kind.OUTGOING, Kind.PUBLISHED)}
 
 
 class SearchEntry(models.Model):
     kind = models.CharField("loại", max_length=10, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField("mã đối tượng")
-    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE, related_name="+",
-                               verbose_name="cơ quan")
-    doc_type = models.ForeignKey("catalog.DocumentType", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name="loại văn bản")
+    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE, related_name="+", verbose_name="cơ quan")
+    doc_type = models.ForeignKey(
+        "catalog.DocumentType",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="loại văn bản",
+    )
     number = models.CharField("số, ký hiệu", max_length=100, blank=True)
     number_key = models.CharField("khóa số, ký hiệu", max_length=100, blank=True)
     title = models.CharField("trích yếu / tiêu đề", max_length=500)
@@ -39,9 +47,9 @@ class SearchEntry(models.Model):
     urgency = models.IntegerField("độ khẩn", null=True, blank=True)
     status = models.CharField("trạng thái", max_length=20, blank=True)
     status_label = models.CharField(max_length=100, blank=True)
-    body = models.TextField("nội dung (nguyên văn)", blank=True)      # for snippets, never listed
-    exact_text = models.TextField(blank=True)                          # lowercased body, diacritics kept
-    folded = models.TextField(blank=True)                              # folded tokens (full-text engines)
+    body = models.TextField("nội dung (nguyên văn)", blank=True)  # for snippets, never listed
+    exact_text = models.TextField(blank=True)  # lowercased body, diacritics kept
+    folded = models.TextField(blank=True)  # folded tokens (full-text engines)
     extra_text = models.TextField("văn bản bổ sung (OCR)", blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
@@ -60,8 +68,9 @@ class SearchEntry(models.Model):
 
 
 class SavedSearch(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches",
-                             verbose_name="người dùng")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches", verbose_name="người dùng"
+    )
     name = models.CharField("tên", max_length=100)
     query = models.CharField("điều kiện tìm kiếm", max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -30,8 +30,20 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
-LIST_FIELDS = ("id", "kind", "object_id", "agency_id", "doc_type_id", "number", "title", "issuer", "doc_date",
-               "urgency", "status", "status_label")
+LIST_FIELDS = (
+    "id",
+    "kind",
+    "object_id",
+    "agency_id",
+    "doc_type_id",
+    "number",
+    "title",
+    "issuer",
+    "doc_date",
+    "urgency",
+    "status",
+    "status_label",
+)
 
 
 # ------------------------------------------------------------------------------------------------ indexing
@@ -103,8 +115,9 @@ def schedule(kind: str, object_id: int) -> None:
     """Index after the surrounding transaction commits (at once outside a transaction)."""
     connection = transaction.get_connection()
     key = (kind, int(object_id))
-    if connection.in_atomic_block and any(getattr(entry[1], "search_key", None) == key
-                                          and not entry[1].done for entry in connection.run_on_commit):
+    if connection.in_atomic_block and any(
+        getattr(entry[1], "search_key", None) == key and not entry[1].done for entry in connection.run_on_commit
+    ):
         return  # already scheduled in this transaction (a document and its versions, recipients…)
 
     def callback():
@@ -118,15 +131,33 @@ def schedule(kind: str, object_id: int) -> None:
 
 
 BATCH = 500
-TEXT_FIELDS = ("agency_id", "doc_type_id", "number", "number_key", "title", "issuer", "issuer_key", "doc_date",
-               "urgency", "status", "status_label", "body", "folded", "exact_text", "extra_text", "indexed_at")
+TEXT_FIELDS = (
+    "agency_id",
+    "doc_type_id",
+    "number",
+    "number_key",
+    "title",
+    "issuer",
+    "issuer_key",
+    "doc_date",
+    "urgency",
+    "status",
+    "status_label",
+    "body",
+    "folded",
+    "exact_text",
+    "extra_text",
+    "indexed_at",
+)
 
 
 def _index_batch(kind: str, ids: list[int]) -> None:
     """Index many objects of one kind in a fixed number of queries (the reconciliation command)."""
     objects = list(documents.loader(kind).filter(pk__in=ids))
-    existing = {e.object_id: e for e in SearchEntry.objects.filter(kind=kind, object_id__in=ids)
-                .only("id", "object_id", "extra_text")}
+    existing = {
+        e.object_id: e
+        for e in SearchEntry.objects.filter(kind=kind, object_id__in=ids).only("id", "object_id", "extra_text")
+    }
     now = timezone.now()
     new, changed = [], []
     for obj in objects:
@@ -154,8 +185,11 @@ def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
         objects = documents.source(kind)
         # NOT EXISTS (anti-joins), not NOT IN (subquery): PostgreSQL cannot hash a million-row NOT IN list in
         # work_mem and would rescan the subquery for every row.
-        gone = list(SearchEntry.objects.filter(kind=kind).filter(~Exists(objects.filter(pk=OuterRef(
-            "object_id")))).values_list("pk", flat=True))
+        gone = list(
+            SearchEntry.objects.filter(kind=kind)
+            .filter(~Exists(objects.filter(pk=OuterRef("object_id"))))
+            .values_list("pk", flat=True)
+        )
         if gone:
             get_backend().remove(gone)
             SearchEntry.objects.filter(pk__in=gone).delete()
@@ -171,6 +205,7 @@ def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
 
 
 # ------------------------------------------------------------------------------------------------ searching
+
 
 @dataclass
 class Criteria:
@@ -189,8 +224,17 @@ class Criteria:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.kinds or self.doc_type_id or self.issuer or self.date_from or self.date_to
-                    or self.urgency is not None or self.status or self.unit_id or self.handler_id)
+        return bool(
+            self.kinds
+            or self.doc_type_id
+            or self.issuer
+            or self.date_from
+            or self.date_to
+            or self.urgency is not None
+            or self.status
+            or self.unit_id
+            or self.handler_id
+        )
 
 
 @dataclass
@@ -235,9 +279,12 @@ def visible_q(user) -> Q:
     One ``id IN (… UNION ALL …)`` (a subquery per kind) rather than an OR of per-kind subqueries: the database
     can join it (a semi-join) instead of testing every candidate row against each subquery; on a million
     entries a leader's word or phrase search went from ~0.5–0.7 s to ~0.13 s."""
-    parts = [SearchEntry.objects.filter(kind=kind, object_id__in=permitted(model, user, documents.PREDICATES[kind])
-                                        .values("pk")).values("pk")
-             for kind, model in documents.MODELS.items()]
+    parts = [
+        SearchEntry.objects.filter(
+            kind=kind, object_id__in=permitted(model, user, documents.PREDICATES[kind]).values("pk")
+        ).values("pk")
+        for kind, model in documents.MODELS.items()
+    ]
     return Q(pk__in=parts[0].union(*parts[1:], all=True))
 
 
@@ -277,10 +324,11 @@ def search(user, c: Criteria) -> Results:
     backend = get_backend()
     with backend.tuned():
         if parsed.empty:
-            rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset:offset + PAGE_SIZE + 1])
+            rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset : offset + PAGE_SIZE + 1])
         else:
-            rows = backend.query(qs.only(*LIST_FIELDS, "body", "extra_text"), parsed, limit=PAGE_SIZE + 1,
-                                 offset=offset, exact=c.exact)
+            rows = backend.query(
+                qs.only(*LIST_FIELDS, "body", "extra_text"), parsed, limit=PAGE_SIZE + 1, offset=offset, exact=c.exact
+            )
     has_more = len(rows) > PAGE_SIZE and page < MAX_PAGE
     hits = []
     for entry in rows[:PAGE_SIZE]:
@@ -291,12 +339,24 @@ def search(user, c: Criteria) -> Results:
 
 # ------------------------------------------------------------------------------------------------ saved searches
 
+
 def saved_searches(user):
     return visible(SavedSearch, user).order_by("name", "id")
 
 
-QUERY_KEYS = ("q", "exact", "kind", "doc_type", "issuer", "date_from", "date_to", "urgency", "status", "unit",
-              "handler")
+QUERY_KEYS = (
+    "q",
+    "exact",
+    "kind",
+    "doc_type",
+    "issuer",
+    "date_from",
+    "date_to",
+    "urgency",
+    "status",
+    "unit",
+    "handler",
+)
 
 
 def clean_query(query: str) -> str:

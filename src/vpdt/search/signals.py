@@ -17,6 +17,7 @@ def _on_save(kind, attr="pk"):
         object_id = getattr(instance, attr)
         if object_id:
             schedule(kind, object_id)
+
     return receiver
 
 
@@ -28,6 +29,7 @@ def _on_delete(kind):
 
         pk = instance.pk
         transaction.on_commit(lambda: remove(kind, pk))
+
     return receiver
 
 
@@ -42,15 +44,25 @@ def connect() -> None:
     from vpdt.incoming.models import IncomingDocument
     from vpdt.outgoing.models import OutgoingDocument, Recipient, Version
 
-    for model, kind, attr in [(IncomingDocument, Kind.INCOMING, "pk"), (OutgoingDocument, Kind.OUTGOING, "pk"),
-                              (Version, Kind.OUTGOING, "document_id"), (Recipient, Kind.OUTGOING, "document_id"),
-                              (OutgoingDocument, Kind.PUBLISHED, "pk"), (Recipient, Kind.PUBLISHED, "document_id"),
-                              (Dossier, Kind.DOSSIER, "pk"), (DossierItem, Kind.DOSSIER, "dossier_id")]:
+    for model, kind, attr in [
+        (IncomingDocument, Kind.INCOMING, "pk"),
+        (OutgoingDocument, Kind.OUTGOING, "pk"),
+        (Version, Kind.OUTGOING, "document_id"),
+        (Recipient, Kind.OUTGOING, "document_id"),
+        (OutgoingDocument, Kind.PUBLISHED, "pk"),
+        (Recipient, Kind.PUBLISHED, "document_id"),
+        (Dossier, Kind.DOSSIER, "pk"),
+        (DossierItem, Kind.DOSSIER, "dossier_id"),
+    ]:
         receiver = _on_save(kind, attr)
         _RECEIVERS.append(receiver)
         post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{kind}-save")
-    for model, kind in [(IncomingDocument, Kind.INCOMING), (OutgoingDocument, Kind.OUTGOING),
-                        (OutgoingDocument, Kind.PUBLISHED), (Dossier, Kind.DOSSIER)]:
+    for model, kind in [
+        (IncomingDocument, Kind.INCOMING),
+        (OutgoingDocument, Kind.OUTGOING),
+        (OutgoingDocument, Kind.PUBLISHED),
+        (Dossier, Kind.DOSSIER),
+    ]:
         receiver = _on_delete(kind)
         _RECEIVERS.append(receiver)
         post_delete.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{kind}-delete")

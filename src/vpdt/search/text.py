@@ -43,7 +43,7 @@ def index_form(text: str) -> str:
 
 
 def number_key(text: str) -> str:
-    """"171/QĐ-BDT", "171 QĐ BDT", "171/qd-bdt" → "171qdbdt"."""
+    """ "171/QĐ-BDT", "171 QĐ BDT", "171/qd-bdt" → "171qdbdt"."""
     return "".join(tokens(text))
 
 
@@ -62,7 +62,7 @@ def looks_like_number(text: str) -> bool:
 
 @dataclass
 class ParsedQuery:
-    words: list[str] = field(default_factory=list)      # folded words
+    words: list[str] = field(default_factory=list)  # folded words
     phrases: list[list[str]] = field(default_factory=list)  # folded phrases (lists of words)
     raw_terms: list[str] = field(default_factory=list)  # original spelling (exact mode), lowercased
     key: str = ""  # number key when the query looks like a number/symbol
@@ -120,7 +120,7 @@ def _spans(text: str, parsed: ParsedQuery, exact: bool) -> list[tuple[int, int]]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and (s <= merged[-1][1] or not re.search(r"\w", hay[merged[-1][1]:s])):  # adjacent words
+        if merged and (s <= merged[-1][1] or not re.search(r"\w", hay[merged[-1][1] : s])):  # adjacent words
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))

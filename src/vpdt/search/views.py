@@ -32,10 +32,18 @@ def search(request):
         else:
             errors = form.error_messages()
     query = _query_without_page(request)
-    advanced = any(request.GET.get(k) for k in ("doc_type", "issuer", "date_from", "date_to", "urgency", "status",
-                                                 "unit", "handler", "exact")) or bool(request.GET.getlist("kind"))
-    context = {"form": form, "results": results, "errors": errors, "query": query, "advanced": advanced,
-               "saved": services.saved_searches(request.user)}
+    advanced = any(
+        request.GET.get(k)
+        for k in ("doc_type", "issuer", "date_from", "date_to", "urgency", "status", "unit", "handler", "exact")
+    ) or bool(request.GET.getlist("kind"))
+    context = {
+        "form": form,
+        "results": results,
+        "errors": errors,
+        "query": query,
+        "advanced": advanced,
+        "saved": services.saved_searches(request.user),
+    }
     if results is not None:
         context["next_url"] = f"?{query}&page={results.page + 1}" if results.has_more else ""
         context["prev_url"] = f"?{query}&page={results.page - 1}" if results.page > 1 else ""
@@ -69,4 +77,3 @@ def delete_saved(request, pk: int):
     services.delete_search(request.user, saved)
     messages.success(request, f"Đã xóa tìm kiếm đã lưu “{saved.name}”.")
     return redirect("/tim-kiem/")
-

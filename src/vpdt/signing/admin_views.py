@@ -70,6 +70,7 @@ def _require_admin(user):
 
 # ---------------------------------------------------------------------------------------------- certificates
 
+
 @login_required
 def credential_list(request):
     qs = visible(Credential, request.user).select_related("agency", "user")
@@ -80,11 +81,21 @@ def credential_list(request):
     qs = filter_state(qs, state if state in STATES else "")
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",))
     rows = [(c, *status_of(c)) for c in page]
-    return render(request, "signing/admin/credential_list.html", {
-        "page": page, "rows": rows, "query": query_without_cursor(request), "kind": kind, "state": state,
-        "kinds": CredentialKind.choices, "states": STATES.items(),
-        "can_register": administered_agencies(request.user).exists(),
-        "can_manage_trust": services.can_manage_trust(request.user)})
+    return render(
+        request,
+        "signing/admin/credential_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": query_without_cursor(request),
+            "kind": kind,
+            "state": state,
+            "kinds": CredentialKind.choices,
+            "states": STATES.items(),
+            "can_register": administered_agencies(request.user).exists(),
+            "can_manage_trust": services.can_manage_trust(request.user),
+        },
+    )
 
 
 def _register(request, form_class, template, register):
@@ -105,9 +116,16 @@ def _register(request, form_class, template, register):
 def register_p12(request):
     def run(data):
         upload = request.FILES.get("p12")
-        return services.register_pkcs12(request.user, kind=data["kind"], agency=data["agency"], user=data["user"],
-                                        data=data["p12"], passphrase=data["passphrase"], label=data["label"],
-                                        filename=(upload.name if upload else "chung-thu.p12"))
+        return services.register_pkcs12(
+            request.user,
+            kind=data["kind"],
+            agency=data["agency"],
+            user=data["user"],
+            data=data["p12"],
+            passphrase=data["passphrase"],
+            label=data["label"],
+            filename=(upload.name if upload else "chung-thu.p12"),
+        )
 
     return _register(request, forms.Pkcs12Form, "p12", run)
 
@@ -116,10 +134,19 @@ def register_p12(request):
 def register_certificate(request):
     def run(data):
         return services.register_certificate(
-            request.user, kind=data["kind"], agency=data["agency"], user=data["user"],
-            certificate=data["certificate"], chain=data["chain"], keystore=data["keystore"], label=data["label"],
-            pkcs11_module=data["pkcs11_module"], pkcs11_token=data["pkcs11_token"], pkcs11_key=data["pkcs11_key"],
-            pkcs11_pin_env=data["pkcs11_pin_env"])
+            request.user,
+            kind=data["kind"],
+            agency=data["agency"],
+            user=data["user"],
+            certificate=data["certificate"],
+            chain=data["chain"],
+            keystore=data["keystore"],
+            label=data["label"],
+            pkcs11_module=data["pkcs11_module"],
+            pkcs11_token=data["pkcs11_token"],
+            pkcs11_key=data["pkcs11_key"],
+            pkcs11_pin_env=data["pkcs11_pin_env"],
+        )
 
     return _register(request, forms.CertificateForm, "cert", run)
 
@@ -135,15 +162,32 @@ def chain_subjects(credential: Credential) -> list[str]:
 
 @login_required
 def credential_detail(request, pk: int):
-    credential = get_object_or_404(visible(Credential, request.user).select_related("agency", "user", "created_by"),
-                                   pk=pk)
+    credential = get_object_or_404(
+        visible(Credential, request.user).select_related("agency", "user", "created_by"), pk=pk
+    )
     state, badge = status_of(credential)
-    entries = sentences.annotate(visible(JournalEntry, request.user).filter(  # certificates: administration content
-        object_type=Credential._meta.label_lower, object_id=str(credential.pk)).order_by("-seq")[:20], visible=True)
+    entries = sentences.annotate(
+        visible(JournalEntry, request.user)
+        .filter(  # certificates: administration content
+            object_type=Credential._meta.label_lower, object_id=str(credential.pk)
+        )
+        .order_by("-seq")[:20],
+        visible=True,
+    )
     can_manage = manageable(Credential, request.user).filter(pk=pk).exists()
-    return render(request, "signing/admin/credential_detail.html", {
-        "c": credential, "state": state, "badge": badge, "chain": chain_subjects(credential), "entries": entries,
-        "can_manage": can_manage and credential.is_active, "deactivate_form": forms.DeactivateForm()})
+    return render(
+        request,
+        "signing/admin/credential_detail.html",
+        {
+            "c": credential,
+            "state": state,
+            "badge": badge,
+            "chain": chain_subjects(credential),
+            "entries": entries,
+            "can_manage": can_manage and credential.is_active,
+            "deactivate_form": forms.DeactivateForm(),
+        },
+    )
 
 
 @require_POST
@@ -167,6 +211,7 @@ def credential_deactivate(request, pk: int):
 
 # ---------------------------------------------------------------------------------------------- trust roots
 
+
 @login_required
 def trust_roots(request):
     can_manage = services.can_manage_trust(request.user)
@@ -183,8 +228,11 @@ def trust_roots(request):
                 messages.success(request, f"Đã thêm {len(added)} chứng thư gốc tin cậy.")
                 return redirect("signing:trust_roots")
     roots = visible(TrustRoot, request.user).order_by("name", "id")
-    return render(request, "signing/admin/trust_roots.html", {"roots": roots, "form": form,
-                                                              "can_manage": can_manage, "now": timezone.now()})
+    return render(
+        request,
+        "signing/admin/trust_roots.html",
+        {"roots": roots, "form": form, "can_manage": can_manage, "now": timezone.now()},
+    )
 
 
 @require_POST
@@ -199,22 +247,34 @@ def trust_root_toggle(request, pk: int):
 
 # ---------------------------------------------------------------------------------------------- images
 
+
 @login_required
 def images(request):
     form = forms.ImageForm(request.user, *_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.upload_image(request.user, kind=data["kind"], agency=data["agency"], user=data["user"],
-                                  fileobj=data["file"], filename=data["file"].name, width_mm=data["width_mm"],
-                                  height_mm=data["height_mm"])
+            services.upload_image(
+                request.user,
+                kind=data["kind"],
+                agency=data["agency"],
+                user=data["user"],
+                fileobj=data["file"],
+                filename=data["file"].name,
+                width_mm=data["width_mm"],
+                height_mm=data["height_mm"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Đã cập nhật hình chữ ký, con dấu.")
             return redirect("signing:images")
-    rows = (visible(SignatureImage, request.user).filter(is_active=True)
-            .select_related("agency", "user").order_by("kind", "agency__name", "id"))[:200]
+    rows = (
+        visible(SignatureImage, request.user)
+        .filter(is_active=True)
+        .select_related("agency", "user")
+        .order_by("kind", "agency__name", "id")
+    )[:200]
     return render(request, "signing/admin/images.html", {"rows": rows, "form": form})
 
 
@@ -233,6 +293,7 @@ def image_png(request, pk: int):
 
 # ---------------------------------------------------------------------------------------------- policy
 
+
 @login_required
 def policy(request):
     agencies = _require_admin(request.user)
@@ -242,8 +303,9 @@ def policy(request):
     else:
         agency = agencies.filter(pk=request.user.agency_id).first() or agencies.first()
     current = services.policy_for(agency)
-    form = forms.PolicyForm(_posted(request)[0], initial={"on_failure": current.on_failure,
-                                                     "require_both": current.require_both})
+    form = forms.PolicyForm(
+        _posted(request)[0], initial={"on_failure": current.on_failure, "require_both": current.require_both}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.set_policy(request.user, agency, **form.cleaned_data)
@@ -252,5 +314,6 @@ def policy(request):
         else:
             messages.success(request, f"Đã lưu chính sách chữ ký số của {agency.name}.")
             return redirect(f"{request.path}?agency={agency.pk}")
-    return render(request, "signing/admin/policy.html", {"form": form, "agency": agency, "agencies": agencies,
-                                                         "current": current})
+    return render(
+        request, "signing/admin/policy.html", {"form": form, "agency": agency, "agencies": agencies, "current": current}
+    )

@@ -80,6 +80,7 @@ SESSION = Machine(
 
 # ---------------------------------------------------------------------------------------------- start
 
+
 def _document_object_type() -> str:
     from vpdt.outgoing.models import OutgoingDocument
 
@@ -107,14 +108,14 @@ def _signable(document):
 
     found = signable_file(document)
     if found is None:
-        raise ValidationError("Dự thảo chưa có tệp PDF để ký số. Người soạn thảo cần đính kèm bản PDF.",
-                              code="no_pdf")
+        raise ValidationError("Dự thảo chưa có tệp PDF để ký số. Người soạn thảo cần đính kèm bản PDF.", code="no_pdf")
     return found
 
 
 def _credentials(actor):
-    return Credential.objects.filter(kind=CredentialKind.PERSONAL, user=actor, is_active=True,
-                                     not_after__gt=timezone.now())
+    return Credential.objects.filter(
+        kind=CredentialKind.PERSONAL, user=actor, is_active=True, not_after__gt=timezone.now()
+    )
 
 
 def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> SigningSession:
@@ -124,8 +125,11 @@ def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> Signing
     _final_step_of(actor, document)
     credential = signing.personal_credential(actor, document.agency) or _credentials(actor).first()
     if credential is None:
-        raise ValidationError("Bạn chưa có chứng thư số cá nhân còn hiệu lực. Quản trị cơ quan cần đăng ký chứng "
-                              "thư số (USB token) cho bạn trước.", code="no_credential")
+        raise ValidationError(
+            "Bạn chưa có chứng thư số cá nhân còn hiệu lực. Quản trị cơ quan cần đăng ký chứng "
+            "thư số (USB token) cho bạn trước.",
+            code="no_credential",
+        )
     source = _signable(document)
     look = signing.default_look(actor, document.agency)
     try:
@@ -134,27 +138,62 @@ def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> Signing
         raise ValidationError(str(exc), code="prepare") from None
     now = timezone.now()
     with transaction.atomic():
-        stale = SigningSession.objects.select_for_update().filter(
-            user=actor, object_type=_document_object_type(), object_id=str(document.pk),
-            status=SessionStatus.PENDING).order_by("id")
+        stale = (
+            SigningSession.objects.select_for_update()
+            .filter(
+                user=actor,
+                object_type=_document_object_type(),
+                object_id=str(document.pk),
+                status=SessionStatus.PENDING,
+            )
+            .order_by("id")
+        )
         for old in stale:
             _close(actor, old, "expire", SUPERSEDED, now=now)
-        stored = store(ContentFile(prepared), f"chuan-bi-ky-{document.pk}.pdf", folder="signing",
-                       agency=document.agency, actor=actor, content_type="application/pdf")
+        stored = store(
+            ContentFile(prepared),
+            f"chuan-bi-ky-{document.pk}.pdf",
+            folder="signing",
+            agency=document.agency,
+            actor=actor,
+            content_type="application/pdf",
+        )
         session = SigningSession.objects.create(
-            purpose=purpose, user=actor, agency=document.agency, object_type=_document_object_type(),
-            object_id=str(document.pk), field_name=pades.SIGNER_FIELD, prepared=stored,
+            purpose=purpose,
+            user=actor,
+            agency=document.agency,
+            object_type=_document_object_type(),
+            object_id=str(document.pk),
+            field_name=pades.SIGNER_FIELD,
+            prepared=stored,
             expires_at=now + dt.timedelta(minutes=settings.VPDT_SIGNING_SESSION_MINUTES),
-            params={"source_file": source.file_id, "source_sha256": source.file.sha256, "reason": REASON,
-                    "signer": look.name, "certificate": credential.fingerprint})
-        journal.record("signing.session.start", actor=actor, obj=session, agency=document.agency, details={
-            "document": document.pk, "purpose": purpose, "field": session.field_name,
-            "prepared_sha256": stored.sha256, "source_sha256": source.file.sha256,
-            "expires_at": session.expires_at.isoformat()})
+            params={
+                "source_file": source.file_id,
+                "source_sha256": source.file.sha256,
+                "reason": REASON,
+                "signer": look.name,
+                "certificate": credential.fingerprint,
+            },
+        )
+        journal.record(
+            "signing.session.start",
+            actor=actor,
+            obj=session,
+            agency=document.agency,
+            details={
+                "document": document.pk,
+                "purpose": purpose,
+                "field": session.field_name,
+                "prepared_sha256": stored.sha256,
+                "source_sha256": source.file.sha256,
+                "expires_at": session.expires_at.isoformat(),
+            },
+        )
     return session
 
 
 # ---------------------------------------------------------------------------------------------- complete
+
 
 class Refused(Exception):
     """The returned PDF is not accepted; the message is for the user."""
@@ -204,8 +243,10 @@ def check_signed(session: SigningSession, prepared: bytes, data: bytes) -> Crede
     fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     credential = _credentials(session.user).filter(fingerprint=fingerprint).first()
     if credential is None:
-        raise Refused(f"Chữ ký số được tạo bằng chứng thư của “{found.signer or 'người khác'}”, không phải chứng "
-                      "thư số cá nhân đã đăng ký cho bạn.")
+        raise Refused(
+            f"Chữ ký số được tạo bằng chứng thư của “{found.signer or 'người khác'}”, không phải chứng "
+            "thư số cá nhân đã đăng ký cho bạn."
+        )
     return credential
 
 
@@ -213,18 +254,24 @@ def _close(actor, session: SigningSession, name: str, reason: str, *, now=None) 
     """End a pending session as failed (``name="fail"``) or expired (``"expire"``), with the reason."""
     session.error = reason[:500]
     session.completed_at = now or timezone.now()
-    SESSION.apply(session, name, actor=actor, extra_fields=["error", "completed_at"],
-                  details={"document": session.object_id, "reason": reason[:300]})
+    SESSION.apply(
+        session,
+        name,
+        actor=actor,
+        extra_fields=["error", "completed_at"],
+        details={"document": session.object_id, "reason": reason[:300]},
+    )
 
 
 def _lock_pending(actor, session: SigningSession) -> SigningSession:
-    locked = SigningSession.objects.select_for_update().select_related("prepared", "user", "agency").get(
-        pk=session.pk)
+    locked = SigningSession.objects.select_for_update().select_related("prepared", "user", "agency").get(pk=session.pk)
     if locked.user_id != actor.pk:
         raise PermissionDenied("Phiên ký số này không phải của bạn.")
     if locked.status != SessionStatus.PENDING:
-        raise ValidationError(f"Phiên ký số đã kết thúc ({locked.get_status_display().lower()}). Hãy bắt đầu "
-                              "phiên ký mới nếu cần.", code="closed")
+        raise ValidationError(
+            f"Phiên ký số đã kết thúc ({locked.get_status_display().lower()}). Hãy bắt đầu phiên ký mới nếu cần.",
+            code="closed",
+        )
     return locked
 
 
@@ -254,10 +301,20 @@ def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSessio
                     locked.signed = stored
                     locked.completed_at = timezone.now()
                     locked.error = ""
-                    SESSION.apply(locked, "complete", actor=actor, extra_fields=["signed", "completed_at", "error"],
-                                  details={"document": document.pk, "field": locked.field_name,
-                                           "signed_sha256": stored.sha256, "credential": credential.pk,
-                                           "serial": credential.serial, "subject": credential.common_name})
+                    SESSION.apply(
+                        locked,
+                        "complete",
+                        actor=actor,
+                        extra_fields=["signed", "completed_at", "error"],
+                        details={
+                            "document": document.pk,
+                            "field": locked.field_name,
+                            "signed_sha256": stored.sha256,
+                            "credential": credential.pk,
+                            "serial": credential.serial,
+                            "subject": credential.common_name,
+                        },
+                    )
                     signing.verify_file(stored, actor=actor, agency=locked.agency)  # kept for the document screens
             except Refused as exc:
                 refusal = str(exc)
@@ -271,6 +328,7 @@ def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSessio
 
 
 # ---------------------------------------------------------------------------------------------- adapters
+
 
 class SigningAdapter(Protocol):
     """Something that signs the prepared PDF's empty field and returns the whole signed PDF (incremental)."""
@@ -289,30 +347,43 @@ class HttpSigningAdapter:
 
     def request_body(self, prepared: bytes, field_name: str, session: SigningSession) -> dict:
         params = session.params or {}
-        return {"pdf": base64.b64encode(prepared).decode("ascii"), "field": field_name,
-                "reason": params.get("reason", REASON), "session": str(session.token),
-                "signer": params.get("signer", ""), "certificate": params.get("certificate", "")}
+        return {
+            "pdf": base64.b64encode(prepared).decode("ascii"),
+            "field": field_name,
+            "reason": params.get("reason", REASON),
+            "session": str(session.token),
+            "signer": params.get("signer", ""),
+            "certificate": params.get("certificate", ""),
+        }
 
     def sign(self, prepared: bytes, *, field_name: str, session: SigningSession) -> bytes:
         body = json.dumps(self.request_body(prepared, field_name, session)).encode("utf-8")
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Accept": "application/json", **self.headers})
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Accept": "application/json", **self.headers},
+        )
         where = f"dịch vụ ký số ({self.url})"
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             detail = _error_text(exc.read())
-            raise ValidationError(f"{where.capitalize()} báo lỗi (HTTP {exc.code})" + (f": {detail}" if detail else "")
-                                  + ".", code="signer_error") from None
+            raise ValidationError(
+                f"{where.capitalize()} báo lỗi (HTTP {exc.code})" + (f": {detail}" if detail else "") + ".",
+                code="signer_error",
+            ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                 raise _timeout(where, self.timeout) from None
             if isinstance(exc.reason, ConnectionRefusedError):
-                raise ValidationError(f"Không kết nối được {where}: dịch vụ chưa chạy hoặc thiết bị ký số chưa "
-                                      "được cắm vào máy.", code="signer_unavailable") from None
+                raise ValidationError(
+                    f"Không kết nối được {where}: dịch vụ chưa chạy hoặc thiết bị ký số chưa được cắm vào máy.",
+                    code="signer_unavailable",
+                ) from None
             raise ValidationError(f"Không kết nối được {where}: {exc.reason}.", code="signer_unavailable") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _timeout(where, self.timeout) from None
         except (ConnectionError, OSError) as exc:
             raise ValidationError(f"Mất kết nối với {where}: {exc}.", code="signer_unavailable") from None
@@ -320,8 +391,10 @@ class HttpSigningAdapter:
 
 
 def _timeout(where: str, timeout: float) -> ValidationError:
-    return ValidationError(f"{where.capitalize()} không trả lời trong {timeout:g} giây (người ký chưa nhập mã PIN "
-                           "hoặc dịch vụ bị treo).", code="signer_timeout")
+    return ValidationError(
+        f"{where.capitalize()} không trả lời trong {timeout:g} giây (người ký chưa nhập mã PIN hoặc dịch vụ bị treo).",
+        code="signer_timeout",
+    )
 
 
 def _error_text(raw: bytes) -> str:
@@ -333,8 +406,10 @@ def _error_text(raw: bytes) -> str:
 
 
 def _signed_from(raw: bytes, where: str) -> bytes:
-    bad = ValidationError(f"{where.capitalize()} trả lời không đúng định dạng (cần JSON có trường “signed_pdf” mã "
-                          "hóa base64).", code="signer_bad_answer")
+    bad = ValidationError(
+        f"{where.capitalize()} trả lời không đúng định dạng (cần JSON có trường “signed_pdf” mã hóa base64).",
+        code="signer_bad_answer",
+    )
     try:
         answer = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -358,8 +433,11 @@ def remote_adapter() -> HttpSigningAdapter | None:
     if not url:
         return None
     token = getattr(settings, "VPDT_REMOTE_SIGNER_TOKEN", "")
-    return HttpSigningAdapter(url, timeout=getattr(settings, "VPDT_REMOTE_SIGNER_TIMEOUT", 120),
-                              headers={"Authorization": f"Bearer {token}"} if token else None)
+    return HttpSigningAdapter(
+        url,
+        timeout=getattr(settings, "VPDT_REMOTE_SIGNER_TIMEOUT", 120),
+        headers={"Authorization": f"Bearer {token}"} if token else None,
+    )
 
 
 def sign_with(adapter: SigningAdapter, actor, session: SigningSession) -> SigningSession:
@@ -384,6 +462,14 @@ def can_start(actor, document) -> bool:
 
 
 def pending_for(actor, document) -> SigningSession | None:
-    return (SigningSession.objects.filter(user=actor, object_type=_document_object_type(),
-                                          object_id=str(document.pk), status=SessionStatus.PENDING,
-                                          expires_at__gt=timezone.now()).order_by("-id").first())
+    return (
+        SigningSession.objects.filter(
+            user=actor,
+            object_type=_document_object_type(),
+            object_id=str(document.pk),
+            status=SessionStatus.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-id")
+        .first()
+    )

@@ -18,13 +18,20 @@ MAX_CERT_BYTES = 200 * 1024
 
 
 def _errors(label):
-    return {"required": f"{label} là bắt buộc.", "invalid": f"{label} không hợp lệ.",
-            "invalid_choice": f"{label}: lựa chọn không hợp lệ.", "max_length": f"{label} quá dài.",
-            "missing": f"Chưa chọn tệp ({label}).", "empty": f"Tệp {label} rỗng.",
-            "invalid_pk_value": f"{label}: lựa chọn không hợp lệ.",
-            "max_value": f"{label} tối đa %(limit_value)s.", "min_value": f"{label} tối thiểu %(limit_value)s.",
-            "max_digits": f"{label}: quá nhiều chữ số.", "max_decimal_places": f"{label}: tối đa 1 chữ số thập phân.",
-            "max_whole_digits": f"{label}: quá nhiều chữ số."}
+    return {
+        "required": f"{label} là bắt buộc.",
+        "invalid": f"{label} không hợp lệ.",
+        "invalid_choice": f"{label}: lựa chọn không hợp lệ.",
+        "max_length": f"{label} quá dài.",
+        "missing": f"Chưa chọn tệp ({label}).",
+        "empty": f"Tệp {label} rỗng.",
+        "invalid_pk_value": f"{label}: lựa chọn không hợp lệ.",
+        "max_value": f"{label} tối đa %(limit_value)s.",
+        "min_value": f"{label} tối thiểu %(limit_value)s.",
+        "max_digits": f"{label}: quá nhiều chữ số.",
+        "max_decimal_places": f"{label}: tối đa 1 chữ số thập phân.",
+        "max_whole_digits": f"{label}: quá nhiều chữ số.",
+    }
 
 
 def add_service_errors(form, exc) -> None:
@@ -48,8 +55,11 @@ def administered_agencies(user):
 
 def agency_people(agencies):
     """Active people holding an active position in one of ``agencies``."""
-    return (User.objects.filter(positions__agency__in=agencies, positions__is_active=True, is_active=True)
-            .distinct().order_by("full_name", "id"))
+    return (
+        User.objects.filter(positions__agency__in=agencies, positions__is_active=True, is_active=True)
+        .distinct()
+        .order_by("full_name", "id")
+    )
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -73,14 +83,32 @@ def read_upload(upload, limit: int, label: str) -> bytes:
 class _OwnerForm(forms.Form):
     """Agency, kind and (for a personal certificate) the holder."""
 
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=Agency.objects.none(), error_messages=_errors("Cơ quan"),
-                                    widget=forms.Select(attrs=SELECT))
-    kind = forms.ChoiceField(label="Loại chứng thư số", choices=CredentialKind.choices, error_messages=_errors("Loại"),
-                             widget=forms.Select(attrs=SELECT))
-    user = PersonChoice(label="Người được cấp (chứng thư số cá nhân)", queryset=User.objects.none(), required=False,
-                        error_messages=_errors("Người được cấp"), widget=forms.Select(attrs=SELECT))
-    label = forms.CharField(label="Tên gợi nhớ", max_length=200, required=False, error_messages=_errors("Tên gợi nhớ"),
-                            widget=forms.TextInput(attrs={**TEXT, "placeholder": "Ví dụ: Chữ ký số Giám đốc Sở"}))
+    agency = forms.ModelChoiceField(
+        label="Cơ quan",
+        queryset=Agency.objects.none(),
+        error_messages=_errors("Cơ quan"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    kind = forms.ChoiceField(
+        label="Loại chứng thư số",
+        choices=CredentialKind.choices,
+        error_messages=_errors("Loại"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    user = PersonChoice(
+        label="Người được cấp (chứng thư số cá nhân)",
+        queryset=User.objects.none(),
+        required=False,
+        error_messages=_errors("Người được cấp"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    label = forms.CharField(
+        label="Tên gợi nhớ",
+        max_length=200,
+        required=False,
+        error_messages=_errors("Tên gợi nhớ"),
+        widget=forms.TextInput(attrs={**TEXT, "placeholder": "Ví dụ: Chữ ký số Giám đốc Sở"}),
+    )
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,39 +128,75 @@ class _OwnerForm(forms.Form):
 
 
 class Pkcs12Form(_OwnerForm):
-    p12 = forms.FileField(label="Tệp PKCS#12 (.p12, .pfx)", error_messages=_errors("Tệp PKCS#12"),
-                          widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".p12,.pfx"}))
-    passphrase = forms.CharField(label="Mật khẩu của tệp", strip=False, max_length=200,
-                                 error_messages=_errors("Mật khẩu của tệp"),
-                                 help_text="Chỉ dùng để mở tệp lúc đăng ký; hệ thống không lưu mật khẩu.",
-                                 widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "off"}))
+    p12 = forms.FileField(
+        label="Tệp PKCS#12 (.p12, .pfx)",
+        error_messages=_errors("Tệp PKCS#12"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".p12,.pfx"}),
+    )
+    passphrase = forms.CharField(
+        label="Mật khẩu của tệp",
+        strip=False,
+        max_length=200,
+        error_messages=_errors("Mật khẩu của tệp"),
+        help_text="Chỉ dùng để mở tệp lúc đăng ký; hệ thống không lưu mật khẩu.",
+        widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "off"}),
+    )
 
     def clean_p12(self):
         return read_upload(self.cleaned_data.get("p12"), 100 * 1024, "Tệp PKCS#12")
 
 
 class CertificateForm(_OwnerForm):
-    certificate = forms.FileField(label="Chứng thư số (.cer, .crt, .pem)", error_messages=_errors("Chứng thư số"),
-                                  widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem,.der"}))
-    chain = forms.FileField(label="Chứng thư trung gian (PEM, nếu có)", required=False,
-                            error_messages=_errors("Chứng thư trung gian"),
-                            widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem"}))
-    keystore = forms.ChoiceField(label="Nơi giữ khóa", error_messages=_errors("Nơi giữ khóa"),
-                                 choices=[(KeyStore.EXTERNAL, KeyStore.EXTERNAL.label),
-                                          (KeyStore.PKCS11, KeyStore.PKCS11.label)],
-                                 widget=forms.Select(attrs=SELECT))
-    pkcs11_module = forms.CharField(label="Thư viện PKCS#11 (đường dẫn tệp .so)", max_length=500, required=False,
-                                    error_messages=_errors("Thư viện PKCS#11"), widget=forms.TextInput(attrs=TEXT))
-    pkcs11_token = forms.CharField(label="Nhãn token", max_length=200, required=False,
-                                   error_messages=_errors("Nhãn token"), widget=forms.TextInput(attrs=TEXT))
-    pkcs11_key = forms.CharField(label="Nhãn khóa", max_length=200, required=False,
-                                 error_messages=_errors("Nhãn khóa"), widget=forms.TextInput(attrs=TEXT))
-    pkcs11_pin_env = forms.RegexField(label="Biến môi trường chứa PIN", max_length=100, required=False,
-                                      regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
-                                      error_messages={**_errors("Biến môi trường chứa PIN"),
-                                                      "invalid": "Tên biến môi trường chỉ gồm chữ Latinh, số và _."},
-                                      help_text="PIN không lưu trong cơ sở dữ liệu, chỉ đọc từ biến môi trường này.",
-                                      widget=forms.TextInput(attrs={**TEXT, "placeholder": "VPDT_HSM_PIN"}))
+    certificate = forms.FileField(
+        label="Chứng thư số (.cer, .crt, .pem)",
+        error_messages=_errors("Chứng thư số"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem,.der"}),
+    )
+    chain = forms.FileField(
+        label="Chứng thư trung gian (PEM, nếu có)",
+        required=False,
+        error_messages=_errors("Chứng thư trung gian"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem"}),
+    )
+    keystore = forms.ChoiceField(
+        label="Nơi giữ khóa",
+        error_messages=_errors("Nơi giữ khóa"),
+        choices=[(KeyStore.EXTERNAL, KeyStore.EXTERNAL.label), (KeyStore.PKCS11, KeyStore.PKCS11.label)],
+        widget=forms.Select(attrs=SELECT),
+    )
+    pkcs11_module = forms.CharField(
+        label="Thư viện PKCS#11 (đường dẫn tệp .so)",
+        max_length=500,
+        required=False,
+        error_messages=_errors("Thư viện PKCS#11"),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    pkcs11_token = forms.CharField(
+        label="Nhãn token",
+        max_length=200,
+        required=False,
+        error_messages=_errors("Nhãn token"),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    pkcs11_key = forms.CharField(
+        label="Nhãn khóa",
+        max_length=200,
+        required=False,
+        error_messages=_errors("Nhãn khóa"),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    pkcs11_pin_env = forms.RegexField(
+        label="Biến môi trường chứa PIN",
+        max_length=100,
+        required=False,
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        error_messages={
+            **_errors("Biến môi trường chứa PIN"),
+            "invalid": "Tên biến môi trường chỉ gồm chữ Latinh, số và _.",
+        },
+        help_text="PIN không lưu trong cơ sở dữ liệu, chỉ đọc từ biến môi trường này.",
+        widget=forms.TextInput(attrs={**TEXT, "placeholder": "VPDT_HSM_PIN"}),
+    )
 
     def clean_certificate(self):
         return read_upload(self.cleaned_data.get("certificate"), MAX_CERT_BYTES, "Tệp chứng thư số")
@@ -142,39 +206,72 @@ class CertificateForm(_OwnerForm):
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.CharField(label="Lý do ngừng sử dụng", max_length=500, error_messages=_errors("Lý do"),
-                             widget=forms.TextInput(attrs=TEXT))
+    reason = forms.CharField(
+        label="Lý do ngừng sử dụng", max_length=500, error_messages=_errors("Lý do"), widget=forms.TextInput(attrs=TEXT)
+    )
 
 
 class TrustRootForm(forms.Form):
-    name = forms.CharField(label="Tên", max_length=255, required=False, error_messages=_errors("Tên"),
-                           help_text="Để trống: lấy tên (CN) trong chứng thư.", widget=forms.TextInput(attrs=TEXT))
-    file = forms.FileField(label="Chứng thư gốc (PEM, DER hoặc tệp PEM nhiều chứng thư)",
-                           error_messages=_errors("Tệp chứng thư gốc"),
-                           widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem,.der"}))
+    name = forms.CharField(
+        label="Tên",
+        max_length=255,
+        required=False,
+        error_messages=_errors("Tên"),
+        help_text="Để trống: lấy tên (CN) trong chứng thư.",
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    file = forms.FileField(
+        label="Chứng thư gốc (PEM, DER hoặc tệp PEM nhiều chứng thư)",
+        error_messages=_errors("Tệp chứng thư gốc"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".cer,.crt,.pem,.der"}),
+    )
 
     def clean_file(self):
         return read_upload(self.cleaned_data.get("file"), 1024 * 1024, "Tệp chứng thư gốc")
 
 
-MM = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal("5"), "max_value": Decimal("120"),
-      "required": False}
+MM = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal("5"), "max_value": Decimal("120"), "required": False}
 
 
 class ImageForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại hình", choices=ImageKind.choices, error_messages=_errors("Loại hình"),
-                             widget=forms.Select(attrs=SELECT))
-    agency = forms.ModelChoiceField(label="Cơ quan", queryset=Agency.objects.none(), required=False,
-                                    error_messages=_errors("Cơ quan"), widget=forms.Select(attrs=SELECT))
-    user = PersonChoice(label="Người ký (hình chữ ký)", queryset=User.objects.none(), required=False,
-                        error_messages=_errors("Người ký"), widget=forms.Select(attrs=SELECT))
-    file = forms.FileField(label="Hình PNG nền trong suốt", error_messages=_errors("Hình"),
-                           widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "image/png"}))
-    width_mm = forms.DecimalField(label="Rộng khi in (mm)", error_messages=_errors("Chiều rộng"), **MM,
-                                  widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"}))
-    height_mm = forms.DecimalField(label="Cao khi in (mm)", error_messages=_errors("Chiều cao"), **MM,
-                                   help_text="Để trống: tính theo tỉ lệ của hình.",
-                                   widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"}))
+    kind = forms.ChoiceField(
+        label="Loại hình",
+        choices=ImageKind.choices,
+        error_messages=_errors("Loại hình"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    agency = forms.ModelChoiceField(
+        label="Cơ quan",
+        queryset=Agency.objects.none(),
+        required=False,
+        error_messages=_errors("Cơ quan"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    user = PersonChoice(
+        label="Người ký (hình chữ ký)",
+        queryset=User.objects.none(),
+        required=False,
+        error_messages=_errors("Người ký"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    file = forms.FileField(
+        label="Hình PNG nền trong suốt",
+        error_messages=_errors("Hình"),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": "image/png"}),
+    )
+    width_mm = forms.DecimalField(
+        label="Rộng khi in (mm)",
+        error_messages=_errors("Chiều rộng"),
+        **MM,
+        widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"}),
+    )
+    height_mm = forms.DecimalField(
+        label="Cao khi in (mm)",
+        error_messages=_errors("Chiều cao"),
+        **MM,
+        help_text="Để trống: tính theo tỉ lệ của hình.",
+        widget=forms.NumberInput(attrs={**TEXT, "step": "0.5"}),
+    )
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,8 +308,14 @@ class ImageForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    on_failure = forms.ChoiceField(label="Khi văn bản đến có chữ ký số không hợp lệ", choices=OnFailure.choices,
-                                   error_messages=_errors("Cách xử lý"), widget=forms.RadioSelect)
+    on_failure = forms.ChoiceField(
+        label="Khi văn bản đến có chữ ký số không hợp lệ",
+        choices=OnFailure.choices,
+        error_messages=_errors("Cách xử lý"),
+        widget=forms.RadioSelect,
+    )
     require_both = forms.BooleanField(
-        label="Bắt buộc đủ chữ ký số của người ký và của cơ quan trước khi phát hành điện tử", required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+        label="Bắt buộc đủ chữ ký số của người ký và của cơ quan trước khi phát hành điện tử",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -41,8 +41,10 @@ def decrypt(data: bytes) -> bytes:
     try:
         return _fernet().decrypt(data)
     except InvalidToken:
-        raise SigningError("Không giải mã được tệp khóa đã lưu: khóa mã hóa của hệ thống (VPDT_SIGNING_KEY) đã "
-                           "thay đổi. Quản trị cần khôi phục khóa cũ hoặc đăng ký lại chứng thư số.") from None
+        raise SigningError(
+            "Không giải mã được tệp khóa đã lưu: khóa mã hóa của hệ thống (VPDT_SIGNING_KEY) đã "
+            "thay đổi. Quản trị cần khôi phục khóa cũ hoặc đăng ký lại chứng thư số."
+        ) from None
 
 
 @dataclass
@@ -66,11 +68,16 @@ def cert_info(cert: x509.Certificate) -> CertInfo:
     from cryptography.x509.oid import NameOID
 
     return CertInfo(
-        subject=cert.subject.rfc4514_string()[:500], common_name=str(first(cert.subject, NameOID.COMMON_NAME))[:255],
-        organization=str(first(cert.subject, NameOID.ORGANIZATION_NAME)), issuer=cert.issuer.rfc4514_string()[:500],
-        serial=format(cert.serial_number, "X"), fingerprint=fingerprint(cert),
-        not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
-        pem=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"))
+        subject=cert.subject.rfc4514_string()[:500],
+        common_name=str(first(cert.subject, NameOID.COMMON_NAME))[:255],
+        organization=str(first(cert.subject, NameOID.ORGANIZATION_NAME)),
+        issuer=cert.issuer.rfc4514_string()[:500],
+        serial=format(cert.serial_number, "X"),
+        fingerprint=fingerprint(cert),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        pem=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+    )
 
 
 def fingerprint(cert: x509.Certificate) -> str:
@@ -112,8 +119,9 @@ def open_pkcs12(data: bytes, passphrase: str) -> Bundle:
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, (passphrase or "").encode("utf-8"))
     except ValueError:
-        raise ValidationError("Không mở được tệp PKCS#12: mật khẩu không đúng hoặc tệp không phải .p12/.pfx.",
-                              code="bad_pkcs12") from None
+        raise ValidationError(
+            "Không mở được tệp PKCS#12: mật khẩu không đúng hoặc tệp không phải .p12/.pfx.", code="bad_pkcs12"
+        ) from None
     if key is None or cert is None:
         raise ValidationError("Tệp PKCS#12 không chứa khóa bí mật và chứng thư số của người ký.", code="no_key")
     return Bundle(key, cert, list(extra or []))
@@ -133,8 +141,9 @@ def signer_from_pkcs12(data: bytes, passphrase: str, chain_pem: str = ""):
     extra = [pyhanko_cert(c) for c in bundle.chain]
     if chain_pem:
         extra += [pyhanko_cert(c) for c in load_certificates(chain_pem.encode("ascii"))]
-    signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=extra,
-                                                   passphrase=(passphrase or "").encode("utf-8"))
+    signer = signers.SimpleSigner.load_pkcs12_data(
+        data, other_certs=extra, passphrase=(passphrase or "").encode("utf-8")
+    )
     if signer is None:
         raise SigningError("Không mở được khóa ký.")
     return signer
@@ -174,8 +183,14 @@ def _pkcs11_signer(credential, passphrase: str):
         raise SigningError(f"Không mở được thiết bị PKCS#11 (kiểm tra nhãn token và mã PIN): {exc}") from None
     cert = pyhanko_cert(load_certificate(credential.certificate.encode("ascii")))
     chain = [pyhanko_cert(c) for c in load_certificates(credential.chain.encode("ascii"))] if credential.chain else []
-    return p11.PKCS11Signer(session, signing_cert=cert, key_label=credential.pkcs11_key or None,
-                            other_certs_to_pull=None, bulk_fetch=False, ca_chain=chain or None)
+    return p11.PKCS11Signer(
+        session,
+        signing_cert=cert,
+        key_label=credential.pkcs11_key or None,
+        other_certs_to_pull=None,
+        bulk_fetch=False,
+        ca_chain=chain or None,
+    )
 
 
 def read_bytes(fileobj) -> bytes:

@@ -25,8 +25,9 @@ class Credential(models.Model):
 
     kind = models.CharField("loại", max_length=10, choices=CredentialKind.choices)
     agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="signing_credentials")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signing_credentials"
+    )
     keystore = models.CharField("nơi giữ khóa", max_length=10, choices=KeyStore.choices, default=KeyStore.PKCS12)
     label = models.CharField("tên gợi nhớ", max_length=200, blank=True)
     subject = models.CharField("chủ thể", max_length=500)
@@ -38,8 +39,14 @@ class Credential(models.Model):
     not_after = models.DateTimeField("hiệu lực đến")
     certificate = models.TextField("chứng thư (PEM)")
     chain = models.TextField("chứng thư trung gian (PEM)", blank=True)
-    p12 = models.ForeignKey("storage.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                            help_text="Tệp PKCS#12 đã mã hóa khi lưu")
+    p12 = models.ForeignKey(
+        "storage.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tệp PKCS#12 đã mã hóa khi lưu",
+    )
     pkcs11_module = models.CharField("thư viện PKCS#11", max_length=500, blank=True)
     pkcs11_token = models.CharField("nhãn token", max_length=200, blank=True)
     pkcs11_key = models.CharField("nhãn khóa", max_length=200, blank=True)
@@ -53,11 +60,16 @@ class Credential(models.Model):
         verbose_name = "chứng thư số"
         verbose_name_plural = "chứng thư số"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["agency", "kind", "is_active"]), models.Index(fields=["user", "is_active"]),
-                   models.Index(fields=["not_after"])]
+        indexes = [
+            models.Index(fields=["agency", "kind", "is_active"]),
+            models.Index(fields=["user", "is_active"]),
+            models.Index(fields=["not_after"]),
+        ]
         constraints = [
-            models.CheckConstraint(name="credential_owner_matches_kind", condition=(
-                models.Q(kind="personal", user__isnull=False) | models.Q(kind="agency", user__isnull=True))),
+            models.CheckConstraint(
+                name="credential_owner_matches_kind",
+                condition=(models.Q(kind="personal", user__isnull=False) | models.Q(kind="agency", user__isnull=True)),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,8 +85,9 @@ class TrustRoot(models.Model):
     not_after = models.DateTimeField("hiệu lực đến")
     certificate = models.TextField("chứng thư (PEM)")
     is_active = models.BooleanField("đang tin cậy", default=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,8 +109,9 @@ class SignatureImage(models.Model):
 
     kind = models.CharField("loại", max_length=10, choices=ImageKind.choices)
     agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     file = models.ForeignKey("storage.StoredFile", on_delete=models.PROTECT, related_name="+")
     width_mm = models.DecimalField("rộng (mm)", max_digits=5, decimal_places=1)
     height_mm = models.DecimalField("cao (mm)", max_digits=5, decimal_places=1)
@@ -110,12 +124,18 @@ class SignatureImage(models.Model):
         verbose_name_plural = "hình chữ ký, con dấu"
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(name="one_active_signature_per_user", fields=["user"],
-                                    condition=models.Q(kind="signature", is_active=True)),
-            models.UniqueConstraint(name="one_active_seal_per_agency", fields=["agency"],
-                                    condition=models.Q(kind="seal", is_active=True)),
-            models.CheckConstraint(name="image_owner_matches_kind", condition=(
-                models.Q(kind="signature", user__isnull=False) | models.Q(kind="seal", user__isnull=True))),
+            models.UniqueConstraint(
+                name="one_active_signature_per_user",
+                fields=["user"],
+                condition=models.Q(kind="signature", is_active=True),
+            ),
+            models.UniqueConstraint(
+                name="one_active_seal_per_agency", fields=["agency"], condition=models.Q(kind="seal", is_active=True)
+            ),
+            models.CheckConstraint(
+                name="image_owner_matches_kind",
+                condition=(models.Q(kind="signature", user__isnull=False) | models.Q(kind="seal", user__isnull=True)),
+            ),
         ]
 
 
@@ -129,12 +149,15 @@ class SigningPolicy(models.Model):
     needs both the signer's and the agency's signature."""
 
     agency = models.OneToOneField("directory.Agency", on_delete=models.CASCADE, related_name="signing_policy")
-    on_failure = models.CharField("khi chữ ký số không hợp lệ", max_length=10, choices=OnFailure.choices,
-                                  default=OnFailure.FLAG)
-    require_both = models.BooleanField("bắt buộc đủ chữ ký người ký và chữ ký cơ quan khi phát hành điện tử",
-                                       default=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    on_failure = models.CharField(
+        "khi chữ ký số không hợp lệ", max_length=10, choices=OnFailure.choices, default=OnFailure.FLAG
+    )
+    require_both = models.BooleanField(
+        "bắt buộc đủ chữ ký người ký và chữ ký cơ quan khi phát hành điện tử", default=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -158,12 +181,19 @@ class Verification(models.Model):
     summary = models.CharField("tóm tắt", max_length=500)
     signatures = models.JSONField("các chữ ký", default=list)
     checked_at = models.DateTimeField(auto_now_add=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The agency for which the check was made: a sender's and a recipient's checks of the same delivered file
     # stay each with its own agency.
-    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="kiểm tra cho cơ quan")
+    agency = models.ForeignKey(
+        "directory.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="kiểm tra cho cơ quan",
+    )
 
     class Meta:
         verbose_name = "kết quả kiểm tra chữ ký số"
@@ -200,10 +230,8 @@ class SigningSession(models.Model):
     object_id = models.CharField(max_length=64)
     field_name = models.CharField("trường chữ ký", max_length=100)
     prepared = models.ForeignKey("storage.StoredFile", on_delete=models.PROTECT, related_name="+")
-    signed = models.ForeignKey("storage.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    status = models.CharField("trạng thái", max_length=10, choices=SessionStatus.choices,
-                              default=SessionStatus.PENDING)
+    signed = models.ForeignKey("storage.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("trạng thái", max_length=10, choices=SessionStatus.choices, default=SessionStatus.PENDING)
     error = models.CharField("lý do", max_length=500, blank=True)
     params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -61,8 +61,8 @@ class SignerLook:
     """What the signer's visible signature shows."""
 
     name: str
-    position: str = ""          # e.g. "PHÓ GIÁM ĐỐC"
-    authority: str = ""         # TM., KT., TL., TUQ., Q.
+    position: str = ""  # e.g. "PHÓ GIÁM ĐỐC"
+    authority: str = ""  # TM., KT., TL., TUQ., Q.
     image: bytes | None = None  # transparent PNG (blue)
     image_mm: tuple[float, float] = SIGNER_BOX_MM
 
@@ -78,6 +78,7 @@ class Layout:
 
 
 # ----------------------------------------------------------------------------------------------- layout
+
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
@@ -153,7 +154,7 @@ def layout(pdf: bytes, signer_name: str = "") -> Layout:
     top_lines = [ln for ln in _lines(_runs(first)) if ln[1] > h * 0.7]  # the header, highest first
     for x1, y, x2, size, text in top_lines:
         folded = _fold(text).strip()
-        if "number:found" not in notes and (folded.startswith("so:") or folded.startswith("so :")):
+        if "number:found" not in notes and folded.startswith(("so:", "so :")):
             number = Box(x1 - 2, y - 3, min(max(x2 + 4, x1 + 55 * MM), w / 2 - 2), y + size + 2)
             notes.append("number:found")
         elif "date:found" not in notes and DATE_LINE.search(folded):
@@ -176,6 +177,7 @@ def layout(pdf: bytes, signer_name: str = "") -> Layout:
 
 # ----------------------------------------------------------------------------------------------- drawing
 
+
 def _render(width: float, height: float, draw) -> bytes:
     """A one-page PDF of the given size drawn with ReportLab (Vietnamese fonts from core.pdf)."""
     from reportlab.pdfgen import canvas
@@ -193,8 +195,9 @@ def _render(width: float, height: float, draw) -> bytes:
 def _image(c, png: bytes, x, y, w, h):
     from reportlab.lib.utils import ImageReader
 
-    c.drawImage(ImageReader(io.BytesIO(png)), x, y, width=w, height=h, mask="auto", preserveAspectRatio=True,
-                anchor="c")
+    c.drawImage(
+        ImageReader(io.BytesIO(png)), x, y, width=w, height=h, mask="auto", preserveAspectRatio=True, anchor="c"
+    )
 
 
 def signer_appearance(look: SignerLook, box: Box, when: dt.datetime) -> bytes:
@@ -248,6 +251,7 @@ def text_appearance(text: str, box: Box, *, size: float = 13, italic: bool = Fal
 
 
 # ----------------------------------------------------------------------------------------------- pyHanko plumbing
+
 
 def _writer(pdf: bytes):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -316,14 +320,19 @@ def _add_text_field(writer, name: str, box: Box, page_ix: int = 0):
     from pyhanko.pdf_utils.generic import pdf_name
 
     page_ref, _ = writer.find_page_for_modification(page_ix)
-    widget = generic.DictionaryObject({
-        pdf_name("/FT"): pdf_name("/Tx"), pdf_name("/T"): generic.TextStringObject(name),
-        pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Widget"),
-        pdf_name("/F"): generic.NumberObject(4), pdf_name("/Ff"): generic.NumberObject(1),
-        pdf_name("/P"): page_ref,
-        pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box.tuple()]),
-        pdf_name("/DA"): generic.TextStringObject("/Helv 0 Tf 0 g"),
-    })
+    widget = generic.DictionaryObject(
+        {
+            pdf_name("/FT"): pdf_name("/Tx"),
+            pdf_name("/T"): generic.TextStringObject(name),
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Widget"),
+            pdf_name("/F"): generic.NumberObject(4),
+            pdf_name("/Ff"): generic.NumberObject(1),
+            pdf_name("/P"): page_ref,
+            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box.tuple()]),
+            pdf_name("/DA"): generic.TextStringObject("/Helv 0 Tf 0 g"),
+        }
+    )
     ref = writer.add_object(widget)
     root = writer.root
     if "/AcroForm" not in root:
@@ -369,19 +378,35 @@ def _field_box(pdf: bytes, name: str) -> Box | None:
     return Box(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
 
 
-def _sign(writer, signer, field_name: str, *, box: Box | None, page_ix: int, appearance: bytes | None,
-          reason: str, location: str, name: str = "") -> bytes:
+def _sign(
+    writer,
+    signer,
+    field_name: str,
+    *,
+    box: Box | None,
+    page_ix: int,
+    appearance: bytes | None,
+    reason: str,
+    location: str,
+    name: str = "",
+) -> bytes:
     from pyhanko.sign import fields, signers
 
     existing = _fields(writer).get(field_name)
     if existing is None:
-        fields.append_signature_field(writer, fields.SigFieldSpec(
-            field_name, on_page=page_ix, box=box.tuple() if box is not None else None))
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(field_name, on_page=page_ix, box=box.tuple() if box is not None else None)
+        )
     elif existing[1].get("/V") is not None:
         raise SigningError("Văn bản đã có chữ ký ở vị trí này.")
-    meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason or None, location=location or None,
-                                        name=name or None, md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        reason=reason or None,
+        location=location or None,
+        name=name or None,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
     try:
         out = signers.PdfSigner(meta, signer=signer, stamp_style=_style(appearance)).sign_pdf(writer)
     except SigningError:
@@ -399,6 +424,7 @@ def _page_index(pdf: bytes, wanted: int) -> int:
 
 
 # ----------------------------------------------------------------------------------------------- public API
+
 
 def _signer_revision(pdf: bytes, look: SignerLook):
     """The layout and a writer holding the empty number/date fields of page 1 (the signer's revision)."""
@@ -420,20 +446,30 @@ def prepare_for_signer(pdf: bytes, look: SignerLook) -> tuple[bytes, Layout]:
     from pyhanko.sign import fields
 
     plan, writer = _signer_revision(pdf, look)
-    fields.append_signature_field(writer, fields.SigFieldSpec(
-        SIGNER_FIELD, on_page=plan.pages - 1, box=plan.signer.tuple()))
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(SIGNER_FIELD, on_page=plan.pages - 1, box=plan.signer.tuple())
+    )
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue(), plan
 
 
-def sign_as_signer(pdf: bytes, signer, look: SignerLook, *, when: dt.datetime, reason: str = "Ký duyệt văn bản",
-                   location: str = "") -> bytes:
+def sign_as_signer(
+    pdf: bytes, signer, look: SignerLook, *, when: dt.datetime, reason: str = "Ký duyệt văn bản", location: str = ""
+) -> bytes:
     """The leader's visible PAdES signature at the final approval (one incremental revision)."""
     plan, writer = _signer_revision(pdf, look)
-    return _sign(writer, signer, SIGNER_FIELD, box=plan.signer, page_ix=plan.pages - 1,
-                 appearance=signer_appearance(look, plan.signer, when), reason=reason, location=location,
-                 name=look.name)
+    return _sign(
+        writer,
+        signer,
+        SIGNER_FIELD,
+        box=plan.signer,
+        page_ix=plan.pages - 1,
+        appearance=signer_appearance(look, plan.signer, when),
+        reason=reason,
+        location=location,
+        name=look.name,
+    )
 
 
 def seal_box(signer_box: Box, seal_mm: float) -> Box:
@@ -447,16 +483,29 @@ def seal_box(signer_box: Box, seal_mm: float) -> Box:
 
 def stamp_number(writer, number_text: str, date_text: str) -> bool:
     """Fill the number and date fields (prepared at approval, or added now when the document has none)."""
-    ok_number = _fill_text_field(writer, NUMBER_FIELD, number_text,
-                                 lambda b: text_appearance(number_text, b, size=min(13, b.height - 2)))
-    ok_date = _fill_text_field(writer, DATE_FIELD, date_text,
-                               lambda b: text_appearance(date_text, b, size=min(13, b.height - 2), italic=True,
-                                                         align="center"))
+    ok_number = _fill_text_field(
+        writer, NUMBER_FIELD, number_text, lambda b: text_appearance(number_text, b, size=min(13, b.height - 2))
+    )
+    ok_date = _fill_text_field(
+        writer,
+        DATE_FIELD,
+        date_text,
+        lambda b: text_appearance(date_text, b, size=min(13, b.height - 2), italic=True, align="center"),
+    )
     return ok_number and ok_date
 
 
-def issue_and_seal(pdf: bytes, signer, *, number_text: str, date_text: str, seal: bytes | None,
-                   seal_mm: float = 36, reason: str = "Phát hành văn bản", location: str = "") -> bytes:
+def issue_and_seal(
+    pdf: bytes,
+    signer,
+    *,
+    number_text: str,
+    date_text: str,
+    seal: bytes | None,
+    seal_mm: float = 36,
+    reason: str = "Phát hành văn bản",
+    location: str = "",
+) -> bytes:
     """At issue: fill number and date, then the agency's seal signature, all in one incremental revision.
 
     When the document has no number/date fields yet (not signed in the system), they are added first in their
@@ -478,8 +527,16 @@ def issue_and_seal(pdf: bytes, signer, *, number_text: str, date_text: str, seal
     box = seal_box(signer_box, seal_mm)
     writer = _writer(pdf)
     stamp_number(writer, number_text, date_text)
-    return _sign(writer, signer, AGENCY_FIELD, box=box, page_ix=_page_index(pdf, -1),
-                 appearance=seal_appearance(seal, box) if seal else None, reason=reason, location=location)
+    return _sign(
+        writer,
+        signer,
+        AGENCY_FIELD,
+        box=box,
+        page_ix=_page_index(pdf, -1),
+        appearance=seal_appearance(seal, box) if seal else None,
+        reason=reason,
+        location=location,
+    )
 
 
 def copy_line(number_symbol: str, when: dt.datetime) -> str:
@@ -487,8 +544,9 @@ def copy_line(number_symbol: str, when: dt.datetime) -> str:
     return f"{number_symbol} {when.replace(microsecond=0).isoformat()}"
 
 
-def sign_invisible_with_line(pdf: bytes, signer, *, line: str, reason: str = "Ký số văn bản kèm theo, bản sao",
-                             field_name: str = COPY_FIELD) -> bytes:
+def sign_invisible_with_line(
+    pdf: bytes, signer, *, line: str, reason: str = "Ký số văn bản kèm theo, bản sao", field_name: str = COPY_FIELD
+) -> bytes:
     """Appendix or electronic copy: the 10 pt line at the top right of page 1 and an invisible agency
     signature, in one incremental revision."""
     from pypdf import PdfReader
@@ -509,8 +567,16 @@ def sign_invisible_with_line(pdf: bytes, signer, *, line: str, reason: str = "K�
         # A copy of a signed original: a new text field would count as a change the earlier signatures do not
         # allow, so the line is drawn as the appearance of the agency's signature widget itself (a new signature
         # field is an allowed change). No seal image either way.
-        return _sign(writer, signer, field_name, box=box, page_ix=0,
-                     appearance=text_appearance(line, box, size=10, align="right"), reason=reason, location="")
+        return _sign(
+            writer,
+            signer,
+            field_name,
+            box=box,
+            page_ix=0,
+            appearance=text_appearance(line, box, size=10, align="right"),
+            reason=reason,
+            location="",
+        )
     _add_text_field(writer, LINE_FIELD, box)
     _fill_text_field(writer, LINE_FIELD, line, lambda b: text_appearance(line, b, size=10, align="right"))
     return _sign(writer, signer, field_name, box=None, page_ix=0, appearance=None, reason=reason, location="")
@@ -518,4 +584,3 @@ def sign_invisible_with_line(pdf: bytes, signer, *, line: str, reason: str = "K�
 
 def _has_signatures(writer) -> bool:
     return any(obj.get("/FT") == "/Sig" and obj.get("/V") is not None for _, obj in _fields(writer).values())
-

@@ -55,27 +55,53 @@ def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def make_ca(common_name: str, *, organization: str = "", parent: Issued | None = None,
-            not_before: dt.datetime | None = None, days: int = 3650) -> Issued:
+def make_ca(
+    common_name: str,
+    *,
+    organization: str = "",
+    parent: Issued | None = None,
+    not_before: dt.datetime | None = None,
+    days: int = 3650,
+) -> Issued:
     """A root CA (no parent) or an intermediate CA signed by ``parent``."""
     key = _key()
     start = not_before or _now() - dt.timedelta(days=1)
     subject = _name(common_name, organization)
-    builder = (x509.CertificateBuilder().subject_name(subject)
-               .issuer_name(parent.cert.subject if parent else subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
-               .add_extension(x509.BasicConstraints(ca=True, path_length=None if parent is None else 0), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                            data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                            crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(parent.cert.subject if parent else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None if parent is None else 0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
     if parent is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(parent.key.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(parent.key.public_key()), critical=False
+        )
     cert = builder.sign(parent.key if parent else key, hashes.SHA256())
-    chain = ([parent.cert, *parent.chain] if parent is not None and parent.chain else
-             ([parent.cert] if parent is not None and _is_intermediate(parent.cert) else []))
+    chain = (
+        [parent.cert, *parent.chain]
+        if parent is not None and parent.chain
+        else ([parent.cert] if parent is not None and _is_intermediate(parent.cert) else [])
+    )
     return Issued(key, cert, chain)
 
 
@@ -83,30 +109,63 @@ def _is_intermediate(cert: x509.Certificate) -> bool:
     return cert.issuer != cert.subject
 
 
-def make_signer(ca: Issued, common_name: str, *, organization: str = "", unit: str = "", locality: str = "",
-                not_before: dt.datetime | None = None, days: int = 730, email: str = "",
-                crl_url: str = "http://crl.vpdt.invalid/ca.crl") -> Issued:
+def make_signer(
+    ca: Issued,
+    common_name: str,
+    *,
+    organization: str = "",
+    unit: str = "",
+    locality: str = "",
+    not_before: dt.datetime | None = None,
+    days: int = 730,
+    email: str = "",
+    crl_url: str = "http://crl.vpdt.invalid/ca.crl",
+) -> Issued:
     """An end-entity document-signing certificate (a leader's or an agency's) issued by ``ca``. It names a CRL
     distribution point (like real CA certificates), so verifiers look for revocation information."""
     key = _key()
     start = not_before or _now() - dt.timedelta(days=1)
-    builder = (x509.CertificateBuilder().subject_name(_name(common_name, organization, unit, locality))
-               .issuer_name(ca.cert.subject).public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                            data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                            crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
-                              critical=False)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
-                              critical=False))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name, organization, unit, locality))
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False)
+    )
     if crl_url:
-        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None,
-            crl_issuer=None)]), critical=False)
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(crl_url)],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
     if email:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
     cert = builder.sign(ca.key, hashes.SHA256())
@@ -120,17 +179,28 @@ def to_pem(cert: x509.Certificate) -> str:
 
 def to_pkcs12(issued: Issued, passphrase: str, friendly_name: str = "vpdt") -> bytes:
     return pkcs12.serialize_key_and_certificates(
-        friendly_name.encode("utf-8"), issued.key, issued.cert, issued.chain or None,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
+        friendly_name.encode("utf-8"),
+        issued.key,
+        issued.cert,
+        issued.chain or None,
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+    )
 
 
 def make_crl(ca: Issued, revoked: list[x509.Certificate], *, days: int = 7) -> bytes:
     """A DER CRL from ``ca`` listing ``revoked``."""
     now = _now()
-    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
-               .last_update(now - dt.timedelta(hours=1)).next_update(now + dt.timedelta(days=days)))
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.cert.subject)
+        .last_update(now - dt.timedelta(hours=1))
+        .next_update(now + dt.timedelta(days=days))
+    )
     for cert in revoked:
         builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(cert.serial_number)
-            .revocation_date(now - dt.timedelta(minutes=30)).build())
+            x509.RevokedCertificateBuilder()
+            .serial_number(cert.serial_number)
+            .revocation_date(now - dt.timedelta(minutes=30))
+            .build()
+        )
     return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

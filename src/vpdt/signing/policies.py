@@ -73,10 +73,10 @@ def files_view(scope, field: str = "file_id") -> Q:
     from vpdt.outgoing.models import OutgoingFile
 
     attachments = Attachment.objects.filter(authz.predicate(Attachment, "view", scope))
-    outgoing = OutgoingFile.objects.filter(authz.predicate(OutgoingFile, "view", scope)
-                                           | authz.predicate(OutgoingFile, "delivered", scope))
-    return (Q(**{f"{field}__in": attachments.values("file_id")})
-            | Q(**{f"{field}__in": outgoing.values("file_id")}))
+    outgoing = OutgoingFile.objects.filter(
+        authz.predicate(OutgoingFile, "view", scope) | authz.predicate(OutgoingFile, "delivered", scope)
+    )
+    return Q(**{f"{field}__in": attachments.values("file_id")}) | Q(**{f"{field}__in": outgoing.values("file_id")})
 
 
 def verification_view(scope) -> Q:

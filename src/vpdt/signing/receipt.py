@@ -28,11 +28,17 @@ from .models import OnFailure, Verdict, Verification
 log = logging.getLogger(__name__)
 
 OK, FLAG, REFUSE = "ok", "flag", "refuse"
-BADGES = {Verdict.VALID: "text-bg-success", Verdict.INVALID: "text-bg-danger", Verdict.ERROR: "text-bg-danger",
-          Verdict.UNSIGNED: "text-bg-secondary", Verdict.NOT_PDF: "text-bg-light"}
+BADGES = {
+    Verdict.VALID: "text-bg-success",
+    Verdict.INVALID: "text-bg-danger",
+    Verdict.ERROR: "text-bg-danger",
+    Verdict.UNSIGNED: "text-bg-secondary",
+    Verdict.NOT_PDF: "text-bg-light",
+}
 
 
 # ---------------------------------------------------------------------------------------------- verifying
+
 
 def pdfs(files) -> list:
     return [f for f in files if f is not None and signing.is_pdf(f)]
@@ -64,13 +70,14 @@ def ensure_verified(files, *, agency=None, actor=None) -> dict[int, Verification
 
 
 def reverify(actor, stored, *, agency=None) -> Verification:
-    """"Kiểm tra lại": the trust roots may have changed since the last check."""
+    """ "Kiểm tra lại": the trust roots may have changed since the last check."""
     if not signing.is_pdf(stored):
         raise ValidationError("Tệp không phải PDF nên không có chữ ký số để kiểm tra.", code="not_pdf")
     return signing.verify_file(stored, actor=actor, agency=agency or getattr(actor, "agency", None))
 
 
 # ---------------------------------------------------------------------------------------------- policy
+
 
 def _why(verifications) -> str:
     return "; ".join(f"tệp “{v.file.original_name}”: {v.summary}" for v in verifications)
@@ -93,8 +100,14 @@ def refusal_reason(verifications) -> str:
 
 
 def _journal_refusal(actor, agency, message, files):
-    journal.record("signing.receipt.refuse", actor=actor, agency=agency, object_type="storage.storedfile",
-                   object_repr=", ".join(files)[:200], details={"files": files, "reason": message[:500]})
+    journal.record(
+        "signing.receipt.refuse",
+        actor=actor,
+        agency=agency,
+        object_type="storage.storedfile",
+        object_repr=", ".join(files)[:200],
+        details={"files": files, "reason": message[:500]},
+    )
 
 
 def check_uploads(actor, agency, uploads) -> None:
@@ -109,8 +122,10 @@ def check_uploads(actor, agency, uploads) -> None:
         upload.file.seek(0)
         report = signing.verify_bytes(data)
         if report.verdict in (Verdict.INVALID, Verdict.ERROR):
-            message = (f"Không vào sổ được: chữ ký số của tệp “{upload.name}” không hợp lệ — {report.summary} "
-                       "Cơ quan đã đặt chính sách từ chối tiếp nhận văn bản có chữ ký số không hợp lệ.")
+            message = (
+                f"Không vào sổ được: chữ ký số của tệp “{upload.name}” không hợp lệ — {report.summary} "
+                "Cơ quan đã đặt chính sách từ chối tiếp nhận văn bản có chữ ký số không hợp lệ."
+            )
             with transaction.atomic():
                 _journal_refusal(actor, agency, message, [upload.name])
             raise ValidationError({"files": message[:1500]}, code="signature_refused")
@@ -127,8 +142,13 @@ def on_registered(actor, document, *, uploaded=(), delivered=()) -> tuple[str, s
     if verdict == REFUSE:
         raise ValidationError({"files": message}, code="signature_refused")
     if verdict == FLAG:
-        journal.record("signing.receipt.flag", actor=actor, obj=document, agency=agency, details={
-            "files": [v.file.original_name for v in results if signing.fails(v)], "reason": message[:500]})
+        journal.record(
+            "signing.receipt.flag",
+            actor=actor,
+            obj=document,
+            agency=agency,
+            details={"files": [v.file.original_name for v in results if signing.fails(v)], "reason": message[:500]},
+        )
     return verdict, message
 
 
@@ -163,6 +183,7 @@ def after_delivery(files) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- display
+
 
 @dataclass
 class SignatureView:
@@ -221,11 +242,18 @@ def _when(iso):
 
 
 def present(stored, verification: Verification | None) -> Result:
-    sigs = [SignatureView(signer=s.get("signer", ""), organization=s.get("organization", ""),
-                          signed_at=_when(s.get("signed_at")), ok=bool(s.get("ok")),
-                          problems=list(s.get("problems") or []), sentence=s.get("sentence", ""),
-                          timestamped=bool(s.get("timestamped")))
-            for s in (verification.signatures if verification else [])]
+    sigs = [
+        SignatureView(
+            signer=s.get("signer", ""),
+            organization=s.get("organization", ""),
+            signed_at=_when(s.get("signed_at")),
+            ok=bool(s.get("ok")),
+            problems=list(s.get("problems") or []),
+            sentence=s.get("sentence", ""),
+            timestamped=bool(s.get("timestamped")),
+        )
+        for s in (verification.signatures if verification else [])
+    ]
     return Result(file=stored, verification=verification, is_pdf=signing.is_pdf(stored), signatures=sigs)
 
 
@@ -242,7 +270,8 @@ def warning_for(results) -> str:
     if not failed:
         return ""
     return "Cảnh báo: chữ ký số không hợp lệ — " + "; ".join(
-        f"tệp “{r.file.original_name}”: {r.summary}" for r in failed)
+        f"tệp “{r.file.original_name}”: {r.summary}" for r in failed
+    )
 
 
 def for_deliveries(agency, files_by_document: dict, *, actor=None) -> dict[int, dict]:
@@ -261,17 +290,25 @@ def for_deliveries(agency, files_by_document: dict, *, actor=None) -> dict[int, 
             if refusing is None:
                 refusing = signing.policy_for(agency).on_failure == OnFailure.REFUSE
             if refusing:
-                blocked = decision(agency, failed)[1] + " Cơ quan đã đặt chính sách từ chối tiếp nhận văn bản có " \
-                                                        "chữ ký số không hợp lệ: chỉ có thể từ chối."
+                blocked = (
+                    decision(agency, failed)[1] + " Cơ quan đã đặt chính sách từ chối tiếp nhận văn bản có "
+                    "chữ ký số không hợp lệ: chỉ có thể từ chối."
+                )
                 reason = refusal_reason(failed)
-        warning = "" if blocked or not failed else (
-            f"Cảnh báo: chữ ký số của {len(failed)} tệp không hợp lệ (xem kết quả kiểm tra từng tệp). Vẫn có thể "
-            "tiếp nhận; văn bản đến sẽ mang cảnh báo này.")
+        warning = (
+            ""
+            if blocked or not failed
+            else (
+                f"Cảnh báo: chữ ký số của {len(failed)} tệp không hợp lệ (xem kết quả kiểm tra từng tệp). Vẫn có thể "
+                "tiếp nhận; văn bản đến sẽ mang cảnh báo này."
+            )
+        )
         out[doc_id] = {"results": shown, "blocked": blocked, "refuse_reason": reason, "warning": warning}
     return out
 
 
 # ---------------------------------------------------------------------------------------------- who sees what
+
 
 def visible_files(user, field_name: str = "file_id") -> Q:
     """Predicate on ``field_name`` (a StoredFile id): files of the incoming and outgoing documents ``user`` may

@@ -48,25 +48,36 @@ def seal_png(agency_name: str = "SỞ XÂY DỰNG", size: int = 500) -> bytes:
     draw.ellipse((size * 0.16, size * 0.16, size * 0.84, size * 0.84), outline=red, width=6)
     font = _font(int(size * 0.075))
     words = agency_name.upper().split()
-    lines = [" ".join(words[i:i + 2]) for i in range(0, len(words), 2)][:3]
+    lines = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)][:3]
     for i, line in enumerate(lines):
         box = draw.textbbox((0, 0), line, font=font)
         draw.text(((size - (box[2] - box[0])) / 2, size * 0.36 + i * size * 0.1), line, fill=red, font=font)
     cx, cy, r = size / 2, size * 0.26, size * 0.06
-    star = [(cx + r * math.cos(math.pi / 2 + k * 4 * math.pi / 5), cy - r * math.sin(math.pi / 2 + k * 4 * math.pi / 5))
-            for k in range(5)]
+    star = [
+        (cx + r * math.cos(math.pi / 2 + k * 4 * math.pi / 5), cy - r * math.sin(math.pi / 2 + k * 4 * math.pi / 5))
+        for k in range(5)
+    ]
     draw.polygon(star, fill=red)
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return buf.getvalue()
 
 
-def nd30_pdf(*, agency: str = "SỞ XÂY DỰNG TỈNH NGHỆ AN", parent: str = "UBND TỈNH NGHỆ AN",
-             notation: str = "QĐ-SXD", place: str = "Nghệ An", doc_type: str = "QUYẾT ĐỊNH",
-             subject: str = "Về việc ban hành Quy chế công tác văn thư, lưu trữ của Sở Xây dựng",
-             body: list[str] | None = None, pages: int = 1, authority: str = "KT. GIÁM ĐỐC",
-             position: str = "PHÓ GIÁM ĐỐC", signer: str = "Trần Thị Thu Hà",
-             recipients: tuple[str, ...] = ("Như Điều 3;", "Lưu: VT, VP.")) -> bytes:
+def nd30_pdf(
+    *,
+    agency: str = "SỞ XÂY DỰNG TỈNH NGHỆ AN",
+    parent: str = "UBND TỈNH NGHỆ AN",
+    notation: str = "QĐ-SXD",
+    place: str = "Nghệ An",
+    doc_type: str = "QUYẾT ĐỊNH",
+    subject: str = "Về việc ban hành Quy chế công tác văn thư, lưu trữ của Sở Xây dựng",
+    body: list[str] | None = None,
+    pages: int = 1,
+    authority: str = "KT. GIÁM ĐỐC",
+    position: str = "PHÓ GIÁM ĐỐC",
+    signer: str = "Trần Thị Thu Hà",
+    recipients: tuple[str, ...] = ("Như Điều 3;", "Lưu: VT, VP."),
+) -> bytes:
     """A document laid out as ND30 Phụ lục I (A4, margins 20-30 mm, Times-like font) with blank number/date."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -88,7 +99,7 @@ def nd30_pdf(*, agency: str = "SỞ XÂY DỰNG TỈNH NGHỆ AN", parent: str =
         "Điều 3. Chánh Văn phòng, Trưởng các phòng và cá nhân có liên quan chịu trách nhiệm thi hành.",
     ]
     per_page = max(1, math.ceil(len(body) / pages)) if pages > 1 else len(body)
-    chunks = [body[i:i + per_page] for i in range(0, len(body), per_page)] or [[]]
+    chunks = [body[i : i + per_page] for i in range(0, len(body), per_page)] or [[]]
     while len(chunks) < pages:
         chunks.append(["(tiếp theo)"] * 20)
     for index, chunk in enumerate(chunks):
@@ -113,7 +124,7 @@ def nd30_pdf(*, agency: str = "SỞ XÂY DỰNG TỈNH NGHỆ AN", parent: str =
         c.setFont(FONT, 13)
         for line in chunk:
             for k in range(0, len(line), 88):
-                c.drawString(left, y, line[k:k + 88])
+                c.drawString(left, y, line[k : k + 88])
                 y -= 7 * mm
         if index == len(chunks) - 1:
             c.setFont(FONT_BOLD, 11)

@@ -30,9 +30,24 @@ class SigningSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SigningSession
-        fields = ["id", "token", "purpose", "purpose_display", "document", "field_name", "status", "status_display",
-                  "error", "created_at", "expires_at", "completed_at", "prepared_url", "prepared_sha256",
-                  "complete_url", "signed_sha256"]
+        fields = [
+            "id",
+            "token",
+            "purpose",
+            "purpose_display",
+            "document",
+            "field_name",
+            "status",
+            "status_display",
+            "error",
+            "created_at",
+            "expires_at",
+            "completed_at",
+            "prepared_url",
+            "prepared_sha256",
+            "complete_url",
+            "signed_sha256",
+        ]
         read_only_fields = fields
 
     def get_document(self, obj) -> int:
@@ -51,9 +66,10 @@ class SigningSessionSerializer(serializers.ModelSerializer):
 
 
 class SigningSessionStartSerializer(serializers.Serializer):
-    document = serializers.IntegerField(help_text="Mã dự thảo văn bản đi đang chờ bạn duyệt ký (bước cuối).",
-                                        error_messages={"required": "Chọn dự thảo cần ký.",
-                                                        "invalid": "Mã dự thảo không hợp lệ."})
+    document = serializers.IntegerField(
+        help_text="Mã dự thảo văn bản đi đang chờ bạn duyệt ký (bước cuối).",
+        error_messages={"required": "Chọn dự thảo cần ký.", "invalid": "Mã dự thảo không hợp lệ."},
+    )
 
 
 class SigningSessionCompleteSerializer(serializers.Serializer):
@@ -73,8 +89,11 @@ class SigningSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             return SigningSession.objects.none()
         return SigningSession.objects.filter(user=self.request.user).select_related("prepared", "signed")
 
-    @extend_schema(request=SigningSessionStartSerializer, responses={201: SigningSessionSerializer},
-                   description="Bắt đầu phiên ký: chuẩn bị tài liệu (ô chữ ký trống) cho người duyệt ký bước cuối.")
+    @extend_schema(
+        request=SigningSessionStartSerializer,
+        responses={201: SigningSessionSerializer},
+        description="Bắt đầu phiên ký: chuẩn bị tài liệu (ô chữ ký trống) cho người duyệt ký bước cuối.",
+    )
     def create(self, request, *args, **kwargs):
         data = SigningSessionStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,8 +105,10 @@ class SigningSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         session = external.start(request.user, document)
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-                   description="Tài liệu đã chuẩn bị (PDF) để ký vào ô chữ ký field_name.")
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        description="Tài liệu đã chuẩn bị (PDF) để ký vào ô chữ ký field_name.",
+    )
     @action(detail=True, methods=["get"], url_path="prepared", url_name="prepared")
     def prepared(self, request, pk=None):
         session = self.get_object()
@@ -95,14 +116,22 @@ class SigningSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             data = read_stored(session.prepared)
         except OSError:
             raise Http404 from None
-        return FileResponse(ContentFile(data), as_attachment=True, filename=f"chuan-bi-ky-{session.object_id}.pdf",
-                            content_type="application/pdf")
+        return FileResponse(
+            ContentFile(data),
+            as_attachment=True,
+            filename=f"chuan-bi-ky-{session.object_id}.pdf",
+            content_type="application/pdf",
+        )
 
-    @extend_schema(request={"multipart/form-data": SigningSessionCompleteSerializer},
-                   responses={200: SigningSessionSerializer,
-                              400: OpenApiResponse(description="Tệp không được chấp nhận (lý do bằng tiếng Việt).")},
-                   description="Gửi tệp PDF đã ký. Máy chủ kiểm tra (nối thêm vào bản chuẩn bị, đúng ô chữ ký, chữ ký "
-                               "toàn vẹn, chứng thư tin cậy và là của bạn) rồi duyệt dự thảo.")
+    @extend_schema(
+        request={"multipart/form-data": SigningSessionCompleteSerializer},
+        responses={
+            200: SigningSessionSerializer,
+            400: OpenApiResponse(description="Tệp không được chấp nhận (lý do bằng tiếng Việt)."),
+        },
+        description="Gửi tệp PDF đã ký. Máy chủ kiểm tra (nối thêm vào bản chuẩn bị, đúng ô chữ ký, chữ ký "
+        "toàn vẹn, chứng thư tin cậy và là của bạn) rồi duyệt dự thảo.",
+    )
     @action(detail=True, methods=["post"], url_path="complete", url_name="complete")
     def complete(self, request, pk=None):
         session = self.get_object()

@@ -25,8 +25,9 @@ def _messages(exc) -> str:
 
 def own_session(user, token) -> SigningSession:
     """The user's own session, or 404 (another person's session does not exist for them)."""
-    return get_object_or_404(SigningSession.objects.select_related("prepared", "signed", "agency"), token=token,
-                             user=user)
+    return get_object_or_404(
+        SigningSession.objects.select_related("prepared", "signed", "agency"), token=token, user=user
+    )
 
 
 def _document(request, pk):
@@ -70,13 +71,23 @@ def session_page(request, token):
     pending = session.status == SessionStatus.PENDING
     overdue = pending and timezone.now() >= session.expires_at
     completed = session.status == SessionStatus.COMPLETED
-    return render(request, "signing/session/detail.html", {
-        "session": session, "document": document, "document_url": _document_url(session),
-        "pending": pending and not overdue, "overdue": overdue, "completed": completed,
-        "status_tone": "success" if completed else "warning" if pending else "danger", "verification": verification,
-        "local_signer_url": settings.VPDT_LOCAL_SIGNER_URL, "remote_enabled": external.remote_adapter() is not None,
-        "max_bytes": external.MAX_GROWTH,
-    })
+    return render(
+        request,
+        "signing/session/detail.html",
+        {
+            "session": session,
+            "document": document,
+            "document_url": _document_url(session),
+            "pending": pending and not overdue,
+            "overdue": overdue,
+            "completed": completed,
+            "status_tone": "success" if completed else "warning" if pending else "danger",
+            "verification": verification,
+            "local_signer_url": settings.VPDT_LOCAL_SIGNER_URL,
+            "remote_enabled": external.remote_adapter() is not None,
+            "max_bytes": external.MAX_GROWTH,
+        },
+    )
 
 
 @login_required
@@ -88,8 +99,12 @@ def prepared_pdf(request, token):
         raise Http404("Tệp không còn trong kho lưu trữ.") from None
     from django.core.files.base import ContentFile
 
-    return FileResponse(ContentFile(data), as_attachment=request.GET.get("xem") != "1",
-                        filename=f"chuan-bi-ky-{session.object_id}.pdf", content_type="application/pdf")
+    return FileResponse(
+        ContentFile(data),
+        as_attachment=request.GET.get("xem") != "1",
+        filename=f"chuan-bi-ky-{session.object_id}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def _wants_json(request) -> bool:

@@ -32,29 +32,44 @@ def recipients(credential: Credential) -> list[User]:
     """The holder of a personal certificate; the clerks and administrators of the agency for the agency's."""
     if credential.kind == CredentialKind.PERSONAL:
         return [credential.user] if credential.user and credential.user.is_active else []
-    return list(User.objects.filter(positions__agency_id=credential.agency_id, positions__is_active=True,
-                                    positions__role__in=AGENCY_KEEPERS, is_active=True)
-                .distinct().order_by("pk"))
+    return list(
+        User.objects.filter(
+            positions__agency_id=credential.agency_id,
+            positions__is_active=True,
+            positions__role__in=AGENCY_KEEPERS,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def message(credential: Credential, threshold: int) -> str:
-    what = ("Chứng thư số cá nhân" if credential.kind == CredentialKind.PERSONAL
-            else f"Chứng thư số của {credential.agency.name}")
+    what = (
+        "Chứng thư số cá nhân"
+        if credential.kind == CredentialKind.PERSONAL
+        else f"Chứng thư số của {credential.agency.name}"
+    )
     day = f"{timezone.localtime(credential.not_after):%d/%m/%Y}"
     if threshold == EXPIRED:
-        return (f"{what} “{credential.common_name}” (số hiệu {credential.serial}) đã hết hạn ngày {day}: không ký "
-                f"số được bằng chứng thư này. Đề nghị đăng ký chứng thư số mới.")
+        return (
+            f"{what} “{credential.common_name}” (số hiệu {credential.serial}) đã hết hạn ngày {day}: không ký "
+            f"số được bằng chứng thư này. Đề nghị đăng ký chứng thư số mới."
+        )
     left = max((timezone.localtime(credential.not_after).date() - timezone.localdate()).days, 0)
-    return (f"{what} “{credential.common_name}” (số hiệu {credential.serial}) sẽ hết hạn ngày {day} (còn {left} "
-            f"ngày). Đề nghị gia hạn và đăng ký chứng thư số mới trước ngày hết hạn.")
+    return (
+        f"{what} “{credential.common_name}” (số hiệu {credential.serial}) sẽ hết hạn ngày {day} (còn {left} "
+        f"ngày). Đề nghị gia hạn và đăng ký chứng thư số mới trước ngày hết hạn."
+    )
 
 
 def superseded(credential: Credential) -> bool:
     """A newer active certificate for the same holder (person, or agency) stays valid beyond the warning period:
     nothing to warn about."""
     later = timezone.now() + dt.timedelta(days=services.EXPIRY_WARNING_DAYS)
-    same = Credential.objects.filter(kind=credential.kind, agency_id=credential.agency_id, is_active=True,
-                                     not_after__gt=later).exclude(pk=credential.pk)
+    same = Credential.objects.filter(
+        kind=credential.kind, agency_id=credential.agency_id, is_active=True, not_after__gt=later
+    ).exclude(pk=credential.pk)
     if credential.kind == CredentialKind.PERSONAL:
         same = same.filter(user_id=credential.user_id)
     return same.exists()
@@ -77,8 +92,12 @@ def warnings_for(user) -> list[Credential]:
 
 
 def _announced(credential: Credential, threshold: int) -> bool:
-    return JournalEntry.objects.filter(action=ACTION, object_type=Credential._meta.label_lower,
-                                       object_id=str(credential.pk), details__threshold=threshold).exists()
+    return JournalEntry.objects.filter(
+        action=ACTION,
+        object_type=Credential._meta.label_lower,
+        object_id=str(credential.pk),
+        details__threshold=threshold,
+    ).exists()
 
 
 def warn_expiring() -> int:
@@ -91,11 +110,24 @@ def warn_expiring() -> int:
             continue
         people = recipients(credential)
         with transaction.atomic():
-            notify(people, "signing.credential_expiry", text=message(credential, threshold), topic=topics.REMINDER,
-                   target=credential)
-            journal.record(ACTION, actor=None, obj=credential, agency=credential.agency, details={
-                "threshold": threshold, "not_after": credential.not_after.isoformat(),
-                "notified": [u.pk for u in people]})
+            notify(
+                people,
+                "signing.credential_expiry",
+                text=message(credential, threshold),
+                topic=topics.REMINDER,
+                target=credential,
+            )
+            journal.record(
+                ACTION,
+                actor=None,
+                obj=credential,
+                agency=credential.agency,
+                details={
+                    "threshold": threshold,
+                    "not_after": credential.not_after.isoformat(),
+                    "notified": [u.pk for u in people],
+                },
+            )
         count += 1
     return count
 
@@ -104,6 +136,7 @@ def warn_expiring() -> int:
 def certificate_expiry() -> int:
     """Daily: warn holders, clerks and administrators about expiring or expired signing certificates."""
     return warn_expiring()
+
 
 # Celery autodiscovery only imports ``tasks`` modules: make the verification task known to the worker.
 from .tasks_verify import verify_files  # noqa: E402, F401

@@ -41,14 +41,24 @@ class SignatureVerificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verification
-        fields = ["id", "file", "file_name", "sha256", "verdict", "verdict_display", "summary", "signatures",
-                  "checked_at", "checked_by"]
+        fields = [
+            "id",
+            "file",
+            "file_name",
+            "sha256",
+            "verdict",
+            "verdict_display",
+            "summary",
+            "signatures",
+            "checked_at",
+            "checked_by",
+        ]
 
 
 class FileVerificationSerializer(serializers.Serializer):
     """What the incoming-document API shows per attached file."""
 
-    verdict = serializers.CharField(help_text="valid | invalid | unsigned | not_pdf | error | \"\" (chưa kiểm tra)")
+    verdict = serializers.CharField(help_text='valid | invalid | unsigned | not_pdf | error | "" (chưa kiểm tra)')
     label = serializers.CharField(help_text="Kết luận bằng tiếng Việt")
     summary = serializers.CharField(allow_blank=True)
     fails = serializers.BooleanField(help_text="Tệp PDF có chữ ký số không hợp lệ")
@@ -60,8 +70,9 @@ class FileVerificationSerializer(serializers.Serializer):
 
 
 class ReverifySerializer(serializers.Serializer):
-    file = serializers.IntegerField(min_value=1, max_value=2**62,
-                                    help_text="Mã tệp lưu trữ (StoredFile) cần kiểm tra lại")
+    file = serializers.IntegerField(
+        min_value=1, max_value=2**62, help_text="Mã tệp lưu trữ (StoredFile) cần kiểm tra lại"
+    )
 
 
 class SignatureVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -87,16 +98,27 @@ class SignatureVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMi
                 qs = qs.filter(verdict=verdict)
         return qs
 
-    @extend_schema(parameters=[
-        OpenApiParameter("file", int, required=False, description="Chỉ các lần kiểm tra của tệp này"),
-        OpenApiParameter("verdict", str, required=False,
-                         enum=["valid", "invalid", "unsigned", "not_pdf", "error"], description="Kết luận")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("file", int, required=False, description="Chỉ các lần kiểm tra của tệp này"),
+            OpenApiParameter(
+                "verdict",
+                str,
+                required=False,
+                enum=["valid", "invalid", "unsigned", "not_pdf", "error"],
+                description="Kết luận",
+            ),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ReverifySerializer, responses={201: SignatureVerificationSerializer},
-                   description="Kiểm tra lại chữ ký số của một tệp người gọi được xem (văn thư, quản trị), ví dụ "
-                               "sau khi danh sách chứng thư gốc tin cậy thay đổi.")
+    @extend_schema(
+        request=ReverifySerializer,
+        responses={201: SignatureVerificationSerializer},
+        description="Kiểm tra lại chữ ký số của một tệp người gọi được xem (văn thư, quản trị), ví dụ "
+        "sau khi danh sách chứng thư gốc tin cậy thay đổi.",
+    )
     @action(detail=False, methods=["post"])
     def verify(self, request):
         from .verification_views import can_reverify

@@ -33,12 +33,23 @@ def _file(request, file_pk):
 @login_required
 def file_detail(request, file_pk: int):
     stored = _file(request, file_pk)
-    history = list(receipt.visible_verifications(request.user).filter(file=stored).select_related("checked_by")
-                   .order_by("-id")[:HISTORY])
+    history = list(
+        receipt.visible_verifications(request.user)
+        .filter(file=stored)
+        .select_related("checked_by")
+        .order_by("-id")[:HISTORY]
+    )
     result = receipt.present(stored, history[0] if history else None)
-    return render(request, "signing/verification/file.html", {
-        "stored": stored, "result": result, "history": history,
-        "reverify_next": request.get_full_path() if can_reverify(request.user) else ""})
+    return render(
+        request,
+        "signing/verification/file.html",
+        {
+            "stored": stored,
+            "result": result,
+            "history": history,
+            "reverify_next": request.get_full_path() if can_reverify(request.user) else "",
+        },
+    )
 
 
 @login_required
@@ -57,5 +68,6 @@ def reverify(request, file_pk: int):
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         (messages.success if result.verdict in ("valid", "unsigned") else messages.warning)(
-            request, f"Đã kiểm tra lại chữ ký số của tệp “{stored.original_name}”: {result.summary}")
+            request, f"Đã kiểm tra lại chữ ký số của tệp “{stored.original_name}”: {result.summary}"
+        )
     return redirect(target)

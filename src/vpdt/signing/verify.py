@@ -23,33 +23,39 @@ class SignatureReport:
     organization: str = ""
     serial: str = ""
     issuer: str = ""
-    signed_at: str | None = None       # ISO 8601, as the signer's software reported it (or the timestamp)
+    signed_at: str | None = None  # ISO 8601, as the signer's software reported it (or the timestamp)
     timestamped: bool = False
-    intact: bool = False               # the signed bytes are unchanged
-    valid: bool = False                # the cryptographic signature matches the certificate
-    trusted: bool = False              # the certificate chains to a trust root and was valid at signing time
+    intact: bool = False  # the signed bytes are unchanged
+    valid: bool = False  # the cryptographic signature matches the certificate
+    trusted: bool = False  # the certificate chains to a trust root and was valid at signing time
     expired: bool = False
     not_yet_valid: bool = False
     revoked: bool = False
-    whole_file: bool = False           # no later revision
-    later_changes: str = ""            # NONE / FORM_FILLING / ... / OTHER
+    whole_file: bool = False  # no later revision
+    later_changes: str = ""  # NONE / FORM_FILLING / ... / OTHER
     ok: bool = False
     problems: list[str] = field(default_factory=list)
 
     @property
     def sentence(self) -> str:
         when = _fmt(self.signed_at)
-        who = self.signer + (f" ({self.organization})" if self.organization and self.organization not in self.signer
-                             else "")
+        who = self.signer + (
+            f" ({self.organization})" if self.organization and self.organization not in self.signer else ""
+        )
         if self.ok:
             return f"Hợp lệ, ký bởi {who}" + (f" lúc {when}" if when else "") + "."
-        return f"Không hợp lệ: chữ ký của {who or 'người ký không xác định'}" + (f" lúc {when}" if when else "") \
-            + " — " + "; ".join(self.problems) + "."
+        return (
+            f"Không hợp lệ: chữ ký của {who or 'người ký không xác định'}"
+            + (f" lúc {when}" if when else "")
+            + " — "
+            + "; ".join(self.problems)
+            + "."
+        )
 
 
 @dataclass
 class Report:
-    verdict: str                      # valid / invalid / unsigned / not_pdf / error
+    verdict: str  # valid / invalid / unsigned / not_pdf / error
     summary: str
     signatures: list[SignatureReport] = field(default_factory=list)
 
@@ -82,8 +88,14 @@ def _name_part(name, oid_name: str) -> str:
 def _context(trust_roots, other_certs, crls, ocsps, moment, online: bool):
     from pyhanko_certvalidator import ValidationContext
 
-    kwargs = {"trust_roots": list(trust_roots), "other_certs": list(other_certs), "crls": list(crls),
-              "ocsps": list(ocsps), "allow_fetching": online, "revocation_mode": "soft-fail"}
+    kwargs = {
+        "trust_roots": list(trust_roots),
+        "other_certs": list(other_certs),
+        "crls": list(crls),
+        "ocsps": list(ocsps),
+        "allow_fetching": online,
+        "revocation_mode": "soft-fail",
+    }
     if moment is not None:
         kwargs["moment"] = moment
         kwargs["best_signature_time"] = moment
@@ -111,8 +123,11 @@ def _embedded_revinfo(reader):
             log.info("unreadable DSS entry %s: %s", key, exc)
         return out
 
-    return (load("/Certs", asn1_x509.Certificate), load("/CRLs", asn1_crl.CertificateList),
-            load("/OCSPs", asn1_ocsp.OCSPResponse))
+    return (
+        load("/Certs", asn1_x509.Certificate),
+        load("/CRLs", asn1_crl.CertificateList),
+        load("/OCSPs", asn1_ocsp.OCSPResponse),
+    )
 
 
 def verify_pdf(data: bytes, *, trust_roots=(), other_certs=(), online: bool = False) -> Report:
@@ -133,8 +148,9 @@ def verify_pdf(data: bytes, *, trust_roots=(), other_certs=(), online: bool = Fa
     dss_certs, crls, ocsps = _embedded_revinfo(reader)
     reports = []
     for sig in embedded:
-        reports.append(_check(sig, trust_roots, [*other_certs, *dss_certs], crls, ocsps, online,
-                              validate_pdf_signature))
+        reports.append(
+            _check(sig, trust_roots, [*other_certs, *dss_certs], crls, ocsps, online, validate_pdf_signature)
+        )
     bad = [r for r in reports if not r.ok]
     if not bad:
         names = ", ".join(r.signer for r in reports)
@@ -190,8 +206,12 @@ def _check(sig, trust_roots, other_certs, crls, ocsps, online, validate) -> Sign
         report.problems.append("chứng thư số chưa có hiệu lực tại thời điểm ký")
     if report.revoked:
         report.problems.append("chứng thư số đã bị thu hồi")
-    if report.intact and report.valid and not report.trusted and not (
-            report.expired or report.not_yet_valid or report.revoked):
+    if (
+        report.intact
+        and report.valid
+        and not report.trusted
+        and not (report.expired or report.not_yet_valid or report.revoked)
+    ):
         report.problems.append("chứng thư số không thuộc tổ chức chứng thực được tin cậy")
     if report.intact and report.later_changes and report.later_changes not in ALLOWED_LATER_CHANGES:
         report.problems.append("tệp đã bị sửa đổi sau khi ký ngoài phạm vi cho phép")

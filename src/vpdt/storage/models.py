@@ -10,10 +10,10 @@ class StoredFile(models.Model):
     content_type = models.CharField("kiểu nội dung", max_length=100, blank=True)
     size = models.BigIntegerField("kích thước (byte)")
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField("kiểm tra toàn vẹn lần cuối", null=True, blank=True)
     verified_ok = models.BooleanField(null=True)

@@ -29,8 +29,9 @@ def sha256_of(fileobj) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def store(fileobj, original_name: str, *, folder: str = "files", content_type: str = "", agency=None,
-          actor=None) -> StoredFile:
+def store(
+    fileobj, original_name: str, *, folder: str = "files", content_type: str = "", agency=None, actor=None
+) -> StoredFile:
     """Save the bytes through the default storage and record their hash.
 
     The stored name is random (never the user's file name), so a file cannot overwrite another.
@@ -44,11 +45,18 @@ def store(fileobj, original_name: str, *, folder: str = "files", content_type: s
     saved = default_storage.save(name, File(fileobj, name=original_name))
     try:
         with transaction.atomic():
-            stored = StoredFile.objects.create(name=saved, original_name=original_name[:255], size=size,
-                                               sha256=digest, content_type=content_type[:100], agency=agency,
-                                               created_by=actor)
-            journal.record("storage.store", actor=actor, obj=stored, agency=agency,
-                           details={"sha256": digest, "size": size})
+            stored = StoredFile.objects.create(
+                name=saved,
+                original_name=original_name[:255],
+                size=size,
+                sha256=digest,
+                content_type=content_type[:100],
+                agency=agency,
+                created_by=actor,
+            )
+            journal.record(
+                "storage.store", actor=actor, obj=stored, agency=agency, details={"sha256": digest, "size": size}
+            )
     except Exception:
         default_storage.delete(saved)
         raise
@@ -71,8 +79,9 @@ def journaled(ids) -> dict[int, tuple[str | None, str | None]]:
 
     ring = keys.by_id()
     found: dict[int, tuple[str | None, str | None]] = {}
-    rows = JournalEntry.objects.filter(action="storage.store", object_type=StoredFile._meta.label_lower,
-                                       object_id__in=[str(i) for i in ids]).order_by("seq")
+    rows = JournalEntry.objects.filter(
+        action="storage.store", object_type=StoredFile._meta.label_lower, object_id__in=[str(i) for i in ids]
+    ).order_by("seq")
     for entry in rows:
         pk = int(entry.object_id)
         if pk in found:
@@ -93,9 +102,12 @@ def verify(stored: StoredFile, save: bool = True, journal: tuple[str | None, str
     elif journal is not None and journal_problem:
         result = Integrity(False, journal_problem)
     elif journal is not None and journaled_sha != stored.sha256:
-        result = Integrity(False, f"SHA-256 trong cơ sở dữ liệu ({stored.sha256[:12]}…) khác SHA-256 ghi trong nhật "
-                                  f"ký khi lưu tệp ({(journaled_sha or '')[:12]}…): tệp hoặc bản ghi tệp đã bị thay "
-                                  f"đổi sau khi lưu.")
+        result = Integrity(
+            False,
+            f"SHA-256 trong cơ sở dữ liệu ({stored.sha256[:12]}…) khác SHA-256 ghi trong nhật "
+            f"ký khi lưu tệp ({(journaled_sha or '')[:12]}…): tệp hoặc bản ghi tệp đã bị thay "
+            f"đổi sau khi lưu.",
+        )
     else:
         with default_storage.open(stored.name, "rb") as fh:
             digest, size = sha256_of(fh)

@@ -9,17 +9,63 @@ Who may act is decided by :mod:`vpdt.incoming.lifecycle` alone.
 """
 
 from ..lifecycle import OPEN
-from .followup import (BOXES, due_state, inbox, late_units, link_draft_reply, link_issued_reply, link_reply,
-                       reply_requested, request_reply, send_reminders, trail, unit_queue)
-from .processing import (Target, add_note, complete, direct, distribute, mark_read, reassign, return_to_leader,
-                         withdraw)
-from .registration import (DuplicateWarning, Registered, RestrictedCategory, default_register, duplicate_key,
-                           find_duplicate, register_document, submit, submit_batch)
+from .followup import (
+    BOXES,
+    due_state,
+    inbox,
+    late_units,
+    link_draft_reply,
+    link_issued_reply,
+    link_reply,
+    reply_requested,
+    request_reply,
+    send_reminders,
+    trail,
+    unit_queue,
+)
+from .processing import Target, add_note, complete, direct, distribute, mark_read, reassign, return_to_leader, withdraw
+from .registration import (
+    DuplicateWarning,
+    Registered,
+    RestrictedCategory,
+    default_register,
+    duplicate_key,
+    find_duplicate,
+    register_document,
+    submit,
+    submit_batch,
+)
 
 __all__ = [
-    "BOXES", "OPEN", "DuplicateWarning", "Registered", "RestrictedCategory", "Target", "add_note", "complete",
-    "default_register", "direct", "distribute", "due_state", "duplicate_key", "find_duplicate",
-    "inbox", "late_units", "link_draft_reply", "link_issued_reply", "link_reply", "mark_read", "reassign",
-    "register_document", "reply_requested", "request_reply", "return_to_leader", "send_reminders", "submit",
-    "submit_batch", "trail", "unit_queue", "withdraw",
+    "BOXES",
+    "OPEN",
+    "DuplicateWarning",
+    "Registered",
+    "RestrictedCategory",
+    "Target",
+    "add_note",
+    "complete",
+    "default_register",
+    "direct",
+    "distribute",
+    "due_state",
+    "duplicate_key",
+    "find_duplicate",
+    "inbox",
+    "late_units",
+    "link_draft_reply",
+    "link_issued_reply",
+    "link_reply",
+    "mark_read",
+    "reassign",
+    "register_document",
+    "reply_requested",
+    "request_reply",
+    "return_to_leader",
+    "send_reminders",
+    "submit",
+    "submit_batch",
+    "trail",
+    "unit_queue",
+    "withdraw",
 ]

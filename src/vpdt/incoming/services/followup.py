@@ -21,8 +21,7 @@ from vpdt.notifications import topics
 from vpdt.notifications.services import notify
 
 from ..lifecycle import DOCUMENT, OPEN
-from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, ReplyRecord,
-                      ReplyStatus)
+from ..models import Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, ReplyRecord, ReplyStatus
 from .notices import assignee_name, display_name, recipients
 
 A = AssignmentStatus
@@ -37,14 +36,19 @@ reply_requested = Signal()
 # Reply seam (phúc đáp): the outgoing capability creates the draft and links it back
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def request_reply(actor, document: IncomingDocument, subject: str = "") -> ReplyRecord:
     """Ask for a reply (văn bản trả lời) to a document that needs one. Anyone who can see the document."""
     DOCUMENT.check(document, "request_reply", actor=actor)
     subject = (subject or "").strip() or f"V/v trả lời văn bản số {document.number_symbol or document.subject[:80]}"
     with transaction.atomic():
         record = ReplyRecord.objects.create(document=document, created_by=actor, subject=subject[:500])
-        journal.record("incoming.reply_request", actor=actor, obj=document,
-                       details={"reply": record.pk, "subject": record.subject, "reply_due": document.reply_due})
+        journal.record(
+            "incoming.reply_request",
+            actor=actor,
+            obj=document,
+            details={"reply": record.pk, "subject": record.subject, "reply_due": document.reply_due},
+        )
         reply_requested.send(sender=ReplyRecord, record=record, actor=actor)
     return record
 
@@ -59,23 +63,34 @@ def link_reply(actor, record: ReplyRecord, outgoing_reference: str) -> ReplyReco
         record.outgoing_reference = outgoing_reference[:100]
         record.status = ReplyStatus.LINKED
         record.save(update_fields=["outgoing_reference", "status"])
-        journal.record("incoming.reply_link", actor=actor, obj=record.document,
-                       details={"reply": record.pk, "outgoing_reference": record.outgoing_reference})
+        journal.record(
+            "incoming.reply_link",
+            actor=actor,
+            obj=record.document,
+            details={"reply": record.pk, "outgoing_reference": record.outgoing_reference},
+        )
     return record
 
 
 def link_draft_reply(actor, document: IncomingDocument, outgoing) -> ReplyRecord:
     """A draft reply was started from this document: take the open reply request, or record a new one."""
     DOCUMENT.check(document, "draft_reply", actor=actor)
-    record = (ReplyRecord.objects.select_for_update()
-              .filter(document=document, status=ReplyStatus.DRAFT_REQUESTED, outgoing__isnull=True).first())
+    record = (
+        ReplyRecord.objects.select_for_update()
+        .filter(document=document, status=ReplyStatus.DRAFT_REQUESTED, outgoing__isnull=True)
+        .first()
+    )
     if record is None:
         record = ReplyRecord.objects.create(document=document, created_by=actor, subject=outgoing.subject[:500])
     record.outgoing = outgoing
     record.outgoing_reference = "Dự thảo"
     record.save(update_fields=["outgoing", "outgoing_reference"])
-    journal.record("incoming.reply_draft", actor=actor, obj=document,
-                   details={"reply": record.pk, "outgoing": outgoing.pk, "subject": outgoing.subject})
+    journal.record(
+        "incoming.reply_draft",
+        actor=actor,
+        obj=document,
+        details={"reply": record.pk, "outgoing": outgoing.pk, "subject": outgoing.subject},
+    )
     return record
 
 
@@ -116,8 +131,11 @@ def unit_queue(user) -> QuerySet:
     led = scope_of(user).within("incoming").led_unit_ids
     if not led:
         return Assignment.objects.none()
-    return (Assignment.objects.filter(unit_id__in=list(led), status__in=OPEN)
-            .select_related("document", "unit").order_by("-id"))
+    return (
+        Assignment.objects.filter(unit_id__in=list(led), status__in=OPEN)
+        .select_related("document", "unit")
+        .order_by("-id")
+    )
 
 
 def due_state(obj, today: date | None = None) -> str:
@@ -132,12 +150,18 @@ def late_units(agency, today: date | None = None) -> list[dict]:
     """Units with open, overdue assignments (directed by the leader) in the agency, most late first."""
     today = today or timezone.localdate()
     agency_id = getattr(agency, "pk", agency)
-    rows = (Assignment.objects.filter(document__agency_id=agency_id, unit__isnull=False, parent__isnull=True,
-                                      status__in=OPEN, deadline__lt=today)
-            .values("unit_id").annotate(late_count=Count("id"), oldest_deadline=Min("deadline")))
+    rows = (
+        Assignment.objects.filter(
+            document__agency_id=agency_id, unit__isnull=False, parent__isnull=True, status__in=OPEN, deadline__lt=today
+        )
+        .values("unit_id")
+        .annotate(late_count=Count("id"), oldest_deadline=Min("deadline"))
+    )
     units = Unit.objects.in_bulk([r["unit_id"] for r in rows])
-    result = [{"unit": units[r["unit_id"]], "late_count": r["late_count"], "oldest_deadline": r["oldest_deadline"]}
-              for r in rows]
+    result = [
+        {"unit": units[r["unit_id"]], "late_count": r["late_count"], "oldest_deadline": r["oldest_deadline"]}
+        for r in rows
+    ]
     result.sort(key=lambda r: (-r["late_count"], r["oldest_deadline"], r["unit"].name))
     return result
 
@@ -150,9 +174,17 @@ def send_reminders(today: date | None = None) -> int:
     """
     today = today or deadlines.local_today()
     horizon = deadlines.due_soon_horizon(today)
-    due = (Assignment.objects.filter(status__in=OPEN, deadline__isnull=False, deadline__lte=horizon,
-                                     document__status__in=(S.DIRECTED, S.IN_PROGRESS))
-           .exclude(last_reminded_on=today).select_related("document", "unit", "user").order_by("id"))
+    due = (
+        Assignment.objects.filter(
+            status__in=OPEN,
+            deadline__isnull=False,
+            deadline__lte=horizon,
+            document__status__in=(S.DIRECTED, S.IN_PROGRESS),
+        )
+        .exclude(last_reminded_on=today)
+        .select_related("document", "unit", "user")
+        .order_by("id")
+    )
     sent = 0
     for assignment in due.iterator():
         people = recipients(assignment)
@@ -160,8 +192,11 @@ def send_reminders(today: date | None = None) -> int:
             continue
         with transaction.atomic():
             # Claim today's reminder first, so a second run (or a concurrent worker) does not send it again.
-            claimed = (Assignment.objects.filter(pk=assignment.pk).exclude(last_reminded_on=today)
-                       .update(last_reminded_on=today))
+            claimed = (
+                Assignment.objects.filter(pk=assignment.pk)
+                .exclude(last_reminded_on=today)
+                .update(last_reminded_on=today)
+            )
             if not claimed:
                 continue
             doc = assignment.document
@@ -170,18 +205,34 @@ def send_reminders(today: date | None = None) -> int:
             number = f"số đến {doc.arrival_number}/{doc.year}"
             if doc.number_symbol:
                 number += f", số {doc.number_symbol}"
-            body = (f"Văn bản đến {number} của {doc.issuer_name}\n"
-                    f"Trích yếu: {doc.subject}\n"
-                    f"Vai trò: {assignment.get_role_display()}"
-                    f"{' (giao cho ' + assignment.unit.name + ')' if assignment.unit_id else ''}\n"
-                    f"Hạn xử lý: {assignment.deadline:%d/%m/%Y} – {state}.\n\n"
-                    "Đề nghị đồng chí khẩn trương xử lý và cập nhật tiến độ trên hệ thống.")
-            notify(people, "incoming.remind", topic=topics.REMINDER, target=doc, body=body,
-                   text=f"Văn bản đến {number} {state} xử lý (hạn {assignment.deadline:%d/%m/%Y}): {doc.subject}")
-            journal.record("incoming.assignment.remind", actor=None, obj=doc,
-                           details={"assignment": assignment.pk, "to": assignee_name(assignment),
-                                    "deadline": assignment.deadline, "state": "late" if late else "due_soon",
-                                    "recipients": [display_name(u) for u in people]})
+            body = (
+                f"Văn bản đến {number} của {doc.issuer_name}\n"
+                f"Trích yếu: {doc.subject}\n"
+                f"Vai trò: {assignment.get_role_display()}"
+                f"{' (giao cho ' + assignment.unit.name + ')' if assignment.unit_id else ''}\n"
+                f"Hạn xử lý: {assignment.deadline:%d/%m/%Y} – {state}.\n\n"
+                "Đề nghị đồng chí khẩn trương xử lý và cập nhật tiến độ trên hệ thống."
+            )
+            notify(
+                people,
+                "incoming.remind",
+                topic=topics.REMINDER,
+                target=doc,
+                body=body,
+                text=f"Văn bản đến {number} {state} xử lý (hạn {assignment.deadline:%d/%m/%Y}): {doc.subject}",
+            )
+            journal.record(
+                "incoming.assignment.remind",
+                actor=None,
+                obj=doc,
+                details={
+                    "assignment": assignment.pk,
+                    "to": assignee_name(assignment),
+                    "deadline": assignment.deadline,
+                    "state": "late" if late else "due_soon",
+                    "recipients": [display_name(u) for u in people],
+                },
+            )
         sent += len(people)
     return sent
 
@@ -204,32 +255,43 @@ def trail(document: IncomingDocument) -> list[dict]:
     from vpdt.journal import sentences
     from vpdt.journal.models import JournalEntry
 
-    rows = sentences.annotate(JournalEntry.objects.filter(
-        object_type=IncomingDocument._meta.label_lower, object_id=str(document.pk)).exclude(
-        action__in=NOT_IN_TRAIL).order_by("seq"), visible=True)
+    rows = sentences.annotate(
+        JournalEntry.objects.filter(object_type=IncomingDocument._meta.label_lower, object_id=str(document.pk))
+        .exclude(action__in=NOT_IN_TRAIL)
+        .order_by("seq"),
+        visible=True,
+    )
     items = []
     for entry in rows:
         details = entry.details or {}
         to = details.get("to") or ""
         if entry.action == "incoming.direct":
-            to = "; ".join(f"{AssignmentRole(t['role']).label}: {t.get('to') or t.get('unit') or t.get('user')}"
-                           for t in details.get("targets", []) if t.get("role") in AssignmentRole.values)
+            to = "; ".join(
+                f"{AssignmentRole(t['role']).label}: {t.get('to') or t.get('unit') or t.get('user')}"
+                for t in details.get("targets", [])
+                if t.get("role") in AssignmentRole.values
+            )
         elif entry.action == "incoming.submit":
             to = details.get("leader", "")
-        items.append({
-            "seq": entry.seq,
-            "when": entry.created_at,
-            "who": entry.actor_repr or "Hệ thống",
-            "on_behalf_of": entry.on_behalf_of_repr,
-            "action": entry.action,
-            "label": entry.label,
-            "sentence": entry.sentence,
-            "assignment": details.get("assignment"),
-            "to": to,
-            "deadline": details.get("deadline"),
-            "direction": details.get("direction", ""),
-            "text": details.get("text") or details.get("result") or details.get("reason") or details.get("opinion")
-            or "",
-            "details": details,
-        })
+        items.append(
+            {
+                "seq": entry.seq,
+                "when": entry.created_at,
+                "who": entry.actor_repr or "Hệ thống",
+                "on_behalf_of": entry.on_behalf_of_repr,
+                "action": entry.action,
+                "label": entry.label,
+                "sentence": entry.sentence,
+                "assignment": details.get("assignment"),
+                "to": to,
+                "deadline": details.get("deadline"),
+                "direction": details.get("direction", ""),
+                "text": details.get("text")
+                or details.get("result")
+                or details.get("reason")
+                or details.get("opinion")
+                or "",
+                "details": details,
+            }
+        )
     return items

@@ -23,8 +23,13 @@ def assignee_name(assignment: Assignment) -> str:
 
 
 def unit_leaders(unit_id: int):
-    return User.objects.filter(positions__unit_id=unit_id, positions__role=Role.UNIT_LEADER,
-                               positions__is_active=True, is_active=True).distinct().order_by("id")
+    return (
+        User.objects.filter(
+            positions__unit_id=unit_id, positions__role=Role.UNIT_LEADER, positions__is_active=True, is_active=True
+        )
+        .distinct()
+        .order_by("id")
+    )
 
 
 def recipients(assignment: Assignment) -> list:
@@ -36,8 +41,10 @@ def recipients(assignment: Assignment) -> list:
 
 def notify_assigned(assignment: Assignment) -> None:
     doc = assignment.document
-    text = (f"{assignment.get_role_display()}: văn bản đến số {doc.arrival_number}/{doc.year}"
-            f"{' (' + doc.number_symbol + ')' if doc.number_symbol else ''} – {doc.subject}")
+    text = (
+        f"{assignment.get_role_display()}: văn bản đến số {doc.arrival_number}/{doc.year}"
+        f"{' (' + doc.number_symbol + ')' if doc.number_symbol else ''} – {doc.subject}"
+    )
     if assignment.deadline:
         text += f". Hạn xử lý: {assignment.deadline:%d/%m/%Y}"
     notify(recipients(assignment), "incoming.assigned", text=text, topic=topics.WORK, target=doc)

@@ -24,8 +24,7 @@ from vpdt.notifications import topics
 from vpdt.notifications.services import notify
 
 from ..lifecycle import ASSIGNMENT, DOCUMENT, OPEN
-from ..models import (Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind,
-                      ProcessingNote)
+from ..models import Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument, NoteKind, ProcessingNote
 from .notices import assignee_name, display_name, notify_assigned
 
 A = AssignmentStatus
@@ -45,17 +44,21 @@ def _document_principal(actor, document: IncomingDocument, *args, **kwargs) -> i
     return document.leader_id
 
 
-TARGET_MESSAGE = ("Chỉ giao cho đơn vị đang hoạt động, cán bộ đang công tác trong cơ quan (tài khoản đang "
-                  "hoạt động).")
+TARGET_MESSAGE = "Chỉ giao cho đơn vị đang hoạt động, cán bộ đang công tác trong cơ quan (tài khoản đang hoạt động)."
 
 
 def _check_targets(document: IncomingDocument, targets: list[Target]) -> Target:
     """The targets name active units and members of the agency, each once, with exactly one lead: that lead."""
     leads = [t for t in targets if t.role == AssignmentRole.LEAD]
     if len(leads) != 1:
-        raise ValidationError({"targets": "Phải giao đúng một đơn vị hoặc cá nhân xử lý chính "
-                                          "(không giao “đồng xử lý”)." if leads else
-                                          "Chưa giao đơn vị hoặc cá nhân xử lý chính."}, code="lead")
+        raise ValidationError(
+            {
+                "targets": "Phải giao đúng một đơn vị hoặc cá nhân xử lý chính (không giao “đồng xử lý”)."
+                if leads
+                else "Chưa giao đơn vị hoặc cá nhân xử lý chính."
+            },
+            code="lead",
+        )
     seen = set()
     for target in targets:
         if (target.unit is None) == (target.user is None):
@@ -76,8 +79,15 @@ def _check_targets(document: IncomingDocument, targets: list[Target]) -> Target:
 
 
 @delegation.acting("incoming", _document_principal)
-def direct(actor, document: IncomingDocument, *, direction: str, targets: list[Target], deadline: date | None = None,
-           field=None) -> IncomingDocument:
+def direct(
+    actor,
+    document: IncomingDocument,
+    *,
+    direction: str,
+    targets: list[Target],
+    deadline: date | None = None,
+    field=None,
+) -> IncomingDocument:
     """Bút phê: the leader's direction with exactly one lead handler, cooperating and for-information ones."""
     DOCUMENT.authorize(document, "direct", actor)
     if not (direction or "").strip():
@@ -96,24 +106,51 @@ def direct(actor, document: IncomingDocument, *, direction: str, targets: list[T
         DOCUMENT.check(document, "direct", actor=actor, authorized=True)
         # Re-direction after a return: what is still open from the earlier direction is closed, so the new
         # direction has exactly one active lead. Returned and finished assignments stay as history.
-        superseded = list(Assignment.objects.select_for_update().filter(document=document, status__in=OPEN)
-                          .order_by("id").values_list("pk", flat=True))
+        superseded = list(
+            Assignment.objects.select_for_update()
+            .filter(document=document, status__in=OPEN)
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
         if superseded:
             Assignment.objects.filter(pk__in=superseded).update(
-                status=AssignmentStatus.REASSIGNED, reason="Lãnh đạo cho ý kiến chỉ đạo lại.")
-        DOCUMENT.apply(document, "direct", actor=actor, authorized=True,
-                       extra_fields=["direction", "directed_by", "directed_at", "deadline", "field", "updated_at"],
-                       details={"direction": document.direction, "deadline": document.deadline,
-                                **({"superseded": superseded} if superseded else {}),
-                                "targets": [{"role": t.role, "unit": t.unit.short_name if t.unit else None,
-                                             "user": t.user.username if t.user else None,
-                                             "to": display_name(t.unit or t.user),
-                                             "deadline": t.deadline} for t in targets]})
-        created = Assignment.objects.bulk_create([
-            Assignment(document=document, role=t.role, unit=t.unit, user=t.user, assigned_by=actor,
-                       deadline=t.deadline or (document.deadline if t.role != AssignmentRole.INFORM else None))
-            for t in targets
-        ])
+                status=AssignmentStatus.REASSIGNED, reason="Lãnh đạo cho ý kiến chỉ đạo lại."
+            )
+        DOCUMENT.apply(
+            document,
+            "direct",
+            actor=actor,
+            authorized=True,
+            extra_fields=["direction", "directed_by", "directed_at", "deadline", "field", "updated_at"],
+            details={
+                "direction": document.direction,
+                "deadline": document.deadline,
+                **({"superseded": superseded} if superseded else {}),
+                "targets": [
+                    {
+                        "role": t.role,
+                        "unit": t.unit.short_name if t.unit else None,
+                        "user": t.user.username if t.user else None,
+                        "to": display_name(t.unit or t.user),
+                        "deadline": t.deadline,
+                    }
+                    for t in targets
+                ],
+            },
+        )
+        created = Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    document=document,
+                    role=t.role,
+                    unit=t.unit,
+                    user=t.user,
+                    assigned_by=actor,
+                    deadline=t.deadline or (document.deadline if t.role != AssignmentRole.INFORM else None),
+                )
+                for t in targets
+            ]
+        )
         for assignment in created:
             notify_assigned(assignment)
     return document
@@ -123,22 +160,37 @@ def direct(actor, document: IncomingDocument, *, direction: str, targets: list[T
 # Processing: distribution within a unit, return, reassignment, notes, completion
 # ---------------------------------------------------------------------------------------------------------------
 
-def _move(assignment: Assignment, name: str, *, actor, details: dict | None = None, extra_fields=(),
-          authorized: bool = False) -> Assignment:
+
+def _move(
+    assignment: Assignment, name: str, *, actor, details: dict | None = None, extra_fields=(), authorized: bool = False
+) -> Assignment:
     """Apply an ASSIGNMENT transition, journaled on the document (so the trail reads from one place): ``to`` is
     the assignee (as in every trail entry), ``status`` the new state."""
-    return ASSIGNMENT.apply(assignment, name, actor=actor, extra_fields=extra_fields, authorized=authorized,
-                            journal_obj=assignment.document,
-                            details={"assignment": assignment.pk, "role": assignment.role,
-                                     "to": assignee_name(assignment), "status": ASSIGNMENT.get(name).target,
-                                     **(details or {})})
+    return ASSIGNMENT.apply(
+        assignment,
+        name,
+        actor=actor,
+        extra_fields=extra_fields,
+        authorized=authorized,
+        journal_obj=assignment.document,
+        details={
+            "assignment": assignment.pk,
+            "role": assignment.role,
+            "to": assignee_name(assignment),
+            "status": ASSIGNMENT.get(name).target,
+            **(details or {}),
+        },
+    )
 
 
 def _lock(assignment: Assignment) -> Assignment:
     """Reload the assignment (and its document) under a row lock inside the current transaction."""
     document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)  # document first
-    fresh = Assignment.objects.select_for_update(of=("self",)).select_related("unit", "user", "parent").get(
-        pk=assignment.pk)
+    fresh = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("unit", "user", "parent")
+        .get(pk=assignment.pk)
+    )
     fresh.document = document
     return fresh
 
@@ -156,8 +208,12 @@ def _assignment_principal(actor, assignment: Assignment, *args, **kwargs) -> int
         return assignment.user_id
     if assignment.unit_id is None or _leads_in_person(actor, assignment.unit_id):
         return None
-    leaders = Position.objects.filter(unit_id=assignment.unit_id, role=Role.UNIT_LEADER, is_active=True,
-                                      user_id__in=delegation.delegator_ids(actor, "incoming"))
+    leaders = Position.objects.filter(
+        unit_id=assignment.unit_id,
+        role=Role.UNIT_LEADER,
+        is_active=True,
+        user_id__in=delegation.delegator_ids(actor, "incoming"),
+    )
     return leaders.values_list("user_id", flat=True).first()
 
 
@@ -172,8 +228,9 @@ def _check_deadline(deadline: date | None) -> None:
 
 def _require_unit_member(user, agency_id: int, unit_id: int) -> None:
     """The staff member holds an active position in the unit, within the document's agency, and can log in."""
-    members.require_member(user, agency_id, unit_id=unit_id, field="user",
-                           message="Chỉ giao cho cán bộ đang công tác tại đơn vị.")
+    members.require_member(
+        user, agency_id, unit_id=unit_id, field="user", message="Chỉ giao cho cán bộ đang công tác tại đơn vị."
+    )
 
 
 def _start_document(document: IncomingDocument, actor) -> None:
@@ -192,12 +249,28 @@ def distribute(actor, assignment: Assignment, *, user, deadline: date | None = N
         if locked.children.filter(user=user, status__in=OPEN).exists():
             raise ValidationError({"user": f"{display_name(user)} đã được giao xử lý văn bản này."}, code="already")
         child = Assignment.objects.create(
-            document=locked.document, role=locked.role, user=user, parent=locked, assigned_by=actor,
-            deadline=deadline or locked.deadline, opinion=(opinion or "").strip())
-        journal.record("incoming.assignment.distribute", actor=actor, obj=locked.document,
-                       details={"assignment": child.pk, "parent": locked.pk, "role": child.role,
-                                "unit": display_name(locked.unit), "to": display_name(user),
-                                "deadline": child.deadline, "opinion": child.opinion})
+            document=locked.document,
+            role=locked.role,
+            user=user,
+            parent=locked,
+            assigned_by=actor,
+            deadline=deadline or locked.deadline,
+            opinion=(opinion or "").strip(),
+        )
+        journal.record(
+            "incoming.assignment.distribute",
+            actor=actor,
+            obj=locked.document,
+            details={
+                "assignment": child.pk,
+                "parent": locked.pk,
+                "role": child.role,
+                "unit": display_name(locked.unit),
+                "to": display_name(user),
+                "deadline": child.deadline,
+                "opinion": child.opinion,
+            },
+        )
         if locked.status == A.PENDING:
             _move(locked, "start", actor=actor)
         notify_assigned(child)
@@ -225,13 +298,23 @@ def return_to_leader(actor, assignment: Assignment, reason: str) -> Assignment:
         locked.reason = reason
         _move(locked, "return", actor=actor, authorized=True, extra_fields=["reason"], details={"reason": reason})
         if locked.role == AssignmentRole.LEAD:
-            DOCUMENT.apply(document, "reopen", actor=actor, extra_fields=["updated_at"],
-                           details={"reason": reason, "assignment": locked.pk, "by": assignee_name(locked)})
+            DOCUMENT.apply(
+                document,
+                "reopen",
+                actor=actor,
+                extra_fields=["updated_at"],
+                details={"reason": reason, "assignment": locked.pk, "by": assignee_name(locked)},
+            )
         leader = document.directed_by or document.leader
         if leader is not None:
-            notify([leader], "incoming.returned", topic=topics.WORK, target=document,
-                   text=f"{assignee_name(locked)} trả lại văn bản đến số {document.arrival_number}/{document.year}: "
-                        f"{reason}")
+            notify(
+                [leader],
+                "incoming.returned",
+                topic=topics.WORK,
+                target=document,
+                text=f"{assignee_name(locked)} trả lại văn bản đến số {document.arrival_number}/{document.year}: "
+                f"{reason}",
+            )
     return _copy_back(assignment, locked)
 
 
@@ -250,15 +333,39 @@ def reassign(actor, assignment: Assignment, *, user, reason: str, deadline: date
         parent = locked.parent
         _require_unit_member(user, locked.document.agency_id, parent.unit_id)
         locked.reason = reason
-        _move(locked, "reassign", actor=actor, authorized=True, extra_fields=["reason"],
-              details={"reason": reason, "new_user": display_name(user)})
+        _move(
+            locked,
+            "reassign",
+            actor=actor,
+            authorized=True,
+            extra_fields=["reason"],
+            details={"reason": reason, "new_user": display_name(user)},
+        )
         new = Assignment.objects.create(
-            document=locked.document, role=locked.role, user=user, parent_id=locked.parent_id, assigned_by=actor,
-            deadline=deadline or locked.deadline, opinion=locked.opinion)
-        journal.record("incoming.assignment.distribute", actor=actor, obj=locked.document,
-                       details={"assignment": new.pk, "parent": locked.parent_id, "replaces": locked.pk,
-                                "role": new.role, "unit": display_name(parent.unit), "to": display_name(user),
-                                "deadline": new.deadline, "opinion": new.opinion, "reason": reason})
+            document=locked.document,
+            role=locked.role,
+            user=user,
+            parent_id=locked.parent_id,
+            assigned_by=actor,
+            deadline=deadline or locked.deadline,
+            opinion=locked.opinion,
+        )
+        journal.record(
+            "incoming.assignment.distribute",
+            actor=actor,
+            obj=locked.document,
+            details={
+                "assignment": new.pk,
+                "parent": locked.parent_id,
+                "replaces": locked.pk,
+                "role": new.role,
+                "unit": display_name(parent.unit),
+                "to": display_name(user),
+                "deadline": new.deadline,
+                "opinion": new.opinion,
+                "reason": reason,
+            },
+        )
         notify_assigned(new)
     _copy_back(assignment, locked)
     return new
@@ -276,8 +383,12 @@ def add_note(actor, assignment: Assignment, kind: str, text: str) -> ProcessingN
         if not text:
             raise ValidationError({"text": "Nội dung là bắt buộc."}, code="required")
         note = ProcessingNote.objects.create(assignment=locked, kind=kind, text=text, author=actor)
-        journal.record("incoming.assignment.note", actor=actor, obj=locked.document,
-                       details={"assignment": locked.pk, "to": assignee_name(locked), "kind": kind, "text": text})
+        journal.record(
+            "incoming.assignment.note",
+            actor=actor,
+            obj=locked.document,
+            details={"assignment": locked.pk, "to": assignee_name(locked), "kind": kind, "text": text},
+        )
         if locked.status == A.PENDING:
             _move(locked, "start", actor=actor)
         if locked.parent_id and locked.parent.status == A.PENDING:
@@ -302,12 +413,23 @@ def complete(actor, assignment: Assignment, result: str) -> Assignment:
         ProcessingNote.objects.create(assignment=locked, kind=NoteKind.RESULT, text=result, author=actor)
         locked.result = result
         locked.completed_at = timezone.now()
-        _move(locked, "complete", actor=actor, authorized=True, extra_fields=["result", "completed_at"],
-              details={"result": result})
+        _move(
+            locked,
+            "complete",
+            actor=actor,
+            authorized=True,
+            extra_fields=["result", "completed_at"],
+            details={"result": result},
+        )
         if locked.parent_id is None and locked.role == AssignmentRole.LEAD:
             document.completed_at = locked.completed_at
-            DOCUMENT.apply(document, "complete", actor=actor, extra_fields=["completed_at", "updated_at"],
-                           details={"assignment": locked.pk, "by": assignee_name(locked), "result": result})
+            DOCUMENT.apply(
+                document,
+                "complete",
+                actor=actor,
+                extra_fields=["completed_at", "updated_at"],
+                details={"assignment": locked.pk, "by": assignee_name(locked), "result": result},
+            )
     return _copy_back(assignment, locked)
 
 
@@ -331,10 +453,20 @@ def withdraw(actor, document: IncomingDocument, reason: str) -> IncomingDocument
         locked = IncomingDocument.objects.select_for_update().get(pk=document.pk)
         DOCUMENT.check(locked, "withdraw", actor=actor)
         locked.withdrawn_at = timezone.now()
-        DOCUMENT.apply(locked, "withdraw", actor=actor, authorized=True,
-                       extra_fields=["withdrawn_at", "updated_at"], details={"reason": reason})
-        for assignment in (locked.assignments.select_for_update(of=("self",)).filter(status__in=OPEN)
-                           .select_related("unit", "user").order_by("id")):
+        DOCUMENT.apply(
+            locked,
+            "withdraw",
+            actor=actor,
+            authorized=True,
+            extra_fields=["withdrawn_at", "updated_at"],
+            details={"reason": reason},
+        )
+        for assignment in (
+            locked.assignments.select_for_update(of=("self",))
+            .filter(status__in=OPEN)
+            .select_related("unit", "user")
+            .order_by("id")
+        ):
             assignment.document = locked
             assignment.reason = reason[:1000]
             _move(assignment, "withdraw", actor=actor, extra_fields=["reason"], details={"reason": reason})

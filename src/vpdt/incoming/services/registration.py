@@ -48,20 +48,44 @@ class RestrictedCategory:
     ]
 
 
-SECRET_MESSAGE = ("Văn bản mật ({level}) không được đăng ký trên hệ thống. Hãy vào “Sổ đăng ký văn bản mật” "
-                  "bằng giấy và xử lý theo quy định về bảo vệ bí mật nhà nước.")
+SECRET_MESSAGE = (
+    "Văn bản mật ({level}) không được đăng ký trên hệ thống. Hãy vào “Sổ đăng ký văn bản mật” "
+    "bằng giấy và xử lý theo quy định về bảo vệ bí mật nhà nước."
+)
 CATEGORY_MESSAGES = {
     RestrictedCategory.COMPLAINT: "Đơn thư khiếu nại, tố cáo không xử lý trên hệ thống: chuyển bộ phận tiếp công "
-                                  "dân và vào sổ theo dõi đơn thư riêng.",
+    "dân và vào sổ theo dõi đơn thư riêng.",
     RestrictedCategory.SENSITIVE: "Văn bản về vấn đề tôn giáo, đối ngoại nhạy cảm chưa được giải quyết không đưa "
-                                  "lên hệ thống: xử lý bằng văn bản giấy theo quy định.",
+    "lên hệ thống: xử lý bằng văn bản giấy theo quy định.",
     RestrictedCategory.HARMFUL: "Văn bản có nội dung độc hại không được đưa lên hệ thống.",
 }
-REQUIRED = {"issuer_name": "Cơ quan ban hành", "issued_date": "Ngày văn bản", "doc_type": "Loại văn bản",
-            "subject": "Trích yếu"}
-FIELD_NAMES = ("source", "issuer_name", "issuer_code", "code_number", "code_notation", "issued_date", "doc_type",
-               "subject", "language", "page_amount", "description", "signer_position", "signer_name", "urgency",
-               "to_places", "due_date", "field", "needs_reply", "reply_due")
+REQUIRED = {
+    "issuer_name": "Cơ quan ban hành",
+    "issued_date": "Ngày văn bản",
+    "doc_type": "Loại văn bản",
+    "subject": "Trích yếu",
+}
+FIELD_NAMES = (
+    "source",
+    "issuer_name",
+    "issuer_code",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "doc_type",
+    "subject",
+    "language",
+    "page_amount",
+    "description",
+    "signer_position",
+    "signer_name",
+    "urgency",
+    "to_places",
+    "due_date",
+    "field",
+    "needs_reply",
+    "reply_due",
+)
 
 
 class DuplicateWarning(ValidationError):
@@ -72,7 +96,9 @@ class DuplicateWarning(ValidationError):
         super().__init__(
             f"Văn bản có thể trùng với văn bản đã vào sổ: số đến {existing.arrival_number}/{existing.year} "
             f"ngày {timezone.localtime(existing.arrival_date):%d/%m/%Y} ({existing.number_symbol}). "
-            "Kiểm tra lại; nếu đúng là văn bản khác, hãy xác nhận để vào sổ.", code="duplicate")
+            "Kiểm tra lại; nếu đúng là văn bản khác, hãy xác nhận để vào sổ.",
+            code="duplicate",
+        )
 
 
 def _fold(text: str) -> str:
@@ -104,8 +130,7 @@ def _validate(data: dict) -> None:
     category = data.get("restricted_category") or RestrictedCategory.NONE
     if category in CATEGORY_MESSAGES:
         raise ValidationError({"restricted_category": CATEGORY_MESSAGES[category]}, code="forbidden")
-    missing = {name: f"{label} là bắt buộc." for name, label in REQUIRED.items()
-               if data.get(name) in (None, "", [])}
+    missing = {name: f"{label} là bắt buộc." for name, label in REQUIRED.items() if data.get(name) in (None, "", [])}
     if missing:
         raise ValidationError(missing, code="required")
     issued = data["issued_date"]
@@ -123,9 +148,19 @@ class Registered:
     submitted: bool
 
 
-def register_document(actor, *, register: Register | None = None, agency=None, files=(), leader: User | None = None,
-                      confirm_duplicate: bool = False, arrival_date: datetime | None = None, stored_files=(),
-                      scans=(), **data) -> Registered:
+def register_document(
+    actor,
+    *,
+    register: Register | None = None,
+    agency=None,
+    files=(),
+    leader: User | None = None,
+    confirm_duplicate: bool = False,
+    arrival_date: datetime | None = None,
+    stored_files=(),
+    scans=(),
+    **data,
+) -> Registered:
     """Register an incoming document with the next gapless số đến of its register and year.
 
     ``files`` are uploaded files (scans or electronic originals): sniffed, size-checked and scanned before
@@ -148,8 +183,13 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
     receipt.check_uploads(actor, agency, checked)  # signature policy "refuse": before anything is written
     if leader is not None:
         _require_leader(leader, agency.pk)
-    key = duplicate_key(data.get("issuer_code", ""), data["issuer_name"], data.get("code_number", ""),
-                        data.get("code_notation", ""), data["issued_date"])
+    key = duplicate_key(
+        data.get("issuer_code", ""),
+        data["issuer_name"],
+        data.get("code_number", ""),
+        data.get("code_notation", ""),
+        data["issued_date"],
+    )
     existing = find_duplicate(agency.pk, key)
     if existing is not None and not confirm_duplicate:
         raise DuplicateWarning(existing)
@@ -162,9 +202,17 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
     try:
         with transaction.atomic():
             number = next_value(f"incoming:{register.pk}:{year}")
-            document = IncomingDocument(agency=agency, register=register, year=year, arrival_number=number,
-                                        arrival_date=arrival, duplicate_key=key, created_by=actor, leader=leader,
-                                        **values)
+            document = IncomingDocument(
+                agency=agency,
+                register=register,
+                year=year,
+                arrival_number=number,
+                arrival_date=arrival,
+                duplicate_key=key,
+                created_by=actor,
+                leader=leader,
+                **values,
+            )
             document.full_clean(exclude=["duplicate_key"])
             document.save()
             claimed = digitize_scans.claim(actor, agency, scans, document)  # locked: registered once
@@ -172,18 +220,28 @@ def register_document(actor, *, register: Register | None = None, agency=None, f
             for order, stored in enumerate(uploaded):
                 Attachment.objects.create(document=document, file=stored, order=order)
             for order, upload in enumerate(checked, start=len(uploaded)):
-                stored = storage.store(upload.file, upload.name, folder="incoming", content_type=upload.mime,
-                                       agency=agency, actor=actor)
+                stored = storage.store(
+                    upload.file, upload.name, folder="incoming", content_type=upload.mime, agency=agency, actor=actor
+                )
                 saved_files.append(stored.name)
                 uploaded.append(stored)
                 Attachment.objects.create(document=document, file=stored, order=order)
             for order, stored in enumerate(stored_files, start=len(uploaded)):
                 Attachment.objects.create(document=document, file=stored, order=order)
-            journal.record("incoming.register", actor=actor, obj=document, agency=agency,
-                           details={"register": register.code, "year": year, "number": number,
-                                    "duplicate_confirmed": existing is not None,
-                                    "files": [u.name for u in checked],
-                                    **({"scan_files": [f.pk for f in claimed]} if claimed else {})})
+            journal.record(
+                "incoming.register",
+                actor=actor,
+                obj=document,
+                agency=agency,
+                details={
+                    "register": register.code,
+                    "year": year,
+                    "number": number,
+                    "duplicate_confirmed": existing is not None,
+                    "files": [u.name for u in checked],
+                    **({"scan_files": [f.pk for f in claimed]} if claimed else {}),
+                },
+            )
             receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
             # Issue 6: OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
             digitize.enqueue_attachments(actor, document)
@@ -216,8 +274,14 @@ def submit(actor, document: IncomingDocument, leader: User | None = None) -> Inc
     _require_leader(leader, document.agency_id)
     document.leader = leader
     document.submitted_at = timezone.now()
-    DOCUMENT.apply(document, "submit", actor=actor, authorized=True,
-                   extra_fields=["leader", "submitted_at", "updated_at"], details={"leader": leader.username})
+    DOCUMENT.apply(
+        document,
+        "submit",
+        actor=actor,
+        authorized=True,
+        extra_fields=["leader", "submitted_at", "updated_at"],
+        details={"leader": leader.username},
+    )
     return document
 
 
@@ -225,12 +289,20 @@ def submit_batch(now: datetime | None = None) -> int:
     """Batch submission (default 9:00 and 15:00): every registered document whose leader is still a leader of
     its agency (one who left waits for the clerk to choose another)."""
     count = 0
-    pending = (IncomingDocument.objects.filter(status=S.REGISTERED, leader__isnull=False)
-               .filter(members.holds_position("leader_id", "agency_id", roles=(Role.LEADER,))).order_by("id"))
+    pending = (
+        IncomingDocument.objects.filter(status=S.REGISTERED, leader__isnull=False)
+        .filter(members.holds_position("leader_id", "agency_id", roles=(Role.LEADER,)))
+        .order_by("id")
+    )
     for document in pending.iterator():
         with transaction.atomic():
             document.submitted_at = timezone.now()
-            DOCUMENT.apply(document, "submit", actor=None, extra_fields=["submitted_at", "updated_at"],
-                           details={"leader": document.leader.username, "batch": True})
+            DOCUMENT.apply(
+                document,
+                "submit",
+                actor=None,
+                extra_fields=["submitted_at", "updated_at"],
+                details={"leader": document.leader.username, "batch": True},
+            )
         count += 1
     return count

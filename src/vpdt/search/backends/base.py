@@ -58,8 +58,13 @@ class Backend:
             key_q = Q(number_key__startswith=parsed.key)
             text_q = self.text_filter(qs, parsed, ranked=False)[1] if has_text else Q(pk__in=[])
             qs = qs.filter(key_q | text_q).annotate(
-                key_rank=Case(When(number_key=parsed.key, then=Value(0)), When(key_q, then=Value(1)),
-                              default=Value(2), output_field=IntegerField()))
+                key_rank=Case(
+                    When(number_key=parsed.key, then=Value(0)),
+                    When(key_q, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
             order.append("key_rank")
         elif has_text:
             qs, predicate, rank = self.text_filter(qs, parsed, ranked=True)
@@ -70,7 +75,7 @@ class Backend:
             for term in parsed.raw_terms:
                 qs = qs.filter(exact_text__contains=term)
         order += ["-doc_date", "-id"]
-        return list(qs.order_by(*order)[offset:offset + limit])
+        return list(qs.order_by(*order)[offset : offset + limit])
 
 
 def boolean(sql: str, params) -> RawSQL:

@@ -62,6 +62,9 @@ class PostgresBackend(Backend):
         predicate = Q(boolean(f"{VECTOR} @@ to_tsquery('simple'::regconfig, %s)", [query]))
         if not ranked:
             return qs, predicate, None
-        qs = qs.annotate(text_rank=RawSQL(f"-ts_rank({VECTOR}, to_tsquery('simple'::regconfig, %s))", [query],
-                                          output_field=FloatField()))
+        qs = qs.annotate(
+            text_rank=RawSQL(
+                f"-ts_rank({VECTOR}, to_tsquery('simple'::regconfig, %s))", [query], output_field=FloatField()
+            )
+        )
         return qs, predicate, "text_rank"

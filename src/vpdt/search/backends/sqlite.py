@@ -25,8 +25,10 @@ class SqliteBackend(Backend):
     def index(self, entry) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS} WHERE rowid = %s", [entry.pk])
-            cursor.execute(f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
-                           [entry.pk, index_form(entry.title), entry.folded])
+            cursor.execute(
+                f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
+                [entry.pk, index_form(entry.title), entry.folded],
+            )
 
     def index_many(self, entries) -> None:
         entries = list(entries)
@@ -34,8 +36,10 @@ class SqliteBackend(Backend):
             return
         with self.connection.cursor() as cursor:
             self.remove([e.pk for e in entries])
-            cursor.executemany(f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
-                               [(e.pk, index_form(e.title), e.folded) for e in entries])
+            cursor.executemany(
+                f"INSERT INTO {FTS}(rowid, title, body) VALUES (%s, %s, %s)",
+                [(e.pk, index_form(e.title), e.folded) for e in entries],
+            )
 
     def remove(self, entry_ids) -> None:
         ids = list(entry_ids)
@@ -63,6 +67,10 @@ class SqliteBackend(Backend):
             return qs, Q(boolean(f"{TABLE}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expr])), None
         # Join the FTS table (one scan of its index) and rank with bm25; a correlated subquery per row would be
         # far slower on common words.
-        qs = qs.extra(tables=[FTS], where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"], params=[expr],
-                      select={"text_rank": f"bm25({FTS}, 10.0, 1.0)"})
+        qs = qs.extra(
+            tables=[FTS],
+            where=[f"{FTS}.rowid = {TABLE}.id", f"{FTS} MATCH %s"],
+            params=[expr],
+            select={"text_rank": f"bm25({FTS}, 10.0, 1.0)"},
+        )
         return qs, Q(), "text_rank"

@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with tqdm(desc="Sao lưu tệp", unit="tệp", disable=options["verbosity"] < 1) as bar:
+
             def progress(done, total):
                 bar.total = total
                 bar.update(done - bar.n)

@@ -7,8 +7,9 @@ CONFIRM = "Khôi phục sẽ ghi đè dữ liệu hiện tại. Gõ 'co' để t
 
 
 class Command(BaseCommand):
-    help = ("Khôi phục cơ sở dữ liệu và tệp từ một bản sao lưu. "
-            "Hãy dừng máy chủ web và tiến trình nền trước khi khôi phục.")
+    help = (
+        "Khôi phục cơ sở dữ liệu và tệp từ một bản sao lưu. Hãy dừng máy chủ web và tiến trình nền trước khi khôi phục."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="Đường dẫn tệp sao lưu .tar")
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         if not options["yes"] and input(CONFIRM).strip().lower() not in ("co", "có"):
             raise CommandError("Đã hủy khôi phục.")
         with tqdm(desc="Khôi phục tệp", unit="tệp", disable=options["verbosity"] < 1) as bar:
+
             def progress(done, total):
                 bar.total = total
                 bar.update(done - bar.n)

@@ -21,17 +21,43 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         bin_dir = os.path.dirname(sys.executable)
         log_dir = str(settings.LOG_DIR)
-        web = [os.path.join(bin_dir, "gunicorn"), "vpdt.wsgi:application", "--bind", options["bind"],
-               "--workers", str(options["workers"]), "--timeout", "120", "--graceful-timeout", "20",
-               "--access-logfile", os.path.join(log_dir, "access.log"), "--error-logfile", "-",
-               "--forwarded-allow-ips", os.environ.get("VPDT_FORWARDED_ALLOW_IPS", "127.0.0.1")]
+        web = [
+            os.path.join(bin_dir, "gunicorn"),
+            "vpdt.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "20",
+            "--access-logfile",
+            os.path.join(log_dir, "access.log"),
+            "--error-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("VPDT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
         procs = [("web", subprocess.Popen(web))]
         if not options["no_worker"]:
-            worker = [os.path.join(bin_dir, "celery"), "-A", "vpdt", "worker", "--beat", "--loglevel", "INFO",
-                      "-Q", os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr"),  # default queue + OCR (issue 6)
-                      "--concurrency", os.environ.get("VPDT_WORKER_CONCURRENCY", "2"),
-                      "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-                      "--logfile", os.path.join(log_dir, "worker.log")]
+            worker = [
+                os.path.join(bin_dir, "celery"),
+                "-A",
+                "vpdt",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "-Q",
+                os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr"),  # default queue + OCR (issue 6)
+                "--concurrency",
+                os.environ.get("VPDT_WORKER_CONCURRENCY", "2"),
+                "--schedule",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                "--logfile",
+                os.path.join(log_dir, "worker.log"),
+            ]
             procs.append(("worker", subprocess.Popen(worker)))
         self.stdout.write(self.style.SUCCESS(f"vpdt đang chạy tại http://{options['bind']}/ (Ctrl+C để dừng)"))
         stopping = False

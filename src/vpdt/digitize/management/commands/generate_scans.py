@@ -8,14 +8,19 @@ from vpdt.digitize import corpus
 
 
 class Command(BaseCommand):
-    help = ("Sinh ảnh quét giả lập (A4, 200 dpi) của trang đầu văn bản theo Nghị định 30, kèm tệp JSON giá trị "
-            "đúng của từng trường, để đo độ chính xác của nhận dạng và điền sẵn.")
+    help = (
+        "Sinh ảnh quét giả lập (A4, 200 dpi) của trang đầu văn bản theo Nghị định 30, kèm tệp JSON giá trị "
+        "đúng của từng trường, để đo độ chính xác của nhận dạng và điền sẵn."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=40, help="Số trang cần sinh.")
         parser.add_argument("--start", type=int, default=0, help="Hạt giống (seed) của trang đầu tiên.")
-        parser.add_argument("--held-out", action="store_true",
-                            help="Sinh bộ giữ riêng (chỉ dùng cho đo hiệu năng, không dùng khi phát triển).")
+        parser.add_argument(
+            "--held-out",
+            action="store_true",
+            help="Sinh bộ giữ riêng (chỉ dùng cho đo hiệu năng, không dùng khi phát triển).",
+        )
         parser.add_argument("--out", required=True, help="Thư mục ghi ảnh PNG và tệp JSON.")
 
     def handle(self, *args, **options):
@@ -33,6 +38,7 @@ class Command(BaseCommand):
                 png, truth = corpus.render(seed, held_out=options["held_out"])
                 (out / f"{prefix}-{seed:05d}.png").write_bytes(png)
                 (out / f"{prefix}-{seed:05d}.json").write_text(
-                    json.dumps(corpus.truth_json(truth), ensure_ascii=False, indent=2), encoding="utf-8")
+                    json.dumps(corpus.truth_json(truth), ensure_ascii=False, indent=2), encoding="utf-8"
+                )
                 bar.update(1)
         self.stdout.write(f"Đã ghi {len(seeds)} trang ({prefix}) vào {out}")

@@ -5,8 +5,10 @@ from vpdt.journal import keys
 
 
 class Command(BaseCommand):
-    help = ("Cho biết khóa nhật ký lấy từ đâu, mã khóa và khóa công khai (để kiểm tra điểm kiểm tra ngoại tuyến); "
-            "--rotate tạo khóa mới trong tệp khóa, giữ các khóa cũ để kiểm tra nhật ký đã niêm phong.")
+    help = (
+        "Cho biết khóa nhật ký lấy từ đâu, mã khóa và khóa công khai (để kiểm tra điểm kiểm tra ngoại tuyến); "
+        "--rotate tạo khóa mới trong tệp khóa, giữ các khóa cũ để kiểm tra nhật ký đã niêm phong."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--rotate", action="store_true", help="Tạo khóa mới làm khóa hiện hành (tệp khóa).")
@@ -15,8 +17,12 @@ class Command(BaseCommand):
         try:
             if options["rotate"]:
                 key = keys.rotate()
-                self.stdout.write(self.style.SUCCESS(f"Đã tạo khóa mới {key.kid}. Hãy sao lưu lại tệp khóa và khởi "
-                                                     f"động lại vpdt (web và tiến trình nền)."))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Đã tạo khóa mới {key.kid}. Hãy sao lưu lại tệp khóa và khởi "
+                        f"động lại vpdt (web và tiến trình nền)."
+                    )
+                )
             ring = keys.keyring()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None

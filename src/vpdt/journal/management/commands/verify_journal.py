@@ -7,21 +7,38 @@ from vpdt.journal import checkpoints, keys, services
 
 
 class Command(BaseCommand):
-    help = ("Kiểm tra nhật ký bằng khóa nhật ký và đối chiếu với các điểm kiểm tra đã ký: phát hiện mục bị sửa, "
-            "bị xóa, bị đánh số lại hoặc mất phần cuối. Có thể xuất các điểm kiểm tra ra tệp, hoặc kiểm tra một "
-            "tệp đã xuất mà không cần cơ sở dữ liệu.")
+    help = (
+        "Kiểm tra nhật ký bằng khóa nhật ký và đối chiếu với các điểm kiểm tra đã ký: phát hiện mục bị sửa, "
+        "bị xóa, bị đánh số lại hoặc mất phần cuối. Có thể xuất các điểm kiểm tra ra tệp, hoặc kiểm tra một "
+        "tệp đã xuất mà không cần cơ sở dữ liệu."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--checkpoints", action="append", default=[], metavar="TỆP",
-                            help="Đối chiếu thêm với tệp điểm kiểm tra này (ví dụ bản đã xuất, giữ ở nơi khác).")
-        parser.add_argument("--export", metavar="TỆP",
-                            help="Sau khi kiểm tra đạt: ký điểm kiểm tra của đầu chuỗi hiện tại và ghi mọi điểm "
-                                 "kiểm tra ra TỆP.")
-        parser.add_argument("--offline", metavar="TỆP",
-                            help="Chỉ kiểm tra chữ ký và thứ tự của một tệp điểm kiểm tra đã xuất, không cần CSDL.")
-        parser.add_argument("--public-key", action="append", default=[], metavar="HEX",
-                            help="Với --offline: khóa công khai tin cậy (in bởi `vpdt journal-key`); mặc định là "
-                                 "các khóa đang cấu hình.")
+        parser.add_argument(
+            "--checkpoints",
+            action="append",
+            default=[],
+            metavar="TỆP",
+            help="Đối chiếu thêm với tệp điểm kiểm tra này (ví dụ bản đã xuất, giữ ở nơi khác).",
+        )
+        parser.add_argument(
+            "--export",
+            metavar="TỆP",
+            help="Sau khi kiểm tra đạt: ký điểm kiểm tra của đầu chuỗi hiện tại và ghi mọi điểm kiểm tra ra TỆP.",
+        )
+        parser.add_argument(
+            "--offline",
+            metavar="TỆP",
+            help="Chỉ kiểm tra chữ ký và thứ tự của một tệp điểm kiểm tra đã xuất, không cần CSDL.",
+        )
+        parser.add_argument(
+            "--public-key",
+            action="append",
+            default=[],
+            metavar="HEX",
+            help="Với --offline: khóa công khai tin cậy (in bởi `vpdt journal-key`); mặc định là "
+            "các khóa đang cấu hình.",
+        )
 
     def handle(self, *args, **options):
         if options["offline"]:
@@ -33,8 +50,9 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if not result.ok:
             raise CommandError(f"Nhật ký KHÔNG toàn vẹn: {result.count} vấn đề trên {result.checked} mục.")
-        self.stdout.write(self.style.SUCCESS(
-            f"Nhật ký toàn vẹn: {result.checked} mục, đối chiếu {result.checkpoints} điểm kiểm tra."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Nhật ký toàn vẹn: {result.checked} mục, đối chiếu {result.checkpoints} điểm kiểm tra.")
+        )
         if options["export"]:
             exported = checkpoints.export(Path(options["export"]))
             self.stdout.write(f"Đã xuất {len(exported)} điểm kiểm tra ra {options['export']}.")
@@ -60,6 +78,9 @@ class Command(BaseCommand):
         if not found:
             raise CommandError(f"Tệp {file} không có điểm kiểm tra nào.")
         last = found[-1]
-        self.stdout.write(self.style.SUCCESS(
-            f"Tệp điểm kiểm tra hợp lệ: {len(found)} điểm, chữ ký đúng, theo thứ tự. Điểm cuối: mục #{last.seq}, "
-            f"mã {last.hash}, {checkpoints.describe(last).removeprefix('Điểm kiểm tra ')}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Tệp điểm kiểm tra hợp lệ: {len(found)} điểm, chữ ký đúng, theo thứ tự. Điểm cuối: mục #{last.seq}, "
+                f"mã {last.hash}, {checkpoints.describe(last).removeprefix('Điểm kiểm tra ')}."
+            )
+        )

@@ -11,8 +11,12 @@ class Command(BaseCommand):
     help = "Cập nhật chỉ mục tìm kiếm: bổ sung mục còn thiếu (mặc định) hoặc xây dựng lại toàn bộ (--full)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--kind", action="append", choices=Kind.values,
-                            help="Chỉ xử lý loại này (incoming, outgoing, dossier); có thể lặp lại.")
+        parser.add_argument(
+            "--kind",
+            action="append",
+            choices=Kind.values,
+            help="Chỉ xử lý loại này (incoming, outgoing, dossier); có thể lặp lại.",
+        )
         parser.add_argument("--full", action="store_true", help="Xây dựng lại mọi mục, không chỉ mục còn thiếu.")
 
     def handle(self, *args, **options):

@@ -10,8 +10,10 @@ BATCH = 500
 
 
 class Command(BaseCommand):
-    help = ("Kiểm tra toàn vẹn (SHA-256) của mọi tệp đã lưu, và đối chiếu SHA-256 của từng tệp với mã đã ghi "
-            "trong nhật ký lúc lưu tệp.")
+    help = (
+        "Kiểm tra toàn vẹn (SHA-256) của mọi tệp đã lưu, và đối chiếu SHA-256 của từng tệp với mã đã ghi "
+        "trong nhật ký lúc lưu tệp."
+    )
 
     def handle(self, *args, **options):
         bad = []
