@@ -246,6 +246,34 @@ def test_an_unknown_action_still_reads_as_vietnamese():
     assert sentences.describe(entry, visible=True).startswith("Hệ thống thực hiện thao tác")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("object_id", ["²", "١٢", "１２", "9" * 30, " 12", "-1", ""])
+def test_object_ids_that_are_not_ascii_numbers_do_not_break_a_page(object_id):
+    entries = [
+        JournalEntry(
+            seq=seq,
+            created_at=dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC),
+            actor_repr="lthnhung (Lê Thị Hồng Nhung)",
+            on_behalf_of_repr="",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr="Công văn số 15/UBND-KT",
+            details={"recipient": 3, "number": 15, "year": 2026},
+        )
+        for seq, (action, object_type) in enumerate(
+            [
+                ("incoming.register", "incoming.incomingdocument"),
+                ("outgoing.delivery.receive", "outgoing.outgoingdocument"),
+                ("outgoing.approve", "outgoing.reviewstep"),
+            ],
+            start=1,
+        )
+    ]
+    told = [e.sentence for e in sentences.annotate(entries, visible=True)]
+    assert len(told) == 3 and all(t.startswith("Lê Thị Hồng Nhung") for t in told)
+
+
 def test_details_values_read_as_text_with_dates_in_vietnam_time():
     assert sentences.when("2026-03-10T16:30:00+00:00") == "10/03/2026 23:30"
     assert sentences.when("2026-03-10 16:30:00.123456+00:00") == "10/03/2026 23:30"

@@ -9,6 +9,7 @@ import re
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vpdt.core.params import int_param
 from vpdt.journal import sentences
 from vpdt.journal.sentences import compose, register
 
@@ -31,18 +32,16 @@ def name(text: str) -> str:
 
 def _documents(facts) -> None:
     """``doc`` (the document as named above), ``reference`` (its number and symbol, or subject), ``issuer``."""
-    ids = [
-        int(f.entry.object_id)
-        for f in facts
-        if f.entry.object_type == DOCUMENT and f.entry.object_id.isdigit() and len(f.entry.object_id) < 19
-    ]
+    ids = [int_param(f.entry.object_id) for f in facts if f.entry.object_type == DOCUMENT]
+    ids = [pk for pk in ids if pk is not None]
     issuers = dict(IncomingDocument.objects.filter(pk__in=ids).values_list("pk", "issuer_name")) if ids else {}
     for item in facts:
         item.extra["doc"] = name(item.entry.object_repr)
         match = _NAMED.match(item.entry.object_repr or "")
         item.extra["reference"] = match.group(2) if match else item.entry.object_repr
-        if item.entry.object_id.isdigit() and int(item.entry.object_id) in issuers:
-            item.extra["issuer"] = issuers[int(item.entry.object_id)]
+        pk = int_param(item.entry.object_id)
+        if pk in issuers:
+            item.extra["issuer"] = issuers[pk]
 
 
 def _targets(value) -> str:

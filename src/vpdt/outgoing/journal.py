@@ -8,6 +8,7 @@ per page.
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vpdt.core.params import int_param
 from vpdt.journal import sentences
 from vpdt.journal.sentences import compose, register
 
@@ -26,7 +27,7 @@ def name(text: str) -> str:
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) < 19]
+    return [pk for pk in map(int_param, values) if pk is not None]
 
 
 def _documents(facts) -> None:
@@ -60,7 +61,8 @@ def _documents(facts) -> None:
 
 def _arrivals(facts) -> None:
     """``arrival``: where the recipient's clerk registered the document (“15/2026”)."""
-    wanted = [(int(f.entry.object_id), f.details.get("recipient")) for f in facts if f.entry.object_id.isdigit()]
+    wanted = [(int_param(f.entry.object_id), f.details.get("recipient")) for f in facts]
+    wanted = [(d, a) for d, a in wanted if d is not None]
     rows = Recipient.objects.filter(
         document_id__in={d for d, a in wanted},
         incoming__isnull=False,
@@ -68,7 +70,7 @@ def _arrivals(facts) -> None:
     )
     found = {(r.document_id, r.agency_id): r.incoming for r in rows.select_related("incoming")}
     for item in facts:
-        key = (int(item.entry.object_id), item.details.get("recipient")) if item.entry.object_id.isdigit() else None
+        key = (int_param(item.entry.object_id), item.details.get("recipient"))
         if key in found:
             item.extra["arrival"] = f"{found[key].arrival_number}/{found[key].year}"
 
