@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -46,6 +45,7 @@ from .models import (
     DocStatus,
     IncomingDocument,
     NoteKind,
+    ProcessingNote,
 )
 
 REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
@@ -87,52 +87,22 @@ CLOSED_WITHOUT_RESULT = (AssignmentStatus.RETURNED, AssignmentStatus.REASSIGNED)
 # ---------------------------------------------------------------------------------------------- data
 
 
-def _has_relation(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:  # the model may change under us
-        return False
-    return True
-
-
 def optimize(documents):
     """Load everything the exports show with a fixed number of queries, ordered by year and số đến."""
     if not isinstance(documents, QuerySet):
         docs = list(documents)
         return sorted(docs, key=lambda d: (d.year, d.arrival_number, d.pk or 0))
-    assignment_qs = Assignment.objects.select_related("unit", "user", "assigned_by").order_by("created_at", "id")
-    if _has_relation(Assignment, "notes"):
-        from .models import ProcessingNote
-
-        assignment_qs = assignment_qs.prefetch_related(
+    assignment_qs = (
+        Assignment.objects.select_related("unit", "user", "assigned_by")
+        .prefetch_related(
             Prefetch("notes", queryset=ProcessingNote.objects.select_related("author").order_by("created_at", "id"))
         )
-    qs = documents.select_related("doc_type", "register", "agency", "directed_by", "leader").prefetch_related(
-        Prefetch("assignments", queryset=assignment_qs)
+        .order_by("created_at", "id")
     )
-    if _has_relation(IncomingDocument, "replies"):
-        qs = qs.prefetch_related("replies")
+    qs = documents.select_related("doc_type", "register", "agency", "directed_by", "leader").prefetch_related(
+        Prefetch("assignments", queryset=assignment_qs), "replies"
+    )
     return qs.order_by("year", "arrival_number", "id")
-
-
-def _assignments(document) -> list:
-    manager = getattr(document, "assignments", None)
-    if manager is None:
-        return []
-    try:
-        return list(manager.all())
-    except ValueError:  # unsaved document
-        return []
-
-
-def _notes(assignment) -> list:
-    manager = getattr(assignment, "notes", None)
-    if manager is None:
-        return []
-    try:
-        return list(manager.all())
-    except ValueError:  # unsaved assignment
-        return []
 
 
 def _addressee(assignment) -> str:
@@ -145,8 +115,8 @@ def _addressee(assignment) -> str:
 
 def _current_top(document) -> list:
     """The leader's addressees; after a return and a new direction the superseded ones stay as history only."""
-    top = [a for a in _assignments(document) if a.parent_id is None]
-    return [a for a in top if getattr(a, "status", None) not in CLOSED_WITHOUT_RESULT] or top
+    top = [a for a in document.assignments.all() if a.parent_id is None]
+    return [a for a in top if a.status not in CLOSED_WITHOUT_RESULT] or top
 
 
 def recipients(document) -> str:
@@ -166,8 +136,7 @@ def handover_date(document) -> dt.date | None:
 
 
 def _type_name(document) -> str:
-    doc_type = getattr(document, "doc_type", None)
-    return doc_type.name if doc_type is not None else ""
+    return document.doc_type.name
 
 
 def type_and_subject(document) -> str:
@@ -189,10 +158,7 @@ def identity(document) -> str:
 
 def latest_progress(document):
     notes = [
-        n
-        for a in _assignments(document)
-        for n in _notes(a)
-        if getattr(n, "kind", None) in (NoteKind.PROGRESS, NoteKind.RESULT)
+        n for a in document.assignments.all() for n in a.notes.all() if n.kind in (NoteKind.PROGRESS, NoteKind.RESULT)
     ]
     if not notes:
         return None
@@ -201,8 +167,7 @@ def latest_progress(document):
 
 def progress(document, today: dt.date | None = None) -> str:
     """Column "Tiến độ giải quyết": the status, overdue flag and the latest progress note."""
-    get_label = getattr(document, "get_status_display", None)
-    text = str(get_label() if get_label else document.status)
+    text = document.get_status_display()
     today = today or timezone.localdate()
     if document.deadline and document.status != DocStatus.COMPLETED and document.deadline < today:
         text += f" (quá hạn {(today - document.deadline).days} ngày)"
@@ -215,14 +180,7 @@ def progress(document, today: dt.date | None = None) -> str:
 
 
 def replies(document) -> str:
-    manager = getattr(document, "replies", None)
-    if manager is None or not hasattr(manager, "all"):
-        return ""
-    try:
-        items = list(manager.all())
-    except ValueError:  # unsaved document
-        return ""
-    references = [getattr(r, "outgoing_reference", None) or getattr(r, "number_symbol", None) or "" for r in items]
+    references = [r.outgoing_reference for r in document.replies.all()]
     shown = [ref for ref in references if ref]
     if len(shown) < len(references):
         shown.append("Đang dự thảo văn bản trả lời")
@@ -348,7 +306,7 @@ XLSX_FIRST_DATA_ROW = 6
 def _person(user) -> str:
     if user is None:
         return ""
-    return getattr(user, "full_name", "") or user.get_username()
+    return user.full_name or user.get_username()
 
 
 def slip_content(document) -> dict:
@@ -368,7 +326,7 @@ def slip_content(document) -> dict:
         ("Trích yếu nội dung", document.subject),
         ("Độ khẩn", urgency),
     ]
-    assignments = _assignments(document)
+    assignments = list(document.assignments.all())
     top = _current_top(document)
     children = [a for a in assignments if a.parent_id is not None]
 
@@ -395,12 +353,10 @@ def slip_content(document) -> dict:
         unit.append((line, f"{_person(a.assigned_by)} - {fmt_datetime(a.created_at)}".strip(" -")))
 
     proposals = sorted(
-        (n for a in assignments for n in _notes(a) if getattr(n, "kind", None) == NoteKind.PROPOSAL),
+        (n for a in assignments for n in a.notes.all() if n.kind == NoteKind.PROPOSAL),
         key=lambda n: (n.created_at or timezone.now(), n.pk or 0),
     )
-    proposal = [
-        (n.text, f"{_person(getattr(n, 'author', None))} - {fmt_datetime(n.created_at)}".strip(" -")) for n in proposals
-    ]
+    proposal = [(n.text, f"{_person(n.author)} - {fmt_datetime(n.created_at)}".strip(" -")) for n in proposals]
     return {
         "agency": document.agency.name if document.agency_id else "",
         "identity": identity_rows,
