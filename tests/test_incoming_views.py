@@ -278,7 +278,7 @@ def test_processing_actions_through_the_screens(org, login):
     r = staff.post(f"/van-ban-den/phan-cong/{child.pk}/hoan-thanh/", {"result": "Đã dự thảo báo cáo"}, follow=True)
     assert "Đã hoàn thành xử lý" in page(r)
     r = staff.post(f"/van-ban-den/{doc.pk}/tra-loi/", {"subject": ""}, follow=True)
-    assert "Đã tạo dự thảo văn bản trả lời" in page(r) and "V/v trả lời" in page(r)
+    assert "Đã ghi nhận yêu cầu soạn văn bản trả lời" in page(r) and "V/v trả lời" in page(r)
     # Another person's assignment: refused with a message, never a 500.
     r = login(org.sxd_admin).post(f"/van-ban-den/phan-cong/{lead.pk}/hoan-thanh/", {"result": "x"}, follow=True)
     assert r.status_code == 200 and "Chỉ người được giao" in page(r)

@@ -407,7 +407,7 @@ def request_reply(request, pk):
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, "Đã tạo dự thảo văn bản trả lời.")
+        messages.success(request, "Đã ghi nhận yêu cầu soạn văn bản trả lời.")
     return redirect("incoming:detail", pk=pk)
 
 

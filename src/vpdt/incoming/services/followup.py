@@ -10,7 +10,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, QuerySet
-from django.dispatch import Signal
 from django.utils import timezone
 
 from vpdt.core import deadlines
@@ -27,18 +26,16 @@ from .notices import assignee_name, display_name, recipients
 A = AssignmentStatus
 S = DocStatus
 
-# Fired inside the transaction of request_reply(record=...): the outgoing capability connects here to create
-# the linked outgoing draft and then calls link_reply().
-reply_requested = Signal()
-
-
 # ---------------------------------------------------------------------------------------------------------------
-# Reply seam (phúc đáp): the outgoing capability creates the draft and links it back
+# Replies (phúc đáp): a request is recorded here; the outgoing draft started from the document takes it up
 # ---------------------------------------------------------------------------------------------------------------
 
 
 def request_reply(actor, document: IncomingDocument, subject: str = "") -> ReplyRecord:
-    """Ask for a reply (văn bản trả lời) to a document that needs one. Anyone who can see the document."""
+    """Ask for a reply (văn bản trả lời) to a document that needs one. Anyone who can see the document.
+
+    Only the request is recorded: the draft is written by someone who may draft (the document's "Soạn văn bản trả
+    lời"), and :func:`link_draft_reply` then takes the open request up."""
     DOCUMENT.check(document, "request_reply", actor=actor)
     subject = (subject or "").strip() or f"V/v trả lời văn bản số {document.number_symbol or document.subject[:80]}"
     with transaction.atomic():
@@ -49,7 +46,6 @@ def request_reply(actor, document: IncomingDocument, subject: str = "") -> Reply
             obj=document,
             details={"reply": record.pk, "subject": record.subject, "reply_due": document.reply_due},
         )
-        reply_requested.send(sender=ReplyRecord, record=record, actor=actor)
     return record
 
 
