@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +75,10 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    # Imported here: rest_framework.views loads DRF's parser settings, vpdt.core.parsers, which imports this module
+    # (a command importing the incoming services first failed on the cycle).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         log.exception("Lỗi không xử lý được trong API", exc_info=exc)
