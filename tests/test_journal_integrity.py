@@ -346,7 +346,7 @@ def test_the_checkpoint_task_signs_the_head_only_when_it_moved_and_only_a_sound_
     # An entry edited since the last checkpoint: no checkpoint is signed over it, and the reason is given.
     third = _register_documents(org, 1, start=7)[0]
     _tamper("UPDATE journal_journalentry SET object_repr = 'Công văn số 70/UBND-KT' WHERE seq = %s", [third.seq])
-    result = checkpoints.write()
+    result = journal.write_checkpoint()
     assert result.checkpoint is None
     assert result.problems == [f"Mục #{third.seq}: nội dung đã bị sửa (mã xác thực không khớp)."]
     assert len(checkpoints.read(checkpoints.path())[0]) == 2

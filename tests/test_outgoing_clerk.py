@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 from vpdt.incoming.models import DocStatus, IncomingDocument, Register
-from vpdt.outgoing import delivery
+from vpdt.outgoing import delivery, signatures
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import (
     DeliveryStatus,
@@ -284,7 +284,7 @@ def test_delivery_file_download_permission(world, login):
     org = world
     doc = issued_to_stttt(org, draft_file=True)
     rpk = doc.recipients.get(agency=org.stttt).pk
-    [stored] = out.final_files(doc)
+    [stored] = signatures.final_files(doc)
     assert stored.original_name == "cong-van-ban-goc.pdf"  # the draft file is no longer served
     url = f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{stored.pk}/"
     r = login(org.stttt_clerk).get(url)
@@ -294,7 +294,7 @@ def test_delivery_file_download_permission(world, login):
         assert login(user).get(url).status_code == 404, user
     # A file of another document through this delivery: 404.
     other = issued_to_stttt(org, subject="Công văn khác")
-    [other_file] = out.final_files(other)
+    [other_file] = signatures.final_files(other)
     assert login(org.stttt_clerk).get(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{other_file.pk}/").status_code == 404
     # A draft file that is not among the final files: 404.
     draft_file = doc.files.get(kind="draft")

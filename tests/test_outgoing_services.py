@@ -19,7 +19,7 @@ from vpdt.incoming import services as incoming
 from vpdt.incoming.models import DocStatus, ReplyStatus
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery, numbering
+from vpdt.outgoing import delivery, numbering, signatures
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import (
     ChainStep,
@@ -529,7 +529,7 @@ def test_confirm_number_and_final_files(world):
     with pytest.raises(PermissionDenied):
         out.confirm(org.sxd_clerk, doc, files=[pdf])
     doc = out.confirm(org.sxd_staff, doc, files=[pdf])
-    assert doc.confirmed_at and [f.original_name for f in out.final_files(doc)] == ["ban-goc.pdf"]
+    assert doc.confirmed_at and [f.original_name for f in signatures.final_files(doc)] == ["ban-goc.pdf"]
 
 
 def test_time_is_vietnam(world):

@@ -75,7 +75,7 @@ def test_final_approval_with_signature(signed_world):
     assert entry.details["signed"] is True and entry.details["sha256"] == signed.file.sha256
     assert JournalEntry.objects.filter(action="signing.sign", object_id=str(doc.pk)).exists()
     # Until the clerk issues, the signed PDF stands in for the draft PDF it signed.
-    assert [f.pk for f in out.final_files(doc)] == [signed.file_id]
+    assert [f.pk for f in signatures.final_files(doc)] == [signed.file_id]
 
 
 def test_signature_only_at_the_final_step(signed_world):
@@ -141,7 +141,7 @@ def test_issue_with_the_agency_seal_and_delivery(signed_world):
     assert values[pades.DATE_FIELD] == "Nghệ An, ngày 05 tháng 02 năm 2026"
     entry = JournalEntry.objects.filter(action="outgoing.issue", object_id=str(doc.pk)).latest("seq")
     assert entry.details["sealed"] is True and entry.details["sha256"] == final.file.sha256
-    assert [f.pk for f in out.final_files(doc)] == [final.file_id]
+    assert [f.pk for f in signatures.final_files(doc)] == [final.file_id]
     # The recipient agency receives the sealed file.
     registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
     [attachment] = registered.document.attachments.select_related("file")
@@ -200,7 +200,7 @@ def test_appendix_signed_invisibly_with_the_line(signed_world):
     assert report.verdict == Verdict.VALID and report.signatures[0].field == pades.COPY_FIELD
     assert fields_of(data)[pades.LINE_FIELD].startswith("01/SXD-KHTC 20")
     final = doc.files.get(kind=FileKind.FINAL)
-    assert [f.pk for f in out.final_files(doc)] == [final.file_id, sealed.file_id]  # the unsigned one stays home
+    assert [f.pk for f in signatures.final_files(doc)] == [final.file_id, sealed.file_id]  # the unsigned one stays home
     assert OutgoingFile.objects.filter(pk=original.pk).exists()
 
 
@@ -407,7 +407,7 @@ def test_drafter_attaches_appendices_that_are_sealed_at_issue(signed_world, logi
     assert doc.files.get(kind=FileKind.APPENDIX).file.original_name == "phu-luc-01.pdf"
     doc = out.approve(org.sxd_leader, to_signer(org, doc), passphrase=PASSPHRASE)
     doc = out.issue(org.sxd_clerk, doc, passphrase=PASSPHRASE)
-    travelling = out.final_files(doc)
+    travelling = signatures.final_files(doc)
     assert len(travelling) == 2
     sealed_appendix = read_stored(travelling[1])
     assert sealed_appendix.startswith(appendix_pdf) and signing.verify_bytes(sealed_appendix).verdict == "valid"

@@ -12,7 +12,7 @@ from tests.test_outgoing_services import approve_all, draft, world  # noqa: F401
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import Attachment, IncomingDocument
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery
+from vpdt.outgoing import delivery, signatures
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import DeliveryStatus, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
@@ -205,7 +205,7 @@ def test_delivery_is_verified_after_commit_and_shown_before_registration(
     monkeypatch.setattr(tasks_verify.verify_files, "delay", lambda ids: tasks_verify.verify_files(ids))
     with django_capture_on_commit_callbacks(execute=True):
         doc = issued_to_stttt(org, sealed_pdf(org))
-    stored = out.final_files(doc)[0]
+    stored = signatures.final_files(doc)[0]
     assert Verification.objects.get(file=stored).verdict == Verdict.VALID  # checked on delivery
     c = login(org.stttt_clerk)
     text = page(c.get(WAITING_URL))
@@ -235,7 +235,7 @@ def test_bad_delivery_under_refuse_cannot_be_received_only_refused(signed, login
     assert "Chữ ký số không hợp lệ" in page(r)
     assert not IncomingDocument.objects.filter(agency=org.stttt).exists()
     assert JournalEntry.objects.filter(action="signing.receipt.refuse", agency_id=org.stttt.pk).exists()
-    reason = receipt.for_deliveries(org.stttt, {doc.pk: out.final_files(doc)})[doc.pk]["refuse_reason"]
+    reason = receipt.for_deliveries(org.stttt, {doc.pk: signatures.final_files(doc)})[doc.pk]["refuse_reason"]
     r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{recipient.pk}/tu-choi/", {"reason": reason}, follow=True)
     recipient.refresh_from_db()
     assert recipient.status == DeliveryStatus.REFUSED and recipient.reason.startswith("Chữ ký số không hợp lệ")

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import keys
-from .chain import GENESIS
 
 logger = logging.getLogger("vpdt.journal")
 
@@ -138,39 +137,6 @@ def append(cp: Checkpoint, file: Path | None = None) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     logger.info("Điểm kiểm tra nhật ký: %s", cp.line())
-
-
-@dataclass
-class WriteResult:
-    checkpoint: Checkpoint | None
-    problems: list[str]
-
-
-def write() -> WriteResult:
-    """Sign the current head if it moved since the last checkpoint, after verifying the entries since then."""
-    from .models import JournalHead
-    from .services import verify_after
-
-    head = JournalHead.objects.filter(pk=1).first()
-    if head is None or head.seq == 0:
-        return WriteResult(None, [])
-    found, problems = read(path())
-    last = found[-1] if found else None
-    if last is not None and (last.seq, last.hash) == (head.seq, head.hash):
-        return WriteResult(None, problems)
-    if last is not None and last.seq > head.seq:
-        problems.append(
-            f"{describe(last)} ghi nhật ký đã có đến mục #{last.seq}, nhưng đầu chuỗi nay là "
-            f"#{head.seq}: các mục cuối đã bị xóa."
-        )
-    else:
-        problems += verify_after(last.seq if last else 0, last.hash if last else GENESIS, head.seq).problems
-    if problems:
-        logger.error("Không ghi điểm kiểm tra nhật ký: %s", " ".join(problems))
-        return WriteResult(None, problems)
-    cp = sign(head.seq, head.hash)
-    append(cp)
-    return WriteResult(cp, [])
 
 
 def export(dest: Path) -> list[Checkpoint]:

@@ -25,6 +25,7 @@ writers, and a rolled-back transaction leaves no entry and no gap.
 from __future__ import annotations
 
 import json
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from . import chain, checkpoints, keys
 from .models import JournalEntry, JournalHead
 
 GENESIS = chain.GENESIS
+logger = logging.getLogger("vpdt.journal")
 MAX_PROBLEMS = 200
 _on_behalf: ContextVar = ContextVar("vpdt_on_behalf", default=None)
 _IP = JournalEntry._meta.get_field("ip")
@@ -295,3 +297,33 @@ def verify_after(seq: int, seal: str, until: int) -> VerifyResult:
 def count() -> int:
     head = JournalHead.objects.filter(pk=1).first()
     return head.seq if head else 0
+
+
+@dataclass
+class WriteResult:
+    checkpoint: checkpoints.Checkpoint | None
+    problems: list[str]
+
+
+def write_checkpoint() -> WriteResult:
+    """Sign the current head if it moved since the last checkpoint, after verifying the entries since then."""
+    head = JournalHead.objects.filter(pk=1).first()
+    if head is None or head.seq == 0:
+        return WriteResult(None, [])
+    found, problems = checkpoints.read(checkpoints.path())
+    last = found[-1] if found else None
+    if last is not None and (last.seq, last.hash) == (head.seq, head.hash):
+        return WriteResult(None, problems)
+    if last is not None and last.seq > head.seq:
+        problems.append(
+            f"{checkpoints.describe(last)} ghi nhật ký đã có đến mục #{last.seq}, nhưng đầu chuỗi nay là "
+            f"#{head.seq}: các mục cuối đã bị xóa."
+        )
+    else:
+        problems += verify_after(last.seq if last else 0, last.hash if last else GENESIS, head.seq).problems
+    if problems:
+        logger.error("Không ghi điểm kiểm tra nhật ký: %s", " ".join(problems))
+        return WriteResult(None, problems)
+    cp = checkpoints.sign(head.seq, head.hash)
+    checkpoints.append(cp)
+    return WriteResult(cp, [])

@@ -24,10 +24,12 @@ from vpdt.directory.models import Agency, Role
 from vpdt.incoming.models import DocStatus, IncomingDocument, Source
 from vpdt.notifications import topics
 from vpdt.notifications.services import notify
+from vpdt.signing import receipt, tasks_verify
 
 from .lifecycle import DELIVERY, DOCUMENT, FOLLOW, RECEIVED
 from .models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
 from .policies import RECEIVABLE
+from .signatures import final_files
 
 D = DeliveryStatus
 # Incoming status at the recipient → what the sender sees.
@@ -66,15 +68,11 @@ def _clerks(agency_id: int):
 
 def deliver(actor, document: OutgoingDocument) -> None:
     """Called by :func:`services.issue` inside its transaction."""
-    from vpdt.signing import receipt
-
-    from .services import final_files
-
     now = timezone.now()
     label = f"{document.number_symbol} của {document.agency.name}"
     recipients = list(document.recipients.select_related("agency", "unit", "user"))
     if any(r.kind == RecipientKind.AGENCY for r in recipients):
-        receipt.after_delivery(final_files(document))  # signatures checked once committed, before reception
+        tasks_verify.after_delivery(final_files(document))  # signatures checked once committed, before reception
     for recipient in recipients:
         if recipient.kind == RecipientKind.AGENCY:
             problem = exchange_problem(document.agency, recipient.agency)
@@ -161,9 +159,6 @@ def _lock(recipient: Recipient) -> Recipient:
 def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_duplicate: bool = False):
     """The recipient clerk registers the delivered document with one action (metadata prefilled)."""
     from vpdt.incoming import services as incoming
-    from vpdt.signing import receipt
-
-    from .services import final_files
 
     DELIVERY.authorize(recipient, "receive", actor)
     # Signatures of the delivered PDFs: under the "refuse" policy a failure blocks reception (only refusal left).

@@ -37,7 +37,7 @@ from vpdt.notifications import topics
 from vpdt.notifications.services import notify
 from vpdt.storage import services as storage
 
-from . import numbering
+from . import delivery, numbering, signatures
 from .lifecycle import COMMENTABLE, DOCUMENT, EDITABLE, STEP, answer_refusal
 from .models import (
     Authority,
@@ -158,8 +158,6 @@ def _validate_fields(data: dict, agency_id: int) -> dict:
 
 
 def _check_recipients(agency: Agency, specs: list[RecipientSpec]) -> None:
-    from vpdt.outgoing import delivery
-
     errors = []
     seen = set()
     for spec in specs:
@@ -588,8 +586,6 @@ def approve(
     certificate, also when approving for a delegator) or with ``signed_pdf`` (client-side, verified by the
     caller). The signed PDF is stored as the SIGNED file in the same transaction; a signing failure raises
     ``ValidationError`` and the draft stays in review."""
-    from . import signatures
-
     signing_wanted = bool(passphrase) or signed_pdf is not None
     with transaction.atomic():
         locked = _lock(document)
@@ -776,8 +772,6 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
     agency's seal signature is added (a new FINAL file), PDF appendices get the invisible signature and line;
     all before delivery, in the same transaction (a failure gives the number back).
     """
-    from . import delivery, signatures
-
     DOCUMENT.authorize(document, "issue", actor)
     with transaction.atomic():
         locked = _lock(document)
@@ -832,7 +826,7 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
             ],
             details=details,
         )
-        publish_files(locked)
+        signatures.publish_files(locked)
         delivery.deliver(actor, locked)
         if locked.reply_to_id:
             from vpdt.incoming import services as incoming
@@ -864,7 +858,7 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
         if locked.status != S.ISSUED:
             raise ValidationError("Văn bản chưa phát hành.")
         stored = _store_files(actor, locked, None, files, FileKind.FINAL)
-        publish_files(locked)
+        signatures.publish_files(locked)
         if locked.confirmed_at is None:
             locked.confirmed_at = timezone.now()
             locked.save(update_fields=["confirmed_at", "updated_at"])
@@ -876,31 +870,3 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
             details={"number_symbol": locked.number_symbol, "files": [f.original_name for f in stored]},
         )
     return locked
-
-
-def _travelling_rows(document: OutgoingDocument) -> list[OutgoingFile]:
-    from .signatures import travelling
-
-    version = latest_version(document)
-    rows = document.files.filter(
-        Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]) | Q(version=version)
-        if version
-        else Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX])
-    )
-    return travelling(rows.exclude(kind=FileKind.RELATED).select_related("file").order_by("id"))
-
-
-def final_files(document: OutgoingDocument):
-    """The files that travel with the issued document: the final originals (the sealed ones when the agency
-    signed), else the last version's files (the signer's signed PDF instead of the draft PDF)."""
-    return [f.file for f in _travelling_rows(document)]
-
-
-def publish_files(document: OutgoingDocument) -> None:
-    """Mark what travels now as the issued document's files: at issue, and again when the drafter attaches the
-    final originals (which then replace the signed draft). Recipients that already registered keep what they
-    received, as their own incoming copy's attachments."""
-    ids = [row.pk for row in _travelling_rows(document)]
-    document.files.filter(published=True).exclude(pk__in=ids).update(published=False)
-    document.files.filter(pk__in=ids, published=False).update(published=True)
-    digitize.index_document_text("published", document.pk)

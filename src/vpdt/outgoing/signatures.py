@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Q
 
 from vpdt.digitize import services as digitize
 from vpdt.signing import services as signing
@@ -217,6 +218,32 @@ def travelling(rows) -> list:
         return versioned
     replaced = next((r for r in versioned if r.kind == FileKind.DRAFT and signing.is_pdf(r.file)), None)
     return [r for r in versioned if r is not replaced and (r.kind != FileKind.SIGNED or r is signed[-1])]
+
+
+def _travelling_rows(document: OutgoingDocument) -> list[OutgoingFile]:
+    version = document.versions.order_by("-number").first()
+    rows = document.files.filter(
+        Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX]) | Q(version=version)
+        if version
+        else Q(kind__in=[FileKind.FINAL, FileKind.APPENDIX])
+    )
+    return travelling(rows.exclude(kind=FileKind.RELATED).select_related("file").order_by("id"))
+
+
+def final_files(document: OutgoingDocument):
+    """The files that travel with the issued document: the final originals (the sealed ones when the agency
+    signed), else the last version's files (the signer's signed PDF instead of the draft PDF)."""
+    return [f.file for f in _travelling_rows(document)]
+
+
+def publish_files(document: OutgoingDocument) -> None:
+    """Mark what travels now as the issued document's files: at issue, and again when the drafter attaches the
+    final originals (which then replace the signed draft). Recipients that already registered keep what they
+    received, as their own incoming copy's attachments."""
+    ids = [row.pk for row in _travelling_rows(document)]
+    document.files.filter(published=True).exclude(pk__in=ids).update(published=False)
+    document.files.filter(pk__in=ids, published=False).update(published=True)
+    digitize.index_document_text("published", document.pk)
 
 
 # ------------------------------------------------------------------------------------------ for the screens

@@ -164,24 +164,6 @@ def check_delivery(actor, agency, files) -> list[Verification]:
     return results
 
 
-def after_delivery(files) -> None:
-    """On delivery (inside the issue transaction): verify the delivered PDFs in the background once committed.
-    The screens verify any file still unchecked when they show it."""
-    ids = [f.pk for f in pdfs(files)]
-    if not ids:
-        return
-
-    def dispatch():
-        from .tasks_verify import verify_files
-
-        try:
-            verify_files.delay(ids)
-        except Exception:  # broker unreachable: the receive screen verifies on display
-            log.warning("Không gửi được việc kiểm tra chữ ký số vào hàng đợi (tệp %s)", ids, exc_info=True)
-
-    transaction.on_commit(dispatch)
-
-
 # ---------------------------------------------------------------------------------------------- display
 
 
