@@ -1,6 +1,6 @@
 """Downloads of the incoming registers and the processing slip (SPEC §2.5, §8).
 
-Not routed here: the lead engineer includes ``export_urls`` in the URLconf. Every queryset goes through
+``export_urls`` are included in the project's URLconf. Every queryset goes through
 :func:`vpdt.core.authz.visible`; a register or document the user may not see is a 404.
 """
 

@@ -1,5 +1,5 @@
 """Who sees an incoming document: its agency's leaders and clerks, the people and units it is assigned to,
-and the leaders of those units (SPEC §2, issue 3 §8). One SQL predicate.
+and the leaders of those units (SPEC §2). One SQL predicate.
 
 Delegations count as far as they cover incoming documents (``scope.within("incoming")``): a person to whom a
 leader delegated only approval (duyệt, ký) does not see the leader's incoming documents."""

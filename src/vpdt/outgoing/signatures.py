@@ -1,4 +1,4 @@
-"""Digital signatures in the outgoing flow (issue 5): the signer's signature at the final approval and the agency's
+"""Digital signatures in the outgoing flow: the signer's signature at the final approval and the agency's
 seal at issue. Called by :mod:`vpdt.outgoing.services` inside their transactions, so a failure (wrong passphrase,
 no certificate, not a PDF) raises ``ValidationError`` and nothing is written.
 

@@ -243,7 +243,7 @@ def register_document(
                 },
             )
             receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
-            # Issue 6: OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
+            # OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
             digitize.enqueue_attachments(actor, document)
             submitted = False
             if leader is not None and document.urgency in URGENT_LEVELS:

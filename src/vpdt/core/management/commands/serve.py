@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 "--loglevel",
                 "INFO",
                 "-Q",
-                os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr"),  # default queue + OCR (issue 6)
+                os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr"),  # default queue + OCR
                 "--concurrency",
                 os.environ.get("VPDT_WORKER_CONCURRENCY", "2"),
                 "--schedule",
