@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.signing_support import external_sign, nd30, pki_material
 from vpdt.catalog.models import DocumentType, Urgency
-from vpdt.digitize import engine, services
+from vpdt.digitize import engine, processing, services
 from vpdt.digitize.models import Digitization, Status
 from vpdt.incoming import services as incoming
 from vpdt.journal.models import JournalEntry
@@ -79,8 +79,8 @@ def sha(data: bytes) -> str:
 def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_callbacks, kind, monkeypatch):
     data = scan_png() if kind == "png" else scan_pdf()
     stored = put(org, data, f"quyet-dinh-171.{kind}", "image/png" if kind == "png" else "application/pdf")
-    seen, original = [], services._progress
-    monkeypatch.setattr(services, "_progress", lambda item, value: (seen.append(value), original(item, value)))
+    seen, original = [], processing._progress
+    monkeypatch.setattr(processing, "_progress", lambda item, value: (seen.append(value), original(item, value)))
     item = run(org, stored, django_capture_on_commit_callbacks)
     assert seen[:2] == [10, 20] and seen[-1] == 90 and seen == sorted(seen)
     assert any(20 < v <= 85 for v in seen), seen  # page by page, from ocrmypdf's progress hook

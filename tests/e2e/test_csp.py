@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 from tests.test_digitize import _document, scan_png
 from tests.test_outgoing_services import draft
-from vpdt.digitize import services
+from vpdt.digitize import tasks
 from vpdt.digitize.models import Digitization
 from vpdt.outgoing.models import OutStatus
 
@@ -114,7 +114,7 @@ def test_inline_behaviour_moved_to_the_static_script(org, transactional_db, live
     expect(page.locator("html")).to_have_attribute("lang", "vi")
 
     # A progress bar takes its width from data-progress (no style attribute), also after an htmx swap.
-    monkeypatch.setattr(services, "_send", lambda pk: None)  # the worker is "busy": the job stays queued
+    monkeypatch.setattr(tasks, "send", lambda pk: None)  # the worker is "busy": the job stays queued
     doc = _document(org, files=[SimpleUploadedFile("scan-88.png", scan_png(), content_type="image/png")])
     item = Digitization.objects.get(file__in=doc.attachments.values("file_id"))
     Digitization.objects.filter(pk=item.pk).update(progress=40)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_incoming_flow import _log_in
 from tests.test_digitize import _document, scan_png
-from vpdt.digitize import services
+from vpdt.digitize import processing, tasks
 from vpdt.digitize.models import Digitization, Status
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_progress_bar_polls_until_the_searchable_copy_is_ready(
     org, transactional_db, live_server, new_page, monkeypatch
 ):
-    monkeypatch.setattr(services, "_send", lambda pk: None)  # the worker is "busy": the job stays queued
+    monkeypatch.setattr(tasks, "send", lambda pk: None)  # the worker is "busy": the job stays queued
     doc = _document(org, files=[SimpleUploadedFile("scan-171.png", scan_png(), content_type="image/png")])
     item = Digitization.objects.get(file__in=doc.attachments.values("file_id"))
     Digitization.objects.filter(pk=item.pk).update(progress=40)
@@ -28,7 +28,7 @@ def test_progress_bar_polls_until_the_searchable_copy_is_ready(
     expect(status.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "40")
 
     Digitization.objects.filter(pk=item.pk).update(progress=0)
-    assert services.process(item.pk).status == Status.DONE  # the worker runs it
+    assert processing.process(item.pk).status == Status.DONE  # the worker runs it
     expect(page.get_by_test_id("digitization")).to_have_attribute("data-status", "done", timeout=10_000)
     link = page.get_by_test_id("digitized-copy")
     expect(link).to_contain_text("Bản PDF tìm kiếm được (PDF/A)")

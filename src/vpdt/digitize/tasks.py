@@ -1,21 +1,74 @@
-"""Celery task of digitization, routed to its own queue "ocr" (settings.CELERY_TASK_ROUTES), so long OCR jobs
-never hold up reminders and deliveries on the default queue."""
+"""Celery tasks of digitization. The OCR runs on its own queue "ocr" (settings.CELERY_TASK_ROUTES), so long
+OCR jobs never hold up reminders and deliveries on the default queue; the periodic :func:`requeue_stale` sends
+again the jobs a stopped worker or broker lost."""
+
+from __future__ import annotations
+
+import logging
 
 from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from . import processing
+from .models import Digitization, Status
+from .processing import GAVE_UP, MACHINE, MAX_ATTEMPTS, STALE, mark_queued, still_working
+
+log = logging.getLogger(__name__)
+S = Status
 QUEUE = "ocr"
 
 
 @shared_task(name="vpdt.digitize.tasks.run_ocr", ignore_result=True, soft_time_limit=1800, time_limit=1900)
 def run_ocr(digitization_id: int) -> str:
-    from . import services
-
-    item = services.process(digitization_id)
+    item = processing.process(digitization_id)
     return item.status if item is not None else "missing"
 
 
-@shared_task(name="vpdt.digitize.tasks.requeue_stale", ignore_result=True)
-def requeue_stale() -> int:
-    from . import services
+def send(digitization_id: int) -> None:
+    try:
+        run_ocr.delay(digitization_id)
+    except Exception:  # broker down: the row stays "queued"; "Số hóa lại" or the API retry sends it again
+        log.exception("Không gửi được việc số hóa %s vào hàng đợi", digitization_id)
 
-    return services.requeue_stale()
+
+@shared_task(name="vpdt.digitize.tasks.requeue_stale", ignore_result=True)
+def requeue_stale(now=None) -> int:
+    """The periodic job: digitizations queued or running for longer than :data:`STALE` were lost by a stopped
+    worker or broker. They are sent again (journaled as a retry by the system), or end failed with a clear
+    message after :data:`MAX_ATTEMPTS` runs. Returns how many were sent again."""
+    now = now or timezone.now()
+    cutoff = now - STALE
+    stale = Digitization.objects.filter(
+        Q(status=S.QUEUED) & (Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff))
+        | Q(status=S.RUNNING, started_at__lt=cutoff)
+    )
+    sent = 0
+    for pk in stale.order_by("id").values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            item = Digitization.objects.select_for_update().select_related("file").filter(pk=pk).first()
+            if item is None or item.status not in (S.QUEUED, S.RUNNING) or still_working(item):
+                continue
+            if item.attempts >= MAX_ATTEMPTS:
+                item.error, item.finished_at = GAVE_UP.format(n=item.attempts), now
+                MACHINE.apply(
+                    item,
+                    "fail",
+                    actor=None,
+                    extra_fields=["error", "finished_at"],
+                    details={"file": item.file_id, "attempts": item.attempts, "stale": True},
+                )
+                continue
+            item.progress, item.error, item.reason, item.message = 0, "", "", ""
+            MACHINE.apply(
+                item,
+                "retry",
+                actor=None,
+                extra_fields=["progress", "error", "reason", "message"],
+                details={"file": item.file_id, "attempts": item.attempts, "stale": True},
+            )
+            mark_queued(item)
+            transaction.on_commit(lambda i=item.pk: send(i))
+            sent += 1
+    return sent

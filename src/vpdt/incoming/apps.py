@@ -9,7 +9,8 @@ class IncomingConfig(AppConfig):
     def ready(self):
         from vpdt.notifications import links
 
-        from . import policies  # noqa: F401
+        from . import policies, sources  # noqa: F401
         from .models import IncomingDocument
 
         links.register(IncomingDocument, "incoming:detail")
+        sources.register()

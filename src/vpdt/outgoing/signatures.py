@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 
 from vpdt.digitize import services as digitize
+from vpdt.digitize import texts as digitized_texts
 from vpdt.signing import services as signing
 from vpdt.signing.models import KeyStore, Verification
 from vpdt.storage import services as storage
@@ -243,7 +244,7 @@ def publish_files(document: OutgoingDocument) -> None:
     ids = [row.pk for row in _travelling_rows(document)]
     document.files.filter(published=True).exclude(pk__in=ids).update(published=False)
     document.files.filter(pk__in=ids, published=False).update(published=True)
-    digitize.index_document_text("published", document.pk)
+    digitized_texts.index_document_text("published", document.pk)
 
 
 # ------------------------------------------------------------------------------------------ for the screens

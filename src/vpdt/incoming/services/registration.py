@@ -244,7 +244,7 @@ def register_document(
             )
             receipt.on_registered(actor, document, uploaded=uploaded, delivered=stored_files)  # verify, policy
             # OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
-            digitize.enqueue_attachments(actor, document)
+            digitize.enqueue_attachments(actor, document.attachments.select_related("file").order_by("order", "id"))
             submitted = False
             if leader is not None and document.urgency in URGENT_LEVELS:
                 submit(actor, document)
