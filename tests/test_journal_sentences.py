@@ -409,7 +409,7 @@ def test_outgoing_draft_review_on_behalf_issue_delivery_and_recall(world):
 
 
 def out_api_trail(doc):
-    from vpdt.outgoing.api import trail
+    from vpdt.outgoing.queries import trail
 
     return trail(doc)
 
