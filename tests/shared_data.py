@@ -5,7 +5,7 @@ a transaction that is never committed: the layer's ``atomic`` block stays open w
 of them in a savepoint above it that pytest-django rolls back after the test. When the next test does not want the
 layer, the layer is rolled back too, so a test that does not ask for the organisation finds the database as empty
 as before. Transactional tests (which commit and flush) run with no layer open and build what they ask for
-themselves, as every test used to.
+themselves, as every test used to; so do tests marked ``own_data`` (their settings change how the data is built).
 
 Every test gets new Python objects, freshly fetched from the database: tests change model instances and cache
 things on them (a user's scope). Files written while a layer is built are copied into each test's own MEDIA_ROOT.
@@ -112,7 +112,7 @@ def _wanted(item) -> list[Layer] | None:
     uses_db, transactional = _database_use(item)
     if not uses_db:
         return None
-    if transactional:
+    if transactional or item.get_closest_marker("own_data"):
         return []
     fixtures = getattr(item, "fixturenames", ())
     module = getattr(getattr(item, "module", None), "__name__", None)

@@ -230,6 +230,7 @@ def key_file(settings, tmp_path):
     return settings.VPDT_JOURNAL_KEY_FILE
 
 
+@pytest.mark.own_data
 def test_without_configuration_the_key_comes_from_a_0600_file_created_once(key_file, org):
     first = keys.current()
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
@@ -240,6 +241,7 @@ def test_without_configuration_the_key_comes_from_a_0600_file_created_once(key_f
     assert journal.verify().ok
 
 
+@pytest.mark.own_data
 def test_rotation_keeps_older_entries_verifiable(key_file, org):
     old = keys.current()
     before = _register_documents(org, 3)[-1].seq
