@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản"
 
     def ready(self):
-        from . import policies, signals  # noqa: F401
+        from . import dashboard, policies, signals  # noqa: F401
+
+        dashboard.register()

@@ -20,6 +20,7 @@ NOTHING = Q(pk__in=[])
 
 Predicate = Callable[["Scope"], Q]
 _policies: dict[str, dict[type[Model], Predicate]] = {"view": {}, "manage": {}}
+_scope_builder: list[Callable[..., Scope]] = []
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,15 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_vpdt_scope", None)
     if cached is not None:
         return cached
-    from vpdt.directory.services import build_scope
-
-    scope = build_scope(user)
+    scope = _scope_builder[0](user)
     user._vpdt_scope = scope
     return scope
+
+
+def build_scopes_with(builder: Callable[..., Scope]) -> None:
+    """Install the function that builds a user's scope from the directory (the app that knows positions and
+    delegations installs it in its ``AppConfig.ready()``)."""
+    _scope_builder[:] = [builder]
 
 
 def register(model: type[Model], **predicates: Predicate) -> None:

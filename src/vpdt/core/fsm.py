@@ -25,6 +25,13 @@ from django.dispatch import Signal
 # Sent inside the transaction after every applied transition: sender=the model, obj, machine, transition, actor.
 # Receivers may write (e.g. the sender's view of a delivered document follows the recipient's processing).
 transitioned = Signal()
+_journal: list[Callable] = []
+
+
+def journal_with(record: Callable) -> None:
+    """Install the journal's ``record(action, *, actor, obj, on_behalf_of, agency, details)`` that every applied
+    transition calls inside its transaction (the journal app installs it in its ``AppConfig.ready()``)."""
+    _journal[:] = [record]
 
 
 @dataclass(frozen=True)
@@ -152,8 +159,6 @@ class Machine:
         transitions are journaled on its document, so the document's trail reads from one place). ``details``
         are added to ``from`` and ``to`` (and may override them).
         """
-        from vpdt.journal import services as journal
-
         with transaction.atomic():
             transition = self.check(obj, name, actor=actor, authorized=authorized, **context)
             if transition.target is None:
@@ -161,7 +166,7 @@ class Machine:
             source = getattr(obj, self.state_field)
             setattr(obj, self.state_field, transition.target)
             obj.save(update_fields=[self.state_field, *extra_fields])
-            journal.record(
+            _journal[0](
                 f"{self.action_prefix}.{transition.name}",
                 actor=actor,
                 obj=obj if journal_obj is None else journal_obj,

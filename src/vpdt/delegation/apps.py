@@ -7,4 +7,8 @@ class DelegationConfig(AppConfig):
     verbose_name = "Ủy quyền"
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from vpdt.core import authz
+
+        from . import policies, scopes  # noqa: F401
+
+        authz.build_scopes_with(scopes.build_scope)

@@ -8,4 +8,6 @@ class DigitizeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import dashboard, policies  # noqa: F401
+
+        dashboard.register()

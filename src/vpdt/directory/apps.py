@@ -7,4 +7,6 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Danh bạ tổ chức"
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import dashboard, policies  # noqa: F401
+
+        dashboard.register()

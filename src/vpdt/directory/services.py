@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -32,7 +30,8 @@ UNIT_FIELDS = ("name", "short_name", "parent", "email", "phone", "is_active")
 STRUCTURAL_FIELDS = ("name", "short_name", "code", "level", "exchange_only_with_parent", "is_active")
 
 
-def build_scope(user) -> Scope:
+def own_scope(user) -> Scope:
+    """What the user's own positions give (the delegations they hold are added by :mod:`vpdt.delegation.scopes`)."""
     positions = list(
         Position.objects.filter(user=user, is_active=True).values_list("role", "unit_id", "agency_id", "agency__path")
     )
@@ -55,43 +54,7 @@ def build_scope(user) -> Scope:
         province_path=province_path,
         is_superuser=user.is_superuser,
     )
-    # Delegation (ủy quyền): for its period the delegate also works as the delegator — their work roles and
-    # units, never their administrative roles, and never what the delegator holds by delegation themselves.
-    # Each kind of delegated work ("incoming", "approval") has its own scope: a delegate for incoming documents
-    # does not see the delegator's drafts, and the other way round.
-    from vpdt.delegation.services import KINDS, delegations_of
-
-    delegations = delegations_of(user)
-    if not delegations:
-        return own
-    narrowed = {
-        kind: _with_delegators(own, {d for d, scopes in delegations.items() if kind in scopes}) for kind in KINDS
-    }
-    every = _with_delegators(own, set(delegations))
-    every.narrowed.update(narrowed)
-    return every
-
-
-def _with_delegators(own: Scope, delegators: set[int]) -> Scope:
-    """``own`` plus the work roles and units of ``delegators``."""
-    from vpdt.delegation.services import NOT_DELEGATED_ROLES
-
-    if not delegators:
-        return own
-    delegated = list(
-        Position.objects.filter(user_id__in=delegators, is_active=True)
-        .exclude(role__in=NOT_DELEGATED_ROLES)
-        .values_list("role", "unit_id", "agency_id")
-    )
-    return replace(
-        own,
-        roles=own.roles | frozenset(p[0] for p in delegated),
-        unit_ids=own.unit_ids | frozenset(p[1] for p in delegated if p[1]),
-        led_unit_ids=own.led_unit_ids | frozenset(p[1] for p in delegated if p[1] and p[0] == Role.UNIT_LEADER),
-        position_agency_ids=own.position_agency_ids | frozenset(p[2] for p in delegated),
-        acting_for=frozenset(delegators),
-        narrowed={},
-    )
+    return own
 
 
 def province_root_path(path: str) -> str:

@@ -9,8 +9,9 @@ class IncomingConfig(AppConfig):
     def ready(self):
         from vpdt.notifications import links
 
-        from . import policies, sources  # noqa: F401
+        from . import dashboard, policies, sources  # noqa: F401
         from .models import IncomingDocument
 
         links.register(IncomingDocument, "incoming:detail")
         sources.register()
+        dashboard.register()

@@ -8,7 +8,11 @@ class JournalConfig(AppConfig):
     verbose_name = "Nhật ký hệ thống"
 
     def ready(self):
-        from . import policies, sentences  # noqa: F401
+        from vpdt.core import fsm
+
+        from . import policies, sentences, services  # noqa: F401
+
+        fsm.journal_with(services.record)
 
         sentences.autodiscover()  # every app's journal.py: how its actions read
         checks.register(journal_key, checks.Tags.security)

@@ -9,8 +9,9 @@ class OutgoingConfig(AppConfig):
     def ready(self):
         from vpdt.notifications import links
 
-        from . import policies, sources  # noqa: F401
+        from . import dashboard, policies, sources  # noqa: F401
         from .models import OutgoingDocument
 
         links.register(OutgoingDocument, "outgoing:detail")
         sources.register()
+        dashboard.register()

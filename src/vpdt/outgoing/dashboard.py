@@ -1,8 +1,10 @@
-"""What waits for a person at a glance (home page), outgoing side: drafts to review, opinions asked,
-returned drafts, and for clerks the documents to issue, deliveries to receive and recalls to confirm."""
+"""What waits for a person at a glance, outgoing side: the home page widgets of drafts to review, opinions asked
+and returned drafts, and for clerks the documents to issue, deliveries to receive and recalls to confirm
+(registered in ``OutgoingConfig.ready()``)."""
 
 from django.utils import timezone
 
+from vpdt.core import dashboard
 from vpdt.core.authz import manageable, scope_of
 from vpdt.directory.models import Role
 
@@ -17,33 +19,54 @@ def _capped(qs):
     return {"rows": rows[:LIMIT], "more": len(rows) > LIMIT}
 
 
-def for_user(user) -> dict:
+def to_review(request) -> dict | None:
+    user = request.user
+    data = {
+        "today": timezone.localdate(),
+        "to_review": _capped(
+            ReviewStep.objects.filter(
+                reviewer_id__in=scope_of(user).within("approval").person_ids, status=StepStatus.ACTIVE
+            )
+            .select_related("document")
+            .only("id", "label", "due_date", "reviewer_id", "document__id", "document__subject", "document__urgency")
+            .order_by("due_date", "id")
+        ),
+        "opinions": _capped(
+            Consultation.objects.filter(user=user, answered_at__isnull=True, step__status=StepStatus.ACTIVE)
+            .select_related("step__document")
+            .only("id", "step__document__id", "step__document__subject")
+            .order_by("id")
+        ),
+        "returned": _capped(
+            OutgoingDocument.objects.filter(drafter=user, status=OutStatus.RETURNED)
+            .only("id", "subject")
+            .order_by("-updated_at", "-id")
+        ),
+    }
+    return data if any(data[key]["rows"] for key in ("to_review", "opinions", "returned")) else None
+
+
+def clerk(request) -> dict | None:
+    user = request.user
     scope = scope_of(user)
-    data = {"today": timezone.localdate()}
-    data["to_review"] = _capped(
-        ReviewStep.objects.filter(reviewer_id__in=scope.within("approval").person_ids, status=StepStatus.ACTIVE)
-        .select_related("document")
-        .only("id", "label", "due_date", "reviewer_id", "document__id", "document__subject", "document__urgency")
-        .order_by("due_date", "id")
-    )
-    data["opinions"] = _capped(
-        Consultation.objects.filter(user=user, answered_at__isnull=True, step__status=StepStatus.ACTIVE)
-        .select_related("step__document")
-        .only("id", "step__document__id", "step__document__subject")
-        .order_by("id")
-    )
-    data["returned"] = _capped(
-        OutgoingDocument.objects.filter(drafter=user, status=OutStatus.RETURNED)
-        .only("id", "subject")
-        .order_by("-updated_at", "-id")
-    )
-    if scope.has_role(Role.CLERK) and scope.agency_id:
-        data["to_issue"] = _capped(
+    if not (scope.has_role(Role.CLERK) and scope.agency_id):
+        return None
+    data = {
+        "today": timezone.localdate(),
+        "to_issue": _capped(
             manageable(OutgoingDocument, user)
             .filter(agency_id=scope.agency_id, status=OutStatus.APPROVED)
             .only("id", "subject", "approved_at", "urgency")
             .order_by("approved_at", "id")
-        )
-        data["deliveries"] = _capped(delivery.waiting_for(user))
-        data["recalls"] = _capped(delivery.recalls_waiting_for(user))
-    return data
+        ),
+        "deliveries": _capped(delivery.waiting_for(user)),
+        "recalls": _capped(delivery.recalls_waiting_for(user)),
+    }
+    return data if any(data[key]["rows"] for key in ("to_issue", "deliveries", "recalls")) else None
+
+
+def register() -> None:
+    dashboard.register(
+        "outgoing.to_review", region="main", order=30, template="outgoing/widgets/to_review.html", data=to_review
+    )
+    dashboard.register("outgoing.clerk", region="main", order=40, template="outgoing/widgets/clerk.html", data=clerk)

@@ -9,7 +9,8 @@ class SigningConfig(AppConfig):
     def ready(self):
         from vpdt.notifications import links
 
-        from . import policies  # noqa: F401
+        from . import dashboard, policies  # noqa: F401
         from .models import Credential
 
         links.register(Credential, "signing:credential")
+        dashboard.register()
