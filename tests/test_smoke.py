@@ -20,3 +20,16 @@ def test_pages_for_each_role(org, login):
         for url in ("/", "/danh-ba/co-quan/", "/danh-ba/don-vi/", "/can-bo/", f"/can-bo/{user.pk}/", "/tai-khoan/"):
             r = c.get(url)
             assert r.status_code == 200, (user.username, url, r.status_code)
+
+
+def test_models_and_migrations_agree(db):
+    """Every model change has its migration: the same migrations serve SQLite and PostgreSQL."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exit_:
+        pytest.fail(f"Thiếu migration:\n{out.getvalue()}" if exit_.code else "makemigrations failed")
