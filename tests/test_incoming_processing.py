@@ -16,7 +16,7 @@ from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory.models import Role
-from vpdt.incoming import services
+from vpdt.incoming import queries, services
 from vpdt.incoming.models import Assignment, DocStatus, IncomingDocument, ProcessingNote, ReplyRecord
 from vpdt.incoming.models import AssignmentStatus as A
 from vpdt.journal import services as journal
@@ -112,7 +112,7 @@ def test_full_flow_from_registration_to_completion(people):
     )
     lead = unit_assignment(doc, org.sxd_khtc)
     assert not sees(org.sxd_staff, doc)
-    assert lead in services.unit_queue(org.sxd_unit_leader)
+    assert lead in queries.unit_queue(org.sxd_unit_leader)
     assert Notification.objects.filter(user=org.sxd_unit_leader).exists()
 
     child = services.distribute(
@@ -129,14 +129,14 @@ def test_full_flow_from_registration_to_completion(people):
     assert doc.status == DocStatus.DIRECTED
     # Whoever got a child assignment sees the document; others in the unit still do not.
     assert sees(org.sxd_staff, doc) and not sees(org.sxd_staff2, doc)
-    assert list(services.inbox(org.sxd_staff, "to_process")) == [child]
+    assert list(queries.inbox(org.sxd_staff, "to_process")) == [child]
 
     note = services.add_note(org.sxd_staff, child, "progress", "Đã tổng hợp số liệu của 3 dự án.")
     assert note.kind == "progress" and child.status == A.IN_PROGRESS
     doc.refresh_from_db()
     assert doc.status == DocStatus.IN_PROGRESS
-    assert list(services.inbox(org.sxd_staff, "in_progress")) == [child]
-    assert not services.inbox(org.sxd_staff, "to_process").exists()
+    assert list(queries.inbox(org.sxd_staff, "in_progress")) == [child]
+    assert not queries.inbox(org.sxd_staff, "to_process").exists()
     services.add_note(org.sxd_staff, child, "proposal", "Đề xuất giao Văn phòng tổng hợp chung.")
     with pytest.raises(ValidationError):
         services.add_note(org.sxd_staff, child, "result", "Không được ghi kết quả bằng ghi chú.")
@@ -150,22 +150,22 @@ def test_full_flow_from_registration_to_completion(people):
     assert child.status == A.DONE and child.completed_at
     doc.refresh_from_db()
     assert doc.status == DocStatus.IN_PROGRESS  # a child completes nothing else
-    assert list(services.inbox(org.sxd_staff, "done")) == [child]
+    assert list(queries.inbox(org.sxd_staff, "done")) == [child]
 
     services.complete(org.sxd_unit_leader, lead, "Đã báo cáo UBND tỉnh bằng văn bản số 55/BC-SXD.")
     doc.refresh_from_db()
     assert doc.status == DocStatus.COMPLETED and doc.completed_at
-    assert lead.status == A.DONE and services.due_state(doc) == "ok"
+    assert lead.status == A.DONE and queries.due_state(doc) == "ok"
     assert ProcessingNote.objects.filter(assignment__document=doc).count() == 4  # 2 notes, 2 results
 
     # For-information: done once read (idempotent), not completed.
     inform = Assignment.objects.get(document=doc, role="inform")
-    assert list(services.inbox(org.sxd_admin, "for_information")) == [inform]
+    assert list(queries.inbox(org.sxd_admin, "for_information")) == [inform]
     with pytest.raises(ValidationError):
         services.complete(org.sxd_admin, inform, "Đã biết")
     services.mark_read(org.sxd_admin, inform)
     services.mark_read(org.sxd_admin, inform)
-    assert inform.status == A.DONE and not services.inbox(org.sxd_admin, "for_information").exists()
+    assert inform.status == A.DONE and not queries.inbox(org.sxd_admin, "for_information").exists()
     assert JournalEntry.objects.filter(action="incoming.assignment.read").count() == 1
     assert journal.verify().ok
 
@@ -274,7 +274,7 @@ def test_reassign_within_the_unit(people):
         services.add_note(org.sxd_staff, child, "progress", "Đang làm")
     services.add_note(org.sxd_staff2, new, "progress", "Đã nhận việc")
     assert sees(org.sxd_staff2, doc)
-    assert list(services.inbox(org.sxd_staff2, "in_progress")) == [new]
+    assert list(queries.inbox(org.sxd_staff2, "in_progress")) == [new]
 
 
 def test_permission_refusals(people):
@@ -324,38 +324,38 @@ def test_inbox_boxes_due_state_and_late(people):
         a1 = Assignment.objects.get(document=d1, user=org.sxd_staff)
         a2 = Assignment.objects.get(document=d2, user=org.sxd_staff)
         a3 = Assignment.objects.get(document=d3, user=org.sxd_staff)
-        assert list(services.inbox(org.sxd_staff, "to_process")) == [a2, a1]  # keyset order -id
-        assert list(services.inbox(org.sxd_staff, "for_information")) == [a3]
-        assert not services.inbox(org.sxd_staff, "late").exists()
-        assert services.due_state(a1) == "ok" and services.due_state(d1) == "ok"
+        assert list(queries.inbox(org.sxd_staff, "to_process")) == [a2, a1]  # keyset order -id
+        assert list(queries.inbox(org.sxd_staff, "for_information")) == [a3]
+        assert not queries.inbox(org.sxd_staff, "late").exists()
+        assert queries.due_state(a1) == "ok" and queries.due_state(d1) == "ok"
         with pytest.raises(ValidationError):
-            services.inbox(org.sxd_staff, "trash")
-        assert [a.document for a in services.unit_queue(org.sxd_unit_leader)] == [d3, d2]
-        assert not services.unit_queue(org.sxd_staff).exists()
+            queries.inbox(org.sxd_staff, "trash")
+        assert [a.document for a in queries.unit_queue(org.sxd_unit_leader)] == [d3, d2]
+        assert not queries.unit_queue(org.sxd_staff).exists()
     with freeze_time("2026-12-02 16:30:00+07:00"):
-        assert services.due_state(a1) == "due_soon" and services.due_state(d1) == "due_soon"
-        assert services.due_state(a2) == "ok"
+        assert queries.due_state(a1) == "due_soon" and queries.due_state(d1) == "due_soon"
+        assert queries.due_state(a2) == "ok"
     # Late is judged by the date in Việt Nam: 17:30 UTC on the 4th is already the 5th in Hà Nội.
     with freeze_time("2026-12-04 17:30:00+00:00"):
-        assert list(services.inbox(org.sxd_staff, "late")) == [a1]
-        assert services.due_state(a1) == "late" and services.due_state(d1) == "late"
+        assert list(queries.inbox(org.sxd_staff, "late")) == [a1]
+        assert queries.due_state(a1) == "late" and queries.due_state(d1) == "late"
         services.add_note(org.sxd_staff, a1, "progress", "Đang hoàn thiện")
-        assert list(services.inbox(org.sxd_staff, "late")) == [a1]
+        assert list(queries.inbox(org.sxd_staff, "late")) == [a1]
         services.complete(org.sxd_staff, a1, "Đã xong, chậm 1 ngày")
-        assert not services.inbox(org.sxd_staff, "late").exists()
+        assert not queries.inbox(org.sxd_staff, "late").exists()
         d1.refresh_from_db()
-        assert services.due_state(a1) == "ok" and services.due_state(d1) == "ok"
+        assert queries.due_state(a1) == "ok" and queries.due_state(d1) == "ok"
     with freeze_time("2026-12-04 16:30:00+00:00"):
-        assert services.due_state(a2, today=dt.date(2026, 12, 19)) == "due_soon"
+        assert queries.due_state(a2, today=dt.date(2026, 12, 19)) == "due_soon"
 
 
 def test_due_soon_days_is_configurable(people, settings):
     org = people
     settings.VPDT_DUE_SOON_DAYS = 5
     doc = directed(org, targets=[T("lead", user=org.sxd_staff)], deadline=days(4))
-    assert services.due_state(doc) == "due_soon"
+    assert queries.due_state(doc) == "due_soon"
     del settings.VPDT_DUE_SOON_DAYS
-    assert services.due_state(doc) == "ok"
+    assert queries.due_state(doc) == "ok"
 
 
 def test_reminders_once_a_day_by_mail_and_notification(people, django_capture_on_commit_callbacks):
@@ -424,13 +424,13 @@ def test_late_units_for_the_weekly_follow_up(people):
         d = directed(org, targets=[T("lead", unit=org.sxd_vp)], deadline=dt.date(2026, 12, 6))
         services.complete(org.vp_leader, unit_assignment(d, org.sxd_vp), "Xong đúng hạn")
         services.distribute(org.sxd_unit_leader, unit_assignment(a, org.sxd_khtc), user=org.sxd_staff)
-    assert services.late_units(org.sxd, today=dt.date(2026, 12, 5)) == []
-    rows = services.late_units(org.sxd, today=dt.date(2026, 12, 10))
+    assert queries.late_units(org.sxd, today=dt.date(2026, 12, 5)) == []
+    rows = queries.late_units(org.sxd, today=dt.date(2026, 12, 10))
     assert [(r["unit"], r["late_count"], r["oldest_deadline"]) for r in rows] == [
         (org.sxd_khtc, 3, dt.date(2026, 12, 5)),
         (org.sxd_vp, 1, dt.date(2026, 12, 7)),
     ]
-    assert services.late_units(org.stttt, today=dt.date(2026, 12, 10)) == []
+    assert queries.late_units(org.stttt, today=dt.date(2026, 12, 10)) == []
     assert b and c
 
 
@@ -455,7 +455,7 @@ def test_reply_seam(people):
     assert linked.status == "linked" and ReplyRecord.objects.get(pk=record.pk).outgoing_reference == "125/SXD-KHTC"
     with pytest.raises(ValidationError):
         services.link_reply(org.sxd_staff, second, "")
-    labels = [item["label"] for item in services.trail(doc)]
+    labels = [item["label"] for item in queries.trail(doc)]
     assert "Yêu cầu soạn văn bản trả lời" in labels and "Gắn văn bản trả lời" in labels
 
 
@@ -478,7 +478,7 @@ def test_trail_tells_the_processing_story(people):
     services.add_note(org.sxd_staff, child, "proposal", "Đề xuất gửi báo cáo qua trục liên thông")
     services.complete(org.sxd_staff, child, "Đã dự thảo")
     services.complete(org.sxd_unit_leader, lead, "Đã ban hành báo cáo")
-    items = services.trail(doc)
+    items = queries.trail(doc)
     assert [i["seq"] for i in items] == sorted(i["seq"] for i in items)
     labels = [i["label"] for i in items]
     for expected in (

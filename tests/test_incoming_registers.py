@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.test_incoming_views import form_data
 from vpdt.catalog.models import DocumentType
+from vpdt.incoming import queries, services
 from vpdt.incoming import register_services as rs
-from vpdt.incoming import services
 from vpdt.incoming.models import IncomingDocument, Register
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
@@ -372,7 +372,7 @@ def test_exports_and_slip_are_journaled(org, regs, login):
     assert entry.details["register"] == second.pk
     assert JournalEntry.objects.count() == before + 4
     # Printing the slip is journaled but is not a processing step.
-    assert "incoming.slip_printed" not in [item["action"] for item in services.trail(doc)]
+    assert "incoming.slip_printed" not in [item["action"] for item in queries.trail(doc)]
     # Failed or refused exports write nothing.
     assert c.get(f"/so-den/{second.pk}/xuat.pdf", {"date_from": "31/02/2026"}).status_code == 400
     assert c.get(f"/so-den/{second.pk}/xuat.doc").status_code == 404

@@ -32,7 +32,7 @@ from vpdt.signing import receipt
 from vpdt.signing.models import Verification
 from vpdt.signing.verification_api import FileVerificationSerializer
 
-from . import lifecycle, register_services, services
+from . import lifecycle, queries, register_services, services
 from .models import (
     Assignment,
     AssignmentRole,
@@ -46,7 +46,7 @@ from .models import (
 )
 from .uploads import MultiPartParser
 
-BOXES = services.BOXES
+BOXES = queries.BOXES
 DEFAULT_BOX = BOXES[0]
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."}
 
@@ -269,7 +269,7 @@ class IncomingAssignmentDetailSerializer(IncomingAssignmentSerializer):
 
 
 class IncomingTrailEntrySerializer(serializers.Serializer):
-    """One event of the processing trail (services.trail)."""
+    """One event of the processing trail (queries.trail)."""
 
     seq = serializers.IntegerField(allow_null=True)
     when = serializers.DateTimeField(allow_null=True)
@@ -411,7 +411,7 @@ class IncomingRegisteredSerializer(IncomingDocumentDetailSerializer):
 
 
 def _trail(document) -> list[dict]:
-    return IncomingTrailEntrySerializer(services.trail(document), many=True).data
+    return IncomingTrailEntrySerializer(queries.trail(document), many=True).data
 
 
 # --- Request bodies ---------------------------------------------------------------------------------------------------
@@ -779,10 +779,10 @@ class IncomingAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
             if queue:
                 if queue != "unit":
                     raise ValidationError({"queue": [f"Hàng đợi “{queue[:40]}” không hợp lệ (chỉ có “unit”)."]})
-                qs = services.unit_queue(user)
+                qs = queries.unit_queue(user)
             else:
                 box = (params.get("box") or "").strip() or DEFAULT_BOX
-                qs = services.inbox(user, box)
+                qs = queries.inbox(user, box)
         else:
             qs = Assignment.objects.filter(document__in=visible(IncomingDocument, user)).prefetch_related(
                 Prefetch("notes", queryset=ProcessingNote.objects.select_related("author"))

@@ -27,7 +27,7 @@ from vpdt.signing import receipt
 from vpdt.signing.verification_views import can_reverify
 from vpdt.storage import services as storage
 
-from . import lifecycle, register_services, services
+from . import lifecycle, queries, register_services, services
 from .forms import (
     DirectionForm,
     DistributeForm,
@@ -215,7 +215,7 @@ def register_list(request):
         if data.get("date_to"):
             qs = qs.filter(arrival_date__date__lte=data["date_to"])
     page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
-    rows = [(doc, services.due_state(doc)) for doc in page.items]
+    rows = [(doc, queries.due_state(doc)) for doc in page.items]
     context = {
         "form": form,
         "page": page,
@@ -233,8 +233,8 @@ def register_list(request):
 
 
 def _trail(doc) -> list[dict]:
-    """services.trail with journaled ISO dates turned back into dates for dd/mm/yyyy display."""
-    items = services.trail(doc)
+    """queries.trail with journaled ISO dates turned back into dates for dd/mm/yyyy display."""
+    items = queries.trail(doc)
     for item in items:
         value = item.get("deadline")
         if isinstance(value, str):
@@ -305,7 +305,7 @@ def detail(request, pk):
         "signature_warning": signature_warning,
         "can_reverify": can_reverify(me),
         "tree": _tree(assignments),
-        "doc_state": services.due_state(doc),
+        "doc_state": queries.due_state(doc),
         "trail": _trail(doc),
         "actions": actions,
         "work": _work(me, assignments),
@@ -513,7 +513,7 @@ def mark_read(request, apk):
 
 
 def _row(item: Assignment) -> dict:
-    return {"assignment": item, "doc": item.document, "state": services.due_state(item)}
+    return {"assignment": item, "doc": item.document, "state": queries.due_state(item)}
 
 
 @login_required
@@ -522,11 +522,11 @@ def my_work(request):
     if box not in dict(BOXES):
         messages.error(request, "Hộp việc không hợp lệ; đang hiển thị “Cần xử lý”.")
         box = "to_process"
-    mine = services.inbox(request.user, box).select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
+    mine = queries.inbox(request.user, box).select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
     page = keyset_page(mine, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
     queue = None
     if scope_of(request.user).within("incoming").led_unit_ids:
-        queue = [_row(item) for item in services.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[:PAGE_SIZE]]
+        queue = [_row(item) for item in queries.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[:PAGE_SIZE]]
     context = {
         "boxes": BOXES,
         "box": box,

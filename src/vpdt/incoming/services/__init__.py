@@ -1,28 +1,19 @@
 """Incoming documents (SPEC §2): the commands the screens, the API and other apps call.
 
 * :mod:`.registration` — vào sổ by the clerk, trình to the leader;
-* :mod:`.processing` — the leader's direction and the processing of assignments, the withdrawal of a recalled
-  document;
-* :mod:`.followup` — replies (phúc đáp), inboxes, deadlines, reminders and the processing trail.
+* :mod:`.direction` — the leader's direction (bút phê);
+* :mod:`.processing` — the processing of assignments, the withdrawal of a recalled document;
+* :mod:`.followup` — replies (phúc đáp) and reminders of deadlines.
+
+What the screens and the API only read (inboxes, due states, late units, the trail) is :mod:`vpdt.incoming.queries`.
 
 Who may act is decided by :mod:`vpdt.incoming.lifecycle` alone.
 """
 
 from ..lifecycle import OPEN
-from .followup import (
-    BOXES,
-    due_state,
-    inbox,
-    late_units,
-    link_draft_reply,
-    link_issued_reply,
-    link_reply,
-    request_reply,
-    send_reminders,
-    trail,
-    unit_queue,
-)
-from .processing import Target, add_note, complete, direct, distribute, mark_read, reassign, return_to_leader, withdraw
+from .direction import Target, direct
+from .followup import link_draft_reply, link_issued_reply, link_reply, request_reply, send_reminders
+from .processing import add_note, complete, distribute, mark_read, reassign, return_to_leader, withdraw
 from .registration import (
     DuplicateWarning,
     Registered,
@@ -36,7 +27,6 @@ from .registration import (
 )
 
 __all__ = [
-    "BOXES",
     "OPEN",
     "DuplicateWarning",
     "Registered",
@@ -47,11 +37,8 @@ __all__ = [
     "default_register",
     "direct",
     "distribute",
-    "due_state",
     "duplicate_key",
     "find_duplicate",
-    "inbox",
-    "late_units",
     "link_draft_reply",
     "link_issued_reply",
     "link_reply",
@@ -63,7 +50,5 @@ __all__ = [
     "send_reminders",
     "submit",
     "submit_batch",
-    "trail",
-    "unit_queue",
     "withdraw",
 ]
