@@ -96,16 +96,6 @@ def optimize(documents, order=("year", "number", "id")):
     )
 
 
-def _recipients(document) -> list:
-    manager = getattr(document, "recipients", None)
-    if manager is None:
-        return []
-    try:
-        return list(manager.all())
-    except ValueError:  # unsaved document
-        return []
-
-
 def _person(user) -> str:
     return (user.full_name or user.get_username()) if user is not None else ""
 
@@ -123,7 +113,7 @@ def recipient_name(recipient) -> str:
 def places(document) -> str:
     """Column "Nơi nhận văn bản": the recipients recorded in the system, else the text on the document."""
     names = []
-    for recipient in _recipients(document):
+    for recipient in document.recipients.all():
         name = recipient_name(recipient)
         if name:
             names.append(f"{name} (để biết)" if recipient.for_information else name)
@@ -132,14 +122,14 @@ def places(document) -> str:
 
 def copies(document) -> int | None:
     """Column "Số lượng bản": one copy per recipient (the archive copy is in column 6)."""
-    return len(_recipients(document)) or None
+    return len(document.recipients.all()) or None
 
 
 def archive_holders(document) -> str:
     """Column "Đơn vị, người nhận bản lưu": the clerk's office (VT) and the drafting unit and person."""
     parts = ["Văn thư"]
-    unit = getattr(document, "unit", None) if document.unit_id else None
-    drafter = getattr(document, "drafter", None) if document.drafter_id else None
+    unit = document.unit if document.unit_id else None
+    drafter = document.drafter if document.drafter_id else None
     if unit is not None:
         parts.append(unit.name + (f" ({_person(drafter)})" if drafter is not None else ""))
     elif drafter is not None:
@@ -159,8 +149,7 @@ def signer(document) -> str:
 
 
 def type_and_subject(document) -> str:
-    doc_type = getattr(document, "doc_type", None) if document.doc_type_id else None
-    return f"{doc_type.name}: {document.subject}" if doc_type is not None else document.subject
+    return f"{document.doc_type.name}: {document.subject}" if document.doc_type_id else document.subject
 
 
 def note(document) -> str:

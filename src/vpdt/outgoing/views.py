@@ -288,7 +288,7 @@ def create(request):
 
 
 def _reply_label(doc: IncomingDocument) -> str:
-    number = doc.number_symbol if hasattr(doc, "number_symbol") else ""
+    number = doc.number_symbol
     label = f"Văn bản số {number} của {doc.issuer_name}" if number else f"văn bản của {doc.issuer_name}"
     return f"{label} về {doc.subject}" if doc.subject else label
 
