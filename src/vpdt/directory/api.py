@@ -1,5 +1,6 @@
 """Directory API: agencies, units and positions, filtered by the same authorization predicates."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -7,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.validators import UniqueTogetherValidator
 
-from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, visible
 from vpdt.core.dates import ApiDateField
 from vpdt.core.params import int_param
@@ -183,7 +183,7 @@ class PositionViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         person = data.pop("user")
-        if not manageable(User, request.user).filter(pk=person.pk).exists():
+        if not manageable(get_user_model(), request.user).filter(pk=person.pk).exists():
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Bạn không quản trị tài khoản này.")

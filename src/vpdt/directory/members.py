@@ -8,10 +8,9 @@ unit qualifies while it is an active unit of the agency.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-
-from vpdt.accounts.models import User
 
 from .models import Position, Unit
 
@@ -27,7 +26,9 @@ def _positions(agency_id: int, roles=(), unit_id: int | None = None) -> QuerySet
 
 def members(agency_id: int, roles=(), unit_id: int | None = None) -> QuerySet:
     """Active accounts with an active position in the agency (of one of ``roles``, in ``unit_id``)."""
-    return User.objects.filter(is_active=True, pk__in=_positions(agency_id, roles, unit_id).values("user_id"))
+    return get_user_model().objects.filter(
+        is_active=True, pk__in=_positions(agency_id, roles, unit_id).values("user_id")
+    )
 
 
 def holds_position(user_field: str, agency_field: str, roles=()) -> Exists:

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from treebeard.mp_tree import MP_Node
 
+from vpdt.core.roles import Role
+
 # QCVN 102:2016 style (000.00.00.H41) and the QĐ 20/2020/QĐ-TTg style (H41.15.03.001, H41.15).
 # ASCII digits only (\d alone would accept e.g. fullwidth or Arabic-Indic digits); fullmatch, not a trailing "\n".
 ORGAN_ID_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}|[A-Z]\d{2}(\.\d{2}){0,2}(\.\d{3})?)$", re.ASCII)
@@ -89,18 +91,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    """Roles of SPEC §1.2."""
-
-    CLERK = "clerk", "Văn thư"
-    LEADER = "leader", "Lãnh đạo cơ quan"
-    UNIT_LEADER = "unit_leader", "Lãnh đạo đơn vị"
-    STAFF = "staff", "Chuyên viên"
-    ADMIN = "admin", "Quản trị hệ thống (cơ quan)"
-    PROVINCE_ADMIN = "province_admin", "Quản trị hệ thống cấp tỉnh"
-    IT_OFFICER = "it_officer", "Cán bộ chuyên trách CNTT"
 
 
 class Position(models.Model):

@@ -1,11 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, scope_of, visible
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import int_param
@@ -66,7 +66,7 @@ def agency_detail(request, pk):
             "children": children,
             "parent": Agency.objects.get_parent(agency),
             "can_manage": manageable(Agency, request.user).filter(pk=pk).exists(),
-            "people": visible(User, request.user).filter(agency=agency).order_by("full_name")[:200],
+            "people": visible(get_user_model(), request.user).filter(agency=agency).order_by("full_name")[:200],
         },
     )
 
@@ -162,7 +162,7 @@ def unit_edit(request, pk):
 
 @login_required
 def position_create(request, user_pk):
-    person = get_object_or_404(manageable(User, request.user), pk=user_pk)
+    person = get_object_or_404(manageable(get_user_model(), request.user), pk=user_pk)
     form = PositionForm(request.user, _posted(request), initial={"agency": person.agency_id})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,4 +7,8 @@ class DossiersConfig(AppConfig):
     verbose_name = "Hồ sơ công việc"
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from vpdt.incoming import lifecycle
+
+        from . import policies, services  # noqa: F401
+
+        lifecycle.register_filing_place(services.has_place_for)

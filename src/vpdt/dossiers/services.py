@@ -289,6 +289,12 @@ def fileable_dossiers(actor, document: IncomingDocument | None = None):
     return qs.select_related("file_list").order_by("-file_list__year", "ordinal")
 
 
+def has_place_for(actor, document: IncomingDocument) -> bool:
+    """An open dossier the actor keeps that does not hold the document yet (the incoming "file" guard)."""
+    holding = DossierItem.objects.filter(incoming_id=document.pk, removed_at__isnull=True).values("dossier_id")
+    return fileable_dossiers(actor, document).exclude(pk__in=holding).exists()
+
+
 def file_document(actor, document: IncomingDocument, dossiers) -> list[DossierItem]:
     """File one completed document into one or more dossiers (all or nothing)."""
     dossiers = list(dossiers)

@@ -17,6 +17,8 @@ no ``allow``: the action that causes them was checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.fsm import Machine, Transition
 from vpdt.directory import members
@@ -124,16 +126,21 @@ def _needs_reply(doc, **_context) -> str | None:
     return None if doc.needs_reply else "Văn bản này không có yêu cầu phúc đáp."
 
 
+# Where a completed document may be filed: functions ``(actor, doc) -> bool`` registered by the apps that keep
+# records in their AppConfig.ready() (the dossiers app: an open dossier of the actor's not holding it yet).
+_filing_places: list[Callable] = []
+
+
+def register_filing_place(has_place: Callable) -> None:
+    _filing_places.append(has_place)
+
+
 def _fileable(doc, actor=None, **_context) -> str | None:
     if doc.status != S.COMPLETED:
         return "Chỉ văn bản đã hoàn thành xử lý mới được đưa vào hồ sơ."
     if actor is None:
         return None
-    from vpdt.dossiers.models import DossierItem
-    from vpdt.dossiers.services import fileable_dossiers
-
-    holding = DossierItem.objects.filter(incoming_id=doc.pk, removed_at__isnull=True).values("dossier_id")
-    if fileable_dossiers(actor, doc).exclude(pk__in=holding).exists():
+    if any(has_place(actor, doc) for has_place in _filing_places):
         return None
     return "Bạn chưa có hồ sơ đang lập nào để đưa văn bản vào."
 

@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from vpdt.core.authz import scope_of
-from vpdt.directory.models import Role
+from vpdt.core.roles import Role
 
 from . import policies, sentences, services
 from .filters import filter_entries

@@ -31,7 +31,7 @@ from django.db.models.functions import Cast
 
 from vpdt.core import authz
 from vpdt.core.authz import NOTHING, scope_of
-from vpdt.directory.models import Role
+from vpdt.core.roles import Role
 
 from .models import JournalEntry
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from vpdt.core.authz import scope_of
 from vpdt.core.pagination import keyset_page, query_without_cursor
-from vpdt.directory.models import Role
+from vpdt.core.roles import Role
 
 from . import policies, sentences
 from .filters import filter_entries
