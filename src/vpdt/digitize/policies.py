@@ -1,4 +1,4 @@
-"""Who sees digitizations: those of the files the user may read (:func:`vpdt.signing.policies.files_view`: an
+"""Who sees digitizations: those of the files the user may read (:func:`vpdt.storage.access.readable`: an
 outgoing draft's text with the drafting record, an issued file's with the issued document, attachments with the
 incoming document), and for the clerks of an agency its scans waiting for registration. Clerks and
 administrators digitize again ("Số hóa lại") the files of their own agency that they see."""
@@ -8,7 +8,7 @@ from django.db.models import Q
 from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
-from vpdt.signing.policies import files_view
+from vpdt.storage import access
 
 from .models import Digitization
 
@@ -23,7 +23,7 @@ def _scans(scope) -> Q:
 def view(scope) -> Q:
     if scope.is_superuser:
         return Q()
-    return (files_view(scope, "file_id") | _scans(scope)) if scope.user_id else NOTHING
+    return (access.readable(scope, "file_id") | _scans(scope)) if scope.user_id else NOTHING
 
 
 def manage(scope) -> Q:

@@ -3,7 +3,9 @@ never imports this app."""
 
 from __future__ import annotations
 
+from vpdt.core import authz
 from vpdt.digitize import texts
+from vpdt.storage import access
 
 from .models import Attachment, DocStatus
 
@@ -21,5 +23,11 @@ def holding(file_id: int) -> list[int]:
     return list(Attachment.objects.filter(file_id=file_id).values_list("document_id", flat=True))
 
 
+def readable_files(scope):
+    """The attachments of the incoming documents the scope sees."""
+    return Attachment.objects.filter(authz.predicate(Attachment, "view", scope)).values("file_id")
+
+
 def register() -> None:
+    access.register(readable_files)
     texts.register("incoming", files=text_files, holders=holding)

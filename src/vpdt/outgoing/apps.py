@@ -9,9 +9,10 @@ class OutgoingConfig(AppConfig):
     def ready(self):
         from vpdt.notifications import links
 
-        from . import dashboard, policies, sources  # noqa: F401
+        from . import dashboard, external_signing, policies, sources  # noqa: F401
         from .models import OutgoingDocument
 
         links.register(OutgoingDocument, "outgoing:detail")
         sources.register()
+        external_signing.register()
         dashboard.register()

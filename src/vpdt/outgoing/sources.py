@@ -3,7 +3,9 @@ never imports this app."""
 
 from __future__ import annotations
 
+from vpdt.core import authz
 from vpdt.digitize import texts
+from vpdt.storage import access
 
 from .models import FileKind, OutgoingFile
 
@@ -34,6 +36,15 @@ def holding_published(file_id: int) -> list[int]:
     return list(OutgoingFile.objects.filter(file_id=file_id, published=True).values_list("document_id", flat=True))
 
 
+def readable_files(scope):
+    """Outgoing files by their part (a draft with the drafting record, an issued file with the issued document) and
+    the issued files of deliveries waiting for the scope's clerks."""
+    return OutgoingFile.objects.filter(
+        authz.predicate(OutgoingFile, "view", scope) | authz.predicate(OutgoingFile, "delivered", scope)
+    ).values("file_id")
+
+
 def register() -> None:
+    access.register(readable_files)
     texts.register("outgoing", files=record_files, holders=holding)
     texts.register("published", files=published_files, holders=holding_published)

@@ -1,14 +1,17 @@
 """Client-side signing (issue 5 point 4): the server prepares the document, an external signer returns it signed,
 the server verifies it before accepting.
 
-* :func:`start` prepares the approval revision of an outgoing document for its final-step reviewer: the number
-  and date fields and an EMPTY signature field (``pades.prepare_for_signer``), stored as the session's PDF.
+* :func:`start` prepares the file of a document to sign for the person whose turn it is: the number and date
+  fields and an EMPTY signature field (``pades.prepare_for_signer``), stored as the session's PDF. What a session
+  is for (a :class:`Purpose`: approving an outgoing draft) is declared by the app that owns the document, in its
+  ``AppConfig.ready()`` (:func:`register_purpose`), so signing never imports the document apps.
 * The signer signs that field somewhere else: a local service on the leader's computer that talks to the USB
   token (the browser posts the PDF to it, see ``static/signing/local-signer.js``), a remote signing service
   (server side, through a :class:`SigningAdapter`), or any tool that saves the signed PDF to disk (upload).
 * :func:`complete` accepts the answer only when it is an incremental update of the prepared bytes, carries one
   signature, in the prepared field, covering the whole file, intact, valid and trusted, made with one of the
-  user's registered personal certificates. Then the draft is approved with the signed PDF, in one transaction.
+  user's registered personal certificates. Then the purpose accepts the signed PDF (the draft is approved with
+  it), in one transaction.
 
 See docs/signing-services.md for the protocol of the signing services.
 """
@@ -25,12 +28,15 @@ import logging
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from vpdt.core.fsm import Machine, Transition
@@ -81,35 +87,34 @@ SESSION = Machine(
 # ---------------------------------------------------------------------------------------------- start
 
 
-def _document_object_type() -> str:
-    from vpdt.outgoing.models import OutgoingDocument
+@dataclass(frozen=True)
+class Purpose:
+    """What a signing session is for, declared by the app that owns the signed documents."""
 
-    return OutgoingDocument._meta.label_lower
-
-
-def _final_step_of(actor, document):
-    """The active step when it is the last of the round and the actor handles it (in person or delegated)."""
-    from vpdt.delegation import services as delegation
-    from vpdt.outgoing import services as outgoing
-    from vpdt.outgoing.models import StepStatus
-
-    step = outgoing.active_step(document)
-    if step is None:
-        raise ValidationError("Dự thảo không ở bước duyệt nào nên không ký số được.", code="not_in_review")
-    if step.reviewer_id != actor.pk and step.reviewer_id not in delegation.delegator_ids(actor, "approval"):
-        raise PermissionDenied("Bạn không phải người duyệt ký của dự thảo này.")
-    if document.steps.filter(round=document.review_round, status=StepStatus.WAITING).exists():
-        raise ValidationError("Chỉ ký số ở bước duyệt cuối cùng (người ký).", code="not_final_step")
-    return step
+    model: type  # the documents' model
+    check: Callable  # (actor, document): raises ValidationError/PermissionDenied unless it is the actor's turn
+    source: Callable  # (document) -> the row (``file``, ``file_id``) of the file to sign; raises ValidationError
+    accept: Callable  # (actor, document, signed bytes) -> the StoredFile kept as the signed file
+    url: Callable  # (document) -> where the document is shown
+    fallback_url: str  # the URL name to go back to when the document is gone
 
 
-def _signable(document):
-    from vpdt.outgoing.signatures import signable_file
+_purposes: dict[str, Purpose] = {}
 
-    found = signable_file(document)
+
+def register_purpose(name: str, purpose: Purpose) -> None:
+    _purposes[name] = purpose
+
+
+def purpose_of(name: str) -> Purpose:
+    found = _purposes.get(name)
     if found is None:
-        raise ValidationError("Dự thảo chưa có tệp PDF để ký số. Người soạn thảo cần đính kèm bản PDF.", code="no_pdf")
+        raise ValidationError("Phiên ký số bằng thiết bị hiện chỉ dùng cho ký duyệt văn bản.", code="purpose")
     return found
+
+
+def _object_type(purpose: Purpose) -> str:
+    return purpose.model._meta.label_lower
 
 
 def _credentials(actor):
@@ -119,10 +124,9 @@ def _credentials(actor):
 
 
 def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> SigningSession:
-    """Prepare the document for the final-step reviewer's own signing device; returns the pending session."""
-    if purpose != SessionPurpose.APPROVAL:
-        raise ValidationError("Phiên ký số bằng thiết bị hiện chỉ dùng cho ký duyệt văn bản.", code="purpose")
-    _final_step_of(actor, document)
+    """Prepare the document for the signer's own signing device; returns the pending session."""
+    declared = purpose_of(purpose)
+    declared.check(actor, document)
     credential = signing.personal_credential(actor, document.agency) or _credentials(actor).first()
     if credential is None:
         raise ValidationError(
@@ -130,7 +134,7 @@ def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> Signing
             "thư số (USB token) cho bạn trước.",
             code="no_credential",
         )
-    source = _signable(document)
+    source = declared.source(document)
     look = signing.default_look(actor, document.agency)
     try:
         prepared, _ = pades.prepare_for_signer(read_stored(source.file), look)
@@ -142,7 +146,7 @@ def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> Signing
             SigningSession.objects.select_for_update()
             .filter(
                 user=actor,
-                object_type=_document_object_type(),
+                object_type=_object_type(declared),
                 object_id=str(document.pk),
                 status=SessionStatus.PENDING,
             )
@@ -162,7 +166,7 @@ def start(actor, document, *, purpose: str = SessionPurpose.APPROVAL) -> Signing
             purpose=purpose,
             user=actor,
             agency=document.agency,
-            object_type=_document_object_type(),
+            object_type=_object_type(declared),
             object_id=str(document.pk),
             field_name=pades.SIGNER_FIELD,
             prepared=stored,
@@ -200,9 +204,14 @@ class Refused(Exception):
 
 
 def document_of(session: SigningSession):
-    from vpdt.outgoing.models import OutgoingDocument
+    return purpose_of(session.purpose).model.objects.select_related("agency").get(pk=int(session.object_id))
 
-    return OutgoingDocument.objects.select_related("agency").get(pk=int(session.object_id))
+
+def document_url(session: SigningSession) -> str:
+    """Where the session's document is shown (the purpose's fallback page when the document is gone)."""
+    declared = purpose_of(session.purpose)
+    document = declared.model.objects.filter(pk=int(session.object_id)).first()
+    return declared.url(document) if document is not None else reverse(declared.fallback_url)
 
 
 def _embedded_signatures(data: bytes) -> list:
@@ -278,8 +287,6 @@ def _lock_pending(actor, session: SigningSession) -> SigningSession:
 def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSession:
     """Accept the signed PDF after checking it (see module doc) and approve the draft with it. A refusal closes
     the session as failed (kept, journaled) and raises ValidationError with the reason."""
-    from vpdt.outgoing import services as outgoing
-    from vpdt.outgoing.signatures import signed_file
 
     refusal = None
     with transaction.atomic():
@@ -291,13 +298,13 @@ def complete(actor, session: SigningSession, signed_pdf: bytes) -> SigningSessio
             data = bytes(signed_pdf or b"")
             try:
                 credential = check_signed(locked, read_stored(locked.prepared), data)
+                declared = purpose_of(locked.purpose)
                 document = document_of(locked)
-                source = _signable(document)
+                source = declared.source(document)
                 if source.file_id != locked.params.get("source_file"):
                     raise Refused("Dự thảo đã thay đổi sau khi chuẩn bị ký. Hãy bắt đầu phiên ký mới.")
                 with transaction.atomic():
-                    outgoing.approve(actor, document, signed_pdf=data)
-                    stored = signed_file(document).file  # the approval stored the bytes once, as the SIGNED file
+                    stored = declared.accept(actor, document, data)
                     locked.signed = stored
                     locked.completed_at = timezone.now()
                     locked.error = ""
@@ -455,7 +462,7 @@ def can_start(actor, document) -> bool:
     """Whether the approve screen should offer "Ký bằng thiết bị (USB token)": the actor handles the final step and
     has a personal certificate whose key is on a device (or elsewhere outside the server)."""
     try:
-        _final_step_of(actor, document)
+        purpose_of(SessionPurpose.APPROVAL).check(actor, document)
     except (ValidationError, PermissionDenied):
         return False
     return _credentials(actor).filter(keystore=KeyStore.EXTERNAL).exists()
@@ -465,7 +472,7 @@ def pending_for(actor, document) -> SigningSession | None:
     return (
         SigningSession.objects.filter(
             user=actor,
-            object_type=_document_object_type(),
+            object_type=_object_type(purpose_of(SessionPurpose.APPROVAL)),
             object_id=str(document.pk),
             status=SessionStatus.PENDING,
             expires_at__gt=timezone.now(),

@@ -4,7 +4,7 @@
 * Credentials and images: the agency's administrators and the province administrator above it see all of the
   agency's; a holder sees their own personal certificate and signature image; the agency's clerks see the agency
   certificate and the seal of their own agency. Nobody else, never another agency.
-* Verification results: those of the files of the incoming and outgoing documents the user may see (the
+* Verification results: those of the files the user may read (:func:`vpdt.storage.access.readable`: the
   documents' own predicates, composed). Nobody administers them; re-verifying adds a new result.
 * Signing sessions: only their own user.
 * Trust roots are public information: every signed-in user reads the list; only the province administrators (and
@@ -16,6 +16,7 @@ from django.db.models import Q
 from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
+from vpdt.storage import access
 
 from .models import (
     Credential,
@@ -65,20 +66,6 @@ authz.register(SignatureImage, view=image_view, manage=_manage)
 authz.register(TrustRoot, view=trust_view, manage=trust_manage)
 
 
-def files_view(scope, field: str = "file_id") -> Q:
-    """Predicate on a StoredFile id: the files the scope may read — attachments of the incoming documents it sees,
-    outgoing files by their part (a draft with the drafting record, an issued file with the issued document) and
-    the issued files of deliveries waiting for its clerks."""
-    from vpdt.incoming.models import Attachment
-    from vpdt.outgoing.models import OutgoingFile
-
-    attachments = Attachment.objects.filter(authz.predicate(Attachment, "view", scope))
-    outgoing = OutgoingFile.objects.filter(
-        authz.predicate(OutgoingFile, "view", scope) | authz.predicate(OutgoingFile, "delivered", scope)
-    )
-    return Q(**{f"{field}__in": attachments.values("file_id")}) | Q(**{f"{field}__in": outgoing.values("file_id")})
-
-
 def verification_view(scope) -> Q:
     """The checks made for the user's own agency of the files they may read: a sender's and a recipient's checks
     of the same delivered file stay with their own agency."""
@@ -87,7 +74,7 @@ def verification_view(scope) -> Q:
     if not scope.user_id:
         return NOTHING
     agencies = set(scope.position_agency_ids) | ({scope.agency_id} if scope.agency_id else set())
-    return files_view(scope) & Q(agency_id__in=sorted(agencies))
+    return access.readable(scope) & Q(agency_id__in=sorted(agencies))
 
 
 def session_view(scope) -> Q:

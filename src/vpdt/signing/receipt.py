@@ -21,6 +21,7 @@ from django.db.models import Max, Q
 
 from vpdt.core.authz import scope_of, visible
 from vpdt.journal import services as journal
+from vpdt.storage import access
 
 from . import services as signing
 from .models import OnFailure, Verdict, Verification
@@ -294,10 +295,8 @@ def for_deliveries(agency, files_by_document: dict, *, actor=None) -> dict[int, 
 
 def visible_files(user, field_name: str = "file_id") -> Q:
     """Predicate on ``field_name`` (a StoredFile id): files of the incoming and outgoing documents ``user`` may
-    see. One SQL predicate, no per-row check (the same rule as :func:`policies.files_view`)."""
-    from .policies import files_view
-
-    return files_view(scope_of(user), field_name)
+    see. One SQL predicate, no per-row check (:func:`vpdt.storage.access.readable`)."""
+    return access.readable(scope_of(user), field_name)
 
 
 def visible_verifications(user):

@@ -15,7 +15,7 @@ from vpdt.core.parsers import FormParser, JSONParser, MultiPartParser
 from vpdt.storage.services import read_stored
 
 from . import external
-from .models import SigningSession
+from .models import SessionPurpose, SigningSession
 from .session_views import read_upload
 
 
@@ -97,9 +97,8 @@ class SigningSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def create(self, request, *args, **kwargs):
         data = SigningSessionStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        from vpdt.outgoing.models import OutgoingDocument
-
-        document = visible(OutgoingDocument, request.user).filter(pk=data.validated_data["document"]).first()
+        model = external.purpose_of(SessionPurpose.APPROVAL).model
+        document = visible(model, request.user).filter(pk=data.validated_data["document"]).first()
         if document is None:
             raise Http404
         session = external.start(request.user, document)

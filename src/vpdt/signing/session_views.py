@@ -16,7 +16,7 @@ from vpdt.core.authz import visible
 from vpdt.storage.services import read_stored
 
 from . import external
-from .models import SessionStatus, SigningSession
+from .models import SessionPurpose, SessionStatus, SigningSession
 
 
 def _messages(exc) -> str:
@@ -30,41 +30,23 @@ def own_session(user, token) -> SigningSession:
     )
 
 
-def _document(request, pk):
-    from vpdt.outgoing.models import OutgoingDocument
-
-    return get_object_or_404(visible(OutgoingDocument, request.user).select_related("agency"), pk=pk)
-
-
-def _document_url(session: SigningSession) -> str:
-    from vpdt.outgoing.services import document_url
-
-    try:
-        return document_url(external.document_of(session))
-    except Exception:  # the document is gone: back to the user's review list
-        return reverse("outgoing:reviews")
-
-
 @require_POST
 @login_required
 def start(request, document_id):
-    document = _document(request, document_id)
+    purpose = external.purpose_of(SessionPurpose.APPROVAL)
+    document = get_object_or_404(visible(purpose.model, request.user).select_related("agency"), pk=document_id)
     try:
         session = external.start(request.user, document)
     except (ValidationError, PermissionDenied) as exc:
-        from vpdt.outgoing.services import document_url
-
         messages.error(request, _messages(exc))
-        return redirect(document_url(document))
+        return redirect(purpose.url(document))
     return redirect("signing:session", token=session.token)
 
 
 @login_required
 def session_page(request, token):
     session = own_session(request.user, token)
-    from vpdt.outgoing.models import OutgoingDocument
-
-    document = OutgoingDocument.objects.filter(pk=int(session.object_id)).first()
+    document = external.purpose_of(session.purpose).model.objects.filter(pk=int(session.object_id)).first()
     from . import services as signing
 
     verification = signing.latest_verification(session.signed) if session.signed_id else None
@@ -77,7 +59,7 @@ def session_page(request, token):
         {
             "session": session,
             "document": document,
-            "document_url": _document_url(session),
+            "document_url": external.document_url(session),
             "pending": pending and not overdue,
             "overdue": overdue,
             "completed": completed,
