@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from django.db import DataError, connection
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -208,41 +208,15 @@ API_FILTERS = [
 ]
 # These refuse a bad value with a 400 and a Vietnamese message instead of ignoring it.
 API_STRICT_FILTERS = [("/api/v1/dossiers/", "year"), ("/api/v1/dossiers/", "status")]
-# Known bugs outside this suite's remit (accounts/ and journal/ are owned elsewhere): "²" passes
-# str.isdigit() but int() refuses it, and a 30-digit id passes int() but not the database.
-# The fix is vpdt.core.params.int_param (used by directory/); strict, so they fail once fixed.
-_KNOWN: set = set()  # all fixed; keep the mechanism for future known bugs
 
 
-def _on_sqlite() -> bool:
-    from django.conf import settings
-
-    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-
-
-def _mark(url, param, value):
-    # PostgreSQL compares a bigint with a 30-digit number happily; SQLite's driver overflows.
-    if (url, param) in _KNOWN and (value == "²" or (value == "9" * 30 and _on_sqlite())):
-        # HTML: the exception escapes the view; API: the handler turns it into a 500 response.
-        raises = AssertionError if url.startswith("/api/") else (ValueError, OverflowError, DataError)
-        return pytest.param(
-            url,
-            param,
-            value,
-            marks=pytest.mark.xfail(
-                strict=True, raises=raises, reason="accounts/journal dùng str.isdigit() + int() cho tham số id"
-            ),
-        )
-    return pytest.param(url, param, value)
-
-
-@pytest.mark.parametrize("url,param,value", [_mark(u, p, v) for u, p in HTML_FILTERS for v in ODD_VALUES])
+@pytest.mark.parametrize("url,param,value", [(u, p, v) for u, p in HTML_FILTERS for v in ODD_VALUES])
 def test_html_filters_never_500(org, login, url, param, value):
     response = login(org.province_admin).get(url, {param: value})
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("url,param,value", [_mark(u, p, v) for u, p in API_FILTERS for v in ODD_VALUES])
+@pytest.mark.parametrize("url,param,value", [(u, p, v) for u, p in API_FILTERS for v in ODD_VALUES])
 def test_api_filters_never_500(org, api, url, param, value):
     response = api(org.province_admin).get(url, {param: value})
     assert response.status_code == 200, response.content[:500]

@@ -1,7 +1,7 @@
 """The demo organisation of `make run`: realistic, every role present, every account usable once."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from vpdt.accounts.models import User
@@ -78,7 +78,7 @@ def test_generate_data_small_province(db, capsys):
     # Usernames follow the name-style rules, collisions included.
     assert all(u.replace(".", "").isalnum() and u.islower() for u in people.values_list("username", flat=True))
     assert "Đã sinh 30 cơ quan" in capsys.readouterr().out
-    with pytest.raises(Exception, match="đã có"):
+    with pytest.raises(CommandError, match="đã có"):
         call_command("generate_data", agencies=30, users=600)
 
 

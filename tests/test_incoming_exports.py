@@ -15,7 +15,7 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import visible
 from vpdt.incoming import exports, services
 from vpdt.incoming.exports_views import export_urls
-from vpdt.incoming.models import Assignment, IncomingDocument, ProcessingNote
+from vpdt.incoming.models import Assignment, IncomingDocument, ProcessingNote, ReplyRecord
 
 # Test-local URLconf: the project's URLs plus the export views (not routed in vpdt.urls yet).
 urlpatterns = [*vpdt.urls.urlpatterns, *export_urls]
@@ -247,16 +247,11 @@ def test_overdue_is_flagged_in_followup(org, docs):
 
 
 def test_reply_references_in_followup(org, docs):
-    from vpdt.incoming import models
-
-    record = getattr(models, "ReplyRecord", None)
-    if record is None or not hasattr(IncomingDocument, "replies"):
-        assert exports.followup_rows(IncomingDocument.objects.filter(pk=docs.c.pk))[0][5] == ""
-        return
-    record.objects.create(document=docs.c, created_by=org.sxd_staff, subject="Trả lời Sở Tài chính")
+    assert exports.followup_rows(IncomingDocument.objects.filter(pk=docs.c.pk))[0][5] == ""
+    ReplyRecord.objects.create(document=docs.c, created_by=org.sxd_staff, subject="Trả lời Sở Tài chính")
     rows = exports.followup_rows(IncomingDocument.objects.filter(pk=docs.c.pk))
     assert rows[0][5] == "Đang dự thảo văn bản trả lời"
-    record.objects.filter(document=docs.c).update(outgoing_reference="412/SXD-KHTC")
+    ReplyRecord.objects.filter(document=docs.c).update(outgoing_reference="412/SXD-KHTC")
     rows = exports.followup_rows(IncomingDocument.objects.filter(pk=docs.c.pk))
     assert rows[0][5] == "412/SXD-KHTC"
 
