@@ -9,6 +9,7 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from vpdt.incoming import lifecycle
 
-        from . import policies, services  # noqa: F401
+        from . import policies, services, sources  # noqa: F401
 
         lifecycle.register_filing_place(services.has_place_for)
+        sources.register()

@@ -7,6 +7,4 @@ class SearchConfig(AppConfig):
     verbose_name = "Tìm kiếm"
 
     def ready(self):
-        from . import policies, signals  # noqa: F401
-
-        signals.connect()
+        from . import policies  # noqa: F401

@@ -1,149 +1,62 @@
-"""What the index knows of each kind of object: the row fields and the text (SPEC §2, §3, ND30 Phụ lục V, VI)."""
+"""What the index knows of each kind of object: the row fields and the text (SPEC §2, §3, ND30 Phụ lục V, VI).
+
+The document apps declare their kinds in their ``AppConfig.ready()`` (:func:`vpdt.search.sources.register`): the model, the predicate
+that lets a user find an entry, how to load the objects and read their fields, which units and people they belong
+to, and the models whose saves change an entry. Search never imports them."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from vpdt.dossiers.models import Dossier
-from vpdt.incoming.models import Assignment, IncomingDocument
-from vpdt.outgoing.models import OutgoingDocument, Recipient, ReviewStep, Version
+from django.db.models import Q, QuerySet
 
 from .models import Kind
-from .text import fold, number_key
-
-MODELS = {
-    Kind.INCOMING: IncomingDocument,
-    Kind.OUTGOING: OutgoingDocument,
-    Kind.DOSSIER: Dossier,
-    Kind.PUBLISHED: OutgoingDocument,
-}
-DETAIL_URLS = {
-    Kind.INCOMING: "/van-ban-den/{}/",
-    Kind.OUTGOING: "/van-ban-di/{}/",
-    Kind.DOSSIER: "/ho-so/{}/",
-    Kind.PUBLISHED: "/van-ban-di/{}/",
-}
-# Which predicate of the object's model lets a user find each kind of entry: the whole incoming document and
-# dossier; the drafting record of an outgoing document (its full text, drafts included); its issued part for those
-# who see only that part (the same object is never found twice).
-PREDICATES = {Kind.INCOMING: "view", Kind.OUTGOING: "record", Kind.DOSSIER: "view", Kind.PUBLISHED: "published_only"}
-PUBLISHED_STATES = ("issued", "recalled")
 
 
-def source(kind: str):
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    model: type
+    url: str  # the detail page, "{}" standing for the object's id
+    predicate: str  # the authz predicate of the model that lets a user find an entry of this kind
+    fields: Callable  # (obj) -> the entry's row fields and text
+    loader: Callable[[], QuerySet]  # the objects having an entry, with what ``fields`` reads
+    units: Callable[[int], Iterable[QuerySet]] = lambda unit_id: ()  # ids of the objects of (or assigned to) a unit
+    handlers: Callable[[int], Iterable[QuerySet]] = lambda user_id: ()  # ids of the objects a person handles
+    statuses: tuple = ()  # (group label, choices) for the status filter, once per model
+    watched: tuple = field(default=())  # (model, attribute holding the object's id): a save re-indexes the entry
+
+
+_sources: dict[str, Source] = {}
+
+
+def add(source: Source) -> None:
+    """Declare a kind (through :func:`vpdt.search.sources.register`, which also watches its saves)."""
+    _sources[source.kind] = source
+
+
+def sources() -> list[Source]:
+    """The declared kinds, in the order of :class:`Kind` (whatever the order the apps declared them in)."""
+    return sorted(_sources.values(), key=lambda s: Kind.values.index(s.kind))
+
+
+def kinds() -> list[str]:
+    return [s.kind for s in sources()]
+
+
+def source_of(kind: str) -> Source:
+    return _sources[kind]
+
+
+def source(kind: str) -> QuerySet:
     """The objects that have an entry of ``kind``."""
-    qs = MODELS[kind].objects.all()
-    return qs.filter(status__in=PUBLISHED_STATES) if kind == Kind.PUBLISHED else qs
+    return _sources[kind].loader().select_related(None).prefetch_related(None)
 
 
-def _lines(*parts) -> str:
-    return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
-
-
-def _incoming(doc: IncomingDocument) -> dict:
-    number = doc.number_symbol
-    return dict(
-        agency_id=doc.agency_id,
-        doc_type_id=doc.doc_type_id,
-        number=number,
-        number_key=number_key(number),
-        title=doc.subject,
-        issuer=doc.issuer_name,
-        issuer_key=fold(f"{doc.issuer_name} {doc.issuer_code}"),
-        doc_date=doc.issued_date,
-        urgency=doc.urgency,
-        status=doc.status,
-        status_label=doc.get_status_display(),
-        body=_lines(
-            doc.subject,
-            number,
-            doc.issuer_name,
-            doc.issuer_code,
-            doc.signer_position,
-            doc.signer_name,
-            doc.to_places,
-            doc.description,
-            doc.direction,
-        ),
-        # A withdrawn document (recalled by its sender) keeps its register entry, not the text of its files.
-        **({"extra_text": ""} if doc.is_withdrawn else {}),
-    )
-
-
-def _outgoing(doc: OutgoingDocument, *, with_draft: bool = True) -> dict:
-    number = doc.number_symbol
-    agency = doc.agency
-    version = max(doc.versions.all(), key=lambda v: v.number, default=None) if with_draft else None
-    recipients = [r.name or str(r) for r in doc.recipients.all()]
-    signer = doc.signer.full_name if doc.signer_id else ""
-    return dict(
-        agency_id=doc.agency_id,
-        doc_type_id=doc.doc_type_id,
-        number=number,
-        number_key=number_key(number),
-        title=doc.subject,
-        issuer=agency.name,
-        issuer_key=fold(f"{agency.name} {agency.code} {agency.short_name}"),
-        doc_date=doc.issued_date or timezone.localtime(doc.created_at).date(),
-        urgency=doc.urgency,
-        status=doc.status,
-        status_label=doc.get_status_display(),
-        body=_lines(
-            doc.subject,
-            number,
-            agency.name,
-            doc.signer_position,
-            signer,
-            doc.to_places,
-            "; ".join(recipients),
-            doc.description,
-            version.text if version else "",
-        ),
-    )
-
-
-def _published(doc: OutgoingDocument) -> dict:
-    """The issued document only: no draft text (the issued files' text comes as the entry's extra text)."""
-    return _outgoing(doc, with_draft=False)
-
-
-def _dossier(dossier: Dossier) -> dict:
-    agency = dossier.agency
-    return dict(
-        agency_id=dossier.agency_id,
-        doc_type_id=None,
-        number=dossier.file_code,
-        number_key=number_key(dossier.file_code),
-        title=dossier.title,
-        issuer=agency.name,
-        issuer_key=fold(f"{agency.name} {agency.code} {agency.short_name}"),
-        doc_date=dossier.start_date or timezone.localtime(dossier.created_at).date(),
-        urgency=None,
-        status=dossier.status,
-        status_label=dossier.get_status_display(),
-        body=_lines(dossier.title, dossier.file_code, dossier.creator, dossier.description),
-    )
-
-
-EXTRACTORS = {Kind.INCOMING: _incoming, Kind.OUTGOING: _outgoing, Kind.DOSSIER: _dossier, Kind.PUBLISHED: _published}
-
-
-def loader(kind: str):
+def loader(kind: str) -> QuerySet:
     """The objects of ``kind`` with what :func:`fields_of` reads, in a fixed number of queries."""
-    qs = source(kind)
-    if kind == Kind.INCOMING:
-        return qs.select_related("agency")
-    if kind == Kind.DOSSIER:
-        return qs.select_related("agency", "unit", "owner")
-    if kind == Kind.PUBLISHED:
-        return qs.select_related("agency", "signer").prefetch_related(
-            Prefetch("recipients", queryset=Recipient.objects.select_related("unit", "user", "agency"))
-        )
-    return qs.select_related("agency", "signer").prefetch_related(
-        Prefetch("versions", queryset=Version.objects.only("id", "document_id", "number", "text")),
-        Prefetch("recipients", queryset=Recipient.objects.select_related("unit", "user", "agency")),
-    )
+    return _sources[kind].loader()
 
 
 def load(kind: str, object_id: int):
@@ -151,28 +64,37 @@ def load(kind: str, object_id: int):
 
 
 def fields_of(kind: str, obj) -> dict:
-    return EXTRACTORS[kind](obj)
+    return _sources[kind].fields(obj)
+
+
+def detail_url(kind: str, object_id) -> str:
+    return _sources[kind].url.format(object_id)
+
+
+def status_choices() -> list:
+    return [("", "Mọi trạng thái"), *(s.statuses for s in sources() if s.statuses)]
+
+
+def lines(*parts) -> str:
+    return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
 
 
 # ------------------------------------------------------------------------------------------------ filters
 
-OUTGOING_KINDS = (Kind.OUTGOING, Kind.PUBLISHED)
-
 
 def unit_q(unit_id: int) -> Q:
     """Entries whose object belongs to or was assigned to a unit."""
-    return (
-        Q(kind=Kind.INCOMING, object_id__in=Assignment.objects.filter(unit_id=unit_id).values("document_id"))
-        | Q(kind__in=OUTGOING_KINDS, object_id__in=OutgoingDocument.objects.filter(unit_id=unit_id).values("pk"))
-        | Q(kind=Kind.DOSSIER, object_id__in=Dossier.objects.filter(unit_id=unit_id).values("pk"))
-    )
+    q = Q(pk__in=[])
+    for s in sources():
+        for ids in s.units(unit_id):
+            q |= Q(kind=s.kind, object_id__in=ids)
+    return q
 
 
 def handler_q(user_id: int) -> Q:
     """Entries a person handles: assigned incoming documents, drafts and reviews, dossiers they keep."""
-    return (
-        Q(kind=Kind.INCOMING, object_id__in=Assignment.objects.filter(user_id=user_id).values("document_id"))
-        | Q(kind__in=OUTGOING_KINDS, object_id__in=OutgoingDocument.objects.filter(drafter_id=user_id).values("pk"))
-        | Q(kind__in=OUTGOING_KINDS, object_id__in=ReviewStep.objects.filter(reviewer_id=user_id).values("document_id"))
-        | Q(kind=Kind.DOSSIER, object_id__in=Dossier.objects.filter(owner_id=user_id).values("pk"))
-    )
+    q = Q(pk__in=[])
+    for s in sources():
+        for ids in s.handlers(user_id):
+            q |= Q(kind=s.kind, object_id__in=ids)
+    return q

@@ -8,22 +8,14 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of
 from vpdt.core.dates import DateField
 from vpdt.core.params import IntegerField
+from vpdt.directory import members
 from vpdt.directory.models import Unit
-from vpdt.dossiers.models import DossierStatus
-from vpdt.incoming.forms import agency_people
-from vpdt.incoming.models import DocStatus
-from vpdt.outgoing.models import OutStatus
 
+from . import documents
 from .models import USER_KINDS
 from .services import MAX_PAGE, Criteria
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-STATUS_CHOICES = [
-    ("", "Mọi trạng thái"),
-    ("Văn bản đến", list(DocStatus.choices)),
-    ("Văn bản đi", list(OutStatus.choices)),
-    ("Hồ sơ công việc", list(DossierStatus.choices)),
-]
 SELECT = {"class": "form-select"}
 
 
@@ -93,7 +85,7 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(
         label="Trạng thái",
         required=False,
-        choices=STATUS_CHOICES,
+        choices=documents.status_choices,
         widget=forms.Select(attrs=SELECT),
         error_messages={"invalid_choice": "Trạng thái không hợp lệ."},
     )
@@ -129,7 +121,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         agency_id = scope_of(user).agency_id
         self.fields["unit"].queryset = Unit.objects.filter(agency_id=agency_id).order_by("name")
-        self.fields["handler"].queryset = agency_people(agency_id)
+        self.fields["handler"].queryset = members.members(agency_id).order_by("full_name")
         self.fields["handler"].label_from_instance = lambda u: u.full_name
 
     def clean(self):

@@ -179,7 +179,7 @@ def reindex(kinds=None, *, full: bool = False, progress=None) -> int:
 
     Entries whose object is gone are dropped. ``progress`` wraps an iterable (e.g. tqdm). Returns the count
     of objects (re)indexed."""
-    kinds = list(kinds or Kind.values)
+    kinds = list(kinds or documents.kinds())
     todo = []
     for kind in kinds:
         objects = documents.source(kind)
@@ -244,7 +244,7 @@ class Hit:
 
     @property
     def url(self) -> str:
-        return documents.DETAIL_URLS[self.entry.kind].format(self.entry.object_id)
+        return documents.detail_url(self.entry.kind, self.entry.object_id)
 
     @property
     def kind(self) -> str:
@@ -274,16 +274,16 @@ class Results:
 
 def visible_q(user) -> Q:
     """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
-    :data:`documents.PREDICATES`), as one SQL condition.
+    :attr:`documents.Source.predicate`), as one SQL condition.
 
     One ``id IN (… UNION ALL …)`` (a subquery per kind) rather than an OR of per-kind subqueries: the database
     can join it (a semi-join) instead of testing every candidate row against each subquery; on a million
     entries a leader's word or phrase search went from ~0.5–0.7 s to ~0.13 s."""
     parts = [
         SearchEntry.objects.filter(
-            kind=kind, object_id__in=permitted(model, user, documents.PREDICATES[kind]).values("pk")
+            kind=source.kind, object_id__in=permitted(source.model, user, source.predicate).values("pk")
         ).values("pk")
-        for kind, model in documents.MODELS.items()
+        for source in documents.sources()
     ]
     return Q(pk__in=parts[0].union(*parts[1:], all=True))
 

@@ -1,19 +1,19 @@
-"""Keep the index in step with incoming documents, outgoing documents (and their versions) and dossiers:
-every save schedules indexing after commit. ``vpdt reindex-search`` repairs anything missed."""
+"""Keep the index in step with the documents: every save of a kind's model (and of the models it watches, e.g. an
+outgoing document's versions) schedules indexing after commit. ``vpdt reindex-search`` repairs anything missed."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from .models import Kind
+from .documents import Source
+from .services import remove, schedule
 
-_connected = False
+_RECEIVERS = []
 
 
-def _on_save(kind, attr="pk"):
+def _on_save(kind, attr):
     def receiver(sender, instance, raw=False, **kwargs):
         if raw:
             return
-        from .services import schedule
-
         object_id = getattr(instance, attr)
         if object_id:
             schedule(kind, object_id)
@@ -23,47 +23,19 @@ def _on_save(kind, attr="pk"):
 
 def _on_delete(kind):
     def receiver(sender, instance, **kwargs):
-        from django.db import transaction
-
-        from .services import remove
-
         pk = instance.pk
         transaction.on_commit(lambda: remove(kind, pk))
 
     return receiver
 
 
-_RECEIVERS = []
-
-
-def connect() -> None:
-    global _connected
-    if _connected:
-        return
-    from vpdt.dossiers.models import Dossier, DossierItem
-    from vpdt.incoming.models import IncomingDocument
-    from vpdt.outgoing.models import OutgoingDocument, Recipient, Version
-
-    for model, kind, attr in [
-        (IncomingDocument, Kind.INCOMING, "pk"),
-        (OutgoingDocument, Kind.OUTGOING, "pk"),
-        (Version, Kind.OUTGOING, "document_id"),
-        (Recipient, Kind.OUTGOING, "document_id"),
-        (OutgoingDocument, Kind.PUBLISHED, "pk"),
-        (Recipient, Kind.PUBLISHED, "document_id"),
-        (Dossier, Kind.DOSSIER, "pk"),
-        (DossierItem, Kind.DOSSIER, "dossier_id"),
-    ]:
-        receiver = _on_save(kind, attr)
+def watch(source: Source) -> None:
+    for model, attr in ((source.model, "pk"), *source.watched):
+        receiver = _on_save(source.kind, attr)
         _RECEIVERS.append(receiver)
-        post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{kind}-save")
-    for model, kind in [
-        (IncomingDocument, Kind.INCOMING),
-        (OutgoingDocument, Kind.OUTGOING),
-        (OutgoingDocument, Kind.PUBLISHED),
-        (Dossier, Kind.DOSSIER),
-    ]:
-        receiver = _on_delete(kind)
-        _RECEIVERS.append(receiver)
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{kind}-delete")
-    _connected = True
+        post_save.connect(receiver, sender=model, dispatch_uid=f"search-{model.__name__}-{source.kind}-save")
+    receiver = _on_delete(source.kind)
+    _RECEIVERS.append(receiver)
+    post_delete.connect(
+        receiver, sender=source.model, dispatch_uid=f"search-{source.model.__name__}-{source.kind}-delete"
+    )
