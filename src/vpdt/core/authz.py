@@ -14,9 +14,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery
 
 NOTHING = Q(pk__in=[])
+
+
+class _InIds(Func):
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        ids, more = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(ARRAY{ids})", (*params, *more)
+        return f"{column} IN {ids}", (*params, *more)
+
+
+def in_ids(field: str, ids: QuerySet) -> Q:
+    """``field IN (ids)``, for a predicate whose ids come from a small, indexed subquery (a person's assignments).
+
+    On PostgreSQL it is written ``field = ANY(ARRAY(ids))``: the ids are collected first and the list walks the
+    table's index in its order, whereas an IN becomes a semi-join that PostgreSQL may run by walking the whole
+    primary key backwards, newest first, until it has found a page (0.5 s for a unit whose documents are old)."""
+    return Q(_InIds(F(field), Subquery(ids)))
+
 
 Predicate = Callable[["Scope"], Q]
 _policies: dict[str, dict[type[Model], Predicate]] = {"view": {}, "manage": {}}

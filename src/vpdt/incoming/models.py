@@ -113,6 +113,7 @@ class IncomingDocument(models.Model):
             models.UniqueConstraint(fields=["register", "year", "arrival_number"], name="incoming_arrival_number"),
         ]
         indexes = [
+            models.Index(fields=["agency", "-id"], name="incoming_agency_id_idx"),  # the register, newest first
             models.Index(fields=["agency", "-arrival_date", "-id"]),
             models.Index(fields=["register", "year", "-arrival_number"]),
             models.Index(fields=["agency", "status", "-id"]),

@@ -30,7 +30,10 @@ class Notification(models.Model):
     class Meta:
         verbose_name = "thông báo"
         verbose_name_plural = "thông báo"
-        indexes = [models.Index(fields=["user", "read_at", "-id"], name="notification_inbox_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-id"], name="notification_inbox_idx"),
+            models.Index(fields=["user", "-id"], name="notification_user_idx"),  # the whole list, newest first
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -168,6 +168,7 @@ class OutgoingDocument(models.Model):
         ]
         indexes = [
             models.Index(fields=["drafter", "status", "-id"]),
+            models.Index(fields=["agency", "-id"], name="outgoing_agency_id_idx"),  # an agency's lists, newest first
             models.Index(fields=["agency", "status", "-id"]),
             models.Index(fields=["agency", "year", "-number"]),
             models.Index(fields=["agency", "-issued_at", "-id"]),

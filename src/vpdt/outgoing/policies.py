@@ -43,6 +43,25 @@ PUBLISHED = (OutStatus.ISSUED, OutStatus.RECALLED)
 RECEIVABLE = (DeliveryStatus.ARRIVED,)
 
 
+def _within_own_agency(scope) -> bool:
+    """Whether everything the person can be involved in belongs to their own agency: they hold positions there
+    only. For them the agency condition can lead every predicate (an index-friendly one)."""
+    return bool(scope.agency_id) and scope.position_agency_ids <= {scope.agency_id}
+
+
+def _mine(scope) -> list:
+    """The documents the person (and whoever delegated approval to them) works on, one indexed query each."""
+    people = scope.person_ids
+    mine = [
+        OutgoingDocument.objects.filter(drafter_id__in=people).values("pk"),
+        ReviewStep.objects.filter(reviewer_id__in=people).order_by().values("document_id"),
+        Consultation.objects.filter(user_id__in=people).order_by().values("step__document_id"),
+    ]
+    if scope.led_unit_ids:
+        mine.append(OutgoingDocument.objects.filter(unit_id__in=list(scope.led_unit_ids)).values("pk"))
+    return mine
+
+
 def record(scope) -> Q:
     if scope.is_superuser:
         return Q()
@@ -50,6 +69,15 @@ def record(scope) -> Q:
         return NOTHING
     scope = scope.within("approval")
     people = scope.person_ids  # the user and whoever delegated approval to them
+    leader = scope.agency_id and scope.has_role(Role.LEADER)
+    clerk = scope.agency_id and scope.has_role(Role.CLERK)
+    own = _within_own_agency(scope)
+    if leader and own:
+        return Q(agency_id=scope.agency_id)  # what such a leader works on is their agency's, which they see whole
+    if own and not clerk:
+        # Only the person's own work: one list of ids that walks the primary key (authz.in_ids).
+        mine = _mine(scope)
+        return authz.in_ids("pk", mine[0].union(*mine[1:], all=True))
     q = (
         Q(drafter_id__in=people)
         | Q(pk__in=ReviewStep.objects.filter(reviewer_id__in=people).values("document_id"))
@@ -57,27 +85,33 @@ def record(scope) -> Q:
     )
     if scope.led_unit_ids:
         q |= Q(unit_id__in=list(scope.led_unit_ids))
-    if scope.agency_id and scope.has_role(Role.LEADER):
+    if leader:
         q |= Q(agency_id=scope.agency_id)
-    if scope.agency_id and scope.has_role(Role.CLERK):
+    if clerk:
         q |= Q(agency_id=scope.agency_id, status__in=CLERK_STATES)
+    if own:
+        q = Q(agency_id=scope.agency_id) & q  # a clerk's lists walk the agency's documents, not the province's
     return q
+
+
+def _recipient_ids(scope):
+    internal = Q(kind=RecipientKind.USER, user_id=scope.user_id)
+    if scope.unit_ids:
+        internal |= Q(kind=RecipientKind.UNIT, unit_id__in=list(scope.unit_ids))
+    return Recipient.objects.filter(internal).values("document_id")
 
 
 def _internal_recipient(scope) -> Q:
     """Issued documents sent to the user or to one of their units inside the issuing agency."""
     if not scope.user_id:
         return NOTHING
-    internal = Q(kind=RecipientKind.USER, user_id=scope.user_id)
-    if scope.unit_ids:
-        internal |= Q(kind=RecipientKind.UNIT, unit_id__in=list(scope.unit_ids))
-    return Q(status__in=PUBLISHED, pk__in=Recipient.objects.filter(internal).values("document_id"))
+    return Q(status__in=PUBLISHED, pk__in=_recipient_ids(scope))
 
 
 def published(scope) -> Q:
     if scope.is_superuser:
         return Q(status__in=PUBLISHED)
-    return Q(status__in=PUBLISHED) & (record(scope) | _internal_recipient(scope))
+    return Q(status__in=PUBLISHED) & view(scope)  # (view: the record or the internal recipient's part)
 
 
 def published_only(scope) -> Q:
@@ -90,6 +124,16 @@ def published_only(scope) -> Q:
 def view(scope) -> Q:
     if scope.is_superuser:
         return Q()
+    narrowed = scope.within("approval")
+    if scope.user_id and _within_own_agency(scope):  # (scope holds every delegation: it covers ``narrowed``)
+        if narrowed.has_role(Role.LEADER):
+            return Q(agency_id=scope.agency_id)
+        if not narrowed.has_role(Role.CLERK):
+            # Staff and unit leaders: their work and what was sent to them, one list of ids (authz.in_ids).
+            mine = _mine(narrowed)
+            mine.append(OutgoingDocument.objects.filter(_internal_recipient(scope)).values("pk"))
+            return authz.in_ids("pk", mine[0].union(*mine[1:], all=True))
+        return Q(agency_id=scope.agency_id) & (record(scope) | _internal_recipient(scope))
     return record(scope) | _internal_recipient(scope)
 
 
