@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from vpdt.core.authz import permitted, scope_of, visible
+from vpdt.core import authz
+from vpdt.core.authz import NOTHING, scope_of, visible
 
 from . import documents
 from .backends import get_backend
@@ -272,20 +273,58 @@ class Results:
         return self.shown_before + len(self.hits)
 
 
-def visible_q(user) -> Q:
-    """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
-    :attr:`documents.Source.predicate`), as one SQL condition.
+AGENCY_LEAVES = ("agency", "agency_id", "agency__in", "agency_id__in")
+MAX_BRANCHES = 32
 
-    One ``id IN (… UNION ALL …)`` (a subquery per kind) rather than an OR of per-kind subqueries: the database
-    can join it (a semi-join) instead of testing every candidate row against each subquery; on a million
-    entries a leader's word or phrase search went from ~0.5–0.7 s to ~0.13 s."""
-    parts = [
-        SearchEntry.objects.filter(
-            kind=source.kind, object_id__in=permitted(source.model, user, source.predicate).values("pk")
-        ).values("pk")
-        for source in documents.sources()
-    ]
-    return Q(pk__in=parts[0].union(*parts[1:], all=True))
+
+def _disjuncts(q) -> list[Q]:
+    """``q`` as an OR of conjunctions (each a Q without a top-level OR); negations stay whole."""
+    if not isinstance(q, Q):
+        return [Q(q)]
+    if q.negated or not q.children:
+        return [q]
+    if q.connector == Q.OR:
+        return [d for child in q.children for d in _disjuncts(child)]
+    result = [Q()]
+    for child in q.children:
+        result = [r & d for r in result for d in _disjuncts(child)]
+        if len(result) > MAX_BRANCHES:
+            return [q]
+    return result
+
+
+def _branch(kind: str, model, conjunct: Q, narrowing: Q):
+    """The entries of ``kind`` whose object satisfies ``conjunct``, and ``narrowing``. The conjunct's agency
+    condition is repeated on the entry (which carries its object's agency), so the database can intersect the
+    entries' agency index with the text index before reading rows; the conjunct itself is checked on the objects
+    unless it is only that agency condition."""
+    leaves = [c for c in conjunct.children if isinstance(c, tuple)] if not conjunct.negated else []
+    agency = [Q((name.replace("agency_id", "agency"), value)) for name, value in leaves if name in AGENCY_LEAVES]
+    q = Q(kind=kind)
+    for a in agency:
+        q &= a
+    if len(agency) != len(conjunct.children) or conjunct.negated:
+        q &= Q(object_id__in=model._default_manager.filter(conjunct).values("pk"))
+    return SearchEntry.objects.filter(q).filter(narrowing).values("pk")
+
+
+def visible_q(user, narrowing: Q | None = None) -> Q:
+    """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
+    :attr:`documents.Source.predicate`), as one SQL condition: ``id IN (… UNION ALL …)``.
+
+    Each predicate is split into its alternatives (the agency for a leader, the documents assigned or drafted…),
+    one branch each, so every branch can use an index; ``narrowing`` (the words and filters of the search) is
+    applied inside every branch, so the database collects only the visible entries that match — not every visible
+    entry first (13,000 for a province committee's clerk, then ranked)."""
+    narrowing = narrowing or Q()
+    scope = scope_of(user)
+    branches = []
+    for source in documents.sources():
+        predicate = authz.predicate(source.model, source.predicate, scope)
+        branches += [_branch(source.kind, source.model, d, narrowing) for d in _disjuncts(predicate) if d != NOTHING]
+    if not branches:
+        return NOTHING
+    return Q(pk__in=branches[0].union(*branches[1:], all=True))
 
 
 def _filters(c: Criteria) -> Q:
@@ -319,9 +358,9 @@ def search(user, c: Criteria) -> Results:
     parsed = parse(c.q)
     if parsed.empty and not c.has_filters:
         return Results(hits=[], page=1, has_more=False, searched=False)
-    qs = SearchEntry.objects.filter(visible_q(user)).filter(_filters(c))
-    offset = (page - 1) * PAGE_SIZE
     backend = get_backend()
+    qs = SearchEntry.objects.filter(visible_q(user, _filters(c) & backend.match_q(parsed))).filter(_filters(c))
+    offset = (page - 1) * PAGE_SIZE
     with backend.tuned():
         if parsed.empty:
             rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset : offset + PAGE_SIZE + 1])

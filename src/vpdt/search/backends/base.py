@@ -50,6 +50,15 @@ class Backend:
         smaller is better). With ``ranked`` False the backend only needs to give the predicate."""
         raise NotImplementedError  # pragma: no cover
 
+    def match_q(self, parsed: ParsedQuery) -> Q:
+        """The condition an entry must meet to match ``parsed`` (what :meth:`query` keeps, without ranking), written
+        so that it can also stand inside a subquery on the entry table."""
+        has_text = bool(parsed.words or parsed.phrases)
+        text_q = self.text_filter(None, parsed, ranked=False)[1] if has_text else None
+        if parsed.key:
+            return Q(number_key__startswith=parsed.key) | (text_q if text_q is not None else Q(pk__in=[]))
+        return text_q if text_q is not None else Q()
+
     def query(self, qs: QuerySet, parsed: ParsedQuery, *, limit: int, offset: int = 0, exact: bool = False):
         order = []
         has_text = bool(parsed.words or parsed.phrases)

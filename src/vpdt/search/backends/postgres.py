@@ -17,9 +17,11 @@ from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
 
 from ..text import ParsedQuery
-from .base import TABLE, Backend, boolean
+from .base import Backend, boolean
 
-VECTOR = f"{TABLE}.search_vector"
+# Unqualified: the same condition stands in the main query and in the subqueries of the visibility branches
+# (where the entry table has another alias); no other table of these queries has the column.
+VECTOR = "search_vector"
 # For the search query only: enough memory to hash a visibility subquery of a million candidate ids (otherwise
 # PostgreSQL rescans it for every entry: minutes instead of a second), and no JIT compilation (tens of ms per
 # query for a plan that runs in milliseconds).

@@ -64,7 +64,8 @@ class SqliteBackend(Backend):
     def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool):
         expr = match_expression(parsed)
         if not ranked:
-            return qs, Q(boolean(f"{TABLE}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expr])), None
+            # "id" unqualified: the condition also stands in subqueries where the entry table has another alias.
+            return qs, Q(boolean(f"id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [expr])), None
         # Join the FTS table (one scan of its index) and rank with bm25; a correlated subquery per row would be
         # far slower on common words.
         qs = qs.extra(
