@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core import deadlines
 from vpdt.core.deadlines import due_state
+from vpdt.incoming import queries
 from vpdt.incoming import services as incoming
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import ReviewStep, StepStatus
@@ -63,7 +64,7 @@ def test_incoming_objects_use_the_same_rule(org, settings):
         subject="V/v góp ý dự thảo Thông tư về định mức",
         due_date=today + dt.timedelta(days=4),
     ).document
-    assert incoming.due_state(doc) == "due_soon"
+    assert queries.due_state(doc) == "due_soon"
     incoming.direct(
         org.sxd_leader,
         doc,
@@ -72,9 +73,9 @@ def test_incoming_objects_use_the_same_rule(org, settings):
         targets=[incoming.Target("lead", unit=org.sxd_khtc)],
     )
     lead = doc.assignments.get()
-    assert incoming.due_state(doc) == "ok" and incoming.due_state(lead) == "ok"
-    assert incoming.due_state(lead, today=today + dt.timedelta(days=1)) == "due_soon"
-    assert incoming.due_state(lead, today=today + dt.timedelta(days=6)) == "late"
+    assert queries.due_state(doc) == "ok" and queries.due_state(lead) == "ok"
+    assert queries.due_state(lead, today=today + dt.timedelta(days=1)) == "due_soon"
+    assert queries.due_state(lead, today=today + dt.timedelta(days=6)) == "late"
 
 
 def test_review_screen_uses_the_configured_window(org, login, settings):

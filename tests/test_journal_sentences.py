@@ -20,6 +20,7 @@ from vpdt.catalog.models import DocumentType
 from vpdt.core.fsm import Machine
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Role
+from vpdt.incoming import queries
 from vpdt.incoming import services as incoming
 from vpdt.journal import policies, sentences
 from vpdt.journal.models import JournalEntry
@@ -347,7 +348,7 @@ def test_incoming_registration_direction_and_completion(world):
     ):
         assert sentence in told, (sentence, told)
     # The trail tells the same sentences, under the same labels.
-    trail = incoming.trail(doc)
+    trail = queries.trail(doc)
     assert [i["sentence"] for i in trail] == told
     assert [i["label"] for i in trail][:3] == ["Vào sổ văn bản đến", "Trình lãnh đạo", "Cho ý kiến chỉ đạo"]
     assert "Báo cáo tiến độ" in [i["label"] for i in trail]

@@ -20,6 +20,7 @@ from vpdt.dossiers import services as dossiers
 from vpdt.dossiers.lifecycle import DOSSIER
 from vpdt.dossiers.lifecycle import available_actions as dossier_actions
 from vpdt.dossiers.models import DossierStatus
+from vpdt.incoming import queries
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import Assignment, AssignmentStatus, DocStatus, IncomingDocument
 from vpdt.journal.models import JournalEntry
@@ -100,7 +101,7 @@ def test_assignment_transitions_are_machine_transitions_journaled_on_the_documen
     first = entries[0].details
     assert first["assignment"] == lead.pk and first["to"] == "Phòng Kế hoạch - Tài chính"  # the trail's "to"
     assert first["from"] == AssignmentStatus.PENDING and first["status"] == AssignmentStatus.IN_PROGRESS
-    assert [i["to"] for i in incoming.trail(doc) if i["action"] == "incoming.assignment.complete"] == [
+    assert [i["to"] for i in queries.trail(doc) if i["action"] == "incoming.assignment.complete"] == [
         "Hoàng Thị Lan",
         "Phòng Kế hoạch - Tài chính",
     ]
@@ -132,7 +133,7 @@ def test_withdrawal_closes_each_open_assignment_by_a_journaled_transition(org):
     entries = JournalEntry.objects.filter(action="incoming.assignment.withdraw", object_id=str(doc.pk))
     assert {e.details["assignment"] for e in entries} == open_ids
     assert all(e.details["reason"] == reason and e.details["status"] == AssignmentStatus.RETURNED for e in entries)
-    labels = [i["label"] for i in incoming.trail(doc)]
+    labels = [i["label"] for i in queries.trail(doc)]
     assert labels.count("Thu hồi phân công (nơi gửi thu hồi văn bản)") == 3
 
 
