@@ -114,6 +114,12 @@ class IncomingDocument(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "-id"], name="incoming_agency_id_idx"),  # the register, newest first
+            # the agency's open documents by deadline (the leader's "quá hạn")
+            models.Index(
+                fields=["agency", "deadline", "id"],
+                name="incoming_open_deadline_idx",
+                condition=~models.Q(status="completed"),
+            ),
             models.Index(fields=["agency", "-arrival_date", "-id"]),
             models.Index(fields=["register", "year", "-arrival_number"]),
             models.Index(fields=["agency", "status", "-id"]),

@@ -351,7 +351,11 @@ class ReviewStep(models.Model):
 
     class Meta:
         ordering = ["round", "order"]
-        indexes = [models.Index(fields=["reviewer", "status", "-id"])]
+        indexes = [
+            models.Index(fields=["reviewer", "status", "-id"]),
+            # the reviewer's queue by due date (the home page's "chờ duyệt")
+            models.Index(fields=["reviewer", "status", "due_date", "id"], name="outgoing_step_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.reviewer})"
