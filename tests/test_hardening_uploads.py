@@ -11,8 +11,8 @@ from tests.test_incoming_services import PDF
 from tests.test_incoming_views import form_data
 from vpdt.digitize.models import Digitization
 from vpdt.incoming.models import IncomingDocument
-from vpdt.incoming.uploads import UNNAMED_MESSAGE
 from vpdt.storage.models import StoredFile
+from vpdt.storage.uploads import UNNAMED_MESSAGE
 
 BOUNDARY = "ranh-gioi-vpdt-2026"
 BAD_NAMES = ["..", ".", "/", "thu-muc/", "&#46;&#46;"]

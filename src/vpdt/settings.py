@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "vpdt.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "vpdt.incoming.uploads.NamedFilesMiddleware",  # before anything reads a form post
+    "vpdt.storage.uploads.NamedFilesMiddleware",  # before anything reads a form post
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -314,7 +314,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "vpdt.core.parsers.JSONParser",
         "vpdt.core.parsers.FormParser",
-        "vpdt.incoming.uploads.MultiPartParser",
+        "vpdt.storage.uploads.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vpdt.core.api.exception_handler",

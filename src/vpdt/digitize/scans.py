@@ -24,6 +24,7 @@ from vpdt.directory.models import Role
 from vpdt.journal import services as journal
 from vpdt.search.text import fold
 from vpdt.storage import services as storage
+from vpdt.storage import uploads
 
 from . import services
 from .models import Digitization, Status
@@ -57,8 +58,6 @@ def get_waiting(user, pk) -> Digitization | None:
 def upload(actor, files) -> list[Digitization]:
     """Store each scan and queue it for OCR (one future document per file). All files are checked (size, type
     sniffed from the content, malware) before anything is written; a failure leaves nothing behind."""
-    from vpdt.incoming import uploads
-
     require_clerk(actor)
     files = list(files)
     if not files:

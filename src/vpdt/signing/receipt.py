@@ -113,7 +113,7 @@ def _journal_refusal(actor, agency, message, files):
 
 def check_uploads(actor, agency, uploads) -> None:
     """Before anything is written: under "refuse", an uploaded PDF whose signatures fail stops the registration
-    (journaled "signing.receipt.refuse"). ``uploads`` are incoming.uploads.CheckedUpload."""
+    (journaled "signing.receipt.refuse"). ``uploads`` are storage.uploads.CheckedUpload."""
     uploads = [u for u in uploads if u.mime == "application/pdf"]
     if not uploads or signing.policy_for(agency).on_failure != OnFailure.REFUSE:
         return

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 
 from vpdt.core.authz import visible
 from vpdt.core.parsers import FormParser, JSONParser
+from vpdt.storage.uploads import MultiPartParser
 
 from .. import queries, services
 from ..models import Assignment, IncomingDocument, ProcessingNote
-from ..uploads import MultiPartParser
 from .filters import BOXES, DEFAULT_BOX, DOCUMENT_FILTERS, filter_documents, with_details
 from .inputs import (
     IncomingCompleteSerializer,

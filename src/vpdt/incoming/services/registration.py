@@ -25,8 +25,8 @@ from vpdt.directory.models import Role
 from vpdt.journal import services as journal
 from vpdt.signing import receipt
 from vpdt.storage import services as storage
+from vpdt.storage import uploads
 
-from .. import uploads
 from ..lifecycle import DOCUMENT, clerk_refusal
 from ..models import Attachment, DocStatus, IncomingDocument, Register
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from vpdt.core.authz import permitted, visible
 from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser
-from vpdt.incoming.uploads import MultiPartParser
+from vpdt.storage.uploads import MultiPartParser
 
 from .. import delivery, services
 from ..models import Comment, Consultation, OutgoingDocument, Relation, StepKind, Version

@@ -18,10 +18,10 @@ from vpdt.digitize import services as digitize
 from vpdt.directory import members
 from vpdt.directory.models import Agency, Role, Unit
 from vpdt.incoming import lifecycle as incoming_lifecycle
-from vpdt.incoming import uploads
 from vpdt.incoming.models import IncomingDocument
 from vpdt.journal import services as journal
 from vpdt.storage import services as storage
+from vpdt.storage import uploads
 
 from .. import delivery
 from ..lifecycle import COMMENTABLE, DOCUMENT, EDITABLE
