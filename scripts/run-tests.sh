@@ -9,7 +9,7 @@ export VPDT_TEST_REDIS_URL="${VPDT_TEST_REDIS_URL:-redis://127.0.0.1:6379/14}"
 PG_URL="${VPDT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/vpdt}"
 
 echo "================ Kiểm tra mã: ruff ================"
-$BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench
+$BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench && $BIN/lint-imports
 lint=$?
 
 echo "================ Bộ kiểm thử trên SQLite ================"
