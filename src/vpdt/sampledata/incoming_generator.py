@@ -22,6 +22,7 @@ from vpdt.incoming.services import duplicate_key
 from vpdt.journal import services as journal
 
 from .generator import ROOT_CODE
+from .outgoing_generator import _allocate_ids, _copy, _fast
 
 ISSUERS = [
     ("Văn phòng Chính phủ", "000.00.00.G22"),
@@ -127,6 +128,17 @@ def generate_incoming(total: int, seed: int = 2026, progress=None, batch: int = 
     return made
 
 
+def _write(model, objs) -> None:
+    if not _fast():
+        model.objects.bulk_create(objs, batch_size=2000)
+        return
+    now = timezone.now()
+    for obj in objs:
+        obj.created_at = now
+    _allocate_ids(model, objs)
+    _copy(model, objs)
+
+
 def _write_chunk(rng, agency, register, who, units, types, moments, today, with_trail) -> int:
     docs, plans = [], []
     with transaction.atomic():
@@ -195,7 +207,13 @@ def _write_chunk(rng, agency, register, who, units, types, moments, today, with_
                 )
             )
             plans.append(directed)
-        IncomingDocument.objects.bulk_create(docs, batch_size=2000)
+        if _fast():  # PostgreSQL: ids from the sequence, rows by COPY (several times bulk_create's speed)
+            for doc in docs:
+                doc.created_at = doc.updated_at = doc.arrival_date
+            _allocate_ids(IncomingDocument, docs)
+            _copy(IncomingDocument, docs)
+        else:
+            IncomingDocument.objects.bulk_create(docs, batch_size=2000)
         if any(d.pk is None for d in docs):  # backends that do not return ids
             ids = dict(
                 IncomingDocument.objects.filter(
@@ -244,7 +262,7 @@ def _write_chunk(rng, agency, register, who, units, types, moments, today, with_
                         "details": {"direction": doc.direction, "deadline": doc.deadline},
                     }
                 )
-        Assignment.objects.bulk_create([lead for lead, _u, _d in leads], batch_size=2000)
+        _write(Assignment, [lead for lead, _u, _d in leads])
         for lead, unit, done in leads:
             children.append(
                 Assignment(
@@ -257,7 +275,7 @@ def _write_chunk(rng, agency, register, who, units, types, moments, today, with_
                     status=AssignmentStatus.DONE if done else AssignmentStatus.PENDING,
                 )
             )
-        Assignment.objects.bulk_create(children, batch_size=2000)
+        _write(Assignment, children)
         if with_trail:
             journal.record_many(trail)
     return len(docs)
