@@ -105,10 +105,38 @@ SELECT s.*, {folded}, lower(normalize(s.body, NFC)), '', now() FROM ({select}) s
 """
 
 
+def _gin_indexes() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchentry' AND indexdef LIKE '%%USING gin%%'"
+        )
+        return cursor.fetchall()
+
+
 def fill() -> int:
-    """Write the missing entries of incoming and outgoing documents; returns how many were written."""
+    """Write the missing entries of incoming and outgoing documents; returns how many were written. Into an empty
+    table the full-text indexes (GIN) are dropped first and built again at the end: one build is much faster than
+    2,800,000 insertions into them."""
     if connection.vendor != "postgresql":
         return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM search_searchentry)")
+        empty = not cursor.fetchone()[0]
+    rebuild = _gin_indexes() if empty else []
+    with connection.cursor() as cursor:
+        for name, _definition in rebuild:
+            cursor.execute(f"DROP INDEX {name}")
+    try:
+        return _fill()
+    finally:
+        with connection.cursor() as cursor:
+            for name, definition in rebuild:
+                print(f"Dựng lại chỉ mục {name}…")
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute(definition)
+
+
+def _fill() -> int:
     written = 0
     for kind, table, select in (
         ("incoming", "incoming_incomingdocument", INCOMING),
