@@ -5,7 +5,8 @@ hour for 2,800,000 entries of 1,000,000 incoming and 1,000,000 outgoing document
 slice of ids writes the same columns: the folded text and the number key are made by ``vpdt_unaccent`` and a
 regular expression instead of :func:`vpdt.search.text.index_form` (the same result for the generated texts:
 lower case, no diacritics, đ → d, tokens separated by one space). Recipients are listed by their stored names.
-Entries that exist are left alone; whatever is missing afterwards (dossiers…) goes through ``reindex``.
+Slices go in id order and a fill resumes after the last entry of each kind; whatever is missing afterwards
+(dossiers, documents created later…) goes through ``reindex``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ SELECT 'incoming', d.id, d.agency_id, d.doc_type_id, {INCOMING_NUMBER}, {_key(IN
 } AS body
 FROM incoming_incomingdocument d
 WHERE d.id BETWEEN %s AND %s
-  AND NOT EXISTS (SELECT 1 FROM search_searchentry e WHERE e.kind = 'incoming' AND e.object_id = d.id)
 """
 
 
@@ -94,7 +94,6 @@ LEFT JOIN LATERAL (SELECT text FROM outgoing_version WHERE document_id = d.id OR
 LEFT JOIN LATERAL (SELECT string_agg(name, '; ' ORDER BY id) AS names FROM outgoing_recipient
                    WHERE document_id = d.id AND name <> '') r ON true
 WHERE d.id BETWEEN %s AND %s {published}
-  AND NOT EXISTS (SELECT 1 FROM search_searchentry e WHERE e.kind = '{kind}' AND e.object_id = d.id)
 """
 
 
@@ -144,15 +143,20 @@ def _fill() -> int:
         ("published", "outgoing_outgoingdocument", _outgoing("published")),
     ):
         with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
             cursor.execute(f"SELECT min(id), max(id) FROM {table}")
             low, high = cursor.fetchone()
-            cursor.execute("SELECT count(*) FROM search_searchentry WHERE kind = %s", [kind])
-            if low is None or cursor.fetchone()[0] > 0:
-                continue  # empty table, or entries already there: reindex() tops up the rest
+            # Slices are written in id order: go on after the last entry written (an interrupted fill resumes).
+            cursor.execute("SELECT max(object_id) FROM search_searchentry WHERE kind = %s", [kind])
+            done = cursor.fetchone()[0]
+            low = max(low or 0, (done or 0) + 1)
+            if high is None or low > high:
+                continue
             sql = INSERT.format(folded=_fold("s.body"), select=select)
             with tqdm(total=high - low + 1, desc=f"Chỉ mục tìm kiếm ({kind}, SQL)", unit="vb") as bar:
                 for start in range(low, high + 1, STEP):
                     cursor.execute(sql, [start, start + STEP - 1])
                     written += cursor.rowcount
                     bar.update(min(STEP, high + 1 - start))
+            cursor.execute("ANALYZE search_searchentry")
     return written
