@@ -30,7 +30,7 @@ class Layer:
     """How to build one layer: ``build(namespace)`` sets attributes on the namespace (and may return it)."""
 
     name: str  # the fixture that hands the layer to the tests
-    module: str | None  # the test module whose tests may use it; None: every test module
+    module: str | None  # the test module that defines it; None: conftest
     build: Callable[[Any], Any]
     parent: Layer | None = None
     run_on_commit: bool = False  # run the callbacks registered with transaction.on_commit while building
@@ -63,10 +63,13 @@ def root(name: str, build: Callable[[Any], Any]) -> Layer:
     return layer
 
 
-def over(parent: Layer, *, run_on_commit: bool = False):
+def over(parent: Layer | str, *, run_on_commit: bool = False):
     """Decorator for a fixture of a test module that adds data to ``parent`` (the ``org`` layer): the function
     receives the parent's namespace (``org``), adds to it, and the module's tests receive it as before, built once
     for all of them."""
+
+    if isinstance(parent, str):
+        parent = next(layer for layer in LAYERS if layer.name == parent)
 
     def decorate(build):
         layer = Layer(
@@ -74,12 +77,12 @@ def over(parent: Layer, *, run_on_commit: bool = False):
         )
         LAYERS.append(layer)
 
-        @pytest.fixture(name=build.__name__)
         def fixture(request, _shared_data):
             return _shared_data.get(layer, request.getfixturevalue(parent.name))
 
         fixture.__doc__ = build.__doc__
-        return fixture
+        fixture.shared_layer = layer
+        return pytest.fixture(name=build.__name__)(fixture)
 
     return decorate
 
@@ -107,6 +110,16 @@ def _database_use(item) -> tuple[bool, bool]:
     return bool(marker) or transactional or "db" in fixtures, transactional
 
 
+def _serves(layer: Layer, item, module: str | None) -> bool:
+    """Whether the fixture ``item`` gets under the layer's name is the layer's: a module may define or import it."""
+    if layer.module is None:
+        return True
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {}).get(layer.name)
+    if not definitions:
+        return layer.module == module
+    return getattr(definitions[-1].func, "shared_layer", None) is layer
+
+
 def _wanted(item) -> list[Layer] | None:
     """The layers to have open for ``item``; None: leave them as they are (the test has no database)."""
     uses_db, transactional = _database_use(item)
@@ -116,7 +129,7 @@ def _wanted(item) -> list[Layer] | None:
         return []
     fixtures = getattr(item, "fixturenames", ())
     module = getattr(getattr(item, "module", None), "__name__", None)
-    chains = [layer.chain() for layer in LAYERS if layer.name in fixtures and layer.module in (None, module)]
+    chains = [layer.chain() for layer in LAYERS if layer.name in fixtures and _serves(layer, item, module)]
     if not chains:
         return []
     longest = max(chains, key=len)

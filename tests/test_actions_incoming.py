@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tests import shared_data
 from tests.conftest import PASSWORD, make_person
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Urgency
@@ -139,7 +140,7 @@ def _delegate(org, delegator, delegate, scope):
     )
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.sxd_vp_staff = make_person(org.sxd, "Đỗ Minh Tâm", Role.STAFF, org.sxd_vp)
     org.incoming_deputy = make_person(org.sxd, "Trần Quốc Bảo", Role.STAFF, org.sxd_vp, title="Phó Chánh Văn phòng")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from tests import parts_world
+from tests import parts_world, shared_data
 from tests.parts_world import VIEWERS
 from tests.signing_support import nd30
 from vpdt.catalog.models import DocumentType
@@ -60,7 +60,7 @@ def _through_review(org, doc):
     return out.approve(org.sxd_leader, doc, comment="Đồng ý ký.")
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org = parts_world.build(org)
     drafting = _new(org, "V/v báo cáo kết quả thanh tra chuyên ngành quý IV")

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.accounts import services as accounts
 from vpdt.accounts.models import StatusReason
@@ -48,7 +49,7 @@ def _end_positions(user):
         directory.end_position(None, position)
 
 
-@pytest.fixture
+@shared_data.over("org")
 def people(org):
     """Outsiders of the Sở Xây dựng: a leader of another Sở, a leader and a staff member who left (their account
     still says Sở Xây dựng), a leader whose account is locked, and a unit that was dissolved."""

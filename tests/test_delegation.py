@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType
 from vpdt.core.authz import visible
@@ -37,7 +38,7 @@ def delegate(org, delegator, delegate_to, *, scope="all", days=7, start=TODAY, a
     )
 
 
-@pytest.fixture
+@shared_data.over("org")
 def people(org):
     org.deputy = make_person(org.sxd, "Nguyễn Văn Hùng", Role.LEADER, title="Phó Giám đốc")
     org.colleague = make_person(org.sxd, "Nguyễn Thị Mai", Role.STAFF, org.sxd_khtc)

@@ -12,6 +12,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from freezegun import freeze_time
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of, visible
@@ -51,7 +52,7 @@ def days(n):
     return today() + dt.timedelta(days=n)
 
 
-@pytest.fixture
+@shared_data.over("org")
 def people(org):
     """Second staff member of KHTC, a unit leader and a staff member of the Văn phòng."""
     org.sxd_staff2 = make_person(org.sxd, "Nguyễn Thị Mai", Role.STAFF, org.sxd_khtc)

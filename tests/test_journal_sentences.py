@@ -13,6 +13,7 @@ from django.utils import translation
 from freezegun import freeze_time
 
 import vpdt
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.accounts import services as accounts
 from vpdt.accounts.models import StatusReason
@@ -296,7 +297,7 @@ def _told(**filters) -> list[str]:
     ]
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
     org.stttt_leader = make_person(org.stttt, "Nguyễn Hữu Thắng", Role.LEADER)

@@ -4,11 +4,11 @@ review chains, scoping (404 for outsiders, 403 for the wrong actor), Vietnamese 
 import datetime as dt
 import json
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType
 from vpdt.directory import services as directory
@@ -31,7 +31,7 @@ def dtype(name):
     return DocumentType.objects.get(name=name)
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
     org.stttt_leader = make_person(org.stttt, "Nguyễn Hữu Thắng", Role.LEADER)

@@ -9,6 +9,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from freezegun import freeze_time
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Secrecy, Urgency
 from vpdt.core.authz import permitted, scope_of, visible
@@ -41,7 +42,7 @@ def dtype(name):
     return DocumentType.objects.get(name=name)
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.sxd_director = org.sxd_leader
     org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)

@@ -3,10 +3,10 @@
 import datetime as dt
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Field
 from vpdt.directory.models import Role
@@ -32,7 +32,7 @@ def pdf(name="du-thao.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
     org.stttt_leader = make_person(org.stttt, "Nguyễn Hữu Thắng", Role.LEADER)

@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIClient
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.accounts.models import User
 from vpdt.core import authz
@@ -31,7 +32,7 @@ from vpdt.journal.models import JournalEntry
 # ------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.district_vp = directory.create_unit(None, org.district, name="Văn phòng HĐND và UBND huyện", short_name="VP")
     org.district_staff = make_person(org.district, "Nguyễn Thị Mai", Role.STAFF, org.district_vp)

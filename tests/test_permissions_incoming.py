@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import visible
@@ -29,7 +30,7 @@ ROWS = [
 ]
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     org.sxd_vp_staff = make_person(org.sxd, "Đỗ Minh Tâm", Role.STAFF, org.sxd_vp)
     doc = services.register_document(

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests import parts_world
+from tests import parts_world, shared_data
 from tests.parts_world import (
     COMMENT,
     DRAFT_TEXT_ONLY,
@@ -30,10 +30,9 @@ PAGE_SECRETS = (RETURN_REASON, COMMENT, OPINION)  # what the detail page shows o
 API_SECRETS = (RETURN_REASON, OPINION)  # what the API detail shows of it (comments have their own action)
 
 
-@pytest.fixture
-def world(org, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # search indexing and OCR text run after commit
-        return parts_world.build(org)
+@shared_data.over("org", run_on_commit=True)  # search indexing and OCR text run after commit
+def world(org):
+    parts_world.build(org)
 
 
 def _code(allowed: bool) -> int:

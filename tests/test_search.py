@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.directory.models import Role
@@ -44,57 +45,56 @@ def register(org, clerk=None, agency=None, **over):
     ).document
 
 
-@pytest.fixture
-def world(org, django_capture_on_commit_callbacks):
+@shared_data.over("org", run_on_commit=True)  # search indexing runs after commit
+def world(org):
     org.stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
-    with django_capture_on_commit_callbacks(execute=True):
-        org.qd = register(org)
-        org.cv = register(
-            org,
-            issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
-            issuer_code="000.00.00.H41",
-            code_number="1234",
-            code_notation="UBND-KT",
-            issued_date=dt.date(2026, 11, 20),
-            doc_type=dtype("Công văn"),
-            urgency=Urgency.NORMAL,
-            signer_name="Nguyễn Đức Trung",
-            subject="V/v triển khai kế hoạch cải cách hành chính năm 2027",
-            description="Báo cáo kết quả về Sở Nội vụ trước ngày 15/12/2026 <b>gấp</b>",
-        )
-        org.dinh = register(
-            org,
-            issuer_name="Ủy ban nhân dân huyện Nghi Lộc",
-            issuer_code="000.00.31.H41",
-            code_number="88",
-            code_notation="UBND-VP",
-            issued_date=dt.date(2026, 10, 2),
-            doc_type=dtype("Công văn"),
-            urgency=Urgency.NORMAL,
-            subject="V/v tu bổ đình làng Xuân Hòa",
-            description="Đình làng xuống cấp",
-        )
-        org.stttt_doc = register(
-            org,
-            clerk=org.stttt_clerk,
-            agency=org.stttt,
-            code_number="45",
-            code_notation="QĐ-UBND",
-            subject="Quyết định giao đất đai cho dự án hạ tầng số",
-        )
-        org.draft = out.create_draft(
-            org.sxd_staff,
-            doc_type=dtype("Công văn"),
-            signer=org.sxd_leader,
-            subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
-            text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo tiến độ giải ngân "
-            "vốn đầu tư công các công trình trọng điểm.",
-        )
-        org.dossier = dossiers.create_dossier(
-            org.sxd_clerk,
-            title="Hồ sơ về công tác đào tạo, bồi dưỡng năm 2026",
-            description="Tập hợp quyết định cử cán bộ đi học",
-        )
+    org.qd = register(org)
+    org.cv = register(
+        org,
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        issuer_code="000.00.00.H41",
+        code_number="1234",
+        code_notation="UBND-KT",
+        issued_date=dt.date(2026, 11, 20),
+        doc_type=dtype("Công văn"),
+        urgency=Urgency.NORMAL,
+        signer_name="Nguyễn Đức Trung",
+        subject="V/v triển khai kế hoạch cải cách hành chính năm 2027",
+        description="Báo cáo kết quả về Sở Nội vụ trước ngày 15/12/2026 <b>gấp</b>",
+    )
+    org.dinh = register(
+        org,
+        issuer_name="Ủy ban nhân dân huyện Nghi Lộc",
+        issuer_code="000.00.31.H41",
+        code_number="88",
+        code_notation="UBND-VP",
+        issued_date=dt.date(2026, 10, 2),
+        doc_type=dtype("Công văn"),
+        urgency=Urgency.NORMAL,
+        subject="V/v tu bổ đình làng Xuân Hòa",
+        description="Đình làng xuống cấp",
+    )
+    org.stttt_doc = register(
+        org,
+        clerk=org.stttt_clerk,
+        agency=org.stttt,
+        code_number="45",
+        code_notation="QĐ-UBND",
+        subject="Quyết định giao đất đai cho dự án hạ tầng số",
+    )
+    org.draft = out.create_draft(
+        org.sxd_staff,
+        doc_type=dtype("Công văn"),
+        signer=org.sxd_leader,
+        subject="V/v báo cáo tình hình thực hiện kế hoạch đầu tư công năm 2026",
+        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo tiến độ giải ngân "
+        "vốn đầu tư công các công trình trọng điểm.",
+    )
+    org.dossier = dossiers.create_dossier(
+        org.sxd_clerk,
+        title="Hồ sơ về công tác đào tạo, bồi dưỡng năm 2026",
+        description="Tập hợp quyết định cử cán bộ đi học",
+    )
     return org
 
 

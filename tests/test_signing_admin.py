@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
+from tests import shared_data
 from tests.signing_support import PASSPHRASE, equip, pki_material
 from vpdt.core.authz import manageable, visible
 from vpdt.journal.models import JournalEntry
@@ -20,7 +21,7 @@ from vpdt.signing.models import Credential, CredentialKind, ImageKind, KeyStore,
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     equip(org)
     org.leader_signature = SignatureImage.objects.get(kind=ImageKind.SIGNATURE, user=org.sxd_leader)

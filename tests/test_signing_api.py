@@ -5,6 +5,7 @@ wrong actor, 404 for what the caller may not see, and never a key file, passphra
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import shared_data
 from tests.signing_support import PASSPHRASE, equip, pki_material
 from tests.test_signing_admin import opaque_png
 from vpdt.journal.models import JournalEntry
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 NOT_FOUND = "Không tìm thấy đối tượng (hoặc bạn không có quyền xem)."
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     equip(org)
     return org

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import shared_data
 from tests.signing_support import PASSPHRASE, equip, external_sign, nd30, pki_material
 from vpdt.journal.models import JournalEntry
 from vpdt.signing import pades, pki
@@ -19,7 +20,7 @@ from vpdt.storage.services import read_stored, store
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     equip(org)
     return org

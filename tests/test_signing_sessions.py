@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
+from tests import shared_data
 from tests.signing_support import nd30, pki_material
 from tests.signing_test_device import SigningDevice, closed_port_url, sign_locally
 from vpdt.catalog.models import DocumentType
@@ -38,7 +39,7 @@ def register_external(org, user, issued):
     )
 
 
-@pytest.fixture
+@shared_data.over("org")
 def world(org):
     keys = pki_material()
     signing.add_trust_roots(org.province_admin, pki.to_pem(keys.root.cert).encode("ascii"), name="Test Root CA vpdt")
