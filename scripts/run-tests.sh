@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Runs the whole suite twice: on SQLite (embedded default) and on PostgreSQL.
+# Runs the whole suite twice: on SQLite (embedded default) and on PostgreSQL, each spread over the machine's
+# cores (pytest-xdist; one test database per worker, each test module kept on one worker so that its shared
+# test data is built once). VPDT_TEST_WORKERS=0 runs in one process.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export VPDT_TESTING=1
 export VPDT_DATA_DIR="${VPDT_TEST_DATA_DIR:-$(mktemp -d /tmp/vpdt-test.XXXXXX)}"
 export VPDT_TEST_REDIS_URL="${VPDT_TEST_REDIS_URL:-redis://127.0.0.1:6379/14}"
+WORKERS="${VPDT_TEST_WORKERS:-auto}"
+PARALLEL=()
+[ "$WORKERS" != "0" ] && PARALLEL=(-n "$WORKERS" --dist loadfile)
 PG_URL="${VPDT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/vpdt}"
 
 echo "================ Kiểm tra mã: ruff ================"
@@ -13,11 +18,11 @@ $BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench && $
 lint=$?
 
 echo "================ Bộ kiểm thử trên SQLite ================"
-env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "$@"
+env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "$@"
 sqlite=$?
 
 echo "================ Bộ kiểm thử trên PostgreSQL ================"
-DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "$@"
+DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "$@"
 pg=$?
 
 verdict() { [ "$1" -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($1)"; }
