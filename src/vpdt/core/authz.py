@@ -40,6 +40,24 @@ def in_ids(field: str, ids: QuerySet) -> Q:
     return Q(_InIds(F(field), Subquery(ids)))
 
 
+def as_subqueries(q: Q) -> Q:
+    """``q`` with every :func:`in_ids` list written as a plain ``IN (subquery)``, for a predicate evaluated row by
+    row (an annotation, a CASE): PostgreSQL hashes a subquery once, but scans an id list for each row."""
+    if not isinstance(q, Q):
+        return q
+    children = []
+    for child in q.children:
+        if isinstance(child, _InIds):
+            field, ids = child.source_expressions
+            children.append((f"{field.name}__in", ids.query))
+        elif isinstance(child, Q):
+            children.append(as_subqueries(child))
+        else:
+            children.append(child)
+    result = Q(*children, _connector=q.connector, _negated=q.negated)
+    return result
+
+
 Predicate = Callable[["Scope"], Q]
 _policies: dict[str, dict[type[Model], Predicate]] = {"view": {}, "manage": {}}
 _scope_builder: list[Callable[..., Scope]] = []
