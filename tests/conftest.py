@@ -74,12 +74,18 @@ class Org:
     """Two provinces: Nghệ An (with two departments and a district) and Hà Tĩnh."""
 
 
-def build_org(o: Org) -> None:
-    # Transactional tests flush the database, data migrations included: put the catalog back.
+def restore_migrated_data() -> None:
+    """Transactional tests flush the database, data migrations included: put the catalog back."""
     from vpdt.catalog.data import seed_document_types
     from vpdt.catalog.models import DocumentType
 
     seed_document_types(DocumentType)
+
+
+shared_data.after_flush(restore_migrated_data)
+
+
+def build_org(o: Org) -> None:
     o.province = directory.create_agency(
         None, None, name="Ủy ban nhân dân tỉnh Nghệ An", short_name="UBND", code="000.00.00.H41", level=Level.PROVINCE
     )

@@ -54,7 +54,7 @@ class _Ref:
 
 
 LAYERS: list[Layer] = []
-_state = SimpleNamespace(item=None, manager=None)
+_state = SimpleNamespace(item=None, manager=None, flushed=False, restore=None)
 
 
 def root(name: str, build: Callable[[Any], Any]) -> Layer:
@@ -278,9 +278,23 @@ class Layers:
         atomic.__exit__(None, None, None)
 
 
+def after_flush(restore: Callable[[], None]) -> None:
+    """``restore()`` puts back what the migrations wrote (a transactional test's flush empties every table): it runs
+    before the next test that uses the database."""
+    _state.restore = restore
+
+
 def before_setup(item) -> None:
     """Called before any fixture of ``item`` is set up: open and close layers for it."""
     _state.item = item
+    uses_db, transactional = _database_use(item)
+    if uses_db and _state.flushed and _state.restore is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _state.restore()
+        _state.flushed = False
+    _state.flushed = _state.flushed or transactional
     if _state.manager is not None:
         _state.manager.prepare(item)
 
