@@ -118,6 +118,11 @@ def published_only(scope) -> Q:
     """Issued documents of which the user sees the published part but not the record (internal recipients)."""
     if scope.is_superuser:
         return NOTHING
+    narrowed = scope.within("approval")
+    if _within_own_agency(scope) and narrowed.has_role(Role.LEADER, Role.CLERK):
+        # Their own agency's issued documents are all in their record (the leader's whole agency, the clerk's
+        # issued and recalled documents), and they are sent nothing of another agency's as an internal recipient.
+        return NOTHING
     return _internal_recipient(scope) & ~record(scope)
 
 

@@ -293,19 +293,20 @@ def _disjuncts(q) -> list[Q]:
     return result
 
 
-def _branch(kind: str, model, conjunct: Q, narrowing: Q):
-    """The entries of ``kind`` whose object satisfies ``conjunct``, and ``narrowing``. The conjunct's agency
-    condition is repeated on the entry (which carries its object's agency), so the database can intersect the
-    entries' agency index with the text index before reading rows; the conjunct itself is checked on the objects
-    unless it is only that agency condition."""
+def _branch(model, conjunct: Q) -> tuple[Q, Q | None]:
+    """A conjunct of an object predicate as conditions on entries: its agency condition, repeated on the entry
+    (which carries its object's agency) so the database can intersect the entries' agency index with the text index
+    before reading rows, and the conjunct itself checked on the objects — None when it is only that agency condition."""
     leaves = [c for c in conjunct.children if isinstance(c, tuple)] if not conjunct.negated else []
-    agency = [Q((name.replace("agency_id", "agency"), value)) for name, value in leaves if name in AGENCY_LEAVES]
-    q = Q(kind=kind)
-    for a in agency:
-        q &= a
-    if len(agency) != len(conjunct.children) or conjunct.negated:
-        q &= Q(object_id__in=model._default_manager.filter(conjunct).values("pk"))
-    return SearchEntry.objects.filter(q).filter(narrowing).values("pk")
+    agency, seen = Q(), set()
+    for name, value in leaves:
+        leaf = (name.replace("agency_id", "agency"), value)
+        if name in AGENCY_LEAVES and repr(leaf) not in seen:
+            seen.add(repr(leaf))
+            agency &= Q(leaf)
+    if all(isinstance(c, tuple) and c[0] in AGENCY_LEAVES for c in conjunct.children) and not conjunct.negated:
+        return agency, None
+    return agency, Q(object_id__in=model._default_manager.filter(conjunct).values("pk"))
 
 
 def visible_q(user, narrowing: Q | None = None) -> Q:
@@ -315,15 +316,29 @@ def visible_q(user, narrowing: Q | None = None) -> Q:
     Each predicate is split into its alternatives (the agency for a leader, the documents assigned or drafted…),
     one branch each, so every branch can use an index; ``narrowing`` (the words and filters of the search) is
     applied inside every branch, so the database collects only the visible entries that match — not every visible
-    entry first (13,000 for a province committee's clerk, then ranked)."""
+    entry first (13,000 for a province committee's clerk, then ranked). The alternatives under the same agency
+    condition share one branch (one pass over the text index)."""
     narrowing = narrowing or Q()
     scope = scope_of(user)
+    by_agency: dict[str, tuple[Q, Q]] = {}
     branches = []
     for source in documents.sources():
         predicate = authz.predicate(source.model, source.predicate, scope)
-        branches += [_branch(source.kind, source.model, d, narrowing) for d in _disjuncts(predicate) if d != NOTHING]
+        for conjunct in _disjuncts(predicate):
+            if conjunct == NOTHING:
+                continue
+            agency, objects = _branch(source.model, conjunct)
+            which = Q(kind=source.kind) & (objects or Q())
+            if agency:  # one branch per agency condition: one pass over the text index for all its kinds
+                key = str(agency)
+                by_agency[key] = (agency, by_agency[key][1] | which if key in by_agency else which)
+            else:
+                branches.append(SearchEntry.objects.filter(which).filter(narrowing))
+    for agency, which in by_agency.values():
+        branches.append(SearchEntry.objects.filter(agency & which).filter(narrowing))
     if not branches:
         return NOTHING
+    branches = [b.values("pk") for b in branches]
     return Q(pk__in=branches[0].union(*branches[1:], all=True))
 
 
