@@ -13,6 +13,7 @@ things on them (a user's scope). Files written while a layer is built are copied
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,9 +78,13 @@ def over(parent: Layer | str, *, run_on_commit: bool = False):
         )
         LAYERS.append(layer)
 
-        def fixture(request, _shared_data):
-            return _shared_data.get(layer, request.getfixturevalue(parent.name))
+        def fixture(_shared_data, **parents):
+            return _shared_data.get(layer, parents[parent.name])
 
+        # pytest reads the parent from the signature: the test's fixture closure then holds it and the database.
+        fixture.__signature__ = inspect.Signature(
+            [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in ("_shared_data", parent.name)]
+        )
         fixture.__doc__ = build.__doc__
         fixture.shared_layer = layer
         return pytest.fixture(name=build.__name__)(fixture)
