@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"Không có Chromium tại {CHROMIUM} (cài gói Debian 'chromium' để chạy kiểm thử e2e).")
+        pytest.fail(f"Không có Chromium tại {CHROMIUM} (cài gói Debian 'chromium' để chạy kiểm thử e2e).")
     from playwright.sync_api import sync_playwright
 
     # While Playwright runs, the main thread counts as "async" for Django (see above); the tests and the
