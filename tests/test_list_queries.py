@@ -101,16 +101,17 @@ def test_notification_list_walks_the_user_id_index(org, login):
 @pytest.mark.parametrize("who", ["sxd_clerk", "sxd_leader", "sxd_staff"])
 def test_search_matches_words_inside_every_visibility_branch(org, who):
     register(org, 2)
-    marker = "@@" if connection.vendor == "postgresql" else "MATCH"
+    marker = r"@@|ts_match_vq\(" if connection.vendor == "postgresql" else "MATCH"
     user = getattr(org, who)
     with CaptureQueriesContext(connection) as ctx:
         search.search(user, Criteria(q="kế hoạch"))
     main = [q["sql"] for q in ctx.captured_queries if "UNION ALL" in q["sql"]]
     assert len(main) == 1
-    # The main query and every branch of its visibility subquery read the entry table; each carries the words.
+    # Every branch of the visibility union reads the entry table and carries the words (PostgreSQL ranks inside
+    # the branches; SQLite reads the entry table once more around them).
     entry_scans = len(re.findall(r'FROM "search_searchentry"', main[0]))
-    assert entry_scans >= 3
-    assert main[0].count(marker) >= entry_scans, main[0]
+    assert entry_scans >= 2
+    assert len(re.findall(marker, main[0])) >= entry_scans, main[0]
 
 
 def test_search_finds_the_same_entries_with_words_in_the_branches(org):

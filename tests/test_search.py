@@ -487,3 +487,44 @@ def test_reindex_runs_in_batches(world, django_capture_on_commit_callbacks):
         assert services.reindex(full=True) == 11
     assert len(many) <= len(few) + 2  # bulk update batches, not one query per object
     assert ids(find(world.sxd_staff, "kế hoạch số 3")) >= {SearchEntry.objects.get(title="Kế hoạch số 3").object_id}
+
+
+@pytest.mark.parametrize("q", ["quyết định", "kế hoạch", "171/QĐ-BDT", '"cải cách hành chính"', "đình"])
+def test_agency_branches_read_through_the_agency_find_the_same(world, monkeypatch, q):
+    """A branch under an agency condition may test the words row by row (PostgreSQL, for common words) instead of
+    asking the text index: what each viewer finds, and in which order, does not change."""
+    from vpdt.search.backends.base import Backend
+
+    viewers = ("sxd_clerk", "sxd_leader", "sxd_staff", "stttt_clerk", "stttt_staff", "ht_staff", "province_admin")
+    found = {}
+    for scan in (False, True):
+        monkeypatch.setattr(Backend, "scans", lambda self, agency, parsed, scan=scan: scan)
+        if connection.vendor == "postgresql":
+            from vpdt.search.backends.postgres import PostgresBackend
+
+            monkeypatch.setattr(PostgresBackend, "scans", lambda self, agency, parsed, scan=scan: scan)
+        found[scan] = {
+            who: [(h.entry.kind, h.entry.object_id) for h in find(getattr(world, who), q).hits] for who in viewers
+        }
+    assert found[True] == found[False]
+    assert any(found[True].values())
+    assert not found[True]["ht_staff"] and not found[True]["province_admin"]
+
+
+def test_text_index_estimates_follow_the_most_common_term():
+    """The row-by-row path is chosen when the text index would read more entries than the agency has: a query
+    reads the posting lists of all its terms, so its most common term sets the cost."""
+    from django.db.models import Q
+
+    from vpdt.search.backends.postgres import Statistics, agency_rows, text_matches
+    from vpdt.search.text import parse
+
+    stats = Statistics(
+        entries=1000, agencies={1: 0.5}, other_agency=0.01, lexemes={"ke": 0.3, "hoach": 0.2, "ubnd": 0.6}, rare=0.001
+    )
+    assert text_matches(parse("ke hoach"), stats) == pytest.approx(300)
+    assert text_matches(parse("171 qd ubnd"), stats) == pytest.approx(600)
+    assert text_matches(parse("sat"), stats) == pytest.approx(1)
+    assert agency_rows(Q(agency=1), stats) == pytest.approx(500)
+    assert agency_rows(Q(agency__in=[1, 2]), stats) == pytest.approx(510)
+    assert agency_rows(Q(agency__in=SearchEntry.objects.values("agency_id")), stats) is None

@@ -309,15 +309,17 @@ def _branch(model, conjunct: Q) -> tuple[Q, Q | None]:
     return agency, Q(object_id__in=model._default_manager.filter(conjunct).values("pk"))
 
 
-def visible_q(user, narrowing: Q | None = None) -> Q:
+def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) -> list:
     """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
-    :attr:`documents.Source.predicate`), as one SQL condition: ``id IN (… UNION ALL …)``.
+    :attr:`documents.Source.predicate`),, as querysets of entries, one per branch (:func:`visible_q` joins them into one SQL
+    condition: ``id IN (… UNION ALL …)``).
 
     Each predicate is split into its alternatives (the agency for a leader, the documents assigned or drafted…),
     one branch each, so every branch can use an index; ``narrowing`` (the words and filters of the search) is
     applied inside every branch, so the database collects only the visible entries that match — not every visible
     entry first (13,000 for a province committee's clerk, then ranked). The alternatives under the same agency
-    condition share one branch (one pass over the text index)."""
+    condition share one branch (one pass over the text index). ``by_agency_narrowing(agency)``, when given, is
+    the narrowing of a branch under that agency condition instead (the same condition, evaluated another way)."""
     narrowing = narrowing or Q()
     scope = scope_of(user)
     by_agency: dict[str, tuple[Q, Q]] = {}
@@ -335,10 +337,16 @@ def visible_q(user, narrowing: Q | None = None) -> Q:
             else:
                 branches.append(SearchEntry.objects.filter(which).filter(narrowing))
     for agency, which in by_agency.values():
-        branches.append(SearchEntry.objects.filter(agency & which).filter(narrowing))
+        narrowed = by_agency_narrowing(agency) if by_agency_narrowing else narrowing
+        branches.append(SearchEntry.objects.filter(agency & which).filter(narrowed))
+    return branches
+
+
+def visible_q(user, narrowing: Q | None = None, by_agency_narrowing=None) -> Q:
+    """The entries of :func:`visible_branches` as one condition."""
+    branches = [b.values("pk") for b in visible_branches(user, narrowing, by_agency_narrowing)]
     if not branches:
         return NOTHING
-    branches = [b.values("pk") for b in branches]
     return Q(pk__in=branches[0].union(*branches[1:], all=True))
 
 
@@ -374,20 +382,45 @@ def search(user, c: Criteria) -> Results:
     if parsed.empty and not c.has_filters:
         return Results(hits=[], page=1, has_more=False, searched=False)
     backend = get_backend()
-    qs = SearchEntry.objects.filter(visible_q(user, _filters(c) & backend.match_q(parsed))).filter(_filters(c))
+    filters = _filters(c)
+
+    def by_agency(agency: Q) -> Q:
+        return filters & backend.match_q(parsed, scan=backend.scans(agency, parsed))
+
+    narrowing = filters & backend.match_q(parsed)
     offset = (page - 1) * PAGE_SIZE
     with backend.tuned():
+        if not parsed.empty and backend.ranks_branches:  # ranked inside each branch, rows read for the page only
+            rows = backend.query_branches(
+                visible_branches(user, narrowing, by_agency),
+                parsed,
+                limit=PAGE_SIZE + 1,
+                offset=offset,
+                exact=c.exact,
+                fields=(*LIST_FIELDS, "body", "extra_text"),
+            )
+            return _results(rows, parsed, page, c.exact)
+        qs = SearchEntry.objects.filter(visible_q(user, narrowing, by_agency)).filter(filters)
         if parsed.empty:
             rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset : offset + PAGE_SIZE + 1])
         else:
             rows = backend.query(
-                qs.only(*LIST_FIELDS, "body", "extra_text"), parsed, limit=PAGE_SIZE + 1, offset=offset, exact=c.exact
+                qs.only(*LIST_FIELDS, "body", "extra_text"),
+                parsed,
+                limit=PAGE_SIZE + 1,
+                offset=offset,
+                exact=c.exact,
+                matched=True,
             )
+    return _results(rows, parsed, page, c.exact)
+
+
+def _results(rows: list, parsed, page: int, exact: bool) -> Results:
     has_more = len(rows) > PAGE_SIZE and page < MAX_PAGE
     hits = []
     for entry in rows[:PAGE_SIZE]:
         text = "\n".join(t for t in (entry.body, entry.extra_text) if t) if not parsed.empty else ""
-        hits.append(Hit(entry=entry, snippet=snippet(text, parsed, exact=c.exact) if text else ""))
+        hits.append(Hit(entry=entry, snippet=snippet(text, parsed, exact=exact) if text else ""))
     return Results(hits=hits, page=page, has_more=has_more, searched=True)
 
 

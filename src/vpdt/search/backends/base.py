@@ -22,6 +22,7 @@ TABLE = "search_searchentry"
 
 class Backend:
     vendor = ""
+    ranks_branches = False  # whether :meth:`query_branches` ranks inside the branches of the visibility predicate
 
     def __init__(self, connection):
         self.connection = connection
@@ -45,28 +46,48 @@ class Backend:
         return contextlib.nullcontext()
 
     # --- matching --------------------------------------------------------------------------------
-    def text_filter(self, qs: QuerySet, parsed: ParsedQuery, *, ranked: bool) -> tuple[QuerySet, Q, str | None]:
+    def text_filter(
+        self, qs: QuerySet, parsed: ParsedQuery, *, ranked: bool, scan: bool = False
+    ) -> tuple[QuerySet, Q, str | None]:
         """Apply the words and phrases: (queryset, predicate still to apply, name of a rank to order by, where
-        smaller is better). With ``ranked`` False the backend only needs to give the predicate."""
+        smaller is better). With ``ranked`` False the backend only needs to give the predicate; with ``scan`` the
+        predicate is tested on each row the rest of the query reads, without the engine's text index."""
         raise NotImplementedError  # pragma: no cover
 
-    def match_q(self, parsed: ParsedQuery) -> Q:
+    def scans(self, agency: Q, parsed: ParsedQuery) -> bool:
+        """Whether entries under the agency condition ``agency`` are better read through the agency's index and
+        tested one by one than looked up in the text index (which reads every entry of the table that matches)."""
+        return False
+
+    def match_q(self, parsed: ParsedQuery, *, scan: bool = False) -> Q:
         """The condition an entry must meet to match ``parsed`` (what :meth:`query` keeps, without ranking), written
-        so that it can also stand inside a subquery on the entry table."""
+        so that it can also stand inside a subquery on the entry table (see :meth:`text_filter` for ``scan``)."""
         has_text = bool(parsed.words or parsed.phrases)
-        text_q = self.text_filter(None, parsed, ranked=False)[1] if has_text else None
+        text_q = self.text_filter(None, parsed, ranked=False, scan=scan)[1] if has_text else None
         if parsed.key:
             return Q(number_key__startswith=parsed.key) | (text_q if text_q is not None else Q(pk__in=[]))
         return text_q if text_q is not None else Q()
 
-    def query(self, qs: QuerySet, parsed: ParsedQuery, *, limit: int, offset: int = 0, exact: bool = False):
+    def query(
+        self,
+        qs: QuerySet,
+        parsed: ParsedQuery,
+        *,
+        limit: int,
+        offset: int = 0,
+        exact: bool = False,
+        matched: bool = False,
+    ):
+        """``matched``: ``qs`` holds only entries that meet :meth:`match_q` already (only the ranking is added)."""
         order = []
         has_text = bool(parsed.words or parsed.phrases)
         if parsed.key:
             # A number/symbol: its key (exactly, then as a prefix) or the words anywhere; newest first.
             key_q = Q(number_key__startswith=parsed.key)
             text_q = self.text_filter(qs, parsed, ranked=False)[1] if has_text else Q(pk__in=[])
-            qs = qs.filter(key_q | text_q).annotate(
+            if not matched:
+                qs = qs.filter(key_q | text_q)
+            qs = qs.annotate(
                 key_rank=Case(
                     When(number_key=parsed.key, then=Value(0)),
                     When(key_q, then=Value(1)),
@@ -77,7 +98,8 @@ class Backend:
             order.append("key_rank")
         elif has_text:
             qs, predicate, rank = self.text_filter(qs, parsed, ranked=True)
-            qs = qs.filter(predicate)
+            if not matched:
+                qs = qs.filter(predicate)
             if rank:
                 order.append(rank)
         if exact:
@@ -85,6 +107,11 @@ class Backend:
                 qs = qs.filter(exact_text__contains=term)
         order += ["-doc_date", "-id"]
         return list(qs.order_by(*order)[offset : offset + limit])
+
+    def query_branches(self, branches, parsed: ParsedQuery, *, limit: int, offset: int, exact: bool, fields):
+        """Like :meth:`query`, over the union of ``branches`` (querysets of entries that meet :meth:`match_q`
+        already): each branch ranks its own entries, only the entries of the page are read whole."""
+        raise NotImplementedError  # pragma: no cover
 
 
 def boolean(sql: str, params) -> RawSQL:

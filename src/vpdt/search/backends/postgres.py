@@ -11,13 +11,14 @@ created by the search migrations when the database is PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import FloatField, Q
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from ..text import ParsedQuery
-from .base import Backend, boolean
+from .base import TABLE, Backend, boolean
 
 # Unqualified: the same condition stands in the main query and in the subqueries of the visibility branches
 # (where the entry table has another alias); no other table of these queries has the column.
@@ -36,10 +37,90 @@ def tsquery(parsed: ParsedQuery) -> str:
     return " & ".join(parts)
 
 
+ROW_COST = 3  # reading and testing one row of an agency, in entries read from the text index
+
+
+@dataclass
+class Statistics:
+    entries: float
+    agencies: dict  # agency id -> share of the entries (the most common ones)
+    other_agency: float  # share of any other agency
+    lexemes: dict  # lexeme -> share of the entries holding it (the most common ones)
+    rare: float  # at most the share of any other lexeme
+
+
+def statistics(connection) -> Statistics:
+    """What ANALYZE knows of the entry table: its rows, the most common agencies and lexemes (pg_stats)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.reltuples, a.n_distinct, a.most_common_vals::text, a.most_common_freqs,
+                   v.most_common_elems::text, v.most_common_elem_freqs
+            FROM pg_class c
+            LEFT JOIN pg_stats a ON a.schemaname = current_schema() AND a.tablename = c.relname
+                AND a.attname = 'agency_id'
+            LEFT JOIN pg_stats v ON v.schemaname = current_schema() AND v.tablename = c.relname AND v.attname = %s
+            WHERE c.relname = %s AND c.relnamespace = current_schema()::regnamespace
+            """,
+            [VECTOR, TABLE],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Statistics(0, {}, 1.0, {}, 1.0)
+    entries, distinct, values, freqs, elems, elem_freqs = row
+    entries = max(entries or 0, 0)
+    values = [int(v) for v in (values or "{}").strip("{}").split(",") if v]
+    agencies = dict(zip(values, freqs or [], strict=False))
+    if distinct is not None and distinct < 0:
+        distinct = -distinct * entries
+    others = max((distinct or 0) - len(agencies), 1)
+    other_agency = max(1.0 - sum(agencies.values()), 0.0) / others
+    elems = [e.strip('"') for e in (elems or "{}").strip("{}").split(",") if e]
+    elem_freqs = list(elem_freqs or [])
+    lexemes = dict(zip(elems, elem_freqs, strict=False))
+    # ts_typanalyze appends the minimum, maximum and null share to the frequencies.
+    rare = min(elem_freqs[: len(elems)]) if lexemes else 1.0
+    return Statistics(entries, agencies, other_agency, lexemes, rare)
+
+
+def agency_rows(agency: Q, stats: Statistics) -> float | None:
+    """Estimated entries under an agency condition (``agency=…``, ``agency__in=[…]``); None when it is a subquery."""
+    rows = None
+    for name, value in agency.children:
+        values = value if name.endswith("__in") else [value]
+        if not isinstance(values, list | tuple | set):
+            return None
+        ids = [getattr(v, "pk", v) for v in values]
+        if not all(isinstance(i, int) for i in ids):
+            return None
+        count = sum(stats.agencies.get(i, stats.other_agency) for i in ids) * stats.entries
+        rows = count if rows is None else min(rows, count)
+    return rows
+
+
+def text_matches(parsed: ParsedQuery, stats: Statistics) -> float:
+    """Estimated entries of the whole table the text index reads for ``parsed``: the posting list of every term is
+    read (a prefix's lexemes are merged in full), so its most common term, not its rarest, sets the cost."""
+    shares = []
+    terms = [w for p in parsed.phrases for w in p] + parsed.words
+    for i, word in enumerate(terms):
+        if i == len(terms) - 1 and parsed.words and word == parsed.words[-1]:  # the prefix
+            share = sum(f for lexeme, f in stats.lexemes.items() if lexeme.startswith(word))
+        else:
+            share = stats.lexemes.get(word, 0.0)
+        shares.append(min(max(share, 0.0), 1.0) or stats.rare)
+    return max(shares, default=0.0) * stats.entries
+
+
 class PostgresBackend(Backend):
     """The index lives on the entry table itself (a generated column): nothing to write beyond the row."""
 
     vendor = "postgresql"
+    ranks_branches = True
+
+    def __init__(self, connection):
+        super().__init__(connection)
+        self._stats = None
 
     def index(self, entry) -> None:
         return None
@@ -59,9 +140,26 @@ class PostgresBackend(Backend):
         with self.connection.cursor() as cursor:
             cursor.execute("REINDEX INDEX search_entry_vector")
 
-    def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool):
+    def scans(self, agency: Q, parsed: ParsedQuery) -> bool:
+        """Through the agency's index when the text index would return several times more entries (of the whole
+        table) than the agency has: testing a row costs about three times as much as one entry of the text index.
+        Both counts are estimated from the planner's statistics (:func:`statistics`)."""
+        if not (parsed.words or parsed.phrases):
+            return False
+        if self._stats is None:
+            self._stats = statistics(self.connection)
+        rows = agency_rows(agency, self._stats)
+        return rows is not None and rows * ROW_COST < text_matches(parsed, self._stats)
+
+    def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool, scan: bool = False):
         query = tsquery(parsed)
-        predicate = Q(boolean(f"{VECTOR} @@ to_tsquery('simple'::regconfig, %s)", [query]))
+        # ts_match_vq is the function behind @@: the same test, but no index answers a function call.
+        test = (
+            "ts_match_vq({}, to_tsquery('simple'::regconfig, %s))"
+            if scan
+            else "{} @@ to_tsquery('simple'::regconfig, %s)"
+        )
+        predicate = Q(boolean(test.format(VECTOR), [query]))
         if not ranked:
             return qs, predicate, None
         qs = qs.annotate(
@@ -70,3 +168,39 @@ class PostgresBackend(Backend):
             )
         )
         return qs, predicate, "text_rank"
+
+    def query_branches(self, branches, parsed: ParsedQuery, *, limit: int, offset: int, exact: bool, fields):
+        from ..models import SearchEntry
+
+        if not branches:
+            return []
+        query = tsquery(parsed)
+        has_text = bool(parsed.words or parsed.phrases)
+        if parsed.key:  # a number/symbol: its key exactly, then as a prefix, then the words; newest first
+            rank = Case(
+                When(number_key=parsed.key, then=Value(0)),
+                When(number_key__startswith=parsed.key, then=Value(1)),
+                default=Value(2),
+                output_field=FloatField(),
+            )
+        elif has_text:
+            rank = RawSQL(
+                f"-ts_rank({VECTOR}, to_tsquery('simple'::regconfig, %s))", [query], output_field=FloatField()
+            )
+        else:  # pragma: no cover - a parsed query has a key or words
+            rank = Value(0.0, output_field=FloatField())
+        parts = []
+        for branch in branches:
+            for term in parsed.raw_terms if exact else ():
+                branch = branch.filter(exact_text__contains=term)
+            parts.append(branch.values(entry=F("pk"), day=F("doc_date"), rank=rank))
+        sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT u.entry, u.rank, u.day FROM ({sql}) u "
+                "ORDER BY u.rank, u.day DESC, u.entry DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        rows = SearchEntry.objects.only(*fields).in_bulk(ids)
+        return [rows[i] for i in ids if i in rows]

@@ -61,7 +61,7 @@ class SqliteBackend(Backend):
                 batch = []
         self.index_many(batch)
 
-    def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool):
+    def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool, scan: bool = False):
         expr = match_expression(parsed)
         if not ranked:
             # "id" unqualified: the condition also stands in subqueries where the entry table has another alias.
