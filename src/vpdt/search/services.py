@@ -319,7 +319,8 @@ def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None)
     applied inside every branch, so the database collects only the visible entries that match — not every visible
     entry first (13,000 for a province committee's clerk, then ranked). The alternatives under the same agency
     condition share one branch (one pass over the text index). ``by_agency_narrowing(agency)``, when given, is
-    the narrowing of a branch under that agency condition instead (the same condition, evaluated another way)."""
+    the narrowing of a branch under that agency condition (None: a branch bounded by its objects only) instead —
+    the same condition, evaluated another way."""
     narrowing = narrowing or Q()
     scope = scope_of(user)
     by_agency: dict[str, tuple[Q, Q]] = {}
@@ -335,7 +336,8 @@ def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None)
                 key = str(agency)
                 by_agency[key] = (agency, by_agency[key][1] | which if key in by_agency else which)
             else:
-                branches.append(SearchEntry.objects.filter(which).filter(narrowing))
+                narrowed = by_agency_narrowing(None) if by_agency_narrowing else narrowing
+                branches.append(SearchEntry.objects.filter(which).filter(narrowed))
     for agency, which in by_agency.values():
         narrowed = by_agency_narrowing(agency) if by_agency_narrowing else narrowing
         branches.append(SearchEntry.objects.filter(agency & which).filter(narrowed))
@@ -384,7 +386,7 @@ def search(user, c: Criteria) -> Results:
     backend = get_backend()
     filters = _filters(c)
 
-    def by_agency(agency: Q) -> Q:
+    def by_agency(agency: Q | None) -> Q:
         return filters & backend.match_q(parsed, scan=backend.scans(agency, parsed))
 
     narrowing = filters & backend.match_q(parsed)

@@ -54,9 +54,10 @@ class Backend:
         predicate is tested on each row the rest of the query reads, without the engine's text index."""
         raise NotImplementedError  # pragma: no cover
 
-    def scans(self, agency: Q, parsed: ParsedQuery) -> bool:
-        """Whether entries under the agency condition ``agency`` are better read through the agency's index and
-        tested one by one than looked up in the text index (which reads every entry of the table that matches)."""
+    def scans(self, agency: Q | None, parsed: ParsedQuery) -> bool:
+        """Whether entries under the agency condition ``agency`` (None: a branch bounded by a list of objects) are
+        better read through that index and tested one by one than looked up in the text index (which reads every
+        entry of the table that matches)."""
         return False
 
     def match_q(self, parsed: ParsedQuery, *, scan: bool = False) -> Q:

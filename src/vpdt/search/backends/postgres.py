@@ -11,6 +11,7 @@ created by the search migrations when the database is PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -38,6 +39,7 @@ def tsquery(parsed: ParsedQuery) -> str:
 
 
 ROW_COST = 3  # reading and testing one row of an agency, in entries read from the text index
+OBJECT_ROWS = 20_000  # entries a branch bounded by a person's or a unit's objects is taken to hold, at most
 
 
 @dataclass
@@ -49,8 +51,21 @@ class Statistics:
     rare: float  # at most the share of any other lexeme
 
 
+STATISTICS_TTL = 300.0  # seconds a process keeps what it read of pg_stats (ANALYZE changes it rarely)
+_statistics: dict[str, tuple[float, Statistics]] = {}
+
+
 def statistics(connection) -> Statistics:
-    """What ANALYZE knows of the entry table: its rows, the most common agencies and lexemes (pg_stats)."""
+    """What ANALYZE knows of the entry table: its rows, the most common agencies and lexemes (pg_stats), read at
+    most every :data:`STATISTICS_TTL` seconds per database."""
+    name = str(connection.settings_dict.get("NAME"))
+    cached = _statistics.get(name)
+    if cached is None or time.monotonic() - cached[0] > STATISTICS_TTL:
+        cached = _statistics[name] = (time.monotonic(), _read_statistics(connection))
+    return cached[1]
+
+
+def _read_statistics(connection) -> Statistics:
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -98,18 +113,24 @@ def agency_rows(agency: Q, stats: Statistics) -> float | None:
     return rows
 
 
-def text_matches(parsed: ParsedQuery, stats: Statistics) -> float:
-    """Estimated entries of the whole table the text index reads for ``parsed``: the posting list of every term is
-    read (a prefix's lexemes are merged in full), so its most common term, not its rarest, sets the cost."""
-    shares = []
-    terms = [w for p in parsed.phrases for w in p] + parsed.words
-    for i, word in enumerate(terms):
-        if i == len(terms) - 1 and parsed.words and word == parsed.words[-1]:  # the prefix
-            share = sum(f for lexeme, f in stats.lexemes.items() if lexeme.startswith(word))
+def terms(parsed: ParsedQuery, stats: Statistics) -> list[tuple[float, str]]:
+    """(share of the entries holding it, to_tsquery text) of every term of ``parsed``; the last word is a prefix,
+    whose lexemes all count."""
+    result = []
+    words = [w for p in parsed.phrases for w in p] + parsed.words
+    for i, word in enumerate(words):
+        if i == len(words) - 1 and parsed.words and word == parsed.words[-1]:
+            share, text = sum(f for lexeme, f in stats.lexemes.items() if lexeme.startswith(word)), f"'{word}':*"
         else:
-            share = stats.lexemes.get(word, 0.0)
-        shares.append(min(max(share, 0.0), 1.0) or stats.rare)
-    return max(shares, default=0.0) * stats.entries
+            share, text = stats.lexemes.get(word, 0.0), f"'{word}'"
+        result.append((min(max(share, 0.0), 1.0) or stats.rare, text))
+    return result
+
+
+def text_matches(parsed: ParsedQuery, stats: Statistics) -> float:
+    """Estimated entries of the whole table the text index reads for ``parsed``: those of its rarest term (the
+    index is asked for that term only, see :meth:`PostgresBackend.text_filter`)."""
+    return min((share for share, _text in terms(parsed, stats)), default=0.0) * stats.entries
 
 
 class PostgresBackend(Backend):
@@ -140,16 +161,19 @@ class PostgresBackend(Backend):
         with self.connection.cursor() as cursor:
             cursor.execute("REINDEX INDEX search_entry_vector")
 
-    def scans(self, agency: Q, parsed: ParsedQuery) -> bool:
+    def scans(self, agency: Q | None, parsed: ParsedQuery) -> bool:
         """Through the agency's index when the text index would return several times more entries (of the whole
         table) than the agency has: testing a row costs about three times as much as one entry of the text index.
         Both counts are estimated from the planner's statistics (:func:`statistics`)."""
         if not (parsed.words or parsed.phrases):
             return False
+        rows = OBJECT_ROWS if agency is None else agency_rows(agency, self.statistics())
+        return rows is not None and rows * ROW_COST < text_matches(parsed, self.statistics())
+
+    def statistics(self) -> Statistics:
         if self._stats is None:
             self._stats = statistics(self.connection)
-        rows = agency_rows(agency, self._stats)
-        return rows is not None and rows * ROW_COST < text_matches(parsed, self._stats)
+        return self._stats
 
     def text_filter(self, qs, parsed: ParsedQuery, *, ranked: bool, scan: bool = False):
         query = tsquery(parsed)
@@ -160,6 +184,15 @@ class PostgresBackend(Backend):
             else "{} @@ to_tsquery('simple'::regconfig, %s)"
         )
         predicate = Q(boolean(test.format(VECTOR), [query]))
+        if not scan and len(parts := terms(parsed, self.statistics())) > 1:
+            # The text index reads the posting lists of every term, a million entries for common words: it is
+            # asked for the rarest term only, and each entry it returns is tested for the whole query.
+            rarest = min(parts)[1]
+            sql = (
+                f"{VECTOR} @@ to_tsquery('simple'::regconfig, %s)"
+                f" AND ts_match_vq({VECTOR}, to_tsquery('simple'::regconfig, %s))"
+            )
+            predicate = Q(boolean(sql, [rarest, query]))
         if not ranked:
             return qs, predicate, None
         qs = qs.annotate(
