@@ -183,3 +183,9 @@ def api():
         return client
 
     return _api
+
+
+def pytest_collection_modifyitems(items):
+    """The longest modules start first: spread over workers, none of them is left running alone at the end."""
+    first = ("test_schemathesis.py", "test_prefill_corpus.py", "test_permissions_outgoing.py")
+    items.sort(key=lambda item: item.path.name not in first)
