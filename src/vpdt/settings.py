@@ -127,6 +127,7 @@ TEMPLATES = [
                 "vpdt.core.context_processors.site",
                 "vpdt.notifications.context_processors.unread",
             ],
+            "builtins": ["vpdt.core.templatetags.vn", "vpdt.core.templatetags.links"],
         },
     },
 ]

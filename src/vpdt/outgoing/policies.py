@@ -123,7 +123,8 @@ def published_only(scope) -> Q:
         # Their own agency's issued documents are all in their record (the leader's whole agency, the clerk's
         # issued and recalled documents), and they are sent nothing of another agency's as an internal recipient.
         return NOTHING
-    return _internal_recipient(scope) & ~record(scope)
+    # The record as a plain subquery, hashed once, not an id list scanned for each row (authz.as_subqueries).
+    return _internal_recipient(scope) & ~authz.as_subqueries(record(scope))
 
 
 def view(scope) -> Q:

@@ -1,0 +1,66 @@
+"""The helpers every template has: dates in Vietnam time, dd/mm/yyyy, as Django's ``date`` filter writes them;
+the paths of object pages, as ``{% url %}`` writes them."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import engines
+
+UTC = dt.UTC
+
+
+def render(source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ v|dmy }}", "07/12/2026"),
+        ("{{ v|hm_dmy }}", "01:30 07/12/2026"),
+        ("{{ v|dmy_hm }}", "07/12/2026 01:30"),
+    ],
+)
+def test_a_moment_is_written_in_vietnam_time(source, expected):
+    # 18:30 UTC on 6 December is 01:30 on 7 December in Hà Nội.
+    assert render(source, v=dt.datetime(2026, 12, 6, 18, 30, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize("fmt", ["d/m/Y", "H:i d/m/Y", "d/m/Y H:i"])
+def test_the_same_text_as_djangos_date_filter(fmt):
+    name = {"d/m/Y": "dmy", "H:i d/m/Y": "hm_dmy", "d/m/Y H:i": "dmy_hm"}[fmt]
+    for moment in (
+        dt.datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        dt.datetime(2025, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    ):
+        ours, djangos = "{{ v|" + name + " }}", '{{ v|date:"' + fmt + '" }}'
+        assert render(ours, v=moment) == render(djangos, v=moment)
+
+
+def test_a_day_has_no_time():
+    day = dt.date(2026, 3, 9)
+    assert render("{{ v|dmy }}|{{ v|hm_dmy }}|{{ v|dmy_hm }}", v=day) == "09/03/2026|09/03/2026|09/03/2026"
+
+
+@pytest.mark.parametrize("value", [None, "", "không phải ngày"])
+def test_an_empty_or_wrong_value_writes_nothing(value):
+    assert render("[{{ v|dmy }}][{{ v|hm_dmy }}]", v=value) == "[][]"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["incoming:detail", "outgoing:detail", "dossiers:detail", "directory:agency_detail", "accounts:user_detail"],
+)
+@pytest.mark.parametrize("pk", [1, 42, 9_876_543_210])
+def test_object_pages_have_the_paths_reverse_gives(name, pk):
+    from django.urls import reverse
+
+    assert render("{{ pk|page:name }}", pk=pk, name=name) == reverse(name, args=[pk])
+
+
+def test_a_page_without_an_id_is_refused():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        render("{{ 1|page:'home' }}")
