@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "vpdt.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vpdt.accounts.middleware.IdleSessionMiddleware",
     "vpdt.storage.uploads.NamedFilesMiddleware",  # before anything reads a form post
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,7 +206,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("VPDT_PROXY_COUNT", 0) or None
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = env_int("VPDT_SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+SESSION_SAVE_EVERY_REQUEST = False  # the idle timeout is kept by accounts.middleware.IdleSessionMiddleware
+VPDT_SESSION_REFRESH_SECONDS = env_int("VPDT_SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

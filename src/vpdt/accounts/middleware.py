@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -16,4 +19,25 @@ class ForcePasswordChangeMiddleware:
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             if request.path not in allowed and not request.path.startswith(_ALLOWED_PREFIXES):
                 return redirect("accounts:password_change")
+        return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """The idle timeout: a request extends the session (``SESSION_COOKIE_AGE`` from now), written to the session
+    store at most once per ``VPDT_SESSION_REFRESH_SECONDS`` rather than on every request — a page no longer costs
+    a database write. A session thus ends after at most ``SESSION_COOKIE_AGE`` and at least that less the refresh
+    interval of inactivity."""
+
+    KEY = "_vpdt_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            seen = session.get(self.KEY)
+            if not isinstance(seen, int) or not 0 <= now - seen < settings.VPDT_SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
         return self.get_response(request)
