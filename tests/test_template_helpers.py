@@ -64,3 +64,36 @@ def test_a_page_without_an_id_is_refused():
 
     with pytest.raises(NoReverseMatch):
         render("{{ 1|page:'home' }}")
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("late", '<span class="text-danger fw-semibold" data-testid="due-late">09/03/2026 (quá hạn)</span>'),
+        (
+            "due_soon",
+            '<span class="text-warning-emphasis fw-semibold" data-testid="due-due_soon">09/03/2026 (sắp đến hạn)</span>',
+        ),
+        ("ok", '<span class="">09/03/2026</span>'),
+    ],
+)
+def test_a_deadline_is_marked_by_its_state(state, expected):
+    assert render("{% due v state %}", v=dt.date(2026, 3, 9), state=state) == expected
+
+
+def test_no_deadline_is_a_dash():
+    assert render("{% due v 'late' %}", v=None) == "—"
+
+
+def test_urgency_badges():
+    class Doc:
+        def __init__(self, urgency, label):
+            self.urgency, self.label = urgency, label
+
+        def get_urgency_display(self):
+            return self.label
+
+    assert render("{% urgency_badge d %}", d=Doc(0, "Thường")) == '<span class="badge text-bg-light">Thường</span>'
+    assert render("{% urgency_badge d %}", d=Doc(2, "Hỏa tốc <b>")) == (
+        '<span class="badge text-bg-danger" data-testid="urgency">Hỏa tốc &lt;b&gt;</span>'
+    )

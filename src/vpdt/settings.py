@@ -128,7 +128,12 @@ TEMPLATES = [
                 "vpdt.core.context_processors.site",
                 "vpdt.notifications.context_processors.unread",
             ],
-            "builtins": ["vpdt.core.templatetags.vn", "vpdt.core.templatetags.links"],
+            # Every template has the date filters, the object links and the row badges.
+            "builtins": [
+                "vpdt.core.templatetags.vn",
+                "vpdt.core.templatetags.links",
+                "vpdt.core.templatetags.badges",
+            ],
         },
     },
 ]
