@@ -1,4 +1,4 @@
-"""Search (issue 6): diacritics, phrases, exact mode, number/symbol spellings, filters, snippets, permissions,
+"""Search: diacritics, phrases, exact mode, number/symbol spellings, filters, snippets, permissions,
 indexing after commit, reconciliation, saved searches, API — on SQLite (FTS5) and PostgreSQL (tsvector, trigram)."""
 
 import datetime as dt
@@ -509,6 +509,47 @@ def test_agency_branches_read_through_the_agency_find_the_same(world, monkeypatc
     assert found[True] == found[False]
     assert any(found[True].values())
     assert not found[True]["ht_staff"] and not found[True]["province_admin"]
+
+
+def test_common_words_are_ranked_among_the_newest_entries_of_an_agency(world, monkeypatch, login):
+    """PostgreSQL ranks the entries of an agency's branch among the newest ones holding the words when the
+    statistics expect very many (``RANKED_AT_MOST``), and says so; SQLite ranks every match."""
+    everything = find(world.sxd_leader, "kế hoạch")
+    assert len(everything.hits) >= 3 and everything.newest_only == 0
+    if connection.vendor == "postgresql":
+        from vpdt.search.backends.postgres import PostgresBackend
+
+        monkeypatch.setattr(PostgresBackend, "ranked_at_most", lambda self, agency, parsed: 0 if agency is None else 1)
+    capped = find(world.sxd_leader, "kế hoạch")
+    page = login(world.sxd_leader).get("/tim-kiem/", {"q": "kế hoạch"}).content.decode()
+    if connection.vendor == "sqlite":
+        assert capped.newest_only == 0 and capped.hits == everything.hits
+        assert 'data-testid="search-newest-only"' not in page
+        return
+    newest = max(everything.hits, key=lambda h: (h.entry.doc_date, h.entry.pk))
+    assert capped.newest_only == 1
+    assert [(h.entry.kind, h.entry.object_id) for h in capped.hits] == [(newest.entry.kind, newest.entry.object_id)]
+    assert 'data-testid="search-newest-only"' in page and "1 văn bản mới nhất" in page
+
+
+def test_ranking_is_capped_only_where_very_many_entries_match():
+    from django.db import connection as db
+    from django.db.models import Q
+
+    from vpdt.search.backends import postgres
+    from vpdt.search.text import parse
+
+    backend = postgres.PostgresBackend(db)
+    backend._stats = postgres.Statistics(
+        entries=1_000_000, agencies={1: 0.06}, other_agency=0.001, lexemes={"tinh": 0.8, "ke": 0.05}, rare=0.0001
+    )
+    at_most = postgres.RANKED_AT_MOST
+    assert backend.ranked_at_most(Q(agency=1), parse("tỉnh")) == at_most  # 60,000 entries, 48,000 hold the word
+    assert backend.ranked_at_most(Q(agency=1), parse("kế tỉnh")) == at_most  # 3,000 hold the rarer word
+    assert backend.ranked_at_most(Q(agency=2), parse("tỉnh")) == 0  # 1,000 entries
+    assert backend.ranked_at_most(Q(agency=1), parse("đình")) == 0  # a rare word
+    assert backend.ranked_at_most(None, parse("tỉnh")) == 0  # a person's own documents: all ranked
+    assert backend.ranked_at_most(Q(agency=1), parse("171/QĐ-UBND")) == 0  # a number is looked up, not ranked
 
 
 def test_text_index_estimates_follow_the_rarest_term():

@@ -43,6 +43,10 @@ RESULTS = inline_serializer(
     fields={
         "page": serializers.IntegerField(),
         "has_more": serializers.BooleanField(help_text="Còn trang sau (không đếm tổng số)."),
+        "newest_only": serializers.IntegerField(
+            help_text="Khác 0 khi từ khóa có trong rất nhiều văn bản của một cơ quan: chỉ ngần ấy văn bản mới nhất "
+            "có từ khóa của cơ quan đó được xếp hạng. Thêm từ khóa hoặc bộ lọc để thu hẹp."
+        ),
         "results": HitSerializer(many=True),
     },
 )
@@ -79,7 +83,12 @@ def _run(request, params) -> Response:
         raise ValidationError({"q": ["Nhập từ khóa hoặc chọn ít nhất một điều kiện lọc."]})
     results = services.search(request.user, criteria)
     return Response(
-        {"page": results.page, "has_more": results.has_more, "results": HitSerializer(results.hits, many=True).data}
+        {
+            "page": results.page,
+            "has_more": results.has_more,
+            "newest_only": results.newest_only,
+            "results": HitSerializer(results.hits, many=True).data,
+        }
     )
 
 

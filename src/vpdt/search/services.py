@@ -263,6 +263,9 @@ class Results:
     page: int
     has_more: bool
     searched: bool
+    # Words so common that the entries of a branch (an agency's) holding them were ranked among the newest this
+    # many only (0: everything that matches was ranked); see the backend's ``query_branches``.
+    newest_only: int = 0
 
     @property
     def shown_before(self) -> int:
@@ -309,7 +312,7 @@ def _branch(model, conjunct: Q) -> tuple[Q, Q | None]:
     return agency, Q(object_id__in=model._default_manager.filter(conjunct).values("pk"))
 
 
-def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) -> list:
+def agency_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) -> list:
     """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
     :attr:`documents.Source.predicate`),, as querysets of entries, one per branch (:func:`visible_q` joins them into one SQL
     condition: ``id IN (… UNION ALL …)``).
@@ -320,7 +323,8 @@ def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None)
     entry first (13,000 for a province committee's clerk, then ranked). The alternatives under the same agency
     condition share one branch (one pass over the text index). ``by_agency_narrowing(agency)``, when given, is
     the narrowing of a branch under that agency condition (None: a branch bounded by its objects only) instead —
-    the same condition, evaluated another way."""
+    the same condition, evaluated another way. Each branch comes with its agency condition (None: bounded by its
+    objects)."""
     narrowing = narrowing or Q()
     scope = scope_of(user)
     by_agency: dict[str, tuple[Q, Q]] = {}
@@ -337,11 +341,16 @@ def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None)
                 by_agency[key] = (agency, by_agency[key][1] | which if key in by_agency else which)
             else:
                 narrowed = by_agency_narrowing(None) if by_agency_narrowing else narrowing
-                branches.append(SearchEntry.objects.filter(which).filter(narrowed))
+                branches.append((None, SearchEntry.objects.filter(which).filter(narrowed)))
     for agency, which in by_agency.values():
         narrowed = by_agency_narrowing(agency) if by_agency_narrowing else narrowing
-        branches.append(SearchEntry.objects.filter(agency & which).filter(narrowed))
+        branches.append((agency, SearchEntry.objects.filter(agency & which).filter(narrowed)))
     return branches
+
+
+def visible_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) -> list:
+    """The querysets of :func:`agency_branches`."""
+    return [entries for _agency, entries in agency_branches(user, narrowing, by_agency_narrowing)]
 
 
 def visible_q(user, narrowing: Q | None = None, by_agency_narrowing=None) -> Q:
@@ -393,15 +402,15 @@ def search(user, c: Criteria) -> Results:
     offset = (page - 1) * PAGE_SIZE
     with backend.tuned():
         if not parsed.empty and backend.ranks_branches:  # ranked inside each branch, rows read for the page only
-            rows = backend.query_branches(
-                visible_branches(user, narrowing, by_agency),
+            rows, newest_only = backend.query_branches(
+                agency_branches(user, narrowing, by_agency),
                 parsed,
                 limit=PAGE_SIZE + 1,
                 offset=offset,
                 exact=c.exact,
                 fields=(*LIST_FIELDS, "body", "extra_text"),
             )
-            return _results(rows, parsed, page, c.exact)
+            return _results(rows, parsed, page, c.exact, newest_only=newest_only)
         qs = SearchEntry.objects.filter(visible_q(user, narrowing, by_agency)).filter(filters)
         if parsed.empty:
             rows = list(qs.only(*LIST_FIELDS).order_by("-doc_date", "-id")[offset : offset + PAGE_SIZE + 1])
@@ -417,13 +426,13 @@ def search(user, c: Criteria) -> Results:
     return _results(rows, parsed, page, c.exact)
 
 
-def _results(rows: list, parsed, page: int, exact: bool) -> Results:
+def _results(rows: list, parsed, page: int, exact: bool, newest_only: int = 0) -> Results:
     has_more = len(rows) > PAGE_SIZE and page < MAX_PAGE
     hits = []
     for entry in rows[:PAGE_SIZE]:
         text = "\n".join(t for t in (entry.body, entry.extra_text) if t) if not parsed.empty else ""
         hits.append(Hit(entry=entry, snippet=snippet(text, parsed, exact=exact) if text else ""))
-    return Results(hits=hits, page=page, has_more=has_more, searched=True)
+    return Results(hits=hits, page=page, has_more=has_more, searched=True, newest_only=newest_only)
 
 
 # ------------------------------------------------------------------------------------------------ saved searches

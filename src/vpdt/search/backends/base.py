@@ -110,8 +110,9 @@ class Backend:
         return list(qs.order_by(*order)[offset : offset + limit])
 
     def query_branches(self, branches, parsed: ParsedQuery, *, limit: int, offset: int, exact: bool, fields):
-        """Like :meth:`query`, over the union of ``branches`` (querysets of entries that meet :meth:`match_q`
-        already): each branch ranks its own entries, only the entries of the page are read whole."""
+        """Like :meth:`query`, over the union of ``branches`` ((agency condition, querysets of entries that meet
+        :meth:`match_q` already)): each branch ranks its own entries, only the entries of the page are read whole.
+        Returns the rows and how many newest entries of a branch were ranked at most (0: all)."""
         raise NotImplementedError  # pragma: no cover
 
 

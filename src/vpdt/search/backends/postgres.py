@@ -40,6 +40,10 @@ def tsquery(parsed: ParsedQuery) -> str:
 
 ROW_COST = 3  # reading and testing one row of an agency, in entries read from the text index
 OBJECT_ROWS = 20_000  # entries a branch bounded by a person's or a unit's objects is taken to hold, at most
+# Entries of one branch (an agency's) ranked at most: words held by most of an agency's documents ("tỉnh", "ủy ban")
+# are ranked among the newest this many entries holding them (read newest first through the agency's date index),
+# not among all (sixty thousand ts_rank calls for the busiest agency). A page can show 50 × 20 = 1,000 results.
+RANKED_AT_MOST = 2_000
 
 
 @dataclass
@@ -170,6 +174,17 @@ class PostgresBackend(Backend):
         rows = OBJECT_ROWS if agency is None else agency_rows(agency, self.statistics())
         return rows is not None and rows * ROW_COST < text_matches(parsed, self.statistics())
 
+    def ranked_at_most(self, agency: Q | None, parsed: ParsedQuery) -> int:
+        """How many of the newest matching entries of a branch under ``agency`` are ranked (0: all of them): a
+        cap where the statistics expect more than :data:`RANKED_AT_MOST` to match."""
+        if agency is None or parsed.key or not (parsed.words or parsed.phrases):
+            return 0
+        rows = agency_rows(agency, self.statistics())
+        if rows is None or not self.statistics().entries:
+            return 0
+        share = text_matches(parsed, self.statistics()) / self.statistics().entries
+        return RANKED_AT_MOST if rows * share > RANKED_AT_MOST else 0
+
     def statistics(self) -> Statistics:
         if self._stats is None:
             self._stats = statistics(self.connection)
@@ -206,7 +221,7 @@ class PostgresBackend(Backend):
         from ..models import SearchEntry
 
         if not branches:
-            return []
+            return [], 0
         query = tsquery(parsed)
         has_text = bool(parsed.words or parsed.phrases)
         if parsed.key:  # a number/symbol: its key exactly, then as a prefix, then the words; newest first
@@ -222,11 +237,14 @@ class PostgresBackend(Backend):
             )
         else:  # pragma: no cover - a parsed query has a key or words
             rank = Value(0.0, output_field=FloatField())
-        parts = []
-        for branch in branches:
+        parts, newest_only = [], 0
+        for agency, branch in branches:
             for term in parsed.raw_terms if exact else ():
                 branch = branch.filter(exact_text__contains=term)
-            parts.append(branch.values(entry=F("pk"), day=F("doc_date"), rank=rank))
+            part = branch.values(entry=F("pk"), day=F("doc_date"), rank=rank)
+            if cap := self.ranked_at_most(agency, parsed):
+                part, newest_only = part.order_by("-doc_date", "-id")[:cap], cap
+            parts.append(part)
         sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -236,4 +254,4 @@ class PostgresBackend(Backend):
             )
             ids = [row[0] for row in cursor.fetchall()]
         rows = SearchEntry.objects.only(*fields).in_bulk(ids)
-        return [rows[i] for i in ids if i in rows]
+        return [rows[i] for i in ids if i in rows], newest_only
