@@ -48,22 +48,36 @@ def test_an_empty_or_wrong_value_writes_nothing(value):
     assert render("[{{ v|dmy }}][{{ v|hm_dmy }}]", v=value) == "[][]"
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["incoming:detail", "outgoing:detail", "dossiers:detail", "directory:agency_detail", "accounts:user_detail"],
-)
-@pytest.mark.parametrize("pk", [1, 42, 9_876_543_210])
+def names_in_templates() -> list[str]:
+    """Every URL name the templates write through ``|path:``."""
+    import re
+    from pathlib import Path
+
+    import vpdt
+
+    found = set()
+    for template in Path(vpdt.__file__).parent.rglob("*.html"):
+        found |= set(re.findall(r"\|path:'([a-z_]+:[a-z_]+)'", template.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def test_the_templates_write_paths():
+    assert {"incoming:detail", "outgoing:detail", "outgoing:receive"} <= set(names_in_templates())
+
+
+@pytest.mark.parametrize("name", names_in_templates())
+@pytest.mark.parametrize("pk", [1, 9_876_543_210])
 def test_object_pages_have_the_paths_reverse_gives(name, pk):
     from django.urls import reverse
 
-    assert render("{{ pk|page:name }}", pk=pk, name=name) == reverse(name, args=[pk])
+    assert render("{{ pk|path:name }}", pk=pk, name=name) == reverse(name, args=[pk])
 
 
 def test_a_page_without_an_id_is_refused():
     from django.urls import NoReverseMatch
 
     with pytest.raises(NoReverseMatch):
-        render("{{ 1|page:'home' }}")
+        render("{{ 1|path:'home' }}")
 
 
 @pytest.mark.parametrize(

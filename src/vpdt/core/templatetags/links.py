@@ -1,5 +1,6 @@
-"""``{{ doc.pk|page:"incoming:detail" }}``: the path of an object's page, as ``{% url "incoming:detail" doc.pk %}``
-writes it, for the links of every row of a list (see :mod:`vpdt.core.links`). Available in every template."""
+"""``{{ doc.pk|path:"incoming:detail" }}``: the path of an object's page or action, as
+``{% url "incoming:detail" doc.pk %}`` writes it, for the links of every row of a list (see :mod:`vpdt.core.links`).
+Available in every template."""
 
 from django import template
 
@@ -9,5 +10,5 @@ register = template.Library()
 
 
 @register.filter
-def page(pk, name: str) -> str:
+def path(pk, name: str) -> str:
     return object_path(name, pk)
