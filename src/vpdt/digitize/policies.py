@@ -12,18 +12,22 @@ from vpdt.storage import access
 
 from .models import Digitization
 
+SCANS = ("digitize.scan", "digitize.scan-discarded")
 
-def _scans(scope) -> Q:
+
+def scans(scope) -> Q:
     """Scans waiting for registration (and those discarded): the clerks of the scan's agency."""
+    if scope.is_superuser:
+        return Q(owner_type__in=SCANS)
     if not (scope.agency_id and scope.has_role(Role.CLERK)):
         return NOTHING
-    return Q(owner_type__in=["digitize.scan", "digitize.scan-discarded"], file__agency_id=scope.agency_id)
+    return Q(owner_type__in=SCANS, file__agency_id=scope.agency_id)
 
 
 def view(scope) -> Q:
     if scope.is_superuser:
         return Q()
-    return (access.readable(scope, "file_id") | _scans(scope)) if scope.user_id else NOTHING
+    return (access.readable(scope, "file_id") | scans(scope)) if scope.user_id else NOTHING
 
 
 def manage(scope) -> Q:
@@ -36,4 +40,4 @@ def manage(scope) -> Q:
     return view(scope) & Q(file__agency_id=scope.agency_id)
 
 
-authz.register(Digitization, view=view, manage=manage)
+authz.register(Digitization, view=view, manage=manage, scans=scans)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import permitted, scope_of
 from vpdt.core.params import int_param
 from vpdt.directory.models import Role
 from vpdt.journal import services as journal
@@ -46,8 +46,9 @@ def require_clerk(actor):
 
 
 def waiting(user):
-    """Scans of the user's agency still waiting for registration (one SQL predicate: the digitization policy)."""
-    return visible(Digitization, user).filter(owner_type=WAITING).select_related("file", "requested_by").order_by("-id")
+    """Scans of the user's agency still waiting for registration (the digitization policy's ``scans`` predicate:
+    only the agency's clerks see them, whatever files they may read otherwise)."""
+    return permitted(Digitization, user, "scans").filter(owner_type=WAITING).select_related("file", "requested_by").order_by("-id")
 
 
 def get_waiting(user, pk) -> Digitization | None:
