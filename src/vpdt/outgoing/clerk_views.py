@@ -53,7 +53,10 @@ from .lifecycle import delivery_actions
 from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient
 from .signatures import travelling
 
-PAGE_SIZE = 50
+PAGE_SIZE = 50  # rows of a table (the register)
+# Cards of a work queue (to issue, to receive, recalls), each with its own forms: a clerk works through them one by
+# one, and twenty make a page that still reads at a glance.
+CARDS_PER_PAGE = 20
 DATE_FORMATS = ["%d/%m/%Y"]
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
 # Columns of the "to issue" list: never the draft texts nor the long notes.
@@ -250,7 +253,7 @@ def to_issue(request):
     if scope.agency_id:
         qs = qs.filter(agency_id=scope.agency_id)
     qs = qs.select_related("doc_type", "signer", "drafter", "unit").only(*TO_ISSUE_FIELDS)
-    page = keyset_page(qs, request.GET.get("cursor"), order=("approved_at", "id"), size=PAGE_SIZE)
+    page = keyset_page(qs, request.GET.get("cursor"), order=("approved_at", "id"), size=CARDS_PER_PAGE)
     today = timezone.localdate()
     agency = scope.agency_id or (page.items[0].agency_id if page.items else None)
     credential = signing.agency_credential(agency) if agency else None
@@ -426,7 +429,7 @@ def _files_by_document(documents) -> dict[int, list]:
 def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
     """Context of the deliveries list. The register and leader choices are loaded once for the page."""
     qs = delivery.waiting_for(request.user).select_related("document__signer")
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-delivered_at", "-id"), size=PAGE_SIZE)
+    page = keyset_page(qs, request.GET.get("cursor"), order=("-delivered_at", "-id"), size=CARDS_PER_PAGE)
     files = _files_by_document([r.document for r in page.items])
     agency_id = scope.agency_id or (page.items[0].agency_id if page.items else None)
     registers = list(
@@ -569,7 +572,7 @@ def recalls(request):
     """Recall requests of documents this agency registered, waiting for the clerk's confirmation."""
     _require_clerk(request)
     qs = delivery.recalls_waiting_for(request.user).select_related("document__doc_type")
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-status_at", "-id"), size=PAGE_SIZE)
+    page = keyset_page(qs, request.GET.get("cursor"), order=("-status_at", "-id"), size=CARDS_PER_PAGE)
     for row in page.items:
         row.actions = delivery_actions(request.user, row)
     return render(
