@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from vpdt.accounts.models import User
 from vpdt.core.authz import visible
 from vpdt.core.dates import ApiDateField
+from vpdt.core.serializers import Label
 
 from . import services
 from .models import Delegation, DelegationScope
@@ -16,7 +17,7 @@ from .models import Delegation, DelegationScope
 
 class DelegationSerializer(serializers.ModelSerializer):
     scope = serializers.CharField(read_only=True)
-    scope_display = serializers.CharField(source="get_scope_display", read_only=True)
+    scope_display = Label(source="get_scope_display")
     delegator_name = serializers.CharField(source="delegator.full_name", read_only=True)
     delegate_name = serializers.CharField(source="delegate.full_name", read_only=True)
 

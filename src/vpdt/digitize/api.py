@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from vpdt.core.authz import visible
 from vpdt.core.params import int_param
+from vpdt.core.serializers import Label
 
 from . import scans, services
 from .models import Digitization, Status
@@ -18,7 +19,7 @@ from .models import Digitization, Status
 class DigitizationSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="file.original_name", read_only=True)
     sha256 = serializers.CharField(source="file.sha256", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = Label(source="get_status_display")
     archive_name = serializers.CharField(source="archive.original_name", read_only=True, allow_null=True, default=None)
     seconds = serializers.FloatField(read_only=True, allow_null=True, help_text="Thời gian xử lý (giây)")
 

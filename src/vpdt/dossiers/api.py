@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from vpdt.core.authz import visible
 from vpdt.core.params import int_param
+from vpdt.core.serializers import Label
 from vpdt.directory.models import Unit
 from vpdt.incoming.models import IncomingDocument
 
@@ -30,11 +31,11 @@ from .models import Dossier, DossierItem, DossierStatus, Maintenance, Rights
 class DossierSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="file_list.year", read_only=True)
     status = serializers.CharField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = Label(source="get_status_display")
     maintenance = serializers.CharField(read_only=True)
-    maintenance_display = serializers.CharField(source="get_maintenance_display", read_only=True)
+    maintenance_display = Label(source="get_maintenance_display")
     rights = serializers.CharField(read_only=True)
-    rights_display = serializers.CharField(source="get_rights_display", read_only=True)
+    rights_display = Label(source="get_rights_display")
     creator = serializers.CharField(read_only=True)
 
     class Meta:

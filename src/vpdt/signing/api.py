@@ -17,6 +17,7 @@ from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser, MultiPartParser
+from vpdt.core.serializers import Label
 from vpdt.directory.models import Agency
 from vpdt.storage.services import read_stored
 
@@ -66,8 +67,8 @@ def _choice(label, choices, **kwargs):
 class CredentialSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="personal | agency")
     keystore = serializers.CharField(read_only=True, help_text="pkcs12 | pkcs11 | external")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    keystore_display = serializers.CharField(source="get_keystore_display", read_only=True)
+    kind_display = Label(source="get_kind_display")
+    keystore_display = Label(source="get_keystore_display")
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     user_name = serializers.CharField(source="user.full_name", read_only=True, default=None)
     state = serializers.SerializerMethodField(help_text="ok / expiring / expired / inactive")
@@ -338,7 +339,7 @@ class TrustRootViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 class SignatureImageSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="signature | seal")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = Label(source="get_kind_display")
     sha256 = serializers.CharField(source="file.sha256", read_only=True)
 
     class Meta:
@@ -465,7 +466,7 @@ class SigningPolicySerializer(serializers.Serializer):
     agency = serializers.IntegerField(source="agency_id", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     on_failure = _choice("Cách xử lý", OnFailure.choices)
-    on_failure_display = serializers.CharField(source="get_on_failure_display", read_only=True)
+    on_failure_display = Label(source="get_on_failure_display")
     require_both = serializers.BooleanField(error_messages={"invalid": "Giá trị phải là true hoặc false."})
     updated_by = serializers.IntegerField(source="updated_by_id", read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)

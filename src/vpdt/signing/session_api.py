@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from vpdt.core.authz import visible
 from vpdt.core.parsers import FormParser, JSONParser, MultiPartParser
+from vpdt.core.serializers import Label
 from vpdt.storage.services import read_stored
 
 from . import external
@@ -20,8 +21,8 @@ from .session_views import read_upload
 
 
 class SigningSessionSerializer(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
+    status_display = Label(source="get_status_display")
+    purpose_display = Label(source="get_purpose_display")
     document = serializers.SerializerMethodField()
     prepared_url = serializers.SerializerMethodField(help_text="Tải tài liệu đã chuẩn bị (PDF) để ký.")
     complete_url = serializers.SerializerMethodField(help_text="Gửi tệp PDF đã ký (multipart, trường signed_pdf).")

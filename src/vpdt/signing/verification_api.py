@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from vpdt.core.params import int_param
+from vpdt.core.serializers import Label
 
 from . import receipt
 from .models import Verification
@@ -35,7 +36,7 @@ class SignatureVerificationSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="file.original_name", read_only=True)
     sha256 = serializers.CharField(source="file.sha256", read_only=True)
     verdict = serializers.CharField(help_text="valid | invalid | unsigned | not_pdf | error")
-    verdict_display = serializers.CharField(source="get_verdict_display")
+    verdict_display = Label(source="get_verdict_display")
     signatures = SignatureCheckSerializer(many=True)
     checked_by = serializers.IntegerField(source="checked_by_id", allow_null=True)
 

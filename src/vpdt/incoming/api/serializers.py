@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from vpdt.core.serializers import Label
 from vpdt.signing import receipt
 from vpdt.signing.verification_api import FileVerificationSerializer
 
@@ -42,7 +43,7 @@ class IncomingAttachmentSerializer(serializers.Serializer):
 
 class IncomingNoteSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="progress | proposal | result")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = Label(source="get_kind_display")
     author_name = serializers.CharField(source="author.full_name", read_only=True)
 
     class Meta:
@@ -55,9 +56,9 @@ class IncomingAssignmentSerializer(serializers.ModelSerializer):
     """An assignment as listed (inbox, unit queue): no long texts."""
 
     role = serializers.CharField(read_only=True, help_text="lead | cooperate | inform")
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = Label(source="get_role_display")
     status = serializers.CharField(read_only=True, help_text="pending | in_progress | done | returned | reassigned")
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = Label(source="get_status_display")
     unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True, default=None)
     user_name = serializers.CharField(source="user.full_name", read_only=True, allow_null=True, default=None)
     assigned_by_name = serializers.CharField(source="assigned_by.full_name", read_only=True)
@@ -139,7 +140,7 @@ class IncomingReplyRecordSerializer(serializers.Serializer):
     subject = serializers.CharField(allow_blank=True)
     outgoing_reference = serializers.CharField(allow_blank=True)
     status = serializers.CharField(help_text="Trạng thái (mã)")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = Label(source="get_status_display")
     created_by = serializers.IntegerField(source="created_by_id")
     created_at = serializers.DateTimeField()
 
@@ -180,14 +181,14 @@ class IncomingDocumentSerializer(serializers.ModelSerializer):
 
     number_symbol = serializers.CharField(read_only=True)
     source = serializers.CharField(read_only=True, help_text="paper | electronic")
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    source_display = Label(source="get_source_display")
     urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
     doc_type_name = serializers.CharField(source="doc_type.name", read_only=True)
-    urgency_display = serializers.CharField(source="get_urgency_display", read_only=True)
+    urgency_display = Label(source="get_urgency_display")
     status = serializers.CharField(
         read_only=True, help_text="registered | submitted | directed | in_progress | completed"
     )
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = Label(source="get_status_display")
 
     class Meta:
         model = IncomingDocument

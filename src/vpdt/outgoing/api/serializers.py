@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from vpdt.core.authz import scope_of
+from vpdt.core.serializers import Label
 
 from ..lifecycle import available_actions
 from ..models import OutgoingDocument
@@ -17,7 +18,7 @@ class OutgoingFileSerializer(serializers.Serializer):
     kind = Text(
         help_text="draft | related | final | appendix | signed (final, appendix và signed có thể mang chữ ký số)"
     )
-    kind_display = Text(source="get_kind_display")
+    kind_display = Label(source="get_kind_display")
     version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
     file = serializers.IntegerField(source="file_id")
     name = Text(source="file.original_name")
@@ -74,11 +75,11 @@ class OutgoingStepSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     label = Text()
     kind = Text(help_text="unit_leader | user | signer")
-    kind_display = Text(source="get_kind_display")
+    kind_display = Label(source="get_kind_display")
     reviewer = serializers.IntegerField(source="reviewer_id")
     reviewer_name = Text(source="reviewer.full_name")
     status = Text(help_text="waiting | active | approved | returned | cancelled")
-    status_display = Text(source="get_status_display")
+    status_display = Label(source="get_status_display")
     days = serializers.IntegerField()
     due_date = serializers.DateField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
@@ -92,7 +93,7 @@ class OutgoingStepSerializer(serializers.Serializer):
 class OutgoingRecipientSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = Text(help_text="unit | user | agency | external")
-    kind_display = Text(source="get_kind_display")
+    kind_display = Label(source="get_kind_display")
     unit = serializers.IntegerField(source="unit_id", allow_null=True)
     user = serializers.IntegerField(source="user_id", allow_null=True)
     agency = serializers.IntegerField(source="agency_id", allow_null=True)
@@ -105,7 +106,7 @@ class OutgoingRecipientSerializer(serializers.Serializer):
         "đến, 02 từ chối, 03 đã tiếp nhận, 04 đã phân công, 05 "
         "đang xử lý, 06 hoàn thành, 13 đang thu hồi, 15 đã thu hồi",
     )
-    status_display = Text(source="get_status_display")
+    status_display = Label(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
     reason = Text(allow_blank=True)
@@ -206,11 +207,11 @@ class OutgoingDocumentSerializer(_Parts, serializers.ModelSerializer):
     drafter_name = Text(source="drafter.full_name", read_only=True)
     doc_type_name = Text(source="doc_type.name", read_only=True)
     urgency = serializers.IntegerField(read_only=True, help_text="0 thường … 4 hỏa tốc hẹn giờ")
-    urgency_display = Text(source="get_urgency_display", read_only=True)
+    urgency_display = Label(source="get_urgency_display")
     status = Text(
         read_only=True, help_text="drafting | in_review | returned | approved | issued | recalled | cancelled"
     )
-    status_display = Text(source="get_status_display", read_only=True)
+    status_display = Label(source="get_status_display")
     current_reviewer = serializers.IntegerField(
         source="current_step.reviewer_id", read_only=True, allow_null=True, default=None
     )
@@ -240,9 +241,9 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
     )
     signer_name = Text(source="signer.full_name", read_only=True, allow_null=True, default=None)
     authority = Text(read_only=True, help_text="'' | TM | KT | TL | TUQ | Q")
-    authority_display = Text(source="get_authority_display", read_only=True)
+    authority_display = Label(source="get_authority_display")
     relation = Text(read_only=True, help_text="'' | replaces | corrects")
-    relation_display = Text(source="get_relation_display", read_only=True)
+    relation_display = Label(source="get_relation_display")
     secrecy = Text(read_only=True)
     recipients = OutgoingRecipientSerializer(many=True, read_only=True)
     steps = OutgoingStepSerializer(many=True, read_only=True)
@@ -348,7 +349,7 @@ class OutgoingDeliverySerializer(serializers.Serializer):
     status = Text(
         allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 đang thu hồi | 15 đã thu hồi"
     )
-    status_display = Text(source="get_status_display")
+    status_display = Label(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)
     status_at = serializers.DateTimeField(allow_null=True)
     reason = Text(allow_blank=True)
@@ -386,7 +387,7 @@ class ReviewChainStepSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     label = Text()
     kind = Text(help_text="unit_leader | user | signer")
-    kind_display = Text(source="get_kind_display")
+    kind_display = Label(source="get_kind_display")
     user = serializers.IntegerField(source="user_id", allow_null=True)
     user_name = Text(source="user.full_name", allow_null=True, default=None)
     days = serializers.IntegerField()
