@@ -77,7 +77,23 @@ def optimize(documents, order=("year", "number", "id")):
     if not isinstance(documents, QuerySet):
         docs = list(documents)
         return sorted(docs, key=lambda d: (d.year or 0, d.number or 0, d.pk or 0))
-    recipients = Recipient.objects.select_related("agency", "unit", "user").order_by("id")
+    recipients = (
+        Recipient.objects.select_related("agency", "unit", "user")
+        .only(
+            "document_id",
+            "kind",
+            "agency",
+            "unit",
+            "user",
+            "name",
+            "for_information",
+            "agency__name",
+            "unit__name",
+            "user__full_name",
+            "user__username",
+        )
+        .order_by("id")
+    )
     return (
         documents.select_related("doc_type", "signer", "unit", "drafter", "related_to")
         .only(
