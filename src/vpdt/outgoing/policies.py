@@ -123,8 +123,13 @@ def published_only(scope) -> Q:
         # Their own agency's issued documents are all in their record (the leader's whole agency, the clerk's
         # issued and recalled documents), and they are sent nothing of another agency's as an internal recipient.
         return NOTHING
-    # The record as a plain subquery, hashed once, not an id list scanned for each row (authz.as_subqueries).
-    return _internal_recipient(scope) & ~authz.as_subqueries(record(scope))
+    # Led by the ids sent to the person (a short list, authz.in_ids), each tested against the record as a plain
+    # subquery hashed once (authz.as_subqueries), not an id list scanned for each row; nor the whole table scanned.
+    return (
+        authz.in_ids("pk", _recipient_ids(scope))
+        & Q(status__in=PUBLISHED)
+        & ~authz.as_subqueries(record(scope))
+    )
 
 
 def view(scope) -> Q:
