@@ -48,7 +48,12 @@ def require_clerk(actor):
 def waiting(user):
     """Scans of the user's agency still waiting for registration (the digitization policy's ``scans`` predicate:
     only the agency's clerks see them, whatever files they may read otherwise)."""
-    return permitted(Digitization, user, "scans").filter(owner_type=WAITING).select_related("file", "requested_by").order_by("-id")
+    return (
+        permitted(Digitization, user, "scans")
+        .filter(owner_type=WAITING)
+        .select_related("file", "requested_by")
+        .order_by("-id")
+    )
 
 
 def get_waiting(user, pk) -> Digitization | None:
