@@ -511,6 +511,28 @@ def test_agency_branches_read_through_the_agency_find_the_same(world, monkeypatc
     assert not found[True]["ht_staff"] and not found[True]["province_admin"]
 
 
+def test_a_persons_objects_found_through_their_agency_are_the_same(world):
+    """A person with positions in their own agency only works on that agency's objects: their objects' branches
+    may carry the agency condition (so that a rare word is read through the text index under the agency) without
+    changing what they find."""
+    from vpdt.search.services import agency_branches
+
+    def visible(user, through):
+        ids = set()
+        for _agency, entries in agency_branches(user, through_agency=through):
+            ids |= set(entries.values_list("pk", flat=True))
+        return ids
+
+    viewers = ("sxd_staff", "sxd_unit_leader", "sxd_leader", "sxd_clerk", "stttt_staff", "ht_staff", "province_admin")
+    for who in viewers:
+        user = getattr(world, who)
+        assert visible(user, lambda agency: True) == visible(user, None), who
+    staff = visible(world.sxd_staff, None)
+    assert staff and staff < set(SearchEntry.objects.filter(agency=world.sxd).values_list("pk", flat=True))
+    through = [a for a, _e in agency_branches(world.sxd_unit_leader, through_agency=lambda agency: True)]
+    assert through and all(a is not None for a in through)  # every branch under the agency
+
+
 def test_common_words_are_ranked_among_the_newest_entries_of_an_agency(world, monkeypatch, login):
     """PostgreSQL ranks the entries of an agency's branch among the newest ones holding the words when the
     statistics expect very many (``RANKED_AT_MOST``), and says so; SQLite ranks every match."""

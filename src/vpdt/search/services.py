@@ -312,7 +312,7 @@ def _branch(model, conjunct: Q) -> tuple[Q, Q | None]:
     return agency, Q(object_id__in=model._default_manager.filter(conjunct).values("pk"))
 
 
-def agency_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) -> list:
+def agency_branches(user, narrowing: Q | None = None, by_agency_narrowing=None, *, through_agency=None) -> list:
     """Entries whose object ``user`` may open, each kind by the predicate of the part it holds (see
     :attr:`documents.Source.predicate`),, as querysets of entries, one per branch (:func:`visible_q` joins them into one SQL
     condition: ``id IN (… UNION ALL …)``).
@@ -324,9 +324,18 @@ def agency_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) 
     condition share one branch (one pass over the text index). ``by_agency_narrowing(agency)``, when given, is
     the narrowing of a branch under that agency condition (None: a branch bounded by its objects only) instead —
     the same condition, evaluated another way. Each branch comes with its agency condition (None: bounded by its
-    objects)."""
+    objects).
+
+    ``through_agency(agency)``, when given and true for the person's agency: a person who holds positions in their
+    own agency only works on that agency's objects (the assignments, drafts and reviews, dossiers and deliveries
+    inside it), so their objects' branches carry that agency condition too — the same entries, found through the
+    text index under the agency instead of through the entry of each of their objects (thousands for a unit's
+    leader)."""
     narrowing = narrowing or Q()
     scope = scope_of(user)
+    own = None
+    if through_agency and scope.agency_id and scope.position_agency_ids <= {scope.agency_id}:
+        own = scope.agency_id if through_agency(Q(agency=scope.agency_id)) else None
     by_agency: dict[str, tuple[Q, Q]] = {}
     branches = []
     for source in documents.sources():
@@ -335,6 +344,8 @@ def agency_branches(user, narrowing: Q | None = None, by_agency_narrowing=None) 
             if conjunct == NOTHING:
                 continue
             agency, objects = _branch(source.model, conjunct)
+            if not agency and own is not None:
+                agency = Q(agency=own)  # implied: what such a person works on belongs to their agency
             which = Q(kind=source.kind) & (objects or Q())
             if agency:  # one branch per agency condition: one pass over the text index for all its kinds
                 key = str(agency)
@@ -398,12 +409,16 @@ def search(user, c: Criteria) -> Results:
     def by_agency(agency: Q | None) -> Q:
         return filters & backend.match_q(parsed, scan=backend.scans(agency, parsed))
 
+    def index_first(agency: Q) -> bool:
+        """Words the text index finds under ``agency`` more cheaply than a scan of the agency's entries."""
+        return bool(parsed.words or parsed.phrases) and not backend.scans(agency, parsed)
+
     narrowing = filters & backend.match_q(parsed)
     offset = (page - 1) * PAGE_SIZE
     with backend.tuned():
         if not parsed.empty and backend.ranks_branches:  # ranked inside each branch, rows read for the page only
             rows, newest_only = backend.query_branches(
-                agency_branches(user, narrowing, by_agency),
+                agency_branches(user, narrowing, by_agency, through_agency=index_first),
                 parsed,
                 limit=PAGE_SIZE + 1,
                 offset=offset,
