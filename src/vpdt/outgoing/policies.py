@@ -125,11 +125,7 @@ def published_only(scope) -> Q:
         return NOTHING
     # Led by the ids sent to the person (a short list, authz.in_ids), each tested against the record as a plain
     # subquery hashed once (authz.as_subqueries), not an id list scanned for each row; nor the whole table scanned.
-    return (
-        authz.in_ids("pk", _recipient_ids(scope))
-        & Q(status__in=PUBLISHED)
-        & ~authz.as_subqueries(record(scope))
-    )
+    return authz.in_ids("pk", _recipient_ids(scope)) & Q(status__in=PUBLISHED) & ~authz.as_subqueries(record(scope))
 
 
 def view(scope) -> Q:
