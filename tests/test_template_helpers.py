@@ -111,3 +111,24 @@ def test_urgency_badges():
     assert render("{% urgency_badge d %}", d=Doc(2, "Hỏa tốc <b>")) == (
         '<span class="badge text-bg-danger" data-testid="urgency">Hỏa tốc &lt;b&gt;</span>'
     )
+
+
+def test_quick_select_writes_what_djangos_select_writes():
+    import re
+
+    from django import forms
+
+    from vpdt.core.widgets import QuickSelect
+
+    choices = [
+        ("", "— Chọn —"),
+        (1, 'Văn phòng <UBND> & "Sở"'),
+        ("Phòng ban", [(2, "Phòng Kế hoạch - Tài chính"), (3, "Phòng Tổ chức cán bộ")]),
+        (4, "Thanh tra"),
+    ]
+    attrs = {"class": "form-select form-select-sm", "aria-label": "Người xử lý", "required": True}
+    for value in ("", 1, "3", None):
+        ours = QuickSelect(attrs=attrs, choices=choices).render("handler", value)
+        django = forms.Select(attrs=attrs, choices=choices).render("handler", value)
+        assert ours == re.sub(r">\s+<", "><", django.replace("\n", "")), value
+    assert 'value="3" selected' in QuickSelect(choices=choices).render("handler", 3)

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from vpdt.core.authz import manageable
 from vpdt.core.dates import DateField
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory.models import Agency, Role, Unit
 
 from . import services
@@ -96,13 +97,13 @@ class AccountCreateForm(forms.Form):
         label="Điện thoại", max_length=30, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
     agency = forms.ModelChoiceField(
-        label="Cơ quan", queryset=Agency.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+        label="Cơ quan", queryset=Agency.objects.none(), widget=QuickSelect(attrs={"class": "form-select"})
     )
     unit = forms.ModelChoiceField(
         label="Đơn vị",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     title = forms.CharField(
         label="Chức danh",
@@ -111,7 +112,7 @@ class AccountCreateForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Chuyên viên"}),
     )
     role = forms.ChoiceField(
-        label="Vai trò", choices=Role.choices, initial=Role.STAFF, widget=forms.Select(attrs={"class": "form-select"})
+        label="Vai trò", choices=Role.choices, initial=Role.STAFF, widget=QuickSelect(attrs={"class": "form-select"})
     )
     username = forms.CharField(
         label="Tên đăng nhập (để trống để tự sinh theo quy tắc)",
@@ -158,7 +159,7 @@ class LockForm(forms.Form):
             (StatusReason.USER_REQUEST, StatusReason.USER_REQUEST.label),
             (StatusReason.OTHER, StatusReason.OTHER.label),
         ],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     note = forms.CharField(
         label="Ghi chú", max_length=500, required=False, widget=forms.TextInput(attrs={"class": "form-control"})

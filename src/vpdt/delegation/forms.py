@@ -3,6 +3,7 @@ from django import forms
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
 from vpdt.core.dates import DateField
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory import members
 
 from .models import DelegationScope
@@ -23,19 +24,19 @@ class DelegationForm(forms.Form):
         label="Người ủy quyền",
         queryset=User.objects.none(),
         error_messages=_errors("Người ủy quyền"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     delegate = forms.ModelChoiceField(
         label="Người được ủy quyền",
         queryset=User.objects.none(),
         error_messages=_errors("Người được ủy quyền"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     scope = forms.ChoiceField(
         label="Phạm vi",
         choices=DelegationScope.choices,
         error_messages=_errors("Phạm vi"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     starts_on = DateField(label="Từ ngày", widget=DATE, error_messages=_errors("Từ ngày"))
     ends_on = DateField(label="Đến hết ngày", widget=DATE, error_messages=_errors("Đến ngày"))

@@ -1,6 +1,7 @@
 from django import forms
 
 from vpdt.core.authz import manageable
+from vpdt.core.widgets import QuickSelect
 
 from .models import Agency, Level, Role, Unit
 
@@ -12,7 +13,7 @@ class AgencyForm(forms.ModelForm):
         label="Cơ quan cấp trên",
         queryset=Agency.objects.none(),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
 
     class Meta:
@@ -34,7 +35,7 @@ class AgencyForm(forms.ModelForm):
             "name": forms.TextInput(attrs=TEXT),
             "short_name": forms.TextInput(attrs=TEXT),
             "code": forms.TextInput(attrs={**TEXT, "placeholder": "000.00.00.H41"}),
-            "level": forms.Select(attrs={"class": "form-select"}),
+            "level": QuickSelect(attrs={"class": "form-select"}),
             "address": forms.TextInput(attrs=TEXT),
             "phone": forms.TextInput(attrs=TEXT),
             "fax": forms.TextInput(attrs=TEXT),
@@ -80,7 +81,7 @@ class UnitForm(forms.ModelForm):
         widgets = {
             "name": forms.TextInput(attrs=TEXT),
             "short_name": forms.TextInput(attrs=TEXT),
-            "parent": forms.Select(attrs={"class": "form-select"}),
+            "parent": QuickSelect(attrs={"class": "form-select"}),
             "email": forms.EmailInput(attrs=TEXT),
             "phone": forms.TextInput(attrs=TEXT),
             "is_active": forms.CheckboxInput(attrs={"class": "form-check-input"}),
@@ -99,16 +100,16 @@ class UnitForm(forms.ModelForm):
 
 class PositionForm(forms.Form):
     agency = forms.ModelChoiceField(
-        label="Cơ quan", queryset=Agency.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+        label="Cơ quan", queryset=Agency.objects.none(), widget=QuickSelect(attrs={"class": "form-select"})
     )
     unit = forms.ModelChoiceField(
         label="Đơn vị",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     title = forms.CharField(label="Chức danh", max_length=100, widget=forms.TextInput(attrs=TEXT))
-    role = forms.ChoiceField(label="Vai trò", choices=Role.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    role = forms.ChoiceField(label="Vai trò", choices=Role.choices, widget=QuickSelect(attrs={"class": "form-select"}))
     is_primary = forms.BooleanField(
         label="Chức vụ chính", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )

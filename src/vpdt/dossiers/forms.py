@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from vpdt.core.authz import scope_of
 from vpdt.core.params import IntegerField
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory.models import Role, Unit
 
 from .models import DossierStatus, Maintenance, Rights
@@ -57,21 +58,21 @@ class DossierForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         error_messages=_errors("Đơn vị lập hồ sơ"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     maintenance = forms.ChoiceField(
         label="Thời hạn bảo quản",
         choices=Maintenance.choices,
         initial=Maintenance.Y10,
         error_messages=_errors("Thời hạn bảo quản"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     rights = forms.ChoiceField(
         label="Chế độ sử dụng",
         choices=Rights.choices,
         initial=Rights.OPEN,
         error_messages=_errors("Chế độ sử dụng"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     language = forms.CharField(
         label="Ngôn ngữ",
@@ -115,7 +116,7 @@ class DossierFilterForm(forms.Form):
         required=False,
         choices=[("", "Mọi trạng thái"), *DossierStatus.choices],
         error_messages={"invalid_choice": "Trạng thái không hợp lệ."},
-        widget=forms.Select(attrs={"class": "form-select", "aria-label": "Trạng thái"}),
+        widget=QuickSelect(attrs={"class": "form-select", "aria-label": "Trạng thái"}),
     )
     q = forms.CharField(
         required=False,

@@ -7,6 +7,7 @@ from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import visible
 from vpdt.core.dates import DateField
 from vpdt.core.params import IntegerField
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 
@@ -41,7 +42,7 @@ def _select(label, queryset, required=False):
         label=label,
         queryset=queryset,
         required=required,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"required": f"{label} là bắt buộc.", "invalid_choice": f"{label}: lựa chọn không hợp lệ."},
     )
 
@@ -99,7 +100,7 @@ class RegistrationForm(forms.Form):
         choices=Urgency.choices,
         coerce=int,
         initial=Urgency.NORMAL,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Độ khẩn không hợp lệ."},
     )
     due_date = _date("Hạn xử lý theo văn bản")
@@ -116,14 +117,14 @@ class RegistrationForm(forms.Form):
         label="Độ mật",
         choices=Secrecy.choices,
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Độ mật không hợp lệ."},
     )
     restricted_category = forms.ChoiceField(
         label="Loại nội dung",
         choices=services.RestrictedCategory.CHOICES,
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Loại nội dung không hợp lệ."},
     )
     leader = _select("Trình lãnh đạo", User.objects.none())
@@ -197,14 +198,14 @@ class RegisterFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "Mọi độ khẩn"), *Urgency.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Độ khẩn không hợp lệ."},
     )
     status = forms.ChoiceField(
         label="Trạng thái",
         required=False,
         choices=[("", "Mọi trạng thái"), *DocStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Trạng thái không hợp lệ."},
     )
     date_from = _date("Từ ngày")
@@ -321,7 +322,7 @@ class NoteForm(forms.Form):
     kind = forms.ChoiceField(
         label="Loại",
         choices=[(NoteKind.PROGRESS, NoteKind.PROGRESS.label), (NoteKind.PROPOSAL, NoteKind.PROPOSAL.label)],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Loại ghi chú không hợp lệ.", "required": "Chọn loại ghi chú."},
     )
     text = forms.CharField(

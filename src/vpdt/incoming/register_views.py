@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, visible
+from vpdt.core.widgets import QuickSelect
 
 from . import register_services as rs
 from .models import IncomingDocument, Register
@@ -40,7 +41,7 @@ class RegisterForm(forms.Form):
         label="Cơ quan",
         queryset=None,
         required=True,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"required": "Chưa chọn cơ quan.", "invalid_choice": "Cơ quan: lựa chọn không hợp lệ."},
     )
     is_default = forms.BooleanField(

@@ -29,6 +29,7 @@ from vpdt.core.dates import DateField
 from vpdt.core.pagination import keyset_page, query_without_cursor
 from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming import services as incoming
 from vpdt.incoming.exports_views import (
@@ -187,7 +188,7 @@ class RegisterFilterForm(forms.Form):
         required=False,
         queryset=DocumentType.objects.all(),
         empty_label="Mọi loại văn bản",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Loại văn bản không hợp lệ."},
     )
     q = forms.CharField(
@@ -203,7 +204,7 @@ class RegisterFilterForm(forms.Form):
         label="Sắp xếp",
         required=False,
         choices=[("", "Mới phát hành trước"), ("so", "Theo năm, số giảm dần")],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Cách sắp xếp không hợp lệ."},
     )
 
@@ -221,7 +222,7 @@ class ReceiveForm(forms.Form):
         queryset=Register.objects.none(),
         required=False,
         empty_label=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Sổ văn bản đến không hợp lệ."},
     )
     leader = forms.ModelChoiceField(
@@ -229,7 +230,7 @@ class ReceiveForm(forms.Form):
         queryset=agency_leaders(0),
         required=False,
         empty_label="Chưa trình (trình sau)",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Lãnh đạo được chọn không hợp lệ."},
     )
     confirm_duplicate = forms.BooleanField(label="Tôi đã kiểm tra, đây không phải văn bản trùng", required=False)

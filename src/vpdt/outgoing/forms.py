@@ -5,6 +5,7 @@ from django import forms
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.params import IntegerField
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory.models import Agency, Position, Role, Unit
 from vpdt.incoming.forms import DATE_WIDGET, MultipleFileField, MultipleFileInput, _date, _select, _text, agency_people
 
@@ -70,14 +71,14 @@ class DraftForm(forms.Form):
         choices=Urgency.choices,
         coerce=int,
         initial=Urgency.NORMAL,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Độ khẩn không hợp lệ.", "required": "Độ khẩn là bắt buộc."},
     )
     secrecy = forms.ChoiceField(
         label="Độ mật",
         choices=Secrecy.choices,
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Độ mật không hợp lệ."},
     )
     signer = _select("Người ký", User.objects.none())
@@ -85,7 +86,7 @@ class DraftForm(forms.Form):
         label="Thẩm quyền ký",
         choices=Authority.choices,
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
         error_messages={"invalid_choice": "Thẩm quyền ký không hợp lệ."},
     )
     signer_position = _text("Chức vụ người ký (để trống: lấy theo chức vụ của người ký)", 100)

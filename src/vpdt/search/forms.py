@@ -8,6 +8,7 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of
 from vpdt.core.dates import DateField
 from vpdt.core.params import IntegerField
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory import members
 from vpdt.directory.models import Unit
 
@@ -61,7 +62,7 @@ class SearchForm(forms.Form):
         required=False,
         queryset=DocumentType.objects.all(),
         empty_label="Mọi loại văn bản",
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
         error_messages={"invalid_choice": "Loại văn bản không hợp lệ."},
     )
     issuer = forms.CharField(
@@ -79,14 +80,14 @@ class SearchForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "Mọi độ khẩn"), *Urgency.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
         error_messages={"invalid_choice": "Độ khẩn không hợp lệ."},
     )
     status = forms.ChoiceField(
         label="Trạng thái",
         required=False,
         choices=documents.status_choices,
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
         error_messages={"invalid_choice": "Trạng thái không hợp lệ."},
     )
     unit = forms.ModelChoiceField(
@@ -94,7 +95,7 @@ class SearchForm(forms.Form):
         required=False,
         queryset=Unit.objects.none(),
         empty_label="Mọi đơn vị",
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
         error_messages={"invalid_choice": "Đơn vị không hợp lệ."},
     )
     handler = forms.ModelChoiceField(
@@ -102,7 +103,7 @@ class SearchForm(forms.Form):
         required=False,
         queryset=Unit.objects.none(),
         empty_label="Mọi người xử lý",
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
         error_messages={"invalid_choice": "Người xử lý không hợp lệ."},
     )
     page = IntegerField(

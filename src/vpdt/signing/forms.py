@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
+from vpdt.core.widgets import QuickSelect
 from vpdt.directory.models import Agency
 
 from .models import CredentialKind, ImageKind, KeyStore, OnFailure
@@ -87,20 +88,20 @@ class _OwnerForm(forms.Form):
         label="Cơ quan",
         queryset=Agency.objects.none(),
         error_messages=_errors("Cơ quan"),
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     kind = forms.ChoiceField(
         label="Loại chứng thư số",
         choices=CredentialKind.choices,
         error_messages=_errors("Loại"),
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     user = PersonChoice(
         label="Người được cấp (chứng thư số cá nhân)",
         queryset=User.objects.none(),
         required=False,
         error_messages=_errors("Người được cấp"),
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     label = forms.CharField(
         label="Tên gợi nhớ",
@@ -162,7 +163,7 @@ class CertificateForm(_OwnerForm):
         label="Nơi giữ khóa",
         error_messages=_errors("Nơi giữ khóa"),
         choices=[(KeyStore.EXTERNAL, KeyStore.EXTERNAL.label), (KeyStore.PKCS11, KeyStore.PKCS11.label)],
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     pkcs11_module = forms.CharField(
         label="Thư viện PKCS#11 (đường dẫn tệp .so)",
@@ -238,21 +239,21 @@ class ImageForm(forms.Form):
         label="Loại hình",
         choices=ImageKind.choices,
         error_messages=_errors("Loại hình"),
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     agency = forms.ModelChoiceField(
         label="Cơ quan",
         queryset=Agency.objects.none(),
         required=False,
         error_messages=_errors("Cơ quan"),
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     user = PersonChoice(
         label="Người ký (hình chữ ký)",
         queryset=User.objects.none(),
         required=False,
         error_messages=_errors("Người ký"),
-        widget=forms.Select(attrs=SELECT),
+        widget=QuickSelect(attrs=SELECT),
     )
     file = forms.FileField(
         label="Hình PNG nền trong suốt",
