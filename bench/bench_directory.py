@@ -1,4 +1,4 @@
-"""Login and directory list views on PostgreSQL at province scale (issue 2).
+"""Login and directory list views on PostgreSQL at province scale.
 
 Run through `make bench`. Requests go through the full Django stack (middleware, sessions, auth,
 templates, DRF) with the test client, against the real database; no network in between.

@@ -1,4 +1,4 @@
-"""OCR throughput and prefill accuracy on the HELD-OUT scan corpus (issue 6, point 3).
+"""OCR throughput and prefill accuracy on the HELD-OUT scan corpus.
 
 Run through `make bench`, or alone: `.venv/bin/python bench/bench_prefill.py --pages 40`.
 

@@ -1,4 +1,4 @@
-"""Digitization of scans (issue 6, point 1): OCR with ocrmypdf + Tesseract vie into a searchable PDF/A archive
+"""Digitization of scans: OCR with ocrmypdf + Tesseract vie into a searchable PDF/A archive
 copy, signed PDFs never modified, born-digital PDFs not re-OCRed, clear Vietnamese failures, the htmx status
 fragment, API permission trimming, and registration → OCR after commit → search."""
 

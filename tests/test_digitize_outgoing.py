@@ -1,4 +1,4 @@
-"""Full text of outgoing documents (issue 6): every file added to an outgoing document is digitized after commit
+"""Full text of outgoing documents: every file added to an outgoing document is digitized after commit
 — born-digital PDFs only read, never OCRed nor modified — and its text is searchable by those who may open the
 document; older drafts and the reviewers' related files are not the document's text."""
 

@@ -1,4 +1,4 @@
-"""OCR prefill of the registration form (issue 6, point 2): extraction core on clean and noisy first pages."""
+"""OCR prefill of the registration form: extraction core on clean and noisy first pages."""
 
 import datetime
 import random

@@ -1,4 +1,4 @@
-"""OCR prefill on generated scans (issue 6, point 3): the corpus generator itself, and the accuracy of the
+"""OCR prefill on generated scans: the corpus generator itself, and the accuracy of the
 production OCR (ocrmypdf + Tesseract vie) followed by ``prefill.extract`` on 30 DEV pages.
 
 Only the DEV set is used here; the held-out set (``corpus.render(seed, held_out=True)``) belongs to

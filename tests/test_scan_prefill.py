@@ -1,4 +1,4 @@
-"""Registration prefilled from a scan (issue 6, point 2): the clerk uploads a scan, it is OCRed in the background,
+"""Registration prefilled from a scan: the clerk uploads a scan, it is OCRed in the background,
 the registration form comes prefilled with low-confidence fields highlighted, the clerk corrects and confirms, and
 the scan becomes the document's attachment (byte-identical), once. Permission trimming, bad input and the API."""
 

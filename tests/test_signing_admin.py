@@ -1,4 +1,4 @@
-"""Signing administration (issue 5, part 1): who sees which certificates and images (visible(), the screens,
+"""Signing administration: who sees which certificates and images (visible(), the screens,
 never another agency), registering PKCS#12 files and token certificates with clear Vietnamese errors,
 deactivation, trust roots, signature images, the agency policy, and the expiry warnings (daily task + home
 banner)."""

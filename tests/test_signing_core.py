@@ -1,4 +1,4 @@
-"""Digital signatures, the acceptance core (issue 5): sign at approval and issue, both signatures intact and
+"""Digital signatures, the acceptance core: sign at approval and issue, both signatures intact and
 trusted; a flipped byte, an untrusted root and an expired certificate are detected; appendix and copy signatures
 pass; a PDF signed by another tool is judged on its own; keys at rest are encrypted and passphrases not kept."""
 

@@ -1,4 +1,4 @@
-"""Digital signatures in the outgoing flow (issue 5): the leader signs at the final approval, the clerk stamps the
+"""Digital signatures in the outgoing flow: the leader signs at the final approval, the clerk stamps the
 number and date and adds the agency seal at issue, appendices get the invisible signature and line, the sealed
 files travel to the recipient agency. Failures change nothing and give no number away."""
 

@@ -1,4 +1,4 @@
-"""Verification of received PDFs (issue 5 point 5): at registration of uploads, on electronic delivery from another
+"""Verification of received PDFs: at registration of uploads, on electronic delivery from another
 agency of the deployment, the agency's policy (flag or refuse), display in Vietnamese, API and re-verification."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Client-side signing (issue 5 point 4): the server prepares, an external signer (the test device standing in for
+"""Client-side signing: the server prepares, an external signer (the test device standing in for
 the leader's USB token service) returns the signed PDF, the server verifies it before approving with it.
 Rejections: a re-made copy, another person's or an untrusted certificate, a flipped byte, an expired session,
 someone else's session, the device being down."""

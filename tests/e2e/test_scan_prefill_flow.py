@@ -1,4 +1,4 @@
-"""From paper to search in a real browser (issue 6): the clerk uploads a scan, the registration form comes
+"""From paper to search in a real browser: the clerk uploads a scan, the registration form comes
 prefilled from the OCR, the clerk corrects one field and registers; a staff member the document was directed to
 finds it by typing its subject without diacritics."""
 

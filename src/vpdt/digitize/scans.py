@@ -1,4 +1,4 @@
-"""Scans waiting for registration ("bản quét chờ vào sổ", issue 6 point 2).
+"""Scans waiting for registration ("bản quét chờ vào sổ").
 
 A clerk uploads one or many scans before registering them. Each scan is stored (the original is kept as it is)
 and queued for OCR like any attachment; when the text is there, :func:`prefill` reads the first page with

@@ -1,4 +1,4 @@
-"""The digitization pipeline: the requests (issue 6, point 1).
+"""The digitization pipeline: the requests.
 
 * :func:`enqueue` creates the row and sends the Celery task ``run_ocr`` (queue "ocr") AFTER the surrounding
   transaction commits; :func:`vpdt.digitize.processing.process` does the work in the worker; :func:`retry`

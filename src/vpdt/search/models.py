@@ -1,4 +1,4 @@
-"""The search index: one row per incoming document, outgoing document or dossier (issue 6).
+"""The search index: one row per incoming document, outgoing document or dossier.
 
 The full-text part lives in the database engine: an FTS5 table on SQLite, GIN indexes on PostgreSQL
 (see the migrations and :mod:`vpdt.search.backends`).

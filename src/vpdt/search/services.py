@@ -1,4 +1,4 @@
-"""Search over incoming documents, outgoing documents and dossiers (issue 6).
+"""Search over incoming documents, outgoing documents and dossiers.
 
 * Indexing: :func:`schedule` (after commit, from the signal receivers), :func:`index_object`,
   :func:`index_text` (the hook for OCR text of scans), :func:`reindex` (the reconciliation command).

@@ -1,4 +1,4 @@
-"""Client-side signing (issue 5 point 4): the server prepares the document, an external signer returns it signed,
+"""Client-side signing: the server prepares the document, an external signer returns it signed,
 the server verifies it before accepting.
 
 * :func:`start` prepares the file of a document to sign for the person whose turn it is: the number and date

@@ -1,4 +1,4 @@
-"""Verification of received PDFs (issue 5 point 5): at registration of uploaded files, on electronic delivery
+"""Verification of received PDFs: at registration of uploaded files, on electronic delivery
 from another agency of the deployment, and later for the edXML exchange, through one entry point.
 
 * Every PDF gets a :class:`Verification` (``signing.services.verify_file``, journaled "signing.verify").
