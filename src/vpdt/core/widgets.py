@@ -1,7 +1,7 @@
 """Form widgets shared by every app."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -22,17 +22,24 @@ class QuickSelect(forms.Select):
     attributes, ``selected`` options, option groups."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (("" if o["value"] is None else str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
-            )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered) if group_name else rendered
-            )
+        # Widget.get_context (name, attributes, value as a list of strings), not ChoiceWidget's: that one builds a
+        # context dict for every option.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen, selected = set(widget["value"]), False
+        parts = []
+        for option_value, option_label in self.choices:
+            group = isinstance(option_label, list | tuple)
+            options = option_label if group else [(option_value, option_label)]
+            rendered = []
+            for sub_value, sub_label in options:
+                text = "" if sub_value is None else str(sub_value)
+                mark = not selected and text in chosen
+                selected = selected or mark
+                rendered.append(
+                    format_html('<option value="{}"{}>{}</option>', text, " selected" if mark else "", sub_label)
+                )
+            joined = mark_safe("".join(rendered))  # every option escaped by format_html
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', option_value, joined) if group else joined)
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], _attrs(widget["attrs"]), mark_safe("".join(groups))
+            '<select name="{}"{}>{}</select>', widget["name"], _attrs(widget["attrs"]), mark_safe("".join(parts))
         )
