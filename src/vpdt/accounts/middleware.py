@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -35,9 +36,13 @@ class IdleSessionMiddleware:
 
     def __call__(self, request):
         session = getattr(request, "session", None)
-        if session is not None and session.session_key:
-            now = int(time.time())
-            seen = session.get(self.KEY)
-            if not isinstance(seen, int) or not 0 <= now - seen < settings.VPDT_SESSION_REFRESH_SECONDS:
-                session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
-        return self.get_response(request)
+        if session is not None and session.session_key and not self._fresh(session):
+            session[self.KEY] = int(time.time())  # modified: SessionMiddleware saves it with a new expiry
+        response = self.get_response(request)
+        if session is not None and session.modified and SESSION_KEY in session and not self._fresh(session):
+            session[self.KEY] = int(time.time())  # saved anyway (a sign-in): the next request need not write
+        return response
+
+    def _fresh(self, session) -> bool:
+        seen = session.get(self.KEY)
+        return isinstance(seen, int) and 0 <= int(time.time()) - seen < settings.VPDT_SESSION_REFRESH_SECONDS
