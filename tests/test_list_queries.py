@@ -105,12 +105,15 @@ def test_search_matches_words_inside_every_visibility_branch(org, who):
     user = getattr(org, who)
     with CaptureQueriesContext(connection) as ctx:
         search.search(user, Criteria(q="kế hoạch"))
-    main = [q["sql"] for q in ctx.captured_queries if "UNION ALL" in q["sql"]]
+    if connection.vendor == "postgresql":  # the branches ranked inside a union (one branch: the union of one)
+        main = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT DISTINCT u.entry")]
+    else:
+        main = [q["sql"] for q in ctx.captured_queries if "UNION ALL" in q["sql"]]
     assert len(main) == 1
     # Every branch of the visibility union reads the entry table and carries the words (PostgreSQL ranks inside
     # the branches; SQLite reads the entry table once more around them).
     entry_scans = len(re.findall(r'FROM "search_searchentry"', main[0]))
-    assert entry_scans >= 2
+    assert entry_scans >= (1 if connection.vendor == "postgresql" else 2)
     assert len(re.findall(marker, main[0])) >= entry_scans, main[0]
 
 
