@@ -87,6 +87,13 @@ class Scope:
         return self.narrowed.get(kind, self)
 
     @property
+    def within_own_agency(self) -> bool:
+        """Whether everything the person can be involved in belongs to their own agency: they hold positions
+        (their own or by delegation) there only, so their assignments, drafts, reviews, deliveries and dossiers are
+        all that agency's, and the agency condition can lead every predicate (an index-friendly one)."""
+        return bool(self.agency_id) and self.position_agency_ids <= {self.agency_id}
+
+    @property
     def person_ids(self) -> list[int]:
         """The user and everyone they act for under a delegation: "assigned to me" means any of these."""
         return [self.user_id, *sorted(self.acting_for)] if self.user_id else []

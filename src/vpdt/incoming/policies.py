@@ -32,7 +32,7 @@ def _view(scope) -> Q:
         return Q()
     scope = scope.within("incoming")
     agency_wide = scope.agency_id and scope.has_role(Role.LEADER, Role.CLERK)
-    if agency_wide and scope.position_agency_ids <= {scope.agency_id}:
+    if agency_wide and scope.within_own_agency:
         # Everything a person can be involved in belongs to the agencies where they hold positions, so for
         # a leader or clerk who holds positions only in their own agency the agency predicate is the whole
         # rule, and an index-friendly one.

@@ -43,12 +43,6 @@ PUBLISHED = (OutStatus.ISSUED, OutStatus.RECALLED)
 RECEIVABLE = (DeliveryStatus.ARRIVED,)
 
 
-def _within_own_agency(scope) -> bool:
-    """Whether everything the person can be involved in belongs to their own agency: they hold positions there
-    only. For them the agency condition can lead every predicate (an index-friendly one)."""
-    return bool(scope.agency_id) and scope.position_agency_ids <= {scope.agency_id}
-
-
 def _mine(scope) -> list:
     """The documents the person (and whoever delegated approval to them) works on, one indexed query each."""
     people = scope.person_ids
@@ -71,7 +65,7 @@ def record(scope) -> Q:
     people = scope.person_ids  # the user and whoever delegated approval to them
     leader = scope.agency_id and scope.has_role(Role.LEADER)
     clerk = scope.agency_id and scope.has_role(Role.CLERK)
-    own = _within_own_agency(scope)
+    own = scope.within_own_agency
     if leader and own:
         return Q(agency_id=scope.agency_id)  # what such a leader works on is their agency's, which they see whole
     if own and not clerk:
@@ -119,7 +113,7 @@ def published_only(scope) -> Q:
     if scope.is_superuser:
         return NOTHING
     narrowed = scope.within("approval")
-    if _within_own_agency(scope) and narrowed.has_role(Role.LEADER, Role.CLERK):
+    if scope.within_own_agency and narrowed.has_role(Role.LEADER, Role.CLERK):
         # Their own agency's issued documents are all in their record (the leader's whole agency, the clerk's
         # issued and recalled documents), and they are sent nothing of another agency's as an internal recipient.
         return NOTHING
@@ -132,7 +126,7 @@ def view(scope) -> Q:
     if scope.is_superuser:
         return Q()
     narrowed = scope.within("approval")
-    if scope.user_id and _within_own_agency(scope):  # (scope holds every delegation: it covers ``narrowed``)
+    if scope.user_id and scope.within_own_agency:  # (scope holds every delegation: it covers ``narrowed``)
         if narrowed.has_role(Role.LEADER):
             return Q(agency_id=scope.agency_id)
         if not narrowed.has_role(Role.CLERK):

@@ -334,7 +334,7 @@ def agency_branches(user, narrowing: Q | None = None, by_agency_narrowing=None, 
     narrowing = narrowing or Q()
     scope = scope_of(user)
     own = None
-    if through_agency and scope.agency_id and scope.position_agency_ids <= {scope.agency_id}:
+    if through_agency and scope.within_own_agency:
         own = scope.agency_id if through_agency(Q(agency=scope.agency_id)) else None
     by_agency: dict[str, tuple[Q, Q]] = {}
     branches = []
