@@ -8,27 +8,26 @@ from datetime import date, datetime
 
 from django import template
 
+from vpdt.core.pdf import fmt_date, fmt_datetime
+
 register = template.Library()
-
-
-def _formatted(value, pattern: str) -> str:
-    if not isinstance(value, date):  # None, "" (a field left empty)
-        return ""
-    if not isinstance(value, datetime):
-        pattern = pattern.replace(" %H:%M", "").replace("%H:%M ", "")
-    return value.strftime(pattern)
 
 
 @register.filter(expects_localtime=True, is_safe=False)
 def dmy(value) -> str:
-    return _formatted(value, "%d/%m/%Y")
+    return fmt_date(value) if isinstance(value, date) else ""  # "" for None, "" (a field left empty)
 
 
 @register.filter(expects_localtime=True, is_safe=False)
 def hm_dmy(value) -> str:
-    return _formatted(value, "%H:%M %d/%m/%Y")
+    if not isinstance(value, datetime):
+        return dmy(value)  # a day has no time
+    return fmt_datetime(value)
 
 
 @register.filter(expects_localtime=True, is_safe=False)
 def dmy_hm(value) -> str:
-    return _formatted(value, "%d/%m/%Y %H:%M")
+    if not isinstance(value, datetime):
+        return dmy(value)
+    time, day = fmt_datetime(value).split(" ")
+    return f"{day} {time}"
