@@ -151,6 +151,25 @@ def test_pdf_signed_by_another_tool_is_verified(world):
     assert report.signatures[0].field == "Signature1" and report.signatures[0].signer == "Phạm Văn Dũng"
 
 
+def test_signing_and_verifying_from_a_thread_that_runs_an_event_loop(world):
+    """An async server's or a browser driver's thread already runs a loop, in which pyHanko cannot start its own."""
+    import asyncio
+
+    from vpdt.signing import keys, pki, verify
+
+    material = pki_material()
+    signer = keys.signer_from_pkcs12(pki.to_pkcs12(material.unit_leader, PASSPHRASE), PASSPHRASE)
+    roots, others = signing.trust_store()
+
+    async def inside_a_loop():
+        signed = pades.sign_invisible_with_line(nd30(), signer, line="Số: 7/UBND-VP 2026-12-07T08:00:00+07:00")
+        return verify.verify_pdf(signed, trust_roots=roots, other_certs=others)
+
+    report = asyncio.run(inside_a_loop())
+    assert report.verdict == Verdict.VALID, report.summary
+    assert report.signatures[0].signer == "Phạm Văn Dũng"
+
+
 def test_unsigned_and_non_pdf(world):
     assert signing.verify_bytes(nd30()).verdict == Verdict.UNSIGNED
     assert signing.verify_bytes(b"PK\x03\x04 docx").verdict == Verdict.NOT_PDF

@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from .keys import SigningError
+from .loops import outside_event_loop
 
 MM = 72 / 25.4
 SIGNER_FIELD = "vpdt_nguoi_ky"
@@ -408,7 +409,8 @@ def _sign(
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     try:
-        out = signers.PdfSigner(meta, signer=signer, stamp_style=_style(appearance)).sign_pdf(writer)
+        pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_style(appearance))
+        out = outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     except SigningError:
         raise
     except Exception as exc:  # pyHanko and the key backends raise many types

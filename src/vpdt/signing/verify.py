@@ -11,6 +11,8 @@ import io
 import logging
 from dataclasses import asdict, dataclass, field
 
+from .loops import outside_event_loop
+
 log = logging.getLogger(__name__)
 
 ALLOWED_LATER_CHANGES = {"NONE", "LTA_UPDATES", "FORM_FILLING"}
@@ -132,6 +134,10 @@ def _embedded_revinfo(reader):
 
 def verify_pdf(data: bytes, *, trust_roots=(), other_certs=(), online: bool = False) -> Report:
     """Check every signature of ``data``. ``trust_roots``/``other_certs`` are asn1crypto certificates."""
+    return outside_event_loop(lambda: _verify_pdf(data, trust_roots, other_certs, online))
+
+
+def _verify_pdf(data: bytes, trust_roots, other_certs, online: bool) -> Report:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
