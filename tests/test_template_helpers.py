@@ -48,6 +48,34 @@ def test_an_empty_or_wrong_value_writes_nothing(value):
     assert render("[{{ v|dmy }}][{{ v|hm_dmy }}]", v=value) == "[][]"
 
 
+CLIPPED = [
+    "Về việc triển khai Kế hoạch chuyển đổi số tỉnh Nghệ An năm 2027 và định hướng đến năm 2030 tại các sở, ngành",
+    "Báo cáo",
+    "",
+    "Công văn đúng " + "x" * 9,  # exactly the length
+    "Tiếng Việt viết dựng sẵn: ".ljust(30, "ạ"),
+    "Tiếng Việt tổ hợp: Hà Tĩnh, Nghệ An, Quảng Bình, Thừa Thiên Huế".replace("à", "a\u0300").replace(
+        "ệ", "e\u0323\u0302"
+    ),
+    "a\u0301" * 40,
+    "<b>Trích yếu</b> & dấu “ngoặc”",
+]
+
+
+@pytest.mark.parametrize("text", CLIPPED)
+@pytest.mark.parametrize("length", [0, 1, 5, 20, 120])
+def test_clip_cuts_as_djangos_truncatechars(text, length):
+    import unicodedata
+
+    ours = render("{{ v|clip:n }}", v=text, n=length)
+    djangos = render("{{ v|truncatechars:n }}", v=text, n=length)
+    assert unicodedata.normalize("NFC", ours) == unicodedata.normalize("NFC", djangos)
+
+
+def test_clip_with_a_wrong_length_keeps_the_text():
+    assert render("{{ v|clip:'nhiều' }}", v="Trích yếu") == "Trích yếu"
+
+
 def names_in_templates() -> list[str]:
     """Every URL name the templates write through ``|path:``."""
     import re

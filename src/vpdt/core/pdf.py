@@ -1,7 +1,8 @@
 """Shared PDF and date helpers for printable registers, forms and exports.
 
 PDFs embed the bundled DejaVu Serif font (full Vietnamese coverage, TCVN 6909:2001 Unicode); dates are
-shown dd/mm/yyyy in the Vietnam time zone (settings.TIME_ZONE).
+shown dd/mm/yyyy in the Vietnam time zone (settings.TIME_ZONE, the one zone vpdt works in: no request activates
+another).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def local_date(value) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.get_default_timezone())
         return value.date()
     return value
 
@@ -40,8 +41,8 @@ def fmt_date(value) -> str:
 def fmt_datetime(value) -> str:
     if value is None:
         return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.get_default_timezone())
     return value.strftime("%H:%M %d/%m/%Y")
 
 
