@@ -202,7 +202,7 @@ def test_list_has_no_long_texts(org, api):
 
 def _list_queries(client):
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(DOCS)
+        response = client.get(DOCS, {"page_size": 50})
     assert response.status_code == 200
     return len(ctx.captured_queries), len(response.json()["results"])
 

@@ -217,6 +217,22 @@ def test_my_work_page_renders_every_box(org, login):
     assert login(org.sxd_unit_leader).get("/van-ban-den/viec-cua-toi/").status_code == 200
 
 
+def test_a_list_shows_twenty_rows_unless_asked_for_more(org, login):
+    c = login(org.sxd_clerk)
+    _make_docs(org, 25 - IncomingDocument.objects.count(), urgency=Urgency.URGENT)
+    first = c.get("/van-ban-den/", {"q": "cải cách"})
+    assert page(first).count('data-testid="doc-row"') == 20 and first.context["page"].next_cursor
+    sizes = dict(first.context["page"].sizes)
+    assert list(sizes) == [20, 50, 100] and sizes[50] == "q=c%E1%BA%A3i+c%C3%A1ch&so_dong=50"
+    assert 'href="?q=c%E1%BA%A3i+c%C3%A1ch&amp;so_dong=50"' in page(first)
+    assert page(c.get("/van-ban-den/?" + sizes[50])).count('data-testid="doc-row"') == 25
+    rest = c.get("/van-ban-den/", {"q": "cải cách", "cursor": first.context["page"].next_cursor})
+    assert page(rest).count('data-testid="doc-row"') == 5
+    for odd in ("7", "٥٠", "-50", "50.0", "9" * 30, ""):  # not an offered size: the default
+        r = c.get("/van-ban-den/", {"q": "cải cách", "so_dong": odd})
+        assert r.status_code == 200 and page(r).count('data-testid="doc-row"') == 20, odd
+
+
 def test_register_list_queries_do_not_grow(org, login, django_assert_max_num_queries):
     c = login(org.sxd_clerk)
     counts = []
@@ -224,7 +240,7 @@ def test_register_list_queries_do_not_grow(org, login, django_assert_max_num_que
         _make_docs(org, total - IncomingDocument.objects.count(), urgency=Urgency.URGENT)
         c.get("/van-ban-den/")  # warm session and scope
         with django_assert_max_num_queries(12) as ctx:
-            r = c.get("/van-ban-den/", {"q": "cải cách"})
+            r = c.get("/van-ban-den/", {"q": "cải cách", "so_dong": 50})
         assert page(r).count('data-testid="doc-row"') == total
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts

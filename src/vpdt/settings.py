@@ -316,7 +316,7 @@ REST_FRAMEWORK = {
         "vpdt.accounts.permissions.PasswordChangedPermission",
     ],
     "DEFAULT_PAGINATION_CLASS": "vpdt.core.pagination.KeysetPagination",
-    "PAGE_SIZE": 50,
+    "PAGE_SIZE": 20,
     # Control characters removed from every string (vpdt.core.text); multipart with file parts Django would drop
     # for their names kept, so they are refused, not lost.
     "DEFAULT_PARSER_CLASSES": [

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.directory.models import Agency, Position, Unit
 
@@ -105,7 +105,7 @@ def user_list(request):
         qs = qs.filter(agency_id=int_param(agency_id))
     if int_param(unit_id) is not None:
         qs = qs.filter(positions__unit_id=int_param(unit_id), positions__is_active=True).distinct()
-    page = keyset_page(qs, request.GET.get("cursor"), order=("full_name", "id"), size=50)
+    page = page_of(request, qs, order=("full_name", "id"), default=50)
     context = {
         "page": page,
         "query": query_without_cursor(request),

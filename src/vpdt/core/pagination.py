@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -48,11 +50,18 @@ class KeysetPagination(CursorPagination):
             raise NotFound(self.invalid_cursor_message) from exc
 
 
+# Rows a screen's list shows at a time: the first is the default, the others offered under the list ("so_dong").
+ROWS_PER_PAGE = (20, 50, 100)
+SIZE_PARAM = "so_dong"
+
+
 @dataclass
 class KeysetPage:
     items: list
     next_cursor: str | None
     is_first: bool
+    size: int = 0
+    sizes: list = dataclasses.field(default_factory=list)  # (rows, query string of the first page with that many)
 
     def __iter__(self):
         return iter(self.items)
@@ -116,6 +125,22 @@ def keyset_page(qs: QuerySet, cursor: str | None, order: tuple[str, ...] = ("-id
         last = rows[-1]
         next_cursor = _encode([_attr(last, f.lstrip("-")) for f in order])
     return KeysetPage(items=rows, next_cursor=next_cursor, is_first=values is None)
+
+
+def page_of(request, qs: QuerySet, order: tuple[str, ...] = ("-id",), default: int = ROWS_PER_PAGE[0]) -> KeysetPage:
+    """The page of ``qs`` a screen asks for: its cursor and its number of rows (``?so_dong=``, one of
+    ``ROWS_PER_PAGE`` or ``default``), with the links to the other sizes."""
+    offered = sorted({default, *ROWS_PER_PAGE})
+    wanted = int_param(request.GET.get(SIZE_PARAM))
+    size = wanted if wanted in offered else default
+    page = keyset_page(qs, request.GET.get("cursor"), order=order, size=size)
+    page.size = size
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    query.pop(SIZE_PARAM, None)
+    base = query.urlencode()
+    page.sizes = [(n, "&".join(part for part in (base, urlencode({SIZE_PARAM: n})) if part)) for n in offered]
+    return page
 
 
 def _attr(obj, path: str):

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import page_of, query_without_cursor
 from vpdt.core.params import int_param
 
 from . import services
@@ -37,7 +37,7 @@ def agency_list(request):
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(short_name__iexact=q))
     if int_param(level) is not None:
         qs = qs.filter(level=int_param(level))
-    page = keyset_page(qs, request.GET.get("cursor"), order=("path", "id"), size=100)
+    page = page_of(request, qs, order=("path", "id"), default=100)
     return render(
         request,
         "directory/agency_list.html",
@@ -115,7 +115,7 @@ def unit_list(request):
     agency_id = request.GET.get("agency", "")
     if int_param(agency_id) is not None:
         qs = qs.filter(agency_id=int_param(agency_id))
-    page = keyset_page(qs, request.GET.get("cursor"), order=("agency__path", "name", "id"), size=100)
+    page = page_of(request, qs, order=("agency__path", "name", "id"), default=100)
     return render(
         request,
         "directory/unit_list.html",

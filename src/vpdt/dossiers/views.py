@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.core.authz import scope_of, visible
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.incoming import lifecycle as incoming
 from vpdt.incoming.models import DocStatus, IncomingDocument
@@ -26,7 +26,7 @@ from .forms import DossierFilterForm, DossierForm, RemovalForm
 from .lifecycle import DOSSIER, available_actions
 from .models import Dossier, DossierItem
 
-PAGE_SIZE = 50
+PAGE_SIZE = ROWS_PER_PAGE[0]
 LIST_FIELDS = (
     "id",
     "agency_id",
@@ -86,7 +86,7 @@ def dossier_list(request):
         qs = qs.filter(Q(title__icontains=q) | Q(file_code__icontains=q))
     if data.get("archive_due"):
         qs = qs.filter(services.archive_due_filter())
-    page = keyset_page(qs, request.GET.get("cursor"), order=("ordinal", "id"), size=PAGE_SIZE)
+    page = page_of(request, qs, order=("ordinal", "id"), default=PAGE_SIZE)
     today = timezone.localdate()
     rows = [(d, services.archive_state(d, today)) for d in page.items]
     filter_errors = [m for errs in form.errors.values() for m in errs] if form.is_bound else []

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import scope_of, visible
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.digitize import scans
 from vpdt.signing import receipt
@@ -43,7 +43,7 @@ from .forms import (
 )
 from .models import Assignment, Attachment, IncomingDocument
 
-PAGE_SIZE = 50
+PAGE_SIZE = ROWS_PER_PAGE[0]
 BOXES = [
     ("to_process", "Cần xử lý"),
     ("in_progress", "Đang xử lý"),
@@ -214,7 +214,7 @@ def register_list(request):
             qs = qs.filter(arrival_date__date__gte=data["date_from"])
         if data.get("date_to"):
             qs = qs.filter(arrival_date__date__lte=data["date_to"])
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
+    page = page_of(request, qs, order=("-id",), default=PAGE_SIZE)
     rows = [(doc, queries.due_state(doc)) for doc in page.items]
     context = {
         "form": form,
@@ -523,10 +523,10 @@ def my_work(request):
         messages.error(request, "Hộp việc không hợp lệ; đang hiển thị “Cần xử lý”.")
         box = "to_process"
     mine = queries.inbox(request.user, box).select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
-    page = keyset_page(mine, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
+    page = page_of(request, mine, order=("-id",), default=PAGE_SIZE)
     queue = None
     if scope_of(request.user).within("incoming").led_unit_ids:
-        queue = [_row(item) for item in queries.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[:PAGE_SIZE]]
+        queue = [_row(item) for item in queries.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[: page.size]]
     context = {
         "boxes": BOXES,
         "box": box,

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from vpdt.core.authz import scope_of
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import page_of, query_without_cursor
 from vpdt.core.roles import Role
 
 from . import policies, sentences
@@ -16,7 +16,7 @@ def journal_list(request):
     if not (scope.is_admin or scope.has_role(Role.IT_OFFICER)):
         raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
     qs, form_values, errors = filter_entries(policies.readable(request.user), request.GET)
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-seq",), size=100)
+    page = page_of(request, qs, order=("-seq",), default=100)
     sentences.annotate(page)
     for entry in page:
         entry.object_label = sentences.object_label(entry.object_type)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import page_of, query_without_cursor
 
 from . import channels, queries, services
 from .forms import PreferencesForm
@@ -24,9 +24,7 @@ def _local(request, url: str) -> bool:
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("xem") == UNREAD
-    page = keyset_page(
-        queries.inbox(request.user, unread_only=unread_only), request.GET.get("cursor"), order=("-id",), size=50
-    )
+    page = page_of(request, queries.inbox(request.user, unread_only=unread_only), order=("-id",))
     return render(
         request,
         "notifications/list.html",

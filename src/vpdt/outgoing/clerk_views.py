@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from vpdt.catalog.models import DocumentType
 from vpdt.core.authz import manageable, permitted, scope_of, visible
 from vpdt.core.dates import DateField
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
 from vpdt.core.widgets import QuickSelect
@@ -54,7 +54,7 @@ from .lifecycle import delivery_actions
 from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient
 from .signatures import travelling
 
-PAGE_SIZE = 50  # rows of a table (the register)
+PAGE_SIZE = ROWS_PER_PAGE[0]  # rows of a table (the register)
 # Cards of a work queue (to issue, to receive, recalls), each with its own forms: a clerk works through them one by
 # one, and twenty make a page that still reads at a glance.
 CARDS_PER_PAGE = 20
@@ -254,7 +254,7 @@ def to_issue(request):
     if scope.agency_id:
         qs = qs.filter(agency_id=scope.agency_id)
     qs = qs.select_related("doc_type", "signer", "drafter", "unit").only(*TO_ISSUE_FIELDS)
-    page = keyset_page(qs, request.GET.get("cursor"), order=("approved_at", "id"), size=CARDS_PER_PAGE)
+    page = page_of(request, qs, order=("approved_at", "id"), default=CARDS_PER_PAGE)
     today = timezone.localdate()
     agency = scope.agency_id or (page.items[0].agency_id if page.items else None)
     credential = signing.agency_credential(agency) if agency else None
@@ -346,7 +346,7 @@ def register(request):
         if data.get("date_to"):
             qs = qs.filter(issued_date__lte=data["date_to"])
         order = ORDERS.get(data.get("order") or "", ORDERS[""])
-    page = keyset_page(exports.optimize(qs), request.GET.get("cursor"), order=order, size=PAGE_SIZE)
+    page = page_of(request, exports.optimize(qs), order=order, default=PAGE_SIZE)
     rows = [{"doc": d, "values": exports.register_rows([d])[0]} for d in page.items]
     export_query = {}
     if form.is_bound and not filter_errors:
@@ -430,7 +430,7 @@ def _files_by_document(documents) -> dict[int, list]:
 def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
     """Context of the deliveries list. The register and leader choices are loaded once for the page."""
     qs = delivery.waiting_for(request.user).select_related("document__signer")
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-delivered_at", "-id"), size=CARDS_PER_PAGE)
+    page = page_of(request, qs, order=("-delivered_at", "-id"), default=CARDS_PER_PAGE)
     files = _files_by_document([r.document for r in page.items])
     agency_id = scope.agency_id or (page.items[0].agency_id if page.items else None)
     registers = list(
@@ -573,7 +573,7 @@ def recalls(request):
     """Recall requests of documents this agency registered, waiting for the clerk's confirmation."""
     _require_clerk(request)
     qs = delivery.recalls_waiting_for(request.user).select_related("document__doc_type")
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-status_at", "-id"), size=CARDS_PER_PAGE)
+    page = page_of(request, qs, order=("-status_at", "-id"), default=CARDS_PER_PAGE)
     for row in page.items:
         row.actions = delivery_actions(request.user, row)
     return render(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.deadlines import due_state
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position
@@ -49,7 +49,7 @@ from .models import (
     Version,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = ROWS_PER_PAGE[0]
 # Columns a list needs: never the long texts.
 LIST_FIELDS = (
     "id",
@@ -155,7 +155,7 @@ def my_drafts(request):
         q = (getattr(form, "cleaned_data", {}).get("q") or "").strip()
         if q:
             qs = qs.filter(subject__icontains=q)
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
+    page = page_of(request, qs, order=("-id",), default=PAGE_SIZE)
     rows = [(doc, due_state(doc.current_step.due_date) if doc.current_step_id else "ok") for doc in page.items]
     context = {
         "boxes": BOXES,
@@ -192,7 +192,7 @@ def reviews(request):
             "document__drafter__full_name",
         )
     )
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-id",), size=PAGE_SIZE)
+    page = page_of(request, qs, order=("-id",), default=PAGE_SIZE)
     rows = [(step, due_state(step.due_date)) for step in page.items]
     consultations = list(
         Consultation.objects.filter(user=request.user, answered_at__isnull=True)
@@ -206,7 +206,7 @@ def reviews(request):
             "step__document__subject",
             "requested_by__full_name",
         )
-        .order_by("-id")[:PAGE_SIZE]
+        .order_by("-id")[: page.size]
     )
     context = {"page": page, "rows": rows, "consultations": consultations, "query": query_without_cursor(request)}
     return render(request, "outgoing/drafting/reviews.html", context)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, visible
-from vpdt.core.pagination import keyset_page, query_without_cursor
+from vpdt.core.pagination import page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
@@ -79,7 +79,7 @@ def credential_list(request):
         qs = qs.filter(kind=kind)
     state = request.GET.get("state", "")
     qs = filter_state(qs, state if state in STATES else "")
-    page = keyset_page(qs, request.GET.get("cursor"), order=("-id",))
+    page = page_of(request, qs, order=("-id",), default=50)
     rows = [(c, *status_of(c)) for c in page]
     return render(
         request,
