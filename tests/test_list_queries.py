@@ -74,7 +74,7 @@ def test_register_first_page_walks_the_agency_id_index(org, login):
     page = [
         q
         for q in list_queries(login(org.sxd_clerk), "/van-ban-den/")
-        if 'FROM "incoming_incomingdocument"' in q and "LIMIT 51" in q
+        if 'FROM "incoming_incomingdocument"' in q and "LIMIT 21" in q
     ]
     assert len(page) == 1
     plan = _plan(page[0])
@@ -90,7 +90,7 @@ def test_notification_list_walks_the_user_id_index(org, login):
     page = [
         q
         for q in list_queries(login(org.sxd_staff), "/thong-bao/")
-        if 'FROM "notifications_notification"' in q and "LIMIT 51" in q
+        if 'FROM "notifications_notification"' in q and "LIMIT 21" in q
     ]
     assert len(page) == 1
     plan = _plan(page[0])

@@ -12,9 +12,10 @@ place. Never check visibility row by row in Python.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, Func, Model, OuterRef, Q, QuerySet, Subquery
 
 NOTHING = Q(pk__in=[])
 
@@ -22,13 +23,65 @@ NOTHING = Q(pk__in=[])
 class _InIds(Func):
     output_field = BooleanField()
     conditional = True
+    ids: QuerySet | None = None
 
     def as_sql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
+        top = _TOP.get()
+        target = getattr(self.source_expressions[0], "target", None)
+        if top is not None and self.ids is not None and getattr(target, "primary_key", False):
+            found = top.candidates(self.ids)
+            if not found:
+                return "1 = 0", ()
+            return f"{column} IN ({', '.join(['%s'] * len(found))})", (*params, *found)
         ids, more = compiler.compile(self.source_expressions[1])
         if connection.vendor == "postgresql":
             return f"{column} = ANY(ARRAY{ids})", (*params, *more)
         return f"{column} IN {ids}", (*params, *more)
+
+
+class NewestIds:
+    """While a list reads its page newest first (by primary key), each :func:`in_ids` list of primary keys is
+    replaced by the newest ``k`` ids of each of its branches (below ``before``, the page's cursor), read through
+    the branch's own index: a unit leader's page no longer collects the ten thousand ids of their unit's work.
+
+    The page is right when no branch was cut (``floor`` None), or when the page is full and all of it is newer than
+    the newest id a cut branch left out (``complete``); otherwise the caller reads it again without this."""
+
+    def __init__(self, k: int, before=None):
+        self.k, self.before = k, before
+        self.floor = None  # the largest id below which a branch was cut
+        self._found: dict[int, list] = {}
+
+    def candidates(self, ids: QuerySet) -> list:
+        if id(ids) not in self._found:
+            found = set()
+            for branch in _branches(ids):
+                (column,) = branch.query.values_select or ("pk",)
+                newest = branch.order_by(f"-{column}")
+                if self.before is not None:
+                    newest = newest.filter(**{f"{column}__lt": self.before})
+                got = list(newest.values_list(column, flat=True)[: self.k])
+                if len(got) == self.k and (self.floor is None or got[-1] > self.floor):
+                    self.floor = got[-1]
+                found.update(got)
+            self._found[id(ids)] = sorted(found, reverse=True)
+        return self._found[id(ids)]
+
+    def complete(self, full: bool, last_pk) -> bool:
+        """Whether a page read with these candidates is the true page: ``full`` when it found every row it asked
+        for, ``last_pk`` the oldest of them."""
+        return self.floor is None or (full and last_pk is not None and last_pk > self.floor)
+
+    def __enter__(self):
+        self._token = _TOP.set(self)
+        return self
+
+    def __exit__(self, *exc):
+        _TOP.reset(self._token)
+
+
+_TOP: ContextVar[NewestIds | None] = ContextVar("authz_newest_ids", default=None)
 
 
 def in_ids(field: str, ids: QuerySet) -> Q:
@@ -37,7 +90,54 @@ def in_ids(field: str, ids: QuerySet) -> Q:
     On PostgreSQL it is written ``field = ANY(ARRAY(ids))``: the ids are collected first and the list walks the
     table's index in its order, whereas an IN becomes a semi-join that PostgreSQL may run by walking the whole
     primary key backwards, newest first, until it has found a page (0.5 s for a unit whose documents are old)."""
-    return Q(_InIds(F(field), Subquery(ids)))
+    node = _InIds(F(field), Subquery(ids))
+    node.ids = ids
+    return Q(node)
+
+
+def _branches(ids: QuerySet) -> list[QuerySet]:
+    """The querysets a (possibly UNION-ed) id subquery is made of."""
+    if ids.query.combinator != "union":
+        return [ids]
+    branches = []
+    for query in ids.query.combined_queries:
+        branch = query.model._base_manager.all()
+        branch.query = query.clone()
+        branches.append(branch)
+    return branches
+
+
+def _exists(field: str, ids: QuerySet) -> Q:
+    """``field IN (ids)`` as one correlated EXISTS per branch, each matching its selected column to the row."""
+    q = NOTHING
+    for branch in _branches(ids):
+        (column,) = branch.query.values_select or ("pk",)
+        q |= Q(Exists(branch.order_by().filter(**{column: OuterRef(field)})))
+    return q
+
+
+def row_by_row(q: Q) -> Q:
+    """``q`` with every id subquery (:func:`in_ids`, ``__in`` a queryset of one column) written as correlated
+    EXISTS, for a predicate evaluated on a page of rows only (an annotation of a list's page): each row costs a few
+    index probes, where a hashed subquery would first collect the thousands of ids of a unit leader's work."""
+    if not isinstance(q, Q):
+        return q
+    children = []
+    for child in q.children:
+        if isinstance(child, _InIds):
+            children.append(_exists(child.source_expressions[0].name, child.ids))
+        elif isinstance(child, Q):
+            children.append(row_by_row(child))
+        elif (
+            isinstance(child, tuple)
+            and child[0].endswith("__in")
+            and isinstance(child[1], QuerySet)
+            and len(child[1].query.values_select) == 1
+        ):
+            children.append(_exists(child[0].removesuffix("__in"), child[1]))
+        else:
+            children.append(child)
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def as_subqueries(q: Q) -> Q:

@@ -14,8 +14,12 @@ from django.db.models import Q, QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
+from vpdt.core import authz
 from vpdt.core.params import MAX_ID, int_param
 
+# A list filtered further than its visibility (a box, a year) may find too few of each branch's newest ids: it
+# asks again for this many times more before reading the whole branches.
+NEWEST_WIDER = 10
 # What a tampered cursor may raise while its values are turned into SQL parameters.
 _BAD_CURSOR_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
 
@@ -45,6 +49,20 @@ class KeysetPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
+            if self.get_ordering(request, queryset, view) not in (("-id",), ("-pk",)):
+                return super().paginate_queryset(queryset, request, view)
+            cursor = self.decode_cursor(request)
+            if cursor is not None and (cursor.reverse or cursor.offset):
+                return super().paginate_queryset(queryset, request, view)
+            before = int_param(cursor.position) if cursor is not None and cursor.position is not None else None
+            if cursor is not None and cursor.position is not None and before is None:
+                raise NotFound(self.invalid_cursor_message)
+            wanted = self.get_page_size(request) + 1
+            for newest_per_branch in (wanted, wanted * NEWEST_WIDER):
+                with authz.NewestIds(newest_per_branch, before) as newest:
+                    page = super().paginate_queryset(queryset, request, view)
+                if page is None or newest.complete(self.has_next, page[-1].pk if page else None):
+                    return page
             return super().paginate_queryset(queryset, request, view)
         except _BAD_CURSOR_ERRORS as exc:  # e.g. a position "abc" for an integer ordering field
             raise NotFound(self.invalid_cursor_message) from exc
@@ -118,13 +136,26 @@ def keyset_page(qs: QuerySet, cursor: str | None, order: tuple[str, ...] = ("-id
             qs = qs.filter(_after(order, values))
         except _BAD_CURSOR_ERRORS:  # values of the wrong type for their fields: start from the top
             values = None
-    rows = list(qs[: size + 1])
+    rows = _rows(qs, order, values, size + 1)
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
         next_cursor = _encode([_attr(last, f.lstrip("-")) for f in order])
     return KeysetPage(items=rows, next_cursor=next_cursor, is_first=values is None)
+
+
+def _rows(qs: QuerySet, order: tuple[str, ...], values: list | None, wanted: int) -> list:
+    """The first ``wanted`` rows of ``qs``; newest first by id, through each visibility branch's newest ids
+    (:class:`authz.NewestIds`) when that gives the true page."""
+    if order not in (("-id",), ("-pk",)):
+        return list(qs[:wanted])
+    for newest_per_branch in (wanted, wanted * NEWEST_WIDER):
+        with authz.NewestIds(newest_per_branch, values[0] if values else None) as newest:
+            rows = list(qs[:wanted])
+        if newest.complete(len(rows) == wanted, rows[-1].pk if rows else None):
+            return rows
+    return list(qs[:wanted])
 
 
 def page_of(request, qs: QuerySet, order: tuple[str, ...] = ("-id",), default: int = ROWS_PER_PAGE[0]) -> KeysetPage:

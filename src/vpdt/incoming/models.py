@@ -124,6 +124,8 @@ class IncomingDocument(models.Model):
             models.Index(fields=["register", "year", "-arrival_number"]),
             models.Index(fields=["agency", "status", "-id"]),
             models.Index(fields=["leader", "status", "-id"]),
+            # a leader's newest documents (authz.NewestIds reads each visibility branch's newest ids)
+            models.Index(fields=["leader", "-id"], name="incoming_leader_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -207,6 +209,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["user", "status", "-id"]),
             models.Index(fields=["unit", "status", "-id"]),
+            models.Index(fields=["user", "-document"], name="incoming_asg_user_doc_idx"),
+            models.Index(fields=["unit", "-document"], name="incoming_asg_unit_doc_idx"),
         ]
 
     def __str__(self) -> str:

@@ -172,6 +172,9 @@ class OutgoingDocument(models.Model):
             models.Index(fields=["agency", "status", "-id"]),
             models.Index(fields=["agency", "year", "-number"]),
             models.Index(fields=["agency", "-issued_at", "-id"]),
+            # a person's or a unit's newest documents (authz.NewestIds reads each visibility branch's newest ids)
+            models.Index(fields=["unit", "-id"], name="outgoing_unit_id_idx"),
+            models.Index(fields=["drafter", "-id"], name="outgoing_drafter_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -355,6 +358,7 @@ class ReviewStep(models.Model):
             models.Index(fields=["reviewer", "status", "-id"]),
             # the reviewer's queue by due date (the home page's "chờ duyệt")
             models.Index(fields=["reviewer", "status", "due_date", "id"], name="outgoing_step_due_idx"),
+            models.Index(fields=["reviewer", "-document"], name="outgoing_step_reviewer_doc_idx"),
         ]
 
     def __str__(self) -> str:
@@ -431,7 +435,12 @@ class Recipient(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["agency", "status", "-id"])]
+        indexes = [
+            models.Index(fields=["agency", "status", "-id"]),
+            # what was sent to a unit or a person inside the agency, newest first
+            models.Index(fields=["unit", "-document"], name="outgoing_rcpt_unit_doc_idx"),
+            models.Index(fields=["user", "-document"], name="outgoing_rcpt_user_doc_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="recipient_target_matches_kind",

@@ -95,6 +95,14 @@ def _recipient_ids(scope):
     return Recipient.objects.filter(internal).values("document_id")
 
 
+def _sent(scope) -> list:
+    """The issued documents sent to the person and to each of their units, one indexed query each."""
+    sent = Recipient.objects.filter(document__status__in=PUBLISHED).order_by()
+    branches = [sent.filter(kind=RecipientKind.USER, user_id=scope.user_id).values("document_id")]
+    branches += [sent.filter(kind=RecipientKind.UNIT, unit_id=unit).values("document_id") for unit in scope.unit_ids]
+    return branches
+
+
 def _internal_recipient(scope) -> Q:
     """Issued documents sent to the user or to one of their units inside the issuing agency."""
     if not scope.user_id:
@@ -132,7 +140,7 @@ def view(scope) -> Q:
         if not narrowed.has_role(Role.CLERK):
             # Staff and unit leaders: their work and what was sent to them, one list of ids (authz.in_ids).
             mine = _mine(narrowed)
-            mine.append(OutgoingDocument.objects.filter(_internal_recipient(scope)).values("pk"))
+            mine += _sent(scope)
             return authz.in_ids("pk", mine[0].union(*mine[1:], all=True))
         return Q(agency_id=scope.agency_id) & (record(scope) | _internal_recipient(scope))
     return record(scope) | _internal_recipient(scope)

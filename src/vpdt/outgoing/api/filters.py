@@ -92,8 +92,9 @@ DOCUMENT_FILTERS = [
 
 
 def with_parts(qs, user):
-    """Annotate ``in_record``: whether the user sees the drafting record of each document (one SQL predicate)."""
-    record = authz.as_subqueries(authz.predicate(OutgoingDocument, "record", scope_of(user)))
+    """Annotate ``in_record``: whether the user sees the drafting record of each document (one SQL predicate, tested
+    on the page's rows only)."""
+    record = authz.row_by_row(authz.predicate(OutgoingDocument, "record", scope_of(user)))
     return qs.annotate(
         in_record=Case(When(record, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
