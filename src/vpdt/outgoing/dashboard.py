@@ -12,6 +12,15 @@ from . import delivery
 from .models import Consultation, OutgoingDocument, OutStatus, ReviewStep, StepStatus
 
 LIMIT = 8
+# What a delivery or a recall line shows: the document's number, symbol and subject.
+WIDGET_FIELDS = (
+    "id",
+    "document_id",
+    "document__id",
+    "document__code_number",
+    "document__code_notation",
+    "document__subject",
+)
 
 
 def _capped(qs):
@@ -59,8 +68,12 @@ def clerk(request) -> dict | None:
             .only("id", "subject", "approved_at", "urgency")
             .order_by("approved_at", "id")
         ),
-        "deliveries": _capped(delivery.waiting_for(user)),
-        "recalls": _capped(delivery.recalls_waiting_for(user)),
+        "deliveries": _capped(
+            delivery.waiting_for(user).select_related(None).select_related("document").only(*WIDGET_FIELDS)
+        ),
+        "recalls": _capped(
+            delivery.recalls_waiting_for(user).select_related(None).select_related("document").only(*WIDGET_FIELDS)
+        ),
     }
     return data if any(data[key]["rows"] for key in ("to_issue", "deliveries", "recalls")) else None
 
