@@ -211,6 +211,12 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "status", "-id"]),
             models.Index(fields=["user", "-document"], name="incoming_asg_user_doc_idx"),
             models.Index(fields=["unit", "-document"], name="incoming_asg_unit_doc_idx"),
+            # a unit's open assignments, newest first (the unit leader's queue)
+            models.Index(
+                fields=["unit", "-id"],
+                name="incoming_asg_unit_open_idx",
+                condition=models.Q(status__in=["pending", "in_progress"]),
+            ),
         ]
 
     def __str__(self) -> str:
