@@ -20,6 +20,7 @@ from vpdt.core.params import MAX_ID, int_param
 # A list filtered further than its visibility (a box, a year) may find too few of each branch's newest ids: it
 # asks again for this many times more before reading the whole branches.
 NEWEST_WIDER = 10
+NEWEST_FIRST = (("-id",), ("-pk",))  # the orders read through the branches' newest ids
 # What a tampered cursor may raise while its values are turned into SQL parameters.
 _BAD_CURSOR_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
 
@@ -49,7 +50,7 @@ class KeysetPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
-            if self.get_ordering(request, queryset, view) not in (("-id",), ("-pk",)):
+            if self.get_ordering(request, queryset, view) not in NEWEST_FIRST:
                 return super().paginate_queryset(queryset, request, view)
             cursor = self.decode_cursor(request)
             if cursor is not None and (cursor.reverse or cursor.offset):
@@ -57,13 +58,12 @@ class KeysetPagination(CursorPagination):
             before = int_param(cursor.position) if cursor is not None and cursor.position is not None else None
             if cursor is not None and cursor.position is not None and before is None:
                 raise NotFound(self.invalid_cursor_message)
-            wanted = self.get_page_size(request) + 1
-            for newest_per_branch in (wanted, wanted * NEWEST_WIDER):
-                with authz.NewestIds(newest_per_branch, before) as newest:
-                    page = super().paginate_queryset(queryset, request, view)
-                if page is None or newest.complete(self.has_next, page[-1].pk if page else None):
-                    return page
-            return super().paginate_queryset(queryset, request, view)
+
+            def read():
+                page = super(KeysetPagination, self).paginate_queryset(queryset, request, view)
+                return page, self.has_next, page[-1].pk if page else None
+
+            return _newest_first(read, self.get_page_size(request) + 1, before)
         except _BAD_CURSOR_ERRORS as exc:  # e.g. a position "abc" for an integer ordering field
             raise NotFound(self.invalid_cursor_message) from exc
 
@@ -145,17 +145,27 @@ def keyset_page(qs: QuerySet, cursor: str | None, order: tuple[str, ...] = ("-id
     return KeysetPage(items=rows, next_cursor=next_cursor, is_first=values is None)
 
 
-def _rows(qs: QuerySet, order: tuple[str, ...], values: list | None, wanted: int) -> list:
-    """The first ``wanted`` rows of ``qs``; newest first by id, through each visibility branch's newest ids
-    (:class:`authz.NewestIds`) when that gives the true page."""
-    if order not in (("-id",), ("-pk",)):
-        return list(qs[:wanted])
+def _newest_first(read, wanted: int, before):
+    """``read()`` -> (page, whether it found all ``wanted`` rows, its oldest id), read through each visibility
+    branch's newest ids (:class:`authz.NewestIds`) while that gives the true page, then wider, then whole."""
     for newest_per_branch in (wanted, wanted * NEWEST_WIDER):
-        with authz.NewestIds(newest_per_branch, values[0] if values else None) as newest:
-            rows = list(qs[:wanted])
-        if newest.complete(len(rows) == wanted, rows[-1].pk if rows else None):
-            return rows
-    return list(qs[:wanted])
+        with authz.NewestIds(newest_per_branch, before) as newest:
+            page, full, oldest = read()
+        if newest.complete(full, oldest):
+            return page
+    return read()[0]
+
+
+def _rows(qs: QuerySet, order: tuple[str, ...], values: list | None, wanted: int) -> list:
+    """The first ``wanted`` rows of ``qs`` (newest first by id: see :func:`_newest_first`)."""
+    if order not in NEWEST_FIRST:
+        return list(qs[:wanted])
+
+    def read():
+        rows = list(qs[:wanted])
+        return rows, len(rows) == wanted, rows[-1].pk if rows else None
+
+    return _newest_first(read, wanted, values[0] if values else None)
 
 
 def page_of(request, qs: QuerySet, order: tuple[str, ...] = ("-id",), default: int = ROWS_PER_PAGE[0]) -> KeysetPage:
