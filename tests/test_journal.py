@@ -473,6 +473,32 @@ def test_a_leader_who_may_see_the_document_reads_its_content(processed, login, a
     assert f"văn bản đến #{doc.pk}" in html and DIRECTION not in html and NOTE not in html
 
 
+def test_a_page_tells_content_with_one_query_for_its_own_object_types(processed, django_assert_num_queries):
+    """The page's entries get the same answer as the CASE over every type, in one query for the document types on
+    the page and none for a page of administration entries only."""
+    from vpdt.core.authz import scope_of
+
+    org = processed
+    for reader in (org.deputy, org.sxd_admin, org.province_admin):
+        entries = list(policies.readable(reader).order_by("-seq"))
+        types = {e.object_type for e in entries}
+        assert "incoming.incomingdocument" in types and "accounts.user" in types
+        whole = dict(
+            policies.readable(reader)
+            .annotate(shown=policies.content_visible(scope_of(reader)))
+            .values_list("pk", "shown")
+        )
+        with django_assert_num_queries(1):
+            marked = policies.mark_content(entries, reader)
+        assert {e.pk: e.content_visible for e in marked} == {pk: bool(shown) for pk, shown in whole.items()}
+        assert any(e.content_visible for e in marked) and (reader == org.deputy) == all(
+            e.content_visible for e in marked if e.object_type == "incoming.incomingdocument"
+        )
+        administration = [e for e in entries if e.object_type == "accounts.user"]
+        with django_assert_num_queries(0):
+            assert all(e.content_visible for e in policies.mark_content(administration, reader))
+
+
 # --- Concurrency ---------------------------------------------------------------------------------
 
 

@@ -83,7 +83,7 @@ class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         scope = scope_of(self.request.user)
         if not (scope.is_admin or scope.has_role(Role.IT_OFFICER)):
             raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
-        qs, _values, errors = filter_entries(policies.readable(self.request.user), self.request.query_params)
+        qs, _values, errors = filter_entries(policies.readable(self.request.user), self.request.query_params, scope)
         if errors:
             from rest_framework.exceptions import ValidationError
 
@@ -91,10 +91,10 @@ class JournalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return qs
 
     def paginate_queryset(self, queryset):
-        return sentences.annotate(super().paginate_queryset(queryset))
+        return sentences.annotate(policies.mark_content(super().paginate_queryset(queryset), self.request.user))
 
     def get_object(self):
-        return sentences.annotate([super().get_object()])[0]
+        return sentences.annotate(policies.mark_content([super().get_object()], self.request.user))[0]
 
     @extend_schema(request=None, responses={200: JournalVerifySerializer})
     @action(detail=False, methods=["post"])

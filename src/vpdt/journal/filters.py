@@ -5,6 +5,8 @@ from django.db.models import Q
 from vpdt.core.dates import DateInputError, day_bounds, parse_date
 from vpdt.core.params import int_param
 
+from .policies import content_visible
+
 
 def parse_day(value: str, end: bool = False):
     """A dd/mm/yyyy (or ISO) day as the start or end of that day in Vietnam time; DateInputError (a ValueError
@@ -13,9 +15,9 @@ def parse_day(value: str, end: bool = False):
     return None if day is None else day_bounds(day)[1 if end else 0]
 
 
-def filter_entries(qs, params):
-    """``qs`` carries ``content_visible`` (see :func:`.policies.readable`): the object's name is searched only
-    where the reader may read it, so a search cannot reveal what the list hides."""
+def filter_entries(qs, params, scope):
+    """The entries of ``qs`` that match ``params``; the object's name is searched only where the reader with
+    ``scope`` may read it (:func:`.policies.content_visible`), so a search cannot reveal what the list hides."""
     errors = []
     values = {k: (params.get(k) or "").strip() for k in ("action", "actor", "object", "date_from", "date_to", "agency")}
     if values["action"]:
@@ -23,7 +25,9 @@ def filter_entries(qs, params):
     if values["actor"]:
         qs = qs.filter(Q(actor_repr__icontains=values["actor"]) | Q(on_behalf_of_repr__icontains=values["actor"]))
     if values["object"]:
-        qs = qs.filter(Q(content_visible=True, object_repr__icontains=values["object"]) | Q(object_id=values["object"]))
+        qs = qs.alias(content_visible=content_visible(scope)).filter(
+            Q(content_visible=True, object_repr__icontains=values["object"]) | Q(object_id=values["object"])
+        )
     agency_id = int_param(values["agency"])
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)

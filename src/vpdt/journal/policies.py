@@ -20,7 +20,9 @@ rules say the same), so:
   whichever is registered when the journal is read. A model that registers neither (e.g. ``storage.storedfile``)
   shows its content to the superuser only.
 
-This is one SQL ``CASE`` over ``object_type`` (:func:`content_visible`), never a per-row check.
+This is one SQL ``CASE`` over ``object_type`` (:func:`content_visible`), never a per-row check. A page of entries
+gets it for the object types on the page only (:func:`mark_content`: one query), a search by object name for every
+type (:func:`content_visible` in the ``WHERE``).
 """
 
 from functools import lru_cache
@@ -79,12 +81,16 @@ def _predicate(model, scope):
     return None
 
 
-def content_visible(scope):
-    """Boolean SQL expression: may the reader with ``scope`` read the entry's object_repr and details."""
+def content_visible(scope, types=None):
+    """Boolean SQL expression: may the reader with ``scope`` read the entry's object_repr and details. ``types``
+    (object type labels): the expression is meant for entries of these types only, any other type reads as
+    hidden."""
     if scope.is_superuser:
         return Value(True)
     whens = []
     for model in content_models():
+        if types is not None and model._meta.label_lower not in types:
+            continue
         predicate = _predicate(model, scope)
         if predicate is None or predicate == NOTHING or not isinstance(model._meta.pk, IntegerField):
             continue
@@ -98,5 +104,24 @@ def content_visible(scope):
 
 
 def readable(user):
-    """The entries ``user`` may read, annotated with ``content_visible``."""
-    return authz.visible(JournalEntry, user).annotate(content_visible=content_visible(scope_of(user)))
+    """The entries ``user`` may read (the events); their content is told by :func:`mark_content`."""
+    return authz.visible(JournalEntry, user)
+
+
+def mark_content(entries, user) -> list:
+    """Give each entry ``content_visible`` for ``user``: one query for the document-content types among them (none
+    when there is none)."""
+    entries = list(entries)
+    content = {m._meta.label_lower for m in content_models()}
+    types = {e.object_type for e in entries} & content
+    shown = {}
+    if types:
+        expression = content_visible(scope_of(user), types)
+        shown = dict(
+            JournalEntry.objects.filter(pk__in=[e.pk for e in entries if e.object_type in types])
+            .annotate(shown=expression)
+            .values_list("pk", "shown")
+        )
+    for entry in entries:
+        entry.content_visible = shown.get(entry.pk, False) if entry.object_type in content else True
+    return entries

@@ -15,9 +15,9 @@ def journal_list(request):
     scope = scope_of(request.user)
     if not (scope.is_admin or scope.has_role(Role.IT_OFFICER)):
         raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ CNTT được xem nhật ký.")
-    qs, form_values, errors = filter_entries(policies.readable(request.user), request.GET)
+    qs, form_values, errors = filter_entries(policies.readable(request.user), request.GET, scope)
     page = page_of(request, qs, order=("-seq",), default=100)
-    sentences.annotate(page)
+    sentences.annotate(policies.mark_content(page, request.user))
     for entry in page:
         entry.object_label = sentences.object_label(entry.object_type)
     return render(
