@@ -134,19 +134,24 @@ def pyhanko_cert(cert: x509.Certificate):
 
 
 def signer_from_pkcs12(data: bytes, passphrase: str, chain_pem: str = ""):
-    """A pyHanko signer from PKCS#12 bytes (already decrypted) and the passphrase typed by the holder."""
+    """A pyHanko signer from PKCS#12 bytes (already decrypted) and the passphrase typed by the holder; the file is
+    decrypted once (its key derivation is the slow part of opening it)."""
+    from asn1crypto import keys as asn1_keys
     from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     bundle = open_pkcs12(data, passphrase)
-    extra = [pyhanko_cert(c) for c in bundle.chain]
+    others = [pyhanko_cert(c) for c in bundle.chain]
     if chain_pem:
-        extra += [pyhanko_cert(c) for c in load_certificates(chain_pem.encode("ascii"))]
-    signer = signers.SimpleSigner.load_pkcs12_data(
-        data, other_certs=extra, passphrase=(passphrase or "").encode("utf-8")
+        others += [pyhanko_cert(c) for c in load_certificates(chain_pem.encode("ascii"))]
+    key = bundle.key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    if signer is None:
-        raise SigningError("Không mở được khóa ký.")
-    return signer
+    return signers.SimpleSigner(
+        signing_key=asn1_keys.PrivateKeyInfo.load(key),
+        signing_cert=pyhanko_cert(bundle.cert),
+        cert_registry=SimpleCertificateStore.from_certs(others),
+    )
 
 
 def signer_for(credential, passphrase: str = ""):
