@@ -30,7 +30,7 @@ class PKIMaterial:
     foreign_signer: pki.Issued
 
     def p12(self, which: str, passphrase: str = PASSPHRASE) -> bytes:
-        return pki.to_pkcs12(getattr(self, which), passphrase)
+        return _p12(which, passphrase)
 
 
 @functools.cache
@@ -54,6 +54,12 @@ def pki_material() -> PKIMaterial:
         foreign_root=foreign_root,
         foreign_signer=pki.make_signer(foreign_root, "Người ký lạ", organization="Tổ chức không được tin cậy"),
     )
+
+
+@functools.cache
+def _p12(which: str, passphrase: str) -> bytes:
+    """Each certificate's PKCS#12 file is written once a session (its key derivation is slow)."""
+    return pki.to_pkcs12(getattr(pki_material(), which), passphrase)
 
 
 def equip(org, *, images: bool = True):
