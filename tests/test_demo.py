@@ -4,14 +4,23 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from tests import shared_data
 from vpdt.accounts.models import User
 from vpdt.directory.models import Agency, Level, Position, Role, Unit
 from vpdt.sampledata import demo
 
 
+def _load_demo(world) -> None:
+    world.accounts = demo.load()
+
+
+DEMO = shared_data.root("demo_accounts", _load_demo)
+
+
 @pytest.fixture
-def demo_accounts(db):
-    return demo.load()
+def demo_accounts(db, _shared_data):
+    """The demo organisation, loaded once for the tests that read it (each still finds it unmodified)."""
+    return _shared_data.get(DEMO).accounts
 
 
 def test_demo_organisation_shape(demo_accounts):
@@ -47,6 +56,46 @@ def test_readme_lists_the_demo_accounts(demo_accounts):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for account in demo_accounts:
         assert f"`{account['username']}` | `{account['password']}`" in readme, account["username"]
+
+
+def test_demo_signatures_are_ready_to_use(demo_accounts):
+    """The demo's own CA is trusted; both directors and both departments can sign with the demo passphrase."""
+    from vpdt.sampledata.demo_signing import DEMO_PASSPHRASE
+    from vpdt.signing import samples
+    from vpdt.signing import services as signing
+    from vpdt.signing.models import Credential, TrustRoot
+
+    assert TrustRoot.objects.filter(is_active=True).count() == 1
+    assert Credential.objects.filter(kind="personal").count() == 2
+    assert Credential.objects.filter(kind="agency").count() == 2
+    director = User.objects.get(username="hattt")
+    clerk = User.objects.get(username="nhunglth")
+    sxd = Agency.objects.get(name="Sở Xây dựng tỉnh Nghệ An")
+    signed = signing.sign_as_signer(director, samples.nd30_pdf(), passphrase=DEMO_PASSPHRASE, agency=sxd).data
+    sealed = signing.seal(
+        clerk,
+        signed,
+        agency=sxd,
+        passphrase=DEMO_PASSPHRASE,
+        number_text="Số: 01/QĐ-SXD",
+        date_text="Nghệ An, ngày 26 tháng 11 năm 2026",
+    ).data
+    report = signing.verify_bytes(sealed)
+    assert report.verdict == "valid", report.summary
+    assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
+
+
+def test_demo_issued_document_carries_both_signatures(demo_accounts):
+    from vpdt.outgoing.models import FileKind, OutgoingDocument, OutStatus
+    from vpdt.signing import services as signing
+    from vpdt.storage.services import read_stored
+
+    issued = OutgoingDocument.objects.get(status=OutStatus.ISSUED)
+    report = signing.verify_bytes(read_stored(issued.files.get(kind=FileKind.FINAL).file))
+    assert report.verdict == "valid", report.summary
+    assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
+    approved = OutgoingDocument.objects.get(status=OutStatus.APPROVED)
+    assert approved.files.filter(kind=FileKind.SIGNED).exists()
 
 
 def test_load_demo_command_is_idempotent(db, capsys):
@@ -115,43 +164,3 @@ def test_generate_incoming_documents_gapless_with_trail(db):
     ).document
     this_year = IncomingDocument.objects.filter(register=doc.register, year=new.year)
     assert new.arrival_number == this_year.count()
-
-
-def test_demo_signatures_are_ready_to_use(demo_accounts):
-    """The demo's own CA is trusted; both directors and both departments can sign with the demo passphrase."""
-    from vpdt.sampledata.demo_signing import DEMO_PASSPHRASE
-    from vpdt.signing import samples
-    from vpdt.signing import services as signing
-    from vpdt.signing.models import Credential, TrustRoot
-
-    assert TrustRoot.objects.filter(is_active=True).count() == 1
-    assert Credential.objects.filter(kind="personal").count() == 2
-    assert Credential.objects.filter(kind="agency").count() == 2
-    director = User.objects.get(username="hattt")
-    clerk = User.objects.get(username="nhunglth")
-    sxd = Agency.objects.get(name="Sở Xây dựng tỉnh Nghệ An")
-    signed = signing.sign_as_signer(director, samples.nd30_pdf(), passphrase=DEMO_PASSPHRASE, agency=sxd).data
-    sealed = signing.seal(
-        clerk,
-        signed,
-        agency=sxd,
-        passphrase=DEMO_PASSPHRASE,
-        number_text="Số: 01/QĐ-SXD",
-        date_text="Nghệ An, ngày 26 tháng 11 năm 2026",
-    ).data
-    report = signing.verify_bytes(sealed)
-    assert report.verdict == "valid", report.summary
-    assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
-
-
-def test_demo_issued_document_carries_both_signatures(demo_accounts):
-    from vpdt.outgoing.models import FileKind, OutgoingDocument, OutStatus
-    from vpdt.signing import services as signing
-    from vpdt.storage.services import read_stored
-
-    issued = OutgoingDocument.objects.get(status=OutStatus.ISSUED)
-    report = signing.verify_bytes(read_stored(issued.files.get(kind=FileKind.FINAL).file))
-    assert report.verdict == "valid", report.summary
-    assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
-    approved = OutgoingDocument.objects.get(status=OutStatus.APPROVED)
-    assert approved.files.filter(kind=FileKind.SIGNED).exists()
