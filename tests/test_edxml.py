@@ -36,7 +36,8 @@ from vpdt.exchange.edxml.model import (
 )
 from vpdt.exchange.edxml.values import VIETNAM, PackageError
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "edxml" / "vpcp-sdk-sample-3-recipients.edxml"
+# The national SDK's sample package, as shared with the project (a copy of ../shared/fixtures/edxml/).
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "edxml" / "vpcp-sdk-sample-3-recipients.edxml"
 ORDER = [
     "From",
     "To",
