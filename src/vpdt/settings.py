@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "vpdt.search",
     "vpdt.digitize",
     "vpdt.backups",
+    "vpdt.exchange",
     "vpdt.sampledata",
 ]
 

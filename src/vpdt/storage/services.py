@@ -120,6 +120,11 @@ def verify(stored: StoredFile, save: bool = True, journal: tuple[str | None, str
     return result
 
 
+def open_stored(stored: StoredFile):
+    """The stored file opened for reading (binary), to be read in chunks and closed by the caller."""
+    return default_storage.open(stored.name, "rb")
+
+
 def read_stored(stored: StoredFile) -> bytes:
     """The bytes of a stored file."""
     with default_storage.open(stored.name, "rb") as fh:
