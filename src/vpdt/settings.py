@@ -367,7 +367,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # OCR is slow and CPU-heavy: its own queue (the embedded worker of `vpdt serve` consumes "celery" and "ocr";
 # production runs a dedicated worker with `celery -A vpdt worker -Q ocr`).
-CELERY_TASK_ROUTES = {"vpdt.digitize.tasks.run_ocr": {"queue": "ocr"}}
+CELERY_TASK_ROUTES = {"vpdt.digitize.tasks.run_ocr": {"queue": "ocr"}, "vpdt.exchange.tasks.*": {"queue": "exchange"}}
 VPDT_OCR_JOBS = env_int("VPDT_OCR_JOBS", 1)  # pages OCRed in parallel by one job
 # DOCX/ODT → PDF with LibreOffice: time and memory ceilings of one conversion, and the most a package may unpack to.
 VPDT_OFFICE_TIMEOUT_SECONDS = env_int("VPDT_OFFICE_TIMEOUT_SECONDS", 180)
@@ -510,6 +510,20 @@ VPDT_SEAL_MM = env_int("VPDT_SEAL_MM", 36)
 VPDT_REMOTE_SIGNER_URL = env_str("VPDT_REMOTE_SIGNER_URL", "")  # remote signing service (server-side adapter)
 VPDT_REMOTE_SIGNER_TOKEN = env_str("VPDT_REMOTE_SIGNER_TOKEN", "")
 VPDT_REMOTE_SIGNER_TIMEOUT = env_int("VPDT_REMOTE_SIGNER_TIMEOUT", 60)
+
+# Exchange (liên thông): the shared secrets of connected systems are encrypted with this key (defaults to the secret
+# key); the worker sends what is due and fetches from the hub above on these schedules; the largest package taken.
+VPDT_EXCHANGE_KEY = env_str("VPDT_EXCHANGE_KEY", "")
+VPDT_EXCHANGE_MAX_PACKAGE_MB = env_int("VPDT_EXCHANGE_MAX_PACKAGE_MB", 200)
+VPDT_EXCHANGE_MAX_ATTACHMENT_MB = env_int("VPDT_EXCHANGE_MAX_ATTACHMENT_MB", 150)
+CELERY_BEAT_SCHEDULE["exchange-send-due"] = {
+    "task": "vpdt.exchange.tasks.send_due",
+    "schedule": _cron(env_str("VPDT_EXCHANGE_SEND_CRON", "* * * * *")),
+}
+CELERY_BEAT_SCHEDULE["exchange-poll"] = {
+    "task": "vpdt.exchange.tasks.poll",
+    "schedule": _cron(env_str("VPDT_EXCHANGE_POLL_CRON", "*/5 * * * *")),
+}
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 CSRF_FAILURE_VIEW = "vpdt.core.views.csrf_failure"

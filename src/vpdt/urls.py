@@ -61,6 +61,7 @@ api_v1 = [
     path("me/", accounts_api.MeAPI.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs, name="api-docs"),
+    path("hub/", include("vpdt.exchange.hub_urls")),
     path("", include(router.urls)),
 ]
 

@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 "--loglevel",
                 "INFO",
                 "-Q",
-                os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr"),  # default queue + OCR
+                os.environ.get("VPDT_WORKER_QUEUES", "celery,ocr,exchange"),  # default queue, OCR, exchange
                 "--concurrency",
                 os.environ.get("VPDT_WORKER_CONCURRENCY", "2"),
                 "--schedule",

@@ -1,0 +1,93 @@
+"""What the sender sees of a recipient in another system: the status messages it returns move the same delivery
+machine as a recipient inside the deployment (:data:`vpdt.outgoing.lifecycle.DELIVERY`), so the sender's timeline
+of each recipient reads the same whatever the route."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from vpdt.journal import services as journal
+from vpdt.outgoing.lifecycle import DELIVERY, FOLLOW, RECEIVED
+from vpdt.outgoing.models import DeliveryStatus, Recipient
+
+from .edxml.model import StatusCode
+from .models import Direction, Message, MessageState, MessageType
+
+D = DeliveryStatus
+FOLLOWED = {
+    StatusCode.ACCEPTED: D.REGISTERED,
+    StatusCode.ASSIGNED: D.ASSIGNED,
+    StatusCode.PROCESSING: D.PROCESSING,
+    StatusCode.COMPLETED: D.COMPLETED,
+}
+
+
+def _transition(recipient: Recipient, code: StatusCode) -> str | None:
+    """The delivery step a status code stands for, from where the recipient is now (None: nothing to move)."""
+    current = recipient.status
+    if code == StatusCode.ARRIVED:
+        return "deliver" if current == D.PENDING else None
+    if code == StatusCode.REFUSED:
+        return "refuse" if current in (D.PENDING, D.ARRIVED) else None
+    if code in FOLLOWED:
+        target = FOLLOWED[code]
+        if current == target:
+            return None
+        if current == D.PENDING:  # its 01 was lost or overtaken: the later status says it arrived
+            return "deliver"
+        if current == D.ARRIVED and target == D.REGISTERED:
+            return "receive"
+        return FOLLOW[target] if current in (*RECEIVED, D.ARRIVED) else None
+    if code == StatusCode.RECALL_AGREED:
+        return "confirm_recall" if current == D.RECALL_REQUESTED else None
+    return None
+
+
+def apply_status(message: Message, status) -> Recipient | None:
+    """Move the delivery of the document ``status`` is about, to the agency that sent it."""
+    sent = (
+        Message.objects.filter(
+            direction=Direction.OUT,
+            kind=MessageType.EDOC,
+            document_id=status.response_for.document_id,
+            to_organ=status.sender.organ_id,
+            recipient_id__isnull=False,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if sent is None:
+        Message.objects.filter(pk=message.pk).update(
+            state=MessageState.REFUSED, reason="Không có văn bản gửi đi nào ứng với trạng thái này."
+        )
+        return None
+    recipient = (
+        Recipient.objects.select_for_update().select_related("document", "document__agency").get(pk=sent.recipient_id)
+    )
+    code = status.code
+    moved = 0
+    while (name := _transition(recipient, code)) is not None and moved < 3:
+        recipient.status_at = timezone.now()
+        if name == "refuse":
+            recipient.reason = status.description[:2000]
+        DELIVERY.apply(
+            recipient,
+            name,
+            actor=None,
+            extra_fields=["status_at", "reason"],
+            journal_obj=recipient.document,
+            journal_agency=recipient.document.agency,
+            details={"recipient_organ": status.sender.organ_id, "status": code.value, "remote": True},
+        )
+        moved += 1
+    Message.objects.filter(pk=message.pk).update(
+        state=MessageState.APPLIED, outgoing_id=recipient.document_id, recipient_id=recipient.pk
+    )
+    if code == StatusCode.RECALL_REFUSED:
+        journal.record(
+            "exchange.recall_refused",
+            obj=recipient.document,
+            agency=recipient.document.agency,
+            details={"recipient_organ": status.sender.organ_id, "reason": status.description},
+        )
+    return recipient

@@ -1,0 +1,117 @@
+"""How the exchange reads in the journal (see :mod:`vpdt.journal.sentences`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from vpdt.journal import sentences
+from vpdt.journal.sentences import compose, register
+
+sentences.detail_labels(
+    "exchange.",
+    {
+        "document_id": _("Mã văn bản liên thông"),
+        "to": _("Cơ quan nhận"),
+        "from": _("Cơ quan gửi"),
+        "kind": _("Loại gói tin"),
+        "code": _("Mã nghiệp vụ hoặc trạng thái"),
+        "attempts": _("Số lần gửi"),
+        "error": _("Lỗi"),
+        "dead": _("Ngừng gửi lại"),
+        "reason": _("Lý do"),
+        "partner": _("Hệ thống"),
+        "path": _("Đường dẫn"),
+        "recipient_organ": _("Cơ quan nhận"),
+    },
+)
+sentences.detail_labels(
+    "outgoing.delivery.",
+    {
+        "recipient_organ": _("Cơ quan nhận (hệ thống khác)"),
+        "status": _("Mã trạng thái"),
+        "remote": _("Từ hệ thống khác"),
+    },
+)
+
+register(
+    "exchange.queue",
+    _("%(who)s đưa gói tin %(document_id)s gửi %(to)s vào hàng đợi liên thông"),
+    hidden=_("%(who)s đưa một gói tin vào hàng đợi liên thông"),
+    label=_("Chờ gửi liên thông"),
+)
+register(
+    "exchange.send",
+    _("%(who)s gửi gói tin %(document_id)s tới %(to)s (lần %(attempts)s)"),
+    hidden=_("%(who)s gửi một gói tin liên thông"),
+    label=_("Đã gửi liên thông"),
+)
+register(
+    "exchange.fail",
+    _("Gửi gói tin %(document_id)s tới %(to)s không thành công: %(error)s"),
+    hidden=_("Gửi một gói tin liên thông không thành công"),
+    label=_("Gửi liên thông lỗi"),
+)
+register(
+    "exchange.resend",
+    _("%(who)s gửi lại gói tin %(document_id)s"),
+    hidden=_("%(who)s gửi lại một gói tin liên thông"),
+    label=_("Gửi lại liên thông"),
+)
+register(
+    "exchange.refuse_package",
+    compose(_("Từ chối nhận một gói tin liên thông: %(reason)s"), ("partner", _(" (từ hệ thống %(partner)s)"))),
+    hidden=_("Từ chối nhận một gói tin liên thông"),
+    label=_("Từ chối gói tin"),
+)
+register(
+    "exchange.arrive",
+    _("Văn bản %(document_id)s của %(from)s đến qua liên thông cho %(to)s"),
+    hidden=_("Một văn bản đến qua liên thông"),
+    label=_("Văn bản đến qua liên thông"),
+)
+register(
+    "exchange.forward",
+    _("Chuyển tiếp văn bản %(document_id)s của %(from)s tới %(to)s qua hệ thống %(partner)s"),
+    hidden=_("Chuyển tiếp một văn bản liên thông"),
+    label=_("Chuyển tiếp liên thông"),
+)
+register(
+    "exchange.refuse",
+    _("Từ chối tiếp nhận văn bản liên thông %(document_id)s: %(reason)s"),
+    hidden=_("Từ chối tiếp nhận một văn bản liên thông"),
+    label=_("Từ chối văn bản liên thông"),
+)
+register(
+    "exchange.status",
+    _("Nhận trạng thái %(code)s của văn bản %(document_id)s từ %(from)s"),
+    hidden=_("Nhận trạng thái của một văn bản liên thông"),
+    label=_("Nhận trạng thái liên thông"),
+)
+register(
+    "exchange.recall_refused",
+    _("%(recipient_organ)s không đồng ý thu hồi %(object)s: %(reason)s"),
+    hidden=_("Nơi nhận không đồng ý thu hồi một văn bản"),
+    label=_("Không đồng ý thu hồi"),
+)
+register(
+    "exchange.auth_refused",
+    _("Từ chối một yêu cầu tới trục liên thông (%(path)s): %(reason)s"),
+    hidden=_("Từ chối một yêu cầu tới trục liên thông"),
+    label=_("Từ chối xác thực liên thông"),
+)
+register(
+    "exchange.fetched",
+    _("Hệ thống %(partner)s đã lấy gói tin %(document_id)s"),
+    hidden=_("Một hệ thống kết nối đã lấy một gói tin"),
+    label=_("Hệ thống nhận đã lấy gói tin"),
+)
+register(
+    "exchange.poll_failed",
+    _("Không lấy được gói tin từ hệ thống %(partner)s: %(error)s"),
+    hidden=_("Không lấy được gói tin từ trục liên thông"),
+    label=_("Lấy gói tin lỗi"),
+)
+register(
+    "exchange.not_ours",
+    _("Bỏ qua gói tin %(document_id)s: không gửi cho cơ quan nào của hệ thống này"),
+    hidden=_("Bỏ qua một gói tin không thuộc hệ thống này"),
+    label=_("Gói tin không thuộc hệ thống"),
+)
