@@ -62,7 +62,9 @@ def apply_status(message: Message, status) -> Recipient | None:
         )
         return None
     recipient = (
-        Recipient.objects.select_for_update().select_related("document", "document__agency").get(pk=sent.recipient_id)
+        Recipient.objects.select_for_update(of=("self",))
+        .select_related("document", "document__agency")
+        .get(pk=sent.recipient_id)
     )
     code = status.code
     moved = 0

@@ -130,7 +130,7 @@ def _lease(message_id: int) -> Message | None:
     now = timezone.now()
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("partner", "file")
             .filter(pk=message_id, direction=Direction.OUT, state__in=[S.QUEUED, S.RETRYING])
             .exclude(next_attempt_at__gt=now)
