@@ -5,3 +5,10 @@ class ExchangeConfig(AppConfig):
     name = "vpdt.exchange"
     label = "exchange"
     verbose_name = "Liên thông văn bản"
+
+    def ready(self):
+        from vpdt.outgoing import delivery
+
+        from . import sending, tasks  # noqa: F401  the exchange queue's tasks, registered with Celery
+
+        delivery.register_issue_hook(sending.send_issued)

@@ -83,7 +83,10 @@ def apply_status(message: Message, status) -> Recipient | None:
         )
         moved += 1
     Message.objects.filter(pk=message.pk).update(
-        state=MessageState.APPLIED, outgoing_id=recipient.document_id, recipient_id=recipient.pk
+        state=MessageState.APPLIED,
+        outgoing_id=recipient.document_id,
+        recipient_id=recipient.pk,
+        agency=recipient.document.agency,
     )
     if code == StatusCode.RECALL_REFUSED:
         journal.record(

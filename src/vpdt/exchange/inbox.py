@@ -137,6 +137,8 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
     where = routing.route(target)
     details = {"document_id": header.document_id, "from": header.sender.organ_id, "to": target}
     if where.kind == routing.LOCAL:
+        message.agency = where.agency
+        Message.objects.filter(pk=message.pk).update(agency=where.agency)
         problem = routing.exchange_refusal(header.sender.organ_id, where.agency)
         if problem:
             _refuse(message, package, where.agency, problem)

@@ -110,6 +110,10 @@ class Message(models.Model):
         Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="messages", verbose_name="hệ thống"
     )
     file = models.ForeignKey("storage.StoredFile", on_delete=models.PROTECT, related_name="+")
+    # The agency of this deployment the message is from (out) or for (in); none for what a hub only passes on.
+    agency = models.ForeignKey(
+        "directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan"
+    )
     # Local objects the message is about (by id: the exchange sits above the document apps and reads them there).
     outgoing_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     recipient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -135,6 +139,7 @@ class Message(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="exchange_msg_due_idx"),
             models.Index(fields=["partner", "state", "id"], name="exchange_msg_partner_idx"),
             models.Index(fields=["to_organ", "state", "-id"], name="exchange_msg_to_idx"),
+            models.Index(fields=["agency", "direction", "state", "-id"], name="exchange_msg_agency_idx"),
         ]
 
     def __str__(self) -> str:

@@ -56,7 +56,8 @@ def backoff(attempts: int) -> dt.timedelta:
 def queue(
     *,
     kind: str,
-    data,
+    data=None,
+    stored=None,
     document_id: str,
     from_organ: str,
     to_organ: str,
@@ -69,13 +70,14 @@ def queue(
     agency=None,
     **links,
 ) -> Message:
-    """Queue a message (or find the one already queued for the same thing)."""
+    """Queue a message (or find the one already queued for the same thing): its edXML as ``data`` (bytes or a
+    file), or ``stored`` already (one package stored once for all its recipients)."""
     code = business_type if kind == MessageType.EDOC else status_code
     key = idempotency_key(document_id, kind, code, to_organ)
     existing = Message.objects.filter(direction=Direction.OUT, idempotency_key=key).first()
     if existing is not None:
         return existing
-    stored = store(
+    stored = stored or store(
         as_file(data), f"{kind}-{to_organ}.edxml", folder="exchange", content_type="application/xml", agency=agency
     )
     try:
@@ -93,6 +95,7 @@ def queue(
                 partner=partner,
                 file=stored,
                 urgent=urgent,
+                agency=agency,
                 **links,
             )
     except IntegrityError:  # queued concurrently

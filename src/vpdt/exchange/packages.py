@@ -97,7 +97,7 @@ def package_for(
         document_id=document_id(document),
         place=_place(agency),
         promulgation_date=document.issued_date,
-        type_code=document.doc_type_id,
+        type_code=None,
         type_detail=0,
         type_name=document.doc_type.name[:100],
         signer_competence=document.authority[:100],

@@ -66,6 +66,16 @@ def _clerks(agency_id: int):
     ).distinct()
 
 
+_issue_hooks: list = []
+
+
+def register_issue_hook(hook) -> None:
+    """``hook(actor, document, recipients)`` runs inside the issue transaction after the recipients inside the
+    deployment are served: the exchange app sends to the agencies of other systems this way."""
+    if hook not in _issue_hooks:
+        _issue_hooks.append(hook)
+
+
 def deliver(actor, document: OutgoingDocument) -> None:
     """Called by :func:`services.issue` inside its transaction."""
     now = timezone.now()
@@ -114,6 +124,8 @@ def deliver(actor, document: OutgoingDocument) -> None:
                 target=document,
                 text=f"Văn bản {label} gửi bạn: {document.subject}",
             )
+    for hook in _issue_hooks:
+        hook(actor, document, recipients)
 
 
 def waiting_for(user):

@@ -417,6 +417,8 @@ class Recipient(models.Model):
     )
     name = models.CharField("tên nơi nhận", max_length=300, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
+    # An agency of another system, reached through the exchange (liên thông) by its OrganId.
+    organ_id = models.CharField("mã định danh (liên thông)", max_length=40, blank=True)
     for_information = models.BooleanField("để biết", default=False)
 
     # Delivery to an agency of the deployment.

@@ -16,7 +16,7 @@ from vpdt.core.authz import scope_of, visible
 from vpdt.delegation import services as delegation
 from vpdt.digitize import services as digitize
 from vpdt.directory import members
-from vpdt.directory.models import Agency, Role, Unit
+from vpdt.directory.models import Agency, Role, Unit, validate_organ_id
 from vpdt.incoming import lifecycle as incoming_lifecycle
 from vpdt.incoming.models import IncomingDocument
 from vpdt.journal import services as journal
@@ -69,6 +69,7 @@ class RecipientSpec:
     name: str = ""
     email: str = ""
     for_information: bool = False
+    organ_id: str = ""  # an agency of another system, sent to through the exchange
 
 
 DRAFT_FIELDS = (
@@ -138,6 +139,7 @@ def _check_recipients(agency: Agency, specs: list[RecipientSpec]) -> None:
             getattr(spec.user, "pk", None),
             getattr(spec.agency, "pk", None),
             spec.name.strip().lower(),
+            spec.organ_id.strip(),
         )
         if key in seen:
             errors.append("Nơi nhận bị trùng.")
@@ -155,6 +157,13 @@ def _check_recipients(agency: Agency, specs: list[RecipientSpec]) -> None:
                     errors.append(problem)
         elif spec.kind == RecipientKind.EXTERNAL and not spec.name.strip():
             errors.append("Tên nơi nhận ngoài hệ thống là bắt buộc.")
+        elif spec.kind == RecipientKind.EXTERNAL and spec.organ_id.strip():
+            try:
+                validate_organ_id(spec.organ_id.strip())
+            except ValidationError:
+                errors.append(f"Mã định danh “{spec.organ_id.strip()[:40]}” không đúng dạng (ví dụ 000.00.12.H41).")
+            if spec.organ_id.strip() == agency.code:
+                errors.append("Cơ quan nhận không hợp lệ (không gửi cho chính cơ quan mình).")
         elif spec.kind not in RecipientKind.values:
             errors.append("Loại nơi nhận không hợp lệ.")
     if errors:
@@ -173,6 +182,7 @@ def _save_recipients(document: OutgoingDocument, specs: list[RecipientSpec]) -> 
                 agency=s.agency,
                 name=(s.name or str(s.unit or s.user or s.agency or "")).strip()[:300],
                 email=s.email,
+                organ_id=s.organ_id.strip() if s.kind == RecipientKind.EXTERNAL else "",
                 for_information=s.for_information,
             )
             for s in specs
