@@ -9,6 +9,6 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from vpdt.outgoing import delivery
 
-        from . import sending, tasks  # noqa: F401  the exchange queue's tasks, registered with Celery
+        from . import arrivals, policies, sending, tasks  # noqa: F401  signal receivers, predicates, Celery tasks
 
         delivery.register_issue_hook(sending.send_issued)

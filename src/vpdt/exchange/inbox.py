@@ -144,7 +144,7 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
             _refuse(message, package, where.agency, problem)
             return
         journal.record("exchange.arrive", obj=message, agency=where.agency, details=details)
-        _answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")
+        answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")
         return
     if where.kind == routing.UNKNOWN:
         _refuse(message, package, None, f"Không tìm thấy cơ quan nhận có mã định danh {target}.")
@@ -176,20 +176,26 @@ def _about(package) -> ResponseFor:
     )
 
 
-def _answer(message: Message, package, agency, code: StatusCode, description: str, actor=None) -> Message | None:
-    """Queue a status message from ``agency`` back to the package's sender."""
+def answer(message: Message, package, agency, code: StatusCode, description: str, actor=None) -> Message | None:
+    """Queue a status message from ``agency`` back to the sender of ``package``."""
+    return answer_about(message, _about(package), agency, code, description, actor)
+
+
+def answer_about(message: Message, about: ResponseFor, agency, code: StatusCode, description: str, actor=None):
+    """Queue a status message from ``agency`` about the document ``about`` names, back to its sender's system
+    (nothing when its sender is an agency of this deployment, or nobody knows where it is)."""
     if agency is None:
         return None
-    status = status_for(_about(package), agency, code, description, staff=actor)
-    back = routing.route(package.header.sender.organ_id)
+    back = routing.route(about.organ_id)
     if back.kind in (routing.UNKNOWN, routing.LOCAL):
         return None
+    status = status_for(about, agency, code, description, staff=actor)
     return queue(
         kind=MessageType.STATUS,
         data=writer.status_bytes(status),
-        document_id=package.header.document_id,
+        document_id=about.document_id,
         from_organ=agency.code,
-        to_organ=package.header.sender.organ_id,
+        to_organ=about.organ_id,
         partner=back.partner,
         status_code=code.value,
         state=S.WAITING if back.kind == routing.CONNECTED else S.QUEUED,
@@ -208,7 +214,7 @@ def _refuse(message: Message, package, agency, reason: str) -> None:
         details={"document_id": package.header.document_id, "reason": reason},
     )
     sender_agency = agency or _any_local()
-    _answer(message, package, sender_agency, StatusCode.REFUSED, reason)
+    answer(message, package, sender_agency, StatusCode.REFUSED, reason)
 
 
 def _any_local():

@@ -115,3 +115,9 @@ register(
     hidden=_("Bỏ qua một gói tin không thuộc hệ thống này"),
     label=_("Gói tin không thuộc hệ thống"),
 )
+register(
+    "exchange.register",
+    _("%(who)s tiếp nhận văn bản liên thông %(document_id)s của %(from)s, vào sổ thành %(object)s"),
+    hidden=_("%(who)s tiếp nhận một văn bản liên thông"),
+    label=_("Tiếp nhận văn bản liên thông"),
+)

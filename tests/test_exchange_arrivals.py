@@ -1,0 +1,157 @@
+"""Documents from other systems in the clerk's hands: seen by the recipient agency's clerks only, registered with one
+action (metadata and files from the package, zips opened), or refused with a reason; each answer (03, 02) and the
+later processing (04, 05, 06) going back to the sender."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.exchange_partner import FakeHub
+from tests.test_edxml import rich_package
+from tests.test_exchange_transport import UPSTREAM_SECRET
+from vpdt.exchange import arrivals, auth, polling
+from vpdt.exchange.edxml import reader, writer
+from vpdt.exchange.edxml.model import Attachment, Organ
+from vpdt.exchange.models import Direction, Message, MessageState, MessageType, Partner, PartnerRole
+from vpdt.incoming import services as incoming
+from vpdt.incoming.models import DocStatus, IncomingDocument, Source
+from vpdt.journal.models import JournalEntry
+from vpdt.storage.services import read_stored
+
+S = MessageState
+DOCUMENT_ID = "000.00.00.G22,2026/12/07,7816/VPCP-KTTH"
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture
+def hub():
+    fake = FakeHub(secrets={"vpdt-nghe-an": UPSTREAM_SECRET}).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def upstream(db, hub):
+    return Partner.objects.create(
+        code="lgsp-nghe-an",
+        name="Trục liên thông tỉnh Nghệ An",
+        role=PartnerRole.UPSTREAM,
+        base_url=hub.url,
+        own_code="vpdt-nghe-an",
+        secret=auth.seal_secret(UPSTREAM_SECRET),
+    )
+
+
+def arrive(org, hub, attachments=None) -> Message:
+    package = rich_package()
+    package.header.sender = Organ("000.00.00.G22", organ_name="Văn phòng Chính phủ")
+    package.header.to = [Organ(org.sxd.code, organ_name="Sở Xây dựng tỉnh Nghệ An")]
+    package.header.document_id = DOCUMENT_ID
+    package.header.code_number, package.header.code_notation = "7816", "VPCP-KTTH"
+    if attachments is not None:
+        package.attachments = attachments
+    else:
+        package.attachments = [Attachment("cid:1", "7816-vpcp-ktth.pdf", "application/pdf", content=io.BytesIO(PDF))]
+    hub.offer("vpdt-nghe-an", writer.package_bytes(package))
+    polling.poll_upstream()
+    return Message.objects.get(direction=Direction.IN, kind=MessageType.EDOC)
+
+
+def answers():
+    return list(
+        Message.objects.filter(direction=Direction.OUT, kind=MessageType.STATUS)
+        .order_by("id")
+        .values_list("status_code", flat=True)
+    )
+
+
+def test_only_the_recipient_agencys_clerks_see_an_arrival(org, upstream, hub):
+    message = arrive(org, hub)
+    assert list(arrivals.waiting_for(org.sxd_clerk)) == [message]
+    for other in (org.sxd_staff, org.sxd_unit_leader, org.sxd_admin, org.stttt_staff, org.ht_admin):
+        assert not arrivals.waiting_for(other).exists(), other
+    with pytest.raises(PermissionDenied):
+        arrivals.register(org.stttt_staff, message)
+    with pytest.raises(PermissionDenied):
+        arrivals.refuse(org.sxd_staff, message, "không phải việc của tôi")
+
+
+def test_registering_makes_the_incoming_document_and_answers_accepted(org, upstream, hub):
+    message = arrive(org, hub)
+    registered = arrivals.register(org.sxd_clerk, message)
+    document = IncomingDocument.objects.get(pk=registered.document.pk)
+    assert document.agency == org.sxd and document.source == Source.ELECTRONIC
+    assert (document.issuer_code, document.code_number, document.code_notation) == (
+        "000.00.00.G22",
+        "7816",
+        "VPCP-KTTH",
+    )
+    assert document.issuer_name == "Văn phòng Chính phủ"
+    assert document.subject == "V/v triển khai kế hoạch đầu tư công trung hạn giai đoạn 2026–2030"
+    assert document.signer_name == "Nguyễn Văn Đệ" and document.urgency == 1
+    [attached] = document.attachments.select_related("file")
+    assert read_stored(attached.file) == PDF and attached.file.original_name == "7816-vpcp-ktth.pdf"
+    message.refresh_from_db()
+    assert (message.state, message.incoming_id, message.handled_by) == (S.APPLIED, document.pk, org.sxd_clerk)
+    assert answers() == ["01", "03"]
+    status = reader.read(read_stored(Message.objects.get(status_code="03").file)).status
+    assert status.response_for.document_id == DOCUMENT_ID and status.sender.organ_id == org.sxd.code
+    assert status.staff.staff == org.sxd_clerk.full_name
+    assert JournalEntry.objects.filter(action="exchange.register", object_id=str(document.pk)).exists()
+    with pytest.raises(ValidationError, match="không còn chờ tiếp nhận"):
+        arrivals.register(org.sxd_clerk, message)
+    assert not arrivals.waiting_for(org.sxd_clerk).exists()
+
+
+def test_the_recipients_processing_goes_back_to_the_sender(org, upstream, hub):
+    registered = arrivals.register(org.sxd_clerk, arrive(org, hub))
+    document = registered.document
+    if document.status == DocStatus.REGISTERED:
+        incoming.submit(org.sxd_clerk, document, leader=org.sxd_leader)
+    incoming.direct(
+        org.sxd_leader,
+        IncomingDocument.objects.get(pk=document.pk),
+        direction="Phòng Kế hoạch - Tài chính chủ trì tham mưu.",
+        targets=[incoming.Target("lead", unit=org.sxd_khtc)],
+    )
+    assert answers()[-1] == "04"
+    lead = IncomingDocument.objects.get(pk=document.pk).assignments.get(unit=org.sxd_khtc, parent__isnull=True)
+    incoming.complete(org.sxd_unit_leader, lead, result="Đã tham mưu văn bản trả lời.")
+    assert answers()[-1] == "06" and IncomingDocument.objects.get(pk=document.pk).status == DocStatus.COMPLETED
+
+
+def test_refusing_needs_a_reason_and_answers_refused(org, upstream, hub):
+    message = arrive(org, hub)
+    with pytest.raises(ValidationError, match="Ghi rõ lý do"):
+        arrivals.refuse(org.sxd_clerk, message, "  ")
+    refused = arrivals.refuse(org.sxd_clerk, message, "Văn bản gửi nhầm cơ quan, đề nghị gửi Sở Tài chính.")
+    assert refused.state == S.REFUSED and refused.reason.startswith("Văn bản gửi nhầm")
+    assert answers() == ["01", "02"]
+    status = reader.read(read_stored(Message.objects.get(status_code="02").file)).status
+    assert status.description == "Văn bản gửi nhầm cơ quan, đề nghị gửi Sở Tài chính."
+    assert not IncomingDocument.objects.exists()
+
+
+def _zip(**members) -> bytes:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as zipped:
+        for name, data in members.items():
+            zipped.writestr(name.replace("_", "."), data)
+    return packed.getvalue()
+
+
+def test_a_zipped_attachment_is_registered_as_its_files_or_kept_whole(org, upstream, hub):
+    pdfs = _zip(**{"van-ban_pdf": PDF, "phu-luc_pdf": PDF})
+    message = arrive(org, hub, [Attachment("cid:9", "ho-so.zip", "application/zip", content=io.BytesIO(pdfs))])
+    document = arrivals.register(org.sxd_clerk, message).document
+    names = sorted(a.file.original_name for a in document.attachments.select_related("file"))
+    assert names == ["phu-luc.pdf", "van-ban.pdf"]
+
+
+def test_a_zip_holding_files_that_cannot_be_registered_is_kept_as_the_zip(org, upstream, hub):
+    odd = _zip(**{"van-ban_edxml": b"<edXML/>"})
+    message = arrive(org, hub, [Attachment("cid:9", "ho-so.zip", "application/zip", content=io.BytesIO(odd))])
+    document = arrivals.register(org.sxd_clerk, message).document
+    assert [a.file.original_name for a in document.attachments.select_related("file")] == ["ho-so.zip"]
