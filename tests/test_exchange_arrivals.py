@@ -155,3 +155,69 @@ def test_a_zip_holding_files_that_cannot_be_registered_is_kept_as_the_zip(org, u
     message = arrive(org, hub, [Attachment("cid:9", "ho-so.zip", "application/zip", content=io.BytesIO(odd))])
     document = arrivals.register(org.sxd_clerk, message).document
     assert [a.file.original_name for a in document.attachments.select_related("file")] == ["ho-so.zip"]
+
+
+# ---------------------------------------------------------------------------------------------- the screen
+
+
+def test_the_clerks_screen_reads_registers_and_refuses(org, upstream, hub, login):
+    message = arrive(org, hub)
+    second = arrive_another(org, hub)
+    clerk = login(org.sxd_clerk)
+    page = clerk.get("/lien-thong/den/")
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count('data-testid="arrival-row"') == 2
+    assert "V/v triển khai kế hoạch đầu tư công trung hạn" in html and "Văn phòng Chính phủ" in html
+    assert "Gói tin không có chữ ký XML." in html
+    file = clerk.get(f"/lien-thong/den/{message.pk}/tep/0/")
+    assert file.status_code == 200 and b"".join(file.streaming_content) == PDF
+    assert clerk.get(f"/lien-thong/den/{message.pk}/tep/7/").status_code == 404
+    registered = clerk.post(f"/lien-thong/den/{message.pk}/tiep-nhan/", {"leader": ""})
+    document = IncomingDocument.objects.get()
+    assert registered.status_code == 302 and registered["Location"] == f"/van-ban-den/{document.pk}/"
+    empty = clerk.post(f"/lien-thong/den/{second.pk}/tu-choi/", {"reason": ""}, follow=True)
+    assert "Ghi rõ lý do từ chối tiếp nhận." in empty.content.decode()
+    refused = clerk.post(f"/lien-thong/den/{second.pk}/tu-choi/", {"reason": "Gửi nhầm cơ quan."}, follow=True)
+    assert "Đã từ chối tiếp nhận văn bản" in refused.content.decode()
+    assert answers() == ["01", "01", "03", "02"]
+
+
+def test_the_screen_and_its_files_are_for_the_recipient_clerks_only(org, upstream, hub, login, client):
+    message = arrive(org, hub)
+    urls = [f"/lien-thong/den/{message.pk}/tep/0/"]
+    posts = [f"/lien-thong/den/{message.pk}/tiep-nhan/", f"/lien-thong/den/{message.pk}/tu-choi/"]
+    assert client.get("/lien-thong/den/").status_code == 302  # to the login page
+    for user in (org.sxd_staff, org.sxd_leader, org.stttt_staff, org.ht_admin):
+        c = login(user)
+        assert c.get("/lien-thong/den/").status_code == 403, user
+        for url in urls:
+            assert c.get(url).status_code == 404, (user, url)
+        for url in posts:
+            assert c.post(url, {"reason": "thử"}).status_code in (403, 404), (user, url)
+    other_clerk = make_clerk(org.stttt)
+    c = login(other_clerk)
+    assert 'data-testid="arrival-row"' not in c.get("/lien-thong/den/").content.decode()
+    for url in urls:
+        assert c.get(url).status_code == 404
+    for url in posts:
+        assert c.post(url, {"reason": "thử"}).status_code == 404
+    message.refresh_from_db()
+    assert message.state == S.RECEIVED and answers() == ["01"]
+
+
+def arrive_another(org, hub) -> Message:
+    package = rich_package()
+    package.header.sender = Organ("000.00.00.G22", organ_name="Văn phòng Chính phủ")
+    package.header.to = [Organ(org.sxd.code, organ_name="Sở Xây dựng tỉnh Nghệ An")]
+    package.header.document_id = "000.00.00.G22,2026/12/08,7900/VPCP-KTTH"
+    package.header.code_number, package.header.code_notation = "7900", "VPCP-KTTH"
+    hub.offer("vpdt-nghe-an", writer.package_bytes(package))
+    polling.poll_upstream()
+    return Message.objects.get(direction=Direction.IN, document_id="000.00.00.G22,2026/12/08,7900/VPCP-KTTH")
+
+
+def make_clerk(agency):
+    from tests.conftest import make_person
+    from vpdt.directory.models import Role
+
+    return make_person(agency, "Trần Thị Thu Trang", Role.CLERK)

@@ -79,6 +79,7 @@ urlpatterns = [
     path("ky-so/", include("vpdt.signing.urls")),
     path("tim-kiem/", include("vpdt.search.urls")),
     path("so-hoa/", include("vpdt.digitize.urls")),
+    path("lien-thong/", include("vpdt.exchange.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from vpdt.journal import services as journal
 from vpdt.storage.services import store
 
-from . import routing
+from . import routing, signatures
 from .edxml import reader, writer
 from .edxml.model import ResponseFor, StatusCode
 from .edxml.values import PackageError
@@ -74,6 +74,30 @@ def receive(data, *, partner: Partner | None = None, organ: str = "") -> Receive
     return result
 
 
+def _summary(data, package) -> dict:
+    """What the clerk's queue shows of a package, and its XML signature checked once, on arrival."""
+    source = as_file(data)
+    source.seek(0, 2)
+    size = source.tell()
+    source.seek(0)
+    checked = signatures.check(source.read() if size <= signatures.MAX_CHECKED else None, size)
+    source.seek(0)
+    header = package.header
+    return {
+        "subject": header.subject[:500],
+        "code": f"{header.code_number}/{header.code_notation}"[:50],
+        "sender_name": (header.sender.organ_name or header.sender.organization_in_charge)[:200],
+        "promulgation_date": header.promulgation_date,
+        "urgency": int(header.other.priority),
+        "files": [
+            {"name": a.name, "size": a.size, "sha256": a.sha256, "content_type": a.content_type}
+            for a in package.attachments
+        ],
+        "signature_verdict": checked.verdict,
+        "signature_summary": checked.summary[:500],
+    }
+
+
 def _key_for_package(package, organ: str) -> str:
     return idempotency_key(package.header.document_id, MessageType.EDOC, int(package.business.doc_type), organ)
 
@@ -102,12 +126,16 @@ def _package(data: bytes, package, partner, organ: str) -> Received:
         )
         return Received([], False)
     messages, duplicate = [], True
+    summary = None
     for target in targets:
         key = _key_for_package(package, target)
+        if summary is None and not Message.objects.filter(direction=Direction.IN, idempotency_key=key).exists():
+            summary = _summary(data, package)
         with transaction.atomic():
             message, new = _record(
                 data,
                 key,
+                **(summary or {}),
                 kind=MessageType.EDOC,
                 state=S.RECEIVED,
                 document_id=header.document_id,

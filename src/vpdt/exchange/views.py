@@ -1,0 +1,148 @@
+"""The clerk's screen of documents from other systems: read them (metadata, files, the package's XML signature),
+register one with one action, or refuse it with a reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from vpdt.catalog.models import Urgency
+from vpdt.core.authz import scope_of
+from vpdt.core.pagination import page_of, query_without_cursor
+from vpdt.directory.models import Role
+from vpdt.incoming import services as incoming
+from vpdt.incoming.forms import agency_leaders
+from vpdt.incoming.models import Register
+from vpdt.outgoing.clerk_views import ReasonForm, ReceiveForm
+
+from . import arrivals
+from .edxml.values import PackageError
+
+CARDS_PER_PAGE = 20
+
+
+def _require_clerk(request):
+    scope = scope_of(request.user)
+    if not (scope.is_superuser or (scope.agency_id and scope.has_role(Role.CLERK))):
+        raise PermissionDenied("Chỉ văn thư của cơ quan được dùng chức năng này.")
+    return scope
+
+
+def _errors(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+
+
+def _page(request, scope, *, duplicate=None):
+    page = page_of(request, arrivals.waiting_for(request.user), order=("-id",), default=CARDS_PER_PAGE)
+    for message in page.items:
+        message.duplicate_warning = (duplicate or {}).get(message.pk)
+        message.urgency_label = Urgency(message.urgency).label if message.urgency in Urgency.values else ""
+    agency_id = scope.agency_id or (page.items[0].agency_id if page.items else None)
+    return {
+        "page": page,
+        "query": query_without_cursor(request),
+        "registers": list(
+            Register.objects.filter(agency_id=agency_id, is_active=True)
+            .order_by("-is_default", "id")
+            .only("id", "name", "is_default")
+        ),
+        "leaders": list(agency_leaders(agency_id).only("id", "full_name")),
+    }
+
+
+@login_required
+@require_GET
+def arrival_list(request):
+    """Văn bản đến từ hệ thống khác: packages for this agency waiting to be registered or refused."""
+    scope = _require_clerk(request)
+    return render(request, "exchange/arrivals.html", _page(request, scope))
+
+
+@login_required
+@require_GET
+def arrival_file(request, pk: int, index: int):
+    """One attachment of a waiting arrival, read from its package."""
+    message = get_object_or_404(arrivals.waiting_for(request.user), pk=pk)
+    try:
+        package = arrivals.read_package(message)
+    except PackageError:
+        raise Http404("Không đọc lại được gói tin.") from None
+    if not 0 <= index < len(package.attachments):
+        package.close()
+        raise Http404("Gói tin không có tệp này.")
+    chosen = package.attachments[index]
+    for other in package.attachments:
+        if other is not chosen:
+            other.content.close()
+    chosen.content.seek(0)
+    return FileResponse(
+        chosen.content,
+        as_attachment=True,
+        filename=chosen.name,
+        content_type=chosen.content_type or "application/octet-stream",
+    )
+
+
+@login_required
+@require_POST
+def register(request, pk: int):
+    scope = _require_clerk(request)
+    message = get_object_or_404(arrivals.waiting_for(request.user), pk=pk)
+    form = ReceiveForm(message.agency_id, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("exchange:arrivals")
+    data = form.cleaned_data
+    try:
+        registered = arrivals.register(
+            request.user,
+            message,
+            register=data.get("register"),
+            leader=data.get("leader"),
+            confirm_duplicate=data.get("confirm_duplicate"),
+        )
+    except incoming.DuplicateWarning as exc:
+        messages.warning(request, " ".join(exc.messages))
+        context = _page(
+            request, scope, duplicate={message.pk: {"message": " ".join(exc.messages), "existing": exc.existing}}
+        )
+        return render(request, "exchange/arrivals.html", context)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("exchange:arrivals")
+    document = registered.document
+    messages.success(
+        request,
+        f"Đã tiếp nhận văn bản {message.code} của {message.sender_name}: vào sổ số đến {document.arrival_number}.",
+    )
+    return redirect(f"/van-ban-den/{document.pk}/")
+
+
+@login_required
+@require_POST
+def refuse(request, pk: int):
+    _require_clerk(request)
+    message = get_object_or_404(arrivals.waiting_for(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("exchange:arrivals")
+    try:
+        arrivals.refuse(request.user, message, form.cleaned_data.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã từ chối tiếp nhận văn bản {message.code}; cơ quan gửi được báo lý do.")
+    return redirect("exchange:arrivals")
