@@ -324,7 +324,8 @@ def test_ocr_task_goes_to_its_own_queue_and_serve_consumes_it():
     route = app.amqp.router.route({}, "vpdt.digitize.tasks.run_ocr")
     assert route["queue"].name == "ocr"
     assert app.amqp.router.route({}, "vpdt.incoming.tasks.submit_batch")["queue"].name == "celery"
-    assert '"VPDT_WORKER_QUEUES", "celery,ocr"' in inspect.getsource(serve)
+    assert app.amqp.router.route({}, "vpdt.exchange.tasks.send_due")["queue"].name == "exchange"
+    assert '"VPDT_WORKER_QUEUES", "celery,ocr,exchange"' in inspect.getsource(serve)
 
 
 def test_jobs_lost_by_a_stopped_worker_are_sent_again_then_given_up(org, django_capture_on_commit_callbacks, settings):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.exchange_partner import FakeHub
 from tests.test_edxml import rich_package
 from tests.test_exchange_transport import UPSTREAM_SECRET
-from vpdt.exchange import arrivals, auth, polling
+from vpdt.exchange import arrivals, auth, outbox, polling
 from vpdt.exchange.edxml import reader, writer
 from vpdt.exchange.edxml.model import Attachment, Organ
 from vpdt.exchange.models import Direction, Message, MessageState, MessageType, Partner, PartnerRole
@@ -221,3 +221,39 @@ def make_clerk(agency):
     from vpdt.directory.models import Role
 
     return make_person(agency, "Trần Thị Thu Trang", Role.CLERK)
+
+
+# ---------------------------------------------------------------------------------------------- the API
+
+
+def test_the_api_lists_registers_and_refuses_for_the_recipient_clerk_only(org, upstream, hub, api):
+    first, second = arrive(org, hub), arrive_another(org, hub)
+    clerk = api(org.sxd_clerk)
+    listed = clerk.get("/api/v1/exchange-arrivals/").json()["results"]
+    assert [row["id"] for row in listed] == [second.pk, first.pk]
+    assert listed[1]["code"] == "7816/VPCP-KTTH" and listed[1]["files"][0]["name"] == "7816-vpcp-ktth.pdf"
+    for other in (org.stttt_staff, org.sxd_staff, org.ht_admin):
+        client = api(other)
+        assert client.get("/api/v1/exchange-arrivals/").json()["results"] == []
+        assert client.post(f"/api/v1/exchange-arrivals/{first.pk}/register/", {}, format="json").status_code == 404
+    created = clerk.post(f"/api/v1/exchange-arrivals/{first.pk}/register/", {}, format="json")
+    assert created.status_code == 201 and IncomingDocument.objects.get().pk == created.json()["incoming"]
+    missing = clerk.post(f"/api/v1/exchange-arrivals/{second.pk}/refuse/", {"reason": ""}, format="json")
+    assert missing.status_code == 400 and "Ghi rõ lý do" in str(missing.json())
+    refused = clerk.post(f"/api/v1/exchange-arrivals/{second.pk}/refuse/", {"reason": "Gửi nhầm."}, format="json")
+    assert refused.status_code == 200 and refused.json()["state"] == "refused"
+    sent = clerk.get("/api/v1/exchange-messages/", {"direction": "out"}).json()["results"]
+    assert sorted(row["status_code"] for row in sent) == ["01", "01", "02", "03"]
+    assert clerk.get("/api/v1/exchange-messages/", {"state": "không-có"}).status_code == 400
+    assert api(org.stttt_staff).get("/api/v1/exchange-messages/").json()["results"] == []
+
+
+def test_a_dead_message_is_resent_by_the_sending_clerk(org, upstream, hub, api):
+    message = arrive(org, hub)
+    answer = Message.objects.get(direction=Direction.OUT)
+    hub.refuse_next = "Không nhận trạng thái lúc này."
+    assert outbox.send(answer.pk).state == S.DEAD
+    assert api(org.sxd_staff).post(f"/api/v1/exchange-messages/{answer.pk}/resend/").status_code == 404
+    resent = api(org.sxd_clerk).post(f"/api/v1/exchange-messages/{answer.pk}/resend/")
+    assert resent.status_code == 200 and resent.json()["state"] in ("queued", "sent")
+    assert message.state == S.RECEIVED

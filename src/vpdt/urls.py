@@ -12,6 +12,7 @@ from vpdt.delegation import api as delegation_api
 from vpdt.digitize import api as digitize_api
 from vpdt.directory import api as directory_api
 from vpdt.dossiers import api as dossiers_api
+from vpdt.exchange import api as exchange_api
 from vpdt.incoming import api as incoming_api
 from vpdt.incoming.exports_views import export_urls as incoming_export_urls
 from vpdt.journal import api as journal_api
@@ -53,6 +54,8 @@ signing_routes.register(router)
 router.register("search", search_api.SearchViewSet, basename="search")
 router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved-search")
 router.register("digitizations", digitize_api.DigitizationViewSet, basename="digitization")
+router.register("exchange-arrivals", exchange_api.ExchangeArrivalViewSet, basename="exchange-arrival")
+router.register("exchange-messages", exchange_api.ExchangeMessageViewSet, basename="exchange-message")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),

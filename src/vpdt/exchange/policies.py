@@ -32,4 +32,14 @@ def arrived(scope) -> Q:
     return waiting & Q(agency_id=scope.agency_id)
 
 
-authz.register(Message, view=view, manage=arrived, arrived=arrived)
+def resend(scope) -> Q:
+    """Messages the clerk of the sending agency may send again: those that could not be sent."""
+    failed = Q(direction=Direction.OUT, state__in=[MessageState.DEAD, MessageState.RETRYING])
+    if scope.is_superuser:
+        return failed
+    if not (scope.agency_id and scope.has_role(Role.CLERK)):
+        return NOTHING
+    return failed & Q(agency_id=scope.agency_id)
+
+
+authz.register(Message, view=view, manage=arrived, arrived=arrived, resend=resend)
