@@ -20,6 +20,10 @@ sentences.detail_labels(
         "partner": _("Hệ thống"),
         "path": _("Đường dẫn"),
         "recipient_organ": _("Cơ quan nhận"),
+        "role": _("Vai trò"),
+        "added": _("Số cơ quan thêm mới"),
+        "updated": _("Số cơ quan cập nhật"),
+        "inactive": _("Số cơ quan ngừng liên thông"),
     },
 )
 sentences.detail_labels(
@@ -120,4 +124,34 @@ register(
     _("%(who)s tiếp nhận văn bản liên thông %(document_id)s của %(from)s, vào sổ thành %(object)s"),
     hidden=_("%(who)s tiếp nhận một văn bản liên thông"),
     label=_("Tiếp nhận văn bản liên thông"),
+)
+register(
+    "exchange.partner.register",
+    _("%(who)s đăng ký hệ thống liên thông %(object)s (mã %(code)s)"),
+    hidden=_("%(who)s đăng ký một hệ thống liên thông"),
+    label=_("Đăng ký hệ thống liên thông"),
+)
+register(
+    "exchange.partner.renew",
+    _("%(who)s cấp lại khóa bí mật cho hệ thống %(object)s"),
+    hidden=_("%(who)s cấp lại khóa của một hệ thống liên thông"),
+    label=_("Cấp lại khóa liên thông"),
+)
+register(
+    "exchange.partner.connect",
+    _("%(who)s kết nối lại hệ thống %(object)s"),
+    hidden=_("%(who)s kết nối lại một hệ thống liên thông"),
+    label=_("Kết nối hệ thống liên thông"),
+)
+register(
+    "exchange.partner.disconnect",
+    _("%(who)s ngừng kết nối hệ thống %(object)s"),
+    hidden=_("%(who)s ngừng kết nối một hệ thống liên thông"),
+    label=_("Ngừng kết nối liên thông"),
+)
+register(
+    "exchange.directory.sync",
+    _("%(who)s đồng bộ danh bạ liên thông từ %(object)s: thêm %(added)s, cập nhật %(updated)s, ngừng %(inactive)s"),
+    hidden=_("%(who)s đồng bộ danh bạ liên thông"),
+    label=_("Đồng bộ danh bạ liên thông"),
 )

@@ -12,7 +12,8 @@ rules say the same), so:
   an object type that names no model (failed logins for unknown names, backups, blocked malware), objects of the
   apps in :data:`ADMINISTRATION_APPS` (accounts and logins, the agency directory, delegations, the document-type
   catalogue, the journal itself, sample data) and the configuration models in :data:`ADMINISTRATION_MODELS`
-  (registers, review chains, file lists, signing certificates, signature images, trust roots, signing policies).
+  (registers, review chains, file lists, signing certificates, signature images, trust roots, signing policies,
+  connected exchange systems and the exchange directory).
 * Every other model is *document content* (incoming and outgoing documents, dossiers, digitizations, stored
   files, signature verifications, signing sessions, and whatever app comes next): the content shows only when the
   model is registered in :mod:`vpdt.core.authz` and the object satisfies, for the reader, the model's ``record``
@@ -47,6 +48,8 @@ ADMINISTRATION_MODELS = frozenset(
         "signing.trustroot",
         "signing.signatureimage",
         "signing.signingpolicy",
+        "exchange.partner",
+        "exchange.externalagency",
     }
 )
 HIDDEN_NOTE = "(nội dung không hiển thị: bạn không có quyền xem văn bản này)"
