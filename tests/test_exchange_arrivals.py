@@ -257,3 +257,76 @@ def test_a_dead_message_is_resent_by_the_sending_clerk(org, upstream, hub, api):
     resent = api(org.sxd_clerk).post(f"/api/v1/exchange-messages/{answer.pk}/resend/")
     assert resent.status_code == 200 and resent.json()["state"] in ("queued", "sent")
     assert message.state == S.RECEIVED
+
+
+# ---------------------------------------------------------------------------------------------- recall
+
+
+def recall_arrives(org, hub, reason="Văn bản ban hành sai thẩm quyền."):
+    from vpdt.exchange.edxml.model import Business, BusinessType
+
+    package = rich_package(Business(BusinessType.RECALL, reason, DOCUMENT_ID))
+    package.header.sender = Organ("000.00.00.G22", organ_name="Văn phòng Chính phủ")
+    package.header.to = [Organ(org.sxd.code, organ_name="Sở Xây dựng tỉnh Nghệ An")]
+    package.header.document_id = DOCUMENT_ID
+    package.attachments = []
+    hub.offer("vpdt-nghe-an", writer.package_bytes(package))
+    polling.poll_upstream()
+    return Message.objects.get(direction=Direction.IN, business_type=1)
+
+
+def test_a_recall_before_registration_withdraws_the_arrival_at_once(org, upstream, hub):
+    from vpdt.exchange import recalls
+
+    arrive(org, hub)
+    recall = recall_arrives(org, hub)
+    assert not arrivals.waiting_for(org.sxd_clerk).exists() and not recalls.waiting_for(org.sxd_clerk).exists()
+    original = Message.objects.get(direction=Direction.IN, business_type=0)
+    assert original.state == S.REFUSED and "thu hồi" in original.reason
+    assert recall.state == S.APPLIED and answers() == ["01", "15"]
+
+
+def test_a_recall_after_registration_waits_for_the_clerk_and_is_answered(org, upstream, hub):
+    from vpdt.exchange import recalls
+
+    document = arrivals.register(org.sxd_clerk, arrive(org, hub)).document
+    recall = recall_arrives(org, hub)
+    assert list(recalls.waiting_for(org.sxd_clerk)) == [recall]
+    assert not recalls.waiting_for(org.sxd_staff).exists() and not recalls.waiting_for(org.stttt_it).exists()
+    with pytest.raises(ValidationError, match="Ghi rõ lý do"):
+        recalls.refuse(org.sxd_clerk, recall, "")
+    recalls.confirm(org.sxd_clerk, recall)
+    document.refresh_from_db()
+    assert document.withdrawn_at is not None
+    assert answers() == ["01", "03", "15"]
+    with pytest.raises(ValidationError, match="Không có yêu cầu thu hồi"):
+        recalls.confirm(org.sxd_clerk, recall)
+
+
+def test_the_clerk_may_refuse_a_recall_with_a_reason(org, upstream, hub):
+    from vpdt.exchange import recalls
+
+    arrivals.register(org.sxd_clerk, arrive(org, hub))
+    recall = recall_arrives(org, hub)
+    recalls.refuse(org.sxd_clerk, recall, "Văn bản đã được thực hiện xong, không thể thu hồi.")
+    assert answers() == ["01", "03", "16"]
+    status = reader.read(read_stored(Message.objects.get(status_code="16").file)).status
+    assert status.description == "Văn bản đã được thực hiện xong, không thể thu hồi."
+    assert IncomingDocument.objects.get().withdrawn_at is None
+
+
+def test_the_screen_and_the_api_answer_recalls(org, upstream, hub, login, api):
+    arrivals.register(org.sxd_clerk, arrive(org, hub))
+    recall = recall_arrives(org, hub)
+    clerk = login(org.sxd_clerk)
+    html = clerk.get("/lien-thong/den/").content.decode()
+    assert 'data-testid="recall-row"' in html and "Văn bản ban hành sai thẩm quyền." in html
+    assert login(org.stttt_it).post(f"/lien-thong/thu-hoi/{recall.pk}/dong-y/").status_code == 403
+    assert api(org.sxd_staff).post(f"/api/v1/exchange-recalls/{recall.pk}/confirm/").status_code == 404
+    [listed] = api(org.sxd_clerk).get("/api/v1/exchange-recalls/").json()["results"]
+    assert listed["id"] == recall.pk
+    empty = clerk.post(f"/lien-thong/thu-hoi/{recall.pk}/tu-choi/", {"reason": ""}, follow=True)
+    assert "Ghi rõ lý do không đồng ý thu hồi." in empty.content.decode()
+    done = clerk.post(f"/lien-thong/thu-hoi/{recall.pk}/dong-y/", follow=True)
+    assert "Đã thu hồi văn bản" in done.content.decode()
+    assert answers() == ["01", "03", "15"] and IncomingDocument.objects.get().withdrawn_at is not None

@@ -132,3 +132,31 @@ def test_urgent_documents_are_sent_at_once(org, upstream, hub, django_capture_on
         issue(org, [QUANG_TRI], urgency=Urgency.URGENT)
     message = Message.objects.get(direction=Direction.OUT, kind=MessageType.EDOC)
     assert message.state == MessageState.SENT and len(hub.received) == 1
+
+
+def test_recalling_asks_each_outside_recipient_and_their_answers_come_back(org, upstream, hub):
+    from vpdt.outgoing import delivery
+
+    document = issue(org, [QUANG_TRI])
+    sent = Message.objects.get(direction=Direction.OUT)
+    outbox.send(sent.pk)
+    for code in (StatusCode.ARRIVED, StatusCode.ACCEPTED):
+        hub.offer("vpdt-nghe-an", status_bytes(code, sent.document_id, about_organ=org.sxd.code), kind="status")
+    polling.poll_upstream()
+    recipient = document.recipients.get()
+    assert recipient.status == DeliveryStatus.REGISTERED
+    delivery.recall(org.sxd_clerk, document, "Ban hành nhầm phụ lục.")
+    recall = Message.objects.get(direction=Direction.OUT, business_type=1)
+    package = reader.read(read_stored(recall.file)).package
+    assert package.business.doc_type == 1 and package.business.reason == "Ban hành nhầm phụ lục."
+    assert package.business.document_id == sent.document_id and not package.attachments
+    recipient.refresh_from_db()
+    assert recipient.status == DeliveryStatus.RECALL_REQUESTED
+    hub.offer(
+        "vpdt-nghe-an",
+        status_bytes(StatusCode.RECALL_AGREED, sent.document_id, about_organ=org.sxd.code),
+        kind="status",
+    )
+    polling.poll_upstream()
+    recipient.refresh_from_db()
+    assert recipient.status == DeliveryStatus.RECALLED

@@ -15,7 +15,7 @@ from vpdt.incoming import services as incoming_services
 from vpdt.outgoing.api.fields import validated
 from vpdt.outgoing.api.inputs import OutgoingReasonSerializer, OutgoingReceiveSerializer
 
-from . import arrivals, outbox
+from . import arrivals, outbox, recalls
 from .models import Direction, Message, MessageState
 
 
@@ -144,3 +144,33 @@ class ExchangeMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             raise PermissionDenied("Chỉ văn thư của cơ quan gửi được gửi lại gói tin gửi lỗi.")
         resent = outbox.resend(request.user, message)
         return Response(ExchangeMessageSerializer(resent, context=self.get_serializer_context()).data)
+
+
+class ExchangeRecallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Yêu cầu thu hồi văn bản đã vào sổ, từ hệ thống khác, chờ văn thư của cơ quan xác nhận hoặc từ chối."""
+
+    serializer_class = ExchangeMessageSerializer
+    ordering = ("-id",)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Message.objects.none()
+        return recalls.waiting_for(self.request.user)
+
+    @extend_schema(request=None, responses={200: ExchangeMessageSerializer}, description="Đồng ý thu hồi (15).")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        done = recalls.confirm(request.user, self.get_object())
+        return Response(ExchangeMessageSerializer(done, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=OutgoingReasonSerializer,
+        responses={200: ExchangeMessageSerializer},
+        description="Không đồng ý thu hồi, kèm lý do (16).",
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        message = self.get_object()
+        data = validated(OutgoingReasonSerializer, request)
+        done = recalls.refuse(request.user, message, data.get("reason", ""))
+        return Response(ExchangeMessageSerializer(done, context=self.get_serializer_context()).data)

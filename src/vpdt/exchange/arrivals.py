@@ -30,7 +30,7 @@ from vpdt.journal import services as journal
 from vpdt.storage import uploads
 from vpdt.storage.services import open_stored
 
-from . import inbox, packages
+from . import inbox, packages, replies
 from .edxml import archive, reader
 from .edxml.model import ResponseFor, StatusCode
 from .edxml.values import PackageError
@@ -140,7 +140,7 @@ def register(actor, message: Message, *, register=None, leader=None, confirm_dup
                 agency=locked.agency,
                 details={"document_id": locked.document_id, "from": locked.from_organ},
             )
-            inbox.answer(
+            replies.answer(
                 locked, package, locked.agency, StatusCode.ACCEPTED, "Đã tiếp nhận, vào sổ văn bản đến.", actor
             )
     finally:
@@ -171,7 +171,7 @@ def refuse(actor, message: Message, reason: str) -> Message:
             package = None
         if package is not None:
             try:
-                inbox.answer(locked, package, locked.agency, StatusCode.REFUSED, reason, actor)
+                replies.answer(locked, package, locked.agency, StatusCode.REFUSED, reason, actor)
             finally:
                 package.close()
     locked.refresh_from_db()
@@ -197,4 +197,4 @@ def follow_processing(sender, obj=None, transition=None, actor=None, **kwargs):
         promulgation_date=obj.issued_date,
         document_id=arrival.document_id,
     )
-    inbox.answer_about(arrival, about, obj.agency, code, transition.label, actor)
+    replies.answer_about(arrival, about, obj.agency, code, transition.label, actor)

@@ -39,7 +39,9 @@ def _transition(recipient: Recipient, code: StatusCode) -> str | None:
             return "receive"
         return FOLLOW[target] if current in (*RECEIVED, D.ARRIVED) else None
     if code == StatusCode.RECALL_AGREED:
-        return "confirm_recall" if current == D.RECALL_REQUESTED else None
+        if current == D.RECALL_REQUESTED:
+            return "confirm_recall"
+        return "withdraw" if current == D.ARRIVED else None
     return None
 
 

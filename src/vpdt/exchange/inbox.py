@@ -26,13 +26,12 @@ from django.db import IntegrityError, transaction
 from vpdt.journal import services as journal
 from vpdt.storage.services import store
 
-from . import routing, signatures
-from .edxml import reader, writer
-from .edxml.model import ResponseFor, StatusCode
+from . import recalls, replies, routing, signatures
+from .edxml import reader
+from .edxml.model import BUSINESS_LABELS, BusinessType, StatusCode
 from .edxml.values import PackageError
 from .models import Direction, Message, MessageState, MessageType, Partner, PartnerRole, idempotency_key
 from .outbox import as_file, queue
-from .packages import status_for
 
 S = MessageState
 
@@ -171,8 +170,13 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
         if problem:
             _refuse(message, package, where.agency, problem)
             return
+        if package.business.doc_type == BusinessType.RECALL:
+            recalls.arrive(message, package, where.agency)
+            return
+        if package.business.doc_type in (BusinessType.UPDATE, BusinessType.REPLACE):
+            _supersede(message, package)
         journal.record("exchange.arrive", obj=message, agency=where.agency, details=details)
-        answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")
+        replies.answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")
         return
     if where.kind == routing.UNKNOWN:
         _refuse(message, package, None, f"Không tìm thấy cơ quan nhận có mã định danh {target}.")
@@ -194,42 +198,18 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
     journal.record("exchange.forward", obj=message, details={**details, "partner": where.partner.code})
 
 
-def _about(package) -> ResponseFor:
-    header = package.header
-    return ResponseFor(
-        organ_id=header.sender.organ_id,
-        code=f"{header.code_number}/{header.code_notation}",
-        promulgation_date=header.promulgation_date,
-        document_id=header.document_id,
-    )
-
-
-def answer(message: Message, package, agency, code: StatusCode, description: str, actor=None) -> Message | None:
-    """Queue a status message from ``agency`` back to the sender of ``package``."""
-    return answer_about(message, _about(package), agency, code, description, actor)
-
-
-def answer_about(message: Message, about: ResponseFor, agency, code: StatusCode, description: str, actor=None):
-    """Queue a status message from ``agency`` about the document ``about`` names, back to its sender's system
-    (nothing when its sender is an agency of this deployment, or nobody knows where it is)."""
-    if agency is None:
-        return None
-    back = routing.route(about.organ_id)
-    if back.kind in (routing.UNKNOWN, routing.LOCAL):
-        return None
-    status = status_for(about, agency, code, description, staff=actor)
-    return queue(
-        kind=MessageType.STATUS,
-        data=writer.status_bytes(status),
-        document_id=about.document_id,
-        from_organ=agency.code,
-        to_organ=about.organ_id,
-        partner=back.partner,
-        status_code=code.value,
-        state=S.WAITING if back.kind == routing.CONNECTED else S.QUEUED,
-        actor=actor,
-        agency=agency,
-        incoming_id=message.incoming_id,
+def _supersede(message: Message, package) -> None:
+    """An update or a replacement of a document not registered yet takes its place in the clerk's queue; one
+    already registered stays, and the new package waits beside it (its business type says what it is)."""
+    replaced = [package.business.document_id] + [r.document_id for r in package.business.replacements]
+    Message.objects.filter(
+        direction=Direction.IN,
+        kind=MessageType.EDOC,
+        document_id__in=[d for d in replaced if d],
+        to_organ=message.to_organ,
+        state=S.RECEIVED,
+    ).exclude(pk=message.pk).update(
+        state=S.REFUSED, reason=f"Được thay bằng gói tin {BUSINESS_LABELS[package.business.doc_type].lower()}."
     )
 
 
@@ -242,7 +222,7 @@ def _refuse(message: Message, package, agency, reason: str) -> None:
         details={"document_id": package.header.document_id, "reason": reason},
     )
     sender_agency = agency or _any_local()
-    answer(message, package, sender_agency, StatusCode.REFUSED, reason)
+    replies.answer(message, package, sender_agency, StatusCode.REFUSED, reason)
 
 
 def _any_local():

@@ -155,3 +155,21 @@ register(
     hidden=_("%(who)s đồng bộ danh bạ liên thông"),
     label=_("Đồng bộ danh bạ liên thông"),
 )
+register(
+    "exchange.recall_withdrawn",
+    _("Cơ quan gửi thu hồi văn bản %(document_id)s chưa vào sổ: đã rút khỏi danh sách chờ tiếp nhận (%(reason)s)"),
+    hidden=_("Một văn bản liên thông chưa vào sổ được cơ quan gửi thu hồi"),
+    label=_("Thu hồi văn bản chưa vào sổ"),
+)
+register(
+    "exchange.recall_requested",
+    _("Cơ quan gửi đề nghị thu hồi văn bản %(document_id)s đã vào sổ: %(reason)s"),
+    hidden=_("Cơ quan gửi đề nghị thu hồi một văn bản liên thông"),
+    label=_("Đề nghị thu hồi"),
+)
+register(
+    "exchange.recall_declined",
+    _("%(who)s không đồng ý thu hồi văn bản %(document_id)s: %(reason)s"),
+    hidden=_("%(who)s không đồng ý thu hồi một văn bản liên thông"),
+    label=_("Không đồng ý thu hồi"),
+)

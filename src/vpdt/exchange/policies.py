@@ -24,7 +24,23 @@ def view(scope) -> Q:
 
 def arrived(scope) -> Q:
     """Documents from other systems waiting for this clerk's agency to register or refuse them."""
-    waiting = Q(direction=Direction.IN, kind=MessageType.EDOC, state=MessageState.RECEIVED, business_type=0)
+    waiting = Q(direction=Direction.IN, kind=MessageType.EDOC, state=MessageState.RECEIVED, business_type__in=[0, 2, 3])
+    if scope.is_superuser:
+        return waiting & Q(agency__isnull=False)
+    if not (scope.agency_id and scope.has_role(Role.CLERK)):
+        return NOTHING
+    return waiting & Q(agency_id=scope.agency_id)
+
+
+def recalled(scope) -> Q:
+    """Recalls of registered documents waiting for this clerk's agency to confirm or refuse."""
+    waiting = Q(
+        direction=Direction.IN,
+        kind=MessageType.EDOC,
+        state=MessageState.RECEIVED,
+        business_type=1,
+        incoming_id__isnull=False,
+    )
     if scope.is_superuser:
         return waiting & Q(agency__isnull=False)
     if not (scope.agency_id and scope.has_role(Role.CLERK)):
@@ -42,4 +58,4 @@ def resend(scope) -> Q:
     return failed & Q(agency_id=scope.agency_id)
 
 
-authz.register(Message, view=view, manage=arrived, arrived=arrived, resend=resend)
+authz.register(Message, view=view, manage=arrived, arrived=arrived, recalled=recalled, resend=resend)

@@ -19,7 +19,7 @@ from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.outgoing.clerk_views import ReasonForm, ReceiveForm
 
-from . import arrivals
+from . import arrivals, recalls
 from .edxml.values import PackageError
 
 CARDS_PER_PAGE = 20
@@ -55,6 +55,7 @@ def _page(request, scope, *, duplicate=None):
             .only("id", "name", "is_default")
         ),
         "leaders": list(agency_leaders(agency_id).only("id", "full_name")),
+        "recalls": list(recalls.waiting_for(request.user)[:50]),
     }
 
 
@@ -145,4 +146,26 @@ def refuse(request, pk: int):
         _errors(request, exc)
     else:
         messages.success(request, f"Đã từ chối tiếp nhận văn bản {message.code}; cơ quan gửi được báo lý do.")
+    return redirect("exchange:arrivals")
+
+
+@login_required
+@require_POST
+def recall_answer(request, pk: int, answer: str):
+    """The clerk's answer to a recall of a registered document: agree (it is withdrawn) or refuse with a reason."""
+    _require_clerk(request)
+    message = get_object_or_404(recalls.waiting_for(request.user), pk=pk)
+    try:
+        if answer == "dong-y":
+            recalls.confirm(request.user, message)
+            messages.success(request, f"Đã thu hồi văn bản {message.code}; cơ quan gửi được báo.")
+        elif answer == "tu-choi":
+            form = ReasonForm(request.POST)
+            reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+            recalls.refuse(request.user, message, reason)
+            messages.success(request, f"Đã từ chối thu hồi văn bản {message.code}; cơ quan gửi được báo lý do.")
+        else:
+            raise Http404("Không có thao tác này.")
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
     return redirect("exchange:arrivals")

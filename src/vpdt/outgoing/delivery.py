@@ -67,6 +67,7 @@ def _clerks(agency_id: int):
 
 
 _issue_hooks: list = []
+_recall_hooks: list = []
 
 
 def register_issue_hook(hook) -> None:
@@ -74,6 +75,13 @@ def register_issue_hook(hook) -> None:
     deployment are served: the exchange app sends to the agencies of other systems this way."""
     if hook not in _issue_hooks:
         _issue_hooks.append(hook)
+
+
+def register_recall_hook(hook) -> None:
+    """``hook(actor, document, reason)`` runs inside the recall transaction after the recipients inside the
+    deployment are asked: the exchange app sends the recall to the agencies of other systems this way."""
+    if hook not in _recall_hooks:
+        _recall_hooks.append(hook)
 
 
 def deliver(actor, document: OutgoingDocument) -> None:
@@ -317,6 +325,8 @@ def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
                 url_name="outgoing:recalls",
                 text=f"{locked.agency.name} thu hồi văn bản {locked.number_symbol}: {reason}. Đề nghị xác nhận.",
             )
+        for hook in _recall_hooks:
+            hook(actor, locked, reason)
     return locked
 
 
