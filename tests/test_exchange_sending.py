@@ -160,3 +160,27 @@ def test_recalling_asks_each_outside_recipient_and_their_answers_come_back(org, 
     polling.poll_upstream()
     recipient.refresh_from_db()
     assert recipient.status == DeliveryStatus.RECALLED
+
+
+def test_a_document_sealed_at_issue_travels_in_a_package_signed_by_the_agency(org, upstream, hub):
+    from tests.signing_support import PASSPHRASE, equip, nd30
+    from vpdt.exchange.edxml import dsig
+
+    equip(org)
+    files = [SimpleUploadedFile("quy-che-van-thu.pdf", nd30(), content_type="application/pdf")]
+    approved = out.submit(org.sxd_staff, draft(org, recipients=[QUANG_TRI], files=files))
+    approved = out.approve(org.sxd_unit_leader, approved, comment="Đồng ý nội dung.")
+    approved = out.approve(org.sxd_leader, approved, comment="Đồng ý ký ban hành.", passphrase=PASSPHRASE)
+    out.issue(org.sxd_clerk, approved, passphrase=PASSPHRASE)
+    data = read_stored(Message.objects.get(direction=Direction.OUT).file)
+    checked = dsig.verify(data)
+    assert checked.verdict == "valid" and checked.signer == "Sở Xây dựng tỉnh Nghệ An"
+    assert b'<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"' in data
+    package = reader.read(data).package
+    assert [a.read()[:5] for a in package.attachments] == [b"%PDF-"]
+    # Received by an agency that trusts the same root, the package reads as signed and trusted.
+    from vpdt.exchange import signatures
+
+    assert signatures.check(data, len(data)).verdict == "valid"
+    forged = data.replace("đầu tư công".encode(), "đầu tư công mới".encode(), 1)
+    assert forged != data and signatures.check(forged, len(forged)).verdict == "invalid"

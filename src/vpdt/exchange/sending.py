@@ -8,6 +8,8 @@ Rules:
 * A secret document (văn bản mật) never leaves the deployment: issuing it to another system is refused.
 * An agency marked "exchange only with parent" sends to its parent agency only, across systems too.
 * A recipient the directory does not know, when no hub above is connected, is refused at issue with the reason.
+* Issued with the agency certificate (sealed at issue), the package also carries the agency's enveloped XML
+  signature; the legally binding signatures stay the PAdES ones inside the PDFs.
 * Urgent documents (Khẩn and above) are sent at once; the others on the exchange queue's schedule.
 * The sender's view of each recipient is the delivery machine: it stays "not sent" until the recipient's system
   answers 01, then follows 02–06 and the recall as the statuses come back.
@@ -22,10 +24,11 @@ from django.core.exceptions import ValidationError
 from vpdt.catalog.models import Secrecy
 from vpdt.directory.models import Agency
 from vpdt.outgoing.models import RecipientKind
+from vpdt.signing import services as signing
 from vpdt.storage.services import store
 
 from . import outbox, packages, routing
-from .edxml import writer
+from .edxml import dsig, writer
 from .edxml.model import Organ
 from .edxml.values import PackageError
 from .models import MessageState, MessageType
@@ -56,8 +59,10 @@ def _problems(document, external, routes) -> list[str]:
     return problems
 
 
-def send_issued(actor, document, recipients) -> list:
-    """Queue the issued ``document`` for its recipients in other systems (called inside the issue transaction)."""
+def send_issued(actor, document, recipients, *, passphrase: str | None = None) -> list:
+    """Queue the issued ``document`` for its recipients in other systems (called inside the issue transaction).
+    With the agency certificate's ``passphrase`` (given to seal at issue), the package carries the agency's XML
+    signature."""
     external = [r for r in recipients if r.kind == RecipientKind.EXTERNAL and r.organ_id]
     if not external:
         return []
@@ -75,6 +80,13 @@ def send_issued(actor, document, recipients) -> list:
         finally:
             package.close()
         written.seek(0)
+        if passphrase:
+            key, certificates = signing.agency_key(actor, document.agency, passphrase)
+            signed = dsig.sign(written.read(), key=key, certificates=certificates)
+            written.seek(0)
+            written.truncate()
+            written.write(signed)
+            written.seek(0)
         stored = store(
             written,
             f"{package.header.document_id}.edxml",

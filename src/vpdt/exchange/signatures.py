@@ -4,6 +4,7 @@ valid when the package arrived (pyhanko-certvalidator, the same trust store as t
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from vpdt.signing import keys
@@ -34,7 +35,7 @@ def _trusted(result: dsig.XmlSignature) -> str:
     )
     validator = CertificateValidator(keys.pyhanko_cert(result.certificate), validation_context=context)
     try:
-        outside_event_loop(lambda: validator.validate_usage(set()))
+        outside_event_loop(lambda: asyncio.run(validator.async_validate_usage(set())))
     except PathBuildingError:
         return "chứng thư số không chuỗi được tới chứng thư gốc tin cậy nào"
     except PathValidationError as err:

@@ -71,7 +71,7 @@ _recall_hooks: list = []
 
 
 def register_issue_hook(hook) -> None:
-    """``hook(actor, document, recipients)`` runs inside the issue transaction after the recipients inside the
+    """``hook(actor, document, recipients, passphrase=…)`` runs inside the issue transaction after the recipients inside the
     deployment are served: the exchange app sends to the agencies of other systems this way."""
     if hook not in _issue_hooks:
         _issue_hooks.append(hook)
@@ -84,8 +84,9 @@ def register_recall_hook(hook) -> None:
         _recall_hooks.append(hook)
 
 
-def deliver(actor, document: OutgoingDocument) -> None:
-    """Called by :func:`services.issue` inside its transaction."""
+def deliver(actor, document: OutgoingDocument, *, passphrase: str | None = None) -> None:
+    """Called by :func:`services.issue` inside its transaction (``passphrase``: the agency certificate's, when the
+    clerk gave it to sign at issue)."""
     now = timezone.now()
     label = f"{document.number_symbol} của {document.agency.name}"
     recipients = list(document.recipients.select_related("agency", "unit", "user"))
@@ -133,7 +134,7 @@ def deliver(actor, document: OutgoingDocument) -> None:
                 text=f"Văn bản {label} gửi bạn: {document.subject}",
             )
     for hook in _issue_hooks:
-        hook(actor, document, recipients)
+        hook(actor, document, recipients, passphrase=passphrase)
 
 
 def waiting_for(user):

@@ -569,6 +569,29 @@ def _agency_signer(actor, agency, passphrase, credential):
         raise ValidationError(str(exc), code="signing") from None
 
 
+def agency_key(actor, agency, passphrase: str):
+    """(private key, [certificate, *chain]) of the agency's PKCS#12 credential, for signing what is not a PDF (an
+    exchange package's XML signature); a key on a device cannot be used this way (ValidationError)."""
+    from vpdt.storage.services import read_stored
+
+    scope = scope_of(actor)
+    if not (scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == agency.pk)):
+        raise PermissionDenied("Chỉ văn thư của cơ quan được ký số bằng chứng thư số cơ quan.")
+    credential = _usable(agency_credential(agency), "chứng thư số của cơ quan")
+    if credential.keystore != KeyStore.PKCS12 or credential.p12_id is None:
+        raise ValidationError(
+            "Chứng thư số cơ quan nằm trên thiết bị: không ký được gói tin liên thông.", code="device"
+        )
+    try:
+        bundle = keys.open_pkcs12(keys.decrypt(read_stored(credential.p12)), passphrase)
+    except ValidationError as exc:
+        raise ValidationError({"passphrase": exc.messages}) from None
+    except SigningError as exc:
+        raise ValidationError(str(exc), code="signing") from None
+    extra = keys.load_certificates(credential.chain.encode("ascii")) if credential.chain else []
+    return bundle.key, [bundle.cert, *bundle.chain, *extra]
+
+
 def seal(
     actor,
     pdf: bytes,

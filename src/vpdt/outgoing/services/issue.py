@@ -85,7 +85,7 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
             details=details,
         )
         signatures.publish_files(locked)
-        delivery.deliver(actor, locked)
+        delivery.deliver(actor, locked, passphrase=passphrase)
         if locked.reply_to_id:
             from vpdt.incoming import services as incoming
 
