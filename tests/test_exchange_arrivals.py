@@ -330,3 +330,12 @@ def test_the_screen_and_the_api_answer_recalls(org, upstream, hub, login, api):
     done = clerk.post(f"/lien-thong/thu-hoi/{recall.pk}/dong-y/", follow=True)
     assert "Đã thu hồi văn bản" in done.content.decode()
     assert answers() == ["01", "03", "15"] and IncomingDocument.objects.get().withdrawn_at is not None
+
+
+def test_an_arrival_notifies_the_agencys_clerks(org, upstream, hub):
+    from vpdt.notifications.models import Notification
+
+    arrive(org, hub)
+    [note] = Notification.objects.filter(verb="exchange.arrived")
+    assert note.user == org.sxd_clerk and note.url == "/lien-thong/den/"
+    assert "7816/VPCP-KTTH" in note.text and "Văn phòng Chính phủ" in note.text

@@ -184,3 +184,16 @@ def test_a_document_sealed_at_issue_travels_in_a_package_signed_by_the_agency(or
     assert signatures.check(data, len(data)).verdict == "valid"
     forged = data.replace("đầu tư công".encode(), "đầu tư công mới".encode(), 1)
     assert forged != data and signatures.check(forged, len(forged)).verdict == "invalid"
+
+
+def test_the_sender_sees_each_outside_recipient_on_the_document(org, upstream, hub, login):
+    document = issue(org, [QUANG_TRI])
+    sent = Message.objects.get(direction=Direction.OUT)
+    outbox.send(sent.pk)
+    hub.offer(
+        "vpdt-nghe-an", status_bytes(StatusCode.ACCEPTED, sent.document_id, about_organ=org.sxd.code), kind="status"
+    )
+    polling.poll_upstream()
+    html = login(org.sxd_staff).get(f"/van-ban-di/{document.pk}/").content.decode()
+    row = html[html.index("000.00.00.H45") :][:600]
+    assert "Đã tiếp nhận (vào sổ)" in row

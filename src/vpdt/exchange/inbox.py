@@ -23,7 +23,11 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from vpdt.accounts.models import User
+from vpdt.directory.models import Role
 from vpdt.journal import services as journal
+from vpdt.notifications import topics
+from vpdt.notifications.services import notify
 from vpdt.storage.services import store
 
 from . import recalls, replies, routing, signatures
@@ -176,6 +180,7 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
         if package.business.doc_type in (BusinessType.UPDATE, BusinessType.REPLACE):
             _supersede(message, package)
         journal.record("exchange.arrive", obj=message, agency=where.agency, details=details)
+        _notify_clerks(where.agency, package)
         replies.answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")
         return
     if where.kind == routing.UNKNOWN:
@@ -196,6 +201,22 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
     )
     Message.objects.filter(pk=message.pk).update(state=S.APPLIED)
     journal.record("exchange.forward", obj=message, details={**details, "partner": where.partner.code})
+
+
+def _notify_clerks(agency, package) -> None:
+    """An arrival raises a notification for the agency's clerks."""
+    header = package.header
+    clerks = User.objects.filter(
+        positions__agency=agency, positions__role=Role.CLERK, positions__is_active=True, is_active=True
+    ).distinct()
+    notify(
+        clerks,
+        "exchange.arrived",
+        topic=topics.WORK,
+        url_name="exchange:arrivals",
+        text=f"Văn bản điện tử đến từ hệ thống khác: {header.code_number}/{header.code_notation} của "
+        f"{header.sender.organ_name or header.sender.organ_id} – {header.subject}",
+    )
 
 
 def _supersede(message: Message, package) -> None:

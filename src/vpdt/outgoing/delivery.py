@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -366,5 +367,7 @@ def confirm_recall(actor, recipient: Recipient) -> Recipient:
 
 
 def sender_view(document: OutgoingDocument):
-    """Each agency recipient with its status, for the sender."""
-    return document.recipients.filter(kind=RecipientKind.AGENCY).select_related("agency", "incoming")
+    """Each recipient agency with its status, for the sender: inside the deployment, and in other systems (reached
+    through the exchange by their OrganId; the same statuses come back from there)."""
+    electronic = Q(kind=RecipientKind.AGENCY) | (Q(kind=RecipientKind.EXTERNAL) & ~Q(organ_id=""))
+    return document.recipients.filter(electronic).select_related("agency", "incoming")
