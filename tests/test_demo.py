@@ -90,12 +90,26 @@ def test_demo_issued_document_carries_both_signatures(demo_accounts):
     from vpdt.signing import services as signing
     from vpdt.storage.services import read_stored
 
-    issued = OutgoingDocument.objects.get(status=OutStatus.ISSUED)
+    issued = OutgoingDocument.objects.get(status=OutStatus.ISSUED, recipients__agency__isnull=False)
     report = signing.verify_bytes(read_stored(issued.files.get(kind=FileKind.FINAL).file))
     assert report.verdict == "valid", report.summary
     assert [s.signer for s in report.signatures] == ["Trần Thị Thu Hà", "Sở Xây dựng tỉnh Nghệ An"]
     approved = OutgoingDocument.objects.get(status=OutStatus.APPROVED)
     assert approved.files.filter(kind=FileKind.SIGNED).exists()
+
+
+def test_demo_shows_exchange_with_a_system_reached_through_the_hub(demo_accounts):
+    """Without any outside system: a document from Hà Tĩnh waits for the department's clerk, and the document the
+    department issued to Hà Tĩnh shows the status its system sent back."""
+    from vpdt.exchange import arrivals
+    from vpdt.outgoing.models import DeliveryStatus, Recipient
+
+    clerk = User.objects.get(username="nhunglth")
+    [arrival] = arrivals.waiting_for(clerk)
+    assert arrival.sender_name == "Ủy ban nhân dân tỉnh Hà Tĩnh" and arrival.code == "6128/UBND-XD"
+    assert arrival.files[0]["name"] == "6128-UBND-XD.pdf"
+    recipient = Recipient.objects.get(organ_id="000.00.00.H42")
+    assert recipient.status == DeliveryStatus.REGISTERED and recipient.document.status == "issued"
 
 
 def test_load_demo_command_is_idempotent(db, capsys):

@@ -212,6 +212,9 @@ def load() -> list[dict]:
     from . import demo_signing
 
     demo_signing.load(by_name, agencies)
+    from . import demo_exchange
+
+    demo_exchange.load(by_name, agencies)
     _outgoing(by_name, agencies)
     journal.record("sampledata.demo_loaded", details={"accounts": len(accounts_out)})
     return accounts_out
@@ -219,8 +222,9 @@ def load() -> list[dict]:
 
 def _outgoing(by_name: dict, agencies: dict) -> None:
     """A few outgoing documents of the Department of Construction, one in each state worth trying out:
-    a draft, one in review at the head of unit, one approved and waiting for the clerk, and one issued to the
-    Department of Information and Communications and waiting for its clerk. Runs once, with :func:`load`."""
+    a draft, one in review at the head of unit, one approved and waiting for the clerk, one issued to the
+    Department of Information and Communications and waiting for its clerk, and one issued to Hà Tĩnh province
+    through the exchange, whose system answered. Runs once, with :func:`load`."""
     from vpdt.catalog.models import DocumentType
     from vpdt.outgoing import services as outgoing
 
@@ -299,6 +303,21 @@ def _outgoing(by_name: dict, agencies: dict) -> None:
     issued = outgoing.approve(unit_leader, issued, comment="Đồng ý.")
     issued = outgoing.approve(director, issued, comment="Đồng ý ký ban hành.", passphrase=DEMO_PASSPHRASE)
     outgoing.issue(clerk, issued, passphrase=DEMO_PASSPHRASE)
+    to_ha_tinh = draft(
+        "V/v thống nhất phương án quản lý trật tự xây dựng tuyến Quốc lộ 1 đoạn giáp ranh",
+        "Kính gửi: Ủy ban nhân dân tỉnh Hà Tĩnh\n\nSở Xây dựng tỉnh Nghệ An đề nghị thống nhất phương án phối hợp ...",
+        recipients=[
+            outgoing.RecipientSpec(kind="external", name="Ủy ban nhân dân tỉnh Hà Tĩnh", organ_id="000.00.00.H42")
+        ],
+        pdf=True,
+    )
+    to_ha_tinh = outgoing.submit(staff, to_ha_tinh)
+    to_ha_tinh = outgoing.approve(unit_leader, to_ha_tinh, comment="Đồng ý.")
+    to_ha_tinh = outgoing.approve(director, to_ha_tinh, comment="Đồng ý ký ban hành.", passphrase=DEMO_PASSPHRASE)
+    to_ha_tinh = outgoing.issue(clerk, to_ha_tinh, passphrase=DEMO_PASSPHRASE)
+    from . import demo_exchange
+
+    demo_exchange.answer_issued(to_ha_tinh)
 
 
 def demo_accounts() -> list[dict]:
