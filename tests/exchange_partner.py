@@ -47,7 +47,8 @@ class FakeHub:
 
     # ------------------------------------------------------------------ the server
 
-    def start(self):
+    def start(self, port: int = 0):
+        """Serve on loopback (``port`` 0: any free port; give the old one to come back after :meth:`stop`)."""
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -119,7 +120,8 @@ class FakeHub:
 
             do_GET = do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
