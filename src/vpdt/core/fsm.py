@@ -28,10 +28,11 @@ transitioned = Signal()
 _journal: list[Callable] = []
 
 
-def journal_with(record: Callable) -> None:
+def journal_with(record: Callable, record_each: Callable) -> None:
     """Install the journal's ``record(action, *, actor, obj, on_behalf_of, agency, details)`` that every applied
-    transition calls inside its transaction (the journal app installs it in its ``AppConfig.ready()``)."""
-    _journal[:] = [record]
+    transition calls inside its transaction, and ``record_each(events, *, actor, on_behalf_of)`` for a transition
+    applied to many objects at once (the journal app installs both in its ``AppConfig.ready()``)."""
+    _journal[:] = [record, record_each]
 
 
 @dataclass(frozen=True)
@@ -176,3 +177,55 @@ class Machine:
             )
             transitioned.send(sender=type(obj), obj=obj, machine=self, transition=transition, actor=actor)
         return obj
+
+    def apply_many(
+        self,
+        objs: list,
+        name: str,
+        *,
+        actor=None,
+        details_of: Callable | None = None,
+        values: dict | None = None,
+        journal_obj=None,
+        journal_agency=None,
+    ) -> list:
+        """:meth:`apply` to many objects of one model at once, for one actor: each is checked, then one UPDATE sets
+        the new state (and ``values``, the same for all), one insert journals them (an entry each, as
+        :meth:`apply` writes; ``details_of(obj)`` adds to each entry's details), and the signal is sent for each."""
+        if not objs:
+            return objs
+        with transaction.atomic():
+            transition = None
+            sources = []
+            for obj in objs:
+                transition = self.check(obj, name, actor=actor)
+                sources.append(getattr(obj, self.state_field))
+            if transition.target is None:
+                raise ValueError(f"“{name}” không đổi trạng thái: dùng check(), không dùng apply_many().")
+            model = type(objs[0])
+            model._default_manager.filter(pk__in=[o.pk for o in objs]).update(
+                **{self.state_field: transition.target, **(values or {})}
+            )
+            for obj in objs:
+                setattr(obj, self.state_field, transition.target)
+                for field_name, value in (values or {}).items():
+                    setattr(obj, field_name, value)
+            _journal[1](
+                [
+                    {
+                        "action": f"{self.action_prefix}.{transition.name}",
+                        "obj": obj if journal_obj is None else journal_obj,
+                        "agency": journal_agency,
+                        "details": {
+                            "from": source,
+                            "to": transition.target,
+                            **(details_of(obj) if details_of is not None else {}),
+                        },
+                    }
+                    for obj, source in zip(objs, sources)
+                ],
+                actor=actor,
+            )
+            for obj in objs:
+                transitioned.send(sender=model, obj=obj, machine=self, transition=transition, actor=actor)
+        return objs

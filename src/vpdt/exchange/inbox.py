@@ -180,7 +180,7 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
         if package.business.doc_type in (BusinessType.UPDATE, BusinessType.REPLACE):
             _supersede(message, package)
         journal.record("exchange.arrive", obj=message, agency=where.agency, details=details)
-        _notify_clerks(where.agency, package)
+        _arrival_notice(where.agency, package)
         replies.answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")
         return
     if where.kind == routing.UNKNOWN:
@@ -203,7 +203,7 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
     journal.record("exchange.forward", obj=message, details={**details, "partner": where.partner.code})
 
 
-def _notify_clerks(agency, package) -> None:
+def _arrival_notice(agency, package) -> None:
     """An arrival raises a notification for the agency's clerks."""
     header = package.header
     clerks = User.objects.filter(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -110,6 +111,44 @@ def queue(
     if urgent and state == S.QUEUED:
         transaction.on_commit(lambda: _send_soon(message.pk))
     return message
+
+
+def queue_each(messages: list[Message], *, actor=None, agency=None) -> list[Message]:
+    """Queue many messages at once (a document issued to many agencies of other systems): those not queued before
+    are inserted together and journaled together; a few queries however many there are."""
+    keys = [m.idempotency_key for m in messages]
+    known = {m.idempotency_key: m for m in Message.objects.filter(direction=Direction.OUT, idempotency_key__in=keys)}
+    fresh = [m for m in messages if m.idempotency_key not in known]
+    for message in fresh:
+        message.direction, message.agency = Direction.OUT, agency
+    with transaction.atomic():
+        created = Message.objects.bulk_create(fresh)
+        if created and created[0].pk is None:  # databases that do not return ids from a bulk insert
+            created = list(
+                Message.objects.filter(direction=Direction.OUT, idempotency_key__in=[m.idempotency_key for m in fresh])
+            )
+        journal.record_each(
+            [
+                {
+                    "action": "exchange.queue",
+                    "obj": message,
+                    "agency": agency,
+                    "details": {
+                        "document_id": message.document_id,
+                        "to": message.to_organ,
+                        "kind": message.kind,
+                        "code": str(message.business_type if message.kind == MessageType.EDOC else message.status_code),
+                    },
+                }
+                for message in created
+            ],
+            actor=actor,
+        )
+        for message in created:
+            if message.urgent and message.state == S.QUEUED:
+                transaction.on_commit(partial(_send_soon, message.pk))
+    by_key = {**known, **{m.idempotency_key: m for m in created}}
+    return [by_key[key] for key in keys]
 
 
 def _send_soon(message_id: int) -> None:

@@ -31,7 +31,7 @@ from . import outbox, packages, routing
 from .edxml import dsig, writer
 from .edxml.model import Organ
 from .edxml.values import PackageError
-from .models import MessageState, MessageType
+from .models import Message, MessageState, MessageType, idempotency_key
 
 
 def _problems(document, external, routes) -> list[str]:
@@ -66,7 +66,7 @@ def send_issued(actor, document, recipients, *, passphrase: str | None = None) -
     external = [r for r in recipients if r.kind == RecipientKind.EXTERNAL and r.organ_id]
     if not external:
         return []
-    routes = {r.organ_id: routing.route(r.organ_id) for r in external}
+    routes = routing.route_many([r.organ_id for r in external])
     problems = _problems(document, external, routes)
     if problems:
         raise ValidationError({"recipients": sorted(set(problems))})
@@ -95,24 +95,25 @@ def send_issued(actor, document, recipients, *, passphrase: str | None = None) -
             agency=document.agency,
             actor=actor,
         )
-    queued = []
-    for recipient in external:
-        where = routes[recipient.organ_id]
-        queued.append(
-            outbox.queue(
+    document_id = package.header.document_id
+    return outbox.queue_each(
+        [
+            Message(
                 kind=MessageType.EDOC,
-                stored=stored,
-                document_id=package.header.document_id,
-                from_organ=document.agency.code,
-                to_organ=recipient.organ_id,
-                partner=where.partner,
+                state=MessageState.WAITING if routes[r.organ_id].kind == routing.CONNECTED else MessageState.QUEUED,
+                idempotency_key=idempotency_key(document_id, MessageType.EDOC, 0, r.organ_id),
+                document_id=document_id,
                 business_type=0,
-                state=MessageState.WAITING if where.kind == routing.CONNECTED else MessageState.QUEUED,
+                from_organ=document.agency.code,
+                to_organ=r.organ_id,
+                partner=routes[r.organ_id].partner,
+                file=stored,
                 urgent=document.urgency > 0,
-                actor=actor,
-                agency=document.agency,
                 outgoing_id=document.pk,
-                recipient_id=recipient.pk,
+                recipient_id=r.pk,
             )
-        )
-    return queued
+            for r in external
+        ],
+        actor=actor,
+        agency=document.agency,
+    )

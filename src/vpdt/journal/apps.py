@@ -12,7 +12,7 @@ class JournalConfig(AppConfig):
 
         from . import policies, sentences, services  # noqa: F401
 
-        fsm.journal_with(services.record)
+        fsm.journal_with(services.record, services.record_each)
 
         sentences.autodiscover()  # every app's journal.py: how its actions read
         checks.register(journal_key, checks.Tags.security)

@@ -61,6 +61,12 @@ def exchange_problem(sender: Agency, recipient: Agency) -> str:
     return ""
 
 
+def _clerks_of(agency_ids: list[int]):
+    return User.objects.filter(
+        positions__agency_id__in=agency_ids, positions__role=Role.CLERK, positions__is_active=True, is_active=True
+    ).distinct()
+
+
 def _clerks(agency_id: int):
     return User.objects.filter(
         positions__agency_id=agency_id, positions__role=Role.CLERK, positions__is_active=True, is_active=True
@@ -91,31 +97,34 @@ def deliver(actor, document: OutgoingDocument, *, passphrase: str | None = None)
     now = timezone.now()
     label = f"{document.number_symbol} của {document.agency.name}"
     recipients = list(document.recipients.select_related("agency", "unit", "user"))
-    if any(r.kind == RecipientKind.AGENCY for r in recipients):
+    agencies = [r for r in recipients if r.kind == RecipientKind.AGENCY]
+    if agencies:
         tasks_verify.after_delivery(final_files(document))  # signatures checked once committed, before reception
-    for recipient in recipients:
-        if recipient.kind == RecipientKind.AGENCY:
+        for recipient in agencies:
             problem = exchange_problem(document.agency, recipient.agency)
             if problem:
                 raise ValidationError({"recipients": [problem]})
-            recipient.delivered_at, recipient.status_at = now, now
-            _move(
-                recipient,
-                "deliver",
-                actor=actor,
-                document=document,
-                agency=document.agency,
-                extra_fields=["delivered_at", "status_at"],
-            )
-            notify(
-                _clerks(recipient.agency_id),
-                "outgoing.delivered",
-                topic=topics.WORK,
-                target=document,
-                url_name="outgoing:deliveries",
-                text=f"Văn bản điện tử đến: {label} – {document.subject}",
-            )
-        elif recipient.kind == RecipientKind.UNIT:
+        # One update, one journal insert and one notification insert for every agency: issuing to a whole
+        # province costs a few queries, not a dozen per agency.
+        DELIVERY.apply_many(
+            agencies,
+            "deliver",
+            actor=actor,
+            values={"delivered_at": now, "status_at": now},
+            journal_obj=document,
+            journal_agency=document.agency,
+            details_of=lambda recipient: {"recipient": recipient.agency_id},
+        )
+        notify(
+            _clerks_of([r.agency_id for r in agencies]),
+            "outgoing.delivered",
+            topic=topics.WORK,
+            target=document,
+            url_name="outgoing:deliveries",
+            text=f"Văn bản điện tử đến: {label} – {document.subject}",
+        )
+    for recipient in recipients:
+        if recipient.kind == RecipientKind.UNIT:
             leaders = User.objects.filter(
                 positions__unit=recipient.unit, positions__role=Role.UNIT_LEADER, positions__is_active=True
             ).distinct()
