@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -87,7 +88,7 @@ class FakeHub:
                 system = self._authenticated(body)
                 if system is None:
                     return self._reply(401, {"detail": "Sai chữ ký."})
-                parts = self.path.strip("/").split("/")  # api/v1/hub/...
+                parts = urlsplit(self.path).path.strip("/").split("/")  # api/v1/hub/...
                 route = parts[3:]
                 if self.command == "POST" and route == ["send"]:
                     if hub.refuse_next:

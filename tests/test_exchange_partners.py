@@ -108,3 +108,37 @@ def test_the_administrators_screen(org, login, hub):
         assert c.post(f"/lien-thong/he-thong/{partner.pk}/ket-noi/").status_code == 403
     partner.refresh_from_db()
     assert not partner.is_active
+
+
+def test_a_hub_that_names_its_api_otherwise_is_reached_by_its_own_names(org, login, hub):
+    admin = login(org.province_admin)
+    bad = admin.post(
+        "/lien-thong/he-thong/dang-ky/",
+        {
+            "code": "lgsp",
+            "name": "Trục tỉnh",
+            "role": "upstream",
+            "base_url": hub.url,
+            "secret": SECRET,
+            "api": '{"paths": {"gui": "/x"}}',
+        },
+        follow=True,
+    )
+    assert "“paths” chỉ gồm các khóa" in bad.content.decode() and not Partner.objects.exists()
+    admin.post(
+        "/lien-thong/he-thong/dang-ky/",
+        {
+            "code": "lgsp",
+            "name": "Trục tỉnh",
+            "role": "upstream",
+            "base_url": hub.url,
+            "secret": SECRET,
+            "own_code": "vpdt-nghe-an",
+            "api": '{"paths": {"organizations": "/api/v1/hub/organizations/?kieu=day-du"}}',
+        },
+    )
+    partner = Partner.objects.get(code="lgsp")
+    assert partner.settings == {"paths": {"organizations": "/api/v1/hub/organizations/?kieu=day-du"}}
+    hub.organizations = [{"organ_id": "000.00.00.H45", "name": "UBND tỉnh Quảng Trị"}]
+    partners.sync_directory(org.province_admin, partner)
+    assert ("GET", "/api/v1/hub/organizations/?kieu=day-du") in hub.calls

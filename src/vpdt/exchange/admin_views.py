@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import partners
+from .auth import DEFAULT_HEADERS
 from .models import Partner, PartnerRole
+from .transport import DEFAULT_PATHS
 
 INPUT = {"class": "form-control form-control-sm"}
 
@@ -32,6 +34,36 @@ class PartnerForm(forms.Form):
     secret = forms.CharField(
         label="Khóa bí mật do trục cấp trên cấp", max_length=200, required=False, widget=forms.PasswordInput(INPUT)
     )
+    api = forms.CharField(
+        label="Đường dẫn và tên trường của trục (JSON, nếu khác vpdt)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea({**INPUT, "rows": 2, "placeholder": '{"paths": {"send": "/api/sendDocument"}}'}),
+    )
+
+    def clean_api(self):
+        import json
+
+        text = (self.cleaned_data.get("api") or "").strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError("Đường dẫn và tên trường phải là JSON hợp lệ.") from None
+        allowed = {"paths": set(DEFAULT_PATHS), "headers": set(DEFAULT_HEADERS)}
+        if not isinstance(value, dict) or not set(value) <= set(allowed):
+            raise forms.ValidationError("JSON chỉ gồm “paths” và “headers”.")
+        for part, names in value.items():
+            if (
+                not isinstance(names, dict)
+                or not set(names) <= allowed[part]
+                or not all(isinstance(v, str) and 0 < len(v) <= 200 for v in names.values())
+            ):
+                raise forms.ValidationError(
+                    f"“{part}” chỉ gồm các khóa: {', '.join(sorted(allowed[part]))}, mỗi giá trị là chuỗi."
+                )
+        return value
 
 
 def _errors(request, exc) -> None:

@@ -58,7 +58,17 @@ class Registered:
     secret: str  # shown once
 
 
-def register(actor, *, code: str, name: str, role: str, base_url: str = "", own_code: str = "", secret: str = ""):
+def register(
+    actor,
+    *,
+    code: str,
+    name: str,
+    role: str,
+    base_url: str = "",
+    own_code: str = "",
+    secret: str = "",
+    api: dict | None = None,
+):
     """Register a system. A connected system gets a new secret (shown once); the hub above's is given."""
     require_admin(actor)
     data = _clean(code, name, role, base_url)
@@ -67,7 +77,9 @@ def register(actor, *, code: str, name: str, role: str, base_url: str = "", own_
     secret = secret.strip() if role == PartnerRole.UPSTREAM else auth.new_secret()
     try:
         with transaction.atomic():
-            partner = Partner.objects.create(**data, own_code=own_code.strip()[:100], secret=auth.seal_secret(secret))
+            partner = Partner.objects.create(
+                **data, own_code=own_code.strip()[:100], secret=auth.seal_secret(secret), settings=api or {}
+            )
             journal.record(
                 "exchange.partner.register", actor=actor, obj=partner, details={"role": role, "code": data["code"]}
             )
