@@ -339,3 +339,26 @@ def test_an_arrival_notifies_the_agencys_clerks(org, upstream, hub):
     [note] = Notification.objects.filter(verb="exchange.arrived")
     assert note.user == org.sxd_clerk and note.url == "/lien-thong/den/"
     assert "7816/VPCP-KTTH" in note.text and "Văn phòng Chính phủ" in note.text
+
+
+def test_the_clerks_home_and_failed_messages_screen(org, upstream, hub, login):
+    message = arrive(org, hub)
+    clerk = login(org.sxd_clerk)
+    home = clerk.get("/").content.decode()
+    assert 'data-testid="home-exchange"' in home and "7816/VPCP-KTTH" in home
+    assert 'data-testid="home-exchange-failed"' not in home
+    answer = Message.objects.get(direction=Direction.OUT)
+    hub.refuse_next = "Trục không nhận trạng thái này."
+    assert outbox.send(answer.pk).state == S.DEAD
+    assert 'data-testid="home-exchange-failed"' in clerk.get("/").content.decode()
+    page = clerk.get("/lien-thong/gui-loi/").content.decode()
+    assert "Trục không nhận trạng thái này." in page and 'data-testid="failed-row"' in page
+    assert login(org.stttt_it).get("/lien-thong/gui-loi/").status_code == 403
+    assert login(org.sxd_staff).post(f"/lien-thong/gui-loi/{answer.pk}/gui-lai/").status_code == 403
+    other_clerk = login(make_clerk(org.stttt))
+    assert other_clerk.post(f"/lien-thong/gui-loi/{answer.pk}/gui-lai/").status_code == 404
+    done = clerk.post(f"/lien-thong/gui-loi/{answer.pk}/gui-lai/", follow=True)
+    assert "vào hàng đợi gửi lại" in done.content.decode()
+    answer.refresh_from_db()
+    assert answer.state in (S.QUEUED, S.SENT) and message.pk
+    assert 'data-testid="home-exchange"' not in login(org.sxd_staff).get("/").content.decode()

@@ -9,7 +9,8 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from vpdt.outgoing import delivery
 
-        from . import arrivals, policies, recalls, sending, tasks  # noqa: F401  receivers, predicates, Celery tasks
+        from . import arrivals, dashboard, policies, recalls, sending, tasks  # noqa: F401  receivers, predicates, tasks
 
         delivery.register_issue_hook(sending.send_issued)
         delivery.register_recall_hook(recalls.send_recall)
+        dashboard.register()

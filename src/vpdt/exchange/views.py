@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.catalog.models import Urgency
-from vpdt.core.authz import scope_of
+from vpdt.core.authz import permitted, scope_of
 from vpdt.core.pagination import page_of, query_without_cursor
 from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
@@ -19,8 +19,9 @@ from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.outgoing.clerk_views import ReasonForm, ReceiveForm
 
-from . import arrivals, recalls
+from . import arrivals, outbox, recalls
 from .edxml.values import PackageError
+from .models import Message
 
 CARDS_PER_PAGE = 20
 
@@ -169,3 +170,28 @@ def recall_answer(request, pk: int, answer: str):
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("exchange:arrivals")
+
+
+@login_required
+@require_GET
+def failed_list(request):
+    """Gói tin gửi không được: the agency's messages that could not be sent, to send again."""
+    _require_clerk(request)
+    page = page_of(
+        request, permitted(Message, request.user, "resend").select_related("partner"), order=("-id",), default=50
+    )
+    return render(request, "exchange/failed.html", {"page": page, "query": query_without_cursor(request)})
+
+
+@login_required
+@require_POST
+def resend(request, pk: int):
+    _require_clerk(request)
+    message = get_object_or_404(permitted(Message, request.user, "resend"), pk=pk)
+    try:
+        outbox.resend(request.user, message)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã đưa gói tin {message.document_id} gửi {message.to_organ} vào hàng đợi gửi lại.")
+    return redirect("exchange:failed")
