@@ -363,3 +363,27 @@ def test_a_package_over_the_size_limit_is_refused(settings, org):
     with pytest.raises(PackageError, match="Gói tin lớn hơn giới hạn"):
         inbox.receive(package_bytes())
     assert not Message.objects.exists()
+
+
+def test_a_hub_forwards_up_what_is_for_outside_the_province_and_brings_the_answers_back(
+    connected, upstream, hub, client
+):
+    data = package_bytes(
+        to=("000.00.00.G10",), sender="000.00.00.H45", document_id="000.00.00.H45,2026/12/07,57/UBND-VX"
+    )
+    assert call(client, "POST", "/api/v1/hub/send/", "qlvb-quang-tri", SECRET_A, data).status_code == 201
+    forward = Message.objects.get(direction=Direction.OUT)
+    assert (forward.partner, forward.state, forward.to_organ) == (upstream, S.QUEUED, "000.00.00.G10")
+    assert outbox.send(forward.pk).state == S.SENT
+    [item] = hub.received
+    assert item.data == data and item.organ == "000.00.00.G10"
+    # The ministry's answer comes down from the hub above and waits for the system of the sender.
+    answer = status_bytes(
+        StatusCode.ACCEPTED, "000.00.00.H45,2026/12/07,57/UBND-VX", sender="000.00.00.G10", about_organ="000.00.00.H45"
+    )
+    hub.offer("vpdt-nghe-an", answer, kind="status")
+    polling.poll_upstream()
+    [waiting] = call(client, "GET", "/api/v1/hub/pending/", "qlvb-quang-tri", SECRET_A).json()["results"]
+    assert waiting["type"] == "status"
+    got = call(client, "GET", f"/api/v1/hub/messages/{waiting['id']}/", "qlvb-quang-tri", SECRET_A)
+    assert b"".join(got.streaming_content) == answer

@@ -155,11 +155,14 @@ def _package(data: bytes, package, partner, organ: str) -> Received:
 
 
 def _ours(organ: str, partner: Partner | None) -> bool:
-    """Whether a message for ``organ`` that came through ``partner`` is this deployment's to take: the hub above
-    delivers to the others itself, and nothing goes back to the system it came from."""
+    """Whether a message for ``organ`` that came through ``partner`` is this deployment's to take: its own agencies'
+    and its connected systems', never back to the system it came from, and nothing from the hub above for agencies
+    the hub above reaches itself."""
     where = routing.route(organ)
     if partner is None or where.kind == routing.LOCAL:
         return True
+    if where.kind == routing.CONNECTED:  # a system that uses this deployment as its hub: pass it on
+        return where.partner != partner
     return partner.role != PartnerRole.UPSTREAM and where.partner != partner
 
 
