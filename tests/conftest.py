@@ -187,5 +187,5 @@ def api():
 
 def pytest_collection_modifyitems(items):
     """The longest modules start first: spread over workers, none of them is left running alone at the end."""
-    first = ("test_schemathesis.py", "test_prefill_corpus.py", "test_permissions_outgoing.py")
+    first = ("test_schemathesis.py", "test_bad_input.py", "test_prefill_corpus.py", "test_permissions_outgoing.py")
     items.sort(key=lambda item: item.path.name not in first)

@@ -215,7 +215,7 @@ class Layers:
     def close(self) -> None:
         with self.blocker.unblock():
             while self.open:
-                self._pop()
+                self._pop(closing=True)
 
     def get(self, layer: Layer, namespace=None):
         """The layer for the running test: fresh objects of the open layer, or (a transactional test) built now."""
@@ -272,13 +272,17 @@ class Layers:
         }
         self.open.append(_Open(layer, atomic, attrs, folder))
 
-    def _pop(self) -> None:
+    def _pop(self, closing: bool = False) -> None:
         opened = self.open.pop()
-        self._rollback(opened.atomic)
+        self._rollback(opened.atomic, closing)
         shutil.rmtree(opened.folder, ignore_errors=True)
 
     @staticmethod
-    def _rollback(atomic) -> None:
+    def _rollback(atomic, closing: bool = False) -> None:
+        if closing and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            # At the end of the session, session fixtures torn down before this one (the live server's, with
+            # SQLite in memory sharing the connection) may have ended the transaction under the layer already.
+            return
         transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
         atomic.__exit__(None, None, None)
 
