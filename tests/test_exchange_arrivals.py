@@ -8,13 +8,12 @@ import zipfile
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.exchange_partner import FakeHub
 from tests.test_edxml import rich_package
-from tests.test_exchange_transport import UPSTREAM_SECRET
-from vpdt.exchange import arrivals, auth, outbox, polling
+from tests.test_exchange_transport import hub, upstream  # noqa: F401  the fake hub above and its partner
+from vpdt.exchange import arrivals, outbox, polling
 from vpdt.exchange.edxml import reader, writer
 from vpdt.exchange.edxml.model import Attachment, Organ
-from vpdt.exchange.models import Direction, Message, MessageState, MessageType, Partner, PartnerRole
+from vpdt.exchange.models import Direction, Message, MessageState, MessageType
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import DocStatus, IncomingDocument, Source
 from vpdt.journal.models import JournalEntry
@@ -23,25 +22,6 @@ from vpdt.storage.services import read_stored
 S = MessageState
 DOCUMENT_ID = "000.00.00.G22,2026/12/07,7816/VPCP-KTTH"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-@pytest.fixture
-def hub():
-    fake = FakeHub(secrets={"vpdt-nghe-an": UPSTREAM_SECRET}).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def upstream(db, hub):
-    return Partner.objects.create(
-        code="lgsp-nghe-an",
-        name="Trục liên thông tỉnh Nghệ An",
-        role=PartnerRole.UPSTREAM,
-        base_url=hub.url,
-        own_code="vpdt-nghe-an",
-        secret=auth.seal_secret(UPSTREAM_SECRET),
-    )
 
 
 def arrive(org, hub, attachments=None) -> Message:

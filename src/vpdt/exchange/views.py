@@ -11,34 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.catalog.models import Urgency
-from vpdt.core.authz import permitted, scope_of
+from vpdt.core.authz import permitted
 from vpdt.core.pagination import page_of, query_without_cursor
-from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
-from vpdt.outgoing.clerk_views import ReasonForm, ReceiveForm
+from vpdt.outgoing.clerk_views import ReasonForm, ReceiveForm, _errors, _require_clerk
 
 from . import arrivals, outbox, recalls
 from .edxml.values import PackageError
 from .models import Message
 
 CARDS_PER_PAGE = 20
-
-
-def _require_clerk(request):
-    scope = scope_of(request.user)
-    if not (scope.is_superuser or (scope.agency_id and scope.has_role(Role.CLERK))):
-        raise PermissionDenied("Chỉ văn thư của cơ quan được dùng chức năng này.")
-    return scope
-
-
-def _errors(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        for text in exc.messages:
-            messages.error(request, text)
-    else:
-        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
 
 
 def _page(request, scope, *, duplicate=None):
