@@ -24,8 +24,8 @@ from vpdt.catalog.models import DocumentType
 from vpdt.delegation import services as delegation
 from vpdt.directory import services as directory
 from vpdt.directory.models import Role
+from vpdt.exchange import internal
 from vpdt.incoming import services as incoming
-from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import FileKind, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
@@ -105,7 +105,7 @@ def build(org) -> SimpleNamespace:
     issued = out.issue(org.sxd_clerk, issued, passphrase=PASSPHRASE)
 
     stttt_delivery = issued.recipients.get(kind=RecipientKind.AGENCY, agency=org.stttt)
-    registered = delivery.receive(org.stttt_clerk, stttt_delivery, leader=org.stttt_leader).document
+    registered = internal.receive(org.stttt_clerk, stttt_delivery, leader=org.stttt_leader).document
     registered = incoming.submit(org.stttt_clerk, registered, org.stttt_leader)
     incoming.direct(
         org.stttt_leader,

@@ -15,9 +15,10 @@ from tests import parts_world, shared_data
 from tests.parts_world import VIEWERS
 from tests.signing_support import nd30
 from vpdt.catalog.models import DocumentType
-from vpdt.outgoing import delivery
+from vpdt.exchange import internal
+from vpdt.exchange.lifecycle import DELIVERY, RECIPIENT_ACTIONS, delivery_actions
 from vpdt.outgoing import services as out
-from vpdt.outgoing.lifecycle import DELIVERY, DOCUMENT, RECIPIENT_ACTIONS, available_actions, delivery_actions
+from vpdt.outgoing.lifecycle import DOCUMENT, available_actions
 from vpdt.outgoing.models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
 
@@ -74,8 +75,8 @@ def world(org):
     to_recall = _new(org, "V/v triển khai phần mềm quản lý cấp phép xây dựng")
     out.update_draft(org.sxd_staff, to_recall, recipients=[RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])
     to_recall = out.issue(org.sxd_clerk, _through_review(org, to_recall))
-    delivery.receive(org.stttt_clerk, to_recall.recipients.get(agency=org.stttt))
-    recalled = delivery.recall(org.sxd_clerk, to_recall, "Sai thể thức, ban hành lại.")
+    internal.receive(org.stttt_clerk, to_recall.recipients.get(agency=org.stttt))
+    recalled = out.recall(org.sxd_clerk, to_recall, "Sai thể thức, ban hành lại.")
     org.deliveries = {
         "registered": org.stttt_delivery,
         "arrived": org.district_delivery,
@@ -100,7 +101,7 @@ def _calls(org, user):
         "return": lambda d: out.return_draft(user, d, comment="Đề nghị sửa lại phần căn cứ."),
         "approve": lambda d: out.approve(user, d, comment="Đồng ý."),
         "issue": lambda d: out.issue(user, d),
-        "recall": lambda d: delivery.recall(user, d, "Văn bản ban hành sai thẩm quyền."),
+        "recall": lambda d: out.recall(user, d, "Văn bản ban hành sai thẩm quyền."),
         "cancel": lambda d: out.cancel(user, d, "Không ban hành nữa."),
         "edit": lambda d: out.update_draft(user, d, subject=f"{d.subject} (bổ sung)"),
         "revise": lambda d: out.revise(user, d, text="Kính gửi: UBND tỉnh\nNội dung đã sửa."),
@@ -185,9 +186,10 @@ def test_delivery_actions_are_offered_exactly_when_the_service_accepts_them(worl
     for name in VIEWERS:
         user = getattr(world, name)
         calls = {
-            "receive": lambda r, u=user: delivery.receive(u, r),
-            "refuse": lambda r, u=user: delivery.refuse(u, r, "Văn bản không thuộc thẩm quyền giải quyết."),
-            "confirm_recall": lambda r, u=user: delivery.confirm_recall(u, r),
+            "receive": lambda r, u=user: internal.receive(u, r),
+            "refuse": lambda r, u=user: internal.refuse(u, r, "Văn bản không thuộc thẩm quyền giải quyết."),
+            "confirm_recall": lambda r, u=user: internal.confirm_recall(u, r),
+            "refuse_recall": lambda r, u=user: internal.refuse_recall(u, r, "Văn bản đã được giao xử lý xong."),
         }
         shown = set()
         for state, row in world.deliveries.items():
@@ -196,19 +198,15 @@ def test_delivery_actions_are_offered_exactly_when_the_service_accepts_them(worl
             for action, call in calls.items():
                 assert (action in offered) is _accepted_delivery(call, row.pk), (name, state, action)
         web = login(user)
-        for url in ("/van-ban-di/den-cho-tiep-nhan/", "/van-ban-di/thu-hoi/"):
+        screens = {
+            "/lien-thong/den/": (("receive", "/tiep-nhan/"), ("refuse", "/tu-choi/")),
+            "/lien-thong/thu-hoi/": (("confirm_recall", "/dong-y/"), ("refuse_recall", "/tu-choi/")),
+        }
+        for url, markers in screens.items():
             response = web.get(url)
             if response.status_code == 200:
                 html = response.content.decode()
-                shown |= {
-                    a
-                    for a, marker in (
-                        ("receive", "/tiep-nhan/"),
-                        ("refuse", "/tu-choi/"),
-                        ("confirm_recall", "/xac-nhan/"),
-                    )
-                    if marker in html
-                }
+                shown |= {a for a, marker in markers if marker in html}
         expected = set().union(
             *(delivery_actions(user, Recipient.objects.get(pk=r.pk)) for r in world.deliveries.values())
         )

@@ -149,23 +149,28 @@ def test_the_clerks_screen_reads_registers_and_refuses(org, upstream, hub, login
     assert page.status_code == 200 and html.count('data-testid="arrival-row"') == 2
     assert "V/v triển khai kế hoạch đầu tư công trung hạn" in html and "Văn phòng Chính phủ" in html
     assert "Gói tin không có chữ ký XML." in html
-    file = clerk.get(f"/lien-thong/den/{message.pk}/tep/0/")
+    file = clerk.get(f"/lien-thong/den/he-thong-khac/{message.pk}/tep/0/")
     assert file.status_code == 200 and b"".join(file.streaming_content) == PDF
-    assert clerk.get(f"/lien-thong/den/{message.pk}/tep/7/").status_code == 404
-    registered = clerk.post(f"/lien-thong/den/{message.pk}/tiep-nhan/", {"leader": ""})
+    assert clerk.get(f"/lien-thong/den/he-thong-khac/{message.pk}/tep/7/").status_code == 404
+    registered = clerk.post(f"/lien-thong/den/he-thong-khac/{message.pk}/tiep-nhan/", {"leader": ""})
     document = IncomingDocument.objects.get()
     assert registered.status_code == 302 and registered["Location"] == f"/van-ban-den/{document.pk}/"
-    empty = clerk.post(f"/lien-thong/den/{second.pk}/tu-choi/", {"reason": ""}, follow=True)
+    empty = clerk.post(f"/lien-thong/den/he-thong-khac/{second.pk}/tu-choi/", {"reason": ""}, follow=True)
     assert "Ghi rõ lý do từ chối tiếp nhận." in empty.content.decode()
-    refused = clerk.post(f"/lien-thong/den/{second.pk}/tu-choi/", {"reason": "Gửi nhầm cơ quan."}, follow=True)
+    refused = clerk.post(
+        f"/lien-thong/den/he-thong-khac/{second.pk}/tu-choi/", {"reason": "Gửi nhầm cơ quan."}, follow=True
+    )
     assert "Đã từ chối tiếp nhận văn bản" in refused.content.decode()
     assert answers() == ["01", "01", "03", "02"]
 
 
 def test_the_screen_and_its_files_are_for_the_recipient_clerks_only(org, upstream, hub, login, client):
     message = arrive(org, hub)
-    urls = [f"/lien-thong/den/{message.pk}/tep/0/"]
-    posts = [f"/lien-thong/den/{message.pk}/tiep-nhan/", f"/lien-thong/den/{message.pk}/tu-choi/"]
+    urls = [f"/lien-thong/den/he-thong-khac/{message.pk}/tep/0/"]
+    posts = [
+        f"/lien-thong/den/he-thong-khac/{message.pk}/tiep-nhan/",
+        f"/lien-thong/den/he-thong-khac/{message.pk}/tu-choi/",
+    ]
     assert client.get("/lien-thong/den/").status_code == 302  # to the login page
     for user in (org.sxd_staff, org.sxd_leader, org.stttt_staff, org.ht_admin):
         c = login(user)
@@ -210,18 +215,25 @@ def test_the_api_lists_registers_and_refuses_for_the_recipient_clerk_only(org, u
     first, second = arrive(org, hub), arrive_another(org, hub)
     clerk = api(org.sxd_clerk)
     listed = clerk.get("/api/v1/exchange-arrivals/").json()["results"]
-    assert [row["id"] for row in listed] == [second.pk, first.pk]
-    assert listed[1]["code"] == "7816/VPCP-KTTH" and listed[1]["files"][0]["name"] == "7816-vpcp-ktth.pdf"
+    assert [row["key"] for row in listed] == [f"external-{second.pk}", f"external-{first.pk}"]
+    assert listed[1]["number_symbol"] == "7816/VPCP-KTTH" and listed[1]["files"][0]["name"] == "7816-vpcp-ktth.pdf"
+    assert listed[1]["package_signature"] == "Gói tin không có chữ ký XML."
     for other in (org.stttt_staff, org.sxd_staff, org.ht_admin):
         client = api(other)
         assert client.get("/api/v1/exchange-arrivals/").json()["results"] == []
-        assert client.post(f"/api/v1/exchange-arrivals/{first.pk}/register/", {}, format="json").status_code == 404
-    created = clerk.post(f"/api/v1/exchange-arrivals/{first.pk}/register/", {}, format="json")
+        assert (
+            client.post(f"/api/v1/exchange-arrivals/external-{first.pk}/receive/", {}, format="json").status_code == 404
+        )
+    created = clerk.post(f"/api/v1/exchange-arrivals/external-{first.pk}/receive/", {}, format="json")
     assert created.status_code == 201 and IncomingDocument.objects.get().pk == created.json()["incoming"]
-    missing = clerk.post(f"/api/v1/exchange-arrivals/{second.pk}/refuse/", {"reason": ""}, format="json")
+    missing = clerk.post(f"/api/v1/exchange-arrivals/external-{second.pk}/refuse/", {"reason": ""}, format="json")
     assert missing.status_code == 400 and "Ghi rõ lý do" in str(missing.json())
-    refused = clerk.post(f"/api/v1/exchange-arrivals/{second.pk}/refuse/", {"reason": "Gửi nhầm."}, format="json")
-    assert refused.status_code == 200 and refused.json()["state"] == "refused"
+    refused = clerk.post(
+        f"/api/v1/exchange-arrivals/external-{second.pk}/refuse/", {"reason": "Gửi nhầm."}, format="json"
+    )
+    assert refused.status_code == 200 and refused.json()["status"] == "02"
+    second.refresh_from_db()
+    assert second.state == S.REFUSED
     sent = clerk.get("/api/v1/exchange-messages/", {"direction": "out"}).json()["results"]
     assert sorted(row["status_code"] for row in sent) == ["01", "01", "02", "03"]
     assert clerk.get("/api/v1/exchange-messages/", {"state": "không-có"}).status_code == 400
@@ -299,16 +311,20 @@ def test_the_screen_and_the_api_answer_recalls(org, upstream, hub, login, api):
     arrivals.register(org.sxd_clerk, arrive(org, hub))
     recall = recall_arrives(org, hub)
     clerk = login(org.sxd_clerk)
-    html = clerk.get("/lien-thong/den/").content.decode()
+    assert 'data-testid="recalls-waiting"' in clerk.get("/lien-thong/den/").content.decode()
+    html = clerk.get("/lien-thong/thu-hoi/").content.decode()
     assert 'data-testid="recall-row"' in html and "Văn bản ban hành sai thẩm quyền." in html
-    assert login(org.stttt_it).post(f"/lien-thong/thu-hoi/{recall.pk}/dong-y/").status_code == 403
-    assert api(org.sxd_staff).post(f"/api/v1/exchange-recalls/{recall.pk}/confirm/").status_code == 404
-    [listed] = api(org.sxd_clerk).get("/api/v1/exchange-recalls/").json()["results"]
-    assert listed["id"] == recall.pk
-    empty = clerk.post(f"/lien-thong/thu-hoi/{recall.pk}/tu-choi/", {"reason": ""}, follow=True)
+    answer = f"/lien-thong/thu-hoi/he-thong-khac/{recall.pk}"
+    assert login(org.stttt_it).post(f"{answer}/dong-y/").status_code == 404
+    assert login(org.sxd_leader).post(f"{answer}/dong-y/").status_code == 403
+    key = f"external-{recall.pk}"
+    assert api(org.sxd_staff).post(f"/api/v1/exchange-arrivals/{key}/confirm-recall/").status_code == 404
+    [listed] = api(org.sxd_clerk).get("/api/v1/exchange-arrivals/", {"box": "recalls"}).json()["results"]
+    assert listed["key"] == key and listed["status"] == "13" and listed["incoming"] == IncomingDocument.objects.get().pk
+    empty = clerk.post(f"{answer}/tu-choi/", {"reason": ""}, follow=True)
     assert "Ghi rõ lý do không đồng ý thu hồi." in empty.content.decode()
-    done = clerk.post(f"/lien-thong/thu-hoi/{recall.pk}/dong-y/", follow=True)
-    assert "Đã thu hồi văn bản" in done.content.decode()
+    done = clerk.post(f"{answer}/dong-y/", follow=True)
+    assert "Đã xác nhận thu hồi văn bản" in done.content.decode()
     assert answers() == ["01", "03", "15"] and IncomingDocument.objects.get().withdrawn_at is not None
 
 

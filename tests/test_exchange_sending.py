@@ -135,7 +135,6 @@ def test_urgent_documents_are_sent_at_once(org, upstream, hub, django_capture_on
 
 
 def test_recalling_asks_each_outside_recipient_and_their_answers_come_back(org, upstream, hub):
-    from vpdt.outgoing import delivery
 
     document = issue(org, [QUANG_TRI])
     sent = Message.objects.get(direction=Direction.OUT)
@@ -145,7 +144,7 @@ def test_recalling_asks_each_outside_recipient_and_their_answers_come_back(org, 
     polling.poll_upstream()
     recipient = document.recipients.get()
     assert recipient.status == DeliveryStatus.REGISTERED
-    delivery.recall(org.sxd_clerk, document, "Ban hành nhầm phụ lục.")
+    out.recall(org.sxd_clerk, document, "Ban hành nhầm phụ lục.")
     recall = Message.objects.get(direction=Direction.OUT, business_type=1)
     package = reader.read(read_stored(recall.file)).package
     assert package.business.doc_type == 1 and package.business.reason == "Ban hành nhầm phụ lục."

@@ -31,7 +31,7 @@ def _check(org, login, late):
     assert "Chờ phát hành" in clerk_page and "kết quả thanh tra xây dựng" in clerk_page
     out.issue(org.sxd_clerk, issued)
     recipient_page = login(stttt_clerk).get("/").content.decode()
-    assert "Văn bản điện tử đến" in recipient_page and "01/BC-SXD" in recipient_page
+    assert 'data-testid="home-arrival"' in recipient_page and "01/BC-SXD" in recipient_page
     assert 'data-testid="to-review"' not in login(org.stttt_staff).get("/").content.decode()
 
 

@@ -21,11 +21,11 @@ from vpdt.catalog.models import DocumentType
 from vpdt.core.fsm import Machine
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Role
+from vpdt.exchange import internal
 from vpdt.incoming import queries
 from vpdt.incoming import services as incoming
 from vpdt.journal import policies, sentences
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import RecipientKind
 from vpdt.outgoing.services import RecipientSpec
@@ -38,7 +38,7 @@ DYNAMIC = {
 }  # Machine.apply: the machines are read below
 WRITER = SRC / "journal" / "services.py"  # record() and record_many() themselves, whatever they are given
 # Registered for entries written by earlier versions (the journal keeps them for ever).
-LEGACY = {"outgoing.deliver", "outgoing.delivery_status"}
+LEGACY = {"outgoing.deliver", "outgoing.delivery_status", "exchange.recall_refused"}
 
 
 # --- Every recorded action has a sentence -----------------------------------------------------------------
@@ -380,8 +380,8 @@ def test_outgoing_draft_review_on_behalf_issue_delivery_and_recall(world):
     )
     doc = out.approve(type(org.deputy).objects.get(pk=org.deputy.pk), doc, comment="Đồng ý ký ban hành.")
     doc = out.issue(org.sxd_clerk, doc)
-    registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
-    delivery.recall(org.sxd_leader, doc, "Sai số liệu phụ lục.")
+    registered = internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
+    out.recall(org.sxd_leader, doc, "Sai số liệu phụ lục.")
     draft = f"dự thảo “{subject}”"
     told = _told(seq__gt=0)
     for sentence in (
@@ -586,7 +586,7 @@ def test_a_page_of_sentences_costs_the_same_queries_however_many_entries(world, 
             )
             doc = out.approve(org.sxd_leader, out.approve(org.sxd_unit_leader, out.submit(org.sxd_staff, doc)))
             doc = out.issue(org.sxd_clerk, doc)
-            delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
+            internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
 
     issue_and_deliver(1)
     with CaptureQueriesContext(connection) as few:

@@ -22,7 +22,7 @@ from vpdt.outgoing.services import RecipientSpec
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DOCS = "/api/v1/outgoing-documents/"
 CONSULTATIONS = "/api/v1/outgoing-consultations/"
-DELIVERIES = "/api/v1/outgoing-deliveries/"
+ARRIVALS = "/api/v1/exchange-arrivals/"
 CHAINS = "/api/v1/review-chains/"
 TEXT = "Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng báo cáo như sau:\n1. Tình hình chung."
 
@@ -141,10 +141,11 @@ def test_full_cycle_through_the_api(world, api):
     assert body["status"] == "issued" and body["number"] == 1 and body["number_symbol"] == "01/SXD-KHTC"
     assert body["recipients"][0]["status"] == "01"
     recipient_clerk = api(org.stttt_clerk)
-    waiting = ok(recipient_clerk.get(DELIVERIES))["results"]
-    assert [(w["document"], w["status"]) for w in waiting] == [(pk, "01")]
+    waiting = ok(recipient_clerk.get(ARRIVALS))["results"]
+    assert [(w["kind"], w["number_symbol"], w["status"]) for w in waiting] == [("internal", "01/SXD-KHTC", "01")]
     assert waiting[0]["sender_name"] == "Sở Xây dựng tỉnh Nghệ An"
-    received = ok(recipient_clerk.post(f"{DELIVERIES}{waiting[0]['id']}/receive/", {}, format="json"), 201)
+    assert waiting[0]["actions"] == ["receive", "refuse"]
+    received = ok(recipient_clerk.post(f"{ARRIVALS}{waiting[0]['key']}/receive/", {}, format="json"), 201)
     incoming = IncomingDocument.objects.get(pk=received["incoming"])
     assert incoming.arrival_number == received["arrival_number"] and incoming.agency == org.stttt
     assert incoming.subject == payload(org)["subject"]
@@ -152,7 +153,7 @@ def test_full_cycle_through_the_api(world, api):
     body = ok(staff.get(f"{DOCS}{pk}/"))
     agency = body["recipients"][0]
     assert (agency["status"], agency["status_display"]) == ("03", "Đã tiếp nhận (vào sổ)")
-    assert ok(recipient_clerk.get(DELIVERIES))["results"] == []
+    assert ok(recipient_clerk.get(ARRIVALS))["results"] == []
     # The drafter confirms with the final original.
     final = SimpleUploadedFile("ban-goc.pdf", PDF, content_type="application/pdf")
     body = ok(staff.post(f"{DOCS}{pk}/confirm/", {"files": [final]}, format="multipart"))
@@ -315,29 +316,33 @@ def test_refuse_recall_and_confirm_recall(world, api):
     stttt = doc.recipients.get(agency=org.stttt)
     province = doc.recipients.get(agency=org.province)
     # The sender's clerk sees the delivery but may not receive it.
-    assert api(org.sxd_clerk).post(f"{DELIVERIES}{stttt.pk}/receive/", {}, format="json").status_code == 403
+    assert api(org.sxd_clerk).post(f"{ARRIVALS}internal-{stttt.pk}/receive/", {}, format="json").status_code == 403
     # An outsider doesn't see it.
-    assert api(org.ht_staff).post(f"{DELIVERIES}{stttt.pk}/receive/", {}, format="json").status_code == 404
+    assert api(org.ht_staff).post(f"{ARRIVALS}internal-{stttt.pk}/receive/", {}, format="json").status_code == 404
     province_clerk = api(org.province_clerk)
-    response = province_clerk.post(f"{DELIVERIES}{province.pk}/refuse/", {"reason": ""}, format="json")
+    response = province_clerk.post(f"{ARRIVALS}internal-{province.pk}/refuse/", {"reason": ""}, format="json")
     assert response.status_code == 400 and "lý do" in response.json()["reason"][0]
     body = ok(
-        province_clerk.post(f"{DELIVERIES}{province.pk}/refuse/", {"reason": "Không đúng thẩm quyền."}, format="json")
+        province_clerk.post(
+            f"{ARRIVALS}internal-{province.pk}/refuse/", {"reason": "Không đúng thẩm quyền."}, format="json"
+        )
     )
-    assert body["status"] == "02" and body["status_display"] == "Từ chối tiếp nhận"
+    assert body["status"] == "02" and province.__class__.objects.get(pk=province.pk).status == "02"
     stttt_clerk = api(org.stttt_clerk)
-    ok(stttt_clerk.post(f"{DELIVERIES}{stttt.pk}/receive/", {}, format="json"), 201)
+    ok(stttt_clerk.post(f"{ARRIVALS}internal-{stttt.pk}/receive/", {}, format="json"), 201)
     # Recall: not by the drafter; by the leader.
     assert (
         api(org.sxd_staff).post(f"{DOCS}{doc.pk}/recall/", {"reason": "Sai số liệu"}, format="json").status_code == 403
     )
     body = ok(api(org.sxd_leader).post(f"{DOCS}{doc.pk}/recall/", {"reason": "Sai số liệu phụ lục."}, format="json"))
     assert body["status"] == "recalled"
-    recalls = ok(stttt_clerk.get(DELIVERIES, {"box": "recalls"}))["results"]
-    assert [r["id"] for r in recalls] == [stttt.pk]
-    body = ok(stttt_clerk.post(f"{DELIVERIES}{stttt.pk}/confirm-recall/"))
+    recalls = ok(stttt_clerk.get(ARRIVALS, {"box": "recalls"}))["results"]
+    assert [(r["key"], r["status"], r["actions"]) for r in recalls] == [
+        (f"internal-{stttt.pk}", "13", ["confirm_recall", "refuse_recall"])
+    ]
+    body = ok(stttt_clerk.post(f"{ARRIVALS}internal-{stttt.pk}/confirm-recall/"))
     assert body["status"] == "15"
-    assert stttt_clerk.get(DELIVERIES, {"box": "xyz"}).status_code == 400
+    assert stttt_clerk.get(ARRIVALS, {"box": "xyz"}).status_code == 400
 
 
 def test_receive_duplicate_gives_409(world, api):
@@ -360,9 +365,9 @@ def test_receive_duplicate_gives_409(world, api):
         subject=doc.subject,
     )
     clerk = api(org.stttt_clerk)
-    response = clerk.post(f"{DELIVERIES}{recipient.pk}/receive/", {}, format="json")
+    response = clerk.post(f"{ARRIVALS}internal-{recipient.pk}/receive/", {}, format="json")
     assert response.status_code == 409 and "trùng" in response.json()["detail"]
-    ok(clerk.post(f"{DELIVERIES}{recipient.pk}/receive/", {"confirm_duplicate": True}, format="json"), 201)
+    ok(clerk.post(f"{ARRIVALS}internal-{recipient.pk}/receive/", {"confirm_duplicate": True}, format="json"), 201)
 
 
 # ------------------------------------------------------------------------------------------ errors and scoping
@@ -596,7 +601,8 @@ def test_schema_generates_without_warnings(db, capsys, tmp_path):
     for path in (
         "/api/v1/outgoing-documents/{id}/diff/",
         "/api/v1/outgoing-documents/{id}/versions/{number}/",
-        "/api/v1/outgoing-deliveries/{id}/confirm-recall/",
+        "/api/v1/exchange-arrivals/{key}/confirm-recall/",
+        "/api/v1/exchange-arrivals/{key}/refuse-recall/",
         "/api/v1/review-chains/{id}/deactivate/",
         "/api/v1/outgoing-consultations/{id}/answer/",
     ):
@@ -679,7 +685,7 @@ def test_garbage_never_gives_500_and_is_explained_in_vietnamese(world, api):
         (
             api(org.stttt_clerk),
             "post",
-            f"{DELIVERIES}{issued.recipients.get().pk}/receive/",
+            f"{ARRIVALS}internal-{issued.recipients.get().pk}/receive/",
             ["register", "leader", "confirm_duplicate"],
         ),
         (api(org.sxd_clerk), "post", f"{DOCS}{issued.pk}/recall/", ["reason"]),

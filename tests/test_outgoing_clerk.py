@@ -1,4 +1,5 @@
-"""The clerk's outgoing screens: issue, register, electronic documents from other agencies, recalls."""
+"""The clerk's outgoing screens (issue, register, recall), and the queue of electronic arrivals and recalls to answer
+for documents delivered by the agencies of the deployment (the exchange's screens)."""
 
 import datetime as dt
 
@@ -7,9 +8,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
+from vpdt.exchange import internal
 from vpdt.incoming.models import DocStatus, IncomingDocument, Register
-from vpdt.outgoing import delivery, signatures
 from vpdt.outgoing import services as out
+from vpdt.outgoing import signatures
 from vpdt.outgoing.models import (
     DeliveryStatus,
     OutgoingDocument,
@@ -101,7 +103,7 @@ def test_issue_refused_for_a_document_not_approved(world, login):
     assert any("Chỉ văn thư của cơ quan được cấp số" in m for m in msgs(r)), msgs(r)
     # A recalled document is never issued again.
     doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject="Công văn bị thu hồi")))
-    delivery.recall(org.sxd_leader, doc, "Sai số liệu")
+    out.recall(org.sxd_leader, doc, "Sai số liệu")
     r = c.post(f"/van-ban-di/{doc.pk}/phat-hanh/", follow=True)
     assert r.status_code == 200 and msgs(r) and all("phát hành" in m for m in msgs(r))
     in_review.refresh_from_db()
@@ -114,8 +116,8 @@ def test_non_clerks_are_refused(world, login):
     staff = login(org.sxd_staff)
     for url in (
         "/van-ban-di/cho-phat-hanh/",
-        "/van-ban-di/den-cho-tiep-nhan/",
-        "/van-ban-di/thu-hoi/",
+        "/lien-thong/den/",
+        "/lien-thong/thu-hoi/",
         "/van-ban-di/so-van-ban-di/",
         "/van-ban-di/so-van-ban-di/xuat.pdf",
     ):
@@ -269,15 +271,13 @@ def test_register_bad_filters_give_vietnamese_messages(world, login):
 def test_deliveries_list_only_for_the_recipient_clerk(world, login):
     org = world
     doc = issued_to_stttt(org)
-    r = login(org.stttt_clerk).get("/van-ban-di/den-cho-tiep-nhan/")
+    r = login(org.stttt_clerk).get("/lien-thong/den/")
     html = page(r)
-    assert r.status_code == 200 and html.count('data-testid="delivery-row"') == 1
+    assert r.status_code == 200 and html.count('data-testid="arrival-row"') == 1
     for text in (org.sxd.name, "01/SXD-KHTC", doc.subject, org.sxd_leader.full_name, "cong-van-ban-goc.pdf"):
         assert text in html, text
-    assert (
-        page(login(org.province_clerk).get("/van-ban-di/den-cho-tiep-nhan/")).count('data-testid="delivery-row"') == 0
-    )
-    assert login(org.stttt_staff).get("/van-ban-di/den-cho-tiep-nhan/").status_code == 403
+    assert page(login(org.province_clerk).get("/lien-thong/den/")).count('data-testid="arrival-row"') == 0
+    assert login(org.stttt_staff).get("/lien-thong/den/").status_code == 403
 
 
 def test_delivery_file_download_permission(world, login):
@@ -286,7 +286,7 @@ def test_delivery_file_download_permission(world, login):
     rpk = doc.recipients.get(agency=org.stttt).pk
     [stored] = signatures.final_files(doc)
     assert stored.original_name == "cong-van-ban-goc.pdf"  # the draft file is no longer served
-    url = f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{stored.pk}/"
+    url = f"/lien-thong/den/trong-he-thong/{rpk}/tep/{stored.pk}/"
     r = login(org.stttt_clerk).get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
     assert "cong-van-ban-goc.pdf" in r["Content-Disposition"]
@@ -295,12 +295,12 @@ def test_delivery_file_download_permission(world, login):
     # A file of another document through this delivery: 404.
     other = issued_to_stttt(org, subject="Công văn khác")
     [other_file] = signatures.final_files(other)
-    assert login(org.stttt_clerk).get(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{other_file.pk}/").status_code == 404
+    assert login(org.stttt_clerk).get(f"/lien-thong/den/trong-he-thong/{rpk}/tep/{other_file.pk}/").status_code == 404
     # A draft file that is not among the final files: 404.
     draft_file = doc.files.get(kind="draft")
     if draft_file:
         assert (
-            login(org.stttt_clerk).get(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tep/{draft_file.file_id}/").status_code
+            login(org.stttt_clerk).get(f"/lien-thong/den/trong-he-thong/{rpk}/tep/{draft_file.file_id}/").status_code
             == 404
         )
 
@@ -312,7 +312,7 @@ def test_receive_creates_the_incoming_document_with_the_file(world, login):
     c = login(org.stttt_clerk)
     second = Register.objects.create(agency=org.stttt, name="Sổ văn bản đến của Đảng ủy", code="ĐU")
     r = c.post(
-        f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/", {"register": second.pk, "leader": org.stttt_leader.pk}
+        f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/", {"register": second.pk, "leader": org.stttt_leader.pk}
     )
     incoming_doc = IncomingDocument.objects.get(agency=org.stttt)
     assert r.status_code == 302 and r["Location"] == f"/van-ban-den/{incoming_doc.pk}/"
@@ -324,18 +324,18 @@ def test_receive_creates_the_incoming_document_with_the_file(world, login):
     assert incoming_doc.status == DocStatus.REGISTERED and incoming_doc.leader == org.stttt_leader  # next batch
     assert doc.recipients.get(agency=org.stttt).status == D.REGISTERED
     # Twice: a Vietnamese message, no second incoming document.
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/", follow=True)
+    r = c.post(f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/", follow=True)
     assert any("không còn chờ tiếp nhận" in m for m in msgs(r)), msgs(r)
     assert IncomingDocument.objects.filter(agency=org.stttt).count() == 1
     # Another agency's clerk cannot receive it; a register of another agency is refused.
-    assert login(org.province_clerk).post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/").status_code == 404
+    assert login(org.province_clerk).post(f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/").status_code == 404
     doc2 = issued_to_stttt(org, subject="Công văn thứ hai")
     rpk2 = doc2.recipients.get(agency=org.stttt).pk
     foreign = Register.objects.filter(agency=org.sxd).first() or Register.objects.create(
         agency=org.sxd, name="Sổ văn bản đến", code="VBĐ", is_default=True
     )
     r = c.post(
-        f"/van-ban-di/den-cho-tiep-nhan/{rpk2}/tiep-nhan/",
+        f"/lien-thong/den/trong-he-thong/{rpk2}/tiep-nhan/",
         {"register": foreign.pk, "leader": org.sxd_leader.pk},
         follow=True,
     )
@@ -362,12 +362,12 @@ def test_receive_duplicate_warning_then_confirm(world, login):
     )
     rpk = doc.recipients.get(agency=org.stttt).pk
     c = login(org.stttt_clerk)
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/", {})
+    r = c.post(f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/", {})
     html = page(r)
     assert r.status_code == 200 and 'data-testid="duplicate-warning"' in html and "trùng" in html
     assert 'name="confirm_duplicate"' in html
     assert IncomingDocument.objects.filter(agency=org.stttt).count() == 1
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tiep-nhan/", {"confirm_duplicate": "on"})
+    r = c.post(f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/", {"confirm_duplicate": "on"})
     assert r.status_code == 302 and IncomingDocument.objects.filter(agency=org.stttt).count() == 2
 
 
@@ -376,22 +376,22 @@ def test_refuse_requires_a_reason(world, login):
     doc = issued_to_stttt(org)
     rpk = doc.recipients.get(agency=org.stttt).pk
     c = login(org.stttt_clerk)
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/", {"reason": "   "}, follow=True)
+    r = c.post(f"/lien-thong/den/trong-he-thong/{rpk}/tu-choi/", {"reason": "   "}, follow=True)
     assert any("Ghi rõ lý do từ chối" in m for m in msgs(r))
     assert doc.recipients.get(agency=org.stttt).status == D.ARRIVED
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/", {"reason": "x" * 2001}, follow=True)
+    r = c.post(f"/lien-thong/den/trong-he-thong/{rpk}/tu-choi/", {"reason": "x" * 2001}, follow=True)
     assert any("tối đa 2000" in m for m in msgs(r))
     r = c.post(
-        f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/",
+        f"/lien-thong/den/trong-he-thong/{rpk}/tu-choi/",
         {"reason": "Không thuộc thẩm quyền giải quyết của Sở Thông tin và Truyền thông."},
         follow=True,
     )
     assert any("Đã từ chối tiếp nhận" in m for m in msgs(r))
     recipient = doc.recipients.get(agency=org.stttt)
     assert recipient.status == D.REFUSED and recipient.reason.startswith("Không thuộc thẩm quyền")
-    assert page(r).count('data-testid="delivery-row"') == 0
+    assert page(r).count('data-testid="arrival-row"') == 0
     # Staff of the recipient agency: deliveries are the clerks' business, they do not even see them.
-    r = login(org.stttt_staff).post(f"/van-ban-di/den-cho-tiep-nhan/{rpk}/tu-choi/", {"reason": "Thử"})
+    r = login(org.stttt_staff).post(f"/lien-thong/den/trong-he-thong/{rpk}/tu-choi/", {"reason": "Thử"})
     assert r.status_code == 404
 
 
@@ -401,7 +401,7 @@ def test_refuse_requires_a_reason(world, login):
 def test_recall_and_confirm_via_screens(world, login):
     org = world
     doc = issued_to_stttt(org)
-    delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
+    internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
     incoming_doc = IncomingDocument.objects.get(agency=org.stttt)
     # Staff may not recall; a reason is required.
     r = login(org.sxd_staff).post(f"/van-ban-di/{doc.pk}/thu-hoi/", {"reason": "Sai số liệu"})
@@ -419,16 +419,16 @@ def test_recall_and_confirm_via_screens(world, login):
     assert doc.status == OutStatus.RECALLED
     # The recipient clerk sees the request and confirms it.
     c = login(org.stttt_clerk)
-    html = page(c.get("/van-ban-di/thu-hoi/"))
+    html = page(c.get("/lien-thong/thu-hoi/"))
     assert html.count('data-testid="recall-row"') == 1 and "Sai số liệu phụ lục" in html
     rpk = doc.recipients.get(agency=org.stttt).pk
-    assert login(org.province_clerk).post(f"/van-ban-di/thu-hoi/{rpk}/xac-nhan/").status_code == 404
-    r = c.post(f"/van-ban-di/thu-hoi/{rpk}/xac-nhan/", follow=True)
+    assert login(org.province_clerk).post(f"/lien-thong/thu-hoi/trong-he-thong/{rpk}/dong-y/").status_code == 404
+    r = c.post(f"/lien-thong/thu-hoi/trong-he-thong/{rpk}/dong-y/", follow=True)
     assert any("Đã xác nhận thu hồi" in m for m in msgs(r)), msgs(r)
     incoming_doc.refresh_from_db()
     assert incoming_doc.status == DocStatus.WITHDRAWN
     assert doc.recipients.get(agency=org.stttt).status == D.RECALLED
-    r = c.post(f"/van-ban-di/thu-hoi/{rpk}/xac-nhan/", follow=True)
+    r = c.post(f"/lien-thong/thu-hoi/trong-he-thong/{rpk}/dong-y/", follow=True)
     assert any("Không có yêu cầu thu hồi" in m for m in msgs(r))
     # The recalled document keeps its line in the register, marked.
     html = page(login(org.sxd_clerk).get("/van-ban-di/so-van-ban-di/"))
@@ -442,15 +442,18 @@ def test_clerk_nav_and_get_only_actions(world, login):
     org = world
     c = login(org.stttt_clerk)
     for url in (
-        "/van-ban-di/den-cho-tiep-nhan/1/tiep-nhan/",
-        "/van-ban-di/den-cho-tiep-nhan/1/tu-choi/",
-        "/van-ban-di/thu-hoi/1/xac-nhan/",
+        "/lien-thong/den/trong-he-thong/1/tiep-nhan/",
+        "/lien-thong/den/trong-he-thong/1/tu-choi/",
+        "/lien-thong/thu-hoi/trong-he-thong/1/dong-y/",
+        "/lien-thong/thu-hoi/trong-he-thong/1/tu-choi/",
         "/van-ban-di/1/thu-hoi/",
     ):
         assert c.get(url).status_code == 405, url
     for url in (
-        "/van-ban-di/den-cho-tiep-nhan/999999/tiep-nhan/",
-        "/van-ban-di/thu-hoi/999999/xac-nhan/",
+        "/lien-thong/den/trong-he-thong/999999/tiep-nhan/",
+        "/lien-thong/den/he-thong-khac/999999/tiep-nhan/",
+        "/lien-thong/den/khac/1/tiep-nhan/",
+        "/lien-thong/thu-hoi/trong-he-thong/999999/dong-y/",
         "/van-ban-di/999999/thu-hoi/",
         "/van-ban-di/999999/phat-hanh/",
     ):
@@ -469,13 +472,13 @@ def test_deliveries_and_recalls_queries_do_not_grow(world, login, django_assert_
             issued_to_stttt(
                 org, subject=f"Công văn số {made} về chuyển đổi số", with_file=made % 2 == 0, draft_file=made % 2 == 1
             )
-        c.get("/van-ban-di/den-cho-tiep-nhan/")
+        c.get("/lien-thong/den/")
         with django_assert_max_num_queries(20) as ctx:
-            r = c.get("/van-ban-di/den-cho-tiep-nhan/")
+            r = c.get("/lien-thong/den/")
         html = page(r)
-        assert html.count('data-testid="delivery-row"') == total
+        assert html.count('data-testid="arrival-row"') == total
         # the final original, else the last version's files
-        assert html.count('data-testid="delivery-file"') == total
+        assert html.count('data-testid="arrival-file"') == total
         assert html.count("du-thao.pdf") == (total + 1) // 2
         counts.append(len(ctx.captured_queries))
         assert not any('"text"' in q["sql"] for q in ctx.captured_queries)

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery, exports
+from vpdt.outgoing import exports
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import Authority, OutgoingDocument, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
@@ -178,7 +178,7 @@ def test_period_filter_default_quarter_and_recall(docs, login):
         assert numbers({}) == ["02/SXD-KHTC", "03/QĐ-SXD"]  # the current quarter
     # A recalled document keeps its line with the recall noted.
     with freeze_time("2026-11-21 09:00:00+07:00"):
-        delivery.recall(org.sxd_leader, org.cv, "Sai số liệu phụ lục")
+        out.recall(org.sxd_leader, org.cv, "Sai số liệu phụ lục")
     rows = exports.register_rows(OutgoingDocument.objects.filter(pk=org.cv.pk))
     assert rows[0][9] == "Gửi kèm phụ lục số liệu. Đã thu hồi ngày 21/11/2026: Sai số liệu phụ lục"
     c = login(org.sxd_clerk)  # the session's idle clock went back in time above

@@ -16,11 +16,13 @@ from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.workdays import add_working_days
 from vpdt.directory import services as directory
 from vpdt.directory.models import Agency, Role
+from vpdt.exchange import internal
+from vpdt.exchange import queries as queue
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import DocStatus, ReplyStatus
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery, numbering, signatures
+from vpdt.outgoing import numbering, queries, signatures
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import (
     ChainStep,
@@ -332,26 +334,26 @@ def test_delivery_to_three_agencies_and_status_flowing_back(world):
         ),
     )
     doc = out.issue(org.sxd_clerk, doc)
-    status = {r.agency_id: r.status for r in delivery.sender_view(doc)}
+    status = {r.agency_id: r.status for r in queries.sender_view(doc)}
     assert status == {org.province.pk: D.ARRIVED, org.stttt.pk: D.ARRIVED, org.district.pk: D.ARRIVED}
     # Each recipient clerk sees it waiting; nobody else does.
-    assert [r.document_id for r in delivery.waiting_for(org.stttt_clerk)] == [doc.pk]
-    assert not delivery.waiting_for(org.stttt_staff).exists()
+    assert [r.document_id for r in queue.rows(org.stttt_clerk, queue.WAITING, queue.INTERNAL)] == [doc.pk]
+    assert not queue.rows(org.stttt_staff, queue.WAITING, queue.INTERNAL).exists()
     # The recipient reads what was delivered to it, never the sender's document itself.
     assert permitted(Recipient, org.stttt_clerk, "delivered").filter(document=doc).count() == 1
     assert not visible(OutgoingDocument, org.stttt_clerk).filter(pk=doc.pk).exists()
     assert not permitted(Recipient, org.stttt_staff, "delivered").exists()
     stttt = doc.recipients.get(agency=org.stttt)
     with pytest.raises(PermissionDenied):
-        delivery.receive(org.district_clerk, stttt)
-    registered = delivery.receive(org.stttt_clerk, stttt, leader=org.stttt_leader)
+        internal.receive(org.district_clerk, stttt)
+    registered = internal.receive(org.stttt_clerk, stttt, leader=org.stttt_leader)
     incoming_doc = registered.document
     assert (incoming_doc.code_number, incoming_doc.code_notation) == ("01", "SXD-KHTC")
     assert incoming_doc.issuer_name == org.sxd.name and incoming_doc.source == "electronic"
     assert incoming_doc.signer_name == org.sxd_leader.full_name
     with pytest.raises(ValidationError, match="không còn chờ"):
-        delivery.receive(org.stttt_clerk, stttt)
-    delivery.refuse(org.district_clerk, doc.recipients.get(agency=org.district), "Không đúng thẩm quyền giải quyết.")
+        internal.receive(org.stttt_clerk, stttt)
+    internal.refuse(org.district_clerk, doc.recipients.get(agency=org.district), "Không đúng thẩm quyền giải quyết.")
     # The recipient processes; the sender follows.
     incoming.submit(org.stttt_clerk, incoming_doc, leader=org.stttt_leader)
     incoming_doc.refresh_from_db()
@@ -366,7 +368,7 @@ def test_delivery_to_three_agencies_and_status_flowing_back(world):
     incoming.add_note(org.stttt_staff, assignment, "progress", "Đang tổng hợp.")
     assert doc.recipients.get(agency=org.stttt).status == D.PROCESSING
     incoming.complete(org.stttt_staff, assignment, "Đã có văn bản trả lời.")
-    status = {r.agency_id: r.status for r in delivery.sender_view(doc)}
+    status = {r.agency_id: r.status for r in queries.sender_view(doc)}
     assert status == {org.province.pk: D.ARRIVED, org.stttt.pk: D.COMPLETED, org.district.pk: D.REFUSED}
     codes = [
         e.details["to"]
@@ -416,21 +418,21 @@ def test_recall_withdraws_every_copy_with_confirmation(world):
             ),
         ),
     )
-    registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt)).document
+    registered = internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt)).document
     with pytest.raises(PermissionDenied):
-        delivery.recall(org.sxd_staff, doc, "Sai số liệu")
+        out.recall(org.sxd_staff, doc, "Sai số liệu")
     with pytest.raises(ValidationError):
-        delivery.recall(org.sxd_leader, doc, "")
-    doc = delivery.recall(org.sxd_leader, doc, "Sai số liệu phụ lục, sẽ ban hành văn bản thay thế.")
+        out.recall(org.sxd_leader, doc, "")
+    doc = out.recall(org.sxd_leader, doc, "Sai số liệu phụ lục, sẽ ban hành văn bản thay thế.")
     assert doc.status == OutStatus.RECALLED
     assert doc.recipients.get(agency=org.province).status == D.RECALLED  # never registered: withdrawn at once
     stttt = doc.recipients.get(agency=org.stttt)
     assert stttt.status == D.RECALL_REQUESTED
-    assert not delivery.waiting_for(org.province_clerk).exists()
+    assert not queue.rows(org.province_clerk, queue.WAITING, queue.INTERNAL).exists()
     with pytest.raises(ValidationError, match="thu hồi"):
-        delivery.receive(org.province_clerk, doc.recipients.get(agency=org.province))
-    assert [r.pk for r in delivery.recalls_waiting_for(org.stttt_clerk)] == [stttt.pk]
-    delivery.confirm_recall(org.stttt_clerk, stttt)
+        internal.receive(org.province_clerk, doc.recipients.get(agency=org.province))
+    assert [r.pk for r in queue.rows(org.stttt_clerk, queue.RECALLS, queue.INTERNAL)] == [stttt.pk]
+    internal.confirm_recall(org.stttt_clerk, stttt)
     registered.refresh_from_db()
     assert registered.status == DocStatus.WITHDRAWN and registered.withdrawn_at
     assert doc.recipients.get(agency=org.stttt).status == D.RECALLED

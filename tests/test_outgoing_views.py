@@ -10,8 +10,8 @@ from tests import shared_data
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Field
 from vpdt.directory.models import Role
+from vpdt.exchange import internal
 from vpdt.incoming import services as incoming
-from vpdt.outgoing import delivery
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import Consultation, OutgoingDocument, OutStatus, RecipientKind, ReviewStep, StepStatus
 
@@ -232,7 +232,7 @@ def test_full_chain_through_the_screens(world, login):
     assert '<span data-testid="delivery-status" class="text-success">Đã đến</span>' in body
     r = staff.post(f"/van-ban-di/{doc.pk}/xac-nhan/", {"files": [pdf("ban-goc-da-ky.pdf")]}, follow=True)
     assert "Đã xác nhận số, ngày văn bản." in page(r) and "ban-goc-da-ky.pdf" in page(r)
-    delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
+    internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
     assert "Đã tiếp nhận (vào sổ)" in page(staff.get(f"/van-ban-di/{doc.pk}/"))
     assert page(staff.get("/van-ban-di/", {"hop": "issued"})).count('data-testid="draft-row"') == 1
 

@@ -21,7 +21,8 @@ from tests.parts_world import (
 )
 from vpdt.core.authz import permitted, visible
 from vpdt.digitize.models import Digitization
-from vpdt.outgoing import delivery
+from vpdt.exchange import internal
+from vpdt.outgoing import services as out
 from vpdt.outgoing.models import OutgoingDocument
 from vpdt.signing.models import Verification
 
@@ -142,20 +143,22 @@ def test_deliveries(world, api, login):
     stttt = api(world.stttt_clerk)
     assert (
         stttt.post(
-            f"/api/v1/outgoing-deliveries/{district_row.pk}/refuse/", {"reason": "Không đúng thẩm quyền"}, format="json"
+            f"/api/v1/exchange-arrivals/internal-{district_row.pk}/refuse/",
+            {"reason": "Không đúng thẩm quyền"},
+            format="json",
         ).status_code
         == 404
     )
-    waiting = stttt.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"]
+    waiting = stttt.get("/api/v1/exchange-arrivals/?box=waiting").json()["results"]
     assert waiting == []
     district = api(world.district_clerk)
-    assert [r["id"] for r in district.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"]] == [
-        district_row.pk
+    assert [r["key"] for r in district.get("/api/v1/exchange-arrivals/?box=waiting").json()["results"]] == [
+        f"internal-{district_row.pk}"
     ]
     # Files of the waiting delivery: the issued files only, for its own clerk only.
     web = login(world.district_clerk)
     for kind, row in world.files.items():
-        url = f"/van-ban-di/den-cho-tiep-nhan/{district_row.pk}/tep/{row.file_id}/"
+        url = f"/lien-thong/den/trong-he-thong/{district_row.pk}/tep/{row.file_id}/"
         assert web.get(url).status_code == _code(kind in PUBLISHED_KINDS), kind
         assert login(world.stttt_clerk).get(url).status_code == 404
 
@@ -180,21 +183,21 @@ def test_the_recipient_reads_its_incoming_copy(world, login, api):
 def test_a_recalled_or_refused_delivery_ends_access(world, api, login, how):
     district_row = world.district_delivery
     if how == "recall":
-        delivery.recall(world.sxd_clerk, world.issued, "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại.")
+        out.recall(world.sxd_clerk, world.issued, "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại.")
     else:
-        delivery.refuse(world.district_clerk, district_row, "Văn bản không thuộc thẩm quyền giải quyết của huyện.")
+        internal.refuse(world.district_clerk, district_row, "Văn bản không thuộc thẩm quyền giải quyết của huyện.")
     web = login(world.district_clerk)
     for row in world.files.values():
-        assert web.get(f"/van-ban-di/den-cho-tiep-nhan/{district_row.pk}/tep/{row.file_id}/").status_code == 404
+        assert web.get(f"/lien-thong/den/trong-he-thong/{district_row.pk}/tep/{row.file_id}/").status_code == 404
     client = api(world.district_clerk)
-    assert client.get("/api/v1/outgoing-deliveries/?box=waiting").json()["results"] == []
+    assert client.get("/api/v1/exchange-arrivals/?box=waiting").json()["results"] == []
     record = client.get(f"/api/v1/outgoing-deliveries/{district_row.pk}/")  # the recall (or refusal) record
     assert record.status_code == 200 and record.json()["status"] == ("15" if how == "recall" else "02")
     assert client.get(f"/api/v1/outgoing-documents/{world.issued.pk}/").status_code == 404
     if how == "recall":
         stttt = api(world.stttt_clerk)
-        [row] = stttt.get("/api/v1/outgoing-deliveries/?box=recalls").json()["results"]
-        assert row["id"] == world.stttt_delivery.pk and row["status"] == "13"
+        [row] = stttt.get("/api/v1/exchange-arrivals/?box=recalls").json()["results"]
+        assert row["key"] == f"internal-{world.stttt_delivery.pk}" and row["status"] == "13"
 
 
 def test_a_confirmed_recall_ends_access_to_the_registered_copy(world, api, login, django_capture_on_commit_callbacks):
@@ -206,8 +209,8 @@ def test_a_confirmed_recall_ends_access_to_the_registered_copy(world, api, login
     attachments = list(copy.attachments.all())
     assert SearchEntry.objects.get(kind="incoming", object_id=copy.pk).extra_text  # the files' text was indexed
     with django_capture_on_commit_callbacks(execute=True):
-        delivery.recall(world.sxd_clerk, world.issued, "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại.")
-        delivery.confirm_recall(world.stttt_clerk, world.stttt_delivery)
+        out.recall(world.sxd_clerk, world.issued, "Văn bản ban hành sai thẩm quyền, thu hồi để ban hành lại.")
+        internal.confirm_recall(world.stttt_clerk, world.stttt_delivery)
     copy.refresh_from_db()
     assert copy.status == "withdrawn"
     for name in ("stttt_clerk", "stttt_leader", "stttt_assignee"):
@@ -311,9 +314,9 @@ def _routes(patterns, prefix=""):
 
 
 def _outgoing_urls(world):
-    """Every outgoing screen and API action that takes a document, a file, a delivery or a consultation id, filled
-    with the world's objects of the issued document and the draft (a sweep over the URLconf, so a new URL is
-    covered the day it is added)."""
+    """Every outgoing screen and API action that takes a document, a file, a delivery or a consultation id — the
+    exchange's queue of arrivals and recalls included — filled with the world's objects of the issued document and
+    the draft (a sweep over the URLconf, so a new URL is covered the day it is added)."""
     from django.urls import get_resolver
 
     from vpdt.outgoing.models import Consultation
@@ -325,15 +328,21 @@ def _outgoing_urls(world):
         "rpk": [world.district_delivery.pk],
         "cpk": [consultation.pk],
         "number": [1],
+        "route": ["trong-he-thong"],
+        "answer": ["dong-y", "tu-choi"],
+        "n": [row.file_id for row in world.files.values()],
+        "key": [f"internal-{world.district_delivery.pk}"],
     }
     own = {
         "api/v1/outgoing-deliveries/": {"pk": [world.district_delivery.pk]},
         "api/v1/outgoing-consultations/": {"pk": [consultation.pk]},
+        "lien-thong/": {"pk": [world.district_delivery.pk]},
     }
     urls = set()
     for route in _routes(get_resolver().url_patterns):
         params = re.findall(r"<(\w+)>", route)
-        if not params or not route.startswith(("van-ban-di/", "api/v1/outgoing-")) or "format" in params:
+        prefixes = ("van-ban-di/", "api/v1/outgoing-", "lien-thong/den/", "lien-thong/thu-hoi/", "api/v1/exchange-arr")
+        if not params or not route.startswith(prefixes) or "format" in params:
             continue
         if any(p not in ids for p in params):
             continue
@@ -365,9 +374,10 @@ def test_outsiders_get_404_on_every_outgoing_url(world, login, api):
         user = getattr(world, name)
         web, client = login(user), api(user)
         for url in urls:
-            if name == "district_clerk" and any(
-                p in url for p in ("den-cho-tiep-nhan", "/van-ban-di/thu-hoi/", "deliveries")
-            ):
+            own_delivery = str(world.district_delivery.pk) in url and any(
+                p in url for p in ("/lien-thong/", "deliveries", "exchange-arrivals")
+            )
+            if name == "district_clerk" and own_delivery:
                 continue  # the district's clerk acts on its own delivery (test_deliveries)
             client_for = client if url.startswith("/api/") else web
             assert client_for.get(url).status_code in (404, 405), (name, url)

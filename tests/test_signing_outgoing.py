@@ -14,9 +14,10 @@ from pypdf import PdfReader
 
 from tests.signing_support import PASSPHRASE, equip, nd30
 from tests.test_outgoing_services import draft, world  # noqa: F401
+from vpdt.exchange import internal
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery, signatures
 from vpdt.outgoing import services as out
+from vpdt.outgoing import signatures
 from vpdt.outgoing.models import FileKind, OutgoingFile, OutStatus, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
 from vpdt.signing import pades
@@ -143,7 +144,7 @@ def test_issue_with_the_agency_seal_and_delivery(signed_world):
     assert entry.details["sealed"] is True and entry.details["sha256"] == final.file.sha256
     assert [f.pk for f in signatures.final_files(doc)] == [final.file_id]
     # The recipient agency receives the sealed file.
-    registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
+    registered = internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt), leader=org.stttt_leader)
     [attachment] = registered.document.attachments.select_related("file")
     assert attachment.file.sha256 == final.file.sha256
 

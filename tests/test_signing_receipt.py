@@ -9,11 +9,12 @@ from tests.signing_support import PASSPHRASE, equip, external_sign, nd30, pki_ma
 from tests.test_incoming_services import fields
 from tests.test_incoming_views import form_data, page
 from tests.test_outgoing_services import approve_all, draft, world  # noqa: F401
+from vpdt.exchange import internal
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import Attachment, IncomingDocument
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import delivery, signatures
 from vpdt.outgoing import services as out
+from vpdt.outgoing import signatures
 from vpdt.outgoing.models import DeliveryStatus, RecipientKind
 from vpdt.outgoing.services import RecipientSpec
 from vpdt.signing import receipt, tasks_verify
@@ -25,7 +26,7 @@ from vpdt.storage.services import store
 pytestmark = pytest.mark.django_db
 
 REGISTER_URL = "/van-ban-den/vao-so/"
-WAITING_URL = "/van-ban-di/den-cho-tiep-nhan/"
+WAITING_URL = "/lien-thong/den/"
 
 
 @pytest.fixture
@@ -211,7 +212,7 @@ def test_delivery_is_verified_after_commit_and_shown_before_registration(
     text = page(c.get(WAITING_URL))
     assert "Hợp lệ, ký bởi Trần Thị Thu Hà" in text and 'data-testid="signature-blocked"' not in text
     assert Verification.objects.filter(file=stored).count() == 1  # the screen reuses it
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{doc.recipients.get(agency=org.stttt).pk}/tiep-nhan/", {}, follow=True)
+    r = c.post(f"/lien-thong/den/trong-he-thong/{doc.recipients.get(agency=org.stttt).pk}/tiep-nhan/", {}, follow=True)
     incoming = IncomingDocument.objects.get(agency=org.stttt)
     assert r.redirect_chain[-1][0] == f"/van-ban-den/{incoming.pk}/"
     assert "Hợp lệ, ký bởi Trần Thị Thu Hà" in page(r)
@@ -229,14 +230,14 @@ def test_bad_delivery_under_refuse_cannot_be_received_only_refused(signed, login
     assert "Tiếp nhận, vào sổ" not in text and 'data-testid="refuse-reason"' in text
     assert "Chữ ký số không hợp lệ: tệp “qd-hong.pdf”" in text
     # the service and the API refuse reception with the same message
-    r = api(org.stttt_clerk).post(f"/api/v1/outgoing-deliveries/{recipient.pk}/receive/", {}, format="json")
+    r = api(org.stttt_clerk).post(f"/api/v1/exchange-arrivals/internal-{recipient.pk}/receive/", {}, format="json")
     assert r.status_code == 400 and "Chữ ký số không hợp lệ" in str(r.json()), r.content
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{recipient.pk}/tiep-nhan/", {}, follow=True)
+    r = c.post(f"/lien-thong/den/trong-he-thong/{recipient.pk}/tiep-nhan/", {}, follow=True)
     assert "Chữ ký số không hợp lệ" in page(r)
     assert not IncomingDocument.objects.filter(agency=org.stttt).exists()
     assert JournalEntry.objects.filter(action="signing.receipt.refuse", agency_id=org.stttt.pk).exists()
     reason = receipt.for_deliveries(org.stttt, {doc.pk: signatures.final_files(doc)})[doc.pk]["refuse_reason"]
-    r = c.post(f"/van-ban-di/den-cho-tiep-nhan/{recipient.pk}/tu-choi/", {"reason": reason}, follow=True)
+    r = c.post(f"/lien-thong/den/trong-he-thong/{recipient.pk}/tu-choi/", {"reason": reason}, follow=True)
     recipient.refresh_from_db()
     assert recipient.status == DeliveryStatus.REFUSED and recipient.reason.startswith("Chữ ký số không hợp lệ")
 
@@ -244,7 +245,7 @@ def test_bad_delivery_under_refuse_cannot_be_received_only_refused(signed, login
 def test_bad_delivery_under_flag_is_registered_with_warning(signed, login):
     org = signed
     doc = issued_to_stttt(org, external_sign(nd30(), pki_material().foreign_signer), name="cv-la.pdf")
-    registered = delivery.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
+    registered = internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
     text = page(login(org.stttt_clerk).get(f"/van-ban-den/{registered.document.pk}/"))
     assert 'data-testid="signature-warning"' in text and "cv-la.pdf" in text
     assert JournalEntry.objects.filter(action="signing.receipt.flag", object_id=str(registered.document.pk)).exists()

@@ -56,7 +56,6 @@ router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved
 router.register("digitizations", digitize_api.DigitizationViewSet, basename="digitization")
 router.register("exchange-arrivals", exchange_api.ExchangeArrivalViewSet, basename="exchange-arrival")
 router.register("exchange-messages", exchange_api.ExchangeMessageViewSet, basename="exchange-message")
-router.register("exchange-recalls", exchange_api.ExchangeRecallViewSet, basename="exchange-recall")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),

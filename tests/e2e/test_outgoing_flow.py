@@ -1,7 +1,9 @@
 """Outgoing document in a real browser: a staff member drafts a reply to an incoming document for another agency,
 the unit leader returns it, the staff member revises and resubmits, the unit leader approves and the director
 approves WITH her digital signature (typing the passphrase), the clerk issues it WITH the agency seal, the recipient
-agency's clerk sees the signatures verified and registers it, and the sender sees the delivery status."""
+agency's clerk sees the signatures verified and registers it from the queue of electronic arrivals, and the sender
+sees the delivery status; the director recalls it, the recipient's clerk refuses the recall with a reason, and the
+sender sees that too."""
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
@@ -183,8 +185,9 @@ def test_reply_drafted_reviewed_issued_and_registered_by_recipient(org, transact
 
     # 6. STTTT's clerk registers it with one action.
     recipient_clerk = _log_in(new_page, stttt_clerk)
-    recipient_clerk.goto("/van-ban-di/den-cho-tiep-nhan/")
-    row = recipient_clerk.get_by_test_id("delivery-row")
+    recipient_clerk.goto("/lien-thong/den/")
+    row = recipient_clerk.get_by_test_id("arrival-row")
+    expect(row.get_by_test_id("arrival-route")).to_have_text("Trong hệ thống")
     expect(row).to_contain_text(doc.number_symbol)
     with recipient_clerk.expect_navigation():
         row.get_by_role("button", name="Tiếp nhận, vào sổ").click()
@@ -198,3 +201,18 @@ def test_reply_drafted_reviewed_issued_and_registered_by_recipient(org, transact
     expect(staff.get_by_test_id("delivery-status")).to_have_text("Đã tiếp nhận (vào sổ)")
     outsider = _log_in(new_page, org.ht_staff)
     assert outsider.goto(f"/van-ban-di/{doc.pk}/").status == 404
+
+    # 8. The director recalls it; STTTT's clerk answers from the recalls queue: not agreed, with a reason.
+    leader.goto(f"/van-ban-di/{doc.pk}/")
+    leader.get_by_label("Lý do thu hồi").fill("Sai số liệu phụ lục.")
+    _submit(leader, "recall")
+    recipient_clerk.goto("/lien-thong/thu-hoi/")
+    row = recipient_clerk.get_by_test_id("recall-row")
+    expect(row).to_contain_text("Sai số liệu phụ lục.")
+    row.get_by_label("Lý do không đồng ý").fill("Văn bản đã được triển khai thực hiện.")
+    with recipient_clerk.expect_navigation():
+        row.get_by_test_id("recall-refuse").click()
+    assert doc.recipients.get(agency=org.stttt).status == DeliveryStatus.RECALL_REFUSED
+    staff.goto(f"/van-ban-di/{doc.pk}/")
+    expect(staff.get_by_test_id("delivery-status")).to_have_text("Từ chối thu hồi")
+    expect(staff.get_by_text("Văn bản đã được triển khai thực hiện.")).to_be_visible()

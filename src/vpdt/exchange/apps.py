@@ -9,8 +9,7 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from vpdt.outgoing import delivery
 
-        from . import arrivals, dashboard, policies, recalls, sending, tasks  # noqa: F401  receivers, predicates, tasks
+        from . import arrivals, dashboard, dispatch, internal, policies, tasks  # noqa: F401  receivers, predicates, tasks
 
-        delivery.register_issue_hook(sending.send_issued)
-        delivery.register_recall_hook(recalls.send_recall)
+        delivery.register_route(dispatch.ROUTE)
         dashboard.register()

@@ -1,27 +1,44 @@
-"""The home page widget of the documents from other systems waiting for an agency's clerks, the recalls to answer
-and what could not be sent (registered in ``ExchangeConfig.ready()``)."""
+"""The home page widget of the agency's clerks: electronic documents arrived (from the agencies of this deployment
+and from other systems), recalls to answer, and what could not be sent (registered in ``ExchangeConfig.ready()``).
+"""
 
 from vpdt.core import dashboard
 from vpdt.core.authz import permitted, scope_of
 from vpdt.directory.models import Role
 
-from . import arrivals, recalls
+from . import queries
 from .models import Message
 
 LIMIT = 8
-FIELDS = ("id", "code", "subject", "sender_name", "urgency")
+
+
+def _line(entry) -> dict:
+    obj = entry.obj
+    if entry.internal:
+        return {
+            "entry": entry,
+            "number": obj.document.number_symbol,
+            "subject": obj.document.subject,
+            "sender": obj.document.agency.name,
+        }
+    return {"entry": entry, "number": obj.code, "subject": obj.subject, "sender": obj.sender_name}
 
 
 def waiting(request) -> dict | None:
     scope = scope_of(request.user)
     if not (scope.has_role(Role.CLERK) and scope.agency_id):
         return None
-    rows = list(arrivals.waiting_for(request.user).only(*FIELDS)[: LIMIT + 1])
-    recall_rows = list(recalls.waiting_for(request.user).only(*FIELDS)[:LIMIT])
+    arrived = queries.page(request.user, queries.WAITING, size=LIMIT)
+    asked = queries.page(request.user, queries.RECALLS, size=LIMIT)
     failed = permitted(Message, request.user, "resend").exists()
-    if not (rows or recall_rows or failed):
+    if not (arrived.items or asked.items or failed):
         return None
-    return {"rows": rows[:LIMIT], "more": len(rows) > LIMIT, "recalls": recall_rows, "failed": failed}
+    return {
+        "rows": [_line(e) for e in arrived.items],
+        "more": arrived.next_cursor is not None,
+        "recalls": [_line(e) for e in asked.items],
+        "failed": failed,
+    }
 
 
 def register() -> None:

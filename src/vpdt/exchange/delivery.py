@@ -1,16 +1,16 @@
 """What the sender sees of a recipient in another system: the status messages it returns move the same delivery
-machine as a recipient inside the deployment (:data:`vpdt.outgoing.lifecycle.DELIVERY`), so the sender's timeline
-of each recipient reads the same whatever the route."""
+machine as a recipient inside the deployment (:data:`.lifecycle.DELIVERY`), so the sender's timeline of each
+recipient reads the same whatever the route: 16 (recall refused) included."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from vpdt.journal import services as journal
-from vpdt.outgoing.lifecycle import DELIVERY, FOLLOW, RECEIVED
 from vpdt.outgoing.models import DeliveryStatus, Recipient
 
 from .edxml.model import StatusCode
+from .internal import tell_sender_recall_refused
+from .lifecycle import DELIVERY, FOLLOW, RECEIVED
 from .models import Direction, Message, MessageState, MessageType
 
 D = DeliveryStatus
@@ -42,6 +42,8 @@ def _transition(recipient: Recipient, code: StatusCode) -> str | None:
         if current == D.RECALL_REQUESTED:
             return "confirm_recall"
         return "withdraw" if current == D.ARRIVED else None
+    if code == StatusCode.RECALL_REFUSED:
+        return "refuse_recall" if current == D.RECALL_REQUESTED else None
     return None
 
 
@@ -72,8 +74,9 @@ def apply_status(message: Message, status) -> Recipient | None:
     moved = 0
     while (name := _transition(recipient, code)) is not None and moved < 3:
         recipient.status_at = timezone.now()
-        if name == "refuse":
-            recipient.reason = status.description[:2000]
+        details = {"recipient_organ": status.sender.organ_id, "status": code.value, "remote": True}
+        if name in ("refuse", "refuse_recall"):
+            recipient.reason = details["reason"] = status.description[:2000]
         DELIVERY.apply(
             recipient,
             name,
@@ -81,20 +84,15 @@ def apply_status(message: Message, status) -> Recipient | None:
             extra_fields=["status_at", "reason"],
             journal_obj=recipient.document,
             journal_agency=recipient.document.agency,
-            details={"recipient_organ": status.sender.organ_id, "status": code.value, "remote": True},
+            details=details,
         )
         moved += 1
+        if name == "refuse_recall":
+            tell_sender_recall_refused(recipient, recipient.name or status.sender.organ_id, recipient.reason)
     Message.objects.filter(pk=message.pk).update(
         state=MessageState.APPLIED,
         outgoing_id=recipient.document_id,
         recipient_id=recipient.pk,
         agency=recipient.document.agency,
     )
-    if code == StatusCode.RECALL_REFUSED:
-        journal.record(
-            "exchange.recall_refused",
-            obj=recipient.document,
-            agency=recipient.document.agency,
-            details={"recipient_organ": status.sender.organ_id, "reason": status.description},
-        )
     return recipient

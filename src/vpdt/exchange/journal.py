@@ -89,6 +89,7 @@ register(
     hidden=_("Nhận trạng thái của một văn bản liên thông"),
     label=_("Nhận trạng thái liên thông"),
 )
+# Recorded by earlier versions, before a refused recall (16) moved the delivery machine: still in old journals.
 register(
     "exchange.recall_refused",
     _("%(recipient_organ)s không đồng ý thu hồi %(object)s: %(reason)s"),

@@ -21,12 +21,12 @@ from vpdt.core.authz import permitted
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import IncomingDocument
 from vpdt.journal import services as journal
-from vpdt.outgoing.lifecycle import DELIVERY, RECEIVED
 from vpdt.outgoing.models import DeliveryStatus, RecipientKind
 
 from . import outbox, packages, replies
 from .edxml import writer
 from .edxml.model import Business, BusinessType, Organ, ResponseFor, StatusCode
+from .lifecycle import DELIVERY, RECEIVED
 from .models import Direction, Message, MessageState, MessageType
 
 S = MessageState
@@ -43,7 +43,7 @@ def send_recall(actor, document, reason: str) -> list[Message]:
     recipients = [
         r
         for r in document.recipients.filter(kind=RecipientKind.EXTERNAL, pk__in=list(sent))
-        if r.status not in (DeliveryStatus.REFUSED, DeliveryStatus.RECALLED)
+        if r.status not in (DeliveryStatus.REFUSED, DeliveryStatus.RECALLED, DeliveryStatus.RECALL_REFUSED)
     ]
     if not recipients:
         return []

@@ -215,7 +215,7 @@ DOCUMENT = Machine(
     choices=S,
 )
 # What the document's page and the API offer. A withdrawal is confirmed from the sender's recall request
-# (vpdt.outgoing.delivery.confirm_recall), not offered on the document.
+# (the confirm_recall step of vpdt.exchange.lifecycle.DELIVERY), not offered on the document.
 DOCUMENT_ACTIONS = ("submit", "direct", "request_reply", "draft_reply", "file")
 
 ASSIGNMENT = Machine(

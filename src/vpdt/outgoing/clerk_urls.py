@@ -10,10 +10,6 @@ urlpatterns = [
     path("so-van-ban-di/", clerk_views.register, name="register"),
     path("so-van-ban-di/xuat.<str:fmt>", clerk_views.register_export, name="register_export"),
     path("den-cho-tiep-nhan/", clerk_views.deliveries, name="deliveries"),
-    path("den-cho-tiep-nhan/<int:rpk>/tep/<int:file_pk>/", clerk_views.delivery_file, name="delivery_file"),
-    path("den-cho-tiep-nhan/<int:rpk>/tiep-nhan/", clerk_views.receive, name="receive"),
-    path("den-cho-tiep-nhan/<int:rpk>/tu-choi/", clerk_views.refuse, name="refuse"),
     path("thu-hoi/", clerk_views.recalls, name="recalls"),
-    path("thu-hoi/<int:rpk>/xac-nhan/", clerk_views.confirm_recall, name="confirm_recall"),
     path("<int:pk>/thu-hoi/", clerk_views.recall, name="recall"),
 ]

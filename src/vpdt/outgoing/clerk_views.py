@@ -1,27 +1,25 @@
-"""The clerk's outgoing screens (SPEC §3.4–3.7, §4, §8): issue, the outgoing register and its exports,
-electronic documents delivered by other agencies of the deployment, recalls.
+"""The clerk's outgoing screens (SPEC §3.4–3.7, §8): issue, the outgoing register and its exports, recall.
 
-Thin: parse input, call :mod:`.services` / :mod:`.delivery`, render. Every list goes through
-:func:`vpdt.core.authz.visible` (or the delivery querysets scoped to the clerk's agency), is paginated by keyset
-and never reads the draft texts. Errors raised by services are shown in Vietnamese, never as a 500.
+Thin: parse input, call :mod:`.services`, render. Every list goes through :func:`vpdt.core.authz.visible`, is
+paginated by keyset and never reads the draft texts. Errors raised by services are shown in Vietnamese, never as a
+500. The forms of reception (:class:`ReceiveForm`, :class:`ReasonForm`) serve the exchange's queue of arrivals.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import RedirectView
 
 from vpdt.catalog.models import DocumentType
 from vpdt.core.authz import manageable, permitted, scope_of, visible
@@ -31,7 +29,6 @@ from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
 from vpdt.core.widgets import QuickSelect
 from vpdt.directory.models import Agency, Role
-from vpdt.incoming import services as incoming
 from vpdt.incoming.exports_views import (
     CONTENT_TYPES,
     BadPeriod,
@@ -44,15 +41,12 @@ from vpdt.incoming.exports_views import (
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
-from vpdt.signing import receipt
 from vpdt.signing import services as signing
 from vpdt.signing.models import KeyStore
 
-from . import delivery, exports, services
+from . import exports, services
 from .forms import SigningFields, _passphrase
-from .lifecycle import delivery_actions
-from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus, Recipient
-from .signatures import travelling
+from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus
 
 PAGE_SIZE = ROWS_PER_PAGE[0]  # rows of a table (the register)
 # Cards of a work queue (to issue, to receive, recalls), each with its own forms: a clerk works through them one by
@@ -402,202 +396,13 @@ def register_export(request, fmt: str):
     return _attachment(data, fmt, filename)
 
 
-# ---------------------------------------------------------------------------------------------- deliveries
+# ---------------------------------------------------------------------------------------------- recall
 
 
-def _files_by_document(documents) -> dict[int, list]:
-    """The issued files of each delivered document, in one query for the whole page."""
-    rows = defaultdict(list)
-    for f in (
-        OutgoingFile.objects.filter(document__in=[d.pk for d in documents], published=True)
-        .select_related("file")
-        .only(
-            "id",
-            "document_id",
-            "kind",
-            "file__id",
-            "file__original_name",
-            "file__name",
-            "file__content_type",
-            "file__size",
-        )
-        .order_by("id")
-    ):
-        rows[f.document_id].append(f)
-    return {d.pk: [f.file for f in travelling(rows.get(d.pk, []))] for d in documents}
-
-
-def _deliveries_page(request, scope, *, duplicate=None, chosen=None):
-    """Context of the deliveries list. The register and leader choices are loaded once for the page."""
-    qs = delivery.waiting_for(request.user).select_related("document__signer")
-    page = page_of(request, qs, order=("-delivered_at", "-id"), default=CARDS_PER_PAGE)
-    files = _files_by_document([r.document for r in page.items])
-    agency_id = scope.agency_id or (page.items[0].agency_id if page.items else None)
-    registers = list(
-        Register.objects.filter(agency_id=agency_id, is_active=True)
-        .order_by("-is_default", "id")
-        .only("id", "name", "is_default")
-    )
-    leaders = list(agency_leaders(agency_id).only("id", "full_name"))
-    chosen = chosen or {}
-    signatures = receipt.for_deliveries(request.user.agency, files, actor=request.user) if page.items else {}
-    rows = [
-        {
-            "recipient": r,
-            "doc": r.document,
-            "files": files.get(r.document_id, []),
-            "actions": delivery_actions(request.user, r),
-            "chosen": chosen.get(r.pk, {}),
-            "duplicate": (duplicate or {}).get(r.pk),
-            "signatures": signatures.get(r.document_id, {}),
-        }
-        for r in page.items
-    ]
-    return {
-        "page": page,
-        "rows": rows,
-        "query": query_without_cursor(request),
-        "registers": registers,
-        "leaders": leaders,
-    }
-
-
-@login_required
-def deliveries(request):
-    """Văn bản điện tử chờ tiếp nhận: documents other agencies of the deployment sent to this agency."""
-    scope = _require_clerk(request)
-    return render(request, "outgoing/clerk/deliveries.html", _deliveries_page(request, scope))
-
-
-def _recipients_of(request):
-    """Deliveries the user sees (404 for anything else); the service decides who may act on them."""
-    return visible(Recipient, request.user).select_related("document", "agency")
-
-
-@login_required
-def delivery_file(request, rpk: int, file_pk: int):
-    """An issued file of a delivered document, for the recipient agency's clerk while it waits to be received."""
-    recipient = get_object_or_404(delivery.waiting_for(request.user), pk=rpk)
-    row = get_object_or_404(
-        permitted(OutgoingFile, request.user, "delivered").select_related("file"),
-        document_id=recipient.document_id,
-        file__pk=file_pk,
-    )
-    stored = row.file
-    try:
-        handle = default_storage.open(stored.name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("Tệp không còn trong kho lưu trữ.") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
-    )
-
-
-@login_required
-@require_POST
-def receive(request, rpk: int):
-    recipient = get_object_or_404(_recipients_of(request), pk=rpk)
-    form = ReceiveForm(recipient.agency_id, request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("outgoing:deliveries")
-    data = form.cleaned_data
-    try:
-        registered = delivery.receive(
-            request.user,
-            recipient,
-            register=data.get("register"),
-            leader=data.get("leader"),
-            confirm_duplicate=data.get("confirm_duplicate"),
-        )
-    except incoming.DuplicateWarning as exc:
-        scope = scope_of(request.user)
-        chosen = {
-            "register": getattr(data.get("register"), "pk", None),
-            "leader": getattr(data.get("leader"), "pk", None),
-        }
-        context = _deliveries_page(
-            request,
-            scope,
-            duplicate={recipient.pk: {"message": " ".join(exc.messages), "existing": exc.existing}},
-            chosen={recipient.pk: chosen},
-        )
-        messages.warning(request, " ".join(exc.messages))
-        return render(request, "outgoing/clerk/deliveries.html", context)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-        return redirect("outgoing:deliveries")
-    doc = registered.document
-    text = (
-        f"Đã tiếp nhận văn bản {recipient.document.number_symbol} của {recipient.document.agency.name}: "
-        f"vào sổ số đến {doc.arrival_number}"
-    )
-    if getattr(registered, "submitted", False):
-        text += ", đã trình lãnh đạo"
-    messages.success(request, text + ".")
-    return redirect(f"/van-ban-den/{doc.pk}/")
-
-
-@login_required
-@require_POST
-def refuse(request, rpk: int):
-    recipient = get_object_or_404(_recipients_of(request), pk=rpk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("outgoing:deliveries")
-    reason = form.cleaned_data.get("reason", "").strip()
-    if not reason:
-        messages.error(request, "Ghi rõ lý do từ chối tiếp nhận.")
-        return redirect("outgoing:deliveries")
-    try:
-        delivery.refuse(request.user, recipient, reason)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(
-            request,
-            f"Đã từ chối tiếp nhận văn bản {recipient.document.number_symbol} của {recipient.document.agency.name}.",
-        )
-    return redirect("outgoing:deliveries")
-
-
-# ---------------------------------------------------------------------------------------------- recalls
-
-
-@login_required
-def recalls(request):
-    """Recall requests of documents this agency registered, waiting for the clerk's confirmation."""
-    _require_clerk(request)
-    qs = delivery.recalls_waiting_for(request.user).select_related("document__doc_type")
-    page = page_of(request, qs, order=("-status_at", "-id"), default=CARDS_PER_PAGE)
-    for row in page.items:
-        row.actions = delivery_actions(request.user, row)
-    return render(
-        request,
-        "outgoing/clerk/recalls.html",
-        {"page": page, "rows": page.items, "query": query_without_cursor(request)},
-    )
-
-
-@login_required
-@require_POST
-def confirm_recall(request, rpk: int):
-    recipient = get_object_or_404(_recipients_of(request), pk=rpk)
-    try:
-        delivery.confirm_recall(request.user, recipient)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(
-            request,
-            f"Đã xác nhận thu hồi văn bản {recipient.document.number_symbol} của "
-            f"{recipient.document.agency.name}; văn bản đến tương ứng đã được rút khỏi xử lý.",
-        )
-    return redirect("outgoing:recalls")
+# The clerk's queues of electronic arrivals and of recalls to answer are the exchange's screens (every route, one
+# queue each); the old addresses, kept in notifications already sent, lead there.
+deliveries = RedirectView.as_view(pattern_name="exchange:arrivals", query_string=True)
+recalls = RedirectView.as_view(pattern_name="exchange:recalls", query_string=True)
 
 
 @login_required
@@ -614,7 +419,7 @@ def recall(request, pk: int):
         messages.error(request, "Ghi rõ lý do thu hồi.")
         return redirect(_doc_url(document.pk))
     try:
-        document = delivery.recall(request.user, document, reason)
+        document = services.recall(request.user, document, reason)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:

@@ -1,6 +1,6 @@
 """What waits for a person at a glance, outgoing side: the home page widgets of drafts to review, opinions asked
-and returned drafts, and for clerks the documents to issue, deliveries to receive and recalls to confirm
-(registered in ``OutgoingConfig.ready()``)."""
+and returned drafts, and for clerks the documents to issue (registered in ``OutgoingConfig.ready()``). Documents
+arrived and recalls to answer are the exchange's widget, every route in one list."""
 
 from django.utils import timezone
 
@@ -8,19 +8,9 @@ from vpdt.core import dashboard
 from vpdt.core.authz import manageable, scope_of
 from vpdt.directory.models import Role
 
-from . import delivery
 from .models import Consultation, OutgoingDocument, OutStatus, ReviewStep, StepStatus
 
 LIMIT = 8
-# What a delivery or a recall line shows: the document's number, symbol and subject.
-WIDGET_FIELDS = (
-    "id",
-    "document_id",
-    "document__id",
-    "document__code_number",
-    "document__code_notation",
-    "document__subject",
-)
 
 
 def _capped(qs):
@@ -68,14 +58,8 @@ def clerk(request) -> dict | None:
             .only("id", "subject", "approved_at", "urgency")
             .order_by("approved_at", "id")
         ),
-        "deliveries": _capped(
-            delivery.waiting_for(user).select_related(None).select_related("document").only(*WIDGET_FIELDS)
-        ),
-        "recalls": _capped(
-            delivery.recalls_waiting_for(user).select_related(None).select_related("document").only(*WIDGET_FIELDS)
-        ),
     }
-    return data if any(data[key]["rows"] for key in ("to_issue", "deliveries", "recalls")) else None
+    return data if data["to_issue"]["rows"] else None
 
 
 def register() -> None:

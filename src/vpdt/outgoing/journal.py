@@ -367,6 +367,12 @@ _doc(
     hidden=_("%(who)s xác nhận thu hồi một văn bản đi"),
     label=_("Xác nhận thu hồi"),
 )
+_doc(
+    "outgoing.delivery.refuse_recall",
+    compose(_("%(who)s (%(recipient)s) từ chối thu hồi %(doc)s của %(sender)s"), REASON),
+    hidden=_("%(who)s từ chối thu hồi một văn bản đi"),
+    label=_("Từ chối thu hồi"),
+)
 
 # ---------------------------------------------------------------------------------------------- registers, chains
 

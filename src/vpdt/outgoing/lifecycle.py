@@ -1,8 +1,9 @@
-"""The lifecycles of outgoing documents, their review steps and their deliveries — and who may act on them.
+"""The lifecycles of outgoing documents and their review steps — and who may act on them. (The delivery to each
+recipient agency is the exchange app's machine, :mod:`vpdt.exchange.lifecycle`.)
 
 The ``allow`` rules on these transitions are the only place that decides who may act: the services check them
 (``DOCUMENT.check(doc, name, actor=...)`` / ``apply``), and the screens and the API offer exactly
-:func:`available_actions` (for a document) and :func:`delivery_actions` (for a delivery to the user's agency).
+:func:`available_actions`.
 
 Steps that keep the document's state (editing, revising, consulting, commenting, confirming) are transitions
 without a target: they are checked, never applied.
@@ -14,7 +15,7 @@ from vpdt.core.authz import permitted, scope_of
 from vpdt.core.fsm import Machine, Transition
 from vpdt.directory.models import Position, Role
 
-from .models import DeliveryStatus, OutgoingDocument, OutStatus, Recipient, ReviewStep, StepStatus
+from .models import OutgoingDocument, OutStatus, ReviewStep, StepStatus
 
 S = OutStatus
 EDITABLE = (S.DRAFTING, S.RETURNED)
@@ -153,48 +154,3 @@ def answer_refusal(user, consultation) -> str | None:
     if consultation.step.status != StepStatus.ACTIVE:
         return "Bước duyệt đã có quyết định, không cho ý kiến được nữa."
     return None
-
-
-# ------------------------------------------------------------------------------------------------ deliveries
-
-D = DeliveryStatus
-RECEIVED = (D.REGISTERED, D.ASSIGNED, D.PROCESSING, D.COMPLETED)
-
-
-def _recipient_clerk(recipient, actor) -> str | None:
-    scope = scope_of(actor)
-    if scope.is_superuser or (scope.has_role(Role.CLERK) and scope.agency_id == recipient.agency_id):
-        return None
-    return "Chỉ văn thư của cơ quan nhận được tiếp nhận, từ chối hoặc xác nhận thu hồi văn bản này."
-
-
-def _follow(name: str, target: str, label: str) -> Transition:
-    """The recipient's processing moves the sender's view (edXML status 03–06), in any order it happens."""
-    return Transition(name, set(RECEIVED) - {target}, target, label)
-
-
-# What the sender sees of each recipient agency: edXML status codes 01–06, 13 and 15.
-DELIVERY = Machine(
-    "status",
-    [
-        Transition("deliver", {D.PENDING}, D.ARRIVED, "Gửi đến cơ quan nhận"),
-        Transition("receive", {D.ARRIVED}, D.REGISTERED, "Tiếp nhận, vào sổ", allow=_recipient_clerk),
-        Transition("refuse", {D.ARRIVED}, D.REFUSED, "Từ chối tiếp nhận", allow=_recipient_clerk),
-        _follow("registered", D.REGISTERED, "Nơi nhận đã vào sổ"),
-        _follow("assigned", D.ASSIGNED, "Nơi nhận đã phân công xử lý"),
-        _follow("processing", D.PROCESSING, "Nơi nhận đang xử lý"),
-        _follow("completed", D.COMPLETED, "Nơi nhận đã hoàn thành"),
-        Transition("withdraw", {D.ARRIVED}, D.RECALLED, "Thu hồi văn bản chưa được tiếp nhận"),
-        Transition("request_recall", RECEIVED, D.RECALL_REQUESTED, "Đề nghị nơi nhận xác nhận thu hồi"),
-        Transition("confirm_recall", {D.RECALL_REQUESTED}, D.RECALLED, "Xác nhận thu hồi", allow=_recipient_clerk),
-    ],
-    action_prefix="outgoing.delivery",
-    choices=D,
-)
-FOLLOW = {D.REGISTERED: "registered", D.ASSIGNED: "assigned", D.PROCESSING: "processing", D.COMPLETED: "completed"}
-RECIPIENT_ACTIONS = ("receive", "refuse", "confirm_recall")
-
-
-def delivery_actions(user, recipient: Recipient) -> set[str]:
-    """What ``user`` may do with a delivery: receive or refuse it, confirm its recall (the recipient's clerk)."""
-    return {name for name in RECIPIENT_ACTIONS if DELIVERY.permits(recipient, name, user)}

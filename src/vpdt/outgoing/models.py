@@ -392,7 +392,7 @@ class RecipientKind(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    """What the sender sees of a recipient agency; edXML Status codes 01–06, plus the recall."""
+    """What the sender sees of a recipient agency; edXML Status codes 01–06, plus the recall (13, 15, 16)."""
 
     PENDING = "", "Chưa gửi"
     ARRIVED = "01", "Đã đến"
@@ -403,6 +403,7 @@ class DeliveryStatus(models.TextChoices):
     COMPLETED = "06", "Đã hoàn thành"
     RECALL_REQUESTED = "13", "Đang thu hồi, chờ xác nhận"
     RECALLED = "15", "Đã thu hồi"
+    RECALL_REFUSED = "16", "Từ chối thu hồi"
 
 
 class Recipient(models.Model):
@@ -460,7 +461,10 @@ class Recipient(models.Model):
 
     @property
     def status_tone(self) -> str:
-        """The colour of the delivery status: refused or recalled in red, any other reached status in green."""
+        """The colour of the delivery status: refused or recalled in red, a refused recall in amber, any other reached
+        status in green."""
         if self.status in (DeliveryStatus.REFUSED, DeliveryStatus.RECALLED):
             return "danger"
+        if self.status == DeliveryStatus.RECALL_REFUSED:
+            return "warning"
         return "success" if self.status else ""

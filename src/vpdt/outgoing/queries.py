@@ -1,4 +1,5 @@
-"""What the outgoing screens and the API read without changing anything: the document's trail."""
+"""What the outgoing screens and the API read without changing anything: the document's trail, and the sender's
+view of each recipient agency."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import Q
 from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
 
-from .models import OutgoingDocument, ReviewStep
+from .models import OutgoingDocument, RecipientKind, ReviewStep
 
 
 def trail(document: OutgoingDocument) -> list[dict]:
@@ -30,3 +31,10 @@ def trail(document: OutgoingDocument) -> list[dict]:
         }
         for e in rows
     ]
+
+
+def sender_view(document: OutgoingDocument):
+    """Each recipient agency with its delivery status, for the sender: inside the deployment, and in other systems
+    (reached through the exchange by their OrganId; the same statuses come back from there)."""
+    electronic = Q(kind=RecipientKind.AGENCY) | (Q(kind=RecipientKind.EXTERNAL) & ~Q(organ_id=""))
+    return document.recipients.filter(electronic).select_related("agency", "incoming")

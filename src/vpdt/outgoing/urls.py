@@ -1,7 +1,7 @@
 """URLs of the outgoing-document screens, mounted at /van-ban-di/.
 
-Drafting and review screens live in ``drafting_urls`` (views.py); the clerk's screens (issue, register,
-deliveries from other agencies, recalls) in ``clerk_urls`` (clerk_views.py).
+Drafting and review screens live in ``drafting_urls`` (views.py); the clerk's screens (issue, register, recall)
+in ``clerk_urls`` (clerk_views.py). The clerk's queues of arrivals and recalls are the exchange's (/lien-thong/).
 """
 
 from .clerk_urls import urlpatterns as clerk_patterns

@@ -20,7 +20,7 @@ from vpdt.directory.models import Agency, Position
 from vpdt.incoming.models import IncomingDocument
 from vpdt.signing import external as external_signing
 
-from . import delivery, services, signatures
+from . import queries, services, signatures
 from .forms import (
     BOX_STATUSES,
     BOXES,
@@ -384,7 +384,7 @@ def detail(request, pk):
     active = (
         next((s for s in steps if s.status == StepStatus.ACTIVE), None) if doc.status == OutStatus.IN_REVIEW else None
     )
-    statuses = {r.pk: r for r in delivery.sender_view(doc)}
+    statuses = {r.pk: r for r in queries.sender_view(doc)}
     recipients = [(r, statuses.get(r.pk)) for r in doc.recipients.select_related("unit", "user", "agency")]
     actions = available_actions(me, doc)
     is_reviewer = "approve" in actions

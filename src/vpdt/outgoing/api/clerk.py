@@ -1,9 +1,10 @@
-"""What the agency's clerk and administrators use: deliveries to receive, and the review chains."""
+"""What the agency's clerk and administrators use: the delivery statuses of recipient agencies, and the review
+chains."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -11,21 +12,16 @@ from rest_framework.response import Response
 
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory.models import Agency
-from vpdt.incoming import services as incoming_services
 
-from .. import chains, delivery
+from .. import chains
 from ..models import ChainStep, Recipient, ReviewChain
 from .fields import validated
 from .inputs import (
-    OutgoingReasonSerializer,
-    OutgoingReceiveSerializer,
     ReviewChainCreateSerializer,
     ReviewChainUpdateSerializer,
 )
 from .serializers import (
     OutgoingDeliverySerializer,
-    OutgoingDuplicateSerializer,
-    OutgoingReceivedSerializer,
     ReviewChainSerializer,
 )
 
@@ -33,7 +29,8 @@ from .serializers import (
 
 
 class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Văn bản điện tử gửi đến cơ quan của người gọi (văn thư): tiếp nhận, từ chối, xác nhận thu hồi."""
+    """Trạng thái gửi nhận của từng cơ quan nhận (mã trạng thái edXML), cho nơi gửi và văn thư cơ quan nhận. Tiếp
+    nhận, từ chối và trả lời yêu cầu thu hồi: /api/v1/exchange-arrivals/."""
 
     serializer_class = OutgoingDeliverySerializer
     ordering = ("-id",)
@@ -41,91 +38,9 @@ class OutgoingDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Recipient.objects.none()
-        user = self.request.user
-        if self.action == "list":
-            box = (self.request.query_params.get("box") or "").strip()
-            if box == "recalls":
-                qs = delivery.recalls_waiting_for(user)
-            elif box in ("", "waiting"):
-                qs = delivery.waiting_for(user)
-            else:
-                raise ValidationError({"box": [f"Hộp “{box[:40]}” không hợp lệ (waiting hoặc recalls)."]})
-        else:
-            qs = visible(Recipient, user)
-        return qs.select_related("document", "document__agency", "document__doc_type")
-
-    def _out(self, recipient):
-        fresh = Recipient.objects.select_related("document", "document__agency", "document__doc_type").get(
-            pk=recipient.pk
+        return visible(Recipient, self.request.user).select_related(
+            "document", "document__agency", "document__doc_type"
         )
-        return Response(OutgoingDeliverySerializer(fresh, context=self.get_serializer_context()).data)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "box",
-                str,
-                required=False,
-                enum=["waiting", "recalls"],
-                description="waiting: chờ tiếp nhận; recalls: thu hồi chờ xác nhận",
-            )
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        request=OutgoingReceiveSerializer,
-        responses={201: OutgoingReceivedSerializer, 409: OutgoingDuplicateSerializer},
-        description="Tiếp nhận: vào sổ văn bản đến với thông tin điền sẵn. Có thể trùng: 409; gửi lại "
-        "với confirm_duplicate=true.",
-    )
-    @action(detail=True, methods=["post"])
-    def receive(self, request, pk=None):
-        recipient = self.get_object()
-        data = validated(OutgoingReceiveSerializer, request)
-        try:
-            registered = delivery.receive(request.user, recipient, **data)
-        except incoming_services.DuplicateWarning as exc:
-            existing = exc.existing
-            return Response(
-                {
-                    "detail": exc.messages[0],
-                    "existing": {"id": existing.pk, "arrival_number": existing.arrival_number, "year": existing.year},
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        document = registered.document
-        return Response(
-            {
-                "incoming": document.pk,
-                "arrival_number": document.arrival_number,
-                "year": document.year,
-                "submitted": registered.submitted,
-            },
-            status=status.HTTP_201_CREATED,
-        )
-
-    @extend_schema(
-        request=OutgoingReasonSerializer,
-        responses={200: OutgoingDeliverySerializer},
-        description="Từ chối tiếp nhận, kèm lý do.",
-    )
-    @action(detail=True, methods=["post"])
-    def refuse(self, request, pk=None):
-        recipient = self.get_object()
-        data = validated(OutgoingReasonSerializer, request)
-        return self._out(delivery.refuse(request.user, recipient, data.get("reason", "")))
-
-    @extend_schema(
-        request=None,
-        responses={200: OutgoingDeliverySerializer},
-        description="Xác nhận thu hồi: văn bản đến tương ứng được thu hồi.",
-    )
-    @action(detail=True, methods=["post"], url_path="confirm-recall", url_name="confirm-recall")
-    def confirm_recall(self, request, pk=None):
-        recipient = self.get_object()
-        return self._out(delivery.confirm_recall(request.user, recipient))
 
 
 # --- Review chains --------------------------------------------------------------------------------------------------

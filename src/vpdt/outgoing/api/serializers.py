@@ -347,7 +347,8 @@ class OutgoingDeliverySerializer(serializers.Serializer):
     urgency_display = Text(source="document.get_urgency_display")
     agency = serializers.IntegerField(source="agency_id")
     status = Text(
-        allow_blank=True, help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 đang thu hồi | 15 đã thu hồi"
+        allow_blank=True,
+        help_text="01 đã đến | 02 từ chối | 03 đã tiếp nhận | … | 13 đang thu hồi | 15 đã thu hồi | 16 từ chối thu hồi",
     )
     status_display = Label(source="get_status_display")
     delivered_at = serializers.DateTimeField(allow_null=True)

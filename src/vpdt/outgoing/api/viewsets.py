@@ -13,7 +13,7 @@ from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.storage.uploads import MultiPartParser
 
-from .. import delivery, services
+from .. import services
 from ..models import Comment, Consultation, OutgoingDocument, Relation, StepKind, Version
 from ..queries import trail
 from .fields import both_media, validated
@@ -268,7 +268,7 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def recall(self, request, pk=None):
         document = self.get_object()
         data = validated(OutgoingReasonSerializer, request)
-        delivery.recall(request.user, document, data.get("reason", ""))
+        services.recall(request.user, document, data.get("reason", ""))
         return self._detail(document)
 
     @extend_schema(

@@ -2,7 +2,7 @@
 
 * :mod:`.drafting` — the draft, its recipients, versions and comments;
 * :mod:`.review` — the review chain: plan, submission, approval or return, consultations, cancelling;
-* :mod:`.issue` — number, seal and delivery by the clerk, the drafter's confirmation.
+* :mod:`.issue` — number, seal and delivery by the clerk, the drafter's confirmation, recall.
 
 Every change goes through these functions, inside one transaction, and is journaled. The lifecycle is the
 explicit :data:`DOCUMENT` machine; review steps follow :data:`STEP`.
@@ -27,7 +27,7 @@ from .drafting import (
     unit_leaders,
     update_draft,
 )
-from .issue import confirm, issue
+from .issue import confirm, issue, recall
 from .review import DEFAULT_STEPS, PlannedStep, answer, approve, cancel, chain_for, consult, plan, return_draft, submit
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "issue",
     "latest_version",
     "plan",
+    "recall",
     "return_draft",
     "revise",
     "submit",

@@ -1,5 +1,5 @@
 """Issuing an approved outgoing document (SPEC §3): number, seal and delivery by the clerk, then the drafter's
-confirmation of the original."""
+confirmation of the original; recall of an issued document by the agency's leaders or clerk."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
             details=details,
         )
         signatures.publish_files(locked)
-        delivery.deliver(actor, locked, passphrase=passphrase)
+        delivery.hand_over_issued(actor, locked, passphrase=passphrase)
         if locked.reply_to_id:
             from vpdt.incoming import services as incoming
 
@@ -127,4 +127,25 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
             agency=locked.agency,
             details={"number_symbol": locked.number_symbol, "files": [f.original_name for f in stored]},
         )
+    return locked
+
+
+def recall(actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
+    """Thu hồi: the agency's leaders or clerk freeze the document; every recipient agency is asked to withdraw its
+    copy (a copy not registered yet is withdrawn at once, a registered one waits for the recipient's answer)."""
+    reason = (reason or "").strip()
+    DOCUMENT.authorize(document, "recall", actor)
+    if not reason:
+        raise ValidationError({"reason": "Ghi rõ lý do thu hồi."})
+    with transaction.atomic():
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        locked.recalled_at, locked.recall_reason = timezone.now(), reason
+        DOCUMENT.apply(
+            locked,
+            "recall",
+            actor=actor,
+            extra_fields=["recalled_at", "recall_reason", "updated_at"],
+            details={"reason": reason},
+        )
+        delivery.hand_over_recall(actor, locked, reason)
     return locked
