@@ -34,7 +34,7 @@ LISTS = [
     ("Văn bản đi chờ tôi duyệt", "/van-ban-di/cho-duyet/"),
     ("Văn bản chờ phát hành", "/van-ban-di/cho-phat-hanh/"),
     ("Sổ văn bản đi, trang đầu", "/van-ban-di/so-van-ban-di/"),
-    ("Văn bản đến chờ tiếp nhận (văn thư)", "/van-ban-di/den-cho-tiep-nhan/"),
+    ("Văn bản điện tử chờ tiếp nhận (văn thư)", "/lien-thong/den/"),
     ("Thu hồi chờ xác nhận (văn thư)", "/van-ban-di/thu-hoi/"),
     ("Hồ sơ công việc", "/ho-so/"),
     ("Thông báo", "/thong-bao/"),

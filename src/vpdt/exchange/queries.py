@@ -18,9 +18,10 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from vpdt.core.authz import manageable, permitted, visible
@@ -141,9 +142,12 @@ def _decode(cursor: str) -> tuple[datetime, int, int]:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
         at, rank, pk = json.loads(raw.decode())
         when = parse_datetime(at) if isinstance(at, str) else None
-    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+        if when is None or timezone.is_naive(when):
+            raise BadCursor(cursor)
+        when = when.astimezone(UTC)
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, binascii.Error):
         raise BadCursor(cursor) from None
-    if when is None or type(rank) is not int or type(pk) is not int or not (0 <= pk < 2**63):
+    if type(rank) is not int or type(pk) is not int or not 0 <= pk < 2**63:
         raise BadCursor(cursor)
     return when, rank, pk
 
