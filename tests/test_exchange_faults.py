@@ -31,7 +31,7 @@ def test_twenty_documents_survive_a_hub_that_is_down_and_a_worker_that_dies(org,
             assert outbox._lease(message_id) is not None
         assert tasks.send_due() == 17
     assert len(hub.received) == 17
-    with freeze_time(start + dt.timedelta(minutes=3) + outbox.LEASE + dt.timedelta(seconds=1)):
+    with freeze_time(start + dt.timedelta(minutes=3) + outbox.lease() + dt.timedelta(seconds=1)):
         assert tasks.send_due() == 3
         assert tasks.send_due() == 0
     ids = [reader.read(item.data).package.header.document_id for item in hub.received]

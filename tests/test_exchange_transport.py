@@ -148,7 +148,7 @@ def test_a_worker_stopped_mid_send_leaves_the_message_due_after_its_lease(org, u
     assert leased.attempts == 1
     with freeze_time(start + dt.timedelta(seconds=30)):
         assert outbox.send(message.pk) is None  # still leased
-    with freeze_time(start + outbox.LEASE + dt.timedelta(seconds=1)):
+    with freeze_time(start + outbox.lease() + dt.timedelta(seconds=1)):
         assert outbox.send(message.pk).state == S.SENT
     assert len(hub.received) == 1
 

@@ -516,13 +516,25 @@ VPDT_REMOTE_SIGNER_TIMEOUT = env_int("VPDT_REMOTE_SIGNER_TIMEOUT", 60)
 VPDT_EXCHANGE_KEY = env_str("VPDT_EXCHANGE_KEY", "")
 VPDT_EXCHANGE_MAX_PACKAGE_MB = env_int("VPDT_EXCHANGE_MAX_PACKAGE_MB", 200)
 VPDT_EXCHANGE_MAX_ATTACHMENT_MB = env_int("VPDT_EXCHANGE_MAX_ATTACHMENT_MB", 150)
+# A failed send is retried after 1, 2, 4… times VPDT_EXCHANGE_RETRY_SECONDS; a worker's lease on a message it is
+# sending lasts VPDT_EXCHANGE_LEASE_SECONDS (a worker killed mid-send leaves it due again after that).
+VPDT_EXCHANGE_RETRY_SECONDS = env_int("VPDT_EXCHANGE_RETRY_SECONDS", 60)
+VPDT_EXCHANGE_LEASE_SECONDS = env_int("VPDT_EXCHANGE_LEASE_SECONDS", 120)
+
+
+def _every(seconds_variable: str, cron_variable: str, cron_default: str):
+    """A schedule in seconds when ``seconds_variable`` is set (a hub under load, a test), else the cron one."""
+    seconds = env_int(seconds_variable, 0)
+    return timedelta(seconds=seconds) if seconds > 0 else _cron(env_str(cron_variable, cron_default))
+
+
 CELERY_BEAT_SCHEDULE["exchange-send-due"] = {
     "task": "vpdt.exchange.tasks.send_due",
-    "schedule": _cron(env_str("VPDT_EXCHANGE_SEND_CRON", "* * * * *")),
+    "schedule": _every("VPDT_EXCHANGE_SEND_SECONDS", "VPDT_EXCHANGE_SEND_CRON", "* * * * *"),
 }
 CELERY_BEAT_SCHEDULE["exchange-poll"] = {
     "task": "vpdt.exchange.tasks.poll",
-    "schedule": _cron(env_str("VPDT_EXCHANGE_POLL_CRON", "*/5 * * * *")),
+    "schedule": _every("VPDT_EXCHANGE_POLL_SECONDS", "VPDT_EXCHANGE_POLL_CRON", "*/5 * * * *"),
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -7,10 +7,10 @@ Rules:
 * Queuing is idempotent: one message per document, message type, business type or status code, and recipient
   agency (:func:`vpdt.exchange.models.idempotency_key`); queuing it again returns the first.
 * The worker of the ``exchange`` queue sends what is due. It first takes a lease on the message (the next attempt is
-  moved ``LEASE`` ahead, in its own short transaction), then calls the partner, then records the outcome. A worker
+  moved the lease ahead, in its own short transaction), then calls the partner, then records the outcome. A worker
   killed mid-send leaves the message due again when the lease ends: it is sent again, and the receiver's
   idempotency makes that harmless. Nothing holds a database lock during the network call.
-* A failure is retried with exponential backoff (1, 2, 4… minutes, at most ``MAX_DELAY``); a refusal that sending
+* A failure is retried with exponential backoff (1, 2, 4… minutes by default, at most ``MAX_DELAY``); a refusal that sending
   again cannot cure, or ``MAX_ATTEMPTS`` failures, make the message *dead*: the clerk sees it and may resend it.
 * Urgent documents (Khẩn and above) are sent at once after commit, without waiting for the schedule.
 * Every queuing, sending, failure and resend is journaled.
@@ -23,6 +23,7 @@ import io
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -37,7 +38,6 @@ from .transport import TransportError, transport_for
 log = logging.getLogger(__name__)
 
 S = MessageState
-LEASE = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 10
 MAX_DELAY = dt.timedelta(hours=6)
 
@@ -51,7 +51,12 @@ def as_file(data):
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_DELAY)
+    base = dt.timedelta(seconds=settings.VPDT_EXCHANGE_RETRY_SECONDS)
+    return min(base * 2 ** max(attempts - 1, 0), MAX_DELAY)
+
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.VPDT_EXCHANGE_LEASE_SECONDS)
 
 
 def queue(
@@ -181,7 +186,7 @@ def _lease(message_id: int) -> Message | None:
         if message is None:
             return None
         message.attempts += 1
-        message.next_attempt_at = now + LEASE
+        message.next_attempt_at = now + lease()
         message.save(update_fields=["attempts", "next_attempt_at"])
     return message
 
