@@ -27,7 +27,7 @@ from . import outbox, packages, replies
 from .edxml import writer
 from .edxml.model import Business, BusinessType, Organ, ResponseFor, StatusCode
 from .lifecycle import DELIVERY, RECEIVED
-from .models import Direction, Message, MessageState, MessageType
+from .models import Direction, Message, MessageState, MessageType, PartnerRole
 
 S = MessageState
 
@@ -65,7 +65,7 @@ def send_recall(actor, document, reason: str) -> list[Message]:
                 to_organ=recipient.organ_id,
                 partner=original.partner,
                 business_type=BusinessType.RECALL,
-                state=original.state if original.state == S.WAITING else S.QUEUED,
+                state=S.WAITING if original.partner.role == PartnerRole.CONNECTED else S.QUEUED,  # fetched or pushed
                 urgent=True,
                 actor=actor,
                 agency=document.agency,
