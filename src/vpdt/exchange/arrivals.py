@@ -30,9 +30,9 @@ from vpdt.journal import services as journal
 from vpdt.storage import uploads
 from vpdt.storage.services import open_stored
 
-from . import inbox, packages, replies
+from . import amendments, inbox, packages, replies
 from .edxml import archive, reader
-from .edxml.model import ResponseFor, StatusCode
+from .edxml.model import BusinessType, ResponseFor, StatusCode
 from .edxml.values import PackageError
 from .models import Direction, Message, MessageState, MessageType
 
@@ -108,6 +108,9 @@ def register(actor, message: Message, *, register=None, leader=None, confirm_dup
         fields = packages.incoming_fields(package)
         with transaction.atomic():
             locked = _lock(actor, message)
+            original = amendments.registered_original(locked, package)
+            if original is not None and package.business.doc_type == BusinessType.UPDATE:
+                return _update(actor, locked, package, original, fields)
             registered = incoming.register_document(
                 actor,
                 register=register,
@@ -140,12 +143,43 @@ def register(actor, message: Message, *, register=None, leader=None, confirm_dup
                 agency=locked.agency,
                 details={"document_id": locked.document_id, "from": locked.from_organ},
             )
+            if original is not None:
+                incoming.supersede(actor, original, registered.document, reason=package.business.reason)
             replies.answer(
                 locked, package, locked.agency, StatusCode.ACCEPTED, "Đã tiếp nhận, vào sổ văn bản đến.", actor
             )
     finally:
         package.close()
     return registered
+
+
+def _update(actor, locked: Message, package, original, fields: dict):
+    """An update of a document registered here: applied to it (the arrival is done, 03 goes back)."""
+    values = {
+        "code_number": fields["code_number"],
+        "code_notation": fields["code_notation"],
+        "issued_date": fields["issued_date"],
+        "doc_type": _doc_type(fields["doc_type_name"]) if fields["doc_type_name"] else None,
+        "subject": fields["subject"],
+        "page_amount": fields["page_amount"],
+        "signer_position": fields["signer_position"][:100],
+        "signer_name": fields["signer_name"][:50],
+        "urgency": fields["urgency"],
+        "due_date": fields["deadline"],
+    }
+    amendments.apply_update(actor, locked, original, values, _files(package), package.business.reason)
+    Message.objects.filter(pk=locked.pk).update(
+        state=S.APPLIED, incoming_id=original.pk, handled_by=actor, done_at=timezone.now()
+    )
+    replies.answer(
+        locked,
+        package,
+        locked.agency,
+        StatusCode.ACCEPTED,
+        "Đã cập nhật văn bản đã vào sổ theo văn bản cập nhật.",
+        actor,
+    )
+    return incoming.Registered(document=original, submitted=False)
 
 
 def refuse(actor, message: Message, reason: str) -> Message:

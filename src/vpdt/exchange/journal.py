@@ -24,6 +24,7 @@ sentences.detail_labels(
         "added": _("Số cơ quan thêm mới"),
         "updated": _("Số cơ quan cập nhật"),
         "inactive": _("Số cơ quan ngừng liên thông"),
+        "fields": _("Thông tin đã cập nhật"),
     },
 )
 sentences.detail_labels(
@@ -125,6 +126,12 @@ register(
     _("%(who)s tiếp nhận văn bản liên thông %(document_id)s của %(from)s, vào sổ thành %(object)s"),
     hidden=_("%(who)s tiếp nhận một văn bản liên thông"),
     label=_("Tiếp nhận văn bản liên thông"),
+)
+register(
+    "exchange.update_applied",
+    _("%(who)s cập nhật %(object)s theo văn bản cập nhật liên thông %(document_id)s của %(from)s"),
+    hidden=_("%(who)s cập nhật một văn bản đến theo văn bản cập nhật liên thông"),
+    label=_("Áp dụng văn bản cập nhật liên thông"),
 )
 register(
     "exchange.partner.register",

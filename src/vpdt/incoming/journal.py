@@ -96,6 +96,9 @@ sentences.detail_labels(
         "direction": _("Ý kiến chỉ đạo"),
         "deadline": _("Hạn xử lý"),
         "superseded": None,
+        "fields": _("Thông tin đã cập nhật"),
+        "reference": _("Văn bản thay thế"),
+        "replacement": None,
         "targets": _("Giao xử lý"),
         "assignment": None,
         "by": _("Người xử lý"),
@@ -194,6 +197,22 @@ _doc(
     compose(_("%(who)s thu hồi %(doc)s theo yêu cầu nơi gửi"), REASON),
     hidden=_("%(who)s thu hồi một văn bản đến theo yêu cầu nơi gửi"),
     label=_("Thu hồi theo yêu cầu nơi gửi"),
+)
+_doc(
+    "incoming.amend",
+    compose(
+        _("%(who)s cập nhật %(doc)s theo văn bản cập nhật của nơi gửi"),
+        ("fields", _(": %(fields)s")),
+        ("files", _(", thêm tệp")),
+    ),
+    hidden=_("%(who)s cập nhật một văn bản đến theo yêu cầu nơi gửi"),
+    label=_("Cập nhật theo nơi gửi"),
+)
+_doc(
+    "incoming.replaced",
+    compose(_("%(who)s ghi nhận %(doc)s được thay thế bởi văn bản %(reference)s"), REASON),
+    hidden=_("%(who)s ghi nhận một văn bản đến được thay thế"),
+    label=_("Được thay thế"),
 )
 _doc(
     "incoming.reply_request",

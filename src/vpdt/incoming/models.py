@@ -98,6 +98,14 @@ class IncomingDocument(models.Model):
     deadline = models.DateField("thời hạn giải quyết", null=True, blank=True)
     completed_at = models.DateTimeField("thời điểm hoàn thành", null=True, blank=True)
     withdrawn_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+        verbose_name="được thay thế bởi",
+    )
 
     duplicate_key = models.CharField(max_length=300, db_index=True)
     created_by = models.ForeignKey(

@@ -3,7 +3,8 @@
 * :mod:`.registration` — vào sổ by the clerk, trình to the leader;
 * :mod:`.direction` — the leader's direction (bút phê);
 * :mod:`.processing` — the processing of assignments, the withdrawal of a recalled document;
-* :mod:`.followup` — replies (phúc đáp) and reminders of deadlines.
+* :mod:`.followup` — replies (phúc đáp) and reminders of deadlines;
+* :mod:`.amendments` — the sender's update or replacement of a registered document.
 
 What the screens and the API only read (inboxes, due states, late units, the trail) is :mod:`vpdt.incoming.queries`.
 
@@ -11,6 +12,7 @@ Who may act is decided by :mod:`vpdt.incoming.lifecycle` alone.
 """
 
 from ..lifecycle import OPEN
+from .amendments import amend, supersede
 from .direction import Target, direct
 from .followup import link_draft_reply, link_issued_reply, link_reply, request_reply, send_reminders
 from .processing import add_note, complete, distribute, mark_read, reassign, return_to_leader, withdraw
@@ -28,6 +30,8 @@ from .registration import (
 
 __all__ = [
     "OPEN",
+    "amend",
+    "supersede",
     "DuplicateWarning",
     "Registered",
     "RestrictedCategory",
