@@ -24,7 +24,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 from common import report
 
-from tests.deployments import HA_TINH, HA_TINH_NAME, SXD, SXD_NAME, build, wait_for
+from tests.deployments import HA_TINH, HA_TINH_NAME, SXD, SXD_NAME, build, start_both, wait_for
 
 
 def _when(text: str) -> dt.datetime:
@@ -71,8 +71,7 @@ def main() -> None:
         started = time.monotonic()
         print("Dựng hai hệ thống (di trú, tổ chức mẫu, kết nối trục)…", flush=True)
         nghe_an, ha_tinh = build(Path(folder))
-        nghe_an.start()
-        ha_tinh.start()
+        start_both(nghe_an, ha_tinh)
         print(f"…sẵn sàng sau {time.monotonic() - started:.0f} giây", flush=True)
         try:
             rows = []

@@ -111,22 +111,25 @@ def _of(agency: Agency, role: str) -> User:
     return User.objects.filter(positions__agency=agency, positions__role=role, positions__is_active=True).first()
 
 
-def _draft(agency: Agency, args, index: int):
-    staff = _of(agency, Role.STAFF)
-    leader = _of(agency, Role.LEADER)
-    subject = f"{args.subject} (lần {index + 1})" if args.count > 1 else args.subject
-    pdf = samples.nd30_pdf(
+def _pdf(agency: Agency, leader: User, args) -> bytes:
+    return samples.nd30_pdf(
         agency=agency.name.upper(),
         parent="",
         notation="TB",
         place="Vinh",
         doc_type="",
-        subject=subject,
+        subject=args.subject,
         authority="",
         position="GIÁM ĐỐC",
         signer=leader.full_name,
         recipients=(f"{args.to_name};", "Lưu: VT."),
     )
+
+
+def _draft(agency: Agency, args, index: int, pdf: bytes):
+    staff = _of(agency, Role.STAFF)
+    leader = _of(agency, Role.LEADER)
+    subject = f"{args.subject} (lần {index + 1})" if args.count > 1 else args.subject
     document = out.create_draft(
         staff,
         doc_type=DocumentType.objects.filter(name="Công văn").first(),
@@ -151,8 +154,9 @@ def issue(args) -> dict:
     agency = Agency.objects.get(code=args.agency)
     clerk = _of(agency, Role.CLERK)
     done = []
+    pdf = _pdf(agency, _of(agency, Role.LEADER), args)  # laid out once: every document carries the same file
     for index in range(args.count):
-        document = _draft(agency, args, index)
+        document = _draft(agency, args, index, pdf)
         if not args.approve_only:
             document = out.issue(clerk, document)
         done.append({"id": document.pk, "issued_at": document.issued_at.isoformat() if document.issued_at else None})

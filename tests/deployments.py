@@ -168,6 +168,12 @@ def wait_for(check, *, timeout: float = 90, every: float = 0.25, what: str = "")
     raise AssertionError(f"Hết {timeout} giây chờ {what or check} (giá trị cuối: {last!r}).")
 
 
+def start_both(*deployments: Deployment) -> None:
+    with ThreadPoolExecutor(len(deployments)) as pool:
+        for started in [pool.submit(d.start) for d in deployments]:
+            started.result()
+
+
 def build(folder: Path) -> tuple[Deployment, Deployment]:
     """Both deployments, migrated and prepared (not started): one migration, copied, then each side in parallel."""
     template = folder / "template"

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import expect
 
-from tests.deployments import HA_TINH, HA_TINH_NAME, SXD, SXD_NAME, build, wait_for
+from tests.deployments import HA_TINH, HA_TINH_NAME, SXD, SXD_NAME, build, start_both, wait_for
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.test_incoming_flow import _submit
 
@@ -30,8 +30,7 @@ SUBJECT = "V/v phối hợp tổ chức diễn tập phòng, chống thiên tai 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     nghe_an, ha_tinh = build(tmp_path_factory.mktemp("deployments"))
-    nghe_an.start()
-    ha_tinh.start()
+    start_both(nghe_an, ha_tinh)
     yield nghe_an, ha_tinh
     for side in (ha_tinh, nghe_an):
         side.kill()
@@ -151,7 +150,7 @@ def test_a_document_travels_to_the_other_deployment_and_its_answers_come_back(pa
     clerk_a.locator("#recall_reason").fill("Văn bản ban hành nhầm thời gian diễn tập, sẽ ban hành văn bản thay thế.")
     with clerk_a.expect_navigation():
         clerk_a.get_by_test_id("recall").click()
-    clerk_b.goto("/lien-thong/den/")
+    clerk_b.goto("/lien-thong/thu-hoi/")
     recall = clerk_b.get_by_test_id("recall-row").filter(has_text=SUBJECT)
     _until_shown(clerk_b, recall, "ban hành nhầm")
     with clerk_b.expect_navigation():
@@ -210,7 +209,7 @@ def _exactly_once(receiver, sender, outgoing_ids: list[int], *, timeout: float =
     assert len(document_ids) == len(outgoing_ids)
     wait_for(lambda: len(set(_arrivals(receiver, document_ids))) == len(document_ids), timeout=timeout, what="arrivals")
     wait_for(lambda: _statuses(sender, outgoing_ids) == ["01"] * len(outgoing_ids), timeout=timeout, what="statuses 01")
-    time.sleep(3)  # anything sent twice would have arrived by now
+    time.sleep(2)  # anything sent twice would have arrived by now
     arrivals = _arrivals(receiver, document_ids)
     assert sorted(arrivals) == sorted(document_ids)
     marks = ",".join("?" * len(document_ids))
@@ -246,7 +245,7 @@ def test_a_recipient_system_stopped_while_twenty_documents_are_issued_gets_each_
         "V/v cung cấp số liệu quy hoạch vùng giáp ranh",
     )
     ids = _issued_ids(issued)
-    time.sleep(5)  # the hub keeps them while Hà Tĩnh is away
+    time.sleep(3)  # the hub keeps them while Hà Tĩnh is away
     assert _statuses(nghe_an, ids) == [""] * 20
     ha_tinh.start()
     _exactly_once(ha_tinh, nghe_an, ids)
