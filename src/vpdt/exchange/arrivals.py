@@ -143,6 +143,8 @@ def register(actor, message: Message, *, register=None, leader=None, confirm_dup
                 agency=locked.agency,
                 details={"document_id": locked.document_id, "from": locked.from_organ},
             )
+            if locked.outgoing_id:  # it answers a document this agency issued
+                IncomingDocument.objects.filter(pk=registered.document.pk).update(answers_outgoing=locked.outgoing_id)
             if original is not None:
                 incoming.supersede(actor, original, registered.document, reason=package.business.reason)
             replies.answer(

@@ -30,7 +30,7 @@ from vpdt.notifications import topics
 from vpdt.notifications.services import notify
 from vpdt.storage.services import store
 
-from . import recalls, replies, routing, signatures
+from . import packages, recalls, replies, routing, signatures
 from .edxml import reader
 from .edxml.model import BUSINESS_LABELS, BusinessType, StatusCode
 from .edxml.values import PackageError
@@ -182,6 +182,10 @@ def _route_package(message: Message, data: bytes, package, target: str) -> None:
             return
         if package.business.doc_type in (BusinessType.UPDATE, BusinessType.REPLACE):
             _supersede(message, package)
+        answered = packages.answered_document(package, where.agency)
+        if answered:
+            Message.objects.filter(pk=message.pk).update(outgoing_id=answered)
+            details["answers"] = answered
         journal.record("exchange.arrive", obj=message, agency=where.agency, details=details)
         _arrival_notice(where.agency, package)
         replies.answer(message, package, where.agency, StatusCode.ARRIVED, "Văn bản đã đến hệ thống của cơ quan nhận.")

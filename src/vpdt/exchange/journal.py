@@ -25,6 +25,7 @@ sentences.detail_labels(
         "updated": _("Số cơ quan cập nhật"),
         "inactive": _("Số cơ quan ngừng liên thông"),
         "fields": _("Thông tin đã cập nhật"),
+        "answers": None,
     },
 )
 sentences.detail_labels(

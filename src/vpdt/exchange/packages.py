@@ -167,3 +167,37 @@ def incoming_fields(package: Package) -> dict:
         "page_amount": header.other.page_amount,
         "exchange_document_id": header.document_id,
     }
+
+
+def answered_document(package: Package, agency: Agency) -> int | None:
+    """The document ``agency`` issued that ``package`` answers (its ``ResponseFor``): by the DocumentId it travelled
+    under, else by its number, notation and date for systems that send only those."""
+    references = package.header.response_for
+    ids = [r.document_id for r in references if r.document_id]
+    if ids:
+        found = (
+            Message.objects.filter(
+                direction=Direction.OUT,
+                kind=MessageType.EDOC,
+                document_id__in=ids,
+                agency=agency,
+                outgoing_id__isnull=False,
+            )
+            .values_list("outgoing_id", flat=True)
+            .first()
+        )
+        if found:
+            return found
+    for reference in references:
+        number, _slash, notation = reference.code.partition("/")
+        if reference.organ_id == agency.code and number and notation and reference.promulgation_date:
+            found = (
+                OutgoingDocument.objects.filter(
+                    agency=agency, code_number=number, code_notation=notation, issued_date=reference.promulgation_date
+                )
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if found:
+                return found
+    return None

@@ -32,11 +32,12 @@ from vpdt.incoming import services as incoming
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
 from vpdt.outgoing.clerk_views import ReasonForm, ReceiveForm, _errors, _require_clerk
-from vpdt.outgoing.models import OutgoingFile
+from vpdt.outgoing.models import OutgoingDocument, OutgoingFile
 from vpdt.outgoing.signatures import travelling
 from vpdt.signing import receipt
 
 from . import arrivals, internal, outbox, queries, recalls
+from .edxml.model import BUSINESS_LABELS
 from .edxml.values import PackageError
 from .lifecycle import delivery_actions
 from .models import Message
@@ -160,6 +161,7 @@ def _external_card(entry) -> dict:
             for index, f in enumerate(message.files or [])
         ],
         "package_signature": message.signature_summary or "—",
+        "business": BUSINESS_LABELS.get(message.business_type, "") if message.business_type else "",
         "sig": {},
         "actions": EXTERNAL_ACTIONS,
     }
@@ -170,6 +172,12 @@ def _cards(request, entries, *, duplicate=None, chosen=None) -> list[dict]:
     internal_rows = [e for e in entries if e.internal]
     files = _published_files([e.obj.document_id for e in internal_rows]) if internal_rows else {}
     signatures = receipt.for_deliveries(request.user.agency, files, actor=request.user) if internal_rows else {}
+    answering = {e.obj.outgoing_id for e in entries if not e.internal and e.obj.outgoing_id}
+    answered = (
+        {d.pk: d for d in OutgoingDocument.objects.filter(pk__in=answering).only("code_number", "code_notation")}
+        if answering
+        else {}
+    )
     cards = []
     for entry in entries:
         if entry.internal:
@@ -182,6 +190,7 @@ def _cards(request, entries, *, duplicate=None, chosen=None) -> list[dict]:
             )
         else:
             card = _external_card(entry)
+            card["answers"] = answered.get(entry.obj.outgoing_id)
         slug = SLUGS[entry.kind]
         card.update(
             entry=entry,

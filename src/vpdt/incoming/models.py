@@ -106,6 +106,14 @@ class IncomingDocument(models.Model):
         related_name="replaces",
         verbose_name="được thay thế bởi",
     )
+    answers_outgoing = models.ForeignKey(
+        "outgoing.OutgoingDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name="trả lời văn bản đi",
+    )
 
     duplicate_key = models.CharField(max_length=300, db_index=True)
     created_by = models.ForeignKey(
