@@ -90,7 +90,7 @@ def names_in_templates() -> list[str]:
 
 
 def test_the_templates_write_paths():
-    assert {"incoming:detail", "outgoing:detail", "outgoing:receive"} <= set(names_in_templates())
+    assert {"incoming:detail", "outgoing:detail", "outgoing:recall"} <= set(names_in_templates())
 
 
 @pytest.mark.parametrize("name", names_in_templates())

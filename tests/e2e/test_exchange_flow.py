@@ -35,7 +35,7 @@ def test_a_document_from_another_system_is_registered_by_the_clerk(org, transact
     clerk = _log_in(new_page, org.sxd_clerk)
     clerk.get_by_role("link", name="Văn bản đi").click()
     with clerk.expect_navigation():
-        clerk.get_by_role("link", name="Văn bản đến từ hệ thống khác").click()
+        clerk.get_by_role("link", name="Văn bản điện tử chờ tiếp nhận").click()
     card = clerk.get_by_test_id("arrival-row")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("4410/UBND-KT")

@@ -59,7 +59,7 @@ def exchange_problem(sender: Agency, recipient: Agency) -> str:
     return ""
 
 
-def _notify_internal(document: OutgoingDocument, recipients: list[Recipient]) -> None:
+def _tell_internal_recipients(document: OutgoingDocument, recipients: list[Recipient]) -> None:
     label = f"{document.number_symbol} của {document.agency.name}"
     for recipient in recipients:
         if recipient.kind == RecipientKind.UNIT:
@@ -87,7 +87,7 @@ def hand_over_issued(actor, document: OutgoingDocument, *, passphrase: str | Non
     """Called by :func:`services.issue` inside its transaction: internal recipients are notified, every recipient
     agency is handed over to the routes."""
     recipients = list(document.recipients.select_related("agency", "unit", "user"))
-    _notify_internal(document, recipients)
+    _tell_internal_recipients(document, recipients)
     if not _routes and any(r.kind in ELECTRONIC for r in recipients):
         raise ValidationError({"recipients": ["Hệ thống chưa có đường gửi văn bản điện tử đến cơ quan nhận."]})
     for route in _routes:
