@@ -185,7 +185,30 @@ def api():
     return _api
 
 
+# The longest modules, longest first (on a fresh clone the OCR of test_prefill_corpus.py is the longest of all); the
+# e2e modules run after all the others (tests/e2e/conftest.py), the longest of them first among them.
+FIRST = (
+    "test_prefill_corpus.py",
+    "test_schemathesis.py",
+    "test_bad_input.py",
+    "test_permissions_outgoing.py",
+    "test_two_deployments",
+    "test_csp.py",
+    "test_outgoing_flow.py",
+)
+
+
+def _rank(item) -> int:
+    return next((i for i, name in enumerate(FIRST) if item.path.name.startswith(name)), len(FIRST))
+
+
+def pytest_configure(config):
+    """pytest-xdist's ``--dist loadfile`` hands out the modules in the order of the collection only without its
+    default reordering by number of tests (which put the one-test modules, the longest of all, last)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(items):
     """The longest modules start first: spread over workers, none of them is left running alone at the end."""
-    first = ("test_schemathesis.py", "test_bad_input.py", "test_prefill_corpus.py", "test_permissions_outgoing.py")
-    items.sort(key=lambda item: item.path.name not in first)
+    items.sort(key=_rank)
