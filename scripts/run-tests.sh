@@ -12,6 +12,12 @@ WORKERS="${VPDT_TEST_WORKERS:-auto}"
 PARALLEL=()
 [ "$WORKERS" != "0" ] && PARALLEL=(-n "$WORKERS" --dist loadfile)
 PG_URL="${VPDT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/vpdt}"
+# Each worker of each pass imports and collects the whole suite: compiled modules are written (next to the sources,
+# git-ignored) and reused by the next pass and the next run, even where the environment says not to write them.
+unset PYTHONDONTWRITEBYTECODE
+# The tests marked deployments run whole deployments on their own SQLite databases, whatever the pass: the
+# PostgreSQL pass would only repeat them.
+ONCE=(-m "not deployments")
 
 echo "================ Kiểm tra mã: ruff ================"
 $BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench && $BIN/lint-imports
@@ -22,7 +28,7 @@ env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "
 sqlite=$?
 
 echo "================ Bộ kiểm thử trên PostgreSQL ================"
-DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "$@"
+DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "$@"
 pg=$?
 
 verdict() { [ "$1" -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($1)"; }
