@@ -39,6 +39,34 @@ def api_detail_vietnamese(response) -> str:
     return body["detail"]
 
 
+@pytest.fixture
+def login():
+    """login(user) -> a Client signed in. Here the sign-in is not what is tested (the login form and the token
+    login are, in test_account_policy.py, test_hardening_lockout.py and the e2e tests): Django's force_login,
+    without the password hashing and lockout checks of the form, for the several hundred tests of this module."""
+
+    def _login(user):
+        client = Client()
+        client.force_login(user, backend="vpdt.accounts.backends.StatusAwareBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient with a token of the user's own, made directly (as /api/v1/auth/login/ does)."""
+    from knox.models import AuthToken
+
+    def _api(user):
+        client = APIClient()
+        _instance, token = AuthToken.objects.create(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return _api
+
+
 def all_messages(body) -> list[str]:
     if isinstance(body, dict):
         return [m for v in body.values() for m in all_messages(v)]
