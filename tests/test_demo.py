@@ -1,5 +1,7 @@
 """The demo organisation of `make run`: realistic, every role present, every account usable once."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -11,16 +13,25 @@ from vpdt.sampledata import demo
 
 
 def _load_demo(world) -> None:
-    world.accounts = demo.load()
+    """Loaded as `make run` loads it: by the command, into an empty database."""
+    out = io.StringIO()
+    call_command("load_demo", if_empty=True, stdout=out)
+    world.command_output = out.getvalue()
+    world.accounts = demo.demo_accounts()
 
 
-DEMO = shared_data.root("demo_accounts", _load_demo)
+DEMO = shared_data.root("demo_world", _load_demo)
 
 
 @pytest.fixture
-def demo_accounts(db, _shared_data):
+def demo_world(db, _shared_data):
     """The demo organisation, loaded once for the tests that read it (each still finds it unmodified)."""
-    return _shared_data.get(DEMO).accounts
+    return _shared_data.get(DEMO)
+
+
+@pytest.fixture
+def demo_accounts(demo_world):
+    return demo_world.accounts
 
 
 def test_demo_organisation_shape(demo_accounts):
@@ -112,12 +123,37 @@ def test_demo_shows_exchange_with_a_system_reached_through_the_hub(demo_accounts
     assert recipient.status == DeliveryStatus.REGISTERED and recipient.document.status == "issued"
 
 
-def test_load_demo_command_is_idempotent(db, capsys):
-    call_command("load_demo", if_empty=True)
+def test_load_demo_command_loads_once_and_is_idempotent(demo_world, capsys):
+    first = demo_world.command_output
+    assert "Đã nạp tổ chức mẫu" in first and "Dữ liệu mẫu đã có sẵn." not in first
+    for account in demo_world.accounts:  # every account printed with its one-time password
+        assert f"  {account['username']:<14} {account['password']:<22} " in first, account["username"]
     call_command("load_demo", if_empty=True)
     out = capsys.readouterr().out
-    assert "Dữ liệu mẫu đã có sẵn." in out
+    assert "Dữ liệu mẫu đã có sẵn." in out and "Đã nạp tổ chức mẫu" not in out
     assert Agency.objects.filter(code=demo.PROVINCE_CODE).count() == 1
+    with pytest.raises(CommandError, match="đã được nạp"):
+        call_command("load_demo")
+
+
+def test_demo_outgoing_documents_in_each_state(demo_world):
+    from vpdt.outgoing.models import DeliveryStatus, OutgoingDocument, OutStatus, StepStatus
+
+    sxd = Agency.objects.get(code="000.00.12.H41")
+    docs = OutgoingDocument.objects.filter(agency=sxd)
+    assert sorted(docs.values_list("status", flat=True)) == sorted(
+        [OutStatus.DRAFTING, OutStatus.IN_REVIEW, OutStatus.APPROVED, OutStatus.ISSUED, OutStatus.ISSUED]
+    )
+    in_review = docs.get(status=OutStatus.IN_REVIEW)
+    assert in_review.current_step.status == StepStatus.ACTIVE
+    assert in_review.current_step.reviewer.full_name == "Phạm Văn Dũng"
+    issued = docs.get(status=OutStatus.ISSUED, recipients__kind="agency")
+    assert issued.number_symbol.startswith("01/")
+    to_ha_tinh = docs.get(status=OutStatus.ISSUED, recipients__kind="external")
+    assert to_ha_tinh.recipients.get().status == DeliveryStatus.REGISTERED  # answered through the hub
+    delivery = issued.recipients.get()
+    assert delivery.agency.code == "000.00.15.H41" and delivery.status == DeliveryStatus.ARRIVED
+    assert docs.get(status=OutStatus.APPROVED).number is None
 
 
 def test_demo_refused_in_production(db, settings):

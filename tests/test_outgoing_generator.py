@@ -147,27 +147,3 @@ def test_parts_write_the_whole_set_without_overlap(db):
     ):
         assert row["lo"] == 1 and row["hi"] == row["n"], row
     assert journal.verify().ok
-
-
-def test_demo_outgoing_documents_in_each_state(db):
-    from vpdt.directory.models import Agency
-    from vpdt.sampledata import demo
-
-    demo.load()
-    from vpdt.outgoing.models import DeliveryStatus, OutgoingDocument, OutStatus, StepStatus
-
-    sxd = Agency.objects.get(code="000.00.12.H41")
-    docs = OutgoingDocument.objects.filter(agency=sxd)
-    assert sorted(docs.values_list("status", flat=True)) == sorted(
-        [OutStatus.DRAFTING, OutStatus.IN_REVIEW, OutStatus.APPROVED, OutStatus.ISSUED, OutStatus.ISSUED]
-    )
-    in_review = docs.get(status=OutStatus.IN_REVIEW)
-    assert in_review.current_step.status == StepStatus.ACTIVE
-    assert in_review.current_step.reviewer.full_name == "Phạm Văn Dũng"
-    issued = docs.get(status=OutStatus.ISSUED, recipients__kind="agency")
-    assert issued.number_symbol.startswith("01/")
-    to_ha_tinh = docs.get(status=OutStatus.ISSUED, recipients__kind="external")
-    assert to_ha_tinh.recipients.get().status == DeliveryStatus.REGISTERED  # answered through the hub
-    delivery = issued.recipients.get()
-    assert delivery.agency.code == "000.00.15.H41" and delivery.status == DeliveryStatus.ARRIVED
-    assert docs.get(status=OutStatus.APPROVED).number is None
