@@ -59,7 +59,7 @@ def _ready(users) -> None:
 def hub(args) -> dict:
     """The demo deployment becomes the hub the Hà Tĩnh system connects to, with a secret both sides know."""
     _ready(User.objects.filter(is_active=True))
-    Partner.objects.filter(code=SYSTEM).update(secret=auth.seal_secret(args.secret))
+    Partner.objects.filter(code=SYSTEM).update(secret=auth.seal_secret(args.secret), settings={})
     roots = "".join(TrustRoot.objects.order_by("id").values_list("certificate", flat=True))
     return {"trust_pem": roots, "users": {u.username: u.full_name for u in User.objects.all()}}
 

@@ -123,6 +123,44 @@ def test_demo_shows_exchange_with_a_system_reached_through_the_hub(demo_accounts
     assert recipient.status == DeliveryStatus.REGISTERED and recipient.document.status == "issued"
 
 
+def test_the_demos_simulated_system_answers_what_the_demo_sends_it(demo_accounts):
+    """A document a demo user issues to Hà Tĩnh, and its recall, are answered by the simulated system on the worker's
+    schedule: registered (03), then recall agreed (15)."""
+    from vpdt.catalog.models import DocumentType
+    from vpdt.exchange.models import Direction, Message, MessageState
+    from vpdt.outgoing import services as outgoing
+    from vpdt.outgoing.models import DeliveryStatus
+    from vpdt.sampledata.tasks import answer_as_demo_partner
+
+    assert answer_as_demo_partner() == 0  # nothing waits after loading
+    person = {u.username: u for u in User.objects.filter(username__in=["lanht", "dungpv", "hattt", "nhunglth"])}
+    draft = outgoing.create_draft(
+        person["lanht"],
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="V/v đề nghị cung cấp hồ sơ cầu vượt Quốc lộ 1 tại nút giao Nam Cấm",
+        text="Kính gửi: Ủy ban nhân dân tỉnh Hà Tĩnh",
+        recipients=[
+            outgoing.RecipientSpec(kind="external", name="Ủy ban nhân dân tỉnh Hà Tĩnh", organ_id="000.00.00.H42")
+        ],
+        signer=person["hattt"],
+    )
+    draft = outgoing.submit(person["lanht"], draft)
+    draft = outgoing.approve(person["dungpv"], draft, comment="Đồng ý.")
+    draft = outgoing.approve(person["hattt"], draft, comment="Đồng ý ký ban hành.")
+    issued = outgoing.issue(person["nhunglth"], draft)
+    recipient = issued.recipients.get(organ_id="000.00.00.H42")
+    assert recipient.status == DeliveryStatus.PENDING
+    assert answer_as_demo_partner() == 1
+    recipient.refresh_from_db()
+    assert recipient.status == DeliveryStatus.REGISTERED
+    sent = Message.objects.get(direction=Direction.OUT, outgoing_id=issued.pk, business_type=0)
+    assert sent.state == MessageState.FETCHED
+    outgoing.recall(User.objects.get(username="nhunglth"), issued, "Ban hành nhầm nơi nhận.")
+    assert answer_as_demo_partner() == 1
+    recipient.refresh_from_db()
+    assert recipient.status == DeliveryStatus.RECALLED
+
+
 def test_load_demo_command_loads_once_and_is_idempotent(demo_world, capsys):
     first = demo_world.command_output
     assert "Đã nạp tổ chức mẫu" in first and "Dữ liệu mẫu đã có sẵn." not in first

@@ -536,6 +536,11 @@ CELERY_BEAT_SCHEDULE["exchange-poll"] = {
     "task": "vpdt.exchange.tasks.poll",
     "schedule": _every("VPDT_EXCHANGE_POLL_SECONDS", "VPDT_EXCHANGE_POLL_CRON", "*/5 * * * *"),
 }
+if not PRODUCTION:  # the demo's simulated connected system answers what the demo sends it
+    CELERY_BEAT_SCHEDULE["demo-partner"] = {
+        "task": "vpdt.sampledata.tasks.answer_as_demo_partner",
+        "schedule": _every("VPDT_EXCHANGE_POLL_SECONDS", "VPDT_DEMO_PARTNER_CRON", "* * * * *"),
+    }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 CSRF_FAILURE_VIEW = "vpdt.core.views.csrf_failure"

@@ -16,6 +16,7 @@ from vpdt.exchange.edxml import writer
 from vpdt.exchange.edxml.model import (
     Attachment,
     Business,
+    BusinessType,
     MessageHeader,
     Organ,
     OtherInfo,
@@ -28,9 +29,11 @@ from vpdt.exchange.edxml.model import (
     Trace,
 )
 from vpdt.exchange.edxml.values import VIETNAM
-from vpdt.exchange.models import Direction, ExternalAgency, Message, MessageType, Partner, PartnerRole
+from vpdt.exchange.models import Direction, ExternalAgency, Message, MessageState, MessageType, Partner, PartnerRole
+from vpdt.outgoing.models import OutgoingDocument
 from vpdt.signing import samples
 
+PARTNER_CODE = "qlvb-ha-tinh-mo-phong"
 HA_TINH = Organ(
     "000.00.00.H42",
     organization_in_charge="Ủy ban nhân dân tỉnh Hà Tĩnh",
@@ -43,10 +46,11 @@ HA_TINH = Organ(
 
 def load(by_name: dict, agencies: dict) -> None:
     partner = Partner.objects.create(
-        code="qlvb-ha-tinh-mo-phong",
+        code=PARTNER_CODE,
         name="QLVB tỉnh Hà Tĩnh (mô phỏng)",
         role=PartnerRole.CONNECTED,
         secret=auth.seal_secret(auth.new_secret()),
+        settings={"simulated": True},
     )
     ExternalAgency.objects.create(
         organ_id=HA_TINH.organ_id,
@@ -99,24 +103,50 @@ def _arrival(sxd, partner) -> None:
     inbox.receive(writer.package_bytes(package), partner=partner)
 
 
+def _status(sent: Message, code: StatusCode, text: str) -> bytes:
+    document = OutgoingDocument.objects.filter(pk=sent.outgoing_id).first()
+    number = f"{document.code_number}/{document.code_notation}" if document else ""
+    about = ResponseFor(sent.from_organ, number, document.issued_date if document else None, sent.document_id)
+    status = Status(
+        response_for=about,
+        sender=HA_TINH,
+        code=code,
+        timestamp=dt.datetime.now(tz=VIETNAM),
+        description=text,
+        staff=StaffInfo("Văn phòng UBND tỉnh", "Phan Thị Thu Hằng"),
+    )
+    return writer.status_bytes(status)
+
+
+def answer_waiting() -> int:
+    """Play the part of Hà Tĩnh's system: fetch what waits for it at the hub (this deployment) and answer as its clerk
+    would: a new document arrives (01) and is registered (03), a recall is agreed (15); the statuses are taken by the
+    hub's inbox like any other. Only for the demo's simulated system (a real one connected under that code fetches
+    for itself). The number of messages answered."""
+    partner = Partner.objects.filter(code=PARTNER_CODE, is_active=True, settings__simulated=True).first()
+    if partner is None:
+        return 0
+    answered = 0
+    for sent in Message.objects.filter(direction=Direction.OUT, partner=partner, state=MessageState.WAITING).order_by(
+        "id"
+    ):
+        Message.objects.filter(pk=sent.pk).update(state=MessageState.FETCHED, done_at=timezone.now())
+        if sent.kind != MessageType.EDOC:
+            continue
+        if sent.business_type == BusinessType.RECALL:
+            answers = [(StatusCode.RECALL_AGREED, "Đồng ý thu hồi; văn bản đã được rút khỏi sổ văn bản đến.")]
+        else:
+            register_number = 1532 + Message.objects.filter(partner=partner, status_code="03").count()
+            answers = [
+                (StatusCode.ARRIVED, "Đã nhận"),
+                (StatusCode.ACCEPTED, f"Đã vào sổ văn bản đến số {register_number}"),
+            ]
+        for code, text in answers:
+            inbox.receive(_status(sent, code, text), partner=partner)
+        answered += 1
+    return answered
+
+
 def answer_issued(document) -> None:
     """Hà Tĩnh's system fetched the document the department issued to it, and answers: arrived, then registered."""
-    sent = Message.objects.filter(
-        direction=Direction.OUT, kind=MessageType.EDOC, outgoing_id=document.pk, to_organ=HA_TINH.organ_id
-    ).first()
-    if sent is None:
-        return
-    partner = sent.partner
-    about = ResponseFor(
-        sent.from_organ, f"{document.code_number}/{document.code_notation}", document.issued_date, sent.document_id
-    )
-    for code, text in ((StatusCode.ARRIVED, "Đã nhận"), (StatusCode.ACCEPTED, "Đã vào sổ văn bản đến số 1532")):
-        status = Status(
-            response_for=about,
-            sender=HA_TINH,
-            code=code,
-            timestamp=dt.datetime.now(tz=VIETNAM),
-            description=text,
-            staff=StaffInfo("Văn phòng UBND tỉnh", "Phan Thị Thu Hằng"),
-        )
-        inbox.receive(writer.status_bytes(status), partner=partner)
+    answer_waiting()
