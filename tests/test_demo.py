@@ -112,11 +112,11 @@ def test_demo_issued_document_carries_both_signatures(demo_accounts):
 def test_demo_shows_exchange_with_a_system_reached_through_the_hub(demo_accounts):
     """Without any outside system: a document from Hà Tĩnh waits for the department's clerk, and the document the
     department issued to Hà Tĩnh shows the status its system sent back."""
-    from vpdt.exchange import arrivals
+    from vpdt.exchange import queries
     from vpdt.outgoing.models import DeliveryStatus, Recipient
 
     clerk = User.objects.get(username="nhunglth")
-    [arrival] = arrivals.waiting_for(clerk)
+    [arrival] = queries.rows(clerk, queries.WAITING, queries.EXTERNAL)
     assert arrival.sender_name == "Ủy ban nhân dân tỉnh Hà Tĩnh" and arrival.code == "6128/UBND-XD"
     assert arrival.files[0]["name"] == "6128-UBND-XD.pdf"
     recipient = Recipient.objects.get(organ_id="000.00.00.H42")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.test_edxml import rich_package
 from tests.test_exchange_arrivals import DOCUMENT_ID, PDF, answers, arrive
 from tests.test_exchange_transport import hub, upstream  # noqa: F401  the fake hub above and its partner
-from vpdt.exchange import arrivals, polling
+from vpdt.exchange import arrivals, polling, queries
 from vpdt.exchange.edxml import writer
 from vpdt.exchange.edxml.model import Attachment, Business, BusinessType, Organ, Replacement
 from vpdt.exchange.models import Direction, Message, MessageState
@@ -59,7 +59,7 @@ def amended(org, hub, kind: BusinessType, *, subject=NEW_SUBJECT, code_number="7
 def test_an_update_of_a_registered_document_changes_it_instead_of_registering_it_again(org, upstream, hub):
     original = arrivals.register(org.sxd_clerk, arrive(org, hub)).document
     update = amended(org, hub, BusinessType.UPDATE)
-    assert list(arrivals.waiting_for(org.sxd_clerk)) == [update]
+    assert list(queries.rows(org.sxd_clerk, queries.WAITING, queries.EXTERNAL)) == [update]
     with pytest.raises(PermissionDenied):
         arrivals.register(org.sxd_staff, update)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.test_edxml import rich_package
 from tests.test_exchange_transport import hub, upstream  # noqa: F401  the fake hub above and its partner
-from vpdt.exchange import arrivals, outbox, polling
+from vpdt.exchange import arrivals, outbox, polling, queries
 from vpdt.exchange.edxml import reader, writer
 from vpdt.exchange.edxml.model import Attachment, Organ
 from vpdt.exchange.models import Direction, Message, MessageState, MessageType
@@ -49,9 +49,9 @@ def answers():
 
 def test_only_the_recipient_agencys_clerks_see_an_arrival(org, upstream, hub):
     message = arrive(org, hub)
-    assert list(arrivals.waiting_for(org.sxd_clerk)) == [message]
+    assert list(queries.rows(org.sxd_clerk, queries.WAITING, queries.EXTERNAL)) == [message]
     for other in (org.sxd_staff, org.sxd_unit_leader, org.sxd_admin, org.stttt_staff, org.ht_admin):
-        assert not arrivals.waiting_for(other).exists(), other
+        assert not queries.rows(other, queries.WAITING, queries.EXTERNAL).exists(), other
     with pytest.raises(PermissionDenied):
         arrivals.register(org.stttt_staff, message)
     with pytest.raises(PermissionDenied):
@@ -82,7 +82,7 @@ def test_registering_makes_the_incoming_document_and_answers_accepted(org, upstr
     assert JournalEntry.objects.filter(action="exchange.register", object_id=str(document.pk)).exists()
     with pytest.raises(ValidationError, match="không còn chờ tiếp nhận"):
         arrivals.register(org.sxd_clerk, message)
-    assert not arrivals.waiting_for(org.sxd_clerk).exists()
+    assert not queries.rows(org.sxd_clerk, queries.WAITING, queries.EXTERNAL).exists()
 
 
 def test_the_recipients_processing_goes_back_to_the_sender(org, upstream, hub):
@@ -268,11 +268,13 @@ def recall_arrives(org, hub, reason="Văn bản ban hành sai thẩm quyền."):
 
 
 def test_a_recall_before_registration_withdraws_the_arrival_at_once(org, upstream, hub):
-    from vpdt.exchange import recalls
 
     arrive(org, hub)
     recall = recall_arrives(org, hub)
-    assert not arrivals.waiting_for(org.sxd_clerk).exists() and not recalls.waiting_for(org.sxd_clerk).exists()
+    assert (
+        not queries.rows(org.sxd_clerk, queries.WAITING, queries.EXTERNAL).exists()
+        and not queries.rows(org.sxd_clerk, queries.RECALLS, queries.EXTERNAL).exists()
+    )
     original = Message.objects.get(direction=Direction.IN, business_type=0)
     assert original.state == S.REFUSED and "thu hồi" in original.reason
     assert recall.state == S.APPLIED and answers() == ["01", "15"]
@@ -283,8 +285,11 @@ def test_a_recall_after_registration_waits_for_the_clerk_and_is_answered(org, up
 
     document = arrivals.register(org.sxd_clerk, arrive(org, hub)).document
     recall = recall_arrives(org, hub)
-    assert list(recalls.waiting_for(org.sxd_clerk)) == [recall]
-    assert not recalls.waiting_for(org.sxd_staff).exists() and not recalls.waiting_for(org.stttt_it).exists()
+    assert list(queries.rows(org.sxd_clerk, queries.RECALLS, queries.EXTERNAL)) == [recall]
+    assert (
+        not queries.rows(org.sxd_staff, queries.RECALLS, queries.EXTERNAL).exists()
+        and not queries.rows(org.stttt_it, queries.RECALLS, queries.EXTERNAL).exists()
+    )
     with pytest.raises(ValidationError, match="Ghi rõ lý do"):
         recalls.refuse(org.sxd_clerk, recall, "")
     recalls.confirm(org.sxd_clerk, recall)

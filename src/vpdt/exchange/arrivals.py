@@ -44,11 +44,6 @@ PROCESSING_STATUS = {
 }
 
 
-def waiting_for(user):
-    """Arrivals waiting for the user's agency clerk, newest first."""
-    return permitted(Message, user, "arrived").order_by("-id")
-
-
 def read_package(message: Message):
     """The package of an arrival, read again from storage (close it when done)."""
     with open_stored(message.file) as source:

@@ -137,11 +137,6 @@ def _close(message: Message, reason: str) -> None:
     Message.objects.filter(pk=message.pk).update(state=S.APPLIED, reason=reason, done_at=timezone.now())
 
 
-def waiting_for(user):
-    """Recalls of registered documents waiting for this clerk's agency to confirm or refuse."""
-    return permitted(Message, user, "recalled").order_by("-id")
-
-
 def _lock(actor, message: Message) -> Message:
     locked = (
         permitted(Message, actor, "recalled")
