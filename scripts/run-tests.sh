@@ -15,22 +15,33 @@ PG_URL="${VPDT_TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/vp
 # Each worker of each pass imports and collects the whole suite: compiled modules are written (next to the sources,
 # git-ignored) and reused by the next pass and the next run, even where the environment says not to write them.
 unset PYTHONDONTWRITEBYTECODE
-# The tests marked deployments run whole deployments on their own SQLite databases, whatever the pass: the
-# PostgreSQL pass would only repeat them.
+# The tests marked deployments run whole deployments of vpdt on their own SQLite databases, whatever the pass: they
+# run once, in their own process beside the two passes (they mostly wait for the deployments, which would leave a
+# worker of a pass idle), and the passes leave them out.
 ONCE=(-m "not deployments")
 
 echo "================ Kiểm tra mã: ruff ================"
 $BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench && $BIN/lint-imports
 lint=$?
 
+DEPLOYMENTS_LOG="$VPDT_DATA_DIR/deployments-tests.log"
+env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider -m deployments "$@" >"$DEPLOYMENTS_LOG" 2>&1 &
+deployments_pid=$!
+
 echo "================ Bộ kiểm thử trên SQLite ================"
-env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "$@"
+env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "$@"
 sqlite=$?
 
 echo "================ Bộ kiểm thử trên PostgreSQL ================"
 DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "$@"
 pg=$?
 
+echo "================ Hai hệ thống liên thông (chạy song song với hai lượt trên) ================"
+wait "$deployments_pid"
+deployments=$?
+[ $deployments -eq 5 ] && deployments=0  # none among the tests asked for
+cat "$DEPLOYMENTS_LOG"
+
 verdict() { [ "$1" -eq 0 ] && echo 'ĐẠT' || echo "LỖI ($1)"; }
-echo "Kiểm tra mã: $(verdict $lint)   SQLite: $(verdict $sqlite)   PostgreSQL: $(verdict $pg)"
-[ $lint -eq 0 ] && [ $sqlite -eq 0 ] && [ $pg -eq 0 ]
+echo "Kiểm tra mã: $(verdict $lint)   SQLite: $(verdict $sqlite)   PostgreSQL: $(verdict $pg)   Hai hệ thống: $(verdict $deployments)"
+[ $lint -eq 0 ] && [ $sqlite -eq 0 ] && [ $pg -eq 0 ] && [ $deployments -eq 0 ]

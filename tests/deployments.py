@@ -60,8 +60,8 @@ class Deployment:
             VPDT_EXCHANGE_POLL_SECONDS="1",
             VPDT_EXCHANGE_RETRY_SECONDS="1",
             VPDT_EXCHANGE_LEASE_SECONDS="5",
-            VPDT_WEB_WORKERS="2",
-            VPDT_WORKER_CONCURRENCY="2",
+            VPDT_WEB_WORKERS="1",
+            VPDT_WORKER_CONCURRENCY="1",
             VPDT_WORKER_QUEUES="exchange,celery",
             PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         )

@@ -539,7 +539,7 @@ CELERY_BEAT_SCHEDULE["exchange-poll"] = {
 if not PRODUCTION:  # the demo's simulated connected system answers what the demo sends it
     CELERY_BEAT_SCHEDULE["demo-partner"] = {
         "task": "vpdt.sampledata.tasks.answer_as_demo_partner",
-        "schedule": _every("VPDT_EXCHANGE_POLL_SECONDS", "VPDT_DEMO_PARTNER_CRON", "* * * * *"),
+        "schedule": _cron(env_str("VPDT_DEMO_PARTNER_CRON", "* * * * *")),
     }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
