@@ -33,3 +33,14 @@ def test_models_and_migrations_agree(db):
         call_command("makemigrations", "--check", "--dry-run", stdout=out)
     except SystemExit as exit_:
         pytest.fail(f"Thiếu migration:\n{out.getvalue()}" if exit_.code else "makemigrations failed")
+
+
+def test_the_favicon_is_served_from_the_static_files(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("vpdt/favicon.ico")
+    found = finders.find("vpdt/favicon.ico")
+    assert found and open(found, "rb").read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert finders.find("vpdt/favicon.svg")

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from . import dashboard
@@ -10,6 +11,11 @@ from . import dashboard
 @login_required
 def home(request):
     return render(request, "core/home.html", {"widgets": dashboard.widgets_for(request)})
+
+
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever the page says: the icon is a static file."""
+    return HttpResponsePermanentRedirect(static("vpdt/favicon.ico"))
 
 
 @never_cache
