@@ -9,8 +9,13 @@ class Notification(models.Model):
     """One notice to one person. The stored row is what the in-app channel shows; other channels (e-mail…) send
     a copy of it."""
 
+    # Looked up by person through the two indexes below (both lead with the person): no index of its own.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="người nhận"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="người nhận",
+        db_index=False,
     )
     verb = models.CharField(
         "loại",
