@@ -471,6 +471,22 @@ DEFAULT_FROM_EMAIL = env_str("VPDT_EMAIL_FROM", "vpdt@localhost")
 # The address people reach vpdt at (e.g. https://vpdt.nghean.gov.vn): links in notification e-mails start with it.
 VPDT_SITE_URL = env_str("VPDT_SITE_URL", "")
 
+# --- Web push (thông báo đẩy) -----------------------------------------------------------------------
+# The VAPID key pair of this deployment (created on first use, 0600; keep it in the backups) and the contact the
+# push services see (default: VPDT_SITE_URL when it is https, else mailto: the sender address above).
+VPDT_VAPID_PRIVATE_KEY_FILE = Path(env_str("VPDT_VAPID_PRIVATE_KEY_FILE", str(DATA_DIR / "vapid.pem")))
+VPDT_VAPID_SUBJECT = env_str("VPDT_VAPID_SUBJECT", "")
+# The push services a browser may name (scheme://host patterns): the server posts only to these.
+VPDT_WEBPUSH_SERVICES = env_list(
+    "VPDT_WEBPUSH_SERVICES",
+    [
+        "https://fcm.googleapis.com",
+        "https://updates.push.services.mozilla.com",
+        "https://*.push.apple.com",
+        "https://*.notify.windows.com",
+    ],
+)
+
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
+from vpdt.core import pwa
 from vpdt.core import views as core_views
 from vpdt.core.routers import Router
 from vpdt.delegation import api as delegation_api
@@ -87,6 +88,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("ngoai-tuyen/", pwa.offline, name="offline"),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,8 @@ registering a :class:`Channel` in its ``ready()``.
 
 * ``in_app`` (trong hệ thống) is the stored notification itself, read on the notifications screen and counted in
   the top bar. It is always on: work is never announced only outside the application.
+* ``push`` (thông báo đẩy, :mod:`.push`) shows a copy on the browsers and phones the person allowed, even when no
+  page of vpdt is open; new work uses it by default, for people with such a device.
 * ``email`` (thư điện tử) sends a copy through Django's e-mail backend, after the transaction that created the
   notification commits, from a Celery task (:mod:`.tasks`): an action never waits for the mail server, and a
   rolled-back action sends nothing. A person without an address, or whose account is not active, gets no mail; a
@@ -19,6 +21,8 @@ from django.conf import settings
 from django.core import mail
 from django.utils.translation import gettext_lazy as _
 
+from . import push
+
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +34,8 @@ class Channel:
     send: Callable[[list], None] | None = None
     optional: bool = True  # the person may turn it off
     unavailable: Callable[[object], str] = lambda user: ""  # why it cannot reach ``user`` ("" when it can)
+    # Which of a set of user ids it can reach at all (one query), so nothing is queued for the others.
+    reaches: Callable[[set[int]], set[int]] | None = None
 
 
 _channels: dict[str, Channel] = {}
@@ -96,3 +102,6 @@ def _no_address(user) -> str:
 
 IN_APP = register(Channel("in_app", _("Trong hệ thống"), optional=False))
 EMAIL = register(Channel("email", _("Thư điện tử"), send=send_email, unavailable=_no_address))
+PUSH = register(
+    Channel("push", _("Thông báo đẩy"), send=push.send, unavailable=push.unavailable, reaches=push.reaching)
+)

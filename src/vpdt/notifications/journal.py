@@ -27,7 +27,9 @@ def _pairs(value) -> str:
 
 
 sentences.detail_labels(
-    "notifications.", {"enabled": _("Bật"), "disabled": _("Tắt")}, values={"enabled": _pairs, "disabled": _pairs}
+    "notifications.",
+    {"enabled": _("Bật"), "disabled": _("Tắt"), "device": _("Thiết bị")},
+    values={"enabled": _pairs, "disabled": _pairs},
 )
 
 register(
@@ -39,4 +41,16 @@ register(
     ),
     hidden=_("%(who)s đổi cách nhận thông báo"),
     label=_("Đổi cách nhận thông báo"),
+)
+register(
+    "notifications.push_on",
+    compose(_("%(who)s bật thông báo đẩy"), ("device", _(" trên %(device)s"))),
+    hidden=_("%(who)s bật thông báo đẩy trên một thiết bị"),
+    label=_("Bật thông báo đẩy"),
+)
+register(
+    "notifications.push_off",
+    compose(_("%(who)s tắt thông báo đẩy"), ("device", _(" trên %(device)s"))),
+    hidden=_("%(who)s tắt thông báo đẩy trên một thiết bị"),
+    label=_("Tắt thông báo đẩy"),
 )

@@ -67,3 +67,28 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}/{self.channel}: {'bật' if self.enabled else 'tắt'}"
+
+
+class PushSubscription(models.Model):
+    """A browser or phone of a person that receives web push notifications (see :mod:`.push`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name="người dùng",
+    )
+    endpoint = models.CharField("địa chỉ dịch vụ đẩy", max_length=1000, unique=True)
+    p256dh = models.CharField("khóa công khai của thiết bị", max_length=100)
+    auth = models.CharField("khóa xác thực của thiết bị", max_length=40)
+    device = models.CharField("thiết bị", max_length=100, blank=True)
+    created_at = models.DateTimeField("đăng ký lúc", default=timezone.now)
+    last_sent_at = models.DateTimeField("gửi gần nhất", null=True, blank=True)
+    failures = models.PositiveIntegerField("số lần gửi lỗi liên tiếp", default=0)
+
+    class Meta:
+        verbose_name = "thiết bị nhận thông báo đẩy"
+        verbose_name_plural = "thiết bị nhận thông báo đẩy"
+
+    def __str__(self) -> str:
+        return self.device or self.endpoint[:60]

@@ -5,7 +5,7 @@ from django.db.models import Q
 from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 
-from .models import Notification, Preference
+from .models import Notification, Preference, PushSubscription
 
 
 def _own(scope) -> Q:
@@ -14,3 +14,4 @@ def _own(scope) -> Q:
 
 authz.register(Notification, view=_own, manage=_own)
 authz.register(Preference, view=_own, manage=_own)
+authz.register(PushSubscription, view=_own, manage=_own)

@@ -57,4 +57,5 @@ def wanting(user_ids: Iterable[int], topic: topics.Topic, channel: channels.Chan
         )
     )
     default = channel.code in topic.default_channels
-    return {pk for pk in user_ids if chosen.get(pk, default)}
+    wanted = {pk for pk in user_ids if chosen.get(pk, default)}
+    return channel.reaches(wanted) if wanted and channel.reaches else wanted

@@ -42,6 +42,7 @@ WORK = register(
         "work",
         _("Việc cần xử lý"),
         _("Văn bản được giao, dự thảo chờ duyệt hoặc bị trả lại, xin ý kiến, văn bản chờ tiếp nhận, cấp số, thu hồi."),
+        frozenset({"push"}),
     )
 )
 REMINDER = register(
@@ -49,7 +50,7 @@ REMINDER = register(
         "reminder",
         _("Nhắc hạn"),
         _("Văn bản, dự thảo sắp đến hạn hoặc quá hạn xử lý; chứng thư số sắp hết hạn."),
-        frozenset({"email"}),
+        frozenset({"email", "push"}),
     )
 )
 NEWS = register(

@@ -1,15 +1,19 @@
 """The notifications screen (Thông báo): a person's own notifications, opening one (marked read on the way),
 marking read; and the preferences section of the account page."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from vpdt.core.pagination import page_of, query_without_cursor
 
-from . import channels, queries, services
+from . import channels, push, queries, services
 from .forms import PreferencesForm
 
 UNREAD = "chua-doc"
@@ -76,4 +80,61 @@ def preferences_section(request) -> dict:
         "preferences": PreferencesForm(request.user),
         "channels": channels.every(),
         "channel_notes": [note for c in channels.every() if c.optional and (note := c.unavailable(request.user))],
+        "push_devices": push.devices(request.user),
     }
+
+
+# ---------------------------------------------------------------------------------------------- web push
+MAX_BODY = 4096
+
+
+@login_required
+def push_key(request):
+    """The application server key the page's script subscribes with."""
+    return JsonResponse({"key": push.public_key()})
+
+
+def _json_body(request):
+    if len(request.body) > MAX_BODY:
+        raise ValidationError("Dữ liệu đăng ký thông báo đẩy quá lớn.")
+    try:
+        return json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValidationError("Dữ liệu đăng ký thông báo đẩy không hợp lệ.") from exc
+
+
+@login_required
+@require_POST
+def push_subscribe(request):
+    try:
+        subscription = push.subscribe(
+            request.user, _json_body(request), user_agent=request.headers.get("User-Agent", "")
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"device": subscription.device, "message": "Đã bật thông báo đẩy trên thiết bị này."})
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request):
+    try:
+        data = _json_body(request)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    if not isinstance(endpoint, str) or not endpoint:
+        return JsonResponse({"error": "Thiếu địa chỉ thiết bị."}, status=400)
+    push.unsubscribe(request.user, endpoint=endpoint)
+    return JsonResponse({"message": "Đã tắt thông báo đẩy trên thiết bị này."})
+
+
+@login_required
+@require_POST
+def push_remove(request, pk):
+    """The account page's “Gỡ” button on one of the person's devices."""
+    if push.unsubscribe(request.user, pk=pk):
+        messages.success(request, "Đã gỡ thiết bị khỏi danh sách nhận thông báo đẩy.")
+    else:
+        messages.error(request, "Không tìm thấy thiết bị này.")
+    return redirect("accounts:profile")
