@@ -70,7 +70,9 @@ def push_service(settings):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+            received.append(
+                {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+            )
             self.send_response(state["status"])
             self.end_headers()
 

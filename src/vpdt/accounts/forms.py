@@ -4,13 +4,13 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from vpdt.core.authz import manageable
 from vpdt.core.dates import DateField
-from vpdt.core.widgets import QuickSelect
+from vpdt.core.widgets import DateInput, QuickSelect
 from vpdt.directory.models import Agency, Role, Unit
 
 from . import services
 from .models import StatusReason
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+DATE_WIDGET = DateInput()
 
 
 class LoginForm(AuthenticationForm):

@@ -3,12 +3,12 @@ from django import forms
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
 from vpdt.core.dates import DateField
-from vpdt.core.widgets import QuickSelect
+from vpdt.core.widgets import DateInput, QuickSelect
 from vpdt.directory import members
 
 from .models import DelegationScope
 
-DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+DATE = DateInput()
 
 
 def _errors(label):

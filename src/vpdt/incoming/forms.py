@@ -1,20 +1,21 @@
 """Forms of the incoming-document screens. They only parse input; every rule lives in services."""
 
 from django import forms
+from django.urls import reverse
 
 from vpdt.accounts.models import User
 from vpdt.catalog.models import DocumentType, Field, Secrecy, Urgency
 from vpdt.core.authz import visible
 from vpdt.core.dates import DateField
 from vpdt.core.params import IntegerField
-from vpdt.core.widgets import QuickSelect
+from vpdt.core.widgets import DateInput, QuickSelect
 from vpdt.directory import members
 from vpdt.directory.models import Position, Role, Unit
 
 from . import services
 from .models import DocStatus, NoteKind, Register
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+DATE_WIDGET = DateInput()
 DATE_ERRORS = {"invalid": "Ngày không hợp lệ (định dạng dd/mm/yyyy)."}
 
 
@@ -141,6 +142,9 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["issuer_name"].widget.attrs.update(
+            {"data-suggest-url": reverse("incoming:issuer_suggestions"), "data-suggest-fill": "code:issuer_code"}
+        )
         agency_id = actor.agency_id
         registers = visible(Register, actor).filter(agency_id=agency_id, is_active=True).order_by("-is_default", "id")
         self.fields["register"].queryset = registers

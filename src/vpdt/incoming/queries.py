@@ -10,10 +10,11 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from vpdt.core import deadlines
-from vpdt.core.authz import scope_of
-from vpdt.directory.models import Unit
+from vpdt.core.authz import scope_of, visible
+from vpdt.directory.models import Agency, Unit
 from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
+from vpdt.search.text import fold
 
 from .lifecycle import OPEN
 from .models import Assignment, AssignmentRole, AssignmentStatus, DocStatus, IncomingDocument
@@ -138,3 +139,43 @@ def trail(document: IncomingDocument) -> list[dict]:
             }
         )
     return items
+
+
+SUGGESTIONS = 10
+RECENT_ISSUERS = 2000  # the agency's latest registrations read for issuers (bounded, by the agency index)
+
+
+def issuer_suggestions(user, text: str) -> list[dict]:
+    """Issuing agencies matching ``text`` (diacritics and case ignored) for the registration form: agencies of the
+    directory first (with their mã định danh), then issuers of the person's agency's latest registrations. Those
+    starting with the text come before those containing it."""
+    wanted = fold(" ".join(text.split()))[:100]
+    if len(wanted) < 2:
+        return []
+    found: dict[str, dict] = {}
+
+    def consider(name: str, code: str, source: str) -> None:
+        key = fold(name)
+        if not name or key in found or wanted not in key:
+            return
+        found[key] = {
+            "name": name,
+            "code": code,
+            "label": f"{name} ({code})" if code else name,
+            "source": source,
+            "rank": (0 if key.startswith(wanted) else 1, 0 if source == "directory" else 1, len(name)),
+        }
+
+    for name, code in visible(Agency, user).filter(is_active=True).values_list("name", "code").iterator():
+        consider(name, code, "directory")
+    agency_id = scope_of(user).agency_id
+    if agency_id:
+        recent = (
+            IncomingDocument.objects.filter(agency_id=agency_id)
+            .order_by("-id")
+            .values_list("issuer_name", "issuer_code")[:RECENT_ISSUERS]
+        )
+        for name, code in recent:
+            consider(name, code, "past")
+    ranked = sorted(found.values(), key=lambda item: item["rank"])[:SUGGESTIONS]
+    return [{k: v for k, v in item.items() if k != "rank"} for item in ranked]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.register_list, name="list"),
     path("vao-so/", views.register_create, name="create"),
     path("viec-cua-toi/", views.my_work, name="my_work"),
+    path("goi-y-co-quan-ban-hanh/", views.issuer_suggestions, name="issuer_suggestions"),
     path("don-doc/", followup_views.late_units, name="late_units"),
     # The notifications screen moved to its own app (/thong-bao/): old links and bookmarks still lead there.
     path("thong-bao/", RedirectView.as_view(pattern_name="notifications:list", query_string=True, permanent=True)),

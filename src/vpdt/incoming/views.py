@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,6 +102,12 @@ def _documents(request) -> QuerySet:
 
 
 # ---------------------------------------------------------------- registration
+
+
+@login_required
+def issuer_suggestions(request):
+    """Suggestions for the registration form's “Cơ quan ban hành” (JSON, ?q=...)."""
+    return JsonResponse({"results": queries.issuer_suggestions(request.user, request.GET.get("q", ""))})
 
 
 @login_required

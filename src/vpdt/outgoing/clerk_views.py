@@ -27,7 +27,7 @@ from vpdt.core.dates import DateField
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
-from vpdt.core.widgets import QuickSelect
+from vpdt.core.widgets import DateInput, QuickSelect
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming.exports_views import (
     CONTENT_TYPES,
@@ -53,7 +53,7 @@ PAGE_SIZE = ROWS_PER_PAGE[0]  # rows of a table (the register)
 # one, and twenty make a page that still reads at a glance.
 CARDS_PER_PAGE = 20
 DATE_FORMATS = ["%d/%m/%Y"]
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+DATE_WIDGET = DateInput()
 # Columns of the "to issue" list: never the draft texts nor the long notes.
 TO_ISSUE_FIELDS = (
     "id",

@@ -8,7 +8,7 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import scope_of
 from vpdt.core.dates import DateField
 from vpdt.core.params import IntegerField
-from vpdt.core.widgets import QuickSelect
+from vpdt.core.widgets import DateInput, QuickSelect
 from vpdt.directory import members
 from vpdt.directory.models import Unit
 
@@ -25,7 +25,7 @@ def _date(label):
         label=label,
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}),
+        widget=DateInput(),
         error_messages={"invalid": f"{label}: ngày không hợp lệ (định dạng dd/mm/yyyy)."},
     )
 
