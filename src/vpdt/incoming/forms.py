@@ -219,6 +219,8 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = visible(Register, actor).order_by("agency_id", "-is_default", "id")
         self.fields["register"].empty_label = "Mọi sổ"
+        for field in self.fields.values():  # a row of filters without visible labels: each names itself
+            field.widget.attrs.setdefault("aria-label", field.label)
 
     def clean(self):
         cleaned = super().clean()

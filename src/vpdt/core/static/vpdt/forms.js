@@ -45,6 +45,11 @@
   function searchable(select) {
     if (!window.TomSelect || select.tomselect || select.dataset.enhanced) return;
     select.dataset.enhanced = "1";
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      // Tom Select moves the label to its own box; the original list, still in the form, keeps its name.
+      select.setAttribute("aria-label", label.textContent.replace("*", "").trim());
+    }
     new window.TomSelect(select, {
       plugins: select.multiple ? ["remove_button", "checkbox_options"] : [],
       maxOptions: null,
