@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from vpdt.core import keyfiles
+
 logger = logging.getLogger(__name__)
 
 MIN_SECRET = 32
@@ -97,19 +99,7 @@ def key_file() -> Path:
 
 
 def _create(path: Path, content: str) -> None:
-    """Write ``content`` to a new file with permissions 0600; never replaces an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".journal-key-")  # mkstemp creates it 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(tmp, path)  # atomic, and fails if another process created the file first
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(tmp)
+    keyfiles.create(path, content.encode("utf-8"))
 
 
 HEADER = (

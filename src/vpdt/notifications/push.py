@@ -19,8 +19,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
-import tempfile
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +35,7 @@ from django.utils import timezone
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
+from vpdt.core import keyfiles
 from vpdt.core.authz import visible
 from vpdt.journal import services as journal
 
@@ -62,19 +61,8 @@ def _create_key(path: Path) -> None:
     pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(tmp, path)
+    if keyfiles.create(path, pem):
         log.info("Đã tạo khóa VAPID cho thông báo đẩy %s.", path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(tmp)
 
 
 @lru_cache(maxsize=4)
