@@ -113,15 +113,16 @@ def test_schema_can_be_published_by_the_operator(db, settings):
     assert Client().get("/api/v1/docs/").status_code == 200
 
 
-def test_only_the_scan_viewer_may_be_framed_and_only_by_vpdt(org, login):
-    """The registration form shows a PDF scan in an <iframe>: that one answer allows framing by vpdt's own pages."""
+def test_the_scan_itself_may_not_be_framed_either(org, login):
+    """The registration form shows the scan with vpdt's own viewer (pdf.js), not in an <iframe>: the scan's answer
+    keeps the policy of every page, framing by no one."""
     from tests.test_scan_prefill import read_scan
 
     scan = read_scan(org, "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN")
     clerk = login(org.sxd_clerk)
     viewer = clerk.get(f"/so-hoa/ban-quet/{scan.pk}/tep/")
-    assert viewer.status_code == 200
-    assert viewer["X-Frame-Options"] == "SAMEORIGIN" and _policy(viewer)["frame-ancestors"] == "'self'"
-    assert _policy(viewer)["script-src"] == "'self'"  # the rest of the policy stays
+    assert viewer.status_code == 200 and viewer["Content-Disposition"].startswith("inline")
+    assert viewer["X-Frame-Options"] == "DENY" and _policy(viewer)["frame-ancestors"] == "'none'"
     form = clerk.get(f"/van-ban-den/vao-so/?ban-quet={scan.pk}")
     assert form["X-Frame-Options"] == "DENY" and _policy(form)["frame-ancestors"] == "'none'"
+    assert "<iframe" not in form.content.decode() and 'data-testid="viewer"' in form.content.decode()

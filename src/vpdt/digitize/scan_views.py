@@ -4,8 +4,6 @@ registration form prefilled from a scan is incoming's form (/van-ban-den/vao-so/
 
 from __future__ import annotations
 
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +11,10 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from . import scans
 
-IMAGES = ("image/png", "image/jpeg")
 GONE = "Bản quét không còn trong danh sách chờ vào sổ (đã vào sổ, đã bỏ) hoặc bạn không có quyền xem."
 
 
@@ -77,13 +73,10 @@ def status(request, pk: int):
 
 @login_required
 @require_GET
-@xframe_options_sameorigin  # shown in an <iframe> of the registration form (vpdt's own pages only)
-@csp_replace({"frame-ancestors": [SELF]})
 def view_file(request, pk: int):
-    """The scan for the viewer beside the form: a PNG/JPEG original as it is (an <img>), else the searchable
-    PDF copy when there is one (a TIFF, a PDF), else the original."""
+    """The scan for the viewer beside the form (:func:`scans.shown_file`), inline."""
     scan = _scan(request, pk)
-    stored = scan.file if scan.file.content_type in IMAGES or scan.archive is None else scan.archive
+    stored = scans.shown_file(scan)
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):

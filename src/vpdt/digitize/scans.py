@@ -36,6 +36,7 @@ DISCARDED = "digitize.scan-discarded"
 LOW = 0.6  # below this confidence a prefilled field is highlighted for the clerk
 MAX_FILES = 50
 SCAN_MIMES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
+BROWSER_IMAGES = ("image/png", "image/jpeg")
 
 
 def require_clerk(actor):
@@ -59,6 +60,12 @@ def waiting(user):
 def get_waiting(user, pk) -> Digitization | None:
     pk = int_param(pk)
     return waiting(user).filter(pk=pk).first() if pk else None
+
+
+def shown_file(scan: Digitization):
+    """The file shown beside the registration form: a PNG/JPEG original as it is, else the searchable PDF copy
+    when there is one (a TIFF, a PDF), else the original."""
+    return scan.file if scan.file.content_type in BROWSER_IMAGES or scan.archive_id is None else scan.archive
 
 
 def upload(actor, files) -> list[Digitization]:

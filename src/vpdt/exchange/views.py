@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +28,7 @@ from vpdt.catalog.models import Urgency
 from vpdt.core.authz import permitted
 from vpdt.core.pagination import ROWS_PER_PAGE, SIZE_PARAM, KeysetPage, page_of, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.core.viewer import Badge, Viewer, ViewerFile, file_response
 from vpdt.incoming import services as incoming
 from vpdt.incoming.forms import agency_leaders
 from vpdt.incoming.models import Register
@@ -131,6 +132,7 @@ def _internal_card(entry, files, signatures, actions) -> dict:
                 "name": f.original_name,
                 "size": f.size,
                 "url": reverse("exchange:arrival_file", args=[slug, recipient.pk, f.pk]),
+                "content_type": f.content_type,
                 "result": results.get(f.pk),
             }
             for f in files
@@ -157,6 +159,7 @@ def _external_card(entry) -> dict:
                 "name": f.get("name", ""),
                 "size": f.get("size", 0),
                 "url": reverse("exchange:arrival_file", args=[slug, message.pk, index]),
+                "content_type": f.get("content_type", ""),
             }
             for index, f in enumerate(message.files or [])
         ],
@@ -204,12 +207,35 @@ def _cards(request, entries, *, duplicate=None, chosen=None) -> list[dict]:
     return cards
 
 
+# A file of a package from another system has no check of its own: the package's signature is shown on its card.
+UNCHECKED = Badge("", "Tệp trong gói tin từ hệ thống khác: xem chữ ký của gói tin trên thẻ văn bản.")
+
+
+def _viewer(cards) -> Viewer:
+    """One viewer for the page: the files of every card, shown one card at a time ("Xem văn bản" on a card)."""
+    files = [
+        ViewerFile(
+            f["name"],
+            f["url"],
+            f.get("content_type", ""),
+            badge=receipt.badge(f["result"]) if f.get("result") else UNCHECKED,
+            group=card["anchor"],
+        )
+        for card in cards
+        for f in card["files"]
+    ]
+    groups = [(card["anchor"], f"{card['number']} — {card['sender']}") for card in cards]
+    return Viewer(files, groups=groups)
+
+
 def _arrivals_context(request, scope, *, duplicate=None, chosen=None) -> dict:
     page = _page(request, WAITING)
     agency_id = scope.agency_id or (page.items[0].obj.agency_id if page.items else None)
+    cards = _cards(request, page.items, duplicate=duplicate, chosen=chosen)
     return {
         "page": page,
-        "cards": _cards(request, page.items, duplicate=duplicate, chosen=chosen),
+        "cards": cards,
+        "viewer": _viewer(cards),
         "query": query_without_cursor(request),
         "registers": list(
             Register.objects.filter(agency_id=agency_id, is_active=True)
@@ -229,7 +255,7 @@ def arrival_list(request):
     return render(request, "exchange/arrivals.html", _arrivals_context(request, scope))
 
 
-def _external_file(message: Message, index: int):
+def _external_file(request, message: Message, index: int):
     try:
         package = arrivals.read_package(message)
     except PackageError:
@@ -242,12 +268,7 @@ def _external_file(message: Message, index: int):
         if other is not chosen:
             other.content.close()
     chosen.content.seek(0)
-    return FileResponse(
-        chosen.content,
-        as_attachment=True,
-        filename=chosen.name,
-        content_type=chosen.content_type or "application/octet-stream",
-    )
+    return file_response(request, chosen.content, filename=chosen.name, content_type=chosen.content_type)
 
 
 def _internal_file(request, recipient, file_pk: int):
@@ -261,12 +282,7 @@ def _internal_file(request, recipient, file_pk: int):
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
-    )
+    return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)
 
 
 @login_required
@@ -275,7 +291,7 @@ def arrival_file(request, route: str, pk: int, n: int):
     """A file of a waiting document: an issued file of a delivery (``n``: its stored file), or an attachment of a
     package read again (``n``: its place in the package)."""
     entry = _entry(request, WAITING, route, pk)
-    return _internal_file(request, entry.obj, n) if entry.internal else _external_file(entry.obj, n)
+    return _internal_file(request, entry.obj, n) if entry.internal else _external_file(request, entry.obj, n)
 
 
 def _describe(entry) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.core.viewer import Viewer, ViewerFile, file_response
 from vpdt.digitize import scans
 from vpdt.signing import receipt
 from vpdt.signing.verification_views import can_reverify
@@ -123,7 +124,9 @@ def register_create(request):
             messages.error(request, "Bản quét không còn chờ vào sổ (đã được vào sổ hoặc đã bỏ).")
             return redirect("digitize:scans")
         if not scan.finished and request.method == "GET" and not request.GET.get("khong-cho"):
-            return render(request, "incoming/register_form.html", {"scan": scan, "reading": True})
+            return render(
+                request, "incoming/register_form.html", {"scan": scan, "reading": True, "viewer": _scan_viewer(scan)}
+            )
         suggestion = scans.prefill(scan)
     if request.method == "POST":
         form = RegistrationForm(request.user, request.POST, request.FILES)
@@ -163,8 +166,22 @@ def register_create(request):
     return render(
         request,
         "incoming/register_form.html",
-        {"form": form, "duplicate": duplicate, "scan": scan, "suggestion": suggestion},
+        {
+            "form": form,
+            "duplicate": duplicate,
+            "scan": scan,
+            "suggestion": suggestion,
+            "viewer": _scan_viewer(scan) if scan else None,
+        },
     )
+
+
+def _scan_viewer(scan) -> Viewer:
+    """The scan beside the registration form, with what is known of its signature (nothing verified here)."""
+    shown = scans.shown_file(scan)
+    result = receipt.results_for([scan.file]).get(scan.file_id)
+    url = reverse("digitize:scan_file", args=[scan.pk])
+    return Viewer([ViewerFile(scan.file.original_name, url, shown.content_type, badge=receipt.badge(result))])
 
 
 def _signature_results(doc, attachments) -> str:
@@ -308,6 +325,17 @@ def detail(request, pk):
     context = {
         "doc": doc,
         "attachments": attachments,
+        "viewer": Viewer(
+            [
+                ViewerFile(
+                    att.file.original_name,
+                    reverse("incoming:download", args=[doc.pk, att.pk]),
+                    att.file.content_type,
+                    badge=receipt.badge(att.signature),
+                )
+                for att in attachments
+            ]
+        ),
         "signature_warning": signature_warning,
         "can_reverify": can_reverify(me),
         "tree": _tree(assignments),
@@ -336,12 +364,7 @@ def download(request, pk, att_pk):
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
-    )
+    return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)
 
 
 @login_required

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Q
 
+from vpdt.core.viewer import Badge
 from vpdt.digitize import services as digitize
 from vpdt.digitize import texts as digitized_texts
+from vpdt.signing import receipt
 from vpdt.signing import services as signing
 from vpdt.signing.models import KeyStore, Verification
 from vpdt.storage import services as storage
@@ -291,3 +293,14 @@ def mark_signed(rows) -> list:
     for row in rows:
         row.verification = latest.get(row.file_id) if row.is_signed else None
     return rows
+
+
+def badge(row) -> Badge:
+    """The viewer's signature badge of a row marked by :func:`mark_signed`: its latest check, else what it is."""
+    if row.verification is not None:
+        return receipt.badge(receipt.present(row.file, row.verification))
+    if not signing.is_pdf(row.file):
+        return Badge("not_pdf", "Không phải tệp PDF, không có chữ ký số để kiểm tra.")
+    if row.is_signed:
+        return Badge("signed", "Tệp đã được ký số; chữ ký chưa được kiểm tra.")
+    return Badge("draft", "Tệp chưa mang chữ ký số.")

@@ -7,14 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.deadlines import due_state
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
+from vpdt.core.viewer import OTHER, Viewer, ViewerFile, file_response
 from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position
 from vpdt.incoming.models import IncomingDocument
@@ -351,6 +353,30 @@ def revise(request, pk):
 
 # ---------------------------------------------------------------- detail
 
+# What each file is, on the viewer's tabs.
+FILE_NOTES = {
+    FileKind.DRAFT: "dự thảo",
+    FileKind.SIGNED: "bản đã ký",
+    FileKind.FINAL: "bản gốc",
+    FileKind.APPENDIX: "phụ lục",
+    FileKind.RELATED: "tài liệu liên quan",
+}
+
+
+def _viewer(doc, rows) -> Viewer:
+    """The viewer of the files ``rows`` (marked by signatures.mark_signed), those a browser shows first."""
+    files = [
+        ViewerFile(
+            row.file.original_name,
+            reverse("outgoing:download", args=[doc.pk, row.pk]),
+            row.file.content_type,
+            badge=signatures.badge(row),
+            note=FILE_NOTES.get(row.kind, ""),
+        )
+        for row in rows
+    ]
+    return Viewer(sorted(files, key=lambda f: f.kind == OTHER))
+
 
 @login_required
 def detail(request, pk):
@@ -390,6 +416,9 @@ def detail(request, pk):
     is_reviewer = "approve" in actions
     my_consultations = [c for s in steps for c in s.consultations.all() if answer_refusal(me, c) is None]
     final_step = is_reviewer and not any(s.round == active.round and s.status == StepStatus.WAITING for s in steps)
+    final_files = [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)]
+    related_files = [f for f in other_files if f.kind == FileKind.RELATED]
+    latest_rows = versions[-1].signed_rows if versions else []
     context = {
         "doc": doc,
         "record": True,
@@ -413,8 +442,9 @@ def detail(request, pk):
         "approval_signing": signatures.approval_signing(me, doc, final=final_step),
         "usb_signing": final_step and external_signing.can_start(me, doc),
         "pending_session": external_signing.pending_for(me, doc) if final_step else None,
-        "final_files": [f for f in other_files if f.kind in (FileKind.FINAL, FileKind.APPENDIX)],
-        "related_files": [f for f in other_files if f.kind == FileKind.RELATED],
+        "final_files": final_files,
+        "related_files": related_files,
+        "viewer": _viewer(doc, [*signatures.travelling([*final_files, *latest_rows]), *related_files]),
     }
     return render(request, "outgoing/drafting/detail.html", context)
 
@@ -434,6 +464,7 @@ def _published_detail(request, doc):
         "signer_line": signer_line(doc) if doc.signer_id else "",
         "recipients": [(r, None) for r in doc.recipients.select_related("unit", "user", "agency")],
         "final_files": files,
+        "viewer": _viewer(doc, files),
         "fixes": list(
             _documents(request, "published")
             .filter(related_to=doc)
@@ -482,12 +513,7 @@ def download(request, pk, file_pk):
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
-    )
+    return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)
 
 
 # ---------------------------------------------------------------- actions (POST)

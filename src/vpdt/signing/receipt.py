@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from vpdt.core.authz import scope_of, visible
+from vpdt.core.viewer import Badge
 from vpdt.journal import services as journal
 from vpdt.storage import access
 
@@ -213,6 +214,11 @@ class Result:
         if not self.is_pdf:
             return "Không phải tệp PDF, không có chữ ký số để kiểm tra."
         return self.verification.summary if self.verification else ""
+
+
+def badge(result: Result | None) -> Badge | None:
+    """The viewer's badge of a file from its stored result (nothing is verified here)."""
+    return Badge(verdict=result.verdict, title=result.summary) if result is not None else None
 
 
 def _when(iso):

@@ -1,0 +1,141 @@
+"""Reading where you act, in a real browser: the director opens an incoming document to write the bút phê and reads
+it beside the form (pdf.js draws page 1, pages turn, tabs switch between the PDF, a scanned page and a DOCX, the
+zoom is kept after a reload), on a phone the viewer folds behind "Xem văn bản"; the unit head reviewing a draft
+reads it beside the review form. No Content-Security-Policy violation on the way."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_csp import _watch
+from tests.e2e.test_incoming_flow import _log_in
+from tests.test_outgoing_services import draft
+from tests.test_viewer import registered, uploads
+from vpdt.digitize import tasks
+from vpdt.outgoing import services as out
+
+pytestmark = pytest.mark.e2e
+
+# Share of the canvas's pixels that are dark: 0 on a blank page.
+INK = """canvas => {
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) { if (data[i] + data[i + 1] + data[i + 2] < 200) dark++; }
+  return dark / (data.length / 4);
+}"""
+
+
+def _drawn(page, number: int):
+    """The stage has drawn page ``number`` and its canvas carries ink."""
+    stage = page.get_by_test_id("viewer").locator("[data-viewer-stage]")
+    expect(stage).to_have_attribute("data-rendered", str(number))
+    expect(stage).to_have_attribute("data-state", "ready")
+    canvas = page.get_by_test_id("viewer-canvas")
+    expect(canvas).to_be_visible()
+    assert canvas.evaluate(INK) > 0.01
+
+
+def test_the_director_reads_the_document_beside_the_direction_form(
+    org, transactional_db, live_server, new_page, monkeypatch
+):
+    monkeypatch.setattr(tasks, "send", lambda pk: None)  # no OCR run: the files are what is read here
+    doc = registered(org)
+    leader = _log_in(new_page, org.sxd_leader)
+    violations = _watch(leader)
+    leader.goto(f"/van-ban-den/{doc.pk}/")
+    expect(leader.get_by_test_id("direction-form")).to_be_visible()
+
+    # 1. page 1 of the PDF is drawn beside the form; the tab carries the file's signature badge
+    tabs = leader.get_by_test_id("viewer-tab")
+    expect(tabs).to_have_count(3)
+    expect(tabs.nth(0)).to_have_attribute("aria-selected", "true")
+    expect(tabs.nth(0).get_by_test_id("viewer-badge")).to_be_visible()
+    expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 1/2")
+    _drawn(leader, 1)
+    viewer_box = leader.get_by_test_id("viewer").bounding_box()
+    form_box = leader.get_by_test_id("direction-form").bounding_box()
+    assert viewer_box["x"] + viewer_box["width"] <= form_box["x"]  # two columns: the document left, the form right
+    assert viewer_box["width"] > 1.3 * form_box["width"]
+
+    # 2. pages turn
+    expect(leader.get_by_test_id("viewer-prev")).to_be_disabled()
+    leader.get_by_test_id("viewer-next").click()
+    expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 2/2")
+    _drawn(leader, 2)
+    expect(leader.get_by_test_id("viewer-next")).to_be_disabled()
+
+    # 3. tabs switch files: a scanned page (an image), a DOCX (a message and its download), back to the PDF
+    tabs.nth(1).click()
+    expect(leader.get_by_test_id("viewer-image")).to_be_visible()
+    expect(leader.get_by_test_id("viewer-canvas")).to_be_hidden()
+    expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 1/1")
+    assert leader.get_by_test_id("viewer-image").evaluate("img => img.naturalWidth") == 420
+    tabs.nth(1).press("ArrowRight")  # the tabs answer the keyboard too
+    expect(tabs.nth(2)).to_be_focused()
+    expect(tabs.nth(2)).to_have_attribute("aria-selected", "true")
+    message = leader.get_by_test_id("viewer-message")
+    expect(message).to_contain_text("Trình duyệt không hiển thị được loại tệp này")
+    docx = doc.attachments.get(order=2)
+    expect(message.locator("a")).to_have_attribute("href", f"/van-ban-den/{doc.pk}/tep/{docx.pk}/")
+    expect(message).to_contain_text("du-toan.docx")
+    tabs.nth(0).click()
+    expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 2/2")  # each file keeps its page
+    _drawn(leader, 2)
+
+    # 4. the zoom: larger, and kept after a reload (and for the next document)
+    fit_width = leader.get_by_test_id("viewer-canvas").bounding_box()["width"]
+    expect(leader.get_by_test_id("viewer-zoom")).to_have_text("Vừa khung")
+    leader.get_by_test_id("viewer-zoom-in").click()
+    zoom = leader.get_by_test_id("viewer-zoom")
+    expect(zoom).not_to_have_text("Vừa khung")
+    chosen = zoom.inner_text()
+    assert chosen.endswith("%")
+    _drawn(leader, 2)
+    assert leader.get_by_test_id("viewer-canvas").bounding_box()["width"] > fit_width
+    leader.reload()
+    expect(leader.get_by_test_id("viewer-zoom")).to_have_text(chosen)
+    expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 1/2")
+    _drawn(leader, 1)
+    assert leader.get_by_test_id("viewer-canvas").bounding_box()["width"] > fit_width
+    leader.get_by_test_id("viewer-fit").click()
+    expect(leader.get_by_test_id("viewer-zoom")).to_have_text("Vừa khung")
+    assert leader.evaluate("localStorage.getItem('vpdt.viewer.zoom')") == "fit"
+
+    # 5. on a phone (390 × 844) the viewer folds behind "Xem văn bản": the form has the width, nothing scrolls sideways
+    leader.set_viewport_size({"width": 390, "height": 844})
+    leader.reload()
+    toggle = leader.get_by_test_id("viewer-toggle")
+    expect(toggle).to_be_visible()
+    expect(leader.get_by_test_id("viewer-tab").first).to_be_hidden()
+    assert leader.evaluate("document.documentElement.scrollWidth") <= 390
+    form = leader.get_by_test_id("direction-form")
+    form.scroll_into_view_if_needed()
+    assert form.bounding_box()["width"] <= 390
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 1/2")
+    _drawn(leader, 1)
+    assert leader.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations == []
+
+
+def test_the_unit_head_reads_the_draft_beside_the_review_form(
+    org, transactional_db, live_server, new_page, monkeypatch
+):
+    monkeypatch.setattr(tasks, "send", lambda pk: None)
+    doc = out.submit(org.sxd_staff, draft(org, files=uploads("du-thao-bao-cao.docx", "du-thao-bao-cao.pdf")))
+    reviewer = _log_in(new_page, org.sxd_unit_leader)
+    violations = _watch(reviewer)
+    reviewer.goto(f"/van-ban-di/{doc.pk}/")
+    expect(reviewer.get_by_test_id("review-card")).to_be_visible()
+    tabs = reviewer.get_by_test_id("viewer-tab")
+    expect(tabs).to_have_count(2)
+    expect(tabs.nth(0)).to_contain_text("du-thao-bao-cao.pdf")
+    expect(tabs.nth(0).get_by_test_id("viewer-badge")).to_have_text("Chưa ký số")
+    expect(reviewer.get_by_test_id("viewer-page")).to_have_text("Trang 1/2")
+    _drawn(reviewer, 1)
+    tabs.nth(1).click()
+    expect(reviewer.get_by_test_id("viewer-message")).to_contain_text("du-thao-bao-cao.docx")
+    expect(reviewer.get_by_test_id("viewer-page")).to_have_text("")
+    tabs.nth(0).click()
+    _drawn(reviewer, 1)
+    assert violations == []
