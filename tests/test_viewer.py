@@ -14,9 +14,11 @@ from tests.test_outgoing_services import draft, world  # noqa: F401
 from tests.test_scan_prefill import read_scan
 from vpdt.catalog.models import DocumentType
 from vpdt.core.pdf import FONT, FONT_BOLD, register_fonts
+from vpdt.digitize.models import Digitization, Status
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import Assignment
 from vpdt.outgoing import services as out
+from vpdt.storage import services as storage
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -67,9 +69,9 @@ def uploads(*names):
     return [made[name.rsplit(".", 1)[1]](name) for name in names]
 
 
-def registered(org, **over):
-    """An incoming document of the SXD with three files, submitted to the director."""
-    files = uploads("cong-van-1234-ubnd.pdf", "phu-luc-anh.png", "du-toan.docx")
+def registered(org, files=None, **over):
+    """An incoming document of the SXD with three files (unless ``files`` are given), submitted to the director."""
+    files = files or uploads("cong-van-1234-ubnd.pdf", "phu-luc-anh.png", "du-toan.docx")
     doc = incoming.register_document(
         org.sxd_clerk,
         agency=org.sxd,
@@ -143,6 +145,26 @@ def test_incoming_detail_shows_the_viewer_to_everyone_who_acts_on_it(org, login)
     incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff)
     check(org.sxd_staff, 'data-testid="complete"')  # processing
     assert login(org.stttt_staff).get(f"/van-ban-den/{doc.pk}/").status_code == 404
+
+
+def test_a_tiff_scan_is_shown_through_its_searchable_pdf_copy(org, login):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (200, 280), "white").save(buffer, format="TIFF")
+    doc = registered(org, files=[SimpleUploadedFile("ban-quet.tif", buffer.getvalue(), content_type="image/tiff")])
+    att = doc.attachments.get()
+    copy = storage.store(io.BytesIO(pdf_pages(1)), "ban-quet.pdf", content_type="application/pdf", agency=org.sxd)
+    Digitization.objects.filter(file=att.file).update(archive=copy, status=Status.DONE)
+    html = html_of(login(org.sxd_leader), f"/van-ban-den/{doc.pk}/")
+    shown = tabs(html)
+    assert shown == [
+        {"src": f"/so-hoa/tep/{att.file_id}/ban-so-hoa/?xem=1", "kind": "pdf", "group": None, "badge": "not_pdf"}
+    ]
+    assert f'data-download="/van-ban-den/{doc.pk}/tep/{att.pk}/"' in html  # "Tải về" still gives the original
+    inline = login(org.sxd_leader).get(shown[0]["src"])
+    assert inline.status_code == 200 and inline["Content-Disposition"].startswith("inline")
+    assert login(org.stttt_staff).get(shown[0]["src"]).status_code == 404
 
 
 def test_registration_from_a_scan_shows_the_scan_in_the_viewer(org, login):

@@ -24,6 +24,18 @@ INK = """canvas => {
 }"""
 
 
+def _static_under_policy(page) -> None:
+    """pdf.js as production serves it (WhiteNoise inside the middleware): with the site's
+    Content-Security-Policy, which the pdf.js worker then runs under (the test server's static handler sends none)."""
+    policy = page.goto("/").headers["content-security-policy"]
+
+    def serve(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
+    page.route("**/static/vendor/pdfjs/**", serve)
+
+
 def _drawn(page, number: int):
     """The stage has drawn page ``number`` and its canvas carries ink."""
     stage = page.get_by_test_id("viewer").locator("[data-viewer-stage]")
@@ -41,6 +53,7 @@ def test_the_director_reads_the_document_beside_the_direction_form(
     doc = registered(org)
     leader = _log_in(new_page, org.sxd_leader)
     violations = _watch(leader)
+    _static_under_policy(leader)
     leader.goto(f"/van-ban-den/{doc.pk}/")
     expect(leader.get_by_test_id("direction-form")).to_be_visible()
 
@@ -51,6 +64,8 @@ def test_the_director_reads_the_document_beside_the_direction_form(
     expect(tabs.nth(0).get_by_test_id("viewer-badge")).to_be_visible()
     expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 1/2")
     _drawn(leader, 1)
+    pdf = doc.attachments.get(order=0)
+    expect(leader.get_by_test_id("viewer-open")).to_have_attribute("href", f"/van-ban-den/{doc.pk}/tep/{pdf.pk}/?xem=1")
     viewer_box = leader.get_by_test_id("viewer").bounding_box()
     form_box = leader.get_by_test_id("direction-form").bounding_box()
     assert viewer_box["x"] + viewer_box["width"] <= form_box["x"]  # two columns: the document left, the form right
@@ -77,6 +92,7 @@ def test_the_director_reads_the_document_beside_the_direction_form(
     docx = doc.attachments.get(order=2)
     expect(message.locator("a")).to_have_attribute("href", f"/van-ban-den/{doc.pk}/tep/{docx.pk}/")
     expect(message).to_contain_text("du-toan.docx")
+    expect(leader.get_by_test_id("viewer-open")).to_be_hidden()  # nothing the browser could open itself
     tabs.nth(0).click()
     expect(leader.get_by_test_id("viewer-page")).to_have_text("Trang 2/2")  # each file keeps its page
     _drawn(leader, 2)
@@ -125,6 +141,7 @@ def test_the_unit_head_reads_the_draft_beside_the_review_form(
     doc = out.submit(org.sxd_staff, draft(org, files=uploads("du-thao-bao-cao.docx", "du-thao-bao-cao.pdf")))
     reviewer = _log_in(new_page, org.sxd_unit_leader)
     violations = _watch(reviewer)
+    _static_under_policy(reviewer)
     reviewer.goto(f"/van-ban-di/{doc.pk}/")
     expect(reviewer.get_by_test_id("review-card")).to_be_visible()
     tabs = reviewer.get_by_test_id("viewer-tab")

@@ -89,15 +89,21 @@ class ViewerFile:
     badge: Badge | None = None
     note: str = ""  # what the file is ("Bản gốc phát hành", "Phiên bản 2")
     group: str = ""  # the document it belongs to, on a page of several (a queue)
+    # What is shown instead of a file the browser cannot show itself: its searchable PDF copy (a TIFF scan).
+    preview_url: str = ""
+    preview_type: str = ""
 
     @property
     def kind(self) -> str:
+        if self.preview_url:
+            return kind_of(self.preview_type)
         return kind_of(self.content_type, self.name)
 
     @property
     def inline_url(self) -> str:
-        joiner = "&" if "?" in self.url else "?"
-        return f"{self.url}{joiner}{INLINE_PARAM}=1"
+        url = self.preview_url or self.url
+        joiner = "&" if "?" in url else "?"
+        return f"{url}{joiner}{INLINE_PARAM}=1"
 
     @property
     def extension(self) -> str:

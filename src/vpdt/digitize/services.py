@@ -81,6 +81,15 @@ def for_file(user, file_id: int) -> Digitization | None:
     return visible(Digitization, user).select_related("file", "archive").filter(file_id=file_id).first()
 
 
+def archived(file_ids) -> set[int]:
+    """Of ``file_ids`` (files the caller already may read), those with a searchable PDF copy: the viewer shows
+    that copy for a scan the browser cannot show itself (a TIFF). One query."""
+    ids = list(file_ids)
+    if not ids:
+        return set()
+    return set(Digitization.objects.filter(file_id__in=ids, archive__isnull=False).values_list("file_id", flat=True))
+
+
 def enqueue_attachments(actor, attachments) -> list[Digitization]:
     """Every attachment worth digitizing (rows with a ``file``, e.g. an incoming document's attachments, called
     inside the registration transaction)."""

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+
+from vpdt.core.viewer import file_response
 
 from . import services
 
@@ -56,7 +58,7 @@ def archive(request, file_pk: int):
         handle = default_storage.open(item.archive.name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("Tệp không còn trong kho lưu trữ.")
-    return FileResponse(handle, as_attachment=True, filename=item.archive.original_name, content_type="application/pdf")
+    return file_response(request, handle, filename=item.archive.original_name, content_type="application/pdf")
 
 
 @login_required

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
-from vpdt.core.viewer import Viewer, ViewerFile, file_response
+from vpdt.core.viewer import OTHER, Viewer, ViewerFile, file_response, kind_of
 from vpdt.digitize import scans
+from vpdt.digitize import services as digitize
 from vpdt.signing import receipt
 from vpdt.signing.verification_views import can_reverify
 from vpdt.storage import services as storage
@@ -325,17 +326,7 @@ def detail(request, pk):
     context = {
         "doc": doc,
         "attachments": attachments,
-        "viewer": Viewer(
-            [
-                ViewerFile(
-                    att.file.original_name,
-                    reverse("incoming:download", args=[doc.pk, att.pk]),
-                    att.file.content_type,
-                    badge=receipt.badge(att.signature),
-                )
-                for att in attachments
-            ]
-        ),
+        "viewer": _viewer(doc, attachments),
         "signature_warning": signature_warning,
         "can_reverify": can_reverify(me),
         "tree": _tree(assignments),
@@ -350,6 +341,26 @@ def detail(request, pk):
         "reply_form": ReplyForm(),
     }
     return render(request, "incoming/detail.html", context)
+
+
+def _viewer(doc, attachments) -> Viewer:
+    """The attachments in the viewer, each with its signature result; a scan the browser cannot show itself (a
+    TIFF) through its searchable PDF copy."""
+    unshowable = [a.file_id for a in attachments if kind_of(a.file.content_type, a.file.original_name) == OTHER]
+    archived = digitize.archived(unshowable)
+    return Viewer(
+        [
+            ViewerFile(
+                att.file.original_name,
+                reverse("incoming:download", args=[doc.pk, att.pk]),
+                att.file.content_type,
+                badge=receipt.badge(att.signature),
+                preview_url=reverse("digitize:archive", args=[att.file_id]) if att.file_id in archived else "",
+                preview_type="application/pdf",
+            )
+            for att in attachments
+        ]
+    )
 
 
 def _attachment(request, pk, att_pk):

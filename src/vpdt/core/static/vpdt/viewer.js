@@ -81,6 +81,7 @@
     this.text = root.querySelector("[data-viewer-text]");
     this.downloads = Array.prototype.slice.call(root.querySelectorAll("[data-viewer-download]"));
     this.downloadName = root.querySelector("[data-viewer-download-name]");
+    this.opener = root.querySelector("[data-viewer-open]");
     this.pageLabel = root.querySelector("[data-viewer-page]");
     this.zoomLabel = root.querySelector("[data-viewer-zoom]");
     this.prevButton = root.querySelector("[data-viewer-prev]");
@@ -231,6 +232,8 @@
     var name = tab.dataset.name;
     this.downloads.forEach(function (link) { link.href = tab.dataset.download; });
     this.downloadName.textContent = name;
+    this.opener.href = tab.dataset.src;
+    this.opener.hidden = tab.dataset.kind === "other";
     this.open(tab);
   };
 
@@ -417,6 +420,9 @@
 
   Viewer.prototype.showPage = function () {
     this.pageLabel.textContent = this.count ? this.t("page") + " " + this.page + "/" + this.count : "";
+    if (this.tab) {
+      this.canvas.setAttribute("aria-label", this.tab.dataset.name + " — " + this.pageLabel.textContent);
+    }
     this.prevButton.disabled = !this.count || this.page <= 1;
     this.nextButton.disabled = !this.count || this.page >= this.count;
   };
