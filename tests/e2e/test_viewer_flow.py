@@ -1,15 +1,20 @@
 """Reading where you act, in a real browser: the director opens an incoming document to write the bút phê and reads
 it beside the form (pdf.js draws page 1, pages turn, tabs switch between the PDF, a scanned page and a DOCX, the
 zoom is kept after a reload), on a phone the viewer folds behind "Xem văn bản"; the unit head reviewing a draft
-reads it beside the review form. No Content-Security-Policy violation on the way."""
+reads it beside the review form; the recipient's clerk reads each electronic arrival beside its card. No
+Content-Security-Policy violation on the way."""
+
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from tests.e2e.test_csp import _watch
 from tests.e2e.test_incoming_flow import _log_in
-from tests.test_outgoing_services import draft
-from tests.test_viewer import registered, uploads
+from tests.test_outgoing_clerk import to_stttt
+from tests.test_outgoing_services import approve_all, draft, world  # noqa: F401
+from tests.test_viewer import pdf_pages, registered, uploads
 from vpdt.digitize import tasks
 from vpdt.outgoing import services as out
 
@@ -134,9 +139,10 @@ def test_the_director_reads_the_document_beside_the_direction_form(
     assert violations == []
 
 
-def test_the_unit_head_reads_the_draft_beside_the_review_form(
-    org, transactional_db, live_server, new_page, monkeypatch
+def test_the_draft_is_read_beside_the_review_form_and_each_arrival_beside_its_card(
+    world, transactional_db, live_server, new_page, monkeypatch
 ):
+    org = world
     monkeypatch.setattr(tasks, "send", lambda pk: None)
     doc = out.submit(org.sxd_staff, draft(org, files=uploads("du-thao-bao-cao.docx", "du-thao-bao-cao.pdf")))
     reviewer = _log_in(new_page, org.sxd_unit_leader)
@@ -155,4 +161,29 @@ def test_the_unit_head_reads_the_draft_beside_the_review_form(
     expect(reviewer.get_by_test_id("viewer-page")).to_have_text("")
     tabs.nth(0).click()
     _drawn(reviewer, 1)
+    assert violations == []
+
+    # The recipient's clerk works through the queue of arrivals: the viewer shows the card chosen.
+    for number, pages in ((1, 1), (2, 3)):
+        issued = out.issue(
+            org.sxd_clerk, approve_all(org, draft(org, subject=f"V/v số {number}", recipients=to_stttt(org)))
+        )
+        out.confirm(org.sxd_staff, issued, files=[SimpleUploadedFile(f"cong-van-{number}.pdf", pdf_pages(pages))])
+    clerk = _log_in(new_page, org.stttt_clerk)
+    violations = _watch(clerk)
+    clerk.goto("/lien-thong/den/")
+    cards = clerk.get_by_test_id("arrival-row")
+    expect(cards).to_have_count(2)
+    caption = clerk.get_by_test_id("viewer-caption")
+    expect(caption).to_contain_text("02/SXD-KHTC")  # the newest first
+    expect(clerk.get_by_test_id("viewer-tab").filter(visible=True)).to_have_text(["cong-van-2.pdf Không có chữ ký số"])
+    expect(clerk.get_by_test_id("viewer-page")).to_have_text("Trang 1/3")
+    _drawn(clerk, 1)
+    cards.nth(1).get_by_test_id("arrival-view").click()
+    expect(caption).to_contain_text("01/SXD-KHTC")
+    expect(clerk.get_by_test_id("viewer-tab").filter(visible=True)).to_have_count(1)
+    expect(clerk.get_by_test_id("viewer-tab").filter(visible=True)).to_contain_text("cong-van-1.pdf")
+    expect(clerk.get_by_test_id("viewer-page")).to_have_text("Trang 1/1")
+    _drawn(clerk, 1)
+    expect(cards.nth(1)).to_have_class(re.compile("border-primary"))
     assert violations == []
