@@ -11,7 +11,7 @@ def site(request):
         from vpdt.core import menu as menus
         from vpdt.core.authz import scope_of
 
-        scope = scope_of(user)
+        scope = SimpleLazyObject(lambda: scope_of(user))  # a fragment that does not read it builds nothing
         menu = SimpleLazyObject(lambda: menus.menu_for(request))  # read only by a page that shows the menu
     return {
         "VPDT_VERSION": __version__,

@@ -51,6 +51,7 @@ class Queue:
     icon: str = "bi-inbox"
     tone: str = ""  # "warning", "danger": a counter of work due soon or late in itself
     home: bool = True  # a counter on the home page (the unread notifications are the bell's)
+    always: bool = False  # on the home page even at 0 (the person's main queues); the others when not empty
 
     def href(self, due: str | None = None) -> str:
         params = [p for p in (self.query, f"{DUE_PARAM}={due}" if due else "") if p]

@@ -37,6 +37,7 @@ def register() -> None:
             "digitize:scans",
             scans.waiting,
             applies=_agency_clerk,
+            always=True,
             order=4,
             icon="bi-upc-scan",
         )

@@ -41,6 +41,7 @@ QUEUES = (
         "exchange:arrivals",
         lambda user: queries.sources(user, queries.WAITING),
         applies=_agency_clerk,
+        always=True,
         order=6,
         icon="bi-cloud-download",
     ),

@@ -68,6 +68,7 @@ QUEUES = (
         queries.to_submit,
         applies=_agency_clerk,
         query=f"status={DocStatus.REGISTERED}",
+        always=True,
         order=5,
         icon="bi-journal-arrow-up",
     ),
@@ -79,6 +80,7 @@ QUEUES = (
         applies=_is_leader,
         query="hop=to_direct",
         due="due_date",
+        always=True,
         order=10,
         icon="bi-pen",
     ),
@@ -90,6 +92,7 @@ QUEUES = (
         applies=_leads_units,
         query="hop=unit",
         due="deadline",
+        always=True,
         order=15,
         icon="bi-diagram-3",
     ),
@@ -101,6 +104,7 @@ QUEUES = (
         applies=_member,
         query="hop=to_process",
         due="deadline",
+        always=True,
         order=20,
         icon="bi-inbox",
     ),
@@ -154,6 +158,7 @@ QUEUES = (
         _agency_late,
         applies=_agency_clerk_or_leader,
         query=f"han={work.LATE}",
+        always=True,
         order=61,
         icon="bi-exclamation-triangle",
         tone="danger",
@@ -263,7 +268,7 @@ def _menu() -> None:
         query="hop=to_process", order=20, queue="incoming.to_process",
     )  # fmt: skip
     menu.register(
-        "incoming.agency_late", section=section, label=_("Văn bản quá hạn (cơ quan)"), url="incoming:list",
+        "incoming.agency_late", section=section, label=_("Văn bản quá hạn"), url="incoming:list",
         query=f"han={work.LATE}", order=30, queue="incoming.agency_late",
     )  # fmt: skip
     menu.register(

@@ -59,7 +59,7 @@ def bell(request):
     if _signed_out(request):
         return HttpResponse(status=STOP_POLLING)
     return render(
-        request, "notifications/_bell_count.html", {"notifications_unread": queries.unread_badge(request.user)}
+        request, "notifications/_bell_count.html", {"notifications_unread": queries.bell_badge(request.user)}
     )
 
 

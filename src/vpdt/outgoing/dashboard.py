@@ -69,6 +69,7 @@ QUEUES = (
         "outgoing:to_issue",
         queries.to_issue,
         applies=_agency_clerk,
+        always=True,
         order=40,
         icon="bi-send-check",
     ),
