@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
 from .authz import Scope, scope_of
@@ -145,7 +146,7 @@ def due_filter(qs: QuerySet, column: str, which: str, today: dt.date | None = No
     return qs
 
 
-DUE_CHOICES = {LATE: "Quá hạn", DUE_SOON: "Sắp đến hạn"}
+DUE_CHOICES = {LATE: _("Quá hạn"), DUE_SOON: _("Sắp đến hạn")}
 BAD_DUE = "Bộ lọc hạn xử lý không hợp lệ; đang hiển thị tất cả."
 
 
