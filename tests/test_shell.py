@@ -165,3 +165,30 @@ def test_the_bell_polls_cheaply_and_never_keeps_a_session_alive(org, client, set
     client.logout()  # the session ended: polling stops, no login page inside the top bar
     assert client.get("/thong-bao/chuong/").status_code == 286
     assert client.get("/thong-bao/chuong/moi-nhat/").status_code == 286
+
+
+def test_the_leaders_chart_counts_this_months_documents(org, client):
+    with freeze_time("2026-10-28 09:00:00+07:00"):
+        _submitted(org, "5100")  # arrived last month: not in November's chart
+    with freeze_time("2026-11-05 09:00:00+07:00"):
+        _directed_to(org, org.sxd_staff, "5101", dt.date(2026, 11, 10))  # still open on the 20th: late
+        on_time = _directed_to(org, org.sxd_staff, "5102", dt.date(2026, 11, 12))
+        late_done = _directed_to(org, org.sxd_staff, "5103", dt.date(2026, 11, 7))
+        _directed_to(org, org.sxd_staff, "5104", dt.date(2026, 11, 30))  # open, in time: pending
+        _submitted(org, "5105")  # waiting for direction, no deadline: pending
+    with freeze_time("2026-11-11 10:00:00+07:00"):
+        for doc in (on_time, late_done):
+            incoming.complete(org.sxd_staff, doc.assignments.get(), "Đã tham mưu văn bản trả lời.")
+    with freeze_time("2026-11-20 09:00:00+07:00"):
+        client.force_login(org.sxd_leader)
+        page = lxml.html.fromstring(client.get("/").content.decode())
+        shown = {
+            key: page.xpath(f'//tr[@data-testid="month-{key}"]/td')[0].text_content()
+            for key in ("on_time", "late", "pending")
+        }
+        assert shown == {"on_time": "1", "late": "2", "pending": "2"}
+        chart = page.xpath('//script[@id="incoming-month-chart"]')[0].text_content()
+        assert '"values": [1, 2, 2]' in chart and "11/2026" in page.xpath('//*[@data-testid="month-chart"]//h2')[0].text
+        client.force_login(org.sxd_staff)  # not a leader: no chart, and no chart library loaded
+        staff_page = client.get("/").content.decode()
+        assert 'data-testid="month-chart"' not in staff_page and "chart.umd" not in staff_page

@@ -58,7 +58,7 @@ def test_the_head_of_unit_finds_the_units_document_on_the_home_page(org, client)
     home = client.get("/").content.decode()
     card = _card(home, "unit-queue")
     assert "cải cách hành chính" in card and "Không có việc" not in card
-    assert f"/van-ban-den/{doc.pk}/" in home
+    assert f"/van-ban-den/{doc.pk}/" in home and "Không có việc đang chờ" not in home
     lead = doc.assignments.get(role="lead")
     incoming.distribute(org.sxd_unit_leader, lead, user=org.sxd_staff, opinion="Đồng chí Lan tham mưu.")
     assert "cải cách hành chính" not in _card(client.get("/").content.decode(), "unit-queue")  # assigned: not waiting

@@ -198,7 +198,12 @@ def unit_queue(request) -> dict | None:
     return {**data, "today": timezone.localdate()}
 
 
-def my_work(request) -> dict:
+MY_QUEUES = ("incoming.to_process", "incoming.in_progress", "incoming.for_information", "incoming.late")
+
+
+def my_work(request) -> dict | None:
+    """The person's own assignments. Left out when empty while other work waits for them (the document to direct,
+    the unit's to assign…): "nothing waiting" would then be untrue."""
     data = _capped(
         Assignment.objects.filter(user=request.user, status__in=OPEN)
         .select_related("document")
@@ -214,6 +219,10 @@ def my_work(request) -> dict:
         )
         .order_by("deadline", "id")
     )
+    if not data["rows"]:
+        others = work.summary(request).counts
+        if any(c.n for c in others if c.queue.home and c.queue.key not in MY_QUEUES):
+            return None
     return {**data, "today": timezone.localdate()}
 
 
