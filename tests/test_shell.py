@@ -20,7 +20,9 @@ from vpdt.notifications import services as notifications
 from vpdt.notifications.models import Notification
 from vpdt.outgoing import services as out
 
-ROWS = '//tr[@data-testid="work-row" or @data-testid="doc-row" or @data-testid="review-row" or @data-testid="draft-row"]'
+ROWS = (
+    '//tr[@data-testid="work-row" or @data-testid="doc-row" or @data-testid="review-row" or @data-testid="draft-row"]'
+)
 ROLES = ("sxd_staff", "sxd_unit_leader", "sxd_clerk", "sxd_leader", "sxd_admin")
 
 

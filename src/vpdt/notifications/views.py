@@ -58,9 +58,7 @@ def bell(request):
     person's unread index. A session that ended stops the polling (never a login page inside the top bar)."""
     if _signed_out(request):
         return HttpResponse(status=STOP_POLLING)
-    return render(
-        request, "notifications/_bell_count.html", {"notifications_unread": queries.bell_badge(request.user)}
-    )
+    return render(request, "notifications/_bell_count.html", {"notifications_unread": queries.bell_badge(request.user)})
 
 
 @never_cache
