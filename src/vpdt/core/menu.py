@@ -112,7 +112,7 @@ class Group:
         """The section's own badge when collapsed: its waiting work (queues counted once)."""
         seen, total = set(), 0
         for e in self.entries:
-            if e.count and e.item.queue not in seen:
+            if e.count and e.count.queue.waiting and e.item.queue not in seen:
                 seen.add(e.item.queue)
                 total += min(e.count.n, work.CAP + 1)
         return work.badge(total)

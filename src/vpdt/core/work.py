@@ -52,6 +52,7 @@ class Queue:
     icon: str = "bi-inbox"
     tone: str = ""  # "warning", "danger": a counter of work due soon or late in itself
     home: bool = True  # a counter on the home page (the unread notifications are the bell's)
+    waiting: bool = True  # work waiting for the person, added up in a menu section's badge (not an overview)
     always: bool = False  # on the home page even at 0 (the person's main queues); the others when not empty
 
     def href(self, due: str | None = None) -> str:
