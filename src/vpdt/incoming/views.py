@@ -567,7 +567,7 @@ def my_work(request):
     if refused:
         messages.error(request, work.BAD_DUE)
     if box == "to_direct":
-        mine = queries.to_direct(request.user).select_related("register").only(*LIST_FIELDS)
+        mine = queries.to_direct(request.user).only(*LIST_FIELDS)
         if due:
             mine = work.due_filter(mine, "due_date", due)
     else:
