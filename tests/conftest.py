@@ -1,6 +1,7 @@
 """Shared fixtures: a small but realistic organisation with every role, in two provinces' worth of agencies."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -155,6 +156,18 @@ def org(db, _shared_data):
     """The organisation, built once and shared (see tests/shared_data.py): every test gets it unmodified, as
     freshly fetched objects; a transactional test gets it built for itself."""
     return _shared_data.get(ORG)
+
+
+def unbounded_counts(sqls) -> list[str]:
+    """The statements that COUNT rows without a bound: all but the menu's badges, where each COUNT reads at most a
+    LIMIT of rows (``SELECT (SELECT COUNT(*) FROM (… LIMIT 100) AS vpdt_count_0), …``, see vpdt.core.work)."""
+    found = []
+    for sql in sqls:
+        sql = sql if isinstance(sql, str) else sql["sql"]
+        upper = sql.upper()
+        if "COUNT(" in upper and upper.count("COUNT(") != len(re.findall(r"LIMIT \d+\) AS VPDT_COUNT_\d+\)", upper)):
+            found.append(sql)
+    return found
 
 
 @pytest.fixture

@@ -252,3 +252,20 @@ def test_generate_incoming_documents_gapless_with_trail(db):
     ).document
     this_year = IncomingDocument.objects.filter(register=doc.register, year=new.year)
     assert new.arrival_number == this_year.count()
+
+
+def test_demo_people_find_their_waiting_work_counted_in_the_menu(demo_accounts, client):
+    """The clerk's arrival from Hà Tĩnh and approved document to issue, the head of unit's draft to review."""
+    import lxml.html
+
+    for username, link, count in (
+        ("nhunglth", "exchange.arrivals", "1"),
+        ("nhunglth", "outgoing.to_issue", "1"),
+        ("dungpv", "outgoing.reviews", "1"),
+    ):
+        person = User.objects.get(username=username)
+        User.objects.filter(pk=person.pk).update(must_change_password=False)
+        client.force_login(person)
+        page = lxml.html.fromstring(client.get("/").content.decode())
+        [badge] = page.xpath(f'//a[@data-testid="menu-{link}"]//*[@data-testid="badge"]')
+        assert badge.text_content() == count, (username, link)

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import unbounded_counts
 from tests.test_incoming_services import fields
 from vpdt.incoming import services
 from vpdt.incoming.models import IncomingDocument
@@ -43,7 +44,7 @@ def test_register_list_queries_do_not_grow_with_rows_and_never_count(org, login)
     many = list_queries(clerk, "/van-ban-den/")
     assert len(many) == len(few)
     tables = ("incoming_incomingdocument", "incoming_assignment", "search_searchentry")
-    counts = [q for q in many if "COUNT(" in q.upper() and any(t in q for t in tables)]
+    counts = [q for q in unbounded_counts(many) if any(t in q for t in tables)]
     assert counts == []
 
 

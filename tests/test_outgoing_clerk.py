@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
+from tests.conftest import unbounded_counts
 from tests.test_outgoing_services import approve_all, draft, dtype, world  # noqa: F401
 from vpdt.exchange import internal
 from vpdt.incoming.models import DocStatus, IncomingDocument, Register
@@ -172,7 +173,7 @@ def test_to_issue_and_register_queries_do_not_grow(world, login, django_assert_m
             r = c.get("/van-ban-di/so-van-ban-di/", {"q": "cải cách"})
         assert page(r).count('data-testid="register-row"') == total
         counts["register"].append(len(ctx.captured_queries))
-        assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+        assert not unbounded_counts(ctx.captured_queries)
         assert not any('"text"' in q["sql"] for q in ctx.captured_queries)  # never the draft texts
     assert counts["to_issue"][0] == counts["to_issue"][1] and counts["register"][0] == counts["register"][1], counts
 

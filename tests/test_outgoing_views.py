@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests import shared_data
-from tests.conftest import make_person
+from tests.conftest import make_person, unbounded_counts
 from vpdt.catalog.models import DocumentType, Field
 from vpdt.directory.models import Role
 from vpdt.exchange import internal
@@ -434,7 +434,7 @@ def test_list_queries_do_not_grow(world, login, django_assert_max_num_queries):
                 r = client.get(url)
             assert r.status_code == 200
             counts[url].append(len(ctx.captured_queries))
-            assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+            assert not unbounded_counts(ctx.captured_queries)
         assert page(unit_leader.get("/van-ban-di/cho-duyet/")).count('data-testid="review-row"') == total
     colleague = login(org.colleague)
     assert page(colleague.get("/van-ban-di/cho-duyet/")).count('data-testid="consult-row"') == 12

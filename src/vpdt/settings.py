@@ -214,6 +214,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("VPDT_PROXY_COUNT", 0) or None
 SESSION_COOKIE_AGE = env_int("VPDT_SESSION_IDLE_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # the idle timeout is kept by accounts.middleware.IdleSessionMiddleware
 VPDT_SESSION_REFRESH_SECONDS = env_int("VPDT_SESSION_REFRESH_SECONDS", 60)
+# The notification bell asks for its count this often (seconds). Such a background request does not extend the
+# idle timeout above: only what the person does does.
+VPDT_BELL_POLL_SECONDS = max(env_int("VPDT_BELL_POLL_SECONDS", 25), 1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

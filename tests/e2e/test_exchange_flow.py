@@ -33,9 +33,10 @@ def test_a_document_from_another_system_is_registered_by_the_clerk(org, transact
     inbox.receive(writer.package_bytes(package), partner=partner)
 
     clerk = _log_in(new_page, org.sxd_clerk)
-    clerk.get_by_role("link", name="Văn bản đi").click()
+    arrivals = clerk.get_by_test_id("menu").get_by_role("link", name="Văn bản điện tử chờ tiếp nhận")  # Văn bản đến
+    expect(arrivals.get_by_test_id("badge")).to_have_text("1")
     with clerk.expect_navigation():
-        clerk.get_by_role("link", name="Văn bản điện tử chờ tiếp nhận").click()
+        arrivals.click()
     card = clerk.get_by_test_id("arrival-row")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("4410/UBND-KT")

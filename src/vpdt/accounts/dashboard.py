@@ -6,9 +6,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from vpdt.core import dashboard
+from vpdt.core import dashboard, menu
 from vpdt.core.authz import manageable, scope_of, visible
+from vpdt.core.roles import Role
 from vpdt.journal.models import JournalEntry
 
 from .models import AccountStatus, User
@@ -41,6 +43,13 @@ def administration(request) -> dict | None:
 
 
 def register() -> None:
+    menu.register(
+        "accounts.users", section="directory", label=_("Cán bộ, công chức"), url="accounts:user_list", order=3
+    )
+    menu.register(
+        "accounts.locked", section="admin", label=_("Tài khoản bị khóa"), url="accounts:user_list",
+        query="status=locked", order=10, shown=lambda scope: scope.is_admin or scope.has_role(Role.IT_OFFICER),
+    )  # fmt: skip
     dashboard.register("accounts.logins", region="side", order=20, template="accounts/widgets/logins.html", data=logins)
     dashboard.register(
         "accounts.administration",

@@ -34,8 +34,12 @@ class IdleSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    BACKGROUND = "X-Vpdt-Background"  # a request the page makes by itself (the bell's count): not activity
+
     def __call__(self, request):
         session = getattr(request, "session", None)
+        if request.headers.get(self.BACKGROUND):
+            return self.get_response(request)
         if session is not None and session.session_key and not self._fresh(session):
             session[self.KEY] = int(time.time())  # modified: SessionMiddleware saves it with a new expiry
         response = self.get_response(request)

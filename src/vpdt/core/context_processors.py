@@ -1,13 +1,21 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from vpdt import __version__
 
 
 def site(request):
     user = getattr(request, "user", None)
-    scope = None
+    scope = menu = None
     if user is not None and user.is_authenticated:
+        from vpdt.core import menu as menus
         from vpdt.core.authz import scope_of
 
-        scope = scope_of(user)
-    return {"VPDT_VERSION": __version__, "vpdt_scope": scope, "VPDT_PRODUCTION": settings.PRODUCTION}
+        scope = SimpleLazyObject(lambda: scope_of(user))  # a fragment that does not read it builds nothing
+        menu = SimpleLazyObject(lambda: menus.menu_for(request))  # read only by a page that shows the menu
+    return {
+        "VPDT_VERSION": __version__,
+        "vpdt_scope": scope,
+        "vpdt_menu": menu,
+        "VPDT_PRODUCTION": settings.PRODUCTION,
+    }

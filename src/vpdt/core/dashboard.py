@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 REGIONS = (
     "alerts",  # above everything, full width
+    "chart",  # the narrow column, first: for leaders, how the agency's work goes
     "side",  # the narrow column: who the person is
     "main",  # the cards of work waiting for the person
     "admin",  # below: what an administrator watches

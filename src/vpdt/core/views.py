@@ -5,12 +5,16 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
-from . import dashboard
+from . import dashboard, work
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"widgets": dashboard.widgets_for(request)})
+    """The person's home: the counters of what waits for them (with what is due soon and late, read with the menu's
+    badges in one statement), then the cards the apps contribute."""
+    summary = work.summary(request, with_due=True)
+    counters = [c for c in summary.counts if c.queue.home and (c.n or c.queue.always)]
+    return render(request, "core/home.html", {"widgets": dashboard.widgets_for(request), "counters": counters})
 
 
 def favicon(request):

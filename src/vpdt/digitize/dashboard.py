@@ -1,7 +1,9 @@
 """The home page widget of the scans waiting to be registered, for the clerks of an agency (registered in
 ``DigitizeConfig.ready()``)."""
 
-from vpdt.core import dashboard
+from django.utils.translation import gettext_lazy as _
+
+from vpdt.core import dashboard, menu, work
 from vpdt.core.authz import scope_of
 from vpdt.directory.models import Role
 
@@ -23,7 +25,27 @@ def waiting_scans(request) -> dict | None:
     return {"rows": rows[:LIMIT], "more": len(rows) > LIMIT} if rows else None
 
 
+def _agency_clerk(scope) -> bool:
+    return bool(scope.agency_id) and scope.has_role(Role.CLERK)
+
+
 def register() -> None:
+    work.register(
+        work.Queue(
+            "digitize.scans",
+            _("Bản quét chờ vào sổ"),
+            "digitize:scans",
+            scans.waiting,
+            applies=_agency_clerk,
+            always=True,
+            order=4,
+            icon="bi-upc-scan",
+        )
+    )
+    menu.register(
+        "digitize.scans", section="incoming", label=_("Vào sổ từ bản quét"), url="digitize:scans", order=2,
+        queue="digitize.scans",
+    )  # fmt: skip
     dashboard.register(
         "digitize.scans", region="main", order=50, template="digitize/widgets/scans.html", data=waiting_scans
     )

@@ -1,6 +1,8 @@
 """The home page widget of the person's positions (registered in ``DirectoryConfig.ready()``)."""
 
-from vpdt.core import dashboard
+from django.utils.translation import gettext_lazy as _
+
+from vpdt.core import dashboard, menu
 
 from .models import Position
 
@@ -15,6 +17,8 @@ def positions(request) -> dict:
 
 
 def register() -> None:
+    menu.register("directory.agencies", section="directory", label=_("Cơ quan"), url="directory:agency_list", order=1)
+    menu.register("directory.units", section="directory", label=_("Đơn vị"), url="directory:unit_list", order=2)
     dashboard.register(
         "directory.positions", region="side", order=10, template="directory/widgets/positions.html", data=positions
     )

@@ -128,6 +128,11 @@ def lookup(user, kind: str, pk: int) -> Entry | None:
     return None if obj is None else Entry(kind, obj, getattr(obj, at), 0)
 
 
+def sources(user, queue: str) -> list[QuerySet]:
+    """The rows of each route of ``queue`` a page lists (for counting them: added up, they are the queue)."""
+    return [route.rows(user).exclude(**{f"{route.at}__isnull": True}) for route in QUEUES[queue]]
+
+
 def exists(user, queue: str) -> bool:
     return any(route.rows(user).exists() for route in QUEUES[queue])
 

@@ -3,10 +3,10 @@ queue, due states, the units late on their work, and a document's processing tra
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from vpdt.core import deadlines
@@ -23,16 +23,16 @@ A = AssignmentStatus
 S = DocStatus
 
 BOXES = ("to_process", "in_progress", "for_information", "done", "late")
+WORK = (AssignmentRole.LEAD, AssignmentRole.COOPERATE)
 
 
 def inbox(user, box: str) -> QuerySet:
     """The person's own assignments in one box, newest first (keyset on -id)."""
     qs = Assignment.objects.filter(user=user).select_related("document", "parent", "assigned_by")
-    work = (AssignmentRole.LEAD, AssignmentRole.COOPERATE)
     if box == "to_process":
-        qs = qs.filter(status=A.PENDING, role__in=work)
+        qs = qs.filter(status=A.PENDING, role__in=WORK)
     elif box == "in_progress":
-        qs = qs.filter(status=A.IN_PROGRESS, role__in=work)
+        qs = qs.filter(status=A.IN_PROGRESS, role__in=WORK)
     elif box == "for_information":
         qs = qs.filter(status__in=OPEN, role=AssignmentRole.INFORM)
     elif box == "done":
@@ -42,6 +42,67 @@ def inbox(user, box: str) -> QuerySet:
     else:
         raise ValidationError(f"Hộp văn bản không hợp lệ: {box}.", code="box")
     return qs.order_by("-id")
+
+
+def to_direct(user) -> QuerySet:
+    """Documents waiting for the person's direction (bút phê): submitted to them, or to a leader who delegated
+    incoming work to them; oldest submission first, the most urgent before."""
+    people = scope_of(user).within("incoming").person_ids
+    return IncomingDocument.objects.filter(leader_id__in=people, status=S.SUBMITTED).order_by(
+        "-urgency", "submitted_at", "id"
+    )
+
+
+def unit_waiting(user) -> QuerySet:
+    """Assignments to the units the person leads that nobody in the unit was given yet (chờ phân công)."""
+    led = scope_of(user).within("incoming").led_unit_ids
+    if not led:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(unit_id__in=sorted(led), status=A.PENDING).order_by("-id")
+
+
+def to_submit(user) -> QuerySet:
+    """For the agency's clerks: documents registered and not yet submitted to a leader."""
+    scope = scope_of(user)
+    if not scope.agency_id:
+        return IncomingDocument.objects.none()
+    return IncomingDocument.objects.filter(agency_id=scope.agency_id, status=S.REGISTERED).order_by("-id")
+
+
+UNFINISHED = (S.COMPLETED, S.WITHDRAWN)
+
+
+def agency_open(user) -> QuerySet:
+    """For the leaders and clerks of an agency: its documents with a deadline, not yet completed (the register
+    list's ``han`` filter narrows them to those due soon or late)."""
+    scope = scope_of(user)
+    if not scope.agency_id:
+        return IncomingDocument.objects.none()
+    return (
+        IncomingDocument.objects.filter(agency_id=scope.agency_id, deadline__isnull=False)
+        .exclude(status__in=UNFINISHED)
+        .order_by("deadline", "id")
+    )
+
+
+def month_processing(agency_id: int, today: date | None = None) -> dict:
+    """The agency's documents arrived this month (Vietnam time), in three parts: completed on time (by their
+    deadline, or without one), late (completed after the deadline, or still open past it) and pending (open, the
+    deadline not passed). One query over the month's rows of the agency (index agency, arrival date)."""
+    today = today or deadlines.local_today()
+    start = timezone.make_aware(datetime.combine(today.replace(day=1), time.min), timezone.get_default_timezone())
+    done = Q(status=S.COMPLETED)
+    late_done = done & Q(deadline__isnull=False, completed_at__date__gt=F("deadline"))
+    counts = (
+        IncomingDocument.objects.filter(agency_id=agency_id, arrival_date__gte=start)
+        .exclude(status=S.WITHDRAWN)
+        .aggregate(
+            on_time=Count("id", filter=done & ~late_done),
+            late=Count("id", filter=late_done | (~done & Q(deadline__lt=today))),
+            pending=Count("id", filter=~done & (Q(deadline__isnull=True) | Q(deadline__gte=today))),
+        )
+    )
+    return {"month": today.replace(day=1), "total": sum(counts.values()), **counts}
 
 
 def unit_queue(user) -> QuerySet:

@@ -19,12 +19,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from vpdt.core import work
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.core.viewer import OTHER, Viewer, ViewerFile, file_response, kind_of
 from vpdt.digitize import scans
 from vpdt.digitize import services as digitize
+from vpdt.directory.models import Role
 from vpdt.signing import receipt
 from vpdt.signing.verification_views import can_reverify
 from vpdt.storage import services as storage
@@ -238,6 +240,11 @@ def register_list(request):
             qs = qs.filter(arrival_date__date__gte=data["date_from"])
         if data.get("date_to"):
             qs = qs.filter(arrival_date__date__lte=data["date_to"])
+    due, refused = work.due_param(request.GET)
+    if refused:
+        filter_errors.append(work.BAD_DUE)
+    if due:  # the counters of documents due soon and late: unfinished ones only
+        qs = work.due_filter(qs.exclude(status__in=queries.UNFINISHED), "deadline", due)
     page = page_of(request, qs, order=("-id",), default=PAGE_SIZE)
     rows = [(doc, queries.due_state(doc)) for doc in page.items]
     context = {
@@ -246,6 +253,8 @@ def register_list(request):
         "rows": rows,
         "query": query_without_cursor(request),
         "filter_errors": filter_errors,
+        "due": due,
+        "due_label": work.DUE_CHOICES.get(due, ""),
         "can_register": lifecycle.may_register(request.user),
         "can_manage_registers": register_services.manageable_agencies(request.user).exists(),
     }
@@ -556,22 +565,67 @@ def _row(item: Assignment) -> dict:
     return {"assignment": item, "doc": item.document, "state": queries.due_state(item)}
 
 
+def _doc_row(doc: IncomingDocument) -> dict:
+    return {"assignment": None, "doc": doc, "state": queries.due_state(doc)}
+
+
+# The boxes of a leader and of a head of unit, before everyone's; the queue counting each box's waiting items.
+LEADER_BOX = ("to_direct", "Chờ cho ý kiến")
+UNIT_BOX = ("unit", "Đơn vị chờ phân công")
+BOX_QUEUES = {
+    "to_direct": "incoming.to_direct",
+    "unit": "incoming.unit_waiting",
+    "to_process": "incoming.to_process",
+    "in_progress": "incoming.in_progress",
+    "for_information": "incoming.for_information",
+    "late": "incoming.late",
+}
+
+
+def _boxes(request) -> list[tuple[str, str, str]]:
+    """The person's boxes: (key, label, count badge), counted with the menu's badges in one statement."""
+    scope = scope_of(request.user).within("incoming")
+    boxes = ([LEADER_BOX] if scope.has_role(Role.LEADER) else []) + ([UNIT_BOX] if scope.led_unit_ids else [])
+    counts = work.summary(request).by_key
+    return [
+        (key, label, counts[BOX_QUEUES[key]].badge if BOX_QUEUES.get(key) in counts else "")
+        for key, label in [*boxes, *BOXES]
+    ]
+
+
 @login_required
 def my_work(request):
-    box = request.GET.get("hop", "to_process")
-    if box not in dict(BOXES):
+    boxes = _boxes(request)
+    keys = [key for key, _label, _badge in boxes]
+    box = request.GET.get("hop")
+    if box is None:  # the first box with something waiting
+        box = next((key for key, _label, badge in boxes if badge and key != "late"), "to_process")
+    elif box not in keys:
         messages.error(request, "Hộp việc không hợp lệ; đang hiển thị “Cần xử lý”.")
         box = "to_process"
-    mine = queries.inbox(request.user, box).select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
+    due, refused = work.due_param(request.GET)
+    if refused:
+        messages.error(request, work.BAD_DUE)
+    if box == "to_direct":
+        mine = queries.to_direct(request.user).only(*LIST_FIELDS)
+        if due:
+            mine = work.due_filter(mine, "due_date", due)
+    else:
+        mine = queries.unit_waiting(request.user) if box == "unit" else queries.inbox(request.user, box)
+        mine = mine.select_related("document", "unit", "user").defer(*LONG_DOC_FIELDS)
+        if due:
+            mine = work.due_filter(mine, "deadline", due)
     page = page_of(request, mine, order=("-id",), default=PAGE_SIZE)
     queue = None
-    if scope_of(request.user).within("incoming").led_unit_ids:
+    if box != "unit" and scope_of(request.user).within("incoming").led_unit_ids:
         queue = [_row(item) for item in queries.unit_queue(request.user).defer(*LONG_DOC_FIELDS)[: page.size]]
     context = {
-        "boxes": BOXES,
+        "boxes": boxes,
         "box": box,
+        "due": due,
+        "due_label": work.DUE_CHOICES.get(due, ""),
         "page": page,
-        "rows": [_row(item) for item in page.items],
+        "rows": [(_doc_row if box == "to_direct" else _row)(item) for item in page.items],
         "queue": queue,
         "query": query_without_cursor(request),
     }

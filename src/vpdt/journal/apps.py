@@ -8,11 +8,18 @@ class JournalConfig(AppConfig):
     verbose_name = "Nhật ký hệ thống"
 
     def ready(self):
-        from vpdt.core import fsm
+        from django.utils.translation import gettext_lazy as _
+
+        from vpdt.core import fsm, menu
+        from vpdt.core.roles import Role
 
         from . import policies, sentences, services  # noqa: F401
 
         fsm.journal_with(services.record, services.record_each)
+        menu.register(
+            "journal.list", section="admin", label=_("Nhật ký hệ thống"), url="journal:list", order=30,
+            shown=lambda scope: scope.is_admin or scope.has_role(Role.IT_OFFICER),
+        )  # fmt: skip
 
         sentences.autodiscover()  # every app's journal.py: how its actions read
         checks.register(journal_key, checks.Tags.security)

@@ -7,8 +7,23 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Thông báo"
 
     def ready(self):
-        from vpdt.accounts import profile_sections
+        from django.utils.translation import gettext_lazy as _
 
-        from . import policies, views  # noqa: F401
+        from vpdt.accounts import profile_sections
+        from vpdt.core import work
+
+        from . import policies, queries, views  # noqa: F401
 
         profile_sections.register("notifications/_preferences.html", views.preferences_section)
+        work.register(
+            work.Queue(
+                "notifications.unread",
+                _("Thông báo chưa đọc"),
+                "notifications:list",
+                lambda user: queries.inbox(user, unread_only=True),
+                query=f"xem={views.UNREAD}",
+                order=1000,
+                icon="bi-bell",
+                home=False,
+            )
+        )

@@ -6,10 +6,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from vpdt.core.pagination import page_of, query_without_cursor
 
@@ -42,6 +43,39 @@ def open_notification(request, pk):
     notification = get_object_or_404(queries.inbox(request.user), pk=pk)
     services.mark_read(request.user, notification)
     return redirect(notification.url if _local(request, notification.url) else "notifications:list")
+
+
+STOP_POLLING = 286  # htmx stops polling on this status: the session ended, the page stays as it is
+BELL_LATEST = 8
+
+
+def _signed_out(request):
+    user = request.user
+    return not user.is_authenticated or user.must_change_password
+
+
+@never_cache
+@require_GET
+def bell(request):
+    """The bell's count, asked by the page every VPDT_BELL_POLL_SECONDS: one query over at most 100 ids of the
+    person's unread index. A session that ended stops the polling (never a login page inside the top bar)."""
+    if _signed_out(request):
+        return HttpResponse(status=STOP_POLLING)
+    return render(request, "notifications/_bell_count.html", {"notifications_unread": queries.bell_badge(request.user)})
+
+
+@never_cache
+@require_GET
+def bell_menu(request):
+    """The bell's dropdown, loaded when opened: the latest notifications, unread ones in bold."""
+    if _signed_out(request):
+        return HttpResponse(status=STOP_POLLING)
+    latest = list(queries.inbox(request.user).only("id", "text", "url", "created_at", "read_at")[:BELL_LATEST])
+    return render(
+        request,
+        "notifications/_bell_menu.html",
+        {"latest": latest, "notifications_unread": queries.unread_badge(request.user), "UNREAD": UNREAD},
+    )
 
 
 def _back(request):

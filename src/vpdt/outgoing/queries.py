@@ -1,14 +1,42 @@
-"""What the outgoing screens and the API read without changing anything: the document's trail, and the sender's
-view of each recipient agency."""
+"""What the outgoing screens and the API read without changing anything: what waits for a person (drafts to
+review, opinions asked, returned drafts, documents to issue), the document's trail, and the sender's view of each
+recipient agency."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from vpdt.core.authz import manageable, scope_of
 from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
 
-from .models import OutgoingDocument, RecipientKind, ReviewStep
+from .models import Consultation, OutgoingDocument, OutStatus, RecipientKind, ReviewStep, StepStatus
+
+
+def to_review(user) -> QuerySet:
+    """Review steps waiting for the person: theirs, or of a reviewer who delegated approval to them."""
+    reviewers = scope_of(user).within("approval").person_ids
+    return ReviewStep.objects.filter(reviewer_id__in=reviewers, status=StepStatus.ACTIVE).order_by("due_date", "id")
+
+
+def opinions(user) -> QuerySet:
+    """Opinions asked of the person (xin ý kiến) on a step still under review, not answered yet."""
+    return Consultation.objects.filter(user=user, answered_at__isnull=True, step__status=StepStatus.ACTIVE).order_by(
+        "id"
+    )
+
+
+def returned(user) -> QuerySet:
+    """The person's drafts returned to them for revision: theirs to revise, nobody else's to review."""
+    return OutgoingDocument.objects.filter(drafter=user, status=OutStatus.RETURNED).order_by("-updated_at", "-id")
+
+
+def to_issue(user) -> QuerySet:
+    """For the agency's clerks: approved documents waiting for a number and issuing."""
+    scope = scope_of(user)
+    if not scope.agency_id:
+        return OutgoingDocument.objects.none()
+    return manageable(OutgoingDocument, user).filter(agency_id=scope.agency_id, status=OutStatus.APPROVED)
 
 
 def trail(document: OutgoingDocument) -> list[dict]:

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from vpdt.core import work
 from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.deadlines import due_state
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.core.viewer import OTHER, Viewer, ViewerFile, file_response
-from vpdt.delegation import services as delegation
 from vpdt.directory.models import Agency, Position
 from vpdt.incoming.models import IncomingDocument
 from vpdt.signing import external as external_signing
@@ -46,7 +46,6 @@ from .models import (
     OutgoingFile,
     OutStatus,
     Relation,
-    ReviewStep,
     StepStatus,
     Version,
 )
@@ -175,9 +174,11 @@ def my_drafts(request):
 def reviews(request):
     # Being a step's reviewer (or acting for them) is a branch of the visibility predicate (policies._view), so
     # the queue starts from the steps; intersecting with the whole OR predicate is slow at a million documents.
-    reviewers = [request.user.pk, *delegation.delegator_ids(request.user, "approval")]
+    due, refused = work.due_param(request.GET)
+    if refused:
+        messages.error(request, work.BAD_DUE)
     qs = (
-        ReviewStep.objects.filter(reviewer_id__in=reviewers, status=StepStatus.ACTIVE)
+        queries.to_review(request.user)
         .select_related("document", "document__doc_type", "document__drafter")
         .only(
             "id",
@@ -194,6 +195,8 @@ def reviews(request):
             "document__drafter__full_name",
         )
     )
+    if due:
+        qs = work.due_filter(qs, "due_date", due)
     page = page_of(request, qs, order=("-id",), default=PAGE_SIZE)
     rows = [(step, due_state(step.due_date)) for step in page.items]
     consultations = list(
@@ -210,7 +213,14 @@ def reviews(request):
         )
         .order_by("-id")[: page.size]
     )
-    context = {"page": page, "rows": rows, "consultations": consultations, "query": query_without_cursor(request)}
+    context = {
+        "page": page,
+        "rows": rows,
+        "consultations": consultations,
+        "query": query_without_cursor(request),
+        "due": due,
+        "due_label": work.DUE_CHOICES.get(due, ""),
+    }
     return render(request, "outgoing/drafting/reviews.html", context)
 
 

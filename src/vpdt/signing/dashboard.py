@@ -1,7 +1,10 @@
 """The home page banner of certificates that expire soon or have expired (registered in
 ``SigningConfig.ready()``)."""
 
-from vpdt.core import dashboard
+from django.utils.translation import gettext_lazy as _
+
+from vpdt.core import dashboard, menu
+from vpdt.core.roles import Role
 
 from .admin_views import status_of
 from .tasks import warnings_for
@@ -13,6 +16,10 @@ def certificate_warnings(request) -> dict | None:
 
 
 def register() -> None:
+    menu.register(
+        "signing.credentials", section="tools", label=_("Chữ ký số"), url="signing:credentials", order=20,
+        shown=lambda scope: scope.is_admin or scope.has_role(Role.CLERK, Role.LEADER, Role.UNIT_LEADER),
+    )  # fmt: skip
     dashboard.register(
         "signing.certificates",
         region="alerts",
