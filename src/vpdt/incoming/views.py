@@ -223,6 +223,7 @@ def register_list(request):
         "query": query_without_cursor(request),
         "filter_errors": filter_errors,
         "can_register": lifecycle.may_register(request.user),
+        "can_print": lifecycle.may_print_registers(request.user),
         "can_manage_registers": register_services.manageable_agencies(request.user).exists(),
     }
     partial = request.htmx and request.htmx.target == "doc-rows"
