@@ -39,6 +39,11 @@ def to_stttt(org):
     return [RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)]
 
 
+def official(doc) -> str:
+    """The name the issued document's file travels under (number, symbol, date)."""
+    return f"{doc.code_number}-{doc.code_notation}_{doc.issued_date:%d-%m-%Y}.pdf"
+
+
 def issued_to_stttt(org, subject="V/v triển khai nền tảng số dùng chung của tỉnh", with_file=True, draft_file=False):
     files = [SimpleUploadedFile("du-thao.pdf", PDF)] if draft_file else []
     doc = out.issue(org.sxd_clerk, approve_all(org, draft(org, subject=subject, recipients=to_stttt(org), files=files)))
@@ -274,7 +279,7 @@ def test_deliveries_list_only_for_the_recipient_clerk(world, login):
     r = login(org.stttt_clerk).get("/lien-thong/den/")
     html = page(r)
     assert r.status_code == 200 and html.count('data-testid="arrival-row"') == 1
-    for text in (org.sxd.name, "01/SXD-KHTC", doc.subject, org.sxd_leader.full_name, "cong-van-ban-goc.pdf"):
+    for text in (org.sxd.name, "01/SXD-KHTC", doc.subject, org.sxd_leader.full_name, official(doc)):
         assert text in html, text
     assert page(login(org.province_clerk).get("/lien-thong/den/")).count('data-testid="arrival-row"') == 0
     assert login(org.stttt_staff).get("/lien-thong/den/").status_code == 403
@@ -285,11 +290,12 @@ def test_delivery_file_download_permission(world, login):
     doc = issued_to_stttt(org, draft_file=True)
     rpk = doc.recipients.get(agency=org.stttt).pk
     [stored] = signatures.final_files(doc)
-    assert stored.original_name == "cong-van-ban-goc.pdf"  # the draft file is no longer served
+    assert stored.original_name == official(doc)  # the original, officially named; the draft is no longer served
+    assert stored == doc.files.get(kind="final").file
     url = f"/lien-thong/den/trong-he-thong/{rpk}/tep/{stored.pk}/"
     r = login(org.stttt_clerk).get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
-    assert "cong-van-ban-goc.pdf" in r["Content-Disposition"]
+    assert official(doc) in r["Content-Disposition"]
     for user in (org.province_clerk, org.stttt_staff, org.sxd_staff, org.ht_staff):
         assert login(user).get(url).status_code == 404, user
     # A file of another document through this delivery: 404.
@@ -320,7 +326,7 @@ def test_receive_creates_the_incoming_document_with_the_file(world, login):
         "01",
         "SXD-KHTC",
     )
-    assert [a.file.original_name for a in incoming_doc.attachments.select_related("file")] == ["cong-van-ban-goc.pdf"]
+    assert [a.file.original_name for a in incoming_doc.attachments.select_related("file")] == [official(doc)]
     assert incoming_doc.status == DocStatus.REGISTERED and incoming_doc.leader == org.stttt_leader  # next batch
     assert doc.recipients.get(agency=org.stttt).status == D.REGISTERED
     # Twice: a Vietnamese message, no second incoming document.
@@ -479,7 +485,7 @@ def test_deliveries_and_recalls_queries_do_not_grow(world, login, django_assert_
         assert html.count('data-testid="arrival-row"') == total
         # the final original, else the last version's files
         assert html.count('data-testid="arrival-file"') == total
-        assert html.count("du-thao.pdf") == (total + 1) // 2
+        assert html.count("-SXD-KHTC_") == total and "du-thao.pdf" not in html  # each under its official name
         counts.append(len(ctx.captured_queries))
         assert not any('"text"' in q["sql"] for q in ctx.captured_queries)
     assert counts[0] == counts[1], counts

@@ -231,7 +231,8 @@ def test_full_chain_through_the_screens(world, login):
     assert doc.number_symbol in body and 'data-testid="issue-confirm"' in body
     assert '<span data-testid="delivery-status" class="text-success">Đã đến</span>' in body
     r = staff.post(f"/van-ban-di/{doc.pk}/xac-nhan/", {"files": [pdf("ban-goc-da-ky.pdf")]}, follow=True)
-    assert "Đã xác nhận số, ngày văn bản." in page(r) and "ban-goc-da-ky.pdf" in page(r)
+    official = f"{doc.code_number}-SXD-KHTC_{doc.issued_date:%d-%m-%Y}.pdf"  # the original, officially named
+    assert "Đã xác nhận số, ngày văn bản." in page(r) and official in page(r) and "ban-goc-da-ky" not in page(r)
     internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
     assert "Đã tiếp nhận (vào sổ)" in page(staff.get(f"/van-ban-di/{doc.pk}/"))
     assert page(staff.get("/van-ban-di/", {"hop": "issued"})).count('data-testid="draft-row"') == 1
