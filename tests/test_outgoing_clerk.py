@@ -285,6 +285,20 @@ def test_deliveries_list_only_for_the_recipient_clerk(world, login):
     assert login(org.stttt_staff).get("/lien-thong/den/").status_code == 403
 
 
+def test_receive_waits_for_the_batch_only_when_the_clerk_asks(world, login):
+    org = world
+    doc = issued_to_stttt(org)
+    rpk = doc.recipients.get(agency=org.stttt).pk
+    c = login(org.stttt_clerk)
+    assert "Chờ đợt trình theo lịch, không trình ngay" in page(c.get("/lien-thong/den/"))
+    r = c.post(
+        f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/", {"leader": org.stttt_leader.pk, "batch": "on"}, follow=True
+    )
+    incoming_doc = IncomingDocument.objects.get(agency=org.stttt)
+    assert incoming_doc.status == DocStatus.REGISTERED and incoming_doc.leader == org.stttt_leader
+    assert any("sẽ trình lãnh đạo Nguyễn Hữu Thắng theo đợt trình trong ngày" in m for m in msgs(r)), msgs(r)
+
+
 def test_delivery_file_download_permission(world, login):
     org = world
     doc = issued_to_stttt(org, draft_file=True)
@@ -327,7 +341,7 @@ def test_receive_creates_the_incoming_document_with_the_file(world, login):
         "SXD-KHTC",
     )
     assert [a.file.original_name for a in incoming_doc.attachments.select_related("file")] == [official(doc)]
-    assert incoming_doc.status == DocStatus.REGISTERED and incoming_doc.leader == org.stttt_leader  # next batch
+    assert incoming_doc.status == DocStatus.SUBMITTED and incoming_doc.leader == org.stttt_leader  # at once
     assert doc.recipients.get(agency=org.stttt).status == D.REGISTERED
     # Twice: a Vietnamese message, no second incoming document.
     r = c.post(f"/lien-thong/den/trong-he-thong/{rpk}/tiep-nhan/", follow=True)

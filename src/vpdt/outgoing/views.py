@@ -393,6 +393,7 @@ def detail(request, pk):
     context = {
         "doc": doc,
         "record": True,
+        **_links(request, doc),
         "actions": actions,
         "versions": versions,
         "other_files": other_files,
@@ -419,6 +420,19 @@ def detail(request, pk):
     return render(request, "outgoing/drafting/detail.html", context)
 
 
+def _links(request, doc) -> dict:
+    """The documents the page names: the incoming document this one answers, the issued one it replaces or
+    corrects, the answers received; each a link only where the viewer may open it (never a link to a 404)."""
+    incoming = visible(IncomingDocument, request.user)
+    answers = list(doc.answers.order_by("id")) if doc.status in (OutStatus.ISSUED, OutStatus.RECALLED) else []
+    opened = set(incoming.filter(pk__in=[a.pk for a in answers]).values_list("pk", flat=True)) if answers else set()
+    return {
+        "reply_to_link": bool(doc.reply_to_id) and incoming.filter(pk=doc.reply_to_id).exists(),
+        "related_link": bool(doc.related_to_id) and _documents(request).filter(pk=doc.related_to_id).exists(),
+        "answers": [(answer, answer.pk in opened) for answer in answers],
+    }
+
+
 def _published_detail(request, doc):
     """The issued document as an internal recipient sees it: published metadata and the issued files, nothing of
     the drafting record (drafts, versions, review, comments, delivery statuses)."""
@@ -430,6 +444,7 @@ def _published_detail(request, doc):
     context = {
         "doc": doc,
         "record": False,
+        **_links(request, doc),
         "actions": set(),
         "signer_line": signer_line(doc) if doc.signer_id else "",
         "recipients": [(r, None) for r in doc.recipients.select_related("unit", "user", "agency")],
