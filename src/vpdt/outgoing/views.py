@@ -20,7 +20,7 @@ from vpdt.directory.models import Agency, Position
 from vpdt.incoming.models import IncomingDocument
 from vpdt.signing import external as external_signing
 
-from . import queries, services, signatures
+from . import diffing, queries, services, signatures
 from .forms import (
     BOX_STATUSES,
     BOXES,
@@ -469,21 +469,14 @@ def diff(request, pk):
     if a is None or b is None:
         b = numbers[-1] if numbers else None
         a = numbers[-2] if len(numbers) > 1 else b
-    rows = []
-    older = newer = None
-    if a is not None and b is not None:
-        by_number = {v.number: v for v in doc.versions.filter(number__in=[a, b]).select_related("author")}
-        older, newer = by_number[a], by_number[b]
-        rows = services.diff(older, newer)
+    comparison = diffing.compare(doc, a, b) if a is not None and b is not None else None
     context = {
         "doc": doc,
         "numbers": numbers,
         "a": a,
         "b": b,
-        "older": older,
-        "newer": newer,
-        "rows": rows,
-        "changed": any(kind != "same" for kind, _ in rows),
+        "comparison": comparison,
+        "levels": [(diffing.COLOURS[k], diffing.LEVELS[k], diffing.COLOUR_NAMES[k]) for k in diffing.LEVELS],
     }
     return render(request, "outgoing/drafting/diff.html", context)
 
