@@ -54,8 +54,12 @@ def test_an_answer_is_linked_to_the_document_it_answers(org, upstream, hub, logi
     assert IncomingDocument.objects.get(pk=answer.pk).answers_outgoing_id == issued.pk
     page = login(org.sxd_clerk).get(f"/van-ban-den/{answer.pk}/").content.decode()
     assert f'href="/van-ban-di/{issued.pk}/"' in page
-    sender_page = login(org.sxd_staff).get(f"/van-ban-di/{issued.pk}/").content.decode()
+    sender_page = login(org.sxd_clerk).get(f"/van-ban-di/{issued.pk}/").content.decode()
     assert f'href="/van-ban-den/{answer.pk}/"' in sender_page and "Văn bản trả lời đã nhận" in sender_page
+    # The drafter, who does not see the answer (not assigned to them), reads of it without a link to a 404.
+    drafter_page = login(org.sxd_staff).get(f"/van-ban-di/{issued.pk}/").content.decode()
+    assert "Văn bản trả lời đã nhận" in drafter_page and answer.number_symbol in drafter_page
+    assert f'href="/van-ban-den/{answer.pk}/"' not in drafter_page
 
 
 def test_a_reference_to_another_agencys_document_links_nothing(org, upstream, hub):

@@ -15,7 +15,7 @@ from vpdt.catalog.models import DocumentType, Urgency
 from vpdt.core.authz import visible
 from vpdt.incoming import exports, services
 from vpdt.incoming.exports_views import export_urls
-from vpdt.incoming.models import Assignment, IncomingDocument, ProcessingNote, ReplyRecord
+from vpdt.incoming.models import Assignment, IncomingDocument, ProcessingNote, Register, ReplyRecord
 
 # Test-local URLconf: the project's URLs plus the export views (not routed in vpdt.urls yet).
 urlpatterns = [*vpdt.urls.urlpatterns, *export_urls]
@@ -389,7 +389,11 @@ def test_processing_slip(org, docs):
         "Đồng chí Lan nghiên cứu, tham mưu văn bản trả lời."
     )
     assert unit[0][1].startswith("Phạm Văn Dũng - ")
-    assert [p[0] for p in proposal] == ["Đề xuất đồng ý dự toán, điều chỉnh mục chi ưu tiên."]
+    assert [p[0] for p in proposal] == [
+        "Tiến độ: Đã làm việc với Sở Tài chính.",
+        "Đề xuất đồng ý dự toán, điều chỉnh mục chi ưu tiên.",
+    ]
+    assert {p[1] for p in proposal} == {f"Hoàng Thị Lan - {today():%d/%m/%Y}"}
     # A document not yet directed gets blank lines for handwriting, still one printable page.
     blank = exports.slip_content(docs.b)
     assert all(entries == [] for _h, entries, _n in blank["sections"])
@@ -543,3 +547,69 @@ def test_slip_view_and_bad_format_and_anonymous(org, docs, login, client):
     )
     assert clerk.get(f"/so-den/{docs.register.pk}/xuat.docx").status_code == 404
     assert clerk.post(f"/so-den/{docs.register.pk}/xuat.pdf").status_code in (403, 405)
+
+
+# ------------------------------------------------------------------------------------ reaching the exports
+
+
+def test_slip_section_three_tells_what_the_handlers_recorded(org, docs):
+    """Section 3 ("Ý kiến đề xuất của người giải quyết") is filled from the handlers' progress, proposals and
+    results, each with the handler's name and the day; it was empty although they recorded them."""
+    lead = Assignment.objects.get(document=docs.a, role="lead", parent__isnull=True)
+    services.add_note(org.sxd_unit_leader, lead, "progress", "Phòng đã họp, thống nhất phương án bố trí vốn.")
+    services.complete(org.sxd_unit_leader, lead, "Đã tham mưu Công văn số 456/SXD-KHTC trả lời UBND tỉnh Đắk Lắk.")
+    day = f"{today():%d/%m/%Y}"
+    section = exports.slip_content(docs.a)["sections"][2]
+    assert section[0] == "3. Ý kiến đề xuất của người giải quyết:"
+    assert section[1] == [
+        ("Tiến độ: Phòng đã họp, thống nhất phương án bố trí vốn.", f"Phạm Văn Dũng - {day}"),
+        ("Kết quả: Đã tham mưu Công văn số 456/SXD-KHTC trả lời UBND tỉnh Đắk Lắk.", f"Phạm Văn Dũng - {day}"),
+    ]
+    assert exports.processing_slip_pdf(docs.a).startswith(b"%PDF-")
+
+
+def test_the_registers_and_the_slip_are_reached_by_buttons(org, docs, login):
+    """The incoming list offers both registers to its clerks and leaders, the register management page offers
+    each register, and every document page offers its phiếu giải quyết; only typed URLs reached them before."""
+    clerk = login(org.sxd_clerk)
+    html = clerk.get("/van-ban-den/").content.decode()
+    assert 'href="/van-ban-den/in-so/" data-testid="print-register"' in html
+    assert 'href="/van-ban-den/in-so/?loai=so-theo-doi" data-testid="print-followup"' in html
+    html = clerk.get("/van-ban-den/so/").content.decode()
+    assert f'href="/van-ban-den/in-so/?so={docs.register.pk}"' in html
+    html = clerk.get(f"/van-ban-den/{docs.a.pk}/").content.decode()
+    assert f'href="/van-ban-den/{docs.a.pk}/phieu-giai-quyet.pdf" data-testid="slip"' in html
+    assert login(org.sxd_leader).get("/van-ban-den/").content.decode().count('data-testid="print-') == 2
+    # Staff read only their own documents: no register to print, the slip of the document they handle.
+    staff = login(org.sxd_staff)
+    assert 'data-testid="print-' not in staff.get("/van-ban-den/").content.decode()
+    assert staff.get("/van-ban-den/in-so/").status_code == 403
+    assert 'data-testid="slip"' in staff.get(f"/van-ban-den/{docs.c.pk}/").content.decode()
+
+
+def test_the_print_page_downloads_the_chosen_register_or_keeps_what_was_typed(org, docs, login):
+    clerk = login(org.sxd_clerk)
+    q, start, end = quarter(today())
+    page = clerk.get("/van-ban-den/in-so/?loai=so-theo-doi")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'value="{start:%d/%m/%Y}"' in html and f'value="{end:%d/%m/%Y}"' in html  # the current quarter
+    assert 'value="so-theo-doi" checked' in html
+    assert f'<option value="{docs.register.pk}" selected>' in html
+    choice = {"loai": "so-theo-doi", "so": docs.register.pk, "date_from": f"{start:%d/%m/%Y}"}
+    response = clerk.get("/van-ban-den/in-so/", {**choice, "date_to": f"{end:%d/%m/%Y}", "dinh-dang": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="so-theo-doi-VBD-{start.year}-Q{q}.xlsx"'
+    assert [c.value for c in load(response.content)[4]] == FOLLOWUP_HEADERS
+    response = clerk.get("/van-ban-den/in-so/", {"so": docs.register.pk, "dinh-dang": "pdf"})
+    assert response["Content-Type"] == "application/pdf" and "so-den-VBD" in response["Content-Disposition"]
+    # A wrong date comes back on the page, with a Vietnamese message and everything typed.
+    response = clerk.get("/van-ban-den/in-so/", {**choice, "date_to": "31/13/2026", "dinh-dang": "pdf"})
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Đến ngày" in html and "không hợp lệ" in html and 'value="31/13/2026"' in html
+    assert 'value="so-theo-doi" checked' in html
+    # A register of another agency is not offered and cannot be printed through the page.
+    other = Register.objects.create(agency=org.stttt, name="Sổ văn bản đến", code="VBD")
+    html = clerk.get("/van-ban-den/in-so/", {"so": other.pk, "dinh-dang": "pdf"}).content.decode()
+    assert "hãy chọn lại sổ" in html and f'value="{other.pk}"' not in html

@@ -309,5 +309,25 @@ def test_registration_without_register_uses_default_and_urgent_goes_to_leader(or
     c = login(org.sxd_clerk)
     assert not Register.objects.exists()
     r = c.post("/van-ban-den/vao-so/", form_data(org, register="", urgency=str(Urgency.FLASH)), follow=True)
-    assert "Đã vào sổ: số đến 1" in page(r) and "đã trình lãnh đạo ngay" in page(r)
+    assert "Đã vào sổ: số đến 1, đã trình lãnh đạo Trần Thị Thu Hà." in page(r)
     assert IncomingDocument.objects.get().status == DocStatus.SUBMITTED and Register.objects.count() == 1
+
+
+def test_trinh_lanh_dao_submits_at_once_unless_the_clerk_waits_for_the_batch(org, login, settings):
+    """A document that is not urgent goes to the chosen leader when it is registered; it waits for the day's batch
+    only when the clerk ticks it (the agency's regulation of two batches a day)."""
+    settings.VPDT_INCOMING_BATCH_CRON = "30 8,14 * * 1-5"
+    c = login(org.sxd_clerk)
+    html = page(c.get("/van-ban-den/vao-so/"))
+    assert "Chờ đợt trình theo lịch (8:30, 14:30), không trình ngay" in html
+    r = c.post("/van-ban-den/vao-so/", form_data(org, leader=org.sxd_leader.pk), follow=True)
+    now = IncomingDocument.objects.get(code_number="1234")
+    assert now.status == DocStatus.SUBMITTED and now.leader == org.sxd_leader and now.submitted_at
+    assert "đã trình lãnh đạo Trần Thị Thu Hà" in page(r)
+    r = c.post(
+        "/van-ban-den/vao-so/", form_data(org, code_number="1235", leader=org.sxd_leader.pk, batch="on"), follow=True
+    )
+    later = IncomingDocument.objects.get(code_number="1235")
+    assert later.status == DocStatus.REGISTERED and later.leader == org.sxd_leader
+    assert "sẽ trình lãnh đạo Trần Thị Thu Hà theo đợt trình trong ngày" in page(r)
+    assert services.submit_batch() == 1

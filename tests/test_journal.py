@@ -411,7 +411,7 @@ def test_administrators_see_the_events_of_a_document_but_not_its_content(process
         }
         assert not any(e.content_visible for e in entries)
         assert f"văn bản đến #{doc.pk}" in html and policies.HIDDEN_NOTE in html
-        assert str(org.sxd_leader) in html  # who did it stays visible
+        assert org.sxd_leader.full_name in html  # who did it stays visible
         for secret in (str(doc), DIRECTION, OPINION, NOTE, "Đại lộ Vinh"):
             assert secret not in html
 

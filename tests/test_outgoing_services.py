@@ -532,7 +532,10 @@ def test_confirm_number_and_final_files(world):
     with pytest.raises(PermissionDenied):
         out.confirm(org.sxd_clerk, doc, files=[pdf])
     doc = out.confirm(org.sxd_staff, doc, files=[pdf])
-    assert doc.confirmed_at and [f.original_name for f in signatures.final_files(doc)] == ["ban-goc.pdf"]
+    assert doc.confirmed_at and [f.original_name for f in signatures.final_files(doc)] == [
+        f"{doc.code_number}-SXD-KHTC_{doc.issued_date:%d-%m-%Y}.pdf"
+    ]
+    assert doc.files.get(kind="final").file.sha256 == signatures.final_files(doc)[0].sha256  # the original travels
 
 
 def test_time_is_vietnam(world):

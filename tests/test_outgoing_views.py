@@ -1,8 +1,8 @@
 """Drafting and review screens of outgoing documents (văn bản đi): form, lists, detail, actions, diff."""
 
 import datetime as dt
-import re
 
+import lxml.html
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -231,27 +231,77 @@ def test_full_chain_through_the_screens(world, login):
     assert doc.number_symbol in body and 'data-testid="issue-confirm"' in body
     assert '<span data-testid="delivery-status" class="text-success">Đã đến</span>' in body
     r = staff.post(f"/van-ban-di/{doc.pk}/xac-nhan/", {"files": [pdf("ban-goc-da-ky.pdf")]}, follow=True)
-    assert "Đã xác nhận số, ngày văn bản." in page(r) and "ban-goc-da-ky.pdf" in page(r)
+    official = f"{doc.code_number}-SXD-KHTC_{doc.issued_date:%d-%m-%Y}.pdf"  # the original, officially named
+    assert "Đã xác nhận số, ngày văn bản." in page(r) and official in page(r) and "ban-goc-da-ky" not in page(r)
     internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
     assert "Đã tiếp nhận (vào sổ)" in page(staff.get(f"/van-ban-di/{doc.pk}/"))
     assert page(staff.get("/van-ban-di/", {"hop": "issued"})).count('data-testid="draft-row"') == 1
 
 
-def test_diff_page_shows_added_and_removed_lines(world, login):
+def test_diff_page_shows_who_changed_which_words_in_the_colours_of_the_regulations(world, login):
+    """Word by word, not paragraph by paragraph: the head of the unit's edits in blue, the director's in red,
+    the drafter's in green, each with its author; a legend; text in the page's font, not monospace."""
     org = world
+    long_line = "Sở Xây dựng báo cáo tình hình giải ngân vốn đầu tư công mười tháng năm 2026 như sau:"
     doc = draft(org)
+    out.revise(org.sxd_staff, doc, text=f"Kính gửi: Ủy ban nhân dân tỉnh\n{long_line}\n1. Tình hình chung.")
+    doc = out.submit(org.sxd_staff, doc)
     out.revise(
-        org.sxd_staff,
+        org.sxd_unit_leader,
         doc,
-        text="Kính gửi: Ủy ban nhân dân tỉnh\nSở Xây dựng kính báo cáo:\n1. Tình hình chung.\n2. Kiến nghị, đề xuất.",
+        text=f"Kính gửi: Ủy ban nhân dân tỉnh Nghệ An\n{long_line.replace('mười', '10')}\n1. Tình hình chung.",
+    )
+    doc = out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
+    out.revise(
+        org.sxd_leader,
+        doc,
+        text=f"Kính gửi: Ủy ban nhân dân tỉnh Nghệ An\n{long_line.replace('mười', '10').replace('báo cáo', 'kính báo cáo')}"
+        "\n1. Tình hình chung.\n2. Kiến nghị.",
     )
     c = login(org.sxd_staff)
-    body = page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/"))  # default: the latest two
-    assert re.search(r'<div class="px-2 bg-success-subtle text-success-emphasis[^"]*" data-kind="added"', body)
-    assert "2. Kiến nghị, đề xuất." in body and "Sở Xây dựng kính báo cáo:" in body
-    assert 'data-kind="removed"' in body and "Sở Xây dựng báo cáo như sau:" in body
-    body = page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/", {"a": "2", "b": "1"}))
-    assert body.count('data-kind="added"') == 1 and body.count('data-kind="removed"') == 2
+    body = page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/", {"a": "2", "b": "4"}))
+    tree = lxml.html.fromstring(body)
+    (diff,) = tree.xpath('//*[@data-testid="diff"]')
+    assert "font-monospace" not in diff.get("class")
+
+    def changes(kind, level):
+        return [
+            " ".join(e.text_content().split()) for e in diff.xpath(f'.//*[@data-kind="{kind}"][@data-level="{level}"]')
+        ]
+
+    assert changes("added", "unit") == ["Nghệ An", "10"] and changes("removed", "unit") == ["mười"]
+    assert changes("added", "agency") == ["kính", "2. Kiến nghị."]
+    for e in diff.xpath('.//*[@data-level="unit"]'):
+        assert "text-primary" in e.get("class") and "Phạm Văn Dũng" in e.get("title")
+    for e in diff.xpath('.//*[@data-level="agency"]'):
+        assert "text-danger" in e.get("class") and "Trần Thị Thu Hà" in e.get("title")
+    # Only the words changed, never the whole line they are in.
+    assert all(len(e.text_content()) < 20 for e in diff.xpath('.//*[@data-level="unit" or @data-level="agency"]'))
+    legend = " ".join(tree.xpath('//*[@data-testid="diff-legend"]')[0].text_content().split())
+    for text in ("Lãnh đạo đơn vị (xanh lam)", "Lãnh đạo cơ quan (đỏ)", "gạch chân: thêm vào", "gạch ngang: xóa đi"):
+        assert text in legend, text
+    authors = " ".join(tree.xpath('//*[@data-testid="diff-authors"]')[0].text_content().split())
+    assert "Phiên bản 3: Phạm Văn Dũng — Lãnh đạo đơn vị, sửa tại bước" in authors
+    assert "Phiên bản 4: Trần Thị Thu Hà — Lãnh đạo cơ quan, sửa tại bước" in authors
+    # The texts read whole: the newer version is what is not struck out, the older what is not underlined.
+    assert "".join(diff.xpath(".//text()[not(ancestor::del)]")) == doc.versions.get(number=4).text
+    assert "".join(diff.xpath(".//text()[not(ancestor::ins)]")) == doc.versions.get(number=2).text
+    # From the first version: the drafter's own changes in green; words the drafter added and a leader changed
+    # afterwards shown as they ended up.
+    tree = lxml.html.fromstring(page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/", {"a": "1", "b": "4"})))
+    authors = " ".join(tree.xpath('//*[@data-testid="diff-authors"]')[0].text_content().split())
+    assert "Phiên bản 2: Hoàng Thị Lan — Người soạn thảo" in authors
+    (diff,) = tree.xpath('//*[@data-testid="diff"]')
+    assert diff.xpath('.//*[@data-level="other"]')
+    assert all("text-success" in e.get("class") for e in diff.xpath('.//*[@data-level="other"]'))
+    assert "".join(diff.xpath(".//text()[not(ancestor::del)]")) == doc.versions.get(number=4).text
+    assert "".join(diff.xpath(".//text()[not(ancestor::ins)]")) == doc.versions.get(number=1).text
+
+    # Newer against older: the differences only; the default is the latest two; bad numbers say so.
+    body = page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/", {"a": "4", "b": "1"}))
+    assert 'data-testid="diff-authors"' not in body and 'data-kind="removed"' in body
+    body = page(c.get(f"/van-ban-di/{doc.pk}/so-sanh/"))
+    assert 'data-level="agency"' in body and 'data-level="unit"' not in body
     r = c.get(f"/van-ban-di/{doc.pk}/so-sanh/", {"a": "x", "b": "99"})
     assert r.status_code == 200 and "Phiên bản không hợp lệ" in page(r)
 

@@ -36,6 +36,11 @@ def signed(world):
     return world
 
 
+def official(doc) -> str:
+    """The name an issued document's file travels under (number, symbol, date)."""
+    return f"{doc.code_number}-{doc.code_notation}_{doc.issued_date:%d-%m-%Y}.pdf"
+
+
 def sealed_pdf(org) -> bytes:
     """A decision signed by the director and sealed by Sở Xây dựng, as issue would produce it."""
     leader = signing.sign_as_signer(org.sxd_leader, nd30(), passphrase=PASSPHRASE, agency=org.sxd).data
@@ -226,9 +231,10 @@ def test_bad_delivery_under_refuse_cannot_be_received_only_refused(signed, login
     recipient = doc.recipients.get(agency=org.stttt)
     c = login(org.stttt_clerk)
     text = page(c.get(WAITING_URL))  # verified on display (no worker in tests)
-    assert 'data-testid="signature-blocked"' in text and "qd-hong.pdf" in text
+    name = official(doc)  # the file travels under the issued document's official name
+    assert 'data-testid="signature-blocked"' in text and name in text
     assert "Tiếp nhận, vào sổ" not in text and 'data-testid="refuse-reason"' in text
-    assert "Chữ ký số không hợp lệ: tệp “qd-hong.pdf”" in text
+    assert f"Chữ ký số không hợp lệ: tệp “{name}”" in text
     # the service and the API refuse reception with the same message
     r = api(org.stttt_clerk).post(f"/api/v1/exchange-arrivals/internal-{recipient.pk}/receive/", {}, format="json")
     assert r.status_code == 400 and "Chữ ký số không hợp lệ" in str(r.json()), r.content
@@ -247,7 +253,7 @@ def test_bad_delivery_under_flag_is_registered_with_warning(signed, login):
     doc = issued_to_stttt(org, external_sign(nd30(), pki_material().foreign_signer), name="cv-la.pdf")
     registered = internal.receive(org.stttt_clerk, doc.recipients.get(agency=org.stttt))
     text = page(login(org.stttt_clerk).get(f"/van-ban-den/{registered.document.pk}/"))
-    assert 'data-testid="signature-warning"' in text and "cv-la.pdf" in text
+    assert 'data-testid="signature-warning"' in text and official(doc) in text
     assert JournalEntry.objects.filter(action="signing.receipt.flag", object_id=str(registered.document.pk)).exists()
 
 

@@ -105,3 +105,47 @@ def test_four_people_carry_a_document_to_completion(org, transactional_db, live_
     outsider = _log_in(new_page, org.stttt_staff)
     response = outsider.goto(f"/van-ban-den/{doc.pk}/")
     assert response.status == 404
+
+
+def test_trinh_lanh_dao_on_register_and_on_receive_submits_with_the_first_click(
+    org, transactional_db, live_server, new_page
+):
+    """Choosing “Trình lãnh đạo” and pressing “Vào sổ” (or “Tiếp nhận, vào sổ”) once passes the document to the
+    leader: a normal (not urgent) document waited for the next batch and the clerk had to press “Trình” again."""
+    from tests.conftest import make_person
+    from tests.test_outgoing_api import approve_all, draft
+    from vpdt.directory.models import Role
+    from vpdt.outgoing import services as out
+    from vpdt.outgoing.models import RecipientKind
+
+    # 1. A paper document, registered and submitted in one go.
+    clerk = _log_in(new_page, org.sxd_clerk)
+    clerk.goto("/van-ban-den/vao-so/")
+    clerk.locator("[name=issuer_name]").fill("Sở Tài chính tỉnh Nghệ An")
+    clerk.locator("[name=code_number]").fill("715")
+    clerk.locator("[name=code_notation]").fill("STC-QLNS")
+    clerk.locator("[name=issued_date]").fill("20/11/2026")
+    clerk.locator("[name=doc_type]").select_option(label="Công văn")
+    clerk.locator("[name=subject]").fill("V/v thẩm định dự toán kinh phí giải phóng mặt bằng")
+    expect(clerk.locator("[name=urgency]")).to_have_value("0")  # Thường: not urgent
+    clerk.locator("[name=leader]").select_option(label=org.sxd_leader.full_name)
+    _submit(clerk, "register-submit")
+    expect(clerk.get_by_test_id("status")).to_have_text(DocStatus.SUBMITTED.label)
+    expect(clerk.get_by_test_id("submit-leader")).to_have_count(0)
+    expect(clerk.get_by_test_id("trail")).to_contain_text(f"lên {org.sxd_leader.full_name}")
+    assert IncomingDocument.objects.get(code_number="715").status == DocStatus.SUBMITTED
+
+    # 2. A document delivered by another agency of the deployment, received and submitted in one go.
+    stttt_clerk = make_person(org.stttt, "Phạm Thị Thanh Hương", Role.CLERK, org.stttt_cntt)
+    stttt_leader = make_person(org.stttt, "Nguyễn Hữu Thắng", Role.LEADER)
+    out.issue(
+        org.sxd_clerk,
+        approve_all(org, draft(org, recipients=[out.RecipientSpec(RecipientKind.AGENCY, agency=org.stttt)])),
+    )
+    receiver = _log_in(new_page, stttt_clerk)
+    receiver.goto("/lien-thong/den/")
+    card = receiver.get_by_test_id("arrival-row")
+    card.locator("select[name=leader]").select_option(label=stttt_leader.full_name)
+    _submit(receiver, "arrival-register")
+    expect(receiver.get_by_test_id("status")).to_have_text(DocStatus.SUBMITTED.label)
+    assert IncomingDocument.objects.get(agency=org.stttt).leader == stttt_leader

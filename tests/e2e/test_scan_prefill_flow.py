@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_incoming_flow import _log_in, _submit
 from tests.test_scan_prefill import scan_png
 from vpdt.incoming import services as incoming
-from vpdt.incoming.models import IncomingDocument
+from vpdt.incoming.models import DocStatus, IncomingDocument
 
 pytestmark = pytest.mark.e2e
 
@@ -45,9 +45,9 @@ def test_scan_to_prefilled_form_to_search(org, transactional_db, live_server, ne
     doc = IncomingDocument.objects.get()
     assert doc.subject.endswith("xã Nghi Phong") and doc.code_number == "1250"
     assert doc.attachments.count() == 1
+    assert doc.status == DocStatus.SUBMITTED and doc.leader == org.sxd_leader  # “Trình lãnh đạo”: submitted at once
 
     # the director sends it to a staff member (services: the direction screens have their own e2e)
-    incoming.submit(org.sxd_clerk, doc)
     incoming.direct(
         org.sxd_leader,
         doc,

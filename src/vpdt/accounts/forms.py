@@ -5,7 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from vpdt.core.authz import manageable
 from vpdt.core.dates import DateField
 from vpdt.core.widgets import DateInput, QuickSelect
+from vpdt.directory.forms import ROLE_REFUSED
 from vpdt.directory.models import Agency, Role, Unit
+from vpdt.directory.services import grantable_roles
 
 from . import services
 from .models import StatusReason
@@ -136,6 +138,8 @@ class AccountCreateForm(forms.Form):
             .order_by("agency__path", "name")
         )
         self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.agency.short_name}"
+        self.fields["role"].choices = grantable_roles(actor)  # only what the administrator may give
+        self.fields["role"].error_messages["invalid_choice"] = ROLE_REFUSED
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
 

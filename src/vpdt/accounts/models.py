@@ -116,6 +116,8 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "mật khẩu đã dùng"
+        verbose_name_plural = "mật khẩu đã dùng"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
@@ -126,3 +128,7 @@ class UserSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
     session_key = models.CharField(max_length=40, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "phiên đăng nhập"
+        verbose_name_plural = "phiên đăng nhập"

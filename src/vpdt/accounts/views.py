@@ -182,8 +182,13 @@ def user_create(request):
                 role=data["role"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        except PermissionDenied as exc:  # e.g. a role or an agency the administrator may not give: the form back
+            form.add_error(None, str(exc) or "Bạn không có quyền tạo tài khoản này.")
         else:
             return render(request, "accounts/one_time_password.html", {"person": user, "password": password})
     return render(request, "accounts/user_form.html", {"form": form})

@@ -10,6 +10,7 @@ C1 controls and lone UTF-16 surrogates (which no encoder can write).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.http import QueryDict
 
@@ -69,3 +70,11 @@ def clean_files(files) -> None:
         for uploaded in uploads:
             if uploaded.name and _CONTROL.search(uploaded.name):
                 uploaded.name = clean_text(uploaded.name)
+
+
+def ascii_slug(value: str) -> str:
+    """ASCII letters and digits of ``value``, runs of anything else as one hyphen: “QĐ-UBND/Sở” → “QD-UBND-So”
+    (Vietnamese letters lose their marks, đ becomes d; case kept)."""
+    text = unicodedata.normalize("NFKD", (value or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")

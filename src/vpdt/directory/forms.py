@@ -4,6 +4,7 @@ from vpdt.core.authz import manageable
 from vpdt.core.widgets import QuickSelect
 
 from .models import Agency, Level, Role, Unit
+from .services import grantable_roles
 
 TEXT = {"class": "form-control"}
 
@@ -98,6 +99,9 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].required = False
 
 
+ROLE_REFUSED = "Bạn không được giao vai trò này (vai trò quản trị cấp tỉnh chỉ quản trị cấp tỉnh mới giao được)."
+
+
 class PositionForm(forms.Form):
     agency = forms.ModelChoiceField(
         label="Cơ quan", queryset=Agency.objects.none(), widget=QuickSelect(attrs={"class": "form-select"})
@@ -120,6 +124,8 @@ class PositionForm(forms.Form):
         self.fields["agency"].queryset = agencies
         self.fields["unit"].queryset = Unit.objects.filter(agency__in=agencies).select_related("agency")
         self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.agency.short_name}"
+        self.fields["role"].choices = grantable_roles(actor)  # only what the actor may give
+        self.fields["role"].error_messages["invalid_choice"] = ROLE_REFUSED
 
     def clean(self):
         cleaned = super().clean()

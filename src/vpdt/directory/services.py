@@ -160,15 +160,27 @@ def update_unit(actor, unit: Unit, **fields) -> Unit:
     return unit
 
 
+def may_grant(actor, role: str) -> bool:
+    """Whether ``actor`` may give a position with ``role``: the province administrator's role only a province
+    administrator (or the superuser) gives; the others every administrator of the agency."""
+    if role != Role.PROVINCE_ADMIN or actor is None:
+        return True
+    scope = scope_of(actor)
+    return bool(scope.is_superuser or scope.province_path)
+
+
+def grantable_roles(actor) -> list[tuple[str, str]]:
+    """The roles ``actor`` may give, as choices for a form."""
+    return [(value, label) for value, label in Role.choices if may_grant(actor, value)]
+
+
 @transaction.atomic
 def assign_position(
     actor, user, *, agency: Agency, unit: Unit | None, title: str, role: str, is_primary: bool = True, started_on=None
 ) -> Position:
     _require_manage(actor, Agency.objects.all(), agency, "Bạn không quản trị cơ quan này.")
-    if role == Role.PROVINCE_ADMIN and actor is not None:
-        scope = scope_of(actor)
-        if not (scope.is_superuser or scope.province_path):
-            raise PermissionDenied("Chỉ quản trị cấp tỉnh mới được giao vai trò quản trị cấp tỉnh.")
+    if not may_grant(actor, role):
+        raise PermissionDenied("Chỉ quản trị cấp tỉnh mới được giao vai trò quản trị cấp tỉnh.")
     title = (title or "").strip() or dict(Role.choices).get(role, "")  # the role's name when no title is given
     position = Position(
         user=user, agency=agency, unit=unit, title=title, role=role, is_primary=is_primary, started_on=started_on

@@ -91,7 +91,9 @@ def _lock(actor, message: Message) -> Message:
     return locked
 
 
-def register(actor, message: Message, *, register=None, leader=None, confirm_duplicate: bool = False):
+def register(
+    actor, message: Message, *, register=None, leader=None, submit_now: bool = False, confirm_duplicate: bool = False
+):
     """Register the arrival as an incoming document of its agency; status 03 goes back to the sender."""
     if not permitted(Message, actor, "arrived").filter(pk=message.pk).exists():
         _not_waiting(actor, message)
@@ -111,6 +113,7 @@ def register(actor, message: Message, *, register=None, leader=None, confirm_dup
                 register=register,
                 agency=locked.agency,
                 leader=leader,
+                submit_now=submit_now,
                 confirm_duplicate=confirm_duplicate,
                 files=_files(package),
                 source=Source.ELECTRONIC,

@@ -110,7 +110,15 @@ def _still_waiting(locked: Recipient) -> None:
         )
 
 
-def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_duplicate: bool = False):
+def receive(
+    actor,
+    recipient: Recipient,
+    *,
+    register=None,
+    leader=None,
+    submit_now: bool = False,
+    confirm_duplicate: bool = False,
+):
     """The recipient clerk registers the delivered document with one action (metadata prefilled)."""
     DELIVERY.authorize(recipient, "receive", actor)
     # Signatures of the delivered PDFs: under the "refuse" policy a failure blocks reception (only refusal left).
@@ -128,6 +136,7 @@ def receive(actor, recipient: Recipient, *, register=None, leader=None, confirm_
             register=register,
             agency=locked.agency,
             leader=leader,
+            submit_now=submit_now,
             confirm_duplicate=confirm_duplicate,
             stored_files=final_files(document),
             source=Source.ELECTRONIC,

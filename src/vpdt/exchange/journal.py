@@ -2,8 +2,50 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from vpdt.directory.models import Agency
 from vpdt.journal import sentences
-from vpdt.journal.sentences import compose, register
+from vpdt.journal.sentences import compose
+from vpdt.journal.sentences import register as _register
+from vpdt.outgoing.models import DeliveryStatus
+
+from .edxml.model import BUSINESS_LABELS, BusinessType
+from .models import ExternalAgency, MessageType
+
+ORGANS = ("from", "to", "recipient_organ")  # details keys that hold an agency's code (mã định danh)
+STATUSES = {choice.value: choice.label for choice in DeliveryStatus if choice.value}
+
+
+def _organs(facts) -> None:
+    """The agencies the details name by code, told by name (“Ủy ban nhân dân tỉnh Hà Tĩnh (000.00.00.H42)”), from
+    the agencies of this deployment and the exchange directory: two queries for a page."""
+    codes = {f.details.get(key) for f in facts for key in ORGANS}
+    codes = {code for code in codes if isinstance(code, str) and code}
+    if not codes:
+        return
+    names = dict(ExternalAgency.objects.filter(organ_id__in=codes).values_list("organ_id", "name"))
+    names.update(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+    for item in facts:
+        for key in ORGANS:
+            code = item.details.get(key)
+            if isinstance(code, str) and code in names:
+                item.extra[key] = f"{names[code]} ({code})"
+
+
+def _code(value) -> str:
+    """A status code (“03”) or a business type (“0”) of a message, by its name."""
+    text = str(value)
+    if text in STATUSES:
+        return f"{STATUSES[text]} ({text})"
+    try:
+        return BUSINESS_LABELS[BusinessType(int(text))]
+    except (ValueError, KeyError):
+        return text
+
+
+def register(action, text, *, hidden, label, **kwargs):
+    """A sentence of the exchange: the agencies its details name by code are told by name."""
+    _register(action, text, hidden=hidden, label=label, prefetch=kwargs.pop("prefetch", _organs), **kwargs)
+
 
 sentences.detail_labels(
     "exchange.",
@@ -12,7 +54,7 @@ sentences.detail_labels(
         "to": _("Cơ quan nhận"),
         "from": _("Cơ quan gửi"),
         "kind": _("Loại gói tin"),
-        "code": _("Mã nghiệp vụ hoặc trạng thái"),
+        "code": _("Nghiệp vụ hoặc trạng thái"),
         "attempts": _("Số lần gửi"),
         "error": _("Lỗi"),
         "dead": _("Ngừng gửi lại"),
@@ -27,14 +69,16 @@ sentences.detail_labels(
         "fields": _("Thông tin đã cập nhật"),
         "answers": None,
     },
+    {"kind": MessageType},
 )
 sentences.detail_labels(
     "outgoing.delivery.",
     {
         "recipient_organ": _("Cơ quan nhận (hệ thống khác)"),
-        "status": _("Mã trạng thái"),
+        "status": _("Trạng thái"),
         "remote": _("Từ hệ thống khác"),
     },
+    {"status": DeliveryStatus},
 )
 
 register(
@@ -42,6 +86,7 @@ register(
     _("%(who)s đưa gói tin %(document_id)s gửi %(to)s vào hàng đợi liên thông"),
     hidden=_("%(who)s đưa một gói tin vào hàng đợi liên thông"),
     label=_("Chờ gửi liên thông"),
+    values={"code": _code},
 )
 register(
     "exchange.send",
@@ -90,6 +135,7 @@ register(
     _("Nhận trạng thái %(code)s của văn bản %(document_id)s từ %(from)s"),
     hidden=_("Nhận trạng thái của một văn bản liên thông"),
     label=_("Nhận trạng thái liên thông"),
+    values={"code": _code},
 )
 # Recorded by earlier versions, before a refused recall (16) moved the delivery machine: still in old journals.
 register(

@@ -318,10 +318,17 @@ def register(request, route: str, pk: int):
     number, sender = _describe(entry)
     try:
         receive = internal.receive if entry.internal else arrivals.register
-        registered = receive(request.user, entry.obj, confirm_duplicate=data.get("confirm_duplicate"), **choice)
+        registered = receive(
+            request.user,
+            entry.obj,
+            confirm_duplicate=data.get("confirm_duplicate"),
+            submit_now=not data.get("batch"),
+            **choice,
+        )
     except incoming.DuplicateWarning as exc:
         messages.warning(request, " ".join(exc.messages))
         chosen = {key: getattr(value, "pk", None) for key, value in choice.items()}
+        chosen["batch"] = bool(data.get("batch"))
         context = _arrivals_context(
             request,
             scope,
@@ -335,7 +342,9 @@ def register(request, route: str, pk: int):
     document = registered.document
     text = f"Đã tiếp nhận văn bản {number} của {sender}: vào sổ số đến {document.arrival_number}"
     if getattr(registered, "submitted", False):
-        text += ", đã trình lãnh đạo"
+        text += f", đã trình lãnh đạo {document.leader.full_name}"
+    elif document.leader_id:
+        text += f", sẽ trình lãnh đạo {document.leader.full_name} theo đợt trình trong ngày"
     messages.success(request, text + ".")
     return redirect(f"/van-ban-den/{document.pk}/")
 

@@ -309,10 +309,15 @@ def _person(user) -> str:
     return user.full_name or user.get_username()
 
 
+# Section 3 of the slip: what the handlers recorded (a proposal as written, progress and the result named).
+HANDLER_NOTES = {NoteKind.PROPOSAL: "", NoteKind.PROGRESS: "Tiến độ: ", NoteKind.RESULT: "Kết quả: "}
+
+
 def slip_content(document) -> dict:
     """What the phiếu giải quyết shows, as text: identity rows and the three opinion sections.
 
-    Each section is a list of ``(text, signature)`` pairs; ``signature`` is "who - when" or "".
+    Each section is a list of ``(text, signature)`` pairs; ``signature`` is "who - when" or "" (section 3: the
+    handler's name and the day, dd/mm/yyyy).
     """
     urgency = document.get_urgency_display()
     identity_rows = [
@@ -352,11 +357,13 @@ def slip_content(document) -> dict:
             line += f": {a.opinion}"
         unit.append((line, f"{_person(a.assigned_by)} - {fmt_datetime(a.created_at)}".strip(" -")))
 
-    proposals = sorted(
-        (n for a in assignments for n in a.notes.all() if n.kind == NoteKind.PROPOSAL),
+    notes = sorted(
+        (n for a in assignments for n in a.notes.all() if n.kind in HANDLER_NOTES),
         key=lambda n: (n.created_at or timezone.now(), n.pk or 0),
     )
-    proposal = [(n.text, f"{_person(n.author)} - {fmt_datetime(n.created_at)}".strip(" -")) for n in proposals]
+    proposal = [
+        (HANDLER_NOTES[n.kind] + n.text, f"{_person(n.author)} - {fmt_date(n.created_at)}".strip(" -")) for n in notes
+    ]
     return {
         "agency": document.agency.name if document.agency_id else "",
         "identity": identity_rows,

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -20,9 +21,10 @@ from django.views.decorators.http import require_GET
 
 from vpdt.core.authz import visible
 from vpdt.core.dates import DateInputError, parse_date
+from vpdt.core.params import int_param
 from vpdt.journal import services as journal
 
-from . import exports
+from . import exports, lifecycle
 from .models import IncomingDocument, Register
 
 CONTENT_TYPES = {
@@ -131,34 +133,90 @@ def _export(request, register_pk: int, fmt: str, *, kind: str, prefix: str, pdf,
     return _attachment(data, fmt, filename)
 
 
+BOOKS = {
+    "register": {
+        "kind": "register",
+        "prefix": "so-den",
+        "pdf": exports.incoming_register_pdf,
+        "xlsx": exports.incoming_register_xlsx,
+    },
+    "followup": {
+        "kind": "followup",
+        "prefix": "so-theo-doi",
+        "pdf": exports.followup_register_pdf,
+        "xlsx": exports.followup_register_xlsx,
+    },
+}
+
+
 @require_GET
 @login_required
 def register_export(request, register_pk: int, fmt: str):
     """Sổ đăng ký văn bản đến for a period (default: the current quarter)."""
-    return _export(
-        request,
-        register_pk,
-        fmt,
-        kind="register",
-        prefix="so-den",
-        pdf=exports.incoming_register_pdf,
-        xlsx=exports.incoming_register_xlsx,
-    )
+    return _export(request, register_pk, fmt, **BOOKS["register"])
 
 
 @require_GET
 @login_required
 def followup_export(request, register_pk: int, fmt: str):
     """Sổ theo dõi giải quyết văn bản đến for a period (default: the current quarter)."""
-    return _export(
-        request,
-        register_pk,
-        fmt,
-        kind="followup",
-        prefix="so-theo-doi",
-        pdf=exports.followup_register_pdf,
-        xlsx=exports.followup_register_xlsx,
-    )
+    return _export(request, register_pk, fmt, **BOOKS["followup"])
+
+
+# The books the print page offers: its value of "loai" → the book (see BOOKS) and its title.
+PRINTS = {
+    "so-den": ("register", "Sổ đăng ký văn bản đến"),
+    "so-theo-doi": ("followup", "Sổ theo dõi giải quyết văn bản đến"),
+}
+
+
+@require_GET
+@login_required
+def print_registers(request):
+    """In sổ văn bản đến: the register, the book and the period chosen on one page, then the file downloaded.
+
+    A choice that cannot be printed (no register, bad dates) comes back on the page with a Vietnamese message and
+    what was typed."""
+    if not lifecycle.may_print_registers(request.user):
+        raise PermissionDenied("Chỉ văn thư và lãnh đạo cơ quan được in sổ văn bản đến.")
+    registers = visible(Register, request.user).select_related("agency")
+    agency_id = getattr(request.user, "agency_id", None)
+    if agency_id:
+        registers = registers.filter(agency_id=agency_id)
+    registers = list(registers.order_by("-is_active", "-is_default", "name", "id"))
+    start, end = quarter_of(timezone.localdate())
+    params = request.GET
+    kind = params.get("loai") if params.get("loai") in PRINTS else "so-den"
+    chosen = int_param(params.get("so"))
+    register = next((r for r in registers if r.pk == chosen), None) or (registers[0] if registers else None)
+    values = {
+        "loai": kind,
+        "so": register.pk if register else None,
+        "date_from": params.get("date_from", f"{start:%d/%m/%Y}").strip()[:20],
+        "date_to": params.get("date_to", f"{end:%d/%m/%Y}").strip()[:20],
+    }
+    errors = []
+    fmt = params.get("dinh-dang")
+    if fmt is not None:
+        if fmt not in CONTENT_TYPES:
+            errors.append("Chọn định dạng PDF hoặc Excel.")
+        if params.get("so") and (chosen is None or register is None or register.pk != chosen):
+            errors.append("Sổ đã chọn không còn xem được; hãy chọn lại sổ.")
+        elif register is None:
+            errors.append("Cơ quan chưa có sổ văn bản đến nào để in.")
+        try:
+            parse_period(params)
+        except BadPeriod as err:
+            errors.append(str(err))
+        if not errors:
+            return _export(request, register.pk, fmt, **BOOKS[PRINTS[kind][0]])
+    context = {
+        "registers": registers,
+        "kinds": [(key, title) for key, (_book, title) in PRINTS.items()],
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "incoming/registers/print.html", context)
 
 
 @require_GET
@@ -180,6 +238,7 @@ def slip(request, pk: int):
 
 
 export_urls = [
+    path("van-ban-den/in-so/", print_registers, name="incoming-print"),
     path("so-den/<int:register_pk>/xuat.<str:fmt>", register_export, name="incoming-register-export"),
     path("so-theo-doi/<int:register_pk>/xuat.<str:fmt>", followup_export, name="incoming-followup-export"),
     path("van-ban-den/<int:pk>/phieu-giai-quyet.pdf", slip, name="incoming-slip"),

@@ -1,6 +1,7 @@
 """Forms of the incoming-document screens. They only parse input; every rule lives in services."""
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 
 from vpdt.accounts.models import User
@@ -62,6 +63,22 @@ class MultipleFileField(forms.FileField):
 def agency_leaders(agency_id):
     """The leaders a document may be submitted to: the same rule as the services (directory.members)."""
     return members.members(agency_id, roles=(Role.LEADER,)).order_by("full_name")
+
+
+def batch_field() -> forms.BooleanField:
+    """“Chờ đợt trình theo lịch (9:00, 15:00)”: left unticked, “Trình lãnh đạo” submits at once; ticked, a document
+    that is not urgent waits for the next batch of the schedule (VPDT_INCOMING_BATCH_CRON)."""
+    minute, hour = (settings.VPDT_INCOMING_BATCH_CRON.split() + ["", ""])[:2]
+    hours = hour.split(",")
+    times = ""
+    if minute.isdigit() and all(h.isdigit() for h in hours):
+        times = " (" + ", ".join(f"{int(h)}:{int(minute):02d}" for h in hours) + ")"
+    return forms.BooleanField(
+        label=f"Chờ đợt trình theo lịch{times}, không trình ngay",
+        help_text="Văn bản khẩn luôn được trình ngay.",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 def agency_people(agency_id):
@@ -129,6 +146,7 @@ class RegistrationForm(forms.Form):
         error_messages={"invalid_choice": "Loại nội dung không hợp lệ."},
     )
     leader = _select("Trình lãnh đạo", User.objects.none())
+    batch = batch_field()
     files = MultipleFileField(
         label="Tệp văn bản (bản quét PDF hoặc bản điện tử; chọn được nhiều tệp)",
         required=False,
@@ -157,6 +175,7 @@ class RegistrationForm(forms.Form):
         self.fields["field"].queryset = Field.objects.filter(agency_id=agency_id, is_active=True).order_by("name")
         self.fields["leader"].queryset = agency_leaders(agency_id)
         self.fields["leader"].label_from_instance = lambda u: u.full_name
+        self.fields["batch"] = batch_field()  # the schedule as configured now
 
 
 class RegisterFilterForm(forms.Form):

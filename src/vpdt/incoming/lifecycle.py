@@ -50,6 +50,13 @@ def may_register(user) -> bool:
     return clerk_refusal(user, getattr(user, "agency_id", None)) is None
 
 
+def may_print_registers(user) -> bool:
+    """The user prints the agency's incoming registers (sổ đăng ký, sổ theo dõi giải quyết): its clerks and
+    leaders, who read all of its incoming documents."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.agency_id and scope.has_role(Role.CLERK, Role.LEADER))
+
+
 def acts_for(user, person_id: int | None) -> bool:
     """The user is ``person_id`` or holds their delegation for incoming documents now."""
     return person_id is not None and person_id in scope_of(user).within("incoming").person_ids

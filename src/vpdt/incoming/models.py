@@ -165,6 +165,8 @@ class Attachment(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = "tệp đính kèm văn bản đến"
+        verbose_name_plural = "tệp đính kèm văn bản đến"
         ordering = ["order", "id"]
 
 
@@ -253,6 +255,8 @@ class ProcessingNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "ý kiến xử lý"
+        verbose_name_plural = "ý kiến xử lý"
         ordering = ["created_at", "id"]
 
 

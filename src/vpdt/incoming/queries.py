@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
+from vpdt.accounts.models import User
 from vpdt.core import deadlines
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory.models import Agency, Unit
@@ -166,6 +167,10 @@ def trail(document: IncomingDocument) -> list[dict]:
         .order_by("seq"),
         visible=True,
     )
+    leaders = {  # who a document was submitted to, journaled by username: told by name
+        e.details["leader"] for e in rows if e.action == "incoming.submit" and isinstance(e.details, dict)
+    } - {None, ""}
+    names = dict(User.objects.filter(username__in=leaders).values_list("username", "full_name")) if leaders else {}
     items = []
     for entry in rows:
         details = entry.details or {}
@@ -177,13 +182,13 @@ def trail(document: IncomingDocument) -> list[dict]:
                 if t.get("role") in AssignmentRole.values
             )
         elif entry.action == "incoming.submit":
-            to = details.get("leader", "")
+            to = names.get(details.get("leader"), details.get("leader", ""))
         items.append(
             {
                 "seq": entry.seq,
                 "when": entry.created_at,
-                "who": entry.actor_repr or "Hệ thống",
-                "on_behalf_of": entry.on_behalf_of_repr,
+                "who": sentences.person(entry.actor_repr) or "Hệ thống",
+                "on_behalf_of": sentences.person(entry.on_behalf_of_repr),
                 "action": entry.action,
                 "label": entry.label,
                 "sentence": entry.sentence,

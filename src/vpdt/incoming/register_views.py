@@ -20,6 +20,7 @@ from vpdt.core.authz import manageable, visible
 from vpdt.core.widgets import QuickSelect
 
 from . import register_services as rs
+from .lifecycle import may_print_registers
 from .models import IncomingDocument, Register
 
 
@@ -127,6 +128,7 @@ def register_admin_list(request):
         "rows": rows,
         "year": year,
         "can_create": rs.manageable_agencies(request.user).exists(),
+        "can_print": may_print_registers(request.user),
         "several_agencies": len({r.agency_id for r in registers}) > 1,
     }
     return render(request, "incoming/registers/list.html", context)

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from vpdt.core import work
-from vpdt.core.authz import scope_of, visible
+from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
 from vpdt.core.viewer import OTHER, Viewer, ViewerFile, file_response, kind_of
@@ -142,6 +142,7 @@ def register_create(request):
                     register=data.pop("register"),
                     agency=request.user.agency,
                     leader=data.pop("leader"),
+                    submit_now=not data.pop("batch"),
                     confirm_duplicate=data.pop("confirm_duplicate"),
                     files=request.FILES.getlist("files"),
                     scans=[scan.pk] if scan else (),
@@ -158,7 +159,9 @@ def register_create(request):
                 doc = registered.document
                 text = f"Đã vào sổ: số đến {doc.arrival_number}"
                 if registered.submitted:
-                    text += " (văn bản khẩn: đã trình lãnh đạo ngay)"
+                    text += f", đã trình lãnh đạo {doc.leader.full_name}"
+                elif doc.leader_id:
+                    text += f", sẽ trình lãnh đạo {doc.leader.full_name} theo đợt trình trong ngày"
                 messages.success(request, text + ".")
                 _signature_messages(request, doc)
                 return redirect("incoming:detail", pk=doc.pk)
@@ -256,6 +259,7 @@ def register_list(request):
         "due": due,
         "due_label": work.DUE_CHOICES.get(due, ""),
         "can_register": lifecycle.may_register(request.user),
+        "can_print": lifecycle.may_print_registers(request.user),
         "can_manage_registers": register_services.manageable_agencies(request.user).exists(),
     }
     partial = request.htmx and request.htmx.target == "doc-rows"
@@ -332,8 +336,13 @@ def detail(request, pk):
         if a.parent_id in by_id:
             a.parent = by_id[a.parent_id]
     actions = lifecycle.available_actions(me, doc)
+    outgoing_model = IncomingDocument.answers_outgoing.field.related_model  # (no import of the outgoing app)
     context = {
         "doc": doc,
+        # Links only where they open: the outgoing document this one answers, the document replacing it.
+        "answers_link": bool(doc.answers_outgoing_id)
+        and permitted(outgoing_model, me, "view").filter(pk=doc.answers_outgoing_id).exists(),
+        "replaced_link": bool(doc.replaced_by_id) and _documents(request).filter(pk=doc.replaced_by_id).exists(),
         "attachments": attachments,
         "viewer": _viewer(doc, attachments),
         "signature_warning": signature_warning,

@@ -15,8 +15,8 @@ what the entry says to a reader who may not see its content (see :mod:`.policies
 nothing else, so neither the object's name nor the details can leak through it. ``label`` is the action's short
 name (what the document trails show).
 
-An action nobody registered still reads as Vietnamese (“… thực hiện thao tác …”); a test scans the code base and
-fails on any recorded action without a sentence.
+An action nobody registered still reads as Vietnamese (“… thực hiện một thao tác (văn bản đến) …”), never with its
+code; a test scans the code base and fails on any recorded action without a sentence.
 """
 
 from __future__ import annotations
@@ -83,6 +83,35 @@ BASE_LABELS = {
     "deadline": _("Hạn xử lý"),
     "ip": _("Địa chỉ IP"),
 }
+
+
+# The actions by their first word: the journal screen's filter offers these, and an action nobody registered is
+# labelled by its group.
+GROUPS = {
+    "auth": _("Đăng nhập, đăng xuất"),
+    "account": _("Tài khoản người dùng"),
+    "security": _("An toàn thông tin"),
+    "directory": _("Danh bạ cơ quan, đơn vị"),
+    "delegation": _("Ủy quyền"),
+    "incoming": _("Văn bản đến"),
+    "outgoing": _("Văn bản đi"),
+    "exchange": _("Liên thông văn bản"),
+    "dossier": _("Hồ sơ công việc"),
+    "signing": _("Chữ ký số"),
+    "digitize": _("Số hóa"),
+    "storage": _("Tệp lưu trữ"),
+    "notifications": _("Thông báo"),
+    "backup": _("Sao lưu dữ liệu"),
+    "journal": _("Nhật ký hệ thống"),
+    "sampledata": _("Dữ liệu mẫu"),
+}
+OTHER = _("Thao tác khác")
+
+
+def group_of(action: str) -> str:
+    """The name of the group of ``action`` (“Văn bản đến” for ``incoming.direct``), or "" for none."""
+    name = GROUPS.get((action or "").split(".", 1)[0])
+    return str(name) if name else ""
 
 
 def register(
@@ -193,11 +222,11 @@ def person(text: str) -> str:
 
 @lru_cache(maxsize=256)
 def object_label(object_type: str) -> str:
-    """“văn bản đến” for ``incoming.incomingdocument``: the model's Vietnamese name, else the type as recorded."""
+    """“văn bản đến” for ``incoming.incomingdocument``: the model's Vietnamese name, else “đối tượng”."""
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
-        return object_type
+        return gettext("đối tượng") if object_type else ""
 
 
 def _field_label(object_type: str, key: str) -> str | None:
@@ -320,16 +349,17 @@ def label_of(action: str, key: str, object_type: str = "") -> str | None:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-GENERIC = _("%(who)s thực hiện thao tác “%(action)s” trên %(object_label)s %(object)s")
-GENERIC_NO_OBJECT = _("%(who)s thực hiện thao tác “%(action)s”")
-GENERIC_HIDDEN = _("%(who)s thực hiện thao tác “%(action)s” trên một %(object_label)s")
+# An action nobody registered (an entry of another version): still a sentence with the person, never its code.
+GENERIC = _("%(who)s thực hiện một thao tác (%(group)s) trên %(object_label)s %(object)s")
+GENERIC_NO_OBJECT = _("%(who)s thực hiện một thao tác (%(group)s)")
+GENERIC_HIDDEN = _("%(who)s thực hiện một thao tác (%(group)s) trên một %(object_label)s")
 HIDDEN = _("%(sentence)s (nội dung không hiển thị)")
 
 
 def _generic(entry, visible: bool) -> str:
     mapping = {
         "who": who(entry),
-        "action": entry.action,
+        "group": group_of(entry.action).lower() or gettext("chưa phân loại"),
         "object_label": object_label(entry.object_type),
         "object": entry.object_repr if visible else "",
     }
@@ -382,7 +412,7 @@ def label(entry) -> str:
     """The short name of an entry's action (“Trình duyệt”), as the document trails show it."""
     sentence = _sentences.get(entry.action)
     if sentence is None:
-        return entry.action
+        return group_of(entry.action) or str(OTHER)
     if callable(sentence.label):
         return sentence.label(Facts(entry, sentence))
     return str(sentence.label)

@@ -38,7 +38,7 @@ from vpdt.incoming.exports_views import (
     parse_period,
     period_slug,
 )
-from vpdt.incoming.forms import agency_leaders
+from vpdt.incoming.forms import agency_leaders, batch_field
 from vpdt.incoming.models import Register
 from vpdt.journal import services as journal
 from vpdt.signing import services as signing
@@ -228,9 +228,11 @@ class ReceiveForm(forms.Form):
         error_messages={"invalid_choice": "Lãnh đạo được chọn không hợp lệ."},
     )
     confirm_duplicate = forms.BooleanField(label="Tôi đã kiểm tra, đây không phải văn bản trùng", required=False)
+    batch = batch_field()
 
     def __init__(self, agency_id, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["batch"] = batch_field()  # the schedule as configured now
         self.fields["register"].queryset = Register.objects.filter(agency_id=agency_id, is_active=True).order_by(
             "-is_default", "id"
         )

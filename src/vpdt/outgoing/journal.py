@@ -75,7 +75,29 @@ def _arrivals(facts) -> None:
             item.extra["arrival"] = f"{found[key].arrival_number}/{found[key].year}"
 
 
-RECIPIENT = sentences.names("directory.agency", "recipient")
+def _outside(facts) -> None:
+    """``recipient`` of the events an agency of another system caused (its status came back through the exchange,
+    ``recipient_organ``): the name the sender gave it, with its code (mã định danh); one query for a page."""
+    wanted = [
+        (int_param(f.entry.object_id), f.details.get("recipient_organ"))
+        for f in facts
+        if f.details.get("recipient_organ") and not f.details.get("recipient")
+    ]
+    wanted = [(d, o) for d, o in wanted if d is not None and isinstance(o, str)]
+    if not wanted:
+        return
+    rows = Recipient.objects.filter(document_id__in={d for d, _o in wanted}, organ_id__in={o for _d, o in wanted})
+    found = {(r.document_id, r.organ_id): r.name for r in rows.only("document_id", "organ_id", "name")}
+    for item in facts:
+        organ = item.details.get("recipient_organ")
+        if not isinstance(organ, str) or not organ or item.details.get("recipient"):
+            continue
+        name = found.get((int_param(item.entry.object_id), organ))
+        item.extra["recipient"] = f"{name} ({organ})" if name else organ
+        item.extra["recipient_organ"] = item.extra["recipient"]
+
+
+RECIPIENT = sentences.together(sentences.names("directory.agency", "recipient"), _outside)
 DOCUMENTS = sentences.together(_documents, RECIPIENT)
 
 

@@ -212,6 +212,8 @@ class Version(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "phiên bản dự thảo"
+        verbose_name_plural = "phiên bản dự thảo"
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="outgoing_version_number")]
 
@@ -239,6 +241,8 @@ class OutgoingFile(models.Model):
     published = models.BooleanField("thuộc văn bản phát hành", default=False)
 
     class Meta:
+        verbose_name = "tệp văn bản đi"
+        verbose_name_plural = "tệp văn bản đi"
         ordering = ["id"]
         indexes = [models.Index(fields=["document", "published"])]
 
@@ -256,6 +260,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "góp ý dự thảo"
+        verbose_name_plural = "góp ý dự thảo"
         ordering = ["created_at", "id"]
 
 
@@ -311,6 +317,8 @@ class ChainStep(models.Model):
     days = models.PositiveIntegerField("số ngày làm việc", default=3)
 
     class Meta:
+        verbose_name = "bước của quy trình duyệt"
+        verbose_name_plural = "bước của quy trình duyệt"
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["chain", "order"], name="chain_step_order")]
 
@@ -353,6 +361,8 @@ class ReviewStep(models.Model):
     last_reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "bước duyệt"
+        verbose_name_plural = "bước duyệt"
         ordering = ["round", "order"]
         indexes = [
             models.Index(fields=["reviewer", "status", "-id"]),
@@ -380,6 +390,8 @@ class Consultation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "xin ý kiến"
+        verbose_name_plural = "xin ý kiến"
         indexes = [models.Index(fields=["user", "answered_at"])]
         constraints = [models.UniqueConstraint(fields=["step", "user"], name="consult_once_per_step")]
 
@@ -437,6 +449,8 @@ class Recipient(models.Model):
     )
 
     class Meta:
+        verbose_name = "nơi nhận"
+        verbose_name_plural = "nơi nhận"
         ordering = ["id"]
         indexes = [
             models.Index(fields=["agency", "status", "-id"]),

@@ -50,8 +50,8 @@ def trail(document: OutgoingDocument) -> list[dict]:
         {
             "seq": e.seq,
             "when": e.created_at,
-            "who": e.actor_repr or "Hệ thống",
-            "on_behalf_of": e.on_behalf_of_repr or "",
+            "who": sentences.person(e.actor_repr) or "Hệ thống",
+            "on_behalf_of": sentences.person(e.on_behalf_of_repr),
             "action": e.action,
             "label": e.label,
             "sentence": e.sentence,

@@ -21,6 +21,7 @@ from vpdt.signing import services as signing
 from vpdt.signing.models import KeyStore, Verification
 from vpdt.storage import services as storage
 
+from . import filenames
 from .models import FileKind, OutgoingDocument, OutgoingFile
 
 # Files produced by signing are stored under their own folder: that is how final_files() tells the sealed
@@ -237,6 +238,11 @@ def final_files(document: OutgoingDocument):
     """The files that travel with the issued document: the final originals (the sealed ones when the agency
     signed), else the last version's files (the signer's signed PDF instead of the draft PDF)."""
     return [f.file for f in _travelling_rows(document)]
+
+
+def name_travelling(document: OutgoingDocument) -> list[str]:
+    """Give what travels with the issued document its official names (see :mod:`.filenames`); the names."""
+    return filenames.name_issued(document, _travelling_rows(document))
 
 
 def publish_files(document: OutgoingDocument) -> None:

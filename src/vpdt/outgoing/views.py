@@ -22,7 +22,7 @@ from vpdt.directory.models import Agency, Position
 from vpdt.incoming.models import IncomingDocument
 from vpdt.signing import external as external_signing
 
-from . import queries, services, signatures
+from . import diffing, queries, services, signatures
 from .forms import (
     BOX_STATUSES,
     BOXES,
@@ -432,6 +432,7 @@ def detail(request, pk):
     context = {
         "doc": doc,
         "record": True,
+        **_links(request, doc),
         "actions": actions,
         "versions": versions,
         "other_files": other_files,
@@ -459,6 +460,19 @@ def detail(request, pk):
     return render(request, "outgoing/drafting/detail.html", context)
 
 
+def _links(request, doc) -> dict:
+    """The documents the page names: the incoming document this one answers, the issued one it replaces or
+    corrects, the answers received; each a link only where the viewer may open it (never a link to a 404)."""
+    incoming = visible(IncomingDocument, request.user)
+    answers = list(doc.answers.order_by("id")) if doc.status in (OutStatus.ISSUED, OutStatus.RECALLED) else []
+    opened = set(incoming.filter(pk__in=[a.pk for a in answers]).values_list("pk", flat=True)) if answers else set()
+    return {
+        "reply_to_link": bool(doc.reply_to_id) and incoming.filter(pk=doc.reply_to_id).exists(),
+        "related_link": bool(doc.related_to_id) and _documents(request).filter(pk=doc.related_to_id).exists(),
+        "answers": [(answer, answer.pk in opened) for answer in answers],
+    }
+
+
 def _published_detail(request, doc):
     """The issued document as an internal recipient sees it: published metadata and the issued files, nothing of
     the drafting record (drafts, versions, review, comments, delivery statuses)."""
@@ -470,6 +484,7 @@ def _published_detail(request, doc):
     context = {
         "doc": doc,
         "record": False,
+        **_links(request, doc),
         "actions": set(),
         "signer_line": signer_line(doc) if doc.signer_id else "",
         "recipients": [(r, None) for r in doc.recipients.select_related("unit", "user", "agency")],
@@ -495,21 +510,14 @@ def diff(request, pk):
     if a is None or b is None:
         b = numbers[-1] if numbers else None
         a = numbers[-2] if len(numbers) > 1 else b
-    rows = []
-    older = newer = None
-    if a is not None and b is not None:
-        by_number = {v.number: v for v in doc.versions.filter(number__in=[a, b]).select_related("author")}
-        older, newer = by_number[a], by_number[b]
-        rows = services.diff(older, newer)
+    comparison = diffing.compare(doc, a, b) if a is not None and b is not None else None
     context = {
         "doc": doc,
         "numbers": numbers,
         "a": a,
         "b": b,
-        "older": older,
-        "newer": newer,
-        "rows": rows,
-        "changed": any(kind != "same" for kind, _ in rows),
+        "comparison": comparison,
+        "levels": [(diffing.COLOURS[k], diffing.LEVELS[k], diffing.COLOUR_NAMES[k]) for k in diffing.LEVELS],
     }
     return render(request, "outgoing/drafting/diff.html", context)
 

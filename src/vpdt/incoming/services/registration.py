@@ -155,6 +155,7 @@ def register_document(
     agency=None,
     files=(),
     leader: User | None = None,
+    submit_now: bool = False,
     confirm_duplicate: bool = False,
     arrival_date: datetime | None = None,
     stored_files=(),
@@ -167,7 +168,8 @@ def register_document(
     anything is written. ``stored_files`` are files already in storage (an electronic document delivered by
     another agency of the deployment): they are attached as they are, never copied or rewritten. ``scans`` are
     ids of the agency's scans waiting for registration (:mod:`vpdt.digitize.scans`): their files come first.
-    Urgent documents go to the leader at once; others wait for the next batch.
+    With a ``leader``, urgent documents go to them at once, others at the next batch (``submit_batch``) unless
+    ``submit_now`` (the clerk's screens: “Trình lãnh đạo” submits as it says).
     """
     agency = register.agency if register is not None else agency
     if agency is None:
@@ -246,7 +248,7 @@ def register_document(
             # OCR / text extraction of every scan, PDF or office file, sent to the "ocr" queue after commit.
             digitize.enqueue_attachments(actor, document.attachments.select_related("file").order_by("order", "id"))
             submitted = False
-            if leader is not None and document.urgency in URGENT_LEVELS:
+            if leader is not None and (submit_now or document.urgency in URGENT_LEVELS):
                 submit(actor, document)
                 submitted = True
     except Exception:

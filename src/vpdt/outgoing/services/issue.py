@@ -66,6 +66,7 @@ def issue(actor, document: OutgoingDocument, *, issued_date=None, passphrase=Non
         }
         if passphrase:
             details.update(signatures.seal_at_issue(actor, locked, passphrase=passphrase))
+        details["files"] = signatures.name_travelling(locked)  # what the recipients receive, officially named
         DOCUMENT.apply(
             locked,
             "issue",
@@ -116,7 +117,10 @@ def confirm(actor, document: OutgoingDocument, *, files=()) -> OutgoingDocument:
         if locked.status != S.ISSUED:
             raise ValidationError("Văn bản chưa phát hành.")
         stored = store_files(actor, locked, None, files, FileKind.FINAL)
+        signatures.name_travelling(locked)  # the originals that now travel take the official names
         signatures.publish_files(locked)
+        for item in stored:
+            item.refresh_from_db(fields=["original_name"])
         if locked.confirmed_at is None:
             locked.confirmed_at = timezone.now()
             locked.save(update_fields=["confirmed_at", "updated_at"])
