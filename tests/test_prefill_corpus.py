@@ -57,8 +57,9 @@ def test_corpus_varies_what_prefill_must_read():
     assert len({t["issuer_code"] for t in truths}) >= 10
     assert any("/" in t["code_notation"] for t in truths) or any(t["doc_type"] == "Công văn" for t in truths)
     directory = corpus.directory()
-    assert len(dict(directory)) == len(set(dict(directory).values())) == len(directory)  # no homonyms
-    assert all((t["issuer_name"], t["issuer_code"]) in directory for t in truths)
+    names, codes = [n for n, _, _ in directory], [c for _, c, _ in directory]
+    assert len(set(names)) == len(set(codes)) == len(directory)  # no homonyms
+    assert all((t["issuer_name"], t["issuer_code"]) in {(n, c) for n, c, _ in directory} for t in truths)
 
 
 def test_accuracy_definition():

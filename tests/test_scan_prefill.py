@@ -281,6 +281,7 @@ def test_api_upload_prefill_and_register(org, api, django_capture_on_commit_call
         "value": "1250",
         "confidence": found["fields"]["code_number"]["confidence"],
         "low": False,
+        "note": "",
     }
     assert found["fields"]["issued_date"]["value"] == "2026-11-18" and found["authority"] == "KT"
     assert found["fields"]["doc_type"]["value"] == DocumentType.objects.get(name="Công văn").pk
@@ -288,6 +289,7 @@ def test_api_upload_prefill_and_register(org, api, django_capture_on_commit_call
         "value": "PHÓ CHỦ TỊCH",
         "confidence": found["fields"]["signer_position"]["confidence"],
         "low": found["fields"]["signer_position"]["confidence"] < 0.6,
+        "note": "",
     }
     body = {
         key: found["fields"][key]["value"]
