@@ -11,6 +11,7 @@ the confidence below the threshold and says, in Vietnamese, what differs.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -66,12 +67,17 @@ class Entry:
 
 def entries(agencies) -> list[Entry]:
     """(name, code) or (name, code, short code) rows -> entries with their words."""
+    return list(_entries(tuple(tuple(row) for row in agencies)))
+
+
+@functools.lru_cache(maxsize=8)
+def _entries(rows) -> tuple[Entry, ...]:
     out = []
-    for row in agencies:
-        name, code, short = (tuple(row) + ("",))[:3]
+    for row in rows:
+        name, code, short = (row + ("",))[:3]
         pairs = _pairs(name)
         out.append(Entry(name, code, short or "", tuple(w for w, _ in pairs), tuple(p for _, p in pairs)))
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- header lines
@@ -100,10 +106,11 @@ def header_lines(lines, stop):
 # ---------------------------------------------------------------- matching
 
 
+@functools.lru_cache(maxsize=65536)
 def _sim(a, b):
     if a == b:
         return 1.0
-    if min(len(a), len(b)) < 3:
+    if min(len(a), len(b)) < 3 or 2 * min(len(a), len(b)) < FUZZY * (len(a) + len(b)):
         return 0.0
     r = _ratio(a, b)
     return r if r >= FUZZY else 0.0
@@ -172,11 +179,10 @@ def match(head, pool) -> tuple[Match | None, Match | None]:
     if not tagged:
         return None, None
     heads = {w for _, w, _ in tagged}
-    ranked = []
-    for entry in pool:
-        if not entry.words or not (heads & set(entry.words) or any(_sim(w, h) for w in entry.words for h in heads)):
-            continue
-        ranked.append(_judge(entry, tagged, len(head)))
+    sharing = [e for e in pool if e.words and heads.intersection(e.words)]  # a word in common, as read
+    if not sharing:  # every word misread: compare them all, letter by letter
+        sharing = [e for e in pool if any(_sim(w, h) for w in e.words for h in heads)]
+    ranked = [_judge(entry, tagged, len(head)) for entry in sharing]
     ranked.sort(key=lambda m: (m.quality, -m.start, m.fuzzy, -len(m.missing)), reverse=True)
     return (ranked[0] if ranked else None), (ranked[1] if len(ranked) > 1 else None)
 
