@@ -77,20 +77,22 @@ def _content(rnd):
         agency = rnd.choice(grey.councils())
         name, abbr = "Nghị quyết", "NQ"
     else:
-        if kind < 0.32:
+        if kind < 0.36:
             agency = rnd.choice([a for a in pool if a.kind == "province"])
         elif kind < 0.55:
             agency = rnd.choice([a for a in pool if a.header in TWO_LINE])
         else:
             agency = rnd.choice(pool)
         name, abbr, _ = rnd.choices(grey.TYPES, weights=[t[2] for t in grey.TYPES])[0]
+        if agency.kind == "province" and rnd.random() < 0.4:  # the provincial QPPL decisions
+            name, abbr = "Quyết định", "QĐ"
         if agency.kind == "department" and agency.short == "TTr" and name == "Tờ trình":
             name, abbr = "Báo cáo", "BC"
     day = datetime.date(rnd.randint(2020, 2026), 1, 1) + datetime.timedelta(days=rnd.randint(0, 364))
     number = rnd.choice([rnd.randint(1, 9), rnd.randint(10, 99), rnd.randint(100, 999), rnd.randint(1000, 3500)])
     if abbr:
         notation = f"{abbr}-{agency.short}"
-        qppl = name == "Nghị quyết" or (name == "Quyết định" and agency.kind == "province" and rnd.random() < 0.6)
+        qppl = name == "Nghị quyết" or (name == "Quyết định" and agency.kind == "province" and rnd.random() < 0.8)
         if qppl:
             notation, number = f"{day.year}/{notation}", rnd.randint(1, 60)
     else:

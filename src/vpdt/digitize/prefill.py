@@ -361,7 +361,7 @@ _DOUBTED = ("code_number", "code_notation", "issued_date", "place", "subject", "
 
 
 def _plain(word):
-    word = unicodedata.normalize("NFC", word or "").replace("Ð", "Đ").replace("ð", "đ")
+    word = unicodedata.normalize("NFC", word if isinstance(word, str) else "").replace("Ð", "Đ").replace("ð", "đ")
     return re.sub(r"^\W+|\W+$", "", word)
 
 

@@ -21,6 +21,7 @@ from .prefill_text import Field, _dejunk, _is_rule, _ratio, _segments, _squash, 
 
 FUZZY = 0.7  # two words this similar (folded) are the same word misread
 EXACT, NEAR = 0.95, 0.85
+PROPOSE = 0.8  # an entry explaining less of the header is not proposed: the header is shown as read
 
 
 def _expand(f):
@@ -173,9 +174,14 @@ def _judge(entry, head, lines):
     return Match(entry, min(cover_own, cover_entry), start, fuzzy, missing, extra, printed)
 
 
+def _capitals(line):
+    """The header is printed in capitals: a word in small letters ("Tc") is dust from the rule under it."""
+    return " ".join(w for w in line.split() if not any(c.islower() for c in w))
+
+
 def match(head, pool) -> tuple[Match | None, Match | None]:
     """The best entry for the header lines ``head`` and the runner-up."""
-    tagged = [(n, w, p) for n, line in enumerate(head) for w, p in _pairs(line)]
+    tagged = [(n, w, p) for n, line in enumerate(head) for w, p in _pairs(_capitals(line))]
     if not tagged:
         return None, None
     heads = {w for _, w, _ in tagged}
@@ -194,10 +200,11 @@ def find_issuer(lines, stop, pool, out):
         return None
     raw = " / ".join(head)
     best, second = match(head, pool) if pool else (None, None)
-    if best is None or best.quality < 0.6:
+    if best is None or best.quality < PROPOSE:
         display = _display(head)
+        near = f" (gần nhất: “{best.entry.name}”)" if best is not None and best.quality >= 0.5 else ""
         note = (
-            f"Không tìm thấy trong danh bạ cơ quan nào khớp với tiêu đề “{raw}”: hãy chọn đúng cơ quan ban hành."
+            f"Không tìm thấy trong danh bạ cơ quan nào khớp với tiêu đề “{raw}”{near}: hãy chọn đúng cơ quan ban hành."
             if pool
             else ""
         )

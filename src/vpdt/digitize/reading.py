@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import engine
 
+VERSION = "1"  # of the reading (ink dropping, Tesseract options): caches of read text key on it
 PAGE_TIMEOUT = 600  # seconds of Tesseract for one page
 CHOICES = ("-c", "lstm_choice_mode=2")  # each letter's runner-up in the hOCR: where the reading hesitated
 DOUBT = 10.0  # a runner-up letter this likely (x_confs, 0..100) makes the word doubtful
