@@ -453,3 +453,32 @@ def test_real_libreoffice_converts_docx_and_odt_for_viewing(org, django_capture_
     assert "mua sắm thiết bị văn phòng" in item.text and "Trung tâm Phục vụ hành chính công" in item.text
     assert storage.read_stored(item.archive).startswith(b"%PDF-")
     assert storage.read_stored(stored) == data  # the original is kept as it is
+
+
+def test_archive_builds_lost_by_a_stopped_worker_are_sent_again_then_given_up(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    from vpdt.digitize import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks, "send_archive", sent.append)
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    rows = [services.enqueue(put(org, scan_png(), f"ban-{k}.png", "image/png"), actor=org.sxd_clerk) for k in range(3)]
+    lost, dying, fresh = rows
+    Digitization.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=Status.DONE, text="171/QĐ-BDT", archive_status="running", archive_queued_at=hour_ago, archive_attempts=1
+    )
+    Digitization.objects.filter(pk=dying.pk).update(archive_attempts=3)
+    Digitization.objects.filter(pk=fresh.pk).update(archive_status="queued", archive_queued_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stale() == 1
+    assert sent == [lost.pk]
+    lost.refresh_from_db(), dying.refresh_from_db(), fresh.refresh_from_db()
+    assert lost.archive_status == "queued" and lost.archive_queued_at > hour_ago and lost.status == Status.DONE
+    assert dying.archive_status == "failed" and "sau 3 lần" in dying.archive_error
+    assert fresh.archive_status == "queued" and JournalEntry.objects.filter(action="digitize.archive_fail").count() == 1
+    # a build whose reading was redone meanwhile is not built: the newer reading owns the row
+    from vpdt.digitize import archive
+
+    Digitization.objects.filter(pk=lost.pk).update(status=Status.QUEUED)
+    assert archive.build(lost.pk).archive_status == "queued" and lost.archive is None

@@ -148,6 +148,7 @@ def _find_number(lines, abbrevs, out):
         rest = re.sub(r"(?<=\w)\s+([/-])" + caps + r"|(?<=\w)([/-])\s+" + caps, r"\1\2", rest)
         token = re.sub("^" + _JUNK + "+", "", rest.strip()).split(" ")[0] if rest.strip() else ""
         token = re.sub(r"(?<=[A-Za-zĐđ])[:_.](?=[A-Za-zĐđ])", "-", re.sub(_JUNK + r"+$", "", token))
+        token = re.sub(r"(?<=[-/])[^\w\s/-]+|[^\w\s/-]+(?=[-/])", "", token)  # "TCKH-+TH": dust by a dash
         parsed = _split_number(token, abbrevs) if token else None
         if parsed:
             number, notation, corrected, score = parsed
@@ -241,8 +242,8 @@ def _subject_lines(lines, start, column=0.6, left=False):
     full = long[len(long) // 2] if long else 80  # a body line
     got = []
     for line in lines[start:]:
-        if got and not left and len(got[-1]) < column * full:
-            break
+        if got and not left and (len(got[-1]) < column * full or len(_squash(line)) > 0.9 * full):
+            break  # the subject ended, or the body (full lines) began
         if got and left and (len(_squash(line)) > 0.75 * full or fold(line).lstrip().startswith("kinh")):
             break
         s = _dejunk(_squash(line))
@@ -258,11 +259,14 @@ def _subject_lines(lines, start, column=0.6, left=False):
     return got
 
 
-def _find_type_subject(lines, start, doc_types, out):
+def _find_type_subject(lines, start, doc_types, out, issuer=None):
     by_abbrev = {fold(a): n for n, a in doc_types if a}
     notation = out.code_notation.value or ""
-    head = notation.split("/")[-1].split("-")[0]
+    parts = notation.split("/")[-1].split("-")
+    head = parts[0]
     from_code = by_abbrev.get(fold(head)) if head else None
+    if from_code and issuer is not None and issuer.short and fold(issuer.short) == fold(head) and len(parts) == 2:
+        from_code = None  # "TTr-VP" of the Thanh tra: its own code and a unit's, a công văn (not a Tờ trình)
     heading, heading_at, hconf = None, None, 0.0
     for i in range(start, min(len(lines), start + 8)):
         name, r = _match_type(lines[i], doc_types) if _upper_ratio(lines[i]) > 0.8 else (None, 0.0)
@@ -315,7 +319,7 @@ def extract(text, *, agencies=(), doc_types=(), doubts=()):
         issuer = find_issuer(lines, min(anchors), pool, out)
         check_symbol(out, issuer, pool)
         body = max(anchors) + 1
-        _find_type_subject(lines, body, doc_types, out)
+        _find_type_subject(lines, body, doc_types, out, issuer)
         _find_signer(lines, body, out)
         _restore_fields(out, text, [e.name for e in pool])
         _apply_doubts(out, doubts)

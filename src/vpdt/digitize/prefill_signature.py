@@ -90,6 +90,7 @@ def _recipient(left):
     clean = left.lstrip().startswith(("-", "–", "•", "+", "*")) and not re.match(r"^[^\w\s]+\s*[^\w\s]", left.strip())
     end = re.search(r"\.\s+\S", item)  # the list ends with a full stop: what follows is the seal's dust
     item = item[: end.start()] if end else item
+    item = re.sub(r";\s*(?=[A-ZĐ]{2,6}\s*\.?\s*$)", ", ", item)  # "Lưu: VT; KH.": a comma read as ";"
     pieces = item.split(";")
     item = pieces[0]
     for piece in pieces[1:]:  # "Chủ tịch; các PCT": a comma read as a semicolon; anything else is dust
@@ -103,7 +104,8 @@ def _recipient(left):
         trimmed = trimmed.rsplit(",", 1)[0].rstrip()
     clean, item = clean and trimmed == item, trimmed
     item = re.sub(r"^Nh\S(?= (?:trên|Điều)\b)", "Như", item)  # ND30's "Như trên", "Như Điều 3"
-    item = re.sub(r"\(b/[©eo]\)", "(b/c)", item)  # "báo cáo"
+    item = re.sub(r"^(?:NHư|Như|Nhu)\s*(?=trên\b)", "Như ", item)  # "Nhưtrên", "NHư trên"
+    item = re.sub(r"\(b\W?[^\s()]?\)", "(b/c)", item)  # "(b/c)": báo cáo, read "(be)", "(bí)", "(b/©)"
     archive = re.match(r"^L\S{1,2}u\s*:?\s*V\S?(?:[\s,.;j]*([A-ZĐ]\S*.*))?$", item)  # ND30: "Lưu: VT, <unit>"
     if archive:
         units = re.match(r"[A-ZĐ]{2,6}(?:\s*,\s*[A-ZĐ]{2,6})*(?![\wÀ-ỹ])", archive.group(1) or "")
@@ -158,6 +160,8 @@ def _find_signer(lines, start, out):
             if got:
                 recipients.append(got[0])
                 clean_all = clean_all and got[1]
+                if got[0].startswith("Lưu:"):
+                    break  # ND30: "Lưu" closes the list; below it, only dust
         if recipients:
             clean_all = clean_all and not any(_suspicious(r) for r in recipients)
             note = ""
@@ -206,6 +210,8 @@ def _block_words(s):
     if fold(s) in _TYPE_NAMES or (tokens and tokens[0] in data.AUTHORITIES_FOLDED):
         return True
     words = _signature_words()
+    if _upper_ratio(s) <= 0.8:  # a name is printed in Title case: only the block's own words, exactly
+        return all(t in words for t in tokens)
     return all(t in words or (len(t) > 3 and any(_ratio(t, w) >= 0.8 for w in words)) for t in tokens)
 
 

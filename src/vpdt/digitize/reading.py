@@ -4,7 +4,9 @@ layouts read here, see :mod:`vpdt.digitize.ocr_reuse`), in the background.
 
 Colour scans (ND30 asks for colour, with the red seal over the blue signature): the coloured ink is dropped before
 reading — each pixel becomes its lightest channel plus twice its chroma, so red and blue strokes turn white while
-the black print, even under the seal, stays black — and the signature block reads as printed.
+the black print, even under the seal, stays black — and the signature block reads as printed. A page with dust in
+its margins (a worn copier) is despeckled first. Tesseract also notes, letter by letter, where it hesitated
+(:func:`hesitations`): the prefill flags the fields read from those words.
 
 On temporary copies only: the stored original is never touched.
 """
@@ -24,11 +26,13 @@ from pathlib import Path
 
 from . import engine
 
-VERSION = "1"  # of the reading (ink dropping, Tesseract options): caches of read text key on it
+VERSION = "2"  # of the reading (ink dropping, Tesseract options): caches of read text key on it
 PAGE_TIMEOUT = 600  # seconds of Tesseract for one page
 CHOICES = ("-c", "lstm_choice_mode=2")  # each letter's runner-up in the hOCR: where the reading hesitated
 DOUBT = 10.0  # a runner-up letter this likely (x_confs, 0..100) makes the word doubtful
 INK_GAIN = 2  # how far chroma pushes a pixel toward white
+SOFTEN = 0.5  # Gaussian radius (pixels) over a page whose ink was dropped: the strokes' faint edges fade
+SPECKLES = 0.00005  # share of dark pixels in the margins above which a page is despeckled
 MIN_DPI, MAX_DPI = 100, 600
 COLOUR_MODES = ("RGB", "RGBA", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV")
 
@@ -78,14 +82,30 @@ def _dpi(info) -> int:
     return value if MIN_DPI // 2 <= value <= MAX_DPI * 2 else engine.DEFAULT_DPI
 
 
+def speckled(img) -> bool:
+    """Dust in the margins (a worn copier, a dirty glass): dark pixels where no text is printed."""
+    w, h = img.size
+    dark = total = 0
+    for box in ((0, 0, max(1, w // 20), h), (w - max(1, w // 20), 0, w, h)):
+        strip = img.crop(box)
+        dark += sum(strip.histogram()[:128])
+        total += strip.width * strip.height
+    return total > 0 and dark / total > SPECKLES
+
+
 def _ready(img, dpi):
-    """-> (page image for Tesseract, dpi, colour dropped)."""
-    img = _flatten(img)
+    """-> (page image for Tesseract, dpi, colour dropped). Coloured ink is dropped and what it leaves softened;
+    a page with dust is despeckled (median of 3 × 3: dots go, strokes stay)."""
+    from PIL import ImageFilter
+
+    img, colour = _flatten(img), False
     if img.mode in COLOUR_MODES:
-        return drop_ink(img), dpi, True
-    if img.mode not in ("L", "1"):
+        img, colour = drop_ink(img).filter(ImageFilter.GaussianBlur(SOFTEN)), True
+    elif img.mode not in ("L", "1"):
         img = img.convert("L")
-    return img, dpi, False
+    if img.mode == "L" and speckled(img):
+        img = img.filter(ImageFilter.MedianFilter(3))
+    return img, dpi, colour
 
 
 def _image_pages(data):
