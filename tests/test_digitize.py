@@ -83,7 +83,7 @@ def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_
     monkeypatch.setattr(processing, "_progress", lambda item, value: (seen.append(value), original(item, value)))
     item = run(org, stored, django_capture_on_commit_callbacks)
     assert seen[:2] == [10, 20] and seen[-1] == 90 and seen == sorted(seen)
-    assert any(20 < v <= 85 for v in seen), seen  # page by page, from ocrmypdf's progress hook
+    assert any(20 < v <= 85 for v in seen), seen  # page by page, as the pages are read
     assert item.status == Status.DONE, item.error
     assert item.method == "ocr" and item.progress == 100 and item.pages == 1
     assert "171/QĐ-BDT" in item.text
@@ -99,10 +99,45 @@ def test_ocr_of_a_scan_recovers_number_and_symbol(org, django_capture_on_commit_
         .order_by("seq")
         .values_list("action", flat=True)
     )
-    assert actions == ["digitize.enqueue", "digitize.start", "digitize.done"]
+    assert actions == ["digitize.enqueue", "digitize.start", "digitize.done", "digitize.archive"]
     assert set(JournalEntry.objects.filter(action__startswith="digitize.").values_list("agency_id", flat=True)) == {
         org.sxd.pk
     }
+    assert item.archive_status == "done" and item.layers is None  # the layouts read are not kept once used
+
+
+def test_text_comes_first_and_the_archive_copy_follows_in_its_own_task(
+    org, django_capture_on_commit_callbacks, login, monkeypatch, api
+):
+    """The clerk waits only for the text: the PDF/A copy is built afterwards (a second task), from the page
+    layouts already read (Tesseract is not run again), and the status fragment says so meanwhile."""
+    from vpdt.digitize import archive, reading, tasks
+
+    sent = []
+    monkeypatch.setattr(tasks, "send_archive", sent.append)
+    stored = put(org, scan_png(), "quyet-dinh-171.png", "image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = _document(org, stored)
+    item = Digitization.objects.get(file=stored)
+    assert item.status == Status.DONE and "171/QĐ-BDT" in item.text and sent == [item.pk]
+    assert item.archive is None and item.archive_status == "queued" and archive.unpack(item.layers)
+    client = login(org.sxd_clerk)
+    fragment = client.get(f"/so-hoa/tep/{stored.pk}/").content.decode()
+    assert 'data-testid="archive-status" data-status="queued"' in fragment and 'hx-trigger="every 3s"' in fragment
+    assert api(org.sxd_clerk).get(f"/api/v1/digitizations/{item.pk}/").json()["archive_status"] == "queued"
+
+    monkeypatch.setattr(reading, "_tesseract", lambda *a, **k: pytest.fail("the archive must not read again"))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.build_archive(item.pk)
+    item.refresh_from_db()
+    assert item.archive_status == "done" and item.pdfa and item.layers is None
+    assert "171/QĐ-BDT" in PdfReader(io.BytesIO(storage.read_stored(item.archive))).pages[0].extract_text()
+    fragment = client.get(f"/so-hoa/tep/{stored.pk}/").content.decode()
+    assert "Bản PDF tìm kiếm được (PDF/A)" in fragment and "hx-trigger" not in fragment
+    assert JournalEntry.objects.filter(action="digitize.archive", object_id=str(item.pk)).count() == 1
+    assert tasks.build_archive(item.pk) == "done"  # sent twice: built once
+    assert JournalEntry.objects.filter(action="digitize.archive", object_id=str(item.pk)).count() == 1
+    assert doc.pk
 
 
 def test_transparent_phone_scan_without_resolution_is_flattened(org, django_capture_on_commit_callbacks):
@@ -418,3 +453,32 @@ def test_real_libreoffice_converts_docx_and_odt_for_viewing(org, django_capture_
     assert "mua sắm thiết bị văn phòng" in item.text and "Trung tâm Phục vụ hành chính công" in item.text
     assert storage.read_stored(item.archive).startswith(b"%PDF-")
     assert storage.read_stored(stored) == data  # the original is kept as it is
+
+
+def test_archive_builds_lost_by_a_stopped_worker_are_sent_again_then_given_up(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    from vpdt.digitize import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks, "send_archive", sent.append)
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    rows = [services.enqueue(put(org, scan_png(), f"ban-{k}.png", "image/png"), actor=org.sxd_clerk) for k in range(3)]
+    lost, dying, fresh = rows
+    Digitization.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=Status.DONE, text="171/QĐ-BDT", archive_status="running", archive_queued_at=hour_ago, archive_attempts=1
+    )
+    Digitization.objects.filter(pk=dying.pk).update(archive_attempts=3)
+    Digitization.objects.filter(pk=fresh.pk).update(archive_status="queued", archive_queued_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stale() == 1
+    assert sent == [lost.pk]
+    lost.refresh_from_db(), dying.refresh_from_db(), fresh.refresh_from_db()
+    assert lost.archive_status == "queued" and lost.archive_queued_at > hour_ago and lost.status == Status.DONE
+    assert dying.archive_status == "failed" and "sau 3 lần" in dying.archive_error
+    assert fresh.archive_status == "queued" and JournalEntry.objects.filter(action="digitize.archive_fail").count() == 1
+    # a build whose reading was redone meanwhile is not built: the newer reading owns the row
+    from vpdt.digitize import archive
+
+    Digitization.objects.filter(pk=lost.pk).update(status=Status.QUEUED)
+    assert archive.build(lost.pk).archive_status == "queued" and lost.archive is None

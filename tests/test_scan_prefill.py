@@ -54,13 +54,23 @@ SUBJECT = "V/v đề nghị thẩm định thiết kế cơ sở dự án đư�
 
 @functools.lru_cache
 def scan_png() -> bytes:
+    """The page scanned in colour as ND30 asks: the district's red seal over the left third of the deputy's blue
+    signature, across the position line and the top of the name."""
+    import random
+
     from PIL import Image, ImageDraw, ImageFont
+
+    from vpdt.digitize import corpus, corpus_colour
 
     img = Image.new("L", (1654, 1400), 255)
     draw = ImageDraw.Draw(img)
     regular, bold = ImageFont.truetype(FONT, 34), ImageFont.truetype(FONT_BOLD, 34)
     for x, y, text, is_bold in PAGE:
         draw.text((x, y), text, fill=0, font=bold if is_bold else regular)
+    img, rnd = img.convert("RGB"), random.Random("nghi-loc-1250")
+    district = corpus.Agency("", "", "Ủy ban nhân dân huyện Nghi Lộc", "000.00.31.H41", "UBND", "Nghi Lộc", "district")
+    corpus_colour._press(img, corpus_colour._signature(rnd, 380, 200), 990, 990)
+    corpus_colour._press(img, corpus_colour._seal(rnd, district, 283), 930, 920)
     out = io.BytesIO()
     img.save(out, "PNG", dpi=(200, 200))
     return out.getvalue()
@@ -281,6 +291,7 @@ def test_api_upload_prefill_and_register(org, api, django_capture_on_commit_call
         "value": "1250",
         "confidence": found["fields"]["code_number"]["confidence"],
         "low": False,
+        "note": "",
     }
     assert found["fields"]["issued_date"]["value"] == "2026-11-18" and found["authority"] == "KT"
     assert found["fields"]["doc_type"]["value"] == DocumentType.objects.get(name="Công văn").pk
@@ -288,6 +299,7 @@ def test_api_upload_prefill_and_register(org, api, django_capture_on_commit_call
         "value": "PHÓ CHỦ TỊCH",
         "confidence": found["fields"]["signer_position"]["confidence"],
         "low": found["fields"]["signer_position"]["confidence"] < 0.6,
+        "note": "",
     }
     body = {
         key: found["fields"][key]["value"]
@@ -322,3 +334,33 @@ def test_clerks_home_lists_the_waiting_scans(org, login):
     page = login(org.sxd_clerk).get("/").content.decode()
     assert 'data-testid="home-scan"' in page and "cong-van-ubnd-nghi-loc.png" in page
     assert "cong-van-ubnd-nghi-loc.png" not in login(org.sxd_leader).get("/").content.decode()
+
+
+def test_a_wrong_issuer_is_flagged_on_the_form_with_its_reason(org, login, api):
+    """The case that went unflagged: “UBND TỈNH NGHỆ AN / SỞ TÀI CHÍNH” (not in this directory) was prefilled as the
+    province's People's Committee at 73% with nothing to check. Now the form outlines it and says why; a doubtful
+    letter in the subject says which one."""
+    text = OCR_TEXT.replace("ỦY BAN NHÂN DÂN\nHUYỆN NGHI LỘC", "UBND TỈNH NGHỆ AN\nSỞ TÀI CHÍNH")
+    scan = read_scan(org, text.replace("1250/UBND-KT", "1250/STC-KT"))
+    Digitization.objects.filter(pk=scan.pk).update(
+        doubts=[{"word": "thẩm", "alt": "thầm", "before": "nghị", "after": "định"}], archive_status="queued"
+    )
+    found = scans.prefill(Digitization.objects.get(pk=scan.pk))
+    assert (
+        found.initial["issuer_name"] != org.province.name and found.initial.get("issuer_code", "") != org.province.code
+    )
+    assert {"issuer_name", "subject"} <= set(found.low) and "issuer_code" in found.low
+    page = login(org.sxd_clerk).get(f"/van-ban-den/vao-so/?ban-quet={scan.pk}").content.decode()
+    levels = dict(re.findall(r'data-testid="prefill-(\w+)" data-level="(\w+)"', page))
+    assert levels["issuer_name"] == levels["issuer_code"] == levels["subject"] == "low"
+    hint = re.search(r'data-testid="prefill-issuer_name"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert "Không tìm thấy trong danh bạ" in hint and "SỞ TÀI CHÍNH" in hint
+    subject_hint = re.search(r'data-testid="prefill-subject"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert "“thẩm”" in subject_hint and "“thầm”" in subject_hint
+    count = re.search(r"Các ô viền vàng \((\d+)\)", page)
+    assert count and int(count.group(1)) >= 3
+    note = api(org.sxd_clerk).get(f"/api/v1/digitizations/{scan.pk}/prefill/").json()["fields"]["issuer_name"]
+    assert note["low"] and "SỞ TÀI CHÍNH" in note["note"]
+    # the waiting list shows the archive copy still being built, and keeps polling until it is
+    listing = login(org.sxd_clerk).get("/so-hoa/ban-quet/").content.decode()
+    assert 'data-testid="archive-status" data-status="queued"' in listing and 'hx-trigger="every 3s"' in listing

@@ -370,7 +370,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # OCR is slow and CPU-heavy: its own queue (the embedded worker of `vpdt serve` consumes "celery" and "ocr";
 # production runs a dedicated worker with `celery -A vpdt worker -Q ocr`).
-CELERY_TASK_ROUTES = {"vpdt.digitize.tasks.run_ocr": {"queue": "ocr"}, "vpdt.exchange.tasks.*": {"queue": "exchange"}}
+CELERY_TASK_ROUTES = {
+    "vpdt.digitize.tasks.run_ocr": {"queue": "ocr"},
+    "vpdt.digitize.tasks.build_archive": {"queue": "ocr"},
+    "vpdt.exchange.tasks.*": {"queue": "exchange"},
+}
 VPDT_OCR_JOBS = env_int("VPDT_OCR_JOBS", 1)  # pages OCRed in parallel by one job
 # DOCX/ODT → PDF with LibreOffice: time and memory ceilings of one conversion, and the most a package may unpack to.
 VPDT_OFFICE_TIMEOUT_SECONDS = env_int("VPDT_OFFICE_TIMEOUT_SECONDS", 180)

@@ -20,6 +20,7 @@ class DigitizationSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="file.original_name", read_only=True)
     sha256 = serializers.CharField(source="file.sha256", read_only=True)
     status_display = Label(source="get_status_display")
+    archive_status_display = Label(source="get_archive_status_display")
     archive_name = serializers.CharField(source="archive.original_name", read_only=True, allow_null=True, default=None)
     seconds = serializers.FloatField(read_only=True, allow_null=True, help_text="Thời gian xử lý (giây)")
 
@@ -43,6 +44,9 @@ class DigitizationSerializer(serializers.ModelSerializer):
             "archive",
             "archive_name",
             "pdfa",
+            "archive_status",
+            "archive_status_display",
+            "archive_error",
             "attempts",
             "text",
             "created_at",
@@ -69,6 +73,7 @@ class PrefillFieldSerializer(serializers.Serializer):
     )
     confidence = serializers.FloatField(help_text="Độ tin cậy 0–1")
     low = serializers.BooleanField(help_text="Độ tin cậy thấp: cần đối chiếu với bản quét")
+    note = serializers.CharField(help_text="Vì sao cần đối chiếu (trống khi không có gì đáng ngờ)")
 
 
 class PrefillSerializer(serializers.Serializer):
@@ -91,6 +96,7 @@ def _prefill_payload(scan) -> dict:
             "value": value.isoformat() if hasattr(value, "isoformat") else value,
             "confidence": confidence,
             "low": confidence < scans.LOW,
+            "note": found.notes.get(name, "") if value not in (None, "") else "",
         }
     return {
         "scan": scan.pk,
@@ -111,7 +117,7 @@ class DigitizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Digitization.objects.none()
-        qs = visible(Digitization, self.request.user).select_related("file", "archive").order_by("-id")
+        qs = visible(Digitization, self.request.user).select_related("file", "archive").defer("layers").order_by("-id")
         if self.action == "list":
             raw = self.request.query_params.get("file") or ""
             if raw.strip():

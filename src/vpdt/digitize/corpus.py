@@ -362,9 +362,27 @@ def agencies() -> tuple[Agency, ...]:
     return tuple(out)
 
 
-def directory() -> list[tuple[str, str]]:
-    """(name, code) of every corpus agency: the real issuers and many look-alike distractors."""
-    return [(a.name, a.code) for a in agencies()]
+@lru_cache(maxsize=1)
+def councils() -> tuple[Agency, ...]:
+    """The provincial councils (HĐND tỉnh), issuers of the colour set's resolutions with QPPL numbers."""
+    return tuple(
+        Agency(
+            "",
+            f"HỘI ĐỒNG NHÂN DÂN\nTỈNH {prov.upper()}",
+            f"Hội đồng nhân dân tỉnh {prov}",
+            f"000.00.01.{h}",
+            "HĐND",
+            prov,
+            "council",
+        )
+        for prov, h in PROVINCES
+    )
+
+
+def directory() -> list[tuple[str, str, str]]:
+    """(name, code, short code) of every agency of the corpus (the grey and the colour sets): the real issuers
+    and many look-alike distractors."""
+    return [(a.name, a.code, a.short) for a in (*agencies(), *councils())]
 
 
 def doc_types() -> list[tuple[str, str]]:
@@ -485,11 +503,13 @@ def _font(path, px):
         ) from exc
 
 
-def _layout(rnd, agency, principal, truth):
+def _layout(rnd, agency, principal, truth, *, addressees=None, session=None):
+    """Draw the page. ``addressees`` (lines of a "Kính gửi:" list) and ``session`` (the council's lines under
+    a resolution's subject) are the colour set's layouts; without them the grey set's page is drawn as before."""
     page = _Page(rnd)
     pt, lh = page.pt, page.line_height(page.pt)
     y = page.y0
-    head = ([(agency.parent, 0)] if agency.parent else []) + [(h, 1) for h in agency.header.split("\n")]
+    head = [(p, 0) for p in agency.parent.split("\n") if p] + [(h, 1) for h in agency.header.split("\n")]
     hpt = pt - 1
     while True:  # the two header columns never touch (ND30: issuer left, motto right)
         motto_w = page.font(hpt, 1).getlength("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -519,16 +539,23 @@ def _layout(rnd, agency, principal, truth):
             page.centred(left_cx, y, line, pt - 1)
             y += page.line_height(pt - 1)
         y += lh
-        page.centred(
-            (page.left + page.right) / 2,
-            y,
-            "Kính gửi: "
-            + rnd.choice(
-                ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã", "Các cơ quan, đơn vị trực thuộc"]
-            ),
-            pt,
-        )
-        y += lh * 2
+        if addressees:
+            page.text(page.left + int((page.right - page.left) * 0.25), y, "Kính gửi:", pt)
+            for line in addressees:
+                page.text(page.left + int((page.right - page.left) * 0.38), y, line, pt)
+                y += lh
+            y += lh
+        else:
+            page.centred(
+                (page.left + page.right) / 2,
+                y,
+                "Kính gửi: "
+                + rnd.choice(
+                    ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã", "Các cơ quan, đơn vị trực thuộc"]
+                ),
+                pt,
+            )
+            y += lh * 2
     else:
         y += int(lh * rnd.uniform(1.0, 1.8))
         page.centred((page.left + page.right) / 2, y, truth["doc_type"].upper(), pt + 1, 1)
@@ -538,6 +565,10 @@ def _layout(rnd, agency, principal, truth):
             y += lh
         page.rule((page.left + page.right) / 2, y + 6, rnd.uniform(150, 300))
         y += lh
+        for line in session or ():
+            y += lh // 3
+            page.centred((page.left + page.right) / 2, y, line, pt, 1)
+            y += lh
     bottom = _signature_height(page, truth, pt)
     for para in rnd.sample(BODY, rnd.randint(2, 5)):
         lines = page.wrap(para, pt, 0, page.right - page.left - 60)
@@ -549,7 +580,7 @@ def _layout(rnd, agency, principal, truth):
         y += int(lh * 0.3)
     y += lh
     _signature(page, rnd, truth, principal, y, pt)
-    return page.img
+    return page
 
 
 def _signature_height(page, truth, pt):
@@ -566,7 +597,16 @@ def _signature(page, rnd, truth, principal, y, pt):
     block = ([f"{truth['authority']}. {principal}"] if truth["authority"] else []) + [truth["signer_position"]]
     for k, line in enumerate(block):
         page.centred(cx, y + page.line_height(pt) * k, line, pt, 1)
-    page.centred(cx, y + page.line_height(pt) * (len(block) + rnd.randint(3, 4)), truth["signer_name"], pt, 1)
+    name_y = y + page.line_height(pt) * (len(block) + rnd.randint(3, 4))
+    page.centred(cx, name_y, truth["signer_name"], pt, 1)
+    page.block = {  # where the signature and the seal go on a colour page
+        "cx": cx,
+        "top": y,
+        "below": y + page.line_height(pt) * len(block),
+        "name": name_y,
+        "width": max(page.font(pt, 1).getlength(s) for s in [*block, truth["signer_name"]]),
+        "line": page.line_height(pt),
+    }
 
 
 def _degrade(rnd, img):
@@ -600,7 +640,7 @@ def render(seed: int, held_out: bool = False) -> tuple[bytes, dict]:
     """The page for ``seed`` (the same bytes every time) and its truth. See the module docstring on held-out."""
     rnd = _rng(seed, held_out)
     agency, principal, truth = _content(rnd)
-    img = _degrade(rnd, _layout(rnd, agency, principal, truth))
+    img = _degrade(rnd, _layout(rnd, agency, principal, truth).img)
     out = io.BytesIO()
     img.save(out, "PNG", dpi=(DPI, DPI), optimize=False)
     return out.getvalue(), truth

@@ -172,9 +172,11 @@ def _prepare_image(data: bytes) -> tuple[bytes, int | None]:
     return data, assumed
 
 
-def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
+def ocr(data: bytes, kind: str, progress=None, layers: list[str] | None = None) -> OcrResult:
     """OCR a scan (``kind`` "pdf" or "image") into a searchable PDF/A; pages that already have text are kept.
-    ``progress(share)`` is called as pages are recognised (share of pages done, 0..1)."""
+    ``progress(share)`` is called as pages are recognised (share of pages done, 0..1). ``layers``: the hOCR of
+    each page already read (``reading.read``): those pages are not read again (the text returned is then only
+    that of the pages read here)."""
     import ocrmypdf
     import pikepdf
     from ocrmypdf import exceptions as ox
@@ -197,6 +199,14 @@ def ocr(data: bytes, kind: str, progress=None) -> OcrResult:
         if dpi:
             options["image_dpi"] = dpi
     with tempfile.TemporaryDirectory(prefix="vpdt-ocr-") as tmp:
+        if layers and any(layers):
+            folder = Path(tmp) / "layers"
+            folder.mkdir()
+            for n, layer in enumerate(layers):
+                if layer:
+                    (folder / f"{n + 1:06d}.hocr").write_text(layer, encoding="utf-8")
+            options["plugins"] = [*options["plugins"], "vpdt.digitize.ocr_reuse"]
+            options["vpdt_layers"] = str(folder)
         source = Path(tmp) / ("input.pdf" if kind == "pdf" else "input.img")
         target, sidecar = Path(tmp) / "output.pdf", Path(tmp) / "output.txt"
         source.write_bytes(data)  # a copy: the stored original is never given to the engine

@@ -24,6 +24,8 @@ sentences.detail_labels(
         "pdfa": _("Đã chuyển sang PDF/A"),
         "attempts": _("Số lần chạy"),
         "stale": _("Bộ xử lý bị dừng giữa chừng"),
+        "colour": _("Bản quét màu (đã tách mực dấu, chữ ký)"),
+        "detail": None,
     },
     values={"method": Method, "from": Status, "to": Status},
 )
@@ -66,6 +68,18 @@ _register(
     compose(_("Số hóa tệp “%(file)s” không thành công"), ("error", _(": %(error)s"))),
     hidden=_("Số hóa một tệp không thành công"),
     label=_("Số hóa không thành công"),
+)
+_register(
+    "digitize.archive",
+    _("Tạo xong bản PDF/A lưu trữ có lớp chữ của tệp “%(file)s”"),
+    hidden=_("Tạo xong bản PDF/A lưu trữ của một tệp"),
+    label=_("Tạo bản PDF/A lưu trữ"),
+)
+_register(
+    "digitize.archive_fail",
+    compose(_("Chưa tạo được bản PDF/A lưu trữ của tệp “%(file)s”"), ("error", _(": %(error)s"))),
+    hidden=_("Chưa tạo được bản PDF/A lưu trữ của một tệp"),
+    label=_("Tạo bản PDF/A lưu trữ không thành công"),
 )
 _register(
     "digitize.retry",

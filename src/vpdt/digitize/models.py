@@ -19,6 +19,16 @@ class Method(models.TextChoices):
     CONVERT = "convert", "Chuyển sang PDF để xem"
 
 
+class ArchiveStatus(models.TextChoices):
+    """The searchable PDF/A copy of a scan, built in the background once its text is read."""
+
+    NONE = "", "Không tạo"
+    QUEUED = "queued", "Đang chờ tạo bản PDF/A lưu trữ"
+    RUNNING = "running", "Đang tạo bản PDF/A lưu trữ"
+    DONE = "done", "Đã tạo bản PDF/A lưu trữ"
+    FAILED = "failed", "Chưa tạo được bản PDF/A lưu trữ"
+
+
 class Digitization(models.Model):
     file = models.OneToOneField(
         "storage.StoredFile", on_delete=models.PROTECT, related_name="digitization", verbose_name="tệp gốc"
@@ -44,6 +54,16 @@ class Digitization(models.Model):
         verbose_name="bản PDF lưu trữ có lớp chữ",
     )
     pdfa = models.BooleanField("đạt PDF/A", default=False)
+    # The words the OCR hesitated on ({"word", "alt", "before", "after"}): the prefill flags the fields holding them.
+    doubts = models.JSONField("chữ đọc chưa chắc chắn", default=list, blank=True)
+    archive_status = models.CharField(
+        "bản PDF/A lưu trữ", max_length=10, choices=ArchiveStatus.choices, blank=True, default=""
+    )
+    archive_error = models.CharField("lỗi tạo bản PDF/A", max_length=500, blank=True)
+    archive_attempts = models.PositiveSmallIntegerField("số lần tạo bản PDF/A", default=0)
+    archive_queued_at = models.DateTimeField("chờ tạo bản PDF/A từ", null=True, blank=True)
+    # The page layouts (hOCR, zlib-compressed JSON) read with the text, until the archive copy is built from them.
+    layers = models.BinaryField("bố cục trang đã đọc", null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -57,7 +77,10 @@ class Digitization(models.Model):
         verbose_name = "lần số hóa"
         verbose_name_plural = "số hóa văn bản"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "id"])]
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["archive_status", "archive_queued_at"], name="digitize_archive_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"Số hóa “{self.file.original_name}”"
@@ -82,6 +105,11 @@ class Digitization(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == Status.FAILED
+
+    @property
+    def archiving(self) -> bool:
+        """The text is there; the PDF/A archive copy is still being built."""
+        return self.archive_status in (ArchiveStatus.QUEUED, ArchiveStatus.RUNNING)
 
     @property
     def converted(self) -> bool:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 
 from . import prefill_data as data
+from .prefill_issuer import check_symbol, entries, find_issuer
 from .prefill_signature import _find_signer
 from .prefill_text import (
     _JUNK,
@@ -24,7 +26,6 @@ from .prefill_text import (
     _is_rule,
     _ratio,
     _restore,
-    _segments,
     _squash,
     _suspicious,
     _upper_ratio,
@@ -147,6 +148,7 @@ def _find_number(lines, abbrevs, out):
         rest = re.sub(r"(?<=\w)\s+([/-])" + caps + r"|(?<=\w)([/-])\s+" + caps, r"\1\2", rest)
         token = re.sub("^" + _JUNK + "+", "", rest.strip()).split(" ")[0] if rest.strip() else ""
         token = re.sub(r"(?<=[A-Za-zĐđ])[:_.](?=[A-Za-zĐđ])", "-", re.sub(_JUNK + r"+$", "", token))
+        token = re.sub(r"(?<=[-/])[^\w\s/-]+|[^\w\s/-]+(?=[-/])", "", token)  # "TCKH-+TH": dust by a dash
         parsed = _split_number(token, abbrevs) if token else None
         if parsed:
             number, notation, corrected, score = parsed
@@ -214,61 +216,6 @@ def _find_date(lines, out, window):
     return None
 
 
-# ---------------------------------------------------------------- issuer
-
-_PLACE_WORDS = ("tinh ", "thanh pho ", "huyen ", "quan ", "xa ", "phuong ", "thi xa ", "tp ")
-
-
-def _expand(f):
-    return " ".join(data.EXPAND.get(w, w) for w in f.split())
-
-
-_MOTTO_START = r"c\W*o\W*n\W*g\W*h\W*o\W*a\b|\bd\W*o\W*c\W+\S*\W+t\W*u\W*d\W*o|t\W*u\s*d\W*o\W+h\W*a\W*n\W*h"
-
-
-def _header_lines(lines, stop):
-    out = []
-    for line in lines[:stop]:
-        f = fold(line)
-        for pattern in data.MOTTO:
-            for m in reversed(list(re.finditer(pattern, f))):
-                line = line[: m.start()] + " " * (m.end() - m.start()) + line[m.end() :]
-                f = fold(line)
-        cut = re.search(_MOTTO_START, f)  # OCR joins the columns: the motto, even misread, ends the line
-        line = line[: cut.start()] if cut else line
-        for seg in _segments(line):
-            seg = _dejunk(seg)
-            if not _is_rule(seg) and sum(c.isalpha() for c in seg) >= 2 and _upper_ratio(seg) > 0.6:
-                out.append(seg.strip(" -_"))
-    return out
-
-
-def _find_issuer(lines, stop, agencies, out):
-    head = _header_lines(lines, stop)[:3]
-    if not head:
-        return
-    last = head[-1]
-    display = last if len(head) > 1 and not fold(last).startswith(_PLACE_WORDS) else " ".join(head)
-    raw = " / ".join(head)
-    if agencies:
-        folded = [_expand(fold(h)) for h in head]
-        parent_place = re.sub(r"^(uy ban nhan dan|hoi dong nhan dan|so \S+( \S+)?|bo)\s*", "", folded[0])
-        cands = {" ".join(folded), folded[-1], f"{folded[-1]} {parent_place}".strip(), " ".join(folded[-2:])}
-        best = (0.0, None)
-        for name, code in agencies:
-            fn = _expand(fold(name))
-            r = max(_ratio(c, fn) for c in cands)
-            if r > best[0]:
-                best = (r, (name, code))
-        if best[0] >= 0.75:
-            exact = best[0] == 1.0 and not raw.isascii()
-            conf = 0.95 if exact else round(min(0.85, best[0] * 0.9), 2)
-            out.issuer_name = Field(best[1][0], conf, raw)
-            out.issuer_code = Field(best[1][1], conf, raw)
-            return
-    out.issuer_name = Field(_squash(display), 0.5, raw)
-
-
 # ---------------------------------------------------------------- type and subject
 
 
@@ -287,14 +234,17 @@ def _match_type(seg, doc_types):
 _VV = r"^v\s*(?:[/il1|⁄\\]\s*[vw]?|[vw])\.?(?=\s)"  # "V/v", "V/V", "VW", "V⁄", "Vlv"
 
 
-def _subject_lines(lines, start, column=0.6):
+def _subject_lines(lines, start, column=0.6, left=False):
     """The subject: up to 3 lines, a line continuing the previous only when that one was nearly full (a
-    centred subject wraps; the body that follows starts a new paragraph)."""
+    centred subject wraps; the body that follows starts a new paragraph). ``left``: the "V/v" of a công văn,
+    wrapped narrowly under the number, runs until a blank line (4 lines at most, none as long as the body's)."""
     long = sorted(len(_squash(line)) for line in lines if len(_squash(line)) > 40)
     full = long[len(long) // 2] if long else 80  # a body line
     got = []
     for line in lines[start:]:
-        if got and len(got[-1]) < column * full:
+        if got and not left and (len(got[-1]) < column * full or len(_squash(line)) > 0.9 * full):
+            break  # the subject ended, or the body (full lines) began
+        if got and left and (len(_squash(line)) > 0.75 * full or fold(line).lstrip().startswith("kinh")):
             break
         s = _dejunk(_squash(line))
         f = fold(s)
@@ -304,16 +254,19 @@ def _subject_lines(lines, start, column=0.6):
         if not s or _is_rule(s) or f.startswith(("can cu", "kinh ", "noi nhan")) or (got and heading):
             break
         got.append(s)
-        if len(got) == 3:
+        if len(got) == (4 if left else 3):
             break
     return got
 
 
-def _find_type_subject(lines, start, doc_types, out):
+def _find_type_subject(lines, start, doc_types, out, issuer=None):
     by_abbrev = {fold(a): n for n, a in doc_types if a}
     notation = out.code_notation.value or ""
-    head = notation.split("/")[-1].split("-")[0]
+    parts = notation.split("/")[-1].split("-")
+    head = parts[0]
     from_code = by_abbrev.get(fold(head)) if head else None
+    if from_code and issuer is not None and issuer.short and fold(issuer.short) == fold(head) and len(parts) == 2:
+        from_code = None  # "TTr-VP" of the Thanh tra: its own code and a unit's, a công văn (not a Tờ trình)
     heading, heading_at, hconf = None, None, 0.0
     for i in range(start, min(len(lines), start + 8)):
         name, r = _match_type(lines[i], doc_types) if _upper_ratio(lines[i]) > 0.8 else (None, 0.0)
@@ -335,7 +288,7 @@ def _find_type_subject(lines, start, doc_types, out):
         elif vv_at is not None or notation:
             cv = next((n for n, a in doc_types if fold(n) == "cong van"), "Công văn")
             out.doc_type = Field(cv, 0.75 if vv_at is not None else 0.5, notation)
-        sub = _subject_lines(lines, vv_at, column=0.3) if vv_at is not None else []
+        sub = _subject_lines(lines, vv_at, left=True) if vv_at is not None else []
     if sub:
         text = " ".join(sub)
         if vv_at is not None and not heading:
@@ -349,7 +302,9 @@ def _find_type_subject(lines, start, doc_types, out):
 # ---------------------------------------------------------------- entry points
 
 
-def extract(text, *, agencies=(), doc_types=()):
+def extract(text, *, agencies=(), doc_types=(), doubts=()):
+    """``doubts``: the words the OCR hesitated on (``reading.hesitations``); a field read from one of them is
+    flagged, with the alternative reading in its note."""
     out = Prefill()
     try:
         lines = _clean_text(text)
@@ -360,18 +315,20 @@ def extract(text, *, agencies=(), doc_types=()):
         anchors = [i for i in (n_at, d_at) if i is not None]
         if not anchors:
             return out
-        _find_issuer(lines, min(anchors), list(agencies), out)
+        pool = entries(agencies)
+        issuer = find_issuer(lines, min(anchors), pool, out)
+        check_symbol(out, issuer, pool)
         body = max(anchors) + 1
-        _find_type_subject(lines, body, doc_types, out)
+        _find_type_subject(lines, body, doc_types, out, issuer)
         _find_signer(lines, body, out)
-        _restore_fields(out, text, agencies)
+        _restore_fields(out, text, [e.name for e in pool])
+        _apply_doubts(out, doubts)
     except Exception:
         return Prefill()
     return out
 
 
-def _restore_fields(out, text, agencies):
-    names = [n for n, _ in agencies]
+def _restore_fields(out, text, names):
     vocab = _vocabulary(text, extra=[w for n in names + data.PROVINCES for w in n.split()])
     place = out.place.value
     if place:
@@ -404,6 +361,46 @@ def _restore_fields(out, text, agencies):
             out.recipients = Field([r for r, _ in fixed], min(out.recipients.confidence, 0.7), out.recipients.raw)
 
 
+_DOUBTED = ("code_number", "code_notation", "issued_date", "place", "subject", "signer_name", "recipients")
+
+
+def _plain(word):
+    word = unicodedata.normalize("NFC", word if isinstance(word, str) else "").replace("Ð", "Đ").replace("ð", "đ")
+    return re.sub(r"^\W+|\W+$", "", word)
+
+
+def _apply_doubts(out, doubts):
+    """Lower the fields whose source text holds a word the OCR hesitated on (and say which, and how else it
+    may read). Only a real difference counts: not case, not punctuation around the word."""
+    real = []
+    for d in doubts or ():
+        if not isinstance(d, dict):
+            continue
+        word, alt = _plain(d.get("word", "")), _plain(d.get("alt", ""))
+        if word and alt and word.lower() != alt.lower():
+            real.append((word, alt, _plain(d.get("before", "")), _plain(d.get("after", ""))))
+    if not real:
+        return
+    places = set(_known_places([]).values())
+    for name in _DOUBTED:
+        f = getattr(out, name)
+        if not f.value or f.confidence <= 0.5 or (name == "place" and f.value in places):
+            continue
+        tokens = [_plain(t) for t in re.split(r"\s+|/(?=\s)", f.raw or "") if t.strip()]
+        for word, alt, before, after in real:
+            at = [k for k, t in enumerate(tokens) if t == word]
+            near = any(
+                len(tokens) <= 2
+                or (k > 0 and tokens[k - 1] == before)
+                or (k + 1 < len(tokens) and tokens[k + 1] == after)
+                for k in at
+            )
+            if at and near:
+                why = f"Chữ “{word}” đọc chưa chắc chắn (có thể là “{alt}”): hãy đối chiếu với bản quét."
+                setattr(out, name, Field(f.value, 0.5, f.raw, f.note or why))
+                break
+
+
 _UNIT_WORDS = r"(?:tỉnh|thành phố|thị xã|thị trấn|huyện|quận|xã|phường)"
 
 
@@ -418,10 +415,10 @@ def _known_places(names):
     return out
 
 
-def extract_for(text):
+def extract_for(text, doubts=()):
     from vpdt.catalog.models import DocumentType
     from vpdt.directory.models import Agency
 
-    agencies = list(Agency.objects.values_list("name", "code"))
+    agencies = list(Agency.objects.values_list("name", "code", "short_name"))
     doc_types = list(DocumentType.objects.values_list("name", "abbreviation"))
-    return extract(text, agencies=agencies, doc_types=doc_types)
+    return extract(text, agencies=agencies, doc_types=doc_types, doubts=doubts)

@@ -172,5 +172,14 @@ WORDS = (
 PLAIN = set(
     "an ban can cu chi tin thanh minh vinh lan mai linh anh nam sinh hung kinh gui theo tai khi cho "
     "la va voi cua phan uy quy quan co tu do ma ca ba hai cao tham trong giao to tong nam phong con sau "
-    "chi trang nghi".split()
+    "chi trang nghi thu".split()
 )
+
+# Vietnamese family names (họ), as printed: the first word of a signer's name.
+FAMILY_NAMES = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Lương Mai Đoàn Lâm Hà "
+    "Tạ Cao Chu Kiều Lưu Tô Trịnh Quách Văn Thái Triệu Châu Tăng Phùng Đào Đàm Khúc Lại Lục Mạc Nghiêm Ninh "
+    "Nông Quan Tôn Thân Thạch Tiêu Từ Vương Vi Viên Ông Âu Doãn Giang Hứa Kim Khổng Khương La Lã Mẫn Nhữ "
+    "Phí Phó Phương Sầm Sơn Tào Tống Trang Trình Ung Yên Bạch Biện Cù Cung Đồng Hàn Hầu Hoa Kha Lò Lộc Lữ "
+    "Lường Mông Quàng Tòng"
+).split()

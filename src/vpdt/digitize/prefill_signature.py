@@ -88,6 +88,9 @@ def _recipient(left):
         return None
     item = re.sub(r"^(?:[^\w\s(]|_|\s)+", "", left)
     clean = left.lstrip().startswith(("-", "–", "•", "+", "*")) and not re.match(r"^[^\w\s]+\s*[^\w\s]", left.strip())
+    end = re.search(r"\.\s+\S", item)  # the list ends with a full stop: what follows is the seal's dust
+    item = item[: end.start()] if end else item
+    item = re.sub(r";\s*(?=[A-ZĐ]{2,6}\s*\.?\s*$)", ", ", item)  # "Lưu: VT; KH.": a comma read as ";"
     pieces = item.split(";")
     item = pieces[0]
     for piece in pieces[1:]:  # "Chủ tịch; các PCT": a comma read as a semicolon; anything else is dust
@@ -97,18 +100,42 @@ def _recipient(left):
         item, clean = f"{item}, {piece.strip()}", False
     item = _dejunk(item)
     trimmed = re.sub(r"(?:,\s*[^\W\d_A-ZĐ]{1,2}\b)+$", "", item)  # "Website, s": dust after the item
+    while "," in trimmed and _dusty(trimmed.rsplit(",", 1)[1]):  # "UBND tỉnh, Ắh NA": signature dust
+        trimmed = trimmed.rsplit(",", 1)[0].rstrip()
     clean, item = clean and trimmed == item, trimmed
     item = re.sub(r"^Nh\S(?= (?:trên|Điều)\b)", "Như", item)  # ND30's "Như trên", "Như Điều 3"
+    item = re.sub(r"^(?:NHư|Như|Nhu)\s*(?=trên\b)", "Như ", item)  # "Nhưtrên", "NHư trên"
+    item = re.sub(r"\(b\W?[^\s()]?\)", "(b/c)", item)  # "(b/c)": báo cáo, read "(be)", "(bí)", "(b/©)"
     archive = re.match(r"^L\S{1,2}u\s*:?\s*V\S?(?:[\s,.;j]*([A-ZĐ]\S*.*))?$", item)  # ND30: "Lưu: VT, <unit>"
     if archive:
-        fixed = "Lưu: VT" + (f", {archive.group(1)}" if archive.group(1) else "")
-        clean = clean and fixed == item
+        units = re.match(r"[A-ZĐ]{2,6}(?:\s*,\s*[A-ZĐ]{2,6})*(?![\wÀ-ỹ])", archive.group(1) or "")
+        fixed = "Lưu: VT" + (", " + re.sub(r"\s*,\s*", ", ", units.group(0)) if units else "")
+        clean = clean and re.sub(r"\s*,\s*", ", ", item) == fixed
         item = fixed
+    if not any(len(w) > 1 and w.isalpha() for w in re.split(r"[\s,.;:()/]+", item)):
+        return None  # "1S", "l": dust, not an item
     stripped = re.sub(r"(?:[^\w\s)]|_|\s)+$", "", item)
     return (stripped, clean and stripped == item.rstrip(" .,")) if stripped else None
 
 
+def _dusty(segment):
+    """A comma-separated piece made of OCR dust: stray letters, mixed case inside a word, no syllable."""
+    tokens = segment.split()
+    if not tokens:
+        return True
+    for token in tokens:
+        word = token.strip(".,;:()\"'")
+        if not word or not _real(word) or any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
+            return True
+        if len(word) == 1 and fold(word) not in "aoyu":
+            return True
+    return _suspicious(segment) and not any(t.isupper() and len(t) > 1 for t in tokens[:1])
+
+
 _TYPE_NAMES = frozenset(fold(n) for n, _ in data.DOC_TYPES)
+_FAMILY = {}
+for _name in data.FAMILY_NAMES:
+    _FAMILY.setdefault(fold(_name), set()).add(_name)
 
 
 def _find_signer(lines, start, out):
@@ -133,9 +160,14 @@ def _find_signer(lines, start, out):
             if got:
                 recipients.append(got[0])
                 clean_all = clean_all and got[1]
+                if got[0].startswith("Lưu:"):
+                    break  # ND30: "Lưu" closes the list; below it, only dust
         if recipients:
             clean_all = clean_all and not any(_suspicious(r) for r in recipients)
-            out.recipients = Field(recipients, 0.85 if clean_all else 0.55, "\n".join(pool))
+            note = ""
+            if not recipients[-1].startswith("Lưu:"):  # ND30: the list always ends "Lưu: VT, ..."
+                clean_all, note = False, "Danh sách nơi nhận không kết thúc bằng “Lưu: VT”: có thể còn thiếu dòng."
+            out.recipients = Field(recipients, 0.85 if clean_all else 0.55, "\n".join(pool), note)
     rest = [_dejunk(s) for i, s in enumerate(segs) if i != rec_at and not _BULLET.match(s)]
     rest = [s for s in rest if s]
     auth_at = None
@@ -155,7 +187,7 @@ def _find_signer(lines, start, out):
             and all(fold(w.strip(_TOKEN_PUNCT)) in words for w in s.split())
         ):
             pos_lines.append(s)
-        elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()) and fold(s) not in _TYPE_NAMES:
+        elif _NAME.match(s) and all(w[:1].isupper() for w in s.split()) and not _block_words(s):
             name = s
     if auth_at is not None and not pos_lines and out.authority.value == "Q":
         pos_lines = [re.sub(r"^\S+\s*[.,]\s*", "", rest[auth_at])]
@@ -169,6 +201,31 @@ def _find_signer(lines, start, out):
         elif auth_at is None:  # a signature block without TM./KT./TL./TUQ./Q.: the head signs in person
             out.authority = Field("", 0.7, "")
     if name:
-        value = name if not name.isupper() else name.title()
-        conf = 0.9 if not value.isascii() else 0.7
-        out.signer_name = Field(value, conf, name)
+        out.signer_name = _person(name)
+
+
+def _block_words(s):
+    """The line is the signature block's own words ("KT GIÁM ĐỐC", "Tm Ủy Ban Nhân Dân" misread): never a name."""
+    tokens = [fold(w.strip(_TOKEN_PUNCT)) for w in s.split()]
+    if fold(s) in _TYPE_NAMES or (tokens and tokens[0] in data.AUTHORITIES_FOLDED):
+        return True
+    words = _signature_words()
+    if _upper_ratio(s) <= 0.8:  # a name is printed in Title case: only the block's own words, exactly
+        return all(t in words for t in tokens)
+    return all(t in words or (len(t) > 3 and any(_ratio(t, w) >= 0.8 for w in words)) for t in tokens)
+
+
+def _person(name):
+    """The signer's name as printed (Title case), its family name checked against the usual Vietnamese ones."""
+    value = name if not name.isupper() else name.title()
+    conf, note = (0.9 if not value.isascii() else 0.7), ""
+    first, _, rest = value.partition(" ")
+    family = _FAMILY.get(fold(first), ())
+    if len(family) == 1 and first not in family:  # "Đỉnh" for "Đinh": a misread mark on a known family name
+        value, conf = f"{next(iter(family))} {rest}", min(conf, 0.75)
+    elif first in family and len(family) > 1:  # "Đoàn" or "Doãn": both exist, the mark decides
+        conf = min(conf, 0.75)
+    elif not family:
+        conf = min(conf, 0.55)
+        note = f"“{first}” không phải một họ thường gặp: hãy đối chiếu tên người ký."
+    return Field(value, conf, name, note)

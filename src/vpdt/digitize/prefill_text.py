@@ -16,11 +16,11 @@ _JUNK = r"(?:[^\w\s()]|_)"  # OCR dust: dots, dashes, quotes and rules between a
 
 
 @dataclass
-@dataclass
 class Field:
     value: object = None
     confidence: float = 0.0
     raw: str = ""
+    note: str = ""  # why the value is doubtful, in Vietnamese, for the clerk
 
 
 # ---------------------------------------------------------------- text helpers

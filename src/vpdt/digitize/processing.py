@@ -1,15 +1,17 @@
 """The work of one queued digitization, done by the Celery worker (:func:`process`).
 
 * Signed PDFs are never modified: their text is extracted, nothing else. Born-digital PDFs are not re-OCRed.
-  Scans (images, image-only PDFs) are OCRed on a copy into a searchable PDF/A archive copy stored beside the
-  original, which is kept unchanged. DOCX/ODT get a PDF for viewing when LibreOffice is installed.
+  Scans (images, image-only PDFs) are read first (:func:`vpdt.digitize.reading.read`: Tesseract on the pages,
+  coloured ink dropped), so the text — and the prefilled registration form — is there as soon as possible; the
+  searchable PDF/A archive copy, stored beside the original (kept unchanged), is then built in the background
+  from the layouts read (:mod:`vpdt.digitize.archive`). DOCX/ODT get a PDF for viewing when LibreOffice is
+  installed.
 * The text goes to the search entries of every document that attaches the file (:mod:`vpdt.digitize.texts`).
 * Every transition (queue → running → done/skipped/failed, retry) is journaled as ``digitize.*``.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import timedelta
 
@@ -20,8 +22,8 @@ from vpdt.core.fsm import Machine, Transition
 from vpdt.storage import services as storage
 from vpdt.storage.models import StoredFile
 
-from . import engine, texts
-from .models import Digitization, Method, Status
+from . import archive, engine, reading, texts
+from .models import ArchiveStatus, Digitization, Method, Status
 
 log = logging.getLogger(__name__)
 S = Status
@@ -88,12 +90,15 @@ def _progress(item: Digitization, value: int) -> None:
 
 
 def _finish(item: Digitization, name: str, **values) -> Digitization:
+    colour = values.pop("colour", False)  # journaled, not stored
     for key, value in values.items():
         setattr(item, key, value)
     item.finished_at = timezone.now()
     item.progress = 100 if name != "fail" else item.progress
     fields = ["finished_at", "progress", *values]
     details = {k: v for k, v in values.items() if k in ("method", "reason", "error", "pages", "pdfa")}
+    if colour:
+        details["colour"] = True
     if "archive" in values and values["archive"] is not None:
         details["archive"] = values["archive"].pk
     with transaction.atomic():
@@ -104,18 +109,6 @@ def _finish(item: Digitization, name: str, **values) -> Digitization:
         if name != "fail" and item.text:
             texts.index(item)
     return item
-
-
-def _store_archive(item: Digitization, pdf: bytes, suffix: str) -> StoredFile:
-    stem = item.file.original_name.rsplit(".", 1)[0] or "tep"
-    return storage.store(
-        io.BytesIO(pdf),
-        f"{stem}{suffix}.pdf",
-        folder="digitize",
-        content_type="application/pdf",
-        agency=item.file.agency,
-        actor=None,
-    )
 
 
 def process(digitization_id: int) -> Digitization | None:
@@ -132,10 +125,12 @@ def process(digitization_id: int) -> Digitization | None:
             return item  # gone, or another worker has it
         item.started_at, item.finished_at, item.progress = timezone.now(), None, 5
         item.attempts += 1
+        if item.archiving:  # a build of the previous reading is no longer wanted
+            item.archive_status = ArchiveStatus.NONE
         MACHINE.apply(
             item,
             "start",
-            extra_fields=["started_at", "finished_at", "progress", "attempts"],
+            extra_fields=["started_at", "finished_at", "progress", "attempts", "archive_status"],
             details={"file": item.file_id},
         )
     try:
@@ -176,18 +171,23 @@ def _work(item: Digitization) -> Digitization:
             )
     engine.require_vietnamese()  # fail fast, before the heavy work
     _progress(item, 20)
-    result = engine.ocr(data, kind, progress=lambda share: _progress(item, 20 + int(65 * share)))
+    read = reading.read(
+        data, kind, progress=lambda share: _progress(item, 20 + int(65 * share)), texts=texts if kind == "pdf" else None
+    )
     _progress(item, 90)
-    archive = _store_archive(item, result.pdf, " (ban so hoa)")
     return _finish(
         item,
         "done",
         method=Method.OCR,
-        archive=archive,
-        pages=result.pages,
-        pdfa=result.pdfa,
-        text=result.text,
-        message=result.message[:500],
+        pages=read.pages,
+        text=read.text,
+        doubts=read.doubts,
+        message=read.message[:500],
+        colour=read.colour,
+        archive_status=ArchiveStatus.QUEUED,
+        archive_error="",
+        archive_queued_at=timezone.now(),
+        layers=archive.pack(read.layers),
     )
 
 
@@ -198,12 +198,12 @@ def _convert(item: Digitization, data: bytes, kind: str) -> Digitization:
         return _finish(item, "skip", method=Method.CONVERT, reason=exc.message[:300])
     _progress(item, 80)
     texts = engine.page_texts(pdf)
-    archive = _store_archive(item, pdf, "")
+    converted = archive.store_archive(item, pdf, "")
     return _finish(
         item,
         "done",
         method=Method.CONVERT,
-        archive=archive,
+        archive=converted,
         pages=len(texts),
         text="\n".join(texts).strip(),
         message="LibreOffice (chuyển sang PDF để xem)",

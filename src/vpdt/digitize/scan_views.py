@@ -56,7 +56,7 @@ def waiting(request):
         return redirect("digitize:scans")
     rows = list(scans.waiting(request.user)[:200])
     template = "digitize/_scan_rows.html" if request.htmx else "digitize/scans.html"
-    return render(request, template, {"rows": rows, "busy": any(not r.finished for r in rows)})
+    return render(request, template, {"rows": rows, "busy": any(not r.finished or r.archiving for r in rows)})
 
 
 @login_required

@@ -53,6 +53,7 @@ def waiting(user):
         permitted(Digitization, user, "scans")
         .filter(owner_type=WAITING)
         .select_related("file", "requested_by")
+        .defer("layers")
         .order_by("-id")
     )
 
@@ -176,6 +177,7 @@ class Suggestion:
 
     initial: dict = field(default_factory=dict)
     confidence: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)  # form field -> why it must be checked (Vietnamese)
     authority: str = ""
     place: str = ""
 
@@ -200,7 +202,7 @@ def prefill(scan: Digitization) -> Suggestion:
         out.initial["page_amount"] = scan.pages
     if scan.status not in (Status.DONE, Status.SKIPPED) or not scan.text.strip():
         return out
-    found = extract_for(scan.text)
+    found = extract_for(scan.text, doubts=scan.doubts or ())
     for name in FORM_FIELDS:
         if name in ("doc_type", "to_places"):
             continue
@@ -208,9 +210,13 @@ def prefill(scan: Digitization) -> Suggestion:
         if f.value not in (None, ""):
             out.initial[name] = f.value
             out.confidence[name] = round(float(f.confidence), 2)
+            if f.note:
+                out.notes[name] = f.note
     if found.recipients.value:
         out.initial["to_places"] = "; ".join(found.recipients.value)[:1000]
         out.confidence["to_places"] = round(float(found.recipients.confidence), 2)
+        if found.recipients.note:
+            out.notes["to_places"] = found.recipients.note
     if found.doc_type.value:
         wanted = " ".join(fold(found.doc_type.value).split())
         match = next(

@@ -78,7 +78,7 @@ def retry(actor, item: Digitization) -> Digitization:
 
 def for_file(user, file_id: int) -> Digitization | None:
     """The digitization of a file ``user`` may see, else None."""
-    return visible(Digitization, user).select_related("file", "archive").filter(file_id=file_id).first()
+    return visible(Digitization, user).select_related("file", "archive").defer("layers").filter(file_id=file_id).first()
 
 
 def archived(file_ids) -> set[int]:

@@ -392,6 +392,8 @@ def mark_prefill(form, suggestion) -> None:
             hint, level = f"Đọc từ bản quét, độ tin cậy thấp ({confidence:.0%}): hãy đối chiếu.", "low"
         else:
             hint, level = f"Đọc từ bản quét ({confidence:.0%}).", "ok"
+        if suggestion.notes.get(name) and suggestion.initial.get(name):
+            hint += " " + suggestion.notes[name]  # why: a mismatch with the directory, a doubtful letter
         css = "prefill-low border-warning border-2" if level == "low" else "prefill-ok"
         widget.attrs = {
             **widget.attrs,

@@ -1,0 +1,288 @@
+"""Reading a scan's text first: Tesseract ``vie`` straight on the page images, so the clerk gets the prefilled form
+as soon as the text is there; the searchable PDF/A archive copy is built afterwards (``engine.ocr`` with the page
+layouts read here, see :mod:`vpdt.digitize.ocr_reuse`), in the background.
+
+Colour scans (ND30 asks for colour, with the red seal over the blue signature): the coloured ink is dropped before
+reading — each pixel becomes its lightest channel plus twice its chroma, so red and blue strokes turn white while
+the black print, even under the seal, stays black — and the signature block reads as printed. A page with dust in
+its margins (a worn copier) is despeckled first. Tesseract also notes, letter by letter, where it hesitated
+(:func:`hesitations`): the prefill flags the fields read from those words.
+
+On temporary copies only: the stored original is never touched.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import os
+import re
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import engine
+
+VERSION = "2"  # of the reading (ink dropping, Tesseract options): caches of read text key on it
+PAGE_TIMEOUT = 600  # seconds of Tesseract for one page
+CHOICES = ("-c", "lstm_choice_mode=2")  # each letter's runner-up in the hOCR: where the reading hesitated
+DOUBT = 10.0  # a runner-up letter this likely (x_confs, 0..100) makes the word doubtful
+INK_GAIN = 2  # how far chroma pushes a pixel toward white
+SOFTEN = 0.5  # Gaussian radius (pixels) over a page whose ink was dropped: the strokes' faint edges fade
+SPECKLES = 0.00005  # share of dark pixels in the margins above which a page is despeckled
+MIN_DPI, MAX_DPI = 100, 600
+COLOUR_MODES = ("RGB", "RGBA", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV")
+
+
+@dataclass
+class Reading:
+    text: str
+    pages: int
+    layers: list[str] = field(default_factory=list)  # hOCR of each page ("" for a page that had its own text)
+    doubts: list[dict] = field(default_factory=list)  # words read with hesitation: word, alternative, neighbours
+    colour: bool = False  # coloured ink (seal, signature) was dropped before reading
+    message: str = ""
+
+
+def drop_ink(img):
+    """A greyscale page without its coloured ink: ``max(R, G, B) + INK_GAIN × (max − min)``, clipped. Grey and
+    black pixels keep their value; red, blue and yellowed paper turn (nearly) white."""
+    from PIL import ImageChops
+
+    r, g, b = img.convert("RGB").split()
+    high = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    chroma = ImageChops.subtract(high, ImageChops.darker(ImageChops.darker(r, g), b))
+    out = high
+    for _ in range(INK_GAIN):
+        out = ImageChops.add(out, chroma)
+    return out
+
+
+def _flatten(img):
+    """Transparency onto white (phone scans, screenshots)."""
+    from PIL import Image
+
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return img
+
+
+def _dpi(info) -> int:
+    dpi = info.get("dpi")
+    try:
+        value = round(float(min(dpi))) if dpi else 0
+    except (TypeError, ValueError):
+        value = 0
+    return value if MIN_DPI // 2 <= value <= MAX_DPI * 2 else engine.DEFAULT_DPI
+
+
+def speckled(img) -> bool:
+    """Dust in the margins (a worn copier, a dirty glass): dark pixels where no text is printed."""
+    w, h = img.size
+    dark = total = 0
+    for box in ((0, 0, max(1, w // 20), h), (w - max(1, w // 20), 0, w, h)):
+        strip = img.crop(box)
+        dark += sum(strip.histogram()[:128])
+        total += strip.width * strip.height
+    return total > 0 and dark / total > SPECKLES
+
+
+def _ready(img, dpi):
+    """-> (page image for Tesseract, dpi, colour dropped). Coloured ink is dropped and what it leaves softened;
+    a page with dust is despeckled (median of 3 × 3: dots go, strokes stay)."""
+    from PIL import ImageFilter
+
+    img, colour = _flatten(img), False
+    if img.mode in COLOUR_MODES:
+        img, colour = drop_ink(img).filter(ImageFilter.GaussianBlur(SOFTEN)), True
+    elif img.mode not in ("L", "1"):
+        img = img.convert("L")
+    if img.mode == "L" and speckled(img):
+        img = img.filter(ImageFilter.MedianFilter(3))
+    return img, dpi, colour
+
+
+def _image_pages(data):
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            for frame in ImageSequence.Iterator(img):
+                yield _ready(frame.copy(), _dpi(img.info))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise engine.EngineError(engine.BAD_IMAGE, str(exc)[:300]) from exc
+
+
+def _render_dpi(page) -> int:
+    """The resolution of the scan inside a PDF page: its largest image's pixels over the space it covers."""
+    import pypdfium2.raw as pdfium_c
+
+    best = 0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            px = obj.get_px_size()[0]
+            left, _bottom, right, _top = obj.get_pos()
+        except Exception:  # an image pdfium cannot measure: the default resolution
+            continue
+        if right > left and px:
+            best = max(best, round(px / ((right - left) / 72)))
+    return min(MAX_DPI, max(MIN_DPI * 2, best)) if best else engine.DEFAULT_DPI
+
+
+def _pdf_pages(data, texts):
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise engine.EngineError(engine.CORRUPT_PDF, str(exc)[:300]) from exc
+    try:
+        for n in range(len(doc)):
+            if n < len(texts) and len("".join(texts[n].split())) >= engine.MIN_CHARS:
+                yield None  # the page has its own text: ocrmypdf keeps it too
+                continue
+            page = doc[n]
+            dpi = _render_dpi(page)
+            bitmap = page.render(scale=dpi / 72)
+            yield _ready(bitmap.to_pil(), dpi)
+    finally:
+        doc.close()
+
+
+def _environment(jobs: int) -> dict:
+    env = dict(os.environ)
+    if jobs > 1 and not env.get("OMP_THREAD_LIMIT", "").isnumeric():
+        env["OMP_THREAD_LIMIT"] = str(max(1, (os.cpu_count() or 1) // jobs))
+    return env
+
+
+def _tesseract(img, dpi, base: Path, env) -> tuple[str, str]:
+    """One page through ``tesseract <page> <base> -l vie txt hocr``: its text and its hOCR layout."""
+    source = base.with_suffix(".pgm" if img.mode in ("L", "1") else ".ppm")
+    img.save(source)  # raw PNM: nothing to compress, Tesseract is told the resolution
+    command = ["tesseract", str(source), str(base), "-l", "vie", "--dpi", str(dpi), *CHOICES, "txt", "hocr"]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=PAGE_TIMEOUT, env=env, check=False)
+    except FileNotFoundError as exc:
+        raise engine.Unavailable(engine.NO_TESSERACT, str(exc)) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise engine.EngineError(engine.OCR_FAILED, f"tesseract quá {PAGE_TIMEOUT} giây") from exc
+    finally:
+        source.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise engine.EngineError(engine.OCR_FAILED, done.stderr.decode("utf-8", "replace")[-300:])
+    text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+    hocr = base.with_suffix(".hocr").read_text(encoding="utf-8", errors="replace")
+    layout, doubts = hesitations(hocr)
+    return text.replace("\f", "\n").strip(), layout, doubts
+
+
+def read(data: bytes, kind: str, progress=None, texts: list[str] | None = None) -> Reading:
+    """The text of a scan (``kind`` "pdf" or "image"), page by page; ``texts`` are the PDF's own text layers
+    (pages that have one are not read again). ``progress(share)`` is called as pages are read."""
+    from django.conf import settings
+
+    engine.require_vietnamese()
+    jobs = max(1, int(getattr(settings, "VPDT_OCR_JOBS", 1)))
+    env = _environment(jobs)
+    if kind == "pdf":
+        texts = texts if texts is not None else engine.page_texts(data)
+        pages, total = _pdf_pages(data, texts), len(texts)
+    else:
+        texts, pages, total = [], _image_pages(data), _frames(data)
+    results, pending, colour = [], [], False
+    with tempfile.TemporaryDirectory(prefix="vpdt-read-") as tmp, ThreadPoolExecutor(max_workers=jobs) as pool:
+        for n, page in enumerate(pages):  # at most ``jobs`` pages decoded ahead of Tesseract
+            if page is None:
+                results.append((texts[n].strip(), "", []))
+                continue
+            img, dpi, dropped = page
+            colour = colour or dropped
+            pending.append((len(results), pool.submit(_tesseract, img, dpi, Path(tmp) / f"{n + 1:06d}", env)))
+            results.append(None)
+            del img, page
+            if len(pending) >= jobs:
+                _collect(results, pending.pop(0), progress, total)
+        while pending:
+            _collect(results, pending.pop(0), progress, total)
+    if not results:
+        raise engine.EngineError(engine.CORRUPT_PDF if kind == "pdf" else engine.BAD_IMAGE)
+    return Reading(
+        text="\n".join(text for text, _, _ in results).strip(),
+        pages=len(results),
+        layers=[layer for _, layer, _ in results],
+        doubts=[d for _, _, page_doubts in results for d in page_doubts][:MAX_DOUBTS],
+        colour=colour,
+        message=f"Tesseract {tesseract_version()} vie" + (", đã tách mực màu (dấu, chữ ký)" if colour else ""),
+    )
+
+
+_GROUP = re.compile(r"<span class='ocrx_cinfo' id='lstm_choices[^']*'>(.*?)</span></span>", re.S)
+_CHOICE = re.compile(r"<span class='ocrx_cinfo' id='choice[^']*' title='x_confs ([\d.]+)'>([^<]*)")
+_CINFO = re.compile(r"\s*<span class='ocrx_cinfo' id='lstm_choices.*?</span></span>", re.S)
+MAX_DOUBTS = 400
+
+
+def hesitations(hocr: str) -> tuple[str, list[dict]]:
+    """-> (the hOCR without the letters' runner-ups, the words where a runner-up letter came close):
+    ``{"word": "chỉ", "alt": "chi", "before": "mức", "after": "hỗ"}``."""
+    words, doubts = [], []
+    for chunk in hocr.split("<span class='ocrx_word'")[1:]:
+        body = chunk.split(">", 1)[1]
+        shown = html.unescape(body.split("<", 1)[0]).strip()
+        groups = [[(float(c), html.unescape(t)) for c, t in _CHOICE.findall(g)] for g in _GROUP.findall(body)]
+        best = [max(g)[1] if g else "" for g in groups]
+        alt = None
+        for k, g in enumerate(groups):
+            ranked = sorted(g, reverse=True)
+            if len(ranked) > 1 and ranked[1][0] >= DOUBT and ranked[1][1].strip() and ranked[1][1] != ranked[0][1]:
+                alt = "".join(best[:k] + [ranked[1][1]] + best[k + 1 :]).strip()
+                break
+        words.append((shown, alt))
+    for k, (shown, alt) in enumerate(words):
+        if alt and alt != shown:
+            doubts.append(
+                {
+                    "word": shown,
+                    "alt": alt,
+                    "before": words[k - 1][0] if k else "",
+                    "after": words[k + 1][0] if k + 1 < len(words) else "",
+                }
+            )
+    return _CINFO.sub("", hocr), doubts
+
+
+def _collect(results, job, progress, total):
+    index, future = job
+    results[index] = future.result()
+    if progress is not None:
+        done = sum(1 for r in results if r is not None)
+        progress(min(1.0, done / max(1, total, len(results))))
+
+
+def _frames(data) -> int:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return getattr(img, "n_frames", 1)
+    except Exception:  # reported by the reading itself
+        return 1
+
+
+@functools.lru_cache(maxsize=1)
+def tesseract_version() -> str:
+    try:
+        out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    m = re.search(r"\d+\.\d+(?:\.\d+)?", out.stdout or out.stderr)
+    return m.group(0) if m else ""
