@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_incoming_flow import _log_in
 from tests.test_digitize import _document, scan_png
-from vpdt.digitize import processing, tasks
+from vpdt.digitize import archive, processing, tasks
 from vpdt.digitize.models import Digitization, Status
 
 pytestmark = pytest.mark.e2e
@@ -28,9 +28,13 @@ def test_progress_bar_polls_until_the_searchable_copy_is_ready(
     expect(status.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "40")
 
     Digitization.objects.filter(pk=item.pk).update(progress=0)
-    assert processing.process(item.pk).status == Status.DONE  # the worker runs it
+    assert processing.process(item.pk).status == Status.DONE  # the worker reads the text first
     expect(page.get_by_test_id("digitization")).to_have_attribute("data-status", "done", timeout=10_000)
+    expect(page.get_by_test_id("archive-status")).to_have_attribute("data-status", "queued")
+    archive.build(item.pk)  # then builds the searchable copy
     link = page.get_by_test_id("digitized-copy")
+    expect(link).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("archive-status")).to_have_count(0)
     expect(link).to_contain_text("Bản PDF tìm kiếm được (PDF/A)")
     with page.expect_download() as download:
         link.click()
