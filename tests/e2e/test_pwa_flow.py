@@ -25,9 +25,9 @@ def test_offline_shell_and_push_panel(org, transactional_db, live_server, new_pa
     expect(page.get_by_test_id("offline-page")).to_be_visible()
     expect(page.get_by_role("heading", name="Mất kết nối")).to_be_visible()
 
-    with page.expect_navigation():
-        page.context.set_offline(False)  # the offline page reloads itself when the network is back
-    expect(page.get_by_test_id("offline-page")).to_have_count(0)
+    page.context.set_offline(False)  # the offline page reloads itself when the network is back
+    expect(page.get_by_test_id("offline-page")).to_have_count(0, timeout=15_000)
+    page.wait_for_load_state()
     assert page.url.endswith("/van-ban-den/")
     expect(page.get_by_test_id("offline-banner")).to_be_hidden()
 

@@ -28,6 +28,19 @@
       window.location.reload();
     }
   });
+  // The offline page also asks the server itself every few seconds: the "online" event is not sent everywhere, and
+  // a network that is back for the device may still not reach the server.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.body.hasAttribute("data-offline-page")) return;
+    window.setInterval(function () {
+      if (!navigator.onLine) return;
+      fetch(window.location.href, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status < 500) window.location.reload();
+        })
+        .catch(function () {});
+    }, 4000);
+  });
 
   // ------------------------------------------------------------------ web push
   function csrf() {
