@@ -72,6 +72,7 @@ def test_dropping_ink_keeps_the_print_under_the_seal():
     scanned = ImageChops.multiply(page, ink)
     grey = reading.drop_ink(scanned)
     assert grey.mode == "L"
+    assert reading._drop(scanned)[1] and not reading._drop(page)[1]  # ink, then only yellowed paper and print
     assert grey.getpixel((5, 5)) >= 250  # paper
     assert grey.getpixel((64, 20)) >= 245  # seal only
     assert grey.getpixel((20, 77)) >= 245  # signature only

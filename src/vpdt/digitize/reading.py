@@ -31,6 +31,7 @@ PAGE_TIMEOUT = 600  # seconds of Tesseract for one page
 CHOICES = ("-c", "lstm_choice_mode=2")  # each letter's runner-up in the hOCR: where the reading hesitated
 NOTED = 3.0  # a runner-up letter at least this likely (x_confs, 0..100) is noted with its word
 INK_GAIN = 2  # how far chroma pushes a pixel toward white
+INKED = 80  # chroma (max − min of the channels) of a pixel of coloured ink, not of yellowed paper
 SPECKLES = 0.00005  # share of dark pixels in the margins above which a page is despeckled
 MIN_DPI, MAX_DPI = 100, 600
 COLOUR_MODES = ("RGB", "RGBA", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV")
@@ -49,6 +50,11 @@ class Reading:
 def drop_ink(img):
     """A greyscale page without its coloured ink: ``max(R, G, B) + INK_GAIN × (max − min)``, clipped. Grey and
     black pixels keep their value; red, blue and yellowed paper turn (nearly) white."""
+    return _drop(img)[0]
+
+
+def _drop(img):
+    """-> (the page without its coloured ink, whether it had any: strong colour on more than a few pixels)."""
     from PIL import ImageChops
 
     r, g, b = img.convert("RGB").split()
@@ -57,7 +63,8 @@ def drop_ink(img):
     out = high
     for _ in range(INK_GAIN):
         out = ImageChops.add(out, chroma)
-    return out
+    inked = sum(chroma.histogram()[INKED:]) > 0.0001 * chroma.width * chroma.height
+    return out, inked
 
 
 def _flatten(img):
@@ -99,7 +106,7 @@ def _ready(img, dpi):
 
     img, colour = _flatten(img), False
     if img.mode in COLOUR_MODES:
-        img, colour = drop_ink(img), True
+        img, colour = _drop(img)
     elif img.mode not in ("L", "1"):
         img = img.convert("L")
     if img.mode == "L" and speckled(img):
