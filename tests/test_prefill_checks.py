@@ -103,6 +103,12 @@ def test_known_short_codes_correct_the_symbol_with_a_lower_confidence():
     assert (council.code_number.value, council.code_notation.value) == ("12", "2026/NQ-HĐND")
 
 
+def test_a_lost_dash_between_the_agency_and_the_unit_is_put_back_from_the_directory():
+    got = extract(page(["UBND TỈNH NGHỆ AN", "SỞ XÂY DỰNG"], number="Số: 45/SXDVP"), agencies=NGHE_AN)
+    assert got.code_notation.value == "SXD-VP" and LOW <= got.code_notation.confidence < 0.9
+    assert "SXDVP" in got.code_notation.note
+
+
 def test_a_symbol_of_another_agency_flags_both():
     got = extract(page(["UBND TỈNH NGHỆ AN", "SỞ XÂY DỰNG"], number="Số: 45/QĐ-STTTT"), agencies=NGHE_AN)
     assert got.issuer_name.value == "Sở Xây dựng tỉnh Nghệ An"
@@ -137,10 +143,12 @@ def test_seal_dust_after_the_recipients_is_dropped_and_a_list_without_its_end_is
     base = page(["UBND TỈNH NGHỆ AN", "SỞ XÂY DỰNG"])
     dusty = base + (
         "\nNơi nhận:   KT. GIÁM ĐỐC\n- Các Sở, ban, ngành;   PHÓ GIÁM ĐỐC\n- UBND tỉnh, Ắh NA;\n"
-        "- Lưu: VT,TH. X À\n\nTrần Văn Nam\n"
+        "- Lưu: VT,TH. X À\n- óN\n\nTrần Văn Nam\n"
     )
     got = extract(dusty)
     assert got.recipients.value == ["Các Sở, ban, ngành", "UBND tỉnh", "Lưu: VT, TH"]
+    caps = extract(base + "\nNơi nhận:   GIÁM ĐỐC\n- Như Điều 3, FAN;\n- Lưu: VT; KH.\n\nTrần Văn Nam\n")
+    assert caps.recipients.value == ["Như Điều 3", "Lưu: VT, KH"]
     cut = extract(base + "\nNơi nhận:   GIÁM ĐỐC\n- Các Sở, ban, ngành;\n- UBND các huyện, thị xã;\n\nTrần Văn Nam\n")
     assert cut.recipients.value == ["Các Sở, ban, ngành", "UBND các huyện, thị xã"]
     assert cut.recipients.confidence < LOW and "Lưu: VT" in cut.recipients.note

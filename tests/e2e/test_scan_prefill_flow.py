@@ -1,6 +1,7 @@
-"""From paper to search in a real browser: the clerk uploads a scan, the registration form comes
-prefilled from the OCR, the clerk corrects one field and registers; a staff member the document was directed to
-finds it by typing its subject without diacritics."""
+"""From paper to search in a real browser: the clerk uploads a colour scan (the red seal over the blue signature),
+the registration form comes prefilled from the OCR, the clerk corrects one field and registers, the PDF/A copy is
+offered on the document; a staff member the document was directed to finds it by typing its subject without
+diacritics."""
 
 import pytest
 from playwright.sync_api import expect
@@ -32,7 +33,8 @@ def test_scan_to_prefilled_form_to_search(org, transactional_db, live_server, ne
     expect(field("code_notation")).to_have_value("UBND-KT")
     expect(field("issued_date")).to_have_value("18/11/2026")
     expect(field("issuer_name")).to_have_value("Ủy ban nhân dân huyện Nghi Lộc")
-    expect(field("signer_name")).to_have_value("Nguyễn Văn Hải")
+    expect(field("signer_name")).to_have_value("Nguyễn Văn Hải")  # under the red seal and the blue signature
+    expect(field("signer_position")).to_have_value("PHÓ CHỦ TỊCH")
     expect(clerk.get_by_test_id("prefill-code_number")).to_have_attribute("data-level", "ok")
     subject = field("subject")
     assert "thẩm định thiết kế cơ sở" in subject.input_value()
@@ -46,6 +48,8 @@ def test_scan_to_prefilled_form_to_search(org, transactional_db, live_server, ne
     assert doc.subject.endswith("xã Nghi Phong") and doc.code_number == "1250"
     assert doc.attachments.count() == 1
     assert doc.status == DocStatus.SUBMITTED and doc.leader == org.sxd_leader  # “Trình lãnh đạo”: submitted at once
+    # the searchable PDF/A copy, built after the text (in the background), is offered on the document
+    expect(clerk.get_by_test_id("digitized-copy")).to_contain_text("PDF/A")
 
     # the director sends it to a staff member (services: the direction screens have their own e2e)
     incoming.direct(

@@ -528,11 +528,22 @@ def _layout(rnd, agency, principal, truth, *, addressees=None, session=None):
     y += page.line_height(hpt) * len(head) + 6
     page.rule(left_cx, y, rnd.uniform(120, 220))
     y += int(lh * rnd.uniform(0.8, 1.3))
-    page.centred(left_cx, y, f"Số: {truth['code_number']}/{truth['code_notation']}", pt)
+    number = f"Số: {truth['code_number']}/{truth['code_notation']}"
     d = truth["issued_date"]
     day = f"{d.day:02d}" if d.day < 10 and rnd.random() < 0.7 else str(d.day)
     month = f"{d.month:02d}" if d.month < 3 and rnd.random() < 0.7 else str(d.month)
-    page.centred(right_cx, y, f"{truth['place']}, ngày {day} tháng {month} năm {d.year}", pt, 2)
+    dated = f"{truth['place']}, ngày {day} tháng {month} năm {d.year}"
+    if left_cx + page.font(pt).getlength(number) / 2 + 30 <= right_cx - page.font(pt, 2).getlength(dated) / 2:
+        page.centred(left_cx, y, number, pt)
+        page.centred(right_cx, y, dated, pt, 2)
+    else:  # a long QPPL number: the two columns never touch (left- and right-aligned, smaller if need be)
+        npt = pt
+        while npt > 10 and page.font(npt).getlength(number) + page.font(npt, 2).getlength(dated) + 40 > (
+            page.right - page.left
+        ):
+            npt -= 0.5
+        page.text(page.left, y, number, npt)
+        page.text(page.right, y, dated, npt, 2, anchor="ra")
     y += lh
     if truth["doc_type"] == "Công văn":
         for line in page.wrap(truth["subject"], pt - 1, 0, (page.right - page.left) * 0.42):

@@ -247,6 +247,8 @@ def _subject_lines(lines, start, column=0.6, left=False):
         if got and left and (len(_squash(line)) > 0.75 * full or fold(line).lstrip().startswith("kinh")):
             break
         s = _dejunk(_squash(line))
+        if s and _squash(line).endswith(",") and not s.endswith(","):
+            s += ","  # a subject wrapped after a comma ("cán bộ," / "công chức") keeps it
         f = fold(s)
         if not s and not got:
             continue
@@ -290,7 +292,7 @@ def _find_type_subject(lines, start, doc_types, out, issuer=None):
             out.doc_type = Field(cv, 0.75 if vv_at is not None else 0.5, notation)
         sub = _subject_lines(lines, vv_at, left=True) if vv_at is not None else []
     if sub:
-        text = " ".join(sub)
+        text = " ".join(sub).rstrip(" ,")
         if vv_at is not None and not heading:
             text = re.sub(r"^\S+\s*", "V/v ", text) if re.match(_VV, fold(text)) else text
         conf = 0.85 if text.isascii() is False else 0.6
@@ -347,8 +349,11 @@ def _restore_fields(out, text, names):
             out.place = Field(place, min(out.place.confidence, 0.55), out.place.raw)
         else:
             fixed, changed = _restore(place, vocab)
+            note = f"Địa danh “{place}” không có trong danh mục tỉnh, thành và danh bạ: hãy đối chiếu."
+            out.place = Field(place, min(out.place.confidence, 0.55), out.place.raw, note)
         if changed:
-            out.place = Field(fixed, min(out.place.confidence, 0.75 if known else 0.65), out.place.raw)
+            f = out.place
+            out.place = Field(fixed, min(f.confidence, 0.75 if known else 0.65), f.raw, f.note)
     for name in ("subject", "signer_name"):
         f = getattr(out, name)
         if f.value:
@@ -361,6 +366,7 @@ def _restore_fields(out, text, names):
             out.recipients = Field([r for r, _ in fixed], min(out.recipients.confidence, 0.7), out.recipients.raw)
 
 
+DOUBT = 10.0  # a runner-up letter this likely (0..100) makes its word doubtful
 _DOUBTED = ("code_number", "code_notation", "issued_date", "place", "subject", "signer_name", "recipients")
 
 
@@ -377,6 +383,9 @@ def _apply_doubts(out, doubts):
         if not isinstance(d, dict):
             continue
         word, alt = _plain(d.get("word", "")), _plain(d.get("alt", ""))
+        likely = d.get("p", 100.0)
+        if not isinstance(likely, (int, float)) or likely < DOUBT:
+            continue
         if word and alt and word.lower() != alt.lower():
             real.append((word, alt, _plain(d.get("before", "")), _plain(d.get("after", ""))))
     if not real:

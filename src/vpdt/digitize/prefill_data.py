@@ -172,7 +172,7 @@ WORDS = (
 PLAIN = set(
     "an ban can cu chi tin thanh minh vinh lan mai linh anh nam sinh hung kinh gui theo tai khi cho "
     "la va voi cua phan uy quy quan co tu do ma ca ba hai cao tham trong giao to tong nam phong con sau "
-    "chi trang nghi thu".split()
+    "chi trang nghi thu tra giai".split()
 )
 
 # Vietnamese family names (họ), as printed: the first word of a signer's name.

@@ -253,6 +253,16 @@ def _near(a, b):
     return diff[0] if len(diff) == 1 else None
 
 
+def _split_code(key, target, shorts):
+    """ "SGDĐTVP" -> ("SGDĐT", "VP"): a known code (the issuer's first) followed by a unit's 2 to 5 capitals."""
+    heads = ([target] if target else []) + sorted(shorts, key=len, reverse=True)
+    for head in heads:
+        tail = key[len(head) :]
+        if head and key.startswith(head) and 2 <= len(tail) <= 5 and tail.isalpha() and tail.isupper():
+            return head, tail
+    return None
+
+
 def check_symbol(out, entry, pool):
     """Check the agency part of ``code_notation`` against the directory's short codes (correcting a misread one,
     with a lower confidence) and against the issuer taken from the header (a conflict lowers both)."""
@@ -278,6 +288,13 @@ def check_symbol(out, entry, pool):
                 conf = min(conf, 0.75)
             continue
         target = own[k - first] if k - first < len(own) else None
+        split = _split_code(key, target, shorts)
+        if split:  # "SGDĐTVP": the dash between the agency's code and the unit's was lost
+            head, tail = split
+            fixed[k] = f"{shorts[head]}-{parts[k][len(head) :]}"
+            conf = min(conf, 0.7 if head == target else 0.55)
+            notes.append(f"Ký hiệu đọc được là “{parts[k]}”, đã tách thành “{fixed[k]}” theo danh bạ.")
+            continue
         if target is not None and _near(key, target):
             fixed[k], conf = shorts.get(target, target), min(conf, 0.7)
             notes.append(f"Ký hiệu cơ quan đọc được là “{parts[k]}”, đã sửa thành “{fixed[k]}” theo danh bạ.")

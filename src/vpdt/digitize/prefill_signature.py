@@ -100,7 +100,8 @@ def _recipient(left):
         item, clean = f"{item}, {piece.strip()}", False
     item = _dejunk(item)
     trimmed = re.sub(r"(?:,\s*[^\W\d_A-ZĐ]{1,2}\b)+$", "", item)  # "Website, s": dust after the item
-    while "," in trimmed and _dusty(trimmed.rsplit(",", 1)[1]):  # "UBND tỉnh, Ắh NA": signature dust
+    archive_item = re.match(r"^L\S{1,2}u\s*:?\s*V", trimmed)  # "Lưu: VT, KH": its unit codes are capitals
+    while "," in trimmed and not archive_item and _dusty(trimmed.rsplit(",", 1)[1]):  # "UBND tỉnh, Ắh NA": dust
         trimmed = trimmed.rsplit(",", 1)[0].rstrip()
     clean, item = clean and trimmed == item, trimmed
     item = re.sub(r"^Nh\S(?= (?:trên|Điều)\b)", "Như", item)  # ND30's "Như trên", "Như Điều 3"
@@ -127,8 +128,10 @@ def _dusty(segment):
         word = token.strip(".,;:()\"'")
         if not word or not _real(word) or any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
             return True
-        if len(word) == 1 and fold(word) not in "aoyu":
+        if len(word) == 1 and (fold(word) not in "aoyu" or word.isupper()):
             return True
+    if len(tokens) == 1 and tokens[0].strip(".,;:()").isupper() and len(tokens[0].strip(".,;:()")) <= 3:
+        return True  # "Như Điều 3, FAN": capitals left by the seal's ring, not an item's words
     return _suspicious(segment) and not any(t.isupper() and len(t) > 1 for t in tokens[:1])
 
 

@@ -26,12 +26,12 @@ from pathlib import Path
 
 from . import engine
 
-VERSION = "2"  # of the reading (ink dropping, Tesseract options): caches of read text key on it
+VERSION = "4"  # of the reading (ink dropping, Tesseract options): caches of read text key on it
 PAGE_TIMEOUT = 600  # seconds of Tesseract for one page
 CHOICES = ("-c", "lstm_choice_mode=2")  # each letter's runner-up in the hOCR: where the reading hesitated
-DOUBT = 10.0  # a runner-up letter this likely (x_confs, 0..100) makes the word doubtful
+NOTED = 3.0  # a runner-up letter at least this likely (x_confs, 0..100) is noted with its word
 INK_GAIN = 2  # how far chroma pushes a pixel toward white
-SOFTEN = 0.5  # Gaussian radius (pixels) over a page whose ink was dropped: the strokes' faint edges fade
+INKED = 80  # chroma (max − min of the channels) of a pixel of coloured ink, not of yellowed paper
 SPECKLES = 0.00005  # share of dark pixels in the margins above which a page is despeckled
 MIN_DPI, MAX_DPI = 100, 600
 COLOUR_MODES = ("RGB", "RGBA", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV")
@@ -50,6 +50,11 @@ class Reading:
 def drop_ink(img):
     """A greyscale page without its coloured ink: ``max(R, G, B) + INK_GAIN × (max − min)``, clipped. Grey and
     black pixels keep their value; red, blue and yellowed paper turn (nearly) white."""
+    return _drop(img)[0]
+
+
+def _drop(img):
+    """-> (the page without its coloured ink, whether it had any: strong colour on more than a few pixels)."""
     from PIL import ImageChops
 
     r, g, b = img.convert("RGB").split()
@@ -58,7 +63,8 @@ def drop_ink(img):
     out = high
     for _ in range(INK_GAIN):
         out = ImageChops.add(out, chroma)
-    return out
+    inked = sum(chroma.histogram()[INKED:]) > 0.0001 * chroma.width * chroma.height
+    return out, inked
 
 
 def _flatten(img):
@@ -94,13 +100,13 @@ def speckled(img) -> bool:
 
 
 def _ready(img, dpi):
-    """-> (page image for Tesseract, dpi, colour dropped). Coloured ink is dropped and what it leaves softened;
-    a page with dust is despeckled (median of 3 × 3: dots go, strokes stay)."""
+    """-> (page image for Tesseract, dpi, colour dropped). Coloured ink is dropped; a page with dust is
+    despeckled (median of 3 × 3: dots go, strokes stay)."""
     from PIL import ImageFilter
 
     img, colour = _flatten(img), False
     if img.mode in COLOUR_MODES:
-        img, colour = drop_ink(img).filter(ImageFilter.GaussianBlur(SOFTEN)), True
+        img, colour = _drop(img)
     elif img.mode not in ("L", "1"):
         img = img.convert("L")
     if img.mode == "L" and speckled(img):
@@ -232,27 +238,28 @@ MAX_DOUBTS = 400
 
 
 def hesitations(hocr: str) -> tuple[str, list[dict]]:
-    """-> (the hOCR without the letters' runner-ups, the words where a runner-up letter came close):
-    ``{"word": "chỉ", "alt": "chi", "before": "mức", "after": "hỗ"}``."""
+    """-> (the hOCR without the letters' runner-ups, the words where a runner-up letter came close): the word,
+    the word with its strongest runner-up letter, how likely that letter was (0..100) and the neighbours:
+    ``{"word": "chỉ", "alt": "chi", "p": 27.8, "before": "mức", "after": "hỗ"}``."""
     words, doubts = [], []
     for chunk in hocr.split("<span class='ocrx_word'")[1:]:
         body = chunk.split(">", 1)[1]
         shown = html.unescape(body.split("<", 1)[0]).strip()
         groups = [[(float(c), html.unescape(t)) for c, t in _CHOICE.findall(g)] for g in _GROUP.findall(body)]
         best = [max(g)[1] if g else "" for g in groups]
-        alt = None
+        alt, strongest = None, 0.0
         for k, g in enumerate(groups):
             ranked = sorted(g, reverse=True)
-            if len(ranked) > 1 and ranked[1][0] >= DOUBT and ranked[1][1].strip() and ranked[1][1] != ranked[0][1]:
-                alt = "".join(best[:k] + [ranked[1][1]] + best[k + 1 :]).strip()
-                break
-        words.append((shown, alt))
-    for k, (shown, alt) in enumerate(words):
+            if len(ranked) > 1 and ranked[1][0] > strongest and ranked[1][1].strip() and ranked[1][1] != ranked[0][1]:
+                alt, strongest = "".join(best[:k] + [ranked[1][1]] + best[k + 1 :]).strip(), ranked[1][0]
+        words.append((shown, alt if strongest >= NOTED else None, strongest))
+    for k, (shown, alt, strongest) in enumerate(words):
         if alt and alt != shown:
             doubts.append(
                 {
                     "word": shown,
                     "alt": alt,
+                    "p": round(strongest, 1),
                     "before": words[k - 1][0] if k else "",
                     "after": words[k + 1][0] if k + 1 < len(words) else "",
                 }
