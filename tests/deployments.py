@@ -144,6 +144,22 @@ class Deployment:
             pass
         self.process = None
 
+    def describe(self, lines: int = 40) -> str:
+        """What an operator would look at first: whether it runs, and the end of its logs (the web server and
+        supervisor's output, the worker's log, the application's log)."""
+        if self.process is None:
+            state = "đã dừng (bởi kiểm thử)"
+        elif self.process.poll() is None:
+            state = f"đang chạy (pid {self.process.pid})"
+        else:
+            state = f"ĐÃ TỰ DỪNG, mã {self.process.returncode}"
+        parts = [f"== {self.name}: {state}, {self.url}"]
+        for path in (self.log, self.folder / "logs" / "worker.log", self.folder / "logs" / "vpdt.log"):
+            if path.exists():
+                tail = path.read_text(errors="replace").splitlines()[-lines:]
+                parts.append(f"-- {path.name} ({len(tail)} dòng cuối)\n" + "\n".join(tail))
+        return "\n".join(parts)
+
     def rows(self, sql: str, params=()) -> list[tuple]:
         connection = sqlite3.connect(self.folder / "vpdt.sqlite3", timeout=30)
         try:

@@ -35,6 +35,16 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that ran whole deployments (``pair``) shows their state and the end of their logs."""
+    report = yield
+    deployments = getattr(item, "funcargs", {}).get("pair")
+    if report.failed and deployments:
+        report.sections.append(("deployments", "\n\n".join(side.describe() for side in deployments)))
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

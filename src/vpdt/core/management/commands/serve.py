@@ -39,7 +39,7 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             os.environ.get("VPDT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
-        procs = [("web", subprocess.Popen(web))]
+        commands = {"web": web}
         if not options["no_worker"]:
             worker = [
                 os.path.join(bin_dir, "celery"),
@@ -58,33 +58,77 @@ class Command(BaseCommand):
                 "--logfile",
                 os.path.join(log_dir, "worker.log"),
             ]
-            procs.append(("worker", subprocess.Popen(worker)))
+            commands["worker"] = worker
         self.stdout.write(self.style.SUCCESS(f"vpdt đang chạy tại http://{options['bind']}/ (Ctrl+C để dừng)"))
-        stopping = False
+        sys.exit(Supervisor(commands, self.stderr.write).run())
 
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-            for _name, proc in procs:
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+class Supervisor:
+    """Keeps the web server and the worker running: one that stops by itself is started again and the event
+    written to the error output (the deployment's log); one that keeps stopping (``limit`` times within ``window``
+    seconds) stops everything, with its exit code, for the service manager to see. SIGTERM or Ctrl+C stops both."""
+
+    def __init__(self, commands: dict[str, list[str]], say, *, limit: int = 5, window: float = 600, every=0.5):
+        self.commands = commands
+        self.say = say
+        self.limit = limit
+        self.window = window
+        self.every = every
+        self.stopping = False
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.restarts: dict[str, list[float]] = {name: [] for name in commands}
+
+    def stop(self, *_):
+        self.stopping = True
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+
+    def _wait_all(self) -> None:
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        return self.run_children()
+
+    def run_children(self) -> int:
+        self.procs = {name: subprocess.Popen(command) for name, command in self.commands.items()}
         try:
             while True:
-                for name, proc in procs:
+                for name, proc in list(self.procs.items()):
                     code = proc.poll()
-                    if code is not None:
-                        if not stopping:
-                            self.stderr.write(f"Tiến trình {name} đã dừng (mã {code}); dừng toàn bộ.")
-                            stop()
-                        for _n, other in procs:
-                            try:
-                                other.wait(timeout=30)
-                            except subprocess.TimeoutExpired:
-                                other.kill()
-                        sys.exit(0 if stopping and code in (0, -15) else code or 0)
-                time.sleep(0.5)
+                    if code is None:
+                        continue
+                    if self.stopping:
+                        self._wait_all()
+                        return 0 if code in (0, -signal.SIGTERM) else code
+                    now = time.monotonic()
+                    recent = [t for t in self.restarts[name] if now - t < self.window]
+                    when = time.strftime("%d/%m/%Y %H:%M:%S")
+                    if len(recent) >= self.limit:
+                        self.say(
+                            f"{when} Tiến trình {LABELS.get(name, name)} đã dừng (mã {code}) {len(recent) + 1} lần "
+                            f"trong {int(self.window // 60)} phút; dừng toàn bộ."
+                        )
+                        self.stop()
+                        self._wait_all()
+                        return code or 1
+                    recent.append(now)
+                    self.restarts[name] = recent
+                    self.say(
+                        f"{when} Tiến trình {LABELS.get(name, name)} đã dừng bất thường (mã {code}); "
+                        f"khởi động lại (lần {len(recent)})."
+                    )
+                    self.procs[name] = subprocess.Popen(self.commands[name])
+                time.sleep(self.every)
         finally:
-            stop()
+            self.stop()
+
+
+LABELS = {"web": "máy chủ web (gunicorn)", "worker": "tiến trình nền (Celery)"}
