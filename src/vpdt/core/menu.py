@@ -26,6 +26,7 @@ SECTIONS = (
     Section("incoming", _("Văn bản đến"), "bi-inbox"),
     Section("outgoing", _("Văn bản đi"), "bi-send"),
     Section("dossiers", _("Hồ sơ"), "bi-folder2-open"),
+    Section("collab", _("Tin điều hành"), "bi-megaphone"),
     Section("reports", _("Báo cáo"), "bi-bar-chart-line"),
     Section("directory", _("Danh bạ"), "bi-person-lines-fill"),
     Section("tools", _("Tiện ích"), "bi-tools"),
