@@ -28,6 +28,8 @@ def settings_for_tests(folder) -> dict:
         # The journal's own key and checkpoint file: nothing read from or written to the data folder.
         "VPDT_JOURNAL_KEY": JOURNAL_KEY,
         "VPDT_JOURNAL_CHECKPOINTS": folder / "journal-checkpoints.jsonl",
+        # No live process: pages open no socket and nothing is published (the tests of the live channel set it).
+        "VPDT_REALTIME_BIND": "",
     }
 
 

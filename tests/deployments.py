@@ -47,6 +47,7 @@ class Deployment:
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.live_port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = folder.parent / f"{name}.log"
 
@@ -63,6 +64,7 @@ class Deployment:
             VPDT_WEB_WORKERS="1",
             VPDT_WORKER_CONCURRENCY="1",
             VPDT_WORKER_QUEUES="exchange,celery",
+            VPDT_REALTIME_BIND=f"127.0.0.1:{self.live_port}",
             PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         )
         env.pop("CELERY_BROKER_URL", None)

@@ -217,6 +217,22 @@ VPDT_SESSION_REFRESH_SECONDS = env_int("VPDT_SESSION_REFRESH_SECONDS", 60)
 # The notification bell asks for its count this often (seconds). Such a background request does not extend the
 # idle timeout above: only what the person does does.
 VPDT_BELL_POLL_SECONDS = max(env_int("VPDT_BELL_POLL_SECONDS", 25), 1)
+# Live updates (vpdt.core.realtime): the bell and the conversations are nudged over a WebSocket served by the live
+# process of `vpdt serve` (VPDT_REALTIME_BIND; empty turns live updates off and pages only ask at their pace).
+# Behind a proxy, VPDT_REALTIME_URL is the address pages open (e.g. /ws/ routed to that process, or wss://…).
+# With several servers, VPDT_CHANNEL_REDIS_URL (Redis) carries the nudges between them; without it the embedded
+# relay reads them from the database.
+VPDT_REALTIME_BIND = env_str("VPDT_REALTIME_BIND", "127.0.0.1:8001")
+VPDT_REALTIME_URL = env_str("VPDT_REALTIME_URL", "")
+VPDT_CHANNEL_REDIS_URL = env_str("VPDT_CHANNEL_REDIS_URL", "")
+ASGI_APPLICATION = "vpdt.asgi.application"
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [VPDT_CHANNEL_REDIS_URL]}}
+        if VPDT_CHANNEL_REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from . import menu
+        from . import menu, realtime
+        from .consumers import EventsConsumer
 
         menu.register("core.api", section="tools", label=_("API"), url="api-docs", order=90)
+        realtime.route("ws/su-kien/", EventsConsumer)

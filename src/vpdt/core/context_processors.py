@@ -7,7 +7,11 @@ from vpdt import __version__
 def site(request):
     user = getattr(request, "user", None)
     scope = menu = None
+    live = ""
     if user is not None and user.is_authenticated:
+        from vpdt.core import realtime
+
+        live = realtime.url_for(request)
         from vpdt.core import menu as menus
         from vpdt.core.authz import scope_of
 
@@ -18,4 +22,5 @@ def site(request):
         "vpdt_scope": scope,
         "vpdt_menu": menu,
         "VPDT_PRODUCTION": settings.PRODUCTION,
+        "VPDT_LIVE_URL": live,
     }

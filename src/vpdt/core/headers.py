@@ -6,16 +6,26 @@ from urllib.parse import urlsplit
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.conf import settings
 
+from . import realtime
+
 
 class CSPMiddleware(BaseCSPMiddleware):
     """django-csp's middleware; the signing page's script also talks to the local signing service (USB token) at
-    VPDT_LOCAL_SIGNER_URL, so its origin is allowed in connect-src, read at each request."""
+        VPDT_LOCAL_SIGNER_URL, so its origin is allowed in connect-src, read at each request; so is the live socket's
+    (:mod:`.realtime`), on another port of the same host by default."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
         signer = urlsplit(settings.VPDT_LOCAL_SIGNER_URL)
-        if not report_only and signer.scheme and signer.netloc:
-            parts.update = {**(parts.update or {}), "connect-src": [f"{signer.scheme}://{signer.netloc}"]}
+        allowed = [f"{signer.scheme}://{signer.netloc}"] if signer.scheme and signer.netloc else []
+        user = getattr(request, "user", None)
+        live = realtime.origin_of(realtime.url_for(request)) if user is not None and user.is_authenticated else ""
+        if live:
+            allowed.append(live)
+        if allowed:
+            parts.update = {**(parts.update or {}), "connect-src": allowed}
         return parts
 
 

@@ -20,3 +20,16 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class LiveEvent(models.Model):
+    """A nudge for one person's open pages, kept a few minutes for the embedded live relay
+    (:mod:`vpdt.core.realtime`); production sends them through Redis and writes none."""
+
+    user_id = models.BigIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "sự kiện trực tiếp"
+        verbose_name_plural = "sự kiện trực tiếp"

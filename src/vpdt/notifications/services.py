@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vpdt.accounts.models import User
+from vpdt.core import realtime
 from vpdt.journal import services as journal
 
 from . import channels, links, queries, tasks, topics
@@ -71,6 +72,7 @@ def notify(
             for user in people
         ]
     )
+    realtime.publish([u.pk for u in people], "notification")
     for channel in channels.sending():
         wanted = queries.wanting([u.pk for u in people], topic, channel)
         ids = [n.pk for n in rows if n.user_id in wanted]
@@ -81,11 +83,17 @@ def notify(
 
 def mark_read(user, notification: Notification) -> bool:
     """Mark one of the person's own notifications read; False when it already was (or is not theirs)."""
-    return bool(queries.inbox(user, unread_only=True).filter(pk=notification.pk).update(read_at=timezone.now()))
+    done = bool(queries.inbox(user, unread_only=True).filter(pk=notification.pk).update(read_at=timezone.now()))
+    if done:
+        realtime.publish([user.pk], "notification")  # the person's other open pages
+    return done
 
 
 def mark_all_read(user) -> int:
-    return queries.inbox(user, unread_only=True).update(read_at=timezone.now())
+    done = queries.inbox(user, unread_only=True).update(read_at=timezone.now())
+    if done:
+        realtime.publish([user.pk], "notification")
+    return done
 
 
 def set_preferences(user, wanted: Mapping[tuple[str, str], bool]) -> dict[tuple[str, str], bool]:

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("VPDT_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("VPDT_WEB_WORKERS", "3")))
         parser.add_argument("--no-worker", action="store_true", help="Không chạy Celery trong cùng lệnh.")
+        parser.add_argument(
+            "--no-realtime", action="store_true", help="Không chạy tiến trình cập nhật trực tiếp (WebSocket)."
+        )
 
     def handle(self, *args, **options):
         bin_dir = os.path.dirname(sys.executable)
@@ -59,17 +62,42 @@ class Command(BaseCommand):
                 os.path.join(log_dir, "worker.log"),
             ]
             commands["worker"] = worker
+        if settings.VPDT_REALTIME_BIND and not options["no_realtime"]:
+            host, _, port = settings.VPDT_REALTIME_BIND.rpartition(":")
+            commands["realtime"] = [
+                os.path.join(bin_dir, "uvicorn"),
+                "vpdt.asgi:application",
+                "--host",
+                host.strip("[]") or "127.0.0.1",
+                "--port",
+                port,
+                "--lifespan",
+                "on",
+                "--ws",
+                "websockets-sansio",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--proxy-headers",
+                "--forwarded-allow-ips",
+                os.environ.get("VPDT_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ]
         self.stdout.write(self.style.SUCCESS(f"vpdt đang chạy tại http://{options['bind']}/ (Ctrl+C để dừng)"))
-        sys.exit(Supervisor(commands, self.stderr.write).run())
+        sys.exit(Supervisor(commands, self.stderr.write, optional={"realtime"}).run())
 
 
 class Supervisor:
-    """Keeps the web server and the worker running: one that stops by itself is started again and the event
-    written to the error output (the deployment's log); one that keeps stopping (``limit`` times within ``window``
-    seconds) stops everything, with its exit code, for the service manager to see. SIGTERM or Ctrl+C stops both."""
+    """Keeps the web server, the worker and the live process running: one that stops by itself is started again and
+    the event written to the error output (the deployment's log); one that keeps stopping (``limit`` times within
+    ``window`` seconds) stops everything, with its exit code, for the service manager to see — except an
+    ``optional`` one (the live process: pages then only ask at their pace), which is left stopped. SIGTERM or Ctrl+C
+    stops them all."""
 
-    def __init__(self, commands: dict[str, list[str]], say, *, limit: int = 5, window: float = 600, every=0.5):
+    def __init__(
+        self, commands: dict[str, list[str]], say, *, optional=(), limit: int = 5, window: float = 600, every=0.5
+    ):
         self.commands = commands
+        self.optional = set(optional)
         self.say = say
         self.limit = limit
         self.window = window
@@ -111,6 +139,13 @@ class Supervisor:
                     now = time.monotonic()
                     recent = [t for t in self.restarts[name] if now - t < self.window]
                     when = time.strftime("%d/%m/%Y %H:%M:%S")
+                    if len(recent) >= self.limit and name in self.optional:
+                        self.say(
+                            f"{when} Tiến trình {LABELS.get(name, name)} đã dừng (mã {code}) {len(recent) + 1} lần "
+                            f"trong {int(self.window // 60)} phút; để dừng, các phần khác vẫn chạy."
+                        )
+                        del self.procs[name]
+                        continue
                     if len(recent) >= self.limit:
                         self.say(
                             f"{when} Tiến trình {LABELS.get(name, name)} đã dừng (mã {code}) {len(recent) + 1} lần "
@@ -131,4 +166,8 @@ class Supervisor:
             self.stop()
 
 
-LABELS = {"web": "máy chủ web (gunicorn)", "worker": "tiến trình nền (Celery)"}
+LABELS = {
+    "web": "máy chủ web (gunicorn)",
+    "worker": "tiến trình nền (Celery)",
+    "realtime": "cập nhật trực tiếp (WebSocket, uvicorn)",
+}

@@ -1,0 +1,116 @@
+"""Live updates (vpdt.core.realtime): the address a page opens, the Content-Security-Policy that lets it, the nudges
+written on commit, and the socket itself through the whole ASGI application — session cookie, origin check, only
+the person's own nudges — with the embedded relay handing them over."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client, RequestFactory
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+from tests.live import LiveProcess
+from vpdt.core import realtime
+from vpdt.core.models import LiveEvent
+from vpdt.notifications import services as notifications
+
+
+@pytest.fixture
+def live(settings):
+    settings.VPDT_REALTIME_BIND = "127.0.0.1:8001"
+    settings.VPDT_REALTIME_URL = ""
+    return settings
+
+
+def _request(host="127.0.0.1:8000", secure=False):
+    return RequestFactory().get("/", HTTP_HOST=host, secure=secure)
+
+
+def test_the_page_opens_its_socket_on_the_live_port_of_its_own_host(live):
+    assert realtime.url_for(_request()) == "ws://127.0.0.1:8001/ws/su-kien/"
+    assert realtime.url_for(_request("localhost:8000")) == "ws://localhost:8001/ws/su-kien/"
+    live.ALLOWED_HOSTS = [*live.ALLOWED_HOSTS, "[::1]"]
+    assert realtime.url_for(_request("[::1]:8000")) == "ws://[::1]:8001/ws/su-kien/"
+
+
+def test_behind_a_proxy_the_configured_address_is_used_and_off_means_no_socket(live):
+    live.ALLOWED_HOSTS = ["vpdt.nghean.gov.vn"]
+    live.VPDT_REALTIME_URL = "/ws/"
+    assert realtime.url_for(_request("vpdt.nghean.gov.vn", secure=True)) == "wss://vpdt.nghean.gov.vn/ws/ws/su-kien/"
+    live.VPDT_REALTIME_URL = "wss://song.nghean.gov.vn/"
+    assert realtime.url_for(_request("vpdt.nghean.gov.vn")) == "wss://song.nghean.gov.vn/ws/su-kien/"
+    live.VPDT_REALTIME_URL = ""
+    live.VPDT_REALTIME_BIND = ""
+    assert realtime.url_for(_request()) == ""
+    assert realtime.url_for(_request("ke-la.example")) == ""  # a host not served: nothing, never an error
+
+
+def test_a_signed_in_page_names_its_socket_and_its_policy_allows_it(org, live):
+    client = Client()
+    client.force_login(org.sxd_clerk)
+    response = client.get("/", HTTP_HOST="127.0.0.1:8000")
+    assert b'<meta name="vpdt-live" content="ws://127.0.0.1:8001/ws/su-kien/">' in response.content
+    assert "ws://127.0.0.1:8001" in response.headers["Content-Security-Policy"].split("connect-src")[1].split(";")[0]
+    anonymous = Client().get("/dang-nhap/", HTTP_HOST="127.0.0.1:8000")
+    assert b"vpdt-live" not in anonymous.content
+    assert "8001" not in anonymous.headers["Content-Security-Policy"]
+
+
+def test_a_notification_writes_one_nudge_per_person_once_committed(org, live, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        notifications.notify(
+            [org.sxd_leader, org.sxd_clerk, org.sxd_leader], "test.ping", text="Có văn bản mới chờ xử lý"
+        )
+        assert not LiveEvent.objects.exists()  # nothing before the commit
+    for callback in pending:
+        callback()
+    assert sorted(LiveEvent.objects.values_list("user_id", "data")) == sorted(
+        [(org.sxd_leader.pk, {"kind": "notification"}), (org.sxd_clerk.pk, {"kind": "notification"})]
+    )
+
+
+def test_nothing_is_published_when_live_updates_are_off(org, settings, django_capture_on_commit_callbacks):
+    settings.VPDT_REALTIME_BIND = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify([org.sxd_leader], "test.ping", text="Có văn bản mới chờ xử lý")
+    assert not LiveEvent.objects.exists()
+
+
+def _cookie_of(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+
+
+def _open(process, **headers):
+    return connect(process.url, additional_headers={"Origin": "http://127.0.0.1:8000", **headers}, open_timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_socket_carries_the_persons_own_nudges_through_the_embedded_relay(org, live):
+    process = LiveProcess().start()
+    try:
+        with (
+            _open(process, Cookie=_cookie_of(org.sxd_leader)) as theirs,
+            _open(process, Cookie=_cookie_of(org.sxd_clerk)) as mine,
+        ):
+            time.sleep(0.5)  # both sockets have joined their groups
+            notifications.notify([org.sxd_leader], "test.ping", text="Văn bản 2105/UBND-KT chờ cho ý kiến")
+            assert json.loads(theirs.recv(timeout=5)) == {"kind": "notification"}  # by the relay, within a second
+            with pytest.raises(TimeoutError):
+                mine.recv(timeout=1)  # the clerk hears nothing of the director's notices
+            with pytest.raises(TimeoutError):
+                theirs.recv(timeout=1)  # handed once
+
+        with _open(process) as stranger:  # no session: told to stop trying
+            with pytest.raises(ConnectionClosed) as closed:
+                stranger.recv(timeout=5)
+            assert closed.value.rcvd.code == 4401
+        with pytest.raises(InvalidStatus):  # another site's page cannot open the director's socket
+            _open(process, Cookie=_cookie_of(org.sxd_leader), Origin="http://ke-la.example")
+    finally:
+        process.stop()
