@@ -4,6 +4,7 @@ the person's own nudges — with the embedded relay handing them over."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -114,3 +115,40 @@ def test_the_socket_carries_the_persons_own_nudges_through_the_embedded_relay(or
             _open(process, Cookie=_cookie_of(org.sxd_leader), Origin="http://ke-la.example")
     finally:
         process.stop()
+
+
+def test_in_production_the_nudges_travel_through_redis_to_every_server(org, settings):
+    """With VPDT_CHANNEL_REDIS_URL the nudges go to the Redis channel layer (what every live server listens on),
+    and no row is written."""
+    import os
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import channel_layers
+
+    settings.VPDT_REALTIME_BIND = "127.0.0.1:8001"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [os.environ.get("VPDT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")],
+                "prefix": f"vpdt-test-{os.getpid()}",
+            },
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        layer = channel_layers["default"]
+
+        async def scenario():
+            channel = await layer.new_channel()
+            await layer.group_add(realtime.group(org.sxd_leader.pk), channel)
+            await asyncio.to_thread(realtime._send, [org.sxd_leader.pk, org.sxd_clerk.pk], {"kind": "chat", "id": 7})
+            message = await asyncio.wait_for(layer.receive(channel), timeout=10)
+            await layer.group_discard(realtime.group(org.sxd_leader.pk), channel)
+            await layer.flush()
+            return message
+
+        assert async_to_sync(scenario)() == {"type": realtime.EVENT, "data": {"kind": "chat", "id": 7}}
+        assert not LiveEvent.objects.exists()
+    finally:
+        channel_layers.backends.clear()
