@@ -408,6 +408,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+    # kombu's filesystem transport, writing each message whole before the worker can see it (vpdt.core.broker).
+    CELERY_BROKER_TRANSPORT = "vpdt.core.broker:Transport"
 
 
 def _cron(spec: str) -> crontab:
