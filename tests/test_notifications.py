@@ -323,12 +323,13 @@ def test_the_api_lists_marks_read_and_sets_preferences(org, told, api):
     assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
 
     preferences = client.get("/api/v1/notifications/preferences/").json()
-    assert [c["code"] for c in preferences["channels"]] == ["in_app", "email", "push"]
+    assert [c["code"] for c in preferences["channels"]] == ["in_app", "email", "push", "sms"]
     assert preferences["channels"][1]["unavailable"].startswith("Tài khoản chưa có địa chỉ thư điện tử")
     assert preferences["channels"][2]["unavailable"].startswith("Chưa có thiết bị nào nhận thông báo đẩy")
+    assert preferences["channels"][3]["unavailable"].startswith("Chưa có số điện thoại di động hợp lệ")
     reminder = next(t for t in preferences["topics"] if t["code"] == "reminder")
     assert reminder["label"] == "Nhắc hạn"
-    assert reminder["channels"] == {"in_app": True, "email": True, "push": True}
+    assert reminder["channels"] == {"in_app": True, "email": True, "push": True, "sms": False}
     changed = client.patch(
         "/api/v1/notifications/preferences/",
         {"choices": [{"topic": "reminder", "channel": "email", "enabled": False}]},
