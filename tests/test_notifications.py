@@ -169,12 +169,12 @@ def test_preferences_are_checked_and_each_change_is_journaled(org):
     leader = org.sxd_unit_leader
     with pytest.raises(ValidationError) as refused:
         services.set_preferences(
-            leader, {("lich-hop", "email"): True, ("work", "sms"): True, ("work", "in_app"): False}
+            leader, {("lich-hop", "email"): True, ("work", "zalo"): True, ("work", "in_app"): False}
         )
     messages = refused.value.message_dict["choices"]
     assert messages == [
         "Nhóm thông báo không hợp lệ: “lich-hop”.",
-        "Kênh thông báo không hợp lệ: “sms”.",
+        "Kênh thông báo không hợp lệ: “zalo”.",
         "Không tắt được kênh “Trong hệ thống”: thông báo luôn hiện trong hệ thống.",
     ]
     assert not Preference.objects.exists()
