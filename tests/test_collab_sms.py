@@ -222,7 +222,7 @@ def test_the_message_is_ascii_within_the_limit_with_the_note_and_sender_whole(
     message = sent(world, django_capture_on_commit_callbacks, note="Đề nghị chị Lan xử lý gấp")
     assert message.text.isascii() and len(message.text) <= 120
     assert message.text.startswith("Van ban den cho xu ly: van ban den so")
-    assert message.text.endswith(". De nghi chi Lan xu ly gap - Le Thi Hong Nhung")
+    assert message.text.endswith("... De nghi chi Lan xu ly gap - Le Thi Hong Nhung")
     assert "..." in message.text  # the subject was cut
     with pytest.raises(ValidationError):
         send(world, note="x" * 71)
@@ -576,3 +576,28 @@ def test_api_own_settings(world, api):
     ok = client.put("/api/v1/sms-messages/settings/", {"mobile": "", "opted_out": ["incoming"]}, format="json")
     assert ok.json() == {"mobile": "", "opted_out": ["incoming"], "number": ""}
     assert api(world.sxd_clerk).get("/api/v1/sms-messages/settings/").json()["opted_out"] == []
+
+
+def test_messages_and_their_status_read_as_vietnamese_sentences_in_the_journal(
+    world, django_capture_on_commit_callbacks
+):
+    from vpdt.journal import sentences
+
+    message = sent(world, django_capture_on_commit_callbacks)
+    queued, accepted = JournalEntry.objects.filter(object_type="sms.smsmessage").order_by("seq")
+    assert sentences.describe(queued, visible=True) == (
+        f"Lê Thị Hồng Nhung gửi tin nhắn SMS (Văn bản đến chờ xử lý) cho Hoàng Thị Lan, số 0912***678: “{message.text}”"
+    )
+    assert sentences.describe(queued, visible=False).startswith("Lê Thị Hồng Nhung gửi một tin nhắn SMS")
+    assert message.text not in sentences.describe(queued, visible=False)
+    assert sentences.describe(accepted, visible=True) == (
+        f"Cổng SMS đã nhận để chuyển đi: Tin nhắn SMS số {message.pk} gửi Hoàng Thị Lan (lần gửi thứ 1)"
+    )
+
+
+def test_an_uncut_message_reads_item_note_and_sender(world):
+    item = pending.find(world.sxd_clerk, world.sxd_staff, f"incoming:{world.doc.pk}")
+    plain = services.compose(item, world.sxd_clerk, "", 400)
+    assert plain.endswith("cua So Xay dung tinh Nghe An - Le Thi Hong Nhung") and "..." not in plain
+    noted = services.compose(item, world.sxd_clerk, "Gấp", 400)
+    assert noted.endswith("tinh Nghe An. Gap - Le Thi Hong Nhung")

@@ -49,19 +49,19 @@ register(
 )
 register(
     "sms.sent",
-    compose(_("Cổng SMS đã nhận %(object)s để chuyển đi"), ("attempts", _(" (lần gửi thứ %(attempts)s)"))),
+    compose(_("Cổng SMS đã nhận để chuyển đi: %(object)s"), ("attempts", _(" (lần gửi thứ %(attempts)s)"))),
     hidden=_("Một tin nhắn SMS đã được cổng SMS nhận"),
     label=_("Đã gửi tin nhắn SMS"),
 )
 register(
     "sms.failed",
-    compose(_("Không gửi được %(object)s"), ("error", _(": %(error)s"))),
+    compose(_("Không gửi được: %(object)s"), ("error", _(". %(error)s"))),
     hidden=_("Một tin nhắn SMS không gửi được"),
     label=_("Gửi tin nhắn SMS lỗi"),
 )
 register(
     "sms.delivered",
-    _("Cổng SMS báo %(object)s đã đến máy người nhận"),
+    _("Cổng SMS báo đã đến máy người nhận: %(object)s"),
     hidden=_("Một tin nhắn SMS đã đến máy người nhận"),
     label=_("Tin nhắn SMS đã đến"),
 )

@@ -34,7 +34,7 @@ from vpdt.journal import services as journal
 
 from . import pending, tasks
 from .models import SmsGrant, SmsMessage, SmsOptOut, SmsProfile
-from .text import BAD_MOBILE, fit, fold, masked, mobile
+from .text import BAD_MOBILE, ELLIPSIS, fit, fold, masked, mobile
 
 NOTIFICATION_KIND = "notification"
 NOTE_MAX = 70
@@ -179,10 +179,16 @@ def require_grant(sender) -> SmsGrant:
 
 
 def compose(item: pending.Item, sender, note: str, limit: int) -> str:
-    """The message: the item (cut when too long), the sender's note and name always whole."""
-    tail = fold(f"{f'. {note}' if note else ''} - {_name(sender)}")
-    head = fit(f"{item.kind.label}: {item.kind.describe(item.obj)}", max(limit - len(tail), 20))
-    return (head.removesuffix(".") + tail)[:limit]
+    """The message: the item (cut with "..." when too long), then the sender's note and name, always whole:
+    "<item>. <note> - <sender>"."""
+    tail = fold(f"{note} - {_name(sender)}" if note else f"- {_name(sender)}")
+    head = fit(f"{item.kind.label}: {item.kind.describe(item.obj)}", max(limit - len(tail) - 2, 20))
+    if head.endswith(ELLIPSIS):
+        joined = f"{head} {tail}"
+    else:
+        head = head.rstrip(".")
+        joined = f"{head}. {tail}" if note else f"{head} {tail}"
+    return joined[:limit]
 
 
 def sent_recently(sender, now=None) -> int:
