@@ -46,7 +46,8 @@ def test_the_outgoing_register_is_in_the_menu_of_clerks_and_leaders_only(org, lo
 def test_the_menu_is_grouped_by_work_for_each_role(org, client):
     client.force_login(org.sxd_clerk)
     clerk = _sections(client.get("/").content.decode())
-    assert list(clerk) == ["incoming", "outgoing", "dossiers", "reports", "directory", "tools"]
+    assert list(clerk) == ["incoming", "outgoing", "dossiers", "collab", "reports", "directory", "tools"]
+    assert "sms.messages" in clerk["collab"] and "sms.grants" not in clerk["collab"]
     assert {"incoming.create", "digitize.scans", "incoming.to_submit", "exchange.arrivals", "exchange.recalls"} <= set(
         clerk["incoming"]
     )
@@ -58,7 +59,8 @@ def test_the_menu_is_grouped_by_work_for_each_role(org, client):
     client.force_login(org.sxd_unit_leader)
     assert "incoming.unit_waiting" in _sections(client.get("/").content.decode())["incoming"]
     client.force_login(org.sxd_admin)
-    assert {"accounts.locked", "journal.list"} <= set(_sections(client.get("/").content.decode())["admin"])
+    admin = _sections(client.get("/").content.decode())
+    assert {"accounts.locked", "journal.list"} <= set(admin["admin"]) and "sms.grants" in admin["collab"]
     client.force_login(org.stttt_it)
     assert "admin" in _sections(client.get("/").content.decode())
 

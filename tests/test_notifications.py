@@ -169,12 +169,12 @@ def test_preferences_are_checked_and_each_change_is_journaled(org):
     leader = org.sxd_unit_leader
     with pytest.raises(ValidationError) as refused:
         services.set_preferences(
-            leader, {("lich-hop", "email"): True, ("work", "sms"): True, ("work", "in_app"): False}
+            leader, {("lich-hop", "email"): True, ("work", "zalo"): True, ("work", "in_app"): False}
         )
     messages = refused.value.message_dict["choices"]
     assert messages == [
         "Nhóm thông báo không hợp lệ: “lich-hop”.",
-        "Kênh thông báo không hợp lệ: “sms”.",
+        "Kênh thông báo không hợp lệ: “zalo”.",
         "Không tắt được kênh “Trong hệ thống”: thông báo luôn hiện trong hệ thống.",
     ]
     assert not Preference.objects.exists()
@@ -323,12 +323,13 @@ def test_the_api_lists_marks_read_and_sets_preferences(org, told, api):
     assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
 
     preferences = client.get("/api/v1/notifications/preferences/").json()
-    assert [c["code"] for c in preferences["channels"]] == ["in_app", "email", "push"]
+    assert [c["code"] for c in preferences["channels"]] == ["in_app", "email", "push", "sms"]
     assert preferences["channels"][1]["unavailable"].startswith("Tài khoản chưa có địa chỉ thư điện tử")
     assert preferences["channels"][2]["unavailable"].startswith("Chưa có thiết bị nào nhận thông báo đẩy")
+    assert preferences["channels"][3]["unavailable"].startswith("Chưa có số điện thoại di động hợp lệ")
     reminder = next(t for t in preferences["topics"] if t["code"] == "reminder")
     assert reminder["label"] == "Nhắc hạn"
-    assert reminder["channels"] == {"in_app": True, "email": True, "push": True}
+    assert reminder["channels"] == {"in_app": True, "email": True, "push": True, "sms": False}
     changed = client.patch(
         "/api/v1/notifications/preferences/",
         {"choices": [{"topic": "reminder", "channel": "email", "enabled": False}]},

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "vpdt.digitize",
     "vpdt.backups",
     "vpdt.exchange",
+    "vpdt.collab.sms",
     "vpdt.sampledata",
 ]
 
@@ -511,6 +512,35 @@ VPDT_WEBPUSH_SERVICES = env_list(
         "https://*.notify.windows.com",
     ],
 )
+
+# --- SMS (tin nhắn) ----------------------------------------------------------------------------------
+# The gateway: "outbox" (default: messages appended to VPDT_SMS_OUTBOX and the log) or "http" (an SMS-brandname
+# API; see vpdt.collab.sms.gateway for the template's placeholders). The password comes from the environment
+# (VPDT_SMS_PASSWORD) or a file (VPDT_SMS_PASSWORD_FILE), never from this file, and is never logged.
+VPDT_SMS_GATEWAY = env_str("VPDT_SMS_GATEWAY", "outbox")
+VPDT_SMS_OUTBOX = Path(env_str("VPDT_SMS_OUTBOX", str(DATA_DIR / "sms-outbox.jsonl")))
+VPDT_SMS_URL = env_str("VPDT_SMS_URL", "")
+VPDT_SMS_USERNAME = env_str("VPDT_SMS_USERNAME", "")
+VPDT_SMS_PASSWORD_FILE = env_str("VPDT_SMS_PASSWORD_FILE", "")
+VPDT_SMS_BRANDNAME = env_str("VPDT_SMS_BRANDNAME", "VPDT")
+VPDT_SMS_TEMPLATE = env_str(
+    "VPDT_SMS_TEMPLATE",
+    '{"username": "{username}", "password": "{password}", "brandname": "{brandname}", '
+    '"phone": "{phone_intl}", "message": "{text}", "ref": "{id}"}',
+)
+VPDT_SMS_ACCEPT_FIELD = env_str("VPDT_SMS_ACCEPT_FIELD", "status")  # empty: any 2xx answer accepts
+VPDT_SMS_ACCEPT_VALUES = env_list("VPDT_SMS_ACCEPT_VALUES", ["0", "ok", "success", "100"])
+VPDT_SMS_ERROR_FIELD = env_str("VPDT_SMS_ERROR_FIELD", "message")
+VPDT_SMS_REF_FIELD = env_str("VPDT_SMS_REF_FIELD", "id")
+VPDT_SMS_TIMEOUT = env_int("VPDT_SMS_TIMEOUT", 10)  # seconds to connect, and to wait for the answer
+VPDT_SMS_RETRIES = env_int("VPDT_SMS_RETRIES", 3)  # further tries after a timeout, a connection error or a 5xx
+VPDT_SMS_RETRY_SECONDS = env_int("VPDT_SMS_RETRY_SECONDS", 60)  # first wait; doubled at each try
+# The secret a gateway's delivery reports (POST /tin-nhan/bao-nhan/) carry in the X-Vpdt-Sms-Token header; empty:
+# no reports are taken.
+VPDT_SMS_REPORT_TOKEN = env_str("VPDT_SMS_REPORT_TOKEN", "")
+VPDT_SMS_MAX_LENGTH = env_int("VPDT_SMS_MAX_LENGTH", 160)  # characters; longer messages are cut with "..."
+VPDT_SMS_RATE_LIMIT = env_int("VPDT_SMS_RATE_LIMIT", 20)  # messages one person may send ...
+VPDT_SMS_RATE_MINUTES = env_int("VPDT_SMS_RATE_MINUTES", 60)  # ... within this many minutes
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,20 @@
+"""The delivery lifecycle of an SMS message: chờ gửi → đã gửi (the gateway accepted it) → đã nhận (the gateway
+reported it reached the telephone), or lỗi (refused, no answer after every try, or reported undelivered). Every step
+is the system's (the sending task, the gateway's report) and is journaled as ``sms.<step>``."""
+
+from vpdt.core.fsm import Machine, Transition
+
+from .models import SmsStatus
+
+S = SmsStatus
+
+DELIVERY = Machine(
+    "status",
+    [
+        Transition("sent", {S.PENDING}, S.SENT, "Ghi nhận đã gửi"),
+        Transition("failed", {S.PENDING, S.SENT}, S.FAILED, "Ghi nhận gửi lỗi"),
+        Transition("delivered", {S.SENT}, S.DELIVERED, "Ghi nhận đã nhận"),
+    ],
+    action_prefix="sms",
+    choices=S,
+)
