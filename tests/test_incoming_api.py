@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from tests.conftest import make_person
 from vpdt.catalog.models import DocumentType, Urgency
+from vpdt.core.authz import visible
 from vpdt.directory.models import Role
 from vpdt.incoming import services
 from vpdt.incoming.models import Assignment, DocStatus, IncomingDocument
+from vpdt.journal.models import JournalEntry
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DOCS = "/api/v1/incoming-documents/"
@@ -87,6 +89,56 @@ def test_register_json_and_multipart_numbers_increment(org, api):
     assert [r["id"] for r in registers] == [IncomingDocument.objects.get(pk=body["id"]).register_id]
     assert clerk.get(f"{REGISTERS}{registers[0]['id']}/").status_code == 200
     assert api(org.ht_staff).get(f"{REGISTERS}{registers[0]['id']}/").status_code == 404
+
+
+def test_registration_with_a_leader_submits_at_once_unless_the_batch_is_kept(org, api):
+    """As the registration screen: "Trình lãnh đạo" submits when registered; batch=true keeps a document that is
+    not urgent for the next batch of the schedule (an urgent one still goes at once)."""
+    clerk = api(org.sxd_clerk)
+    now = clerk.post(DOCS, payload(leader=org.sxd_leader.pk), format="json")
+    assert now.status_code == 201, now.content
+    body = now.json()
+    assert body["submitted"] is True and body["status"] == DocStatus.SUBMITTED and body["leader"] == org.sxd_leader.pk
+    entry = JournalEntry.objects.filter(action="incoming.submit").get()
+    assert entry.object_id == str(body["id"]) and "batch" not in entry.details
+    assert visible(IncomingDocument, org.sxd_leader).filter(pk=body["id"], status=DocStatus.SUBMITTED).exists()
+
+    held = clerk.post(DOCS, payload(code_number="1240", leader=org.sxd_leader.pk, batch=True), format="json")
+    assert held.status_code == 201, held.content
+    body = held.json()
+    assert body["submitted"] is False and body["status"] == DocStatus.REGISTERED
+    assert body["leader"] == org.sxd_leader.pk  # kept for the batch
+    assert services.submit_batch() == 1
+    assert IncomingDocument.objects.get(pk=body["id"]).status == DocStatus.SUBMITTED
+
+    data = payload(code_number="1241", urgency=str(Urgency.URGENT), leader=str(org.sxd_leader.pk), batch="true")
+    data["files"] = [SimpleUploadedFile("cong-van-1241.pdf", PDF, content_type="application/pdf")]
+    urgent = clerk.post(DOCS, data, format="multipart")  # multipart: the same field, as text
+    assert urgent.status_code == 201 and urgent.json()["submitted"] is True
+
+    data = payload(code_number="1242", leader=str(org.sxd_leader.pk))
+    data["files"] = [SimpleUploadedFile("cong-van-1242.pdf", PDF, content_type="application/pdf")]
+    multipart = clerk.post(DOCS, data, format="multipart")  # no batch field: submitted at once
+    assert multipart.status_code == 201 and multipart.json()["submitted"] is True
+
+    no_leader = clerk.post(DOCS, payload(code_number="1243", batch=False), format="json")
+    assert no_leader.status_code == 201 and no_leader.json()["submitted"] is False
+    assert no_leader.json()["status"] == DocStatus.REGISTERED
+
+    bad = clerk.post(DOCS, payload(code_number="1244", leader=org.sxd_leader.pk, batch="có lẽ"), format="json")
+    assert bad.status_code == 400 and "batch" in bad.json()
+    assert not IncomingDocument.objects.filter(code_number="1244").exists()
+
+
+def test_the_schema_documents_the_batch_choice(org, login):
+    import yaml
+
+    schema = yaml.safe_load(login(org.sxd_clerk).get("/api/v1/schema/").content)
+    fields = schema["components"]["schemas"]["IncomingRegistrationRequest"]["properties"]
+    assert fields["batch"]["type"] == "boolean" and fields["batch"]["default"] is False
+    assert "9:00" in fields["batch"]["description"] and "trình ngay" in fields["leader"]["description"]
+    registered = schema["components"]["schemas"]["IncomingRegistered"]["properties"]
+    assert "batch" in registered["submitted"]["description"]
 
 
 def test_secret_document_is_refused_in_vietnamese(org, api):

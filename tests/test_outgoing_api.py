@@ -15,6 +15,7 @@ from vpdt.directory import services as directory
 from vpdt.directory.models import Role
 from vpdt.incoming.models import IncomingDocument
 from vpdt.journal.models import JournalEntry
+from vpdt.outgoing import diffing
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import OutgoingDocument, OutStatus, RecipientKind, ReviewChain
 from vpdt.outgoing.services import RecipientSpec
@@ -226,10 +227,10 @@ def test_versions_diff_and_comments(world, api):
     v1 = ok(staff.get(f"{DOCS}{doc.pk}/versions/1/"))
     assert v1["text"] == TEXT
     assert staff.get(f"{DOCS}{doc.pk}/versions/9/").status_code == 404
-    rows = ok(staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 1, "b": 2}))["rows"]
-    assert {"kind": "removed", "text": "Sở Xây dựng báo cáo như sau:"} in rows
-    assert {"kind": "added", "text": "2. Kiến nghị."} in rows
-    assert ok(staff.get(f"{DOCS}{doc.pk}/diff/")) == {"a": 1, "b": 2, "rows": rows}  # defaults: latest vs previous
+    body = ok(staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 1, "b": 2}))
+    changes = [(p["kind"], p["text"].strip(), p["version"], p["level"]) for p in body["pieces"] if p["kind"] != "same"]
+    assert changes == [("removed", "như sau", 2, "drafter"), ("added", "2. Kiến nghị.", 2, "drafter")]
+    assert ok(staff.get(f"{DOCS}{doc.pk}/diff/")) == body  # defaults: latest vs previous
     response = staff.get(f"{DOCS}{doc.pk}/diff/", {"a": "một"})
     assert response.status_code == 400 and "không hợp lệ" in response.json()["a"][0]
     assert staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 1, "b": 7}).status_code == 404
@@ -589,6 +590,112 @@ def test_review_chain_management(world, api):
         ("Văn phòng kiểm tra thể thức", org.sxd_clerk.pk),
         ("Giám đốc ký", org.sxd_leader.pk),
     ]
+
+
+def test_the_diff_is_the_pages_word_diff_with_each_change_s_author_and_level(world, api, login):
+    """The API compares versions as the "So sánh phiên bản" page does: word by word, each change with the
+    version, the person and the level (drafter, head of the unit: blue pen, agency leader: red pen) that made it."""
+    org = world
+    line = "Sở Xây dựng báo cáo tình hình giải ngân vốn đầu tư công mười tháng năm 2026 như sau:"
+    doc = draft(org)
+    out.revise(org.sxd_staff, doc, text=f"Kính gửi: Ủy ban nhân dân tỉnh\n{line}\n1. Tình hình chung.")
+    doc = out.submit(org.sxd_staff, doc)
+    v3 = f"Kính gửi: Ủy ban nhân dân tỉnh Nghệ An\n{line.replace('mười', '10')}\n1. Tình hình chung."
+    out.revise(org.sxd_unit_leader, doc, text=v3)
+    doc = out.approve(org.sxd_unit_leader, doc, comment="Đồng ý nội dung.")
+    v4 = v3.replace("báo cáo", "kính báo cáo") + "\n2. Kiến nghị."
+    out.revise(org.sxd_leader, doc, text=v4)
+    staff = api(org.sxd_staff)
+
+    body = ok(staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 1, "b": 4}))
+    assert (body["a"], body["b"], body["attributed"], body["changed"]) == (1, 4, True, True)
+    steps = {s.reviewer_id: s for s in doc.steps.all()}
+    assert [
+        (a["version"], a["author"], a["author_name"], a["level"], a["level_display"], a["step"])
+        for a in body["authors"]
+    ] == [
+        (2, org.sxd_staff.pk, "Hoàng Thị Lan", "drafter", "Người soạn thảo", None),
+        (
+            3,
+            org.sxd_unit_leader.pk,
+            "Phạm Văn Dũng",
+            "unit_leader",
+            "Lãnh đạo đơn vị",
+            steps[org.sxd_unit_leader.pk].pk,
+        ),
+        (4, org.sxd_leader.pk, "Trần Thị Thu Hà", "agency_leader", "Lãnh đạo cơ quan", steps[org.sxd_leader.pk].pk),
+    ]
+    assert body["authors"][1]["step_label"] == steps[org.sxd_unit_leader.pk].label
+
+    def changes(level):
+        return [(p["kind"], p["text"].strip()) for p in body["pieces"] if p["level"] == level]
+
+    assert changes("unit_leader") == [("added", "Nghệ An"), ("added", "10")]  # "mười" was never in version 1
+    assert changes("agency_leader") == [("added", "kính"), ("added", "2. Kiến nghị.")]
+    assert ("added", "tình hình giải ngân vốn đầu tư công") in changes("drafter")
+    from_2 = ok(staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 2, "b": 4}))
+    assert [a["version"] for a in from_2["authors"]] == [3, 4]
+    assert [(p["kind"], p["text"].strip()) for p in from_2["pieces"] if p["level"] == "unit_leader"] == [
+        ("added", "Nghệ An"),
+        ("removed", "mười"),
+        ("added", "10"),
+    ]
+    for p in body["pieces"]:
+        if p["kind"] == "same":
+            assert p["version"] is p["author"] is p["level"] is None
+        else:
+            who = {2: org.sxd_staff, 3: org.sxd_unit_leader, 4: org.sxd_leader}[p["version"]]
+            assert (p["author"], p["author_name"]) == (who.pk, who.full_name)
+    # The texts read whole, and the pieces are the page's, word for word.
+    assert "".join(p["text"] for p in body["pieces"] if p["kind"] != "removed") == v4
+    assert "".join(p["text"] for p in body["pieces"] if p["kind"] != "added") == doc.versions.get(number=1).text
+    page = diffing.compare(doc, 1, 4).pieces
+    assert [(p["kind"], p["text"], p["version"]) for p in body["pieces"]] == [
+        (p.kind, p.text, p.version.number if p.version else None) for p in page
+    ]
+    html = login(org.sxd_staff).get(f"/van-ban-di/{doc.pk}/so-sanh/", {"a": "1", "b": "4"}).content.decode()
+    assert html.count("<ins ") == sum(p["kind"] == "added" for p in body["pieces"])
+    assert html.count("<del ") == sum(p["kind"] == "removed" for p in body["pieces"])
+
+    # Newer against older: the differences only, no authors; the same version: nothing changed.
+    back = ok(staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 4, "b": 1}))
+    assert back["attributed"] is False and back["authors"] == [] and back["changed"] is True
+    assert all(p["version"] is None and p["level"] is None for p in back["pieces"])
+    assert "".join(p["text"] for p in back["pieces"] if p["kind"] != "removed") == doc.versions.get(number=1).text
+    same = ok(staff.get(f"{DOCS}{doc.pk}/diff/", {"a": 3, "b": 3}))
+    assert same["changed"] is False and same["authors"] == [] and "".join(p["text"] for p in same["pieces"]) == v3
+    # Defaults: the latest against the one before; an outsider sees nothing.
+    latest = ok(staff.get(f"{DOCS}{doc.pk}/diff/"))
+    assert (latest["a"], latest["b"]) == (3, 4) and {a["level"] for a in latest["authors"]} == {"agency_leader"}
+    assert api(org.ht_staff).get(f"{DOCS}{doc.pk}/diff/").status_code == 404
+
+
+def test_the_diff_names_a_designated_reviewer_by_the_position_they_hold(world, api):
+    org = world
+    doc = draft(org)
+    doc = out.submit(org.sxd_staff, doc)
+    step = doc.steps.get(status="active")
+    step.kind = "user"  # a reviewer designated by name, holding no leader position
+    step.reviewer = org.sxd_clerk
+    step.save(update_fields=["kind", "reviewer"])
+    out.revise(org.sxd_clerk, doc, text=TEXT + "\n2. Đề xuất.")
+    body = ok(api(org.sxd_staff).get(f"{DOCS}{doc.pk}/diff/", {"a": 1, "b": 2}))
+    assert [(a["level"], a["level_display"]) for a in body["authors"]] == [("reviewer", "Người duyệt")]
+    assert {p["level"] for p in body["pieces"] if p["kind"] != "same"} == {"reviewer"}
+
+
+def test_the_schema_describes_the_word_diff(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    diff = components["OutgoingDiff"]["properties"]
+    assert set(diff) == {"a", "b", "attributed", "changed", "authors", "pieces"}
+    piece = components["OutgoingDiffPiece"]["properties"]
+    assert {"kind", "text", "version", "author", "author_name", "level"} <= set(piece)
+    for name in ("drafter", "unit_leader", "agency_leader"):
+        assert name in piece["level"]["description"]
+    assert "theo từ" in schema["paths"]["/api/v1/outgoing-documents/{id}/diff/"]["get"]["description"]
 
 
 # ------------------------------------------------------------------------------------------ schema

@@ -22,7 +22,7 @@ from vpdt.incoming import services as incoming
 from vpdt.incoming.models import DocStatus, ReplyStatus
 from vpdt.journal import services as journal
 from vpdt.journal.models import JournalEntry
-from vpdt.outgoing import numbering, queries, signatures
+from vpdt.outgoing import diffing, numbering, queries, signatures
 from vpdt.outgoing import services as out
 from vpdt.outgoing.models import (
     ChainStep,
@@ -136,11 +136,14 @@ def test_return_revise_resubmit_and_versions_diff(world):
     doc = out.return_draft(org.sxd_unit_leader, doc, comment="Bổ sung số liệu giải ngân đến 31/10.")
     assert doc.status == OutStatus.RETURNED
     assert doc.steps.get(order=2).status == StepStatus.CANCELLED
-    v3 = out.revise(org.sxd_staff, doc, text=edit.text + "\n3. Số liệu giải ngân đến 31/10/2026.")
-    rows = out.diff(edit, v3)
-    assert ("added", "3. Số liệu giải ngân đến 31/10/2026.") in rows
-    rows = out.diff(doc.versions.get(number=1), edit)
-    assert ("removed", "Sở Xây dựng báo cáo như sau:") in rows and ("added", "2. Kiến nghị.") in rows
+    out.revise(org.sxd_staff, doc, text=edit.text + "\n3. Số liệu giải ngân đến 31/10/2026.")
+    changes = [(p.kind, p.text.strip(), p.level) for p in diffing.compare(doc, 2, 3).pieces if p.kind != "same"]
+    assert changes == [("added", "3. Số liệu giải ngân đến 31/10/2026.", diffing.OTHER)]
+    changes = [(p.kind, p.text.strip(), p.level) for p in diffing.compare(doc, 1, 2).pieces if p.kind != "same"]
+    assert changes == [
+        ("removed", "như sau", diffing.UNIT),
+        ("added", "2. Kiến nghị.", diffing.UNIT),
+    ]
     doc = out.submit(org.sxd_staff, doc)
     assert doc.review_round == 2 and doc.steps.filter(round=2).count() == 2
     doc = approve_all_rest(org, doc)

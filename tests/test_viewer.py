@@ -10,14 +10,16 @@ from django.utils import timezone
 
 from tests.test_digitize import _real_office
 from tests.test_outgoing_clerk import issued_to_stttt
-from tests.test_outgoing_services import draft, world  # noqa: F401
+from tests.test_outgoing_services import approve_all, draft, world  # noqa: F401
 from tests.test_scan_prefill import read_scan
+from tests.test_signing_outgoing import signed_approval, signed_world  # noqa: F401
 from vpdt.catalog.models import DocumentType
 from vpdt.core.pdf import FONT, FONT_BOLD, register_fonts
 from vpdt.digitize.models import Digitization, Status
 from vpdt.incoming import services as incoming
 from vpdt.incoming.models import Assignment
 from vpdt.outgoing import services as out
+from vpdt.outgoing.models import FileKind
 from vpdt.storage import services as storage
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -47,6 +49,43 @@ def pdf_pages(pages: int = 2, title: str = "CÔNG VĂN") -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def word_pdf(lines=("BÁO CÁO TÌNH HÌNH THI HÀNH", "Ngày 05/12/2026")) -> bytes:
+    """A one-page A4 PDF as Word saves one when it does not embed its fonts: the text in a TrueType font named
+    TimesNewRomanPSMT, WinAnsi encoded (``lines`` in its letters), a list bullet in Symbol, neither with a font
+    file (the reader must bring its own), and a black band."""
+    text = "".join(
+        f"BT /F2 12 Tf 60 {700 - 24 * i} Td (\\267) Tj ET\n"
+        f"BT /F1 14 Tf 80 {700 - 24 * i} Td ({line.encode('cp1252').decode('latin-1')}) Tj ET\n"
+        for i, line in enumerate(lines)
+    )
+    content = ("0.1 0.1 0.1 rg 60 740 475 40 re f\n0 0 0 rg\n" + text).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R /F2 7 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /TimesNewRomanPSMT /Encoding /WinAnsiEncoding"
+        b" /FontDescriptor 6 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+        b"<< /Type /FontDescriptor /FontName /TimesNewRomanPSMT /Flags 34 /FontBBox [-568 -216 2046 693]"
+        b" /ItalicAngle 0 /Ascent 891 /Descent -216 /CapHeight 662 /StemV 82 >>",
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /Symbol /FontDescriptor 8 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /Symbol /Flags 4 /FontBBox [0 -220 1113 1005] /ItalicAngle 0"
+        b" /Ascent 1005 /Descent -220 /CapHeight 693 /StemV 85 >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    start = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, start))
+    return out.getvalue()
 
 
 def png_page() -> bytes:
@@ -211,6 +250,57 @@ def test_review_approval_and_issuing_show_the_draft_in_the_viewer(world, login):
     out.approve(org.sxd_leader, doc, comment="Đồng ý ký ban hành.")
     assert viewer_of(org.sxd_clerk, 'data-testid="issue-form"') == expected  # issuing
     assert login(org.ht_staff).get(f"/van-ban-di/{doc.pk}/").status_code == 404
+
+
+def test_the_issuing_queue_shows_what_each_document_would_be_issued_with(signed_world, login):
+    """The clerk reads each approved document where they number and issue it: the signer's signed PDF instead of
+    the draft PDF it signed, the other files after it, one document at a time, the oldest approval first."""
+    org = signed_world
+    signed = signed_approval(org, files=uploads("du-thao-quy-che.pdf", "phu-luc-du-toan.docx"))
+    plain = approve_all(org, draft(org, subject="V/v báo cáo quý IV", files=uploads("bao-cao-quy-iv.pdf")))
+    clerk = login(org.sxd_clerk)
+    html = html_of(clerk, "/van-ban-di/cho-phat-hanh/")
+    assert html.count('data-testid="to-issue-row"') == 2 and 'data-testid="viewer"' in html
+    signed_rows = {r.kind: r for r in signed.files.exclude(kind=FileKind.DRAFT, file__content_type="application/pdf")}
+    plain_pdf = plain.files.get()
+    shown = tabs(html)
+    assert shown == [
+        {
+            "src": f"/van-ban-di/{signed.pk}/tep/{signed_rows[FileKind.SIGNED].pk}/?xem=1",
+            "kind": "pdf",
+            "group": f"phat-hanh-{signed.pk}",
+            "badge": "signed",
+        },
+        {
+            "src": f"/van-ban-di/{signed.pk}/tep/{signed_rows[FileKind.DRAFT].pk}/?xem=1",
+            "kind": "other",
+            "group": f"phat-hanh-{signed.pk}",
+            "badge": "not_pdf",
+        },
+        {
+            "src": f"/van-ban-di/{plain.pk}/tep/{plain_pdf.pk}/?xem=1",
+            "kind": "pdf",
+            "group": f"phat-hanh-{plain.pk}",
+            "badge": "draft",
+        },
+    ]
+    for doc in (signed, plain):
+        group = f"phat-hanh-{doc.pk}"
+        assert f'data-viewer-show="{group}"' in html and f'data-viewer-caption="{group}"' in html
+    assert "Đang xem: Công văn — V/v báo cáo quý IV" in html
+    for tab in shown:
+        answer = clerk.get(tab["src"])["Content-Disposition"]
+        assert answer.startswith("inline" if tab["kind"] == "pdf" else "attachment"), tab
+        assert login(org.stttt_clerk).get(tab["src"]).status_code == 404
+    assert login(org.sxd_staff).get("/van-ban-di/cho-phat-hanh/").status_code == 403
+
+
+def test_the_issuing_queue_without_files_says_so(world, login):
+    org = world
+    approve_all(org, draft(org))
+    html = html_of(login(org.sxd_clerk), "/van-ban-di/cho-phat-hanh/")
+    assert tabs(html) == [] and 'data-testid="viewer-empty"' in html and "data-viewer-show" not in html
+    assert "Không có tệp đính kèm." in html
 
 
 # ---------------------------------------------------------------------------------------------- receiving

@@ -27,6 +27,7 @@ from vpdt.core.dates import DateField
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import IntegerField
 from vpdt.core.pdf import fmt_date
+from vpdt.core.viewer import Viewer
 from vpdt.core.widgets import DateInput, QuickSelect
 from vpdt.directory.models import Agency, Role
 from vpdt.incoming.exports_views import (
@@ -44,9 +45,10 @@ from vpdt.journal import services as journal
 from vpdt.signing import services as signing
 from vpdt.signing.models import KeyStore
 
-from . import exports, services
+from . import exports, services, signatures
 from .forms import SigningFields, _passphrase
 from .models import FileKind, OutgoingDocument, OutgoingFile, OutStatus
+from .views import viewer_files
 
 PAGE_SIZE = ROWS_PER_PAGE[0]  # rows of a table (the register)
 # Cards of a work queue (to issue, to receive, recalls), each with its own forms: a clerk works through them one by
@@ -264,9 +266,13 @@ def to_issue(request):
         if credential
         else set()
     )
+    travelling = signatures.travelling_by_document(page.items)
+    signatures.mark_signed([row for found in travelling.values() for row in found])
     rows = [
         {
             "doc": d,
+            "anchor": f"phat-hanh-{d.pk}",
+            "files": travelling[d.pk],
             "late": d.approved_at is not None and timezone.localtime(d.approved_at).date() < today,
             "sig": {
                 "usable": bool(credential and credential.keystore != KeyStore.EXTERNAL),
@@ -279,8 +285,27 @@ def to_issue(request):
     return render(
         request,
         "outgoing/clerk/to_issue.html",
-        {"page": page, "rows": rows, "query": query_without_cursor(request), "today": today},
+        {
+            "page": page,
+            "rows": rows,
+            "viewer": _issue_viewer(rows),
+            "query": query_without_cursor(request),
+            "today": today,
+        },
     )
+
+
+def _issue_viewer(rows) -> Viewer:
+    """One viewer for the queue: what each document would be issued with (the signer's signed PDF, the final
+    originals and appendices), one document at a time ("Xem văn bản" on its card), the oldest first."""
+    files = [f for row in rows for f in viewer_files(row["doc"].pk, row["files"], group=row["anchor"])]
+    groups = [(row["anchor"], _caption(row["doc"])) for row in rows]
+    return Viewer(files, groups=groups)
+
+
+def _caption(doc) -> str:
+    subject = doc.subject if len(doc.subject) <= 120 else doc.subject[:119] + "…"
+    return f"{doc.doc_type.name} — {subject}" if doc.doc_type_id else subject
 
 
 @login_required

@@ -33,6 +33,10 @@ LEVELS = {
 COLOURS = {UNIT: "text-primary", AGENCY: "text-danger", OTHER: "text-success"}
 COLOUR_NAMES = {UNIT: "xanh lam", AGENCY: "đỏ", OTHER: "xanh lục"}
 ROLES = {UNIT: "Lãnh đạo đơn vị", AGENCY: "Lãnh đạo cơ quan", OTHER: "Người duyệt"}
+# Who made a version, as the API names it: the drafter, else the reviewer's level (a reviewer designated by name
+# who holds no leader position is "reviewer").
+DRAFTER = "drafter"
+CODES = {UNIT: "unit_leader", AGENCY: "agency_leader", OTHER: "reviewer"}
 
 
 def tokens(text: str) -> list[str]:
@@ -219,7 +223,8 @@ class Comparison:
     older: Version
     newer: Version
     pieces: list[Piece]
-    authors: list[dict]  # each version of the range after the older one: number, author, step, level, colour
+    # each version of the range after the older one: the version, its level, code (as the API names it), role, colour
+    authors: list[dict]
 
     @property
     def changed(self) -> bool:
@@ -251,6 +256,7 @@ def compare(document: OutgoingDocument, a: int, b: int) -> Comparison:
         {
             "version": v,
             "level": levels[v.number],
+            "code": CODES[levels[v.number]] if v.author_id != document.drafter_id else DRAFTER,
             "role": ROLES[levels[v.number]] if v.author_id != document.drafter_id else "Người soạn thảo",
             "colour": COLOURS[levels[v.number]],
         }

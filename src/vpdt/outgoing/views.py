@@ -373,19 +373,25 @@ FILE_NOTES = {
 }
 
 
-def _viewer(doc, rows) -> Viewer:
-    """The viewer of the files ``rows`` (marked by signatures.mark_signed), those a browser shows first."""
+def viewer_files(doc_pk: int, rows, group: str = "") -> list[ViewerFile]:
+    """The viewer's tabs of a document's file ``rows`` (marked by signatures.mark_signed), each read through the
+    download view, those a browser shows first."""
     files = [
         ViewerFile(
             row.file.original_name,
-            reverse("outgoing:download", args=[doc.pk, row.pk]),
+            reverse("outgoing:download", args=[doc_pk, row.pk]),
             row.file.content_type,
             badge=signatures.badge(row),
             note=FILE_NOTES.get(row.kind, ""),
+            group=group,
         )
         for row in rows
     ]
-    return Viewer(sorted(files, key=lambda f: f.kind == OTHER))
+    return sorted(files, key=lambda f: f.kind == OTHER)
+
+
+def _viewer(doc, rows) -> Viewer:
+    return Viewer(viewer_files(doc.pk, rows))
 
 
 @login_required

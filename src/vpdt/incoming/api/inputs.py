@@ -56,7 +56,14 @@ class IncomingRegistrationSerializer(serializers.Serializer):
         queryset=User.objects.all(),
         required=False,
         allow_null=True,
-        help_text="Lãnh đạo sẽ cho ý kiến (văn bản khẩn được trình ngay).",
+        help_text="Trình lãnh đạo: văn bản được trình ngay khi vào sổ (như ô “Trình lãnh đạo” trên màn hình vào "
+        "sổ), trừ khi batch=true. Bỏ trống: chưa trình (trình sau bằng /submit/).",
+    )
+    batch = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Chờ đợt trình theo lịch (VPDT_INCOMING_BATCH_CRON, mặc định 9:00 và 15:00), không trình ngay. "
+        "Văn bản khẩn (urgency khác rỗng) luôn được trình ngay. Chỉ có ý nghĩa khi có leader.",
     )
     confirm_duplicate = serializers.BooleanField(required=False, default=False)
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False, allow_blank=True, default="")

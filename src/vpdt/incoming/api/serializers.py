@@ -249,7 +249,10 @@ class IncomingDocumentDetailSerializer(IncomingDocumentSerializer):
 
 
 class IncomingRegisteredSerializer(IncomingDocumentDetailSerializer):
-    submitted = serializers.BooleanField(read_only=True, help_text="Đã trình lãnh đạo ngay (văn bản khẩn).")
+    submitted = serializers.BooleanField(
+        read_only=True,
+        help_text="Đã trình lãnh đạo ngay: có leader và không chờ đợt trình (batch), hoặc văn bản khẩn.",
+    )
 
     class Meta(IncomingDocumentDetailSerializer.Meta):
         fields = IncomingDocumentDetailSerializer.Meta.fields + ["submitted"]

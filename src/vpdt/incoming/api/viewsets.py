@@ -81,6 +81,8 @@ class IncomingDocumentViewSet(
         },
         responses={201: IncomingRegisteredSerializer, 409: IncomingDuplicateSerializer},
         description="Vào sổ văn bản đến (văn thư). Tệp gửi dạng multipart trong trường `files`. "
+        "Có `leader`: văn bản được trình lãnh đạo ngay (`submitted`=true), như trên màn hình vào sổ; "
+        "`batch`=true để văn bản không khẩn chờ đợt trình theo lịch. "
         "Văn bản có thể trùng: 409 kèm văn bản đã có; gửi lại với confirm_duplicate=true.",
     )
     def create(self, request, *args, **kwargs):
@@ -102,6 +104,7 @@ class IncomingDocumentViewSet(
                 files=request.FILES.getlist("files"),
                 scans=data.pop("scans", None) or (),
                 leader=data.pop("leader", None),
+                submit_now=not data.pop("batch", False),
                 confirm_duplicate=data.pop("confirm_duplicate", False),
                 secrecy=data.pop("secrecy", ""),
                 restricted_category=data.pop("restricted_category", ""),

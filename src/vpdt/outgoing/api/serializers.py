@@ -299,15 +299,88 @@ class OutgoingCommentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class OutgoingDiffRowSerializer(serializers.Serializer):
+LEVEL_HELP = (
+    "Người sửa: drafter (người soạn thảo) | unit_leader (lãnh đạo đơn vị, bút xanh) | agency_leader (lãnh đạo cơ "
+    "quan, bút đỏ) | reviewer (người được chỉ định duyệt, không giữ chức vụ lãnh đạo)"
+)
+
+
+class OutgoingDiffAuthorSerializer(serializers.Serializer):
+    """A version of the range compared, after the older one: who made it, at which review step."""
+
+    version = serializers.IntegerField(help_text="Số phiên bản")
+    author = serializers.IntegerField()
+    author_name = Text()
+    level = Text(help_text=LEVEL_HELP)
+    level_display = Text(help_text="Cấp người sửa, tiếng Việt")
+    step = serializers.IntegerField(allow_null=True, help_text="Bước duyệt mà người duyệt sửa (null: người soạn thảo)")
+    step_label = Text(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+class OutgoingDiffPieceSerializer(serializers.Serializer):
+    """A run of words: unchanged, or added or removed by one version (hence one person, one level)."""
+
     kind = Text(help_text="same | added | removed")
-    text = Text(allow_blank=True)
+    text = Text(allow_blank=True, help_text="Các từ, dấu câu và khoảng trắng, nối lại cho đúng văn bản")
+    version = serializers.IntegerField(
+        allow_null=True, help_text="Phiên bản đã thêm hoặc xóa (null: phần giống nhau, hoặc so sánh ngược)"
+    )
+    author = serializers.IntegerField(allow_null=True)
+    author_name = Text(allow_null=True)
+    level = Text(allow_null=True, help_text=LEVEL_HELP)
 
 
 class OutgoingDiffSerializer(serializers.Serializer):
     a = serializers.IntegerField(help_text="Phiên bản cũ")
     b = serializers.IntegerField(help_text="Phiên bản mới")
-    rows = OutgoingDiffRowSerializer(many=True)
+    attributed = serializers.BooleanField(
+        help_text="Mỗi thay đổi kèm người sửa (a ≤ b); false khi so phiên bản mới hơn với cũ hơn: chỉ nêu khác biệt"
+    )
+    changed = serializers.BooleanField(help_text="Hai phiên bản khác nhau")
+    authors = OutgoingDiffAuthorSerializer(many=True, help_text="Các phiên bản sau phiên bản a, đến phiên bản b")
+    pieces = OutgoingDiffPieceSerializer(
+        many=True,
+        help_text="Khác biệt theo từ, như trang So sánh phiên bản: nối các text của same và added "
+        "được phiên bản b, của same và removed được phiên bản a",
+    )
+
+
+def diff_data(comparison) -> dict:
+    """A :class:`vpdt.outgoing.diffing.Comparison` for :class:`OutgoingDiffSerializer`."""
+    authors = {entry["version"].number: entry for entry in comparison.authors}
+
+    def piece(p) -> dict:
+        version = p.version
+        return {
+            "kind": p.kind,
+            "text": p.text,
+            "version": version.number if version else None,
+            "author": version.author_id if version else None,
+            "author_name": version.author.full_name if version else None,
+            "level": authors[version.number]["code"] if version and version.number in authors else None,
+        }
+
+    return {
+        "a": comparison.older.number,
+        "b": comparison.newer.number,
+        "attributed": comparison.older.number <= comparison.newer.number,
+        "changed": comparison.changed,
+        "authors": [
+            {
+                "version": entry["version"].number,
+                "author": entry["version"].author_id,
+                "author_name": entry["version"].author.full_name,
+                "level": entry["code"],
+                "level_display": entry["role"],
+                "step": entry["version"].step_id,
+                "step_label": entry["version"].step.label if entry["version"].step_id else "",
+                "created_at": entry["version"].created_at,
+            }
+            for entry in comparison.authors
+        ],
+        "pieces": [piece(p) for p in comparison.pieces],
+    }
 
 
 class OutgoingPlannedStepSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from vpdt.core.params import int_param
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.storage.uploads import MultiPartParser
 
-from .. import services
+from .. import diffing, services
 from ..models import Comment, Consultation, OutgoingDocument, Relation, StepKind, Version
 from ..queries import trail
 from .fields import both_media, validated
@@ -41,6 +41,7 @@ from .serializers import (
     OutgoingTrailEntrySerializer,
     OutgoingVersionSerializer,
     OutgoingVersionTextSerializer,
+    diff_data,
 )
 
 
@@ -297,7 +298,9 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             OpenApiParameter("a", int, required=False, description="Phiên bản cũ (mặc định: liền trước b)"),
             OpenApiParameter("b", int, required=False, description="Phiên bản mới (mặc định: mới nhất)"),
         ],
-        description="Khác biệt giữa hai phiên bản, theo dòng.",
+        description="Khác biệt theo từ giữa hai phiên bản, như trang So sánh phiên bản: từ phiên bản cũ đến phiên "
+        "bản mới, mỗi đoạn thêm hoặc xóa kèm phiên bản, người sửa và cấp của người đó (người soạn thảo, lãnh đạo "
+        "đơn vị: bút xanh, lãnh đạo cơ quan: bút đỏ).",
     )
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
@@ -315,9 +318,8 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             raise ValidationError(errors)
         b = numbers.get("b") or services.latest_version(document).number
         a = numbers.get("a") or max(b - 1, 1)
-        older, newer = self._version(document, a), self._version(document, b)
-        rows = [{"kind": kind, "text": text} for kind, text in services.diff(older, newer)]
-        return Response({"a": a, "b": b, "rows": rows})
+        self._version(document, a), self._version(document, b)  # 404 for a version that does not exist
+        return Response(OutgoingDiffSerializer(diff_data(diffing.compare(document, a, b))).data)
 
     @extend_schema(
         methods=["GET"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -384,17 +383,3 @@ def add_comment(actor, version: Version, text: str) -> Comment:
             details={"version": version.number, "text": comment.text[:500]},
         )
     return comment
-
-
-def diff(older: Version, newer: Version) -> list[tuple[str, str]]:
-    """Line differences between two versions: (kind, text) with kind in ``same``, ``added``, ``removed``."""
-    rows = []
-    for line in difflib.ndiff(older.text.splitlines(), newer.text.splitlines()):
-        tag, text = line[:2], line[2:]
-        if tag == "  ":
-            rows.append(("same", text))
-        elif tag == "+ ":
-            rows.append(("added", text))
-        elif tag == "- ":
-            rows.append(("removed", text))
-    return rows

@@ -1,16 +1,21 @@
 /* The document viewer beside the action panel (templates/core/_viewer.html), drawn with pdf.js (vendored in
  * static/vendor/pdfjs, legacy build, served by vpdt itself like everything else).
  *
- *   [data-viewer]              the viewer; data-pdfjs / data-worker / data-wasm: where pdf.js lives; data-text-*:
- *                              its sentences, translated by the template
+ *   [data-viewer]              the viewer; data-pdfjs / data-worker / data-wasm / data-fonts / data-cmaps: where
+ *                              pdf.js and its data live; data-text-*: its sentences, translated by the template
  *   [data-viewer-tab]          one file: data-src (the authorized download view, inline), data-download,
  *                              data-kind ("pdf", "image", "other"), data-name, data-group (page of several documents)
  *   [data-viewer-show="key"]   anywhere on the page: shows the files of group "key" (a card of a queue)
  *   [data-viewer-toggle]       below 768 px the viewer is folded behind this button
  *
- * One page of a PDF at a time, on a canvas; the zoom ("fit" = the width of the frame, or a factor) is kept in
+ * One page of a PDF at a time, on a canvas with pdf.js' text layer over it (the text can be selected, copied and
+ * found with the browser's own search); the zoom ("fit" = the width of the frame, or a factor) is kept in
  * localStorage so every document opens at the level the person chose last. The state of the stage is written in
- * data-state ("loading", "ready", "other", "error") and the page drawn last in data-rendered.
+ * data-state ("loading", "ready", "other", "error"), the page drawn last in data-rendered and the page whose text
+ * layer is laid last in data-text.
+ *
+ * A PDF that does not embed its fonts (Word's Times New Roman, Arial, often) is drawn with pdf.js' standard fonts,
+ * and one in an Asian encoding with its CMaps, both vendored beside pdf.js.
  */
 (function () {
   "use strict";
@@ -49,6 +54,10 @@
     return library;
   }
 
+  function absolute(path) {
+    return new URL(path, document.baseURI).href;  // the worker fetches the fonts and CMaps from its own address
+  }
+
   function storedZoom() {
     try {
       var value = window.localStorage.getItem(ZOOM_KEY);
@@ -75,7 +84,9 @@
     this.body = root.querySelector(".vpdt-viewer-body");
     this.tabs = Array.prototype.slice.call(root.querySelectorAll("[data-viewer-tab]"));
     this.stage = root.querySelector("[data-viewer-stage]");
+    this.sheet = root.querySelector("[data-viewer-sheet]");
     this.canvas = root.querySelector("[data-viewer-canvas]");
+    this.textLayer = root.querySelector("[data-viewer-text-layer]");
     this.image = root.querySelector("[data-viewer-image]");
     this.message = root.querySelector("[data-viewer-message]");
     this.text = root.querySelector("[data-viewer-text]");
@@ -96,6 +107,7 @@
     this.scale = 1;  // the factor the page is drawn at now (what "fit" came to)
     this.zoom = storedZoom();
     this.task = null;
+    this.laying = null;  // the text layer being laid
     this.turn = 0;  // each request to draw; an answer to an older one is dropped
     this.width = 0;
     this.started = false;
@@ -139,6 +151,10 @@
       toggle.setAttribute("aria-expanded", String(open));
       self.whenVisible();
     });
+    // While a selection is being drawn, pdf.js' style sheet stretches the end of the text layer over the page so
+    // the selection does not jump to the top (what its own viewer does).
+    this.textLayer.addEventListener("mousedown", function () { self.textLayer.classList.add("selecting"); });
+    document.addEventListener("mouseup", function () { self.textLayer.classList.remove("selecting"); });
     var pending = null;
     window.addEventListener("resize", function () {
       window.clearTimeout(pending);
@@ -243,7 +259,7 @@
 
   Viewer.prototype.say = function (text, failed) {
     this.turn += 1;
-    this.canvas.hidden = true;
+    this.sheet.hidden = true;
     this.image.hidden = true;
     this.message.hidden = false;
     this.text.textContent = text;
@@ -277,7 +293,10 @@
         return pdfjs.getDocument({
           url: src,
           useWasm: false,  // the decoders' JavaScript versions: WebAssembly would need 'wasm-unsafe-eval'
-          wasmUrl: self.root.dataset.wasm,
+          wasmUrl: absolute(self.root.dataset.wasm),
+          standardFontDataUrl: absolute(self.root.dataset.fonts),
+          cMapUrl: absolute(self.root.dataset.cmaps),
+          cMapPacked: true,
           stopAtErrors: false,
         }).promise;
       });
@@ -309,7 +328,7 @@
   Viewer.prototype.openImage = function (tab) {
     var self = this;
     var turn = this.turn;
-    this.canvas.hidden = true;
+    this.sheet.hidden = true;
     this.setState("loading");
     this.count = 1;
     this.page = 1;
@@ -377,11 +396,14 @@
       if (self.task) {
         self.task.cancel();
       }
+      self.clearText();
       var canvas = self.canvas;
       canvas.width = Math.floor(viewport.width * ratio);
       canvas.height = Math.floor(viewport.height * ratio);
       canvas.style.width = Math.floor(viewport.width) + "px";
       canvas.style.height = Math.floor(viewport.height) + "px";
+      self.sheet.style.setProperty("--scale-factor", String(viewport.scale));
+      self.sheet.style.setProperty("--user-unit", String(viewport.userUnit || 1));
       self.task = page.render({
         canvas: canvas,
         canvasContext: canvas.getContext("2d"),
@@ -395,9 +417,10 @@
         }
         self.task = null;
         self.message.hidden = true;
-        canvas.hidden = false;
+        self.sheet.hidden = false;
         self.setState("ready");
         self.stage.dataset.rendered = String(number);
+        self.layText(page, viewport, number, turn);
       });
     }).catch(function (error) {
       if (error && error.name === "RenderingCancelledException") {
@@ -405,6 +428,41 @@
       }
       if (turn === self.turn) {
         self.say(self.t("failed"), true);
+      }
+    });
+  };
+
+  Viewer.prototype.clearText = function () {
+    if (this.laying) {
+      this.laying.cancel();
+      this.laying = null;
+    }
+    this.textLayer.replaceChildren();
+    delete this.stage.dataset.text;
+  };
+
+  /* pdf.js' text layer over the drawn page: the text, transparent, where the canvas shows it. A page without
+   * text (a scan without OCR) simply has none; a failure leaves the drawn page as it is. */
+  Viewer.prototype.layText = function (page, viewport, number, turn) {
+    var self = this;
+    var layer = new window.pdfjsLib.TextLayer({
+      textContentSource: page.streamTextContent({includeMarkedContent: true, disableNormalization: true}),
+      container: this.textLayer,
+      viewport: viewport,
+    });
+    this.laying = layer;
+    layer.render().then(function () {
+      if (turn !== self.turn) {
+        return;
+      }
+      self.laying = null;
+      var end = document.createElement("div");
+      end.className = "endOfContent";
+      self.textLayer.appendChild(end);
+      self.stage.dataset.text = String(number);
+    }, function () {
+      if (self.laying === layer) {
+        self.laying = null;
       }
     });
   };
