@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "vpdt.digitize",
     "vpdt.backups",
     "vpdt.exchange",
+    "vpdt.collab.mail",
     "vpdt.sampledata",
 ]
 

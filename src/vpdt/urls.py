@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
+from vpdt.collab.mail import api as mail_api
 from vpdt.core import pwa
 from vpdt.core import views as core_views
 from vpdt.core.routers import Router
@@ -57,6 +58,10 @@ router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved
 router.register("digitizations", digitize_api.DigitizationViewSet, basename="digitization")
 router.register("exchange-arrivals", exchange_api.ExchangeArrivalViewSet, basename="exchange-arrival")
 router.register("exchange-messages", exchange_api.ExchangeMessageViewSet, basename="exchange-message")
+router.register("mail-entries", mail_api.MailEntryViewSet, basename="mail-entry")
+router.register("mail-messages", mail_api.MailMessageViewSet, basename="mail-message")
+router.register("mail-attachments", mail_api.MailAttachmentViewSet, basename="mail-attachment")
+router.register("mail-folders", mail_api.MailFolderViewSet, basename="mail-folder")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -84,6 +89,7 @@ urlpatterns = [
     path("tim-kiem/", include("vpdt.search.urls")),
     path("so-hoa/", include("vpdt.digitize.urls")),
     path("lien-thong/", include("vpdt.exchange.urls")),
+    path("thu-noi-bo/", include("vpdt.collab.mail.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
