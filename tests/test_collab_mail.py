@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
 
-from vpdt.collab.mail import queries, services
+from vpdt.collab.mail import queries, services, tasks
 from vpdt.collab.mail.models import Addressee, Attachment, Box, Kind, MailboxEntry, Message
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory import services as directory
@@ -356,3 +357,23 @@ def test_compose_screen_sends_to_a_unit_with_a_file(org, client):
     assert not entry(org.sxd_staff, message).unread
     download = client.get(f"/thu-noi-bo/{message.pk}/tep/{message.attachments.get().pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_the_trash_is_emptied_after_its_retention_period(org, client, settings):
+    settings.VPDT_MAIL_TRASH_DAYS = 30
+    with freeze_time("2026-11-02 08:00:00+07:00"):
+        message = to_unit(org)
+        services.trash(org.sxd_staff, entry(org.sxd_staff, message))
+    with freeze_time("2026-11-20 08:00:00+07:00"):
+        services.trash(org.sxd_unit_leader, entry(org.sxd_unit_leader, message))
+    with freeze_time("2026-12-01 08:00:00+07:00"):  # 29 days: kept
+        assert tasks.empty_trash() == 0
+    with freeze_time("2026-12-03 08:00:00+07:00"):
+        assert tasks.empty_trash() == 1
+        client.force_login(org.sxd_unit_leader)
+        assert "quá 30 ngày" in client.get("/thu-noi-bo/thung-rac/").content.decode()
+    assert entry(org.sxd_staff, message).deleted_at is not None
+    assert entry(org.sxd_unit_leader, message).deleted_at is None  # 13 days in the trash
+    assert queries.box(org.sxd_leader, Box.INBOX).filter(message=message).exists()
+    run = JournalEntry.objects.get(action="internalmail.empty_trash")
+    assert run.details == {"removed": 1, "days": 30}

@@ -19,6 +19,8 @@ sentences.detail_labels(
         "folder": _("Thư mục"),
         "old_name": _("Tên cũ"),
         "moved": _("Số thư trả về hộp thư"),
+        "removed": _("Số bản thư đã xóa"),
+        "days": _("Số ngày lưu trong thùng rác"),
     },
     values={"kind": Kind},
 )
@@ -76,4 +78,10 @@ register(
     _("%(who)s xóa thư mục thư “%(object)s”"),
     hidden=_("%(who)s xóa một thư mục thư"),
     label=_("Xóa thư mục thư"),
+)
+register(
+    "internalmail.empty_trash",
+    _("Hệ thống xóa %(removed)s bản thư để trong thùng rác quá %(days)s ngày"),
+    hidden=_("Hệ thống dọn thùng rác thư nội bộ"),
+    label=_("Dọn thùng rác thư"),
 )

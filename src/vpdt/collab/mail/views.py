@@ -4,6 +4,7 @@ only through their own mailbox entry (:mod:`.policies`); what a page offers is
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,6 +81,7 @@ def _listing(request, qs, *, title: str, current: str = "", folder: Folder | Non
         "query": query_without_cursor(request),
         "unread_only": unread_only,
         "show_to": current in (Box.SENT, Box.DRAFTS),
+        "trash_days": settings.VPDT_MAIL_TRASH_DAYS if current == queries.TRASH else None,
         **_sidebar(request, current, folder),
     }
     return render(request, "internalmail/list.html", context)
