@@ -48,6 +48,7 @@ def test_the_menu_is_grouped_by_work_for_each_role(org, client):
     clerk = _sections(client.get("/").content.decode())
     assert list(clerk) == ["incoming", "outgoing", "dossiers", "collab", "reports", "directory", "tools"]
     assert "sms.messages" in clerk["collab"] and "sms.grants" not in clerk["collab"]
+    assert {"internalmail.inbox", "internalmail.compose"} <= set(clerk["collab"])
     assert {"incoming.create", "digitize.scans", "incoming.to_submit", "exchange.arrivals", "exchange.recalls"} <= set(
         clerk["incoming"]
     )

@@ -14,6 +14,7 @@ import time
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -53,6 +54,7 @@ def known_ids(org):
     from tests.test_incoming_api import fields
     from tests.test_outgoing_api import approve_all, draft
     from vpdt.catalog.models import Urgency
+    from vpdt.collab.mail import services as mail_services
     from vpdt.delegation import services as delegations
     from vpdt.dossiers import services as dossiers
     from vpdt.incoming import services as incoming
@@ -90,7 +92,18 @@ def known_ids(org):
         ],
     )
     saved = search.save_search(org.sxd_clerk, name="Văn bản đầu tư công", query="q=đầu+tư+công")
+    mail = mail_services.send(
+        org.sxd_clerk,
+        subject="Đề nghị tổng hợp số liệu giải ngân quý IV",
+        units=[org.sxd_khtc],
+        users=[org.sxd_admin],
+        files=[SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
+    )
     return {
+        "mail-messages": mail.pk,
+        "mail-entries": mail.entries.get(owner=org.sxd_clerk).pk,
+        "mail-attachments": mail.attachments.get().pk,
+        "mail-folders": mail_services.create_folder(org.sxd_clerk, "Giải ngân").pk,
         "incoming-documents": document.pk,
         "incoming-assignments": document.assignments.first().pk,
         "incoming-registers": document.register_id,

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "vpdt.backups",
     "vpdt.exchange",
     "vpdt.collab.sms",
+    "vpdt.collab.mail",
     "vpdt.sampledata",
 ]
 
@@ -453,6 +454,14 @@ VPDT_REVIEW_DAYS = env_int("VPDT_REVIEW_DAYS", 3)  # reviewers answer within 3 w
 CELERY_BEAT_SCHEDULE["outgoing-review-reminders"] = {
     "task": "vpdt.outgoing.tasks.review_reminders",
     "schedule": _cron(env_str("VPDT_REVIEW_REMINDER_CRON", "35 7 * * 1-5")),
+}
+
+# --- Internal mail (thư nội bộ) ------------------------------------------------------------
+# A copy left in a person's trash this many days is deleted for them (the message stays for the others).
+VPDT_MAIL_TRASH_DAYS = env_int("VPDT_MAIL_TRASH_DAYS", 30)
+CELERY_BEAT_SCHEDULE["internalmail-empty-trash"] = {
+    "task": "vpdt.collab.mail.tasks.empty_trash",
+    "schedule": _cron(env_str("VPDT_MAIL_TRASH_CRON", "20 1 * * *")),
 }
 
 # Digitization jobs lost by a stopped worker (queued or running for over 30 minutes) are sent again.

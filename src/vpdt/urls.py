@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
+from vpdt.collab.mail import api as mail_api
 from vpdt.collab.sms import api as sms_api
 from vpdt.core import pwa
 from vpdt.core import views as core_views
@@ -60,6 +61,10 @@ router.register("exchange-arrivals", exchange_api.ExchangeArrivalViewSet, basena
 router.register("exchange-messages", exchange_api.ExchangeMessageViewSet, basename="exchange-message")
 router.register("sms-messages", sms_api.SmsMessageViewSet, basename="sms-message")
 router.register("sms-grants", sms_api.SmsGrantViewSet, basename="sms-grant")
+router.register("mail-entries", mail_api.MailEntryViewSet, basename="mail-entry")
+router.register("mail-messages", mail_api.MailMessageViewSet, basename="mail-message")
+router.register("mail-attachments", mail_api.MailAttachmentViewSet, basename="mail-attachment")
+router.register("mail-folders", mail_api.MailFolderViewSet, basename="mail-folder")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -88,6 +93,7 @@ urlpatterns = [
     path("so-hoa/", include("vpdt.digitize.urls")),
     path("lien-thong/", include("vpdt.exchange.urls")),
     path("tin-nhan/", include("vpdt.collab.sms.urls")),
+    path("thu-noi-bo/", include("vpdt.collab.mail.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -102,6 +102,7 @@ GROUPS = {
     "storage": _("Tệp lưu trữ"),
     "notifications": _("Thông báo"),
     "sms": _("Tin nhắn SMS"),
+    "internalmail": _("Thư nội bộ"),
     "backup": _("Sao lưu dữ liệu"),
     "journal": _("Nhật ký hệ thống"),
     "sampledata": _("Dữ liệu mẫu"),
