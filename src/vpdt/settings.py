@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "vpdt.digitize",
     "vpdt.backups",
     "vpdt.exchange",
+    "vpdt.collab.boards",
     "vpdt.sampledata",
 ]
 
@@ -422,6 +423,14 @@ CELERY_BEAT_SCHEDULE["incoming-submit-batch"] = {
     "schedule": _cron(VPDT_INCOMING_BATCH_CRON),
 }
 VPDT_DUE_SOON_DAYS = env_int("VPDT_DUE_SOON_DAYS", 2)
+
+# --- Announcements and boards (tin điều hành) ----------------------------------------------
+# An announcement is kept one quarter from posting, longer when the agency's administrator extends it.
+VPDT_ANNOUNCEMENT_RETENTION_MONTHS = env_int("VPDT_ANNOUNCEMENT_RETENTION_MONTHS", 3)
+CELERY_BEAT_SCHEDULE["boards-expire-announcements"] = {
+    "task": "vpdt.collab.boards.tasks.expire_announcements",
+    "schedule": _cron(env_str("VPDT_ANNOUNCEMENT_RETENTION_CRON", "15 1 * * *")),
+}
 CELERY_BEAT_SCHEDULE["incoming-reminders"] = {
     "task": "vpdt.incoming.tasks.send_reminders",
     "schedule": _cron(env_str("VPDT_REMINDER_CRON", "30 7 * * 1-5")),
