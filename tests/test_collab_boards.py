@@ -453,3 +453,22 @@ def test_the_board_api_for_members_and_non_members(world, api):
     assert refused.status_code == 403
     assert staff.delete(f"/api/v1/board-members/{added.data['id']}/").status_code == 403
     assert manager.delete(f"/api/v1/board-members/{added.data['id']}/").status_code == 204
+
+
+def test_the_banner_costs_no_statement_when_nothing_is_unread(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.sxd_staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as unread:
+        page = client.get("/").content.decode()
+    assert 'data-testid="announcement-banner"' in page
+    badge = lxml.html.fromstring(page).xpath('//a[@data-testid="menu-boards.announcements"]//*[@data-testid="badge"]')
+    assert badge[0].text_content() == "1"
+    services.mark_read(world.sxd_staff, world.announcement)
+    with CaptureQueriesContext(connection) as read:
+        page = client.get("/").content.decode()
+    assert 'data-testid="announcement-banner"' not in page
+    assert len(read.captured_queries) == len(unread.captured_queries) - 1
+    assert sum("vpdt_count_" in q["sql"] for q in read.captured_queries) == 1

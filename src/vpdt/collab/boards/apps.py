@@ -10,7 +10,7 @@ class BoardsConfig(AppConfig):
         from django.db.models.signals import post_save
         from django.utils.translation import gettext_lazy as _
 
-        from vpdt.core import banners, menu
+        from vpdt.core import banners, menu, work
         from vpdt.directory.models import Agency
         from vpdt.notifications import links
 
@@ -22,6 +22,18 @@ class BoardsConfig(AppConfig):
         links.register(Post, lambda post: services.post_url(post))
         banners.register("boards/_banner.html", queries.banner)
         in_agency = lambda scope: scope.agency_id is not None  # noqa: E731
+        work.register(
+            work.Queue(
+                queries.UNREAD_QUEUE,
+                _("Thông báo chưa đọc"),
+                "boards:announcements",
+                queries.unread,
+                applies=in_agency,
+                icon="bi-megaphone",
+                home=False,
+                waiting=False,
+            )
+        )
         menu.register(
             "boards.announcements",
             section="collab",
@@ -29,6 +41,7 @@ class BoardsConfig(AppConfig):
             url="boards:announcements",
             order=30,
             shown=in_agency,
+            queue=queries.UNREAD_QUEUE,
         )
         menu.register(
             "boards.boards", section="collab", label=_("Bảng tin"), url="boards:boards", order=31, shown=in_agency

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from vpdt.journal import sentences
 from vpdt.journal.sentences import compose, register
 
+sentences.register_group("boards", _("Thông báo và bảng tin"))
 sentences.detail_labels(
     "boards.",
     {

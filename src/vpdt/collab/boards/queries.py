@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from vpdt.core import work
 from vpdt.core.authz import manageable, permitted, scope_of, visible
 
 from .models import Announcement, AnnouncementRead, Board, BoardMember, Post
 
 BANNER_MAX = 3
+UNREAD_QUEUE = "boards.unread"
 
 
 def announcements(user):
@@ -29,9 +31,13 @@ def unread(user):
 
 
 def banner(request) -> dict | None:
-    """The banner's context: the newest unread announcements (one query), or None."""
+    """The banner's context: the newest unread announcements, or None. Whether there are any is counted with the
+    menu's badges (the page's one statement of counts); the rows are read only when there are."""
     user = request.user
     if not user.is_authenticated or scope_of(user).agency_id is None:
+        return None
+    count = work.summary(request).by_key.get(UNREAD_QUEUE)
+    if count is None or not count.n:
         return None
     rows = list(unread(user).only("id", "title", "posted_as", "created_at", "author__full_name")[: BANNER_MAX + 1])
     if not rows:
