@@ -21,6 +21,7 @@ from vpdt.directory.models import Unit
 from . import queries, services
 from .models import Announcement, AnnouncementRead, Board, BoardMember, Post
 
+NO_BOARD = "Bảng tin không tồn tại hoặc bạn không có quyền xem."
 BOARD_PARAM = OpenApiParameter("board", OpenApiTypes.INT, description="Mã bảng tin (bắt buộc).", required=True)
 
 
@@ -215,13 +216,15 @@ class BoardViewSet(viewsets.ReadOnlyModelViewSet):
         return queries.boards(self.request.user)
 
 
-def _board(request) -> Board:
-    pk = int_param(request.query_params.get("board") if request.method == "GET" else request.data.get("board"))
+def _board(request, value=None) -> Board:
+    """The board named by the ``board`` query parameter (lists) or ``value`` (a body's board), if the caller sees
+    it."""
+    pk = int_param(request.query_params.get("board") if value is None else getattr(value, "pk", value))
     if pk is None:
         raise ValidationError({"board": "Mã bảng tin là bắt buộc."})
     board = queries.boards(request.user).filter(pk=pk).first()
     if board is None:
-        raise ValidationError({"board": "Bảng tin không tồn tại hoặc bạn không có quyền xem."})
+        raise ValidationError({"board": NO_BOARD})
     return board
 
 
@@ -232,7 +235,7 @@ class PostSerializer(serializers.ModelSerializer):
         model = Post
         fields = ["id", "board", "author", "author_name", "title", "body", "created_at"]
         read_only_fields = ["id", "author", "author_name", "created_at"]
-        extra_kwargs = {"board": {"queryset": Board.objects.all()}}
+        extra_kwargs = {"board": {"queryset": Board.objects.all(), "error_messages": {"does_not_exist": NO_BOARD}}}
 
 
 @extend_schema_view(list=extend_schema(parameters=[BOARD_PARAM]))
@@ -254,9 +257,9 @@ class PostViewSet(
         return qs
 
     def create(self, request):
-        board = _board(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        board = _board(request, serializer.validated_data["board"])
         post = services.create_post(
             request.user, board, title=serializer.validated_data["title"], body=serializer.validated_data["body"]
         )
@@ -274,7 +277,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "board", "user", "user_name", "is_manager", "may_announce", "added_at"]
         read_only_fields = ["id", "user_name", "added_at"]
         extra_kwargs = {
-            "board": {"queryset": Board.objects.all()},
+            "board": {"queryset": Board.objects.all(), "error_messages": {"does_not_exist": NO_BOARD}},
             "user": {"queryset": get_user_model().objects.all()},
         }
 
@@ -307,10 +310,10 @@ class BoardMemberViewSet(
         return qs
 
     def create(self, request):
-        board = _board(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        board = _board(request, data["board"])
         member = services.add_member(
             request.user,
             board,
