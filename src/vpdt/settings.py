@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vpdt.exchange",
     "vpdt.collab.sms",
     "vpdt.collab.mail",
+    "vpdt.collab.boards",
     "vpdt.sampledata",
 ]
 
@@ -454,6 +455,14 @@ VPDT_REVIEW_DAYS = env_int("VPDT_REVIEW_DAYS", 3)  # reviewers answer within 3 w
 CELERY_BEAT_SCHEDULE["outgoing-review-reminders"] = {
     "task": "vpdt.outgoing.tasks.review_reminders",
     "schedule": _cron(env_str("VPDT_REVIEW_REMINDER_CRON", "35 7 * * 1-5")),
+}
+
+# --- Announcements and boards (tin điều hành) ----------------------------------------------
+# An announcement is kept one quarter from posting, longer when the agency's administrator extends it.
+VPDT_ANNOUNCEMENT_RETENTION_MONTHS = env_int("VPDT_ANNOUNCEMENT_RETENTION_MONTHS", 3)
+CELERY_BEAT_SCHEDULE["boards-expire-announcements"] = {
+    "task": "vpdt.collab.boards.tasks.expire_announcements",
+    "schedule": _cron(env_str("VPDT_ANNOUNCEMENT_RETENTION_CRON", "15 1 * * *")),
 }
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------

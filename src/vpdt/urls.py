@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
+from vpdt.collab.boards import api as boards_api
 from vpdt.collab.mail import api as mail_api
 from vpdt.collab.sms import api as sms_api
 from vpdt.core import pwa
@@ -65,6 +66,10 @@ router.register("mail-entries", mail_api.MailEntryViewSet, basename="mail-entry"
 router.register("mail-messages", mail_api.MailMessageViewSet, basename="mail-message")
 router.register("mail-attachments", mail_api.MailAttachmentViewSet, basename="mail-attachment")
 router.register("mail-folders", mail_api.MailFolderViewSet, basename="mail-folder")
+router.register("announcements", boards_api.AnnouncementViewSet, basename="announcement")
+router.register("boards", boards_api.BoardViewSet, basename="board")
+router.register("board-posts", boards_api.PostViewSet, basename="board-post")
+router.register("board-members", boards_api.BoardMemberViewSet, basename="board-member")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -94,6 +99,7 @@ urlpatterns = [
     path("lien-thong/", include("vpdt.exchange.urls")),
     path("tin-nhan/", include("vpdt.collab.sms.urls")),
     path("thu-noi-bo/", include("vpdt.collab.mail.urls")),
+    path("tin-dieu-hanh/", include("vpdt.collab.boards.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

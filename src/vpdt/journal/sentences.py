@@ -110,6 +110,12 @@ GROUPS = {
 OTHER = _("Thao tác khác")
 
 
+def register_group(prefix: str, name: Text) -> None:
+    """The group (a heading of the journal's filter) of the actions whose first word is ``prefix``, for an app
+    above the journal (“Thông báo và bảng tin” for ``boards.…``)."""
+    GROUPS[prefix] = name
+
+
 def group_of(action: str) -> str:
     """The name of the group of ``action`` (“Văn bản đến” for ``incoming.direct``), or "" for none."""
     name = GROUPS.get((action or "").split(".", 1)[0])
