@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -91,7 +92,7 @@ def service_worker(request):
             "version": version,
             "shell": json.dumps(urls),
             "offline": json.dumps(reverse("offline")),
-            "static_prefix": json.dumps(static("")),
+            "static_prefix": json.dumps(settings.STATIC_URL),
             "icon": json.dumps(static("vpdt/icon-192.png")),
         },
     ).content
