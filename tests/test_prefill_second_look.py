@@ -135,6 +135,12 @@ def test_the_second_reading_cuts_out_the_subject_and_reads_it_alone(monkeypatch,
     assert reading.second_reading(page, 200, TEXT, layer, hesitant, tmp_path / "again", {}) == []
     assert not seen
 
+    def missing(command, **kwargs):
+        raise FileNotFoundError("tesseract")
+
+    monkeypatch.setattr(reading.subprocess, "run", missing)  # no second look: the first reading stands
+    assert reading.second_reading(page, 200, TEXT, layer, [], tmp_path / "again", {}) == []
+
 
 @pytest.mark.parametrize(
     "after,subject",

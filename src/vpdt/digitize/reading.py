@@ -327,13 +327,13 @@ def second_reading(img, dpi, text, layer, doubts, base: Path, env) -> list[dict]
     if box is None:
         return []
     pad = max(4, (box[3] - box[1]) // max(1, subject.raw.count("\n") + 1) // 3)
-    crop = img.crop((max(0, box[0] - pad), max(0, box[1] - pad), box[2] + pad, box[3] + pad))
-    source = base.with_suffix(".pgm" if crop.mode in ("L", "1") else ".ppm")
-    crop.save(source)
-    command = ["tesseract", str(source), "stdout", "-l", "vie", "--dpi", str(dpi), "--psm", "6"]
-    try:
+    try:  # a second look that cannot be had leaves the first reading as it is
+        crop = img.crop((max(0, box[0] - pad), max(0, box[1] - pad), box[2] + pad, box[3] + pad))
+        source = base.with_suffix(".pgm" if crop.mode in ("L", "1") else ".ppm")
+        crop.save(source)
+        command = ["tesseract", str(source), "stdout", "-l", "vie", "--dpi", str(dpi), "--psm", "6"]
         done = subprocess.run(command, capture_output=True, timeout=PAGE_TIMEOUT, env=env, check=False)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, ValueError, subprocess.SubprocessError):
         return []
     if done.returncode != 0:
         return []
