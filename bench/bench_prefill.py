@@ -6,11 +6,13 @@ Run through `make bench`, or alone: `.venv/bin/python bench/bench_prefill.py --p
 1. Accuracy. Each held-out page — the COLOUR set (``vpdt.digitize.corpus_colour``: RGB JPEG at 200 dpi, red seal
    over a blue signature, QPPL numbers, two-line agency names, office degradation) and the older GREY set
    (``vpdt.digitize.corpus``) — goes through the production prefill path: ``reading.read`` (Tesseract ``vie`` on
-   the page, coloured ink dropped, the letters it hesitated on noted), then ``prefill.extract`` against a
+   the page, coloured ink dropped, the letters it hesitated on noted, the subject read a second time alone and
+   the words the two readings disagree on noted too), then ``prefill.extract`` against a
    directory made of the corpus's agencies and their look-alikes, with the ND30 document types. The held-out
    pages are never used by tests nor while tuning ``prefill.py``. Reported per set: accuracy per field and
    overall, the share of fields flagged low-confidence (< 0.6) and the share of WRONG fields that were NOT flagged
-   (those the clerk would not be told to check). A field is right when it equals the truth after Unicode NFC and
+   (those the clerk would not be told to check) and the share of RIGHT fields that were flagged (those the clerk
+   checks for nothing), per field too. A field is right when it equals the truth after Unicode NFC and
    whitespace squashing (``corpus.is_right``: exact diacritics and case, the exact date, recipients item by item).
 
 2. Speed, side by side in one run: on the same five colour pages (A4, 200 dpi), bare ``tesseract <page> stdout
