@@ -6,11 +6,13 @@ Run through `make bench`, or alone: `.venv/bin/python bench/bench_prefill.py --p
 1. Accuracy. Each held-out page — the COLOUR set (``vpdt.digitize.corpus_colour``: RGB JPEG at 200 dpi, red seal
    over a blue signature, QPPL numbers, two-line agency names, office degradation) and the older GREY set
    (``vpdt.digitize.corpus``) — goes through the production prefill path: ``reading.read`` (Tesseract ``vie`` on
-   the page, coloured ink dropped, the letters it hesitated on noted), then ``prefill.extract`` against a
+   the page, coloured ink dropped, the letters it hesitated on noted, the subject read a second time alone and
+   the words the two readings disagree on noted too), then ``prefill.extract`` against a
    directory made of the corpus's agencies and their look-alikes, with the ND30 document types. The held-out
    pages are never used by tests nor while tuning ``prefill.py``. Reported per set: accuracy per field and
    overall, the share of fields flagged low-confidence (< 0.6) and the share of WRONG fields that were NOT flagged
-   (those the clerk would not be told to check). A field is right when it equals the truth after Unicode NFC and
+   (those the clerk would not be told to check) and the share of RIGHT fields that were flagged (those the clerk
+   checks for nothing), per field too. A field is right when it equals the truth after Unicode NFC and
    whitespace squashing (``corpus.is_right``: exact diacritics and case, the exact date, recipients item by item).
 
 2. Speed, side by side in one run: on the same five colour pages (A4, 200 dpi), bare ``tesseract <page> stdout
@@ -21,6 +23,9 @@ Run through `make bench`, or alone: `.venv/bin/python bench/bench_prefill.py --p
    pipeline (ocrmypdf into a PDF/A, what the clerk used to wait for) and the archive copy built now in the
    background from the layouts already read. Then the same side by side on five grey held-out pages, whose dust
    makes the prefill path despeckle them first (a cost bare Tesseract does not pay, nor its accuracy).
+   The prefill path runs Tesseract with one OpenMP thread (``VPDT_OCR_THREADS``); bare Tesseract runs as
+   installed (all cores). So that the path's own extra work is seen apart from that choice, bare Tesseract is also
+   timed with the path's thread limit, and that ratio is printed too ("cùng số luồng").
 
 Results go to bench/results/prefill.json.
 """
@@ -75,13 +80,15 @@ def accuracy(label, module, pages, show):
     wall = time.perf_counter() - start
     summary = corpus.summary(scores)
     print(f"\nBộ {label}, giữ riêng: {pages} trang, {pages / wall * 60:.1f} trang/phút (đọc + điền sẵn)")
-    print(f"{'trường':<20} {'đúng':>7}")
+    print(f"{'trường':<20} {'đúng':>7} {'đúng mà bị gắn cờ':>18}")
     for name in corpus.FIELDS:
-        print(f"{name:<20} {summary[name]:>7.1%}")
-    print(f"{'TỔNG (mọi trường)':<20} {summary['overall']:>7.1%}")
+        print(f"{name:<20} {summary[name]:>7.1%} {summary['flagged_right_' + name]:>18.1%}")
+    print(f"{'TỔNG (mọi trường)':<20} {summary['overall']:>7.1%} {summary['right_flagged']:>18.1%}")
     print(
         f"Trường bị gắn cờ độ tin cậy thấp (< {corpus.LOW_CONFIDENCE}): {summary['flagged']:.1%}; "
-        f"trường sai mà KHÔNG bị gắn cờ: {summary['wrong_unflagged']:.1%} số trường sai"
+        f"trường sai mà KHÔNG bị gắn cờ: {summary['wrong_unflagged']:.1%} số trường sai "
+        f"({summary['wrong_unflagged_count']}/{summary['wrong_count']}); "
+        f"trường đúng bị gắn cờ: {summary['right_flagged']:.1%} số trường đúng"
     )
     return {"pages": pages, "wall_seconds": wall, "ms_per_page": _quantiles(times), "accuracy": summary}
 
@@ -92,8 +99,9 @@ def _cpu():
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _bare(path):
-    done = subprocess.run(["tesseract", str(path), "stdout", "-l", "vie"], capture_output=True, check=False)
+def _bare(path, env=None):
+    command = ["tesseract", str(path), "stdout", "-l", "vie"]
+    done = subprocess.run(command, capture_output=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(done.stderr.decode("utf-8", "replace"))
     return done.stdout
@@ -103,6 +111,9 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
     directory, doc_types = corpus.directory(), corpus.doc_types()
     pages = [module.render(seed, held_out=True)[0] for seed in range(SPEED_PAGES)]
     bare, path_ms, ratios, totals, cpu = [], [], [], [], [0.0, 0.0]
+    same, same_ratios, same_cpu = [], [], 0.0  # bare Tesseract with the path's own thread limit
+    threads = reading._environment(int(settings.VPDT_OCR_JOBS), int(settings.VPDT_OCR_THREADS))["OMP_THREAD_LIMIT"]
+    same_env = {**os.environ, "OMP_THREAD_LIMIT": threads}
     with tempfile.TemporaryDirectory(prefix="vpdt-bench-") as tmp:
         files = []
         for k, data in enumerate(pages):
@@ -111,12 +122,17 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
         reading.read(pages[0], "image")  # warm up: Tesseract's model and the Django imports, for both
         _bare(files[0])
         for r in range(rounds):
-            round_bare = round_path = 0.0
+            round_bare = round_path = round_same = 0.0
             for k, data in enumerate(pages):
 
                 def one_bare(path=files[k]):
                     t0, c0 = time.perf_counter(), _cpu()
                     _bare(path)
+                    return (time.perf_counter() - t0) * 1000, _cpu() - c0
+
+                def one_same(path=files[k]):
+                    t0, c0 = time.perf_counter(), _cpu()
+                    _bare(path, same_env)
                     return (time.perf_counter() - t0) * 1000, _cpu() - c0
 
                 def one_path(data=data):
@@ -125,9 +141,13 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
                     prefill.extract(read.text, agencies=directory, doc_types=doc_types, doubts=read.doubts)
                     return (time.perf_counter() - t0) * 1000, _cpu() - c0
 
-                first, second = (one_bare, one_path) if (r + k) % 2 == 0 else (one_path, one_bare)
-                a, b = first(), second()
-                (ms_bare, cpu_b), (ms_path, cpu_p) = (a, b) if first is one_bare else (b, a)
+                order = [one_bare, one_path, one_same]
+                order = order[(r + k) % 3 :] + order[: (r + k) % 3]
+                got = {fn: fn() for fn in order}
+                (ms_bare, cpu_b), (ms_path, cpu_p), (ms_same, cpu_s) = got[one_bare], got[one_path], got[one_same]
+                same.append(ms_same)
+                round_same += ms_same
+                same_cpu += cpu_s
                 bare.append(ms_bare)
                 path_ms.append(ms_path)
                 round_bare += ms_bare
@@ -135,8 +155,12 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
                 cpu[0] += cpu_b
                 cpu[1] += cpu_p
             ratios.append(round_bare / round_path)
+            same_ratios.append(round_same / round_path)
             totals.append((round_bare, round_path))
-            print(f"  vòng {r + 1}: tesseract {round_bare / 1000:.1f} s, đường điền sẵn {round_path / 1000:.1f} s")
+            print(
+                f"  vòng {r + 1}: tesseract {round_bare / 1000:.1f} s, đường điền sẵn {round_path / 1000:.1f} s, "
+                f"tesseract {threads} luồng {round_same / 1000:.1f} s"
+            )
         t0 = t1 = t2 = t3 = time.perf_counter()
         if reference:
             layers = [reading.read(data, "image").layers for data in pages]
@@ -157,6 +181,14 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
         "ratio_median": ratio,
         "ratios": ratios,
         "cpu_seconds": {"tesseract": cpu[0], "prefill_path": cpu[1], "ratio": cpu[0] / cpu[1] if cpu[1] else 0.0},
+        "same_threads": {
+            "omp_thread_limit": threads,
+            "tesseract_ms_per_page": _quantiles(same),
+            "ratio_median": statistics.median(same_ratios),
+            "ratios": same_ratios,
+            "cpu_seconds": same_cpu,
+            "cpu_ratio": same_cpu / cpu[1] if cpu[1] else 0.0,
+        },
     }
     if reference:
         result["reference_seconds"] = {
@@ -169,6 +201,7 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
     for name, q in (
         ("tesseract -l vie (trần), một trang", result["tesseract_ms_per_page"]),
         ("đường điền sẵn (đọc + điền), một trang", result["prefill_path_ms_per_page"]),
+        (f"tesseract -l vie, OMP_THREAD_LIMIT={threads}, một trang", result["same_threads"]["tesseract_ms_per_page"]),
     ):
         print(f"{name:<48} {q['n']:>5} {q['p50']:>9.1f} {q['p95']:>9.1f} {q['max']:>9.1f}")
     print(
@@ -178,6 +211,12 @@ def speed(rounds, module=corpus_colour, label="màu", reference=True):
     print(
         f"Thời gian CPU (ít nhiễu hơn khi máy bận): tesseract {cpu[0]:.1f} s, đường điền sẵn {cpu[1]:.1f} s, "
         f"tỉ lệ {result['cpu_seconds']['ratio']:.2f}×"
+    )
+    st = result["same_threads"]
+    print(
+        f"Cùng số luồng (tesseract trần cũng OMP_THREAD_LIMIT={threads}, như đường điền sẵn): tỉ lệ {st['ratio_median']:.2f}× "
+        f"(các vòng: {', '.join(f'{x:.2f}' for x in st['ratios'])}); CPU tesseract {st['cpu_seconds']:.1f} s, "
+        f"tỉ lệ CPU {st['cpu_ratio']:.2f}×"
     )
     if not reference:
         return result
@@ -219,7 +258,9 @@ def main():
         results["speed_grey"] = speed(args.rounds, corpus, "xám (nhiễu, được lọc chấm)", reference=False)
         print(
             f"\nMục tiêu tốc độ: ≥ 0.9× tesseract trần — trang màu: {results['speed']['ratio_median']:.2f}×, "
-            f"trang xám nhiễu: {results['speed_grey']['ratio_median']:.2f}×"
+            f"trang xám nhiễu: {results['speed_grey']['ratio_median']:.2f}×; cùng số luồng: trang màu "
+            f"{results['speed']['same_threads']['ratio_median']:.2f}×, "
+            f"trang xám {results['speed_grey']['same_threads']['ratio_median']:.2f}×"
         )
     out = Path(os.environ.get("VPDT_BENCH_RESULTS", "bench/results"))
     out.mkdir(parents=True, exist_ok=True)

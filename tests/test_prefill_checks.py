@@ -168,3 +168,15 @@ def test_letters_the_ocr_hesitated_on_flag_their_field():
     assert got.issued_date.value == datetime.date(2026, 3, 12) and got.issued_date.confidence < LOW
     assert got.code_number.confidence == clean.code_number.confidence
     assert extract(text, doubts=[{"word": 3}, "rác", None]).subject.value == clean.subject.value  # bad input
+
+
+def test_a_symbol_naming_a_unit_of_the_directory_flags_the_parent_taken_from_the_header():
+    """The unit's header line was lost: the header gives the ministry, the symbol names its Vụ, which the directory
+    holds as an agency of its own. Either may be right: flagged, both named."""
+    got = extract(page(["BỘ TÀI CHÍNH"], number="Số: 12/BTC-KHTC"), agencies=NGHE_AN, doc_types=DOC_TYPES)
+    assert got.issuer_name.value == "Bộ Tài chính" and got.issuer_name.confidence < LOW
+    assert got.issuer_code.confidence < LOW and "Vụ Kế hoạch - Tài chính Bộ Tài chính" in got.issuer_name.note
+    unit = extract(page(["BỘ TÀI CHÍNH"], number="Số: 12/BTC-VP"), agencies=NGHE_AN, doc_types=DOC_TYPES)
+    assert unit.issuer_name.value == "Bộ Tài chính" and unit.issuer_name.confidence >= LOW  # no such agency
+    whole = extract(page(["BỘ TÀI CHÍNH", "VỤ KẾ HOẠCH -", "TÀI CHÍNH"], number="Số: 12/BTC-KHTC"), agencies=NGHE_AN)
+    assert whole.issuer_name.value == "Vụ Kế hoạch - Tài chính Bộ Tài chính" and whole.issuer_name.confidence >= LOW

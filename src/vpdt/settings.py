@@ -395,6 +395,10 @@ CELERY_TASK_ROUTES = {
     "vpdt.exchange.tasks.*": {"queue": "exchange"},
 }
 VPDT_OCR_JOBS = env_int("VPDT_OCR_JOBS", 1)  # pages OCRed in parallel by one job
+# Threads of one Tesseract reading a page (its OpenMP threads). One by default: the extra threads spin while they
+# wait and, on a server that does other work, cost up to three times the CPU seconds for the same text, and more
+# wall time too. Raise it only on a machine kept for OCR alone; an OMP_THREAD_LIMIT in the environment wins.
+VPDT_OCR_THREADS = env_int("VPDT_OCR_THREADS", 1)
 # DOCX/ODT → PDF with LibreOffice: time and memory ceilings of one conversion, and the most a package may unpack to.
 VPDT_OFFICE_TIMEOUT_SECONDS = env_int("VPDT_OFFICE_TIMEOUT_SECONDS", 180)
 VPDT_OFFICE_MEMORY_MB = env_int("VPDT_OFFICE_MEMORY_MB", 2048)

@@ -704,13 +704,20 @@ def score(prefill, truth: dict) -> dict:
 
 
 def summary(scores: list[dict]) -> dict:
-    """Per-field and overall accuracy, the share of fields flagged low-confidence and the share of wrong
-    fields that were NOT flagged (what the clerk would miss)."""
+    """Per-field and overall accuracy, the share of fields flagged low-confidence, the share of wrong fields that
+    were NOT flagged (what the clerk would miss) and the share of right fields that were flagged (what the clerk
+    checks for nothing), overall and per field (``flagged_right_<field>``)."""
     n = len(scores)
     out = {name: sum(s[name][0] for s in scores) / n for name in FIELDS} if n else {}
     cells = [cell for s in scores for cell in s.values()]
     wrong = [flagged for right, flagged in cells if not right]
-    out["overall"] = sum(right for right, _ in cells) / len(cells) if cells else 0.0
+    right = [flagged for ok, flagged in cells if ok]
+    out["overall"] = sum(ok for ok, _ in cells) / len(cells) if cells else 0.0
     out["flagged"] = sum(flagged for _, flagged in cells) / len(cells) if cells else 0.0
     out["wrong_unflagged"] = sum(not f for f in wrong) / len(wrong) if wrong else 0.0
+    out["wrong_count"], out["wrong_unflagged_count"] = len(wrong), sum(not f for f in wrong)
+    out["right_flagged"] = sum(right) / len(right) if right else 0.0
+    for name in FIELDS:
+        rights = [s[name][1] for s in scores if s[name][0]]
+        out[f"flagged_right_{name}"] = sum(rights) / len(rights) if rights else 0.0
     return out

@@ -241,7 +241,9 @@ def _subject_lines(lines, start, column=0.6, left=False):
     long = sorted(len(_squash(line)) for line in lines if len(_squash(line)) > 40)
     full = long[len(long) // 2] if long else 80  # a body line
     got = []
-    for line in lines[start:]:
+    for k, line in enumerate(lines[start:], start):
+        if left and got and not _squash(line) and _continues(lines, k + 1, full):
+            continue  # a wrapped "V/v" line set apart by a blank: its words go on in small letters
         if got and not left and (len(got[-1]) < column * full or len(_squash(line)) > 0.9 * full):
             break  # the subject ended, or the body (full lines) began
         if got and left and (len(_squash(line)) > 0.75 * full or fold(line).lstrip().startswith("kinh")):
@@ -259,6 +261,13 @@ def _subject_lines(lines, start, column=0.6, left=False):
         if len(got) == (4 if left else 3):
             break
     return got
+
+
+def _continues(lines, at, full):
+    """The line at ``at`` goes on with the "V/v" above a blank line: short, first word in small letters (a new
+    paragraph, "Kính gửi" or the body, starts with a capital)."""
+    s = _dejunk(_squash(lines[at])) if at < len(lines) else ""
+    return bool(s) and s[:1].isalpha() and s[:1].islower() and len(s) < 0.75 * full and not fold(s).startswith("kinh")
 
 
 def _find_type_subject(lines, start, doc_types, out, issuer=None):
@@ -387,7 +396,7 @@ def _apply_doubts(out, doubts):
         if not isinstance(likely, (int, float)) or likely < DOUBT:
             continue
         if word and alt and word.lower() != alt.lower():
-            real.append((word, alt, _plain(d.get("before", "")), _plain(d.get("after", ""))))
+            real.append((word, alt, _plain(d.get("before", "")), _plain(d.get("after", "")), bool(d.get("again"))))
     if not real:
         return
     places = set(_known_places([]).values())
@@ -396,7 +405,7 @@ def _apply_doubts(out, doubts):
         if not f.value or f.confidence <= 0.5 or (name == "place" and f.value in places):
             continue
         tokens = [_plain(t) for t in re.split(r"\s+|/(?=\s)", f.raw or "") if t.strip()]
-        for word, alt, before, after in real:
+        for word, alt, before, after, again in real:
             at = [k for k, t in enumerate(tokens) if t == word]
             near = any(
                 len(tokens) <= 2
@@ -405,7 +414,11 @@ def _apply_doubts(out, doubts):
                 for k in at
             )
             if at and near:
-                why = f"Chữ “{word}” đọc chưa chắc chắn (có thể là “{alt}”): hãy đối chiếu với bản quét."
+                why = (
+                    f"Đọc lại riêng vùng này, chữ “{word}” thành “{alt}”: hãy đối chiếu với bản quét."
+                    if again
+                    else f"Chữ “{word}” đọc chưa chắc chắn (có thể là “{alt}”): hãy đối chiếu với bản quét."
+                )
                 setattr(out, name, Field(f.value, 0.5, f.raw, f.note or why))
                 break
 

@@ -314,6 +314,7 @@ def check_symbol(out, entry, pool):
             out.code_number = Field(
                 out.code_number.value, min(out.code_number.confidence, max(conf, 0.6)), out.code_number.raw
             )
+    _check_unit(out, entry, pool, [fold(p).upper() for p in fixed[first:]], value)
     agency_part = [fold(p).upper() for p in fixed[first : first + (len(own) or 1)]]
     if own and agency_part and agency_part != own[: len(agency_part)] and agency_part[0] in shorts:
         why = (
@@ -323,3 +324,24 @@ def check_symbol(out, entry, pool):
         for name in ("issuer_name", "issuer_code"):
             f = getattr(out, name)
             setattr(out, name, Field(f.value, min(f.confidence, 0.5), f.raw, f.note or why))
+
+
+def _check_unit(out, entry, pool, tail, value):
+    """The symbol names, after the issuer's own code, a unit that the directory holds as an agency of its own
+    ("BTTTT-VP": Văn phòng Bộ Thông tin và Truyền thông) while the header gave the parent: the unit's header line
+    may have been lost. Either may be right (a ministry's letter drafted by its office carries the same symbol):
+    flagged, naming both."""
+    if entry is None or not entry.short or len(tail) < 2:
+        return
+    own = [fold(p).upper() for p in entry.short.split("-") if p]
+    for e in pool:
+        parts = [fold(p).upper() for p in e.short.split("-") if p]
+        if e is not entry and len(parts) > len(own) and parts[: len(own)] == own and tail[: len(parts)] == parts:
+            why = (
+                f"Ký hiệu “{value}” ghi đơn vị “{e.short}”, trong danh bạ là “{e.name}”: văn bản có thể của đơn vị "
+                f"này chứ không phải “{entry.name}”, hãy đối chiếu cơ quan ban hành."
+            )
+            for name in ("issuer_name", "issuer_code"):
+                f = getattr(out, name)
+                setattr(out, name, Field(f.value, min(f.confidence, 0.5), f.raw, f.note or why))
+            return
