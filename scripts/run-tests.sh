@@ -19,6 +19,8 @@ unset PYTHONDONTWRITEBYTECODE
 # run once, in their own process beside the two passes (they mostly wait for the deployments, which would leave a
 # worker of a pass idle), and the passes leave them out.
 ONCE=(-m "not deployments")
+# Each pass ends with its slowest tests, to keep the suite within its time.
+SLOWEST=(--durations=15)
 
 echo "================ Kiểm tra mã: ruff ================"
 $BIN/ruff check src tests bench && $BIN/ruff format --check src tests bench && $BIN/lint-imports
@@ -29,11 +31,11 @@ env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider -m deployments "$@
 deployments_pid=$!
 
 echo "================ Bộ kiểm thử trên SQLite ================"
-env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "$@"
+env -u DATABASE_URL $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "${SLOWEST[@]}" "$@"
 sqlite=$?
 
 echo "================ Bộ kiểm thử trên PostgreSQL ================"
-DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "$@"
+DATABASE_URL="$PG_URL" $BIN/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "${ONCE[@]}" "${SLOWEST[@]}" "$@"
 pg=$?
 
 echo "================ Hai hệ thống liên thông (chạy song song với hai lượt trên) ================"
