@@ -46,7 +46,7 @@ def test_the_outgoing_register_is_in_the_menu_of_clerks_and_leaders_only(org, lo
 def test_the_menu_is_grouped_by_work_for_each_role(org, client):
     client.force_login(org.sxd_clerk)
     clerk = _sections(client.get("/").content.decode())
-    assert list(clerk) == ["incoming", "outgoing", "dossiers", "reports", "directory", "tools"]
+    assert list(clerk) == ["incoming", "outgoing", "dossiers", "collab", "reports", "directory", "tools"]
     assert {"incoming.create", "digitize.scans", "incoming.to_submit", "exchange.arrivals", "exchange.recalls"} <= set(
         clerk["incoming"]
     )

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
+from vpdt.collab.chat import api as chat_api
 from vpdt.core import pwa
 from vpdt.core import views as core_views
 from vpdt.core.routers import Router
@@ -57,6 +58,7 @@ router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved
 router.register("digitizations", digitize_api.DigitizationViewSet, basename="digitization")
 router.register("exchange-arrivals", exchange_api.ExchangeArrivalViewSet, basename="exchange-arrival")
 router.register("exchange-messages", exchange_api.ExchangeMessageViewSet, basename="exchange-message")
+router.register("chat-conversations", chat_api.ConversationViewSet, basename="chat-conversation")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -84,6 +86,7 @@ urlpatterns = [
     path("tim-kiem/", include("vpdt.search.urls")),
     path("so-hoa/", include("vpdt.digitize.urls")),
     path("lien-thong/", include("vpdt.exchange.urls")),
+    path("hoi-thoai/", include("vpdt.collab.chat.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

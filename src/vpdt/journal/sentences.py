@@ -101,6 +101,7 @@ GROUPS = {
     "digitize": _("Số hóa"),
     "storage": _("Tệp lưu trữ"),
     "notifications": _("Thông báo"),
+    "chat": _("Hội thoại"),
     "backup": _("Sao lưu dữ liệu"),
     "journal": _("Nhật ký hệ thống"),
     "sampledata": _("Dữ liệu mẫu"),
