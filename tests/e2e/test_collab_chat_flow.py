@@ -88,3 +88,23 @@ def test_without_the_live_process_the_conversation_still_arrives_by_polling(
     leader.get_by_test_id("chat-send").click()
     expect(_thread(staff).get_by_text("Cuộc họp tổ công tác chuyển sang 14:00")).to_be_visible(timeout=5_000)
     assert staff.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+def test_while_the_socket_is_open_the_page_does_not_keep_asking(org, transactional_db, live_server, new_page, settings):
+    process = LiveProcess().start()
+    try:
+        settings.VPDT_REALTIME_BIND = f"127.0.0.1:{process.port}"
+        settings.VPDT_CHAT_POLL_SECONDS = 1
+        group = _group(org)
+        staff = _signed_in(new_page, live_server, org.sxd_staff)
+        asked = []
+        staff.on("request", lambda request: asked.append(request.url) if "/tin-nhan-moi/" in request.url else None)
+        staff.goto(f"/hoi-thoai/{group.pk}/")
+        expect(staff.locator("html")).to_have_attribute("data-live-state", "on")
+        staff.wait_for_timeout(3_000)  # three timed polls would have gone out
+        assert asked == []
+        services.send(org.sxd_leader, group, "Đã có kết quả thẩm định dự án.")
+        expect(_thread(staff).get_by_text("Đã có kết quả thẩm định dự án.")).to_be_visible(timeout=5_000)
+        assert len(asked) == 1  # asked once, on the nudge
+    finally:
+        process.stop()

@@ -1,8 +1,25 @@
-/* An open conversation (chat/detail.html): the thread shows its newest message, follows new ones while the
-   person reads the end, the box empties once a message is accepted ("chat-sent"), Enter sends (Shift+Enter: a new
-   line). The messages themselves come through htmx (the poller, nudged by the live socket). */
+/* An open conversation (chat/detail.html) and the list (chat/list.html): the thread shows its newest message,
+   follows new ones while the person reads the end, the box empties once a message is accepted ("chat-sent"), Enter
+   sends (Shift+Enter: a new line). The messages themselves come through htmx: the poller asks when the live socket
+   nudges it and every few seconds; while the socket is open (data-live-state="on") the timed asking only runs once a
+   minute, as a safety net, since the nudges already bring everything. */
 (function () {
   "use strict";
+
+  var SAFETY_NET_MS = 60000;
+  var asked = {};
+  var loaded = Date.now(); // the page came with what there was
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || (elt.id !== "chat-poll" && elt.id !== "chat-list")) return;
+    var timed = !(event.detail.requestConfig && event.detail.requestConfig.triggeringEvent);
+    var live = document.documentElement.getAttribute("data-live-state") === "on";
+    if (timed && live && Date.now() - (asked[elt.id] || loaded) < SAFETY_NET_MS) {
+      event.preventDefault();
+      return;
+    }
+    asked[elt.id] = Date.now();
+  });
 
   function thread() {
     return document.getElementById("chat-thread");
