@@ -88,6 +88,9 @@ def test_without_the_live_process_the_conversation_still_arrives_by_polling(
     leader.get_by_test_id("chat-send").click()
     expect(_thread(staff).get_by_text("Cuộc họp tổ công tác chuyển sang 14:00")).to_be_visible(timeout=5_000)
     assert staff.evaluate("performance.getEntriesByType('navigation').length") == 1
+    for url in ("/hoi-thoai/", f"/hoi-thoai/{group.pk}/thanh-vien/", "/hoi-thoai/nhom-moi/"):
+        staff.goto(url)  # the other chat screens fit a phone too
+        _no_sideways_scroll(staff)
 
 
 def test_while_the_socket_is_open_the_page_does_not_keep_asking(org, transactional_db, live_server, new_page, settings):
