@@ -54,6 +54,7 @@ def known_ids(org):
     from tests.test_incoming_api import fields
     from tests.test_outgoing_api import approve_all, draft
     from vpdt.catalog.models import Urgency
+    from vpdt.collab.chat import services as chat
     from vpdt.collab.mail import services as mail_services
     from vpdt.delegation import services as delegations
     from vpdt.dossiers import services as dossiers
@@ -117,6 +118,9 @@ def known_ids(org):
         "delegations": delegation.pk,
         "review-chains": chain.pk,
         "saved-searches": saved.pk,
+        "chat-conversations": chat.create_group(
+            org.sxd_clerk, "Tổ văn thư và quản trị", [org.sxd_admin, org.sxd_staff]
+        ).pk,
     }
 
 

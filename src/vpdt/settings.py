@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vpdt.collab.sms",
     "vpdt.collab.mail",
     "vpdt.collab.boards",
+    "vpdt.collab.chat",
     "vpdt.sampledata",
 ]
 
@@ -220,6 +221,9 @@ VPDT_SESSION_REFRESH_SECONDS = env_int("VPDT_SESSION_REFRESH_SECONDS", 60)
 # The notification bell asks for its count this often (seconds). Such a background request does not extend the
 # idle timeout above: only what the person does does.
 VPDT_BELL_POLL_SECONDS = max(env_int("VPDT_BELL_POLL_SECONDS", 25), 1)
+# An open conversation asks for new messages this often (seconds) when no live nudge comes (WebSockets blocked),
+# and the list of conversations its unread counts.
+VPDT_CHAT_POLL_SECONDS = max(env_int("VPDT_CHAT_POLL_SECONDS", 5), 1)
 # Live updates (vpdt.core.realtime): the bell and the conversations are nudged over a WebSocket served by the live
 # process of `vpdt serve` (VPDT_REALTIME_BIND; empty turns live updates off and pages only ask at their pace).
 # Behind a proxy, VPDT_REALTIME_URL is the address pages open (e.g. /ws/ routed to that process, or wss://…).

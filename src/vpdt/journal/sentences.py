@@ -103,6 +103,7 @@ GROUPS = {
     "notifications": _("Thông báo"),
     "sms": _("Tin nhắn SMS"),
     "internalmail": _("Thư nội bộ"),
+    "chat": _("Hội thoại"),
     "backup": _("Sao lưu dữ liệu"),
     "journal": _("Nhật ký hệ thống"),
     "sampledata": _("Dữ liệu mẫu"),
