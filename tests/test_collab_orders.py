@@ -358,3 +358,42 @@ def test_the_api_for_each_party(world, api):
     assert refused.status_code == 403
     bad = boss.post("/api/v1/tasks/", {"title": "x", "deadline": "hôm nay", "lead_user": 1}, format="json")
     assert bad.status_code == 400
+
+
+# ------------------------------------------------------------------------------------------ from a direction
+
+
+def test_a_task_from_an_incoming_documents_direction(world, login):
+    from tests.test_incoming_api import fields
+    from vpdt.catalog.models import Urgency
+    from vpdt.incoming import services as incoming
+
+    document = incoming.register_document(
+        world.sxd_clerk, agency=world.sxd, leader=world.sxd_leader, **fields(urgency=Urgency.FLASH)
+    ).document
+    incoming.direct(
+        world.sxd_leader,
+        document,
+        direction="Giao Phòng Kế hoạch - Tài chính tham mưu triển khai, báo cáo kết quả.",
+        targets=[incoming.Target("lead", unit=world.sxd_khtc)],
+    )
+    prefill = services.incoming_prefill(world.sxd_leader, document.pk)
+    assert prefill["title"] == document.subject and "tham mưu" in prefill["description"]
+    assert services.incoming_prefill(world.stttt_staff, document.pk) == {}
+    page = login(world.sxd_leader).get(f"/giao-viec/giao/?van-ban-den={document.pk}").content.decode()
+    assert 'data-testid="from-incoming"' in page and "cải cách hành chính" in page
+    task = services.create_task(
+        world.sxd_leader,
+        title=prefill["title"],
+        description=prefill["description"],
+        deadline=_in(9),
+        lead_unit=world.sxd_khtc,
+        incoming_id=document.pk,
+    )
+    link = task.links.get()
+    assert (link.kind, link.object_id, task.incoming_id) == ("incoming", document.pk, document.pk)
+    with pytest.raises(ValidationError) as err:
+        services.create_task(
+            world.sxd_unit_leader, title="Việc", deadline=_in(3), lead_user=world.sxd_staff, dossier_ids=[987654]
+        )
+    assert "hồ sơ mã 987654" in str(err.value)

@@ -23,6 +23,8 @@ from . import queries, services
 from .lifecycle import ACTIONS, TASK, available_actions
 from .models import FollowUp, FollowUpDelivery, FollowUpKind, Priority, ProgressReport, Task
 
+MAX_ID = 2**63 - 1
+
 
 class TaskPagination(KeysetPagination):
     ordering = ("deadline", "id")
@@ -83,10 +85,16 @@ class TaskWriteSerializer(serializers.Serializer):
         queryset=get_user_model().objects.all(), many=True, required=False
     )
     cooperator_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
-    incoming_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    outgoing_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
-    dossier_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
-    parent = serializers.IntegerField(required=False, allow_null=True, help_text="Nhiệm vụ cha (giao nhiệm vụ con).")
+    incoming_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    outgoing_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=50
+    )
+    dossier_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=50
+    )
+    parent = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="Nhiệm vụ cha (giao nhiệm vụ con)."
+    )
 
 
 class StepSerializer(serializers.Serializer):
