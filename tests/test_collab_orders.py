@@ -397,3 +397,15 @@ def test_a_task_from_an_incoming_documents_direction(world, login):
             world.sxd_unit_leader, title="Việc", deadline=_in(3), lead_user=world.sxd_staff, dossier_ids=[987654]
         )
     assert "hồ sơ mã 987654" in str(err.value)
+
+
+def test_the_daily_reminder_of_tasks_due_tomorrow_or_late(world):
+    from vpdt.collab.orders import tasks
+
+    with freeze_time(timezone.now() + dt.timedelta(days=9)):  # the budget task is due tomorrow
+        assert tasks.remind_due() == 1
+    notice = Notification.objects.get(verb="orders.due")
+    assert notice.user_id == world.sxd_staff.pk and "đến hạn ngày mai" in notice.text and notice.topic == "reminder"
+    with freeze_time(timezone.now() + dt.timedelta(days=21)):  # both late: the unit's head is told too
+        assert tasks.remind_due() == 2
+    assert Notification.objects.filter(verb="orders.due", user=world.sxd_unit_leader, text__contains="quá hạn").exists()
