@@ -100,7 +100,17 @@ def known_ids(org):
         users=[org.sxd_admin],
         files=[SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
     )
+    from vpdt.collab.orders import services as orders
+
+    task = orders.create_task(
+        org.sxd_leader,
+        title="Tổng hợp số liệu giải ngân quý IV",
+        deadline=today + dt.timedelta(days=10),
+        lead_user=org.sxd_staff,
+        incoming_id=document.pk,
+    )
     return {
+        "tasks": task.pk,
         "mail-messages": mail.pk,
         "mail-entries": mail.entries.get(owner=org.sxd_clerk).pk,
         "mail-attachments": mail.attachments.get().pk,

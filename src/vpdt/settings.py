@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "vpdt.collab.mail",
     "vpdt.collab.boards",
     "vpdt.collab.chat",
+    "vpdt.collab.orders",
     "vpdt.sampledata",
 ]
 
@@ -471,6 +472,13 @@ VPDT_ANNOUNCEMENT_RETENTION_MONTHS = env_int("VPDT_ANNOUNCEMENT_RETENTION_MONTHS
 CELERY_BEAT_SCHEDULE["boards-expire-announcements"] = {
     "task": "vpdt.collab.boards.tasks.expire_announcements",
     "schedule": _cron(env_str("VPDT_ANNOUNCEMENT_RETENTION_CRON", "15 1 * * *")),
+}
+
+# --- Tasks as official orders (giao việc, nhắc việc) -----------------------------------------
+# Every working morning the leads of open tasks due tomorrow or late are reminded.
+CELERY_BEAT_SCHEDULE["orders-remind-due"] = {
+    "task": "vpdt.collab.orders.tasks.remind_due",
+    "schedule": _cron(env_str("VPDT_TASK_REMINDER_CRON", "40 7 * * 1-5")),
 }
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------

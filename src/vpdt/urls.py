@@ -9,6 +9,7 @@ from vpdt.backups import api as backups_api
 from vpdt.collab.boards import api as boards_api
 from vpdt.collab.chat import api as chat_api
 from vpdt.collab.mail import api as mail_api
+from vpdt.collab.orders import api as orders_api
 from vpdt.collab.sms import api as sms_api
 from vpdt.core import pwa
 from vpdt.core import views as core_views
@@ -57,6 +58,7 @@ router.register("outgoing-deliveries", outgoing_api.OutgoingDeliveryViewSet, bas
 router.register("review-chains", outgoing_api.ReviewChainViewSet, basename="review-chain")
 signing_routes.register(router)
 router.register("search", search_api.SearchViewSet, basename="search")
+router.register("tasks", orders_api.TaskViewSet, basename="task")
 router.register("saved-searches", search_api.SavedSearchViewSet, basename="saved-search")
 router.register("digitizations", digitize_api.DigitizationViewSet, basename="digitization")
 router.register("exchange-arrivals", exchange_api.ExchangeArrivalViewSet, basename="exchange-arrival")
@@ -103,6 +105,7 @@ urlpatterns = [
     path("thu-noi-bo/", include("vpdt.collab.mail.urls")),
     path("tin-dieu-hanh/", include("vpdt.collab.boards.urls")),
     path("hoi-thoai/", include("vpdt.collab.chat.urls")),
+    path("giao-viec/", include("vpdt.collab.orders.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,75 @@
+"""A task as an official order in a real browser: the director assigns it, the specialist accepts it and reports
+progress on a phone-sized screen, the director follows it up twice (each follow-up delivered and recorded per
+channel), the specialist submits the result and the director completes it."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.test_incoming_flow import _log_in, _submit
+from vpdt.collab.orders.models import FollowUp, FollowUpDelivery, Task, TaskStatus
+from vpdt.notifications.models import Notification
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Báo cáo tình hình giải ngân vốn đầu tư công quý I/2026"
+
+
+def test_assign_accept_report_follow_up_twice_submit_and_complete(org, transactional_db, live_server, new_page):
+    deadline = timezone.localdate() + dt.timedelta(days=7)
+    leader = _log_in(new_page, org.sxd_leader)
+    leader.goto("/giao-viec/")
+    leader.get_by_test_id("task-new").click()
+    leader.get_by_label("Tên nhiệm vụ").fill(TITLE)
+    leader.get_by_test_id("lead").select_option(f"p:{org.sxd_staff.pk}")
+    leader.get_by_label("Hạn hoàn thành").fill(deadline.strftime("%d/%m/%Y"))
+    leader.get_by_label("Nội dung, yêu cầu").fill("Tổng hợp số liệu giải ngân của các dự án do Sở làm chủ đầu tư.")
+    leader.keyboard.press("Escape")
+    _submit(leader, "save")
+    expect(leader.get_by_test_id("task-title")).to_have_text(TITLE)
+    expect(leader.get_by_test_id("task-status")).to_have_text("Đã giao")
+    expect(leader.get_by_test_id("task-deadline")).to_contain_text(deadline.strftime("%d/%m/%Y"))
+    task = Task.objects.get(title=TITLE)
+
+    staff = _log_in(new_page, org.sxd_staff)
+    staff.set_viewport_size({"width": 390, "height": 844})
+    staff.goto("/giao-viec/")
+    expect(staff.get_by_test_id("task-row")).to_contain_text(TITLE)
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    staff.get_by_test_id("task-row").click()
+    _submit(staff, "accept")
+    expect(staff.get_by_test_id("task-status")).to_have_text("Đã tiếp nhận")
+    staff.get_by_label("Tiến độ (%)").fill("50")
+    staff.get_by_label("Nội dung báo cáo").fill("Đã tổng hợp số liệu của 12/24 dự án.")
+    _submit(staff, "report")
+    expect(staff.get_by_test_id("task-status")).to_have_text("Đang thực hiện")
+    expect(staff.get_by_test_id("task-progress")).to_contain_text("50%")
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+
+    leader.reload()
+    expect(leader.get_by_test_id("report-row")).to_contain_text("12/24 dự án")
+    for kind, text in (("remind", "Đề nghị đẩy nhanh tiến độ."), ("criticise", "Chậm so với yêu cầu.")):
+        leader.get_by_test_id("followup-open").click()
+        leader.get_by_test_id("followup-kind").select_option(kind)
+        leader.get_by_label("Nội dung đôn đốc").fill(text)
+        _submit(leader, "followup")
+    expect(leader.get_by_test_id("followup-row")).to_have_count(2)
+    expect(leader.get_by_test_id("followups")).to_contain_text("Trong hệ thống: Đã hiện trong hệ thống")
+    assert FollowUp.objects.filter(task=task, assignee_user=org.sxd_staff).count() == 2
+    assert FollowUpDelivery.objects.filter(followup__task=task, channel="in_app", status="delivered").count() == 2
+    assert Notification.objects.filter(user=org.sxd_staff, verb="orders.follow_up").count() == 2
+
+    staff.reload()
+    expect(staff.get_by_test_id("followup-row")).to_have_count(2)
+    staff.get_by_test_id("submit-open").click()
+    staff.get_by_label("Kết quả thực hiện").fill("Đã hoàn thành báo cáo, gửi kèm biểu tổng hợp.")
+    _submit(staff, "submit")
+    expect(staff.get_by_test_id("task-status")).to_have_text("Chờ đánh giá")
+
+    leader.reload()
+    _submit(leader, "complete")
+    expect(leader.get_by_test_id("task-status")).to_have_text("Hoàn thành")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.progress == 100
