@@ -188,7 +188,9 @@ def _tell(people, verb: str, text: str, task: Task, topic=topics.WORK, actor=Non
 
 def _locked(task: Task) -> Task:
     return (
-        Task.objects.select_for_update().select_related("agency", "assigner", "lead_user", "lead_unit").get(pk=task.pk)
+        Task.objects.select_for_update(of=("self",))
+        .select_related("agency", "assigner", "lead_user", "lead_unit")
+        .get(pk=task.pk)
     )
 
 
