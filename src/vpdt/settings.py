@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vpdt.collab.sms",
     "vpdt.collab.mail",
     "vpdt.collab.boards",
+    "vpdt.collab.polls",
     "vpdt.sampledata",
 ]
 
@@ -463,6 +464,20 @@ VPDT_ANNOUNCEMENT_RETENTION_MONTHS = env_int("VPDT_ANNOUNCEMENT_RETENTION_MONTHS
 CELERY_BEAT_SCHEDULE["boards-expire-announcements"] = {
     "task": "vpdt.collab.boards.tasks.expire_announcements",
     "schedule": _cron(env_str("VPDT_ANNOUNCEMENT_RETENTION_CRON", "15 1 * * *")),
+}
+
+# --- Opinion polls on drafts (lấy ý kiến) ---------------------------------------------------
+# A closed poll is kept one month from closing, longer when the agency's administrator extends it. Non-responders
+# are reminded once this many days before the deadline.
+VPDT_POLL_RETENTION_MONTHS = env_int("VPDT_POLL_RETENTION_MONTHS", 1)
+VPDT_POLL_REMIND_DAYS = env_int("VPDT_POLL_REMIND_DAYS", 1)
+CELERY_BEAT_SCHEDULE["polls-expire"] = {
+    "task": "vpdt.collab.polls.tasks.expire_polls",
+    "schedule": _cron(env_str("VPDT_POLL_RETENTION_CRON", "25 1 * * *")),
+}
+CELERY_BEAT_SCHEDULE["polls-remind"] = {
+    "task": "vpdt.collab.polls.tasks.remind_non_responders",
+    "schedule": _cron(env_str("VPDT_POLL_REMIND_CRON", "0 7 * * *")),
 }
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------

@@ -8,6 +8,7 @@ from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.collab.boards import api as boards_api
 from vpdt.collab.mail import api as mail_api
+from vpdt.collab.polls import api as polls_api
 from vpdt.collab.sms import api as sms_api
 from vpdt.core import pwa
 from vpdt.core import views as core_views
@@ -70,6 +71,8 @@ router.register("announcements", boards_api.AnnouncementViewSet, basename="annou
 router.register("boards", boards_api.BoardViewSet, basename="board")
 router.register("board-posts", boards_api.PostViewSet, basename="board-post")
 router.register("board-members", boards_api.BoardMemberViewSet, basename="board-member")
+router.register("polls", polls_api.PollViewSet, basename="poll")
+router.register("poll-grants", polls_api.PollGrantViewSet, basename="poll-grant")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -100,6 +103,7 @@ urlpatterns = [
     path("tin-nhan/", include("vpdt.collab.sms.urls")),
     path("thu-noi-bo/", include("vpdt.collab.mail.urls")),
     path("tin-dieu-hanh/", include("vpdt.collab.boards.urls")),
+    path("lay-y-kien/", include("vpdt.collab.polls.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
