@@ -106,6 +106,8 @@ class PollUnit(models.Model):
     unit = models.ForeignKey("directory.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị")
 
     class Meta:
+        verbose_name = "đơn vị được lấy ý kiến"
+        verbose_name_plural = "đơn vị được lấy ý kiến"
         constraints = [models.UniqueConstraint(fields=["poll", "unit"], name="poll_unit_once")]
 
 
@@ -138,3 +140,7 @@ class Answer(models.Model):
 class AnswerFile(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="files")
     file = models.ForeignKey("storage.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "tệp đính kèm ý kiến"
+        verbose_name_plural = "tệp đính kèm ý kiến"
