@@ -81,7 +81,7 @@ class PollWriteSerializer(serializers.Serializer):
     )
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class PollAnswerSerializer(serializers.ModelSerializer):
     user_name = serializers.CharField(source="user.full_name", read_only=True)
     files = serializers.SerializerMethodField()
 
@@ -94,30 +94,30 @@ class AnswerSerializer(serializers.ModelSerializer):
         return [f.file_id for f in obj.files.all()]
 
 
-class AnswerWriteSerializer(serializers.Serializer):
+class PollAnswerWriteSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(choices=Choice.choices)
     text = serializers.CharField(max_length=services.TEXT_MAX, required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class DeadlineSerializer(serializers.Serializer):
+class PollDeadlineSerializer(serializers.Serializer):
     until = ApiDateField(help_text="Hạn trả lời mới.")
 
 
-class CloseSerializer(serializers.Serializer):
+class PollCloseSerializer(serializers.Serializer):
     attach = serializers.BooleanField(default=True, help_text="Gửi bản tổng hợp vào dự thảo dưới dạng góp ý.")
 
 
-class ExtensionRequestSerializer(serializers.Serializer):
+class PollExtensionRequestSerializer(serializers.Serializer):
     until = ApiDateField(help_text="Đề nghị lưu đến ngày.")
     reason = serializers.CharField(max_length=services.REASON_MAX)
 
 
-class ExtendSerializer(serializers.Serializer):
+class PollExtendSerializer(serializers.Serializer):
     until = ApiDateField(required=False, allow_null=True, help_text="Để trống: ngày người lấy ý kiến đề nghị.")
 
 
-class SummarySerializer(serializers.Serializer):
+class PollSummarySerializer(serializers.Serializer):
     asked = serializers.IntegerField()
     answered = serializers.IntegerField()
     not_answered = serializers.IntegerField()
@@ -157,64 +157,64 @@ class PollViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return Response(self.get_serializer(poll).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswerWriteSerializer, responses=AnswerSerializer)
+    @extend_schema(request=PollAnswerWriteSerializer, responses=PollAnswerSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """Cho ý kiến (hoặc sửa ý kiến của mình) trước hạn trả lời."""
         poll = self.get_object()
-        data = _valid(AnswerWriteSerializer, request)
-        return Response(AnswerSerializer(services.answer(request.user, poll, **data)).data)
+        data = _valid(PollAnswerWriteSerializer, request)
+        return Response(PollAnswerSerializer(services.answer(request.user, poll, **data)).data)
 
-    @extend_schema(responses=AnswerSerializer(many=True))
+    @extend_schema(responses=PollAnswerSerializer(many=True))
     @action(detail=True, methods=["get"])
     def answers(self, request, pk=None):
         """Các ý kiến: người lấy ý kiến và lãnh đạo cơ quan xem tất cả; người được hỏi chỉ thấy ý kiến của mình."""
         poll = self.get_object()
-        return Response(AnswerSerializer(queries.answers(request.user, poll), many=True).data)
+        return Response(PollAnswerSerializer(queries.answers(request.user, poll), many=True).data)
 
-    @extend_schema(responses=SummarySerializer)
+    @extend_schema(responses=PollSummarySerializer)
     @action(detail=True, methods=["get"])
     def summary(self, request, pk=None):
         """Tổng hợp: số ý kiến theo loại, theo đơn vị, người chưa trả lời và nội dung ý kiến."""
         poll = self.get_object()
         if "results" not in queries.poll_actions(request.user, poll):
             raise PermissionDenied("Chỉ người lấy ý kiến và lãnh đạo cơ quan xem được kết quả.")
-        return Response(SummarySerializer(queries.summary(poll)).data)
+        return Response(PollSummarySerializer(queries.summary(poll)).data)
 
-    @extend_schema(request=DeadlineSerializer, responses=PollSerializer)
+    @extend_schema(request=PollDeadlineSerializer, responses=PollSerializer)
     @action(detail=True, methods=["post"], url_path="extend-deadline")
     def extend_deadline(self, request, pk=None):
         """Người lấy ý kiến gia hạn trả lời."""
         poll = self.get_object()
-        data = _valid(DeadlineSerializer, request)
+        data = _valid(PollDeadlineSerializer, request)
         return Response(self.get_serializer(services.extend_deadline(request.user, poll, **data)).data)
 
-    @extend_schema(request=CloseSerializer, responses=PollSerializer)
+    @extend_schema(request=PollCloseSerializer, responses=PollSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Người lấy ý kiến kết thúc đợt lấy ý kiến (bản tổng hợp được lưu, và gửi vào dự thảo nếu chọn)."""
         poll = self.get_object()
-        data = _valid(CloseSerializer, request)
+        data = _valid(PollCloseSerializer, request)
         return Response(self.get_serializer(services.close(request.user, poll, **data)).data)
 
-    @extend_schema(request=ExtensionRequestSerializer, responses=PollSerializer)
+    @extend_schema(request=PollExtensionRequestSerializer, responses=PollSerializer)
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request, pk=None):
         """Người lấy ý kiến đề nghị quản trị hệ thống của cơ quan gia hạn lưu."""
         poll = self.get_object()
-        data = _valid(ExtensionRequestSerializer, request)
+        data = _valid(PollExtensionRequestSerializer, request)
         return Response(self.get_serializer(services.request_extension(request.user, poll, **data)).data)
 
-    @extend_schema(request=ExtendSerializer, responses=PollSerializer)
+    @extend_schema(request=PollExtendSerializer, responses=PollSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         """Quản trị hệ thống của cơ quan gia hạn lưu đợt lấy ý kiến đã kết thúc."""
         poll = self.get_object()
-        data = _valid(ExtendSerializer, request)
+        data = _valid(PollExtendSerializer, request)
         return Response(self.get_serializer(services.extend(request.user, poll, **data)).data)
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class PollGrantSerializer(serializers.ModelSerializer):
     grantee_name = serializers.CharField(source="grantee.full_name", read_only=True)
 
     class Meta:
@@ -233,7 +233,7 @@ class GrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GrantWriteSerializer(serializers.Serializer):
+class PollGrantWriteSerializer(serializers.Serializer):
     grantee = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), error_messages={"does_not_exist": "Người được giao không tồn tại."}
     )
@@ -246,23 +246,23 @@ class GrantWriteSerializer(serializers.Serializer):
     valid_until = ApiDateField(required=False, allow_null=True)
 
 
-@extend_schema_view(create=extend_schema(request=GrantWriteSerializer, responses={201: GrantSerializer}))
+@extend_schema_view(create=extend_schema(request=PollGrantWriteSerializer, responses={201: PollGrantSerializer}))
 class PollGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Giao quyền lấy ý kiến: lãnh đạo cơ quan giao, người được giao xem quyền của mình."""
 
-    serializer_class = GrantSerializer
+    serializer_class = PollGrantSerializer
 
     def get_queryset(self):
         return queries.grants(self.request.user)
 
     def create(self, request):
-        data = _valid(GrantWriteSerializer, request)
+        data = _valid(PollGrantWriteSerializer, request)
         item = services.grant(
             request.user, data["grantee"], document=data.get("document"), valid_until=data.get("valid_until")
         )
         return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=GrantSerializer)
+    @extend_schema(request=None, responses=PollGrantSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         """Lãnh đạo cơ quan thu hồi quyền lấy ý kiến."""

@@ -3,7 +3,8 @@ sees anything of a poll.
 
 * **Grants** (:class:`PollGrant`): seen by the grantee and the agency's leaders; given and withdrawn
   (``manage``) by the agency's leaders.
-* **Polls**: seen (``view``) by the poller, the audience (resolved at opening) and the agency's leaders. The
+* **Polls**: seen (``view``) by the poller, the audience (resolved at opening), the agency's leaders, and its
+  administrators (who decide on keeping a closed poll longer; they see the poll, not the answers). The
   results — everyone's answers with names, the non-responders, the exports (``results``) — by the poller and the
   agency's leaders. Closing and extending the deadline (``manage``): the poller. Keeping a closed poll longer
   (``extend``): the agency's administrators, on the poller's request.
@@ -111,6 +112,12 @@ def readable_files(scope):
 
 authz.register(PollGrant, view=_grant_view, manage=_grant_manage)
 authz.register(Poll, view=_poll_view, manage=_poll_manage, results=_poll_results, extend=_poll_extend)
-authz.register(Respondent, view=_respondent_view, manage=_poll_manage)
+
+
+def _respondent_manage(scope) -> Q:
+    return Q(poll_id__in=Poll.objects.filter(_poll_manage(scope)).values("pk"))
+
+
+authz.register(Respondent, view=_respondent_view, manage=_respondent_manage)
 authz.register(Answer, view=_answer_view, manage=lambda scope: NOTHING)
 authz.register(AnswerFile, view=_answer_file_view, manage=lambda scope: NOTHING)
