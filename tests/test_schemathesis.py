@@ -55,6 +55,7 @@ def known_ids(org):
     from tests.test_outgoing_api import approve_all, draft
     from vpdt.catalog.models import Urgency
     from vpdt.collab.mail import services as mail_services
+    from vpdt.collab.polls import services as polls
     from vpdt.delegation import services as delegations
     from vpdt.dossiers import services as dossiers
     from vpdt.incoming import services as incoming
@@ -99,7 +100,17 @@ def known_ids(org):
         users=[org.sxd_admin],
         files=[SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
     )
+    grant = polls.grant(org.sxd_leader, org.sxd_clerk, valid_until=today + dt.timedelta(days=30))
+    poll = polls.open_poll(
+        org.sxd_clerk,
+        title="Lấy ý kiến dự thảo nội quy cơ quan",
+        question="Góp ý dự thảo nội quy.",
+        deadline=today + dt.timedelta(days=7),
+        upload=SimpleUploadedFile("noi-quy.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
     return {
+        "polls": poll.pk,
+        "poll-grants": grant.pk,
         "mail-messages": mail.pk,
         "mail-entries": mail.entries.get(owner=org.sxd_clerk).pk,
         "mail-attachments": mail.attachments.get().pk,
