@@ -56,6 +56,7 @@ def known_ids(org):
     from vpdt.catalog.models import Urgency
     from vpdt.collab.chat import services as chat
     from vpdt.collab.mail import services as mail_services
+    from vpdt.collab.polls import services as polls
     from vpdt.delegation import services as delegations
     from vpdt.dossiers import services as dossiers
     from vpdt.incoming import services as incoming
@@ -109,8 +110,18 @@ def known_ids(org):
         lead_user=org.sxd_staff,
         incoming_id=document.pk,
     )
+    grant = polls.grant(org.sxd_leader, org.sxd_clerk, valid_until=today + dt.timedelta(days=30))
+    poll = polls.open_poll(
+        org.sxd_clerk,
+        title="Lấy ý kiến dự thảo nội quy cơ quan",
+        question="Góp ý dự thảo nội quy.",
+        deadline=today + dt.timedelta(days=7),
+        upload=SimpleUploadedFile("noi-quy.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
     return {
         "tasks": task.pk,
+        "polls": poll.pk,
+        "poll-grants": grant.pk,
         "mail-messages": mail.pk,
         "mail-entries": mail.entries.get(owner=org.sxd_clerk).pk,
         "mail-attachments": mail.attachments.get().pk,

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "vpdt.collab.boards",
     "vpdt.collab.chat",
     "vpdt.collab.orders",
+    "vpdt.collab.polls",
     "vpdt.sampledata",
 ]
 
@@ -479,6 +480,20 @@ CELERY_BEAT_SCHEDULE["boards-expire-announcements"] = {
 CELERY_BEAT_SCHEDULE["orders-remind-due"] = {
     "task": "vpdt.collab.orders.tasks.remind_due",
     "schedule": _cron(env_str("VPDT_TASK_REMINDER_CRON", "40 7 * * 1-5")),
+}
+
+# --- Opinion polls on drafts (lấy ý kiến) ---------------------------------------------------
+# A closed poll is kept one month from closing, longer when the agency's administrator extends it. Non-responders
+# are reminded once this many days before the deadline.
+VPDT_POLL_RETENTION_MONTHS = env_int("VPDT_POLL_RETENTION_MONTHS", 1)
+VPDT_POLL_REMIND_DAYS = env_int("VPDT_POLL_REMIND_DAYS", 1)
+CELERY_BEAT_SCHEDULE["polls-expire"] = {
+    "task": "vpdt.collab.polls.tasks.expire_polls",
+    "schedule": _cron(env_str("VPDT_POLL_RETENTION_CRON", "25 1 * * *")),
+}
+CELERY_BEAT_SCHEDULE["polls-remind"] = {
+    "task": "vpdt.collab.polls.tasks.remind_non_responders",
+    "schedule": _cron(env_str("VPDT_POLL_REMIND_CRON", "0 7 * * *")),
 }
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------

@@ -10,6 +10,7 @@ from vpdt.collab.boards import api as boards_api
 from vpdt.collab.chat import api as chat_api
 from vpdt.collab.mail import api as mail_api
 from vpdt.collab.orders import api as orders_api
+from vpdt.collab.polls import api as polls_api
 from vpdt.collab.sms import api as sms_api
 from vpdt.core import pwa
 from vpdt.core import views as core_views
@@ -74,6 +75,8 @@ router.register("boards", boards_api.BoardViewSet, basename="board")
 router.register("board-posts", boards_api.PostViewSet, basename="board-post")
 router.register("board-members", boards_api.BoardMemberViewSet, basename="board-member")
 router.register("chat-conversations", chat_api.ConversationViewSet, basename="chat-conversation")
+router.register("polls", polls_api.PollViewSet, basename="poll")
+router.register("poll-grants", polls_api.PollGrantViewSet, basename="poll-grant")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -106,6 +109,7 @@ urlpatterns = [
     path("tin-dieu-hanh/", include("vpdt.collab.boards.urls")),
     path("hoi-thoai/", include("vpdt.collab.chat.urls")),
     path("giao-viec/", include("vpdt.collab.orders.urls")),
+    path("lay-y-kien/", include("vpdt.collab.polls.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

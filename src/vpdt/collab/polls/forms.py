@@ -1,0 +1,141 @@
+"""Forms of the poll screens. They only parse input; the rules live in services."""
+
+from django import forms
+
+from vpdt.core.dates import DateField
+from vpdt.core.widgets import DateInput, QuickSelect
+from vpdt.directory import members
+from vpdt.directory.models import Unit
+
+from . import services
+from .models import Choice
+
+
+def _errors(label, max_length=None):
+    errors = {
+        "required": f"{label} là bắt buộc.",
+        "invalid_choice": f"{label}: lựa chọn không hợp lệ.",
+        "invalid": f"{label} không hợp lệ.",
+        "invalid_pk_value": f"{label}: lựa chọn không hợp lệ.",
+    }
+    if max_length:
+        errors["max_length"] = f"{label} dài tối đa {max_length} ký tự."
+    return errors
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class GrantForm(forms.Form):
+    grantee = forms.ModelChoiceField(
+        label="Người được giao", queryset=None, error_messages=_errors("Người được giao"), widget=QuickSelect()
+    )
+    document = forms.ModelChoiceField(
+        label="Dự thảo",
+        queryset=None,
+        required=False,
+        error_messages=_errors("Dự thảo"),
+        widget=QuickSelect(),
+        help_text="Để trống để giao lấy ý kiến về mọi dự thảo, có thời hạn.",
+    )
+    valid_until = DateField(
+        label="Hiệu lực đến ngày", required=False, error_messages=_errors("Ngày hết hiệu lực"), widget=DateInput()
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        from vpdt.core.authz import permitted
+        from vpdt.outgoing.models import OutgoingDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["grantee"].queryset = members.members(user.agency_id).order_by("full_name")
+        self.fields["grantee"].label_from_instance = lambda u: u.full_name
+        self.fields["document"].queryset = permitted(OutgoingDocument, user, "record").order_by("-id")
+        self.fields["document"].label_from_instance = lambda d: d.subject[:120]
+
+
+class PollForm(forms.Form):
+    title = forms.CharField(
+        label="Tiêu đề",
+        max_length=services.TITLE_MAX,
+        error_messages=_errors("Tiêu đề", services.TITLE_MAX),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    question = forms.CharField(
+        label="Nội dung xin ý kiến",
+        max_length=services.TEXT_MAX,
+        error_messages=_errors("Nội dung xin ý kiến", services.TEXT_MAX),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
+    )
+    version = forms.ModelChoiceField(
+        label="Phiên bản dự thảo",
+        queryset=None,
+        required=False,
+        error_messages=_errors("Phiên bản dự thảo"),
+        widget=QuickSelect(),
+    )
+    upload = forms.FileField(
+        label="Hoặc tệp dự thảo", required=False, error_messages=_errors("Tệp dự thảo"), help_text="Cần quyền chung."
+    )
+    deadline = DateField(label="Hạn trả lời", error_messages=_errors("Hạn trả lời"), widget=DateInput())
+    whole_agency = forms.BooleanField(label="Lấy ý kiến toàn cơ quan", required=False, initial=True)
+    units = forms.ModelMultipleChoiceField(
+        label="Hoặc các đơn vị",
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages=_errors("Đơn vị"),
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "data-searchable": True}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = services.pollable_versions(user)
+        self.fields["version"].label_from_instance = lambda v: f"{v.document.subject[:100]} — phiên bản {v.number}"
+        self.fields["units"].queryset = Unit.objects.filter(agency_id=user.agency_id, is_active=True).order_by("name")
+
+
+class AnswerForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="Ý kiến", choices=Choice.choices, widget=forms.RadioSelect, error_messages=_errors("Ý kiến")
+    )
+    text = forms.CharField(
+        label="Nội dung",
+        required=False,
+        max_length=services.TEXT_MAX,
+        error_messages=_errors("Nội dung", services.TEXT_MAX),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+    files = MultipleFileField(label="Tệp đính kèm", required=False)
+
+
+class DeadlineForm(forms.Form):
+    until = DateField(label="Hạn trả lời mới", error_messages=_errors("Hạn trả lời mới"), widget=DateInput())
+
+
+class ExtensionRequestForm(forms.Form):
+    until = DateField(label="Đề nghị lưu đến ngày", error_messages=_errors("Ngày gia hạn"), widget=DateInput())
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=services.REASON_MAX,
+        error_messages=_errors("Lý do", services.REASON_MAX),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class ExtendForm(forms.Form):
+    until = DateField(
+        label="Lưu đến ngày",
+        required=False,
+        error_messages=_errors("Ngày gia hạn"),
+        widget=DateInput(),
+        help_text="Để trống để gia hạn đến ngày người lấy ý kiến đề nghị.",
+    )

@@ -1,0 +1,17 @@
+from celery import shared_task
+
+
+@shared_task(name="vpdt.collab.polls.tasks.expire_polls")
+def expire_polls() -> int:
+    """Daily: remove the closed polls past their retention date (journaled one by one)."""
+    from . import services
+
+    return services.expire_polls()
+
+
+@shared_task(name="vpdt.collab.polls.tasks.remind_non_responders")
+def remind_non_responders() -> int:
+    """Daily: remind those who have not answered, shortly before the deadline."""
+    from . import services
+
+    return services.remind_non_responders()
