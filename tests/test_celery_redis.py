@@ -68,7 +68,8 @@ def redis_celery():
     overrides = {
         "broker_url": REDIS_URL,
         "result_backend": REDIS_URL,
-        "broker_transport_options": {},  # the settings' ones are for the filesystem broker
+        "broker_transport": None,  # the settings' transport and its options are for the filesystem broker
+        "broker_transport_options": {},
         "task_always_eager": False,
         "task_default_queue": queue,
         "worker_hijack_root_logger": False,

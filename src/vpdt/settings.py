@@ -382,6 +382,11 @@ SPECTACULAR_SETTINGS = {
         "StatusReasonEnum": "vpdt.accounts.models.StatusReason",
         "SigningSessionStatusEnum": "vpdt.signing.models.SessionStatus",
         "AccountStatusEnum": "vpdt.accounts.models.AccountStatus",
+        "BoardKindEnum": "vpdt.collab.boards.models.BoardKind",
+        "ConversationKindEnum": "vpdt.collab.chat.models.Kind",
+        "MailKindEnum": "vpdt.collab.mail.models.Kind",
+        "TaskLinkKindEnum": "vpdt.collab.orders.models.LinkKind",
+        "FollowUpKindEnum": "vpdt.collab.orders.models.FollowUpKind",
     },
 }
 

@@ -28,6 +28,16 @@ def unread_of(user) -> QuerySet:
     return Notification.objects.filter(own, read_at__isnull=True)
 
 
+def unread_about(user_ids: Iterable[int], verb: str, target_type: str, target_id: int) -> set[int]:
+    """Which of ``user_ids`` still have an unread ``verb`` notice about the object: for callers that tell a person
+    once about an object until they have read it (a conversation's new messages)."""
+    return set(
+        Notification.objects.filter(
+            user_id__in=list(user_ids), verb=verb, target_type=target_type, target_id=target_id, read_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+
+
 def bell_badge(user) -> str:
     """:func:`unread_badge`, for the bell's polling."""
     found = len(unread_of(user).order_by("-id").values_list("id", flat=True)[:100])

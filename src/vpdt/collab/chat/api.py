@@ -24,7 +24,7 @@ AFTER = OpenApiParameter("after", OpenApiTypes.INT, description="Chỉ các tin 
 BEFORE = OpenApiParameter("before", OpenApiTypes.INT, description="Các tin nhắn cũ hơn mã này (trang trước).")
 
 
-class AttachmentSerializer(serializers.Serializer):
+class ChatAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="file.original_name")
     size = serializers.IntegerField(source="file.size")
@@ -32,11 +32,11 @@ class AttachmentSerializer(serializers.Serializer):
     content_type = serializers.CharField(source="file.content_type")
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class ChatMessageSerializer(serializers.ModelSerializer):
     sender = serializers.IntegerField(source="sender_id")
     sender_name = serializers.CharField(source="sender.full_name")
     mentions = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True)
+    attachments = ChatAttachmentSerializer(many=True)
 
     class Meta:
         model = Message
@@ -77,7 +77,7 @@ class ConversationSerializer(serializers.ModelSerializer):
         return unread
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class ChatMemberSerializer(serializers.ModelSerializer):
     user = serializers.IntegerField(source="user_id")
     full_name = serializers.CharField(source="user.full_name")
 
@@ -178,7 +178,7 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(
         methods=["GET"],
         parameters=[AFTER, BEFORE],
-        responses={200: MessageSerializer(many=True)},
+        responses={200: ChatMessageSerializer(many=True)},
         summary="Tin nhắn của hội thoại",
         description="Không tham số: các tin nhắn mới nhất; after: các tin nhắn sau mã đó (tối đa 100); "
         "before: trang cũ hơn. Luôn theo thứ tự cũ trước.",
@@ -186,7 +186,7 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(
         methods=["POST"],
         request={"application/json": MessageCreateSerializer, "multipart/form-data": MessageCreateSerializer},
-        responses={201: MessageSerializer},
+        responses={201: ChatMessageSerializer},
         summary="Gửi tin nhắn",
     )
     @action(detail=True, methods=["get", "post"])
@@ -202,13 +202,13 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                 mentions=data.get("mentions", []),
             )
             message = queries.messages(request.user, conversation, after=message.pk - 1, limit=1)[0]
-            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+            return Response(ChatMessageSerializer(message).data, status=status.HTTP_201_CREATED)
         after, before = _page_param(request, "after"), _page_param(request, "before")
         if after is not None:
             shown = queries.messages(request.user, conversation, after=after, limit=100)
         else:
             shown = queries.messages(request.user, conversation, before=before)
-        return Response(MessageSerializer(shown, many=True).data)
+        return Response(ChatMessageSerializer(shown, many=True).data)
 
     @extend_schema(request=ReadSerializer, responses={200: ConversationSerializer}, summary="Đánh dấu đã đọc")
     @action(detail=True, methods=["post"])
@@ -217,11 +217,11 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         services.mark_read(request.user, conversation, _valid(ReadSerializer, request)["up_to"])
         return self._out(conversation)
 
-    @extend_schema(methods=["GET"], responses={200: MemberSerializer(many=True)}, summary="Thành viên hiện tại")
+    @extend_schema(methods=["GET"], responses={200: ChatMemberSerializer(many=True)}, summary="Thành viên hiện tại")
     @extend_schema(
         methods=["POST"],
         request=AddMembersSerializer,
-        responses={200: MemberSerializer(many=True)},
+        responses={200: ChatMemberSerializer(many=True)},
         summary="Thêm thành viên (trưởng nhóm)",
     )
     @action(detail=True, methods=["get", "post"], url_path="members")
@@ -233,7 +233,7 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             if len(people) != len(set(ids)):
                 raise ValidationError({"members": "Có mã người dùng không tồn tại."})
             services.add_members(request.user, conversation, people)
-        return Response(MemberSerializer(queries.members(request.user, conversation), many=True).data)
+        return Response(ChatMemberSerializer(queries.members(request.user, conversation), many=True).data)
 
     @extend_schema(
         request=None,

@@ -28,7 +28,6 @@ from vpdt.journal import services as journal
 from vpdt.notifications import queries as notices
 from vpdt.notifications import services as notifications
 from vpdt.notifications import topics
-from vpdt.notifications.models import Notification
 from vpdt.storage import services as storage
 from vpdt.storage import uploads
 
@@ -303,10 +302,8 @@ def _tell(actor, conversation, message, mentioned) -> None:
     if not conversation.is_group:
         skip = {actor.pk, *(p.pk for p in mentioned)}
         others = [pk for pk in current if pk not in skip]
-        already = Notification.objects.filter(
-            user_id__in=others, verb="chat.direct", target_type=TARGET_TYPE, target_id=conversation.pk
-        ).filter(read_at__isnull=True)
-        recipients = User.objects.filter(pk__in=others).exclude(pk__in=already.values("user_id"))
+        already = notices.unread_about(others, "chat.direct", TARGET_TYPE, conversation.pk)
+        recipients = User.objects.filter(pk__in=others).exclude(pk__in=already)
         notifications.notify(
             recipients, "chat.direct", text=f"{actor.full_name} nhắn tin cho đồng chí", target=conversation
         )

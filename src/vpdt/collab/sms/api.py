@@ -53,7 +53,7 @@ class SmsMessageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SendSerializer(serializers.Serializer):
+class SmsSendSerializer(serializers.Serializer):
     recipient = serializers.IntegerField(help_text="Người nhận, cùng cơ quan với người gửi.")
     item = serializers.CharField(
         max_length=60, help_text="Việc đang chờ người nhận xử lý, ví dụ incoming:12 (xem hành động pending)."
@@ -141,13 +141,13 @@ class SmsMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        request=SendSerializer,
+        request=SmsSendSerializer,
         responses={201: SmsMessageSerializer},
         description="Gửi tin nhắn SMS về một việc đang chờ người nhận xử lý (chỉ người được cấp quyền).",
     )
     def create(self, request, *args, **kwargs):
         services.require_grant(request.user)
-        data = _valid(SendSerializer, request)
+        data = _valid(SmsSendSerializer, request)
         message = services.send(request.user, _person(data["recipient"], "recipient"), data["item"], data["note"])
         message.refresh_from_db()
         return Response(SmsMessageSerializer(message).data, status=status.HTTP_201_CREATED)
