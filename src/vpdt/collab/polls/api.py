@@ -8,10 +8,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from vpdt.core.dates import ApiDateField
+from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.directory.models import Unit
 from vpdt.outgoing.models import OutgoingDocument, Version
 from vpdt.storage.uploads import MultiPartParser
