@@ -102,3 +102,10 @@ def exception_handler(exc, context):
     if message:
         response.data = {"detail": message}
     return response
+
+
+def valid_input(serializer_class, request, partial: bool = False) -> dict:
+    """The body of an API action checked by ``serializer_class``: its validated data, or a 400 with the reasons."""
+    data = serializer_class(data=request.data, context={"request": request}, partial=partial)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)

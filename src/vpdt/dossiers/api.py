@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from vpdt.core.api import valid_input as _valid
 from vpdt.core.authz import visible
 from vpdt.core.params import int_param
 from vpdt.core.serializers import Label
@@ -143,12 +144,6 @@ class FileRequestSerializer(serializers.Serializer):
 
 class RemovalRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, help_text="Lý do rút (bắt buộc, ghi nhật ký).")
-
-
-def _valid(serializer_class, request, partial=False) -> dict:
-    data = serializer_class(data=request.data, context={"request": request}, partial=partial)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

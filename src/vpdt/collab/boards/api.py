@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from vpdt.core.api import valid_input as _valid
 from vpdt.core.authz import visible
 from vpdt.core.dates import ApiDateField
 from vpdt.core.params import int_param
@@ -109,12 +110,6 @@ class ReceiptSerializer(serializers.ModelSerializer):
         model = AnnouncementRead
         fields = ["user", "user_name", "read_at"]
         read_only_fields = fields
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @extend_schema_view(

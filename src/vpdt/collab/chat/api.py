@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
+from vpdt.core.api import valid_input as _valid
 from vpdt.core.params import MAX_ID, int_param
 from vpdt.core.viewer import file_response
 
@@ -114,12 +115,6 @@ class AddMembersSerializer(serializers.Serializer):
 
 class ReadSerializer(serializers.Serializer):
     up_to = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Mã tin nhắn mới nhất đã xem.")
-
-
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _people(ids) -> list:

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from vpdt.core.api import valid_input as _valid
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.params import MAX_ID, int_param
 from vpdt.core.serializers import Label
@@ -161,12 +162,6 @@ class MoveSerializer(serializers.Serializer):
     folder = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, allow_null=True, required=False, help_text="Thư mục; trống: về hộp thư gốc."
     )
-
-
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data, context={"request": request})
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _people(request, data) -> tuple[list, list]:

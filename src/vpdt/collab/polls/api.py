@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from vpdt.core.api import valid_input as _valid
 from vpdt.core.dates import ApiDateField
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.directory.models import Unit
@@ -125,12 +126,6 @@ class PollSummarySerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.DictField())
     texts = serializers.ListField(child=serializers.DictField())
     silent = serializers.ListField(child=serializers.DictField())
-
-
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @extend_schema_view(create=extend_schema(request=PollWriteSerializer, responses={201: PollSerializer}))

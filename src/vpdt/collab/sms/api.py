@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from vpdt.accounts.models import User
+from vpdt.core.api import valid_input as _valid
 from vpdt.core.params import int_param
 from vpdt.core.serializers import Label
 
@@ -107,12 +108,6 @@ class GrantSerializer(serializers.Serializer):
 
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="Lý do thu hồi (bắt buộc, ghi nhật ký).")
-
-
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _person(pk, field: str) -> User:
