@@ -21,6 +21,7 @@ from django.core.exceptions import FieldError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests import shared_data
 from tests.conftest import make_person
@@ -47,6 +48,7 @@ from vpdt.core import authz
 from vpdt.core.authz import manageable, permitted, visible
 from vpdt.directory.models import Role
 from vpdt.incoming import services as incoming
+from vpdt.journal import sentences
 from vpdt.journal.models import JournalEntry
 from vpdt.notifications.models import Notification
 
@@ -480,6 +482,53 @@ def test_every_channel_agrees_with_the_table(world, login, api, viewer):
         if any(shown is not want for shown in seen.values()):
             wrong[kind] = {"mong đợi": want, **{k: v for k, v in seen.items() if v is not want}}
     assert not wrong, f"{user.full_name}: {wrong}"
+
+
+# The object each kind's journal entries are about.
+JOURNALED = {
+    "task": lambda o: o.task,
+    "mail": lambda o: o.mail,
+    "group-chat": lambda o: o.group,
+    "direct-chat": lambda o: o.direct,
+    "poll": lambda o: o.poll,
+    "notice": lambda o: o.notice,
+    "unit-notice": lambda o: o.unit_notice,
+    "public-post": lambda o: o.public_post,
+    "party-board": lambda o: o.party_board,
+    "party-post": lambda o: o.party_post,
+    "sms": lambda o: o.sms,
+}
+
+
+@pytest.mark.parametrize("reader", ["sxd_admin", "province_admin", "ht_admin"])
+def test_the_journal_tells_the_content_only_to_who_sees_the_object(world, login, api, reader):
+    """Administrators read the events of the agencies they administer; the content of an entry (the object's name,
+    the details: subjects, addressees, file names, texts) only when they see its object."""
+    user = getattr(world, reader)
+    client, web = api(user), login(user)
+    reads_sxd = reader != "ht_admin"
+    for kind, of in JOURNALED.items():
+        obj = of(world)
+        label = obj._meta.label_lower
+        entries = list(JournalEntry.objects.filter(object_type=label, object_id=str(obj.pk)))
+        assert entries, kind
+        sees = reader in VIEWERS and expected(kind, reader)
+        for entry in entries:
+            response = client.get(f"/api/v1/journal/{entry.seq}/")
+            assert response.status_code == (200 if reads_sxd else 404), (kind, entry.action)
+            if reads_sxd:
+                body = response.json()
+                assert (body["details"] is not None) is sees, (kind, entry.action, body)
+                assert (body["object_repr"] is not None) is sees, (kind, entry.action, body)
+        words = str(obj)[:40]
+        found = _api_ids(client, f"/api/v1/journal/?object={words}", "seq")
+        assert bool(found & {e.seq for e in entries}) is sees, (kind, words)
+        entry = entries[0]
+        page = web.get(f"/nhat-ky/?object={obj.pk}&action={entry.action}").content.decode()
+        if reads_sxd:  # the sentence the reader may read, never the other one
+            told, untold = (escape(sentences.describe(entry, visible=v)) for v in (sees, not sees))
+            assert told in page and untold not in page, (kind, told)
+        assert sees or words not in page, (kind, words)
 
 
 # ------------------------------------------------------------------------------------------------
