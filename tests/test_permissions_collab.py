@@ -636,22 +636,15 @@ def _actions(o) -> list[tuple[str, str, str, dict]]:
         ]
     # Polls: every action, and the grant.
     answer = {"choice": "agree", "text": "Đồng ý"}
-    for path, data in (
-        ("tra-loi/", answer),
-        ("gia-han-tra-loi/", DATED),
-        ("ket-thuc/", {}),
-        ("de-nghi-gia-han/", DATED),
-        ("gia-han/", DATED),
-    ):
-        found += [("html", "post", f"/lay-y-kien/{p.pk}/{path}", data)]
-    for path, data in (
-        ("answer/", answer),
-        ("extend-deadline/", DATED),
-        ("close/", {}),
-        ("request-extension/", DATED),
-        ("extend/", DATED),
-    ):
-        found += [("api", "post", f"/api/v1/polls/{p.pk}/{path}", data)]
+    steps = [
+        ("tra-loi/", "answer/", answer),
+        ("gia-han-tra-loi/", "extend-deadline/", DATED),
+        ("ket-thuc/", "close/", {}),
+    ]
+    steps += [("de-nghi-gia-han/", "request-extension/", DATED), ("gia-han/", "extend/", DATED)]
+    for page, action, data in steps:
+        found += [("html", "post", f"/lay-y-kien/{p.pk}/{page}", data)]
+        found += [("api", "post", f"/api/v1/polls/{p.pk}/{action}", data)]
     found += [
         ("html", "post", f"/lay-y-kien/giao-quyen/{o.poll_grant.pk}/thu-hoi/", {}),
         ("api", "post", f"/api/v1/poll-grants/{o.poll_grant.pk}/revoke/", {}),
@@ -812,7 +805,6 @@ def test_collab_api_models_all_have_policies(world):
 
 
 def _of_sxd(model, world) -> set:
-    """The rows of ``model`` that belong to the Sở Xây dựng."""
     for path in ("agency", "message__agency", "board__agency", "owner__agency"):
         try:
             return set(model._base_manager.filter(**{path: world.sxd}).values_list("pk", flat=True))
