@@ -127,7 +127,7 @@ def test_vietnamese_page_renders_dates_dd_mm_yyyy(org, login):
 
 
 def _parse_po(path):
-    """Minimal .po reader: {msgid: (msgstr, flags)} for the entries (header excluded)."""
+    """Minimal .po reader: {(msgctxt or None, msgid): (msgstr, flags)} for the entries (header excluded)."""
     entries, flags, key, buf = {}, set(), None, {}
 
     def flush():
@@ -137,7 +137,8 @@ def _parse_po(path):
             if msgid:
                 forms = ["".join(v) for k, v in sorted(buf.items()) if k.startswith("msgstr[")]
                 msgstr = "".join(buf.get("msgstr", [])) if not forms else ("" if not all(forms) else forms[0])
-                entries[msgid] = (msgstr, flags)
+                context = "".join(buf["msgctxt"]) if "msgctxt" in buf else None
+                entries[context, msgid] = (msgstr, flags)
         flags, key, buf = set(), None, {}
 
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -147,7 +148,7 @@ def _parse_po(path):
             flags |= {f.strip() for f in line[2:].split(",")}
         elif line.startswith("#"):
             continue
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             key, _, literal = line.partition(" ")
             buf[key] = [ast.literal_eval(literal)]
         elif line.startswith(("msgid_plural ", "msgstr[")):
@@ -173,9 +174,10 @@ def test_english_catalogue_is_complete_and_compiled():
     with mo_path.open("rb") as fh:
         catalogue = gettext.GNUTranslations(fh)
     placeholder = re.compile(r"%\(\w+\)[sd]|\{\{.*?\}\}")
-    for msgid, (msgstr, flags) in entries.items():
+    for (context, msgid), (msgstr, flags) in entries.items():
         assert "fuzzy" not in flags, msgid
         assert msgstr.strip(), f"untranslated: {msgid!r}"
         assert sorted(placeholder.findall(msgid)) == sorted(placeholder.findall(msgstr)), msgid
         # The .mo must be compiled from the current .po.
-        assert catalogue.gettext(msgid) == msgstr, f"django.mo is stale for {msgid!r}"
+        compiled = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+        assert compiled == msgstr, f"django.mo is stale for {msgid!r}"

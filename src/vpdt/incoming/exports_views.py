@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from vpdt.core.authz import visible
@@ -163,10 +164,11 @@ def followup_export(request, register_pk: int, fmt: str):
     return _export(request, register_pk, fmt, **BOOKS["followup"])
 
 
-# The books the print page offers: its value of "loai" → the book (see BOOKS) and its title.
+# The books the print page offers: its value of "loai" → the book (see BOOKS) and its title (the template
+# translates it; gettext_noop only marks it for makemessages).
 PRINTS = {
-    "so-den": ("register", "Sổ đăng ký văn bản đến"),
-    "so-theo-doi": ("followup", "Sổ theo dõi giải quyết văn bản đến"),
+    "so-den": ("register", gettext_noop("Sổ đăng ký văn bản đến")),
+    "so-theo-doi": ("followup", gettext_noop("Sổ theo dõi giải quyết văn bản đến")),
 }
 
 

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext_noop
+
 from vpdt.directory.models import Position, Role
 
 from .models import OutgoingDocument, StepKind, Version
@@ -24,15 +26,20 @@ TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")
 WORD_PAIRS_LIMIT = 4_000_000  # tokens × tokens of one changed block compared word by word
 
 UNIT, AGENCY, OTHER = "unit", "agency", "other"
+# The template translates these names ({% translate name %}): gettext_noop only marks them for makemessages.
 LEVELS = {
-    UNIT: "Lãnh đạo đơn vị",
-    AGENCY: "Lãnh đạo cơ quan",
-    OTHER: "Người soạn thảo, người khác",
+    UNIT: gettext_noop("Lãnh đạo đơn vị"),
+    AGENCY: gettext_noop("Lãnh đạo cơ quan"),
+    OTHER: gettext_noop("Người soạn thảo, người khác"),
 }
 # Bootstrap classes: the colour of the level, underlined when added, struck through when removed.
 COLOURS = {UNIT: "text-primary", AGENCY: "text-danger", OTHER: "text-success"}
-COLOUR_NAMES = {UNIT: "xanh lam", AGENCY: "đỏ", OTHER: "xanh lục"}
-ROLES = {UNIT: "Lãnh đạo đơn vị", AGENCY: "Lãnh đạo cơ quan", OTHER: "Người duyệt"}
+COLOUR_NAMES = {UNIT: gettext_noop("xanh lam"), AGENCY: gettext_noop("đỏ"), OTHER: gettext_noop("xanh lục")}
+ROLES = {
+    UNIT: gettext_noop("Lãnh đạo đơn vị"),
+    AGENCY: gettext_noop("Lãnh đạo cơ quan"),
+    OTHER: gettext_noop("Người duyệt"),
+}
 # Who made a version, as the API names it: the drafter, else the reviewer's level (a reviewer designated by name
 # who holds no leader position is "reviewer").
 DRAFTER = "drafter"
@@ -257,7 +264,7 @@ def compare(document: OutgoingDocument, a: int, b: int) -> Comparison:
             "version": v,
             "level": levels[v.number],
             "code": CODES[levels[v.number]] if v.author_id != document.drafter_id else DRAFTER,
-            "role": ROLES[levels[v.number]] if v.author_id != document.drafter_id else "Người soạn thảo",
+            "role": ROLES[levels[v.number]] if v.author_id != document.drafter_id else gettext_noop("Người soạn thảo"),
             "colour": COLOURS[levels[v.number]],
         }
         for v in versions[1:]

@@ -9,6 +9,7 @@ class BoardsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
         from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
         from vpdt.core import banners, menu, work
         from vpdt.directory.models import Agency
@@ -25,7 +26,7 @@ class BoardsConfig(AppConfig):
         work.register(
             work.Queue(
                 queries.UNREAD_QUEUE,
-                _("Thông báo chưa đọc"),
+                pgettext_lazy("announcements", "Thông báo chưa đọc"),
                 "boards:announcements",
                 queries.unread,
                 applies=in_agency,
@@ -37,7 +38,7 @@ class BoardsConfig(AppConfig):
         menu.register(
             "boards.announcements",
             section="collab",
-            label=_("Thông báo"),
+            label=pgettext_lazy("announcements", "Thông báo"),
             url="boards:announcements",
             order=30,
             shown=in_agency,
