@@ -399,6 +399,78 @@ def test_a_task_from_an_incoming_documents_direction(world, login):
     assert "hồ sơ mã 987654" in str(err.value)
 
 
+def test_giao_viec_on_the_incoming_documents_page_opens_the_task_form_prefilled(world, client):
+    from tests.conftest import make_person
+    from tests.test_incoming_api import fields
+    from vpdt.catalog.models import Urgency
+    from vpdt.directory.models import Role
+    from vpdt.incoming import services as incoming
+
+    document = incoming.register_document(
+        world.sxd_clerk, agency=world.sxd, leader=world.sxd_leader, **fields(urgency=Urgency.FLASH)
+    ).document
+    incoming.direct(
+        world.sxd_leader,
+        document,
+        direction="Phòng Kế hoạch - Tài chính chủ trì, Văn phòng phối hợp, báo cáo trước ngày 20.",
+        targets=[incoming.Target("lead", unit=world.sxd_khtc), incoming.Target("cooperate", unit=world.sxd_vp)],
+    )
+    page_url, form_url = f"/van-ban-den/{document.pk}/", f"/giao-viec/giao/?tu-van-ban-den={document.pk}"
+    other_leader = make_person(world.stttt, "Trần Quốc Bảo", Role.LEADER)
+
+    def page(user, url):
+        client.force_login(user)
+        response = client.get(url)
+        return response.status_code, response.content.decode()
+
+    status, html = page(world.sxd_leader, page_url)
+    assert status == 200 and 'data-testid="page-action-assign-task"' in html
+    assert f'href="{form_url}"' in html
+    status, html = page(world.sxd_unit_leader, page_url)  # the lead unit's head orders the unit's people
+    assert status == 200 and f'href="{form_url}"' in html
+    status, html = page(world.sxd_clerk, page_url)  # sees the document, gives no orders
+    assert status == 200 and "page-action-assign-task" not in html
+    assert services.from_incoming_url(other_leader, document) is None  # gives orders, does not see it
+    assert page(other_leader, page_url)[0] == 404
+
+    prefill = services.incoming_prefill(world.sxd_leader, document.pk)
+    assert prefill["lead"] == f"u:{world.sxd_khtc.pk}" and prefill["cooperators"] == [f"u:{world.sxd_vp.pk}"]
+    status, html = page(world.sxd_leader, form_url)
+    assert status == 200 and 'data-testid="from-incoming"' in html and "báo cáo trước ngày 20" in html
+    assert f'<option value="u:{world.sxd_khtc.pk}" selected>' in html
+    assert f'value="{document.pk}"' in html and "cải cách hành chính" in html
+    status, html = page(other_leader, form_url)  # a document they do not see prefills nothing
+    assert status == 200 and "from-incoming" not in html and "cải cách hành chính" not in html
+    client.force_login(world.sxd_leader)
+    response = client.post(
+        form_url,
+        {
+            "title": prefill["title"],
+            "description": prefill["description"],
+            "lead": prefill["lead"],
+            "cooperators": prefill["cooperators"],
+            "deadline": _in(8).strftime("%d/%m/%Y"),
+            "priority": "2",
+            "incoming_id": str(document.pk),
+        },
+    )
+    task = Task.objects.get(incoming_id=document.pk)
+    assert response.status_code == 302 and response["Location"] == f"/giao-viec/{task.pk}/"
+    assert task.lead_unit_id == world.sxd_khtc.pk and task.description == prefill["description"]
+    assert task.links.get().object_id == document.pk
+
+
+def test_a_page_offers_the_buttons_its_registry_gives_each_person(monkeypatch):
+    from vpdt.core import page_actions
+
+    monkeypatch.setattr(page_actions, "_actions", {})
+    page_actions.register("demo.page", "second", label="Hai", url=lambda user, obj: f"/hai/{obj}/", order=2)
+    page_actions.register("demo.page", "first", label="Một", url=lambda user, obj: f"/mot/{obj}/" if user else None)
+    assert [a["url"] for a in page_actions.for_object("demo.page", "leader", 7)] == ["/mot/7/", "/hai/7/"]
+    assert [a["name"] for a in page_actions.for_object("demo.page", None, 7)] == ["second"]
+    assert page_actions.for_object("other.page", "leader", 7) == []
+
+
 def test_the_daily_reminder_of_tasks_due_tomorrow_or_late(world):
     from vpdt.collab.orders import tasks
 

@@ -380,3 +380,196 @@ def test_api_for_poller_audience_outsider_and_other_agency(world, api):
     )
     assert PollGrant.objects.filter(grantee=world.sxd_clerk).count() == 1
     assert leader.post(f"/api/v1/poll-grants/{granted.data['id']}/revoke/").data["revoked_at"]
+
+
+# ------------------------------------------------------------------------------------------ lifecycle
+
+
+def test_the_lifecycle_offers_each_person_their_steps_open_and_closed(world):
+    from vpdt.collab.polls.lifecycle import available_actions
+
+    poll = world.poll
+    assert available_actions(world.sxd_unit_leader, poll) == {"results", "export", "extend_deadline", "close"}
+    assert available_actions(world.sxd_staff, poll) == {"answer", "ask_more_time"}
+    assert available_actions(world.sxd_leader, poll) == {"results", "export"}
+    for nobody in (world.outsider, world.stttt_staff):
+        assert available_actions(nobody, poll) == set()
+    with freeze_time(poll.deadline + dt.timedelta(minutes=1)):  # past the deadline: no answer, no request
+        assert available_actions(world.sxd_staff, Poll.objects.get(pk=poll.pk)) == set()
+    closed = services.close(world.sxd_unit_leader, poll, attach=False)
+    assert available_actions(world.sxd_unit_leader, closed) == {"results", "export", "request_extension"}
+    assert available_actions(world.sxd_admin, closed) == {"extend"}
+    assert available_actions(world.sxd_staff, closed) == set()
+    with pytest.raises(ValidationError):
+        services.close(world.sxd_unit_leader, closed)  # closing twice
+
+
+# ------------------------------------------------------------------------------------------ more time to answer
+
+
+def test_a_person_asked_asks_for_more_time_the_poller_grants_or_declines(world):
+    from vpdt.collab.polls.lifecycle import request_actions
+    from vpdt.collab.polls.models import DeadlineRequest, RequestStatus
+
+    poll = world.poll
+    asked_until = _deadline(10)
+    with pytest.raises(PermissionDenied):
+        services.ask_more_time(world.outsider, poll, until=asked_until, reason="Đang đi công tác")
+    with pytest.raises(PermissionDenied):
+        services.ask_more_time(world.sxd_unit_leader, poll, until=asked_until, reason="x")  # the poller
+    with pytest.raises(ValidationError):
+        services.ask_more_time(world.sxd_clerk, poll, until=asked_until, reason="  ")
+    with pytest.raises(ValidationError) as refused:
+        services.ask_more_time(world.sxd_clerk, poll, until=_deadline(7), reason="Cần thêm thời gian")
+    assert "phải sau hạn trả lời" in str(refused.value)
+    request = services.ask_more_time(
+        world.sxd_clerk, poll, until=asked_until, reason="Văn phòng đang tổng hợp ý kiến các tổ"
+    )
+    with pytest.raises(ValidationError):  # one waiting request per person
+        services.ask_more_time(world.sxd_clerk, poll, until=_deadline(12), reason="Thêm nữa")
+    told = Notification.objects.get(verb="polls.more_time_asked")
+    assert told.user_id == world.sxd_unit_leader.pk and "Văn phòng đang tổng hợp" in told.text
+    entry = JournalEntry.objects.get(action="polls.ask_more_time", object_id=str(poll.pk))
+    assert entry.actor_id == world.sxd_clerk.pk and entry.details["reason"].startswith("Văn phòng")
+
+    request.poll = Poll.objects.get(pk=poll.pk)
+    assert request_actions(world.sxd_unit_leader, request) == {"grant", "decline"}
+    assert request_actions(world.sxd_clerk, request) == set()
+    for someone in (world.sxd_clerk, world.sxd_leader, world.stttt_staff):
+        with pytest.raises(PermissionDenied):
+            services.grant_more_time(someone, request)
+        with pytest.raises(PermissionDenied):
+            services.decline_more_time(someone, request, reason="Không")
+    granted = services.grant_more_time(world.sxd_unit_leader, request)
+    assert granted.status == RequestStatus.GRANTED and granted.granted_until == asked_until
+    poll.refresh_from_db()
+    assert timezone.localtime(poll.deadline).date() == asked_until and poll.reminded_at is None
+    assert Notification.objects.filter(user=world.sxd_clerk, verb="polls.more_time_granted").count() == 1
+    assert not Notification.objects.filter(user=world.sxd_clerk, verb="polls.deadline_extended").exists()
+    entry = JournalEntry.objects.get(action="polls.deadline_request.grant", object_id=str(poll.pk))
+    assert entry.details["requester"] == world.sxd_clerk.full_name and entry.details["to"] == "granted"
+    with pytest.raises(ValidationError):  # decided already
+        services.decline_more_time(world.sxd_unit_leader, granted, reason="Đổi ý")
+
+    second = services.ask_more_time(world.sxd_staff, poll, until=_deadline(15), reason="Chờ ý kiến tổ công tác")
+    with pytest.raises(ValidationError):  # "Không gia hạn" needs a reason
+        services.decline_more_time(world.sxd_unit_leader, second, reason=" ")
+    declined = services.decline_more_time(
+        world.sxd_unit_leader, second, reason="Cần tổng hợp để trình Giám đốc đúng hạn"
+    )
+    assert declined.status == RequestStatus.DECLINED and declined.decided_by_id == world.sxd_unit_leader.pk
+    poll.refresh_from_db()
+    assert timezone.localtime(poll.deadline).date() == asked_until  # unchanged
+    told = Notification.objects.get(user=world.sxd_staff, verb="polls.more_time_declined")
+    assert "trình Giám đốc đúng hạn" in told.text
+    entry = JournalEntry.objects.get(action="polls.deadline_request.decline", object_id=str(poll.pk))
+    assert entry.details["reason"] == "Cần tổng hợp để trình Giám đốc đúng hạn"
+
+    waiting = services.ask_more_time(world.sxd_staff, poll, until=_deadline(14), reason="Lần hai")
+    services.close(world.sxd_unit_leader, poll, attach=False)
+    assert DeadlineRequest.objects.get(pk=waiting.pk).status == RequestStatus.LAPSED
+    assert JournalEntry.objects.filter(action="polls.deadline_request.lapse", object_id=str(poll.pk)).count() == 1
+    with pytest.raises(ValidationError):
+        services.grant_more_time(world.sxd_unit_leader, waiting)
+
+
+def test_more_time_through_the_pages_and_the_api(world, client, api):
+    from vpdt.collab.polls.models import DeadlineRequest, RequestStatus
+
+    poll = world.poll
+    base = f"/lay-y-kien/{poll.pk}/"
+    client.force_login(world.sxd_clerk)
+    page = client.get(base).content.decode()
+    assert 'data-testid="ask-more-time"' in page and 'data-testid="close"' not in page
+    response = client.post(base + "xin-gia-han-tra-loi/", {"more-until": "31/02/2027", "more-reason": "x"})
+    assert response.status_code == 302 and not DeadlineRequest.objects.exists()
+    until = _deadline(9)
+    response = client.post(
+        base + "xin-gia-han-tra-loi/", {"more-until": until.strftime("%d/%m/%Y"), "more-reason": "Đang đi công tác"}
+    )
+    request = DeadlineRequest.objects.get(poll=poll, user=world.sxd_clerk)
+    grant_url, decline_url = f"{base}de-nghi/{request.pk}/gia-han/", f"{base}de-nghi/{request.pk}/khong-gia-han/"
+    assert 'data-testid="grant-more-time"' not in client.get(base).content.decode()
+    assert client.post(grant_url, {}).status_code == 403  # the person who asked does not decide
+    client.force_login(world.sxd_staff)  # another person asked does not see the request
+    assert client.post(decline_url, {f"r{request.pk}-reason": "x"}).status_code == 404
+    for someone in (world.outsider, world.stttt_staff):
+        client.force_login(someone)
+        assert client.post(base + "xin-gia-han-tra-loi/", {}).status_code == 404
+        assert client.post(grant_url, {}).status_code == 404
+    client.force_login(world.sxd_unit_leader)
+    page = client.get(base).content.decode()
+    assert 'data-testid="grant-more-time"' in page and 'data-testid="decline-more-time"' in page
+    assert "Đang đi công tác" in page and 'data-testid="ask-more-time"' not in page
+    response = client.post(decline_url, {f"r{request.pk}-reason": "Hạn trình Giám đốc đã cố định"}, follow=True)
+    assert response.status_code == 200 and "Đã trả lời không gia hạn." in response.content.decode()
+    assert DeadlineRequest.objects.get(pk=request.pk).status == RequestStatus.DECLINED
+    client.force_login(world.sxd_clerk)
+    assert "Hạn trình Giám đốc đã cố định" in client.get(base).content.decode()
+
+    staff, poller, other = api(world.sxd_staff), api(world.sxd_unit_leader), api(world.stttt_staff)
+    asked = staff.post(
+        f"/api/v1/polls/{poll.pk}/ask-more-time/", {"until": _deadline(11).isoformat(), "reason": "Chờ số liệu"}
+    )
+    assert asked.status_code == 201 and asked.data["status"] == "pending" and asked.data["actions"] == []
+    assert "ask_more_time" not in staff.get(f"/api/v1/polls/{poll.pk}/").data["actions"]
+    rpk = asked.data["id"]
+    assert [r["id"] for r in staff.get("/api/v1/poll-deadline-requests/").data["results"]] == [rpk]
+    assert other.get(f"/api/v1/poll-deadline-requests/{rpk}/").status_code == 404
+    assert other.post(f"/api/v1/poll-deadline-requests/{rpk}/grant/", {}).status_code == 404
+    assert staff.post(f"/api/v1/poll-deadline-requests/{rpk}/grant/", {}).status_code == 403
+    assert poller.get(f"/api/v1/poll-deadline-requests/{rpk}/").data["actions"] == ["decline", "grant"]
+    assert poller.post(f"/api/v1/poll-deadline-requests/{rpk}/decline/", {"reason": ""}).status_code == 400
+    granted = poller.post(f"/api/v1/poll-deadline-requests/{rpk}/grant/", {"until": _deadline(12).isoformat()})
+    assert granted.status_code == 200 and granted.data["status"] == "granted"
+    assert poller.get(f"/api/v1/polls/{poll.pk}/").data["deadline"].startswith(_deadline(12).isoformat())
+
+
+# ------------------------------------------------------------------------------------------ closing at the deadline
+
+
+def test_the_poll_closes_itself_once_its_deadline_has_passed(world, settings):
+    from vpdt.collab.polls import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["polls-close-expired"]["task"] == "vpdt.collab.polls.tasks.close_expired"
+    poll = world.poll
+    with freeze_time(poll.deadline - dt.timedelta(minutes=5)):
+        assert services.close_expired() == 0
+    with freeze_time(poll.deadline + dt.timedelta(minutes=10)):
+        assert tasks.close_expired.delay().get() == 1
+        assert services.close_expired() == 0
+    poll.refresh_from_db()
+    assert poll.status == "closed" and poll.summary_comment and "Chưa trả lời: Lê Thị Hồng Nhung" in poll.summary
+    assert poll.closed_at == poll.deadline + dt.timedelta(minutes=10)
+    comment = Comment.objects.get(version=world.version, author=world.sxd_unit_leader)  # as the poller's close does
+    assert "Đồng ý: 1" in comment.text
+    entry = JournalEntry.objects.get(action="polls.auto_close", object_id=str(poll.pk))
+    assert entry.actor_id is None and entry.details["not_answered"] == 1 and entry.details["attached"] is True
+    assert not JournalEntry.objects.filter(action="polls.close", object_id=str(poll.pk)).exists()
+    assert set(Notification.objects.filter(verb="polls.closed").values_list("user_id", flat=True)) == {
+        world.sxd_clerk.pk
+    }
+    told = Notification.objects.get(verb="polls.auto_closed")
+    assert told.user_id == world.sxd_unit_leader.pk and "tự động kết thúc" in told.text
+    from vpdt.journal.sentences import describe
+
+    assert "tự động đóng" in describe(entry, visible=True)
+
+
+def test_the_task_and_the_poller_closing_at_once_close_the_poll_once(world):
+    stale = Poll.objects.get(pk=world.poll.pk)  # the poller's page was read before the task ran
+    with freeze_time(world.poll.deadline + dt.timedelta(minutes=1)):
+        assert services.close_expired() == 1
+        with pytest.raises(ValidationError):
+            services.close(world.sxd_unit_leader, stale)
+    second = services.open_poll(
+        world.sxd_unit_leader, title="Đợt hai", question=QUESTION, deadline=_deadline(), version=world.version
+    )
+    with freeze_time(second.deadline + dt.timedelta(minutes=1)):
+        services.close(world.sxd_unit_leader, second)
+        assert services.close_expired() == 0
+    closes = JournalEntry.objects.filter(action__in=["polls.close", "polls.auto_close"])
+    assert sorted(closes.values_list("object_id", "action")) == sorted(
+        [(str(world.poll.pk), "polls.auto_close"), (str(second.pk), "polls.close")]
+    )
+    assert Comment.objects.filter(version=world.version, author=world.sxd_unit_leader).count() == 2

@@ -118,10 +118,14 @@ def known_ids(org):
         deadline=today + dt.timedelta(days=7),
         upload=SimpleUploadedFile("noi-quy.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
     )
+    more_time = polls.ask_more_time(
+        org.sxd_staff, poll, until=today + dt.timedelta(days=10), reason="Đang tổng hợp ý kiến của phòng"
+    )
     return {
         "tasks": task.pk,
         "polls": poll.pk,
         "poll-grants": grant.pk,
+        "poll-deadline-requests": more_time.pk,
         "mail-messages": mail.pk,
         "mail-entries": mail.entries.get(owner=org.sxd_clerk).pk,
         "mail-attachments": mail.attachments.get().pk,

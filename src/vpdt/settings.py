@@ -500,6 +500,12 @@ CELERY_BEAT_SCHEDULE["polls-remind"] = {
     "task": "vpdt.collab.polls.tasks.remind_non_responders",
     "schedule": _cron(env_str("VPDT_POLL_REMIND_CRON", "0 7 * * *")),
 }
+# An open poll is closed automatically (summary, attached to the draft, those who did not answer told) once its
+# deadline has passed: checked every 15 minutes.
+CELERY_BEAT_SCHEDULE["polls-close-expired"] = {
+    "task": "vpdt.collab.polls.tasks.close_expired",
+    "schedule": _cron(env_str("VPDT_POLL_CLOSE_CRON", "*/15 * * * *")),
+}
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------
 # A copy left in a person's trash this many days is deleted for them (the message stays for the others).

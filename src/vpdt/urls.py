@@ -77,6 +77,7 @@ router.register("board-members", boards_api.BoardMemberViewSet, basename="board-
 router.register("chat-conversations", chat_api.ConversationViewSet, basename="chat-conversation")
 router.register("polls", polls_api.PollViewSet, basename="poll")
 router.register("poll-grants", polls_api.PollGrantViewSet, basename="poll-grant")
+router.register("poll-deadline-requests", polls_api.PollDeadlineRequestViewSet, basename="poll-deadline-request")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),

@@ -73,3 +73,36 @@ def test_assign_accept_report_follow_up_twice_submit_and_complete(org, transacti
     expect(leader.get_by_test_id("task-status")).to_have_text("Hoàn thành")
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.progress == 100
+
+
+def test_the_director_gives_a_task_from_an_incoming_document(org, transactional_db, live_server, new_page):
+    from tests.test_incoming_api import fields
+    from vpdt.catalog.models import Urgency
+    from vpdt.incoming import services as incoming
+
+    document = incoming.register_document(
+        org.sxd_clerk, agency=org.sxd, leader=org.sxd_leader, **fields(urgency=Urgency.FLASH)
+    ).document
+    direction = "Phòng Kế hoạch - Tài chính chủ trì tham mưu kế hoạch, báo cáo Giám đốc."
+    incoming.direct(org.sxd_leader, document, direction=direction, targets=[incoming.Target("lead", unit=org.sxd_khtc)])
+    deadline = timezone.localdate() + dt.timedelta(days=6)
+    leader = _log_in(new_page, org.sxd_leader)
+    leader.goto(f"/van-ban-den/{document.pk}/")
+    with leader.expect_navigation():
+        leader.get_by_test_id("page-action-assign-task").click()
+    expect(leader.get_by_test_id("from-incoming")).to_contain_text("1234/UBND-KT")
+    expect(leader.get_by_label("Tên nhiệm vụ")).to_have_value(document.subject)
+    expect(leader.get_by_label("Nội dung, yêu cầu")).to_have_value(direction)
+    expect(leader.get_by_test_id("lead")).to_have_value(f"u:{org.sxd_khtc.pk}")
+    leader.get_by_label("Hạn hoàn thành").fill(deadline.strftime("%d/%m/%Y"))
+    leader.keyboard.press("Escape")
+    _submit(leader, "save")
+    expect(leader.get_by_test_id("task-title")).to_have_text(document.subject)
+    expect(leader.get_by_text("Văn bản liên quan")).to_be_visible()
+    task = Task.objects.get(incoming_id=document.pk)
+    assert task.lead_unit_id == org.sxd_khtc.pk and task.links.get().object_id == document.pk
+
+    clerk = _log_in(new_page, org.sxd_clerk)  # the clerk reads the document and gives no orders
+    clerk.goto(f"/van-ban-den/{document.pk}/")
+    expect(clerk.get_by_test_id("subject")).to_be_visible()
+    expect(clerk.get_by_test_id("page-action-assign-task")).to_have_count(0)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from vpdt.core import work
+from vpdt.core import page_actions, work
 from vpdt.core.authz import permitted, scope_of, visible
 from vpdt.core.pagination import ROWS_PER_PAGE, page_of, query_without_cursor
 from vpdt.core.params import int_param
@@ -48,6 +48,7 @@ from .forms import (
 from .models import Assignment, Attachment, IncomingDocument
 
 PAGE_SIZE = ROWS_PER_PAGE[0]
+PAGE = "incoming.document"  # the page's name in vpdt.core.page_actions, where the apps above add their buttons
 BOXES = [
     ("to_process", "Cần xử lý"),
     ("in_progress", "Đang xử lý"),
@@ -357,6 +358,8 @@ def detail(request, pk):
         "replies": list(doc.replies.select_related("created_by")),
         "note_form": NoteForm(),
         "reply_form": ReplyForm(),
+        # Buttons of the apps above this one (e.g. "Giao việc": a task from this document), through the registry.
+        "page_actions": page_actions.for_object(PAGE, me, doc),
     }
     return render(request, "incoming/detail.html", context)
 

@@ -9,13 +9,21 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from vpdt.core import menu, work
+        from vpdt.core import menu, page_actions, work
         from vpdt.notifications import links
 
-        from . import policies, queries, services  # noqa: F401
+        from . import policies, queries, services  # noqa: F401 (policies registers its predicates)
         from .models import Task
 
         links.register(Task, "orders:detail")
+        page_actions.register(
+            "incoming.document",
+            "assign-task",
+            label=_("Giao việc"),
+            url=services.from_incoming_url,
+            icon="bi-list-check",
+            order=10,
+        )
         in_agency = lambda scope: scope.agency_id is not None  # noqa: E731
         work.register(
             work.Queue(

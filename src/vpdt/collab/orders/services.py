@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from vpdt.accounts.models import User
@@ -31,7 +32,7 @@ from vpdt.core.roles import Role
 from vpdt.directory import members
 from vpdt.directory.models import Position, Unit
 from vpdt.dossiers.models import Dossier
-from vpdt.incoming.models import IncomingDocument
+from vpdt.incoming.models import Assignment, AssignmentRole, IncomingDocument
 from vpdt.journal import services as journal
 from vpdt.notifications import channels, topics
 from vpdt.notifications import queries as notification_queries
@@ -56,6 +57,7 @@ from .models import (
 )
 
 TITLE_MAX, TEXT_MAX, REASON_MAX, MAX_FILES = 300, 10000, 500, 10
+INCOMING_PARAM = "tu-van-ban-den"  # the task form's query parameter: the incoming document the task comes from
 NOT_ASSIGNER = (
     "Chỉ lãnh đạo cơ quan (giao cho mọi người, đơn vị trong cơ quan) hoặc lãnh đạo đơn vị (giao cho người, đơn vị "
     "trong đơn vị mình) được giao nhiệm vụ."
@@ -163,7 +165,9 @@ def _links(actor, incoming_ids: Iterable, outgoing_ids: Iterable, dossier_ids: I
 
 
 def incoming_prefill(actor, incoming_id) -> dict:
-    """What a task created from an incoming document's direction starts with (empty when the person cannot see it)."""
+    """What a task created from an incoming document's direction starts with (empty when the person cannot see it):
+    its subject, the direction as the description, its deadline, and the lead and cooperators the direction named
+    (as the task form's choices ``u:<unit>`` / ``p:<person>``; the form offers only those the person may assign)."""
     try:
         pk = int(incoming_id)
     except (TypeError, ValueError):
@@ -171,13 +175,36 @@ def incoming_prefill(actor, incoming_id) -> dict:
     doc = visible(IncomingDocument, actor).filter(pk=pk).first()
     if doc is None:
         return {}
-    return {
+    named = {AssignmentRole.LEAD: [], AssignmentRole.COOPERATE: []}
+    for role, unit_id, user_id, deadline in (
+        Assignment.objects.filter(document_id=doc.pk, parent__isnull=True, role__in=list(named))
+        .order_by("id")
+        .values_list("role", "unit_id", "user_id", "deadline")
+    ):
+        named[role].append((f"u:{unit_id}" if unit_id else f"p:{user_id}", deadline))
+    lead = named[AssignmentRole.LEAD][0] if named[AssignmentRole.LEAD] else ("", None)
+    found = {
         "title": doc.subject[:TITLE_MAX],
         "description": doc.direction or "",
-        "deadline": doc.deadline or doc.due_date,
+        "deadline": doc.deadline or lead[1] or doc.due_date,
         "incoming_id": doc.pk,
         "incoming_label": str(doc),
     }
+    if lead[0]:
+        found["lead"] = lead[0]
+    if named[AssignmentRole.COOPERATE]:
+        found["cooperators"] = [code for code, _deadline in named[AssignmentRole.COOPERATE]]
+    return found
+
+
+def from_incoming_url(actor, document) -> str | None:
+    """The address of the task form prefilled from ``document`` (the incoming document's page offers it as
+    "Giao việc"), for a person who gives orders and sees the document; None otherwise."""
+    if not getattr(actor, "is_authenticated", False) or not may_assign(actor):
+        return None
+    if not visible(IncomingDocument, actor).filter(pk=document.pk).exists():
+        return None
+    return f"{reverse('orders:create')}?{INCOMING_PARAM}={document.pk}"
 
 
 def _tell(people, verb: str, text: str, task: Task, topic=topics.WORK, actor=None) -> list:

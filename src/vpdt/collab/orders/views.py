@@ -87,7 +87,8 @@ def create(request):
     people, units = services.assignable(request.user)
     if not people.exists() and not units.exists():
         raise PermissionDenied(services.NOT_ASSIGNER)
-    initial = services.incoming_prefill(request.user, request.GET.get("van-ban-den"))
+    source = request.GET.get(services.INCOMING_PARAM) or request.GET.get("van-ban-den")
+    initial = services.incoming_prefill(request.user, source)
     form = forms.TaskForm(
         request.user,
         request.POST or None,

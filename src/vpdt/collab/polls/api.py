@@ -1,5 +1,6 @@
 """Polls API. Viewsets translate HTTP to :mod:`.services`; what a caller sees is the predicates of
-:mod:`.policies` (a poll they may not see is a 404); what they may do with a poll is its ``actions``."""
+:mod:`.policies` (a poll they may not see is a 404); what they may do with a poll (or with a request for more time)
+is its ``actions``, from :mod:`.lifecycle`."""
 
 from __future__ import annotations
 
@@ -7,25 +8,28 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from vpdt.core.api import valid_input as _valid
+from vpdt.core.authz import visible
 from vpdt.core.dates import ApiDateField
 from vpdt.core.parsers import FormParser, JSONParser
 from vpdt.directory.models import Unit
 from vpdt.outgoing.models import OutgoingDocument, Version
 from vpdt.storage.uploads import MultiPartParser
 
-from . import queries, services
-from .models import Answer, Choice, Poll, PollGrant
+from . import lifecycle, queries, services
+from .models import Answer, Choice, DeadlineRequest, Poll, PollGrant
 
 
 class PollSerializer(serializers.ModelSerializer):
     poller_name = serializers.CharField(source="poller.full_name", read_only=True)
     units = serializers.SerializerMethodField(help_text="Đơn vị được lấy ý kiến (rỗng khi lấy toàn cơ quan).")
     actions = serializers.SerializerMethodField(
-        help_text="Việc người gọi được làm: answer, results, export, extend_deadline, close, request_extension, extend."
+        help_text=(
+            "Việc người gọi được làm: answer, ask_more_time, results, export, extend_deadline, close, "
+            "request_extension, extend."
+        )
     )
 
     class Meta:
@@ -59,7 +63,7 @@ class PollSerializer(serializers.ModelSerializer):
         return sorted(obj.units.values_list("unit_id", flat=True))
 
     def get_actions(self, obj) -> list[str]:
-        return sorted(queries.poll_actions(self.context["request"].user, obj))
+        return sorted(lifecycle.available_actions(self.context["request"].user, obj))
 
 
 class PollWriteSerializer(serializers.Serializer):
@@ -118,6 +122,46 @@ class PollExtendSerializer(serializers.Serializer):
     until = ApiDateField(required=False, allow_null=True, help_text="Để trống: ngày người lấy ý kiến đề nghị.")
 
 
+class PollMoreTimeSerializer(serializers.Serializer):
+    until = ApiDateField(help_text="Đề nghị gia hạn trả lời đến ngày.")
+    reason = serializers.CharField(max_length=services.REASON_MAX)
+
+
+class PollDeadlineRequestSerializer(serializers.ModelSerializer):
+    user_name = serializers.CharField(source="user.full_name", read_only=True)
+    actions = serializers.SerializerMethodField(help_text="Việc người gọi được làm: grant, decline.")
+
+    class Meta:
+        model = DeadlineRequest
+        fields = [
+            "id",
+            "poll",
+            "user",
+            "user_name",
+            "until",
+            "reason",
+            "status",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "granted_until",
+            "decision_reason",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    def get_actions(self, obj) -> list[str]:
+        return sorted(lifecycle.request_actions(self.context["request"].user, obj))
+
+
+class PollGrantMoreTimeSerializer(serializers.Serializer):
+    until = ApiDateField(required=False, allow_null=True, help_text="Để trống: ngày người hỏi đề nghị.")
+
+
+class PollDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.REASON_MAX)
+
+
 class PollSummarySerializer(serializers.Serializer):
     asked = serializers.IntegerField()
     answered = serializers.IntegerField()
@@ -172,8 +216,7 @@ class PollViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def summary(self, request, pk=None):
         """Tổng hợp: số ý kiến theo loại, theo đơn vị, người chưa trả lời và nội dung ý kiến."""
         poll = self.get_object()
-        if "results" not in queries.poll_actions(request.user, poll):
-            raise PermissionDenied("Chỉ người lấy ý kiến và lãnh đạo cơ quan xem được kết quả.")
+        lifecycle.POLL.authorize(poll, "results", request.user)
         return Response(PollSummarySerializer(queries.summary(poll)).data)
 
     @extend_schema(request=PollDeadlineSerializer, responses=PollSerializer)
@@ -183,6 +226,18 @@ class PollViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         poll = self.get_object()
         data = _valid(PollDeadlineSerializer, request)
         return Response(self.get_serializer(services.extend_deadline(request.user, poll, **data)).data)
+
+    @extend_schema(request=PollMoreTimeSerializer, responses={201: PollDeadlineRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="ask-more-time")
+    def ask_more_time(self, request, pk=None):
+        """Người được hỏi đề nghị người lấy ý kiến gia hạn trả lời, có lý do."""
+        poll = self.get_object()
+        data = _valid(PollMoreTimeSerializer, request)
+        item = services.ask_more_time(request.user, poll, **data)
+        return Response(
+            PollDeadlineRequestSerializer(item, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=PollCloseSerializer, responses=PollSerializer)
     @action(detail=True, methods=["post"])
@@ -207,6 +262,37 @@ class PollViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         poll = self.get_object()
         data = _valid(PollExtendSerializer, request)
         return Response(self.get_serializer(services.extend(request.user, poll, **data)).data)
+
+
+class PollDeadlineRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Đề nghị gia hạn trả lời: người đề nghị thấy đề nghị của mình; người lấy ý kiến (và lãnh đạo cơ quan) thấy tất
+    cả; người lấy ý kiến gia hạn hoặc không gia hạn."""
+
+    serializer_class = PollDeadlineRequestSerializer
+    parser_classes = [JSONParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            visible(DeadlineRequest, self.request.user)
+            .select_related("user", "poll__agency", "poll__poller")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(request=PollGrantMoreTimeSerializer, responses=PollDeadlineRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def grant(self, request, pk=None):
+        """Người lấy ý kiến gia hạn trả lời (mặc định đến ngày được đề nghị)."""
+        item = self.get_object()
+        data = _valid(PollGrantMoreTimeSerializer, request)
+        return Response(self.get_serializer(services.grant_more_time(request.user, item, **data)).data)
+
+    @extend_schema(request=PollDeclineSerializer, responses=PollDeadlineRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Người lấy ý kiến không gia hạn trả lời, có lý do."""
+        item = self.get_object()
+        data = _valid(PollDeclineSerializer, request)
+        return Response(self.get_serializer(services.decline_more_time(request.user, item, **data)).data)
 
 
 class PollGrantSerializer(serializers.ModelSerializer):

@@ -139,3 +139,35 @@ class ExtendForm(forms.Form):
         widget=DateInput(),
         help_text="Để trống để gia hạn đến ngày người lấy ý kiến đề nghị.",
     )
+
+
+class MoreTimeForm(forms.Form):
+    prefix = "more"  # beside the poll's other date fields
+    until = DateField(
+        label="Đề nghị gia hạn trả lời đến ngày", error_messages=_errors("Ngày đề nghị gia hạn"), widget=DateInput()
+    )
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=services.REASON_MAX,
+        error_messages=_errors("Lý do", services.REASON_MAX),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class GrantMoreTimeForm(forms.Form):
+    until = DateField(
+        label="Gia hạn trả lời đến ngày",
+        required=False,
+        error_messages=_errors("Hạn trả lời mới"),
+        widget=DateInput(),
+        help_text="Để trống để gia hạn đến ngày được đề nghị.",
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do không gia hạn",
+        max_length=services.REASON_MAX,
+        error_messages=_errors("Lý do không gia hạn", services.REASON_MAX),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

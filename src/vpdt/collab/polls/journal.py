@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from vpdt.journal import sentences
 from vpdt.journal.sentences import compose, register
 
+from .models import PollStatus, RequestStatus
+
 sentences.register_group("polls", _("Lấy ý kiến dự thảo"))
 sentences.detail_labels(
     "polls.",
@@ -21,8 +23,11 @@ sentences.detail_labels(
         "not_answered": _("Số người chưa trả lời"),
         "attached": _("Đã gửi tổng hợp vào dự thảo"),
         "reminded": _("Số người được nhắc"),
+        "requester": _("Người đề nghị"),
     },
+    values={"from": PollStatus, "to": PollStatus},
 )
+REQUEST_VALUES = {"from": RequestStatus, "to": RequestStatus}
 
 register(
     "polls.grant",
@@ -65,6 +70,45 @@ register(
     _("%(who)s kết thúc đợt lấy ý kiến “%(object)s”"),
     hidden=_("%(who)s kết thúc một đợt lấy ý kiến"),
     label=_("Kết thúc lấy ý kiến"),
+)
+register(
+    "polls.auto_close",
+    _("Hệ thống tự động đóng đợt lấy ý kiến “%(object)s” khi hết hạn trả lời"),
+    hidden=_("Hệ thống tự động đóng một đợt lấy ý kiến khi hết hạn trả lời"),
+    label=_("Tự động đóng khi hết hạn"),
+)
+register(
+    "polls.ask_more_time",
+    compose(
+        _("%(who)s đề nghị gia hạn trả lời đợt lấy ý kiến “%(object)s” đến ngày %(until)s"),
+        ("reason", _(", lý do: %(reason)s")),
+    ),
+    hidden=_("%(who)s đề nghị gia hạn trả lời một đợt lấy ý kiến"),
+    label=_("Đề nghị gia hạn trả lời"),
+)
+register(
+    "polls.deadline_request.grant",
+    _("%(who)s gia hạn trả lời đợt lấy ý kiến “%(object)s” đến ngày %(until)s theo đề nghị của %(requester)s"),
+    hidden=_("%(who)s gia hạn trả lời một đợt lấy ý kiến theo đề nghị"),
+    label=_("Gia hạn trả lời theo đề nghị"),
+    values=REQUEST_VALUES,
+)
+register(
+    "polls.deadline_request.decline",
+    compose(
+        _("%(who)s không gia hạn trả lời đợt lấy ý kiến “%(object)s” theo đề nghị của %(requester)s"),
+        ("reason", _(", lý do: %(reason)s")),
+    ),
+    hidden=_("%(who)s không gia hạn trả lời một đợt lấy ý kiến"),
+    label=_("Không gia hạn trả lời"),
+    values=REQUEST_VALUES,
+)
+register(
+    "polls.deadline_request.lapse",
+    _("Đề nghị gia hạn trả lời của %(requester)s hết hiệu lực vì đợt lấy ý kiến “%(object)s” đã kết thúc"),
+    hidden=_("Một đề nghị gia hạn trả lời hết hiệu lực vì đợt lấy ý kiến đã kết thúc"),
+    label=_("Đề nghị gia hạn trả lời hết hiệu lực"),
+    values=REQUEST_VALUES,
 )
 register(
     "polls.remind",

@@ -8,6 +8,9 @@
   counted per person and per unit.
 * :class:`Answer` — Đồng ý, Không đồng ý or Ý kiến khác, with text and attachments (:class:`AnswerFile`); one per
   person, editable until the deadline.
+* :class:`DeadlineRequest` — a person of the audience asks for more time to answer, with a reason; the poller grants it (a new
+  deadline for the poll) or declines it (with a reason). A request still waiting when the poll ends lapses.
+* An open poll is closed by the poller, or by the system once its deadline has passed.
 * Closed polls are kept ``VPDT_POLL_RETENTION_MONTHS`` after closing (``expires_at``), extendable.
 """
 
@@ -91,7 +94,11 @@ class Poll(models.Model):
     class Meta:
         verbose_name = "đợt lấy ý kiến"
         verbose_name_plural = "đợt lấy ý kiến"
-        indexes = [models.Index(fields=["agency", "-id"]), models.Index(fields=["status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["agency", "-id"]),
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
 
     def __str__(self) -> str:
         return self.title[:100]
@@ -144,3 +151,39 @@ class AnswerFile(models.Model):
     class Meta:
         verbose_name = "tệp đính kèm ý kiến"
         verbose_name_plural = "tệp đính kèm ý kiến"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Chờ trả lời"
+    GRANTED = "granted", "Đã gia hạn"
+    DECLINED = "declined", "Không gia hạn"
+    LAPSED = "lapsed", "Hết hiệu lực (đợt đã kết thúc)"
+
+
+class DeadlineRequest(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="deadline_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="người đề nghị"
+    )
+    until = models.DateField("đề nghị gia hạn trả lời đến")
+    reason = models.CharField("lý do đề nghị", max_length=500)
+    status = models.CharField("trạng thái", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    created_at = models.DateTimeField("thời điểm đề nghị", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("thời điểm trả lời", null=True, blank=True)
+    granted_until = models.DateField("gia hạn đến", null=True, blank=True)
+    decision_reason = models.CharField("lý do không gia hạn", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "đề nghị gia hạn trả lời"
+        verbose_name_plural = "đề nghị gia hạn trả lời"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "user"], condition=models.Q(status="pending"), name="poll_one_pending_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Đề nghị gia hạn trả lời “{self.poll.title[:80]}”"

@@ -10,6 +10,8 @@ sees anything of a poll.
   (``extend``): the agency's administrators, on the poller's request.
 * **Answers**: a person sees their own answer; the poller and the agency's leaders see all. Other members of the
   audience do not see each other's answers.
+* **Requests for more time** (:class:`DeadlineRequest`): seen by the person who asked and by who sees the results;
+  decided (``manage``) by the poller.
 * **Files**: the draft file of a poll is read by who sees the poll; an answer's attachment by who sees the answer.
 """
 
@@ -19,7 +21,7 @@ from vpdt.core import authz
 from vpdt.core.authz import NOTHING
 from vpdt.directory.models import Role
 
-from .models import Answer, AnswerFile, Poll, PollGrant, Respondent
+from .models import Answer, AnswerFile, DeadlineRequest, Poll, PollGrant, Respondent
 
 
 def _leader(scope, agency_field: str = "agency") -> Q:
@@ -121,3 +123,4 @@ def _respondent_manage(scope) -> Q:
 authz.register(Respondent, view=_respondent_view, manage=_respondent_manage)
 authz.register(Answer, view=_answer_view, manage=lambda scope: NOTHING)
 authz.register(AnswerFile, view=_answer_file_view, manage=lambda scope: NOTHING)
+authz.register(DeadlineRequest, view=_respondent_view, manage=_respondent_manage)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from vpdt.core.authz import manageable, permitted, scope_of, visible
+from vpdt.core.authz import scope_of, visible
 from vpdt.core.pdf import fmt_date, fmt_datetime
 from vpdt.directory.models import Role
 
-from .models import Answer, AnswerFile, Choice, Poll, PollGrant, Respondent
+from . import lifecycle
+from .models import Answer, AnswerFile, Choice, DeadlineRequest, Poll, PollGrant, Respondent
 
 
 def polls(user):
@@ -39,22 +40,19 @@ def may_grant(user) -> bool:
     return scope.agency_id is not None and scope.has_role(Role.LEADER)
 
 
-def poll_actions(user, poll: Poll) -> set[str]:
-    """What the person may do with the poll (asked of the predicates for this one poll)."""
-    one = Poll.objects.filter(pk=poll.pk)
-    found = set()
-    if permitted(one, user, "results").exists():
-        found |= {"results", "export"}
-    if manageable(one, user).exists():
-        if poll.is_open:
-            found |= {"extend_deadline", "close"}
-        elif not poll.extension_requested_at:
-            found.add("request_extension")
-    if not poll.is_open and permitted(one, user, "extend").exists():
-        found.add("extend")
-    if poll.is_open and timezone.now() <= poll.deadline and Respondent.objects.filter(poll=poll, user=user).exists():
-        found.add("answer")
-    return found
+def deadline_requests(user, poll: Poll) -> list[DeadlineRequest]:
+    """The requests for more time on the poll the person sees (all of them for the poller and the agency's leaders,
+    their own for a person asked), newest first, each with ``actions`` (see :func:`.lifecycle.request_actions`)."""
+    rows = list(
+        visible(DeadlineRequest, user)
+        .filter(poll_id=poll.pk)
+        .select_related("user", "decided_by")
+        .order_by("-created_at", "-id")
+    )
+    for row in rows:
+        row.poll = poll
+        row.actions = lifecycle.request_actions(user, row)
+    return rows
 
 
 def own_answer(user, poll: Poll) -> Answer | None:
@@ -78,7 +76,7 @@ def answer_files(user, poll: Poll):
 
 def summary(poll: Poll) -> dict:
     """Counts per answer and per unit, who has not answered (per person and per unit), and the texts. Called on a
-    poll the caller already may see the results of (see :func:`poll_actions`)."""
+    poll the caller already may see the results of (see :func:`.lifecycle.available_actions`)."""
     respondents = list(
         Respondent.objects.filter(poll_id=poll.pk)
         .select_related("user", "unit")

@@ -6,11 +6,18 @@ Rules (SPEC §5):
   a date. Only a person holding such a grant opens a poll (:func:`open_poll`), of the whole agency or of chosen
   units, about a version of a draft they see in its drafting record (the grant's draft, when the grant names one)
   or about an uploaded file (a general grant). The audience is resolved when the poll opens and told.
+* **Who acts**: :mod:`.lifecycle` decides who may take each step (its ``allow`` rules); every command checks it
+  under a lock of the poll.
 * **Answers** (:func:`answer`): Đồng ý, Không đồng ý or Ý kiến khác, with text and attachments; one per person,
-  editable until the deadline, which the poller may extend (:func:`extend_deadline`).
-* **Closing** (:func:`close`) writes the summary on the poll and, for a poll about an outgoing draft, adds it to
-  the draft's version as a comment through the outgoing documents' own service (when the poller may still comment
-  on it: otherwise the summary stays on the poll only).
+  editable until the deadline, which the poller may extend (:func:`extend_deadline`). A person asked may ask for
+  more time with a reason (:func:`ask_more_time`); the poller grants it with a new deadline
+  (:func:`grant_more_time`) or declines it with a reason (:func:`decline_more_time`); both are journaled and told.
+* **Closing** (:func:`close`, or :func:`close_expired` every few minutes for the polls whose deadline has passed,
+  journaled as closed automatically) writes the summary on the poll and, for a poll about an outgoing draft, adds
+  it to the draft's version as a comment of the poller through the outgoing documents' own service (when the poller
+  may still comment on it: otherwise the summary stays on the poll only); those who did not answer are told, and
+  the poller when the system closed it. Requests for more time still waiting lapse. Closing reads the poll under a
+  row lock, so a poll the task and the poller close at the same moment is closed once.
 * **Retention**: a closed poll is kept ``VPDT_POLL_RETENTION_MONTHS`` months; the poller may ask the agency's
   administrator to keep it longer, who extends it. :func:`expire_polls` (daily) removes what is past its date,
   journaling each; :func:`remind_non_responders` (daily) reminds once those who have not answered, shortly before
@@ -29,7 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from vpdt.core.authz import manageable, permitted, scope_of, visible
+from vpdt.core.authz import manageable, permitted, scope_of
 from vpdt.core.dates import day_bounds
 from vpdt.directory import members
 from vpdt.directory.models import Agency, Position, Role, Unit
@@ -42,10 +49,21 @@ from vpdt.storage import services as storage
 from vpdt.storage import uploads
 from vpdt.storage.models import StoredFile
 
-from .models import Answer, AnswerFile, Choice, Poll, PollGrant, PollStatus, PollUnit, Respondent
+from .lifecycle import POLL, REQUEST
+from .models import (
+    Answer,
+    AnswerFile,
+    Choice,
+    DeadlineRequest,
+    Poll,
+    PollGrant,
+    PollStatus,
+    PollUnit,
+    RequestStatus,
+    Respondent,
+)
 
 TITLE_MAX, TEXT_MAX, REASON_MAX, MAX_FILES = 300, 5000, 500, 5
-NOT_POLLER = "Chỉ người lấy ý kiến được làm việc này."
 NO_GRANT = "Chỉ người được lãnh đạo cơ quan giao mới được lấy ý kiến về dự thảo này."
 
 
@@ -280,7 +298,7 @@ def open_poll(
 
 
 def _locked(poll: Poll) -> Poll:
-    return Poll.objects.select_for_update().get(pk=poll.pk)
+    return Poll.objects.select_for_update(of=("self",)).select_related("agency", "poller").get(pk=poll.pk)
 
 
 def answer(actor, poll: Poll, *, choice: str, text: str = "", files=()) -> Answer:
@@ -288,18 +306,13 @@ def answer(actor, poll: Poll, *, choice: str, text: str = "", files=()) -> Answe
     if choice not in Choice.values:
         raise ValidationError({"choice": "Chọn Đồng ý, Không đồng ý hoặc Ý kiến khác."})
     text = _clean_text(text, "text", "Nội dung ý kiến", TEXT_MAX, required=choice != Choice.AGREE)
-    if (
-        not Respondent.objects.filter(poll_id=poll.pk, user_id=actor.pk).exists()
-        or not visible(Poll.objects.filter(pk=poll.pk), actor).exists()
-    ):
-        raise PermissionDenied("Bạn không thuộc phạm vi được lấy ý kiến của đợt này.")
+    POLL.authorize(poll, "answer", actor)
     checked = [uploads.check(f) for f in files]
     saved = []
     try:
         with transaction.atomic():
             locked = _locked(poll)
-            if not locked.is_open or timezone.now() > locked.deadline:
-                raise ValidationError("Đợt lấy ý kiến đã hết hạn trả lời.", code="closed")
+            POLL.check(locked, "answer", actor=actor)
             item, created = Answer.objects.get_or_create(
                 poll=locked, user=actor, defaults={"choice": choice, "text": text}
             )
@@ -329,37 +342,136 @@ def answer(actor, poll: Poll, *, choice: str, text: str = "", files=()) -> Answe
     return item
 
 
-def _poller(actor, poll: Poll) -> Poll:
-    locked = Poll.objects.select_for_update().filter(pk=poll.pk).first()
-    if locked is None or not manageable(Poll.objects.filter(pk=poll.pk), actor).exists():
-        raise PermissionDenied(NOT_POLLER)
-    return locked
-
-
 def non_responders(poll: Poll):
     return Respondent.objects.filter(poll_id=poll.pk).exclude(
         user_id__in=Answer.objects.filter(poll_id=poll.pk).values("user_id")
     )
 
 
+def _move_deadline(poll: Poll, until: dt.date, field: str, skip=()) -> None:
+    """Set the locked open poll's deadline to the end of ``until`` and tell those who have not answered."""
+    new = day_bounds(until)[1]
+    if new <= poll.deadline:
+        raise ValidationError(
+            {field: f"Hạn mới phải sau hạn trả lời hiện tại {timezone.localtime(poll.deadline):%d/%m/%Y}."},
+            code="not_later",
+        )
+    poll.deadline, poll.reminded_at = new, None
+    poll.save(update_fields=["deadline", "reminded_at"])
+    notifications.notify(
+        [r.user for r in non_responders(poll).exclude(user_id__in=list(skip)).select_related("user")],
+        "polls.deadline_extended",
+        text=f"Đợt lấy ý kiến “{poll.title}” được gia hạn trả lời đến {until:%d/%m/%Y}",
+        topic=topics.WORK,
+        target=poll,
+    )
+
+
 def extend_deadline(actor, poll: Poll, *, until: dt.date) -> Poll:
-    until = _future_date(until, "until", "Hạn trả lời mới")
     with transaction.atomic():
-        locked = _poller(actor, poll)
-        if not locked.is_open:
-            raise ValidationError("Đợt lấy ý kiến đã kết thúc.", code="closed")
-        new = day_bounds(until)[1]
-        if new <= locked.deadline:
-            raise ValidationError({"until": "Hạn mới phải sau hạn trả lời hiện tại."}, code="not_later")
-        locked.deadline, locked.reminded_at = new, None
-        locked.save(update_fields=["deadline", "reminded_at"])
+        locked = _locked(poll)
+        POLL.check(locked, "extend_deadline", actor=actor)
+        until = _future_date(until, "until", "Hạn trả lời mới")
+        _move_deadline(locked, until, "until")
         journal.record("polls.extend_deadline", actor=actor, obj=locked, agency=locked.agency, details={"until": until})
+    return locked
+
+
+# ------------------------------------------------------------------------------------------ more time to answer
+
+
+def ask_more_time(actor, poll: Poll, *, until: dt.date, reason: str) -> DeadlineRequest:
+    """A person asked asks the poller for more time to answer, until ``until``, with a reason."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        POLL.check(locked, "ask_more_time", actor=actor)
+        reason = _clean_text(reason, "reason", "Lý do đề nghị gia hạn", REASON_MAX)
+        until = _future_date(until, "until", "Ngày đề nghị gia hạn")
+        if day_bounds(until)[1] <= locked.deadline:
+            raise ValidationError(
+                {"until": f"Ngày đề nghị phải sau hạn trả lời {timezone.localtime(locked.deadline):%d/%m/%Y}."},
+                code="not_later",
+            )
+        item = DeadlineRequest.objects.create(poll=locked, user=actor, until=until, reason=reason)
+        journal.record(
+            "polls.ask_more_time",
+            actor=actor,
+            obj=locked,
+            agency=locked.agency,
+            details={"until": until, "reason": reason},
+        )
         notifications.notify(
-            [r.user for r in non_responders(locked).select_related("user")],
-            "polls.deadline_extended",
-            text=f"Đợt lấy ý kiến “{locked.title}” được gia hạn trả lời đến {until:%d/%m/%Y}",
+            [locked.poller],
+            "polls.more_time_asked",
+            text=f"{actor.full_name} đề nghị gia hạn trả lời “{locked.title}” đến {until:%d/%m/%Y}: {reason}",
             topic=topics.WORK,
             target=locked,
+        )
+    return item
+
+
+def _locked_request(item: DeadlineRequest) -> DeadlineRequest:
+    poll = _locked(item.poll)
+    locked = DeadlineRequest.objects.select_for_update(of=("self",)).select_related("user").get(pk=item.pk)
+    locked.poll = poll
+    return locked
+
+
+def grant_more_time(actor, item: DeadlineRequest, *, until: dt.date | None = None) -> DeadlineRequest:
+    """The poller grants a request for more time: the poll's deadline moves to ``until`` (default: the date asked)
+    for everyone; the person who asked and those who have not answered are told."""
+    with transaction.atomic():
+        locked = _locked_request(item)
+        REQUEST.check(locked, "grant", actor=actor)
+        poll = locked.poll
+        until = _future_date(until or locked.until, "until", "Hạn trả lời mới")
+        _move_deadline(poll, until, "until", skip=[locked.user_id])
+        locked.granted_until, locked.decided_by, locked.decided_at = until, actor, timezone.now()
+        REQUEST.apply(
+            locked,
+            "grant",
+            actor=actor,
+            details={"requester": locked.user.full_name, "until": until},
+            extra_fields=["granted_until", "decided_by", "decided_at"],
+            journal_obj=poll,
+            journal_agency=poll.agency,
+            authorized=True,
+        )
+        notifications.notify(
+            [locked.user],
+            "polls.more_time_granted",
+            text=f"{actor.full_name} gia hạn trả lời “{poll.title}” đến {until:%d/%m/%Y}",
+            topic=topics.WORK,
+            target=poll,
+        )
+    return locked
+
+
+def decline_more_time(actor, item: DeadlineRequest, *, reason: str) -> DeadlineRequest:
+    """The poller declines a request for more time (Không gia hạn), with a reason the person who asked is told."""
+    with transaction.atomic():
+        locked = _locked_request(item)
+        REQUEST.authorize(locked, "decline", actor)
+        reason = _clean_text(reason, "reason", "Lý do không gia hạn", REASON_MAX)
+        poll = locked.poll
+        locked.decision_reason, locked.decided_by, locked.decided_at = reason, actor, timezone.now()
+        REQUEST.apply(
+            locked,
+            "decline",
+            actor=actor,
+            details={"requester": locked.user.full_name, "until": locked.until, "reason": reason},
+            extra_fields=["decision_reason", "decided_by", "decided_at"],
+            journal_obj=poll,
+            journal_agency=poll.agency,
+            authorized=True,
+            reason=reason,
+        )
+        notifications.notify(
+            [locked.user],
+            "polls.more_time_declined",
+            text=f"{actor.full_name} không gia hạn trả lời “{poll.title}”: {reason}",
+            topic=topics.WORK,
+            target=poll,
         )
     return locked
 
@@ -368,52 +480,105 @@ def retention_end(start: dt.datetime) -> dt.datetime:
     return start + relativedelta(months=settings.VPDT_POLL_RETENTION_MONTHS)
 
 
-def close(actor, poll: Poll, *, attach: bool = True) -> Poll:
-    """End the poll: no more answers; the summary is written on the poll and, for an outgoing draft, added to the
-    version as a comment when ``attach`` and the poller may comment there."""
+def _close(actor, locked: Poll, step: str, *, attach: bool) -> Poll:
+    """Close the locked poll (``step``: the poller's ``close`` or the system's ``auto_close``): the summary on the
+    poll and, with ``attach``, as the poller's comment on the draft's version; waiting requests lapse; journaled
+    and told."""
     from . import queries
 
-    with transaction.atomic():
-        locked = _poller(actor, poll)
-        if not locked.is_open:
-            raise ValidationError("Đợt lấy ý kiến đã kết thúc.", code="closed")
-        now = timezone.now()
-        locked.status, locked.closed_at, locked.expires_at = PollStatus.CLOSED, now, retention_end(now)
-        summary = queries.summary(locked)
-        locked.summary = queries.summary_text(locked, summary)
-        if attach and locked.version_id:
-            try:
-                with transaction.atomic():
-                    outgoing.add_comment(actor, locked.version, locked.summary)
-                locked.summary_comment = True
-            except (PermissionDenied, ValidationError):
-                locked.summary_comment = False
-        locked.save(update_fields=["status", "closed_at", "expires_at", "summary", "summary_comment"])
-        journal.record(
-            "polls.close",
-            actor=actor,
-            obj=locked,
-            agency=locked.agency,
-            details={
-                "answered": summary["answered"],
-                "not_answered": summary["not_answered"],
-                "attached": locked.summary_comment,
-                "expires_at": locked.expires_at,
-            },
+    POLL.check(locked, step, actor=actor)
+    now = timezone.now()
+    locked.closed_at, locked.expires_at = now, retention_end(now)
+    summary = queries.summary(locked)
+    locked.summary = queries.summary_text(locked, summary)
+    locked.summary_comment = False
+    if attach and locked.version_id:
+        try:
+            with transaction.atomic():
+                outgoing.add_comment(locked.poller, locked.version, locked.summary)
+            locked.summary_comment = True
+        except (PermissionDenied, ValidationError):
+            locked.summary_comment = False
+    silent = [r.user for r in non_responders(locked).select_related("user")]
+    POLL.apply(
+        locked,
+        step,
+        actor=actor,
+        details={
+            "answered": summary["answered"],
+            "not_answered": summary["not_answered"],
+            "attached": locked.summary_comment,
+            "expires_at": locked.expires_at,
+        },
+        extra_fields=["closed_at", "expires_at", "summary", "summary_comment"],
+        journal_agency=locked.agency,
+        authorized=True,
+    )
+    waiting = list(
+        DeadlineRequest.objects.filter(poll_id=locked.pk, status=RequestStatus.PENDING).select_related("user")
+    )
+    for item in waiting:
+        item.poll = locked
+    REQUEST.apply_many(
+        waiting,
+        "lapse",
+        details_of=lambda r: {"requester": r.user.full_name, "until": r.until},
+        journal_obj=locked,
+        journal_agency=locked.agency,
+    )
+    how = "đã kết thúc" if actor is not None else "đã tự động kết thúc khi hết hạn trả lời"
+    notifications.notify(
+        silent, "polls.closed", text=f"Đợt lấy ý kiến “{locked.title}” {how}", topic=topics.WORK, target=locked
+    )
+    if actor is None:
+        where = "; bản tổng hợp đã được gửi vào dự thảo" if locked.summary_comment else ""
+        notifications.notify(
+            [locked.poller],
+            "polls.auto_closed",
+            text=f"Đợt lấy ý kiến “{locked.title}” {how}{where}",
+            topic=topics.WORK,
+            target=locked,
         )
     return locked
+
+
+def close(actor, poll: Poll, *, attach: bool = True) -> Poll:
+    """The poller ends the poll: no more answers; the summary is written on the poll and, for an outgoing draft,
+    added to the version as a comment when ``attach`` and the poller may comment there."""
+    with transaction.atomic():
+        return _close(actor, _locked(poll), "close", attach=attach)
+
+
+def close_expired() -> int:
+    """Close, as the poller's close would (the summary attached to the draft), every open poll whose deadline has
+    passed, each in its own transaction under its row lock (one the poller closed meanwhile is left alone),
+    journaled as closed automatically. Returns how many were closed."""
+    closed = 0
+    due = Poll.objects.filter(status=PollStatus.OPEN, deadline__lt=timezone.now()).order_by("id")
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = (
+                Poll.objects.select_for_update(of=("self",))
+                .select_related("agency", "poller")
+                .filter(pk=pk, status=PollStatus.OPEN)
+                .first()
+            )
+            if locked is None or not POLL.can(locked, "auto_close"):
+                continue
+            _close(None, locked, "auto_close", attach=True)
+            closed += 1
+    return closed
 
 
 # ------------------------------------------------------------------------------------------ retention
 
 
 def request_extension(actor, poll: Poll, *, until: dt.date, reason: str) -> Poll:
-    reason = _clean_text(reason, "reason", "Lý do đề nghị gia hạn", REASON_MAX)
-    until = _future_date(until, "until", "Ngày gia hạn")
     with transaction.atomic():
-        locked = _poller(actor, poll)
-        if locked.expires_at is None:
-            raise ValidationError("Đợt lấy ý kiến chưa kết thúc nên chưa tính thời hạn lưu.", code="open")
+        locked = _locked(poll)
+        POLL.check(locked, "request_extension", actor=actor)
+        reason = _clean_text(reason, "reason", "Lý do đề nghị gia hạn", REASON_MAX)
+        until = _future_date(until, "until", "Ngày gia hạn")
         if until <= timezone.localtime(locked.expires_at).date():
             raise ValidationError({"until": "Ngày gia hạn phải sau ngày hết hạn lưu hiện tại."}, code="not_later")
         locked.extension_until, locked.extension_reason = until, reason
@@ -439,11 +604,8 @@ def request_extension(actor, poll: Poll, *, until: dt.date, reason: str) -> Poll
 def extend(actor, poll: Poll, *, until: dt.date | None = None) -> Poll:
     """The agency's administrator keeps a closed poll until ``until`` (default: the date asked for)."""
     with transaction.atomic():
-        locked = Poll.objects.select_for_update().filter(pk=poll.pk).first()
-        if locked is None or not permitted(Poll.objects.filter(pk=poll.pk), actor, "extend").exists():
-            raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan được gia hạn lưu đợt lấy ý kiến.")
-        if locked.expires_at is None:
-            raise ValidationError("Đợt lấy ý kiến chưa kết thúc nên chưa tính thời hạn lưu.", code="open")
+        locked = _locked(poll)
+        POLL.check(locked, "extend", actor=actor)
         until = _future_date(until or locked.extension_until, "until", "Ngày gia hạn")
         locked.expires_at = day_bounds(until)[1]
         locked.extension_until, locked.extension_reason, locked.extension_requested_at = None, "", None

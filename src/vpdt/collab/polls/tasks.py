@@ -15,3 +15,11 @@ def remind_non_responders() -> int:
     from . import services
 
     return services.remind_non_responders()
+
+
+@shared_task(name="vpdt.collab.polls.tasks.close_expired")
+def close_expired() -> int:
+    """Every few minutes: close the open polls whose deadline has passed, as the poller's close would."""
+    from . import services
+
+    return services.close_expired()

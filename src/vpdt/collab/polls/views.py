@@ -1,7 +1,8 @@
 """Poll screens. Thin: parse input, call services, render.
 
 A poll the person may not see is a 404 (another agency's, or one they were not asked); an action they may not
-take on a poll they see is a 403, with the service's Vietnamese reason."""
+take on a poll they see is a 403, with the lifecycle's Vietnamese reason. The page offers exactly
+:func:`.lifecycle.available_actions`."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from vpdt.core.viewer import file_response
 from vpdt.outgoing.models import FileKind, OutgoingFile
 from vpdt.storage.models import StoredFile
 
-from . import exports, forms, queries, services
-from .models import Poll, PollGrant
+from . import exports, forms, lifecycle, queries, services
+from .models import DeadlineRequest, Poll, PollGrant
 
 PAGE_SIZE = ROWS_PER_PAGE[0]
 
@@ -125,9 +126,15 @@ def _draft_files(poll: Poll) -> list[StoredFile]:
 @login_required
 def poll(request, pk):
     item = _poll(request, pk)
-    actions = queries.poll_actions(request.user, item)
+    actions = lifecycle.available_actions(request.user, item)
     mine = queries.own_answer(request.user, item)
     initial = {"choice": mine.choice, "text": mine.text} if mine else {}
+    requests = queries.deadline_requests(request.user, item)
+    for row in requests:
+        if "grant" in row.actions:
+            row.grant_form = forms.GrantMoreTimeForm(prefix=f"r{row.pk}", initial={"until": row.until})
+        if "decline" in row.actions:
+            row.decline_form = forms.DeclineForm(prefix=f"r{row.pk}")
     context = {
         "item": item,
         "actions": actions,
@@ -140,6 +147,8 @@ def poll(request, pk):
         "deadline_form": forms.DeadlineForm(),
         "extension_form": forms.ExtensionRequestForm(),
         "extend_form": forms.ExtendForm(),
+        "requests": requests,
+        "more_time_form": forms.MoreTimeForm(),
     }
     return render(request, "polls/poll.html", context)
 
@@ -198,6 +207,55 @@ def extend(request, pk):
 
 @login_required
 @require_POST
+def ask_more_time(request, pk):
+    return _dated(
+        request, pk, forms.MoreTimeForm, services.ask_more_time, "Đã gửi đề nghị gia hạn trả lời đến người lấy ý kiến."
+    )
+
+
+def _request(request, pk, rpk) -> DeadlineRequest:
+    item = _poll(request, pk)
+    found = get_object_or_404(visible(DeadlineRequest, request.user).select_related("user"), pk=rpk, poll_id=item.pk)
+    found.poll = item
+    return found
+
+
+@login_required
+@require_POST
+def grant_more_time(request, pk, rpk):
+    found = _request(request, pk, rpk)
+    form = forms.GrantMoreTimeForm(request.POST, prefix=f"r{rpk}")
+    if form.is_valid():
+        try:
+            services.grant_more_time(request.user, found, until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Đã gia hạn trả lời.")
+    else:
+        _form_errors(request, form)
+    return redirect("polls:poll", pk)
+
+
+@login_required
+@require_POST
+def decline_more_time(request, pk, rpk):
+    found = _request(request, pk, rpk)
+    form = forms.DeclineForm(request.POST, prefix=f"r{rpk}")
+    if form.is_valid():
+        try:
+            services.decline_more_time(request.user, found, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Đã trả lời không gia hạn.")
+    else:
+        _form_errors(request, form)
+    return redirect("polls:poll", pk)
+
+
+@login_required
+@require_POST
 def close(request, pk):
     item = _poll(request, pk)
     try:
@@ -214,8 +272,7 @@ def close(request, pk):
 
 def _results(request, pk) -> Poll:
     item = _poll(request, pk)
-    if "results" not in queries.poll_actions(request.user, item):
-        raise PermissionDenied("Chỉ người lấy ý kiến và lãnh đạo cơ quan xem được kết quả.")
+    lifecycle.POLL.authorize(item, "export", request.user)
     return item
 
 
