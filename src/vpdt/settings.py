@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "vpdt.collab.chat",
     "vpdt.collab.orders",
     "vpdt.collab.polls",
+    "vpdt.collab.calendar",
     "vpdt.sampledata",
 ]
 
@@ -499,6 +500,19 @@ CELERY_BEAT_SCHEDULE["polls-expire"] = {
 CELERY_BEAT_SCHEDULE["polls-remind"] = {
     "task": "vpdt.collab.polls.tasks.remind_non_responders",
     "schedule": _cron(env_str("VPDT_POLL_REMIND_CRON", "0 7 * * *")),
+}
+
+# --- Work calendar and meetings (lịch công tác) -------------------------------------------
+# An entry is kept this many months after it ends (a year), then removed by the daily task (journaled). Reminders
+# (15, 30 or 60 minutes before an approved entry) are sent by a task every minute.
+VPDT_CALENDAR_RETENTION_MONTHS = env_int("VPDT_CALENDAR_RETENTION_MONTHS", 12)
+CELERY_BEAT_SCHEDULE["calendar-expire"] = {
+    "task": "vpdt.collab.calendar.tasks.expire_entries",
+    "schedule": _cron(env_str("VPDT_CALENDAR_RETENTION_CRON", "35 1 * * *")),
+}
+CELERY_BEAT_SCHEDULE["calendar-remind"] = {
+    "task": "vpdt.collab.calendar.tasks.send_reminders",
+    "schedule": _cron(env_str("VPDT_CALENDAR_REMINDER_CRON", "* * * * *")),
 }
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------
