@@ -114,12 +114,8 @@ def cutoff(now: dt.datetime | None = None) -> dt.datetime:
     months = settings.VPDT_CALENDAR_RETENTION_MONTHS
     year, month = divmod(now.month - 1 - months, 12)
     year, month = now.year + year, month + 1
-    day = min(
-        now.day,
-        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
-            month - 1
-        ],
-    )
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    day = min(now.day, (following - dt.timedelta(days=1)).day)
     return now.replace(year=year, month=month, day=day)
 
 
