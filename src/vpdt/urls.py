@@ -110,6 +110,7 @@ urlpatterns = [
     path("hoi-thoai/", include("vpdt.collab.chat.urls")),
     path("giao-viec/", include("vpdt.collab.orders.urls")),
     path("lay-y-kien/", include("vpdt.collab.polls.urls")),
+    path("lich-cong-tac/", include("vpdt.collab.calendar.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
