@@ -8,24 +8,18 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import override_settings
 from django.utils import timezone
-from freezegun import freeze_time
 
 from tests.shared_data import over
-from vpdt.collab.calendar import calendars, queries, services, upkeep
+from vpdt.collab.calendar import calendars, queries, services
 from vpdt.collab.calendar.lifecycle import available_actions
 from vpdt.collab.calendar.models import (
     CalendarKind,
-    DeliveryStatus,
     Entry,
-    EntryLink,
     EntryStatus,
     Frequency,
     ParticipantRole,
-    ReminderDelivery,
     Room,
-    Series,
 )
 from vpdt.collab.calendar.services import Part, PersonClash, Recurrence
 from vpdt.core.fsm import TransitionNotAllowed
