@@ -8,18 +8,24 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 from django.utils import timezone
+from freezegun import freeze_time
 
 from tests.shared_data import over
-from vpdt.collab.calendar import calendars, queries, services
+from vpdt.collab.calendar import calendars, queries, services, tasks, upkeep
 from vpdt.collab.calendar.lifecycle import available_actions
 from vpdt.collab.calendar.models import (
     CalendarKind,
+    DeliveryStatus,
     Entry,
+    EntryLink,
     EntryStatus,
     Frequency,
     ParticipantRole,
+    ReminderDelivery,
     Room,
+    Series,
 )
 from vpdt.collab.calendar.services import Part, PersonClash, Recurrence
 from vpdt.core.fsm import TransitionNotAllowed
@@ -377,3 +383,370 @@ def test_the_week_view_reads_a_fixed_number_of_queries(world, login, django_asse
         assert response.content.decode().count('data-testid="week-entry"') == total
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+# ------------------------------------------------------------------------------------------ recurrence
+
+
+def test_a_recurrence_is_stored_as_rows_approved_and_cancelled_as_a_series(world):
+    monday = _monday(2)
+    weekly = _book(
+        world,
+        title="Giao ban lãnh đạo Sở sáng thứ Hai",
+        day=monday,
+        start=T(7, 30),
+        end=T(8, 30),
+        room=world.hall,
+        recurrence=Recurrence(Frequency.WEEKLY, count=4),
+    )
+    assert [timezone.localtime(e.starts_at).date() for e in weekly] == [
+        monday + dt.timedelta(days=7 * i) for i in range(4)
+    ]
+    assert len({e.series_id for e in weekly}) == 1 and Series.objects.get(pk=weekly[0].series_id).count == 4
+    assert all(e.participants.count() == 0 and e.room == world.hall for e in weekly)
+    workdays = services.occurrences(dt.date(2026, 12, 31), Recurrence(Frequency.WORKDAYS, until=dt.date(2027, 1, 6)))
+    assert workdays == [
+        dt.date(2026, 12, 31),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 4),
+        dt.date(2027, 1, 5),
+        dt.date(2027, 1, 6),
+    ]
+    # one occurrence clashing with the hall refuses the whole booking: nothing written
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError) as err:
+        _book(
+            world,
+            title="Tập huấn",
+            day=monday + dt.timedelta(days=14),
+            start=T(8, 0),
+            end=T(9, 0),
+            room=world.hall,
+            chair=world.sxd_admin,
+            recurrence=Recurrence(Frequency.DAILY, count=3),
+        )
+    assert "Hội trường đã được đặt" in str(err.value) and Entry.objects.count() == before
+    done = services.approve(world.sxd_clerk, weekly[1], whole_series=True)
+    assert [e.pk for e in done] == [e.pk for e in weekly[1:]]
+    statuses = [e.status for e in Entry.objects.filter(series_id=weekly[0].series_id).order_by("starts_at")]
+    assert statuses == [EntryStatus.PENDING] + [EntryStatus.APPROVED] * 3
+    services.cancel(world.sxd_staff, weekly[2], "Lãnh đạo đi công tác cả tháng", whole_series=True)
+    statuses = [e.status for e in Entry.objects.filter(series_id=weekly[0].series_id).order_by("starts_at")]
+    assert statuses == [EntryStatus.PENDING, EntryStatus.APPROVED, EntryStatus.CANCELLED, EntryStatus.CANCELLED]
+    days = queries.week_entries(calendars.agency_calendar(world.sxd), monday + dt.timedelta(days=7), world.sxd_admin)
+    assert [e.title for e in days[0].halves[0].entries] == ["Giao ban lãnh đạo Sở sáng thứ Hai"]
+
+
+# ------------------------------------------------------------------------------------------ linked documents
+
+
+def test_only_documents_the_person_sees_can_be_linked(world):
+    from vpdt.core.authz import visible
+    from vpdt.dossiers import services as dossiers
+    from vpdt.dossiers.models import Dossier
+
+    dossier = dossiers.create_dossier(world.sxd_clerk, title="Hồ sơ tổ chức hội nghị tổng kết năm 2026")
+    assert not visible(Dossier, world.stttt_staff).filter(pk=dossier.pk).exists()
+    (entry,) = _book(
+        world,
+        actor=world.sxd_clerk,
+        title="Hội nghị tổng kết năm 2026",
+        room=world.hall,
+        start=T(14, 0),
+        end=T(17, 0),
+        dossier_ids=[dossier.pk],
+    )
+    link = EntryLink.objects.get(entry=entry)
+    assert (link.kind, link.object_id) == ("dossier", dossier.pk) and "tổng kết" in link.label
+    if not visible(Dossier, world.sxd_staff).filter(pk=dossier.pk).exists():
+        with pytest.raises(ValidationError) as err:
+            _book(world, title="Họp", room=world.hall, start=T(17, 0), end=T(18, 0), dossier_ids=[dossier.pk])
+        assert "không có quyền xem" in str(err.value)
+
+
+# ------------------------------------------------------------------------------------------ reminders
+
+
+def test_reminders_go_once_on_every_channel_at_their_time(world, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from vpdt.collab.sms import services as sms
+
+    head = world.sxd_unit_leader
+    head.email = "dung.pv@sxd.nghean.gov.vn"
+    head.save(update_fields=["email"])
+    sms.set_mobile(head, "0912345678")
+    (entry,) = services.approve(world.sxd_clerk, world.meeting)
+    (pending,) = _book(
+        world,
+        title="Họp chưa duyệt",
+        room=None,
+        place="Phòng KHTC",
+        start=T(8, 0),
+        end=T(9, 0),
+        chair=world.sxd_admin,
+        remind_minutes=60,
+        confirm=True,
+    )
+    mail.outbox.clear()
+    with freeze_time(entry.starts_at - dt.timedelta(minutes=31)):
+        assert upkeep.send_reminders() == 0
+    with freeze_time(entry.starts_at - dt.timedelta(minutes=29)), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_reminders.delay().get() == 1
+        assert upkeep.send_reminders() == 0  # once
+    told = set(Notification.objects.filter(verb="calendar.reminder", target_id=entry.pk).values_list("user", flat=True))
+    khtc = {head.pk, world.sxd_staff.pk}  # the preparing unit's members
+    assert told == {world.sxd_leader.pk, world.sxd_clerk.pk} | khtc
+    got = {d.channel: d for d in ReminderDelivery.objects.filter(entry=entry, user=head)}
+    assert got["in_app"].status == DeliveryStatus.DELIVERED
+    assert Notification.objects.get(pk=got["in_app"].notification_id).topic == "reminder"
+    assert got["email"].status == DeliveryStatus.HANDED  # reminders go by e-mail unless the person opts out
+    assert got["push"].status == DeliveryStatus.SKIPPED  # no device: nothing claimed
+    assert any("Giao ban công tác tháng 5" in m.subject or "Giao ban công tác tháng 5" in m.body for m in mail.outbox)
+    chair = {d.channel: d for d in ReminderDelivery.objects.filter(entry=entry, user=world.sxd_leader)}
+    assert chair["push"].status == DeliveryStatus.SKIPPED and chair["push"].note  # the reason is recorded
+    assert not Notification.objects.filter(verb="calendar.reminder", target_id=pending.pk).exists()
+    with freeze_time(entry.starts_at + dt.timedelta(minutes=1)):
+        assert upkeep.send_reminders() == 0
+
+
+# ------------------------------------------------------------------------------------------ retention
+
+
+def test_entries_are_kept_a_year_then_removed_and_journaled(world):
+    from django.conf import settings as live
+
+    assert live.CELERY_BEAT_SCHEDULE["calendar-expire"]["task"] == "vpdt.collab.calendar.tasks.expire_entries"
+    assert live.VPDT_CALENDAR_RETENTION_MONTHS == 12
+    today = timezone.localdate()
+    old = _book(
+        world,
+        title="Hội nghị sơ kết 6 tháng",
+        day=today - dt.timedelta(days=400),
+        room=world.hall,
+        start=T(8, 0),
+        end=T(11, 0),
+        recurrence=Recurrence(Frequency.DAILY, count=2),
+        confirm=True,
+    )
+    (recent,) = _book(
+        world,
+        title="Họp triển khai Luật Xây dựng",
+        day=today - dt.timedelta(days=300),
+        room=world.hall,
+        start=T(8, 0),
+        end=T(11, 0),
+        confirm=True,
+    )
+    series = old[0].series_id
+    with freeze_time(timezone.now() - dt.timedelta(days=40)):  # then they had ended less than a year before
+        assert upkeep.expire_entries() == 0
+    assert tasks.expire_entries.delay().get() == 2
+    assert (
+        not Entry.objects.filter(pk__in=[e.pk for e in old]).exists() and not Series.objects.filter(pk=series).exists()
+    )
+    assert Entry.objects.filter(pk__in=[recent.pk, world.meeting.pk]).count() == 2
+    gone = JournalEntry.objects.get(action="calendar.entry.expire", object_id=str(old[0].pk))
+    assert gone.details["kept_months"] == 12 and gone.object_repr == "Hội nghị sơ kết 6 tháng"
+    with freeze_time(timezone.now() + dt.timedelta(days=70)):
+        assert upkeep.expire_entries() == 1
+    with override_settings(VPDT_CALENDAR_RETENTION_MONTHS=1):
+        assert upkeep.cutoff(dt.datetime(2027, 3, 31, 3, tzinfo=dt.UTC)).date() == dt.date(2027, 2, 28)
+    assert upkeep.cutoff(dt.datetime(2028, 2, 29, 3, tzinfo=dt.UTC)).date() == dt.date(2027, 2, 28)
+
+
+# ------------------------------------------------------------------------------------------ every page and action
+
+
+def test_every_page_and_action_for_each_party(world, login):
+    entry = world.meeting
+    base = f"/lich-cong-tac/{entry.pk}/"
+    for user in (world.sxd_admin, world.stttt_staff):  # same-agency outsider, another agency
+        client = login(user)
+        assert client.get(base).status_code == 404, user
+        assert client.get(base + "sua/").status_code == 404, user
+        for slug in ("duyet", "tu-choi", "huy"):
+            assert client.post(base + f"{slug}/", {"reason": "x"}).status_code == 404, (user, slug)
+    participant = login(world.sxd_unit_leader)
+    page = participant.get(base)
+    assert page.status_code == 200 and 'data-testid="approve"' not in page.content.decode()
+    assert participant.get(base + "sua/").status_code == 403
+    for slug in ("duyet", "tu-choi", "huy"):
+        assert participant.post(base + f"{slug}/", {"reason": "x"}).status_code == 403, slug
+    assert participant.post(base + "nope/").status_code == 404
+    creator = login(world.sxd_staff)
+    page = creator.get(base).content.decode()
+    assert 'data-testid="edit"' in page and 'data-testid="cancel"' in page and 'data-testid="approve"' not in page
+    assert creator.get(base + "sua/").status_code == 200
+    assert creator.post(base + "duyet/").status_code == 403
+    assert 'data-testid="waiting-row"' not in creator.get("/lich-cong-tac/cho-duyet/").content.decode()
+    keeper = login(world.sxd_clerk)
+    assert 'data-testid="waiting-row"' in keeper.get("/lich-cong-tac/cho-duyet/").content.decode()
+    assert 'data-testid="approve"' in keeper.get(base).content.decode()
+    response = keeper.post(base + "tu-choi/", {"reason": ""})
+    assert response.status_code == 302 and _fresh(entry).status == EntryStatus.PENDING  # a reason is needed
+    assert keeper.post(base + "duyet/").status_code == 302 and _fresh(entry).status == EntryStatus.APPROVED
+    assert login(world.sxd_admin).get(base).status_code == 200  # approved: the agency sees it
+    assert login(world.stttt_staff).get(base).status_code == 404
+    response = creator.post(base + "huy/", {"reason": "Dời sang tuần sau"})
+    assert response.status_code == 302 and _fresh(entry).status == EntryStatus.CANCELLED
+
+
+def test_the_booking_form_refuses_a_room_clash_and_warns_of_people(world, login):
+    client = login(world.sxd_clerk)
+    day = timezone.localtime(world.meeting.starts_at).date()
+    assert client.get("/lich-cong-tac/dang-ky/").status_code == 200
+    form = {
+        "calendar": "co-quan",
+        "title": "Làm việc với Thanh tra tỉnh",
+        "day": f"{day:%d/%m/%Y}",
+        "start": "09:00",
+        "end": "10:30",
+        "chair": str(world.sxd_leader.pk),
+        "room": str(world.room1.pk),
+        "attend": [f"u:{world.sxd_vp.pk}", f"p:{world.sxd_admin.pk}"],
+    }
+    page = client.post("/lich-cong-tac/dang-ky/", form).content.decode()
+    assert "Phòng họp số 1 đã được đặt cho" in page
+    form["room"] = str(world.hall.pk)
+    page = client.post("/lich-cong-tac/dang-ky/", form).content.decode()
+    assert "Trần Thị Thu Hà đã có “Giao ban" in page and "Vẫn đăng ký" in page
+    response = client.post("/lich-cong-tac/dang-ky/", {**form, "confirm": "on"})
+    assert response.status_code == 302
+    entry = Entry.objects.get(title="Làm việc với Thanh tra tỉnh")
+    assert set(entry.participants.values_list("role", flat=True)) == {"attend"} and entry.room == world.hall
+    for bad in ({"start": "25:00"}, {"day": "30/02/2026"}, {"chair": "abc"}, {"attend": ["x:1"]}, {"calendar": "zzz"}):
+        response = client.post("/lich-cong-tac/dang-ky/", {**form, **bad})
+        assert response.status_code == 200 and "errorlist" in response.content.decode(), bad
+    assert login(world.stttt_staff).get(f"/lich-cong-tac/{entry.pk}/sua/").status_code == 404
+
+
+def test_rooms_and_grants_pages_for_each_party(world, login):
+    staff, admin = login(world.sxd_staff), login(world.sxd_admin)
+    assert "Phòng họp số 1" in staff.get("/lich-cong-tac/phong-hop/").content.decode()
+    assert staff.post("/lich-cong-tac/phong-hop/", {"name": "Phòng mới"}).status_code == 403
+    assert staff.post(f"/lich-cong-tac/phong-hop/{world.room1.pk}/", {"name": "Đổi tên"}).status_code == 403
+    assert staff.get(f"/lich-cong-tac/phong-hop/{world.other_room.pk}/").status_code == 404
+    assert admin.post("/lich-cong-tac/phong-hop/", {"name": "Phòng họp số 2", "capacity": "20"}).status_code == 302
+    assert admin.post("/lich-cong-tac/phong-hop/", {"name": "phòng họp số 2"}).status_code == 200  # same name
+    response = admin.post(f"/lich-cong-tac/phong-hop/{world.room1.pk}/", {"name": "Phòng họp số 1", "capacity": "40"})
+    assert response.status_code == 302 and Room.objects.get(pk=world.room1.pk).capacity == 40
+    day = timezone.localtime(world.meeting.starts_at).date()
+    page = login(world.sxd_clerk).get(f"/lich-cong-tac/phong-hop/{world.room1.pk}/?ngay={day:%d/%m/%Y}")
+    assert 'data-testid="room-booking"' in page.content.decode()
+    assert login(world.stttt_staff).get(f"/lich-cong-tac/phong-hop/{world.room1.pk}/").status_code == 404
+    assert staff.get("/lich-cong-tac/quyen-quan-ly/").status_code == 200
+    assert (
+        staff.post("/lich-cong-tac/quyen-quan-ly/", {"grantee": world.sxd_staff.pk, "calendar": "co-quan"}).status_code
+        == 403
+    )
+    assert staff.post(f"/lich-cong-tac/quyen-quan-ly/{world.grant.pk}/thu-hoi/").status_code == 404
+    assert login(world.sxd_clerk).post(f"/lich-cong-tac/quyen-quan-ly/{world.grant.pk}/thu-hoi/").status_code == 403
+    assert login(world.stttt_staff).post(f"/lich-cong-tac/quyen-quan-ly/{world.grant.pk}/thu-hoi/").status_code == 404
+    leader = login(world.sxd_leader)
+    response = leader.post(
+        "/lich-cong-tac/quyen-quan-ly/", {"grantee": world.sxd_staff.pk, "calendar": f"don-vi-{world.sxd_khtc.pk}"}
+    )
+    assert response.status_code == 302
+    assert leader.post(f"/lich-cong-tac/quyen-quan-ly/{world.grant.pk}/thu-hoi/").status_code == 302
+    journal = JournalEntry.objects.filter(action="calendar.revoke", object_id=str(world.grant.pk)).get()
+    assert journal.details["grantee"] == "Lê Thị Hồng Nhung"
+
+
+def test_the_api_for_each_party(world, api):
+    entry = world.meeting
+    url = f"/api/v1/calendar-entries/{entry.pk}/"
+    creator, participant, outsider, other = (
+        api(world.sxd_staff),
+        api(world.sxd_unit_leader),
+        api(world.sxd_admin),
+        api(world.stttt_staff),
+    )
+    week = {"from": f"{_monday():%d/%m/%Y}", "to": f"{_monday() + dt.timedelta(days=6):%d/%m/%Y}"}
+    for client in (outsider, other):
+        assert client.get(url).status_code == 404
+        assert client.post(url + "steps/approve/").status_code == 404
+        assert client.put(url, {}, format="json").status_code == 404
+        assert entry.pk not in [r["id"] for r in client.get("/api/v1/calendar-entries/", week).data["results"]]
+    assert participant.get(url).data["actions"] == []
+    assert participant.post(url + "steps/approve/").status_code == 403
+    assert participant.put(url, {}, format="json").status_code == 403
+    data = creator.get(url).data
+    assert (
+        data["actions"] == ["cancel", "edit"]
+        and data["calendar"] == "co-quan"
+        and data["room_name"] == "Phòng họp số 1"
+    )
+    assert {"user": world.sxd_unit_leader.pk, "unit": None, "name": "Phạm Văn Dũng", "role": "attend"} in data[
+        "participants"
+    ]
+    assert creator.post(url + "steps/approve/").status_code == 403
+    keeper = api(world.sxd_clerk)
+    assert [r["id"] for r in keeper.get("/api/v1/calendar-entries/waiting/").data] == [entry.pk]
+    assert keeper.post(url + "steps/refuse/", {"reason": ""}, format="json").status_code == 400
+    assert keeper.post(url + "steps/nope/").status_code == 404
+    assert keeper.post(url + "steps/approve/", {}, format="json").data["status"] == "approved"
+    assert entry.pk in [r["id"] for r in outsider.get("/api/v1/calendar-entries/", week).data["results"]]
+    assert other.get(url).status_code == 404
+    shown = outsider.get("/api/v1/calendar-entries/week/", {"week": week["from"]}).data
+    tuesday = shown["days"][1]["halves"][0]["entries"]
+    assert [e["title"] for e in tuesday] == [entry.title] and tuesday[0]["start"] == "08:00"
+    assert outsider.get("/api/v1/calendar-entries/", {"from": "01/01/2026", "to": "01/12/2026"}).status_code == 400
+    assert outsider.get("/api/v1/calendar-entries/", {"calendar": "don-vi-999999"}).status_code == 400
+    assert outsider.get("/api/v1/calendar-entries/", {"from": "hôm nay"}).status_code == 400
+
+
+def test_the_api_books_with_clashes_as_the_screens_do(world, api):
+    client = api(world.sxd_unit_leader)
+    day = timezone.localtime(world.meeting.starts_at).date()
+    body = {
+        "calendar": f"don-vi-{world.sxd_khtc.pk}",
+        "title": "Họp phòng KHTC về kế hoạch vốn năm 2027",
+        "day": f"{day:%d/%m/%Y}",
+        "start": "09:00",
+        "end": "10:00",
+        "chair": world.sxd_unit_leader.pk,
+        "room": world.room1.pk,
+        "participants": [{"unit": world.sxd_khtc.pk, "role": "attend"}],
+        "remind_minutes": 15,
+    }
+    refused = client.post("/api/v1/calendar-entries/", body, format="json")
+    assert refused.status_code == 400 and "Phòng họp số 1 đã được đặt" in refused.data["room"][0]
+    body["room"] = world.hall.pk
+    warned = client.post("/api/v1/calendar-entries/", body, format="json")
+    assert warned.status_code == 409 and warned.data["people"][0].startswith("Phạm Văn Dũng đã có")
+    booked = client.post("/api/v1/calendar-entries/", {**body, "confirm": True}, format="json")
+    assert booked.status_code == 201 and booked.data[0]["status"] == "pending"
+    assert booked.data[0]["actions"] == ["approve", "cancel", "edit", "refuse"]  # the head keeps the unit's calendar
+    series = client.post(
+        "/api/v1/calendar-entries/",
+        {**body, "day": f"{day + dt.timedelta(days=1):%d/%m/%Y}", "recurrence": {"frequency": "weekly", "count": 3}},
+        format="json",
+    )
+    assert series.status_code == 201 and len(series.data) == 3
+    edited = client.put(
+        f"/api/v1/calendar-entries/{booked.data[0]['id']}/",
+        {**{k: v for k, v in body.items() if k != "calendar"}, "start": "15:00", "end": "16:00"},
+        format="json",
+    )
+    assert edited.status_code == 200 and edited.data["starts_at"].endswith("15:00:00+07:00")
+    assert api(world.stttt_staff).post("/api/v1/calendar-entries/", body, format="json").status_code == 400
+    bad = client.post("/api/v1/calendar-entries/", {**body, "start": "9h", "day": "x"}, format="json")
+    assert bad.status_code == 400
+    rooms = api(world.sxd_staff).get("/api/v1/calendar-rooms/").data
+    assert {r["name"] for r in rooms} == {"Phòng họp số 1", "Hội trường"}
+    assert api(world.sxd_staff).post("/api/v1/calendar-rooms/", {"name": "Phòng X"}, format="json").status_code == 403
+    made = api(world.sxd_admin).post("/api/v1/calendar-rooms/", {"name": "Phòng họp trực tuyến"}, format="json")
+    assert made.status_code == 201
+    assert api(world.stttt_staff).get(f"/api/v1/calendar-rooms/{made.data['id']}/").status_code == 404
+    grants = api(world.sxd_leader)
+    assert [g["grantee_name"] for g in grants.get("/api/v1/calendar-grants/").data] == ["Lê Thị Hồng Nhung"]
+    assert api(world.sxd_staff).get("/api/v1/calendar-grants/").data == []
+    given = grants.post(
+        "/api/v1/calendar-grants/",
+        {"grantee": world.sxd_staff.pk, "calendar": f"lanh-dao-{world.sxd_leader.pk}"},
+        format="json",
+    )
+    assert given.status_code == 201 and given.data["calendar_name"].endswith("Trần Thị Thu Hà")
+    assert api(world.sxd_staff).post(f"/api/v1/calendar-grants/{given.data['id']}/revoke/").status_code == 403
+    assert grants.post(f"/api/v1/calendar-grants/{given.data['id']}/revoke/").data["revoked_at"]

@@ -388,6 +388,11 @@ SPECTACULAR_SETTINGS = {
         "MailKindEnum": "vpdt.collab.mail.models.Kind",
         "TaskLinkKindEnum": "vpdt.collab.orders.models.LinkKind",
         "FollowUpKindEnum": "vpdt.collab.orders.models.FollowUpKind",
+        "RoleEnum": "vpdt.core.roles.Role",
+        "CalendarEntryStatusEnum": "vpdt.collab.calendar.models.EntryStatus",
+        "CalendarParticipantRoleEnum": "vpdt.collab.calendar.models.ParticipantRole",
+        "CalendarFrequencyEnum": "vpdt.collab.calendar.models.Frequency",
+        "CalendarReminderEnum": "vpdt.collab.calendar.models.Reminder",
     },
 }
 
