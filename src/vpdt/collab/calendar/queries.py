@@ -18,7 +18,7 @@ from vpdt.core.authz import scope_of, visible
 
 from . import rights
 from .calendars import Calendar
-from .models import EntryStatus, Participant, ParticipantRole, Room
+from .models import Entry, EntryStatus, Participant, ParticipantRole, Room
 
 WAITING_QUEUE = "calendar.waiting"
 SHOWN = (EntryStatus.PENDING, EntryStatus.APPROVED, EntryStatus.CANCELLED)
@@ -27,8 +27,6 @@ NOON = dt.time(12, 0)
 
 
 def entries(user) -> QuerySet:
-    from .models import Entry
-
     return visible(Entry, user).select_related(
         "agency", "calendar_unit", "calendar_leader", "chair", "room", "created_by"
     )
@@ -36,8 +34,6 @@ def entries(user) -> QuerySet:
 
 def waiting(user) -> QuerySet:
     """The entries waiting for the person's approval: pending, on a calendar they keep."""
-    from .models import Entry
-
     scope = scope_of(user)
     return Entry.objects.filter(rights.kept(scope), status=EntryStatus.PENDING)
 

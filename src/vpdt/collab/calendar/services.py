@@ -414,10 +414,6 @@ def book(
                 for starts, ends in spans
             ]
         )
-        if entries and entries[0].pk is None:  # a backend that does not return the keys of a bulk insert
-            entries = list(
-                Entry.objects.filter(created_by=actor, series=series, title=title).order_by("-pk")[: len(spans)]
-            )[::-1]
         Participant.objects.bulk_create(
             [Participant(entry=e, user=p.user, unit=p.unit, role=p.role) for e in entries for p in parts]
         )

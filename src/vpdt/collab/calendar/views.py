@@ -302,7 +302,7 @@ def waiting(request):
     _agency(request)
     qs = queries.waiting(request.user).select_related("chair", "room", "calendar_unit", "calendar_leader", "created_by")
     page = page_of(request, qs, order=("starts_at", "id"))
-    return render(request, "calendar/waiting.html", {"page": page, "today": timezone.localdate()})
+    return render(request, "calendar/waiting.html", {"page": page})
 
 
 # ------------------------------------------------------------------------------------------ rooms
