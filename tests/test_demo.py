@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from tests import shared_data
 from vpdt.accounts.models import User
@@ -192,6 +193,25 @@ def test_demo_outgoing_documents_in_each_state(demo_world):
     delivery = issued.recipients.get()
     assert delivery.agency.code == "000.00.15.H41" and delivery.status == DeliveryStatus.ARRIVED
     assert docs.get(status=OutStatus.APPROVED).number is None
+
+
+def test_demo_fills_the_week_of_the_calendar(demo_world):
+    from vpdt.collab.calendar import calendars, queries
+    from vpdt.collab.calendar.models import EntryStatus
+
+    sxd = Agency.objects.get(code="000.00.12.H41")
+    office = User.objects.get(full_name="Đặng Quốc Tuấn")  # neither chairs nor keeps: sees what is approved
+    days = queries.week_entries(calendars.agency_calendar(sxd), queries.monday_of(timezone.localdate()), office)
+    titles = [e.title for d in days for h in d.halves for e in h.entries]
+    assert titles == [
+        "Giao ban lãnh đạo Sở đầu tuần",
+        "Làm việc với UBND huyện Nghi Lộc về quy hoạch chung đô thị Quán Hành",
+        "Hội nghị triển khai Luật Xây dựng sửa đổi và các văn bản hướng dẫn",
+        "Tiếp công dân định kỳ",
+    ]
+    head = User.objects.get(full_name="Phạm Văn Dũng")
+    waiting = list(queries.waiting(head).values_list("title", "status"))
+    assert waiting == [("Họp phòng rà soát kế hoạch vốn đầu tư công năm 2027", EntryStatus.PENDING)]
 
 
 def test_demo_refused_in_production(db, settings):

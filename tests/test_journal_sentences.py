@@ -88,7 +88,7 @@ def _resolve(node, tree, problems, where) -> set[str]:
 
 def recorded_actions() -> tuple[set[str], list[str]]:
     """Every action string the code base records: ``journal.record`` calls, items of ``record_many`` (dicts with
-    an "action") and entries built directly (``action=`` beside ``object_repr=``), and every transition a
+    an "action", as are those of ``record_each``) and entries built directly (``action=`` beside ``object_repr=``), and every transition a
     ``Machine`` applies (``f"{prefix}.{name}"``; transitions without a target are checked, never applied)."""
     actions, problems = set(), []
     machine_modules = set()
@@ -100,7 +100,9 @@ def recorded_actions() -> tuple[set[str], list[str]]:
             elif isinstance(node, ast.Call) and {"action", "object_repr"} <= {k.arg for k in node.keywords}:
                 value = next(k.value for k in node.keywords if k.arg == "action")
                 actions |= _resolve(value, tree, problems, f"{where}:{node.lineno}")
-            elif isinstance(node, ast.Dict) and "record_many(" in path.read_text(encoding="utf-8"):
+            elif isinstance(node, ast.Dict) and any(
+                call in path.read_text(encoding="utf-8") for call in ("record_many(", "record_each(")
+            ):
                 for key, value in zip(node.keys, node.values, strict=True):
                     if isinstance(key, ast.Constant) and key.value == "action" and isinstance(value, ast.Constant):
                         actions.add(value.value)

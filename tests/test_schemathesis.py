@@ -121,7 +121,24 @@ def known_ids(org):
     more_time = polls.ask_more_time(
         org.sxd_staff, poll, until=today + dt.timedelta(days=10), reason="Đang tổng hợp ý kiến của phòng"
     )
+    from vpdt.collab.calendar import calendars
+    from vpdt.collab.calendar import services as calendar
+
+    room = calendar.create_room(org.sxd_admin, name="Phòng họp số 1", capacity=30)
+    (meeting,) = calendar.book(
+        org.sxd_staff,
+        calendars.agency_calendar(org.sxd),
+        title="Giao ban công tác tuần",
+        day=today + dt.timedelta(days=3),
+        start=dt.time(8, 0),
+        end=dt.time(10, 0),
+        chair=org.sxd_leader,
+        room=room,
+    )
     return {
+        "calendar-entries": meeting.pk,
+        "calendar-rooms": room.pk,
+        "calendar-grants": calendar.grant(org.sxd_leader, org.sxd_clerk, calendars.agency_calendar(org.sxd)).pk,
         "tasks": task.pk,
         "polls": poll.pk,
         "poll-grants": grant.pk,

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "vpdt.collab.chat",
     "vpdt.collab.orders",
     "vpdt.collab.polls",
+    "vpdt.collab.calendar",
     "vpdt.sampledata",
 ]
 
@@ -387,6 +388,11 @@ SPECTACULAR_SETTINGS = {
         "MailKindEnum": "vpdt.collab.mail.models.Kind",
         "TaskLinkKindEnum": "vpdt.collab.orders.models.LinkKind",
         "FollowUpKindEnum": "vpdt.collab.orders.models.FollowUpKind",
+        "RoleEnum": "vpdt.core.roles.Role",
+        "CalendarEntryStatusEnum": "vpdt.collab.calendar.models.EntryStatus",
+        "CalendarParticipantRoleEnum": "vpdt.collab.calendar.models.ParticipantRole",
+        "CalendarFrequencyEnum": "vpdt.collab.calendar.models.Frequency",
+        "CalendarReminderEnum": "vpdt.collab.calendar.models.Reminder",
     },
 }
 
@@ -505,6 +511,19 @@ CELERY_BEAT_SCHEDULE["polls-remind"] = {
 CELERY_BEAT_SCHEDULE["polls-close-expired"] = {
     "task": "vpdt.collab.polls.tasks.close_expired",
     "schedule": _cron(env_str("VPDT_POLL_CLOSE_CRON", "*/15 * * * *")),
+}
+
+# --- Work calendar and meetings (lịch công tác) -------------------------------------------
+# An entry is kept this many months after it ends (a year), then removed by the daily task (journaled). Reminders
+# (15, 30 or 60 minutes before an approved entry) are sent by a task every minute.
+VPDT_CALENDAR_RETENTION_MONTHS = env_int("VPDT_CALENDAR_RETENTION_MONTHS", 12)
+CELERY_BEAT_SCHEDULE["calendar-expire"] = {
+    "task": "vpdt.collab.calendar.tasks.expire_entries",
+    "schedule": _cron(env_str("VPDT_CALENDAR_RETENTION_CRON", "35 1 * * *")),
+}
+CELERY_BEAT_SCHEDULE["calendar-remind"] = {
+    "task": "vpdt.collab.calendar.tasks.send_reminders",
+    "schedule": _cron(env_str("VPDT_CALENDAR_REMINDER_CRON", "* * * * *")),
 }
 
 # --- Internal mail (thư nội bộ) ------------------------------------------------------------

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.collab.boards import api as boards_api
+from vpdt.collab.calendar import api as calendar_api
 from vpdt.collab.chat import api as chat_api
 from vpdt.collab.mail import api as mail_api
 from vpdt.collab.orders import api as orders_api
@@ -78,6 +79,9 @@ router.register("chat-conversations", chat_api.ConversationViewSet, basename="ch
 router.register("polls", polls_api.PollViewSet, basename="poll")
 router.register("poll-grants", polls_api.PollGrantViewSet, basename="poll-grant")
 router.register("poll-deadline-requests", polls_api.PollDeadlineRequestViewSet, basename="poll-deadline-request")
+router.register("calendar-entries", calendar_api.EntryViewSet, basename="calendar-entry")
+router.register("calendar-rooms", calendar_api.RoomViewSet, basename="calendar-room")
+router.register("calendar-grants", calendar_api.GrantViewSet, basename="calendar-grant")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),
@@ -111,6 +115,7 @@ urlpatterns = [
     path("hoi-thoai/", include("vpdt.collab.chat.urls")),
     path("giao-viec/", include("vpdt.collab.orders.urls")),
     path("lay-y-kien/", include("vpdt.collab.polls.urls")),
+    path("lich-cong-tac/", include("vpdt.collab.calendar.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

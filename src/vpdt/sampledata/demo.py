@@ -216,6 +216,9 @@ def load() -> list[dict]:
 
     demo_exchange.load(by_name, agencies)
     _outgoing(by_name, agencies)
+    from . import demo_calendar
+
+    demo_calendar.load(by_name, agencies, units)
     journal.record("sampledata.demo_loaded", details={"accounts": len(accounts_out)})
     return accounts_out
 
