@@ -146,8 +146,10 @@ def _task(rng, agency, people, now):
         assigner, lead_user, lead_unit = leader or unit["leader"], None, unit_pk
     status = _pick(rng, STATUS_MIX)
     is_open = status not in (TaskStatus.DONE, TaskStatus.RETURNED)
-    created = now - dt.timedelta(days=rng.randint(0, 100 if is_open else 540), minutes=rng.randint(0, 600))
-    deadline = timezone.localtime(created).date() + dt.timedelta(days=rng.choice((7, 10, 15, 20, 30, 45, 60)))
+    # Open tasks are mostly recent, some linger; the done ones spread over eighteen months.
+    age = rng.randint(0, 540) if not is_open else rng.randint(0, 30) if rng.random() < 0.85 else rng.randint(0, 180)
+    created = now - dt.timedelta(days=age, minutes=rng.randint(0, 600))
+    deadline = timezone.localtime(created).date() + dt.timedelta(days=rng.choice((7, 10, 15, 20, 30, 45, 60, 90)))
     completed = None
     if status == TaskStatus.DONE:
         completed = min(now, created + dt.timedelta(days=rng.randint(1, 70), hours=rng.randint(0, 8)))
