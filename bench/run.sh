@@ -2,6 +2,7 @@
 # Benchmarks on PostgreSQL with a province-sized dataset (250 agencies, 10,000 people, 1,000,000 incoming and
 # 1,000,000 outgoing documents by default), generated once into its own database (vpdt_bench) and reused.
 # Lists and search are timed for a sample of viewers across the province (bench/viewers.py): p50/p95 over the sample.
+# Tasks (100,000 generated once) and the chat's live delay to a 200-member group (Redis layer and embedded relay).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VPDT_DATA_DIR="${VPDT_BENCH_DATA_DIR:-/tmp/vpdt-bench}"
@@ -14,6 +15,8 @@ OUTGOING="${VPDT_BENCH_OUTGOING:-1000000}"
 .venv/bin/python bench/prepare.py --incoming "$INCOMING" --outgoing "$OUTGOING"
 .venv/bin/python bench/bench_directory.py "$@"
 .venv/bin/python bench/bench_lists.py "$@"
+.venv/bin/python bench/bench_tasks.py "$@"
+.venv/bin/python bench/bench_chat.py "$@"
 .venv/bin/python bench/bench_search.py "$@"
 .venv/bin/python bench/bench_incoming.py --documents "$INCOMING" "$@"
 .venv/bin/python bench/bench_outgoing.py --outgoing "$OUTGOING" "$@"

@@ -321,6 +321,45 @@ def test_the_lists_and_the_form_render(world, login):
     assert "Rà soát kế hoạch" in head.get("/giao-viec/?v=don-vi").content.decode()
 
 
+def test_a_list_page_reads_the_same_queries_however_many_rows_it_shows(world, login, api):
+    """The HTML list and the API list: their people, units and cooperators are read once per page (not per row),
+    and the page of tasks is cut before them (no join of the accounts table under the sort)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    boss = world.sxd_leader
+    urls = ["/giao-viec/?v=da-giao&trang-thai=tat-ca", "/api/v1/tasks/?view=da-giao"]
+    clients = {urls[0]: login(boss), urls[1]: api(boss)}
+
+    def read(url):
+        clients[url].get(url)  # the session and the scope, as on any page after the first
+        with CaptureQueriesContext(connection) as captured:
+            response = clients[url].get(url)
+        assert response.status_code == 200
+        return response, captured
+
+    before = {url: len(read(url)[1]) for url in urls}
+    for i, title in enumerate(["Báo cáo tiến độ giải phóng mặt bằng", "Kiểm tra an toàn công trình trường học"] * 6):
+        services.create_task(
+            boss,
+            title=f"{title} (đợt {i + 1})",
+            deadline=_in(3 + i),
+            lead_user=world.sxd_staff if i % 2 else None,
+            lead_unit=None if i % 2 else world.sxd_khtc,
+            cooperator_users=[world.sxd_clerk] if i % 3 else [],
+            cooperator_units=[world.sxd_vp] if i % 3 == 1 else [],
+        )
+    for url in urls:
+        response, captured = read(url)
+        assert len(captured) == before[url], (url, [q["sql"][:120] for q in captured])
+        page = next(q["sql"] for q in captured if 'ORDER BY "orders_task"."deadline"' in q["sql"])
+        assert "JOIN" not in page, page[:300]
+    rows = read(urls[1])[0].json()["results"]
+    assert len(rows) == 14 and {r["lead_name"] for r in rows} == {"Hoàng Thị Lan", "Phòng Kế hoạch - Tài chính"}
+    assert sum("Lê Thị Hồng Nhung" in r["cooperators"] for r in rows) == 9  # eight of the twelve, and the first
+    assert sum(len(r["cooperators"]) == 2 for r in rows) == 4  # with the office as a cooperating unit
+
+
 def test_the_api_for_each_party(world, api):
     task = world.task
     other, unrelated, coop = api(world.stttt_staff), api(world.sxd_admin), api(world.sxd_clerk)

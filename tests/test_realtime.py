@@ -152,3 +152,83 @@ def test_in_production_the_nudges_travel_through_redis_to_every_server(org, sett
         assert not LiveEvent.objects.exists()
     finally:
         channel_layers.backends.clear()
+
+
+def test_a_message_to_a_large_group_reaches_every_page_of_one_live_process(settings, monkeypatch):
+    """All the pages of one live process share its Redis queue: a message to a 300-member group is 300 nudges waiting
+    there at once, and all of them arrive. They are sent from one event loop (one Redis connection, not one per
+    member), and the 300 pages closing at once leave their groups."""
+    import os
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import channel_layers
+
+    from vpdt import settings as vpdt_settings
+
+    layer_config = vpdt_settings.redis_channel_layer(os.environ.get("VPDT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    layer_config["CONFIG"]["prefix"] = f"vpdt-test-many-{os.getpid()}"
+    settings.VPDT_REALTIME_BIND = "127.0.0.1:8001"
+    settings.CHANNEL_LAYERS = {"default": layer_config}
+    channel_layers.backends.clear()
+    people = list(range(900001, 900301))
+    try:
+        layer = channel_layers["default"]
+        sending_loops = []
+        group_send = layer.group_send
+
+        async def spy(*args, **kwargs):
+            sending_loops.append(asyncio.get_running_loop())
+            return await group_send(*args, **kwargs)
+
+        monkeypatch.setattr(layer, "group_send", spy)
+
+        async def scenario():
+            pages = {}
+            for person in people:
+                pages[person] = await layer.new_channel()
+                await layer.group_add(realtime.group(person), pages[person])
+            await asyncio.to_thread(realtime._send, people, {"kind": "chat", "conversation": 9})
+            got = [await asyncio.wait_for(layer.receive(pages[person]), timeout=10) for person in people]
+            await asyncio.gather(*(layer.group_discard(realtime.group(p), pages[p]) for p in people))
+            await layer.flush()
+            return got
+
+        got = async_to_sync(scenario)()
+        assert got == [{"type": realtime.EVENT, "data": {"kind": "chat", "conversation": 9}}] * len(people)
+        assert len(sending_loops) == len(people) and len(set(map(id, sending_loops))) == 1
+    finally:
+        channel_layers.backends.clear()
+
+
+def test_a_live_process_with_nothing_to_hand_over_keeps_waiting_for_nudges(settings):
+    """The live process waits for nudges in blocking reads of five seconds: a quiet spell longer than that is not an
+    error that would end the pages' sockets."""
+    import os
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import channel_layers
+
+    from vpdt import settings as vpdt_settings
+
+    layer_config = vpdt_settings.redis_channel_layer(os.environ.get("VPDT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    layer_config["CONFIG"]["prefix"] = f"vpdt-test-quiet-{os.getpid()}"
+    settings.CHANNEL_LAYERS = {"default": layer_config}
+    channel_layers.backends.clear()
+    try:
+        layer = channel_layers["default"]
+
+        async def scenario():
+            page = await layer.new_channel()
+            await layer.group_add(realtime.group(900001), page)
+            try:
+                with pytest.raises(asyncio.TimeoutError):  # still waiting when the test stops it, after 12 seconds
+                    await asyncio.wait_for(layer.receive(page), timeout=12)
+                await layer.group_send(realtime.group(900001), {"type": realtime.EVENT, "data": {"kind": "chat"}})
+                return await asyncio.wait_for(layer.receive(page), timeout=10)
+            finally:
+                await layer.group_discard(realtime.group(900001), page)
+                await layer.flush()
+
+        assert async_to_sync(scenario)() == {"type": realtime.EVENT, "data": {"kind": "chat"}}
+    finally:
+        channel_layers.backends.clear()

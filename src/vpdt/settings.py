@@ -236,9 +236,22 @@ VPDT_REALTIME_BIND = env_str("VPDT_REALTIME_BIND", "127.0.0.1:8001")
 VPDT_REALTIME_URL = env_str("VPDT_REALTIME_URL", "")
 VPDT_CHANNEL_REDIS_URL = env_str("VPDT_CHANNEL_REDIS_URL", "")
 ASGI_APPLICATION = "vpdt.asgi.application"
+
+
+def redis_channel_layer(url: str) -> dict:
+    """The Redis channel layer. All the sockets of one live process share one Redis queue, so its capacity bounds
+    the nudges waiting for the whole process, not for one page: a message to a 500-member group is 500 nudges at
+    once (the default of 100 drops the rest). A live process whose sockets all close at once (a proxy restarting)
+    leaves as many groups together: its connection pool must not refuse them (redis-py's default is 100). A live
+    process waits for nudges in blocking reads of 5 seconds: a read may last longer than that (redis-py's default
+    socket timeout, 5 seconds, ends the pages' sockets when nothing happens for a while)."""
+    host = {"address": url, "max_connections": 10000, "socket_timeout": 30, "socket_connect_timeout": 5}
+    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host], "capacity": 20000}}
+
+
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [VPDT_CHANNEL_REDIS_URL]}}
+        redis_channel_layer(VPDT_CHANNEL_REDIS_URL)
         if VPDT_CHANNEL_REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )

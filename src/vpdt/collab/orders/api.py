@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,7 +22,7 @@ from vpdt.directory.models import Unit
 
 from . import queries, services
 from .lifecycle import ACTIONS, TASK, available_actions
-from .models import FollowUp, FollowUpDelivery, FollowUpKind, Priority, ProgressReport, Task
+from .models import Cooperator, FollowUp, FollowUpDelivery, FollowUpKind, Priority, ProgressReport, Task
 
 MAX_ID = 2**63 - 1
 
@@ -66,7 +67,7 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_cooperators(self, obj) -> list[str]:
-        return [str(c) for c in obj.cooperators.select_related("user", "unit")]
+        return [str(c) for c in obj.cooperators.all()]
 
     def get_actions(self, obj) -> list[str]:
         return sorted(available_actions(self.context["request"].user, obj))
@@ -167,6 +168,10 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     pagination_class = TaskPagination
 
     def get_queryset(self):
+        cooperators = Cooperator.objects.select_related("user", "unit").order_by("id")
+        return self._tasks().prefetch_related(Prefetch("cooperators", queryset=cooperators))
+
+    def _tasks(self):
         if self.action != "list":
             return queries.tasks(self.request.user)
         view = self.request.query_params.get("view") or "cua-toi"

@@ -1,5 +1,7 @@
 """Reading tasks (no changes here: see :mod:`.services`). Every list starts from the tasks the person sees
-(:mod:`.policies`); the lists read in deadline order through the (lead, status, deadline) indexes."""
+(:mod:`.policies`); the lists read in deadline order through the (lead, status, deadline) indexes. A list's page
+reads its people and units after it (by primary key): joined before the page is cut, the planner may hash the whole
+accounts table for twenty rows (it cannot tell how few of the agency's tasks the person's predicate keeps)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ VIEWS = {
     "phoi-hop": "Nhiệm vụ phối hợp",
 }
 ORDER = ("deadline", "id")
+PAGE_RELATED = ("assigner", "lead_user", "lead_unit")
 
 
 def tasks(user) -> QuerySet:
@@ -64,7 +67,8 @@ def cooperating(user) -> QuerySet:
 
 
 def listing(user, view: str) -> QuerySet:
-    return {"cua-toi": mine, "da-giao": assigned_by, "don-vi": of_unit, "phoi-hop": cooperating}[view](user)
+    qs = {"cua-toi": mine, "da-giao": assigned_by, "don-vi": of_unit, "phoi-hop": cooperating}[view](user)
+    return qs.select_related(None).prefetch_related(*PAGE_RELATED)
 
 
 def open_only(qs: QuerySet) -> QuerySet:
