@@ -89,7 +89,7 @@ def snapshot(agency: Agency, monday: dt.date, viewer) -> dict:
     monday = queries.monday_of(monday)
     days = queries.week_entries(calendars.agency_calendar(agency), monday, viewer, statuses=(EntryStatus.APPROVED,))
     titles = _titles(agency.pk, [e.chair_id for d in days for h in d.halves for e in h.entries])
-    parent = agency.get_parent() if agency.depth > 1 else None
+    parent = Agency.objects.get_parent(agency) if agency.depth > 1 else None
     return {
         "agency": agency.name,
         "parent": parent.name if parent is not None else "",
