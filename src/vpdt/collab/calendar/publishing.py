@@ -269,7 +269,7 @@ def revoke_feed(actor, item: FeedToken) -> FeedToken:
     if item.user_id != actor.pk:
         raise PermissionDenied("Chỉ người tạo được thu hồi địa chỉ đồng bộ lịch của mình.")
     with transaction.atomic():
-        item = FeedToken.objects.select_for_update().select_related("unit").get(pk=item.pk)
+        item = FeedToken.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item.pk)
         if item.revoked_at is not None:
             raise ValidationError({"feed": "Địa chỉ này đã được thu hồi."})
         item.revoked_at = timezone.now()
