@@ -189,10 +189,10 @@ def test_what_was_published_stays_as_published(world):
     second = _publish(world)
     page = anonymous.get(url).content.decode()
     assert "dời sang buổi chiều" in page and "14:00–16:00" in page and second.version == 2
-    assert login_free_versions(world) == [2, 1]
+    assert _versions(world) == [2, 1]
 
 
-def login_free_versions(o) -> list[int]:
+def _versions(o) -> list[int]:
     return list(PublishedWeek.objects.filter(agency=o.sxd).order_by("-version").values_list("version", flat=True))
 
 
@@ -260,7 +260,7 @@ def test_the_public_page_shows_only_public_entries_of_the_published_week(world, 
     assert PUBLIC_TITLE not in before.content.decode()
     _publish(world)
     services.approve(world.sxd_clerk, world.pending)  # approved after publication: not on the portal yet
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):  # the agency, its publication
         response = anonymous.get(url + week)
     page = response.content.decode()
     assert response.status_code == 200 and PUBLIC_TITLE in page
@@ -444,3 +444,33 @@ def test_the_api_for_each_party(world, api):
     assert anonymous.post("/api/v1/calendar-weeks/publish/", {"week": week}, format="json").status_code in (401, 403)
     assert anonymous.get(f"/api/v1/calendar-weeks/{pk}/pdf/").status_code in (401, 403)
     assert staff.get("/api/v1/calendar-weeks/", {"week": "x"}).status_code == 400
+
+
+def test_lists_of_publications_read_in_a_fixed_number_of_queries(world, api, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, pages = api(world.sxd_staff), login(world.sxd_staff)
+    week = f"?tuan={_monday():%d/%m/%Y}"
+
+    def count(call) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert call().status_code == 200
+        session = ("SAVEPOINT", "RELEASE SAVEPOINT", 'UPDATE "django_session"')  # the idle-session clock
+        return sum(1 for q in context.captured_queries if not q["sql"].startswith(session))
+
+    _publish(world)
+    one = (
+        count(lambda: client.get("/api/v1/calendar-weeks/")),
+        count(lambda: pages.get("/lich-cong-tac/phat-hanh/" + week)),
+    )
+    services.approve(world.sxd_clerk, world.pending)
+    _publish(world)
+    services.cancel(world.sxd_clerk, world.pending, "Đoàn kiểm tra dời lịch.")
+    _publish(world)
+    assert PublishedWeek.objects.filter(agency=world.sxd).count() == 3
+    more = (
+        count(lambda: client.get("/api/v1/calendar-weeks/")),
+        count(lambda: pages.get("/lich-cong-tac/phat-hanh/" + week)),
+    )
+    assert more == one

@@ -99,8 +99,10 @@ class PublishedWeekViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def get_queryset(self):
         qs = publishing.published(self.request.user)
-        if self.action == "list" and self.request.query_params.get("week"):
-            qs = qs.filter(monday=_week(self.request.query_params))
+        if self.action == "list":
+            qs = qs.defer("snapshot")
+            if self.request.query_params.get("week"):
+                qs = qs.filter(monday=_week(self.request.query_params))
         return qs
 
     def get_serializer_class(self):

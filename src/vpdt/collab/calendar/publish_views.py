@@ -68,7 +68,7 @@ def publishing_page(request):
     agency = _agency(request)
     monday = week_of(request, request.GET)
     state = publishing.week_state(agency, monday, request.user)
-    versions = list(publishing.published(request.user).filter(monday=monday))
+    versions = list(publishing.published(request.user).filter(monday=monday).defer("snapshot"))
     context = {
         **_nav(monday),
         "agency": agency,
