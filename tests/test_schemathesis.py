@@ -135,8 +135,13 @@ def known_ids(org):
         chair=org.sxd_leader,
         room=room,
     )
+    calendar.approve(org.sxd_leader, meeting)
+    from vpdt.collab.calendar import publishing as calendar_publishing
+
+    week = calendar_publishing.publish(org.sxd_leader, org.sxd, today + dt.timedelta(days=3))
     return {
         "calendar-entries": meeting.pk,
+        "calendar-weeks": week.pk,
         "calendar-rooms": room.pk,
         "calendar-grants": calendar.grant(org.sxd_leader, org.sxd_clerk, calendars.agency_calendar(org.sxd)).pk,
         "tasks": task.pk,

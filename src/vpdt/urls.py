@@ -8,6 +8,7 @@ from vpdt.accounts import api as accounts_api
 from vpdt.backups import api as backups_api
 from vpdt.collab.boards import api as boards_api
 from vpdt.collab.calendar import api as calendar_api
+from vpdt.collab.calendar import publish_api as calendar_publish_api
 from vpdt.collab.chat import api as chat_api
 from vpdt.collab.mail import api as mail_api
 from vpdt.collab.orders import api as orders_api
@@ -82,6 +83,7 @@ router.register("poll-deadline-requests", polls_api.PollDeadlineRequestViewSet, 
 router.register("calendar-entries", calendar_api.EntryViewSet, basename="calendar-entry")
 router.register("calendar-rooms", calendar_api.RoomViewSet, basename="calendar-room")
 router.register("calendar-grants", calendar_api.GrantViewSet, basename="calendar-grant")
+router.register("calendar-weeks", calendar_publish_api.PublishedWeekViewSet, basename="calendar-week")
 
 api_v1 = [
     path("auth/login/", accounts_api.LoginAPI.as_view(), name="api-login"),

@@ -52,3 +52,7 @@ class CalendarConfig(AppConfig):
             order=8,
             shown=lambda scope: rights.may_grant(scope),
         )
+
+        from . import publish_setup
+
+        publish_setup.ready()

@@ -309,3 +309,6 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_status_display()}"
+
+
+from .published import FeedToken, PublishedWeek  # noqa: E402, F401  (the published week and feeds)
