@@ -1,9 +1,10 @@
-"""Permission suite, collaboration: tasks, internal mail, chat, polls, announcements, boards and SMS.
+"""Permission suite, collaboration: tasks, internal mail, chat, polls, announcements, boards, SMS and the calendar.
 
 One world in the Sở Xây dựng, built once through the apps' services (so their own rules apply): a task the director
 gives to the planning-finance unit with the office's clerk cooperating, a letter to that unit and the director, a
 working group and a one-to-one chat with files, a poll of the unit about an uploaded draft, two announcements, a
-public board post and a Party cell post, and an SMS about a document waiting for the staff member.
+public board post and a Party cell post, an SMS about a document waiting for the staff member, the director's
+briefing approved and published in the agency's week, and a unit meeting still waiting for approval.
 
 ``TABLE`` says who sees each of them; every channel — ``visible()``, the HTML list, the detail pages, the API list
 and detail, every file download, the exports — must agree with it for every viewer, and never answer 500. People of
@@ -29,6 +30,11 @@ from vpdt.catalog.models import DocumentType
 from vpdt.collab.boards import services as boards
 from vpdt.collab.boards.api import NO_BOARD
 from vpdt.collab.boards.models import Announcement, Board, BoardKind, BoardMember, Post
+from vpdt.collab.calendar import calendars, publishing
+from vpdt.collab.calendar import services as calendar
+from vpdt.collab.calendar.models import Entry, PublishedWeek
+from vpdt.collab.calendar.services import dmy
+from vpdt.collab.calendar.views import STEPS as CALENDAR_STEPS
 from vpdt.collab.chat import services as chat
 from vpdt.collab.chat.models import Conversation
 from vpdt.collab.mail import services as mail
@@ -54,7 +60,7 @@ from vpdt.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-COLLAB_APPS = ("orders", "internalmail", "chat", "polls", "boards", "sms")
+COLLAB_APPS = ("orders", "internalmail", "chat", "polls", "boards", "sms", "calendar")
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -76,6 +82,8 @@ NOTICE_TITLE = "Lịch trực Tết Nguyên đán Bính Ngọ"
 UNIT_NOTICE_TITLE = "Phòng KH-TC họp giao ban chiều thứ Sáu"
 PUBLIC_TITLE = "Nhặt được chìa khóa xe máy ở nhà xe"
 PARTY_TITLE = "Chi bộ họp thường kỳ tháng 3"
+MEETING_TITLE = "Giao ban lãnh đạo Sở tuần"
+UNIT_MEETING_TITLE = "Họp Phòng Kế hoạch - Tài chính rà soát giải ngân"
 
 
 @shared_data.over("org")
@@ -176,6 +184,40 @@ def world(o):
     )
     o.sms = sms.send(o.sxd_clerk, o.sxd_staff, f"incoming:{o.doc.pk}", "Đề nghị xử lý sớm")
 
+    # The staff member asks the poller for more time to answer.
+    o.more_time = polls.ask_more_time(o.sxd_staff, o.poll, until=_in(10), reason="Đang tổng hợp ý kiến của phòng")
+
+    # Calendar: the office's clerk keeps the agency's calendars and approves the director's briefing (public, then
+    # published); the head of KH-TC books a unit meeting with his staff, still waiting for approval.
+    o.room = calendar.create_room(o.sxd_admin, name="Phòng họp tầng 3", capacity=30)
+    o.calendar_grant = calendar.grant(o.sxd_leader, o.sxd_clerk, calendars.agency_calendar(o.sxd))
+    o.meeting_day = _in(1)
+    (o.meeting,) = calendar.book(
+        o.sxd_clerk,
+        calendars.agency_calendar(o.sxd),
+        title=MEETING_TITLE,
+        day=o.meeting_day,
+        start=dt.time(8, 0),
+        end=dt.time(10, 0),
+        chair=o.sxd_leader,
+        room=o.room,
+        is_public=True,
+    )
+    calendar.approve(o.sxd_clerk, o.meeting)
+    o.week = publishing.publish(o.sxd_clerk, o.sxd, o.meeting_day - dt.timedelta(days=o.meeting_day.weekday()))
+    o.unit_calendar = calendars.resolve(o.sxd, f"don-vi-{o.sxd_khtc.pk}")
+    (o.unit_meeting,) = calendar.book(
+        o.sxd_unit_leader,
+        o.unit_calendar,
+        title=UNIT_MEETING_TITLE,
+        day=o.meeting_day,
+        start=dt.time(14, 0),
+        end=dt.time(16, 0),
+        chair=o.sxd_unit_leader,
+        participants=[calendar.Part("attend", user=o.sxd_staff)],
+        place="Phòng Kế hoạch - Tài chính",
+    )
+
 
 # ------------------------------------------------------------------------------------------------
 # The expectation table: who sees what (1) and who does not (0).
@@ -209,6 +251,9 @@ TABLE = {
     "party-board":       (0,     1,   1,    0,    1,    0,        0,    0,   0),  # members; admin keeps membership
     "party-post":        (0,     1,   1,    0,    0,    0,        0,    0,   0),  # members only
     "sms":               (0,     0,   1,    1,    1,    0,        0,    0,   0),  # sender, recipient, agency admin
+    "meeting":           (1,     1,   1,    1,    1,    1,        0,    0,   0),  # approved: the whole agency
+    "unit-meeting":      (0,     1,   1,    1,    0,    0,        0,    0,   0),  # waiting: chair, staff, office
+    "published-week":    (1,     1,   1,    1,    1,    1,        0,    0,   0),  # the agency's published week
 }
 # fmt: on
 OUTSIDERS = ("stttt_staff", "province_admin", "ht_staff")
@@ -447,7 +492,52 @@ def _sms(o, user, web, client) -> dict:
     }
 
 
+def _api_listed(client, url: str, pk: int) -> bool:
+    """A list that names a calendar: another agency's calendar is refused with its reason (400), like a wrong key."""
+    response = client.get(url)
+    if response.status_code == 400:
+        assert "Không có lịch này" in response.json()["calendar"], response.content
+        return False
+    return pk in _api_ids(client, url)
+
+
+def _meeting(attribute: str, calendar_key):
+    def check(o, user, web, client) -> dict:
+        e = getattr(o, attribute)
+        week, key = dmy(o.meeting_day), calendar_key(o)
+        return {
+            "visible()": visible(Entry, user).filter(pk=e.pk).exists(),
+            "HTML tuần": _listed(web, f"/lich-cong-tac/?lich={key}&tuan={week}", f'href="/lich-cong-tac/{e.pk}/"'),
+            "HTML tháng": _listed(
+                web, f"/lich-cong-tac/thang/?lich={key}&thang={o.meeting_day:%m/%Y}", f'href="/lich-cong-tac/{e.pk}/"'
+            ),
+            "HTML chi tiết": _page(web, f"/lich-cong-tac/{e.pk}/"),
+            "API danh sách": _api_listed(
+                client, f"/api/v1/calendar-entries/?calendar={key}&from={o.meeting_day}&to={o.meeting_day}", e.pk
+            ),
+            "API chi tiết": _api(client, f"/api/v1/calendar-entries/{e.pk}/"),
+        }
+
+    return check
+
+
+def _published_week(o, user, web, client) -> dict:
+    w = o.week
+    return {
+        "visible()": visible(PublishedWeek, user).filter(pk=w.pk).exists(),
+        "HTML tuần đã phát hành": _page(web, f"/lich-cong-tac/phat-hanh/{w.pk}/"),
+        "HTML PDF": _export(web, f"/lich-cong-tac/phat-hanh/{w.pk}/pdf/", b"%PDF", False),
+        "HTML XLSX": _export(web, f"/lich-cong-tac/phat-hanh/{w.pk}/xlsx/", b"PK", False),
+        "API danh sách": w.pk in _api_ids(client, "/api/v1/calendar-weeks/"),
+        "API chi tiết": _api(client, f"/api/v1/calendar-weeks/{w.pk}/"),
+        "API PDF": _export(client, f"/api/v1/calendar-weeks/{w.pk}/pdf/", b"%PDF", False),
+    }
+
+
 CHANNELS = {
+    "meeting": _meeting("meeting", lambda o: "co-quan"),
+    "unit-meeting": _meeting("unit_meeting", lambda o: o.unit_calendar.key),
+    "published-week": _published_week,
     "task": _task,
     "mail": _mail,
     "group-chat": _chat(lambda o: o.group, lambda o: o.group_message),
@@ -687,6 +777,23 @@ def _actions(o) -> list[tuple[str, str, str, dict]]:
         ("html", "post", f"/tin-nhan/quyen-gui/{o.sms_grant.pk}/thu-hoi/", {"reason": "Thu hồi"}),
         ("api", "post", f"/api/v1/sms-grants/{o.sms_grant.pk}/revoke/", {"reason": "Thu hồi"}),
     ]
+    # Calendar: each step of both meetings, editing them, the room, the office's right and the published week.
+    for entry in (o.meeting, o.unit_meeting):
+        found += [("html", "post", f"/lich-cong-tac/{entry.pk}/{slug}/", {"reason": "Thử"}) for slug in CALENDAR_STEPS]
+        found += [
+            ("api", "post", f"/api/v1/calendar-entries/{entry.pk}/steps/{step}/", {"reason": "Thử"})
+            for step in CALENDAR_STEPS.values()
+        ]
+        found += [
+            ("html", "post", f"/lich-cong-tac/{entry.pk}/sua/", {"title": "Đổi nội dung"}),
+            ("api", "put", f"/api/v1/calendar-entries/{entry.pk}/", {"title": "Đổi nội dung"}),
+        ]
+    found += [
+        ("html", "post", f"/lich-cong-tac/phong-hop/{o.room.pk}/", {"name": "Phòng khác"}),
+        ("api", "put", f"/api/v1/calendar-rooms/{o.room.pk}/", {"name": "Phòng khác"}),
+        ("html", "post", f"/lich-cong-tac/quyen-quan-ly/{o.calendar_grant.pk}/thu-hoi/", {}),
+        ("api", "post", f"/api/v1/calendar-grants/{o.calendar_grant.pk}/revoke/", {}),
+    ]
     return found
 
 
@@ -805,7 +912,7 @@ def test_collab_api_models_all_have_policies(world):
 
 
 def _of_sxd(model, world) -> set:
-    for path in ("agency", "message__agency", "board__agency", "owner__agency"):
+    for path in ("agency", "message__agency", "board__agency", "owner__agency", "poll__agency", "entry__agency"):
         try:
             return set(model._base_manager.filter(**{path: world.sxd}).values_list("pk", flat=True))
         except FieldError:  # the model has no such path: try the next one
