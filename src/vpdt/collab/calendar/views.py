@@ -243,7 +243,7 @@ def detail(request, pk):
             entry.agency_id, people, [(entry.starts_at, entry.ends_at)], [entry.pk]
         ):
             shown = seen_ids.filter(pk=other.pk).exists()
-            clashes.append((person, other if shown else None, services.span_text(other)))
+            clashes.append((person, other if shown else None, services.span_shown(other)))
     series = None
     if entry.series_id:
         series = {
