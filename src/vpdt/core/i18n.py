@@ -29,6 +29,7 @@ def field_errors(label, max_length=None) -> dict:
         "required": lazy_format(_("%(label)s là bắt buộc."), label=label),
         "invalid_choice": lazy_format(_("%(label)s: lựa chọn không hợp lệ."), label=label),
         "invalid": lazy_format(_("%(label)s không hợp lệ."), label=label),
+        "invalid_pk_value": lazy_format(_("%(label)s: lựa chọn không hợp lệ."), label=label),
     }
     if max_length:
         errors["max_length"] = lazy_format(

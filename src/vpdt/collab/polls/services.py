@@ -34,7 +34,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vpdt.core.authz import manageable, permitted, scope_of
 from vpdt.core.dates import day_bounds
@@ -489,8 +489,9 @@ def _close(actor, locked: Poll, step: str, *, attach: bool) -> Poll:
     POLL.check(locked, step, actor=actor)
     now = timezone.now()
     locked.closed_at, locked.expires_at = now, retention_end(now)
-    summary = queries.summary(locked)
-    locked.summary = queries.summary_text(locked, summary)
+    with translation.override(settings.LANGUAGE_CODE):  # kept on the poll and the draft: in Vietnamese
+        summary = queries.summary(locked)
+        locked.summary = queries.summary_text(locked, summary)
     locked.summary_comment = False
     if attach and locked.version_id:
         try:
