@@ -114,7 +114,7 @@ def summary(poll: Poll) -> dict:
         "asked": len(respondents),
         "answered": len(texts),
         "not_answered": len(silent),
-        "counts": [{"code": c, "label": label, "n": counts[c]} for c, label in Choice.choices],
+        "counts": [{"code": c, "label": str(label), "n": counts[c]} for c, label in Choice.choices],
         "units": list(units.values()),
         "texts": texts,
         "silent": silent,
