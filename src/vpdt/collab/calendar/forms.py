@@ -4,7 +4,7 @@ one select of units and people, coded ``u:<id>`` (a unit) or ``p:<id>`` (a perso
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.dates import DateField
@@ -76,8 +76,8 @@ class EntryForm(forms.Form):
     start = _time(_("Từ giờ"))
     end = _time(_("Đến giờ"))
     chair = forms.ChoiceField(
-        label=_("Chủ trì"),
-        error_messages=_errors(_("Chủ trì")),
+        label=pgettext_lazy("meeting", "Chủ trì"),
+        error_messages=_errors(pgettext_lazy("meeting", "Chủ trì")),
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "chair"}),
     )
     attend = _parts_field(_("Thành phần tham dự"), "attend")
