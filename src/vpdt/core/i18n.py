@@ -32,7 +32,5 @@ def field_errors(label, max_length=None) -> dict:
         "invalid_pk_value": lazy_format(_("%(label)s: lựa chọn không hợp lệ."), label=label),
     }
     if max_length:
-        errors["max_length"] = lazy_format(
-            _("%(label)s dài tối đa %(limit)s ký tự."), label=label, limit=max_length
-        )
+        errors["max_length"] = lazy_format(_("%(label)s dài tối đa %(limit)s ký tự."), label=label, limit=max_length)
     return errors
