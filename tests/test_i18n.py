@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
+
+from vpdt.collab.calendar import calendars
+from vpdt.collab.calendar import queries as calendar_queries
+from vpdt.collab.calendar import services as calendar_services
+from vpdt.collab.orders import services as orders_services
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 
@@ -101,6 +106,69 @@ def test_signed_in_navigation_in_english_after_set_language(org, login):
     # Staying signed in, other pages follow the chosen language too.
     profile = client.get("/tai-khoan/").content.decode()
     assert "Full name" in profile and "Username" in profile and "Họ và tên" not in profile
+
+
+def test_calendar_week_and_task_list_in_english(org, login):
+    """The collab screens follow the language: headings, buttons, day names, halves, choices and tabs."""
+    monday = calendar_queries.monday_of(timezone.localdate()) + dt.timedelta(days=7)
+    calendar_services.book(
+        org.sxd_staff,
+        calendars.agency_calendar(org.sxd),
+        title="Họp giao ban công tác tháng",
+        day=monday + dt.timedelta(days=1),
+        start=dt.time(8, 0),
+        end=dt.time(10, 0),
+        chair=org.sxd_leader,
+        place="Hội trường tầng 1",
+    )
+    orders_services.create_task(
+        org.sxd_leader,
+        title="Lập dự toán sửa chữa trụ sở",
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        lead_user=org.sxd_staff,
+    )
+    client = login(org.sxd_staff)
+    week_url = f"/lich-cong-tac/?tuan={monday:%d/%m/%Y}"
+
+    vietnamese_week = client.get(week_url).content.decode()
+    for vietnamese in ("Sáng", "Chiều", "Đăng ký lịch", "Thứ Hai", "Chủ nhật", "Tuần trước", "Chờ duyệt", "Chủ trì"):
+        assert vietnamese in vietnamese_week, vietnamese
+
+    switch_language(client, "en", next_url=week_url)
+    week = client.get(week_url)
+    assert week.status_code == 200 and html_lang(week) == "en"
+    body = week.content.decode()
+    for english in (
+        "Morning",
+        "Afternoon",
+        "Book a meeting",
+        "Monday",
+        "Sunday",
+        "Previous week",
+        "Month view",
+        "Day, date",
+        "Awaiting approval",
+        "Chair",
+        f"(from {monday:%d/%m/%Y} to {monday + dt.timedelta(days=6):%d/%m/%Y})",
+        "Work calendar of Sở Xây dựng",
+    ):
+        assert english in body, english
+    for vietnamese in ("Sáng", "Chiều", "Đăng ký lịch", "Thứ Hai", "Chủ nhật", "Tuần trước", "Chờ duyệt", "từ ngày"):
+        assert vietnamese not in body, vietnamese
+    assert "Họp giao ban công tác tháng" in body  # what people wrote stays as it was written
+
+    tasks = client.get("/giao-viec/")
+    assert tasks.status_code == 200
+    body = tasks.content.decode()
+    for english in ("Tasks", "My tasks", "Tasks I assigned", "Tasks I cooperate on", "Overdue", "Assigned", "Lead"):
+        assert english in body, english
+    for vietnamese in ("Nhiệm vụ của tôi", "Nhiệm vụ tôi giao", "Nhiệm vụ phối hợp", "Quá hạn", "Đã giao", "Chủ trì"):
+        assert vietnamese not in body, vietnamese
+    assert "Lập dự toán sửa chữa trụ sở" in body
+
+    # The error messages of the form fields are in English too.
+    response = client.post("/lich-cong-tac/dang-ky/", {"calendar": "co-quan", "title": "Họp", "day": "31/02/2026"})
+    assert response.status_code == 200 and "Date is invalid." in response.content.decode()
 
 
 # --- Dates ----------------------------------------------------------------------------------------

@@ -12,13 +12,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BoardKind(models.TextChoices):
-    PUBLIC = "public", "Công cộng"
-    PARTY = "party", "Chi bộ"
-    UNION = "union", "Công đoàn"
-    YOUTH = "youth", "Chi đoàn"
+    PUBLIC = "public", _("Công cộng")
+    PARTY = "party", _("Chi bộ")
+    UNION = "union", _("Công đoàn")
+    YOUTH = "youth", _("Chi đoàn")
 
 
 GROUP_KINDS = (BoardKind.PARTY, BoardKind.UNION, BoardKind.YOUTH)

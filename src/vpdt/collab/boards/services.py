@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vpdt.core.authz import manageable, permitted, scope_of, visible
 from vpdt.core.dates import day_bounds
@@ -100,7 +101,7 @@ def create_post(actor, board: Board, *, title: str, body: str) -> Post:
     title, body = _clean(title, body)
     with transaction.atomic():
         if not permitted(Board.objects.filter(pk=board.pk), actor, "post").exists():
-            raise PermissionDenied("Chỉ thành viên của bảng tin này được đăng tin.")
+            raise PermissionDenied(gettext("Chỉ thành viên của bảng tin này được đăng tin."))
         post = Post.objects.create(board=board, agency_id=board.agency_id, author=actor, title=title, body=body)
         journal.record("boards.post.create", actor=actor, obj=post, agency=board.agency, details={"board": str(board)})
     return post
@@ -109,7 +110,7 @@ def create_post(actor, board: Board, *, title: str, body: str) -> Post:
 def remove_post(actor, post: Post) -> None:
     with transaction.atomic():
         if not manageable(Post.objects.filter(pk=post.pk), actor).exists():
-            raise PermissionDenied("Chỉ người đăng tin được gỡ tin này.")
+            raise PermissionDenied(gettext("Chỉ người đăng tin được gỡ tin này."))
         journal.record(
             "boards.post.remove", actor=actor, obj=post, agency=post.board.agency, details={"board": str(post.board)}
         )
@@ -119,20 +120,20 @@ def remove_post(actor, post: Post) -> None:
 def _manages(actor, board: Board) -> None:
     if not manageable(Board.objects.filter(pk=board.pk), actor).exists():
         raise PermissionDenied(
-            "Chỉ người quản lý bảng tin hoặc quản trị hệ thống của cơ quan được thay đổi thành viên."
+            gettext("Chỉ người quản lý bảng tin hoặc quản trị hệ thống của cơ quan được thay đổi thành viên.")
         )
 
 
 def _names_managers(actor, board: Board) -> None:
     if not permitted(Board.objects.filter(pk=board.pk), actor, "managers").exists():
-        raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan được chỉ định người quản lý bảng tin.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống của cơ quan được chỉ định người quản lý bảng tin."))
 
 
 def add_member(actor, board: Board, user, *, is_manager: bool = False, may_announce: bool = False) -> BoardMember:
     """Add a person of the agency to a group board."""
     if board.kind not in GROUP_KINDS:
         raise ValidationError(
-            "Bảng tin công cộng không có danh sách thành viên: mọi người trong cơ quan đều đăng được."
+            gettext("Bảng tin công cộng không có danh sách thành viên: mọi người trong cơ quan đều đăng được.")
         )
     with transaction.atomic():
         _manages(actor, board)
@@ -142,10 +143,16 @@ def add_member(actor, board: Board, user, *, is_manager: bool = False, may_annou
             user,
             board.agency_id,
             field="user",
-            message="Thành viên phải là người đang công tác tại cơ quan.",
+            message=gettext("Thành viên phải là người đang công tác tại cơ quan."),
         )
         if BoardMember.objects.filter(board=board, user=user).exists():
-            raise ValidationError({"user": f"{user.full_name} đã là thành viên của {board}."}, code="duplicate")
+            raise ValidationError(
+                {
+                    "user": gettext("%(name)s đã là thành viên của %(board)s.")
+                    % {"name": user.full_name, "board": board}
+                },
+                code="duplicate",
+            )
         member = BoardMember.objects.create(board=board, user=user, is_manager=is_manager, may_announce=may_announce)
         journal.record(
             "boards.member.add",
@@ -233,17 +240,17 @@ def _audience_units(agency_id: int, capacity: Capacity, whole_agency: bool, unit
     units = list({u.pk: u for u in units or []}.values())
     if capacity.units is not None:
         if whole_agency:
-            raise ValidationError({"whole_agency": "Lãnh đạo đơn vị chỉ gửi thông báo đến đơn vị mình."})
+            raise ValidationError({"whole_agency": gettext("Lãnh đạo đơn vị chỉ gửi thông báo đến đơn vị mình.")})
         units = units or list(Unit.objects.filter(pk__in=capacity.units))
         if any(u.pk not in capacity.units for u in units):
-            raise ValidationError({"units": "Lãnh đạo đơn vị chỉ gửi thông báo đến đơn vị mình."})
+            raise ValidationError({"units": gettext("Lãnh đạo đơn vị chỉ gửi thông báo đến đơn vị mình.")})
     if whole_agency:
         return []
     if not units:
-        raise ValidationError({"units": "Chọn đơn vị nhận thông báo, hoặc gửi toàn cơ quan."})
+        raise ValidationError({"units": gettext("Chọn đơn vị nhận thông báo, hoặc gửi toàn cơ quan.")})
     for unit in units:
         members.require_unit(
-            unit, agency_id, field="units", message="Đơn vị nhận phải là đơn vị đang hoạt động thuộc cơ quan."
+            unit, agency_id, field="units", message=gettext("Đơn vị nhận phải là đơn vị đang hoạt động thuộc cơ quan.")
         )
     return units
 
@@ -265,7 +272,7 @@ def post_announcement(
     chosen = next((c for c in capacities(actor) if c.code == capacity), None)
     if chosen is None:
         raise PermissionDenied(
-            "Chỉ lãnh đạo cơ quan, cấp ủy, ban chấp hành các đoàn thể và lãnh đạo đơn vị được đăng thông báo."
+            gettext("Chỉ lãnh đạo cơ quan, cấp ủy, ban chấp hành các đoàn thể và lãnh đạo đơn vị được đăng thông báo.")
         )
     agency_id = scope_of(actor).agency_id
     units = _audience_units(agency_id, chosen, whole_agency and chosen.units is None, units)
@@ -332,16 +339,16 @@ def remove_announcement(actor, announcement: Announcement) -> None:
 def mark_read(user, announcement: Announcement) -> bool:
     """The person marks an announcement addressed to them read; False when it already was."""
     if not visible(Announcement.objects.filter(pk=announcement.pk), user).exists():
-        raise PermissionDenied("Bạn không nhận thông báo này.")
+        raise PermissionDenied(gettext("Bạn không nhận thông báo này."))
     _read, created = AnnouncementRead.objects.get_or_create(announcement_id=announcement.pk, user=user)
     return created
 
 
 def _until(value) -> dt.date:
     if not isinstance(value, dt.date):
-        raise ValidationError({"until": "Ngày gia hạn là bắt buộc (dd/mm/yyyy)."}, code="required")
+        raise ValidationError({"until": gettext("Ngày gia hạn là bắt buộc (dd/mm/yyyy).")}, code="required")
     if value <= timezone.localdate():
-        raise ValidationError({"until": "Ngày gia hạn phải sau hôm nay."}, code="past")
+        raise ValidationError({"until": gettext("Ngày gia hạn phải sau hôm nay.")}, code="past")
     return value
 
 
@@ -349,14 +356,18 @@ def request_extension(actor, announcement: Announcement, *, until: dt.date, reas
     """The poster asks the agency's administrator to keep the announcement until ``until``."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Lý do đề nghị gia hạn là bắt buộc."}, code="required")
+        raise ValidationError({"reason": gettext("Lý do đề nghị gia hạn là bắt buộc.")}, code="required")
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Lý do dài tối đa {REASON_MAX} ký tự."})
+        raise ValidationError(
+            {"reason": gettext("Lý do dài tối đa %(reason_max)s ký tự.") % {"reason_max": REASON_MAX}}
+        )
     until = _until(until)
     with transaction.atomic():
         locked = _own(actor, announcement)
         if until <= timezone.localtime(locked.expires_at).date():
-            raise ValidationError({"until": "Ngày gia hạn phải sau ngày hết hạn lưu hiện tại."}, code="not_later")
+            raise ValidationError(
+                {"until": gettext("Ngày gia hạn phải sau ngày hết hạn lưu hiện tại.")}, code="not_later"
+            )
         locked.extension_until, locked.extension_reason = until, reason
         locked.extension_requested_at = timezone.now()
         locked.save(update_fields=["extension_until", "extension_reason", "extension_requested_at", "updated_at"])
@@ -381,7 +392,7 @@ def request_extension(actor, announcement: Announcement, *, until: dt.date, reas
 def _administered(actor, announcement: Announcement) -> Announcement:
     locked = Announcement.objects.select_for_update().filter(pk=announcement.pk).first()
     if locked is None or not permitted(Announcement.objects.filter(pk=announcement.pk), actor, "extend").exists():
-        raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan được gia hạn lưu thông báo.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống của cơ quan được gia hạn lưu thông báo."))
     return locked
 
 
@@ -410,11 +421,11 @@ def extend(actor, announcement: Announcement, *, until: dt.date | None = None) -
 def decline_extension(actor, announcement: Announcement, *, reason: str) -> Announcement:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Lý do không gia hạn là bắt buộc."}, code="required")
+        raise ValidationError({"reason": gettext("Lý do không gia hạn là bắt buộc.")}, code="required")
     with transaction.atomic():
         locked = _administered(actor, announcement)
         if locked.extension_requested_at is None:
-            raise ValidationError("Thông báo này không có đề nghị gia hạn.", code="no_request")
+            raise ValidationError(gettext("Thông báo này không có đề nghị gia hạn."), code="no_request")
         locked.extension_until, locked.extension_reason, locked.extension_requested_at = None, "", None
         locked.save(update_fields=["extension_until", "extension_reason", "extension_requested_at", "updated_at"])
         journal.record(

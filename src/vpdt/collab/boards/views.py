@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import permitted, scope_of, visible
@@ -62,7 +63,7 @@ def announcement_create(request):
     form = forms.AnnouncementForm(request.user, request.POST or None, initial={"whole_agency": True})
     if not form.capacities:
         raise PermissionDenied(
-            "Chỉ lãnh đạo cơ quan, cấp ủy, ban chấp hành các đoàn thể và lãnh đạo đơn vị được đăng thông báo."
+            gettext("Chỉ lãnh đạo cơ quan, cấp ủy, ban chấp hành các đoàn thể và lãnh đạo đơn vị được đăng thông báo.")
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,9 +79,9 @@ def announcement_create(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Đã đăng thông báo.")
+            messages.success(request, gettext("Đã đăng thông báo."))
             return redirect("boards:announcement", announcement.pk)
-    return render(request, "boards/form.html", {"form": form, "heading": "Đăng thông báo"})
+    return render(request, "boards/form.html", {"form": form, "heading": gettext("Đăng thông báo")})
 
 
 @login_required
@@ -112,16 +113,16 @@ def announcement_edit(request, pk):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu thông báo.")
+            messages.success(request, gettext("Đã lưu thông báo."))
             return redirect("boards:announcement", item.pk)
-    return render(request, "boards/form.html", {"form": form, "heading": "Sửa thông báo", "item": item})
+    return render(request, "boards/form.html", {"form": form, "heading": gettext("Sửa thông báo"), "item": item})
 
 
 @login_required
 @require_POST
 def announcement_remove(request, pk):
     services.remove_announcement(request.user, _announcement(request, pk))
-    messages.success(request, "Đã gỡ thông báo.")
+    messages.success(request, gettext("Đã gỡ thông báo."))
     return redirect("boards:announcements")
 
 
@@ -156,26 +157,30 @@ def _dated_action(request, pk, form_class, act, done: str):
 @require_POST
 def request_extension(request, pk):
     return _dated_action(
-        request, pk, forms.ExtensionRequestForm, services.request_extension, "Đã gửi đề nghị gia hạn đến quản trị."
+        request,
+        pk,
+        forms.ExtensionRequestForm,
+        services.request_extension,
+        gettext("Đã gửi đề nghị gia hạn đến quản trị."),
     )
 
 
 @login_required
 @require_POST
 def extend(request, pk):
-    return _dated_action(request, pk, forms.ExtendForm, services.extend, "Đã gia hạn lưu thông báo.")
+    return _dated_action(request, pk, forms.ExtendForm, services.extend, gettext("Đã gia hạn lưu thông báo."))
 
 
 @login_required
 @require_POST
 def decline_extension(request, pk):
-    return _dated_action(request, pk, forms.DeclineForm, services.decline_extension, "Đã từ chối gia hạn.")
+    return _dated_action(request, pk, forms.DeclineForm, services.decline_extension, gettext("Đã từ chối gia hạn."))
 
 
 @login_required
 def extension_requests(request):
     if not scope_of(request.user).admin_agency_ids and not request.user.is_superuser:
-        raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan xét đề nghị gia hạn thông báo.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống của cơ quan xét đề nghị gia hạn thông báo."))
     rows = list(queries.extension_requests(request.user)[:200])
     return render(request, "boards/extensions.html", {"rows": rows})
 
@@ -210,7 +215,7 @@ def post_create(request, pk):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, "Đã đăng tin.")
+            messages.success(request, gettext("Đã đăng tin."))
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -223,7 +228,7 @@ def post_create(request, pk):
 def post_remove(request, pk):
     post = get_object_or_404(visible(Post, request.user), pk=pk)
     services.remove_post(request.user, post)
-    messages.success(request, "Đã gỡ tin.")
+    messages.success(request, gettext("Đã gỡ tin."))
     return redirect("boards:board", post.board_id)
 
 
@@ -231,13 +236,13 @@ def post_remove(request, pk):
 def board_members(request, pk):
     item = _board(request, pk)
     if not item.is_group:
-        raise PermissionDenied("Bảng tin công cộng không có danh sách thành viên.")
+        raise PermissionDenied(gettext("Bảng tin công cộng không có danh sách thành viên."))
     can_name = permitted(Board.objects.filter(pk=item.pk), request.user, "managers").exists()
     form = forms.MemberForm(item, can_name, request.POST or None) if item.can_manage else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(
-                "Chỉ người quản lý bảng tin hoặc quản trị hệ thống của cơ quan được thêm thành viên."
+                gettext("Chỉ người quản lý bảng tin hoặc quản trị hệ thống của cơ quan được thêm thành viên.")
             )
         if form.is_valid():
             data = form.cleaned_data
@@ -252,7 +257,7 @@ def board_members(request, pk):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, "Đã thêm thành viên.")
+                messages.success(request, gettext("Đã thêm thành viên."))
                 return redirect("boards:members", item.pk)
     context = {
         "board": item,
@@ -276,7 +281,7 @@ def member_change(request, pk):
         if name in request.POST:
             flags[name] = request.POST[name] == "1"
     services.change_member(request.user, member, **flags)
-    messages.success(request, "Đã lưu quyền của thành viên.")
+    messages.success(request, gettext("Đã lưu quyền của thành viên."))
     return redirect("boards:members", member.board_id)
 
 
@@ -285,5 +290,5 @@ def member_change(request, pk):
 def member_remove(request, pk):
     member = _member(request, pk)
     services.remove_member(request.user, member)
-    messages.success(request, "Đã đưa thành viên ra khỏi bảng tin.")
+    messages.success(request, gettext("Đã đưa thành viên ra khỏi bảng tin."))
     return redirect("boards:members", member.board_id)

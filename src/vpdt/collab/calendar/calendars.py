@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from vpdt.core.roles import Role
 from vpdt.directory import members
@@ -36,10 +37,10 @@ class Calendar:
     @property
     def name(self) -> str:
         if self.kind == CalendarKind.UNIT:
-            return f"Lịch công tác {self.unit.name}"
+            return gettext("Lịch công tác %(unit)s") % {"unit": self.unit.name}
         if self.kind == CalendarKind.LEADER:
-            return f"Lịch công tác của đồng chí {self.leader.full_name}"
-        return f"Lịch công tác {self.agency.name}"
+            return gettext("Lịch công tác của đồng chí %(leader)s") % {"leader": self.leader.full_name}
+        return gettext("Lịch công tác %(agency)s") % {"agency": self.agency.name}
 
     @property
     def unit_id(self) -> int | None:

@@ -4,25 +4,18 @@ one select of units and people, coded ``u:<id>`` (a unit) or ``p:<id>`` (a perso
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.dates import DateField
+from vpdt.core.i18n import field_errors as _errors
+from vpdt.core.i18n import lazy_format
 from vpdt.core.widgets import DateInput
 from vpdt.directory import members
 from vpdt.directory.models import Unit
 
 from . import services
 from .models import Frequency, ParticipantRole, Reminder
-
-
-def _errors(label, max_length=None):
-    errors = {
-        "required": f"{label} là bắt buộc.",
-        "invalid_choice": f"{label}: lựa chọn không hợp lệ.",
-        "invalid": f"{label} không hợp lệ.",
-    }
-    if max_length:
-        errors["max_length"] = f"{label} dài tối đa {max_length} ký tự."
-    return errors
 
 
 def _line(label, limit, required=False, **attrs):
@@ -51,7 +44,9 @@ def _ids(raw: str, label: str) -> list[int]:
         if not part:
             continue
         if not part.isdigit() or len(part) > 18:
-            raise forms.ValidationError(f"{label}: “{part[:20]}” không phải là mã số.")
+            raise forms.ValidationError(
+                gettext("%(label)s: “%(part)s” không phải là mã số.") % {"label": label, "part": part[:20]}
+            )
         ids.append(int(part))
     return ids
 
@@ -67,78 +62,78 @@ def _parts_field(label, testid):
 
 class EntryForm(forms.Form):
     calendar = forms.ChoiceField(
-        label="Lịch",
-        error_messages=_errors("Lịch"),
+        label=_("Lịch"),
+        error_messages=_errors(_("Lịch")),
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "calendar"}),
     )
     title = forms.CharField(
-        label="Nội dung",
+        label=_("Nội dung"),
         max_length=services.TITLE_MAX,
-        error_messages=_errors("Nội dung", services.TITLE_MAX),
+        error_messages=_errors(_("Nội dung"), services.TITLE_MAX),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2, "data-testid": "title"}),
     )
-    day = DateField(label="Ngày", error_messages=_errors("Ngày"), widget=DateInput(attrs={"data-testid": "day"}))
-    start = _time("Từ giờ")
-    end = _time("Đến giờ")
+    day = DateField(label=_("Ngày"), error_messages=_errors(_("Ngày")), widget=DateInput(attrs={"data-testid": "day"}))
+    start = _time(_("Từ giờ"))
+    end = _time(_("Đến giờ"))
     chair = forms.ChoiceField(
-        label="Chủ trì",
-        error_messages=_errors("Chủ trì"),
+        label=pgettext_lazy("meeting", "Chủ trì"),
+        error_messages=_errors(pgettext_lazy("meeting", "Chủ trì")),
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "chair"}),
     )
-    attend = _parts_field("Thành phần tham dự", "attend")
-    prepare = _parts_field("Chuẩn bị", "prepare")
-    conclude = _parts_field("Viết kết luận", "conclude")
+    attend = _parts_field(_("Thành phần tham dự"), "attend")
+    prepare = _parts_field(_("Chuẩn bị"), "prepare")
+    conclude = _parts_field(_("Viết kết luận"), "conclude")
     room = forms.ChoiceField(
-        label="Phòng họp",
+        label=_("Phòng họp"),
         required=False,
-        error_messages=_errors("Phòng họp"),
+        error_messages=_errors(_("Phòng họp")),
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "room"}),
     )
-    place = _line("Địa điểm (khi không dùng phòng họp của cơ quan)", services.PLACE_MAX)
-    video_url = _line("Đường dẫn họp trực tuyến", services.URL_MAX, inputmode="url")
+    place = _line(_("Địa điểm (khi không dùng phòng họp của cơ quan)"), services.PLACE_MAX)
+    video_url = _line(_("Đường dẫn họp trực tuyến"), services.URL_MAX, inputmode="url")
     description = forms.CharField(
-        label="Ghi chú",
+        label=_("Ghi chú"),
         max_length=services.TEXT_MAX,
         required=False,
-        error_messages=_errors("Ghi chú", services.TEXT_MAX),
+        error_messages=_errors(_("Ghi chú"), services.TEXT_MAX),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
     remind_minutes = forms.TypedChoiceField(
-        label="Nhắc lịch",
+        label=_("Nhắc lịch"),
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Không nhắc"), *Reminder.choices],
-        error_messages=_errors("Nhắc lịch"),
+        choices=[("", _("Không nhắc")), *Reminder.choices],
+        error_messages=_errors(_("Nhắc lịch")),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    is_public = forms.BooleanField(label="Công khai trên cổng thông tin", required=False)
+    is_public = forms.BooleanField(label=_("Công khai trên cổng thông tin"), required=False)
     frequency = forms.ChoiceField(
-        label="Lặp lại",
+        label=_("Lặp lại"),
         required=False,
-        choices=[("", "Không lặp lại"), *Frequency.choices],
-        error_messages=_errors("Lặp lại"),
+        choices=[("", _("Không lặp lại")), *Frequency.choices],
+        error_messages=_errors(_("Lặp lại")),
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "frequency"}),
     )
     until = DateField(
-        label="Lặp lại đến ngày", required=False, error_messages=_errors("Ngày kết thúc lặp"), widget=DateInput()
+        label=_("Lặp lại đến ngày"), required=False, error_messages=_errors(_("Ngày kết thúc lặp")), widget=DateInput()
     )
     count = forms.IntegerField(
-        label="hoặc số lần",
+        label=_("hoặc số lần"),
         required=False,
         min_value=2,
         max_value=services.MAX_OCCURRENCES,
         error_messages={
-            **_errors("Số lần lặp"),
-            "min_value": "Số lần lặp từ 2 trở lên.",
-            "max_value": f"Số lần lặp tối đa {services.MAX_OCCURRENCES}.",
+            **_errors(_("Số lần lặp")),
+            "min_value": _("Số lần lặp từ 2 trở lên."),
+            "max_value": lazy_format(_("Số lần lặp tối đa %(count)s."), count=services.MAX_OCCURRENCES),
         },
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
-    incoming_ids = _line("Văn bản đến liên quan (mã, cách nhau bởi dấu phẩy)", 200, inputmode="numeric")
-    outgoing_ids = _line("Văn bản đi liên quan (mã, cách nhau bởi dấu phẩy)", 200, inputmode="numeric")
-    dossier_ids = _line("Hồ sơ liên quan (mã, cách nhau bởi dấu phẩy)", 200, inputmode="numeric")
-    confirm = forms.BooleanField(label="Vẫn đăng ký dù có người trùng lịch", required=False)
+    incoming_ids = _line(_("Văn bản đến liên quan (mã, cách nhau bởi dấu phẩy)"), 200, inputmode="numeric")
+    outgoing_ids = _line(_("Văn bản đi liên quan (mã, cách nhau bởi dấu phẩy)"), 200, inputmode="numeric")
+    dossier_ids = _line(_("Hồ sơ liên quan (mã, cách nhau bởi dấu phẩy)"), 200, inputmode="numeric")
+    confirm = forms.BooleanField(label=_("Vẫn đăng ký dù có người trùng lịch"), required=False)
 
     def __init__(self, actor, *args, calendars=(), rooms=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,17 +143,18 @@ class EntryForm(forms.Form):
         people = members.members(agency_id).order_by("full_name", "pk") if agency_id else []
         self.people = {p.pk: p for p in people}
         self.units = {u.pk: u for u in Unit.objects.filter(agency_id=agency_id, is_active=True).order_by("name", "pk")}
-        self.fields["chair"].choices = [("", "— Chọn người chủ trì —")] + [
+        self.fields["chair"].choices = [("", gettext("— Chọn người chủ trì —"))] + [
             (str(p.pk), p.full_name) for p in self.people.values()
         ]
-        choices = [(f"u:{u.pk}", f"Đơn vị: {u.name}") for u in self.units.values()] + [
+        choices = [(f"u:{u.pk}", gettext("Đơn vị: %(unit)s") % {"unit": u.name}) for u in self.units.values()] + [
             (f"p:{p.pk}", p.full_name) for p in self.people.values()
         ]
         for name in ("attend", "prepare", "conclude"):
             self.fields[name].choices = choices
         self.rooms = {r.pk: r for r in (rooms if rooms is not None else [])}
-        self.fields["room"].choices = [("", "— Không dùng phòng họp —")] + [
-            (str(r.pk), r.name + (f" ({r.capacity} chỗ)" if r.capacity else "")) for r in self.rooms.values()
+        self.fields["room"].choices = [("", gettext("— Không dùng phòng họp —"))] + [
+            (str(r.pk), r.name + (gettext(" (%(capacity)s chỗ)") % {"capacity": r.capacity} if r.capacity else ""))
+            for r in self.rooms.values()
         ]
         if editing:
             for name in ("calendar", "frequency", "until", "count"):
@@ -171,7 +167,7 @@ class EntryForm(forms.Form):
             return None, self.units[pk]
         if kind == "p" and pk in self.people:
             return self.people[pk], None
-        raise forms.ValidationError("Lựa chọn không hợp lệ.")
+        raise forms.ValidationError(gettext("Lựa chọn không hợp lệ."))
 
     def _parts(self, name: str, role: str) -> list:
         return [services.Part(role, *self._pick(code)) for code in self.cleaned_data.get(name) or []]
@@ -182,7 +178,7 @@ class EntryForm(forms.Form):
     def clean_chair(self):
         value = self.cleaned_data["chair"]
         if not value.isdigit() or int(value) not in self.people:
-            raise forms.ValidationError("Chủ trì: lựa chọn không hợp lệ.")
+            raise forms.ValidationError(gettext("Chủ trì: lựa chọn không hợp lệ."))
         return self.people[int(value)]
 
     def clean_room(self):
@@ -190,17 +186,17 @@ class EntryForm(forms.Form):
         if not value:
             return None
         if not value.isdigit() or int(value) not in self.rooms:
-            raise forms.ValidationError("Phòng họp: lựa chọn không hợp lệ.")
+            raise forms.ValidationError(gettext("Phòng họp: lựa chọn không hợp lệ."))
         return self.rooms[int(value)]
 
     def clean_incoming_ids(self):
-        return _ids(self.cleaned_data.get("incoming_ids"), "Văn bản đến")
+        return _ids(self.cleaned_data.get("incoming_ids"), gettext("Văn bản đến"))
 
     def clean_outgoing_ids(self):
-        return _ids(self.cleaned_data.get("outgoing_ids"), "Văn bản đi")
+        return _ids(self.cleaned_data.get("outgoing_ids"), gettext("Văn bản đi"))
 
     def clean_dossier_ids(self):
-        return _ids(self.cleaned_data.get("dossier_ids"), "Hồ sơ")
+        return _ids(self.cleaned_data.get("dossier_ids"), gettext("Hồ sơ"))
 
     def arguments(self) -> dict:
         data = self.cleaned_data
@@ -239,42 +235,46 @@ class EntryForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do",
+        label=_("Lý do"),
         max_length=services.REASON_MAX,
-        error_messages=_errors("Lý do", services.REASON_MAX),
+        error_messages=_errors(_("Lý do"), services.REASON_MAX),
         widget=forms.TextInput(attrs={"class": "form-control", "data-testid": "reason"}),
     )
-    whole_series = forms.BooleanField(label="Áp dụng cho các buổi sau của chuỗi lặp", required=False)
+    whole_series = forms.BooleanField(label=_("Áp dụng cho các buổi sau của chuỗi lặp"), required=False)
 
 
 class SeriesForm(forms.Form):
-    whole_series = forms.BooleanField(label="Áp dụng cho các buổi sau của chuỗi lặp", required=False)
+    whole_series = forms.BooleanField(label=_("Áp dụng cho các buổi sau của chuỗi lặp"), required=False)
 
 
 class RoomForm(forms.Form):
-    name = _line("Tên phòng họp", 200, required=True)
-    location = _line("Vị trí", 300)
+    name = _line(_("Tên phòng họp"), 200, required=True)
+    location = _line(_("Vị trí"), 300)
     capacity = forms.IntegerField(
-        label="Sức chứa (người)",
+        label=_("Sức chứa (người)"),
         required=False,
         min_value=1,
         max_value=5000,
-        error_messages={**_errors("Sức chứa"), "min_value": "Sức chứa từ 1.", "max_value": "Sức chứa tối đa 5000."},
+        error_messages={
+            **_errors(_("Sức chứa")),
+            "min_value": _("Sức chứa từ 1."),
+            "max_value": _("Sức chứa tối đa 5000."),
+        },
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
-    equipment = _line("Trang thiết bị", 300)
-    is_active = forms.BooleanField(label="Đang sử dụng", required=False, initial=True)
+    equipment = _line(_("Trang thiết bị"), 300)
+    is_active = forms.BooleanField(label=_("Đang sử dụng"), required=False, initial=True)
 
 
 class GrantForm(forms.Form):
     grantee = forms.ChoiceField(
-        label="Người được giao",
-        error_messages=_errors("Người được giao"),
+        label=_("Người được giao"),
+        error_messages=_errors(_("Người được giao")),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     calendar = forms.ChoiceField(
-        label="Quản lý lịch",
-        error_messages=_errors("Lịch"),
+        label=_("Quản lý lịch"),
+        error_messages=_errors(_("Lịch")),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -283,17 +283,17 @@ class GrantForm(forms.Form):
         agency_id = calendars[0].agency.pk if calendars else None
         self.people = {p.pk: p for p in members.members(agency_id).order_by("full_name", "pk")} if agency_id else {}
         self.calendars = {c.key: c for c in calendars}
-        self.fields["grantee"].choices = [("", "— Chọn người —")] + [
+        self.fields["grantee"].choices = [("", gettext("— Chọn người —"))] + [
             (str(p.pk), p.full_name) for p in self.people.values()
         ]
         self.fields["calendar"].choices = [
-            (c.key, "Mọi lịch của cơ quan (văn phòng)" if c.key == "co-quan" else c.name) for c in calendars
+            (c.key, gettext("Mọi lịch của cơ quan (văn phòng)") if c.key == "co-quan" else c.name) for c in calendars
         ]
 
     def clean_grantee(self):
         value = self.cleaned_data["grantee"]
         if not value.isdigit() or int(value) not in self.people:
-            raise forms.ValidationError("Người được giao: lựa chọn không hợp lệ.")
+            raise forms.ValidationError(gettext("Người được giao: lựa chọn không hợp lệ."))
         return self.people[int(value)]
 
     def clean_calendar(self):

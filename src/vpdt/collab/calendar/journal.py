@@ -1,6 +1,7 @@
 """How the work calendar reads in the journal (see :mod:`vpdt.journal.sentences`)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vpdt.journal import sentences
 from vpdt.journal.sentences import compose, register
@@ -14,7 +15,7 @@ sentences.detail_labels(
         "calendar": _("Lịch"),
         "when": _("Thời gian"),
         "where": _("Địa điểm"),
-        "chair": _("Chủ trì"),
+        "chair": pgettext_lazy("meeting", "Chủ trì"),
         "participants": _("Thành phần"),
         "links": _("Tài liệu liên quan"),
         "warnings": _("Trùng lịch đã được xác nhận"),

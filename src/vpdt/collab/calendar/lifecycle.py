@@ -12,6 +12,9 @@ exactly :func:`available_actions`.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from vpdt.core.authz import scope_of
 from vpdt.core.fsm import Machine, Transition
 
@@ -36,26 +39,30 @@ def is_owner(entry: Entry, actor) -> bool:
 def _keeper(entry, actor) -> str | None:
     if is_keeper(entry, actor):
         return None
-    return "Chỉ người quản lý lịch này (văn phòng, lãnh đạo hoặc người được giao quyền quản lý lịch) được làm việc này."
+    return gettext(
+        "Chỉ người quản lý lịch này (văn phòng, lãnh đạo hoặc người được giao quyền quản lý lịch) được làm việc này."
+    )
 
 
 def _owner_or_keeper(entry, actor) -> str | None:
     if is_owner(entry, actor) or is_keeper(entry, actor):
         return None
-    return "Chỉ người đăng ký, người chủ trì hoặc người quản lý lịch được làm việc này."
+    return gettext("Chỉ người đăng ký, người chủ trì hoặc người quản lý lịch được làm việc này.")
 
 
 def _reason(entry, *, reason: str = "", **_context) -> str | None:
-    return None if (reason or "").strip() else "Cần ghi lý do."
+    return None if (reason or "").strip() else gettext("Cần ghi lý do.")
 
 
 ENTRY = Machine(
     "status",
     [
-        Transition("approve", {S.PENDING}, S.APPROVED, "Duyệt lịch", allow=_keeper),
-        Transition("refuse", {S.PENDING}, S.REFUSED, "Từ chối lịch", guard=_reason, allow=_keeper),
-        Transition("cancel", {S.PENDING, S.APPROVED}, S.CANCELLED, "Hủy lịch", guard=_reason, allow=_owner_or_keeper),
-        Transition("edit", {S.PENDING, S.APPROVED, S.REFUSED}, S.PENDING, "Sửa lịch", allow=_owner_or_keeper),
+        Transition("approve", {S.PENDING}, S.APPROVED, _("Duyệt lịch"), allow=_keeper),
+        Transition("refuse", {S.PENDING}, S.REFUSED, _("Từ chối lịch"), guard=_reason, allow=_keeper),
+        Transition(
+            "cancel", {S.PENDING, S.APPROVED}, S.CANCELLED, _("Hủy lịch"), guard=_reason, allow=_owner_or_keeper
+        ),
+        Transition("edit", {S.PENDING, S.APPROVED, S.REFUSED}, S.PENDING, _("Sửa lịch"), allow=_owner_or_keeper),
     ],
     action_prefix="calendar.entry",
     choices=S,

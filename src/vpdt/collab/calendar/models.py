@@ -19,19 +19,20 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarKind(models.TextChoices):
-    AGENCY = "agency", "Lịch cơ quan"
-    UNIT = "unit", "Lịch đơn vị"
-    LEADER = "leader", "Lịch lãnh đạo"
+    AGENCY = "agency", _("Lịch cơ quan")
+    UNIT = "unit", _("Lịch đơn vị")
+    LEADER = "leader", _("Lịch lãnh đạo")
 
 
 class EntryStatus(models.TextChoices):
-    PENDING = "pending", "Chờ duyệt"
-    APPROVED = "approved", "Đã duyệt"
-    REFUSED = "refused", "Từ chối"
-    CANCELLED = "cancelled", "Đã hủy"
+    PENDING = "pending", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    REFUSED = "refused", _("Từ chối")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 # Entries that hold their room and their people's time.
@@ -39,21 +40,21 @@ HOLDING = (EntryStatus.PENDING, EntryStatus.APPROVED)
 
 
 class ParticipantRole(models.TextChoices):
-    ATTEND = "attend", "Tham dự"
-    PREPARE = "prepare", "Chuẩn bị"
-    CONCLUDE = "conclude", "Viết kết luận"
+    ATTEND = "attend", _("Tham dự")
+    PREPARE = "prepare", _("Chuẩn bị")
+    CONCLUDE = "conclude", _("Viết kết luận")
 
 
 class Frequency(models.TextChoices):
-    DAILY = "daily", "Hằng ngày"
-    WORKDAYS = "workdays", "Các ngày làm việc (thứ Hai đến thứ Sáu)"
-    WEEKLY = "weekly", "Hằng tuần"
+    DAILY = "daily", _("Hằng ngày")
+    WORKDAYS = "workdays", _("Các ngày làm việc (thứ Hai đến thứ Sáu)")
+    WEEKLY = "weekly", _("Hằng tuần")
 
 
 class Reminder(models.IntegerChoices):
-    M15 = 15, "Trước 15 phút"
-    M30 = 30, "Trước 30 phút"
-    M60 = 60, "Trước 60 phút"
+    M15 = 15, _("Trước 15 phút")
+    M30 = 30, _("Trước 30 phút")
+    M60 = 60, _("Trước 60 phút")
 
 
 def _one_calendar() -> Q:
@@ -264,9 +265,9 @@ class Participant(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    INCOMING = "incoming", "Văn bản đến"
-    OUTGOING = "outgoing", "Văn bản đi"
-    DOSSIER = "dossier", "Hồ sơ"
+    INCOMING = "incoming", _("Văn bản đến")
+    OUTGOING = "outgoing", _("Văn bản đi")
+    DOSSIER = "dossier", _("Hồ sơ")
 
 
 class EntryLink(models.Model):
@@ -286,9 +287,9 @@ class EntryLink(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    DELIVERED = "delivered", "Đã hiện trong hệ thống"
-    HANDED = "handed", "Đã chuyển cho kênh gửi"
-    SKIPPED = "skipped", "Không gửi"
+    DELIVERED = "delivered", _("Đã hiện trong hệ thống")
+    HANDED = "handed", _("Đã chuyển cho kênh gửi")
+    SKIPPED = "skipped", _("Không gửi")
 
 
 class ReminderDelivery(models.Model):

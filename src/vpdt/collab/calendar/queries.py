@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.authz import scope_of, visible
 
@@ -22,7 +24,7 @@ from .models import Entry, EntryStatus, Participant, ParticipantRole, Room
 
 WAITING_QUEUE = "calendar.waiting"
 SHOWN = (EntryStatus.PENDING, EntryStatus.APPROVED, EntryStatus.CANCELLED)
-DAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+DAY_NAMES = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
 NOON = dt.time(12, 0)
 
 
@@ -104,7 +106,10 @@ def week_entries(calendar: Calendar, monday: dt.date, viewer, statuses=SHOWN) ->
     afternoon entries (annotated by :func:`annotate`). Three queries."""
     monday = monday_of(monday)
     found = list(between(calendar, monday, monday + dt.timedelta(days=6), viewer, statuses))
-    days = [Day(monday + dt.timedelta(days=i), DAY_NAMES[i], [Half("Sáng"), Half("Chiều")]) for i in range(7)]
+    days = [
+        Day(monday + dt.timedelta(days=i), str(DAY_NAMES[i]), [Half(gettext("Sáng")), Half(gettext("Chiều"))])
+        for i in range(7)
+    ]
     for entry in found:
         annotate(entry)
         index = (entry.local_day - monday).days

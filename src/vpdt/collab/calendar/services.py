@@ -25,6 +25,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory import members
@@ -58,7 +60,7 @@ TITLE_MAX, TEXT_MAX, PLACE_MAX, REASON_MAX, URL_MAX = 500, 5000, 300, 500, 500
 MAX_OCCURRENCES = 60
 MAX_PARTICIPANTS = 200
 MAX_LINKS = 50
-NOT_MEMBER = "Chỉ người đang công tác tại cơ quan được đăng ký lịch của cơ quan."
+NOT_MEMBER = _("Chỉ người đang công tác tại cơ quan được đăng ký lịch của cơ quan.")
 
 
 def dmy(day) -> str:
@@ -72,6 +74,16 @@ def hm(moment) -> str:
 def span_text(entry: Entry) -> str:
     """“08:00–10:00 ngày 12/05/2026”, Vietnam time."""
     return f"{hm(entry.starts_at)}–{hm(entry.ends_at)} ngày {dmy(timezone.localtime(entry.starts_at).date())}"
+
+
+def span_shown(entry: Entry) -> str:
+    """:func:`span_text` in the language of the screen (the notifications and the journal keep Vietnamese)."""
+    values = {
+        "start": hm(entry.starts_at),
+        "end": hm(entry.ends_at),
+        "day": dmy(timezone.localtime(entry.starts_at).date()),
+    }
+    return gettext("%(start)s–%(end)s ngày %(day)s") % values
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,7 @@ def _text(value, field: str, limit: int, message: str = "", required: bool = Fal
     if required and not value:
         raise ValidationError({field: message})
     if len(value) > limit:
-        raise ValidationError({field: f"Tối đa {limit} ký tự."})
+        raise ValidationError({field: gettext("Tối đa %(limit)s ký tự.") % {"limit": limit}})
     return value
 
 
@@ -120,16 +132,18 @@ def _moment(day: dt.date, at: dt.time) -> dt.datetime:
 
 def _times(day, start, end) -> tuple[dt.date, dt.time, dt.time]:
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        raise ValidationError({"day": "Cần nhập ngày (dd/mm/yyyy)."})
+        raise ValidationError({"day": gettext("Cần nhập ngày (dd/mm/yyyy).")})
     if not isinstance(start, dt.time):
-        raise ValidationError({"start": "Cần nhập giờ bắt đầu (HH:MM)."})
+        raise ValidationError({"start": gettext("Cần nhập giờ bắt đầu (HH:MM).")})
     if not isinstance(end, dt.time):
-        raise ValidationError({"end": "Cần nhập giờ kết thúc (HH:MM)."})
+        raise ValidationError({"end": gettext("Cần nhập giờ kết thúc (HH:MM).")})
     if end <= start:
         raise ValidationError(
             {
-                "end": "Giờ kết thúc phải sau giờ bắt đầu (một lịch nằm trong một ngày; lịch nhiều "
-                "ngày hãy đăng ký lặp lại hằng ngày)."
+                "end": gettext(
+                    "Giờ kết thúc phải sau giờ bắt đầu (một lịch nằm trong một ngày; lịch nhiều "
+                    "ngày hãy đăng ký lặp lại hằng ngày)."
+                )
             }
         )
     return day, start, end
@@ -140,13 +154,13 @@ def occurrences(day: dt.date, recurrence: Recurrence | None) -> list[dt.date]:
     if recurrence is None:
         return [day]
     if recurrence.frequency not in Frequency.values:
-        raise ValidationError({"recurrence": "Kiểu lặp lại không hợp lệ."})
+        raise ValidationError({"recurrence": gettext("Kiểu lặp lại không hợp lệ.")})
     if (recurrence.until is None) == (recurrence.count is None):
-        raise ValidationError({"recurrence": "Lịch lặp lại cần đúng một trong hai: đến ngày, hoặc số lần."})
+        raise ValidationError({"recurrence": gettext("Lịch lặp lại cần đúng một trong hai: đến ngày, hoặc số lần.")})
     if recurrence.count is not None and not 2 <= recurrence.count <= MAX_OCCURRENCES:
-        raise ValidationError({"recurrence": f"Số lần lặp từ 2 đến {MAX_OCCURRENCES}."})
+        raise ValidationError({"recurrence": gettext("Số lần lặp từ 2 đến %(most)s.") % {"most": MAX_OCCURRENCES}})
     if recurrence.until is not None and recurrence.until <= day:
-        raise ValidationError({"recurrence": "Ngày kết thúc lặp lại phải sau ngày của lịch."})
+        raise ValidationError({"recurrence": gettext("Ngày kết thúc lặp lại phải sau ngày của lịch.")})
     step = dt.timedelta(days=7 if recurrence.frequency == Frequency.WEEKLY else 1)
     days, current = [], day
     while True:
@@ -158,35 +172,42 @@ def occurrences(day: dt.date, recurrence: Recurrence | None) -> list[dt.date]:
         if recurrence.until is not None and current > recurrence.until:
             return days
         if len(days) > MAX_OCCURRENCES:
-            raise ValidationError({"recurrence": f"Một lần đăng ký lặp lại tối đa {MAX_OCCURRENCES} buổi."})
+            raise ValidationError(
+                {"recurrence": gettext("Một lần đăng ký lặp lại tối đa %(most)s buổi.") % {"most": MAX_OCCURRENCES}}
+            )
 
 
 def _parts(agency_id: int, chair, parts: Iterable[Part]) -> list[Part]:
-    members.require_member(chair, agency_id, field="chair", message="Người chủ trì phải đang công tác tại cơ quan.")
+    members.require_member(
+        chair, agency_id, field="chair", message=gettext("Người chủ trì phải đang công tác tại cơ quan.")
+    )
     found, seen = [], set()
     for part in parts or ():
         if part.role not in ParticipantRole.values:
-            raise ValidationError({"participants": "Vai trò của thành phần không hợp lệ."})
+            raise ValidationError({"participants": gettext("Vai trò của thành phần không hợp lệ.")})
         if (part.user is None) == (part.unit is None):
-            raise ValidationError({"participants": "Mỗi thành phần là một người hoặc một đơn vị."})
+            raise ValidationError({"participants": gettext("Mỗi thành phần là một người hoặc một đơn vị.")})
         if part.user is not None:
             members.require_member(
                 part.user,
                 agency_id,
                 field="participants",
-                message=f"{part.user.full_name} không công tác tại cơ quan.",
+                message=gettext("%(name)s không công tác tại cơ quan.") % {"name": part.user.full_name},
             )
             key = ("p", part.user.pk, part.role)
         else:
             members.require_unit(
-                part.unit, agency_id, field="participants", message=f"{part.unit.name} không thuộc cơ quan."
+                part.unit,
+                agency_id,
+                field="participants",
+                message=gettext("%(unit)s không thuộc cơ quan.") % {"unit": part.unit.name},
             )
             key = ("u", part.unit.pk, part.role)
         if key not in seen:
             seen.add(key)
             found.append(part)
     if len(found) > MAX_PARTICIPANTS:
-        raise ValidationError({"participants": f"Tối đa {MAX_PARTICIPANTS} thành phần."})
+        raise ValidationError({"participants": gettext("Tối đa %(most)s thành phần.") % {"most": MAX_PARTICIPANTS}})
     return found
 
 
@@ -194,7 +215,7 @@ def _room(agency_id: int, room) -> Room | None:
     if room is None:
         return None
     if room.agency_id != agency_id or not room.is_active:
-        raise ValidationError({"room": "Phòng họp không thuộc cơ quan hoặc đã ngừng sử dụng."})
+        raise ValidationError({"room": gettext("Phòng họp không thuộc cơ quan hoặc đã ngừng sử dụng.")})
     return room
 
 
@@ -205,7 +226,7 @@ def _video(url) -> str:
             URLValidator(schemes=["https", "http"])(url)
         except ValidationError:
             raise ValidationError(
-                {"video_url": "Đường dẫn họp trực tuyến không hợp lệ (bắt đầu bằng https://)."}
+                {"video_url": gettext("Đường dẫn họp trực tuyến không hợp lệ (bắt đầu bằng https://).")}
             ) from None
     return url
 
@@ -218,24 +239,29 @@ def _remind(minutes) -> int | None:
     except (TypeError, ValueError):
         minutes = -1
     if minutes not in Reminder.values:
-        raise ValidationError({"remind_minutes": "Nhắc lịch trước 15, 30 hoặc 60 phút."})
+        raise ValidationError({"remind_minutes": gettext("Nhắc lịch trước 15, 30 hoặc 60 phút.")})
     return minutes
 
 
 def _links(actor, incoming_ids: Iterable, outgoing_ids: Iterable, dossier_ids: Iterable) -> list[EntryLink]:
     links = []
     for kind, model, ids, label in (
-        (LinkKind.INCOMING, IncomingDocument, incoming_ids, "văn bản đến"),
-        (LinkKind.OUTGOING, OutgoingDocument, outgoing_ids, "văn bản đi"),
-        (LinkKind.DOSSIER, Dossier, dossier_ids, "hồ sơ"),
+        (LinkKind.INCOMING, IncomingDocument, incoming_ids, _("văn bản đến")),
+        (LinkKind.OUTGOING, OutgoingDocument, outgoing_ids, _("văn bản đi")),
+        (LinkKind.DOSSIER, Dossier, dossier_ids, _("hồ sơ")),
     ):
         for pk in sorted({int(i) for i in ids or ()}):
             obj = visible(model, actor).filter(pk=pk).first()
             if obj is None:
-                raise ValidationError({"links": f"Không có {label} mã {pk} hoặc bạn không có quyền xem."})
+                raise ValidationError(
+                    {
+                        "links": gettext("Không có %(kind)s mã %(pk)s hoặc bạn không có quyền xem.")
+                        % {"kind": label, "pk": pk}
+                    }
+                )
             links.append(EntryLink(kind=kind, object_id=pk, label=str(obj)[:300]))
     if len(links) > MAX_LINKS:
-        raise ValidationError({"links": f"Tối đa {MAX_LINKS} tài liệu liên quan."})
+        raise ValidationError({"links": gettext("Tối đa %(most)s tài liệu liên quan.") % {"most": MAX_LINKS}})
     return links
 
 
@@ -277,7 +303,7 @@ def person_clashes(agency_id: int, people: Iterable, spans, exclude=()) -> list[
 
 
 def _named(entry: Entry, seen: set[int]) -> str:
-    return f"“{entry.title}”" if entry.pk in seen else "một lịch khác"
+    return f"“{entry.title}”" if entry.pk in seen else gettext("một lịch khác")
 
 
 def _check_clashes(actor, agency_id, room, chair, parts, spans, exclude, confirm: bool) -> list[str]:
@@ -288,11 +314,14 @@ def _check_clashes(actor, agency_id, room, chair, parts, spans, exclude, confirm
         if taken:
             seen = set(visible(Entry, actor).filter(pk__in=[e.pk for e in taken]).values_list("pk", flat=True))
             first = taken[0]
-            more = f" (và {len(taken) - 1} lịch khác)" if len(taken) > 1 else ""
+            more = gettext(" (và %(count)s lịch khác)") % {"count": len(taken) - 1} if len(taken) > 1 else ""
+            values = {"room": room.name, "entry": _named(first, seen), "when": span_shown(first), "more": more}
             raise ValidationError(
                 {
-                    "room": f"{room.name} đã được đặt cho {_named(first, seen)} lúc {span_text(first)}{more}. "
-                    "Hãy chọn phòng hoặc thời gian khác."
+                    "room": gettext(
+                        "%(room)s đã được đặt cho %(entry)s lúc %(when)s%(more)s. Hãy chọn phòng hoặc thời gian khác."
+                    )
+                    % values
                 },
                 code="room_clash",
             )
@@ -301,7 +330,11 @@ def _check_clashes(actor, agency_id, room, chair, parts, spans, exclude, confirm
     if not busy:
         return []
     seen = set(visible(Entry, actor).filter(pk__in=[e.pk for _p, e in busy]).values_list("pk", flat=True))
-    warnings = [f"{person.full_name} đã có {_named(entry, seen)} lúc {span_text(entry)}." for person, entry in busy]
+    warnings = [
+        gettext("%(name)s đã có %(entry)s lúc %(when)s.")
+        % {"name": person.full_name, "entry": _named(entry, seen), "when": span_shown(entry)}
+        for person, entry in busy
+    ]
     if not confirm:
         raise PersonClash(warnings)
     return warnings
@@ -367,7 +400,7 @@ def book(
     """Register an entry (each occurrence of a recurrence) waiting for approval. Returns the entries in order."""
     _member(actor, calendar)
     agency_id = calendar.agency.pk
-    title = _text(title, "title", TITLE_MAX, "Cần nhập nội dung.", required=True)
+    title = _text(title, "title", TITLE_MAX, gettext("Cần nhập nội dung."), required=True)
     description = _text(description, "description", TEXT_MAX)
     place = _text(place, "place", PLACE_MAX)
     video_url = _video(video_url)
@@ -376,7 +409,7 @@ def book(
     parts = _parts(agency_id, chair, participants)
     room = _room(agency_id, room)
     if room is None and not place and not video_url:
-        raise ValidationError({"place": "Cần chọn phòng họp, ghi địa điểm hoặc đường dẫn họp trực tuyến."})
+        raise ValidationError({"place": gettext("Cần chọn phòng họp, ghi địa điểm hoặc đường dẫn họp trực tuyến.")})
     days = occurrences(day, recurrence)
     spans = [(_moment(d, start), _moment(d, end)) for d in days]
     links = _links(actor, incoming_ids, outgoing_ids, dossier_ids)
@@ -483,7 +516,7 @@ def edit(
     """Change one entry (one occurrence): it waits for approval again."""
     ENTRY.authorize(entry, "edit", actor)
     agency_id = entry.agency_id
-    title = _text(title, "title", TITLE_MAX, "Cần nhập nội dung.", required=True)
+    title = _text(title, "title", TITLE_MAX, gettext("Cần nhập nội dung."), required=True)
     description = _text(description, "description", TEXT_MAX)
     place = _text(place, "place", PLACE_MAX)
     video_url = _video(video_url)
@@ -492,7 +525,7 @@ def edit(
     parts = _parts(agency_id, chair, participants)
     room = _room(agency_id, room)
     if room is None and not place and not video_url:
-        raise ValidationError({"place": "Cần chọn phòng họp, ghi địa điểm hoặc đường dẫn họp trực tuyến."})
+        raise ValidationError({"place": gettext("Cần chọn phòng họp, ghi địa điểm hoặc đường dẫn họp trực tuyến.")})
     starts, ends = _moment(day, start), _moment(day, end)
     links = _links(actor, incoming_ids, outgoing_ids, dossier_ids)
     with transaction.atomic():
@@ -608,7 +641,10 @@ def approve(actor, entry: Entry, *, whole_series: bool = False) -> list[Entry]:
             taken = room_clashes(item.room, [(item.starts_at, item.ends_at)], [item.pk])
             if taken:
                 raise ValidationError(
-                    {"room": f"{item.room.name} đã được đặt cho lịch khác lúc {span_text(taken[0])}."},
+                    {
+                        "room": gettext("%(room)s đã được đặt cho lịch khác lúc %(when)s.")
+                        % {"room": item.room.name, "when": span_shown(taken[0])}
+                    },
                     code="room_clash",
                 )
         now = timezone.now()
@@ -626,7 +662,7 @@ def approve(actor, entry: Entry, *, whole_series: bool = False) -> list[Entry]:
 
 
 def refuse(actor, entry: Entry, reason: str, *, whole_series: bool = False) -> list[Entry]:
-    reason = _text(reason, "reason", REASON_MAX, "Cần ghi lý do từ chối.", required=True)
+    reason = _text(reason, "reason", REASON_MAX, gettext("Cần ghi lý do từ chối."), required=True)
 
     def prepare(item: Entry) -> list[str]:
         item.decided_by, item.decided_at, item.reason = actor, timezone.now(), reason
@@ -641,7 +677,7 @@ def refuse(actor, entry: Entry, reason: str, *, whole_series: bool = False) -> l
 
 
 def cancel(actor, entry: Entry, reason: str, *, whole_series: bool = False) -> list[Entry]:
-    reason = _text(reason, "reason", REASON_MAX, "Cần ghi lý do hủy.", required=True)
+    reason = _text(reason, "reason", REASON_MAX, gettext("Cần ghi lý do hủy."), required=True)
     was_approved = entry.status == EntryStatus.APPROVED
 
     def prepare(item: Entry) -> list[str]:
@@ -661,7 +697,7 @@ def cancel(actor, entry: Entry, reason: str, *, whole_series: bool = False) -> l
 
 
 def _room_fields(name, location, capacity, equipment) -> dict:
-    name = _text(name, "name", 200, "Cần nhập tên phòng họp.", required=True)
+    name = _text(name, "name", 200, gettext("Cần nhập tên phòng họp."), required=True)
     location = _text(location, "location", 300)
     equipment = _text(equipment, "equipment", 300)
     if capacity in ("", None):
@@ -672,13 +708,15 @@ def _room_fields(name, location, capacity, equipment) -> dict:
         except (TypeError, ValueError):
             capacity = -1
         if not 1 <= capacity <= 5000:
-            raise ValidationError({"capacity": "Sức chứa là số người, từ 1 đến 5000."})
+            raise ValidationError({"capacity": gettext("Sức chứa là số người, từ 1 đến 5000.")})
     return {"name": name, "location": location, "capacity": capacity, "equipment": equipment}
 
 
 def _may_manage_rooms(actor) -> None:
     if not rights.may_manage_rooms(scope_of(actor)):
-        raise PermissionDenied("Chỉ quản trị hệ thống hoặc văn phòng (người quản lý lịch cơ quan) quản lý phòng họp.")
+        raise PermissionDenied(
+            gettext("Chỉ quản trị hệ thống hoặc văn phòng (người quản lý lịch cơ quan) quản lý phòng họp.")
+        )
 
 
 def create_room(actor, *, name: str, location: str = "", capacity=None, equipment: str = "") -> Room:
@@ -687,7 +725,7 @@ def create_room(actor, *, name: str, location: str = "", capacity=None, equipmen
     agency_id = scope_of(actor).agency_id
     with transaction.atomic():
         if Room.objects.filter(agency_id=agency_id, name__iexact=fields["name"]).exists():
-            raise ValidationError({"name": "Cơ quan đã có phòng họp tên này."})
+            raise ValidationError({"name": gettext("Cơ quan đã có phòng họp tên này.")})
         room = Room.objects.create(agency_id=agency_id, **fields)
         journal.record("calendar.room.create", actor=actor, obj=room, details={"location": fields["location"]})
     return room
@@ -698,12 +736,12 @@ def update_room(
 ) -> Room:
     _may_manage_rooms(actor)
     if room.agency_id != scope_of(actor).agency_id:
-        raise PermissionDenied("Phòng họp không thuộc cơ quan của bạn.")
+        raise PermissionDenied(gettext("Phòng họp không thuộc cơ quan của bạn."))
     fields = _room_fields(name, location, capacity, equipment)
     with transaction.atomic():
         room = Room.objects.select_for_update().get(pk=room.pk)
         if Room.objects.filter(agency_id=room.agency_id, name__iexact=fields["name"]).exclude(pk=room.pk).exists():
-            raise ValidationError({"name": "Cơ quan đã có phòng họp tên này."})
+            raise ValidationError({"name": gettext("Cơ quan đã có phòng họp tên này.")})
         for key, value in fields.items():
             setattr(room, key, value)
         room.is_active = bool(is_active)
@@ -721,16 +759,18 @@ def grant(actor, grantee, calendar: Calendar) -> CalendarGrant:
     """Give ``grantee`` the right to keep ``calendar`` (the agency's: every calendar of the agency)."""
     scope = scope_of(actor)
     if not rights.may_grant(scope) or scope.agency_id != calendar.agency.pk:
-        raise PermissionDenied("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan giao quyền quản lý lịch.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan giao quyền quản lý lịch."))
     members.require_member(
-        grantee, calendar.agency.pk, field="grantee", message="Người được giao phải đang công tác tại cơ quan."
+        grantee, calendar.agency.pk, field="grantee", message=gettext("Người được giao phải đang công tác tại cơ quan.")
     )
     with transaction.atomic():
         exists = CalendarGrant.objects.filter(
             grantee=grantee, revoked_at__isnull=True, **{k: v for k, v in calendar.fields().items()}
         ).exists()
         if exists:
-            raise ValidationError({"grantee": f"{grantee.full_name} đã có quyền quản lý lịch này."})
+            raise ValidationError(
+                {"grantee": gettext("%(name)s đã có quyền quản lý lịch này.") % {"name": grantee.full_name}}
+            )
         item = CalendarGrant.objects.create(grantee=grantee, granted_by=actor, **calendar.fields())
         journal.record(
             "calendar.grant", actor=actor, obj=item, details={"grantee": grantee.full_name, "calendar": calendar.name}
@@ -742,11 +782,11 @@ def grant(actor, grantee, calendar: Calendar) -> CalendarGrant:
 def revoke(actor, item: CalendarGrant) -> CalendarGrant:
     scope = scope_of(actor)
     if not rights.may_grant(scope) or scope.agency_id != item.agency_id:
-        raise PermissionDenied("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan thu hồi quyền quản lý lịch.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan thu hồi quyền quản lý lịch."))
     with transaction.atomic():
         item = CalendarGrant.objects.select_for_update().select_related("grantee").get(pk=item.pk)
         if item.revoked_at is not None:
-            raise ValidationError({"grant": "Quyền này đã được thu hồi."})
+            raise ValidationError({"grant": gettext("Quyền này đã được thu hồi.")})
         item.revoked_at, item.revoked_by = timezone.now(), actor
         item.save(update_fields=["revoked_at", "revoked_by"])
         journal.record(

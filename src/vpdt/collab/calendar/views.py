@@ -16,6 +16,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import manageable, scope_of, visible
@@ -27,8 +29,7 @@ from . import calendars, forms, queries, rights, services
 from .lifecycle import ENTRY, available_actions
 from .models import CalendarGrant, Entry, EntryStatus, ReminderDelivery, Room
 
-NOT_IN_AGENCY = "Lịch công tác dành cho người đang công tác tại một cơ quan."
-MONTH_NAMES = [f"Tháng {m}" for m in range(1, 13)]
+NOT_IN_AGENCY = _("Lịch công tác dành cho người đang công tác tại một cơ quan.")
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -50,7 +51,7 @@ def _calendar(request, agency):
     key = request.GET.get("lich") or calendars.AGENCY_KEY
     found = calendars.resolve(agency, key)
     if found is None:
-        messages.warning(request, "Không có lịch này; đang hiển thị lịch của cơ quan.")
+        messages.warning(request, gettext("Không có lịch này; đang hiển thị lịch của cơ quan."))
         found = calendars.agency_calendar(agency)
     return found
 
@@ -105,7 +106,7 @@ def _month(request) -> tuple[int, int]:
     month, _, year = raw.partition("/")
     if month.isdigit() and year.isdigit() and 1 <= int(month) <= 12 and 2000 <= int(year) <= 2100:
         return int(year), int(month)
-    messages.warning(request, "Tháng không hợp lệ, hãy nhập theo dạng mm/yyyy; đang hiển thị tháng này.")
+    messages.warning(request, gettext("Tháng không hợp lệ, hãy nhập theo dạng mm/yyyy; đang hiển thị tháng này."))
     return today.year, today.month
 
 
@@ -121,11 +122,11 @@ def month(request):
         **_nav(agency, current),
         "weeks": queries.month_weeks(current, year, number, request.user),
         "first": first,
-        "label": f"{MONTH_NAMES[number - 1]} năm {year}",
+        "label": gettext("Tháng %(month)s năm %(year)s") % {"month": number, "year": year},
         "previous": f"{previous.month:02d}/{previous.year}",
         "next": f"{following.month:02d}/{following.year}",
         "today": timezone.localdate(),
-        "day_names": queries.DAY_NAMES,
+        "day_names": [str(name) for name in queries.DAY_NAMES],
     }
     return render(request, "calendar/month.html", context)
 
@@ -135,7 +136,7 @@ def _rooms(user):
 
 
 def _clash_form(request, form, exc: services.PersonClash) -> None:
-    form.add_error(None, "Có người đã có lịch khác trùng thời gian. Đánh dấu ô xác nhận để vẫn đăng ký.")
+    form.add_error(None, gettext("Có người đã có lịch khác trùng thời gian. Đánh dấu ô xác nhận để vẫn đăng ký."))
     for message in exc.clashes:
         form.add_error("confirm", message)
 
@@ -164,10 +165,13 @@ def book(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            count = f" ({len(booked)} buổi)" if len(booked) > 1 else ""
-            messages.success(request, f"Đã đăng ký lịch{count}, chờ duyệt.")
+            if len(booked) > 1:
+                done = gettext("Đã đăng ký lịch (%(count)s buổi), chờ duyệt.") % {"count": len(booked)}
+            else:
+                done = gettext("Đã đăng ký lịch, chờ duyệt.")
+            messages.success(request, done)
             return redirect("calendar:detail", booked[0].pk)
-    return render(request, "calendar/form.html", {"form": form, "heading": "Đăng ký lịch công tác, lịch họp"})
+    return render(request, "calendar/form.html", {"form": form, "heading": gettext("Đăng ký lịch công tác, lịch họp")})
 
 
 def _initial(entry: Entry) -> dict:
@@ -220,9 +224,9 @@ def edit(request, pk):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Đã sửa lịch, chờ duyệt lại.")
+            messages.success(request, gettext("Đã sửa lịch, chờ duyệt lại."))
             return redirect("calendar:detail", entry.pk)
-    context = {"form": form, "heading": "Sửa lịch", "entry": entry}
+    context = {"form": form, "heading": gettext("Sửa lịch"), "entry": entry}
     return render(request, "calendar/form.html", context)
 
 
@@ -239,7 +243,7 @@ def detail(request, pk):
             entry.agency_id, people, [(entry.starts_at, entry.ends_at)], [entry.pk]
         ):
             shown = seen_ids.filter(pk=other.pk).exists()
-            clashes.append((person, other if shown else None, services.span_text(other)))
+            clashes.append((person, other if shown else None, services.span_shown(other)))
     series = None
     if entry.series_id:
         series = {
@@ -262,7 +266,7 @@ def detail(request, pk):
 
 
 STEPS = {"duyet": "approve", "tu-choi": "refuse", "huy": "cancel"}
-DONE = {"approve": "Đã duyệt lịch.", "refuse": "Đã từ chối lịch.", "cancel": "Đã hủy lịch."}
+DONE = {"approve": _("Đã duyệt lịch."), "refuse": _("Đã từ chối lịch."), "cancel": _("Đã hủy lịch.")}
 
 
 @login_required
@@ -272,7 +276,7 @@ def act(request, pk, slug):
     entry = _entry(request, pk)
     name = STEPS.get(slug)
     if name is None:
-        raise Http404("Thao tác không tồn tại.")
+        raise Http404(gettext("Thao tác không tồn tại."))
     ENTRY.authorize(entry, name, request.user)
     form = (forms.SeriesForm if name == "approve" else forms.ReasonForm)(request.POST)
     if not form.is_valid():
@@ -315,7 +319,7 @@ def rooms(request):
     form = forms.RoomForm(request.POST or None) if may_manage else None
     if request.method == "POST":
         if not may_manage:
-            raise PermissionDenied("Chỉ quản trị hệ thống hoặc văn phòng quản lý phòng họp.")
+            raise PermissionDenied(gettext("Chỉ quản trị hệ thống hoặc văn phòng quản lý phòng họp."))
         if form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("is_active", None)
@@ -324,7 +328,7 @@ def rooms(request):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, f"Đã thêm {room.name}.")
+                messages.success(request, gettext("Đã thêm %(room)s.") % {"room": room.name})
                 return redirect("calendar:rooms")
     context = {"rooms": list(queries.rooms(request.user)), "form": form, "may_manage": may_manage}
     return render(request, "calendar/rooms.html", context)
@@ -340,14 +344,14 @@ def room(request, pk):
         form = forms.RoomForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not may_manage:
-            raise PermissionDenied("Chỉ quản trị hệ thống hoặc văn phòng quản lý phòng họp.")
+            raise PermissionDenied(gettext("Chỉ quản trị hệ thống hoặc văn phòng quản lý phòng họp."))
         if form.is_valid():
             try:
                 services.update_room(request.user, item, **form.cleaned_data)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, "Đã lưu phòng họp.")
+                messages.success(request, gettext("Đã lưu phòng họp."))
                 return redirect("calendar:room", item.pk)
     day = _day(request, "ngay")
     bookings = list(queries.room_bookings(item, day, request.user))
@@ -365,14 +369,14 @@ def grants(request):
     form = forms.GrantForm(request.POST or None, calendars=calendars.every(agency)) if may_grant else None
     if request.method == "POST":
         if not may_grant:
-            raise PermissionDenied("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan giao quyền quản lý lịch.")
+            raise PermissionDenied(gettext("Chỉ quản trị hệ thống hoặc lãnh đạo cơ quan giao quyền quản lý lịch."))
         if form.is_valid():
             try:
                 services.grant(request.user, form.cleaned_data["grantee"], form.cleaned_data["calendar"])
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, "Đã giao quyền quản lý lịch.")
+                messages.success(request, gettext("Đã giao quyền quản lý lịch."))
                 return redirect("calendar:grants")
     rows = list(
         visible(CalendarGrant, request.user)
@@ -381,7 +385,7 @@ def grants(request):
     )
     for row in rows:
         row.calendar_name = (
-            "Mọi lịch của cơ quan" if row.calendar_kind == "agency" else services.grant_calendar(row).name
+            gettext("Mọi lịch của cơ quan") if row.calendar_kind == "agency" else services.grant_calendar(row).name
         )
     return render(request, "calendar/grants.html", {"rows": rows, "form": form, "may_grant": may_grant})
 
@@ -396,5 +400,5 @@ def revoke(request, pk):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "Đã thu hồi quyền quản lý lịch.")
+        messages.success(request, gettext("Đã thu hồi quyền quản lý lịch."))
     return redirect(reverse("calendar:grants"))

@@ -1,6 +1,7 @@
 """The forms of the chat screens: the people offered are current members of the person's agency."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.directory import members as directory
 
@@ -20,7 +21,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
 
 class DirectForm(forms.Form):
-    person = PersonField(label="Trò chuyện với", queryset=None, widget=forms.Select(attrs={"data-searchable": ""}))
+    person = PersonField(label=_("Trò chuyện với"), queryset=None, widget=forms.Select(attrs={"data-searchable": ""}))
 
     def __init__(self, user, agency_id, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,9 +30,11 @@ class DirectForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    title = forms.CharField(label="Tên nhóm", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    title = forms.CharField(
+        label=_("Tên nhóm"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
     members = PeopleField(
-        label="Thành viên", queryset=None, widget=forms.SelectMultiple(attrs={"class": "form-select"})
+        label=_("Thành viên"), queryset=None, widget=forms.SelectMultiple(attrs={"class": "form-select"})
     )
 
     def __init__(self, user, agency_id, *args, **kwargs):
@@ -41,7 +44,7 @@ class GroupForm(forms.Form):
 
 class AddMembersForm(forms.Form):
     members = PeopleField(
-        label="Thêm thành viên", queryset=None, widget=forms.SelectMultiple(attrs={"class": "form-select"})
+        label=_("Thêm thành viên"), queryset=None, widget=forms.SelectMultiple(attrs={"class": "form-select"})
     )
 
     def __init__(self, user, conversation, current_ids, *args, **kwargs):

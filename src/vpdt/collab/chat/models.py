@@ -13,11 +13,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    DIRECT = "direct", "Trò chuyện riêng"
-    GROUP = "group", "Nhóm"
+    DIRECT = "direct", _("Trò chuyện riêng")
+    GROUP = "group", _("Nhóm")
 
 
 class Conversation(models.Model):

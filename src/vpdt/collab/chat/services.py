@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vpdt.accounts.models import User
 from vpdt.core import realtime
@@ -44,7 +45,7 @@ TARGET_TYPE = Conversation._meta.label_lower
 def _agency_of(actor) -> int:
     scope = scope_of(actor)
     if scope.agency_id is None or not directory.is_member(actor, scope.agency_id):
-        raise PermissionDenied("Bạn không còn giữ chức vụ nào tại cơ quan nên không dùng được hội thoại.")
+        raise PermissionDenied(gettext("Bạn không còn giữ chức vụ nào tại cơ quan nên không dùng được hội thoại."))
     return scope.agency_id
 
 
@@ -54,7 +55,7 @@ def _colleagues(agency_id: int, people: Iterable, *, field: str = "members") -> 
     strangers = [p.full_name for p in people if p.pk not in found]
     if strangers:
         raise ValidationError(
-            {field: "Chỉ trò chuyện được với người đang công tác tại cơ quan: " + ", ".join(strangers) + "."},
+            {field: gettext("Chỉ trò chuyện được với người đang công tác tại cơ quan: ") + ", ".join(strangers) + "."},
             code="not_member",
         )
     return people
@@ -63,16 +64,16 @@ def _colleagues(agency_id: int, people: Iterable, *, field: str = "members") -> 
 def _readable(actor, conversation) -> Conversation:
     found = queries.conversations(actor).filter(pk=conversation.pk).select_for_update(of=("self",)).first()
     if found is None:
-        raise PermissionDenied("Bạn không ở trong hội thoại này.")
+        raise PermissionDenied(gettext("Bạn không ở trong hội thoại này."))
     return found
 
 
 def _managed(actor, conversation) -> Conversation:
     conversation = _readable(actor, conversation)
     if not conversation.is_group:
-        raise ValidationError("Trò chuyện riêng không thêm, bớt được thành viên.", code="direct")
+        raise ValidationError(gettext("Trò chuyện riêng không thêm, bớt được thành viên."), code="direct")
     if not queries.managed(actor).filter(pk=conversation.pk).exists():
-        raise PermissionDenied("Chỉ trưởng nhóm được thêm, bớt thành viên.")
+        raise PermissionDenied(gettext("Chỉ trưởng nhóm được thêm, bớt thành viên."))
     return conversation
 
 
@@ -110,7 +111,7 @@ def open_direct(actor, other) -> Conversation:
     """The one-to-one conversation between ``actor`` and ``other`` (a colleague), opened the first time."""
     agency_id = _agency_of(actor)
     if other is None or other.pk == actor.pk:
-        raise ValidationError({"person": "Hãy chọn một người khác để trò chuyện."}, code="self")
+        raise ValidationError({"person": gettext("Hãy chọn một người khác để trò chuyện.")}, code="self")
     _colleagues(agency_id, [other], field="person")
     key = f"{agency_id}:{min(actor.pk, other.pk)}:{max(actor.pk, other.pk)}"
     existing = Conversation.objects.filter(direct_key=key).first()
@@ -137,14 +138,18 @@ def create_group(actor, title: str, people: Iterable) -> Conversation:
     agency_id = _agency_of(actor)
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Hãy đặt tên cho nhóm."}, code="required")
+        raise ValidationError({"title": gettext("Hãy đặt tên cho nhóm.")}, code="required")
     if len(title) > MAX_TITLE:
-        raise ValidationError({"title": f"Tên nhóm tối đa {MAX_TITLE} ký tự."}, code="max_length")
+        raise ValidationError(
+            {"title": gettext("Tên nhóm tối đa %(max_title)s ký tự.") % {"max_title": MAX_TITLE}}, code="max_length"
+        )
     others = [p for p in _colleagues(agency_id, people) if p.pk != actor.pk]
     if not others:
-        raise ValidationError({"members": "Hãy chọn ít nhất một thành viên khác cho nhóm."}, code="required")
+        raise ValidationError({"members": gettext("Hãy chọn ít nhất một thành viên khác cho nhóm.")}, code="required")
     if len(others) + 1 > MAX_GROUP:
-        raise ValidationError({"members": f"Một nhóm có tối đa {MAX_GROUP} thành viên."}, code="max")
+        raise ValidationError(
+            {"members": gettext("Một nhóm có tối đa %(max_group)s thành viên.") % {"max_group": MAX_GROUP}}, code="max"
+        )
     with transaction.atomic():
         conversation = Conversation.objects.create(agency_id=agency_id, kind=Kind.GROUP, title=title, created_by=actor)
         Member.objects.bulk_create(
@@ -166,9 +171,12 @@ def add_members(actor, conversation, people: Iterable) -> list:
         current = set(_current_ids(conversation))
         added = [p for p in people if p.pk not in current]
         if not added:
-            raise ValidationError({"members": "Những người được chọn đã ở trong nhóm."}, code="already")
+            raise ValidationError({"members": gettext("Những người được chọn đã ở trong nhóm.")}, code="already")
         if len(current) + len(added) > MAX_GROUP:
-            raise ValidationError({"members": f"Một nhóm có tối đa {MAX_GROUP} thành viên."}, code="max")
+            raise ValidationError(
+                {"members": gettext("Một nhóm có tối đa %(max_group)s thành viên.") % {"max_group": MAX_GROUP}},
+                code="max",
+            )
         now = timezone.now()
         for person in added:
             updated = Member.objects.filter(conversation=conversation, user=person).update(
@@ -193,11 +201,13 @@ def remove_member(actor, conversation, person) -> None:
     with transaction.atomic():
         conversation = _managed(actor, conversation)
         if person.pk == actor.pk:
-            raise ValidationError({"member": "Trưởng nhóm muốn ra khỏi nhóm thì chọn “Rời nhóm”."}, code="self")
+            raise ValidationError(
+                {"member": gettext("Trưởng nhóm muốn ra khỏi nhóm thì chọn “Rời nhóm”.")}, code="self"
+            )
         if not Member.objects.filter(conversation=conversation, user=person, left_at__isnull=True).update(
             left_at=timezone.now(), is_manager=False
         ):
-            raise ValidationError({"member": "Người này không còn trong nhóm."}, code="not_member")
+            raise ValidationError({"member": gettext("Người này không còn trong nhóm.")}, code="not_member")
         journal.record("chat.remove", actor=actor, obj=conversation, details={"member": person.full_name})
         _event(conversation, actor, "removed", f"{actor.full_name} đã mời {person.full_name} ra khỏi nhóm.")
         realtime.publish([person.pk], "chat", conversation=conversation.pk)
@@ -208,7 +218,7 @@ def leave(actor, conversation) -> None:
     with transaction.atomic():
         conversation = _readable(actor, conversation)
         if not conversation.is_group:
-            raise ValidationError("Không rời được một cuộc trò chuyện riêng.", code="direct")
+            raise ValidationError(gettext("Không rời được một cuộc trò chuyện riêng."), code="direct")
         Member.objects.filter(conversation=conversation, user=actor, left_at__isnull=True).update(
             left_at=timezone.now(), is_manager=False
         )
@@ -247,7 +257,9 @@ def _mentioned(conversation, text: str, chosen: Iterable, sender) -> list:
     for person in chosen:
         pk = getattr(person, "pk", person)
         if pk not in people:
-            raise ValidationError({"mentions": "Chỉ nhắc đến được thành viên của hội thoại."}, code="not_member")
+            raise ValidationError(
+                {"mentions": gettext("Chỉ nhắc đến được thành viên của hội thoại.")}, code="not_member"
+            )
         found[pk] = people[pk]
     found.pop(sender.pk, None)
     return list(found.values())
@@ -258,14 +270,19 @@ def send(actor, conversation, text: str = "", files: Iterable = (), mentions: It
     text = (text or "").strip()
     files = list(files)
     if not text and not files:
-        raise ValidationError({"text": "Tin nhắn trống: hãy viết nội dung hoặc đính kèm tệp."}, code="empty")
+        raise ValidationError({"text": gettext("Tin nhắn trống: hãy viết nội dung hoặc đính kèm tệp.")}, code="empty")
     if len(text) > MAX_TEXT:
-        raise ValidationError({"text": f"Tin nhắn tối đa {MAX_TEXT} ký tự."}, code="max_length")
+        raise ValidationError(
+            {"text": gettext("Tin nhắn tối đa %(max_text)s ký tự.") % {"max_text": MAX_TEXT}}, code="max_length"
+        )
     if len(files) > MAX_FILES:
-        raise ValidationError({"files": f"Mỗi tin nhắn đính kèm tối đa {MAX_FILES} tệp."}, code="max_files")
+        raise ValidationError(
+            {"files": gettext("Mỗi tin nhắn đính kèm tối đa %(max_files)s tệp.") % {"max_files": MAX_FILES}},
+            code="max_files",
+        )
     checked = [uploads.check(f) for f in files]  # before anything is written
     if not queries.conversations(actor).filter(pk=conversation.pk).exists():
-        raise PermissionDenied("Bạn không ở trong hội thoại này.")
+        raise PermissionDenied(gettext("Bạn không ở trong hội thoại này."))
     conversation = Conversation.objects.get(pk=conversation.pk)
     with transaction.atomic():
         mentioned = _mentioned(conversation, text, mentions, actor)

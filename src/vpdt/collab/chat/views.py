@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,7 +42,7 @@ def _errors(request, exc) -> None:
         for msg in exc.messages:
             messages.error(request, msg)
     else:
-        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+        messages.error(request, str(exc) or gettext("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _conversation(request, pk):
@@ -51,7 +52,7 @@ def _conversation(request, pk):
 def _agency(request) -> int:
     agency_id = scope_of(request.user).agency_id
     if agency_id is None:
-        raise PermissionDenied("Tài khoản chưa thuộc cơ quan nào.")
+        raise PermissionDenied(gettext("Tài khoản chưa thuộc cơ quan nào."))
     return agency_id
 
 
@@ -98,7 +99,7 @@ def new_group(request):
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "Đã lập nhóm hội thoại.")
+            messages.success(request, gettext("Đã lập nhóm hội thoại."))
             return redirect("chat:detail", pk=conversation.pk)
     return render(request, "chat/new_group.html", {"form": form})
 
@@ -153,7 +154,7 @@ def older(request, pk):
     conversation = _conversation(request, pk)
     before = int_param(request.GET.get("truoc"))
     if before is None:
-        raise Http404("Thiếu tin nhắn mốc.")
+        raise Http404(gettext("Thiếu tin nhắn mốc."))
     shown = queries.messages(request.user, conversation, before=before)
     return render(
         request,
@@ -196,12 +197,12 @@ def send(request, pk):
 def download(request, pk, att_pk):
     attachment = queries.attachment(request.user, pk, att_pk)
     if attachment is None:
-        raise Http404("Không tìm thấy tệp.")
+        raise Http404(gettext("Không tìm thấy tệp."))
     stored = attachment.file
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
-        raise Http404("Tệp không còn trong kho lưu trữ.")
+        raise Http404(gettext("Tệp không còn trong kho lưu trữ."))
     return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)
 
 
@@ -237,7 +238,7 @@ def add_members(request, pk):
         return redirect("chat:members", pk=pk)
     try:
         added = services.add_members(request.user, conversation, form.cleaned_data["members"])
-        messages.success(request, f"Đã thêm {len(added)} thành viên vào nhóm.")
+        messages.success(request, gettext("Đã thêm %(count)s thành viên vào nhóm.") % {"count": len(added)})
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("chat:members", pk=pk)
@@ -249,10 +250,10 @@ def remove_member(request, pk, user_pk):
     conversation = _conversation(request, pk)
     member = queries.members(request.user, conversation).filter(user_id=user_pk).first()
     if member is None:
-        raise Http404("Người này không ở trong nhóm.")
+        raise Http404(gettext("Người này không ở trong nhóm."))
     try:
         services.remove_member(request.user, conversation, User.objects.get(pk=member.user_id))
-        messages.success(request, f"Đã mời {member.user.full_name} ra khỏi nhóm.")
+        messages.success(request, gettext("Đã mời %(name)s ra khỏi nhóm.") % {"name": member.user.full_name})
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("chat:members", pk=pk)
@@ -267,5 +268,5 @@ def leave(request, pk):
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
         return redirect("chat:detail", pk=pk)
-    messages.success(request, f"Đồng chí đã rời nhóm “{conversation.title}”.")
+    messages.success(request, gettext("Đồng chí đã rời nhóm “%(title)s”.") % {"title": conversation.title})
     return redirect("chat:list")

@@ -2,7 +2,10 @@
 script makes it searchable, with removable chips: vpdt/forms.js, Tom Select)."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from vpdt.core.i18n import lazy_format
 from vpdt.core.widgets import QuickSelect
 
 from . import services
@@ -29,31 +32,36 @@ class RecipientsField(forms.MultipleChoiceField):
 
 class ComposeForm(forms.Form):
     recipients = RecipientsField(
-        label="Gửi đến (đơn vị, cá nhân)",
+        label=_("Gửi đến (đơn vị, cá nhân)"),
         required=False,
-        error_messages={"invalid_choice": "Nơi nhận không hợp lệ: %(value)s."},
-        help_text="Gửi đến một đơn vị là gửi đến mọi người đang công tác tại đơn vị đó lúc gửi.",
+        error_messages={"invalid_choice": _("Nơi nhận không hợp lệ: %(value)s.")},
+        help_text=_("Gửi đến một đơn vị là gửi đến mọi người đang công tác tại đơn vị đó lúc gửi."),
     )
     kind = forms.ChoiceField(
-        label="Loại thư", choices=Kind.choices, initial=Kind.LETTER, widget=QuickSelect(attrs={"class": "form-select"})
+        label=_("Loại thư"),
+        choices=Kind.choices,
+        initial=Kind.LETTER,
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     subject = forms.CharField(
-        label="Tiêu đề",
+        label=_("Tiêu đề"),
         max_length=services.MAX_SUBJECT,
         widget=forms.TextInput(attrs={"class": "form-control"}),
         error_messages={
-            "required": "Tiêu đề thư là bắt buộc.",
-            "max_length": f"Tiêu đề thư dài tối đa {services.MAX_SUBJECT} ký tự.",
+            "required": _("Tiêu đề thư là bắt buộc."),
+            "max_length": lazy_format(_("Tiêu đề thư dài tối đa %(limit)s ký tự."), limit=services.MAX_SUBJECT),
         },
     )
     body = forms.CharField(
-        label="Nội dung",
+        label=_("Nội dung"),
         required=False,
         max_length=services.MAX_BODY,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 8}),
-        error_messages={"max_length": f"Nội dung thư dài tối đa {services.MAX_BODY} ký tự."},
+        error_messages={
+            "max_length": lazy_format(_("Nội dung thư dài tối đa %(limit)s ký tự."), limit=services.MAX_BODY)
+        },
     )
-    files = MultipleFileField(label="Tệp đính kèm", required=False)
+    files = MultipleFileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, agency_id, *args, fixed_recipients: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,8 +69,8 @@ class ComposeForm(forms.Form):
         self._units = {f"u{u.pk}": u for u in units}
         self._people = {f"p{p.pk}": p for p in people}
         self.fields["recipients"].choices = [
-            ("Đơn vị", [(k, u.name) for k, u in self._units.items()]),
-            ("Cá nhân", [(k, p.full_name) for k, p in self._people.items()]),
+            (gettext("Đơn vị"), [(k, u.name) for k, u in self._units.items()]),
+            (gettext("Cá nhân"), [(k, p.full_name) for k, p in self._people.items()]),
         ]
         if fixed_recipients:  # a reply: its addressees are decided by what it answers
             del self.fields["recipients"]
@@ -79,8 +87,8 @@ def initial_recipients(users, units) -> list[str]:
 
 class FolderForm(forms.Form):
     name = forms.CharField(
-        label="Tên thư mục",
+        label=_("Tên thư mục"),
         max_length=services.MAX_FOLDER_NAME,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-        error_messages={"required": "Tên thư mục là bắt buộc."},
+        error_messages={"required": _("Tên thư mục là bắt buộc.")},
     )

@@ -11,12 +11,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    LETTER = "letter", "Thư"
-    REQUEST = "request", "Đề nghị"
-    ORDER = "order", "Chỉ đạo, yêu cầu"
+    LETTER = "letter", _("Thư")
+    REQUEST = "request", _("Đề nghị")
+    ORDER = "order", _("Chỉ đạo, yêu cầu")
 
 
 class Message(models.Model):
@@ -106,9 +107,9 @@ class Folder(models.Model):
 
 
 class Box(models.TextChoices):
-    INBOX = "inbox", "Hộp thư đến"
-    SENT = "sent", "Đã gửi"
-    DRAFTS = "drafts", "Nháp"
+    INBOX = "inbox", _("Hộp thư đến")
+    SENT = "sent", _("Đã gửi")
+    DRAFTS = "drafts", _("Nháp")
 
 
 class MailboxEntry(models.Model):

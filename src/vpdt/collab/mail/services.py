@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from vpdt.core.authz import scope_of, visible
 from vpdt.directory import members
@@ -53,7 +55,7 @@ FORWARD_PREFIX = "Chuyển tiếp: "
 def _agency_of(actor) -> int:
     scope = scope_of(actor)
     if scope.agency_id is None or not members.is_member(actor, scope.agency_id):
-        raise PermissionDenied("Bạn không giữ chức vụ nào tại cơ quan nên không gửi được thư nội bộ.")
+        raise PermissionDenied(gettext("Bạn không giữ chức vụ nào tại cơ quan nên không gửi được thư nội bộ."))
     return scope.agency_id
 
 
@@ -79,7 +81,12 @@ def _addressees(agency_id: int, users: Iterable, units: Iterable) -> tuple[list,
     users = list({u.pk: u for u in users if u is not None}.values())
     units = list({u.pk: u for u in units if u is not None}.values())
     if len(users) + len(units) > MAX_ADDRESSEES:
-        raise ValidationError({"recipients": f"Gửi tối đa {MAX_ADDRESSEES} nơi nhận một lần."})
+        raise ValidationError(
+            {
+                "recipients": gettext("Gửi tối đa %(max_addressees)s nơi nhận một lần.")
+                % {"max_addressees": MAX_ADDRESSEES}
+            }
+        )
     known_people = set(members.members(agency_id).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
     strangers = [u.full_name or u.username for u in users if u.pk not in known_people]
     known_units = set(
@@ -91,8 +98,10 @@ def _addressees(agency_id: int, users: Iterable, units: Iterable) -> tuple[list,
     if strangers:
         raise ValidationError(
             {
-                "recipients": "Thư nội bộ chỉ gửi cho người và đơn vị đang công tác tại cơ quan của bạn; không gửi "
-                f"được cho: {', '.join(strangers)}."
+                "recipients": gettext(
+                    "Thư nội bộ chỉ gửi cho người và đơn vị đang công tác tại cơ quan của bạn; không gửi được cho: %(value)s."
+                )
+                % {"value": ", ".join(strangers)}
             },
             code="not_member",
         )
@@ -116,7 +125,9 @@ def _check_files(message: Message | None, files) -> list:
     checked = [uploads.check(f) for f in files]  # raises ValidationError before anything is written
     already = message.attachments.count() if message is not None and message.pk else 0
     if already + len(checked) > MAX_FILES:
-        raise ValidationError({"files": f"Một thư có tối đa {MAX_FILES} tệp đính kèm."})
+        raise ValidationError(
+            {"files": gettext("Một thư có tối đa %(max_files)s tệp đính kèm.") % {"max_files": MAX_FILES}}
+        )
     return checked
 
 
@@ -197,7 +208,7 @@ def _locked_draft(actor, draft: Message) -> Message:
         visible(Message, actor).select_for_update().filter(pk=draft.pk, sender=actor, sent_at__isnull=True).first()
     )
     if message is None:
-        raise PermissionDenied("Thư nháp không còn hoặc đã được gửi.")
+        raise PermissionDenied(gettext("Thư nháp không còn hoặc đã được gửi."))
     return message
 
 
@@ -219,11 +230,15 @@ def send(
     kind, subject, body = _clean(kind, subject, body)
     users, units = _addressees(agency_id, users, units)
     if not users and not units:
-        raise ValidationError({"recipients": "Chọn ít nhất một người hoặc đơn vị nhận thư."}, code="required")
+        raise ValidationError({"recipients": gettext("Chọn ít nhất một người hoặc đơn vị nhận thư.")}, code="required")
     recipients = _resolve(agency_id, actor, users, units)
     if not recipients:
         raise ValidationError(
-            {"recipients": "Các đơn vị đã chọn chưa có ai khác ngoài bạn đang công tác; chọn thêm người nhận."},
+            {
+                "recipients": gettext(
+                    "Các đơn vị đã chọn chưa có ai khác ngoài bạn đang công tác; chọn thêm người nhận."
+                )
+            },
             code="nobody",
         )
     checked = _check_files(draft, list(files))
@@ -275,10 +290,12 @@ def send(
                 },
             )
             who = actor.full_name or actor.username
+            with translation.override(settings.LANGUAGE_CODE):  # the notification is kept in Vietnamese
+                kind_name = str(Kind(kind).label).lower()
             notifications.notify(
                 [user for user, _unit in recipients.values()],
                 "internalmail.received",
-                text=f"{who} gửi {Kind(kind).label.lower()}: {subject}",
+                text=f"{who} gửi {kind_name}: {subject}",
                 topic=topics.NEWS if kind == Kind.LETTER else topics.WORK,
                 target=message,
             )
@@ -291,7 +308,7 @@ def send(
 def _readable(actor, message: Message) -> Message:
     found = visible(Message, actor).filter(pk=message.pk, sent_at__isnull=False).first()
     if found is None:
-        raise PermissionDenied("Bạn không có thư này.")
+        raise PermissionDenied(gettext("Bạn không có thư này."))
     return found
 
 
@@ -330,7 +347,9 @@ def reply(
     """Answer ``message``: to its sender, or (``to_all``) to everyone it was addressed to as well."""
     users, units = reply_addressees(actor, message, to_all=to_all)
     if not users and not units:
-        raise ValidationError({"recipients": "Người gửi thư không còn công tác tại cơ quan: không trả lời được."})
+        raise ValidationError(
+            {"recipients": gettext("Người gửi thư không còn công tác tại cơ quan: không trả lời được.")}
+        )
     return send(
         actor,
         kind=kind,
@@ -378,7 +397,7 @@ def forward(
 def _own(actor, entry: MailboxEntry) -> MailboxEntry:
     found = visible(MailboxEntry, actor).select_for_update().filter(pk=entry.pk).select_related("message").first()
     if found is None:
-        raise PermissionDenied("Bạn không có thư này.")
+        raise PermissionDenied(gettext("Bạn không có thư này."))
     return found
 
 
@@ -393,9 +412,9 @@ def move(actor, entry: MailboxEntry, folder: Folder | None) -> MailboxEntry:
     with transaction.atomic():
         entry = _own(actor, entry)
         if entry.box == Box.DRAFTS:
-            raise ValidationError("Thư nháp ở lại hộp Nháp cho đến khi được gửi.")
+            raise ValidationError(gettext("Thư nháp ở lại hộp Nháp cho đến khi được gửi."))
         if folder is not None and not visible(Folder, actor).filter(pk=folder.pk).exists():
-            raise ValidationError({"folder": "Thư mục không tồn tại."})
+            raise ValidationError({"folder": gettext("Thư mục không tồn tại.")})
         entry.folder, entry.trashed_at = folder, None
         entry.save(update_fields=["folder", "trashed_at"])
         journal.record(
@@ -435,7 +454,7 @@ def delete(actor, entry: MailboxEntry) -> None:
     with transaction.atomic():
         entry = _own(actor, entry)
         if entry.trashed_at is None:
-            raise ValidationError("Chỉ xóa hẳn được thư đã ở trong thùng rác.")
+            raise ValidationError(gettext("Chỉ xóa hẳn được thư đã ở trong thùng rác."))
         entry.deleted_at = timezone.now()
         entry.save(update_fields=["deleted_at"])
         journal.record("internalmail.delete", actor=actor, obj=entry.message, agency=entry.message.agency_id)
@@ -447,9 +466,14 @@ def delete(actor, entry: MailboxEntry) -> None:
 def _folder_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Tên thư mục là bắt buộc."})
+        raise ValidationError({"name": gettext("Tên thư mục là bắt buộc.")})
     if len(name) > MAX_FOLDER_NAME:
-        raise ValidationError({"name": f"Tên thư mục dài tối đa {MAX_FOLDER_NAME} ký tự."})
+        raise ValidationError(
+            {
+                "name": gettext("Tên thư mục dài tối đa %(max_folder_name)s ký tự.")
+                % {"max_folder_name": MAX_FOLDER_NAME}
+            }
+        )
     return name
 
 
@@ -461,7 +485,9 @@ def create_folder(actor, name: str) -> Folder:
             folder = Folder.objects.create(owner=actor, name=name)
             journal.record("internalmail.folder_create", actor=actor, obj=folder, details={"name": name})
     except IntegrityError:
-        raise ValidationError({"name": f"Bạn đã có thư mục “{name}”."}, code="duplicate") from None
+        raise ValidationError(
+            {"name": gettext("Bạn đã có thư mục “%(name)s”.") % {"name": name}}, code="duplicate"
+        ) from None
     return folder
 
 
@@ -471,14 +497,16 @@ def rename_folder(actor, folder: Folder, name: str) -> Folder:
         with transaction.atomic():
             found = visible(Folder, actor).select_for_update().filter(pk=folder.pk).first()
             if found is None:
-                raise PermissionDenied("Thư mục không tồn tại.")
+                raise PermissionDenied(gettext("Thư mục không tồn tại."))
             old, found.name = found.name, name
             found.save(update_fields=["name"])
             journal.record(
                 "internalmail.folder_rename", actor=actor, obj=found, details={"name": name, "old_name": old}
             )
     except IntegrityError:
-        raise ValidationError({"name": f"Bạn đã có thư mục “{name}”."}, code="duplicate") from None
+        raise ValidationError(
+            {"name": gettext("Bạn đã có thư mục “%(name)s”.") % {"name": name}}, code="duplicate"
+        ) from None
     return found
 
 
@@ -487,7 +515,7 @@ def delete_folder(actor, folder: Folder) -> None:
     with transaction.atomic():
         found = visible(Folder, actor).select_for_update().filter(pk=folder.pk).first()
         if found is None:
-            raise PermissionDenied("Thư mục không tồn tại.")
+            raise PermissionDenied(gettext("Thư mục không tồn tại."))
         moved = MailboxEntry.objects.filter(folder=found).update(folder=None)
         journal.record(
             "internalmail.folder_delete", actor=actor, obj=found, details={"name": found.name, "moved": moved}

@@ -12,6 +12,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import scope_of, visible
@@ -27,7 +29,7 @@ from .models import Attachment, Box, Folder, Kind, MailboxEntry, Message
 def _agency(request) -> int:
     scope = scope_of(request.user)
     if not queries.has_mailbox(scope):
-        raise PermissionDenied("Tài khoản chưa thuộc cơ quan nào nên không có hộp thư nội bộ.")
+        raise PermissionDenied(gettext("Tài khoản chưa thuộc cơ quan nào nên không có hộp thư nội bộ."))
     return scope.agency_id
 
 
@@ -36,7 +38,7 @@ def _flash(request, exc) -> None:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+        messages.error(request, str(exc) or gettext("Bạn không có quyền thực hiện thao tác này."))
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -131,7 +133,7 @@ def download(request, pk, att_pk):
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
-        raise Http404("Tệp không còn trong kho lưu trữ.") from None
+        raise Http404(gettext("Tệp không còn trong kho lưu trữ.")) from None
     return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)
 
 
@@ -158,7 +160,7 @@ def _compose(
                 services.save_draft(
                     request.user, draft=draft, subject=data["subject"], users=users, units=units, **common
                 )
-                messages.success(request, "Đã lưu thư nháp.")
+                messages.success(request, gettext("Đã lưu thư nháp."))
                 return redirect("internalmail:drafts")
             if mode == "forward":
                 services.forward(request.user, original, users=users, units=units, **common)
@@ -177,7 +179,7 @@ def _compose(
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Đã gửi thư.")
+            messages.success(request, gettext("Đã gửi thư."))
             return redirect("internalmail:sent")
     context = {
         "form": form,
@@ -195,7 +197,7 @@ def _compose(
 
 @login_required
 def compose(request):
-    return _compose(request, title="Soạn thư", initial={"kind": Kind.LETTER})
+    return _compose(request, title=gettext("Soạn thư"), initial={"kind": Kind.LETTER})
 
 
 @login_required
@@ -213,7 +215,7 @@ def edit_draft(request, pk):
             [a.user for a in addressees if a.user_id], [a.unit for a in addressees if a.unit_id]
         ),
     }
-    return _compose(request, title="Sửa thư nháp", initial=initial, draft=draft, mode="draft")
+    return _compose(request, title=gettext("Sửa thư nháp"), initial=initial, draft=draft, mode="draft")
 
 
 @login_required
@@ -222,12 +224,12 @@ def reply(request, pk):
     to_all = request.GET.get("tat-ca") == "1"
     wanted = "reply_all" if to_all else "reply"
     if wanted not in services.available_actions(entry):
-        messages.error(request, "Không trả lời được thư này.")
+        messages.error(request, gettext("Không trả lời được thư này."))
         return redirect("internalmail:open", pk=pk)
     original = entry.message
     fixed = services.reply_addressees(request.user, original, to_all=to_all)
     initial = {"kind": Kind.LETTER, "subject": services._prefixed(services.REPLY_PREFIX, original.subject)}
-    title = "Trả lời tất cả" if to_all else "Trả lời thư"
+    title = gettext("Trả lời tất cả") if to_all else gettext("Trả lời thư")
     return _compose(request, title=title, initial=initial, original=original, mode="reply", fixed=fixed)
 
 
@@ -235,17 +237,17 @@ def reply(request, pk):
 def forward(request, pk):
     entry = _entry(request, pk)
     if "forward" not in services.available_actions(entry):
-        messages.error(request, "Không chuyển tiếp được thư này.")
+        messages.error(request, gettext("Không chuyển tiếp được thư này."))
         return redirect("internalmail:open", pk=pk)
     original = entry.message
     initial = {"kind": original.kind, "subject": services._prefixed(services.FORWARD_PREFIX, original.subject)}
-    return _compose(request, title="Chuyển tiếp thư", initial=initial, original=original, mode="forward")
+    return _compose(request, title=gettext("Chuyển tiếp thư"), initial=initial, original=original, mode="forward")
 
 
 ENTRY_ACTIONS = {
-    "trash": (services.trash, "Đã chuyển thư vào thùng rác."),
-    "restore": (services.restore, "Đã khôi phục thư."),
-    "delete": (services.delete, "Đã xóa hẳn thư khỏi hộp thư của bạn; người khác vẫn giữ bản của họ."),
+    "trash": (services.trash, _("Đã chuyển thư vào thùng rác.")),
+    "restore": (services.restore, _("Đã khôi phục thư.")),
+    "delete": (services.delete, _("Đã xóa hẳn thư khỏi hộp thư của bạn; người khác vẫn giữ bản của họ.")),
 }
 
 
@@ -257,13 +259,16 @@ def entry_action(request, pk, action: str):
     try:
         if action == "unread":
             services.mark_read(request.user, entry, read=False)
-            messages.success(request, "Đã đánh dấu thư chưa đọc.")
+            messages.success(request, gettext("Đã đánh dấu thư chưa đọc."))
             return redirect("internalmail:inbox")
         if action == "move":
             folder_pk = int_param(request.POST.get("folder", ""))
             folder = get_object_or_404(queries.folders(request.user), pk=folder_pk) if folder_pk else None
             services.move(request.user, entry, folder)
-            messages.success(request, f"Đã chuyển thư vào {folder.name if folder else Box(entry.box).label}.")
+            messages.success(
+                request,
+                gettext("Đã chuyển thư vào %(folder)s.") % {"folder": folder.name if folder else Box(entry.box).label},
+            )
             return back
         if action not in ENTRY_ACTIONS:
             raise Http404
@@ -287,7 +292,7 @@ def folder_create(request):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, f"Đã tạo thư mục “{folder.name}”.")
+            messages.success(request, gettext("Đã tạo thư mục “%(folder)s”.") % {"folder": folder.name})
             return redirect("internalmail:folder", folder_pk=folder.pk)
     else:
         for errors in form.errors.values():
@@ -306,11 +311,13 @@ def folder_action(request, folder_pk, action: str):
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
             services.rename_folder(request.user, folder, form.cleaned_data["name"])
-            messages.success(request, "Đã đổi tên thư mục.")
+            messages.success(request, gettext("Đã đổi tên thư mục."))
             return redirect("internalmail:folder", folder_pk=folder.pk)
         if action == "delete":
             services.delete_folder(request.user, folder)
-            messages.success(request, f"Đã xóa thư mục “{folder.name}”; thư trong đó trở về hộp thư.")
+            messages.success(
+                request, gettext("Đã xóa thư mục “%(folder)s”; thư trong đó trở về hộp thư.") % {"folder": folder.name}
+            )
             return redirect("internalmail:inbox")
     except (ValidationError, PermissionDenied) as exc:
         _flash(request, exc)

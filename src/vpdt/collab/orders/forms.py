@@ -2,23 +2,15 @@
 in one select of units and people, coded ``u:<id>`` (a unit) or ``p:<id>`` (a person)."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.dates import DateField
+from vpdt.core.i18n import field_errors as _errors
 from vpdt.core.widgets import DateInput
 
 from . import services
 from .models import FollowUpKind, Priority
-
-
-def _errors(label, max_length=None):
-    errors = {
-        "required": f"{label} là bắt buộc.",
-        "invalid_choice": f"{label}: lựa chọn không hợp lệ.",
-        "invalid": f"{label} không hợp lệ.",
-    }
-    if max_length:
-        errors["max_length"] = f"{label} dài tối đa {max_length} ký tự."
-    return errors
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,49 +44,51 @@ def _ids(raw: str, label: str) -> list[int]:
         if not part:
             continue
         if not part.isdigit():
-            raise forms.ValidationError(f"{label}: “{part}” không phải là mã số.")
+            raise forms.ValidationError(
+                gettext("%(label)s: “%(part)s” không phải là mã số.") % {"label": label, "part": part}
+            )
         ids.append(int(part))
     return ids
 
 
 class TaskForm(forms.Form):
     title = forms.CharField(
-        label="Tên nhiệm vụ",
+        label=_("Tên nhiệm vụ"),
         max_length=services.TITLE_MAX,
-        error_messages=_errors("Tên nhiệm vụ", services.TITLE_MAX),
+        error_messages=_errors(_("Tên nhiệm vụ"), services.TITLE_MAX),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    lead = forms.ChoiceField(label="Chủ trì", error_messages=_errors("Chủ trì"))
+    lead = forms.ChoiceField(label=_("Chủ trì"), error_messages=_errors(_("Chủ trì")))
     cooperators = forms.MultipleChoiceField(
-        label="Phối hợp",
+        label=_("Phối hợp"),
         required=False,
-        error_messages=_errors("Phối hợp"),
+        error_messages=_errors(_("Phối hợp")),
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}),
     )
-    deadline = DateField(label="Hạn hoàn thành", error_messages=_errors("Hạn hoàn thành"), widget=DateInput())
+    deadline = DateField(label=_("Hạn hoàn thành"), error_messages=_errors(_("Hạn hoàn thành")), widget=DateInput())
     priority = forms.TypedChoiceField(
-        label="Độ ưu tiên",
+        label=_("Độ ưu tiên"),
         choices=Priority.choices,
         coerce=int,
         initial=Priority.NORMAL,
-        error_messages=_errors("Độ ưu tiên"),
+        error_messages=_errors(_("Độ ưu tiên")),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    description = _text("Nội dung, yêu cầu", services.TEXT_MAX, required=False, rows=5)
+    description = _text(_("Nội dung, yêu cầu"), services.TEXT_MAX, required=False, rows=5)
     incoming_id = forms.IntegerField(required=False, widget=forms.HiddenInput())
     outgoing_ids = forms.CharField(
-        label="Văn bản đi liên quan (mã, cách nhau bởi dấu phẩy)",
+        label=_("Văn bản đi liên quan (mã, cách nhau bởi dấu phẩy)"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
     dossier_ids = forms.CharField(
-        label="Hồ sơ liên quan (mã, cách nhau bởi dấu phẩy)",
+        label=_("Hồ sơ liên quan (mã, cách nhau bởi dấu phẩy)"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
-    files = MultipleFileField(label="Tệp đính kèm", required=False)
+    files = MultipleFileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, actor, *args, people=None, units=None, subtask: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,10 +96,10 @@ class TaskForm(forms.Form):
             people, units = services.assignable(actor)
         self.people = {p.pk: p for p in people.order_by("full_name", "pk")}
         self.units = {u.pk: u for u in (units if units is not None else []).order_by("name", "pk")}
-        choices = [(f"u:{u.pk}", f"Đơn vị: {u.name}") for u in self.units.values()] + [
+        choices = [(f"u:{u.pk}", gettext("Đơn vị: %(unit)s") % {"unit": u.name}) for u in self.units.values()] + [
             (f"p:{p.pk}", p.full_name) for p in self.people.values()
         ]
-        self.fields["lead"].choices = [("", "— Chọn người hoặc đơn vị chủ trì —"), *choices]
+        self.fields["lead"].choices = [("", gettext("— Chọn người hoặc đơn vị chủ trì —")), *choices]
         self.fields["lead"].widget.attrs.update({"class": "form-select", "data-testid": "lead"})
         self.fields["cooperators"].choices = choices
         if subtask:
@@ -119,7 +113,7 @@ class TaskForm(forms.Form):
             return None, self.units[pk]
         if kind == "p" and pk in self.people:
             return self.people[pk], None
-        raise forms.ValidationError("Lựa chọn không hợp lệ.")
+        raise forms.ValidationError(gettext("Lựa chọn không hợp lệ."))
 
     def clean_lead(self):
         return self._pick(self.cleaned_data["lead"])
@@ -128,10 +122,10 @@ class TaskForm(forms.Form):
         return [self._pick(code) for code in self.cleaned_data["cooperators"]]
 
     def clean_outgoing_ids(self):
-        return _ids(self.cleaned_data.get("outgoing_ids"), "Văn bản đi")
+        return _ids(self.cleaned_data.get("outgoing_ids"), gettext("Văn bản đi"))
 
     def clean_dossier_ids(self):
-        return _ids(self.cleaned_data.get("dossier_ids"), "Hồ sơ")
+        return _ids(self.cleaned_data.get("dossier_ids"), gettext("Hồ sơ"))
 
     def arguments(self) -> dict:
         data = self.cleaned_data
@@ -154,49 +148,51 @@ class TaskForm(forms.Form):
 
 class ReportForm(forms.Form):
     progress = forms.IntegerField(
-        label="Tiến độ (%)",
+        label=_("Tiến độ (%)"),
         min_value=0,
         max_value=100,
         error_messages={
-            "required": "Tiến độ là bắt buộc.",
-            "invalid": "Tiến độ là số phần trăm.",
-            "min_value": "Tiến độ từ 0 đến 100.",
-            "max_value": "Tiến độ từ 0 đến 100.",
+            "required": _("Tiến độ là bắt buộc."),
+            "invalid": _("Tiến độ là số phần trăm."),
+            "min_value": _("Tiến độ từ 0 đến 100."),
+            "max_value": _("Tiến độ từ 0 đến 100."),
         },
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
-    text = _text("Nội dung báo cáo", services.TEXT_MAX)
-    files = MultipleFileField(label="Tệp đính kèm", required=False)
+    text = _text(_("Nội dung báo cáo"), services.TEXT_MAX)
+    files = MultipleFileField(label=_("Tệp đính kèm"), required=False)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do",
+        label=_("Lý do"),
         max_length=services.REASON_MAX,
-        error_messages=_errors("Lý do", services.REASON_MAX),
+        error_messages=_errors(_("Lý do"), services.REASON_MAX),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
 
 class SubmitForm(forms.Form):
-    result = _text("Kết quả thực hiện", services.TEXT_MAX, required=False, rows=3)
+    result = _text(_("Kết quả thực hiện"), services.TEXT_MAX, required=False, rows=3)
 
 
 class ExtensionForm(forms.Form):
-    until = DateField(label="Đề nghị gia hạn đến ngày", error_messages=_errors("Ngày gia hạn"), widget=DateInput())
+    until = DateField(
+        label=_("Đề nghị gia hạn đến ngày"), error_messages=_errors(_("Ngày gia hạn")), widget=DateInput()
+    )
     reason = forms.CharField(
-        label="Lý do",
+        label=_("Lý do"),
         max_length=services.REASON_MAX,
-        error_messages=_errors("Lý do", services.REASON_MAX),
+        error_messages=_errors(_("Lý do"), services.REASON_MAX),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
 
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Hình thức",
+        label=_("Hình thức"),
         choices=FollowUpKind.choices,
-        error_messages=_errors("Hình thức"),
+        error_messages=_errors(_("Hình thức")),
         widget=forms.Select(attrs={"class": "form-select", "data-testid": "followup-kind"}),
     )
-    text = _text("Nội dung đôn đốc", 2000, rows=3)
+    text = _text(_("Nội dung đôn đốc"), 2000, rows=3)

@@ -12,6 +12,9 @@ exactly :func:`available_actions`.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from vpdt.core.authz import scope_of
 from vpdt.core.fsm import Machine, Transition
 
@@ -35,50 +38,52 @@ def is_lead(task: Task, actor) -> bool:
 
 
 def _assigner(task, actor) -> str | None:
-    return None if is_assigner(task, actor) else "Chỉ người giao nhiệm vụ được làm việc này."
+    return None if is_assigner(task, actor) else gettext("Chỉ người giao nhiệm vụ được làm việc này.")
 
 
 def _lead(task, actor) -> str | None:
     if is_lead(task, actor):
         return None
-    return "Chỉ người chủ trì (hoặc lãnh đạo đơn vị chủ trì) nhiệm vụ được làm việc này."
+    return gettext("Chỉ người chủ trì (hoặc lãnh đạo đơn vị chủ trì) nhiệm vụ được làm việc này.")
 
 
 def _unit_head(task, actor) -> str | None:
     if task.lead_unit_id and is_lead(task, actor):
         return None
-    return "Chỉ lãnh đạo đơn vị chủ trì được giao tiếp nhiệm vụ con cho người trong đơn vị."
+    return gettext("Chỉ lãnh đạo đơn vị chủ trì được giao tiếp nhiệm vụ con cho người trong đơn vị.")
 
 
 def _reason(task, *, reason: str = "", **_context) -> str | None:
-    return None if (reason or "").strip() else "Cần ghi lý do."
+    return None if (reason or "").strip() else gettext("Cần ghi lý do.")
 
 
 def _no_pending_extension(task, **_context) -> str | None:
-    return "Đã có đề nghị gia hạn đang chờ người giao trả lời." if task.extension_until else None
+    return gettext("Đã có đề nghị gia hạn đang chờ người giao trả lời.") if task.extension_until else None
 
 
 def _pending_extension(task, **_context) -> str | None:
-    return None if task.extension_until else "Không có đề nghị gia hạn nào đang chờ."
+    return None if task.extension_until else gettext("Không có đề nghị gia hạn nào đang chờ.")
 
 
 TASK = Machine(
     "status",
     [
-        Transition("accept", {S.ASSIGNED}, S.ACCEPTED, "Tiếp nhận nhiệm vụ", allow=_lead),
-        Transition("return", {S.ASSIGNED, S.ACCEPTED}, S.RETURNED, "Trả lại nhiệm vụ", guard=_reason, allow=_lead),
-        Transition("report", WORKING, S.IN_PROGRESS, "Báo cáo tiến độ", allow=_lead),
-        Transition("submit", WORKING, S.REVIEW, "Trình kết quả", allow=_lead),
-        Transition("complete", {S.REVIEW}, S.DONE, "Đánh giá hoàn thành", allow=_assigner),
-        Transition("send_back", {S.REVIEW}, S.IN_PROGRESS, "Trả lại kết quả", guard=_reason, allow=_assigner),
-        Transition("reassign", {S.RETURNED}, S.ASSIGNED, "Giao lại nhiệm vụ", allow=_assigner),
-        Transition("request_extension", WORKING, None, "Đề nghị gia hạn", guard=_no_pending_extension, allow=_lead),
-        Transition("grant_extension", set(OPEN_STATUSES), None, "Gia hạn", guard=_pending_extension, allow=_assigner),
+        Transition("accept", {S.ASSIGNED}, S.ACCEPTED, _("Tiếp nhận nhiệm vụ"), allow=_lead),
+        Transition("return", {S.ASSIGNED, S.ACCEPTED}, S.RETURNED, _("Trả lại nhiệm vụ"), guard=_reason, allow=_lead),
+        Transition("report", WORKING, S.IN_PROGRESS, _("Báo cáo tiến độ"), allow=_lead),
+        Transition("submit", WORKING, S.REVIEW, _("Trình kết quả"), allow=_lead),
+        Transition("complete", {S.REVIEW}, S.DONE, _("Đánh giá hoàn thành"), allow=_assigner),
+        Transition("send_back", {S.REVIEW}, S.IN_PROGRESS, _("Trả lại kết quả"), guard=_reason, allow=_assigner),
+        Transition("reassign", {S.RETURNED}, S.ASSIGNED, _("Giao lại nhiệm vụ"), allow=_assigner),
+        Transition("request_extension", WORKING, None, _("Đề nghị gia hạn"), guard=_no_pending_extension, allow=_lead),
         Transition(
-            "refuse_extension", set(OPEN_STATUSES), None, "Không gia hạn", guard=_pending_extension, allow=_assigner
+            "grant_extension", set(OPEN_STATUSES), None, _("Gia hạn"), guard=_pending_extension, allow=_assigner
         ),
-        Transition("follow_up", set(OPEN_STATUSES), None, "Đôn đốc", allow=_assigner),
-        Transition("delegate", WORKING, None, "Giao nhiệm vụ con", allow=_unit_head),
+        Transition(
+            "refuse_extension", set(OPEN_STATUSES), None, _("Không gia hạn"), guard=_pending_extension, allow=_assigner
+        ),
+        Transition("follow_up", set(OPEN_STATUSES), None, _("Đôn đốc"), allow=_assigner),
+        Transition("delegate", WORKING, None, _("Giao nhiệm vụ con"), allow=_unit_head),
     ],
     action_prefix="orders.task",
     choices=S,

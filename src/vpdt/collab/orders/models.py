@@ -12,25 +12,26 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TaskStatus(models.TextChoices):
-    ASSIGNED = "assigned", "Đã giao"
-    ACCEPTED = "accepted", "Đã tiếp nhận"
-    IN_PROGRESS = "in_progress", "Đang thực hiện"
-    REVIEW = "review", "Chờ đánh giá"
-    DONE = "done", "Hoàn thành"
-    RETURNED = "returned", "Bị trả lại"
+    ASSIGNED = "assigned", _("Đã giao")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    REVIEW = "review", _("Chờ đánh giá")
+    DONE = "done", _("Hoàn thành")
+    RETURNED = "returned", _("Bị trả lại")
 
 
 OPEN_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.REVIEW)
 
 
 class Priority(models.IntegerChoices):
-    LOW = 1, "Thấp"
-    NORMAL = 2, "Bình thường"
-    HIGH = 3, "Cao"
-    URGENT = 4, "Khẩn"
+    LOW = 1, _("Thấp")
+    NORMAL = 2, _("Bình thường")
+    HIGH = 3, _("Cao")
+    URGENT = 4, _("Khẩn")
 
 
 class Task(models.Model):
@@ -120,9 +121,9 @@ class Cooperator(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    INCOMING = "incoming", "Văn bản đến"
-    OUTGOING = "outgoing", "Văn bản đi"
-    DOSSIER = "dossier", "Hồ sơ"
+    INCOMING = "incoming", _("Văn bản đến")
+    OUTGOING = "outgoing", _("Văn bản đi")
+    DOSSIER = "dossier", _("Hồ sơ")
 
 
 class TaskLink(models.Model):
@@ -171,9 +172,9 @@ class TaskFile(models.Model):
 
 
 class FollowUpKind(models.TextChoices):
-    REMIND = "remind", "Nhắc nhở"
-    CRITICISE = "criticise", "Phê bình"
-    REVIEW = "review", "Kiểm điểm"
+    REMIND = "remind", _("Nhắc nhở")
+    CRITICISE = "criticise", _("Phê bình")
+    REVIEW = "review", _("Kiểm điểm")
 
 
 class FollowUp(models.Model):
@@ -201,9 +202,9 @@ class FollowUp(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    DELIVERED = "delivered", "Đã hiện trong hệ thống"
-    HANDED = "handed", "Đã chuyển cho kênh gửi"
-    SKIPPED = "skipped", "Không gửi"
+    DELIVERED = "delivered", _("Đã hiện trong hệ thống")
+    HANDED = "handed", _("Đã chuyển cho kênh gửi")
+    SKIPPED = "skipped", _("Không gửi")
 
 
 class FollowUpDelivery(models.Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core import work
 from vpdt.core.authz import scope_of, visible
@@ -19,10 +20,10 @@ from .models import OPEN_STATUSES, FollowUp, Task, TaskStatus
 
 WAITING_QUEUE = "orders.waiting"
 VIEWS = {
-    "cua-toi": "Nhiệm vụ của tôi",
-    "da-giao": "Nhiệm vụ tôi giao",
-    "don-vi": "Nhiệm vụ của đơn vị",
-    "phoi-hop": "Nhiệm vụ phối hợp",
+    "cua-toi": _("Nhiệm vụ của tôi"),
+    "da-giao": _("Nhiệm vụ tôi giao"),
+    "don-vi": _("Nhiệm vụ của đơn vị"),
+    "phoi-hop": _("Nhiệm vụ phối hợp"),
 }
 ORDER = ("deadline", "id")
 PAGE_RELATED = ("assigner", "lead_user", "lead_unit")

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of, visible
@@ -121,14 +122,16 @@ def _text(value: str, field: str, limit: int, message: str, required: bool = Tru
     if required and not value:
         raise ValidationError({field: message})
     if len(value) > limit:
-        raise ValidationError({field: f"Tối đa {limit} ký tự."})
+        raise ValidationError({field: gettext("Tối đa %(limit)s ký tự.") % {"limit": limit}})
     return value
 
 
 def _check_files(files) -> list:
     checked = [uploads.check(f) for f in files or ()]
     if len(checked) > MAX_FILES:
-        raise ValidationError({"files": f"Mỗi lần đính kèm tối đa {MAX_FILES} tệp."})
+        raise ValidationError(
+            {"files": gettext("Mỗi lần đính kèm tối đa %(max_files)s tệp.") % {"max_files": MAX_FILES}}
+        )
     return checked
 
 
@@ -159,7 +162,12 @@ def _links(actor, incoming_ids: Iterable, outgoing_ids: Iterable, dossier_ids: I
         for pk in sorted({int(i) for i in ids or ()}):
             obj = visible(model, actor).filter(pk=pk).first()
             if obj is None:
-                raise ValidationError({"links": f"Không có {label} mã {pk} hoặc bạn không có quyền xem."})
+                raise ValidationError(
+                    {
+                        "links": gettext("Không có %(label)s mã %(pk)s hoặc bạn không có quyền xem.")
+                        % {"label": label, "pk": pk}
+                    }
+                )
             links.append(TaskLink(kind=kind, object_id=pk, label=str(obj)[:300]))
     return links
 
@@ -249,31 +257,40 @@ def create_task(
     title = _text(title, "title", TITLE_MAX, "Cần nhập tên nhiệm vụ.")
     description = _text(description, "description", TEXT_MAX, "", required=False)
     if (lead_user is None) == (lead_unit is None):
-        raise ValidationError({"lead": "Chọn đúng một người hoặc một đơn vị chủ trì."})
+        raise ValidationError({"lead": gettext("Chọn đúng một người hoặc một đơn vị chủ trì.")})
     if lead_user is not None and not people.filter(pk=lead_user.pk).exists():
-        raise ValidationError({"lead": "Người chủ trì không thuộc phạm vi bạn được giao việc."})
+        raise ValidationError({"lead": gettext("Người chủ trì không thuộc phạm vi bạn được giao việc.")})
     if lead_unit is not None and not units.filter(pk=lead_unit.pk).exists():
-        raise ValidationError({"lead": "Đơn vị chủ trì không thuộc phạm vi bạn được giao việc."})
+        raise ValidationError({"lead": gettext("Đơn vị chủ trì không thuộc phạm vi bạn được giao việc.")})
     cooperator_users = [u for u in cooperator_users if u is not None]
     cooperator_units = [u for u in cooperator_units if u is not None]
     for user in cooperator_users:
         if not people.filter(pk=user.pk).exists() or (lead_user is not None and user.pk == lead_user.pk):
-            raise ValidationError({"cooperators": f"Không giao phối hợp được cho {user.full_name}."})
+            raise ValidationError(
+                {"cooperators": gettext("Không giao phối hợp được cho %(name)s.") % {"name": user.full_name}}
+            )
     for unit in cooperator_units:
         if not units.filter(pk=unit.pk).exists() or (lead_unit is not None and unit.pk == lead_unit.pk):
-            raise ValidationError({"cooperators": f"Không giao phối hợp được cho {unit.name}."})
+            raise ValidationError(
+                {"cooperators": gettext("Không giao phối hợp được cho %(name)s.") % {"name": unit.name}}
+            )
     if not isinstance(deadline, dt.date):
-        raise ValidationError({"deadline": "Cần nhập hạn hoàn thành (dd/mm/yyyy)."})
+        raise ValidationError({"deadline": gettext("Cần nhập hạn hoàn thành (dd/mm/yyyy).")})
     if deadline < timezone.localdate():
-        raise ValidationError({"deadline": "Hạn hoàn thành không được trước hôm nay."})
+        raise ValidationError({"deadline": gettext("Hạn hoàn thành không được trước hôm nay.")})
     if priority not in Priority.values:
-        raise ValidationError({"priority": "Độ ưu tiên không hợp lệ."})
+        raise ValidationError({"priority": gettext("Độ ưu tiên không hợp lệ.")})
     if parent is not None:
         TASK.check(parent, "delegate", actor=actor)
         if lead_user is None:
-            raise ValidationError({"lead": "Nhiệm vụ con giao cho một người trong đơn vị."})
+            raise ValidationError({"lead": gettext("Nhiệm vụ con giao cho một người trong đơn vị.")})
         if parent.deadline < deadline:
-            raise ValidationError({"deadline": f"Hạn của nhiệm vụ con không được sau hạn {dmy(parent.deadline)}."})
+            raise ValidationError(
+                {
+                    "deadline": gettext("Hạn của nhiệm vụ con không được sau hạn %(date)s.")
+                    % {"date": dmy(parent.deadline)}
+                }
+            )
     checked = _check_files(files)
     links = _links(actor, [incoming_id] if incoming_id else [], outgoing_ids, dossier_ids)
     scope = scope_of(actor)
@@ -364,9 +381,9 @@ def report(actor, task: Task, *, progress: int, text: str, files: Iterable = ())
     try:
         progress = int(progress)
     except (TypeError, ValueError):
-        raise ValidationError({"progress": "Tiến độ là số phần trăm từ 0 đến 100."}) from None
+        raise ValidationError({"progress": gettext("Tiến độ là số phần trăm từ 0 đến 100.")}) from None
     if not 0 <= progress <= 100:
-        raise ValidationError({"progress": "Tiến độ là số phần trăm từ 0 đến 100."})
+        raise ValidationError({"progress": gettext("Tiến độ là số phần trăm từ 0 đến 100.")})
     checked = _check_files(files)
     with transaction.atomic():
         task = _locked(task)
@@ -458,7 +475,9 @@ def request_extension(actor, task: Task, *, until: dt.date, reason: str) -> Task
         task = _locked(task)
         TASK.check(task, "request_extension", actor=actor)
         if not isinstance(until, dt.date) or until <= task.deadline:
-            raise ValidationError({"until": f"Ngày đề nghị phải sau hạn hiện tại {dmy(task.deadline)}."})
+            raise ValidationError(
+                {"until": gettext("Ngày đề nghị phải sau hạn hiện tại %(date)s.") % {"date": dmy(task.deadline)}}
+            )
         task.extension_until, task.extension_reason = until, reason
         task.save(update_fields=["extension_until", "extension_reason", "updated_at"])
         journal.record(
@@ -568,7 +587,7 @@ def _unfiltered(channel):
 def follow_up(actor, task: Task, *, kind: str, text: str) -> FollowUp:
     """The assigner's follow-up (nhắc nhở, phê bình, kiểm điểm) of the lead, counted per assignee."""
     if kind not in FollowUpKind.values:
-        raise ValidationError({"kind": "Chọn hình thức đôn đốc: nhắc nhở, phê bình hoặc kiểm điểm."})
+        raise ValidationError({"kind": gettext("Chọn hình thức đôn đốc: nhắc nhở, phê bình hoặc kiểm điểm.")})
     text = _text(text, "text", 2000, "Cần nhập nội dung đôn đốc.")
     with transaction.atomic():
         task = _locked(task)

@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from vpdt.core import work
@@ -57,7 +59,7 @@ def task_list(request):
         views.pop("don-vi")
     view = request.GET.get("v") or "cua-toi"
     if view not in views:
-        messages.warning(request, "Danh sách không hợp lệ; đang hiển thị nhiệm vụ của tôi.")
+        messages.warning(request, gettext("Danh sách không hợp lệ; đang hiển thị nhiệm vụ của tôi."))
         view = "cua-toi"
     qs = queries.listing(request.user, view)
     which, bad = work.due_param(request.GET)
@@ -103,9 +105,9 @@ def create(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Đã giao nhiệm vụ.")
+            messages.success(request, gettext("Đã giao nhiệm vụ."))
             return redirect("orders:detail", task.pk)
-    context = {"form": form, "heading": "Giao nhiệm vụ", "incoming_label": initial.get("incoming_label", "")}
+    context = {"form": form, "heading": gettext("Giao nhiệm vụ"), "incoming_label": initial.get("incoming_label", "")}
     return render(request, "orders/form.html", context)
 
 
@@ -166,7 +168,7 @@ def act(request, pk, slug):
     task = _task(request, pk)
     name = STEPS.get(slug)
     if name is None:
-        raise Http404("Thao tác không tồn tại.")
+        raise Http404(gettext("Thao tác không tồn tại."))
     TASK.authorize(task, name, request.user)
     form_class, run, message = HANDLERS[name]
     form = form_class(request.POST, request.FILES) if form_class else None
@@ -193,36 +195,36 @@ STEPS = {
     "don-doc": "follow_up",
 }
 HANDLERS = {
-    "accept": (None, lambda u, t, d: services.accept(u, t), "Đã tiếp nhận nhiệm vụ."),
-    "return": (forms.ReasonForm, lambda u, t, d: services.return_task(u, t, d["reason"]), "Đã trả lại nhiệm vụ."),
+    "accept": (None, lambda u, t, d: services.accept(u, t), _("Đã tiếp nhận nhiệm vụ.")),
+    "return": (forms.ReasonForm, lambda u, t, d: services.return_task(u, t, d["reason"]), _("Đã trả lại nhiệm vụ.")),
     "report": (
         forms.ReportForm,
         lambda u, t, d: services.report(u, t, progress=d["progress"], text=d["text"], files=d["files"]),
-        "Đã báo cáo tiến độ.",
+        _("Đã báo cáo tiến độ."),
     ),
-    "submit": (forms.SubmitForm, lambda u, t, d: services.submit(u, t, d["result"]), "Đã trình kết quả."),
-    "complete": (None, lambda u, t, d: services.complete(u, t), "Đã đánh giá hoàn thành nhiệm vụ."),
+    "submit": (forms.SubmitForm, lambda u, t, d: services.submit(u, t, d["result"]), _("Đã trình kết quả.")),
+    "complete": (None, lambda u, t, d: services.complete(u, t), _("Đã đánh giá hoàn thành nhiệm vụ.")),
     "send_back": (
         forms.ReasonForm,
         lambda u, t, d: services.send_back(u, t, d["reason"]),
-        "Đã trả lại kết quả để thực hiện tiếp.",
+        _("Đã trả lại kết quả để thực hiện tiếp."),
     ),
-    "reassign": (None, lambda u, t, d: services.reassign(u, t), "Đã giao lại nhiệm vụ."),
+    "reassign": (None, lambda u, t, d: services.reassign(u, t), _("Đã giao lại nhiệm vụ.")),
     "request_extension": (
         forms.ExtensionForm,
         lambda u, t, d: services.request_extension(u, t, until=d["until"], reason=d["reason"]),
-        "Đã gửi đề nghị gia hạn.",
+        _("Đã gửi đề nghị gia hạn."),
     ),
-    "grant_extension": (None, lambda u, t, d: services.grant_extension(u, t), "Đã gia hạn nhiệm vụ."),
+    "grant_extension": (None, lambda u, t, d: services.grant_extension(u, t), _("Đã gia hạn nhiệm vụ.")),
     "refuse_extension": (
         forms.ReasonForm,
         lambda u, t, d: services.refuse_extension(u, t, d["reason"]),
-        "Đã trả lời không gia hạn.",
+        _("Đã trả lời không gia hạn."),
     ),
     "follow_up": (
         forms.FollowUpForm,
         lambda u, t, d: services.follow_up(u, t, kind=d["kind"], text=d["text"]),
-        "Đã gửi đôn đốc.",
+        _("Đã gửi đôn đốc."),
     ),
 }
 
@@ -249,9 +251,9 @@ def delegate(request, pk):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Đã giao nhiệm vụ con.")
+            messages.success(request, gettext("Đã giao nhiệm vụ con."))
             return redirect("orders:detail", sub.pk)
-    return render(request, "orders/form.html", {"form": form, "heading": "Giao nhiệm vụ con", "parent": task})
+    return render(request, "orders/form.html", {"form": form, "heading": gettext("Giao nhiệm vụ con"), "parent": task})
 
 
 @login_required
@@ -262,7 +264,7 @@ def download(request, pk, file_pk):
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
-        raise Http404("Tệp không còn trong kho lưu trữ.") from None
+        raise Http404(gettext("Tệp không còn trong kho lưu trữ.")) from None
     return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)
 
 
@@ -270,7 +272,7 @@ def download(request, pk, file_pk):
 def summary(request):
     scope = scope_of(request.user)
     if not (scope.has_role("leader") or scope.led_unit_ids):
-        raise PermissionDenied("Chỉ lãnh đạo cơ quan và lãnh đạo đơn vị xem tổng hợp giao việc.")
+        raise PermissionDenied(gettext("Chỉ lãnh đạo cơ quan và lãnh đạo đơn vị xem tổng hợp giao việc."))
     by = "unit" if request.GET.get("theo") == "don-vi" else "person"
     lines = queries.summary(request.user, by=by)
     for line in lines:

@@ -13,6 +13,8 @@ exactly :func:`available_actions` (and :func:`request_actions` for a request for
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.authz import manageable, permitted, scope_of
 from vpdt.core.fsm import Machine, Transition
@@ -21,7 +23,7 @@ from .models import DeadlineRequest, Poll, PollStatus, RequestStatus, Respondent
 
 S = PollStatus
 EVER = {S.OPEN, S.CLOSED}
-NOT_POLLER = "Chỉ người lấy ý kiến được làm việc này."
+NOT_POLLER = _("Chỉ người lấy ý kiến được làm việc này.")
 
 
 def _one(poll: Poll):
@@ -62,30 +64,30 @@ def _poller(poll, actor) -> str | None:
 
 
 def _respondent(poll, actor) -> str | None:
-    return None if is_respondent(poll, actor) else "Bạn không thuộc phạm vi được lấy ý kiến của đợt này."
+    return None if is_respondent(poll, actor) else gettext("Bạn không thuộc phạm vi được lấy ý kiến của đợt này.")
 
 
 def _results(poll, actor) -> str | None:
     if _known(poll, actor, "results", lambda: permitted(_one(poll), actor, "results").exists()):
         return None
-    return "Chỉ người lấy ý kiến và lãnh đạo cơ quan xem được kết quả."
+    return gettext("Chỉ người lấy ý kiến và lãnh đạo cơ quan xem được kết quả.")
 
 
 def _keeper(poll, actor) -> str | None:
     if _known(poll, actor, "extend", lambda: permitted(_one(poll), actor, "extend").exists()):
         return None
-    return "Chỉ quản trị hệ thống của cơ quan được gia hạn lưu đợt lấy ý kiến."
+    return gettext("Chỉ quản trị hệ thống của cơ quan được gia hạn lưu đợt lấy ý kiến.")
 
 
 # ------------------------------------------------------------------------------------------ when
 
 
 def _before_deadline(poll, **_context) -> str | None:
-    return "Đợt lấy ý kiến đã hết hạn trả lời." if timezone.now() > poll.deadline else None
+    return gettext("Đợt lấy ý kiến đã hết hạn trả lời.") if timezone.now() > poll.deadline else None
 
 
 def _deadline_passed(poll, **_context) -> str | None:
-    return None if timezone.now() > poll.deadline else "Đợt lấy ý kiến chưa hết hạn trả lời."
+    return None if timezone.now() > poll.deadline else gettext("Đợt lấy ý kiến chưa hết hạn trả lời.")
 
 
 def _may_ask_more_time(poll, actor=None, **_context) -> str | None:
@@ -93,31 +95,31 @@ def _may_ask_more_time(poll, actor=None, **_context) -> str | None:
     if problem or actor is None:
         return problem
     if DeadlineRequest.objects.filter(poll_id=poll.pk, user_id=actor.pk, status=RequestStatus.PENDING).exists():
-        return "Bạn đã có đề nghị gia hạn trả lời đang chờ người lấy ý kiến trả lời."
+        return gettext("Bạn đã có đề nghị gia hạn trả lời đang chờ người lấy ý kiến trả lời.")
     return None
 
 
 def _no_pending_retention(poll, **_context) -> str | None:
-    return "Đã có đề nghị gia hạn lưu đang chờ quản trị trả lời." if poll.extension_requested_at else None
+    return gettext("Đã có đề nghị gia hạn lưu đang chờ quản trị trả lời.") if poll.extension_requested_at else None
 
 
 POLL = Machine(
     "status",
     [
-        Transition("answer", {S.OPEN}, None, "Cho ý kiến", guard=_before_deadline, allow=_respondent),
+        Transition("answer", {S.OPEN}, None, _("Cho ý kiến"), guard=_before_deadline, allow=_respondent),
         Transition(
-            "ask_more_time", {S.OPEN}, None, "Đề nghị gia hạn trả lời", guard=_may_ask_more_time, allow=_respondent
+            "ask_more_time", {S.OPEN}, None, _("Đề nghị gia hạn trả lời"), guard=_may_ask_more_time, allow=_respondent
         ),
-        Transition("results", EVER, None, "Xem kết quả", allow=_results),
-        Transition("export", EVER, None, "Xuất bản tổng hợp", allow=_results),
-        Transition("extend_deadline", {S.OPEN}, None, "Gia hạn trả lời", allow=_poller),
-        Transition("close", {S.OPEN}, S.CLOSED, "Kết thúc lấy ý kiến", allow=_poller),
+        Transition("results", EVER, None, _("Xem kết quả"), allow=_results),
+        Transition("export", EVER, None, _("Xuất bản tổng hợp"), allow=_results),
+        Transition("extend_deadline", {S.OPEN}, None, _("Gia hạn trả lời"), allow=_poller),
+        Transition("close", {S.OPEN}, S.CLOSED, _("Kết thúc lấy ý kiến"), allow=_poller),
         # The system's step (no actor): the deadline has passed.
-        Transition("auto_close", {S.OPEN}, S.CLOSED, "Tự động đóng khi hết hạn", guard=_deadline_passed),
+        Transition("auto_close", {S.OPEN}, S.CLOSED, _("Tự động đóng khi hết hạn"), guard=_deadline_passed),
         Transition(
-            "request_extension", {S.CLOSED}, None, "Đề nghị gia hạn lưu", guard=_no_pending_retention, allow=_poller
+            "request_extension", {S.CLOSED}, None, _("Đề nghị gia hạn lưu"), guard=_no_pending_retention, allow=_poller
         ),
-        Transition("extend", {S.CLOSED}, None, "Gia hạn lưu", allow=_keeper),
+        Transition("extend", {S.CLOSED}, None, _("Gia hạn lưu"), allow=_keeper),
     ],
     action_prefix="polls",
     choices=S,
@@ -143,27 +145,27 @@ def _request_poller(request: DeadlineRequest, actor) -> str | None:
 
 
 def _poll_open(request: DeadlineRequest, **_context) -> str | None:
-    return None if request.poll.is_open else "Đợt lấy ý kiến đã kết thúc."
+    return None if request.poll.is_open else gettext("Đợt lấy ý kiến đã kết thúc.")
 
 
 def _open_and_reason(request, *, reason: str = "", **_context) -> str | None:
-    return _poll_open(request) or (None if (reason or "").strip() else "Cần ghi lý do không gia hạn.")
+    return _poll_open(request) or (None if (reason or "").strip() else gettext("Cần ghi lý do không gia hạn."))
 
 
 REQUEST = Machine(
     "status",
     [
-        Transition("grant", {R.PENDING}, R.GRANTED, "Gia hạn trả lời", guard=_poll_open, allow=_request_poller),
+        Transition("grant", {R.PENDING}, R.GRANTED, _("Gia hạn trả lời"), guard=_poll_open, allow=_request_poller),
         Transition(
             "decline",
             {R.PENDING},
             R.DECLINED,
-            "Không gia hạn",
+            _("Không gia hạn"),
             guard=_open_and_reason,
             allow=_request_poller,
         ),
         # The system's step: the poll ended with the request still waiting.
-        Transition("lapse", {R.PENDING}, R.LAPSED, "Hết hiệu lực"),
+        Transition("lapse", {R.PENDING}, R.LAPSED, _("Hết hiệu lực")),
     ],
     action_prefix="polls.deadline_request",
     choices=R,

@@ -16,6 +16,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PollGrant(models.Model):
@@ -49,14 +50,14 @@ class PollGrant(models.Model):
 
 
 class Choice(models.TextChoices):
-    AGREE = "agree", "Đồng ý"
-    DISAGREE = "disagree", "Không đồng ý"
-    OTHER = "other", "Ý kiến khác"
+    AGREE = "agree", _("Đồng ý")
+    DISAGREE = "disagree", _("Không đồng ý")
+    OTHER = "other", _("Ý kiến khác")
 
 
 class PollStatus(models.TextChoices):
-    OPEN = "open", "Đang lấy ý kiến"
-    CLOSED = "closed", "Đã kết thúc"
+    OPEN = "open", _("Đang lấy ý kiến")
+    CLOSED = "closed", _("Đã kết thúc")
 
 
 class Poll(models.Model):
@@ -154,10 +155,10 @@ class AnswerFile(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "Chờ trả lời"
-    GRANTED = "granted", "Đã gia hạn"
-    DECLINED = "declined", "Không gia hạn"
-    LAPSED = "lapsed", "Hết hiệu lực (đợt đã kết thúc)"
+    PENDING = "pending", _("Chờ trả lời")
+    GRANTED = "granted", _("Đã gia hạn")
+    DECLINED = "declined", _("Không gia hạn")
+    LAPSED = "lapsed", _("Hết hiệu lực (đợt đã kết thúc)")
 
 
 class DeadlineRequest(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vpdt.core.authz import scope_of, visible
 from vpdt.core.pdf import fmt_date, fmt_datetime
@@ -87,7 +88,7 @@ def summary(poll: Poll) -> dict:
     units: dict = {}
     texts, silent = [], []
     for r in respondents:
-        name = r.unit.name if r.unit_id else "Không thuộc đơn vị"
+        name = r.unit.name if r.unit_id else gettext("Không thuộc đơn vị")
         row = units.setdefault(
             name, {"unit": name, "asked": 0, "answered": 0, **{c: 0 for c in Choice.values}, "silent": []}
         )
@@ -113,7 +114,7 @@ def summary(poll: Poll) -> dict:
         "asked": len(respondents),
         "answered": len(texts),
         "not_answered": len(silent),
-        "counts": [{"code": c, "label": label, "n": counts[c]} for c, label in Choice.choices],
+        "counts": [{"code": c, "label": str(label), "n": counts[c]} for c, label in Choice.choices],
         "units": list(units.values()),
         "texts": texts,
         "silent": silent,

@@ -34,7 +34,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from vpdt.core.authz import manageable, permitted, scope_of
 from vpdt.core.dates import day_bounds
@@ -78,16 +79,16 @@ def grant(actor, grantee, *, document: OutgoingDocument | None = None, valid_unt
     """An agency leader assigns ``grantee`` to poll about ``document`` (or, with ``valid_until``, any draft)."""
     scope = scope_of(actor)
     if scope.agency_id is None or not scope.has_role(Role.LEADER):
-        raise PermissionDenied("Chỉ lãnh đạo cơ quan được giao quyền lấy ý kiến.")
+        raise PermissionDenied(gettext("Chỉ lãnh đạo cơ quan được giao quyền lấy ý kiến."))
     members.require_member(
-        grantee, scope.agency_id, field="grantee", message="Người được giao phải đang công tác tại cơ quan."
+        grantee, scope.agency_id, field="grantee", message=gettext("Người được giao phải đang công tác tại cơ quan.")
     )
     if document is not None and document.agency_id != scope.agency_id:
-        raise ValidationError({"document": "Dự thảo không thuộc cơ quan."})
+        raise ValidationError({"document": gettext("Dự thảo không thuộc cơ quan.")})
     if document is None and valid_until is None:
-        raise ValidationError({"valid_until": "Giao quyền chung phải có ngày hết hiệu lực (dd/mm/yyyy)."})
+        raise ValidationError({"valid_until": gettext("Giao quyền chung phải có ngày hết hiệu lực (dd/mm/yyyy).")})
     if valid_until is not None and valid_until < timezone.localdate():
-        raise ValidationError({"valid_until": "Ngày hết hiệu lực không được trước hôm nay."})
+        raise ValidationError({"valid_until": gettext("Ngày hết hiệu lực không được trước hôm nay.")})
     with transaction.atomic():
         item = PollGrant.objects.create(
             agency_id=scope.agency_id, grantee=grantee, granted_by=actor, document=document, valid_until=valid_until
@@ -113,7 +114,7 @@ def revoke(actor, item: PollGrant) -> PollGrant:
     with transaction.atomic():
         locked = PollGrant.objects.select_for_update().filter(pk=item.pk).first()
         if locked is None or not manageable(PollGrant.objects.filter(pk=item.pk), actor).exists():
-            raise PermissionDenied("Chỉ lãnh đạo cơ quan được thu hồi quyền lấy ý kiến.")
+            raise PermissionDenied(gettext("Chỉ lãnh đạo cơ quan được thu hồi quyền lấy ý kiến."))
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
@@ -162,17 +163,21 @@ def pollable_versions(user):
 def _clean_text(value: str, field: str, label: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: f"{label} là bắt buộc."})
+        raise ValidationError({field: gettext("%(label)s là bắt buộc.") % {"label": label}})
     if len(value) > limit:
-        raise ValidationError({field: f"{label} dài tối đa {limit} ký tự."})
+        raise ValidationError(
+            {field: gettext("%(label)s dài tối đa %(limit)s ký tự.") % {"label": label, "limit": limit}}
+        )
     return value
 
 
 def _future_date(value, field: str, label: str) -> dt.date:
     if not isinstance(value, dt.date):
-        raise ValidationError({field: f"{label} là bắt buộc (dd/mm/yyyy)."}, code="required")
+        raise ValidationError(
+            {field: gettext("%(label)s là bắt buộc (dd/mm/yyyy).") % {"label": label}}, code="required"
+        )
     if value < timezone.localdate():
-        raise ValidationError({field: f"{label} không được trước hôm nay."}, code="past")
+        raise ValidationError({field: gettext("%(label)s không được trước hôm nay.") % {"label": label}}, code="past")
     return value
 
 
@@ -220,14 +225,14 @@ def open_poll(
 ) -> Poll:
     """Open a poll about a draft version (or an uploaded file) of the whole agency or of chosen units."""
     scope = scope_of(actor)
-    title = _clean_text(title, "title", "Tiêu đề", TITLE_MAX)
-    question = _clean_text(question, "question", "Nội dung xin ý kiến", TEXT_MAX)
-    deadline = _future_date(deadline, "deadline", "Hạn trả lời")
+    title = _clean_text(title, "title", gettext("Tiêu đề"), TITLE_MAX)
+    question = _clean_text(question, "question", gettext("Nội dung xin ý kiến"), TEXT_MAX)
+    deadline = _future_date(deadline, "deadline", gettext("Hạn trả lời"))
     grants = active_grants(actor)
     if scope.agency_id is None or not grants.exists():
         raise PermissionDenied(NO_GRANT)
     if (version is None) == (upload is None):
-        raise ValidationError({"version": "Chọn một phiên bản dự thảo hoặc tải lên một tệp dự thảo."})
+        raise ValidationError({"version": gettext("Chọn một phiên bản dự thảo hoặc tải lên một tệp dự thảo.")})
     if version is not None:
         if not pollable_versions(actor).filter(pk=version.pk).exists():
             raise PermissionDenied(NO_GRANT)
@@ -235,19 +240,21 @@ def open_poll(
     else:
         chosen_grant = grants.filter(document__isnull=True).first()
         if chosen_grant is None:
-            raise PermissionDenied("Lấy ý kiến về một tệp tải lên cần được lãnh đạo giao quyền lấy ý kiến chung.")
+            raise PermissionDenied(
+                gettext("Lấy ý kiến về một tệp tải lên cần được lãnh đạo giao quyền lấy ý kiến chung.")
+            )
     units = list({u.pk: u for u in units or []}.values())
     if not whole_agency and not units:
-        raise ValidationError({"units": "Chọn đơn vị được lấy ý kiến, hoặc lấy ý kiến toàn cơ quan."})
+        raise ValidationError({"units": gettext("Chọn đơn vị được lấy ý kiến, hoặc lấy ý kiến toàn cơ quan.")})
     for unit in units:
         members.require_unit(
-            unit, scope.agency_id, field="units", message="Đơn vị phải là đơn vị đang hoạt động thuộc cơ quan."
+            unit, scope.agency_id, field="units", message=gettext("Đơn vị phải là đơn vị đang hoạt động thuộc cơ quan.")
         )
     whole_agency = whole_agency and not units
     audience = _audience(scope.agency_id, whole_agency, units)
     audience.pop(actor.pk, None)
     if not audience:
-        raise ValidationError({"units": "Không có ai trong phạm vi được lấy ý kiến."})
+        raise ValidationError({"units": gettext("Không có ai trong phạm vi được lấy ý kiến.")})
     saved = []
     try:
         with transaction.atomic():
@@ -304,8 +311,8 @@ def _locked(poll: Poll) -> Poll:
 def answer(actor, poll: Poll, *, choice: str, text: str = "", files=()) -> Answer:
     """The person's answer (a new one, or theirs changed) while the poll is open and before its deadline."""
     if choice not in Choice.values:
-        raise ValidationError({"choice": "Chọn Đồng ý, Không đồng ý hoặc Ý kiến khác."})
-    text = _clean_text(text, "text", "Nội dung ý kiến", TEXT_MAX, required=choice != Choice.AGREE)
+        raise ValidationError({"choice": gettext("Chọn Đồng ý, Không đồng ý hoặc Ý kiến khác.")})
+    text = _clean_text(text, "text", gettext("Nội dung ý kiến"), TEXT_MAX, required=choice != Choice.AGREE)
     POLL.authorize(poll, "answer", actor)
     checked = [uploads.check(f) for f in files]
     saved = []
@@ -320,7 +327,9 @@ def answer(actor, poll: Poll, *, choice: str, text: str = "", files=()) -> Answe
                 item.choice, item.text = choice, text
                 item.save(update_fields=["choice", "text", "updated_at"])
             if item.files.count() + len(checked) > MAX_FILES:
-                raise ValidationError({"files": f"Một ý kiến có tối đa {MAX_FILES} tệp đính kèm."})
+                raise ValidationError(
+                    {"files": gettext("Một ý kiến có tối đa %(max_files)s tệp đính kèm.") % {"max_files": MAX_FILES}}
+                )
             for upload in checked:
                 stored = storage.store(
                     upload.file,
@@ -353,7 +362,10 @@ def _move_deadline(poll: Poll, until: dt.date, field: str, skip=()) -> None:
     new = day_bounds(until)[1]
     if new <= poll.deadline:
         raise ValidationError(
-            {field: f"Hạn mới phải sau hạn trả lời hiện tại {timezone.localtime(poll.deadline):%d/%m/%Y}."},
+            {
+                field: gettext("Hạn mới phải sau hạn trả lời hiện tại %(date)s.")
+                % {"date": f"{timezone.localtime(poll.deadline):%d/%m/%Y}"}
+            },
             code="not_later",
         )
     poll.deadline, poll.reminded_at = new, None
@@ -371,7 +383,7 @@ def extend_deadline(actor, poll: Poll, *, until: dt.date) -> Poll:
     with transaction.atomic():
         locked = _locked(poll)
         POLL.check(locked, "extend_deadline", actor=actor)
-        until = _future_date(until, "until", "Hạn trả lời mới")
+        until = _future_date(until, "until", gettext("Hạn trả lời mới"))
         _move_deadline(locked, until, "until")
         journal.record("polls.extend_deadline", actor=actor, obj=locked, agency=locked.agency, details={"until": until})
     return locked
@@ -385,11 +397,14 @@ def ask_more_time(actor, poll: Poll, *, until: dt.date, reason: str) -> Deadline
     with transaction.atomic():
         locked = _locked(poll)
         POLL.check(locked, "ask_more_time", actor=actor)
-        reason = _clean_text(reason, "reason", "Lý do đề nghị gia hạn", REASON_MAX)
-        until = _future_date(until, "until", "Ngày đề nghị gia hạn")
+        reason = _clean_text(reason, "reason", gettext("Lý do đề nghị gia hạn"), REASON_MAX)
+        until = _future_date(until, "until", gettext("Ngày đề nghị gia hạn"))
         if day_bounds(until)[1] <= locked.deadline:
             raise ValidationError(
-                {"until": f"Ngày đề nghị phải sau hạn trả lời {timezone.localtime(locked.deadline):%d/%m/%Y}."},
+                {
+                    "until": gettext("Ngày đề nghị phải sau hạn trả lời %(date)s.")
+                    % {"date": f"{timezone.localtime(locked.deadline):%d/%m/%Y}"}
+                },
                 code="not_later",
             )
         item = DeadlineRequest.objects.create(poll=locked, user=actor, until=until, reason=reason)
@@ -424,7 +439,7 @@ def grant_more_time(actor, item: DeadlineRequest, *, until: dt.date | None = Non
         locked = _locked_request(item)
         REQUEST.check(locked, "grant", actor=actor)
         poll = locked.poll
-        until = _future_date(until or locked.until, "until", "Hạn trả lời mới")
+        until = _future_date(until or locked.until, "until", gettext("Hạn trả lời mới"))
         _move_deadline(poll, until, "until", skip=[locked.user_id])
         locked.granted_until, locked.decided_by, locked.decided_at = until, actor, timezone.now()
         REQUEST.apply(
@@ -452,7 +467,7 @@ def decline_more_time(actor, item: DeadlineRequest, *, reason: str) -> DeadlineR
     with transaction.atomic():
         locked = _locked_request(item)
         REQUEST.authorize(locked, "decline", actor)
-        reason = _clean_text(reason, "reason", "Lý do không gia hạn", REASON_MAX)
+        reason = _clean_text(reason, "reason", gettext("Lý do không gia hạn"), REASON_MAX)
         poll = locked.poll
         locked.decision_reason, locked.decided_by, locked.decided_at = reason, actor, timezone.now()
         REQUEST.apply(
@@ -489,8 +504,9 @@ def _close(actor, locked: Poll, step: str, *, attach: bool) -> Poll:
     POLL.check(locked, step, actor=actor)
     now = timezone.now()
     locked.closed_at, locked.expires_at = now, retention_end(now)
-    summary = queries.summary(locked)
-    locked.summary = queries.summary_text(locked, summary)
+    with translation.override(settings.LANGUAGE_CODE):  # kept on the poll and the draft: in Vietnamese
+        summary = queries.summary(locked)
+        locked.summary = queries.summary_text(locked, summary)
     locked.summary_comment = False
     if attach and locked.version_id:
         try:
@@ -577,10 +593,12 @@ def request_extension(actor, poll: Poll, *, until: dt.date, reason: str) -> Poll
     with transaction.atomic():
         locked = _locked(poll)
         POLL.check(locked, "request_extension", actor=actor)
-        reason = _clean_text(reason, "reason", "Lý do đề nghị gia hạn", REASON_MAX)
-        until = _future_date(until, "until", "Ngày gia hạn")
+        reason = _clean_text(reason, "reason", gettext("Lý do đề nghị gia hạn"), REASON_MAX)
+        until = _future_date(until, "until", gettext("Ngày gia hạn"))
         if until <= timezone.localtime(locked.expires_at).date():
-            raise ValidationError({"until": "Ngày gia hạn phải sau ngày hết hạn lưu hiện tại."}, code="not_later")
+            raise ValidationError(
+                {"until": gettext("Ngày gia hạn phải sau ngày hết hạn lưu hiện tại.")}, code="not_later"
+            )
         locked.extension_until, locked.extension_reason = until, reason
         locked.extension_requested_at = timezone.now()
         locked.save(update_fields=["extension_until", "extension_reason", "extension_requested_at"])
@@ -606,7 +624,7 @@ def extend(actor, poll: Poll, *, until: dt.date | None = None) -> Poll:
     with transaction.atomic():
         locked = _locked(poll)
         POLL.check(locked, "extend", actor=actor)
-        until = _future_date(until or locked.extension_until, "until", "Ngày gia hạn")
+        until = _future_date(until or locked.extension_until, "until", gettext("Ngày gia hạn"))
         locked.expires_at = day_bounds(until)[1]
         locked.extension_until, locked.extension_reason, locked.extension_requested_at = None, "", None
         locked.save(update_fields=["expires_at", "extension_until", "extension_reason", "extension_requested_at"])

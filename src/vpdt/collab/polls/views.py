@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from vpdt.core.authz import visible
@@ -62,7 +63,7 @@ def grants(request):
     form = forms.GrantForm(request.user, request.POST or None) if may_grant else None
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("Chỉ lãnh đạo cơ quan được giao quyền lấy ý kiến.")
+            raise PermissionDenied(gettext("Chỉ lãnh đạo cơ quan được giao quyền lấy ý kiến."))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -72,7 +73,7 @@ def grants(request):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, "Đã giao quyền lấy ý kiến.")
+                messages.success(request, gettext("Đã giao quyền lấy ý kiến."))
                 return redirect("polls:grants")
     rows = list(queries.grants(request.user)[:200])
     return render(request, "polls/grants.html", {"rows": rows, "form": form, "may_grant": may_grant})
@@ -83,7 +84,7 @@ def grants(request):
 def revoke(request, pk):
     item = get_object_or_404(visible(PollGrant, request.user), pk=pk)
     services.revoke(request.user, item)
-    messages.success(request, "Đã thu hồi quyền lấy ý kiến.")
+    messages.success(request, gettext("Đã thu hồi quyền lấy ý kiến."))
     return redirect("polls:grants")
 
 
@@ -108,7 +109,7 @@ def create(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Đã mở đợt lấy ý kiến và thông báo đến người được hỏi.")
+            messages.success(request, gettext("Đã mở đợt lấy ý kiến và thông báo đến người được hỏi."))
             return redirect("polls:poll", poll.pk)
     return render(request, "polls/form.html", {"form": form})
 
@@ -164,7 +165,7 @@ def answer(request, pk):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, "Đã gửi ý kiến.")
+            messages.success(request, gettext("Đã gửi ý kiến."))
     else:
         _form_errors(request, form)
     return redirect("polls:poll", item.pk)
@@ -188,28 +189,36 @@ def _dated(request, pk, form_class, act, done: str, **extra):
 @login_required
 @require_POST
 def extend_deadline(request, pk):
-    return _dated(request, pk, forms.DeadlineForm, services.extend_deadline, "Đã gia hạn trả lời.")
+    return _dated(request, pk, forms.DeadlineForm, services.extend_deadline, gettext("Đã gia hạn trả lời."))
 
 
 @login_required
 @require_POST
 def request_extension(request, pk):
     return _dated(
-        request, pk, forms.ExtensionRequestForm, services.request_extension, "Đã gửi đề nghị gia hạn đến quản trị."
+        request,
+        pk,
+        forms.ExtensionRequestForm,
+        services.request_extension,
+        gettext("Đã gửi đề nghị gia hạn đến quản trị."),
     )
 
 
 @login_required
 @require_POST
 def extend(request, pk):
-    return _dated(request, pk, forms.ExtendForm, services.extend, "Đã gia hạn lưu đợt lấy ý kiến.")
+    return _dated(request, pk, forms.ExtendForm, services.extend, gettext("Đã gia hạn lưu đợt lấy ý kiến."))
 
 
 @login_required
 @require_POST
 def ask_more_time(request, pk):
     return _dated(
-        request, pk, forms.MoreTimeForm, services.ask_more_time, "Đã gửi đề nghị gia hạn trả lời đến người lấy ý kiến."
+        request,
+        pk,
+        forms.MoreTimeForm,
+        services.ask_more_time,
+        gettext("Đã gửi đề nghị gia hạn trả lời đến người lấy ý kiến."),
     )
 
 
@@ -231,7 +240,7 @@ def grant_more_time(request, pk, rpk):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, "Đã gia hạn trả lời.")
+            messages.success(request, gettext("Đã gia hạn trả lời."))
     else:
         _form_errors(request, form)
     return redirect("polls:poll", pk)
@@ -248,7 +257,7 @@ def decline_more_time(request, pk, rpk):
         except ValidationError as exc:
             _flash(request, exc)
         else:
-            messages.success(request, "Đã trả lời không gia hạn.")
+            messages.success(request, gettext("Đã trả lời không gia hạn."))
     else:
         _form_errors(request, form)
     return redirect("polls:poll", pk)
@@ -264,9 +273,11 @@ def close(request, pk):
         _flash(request, exc)
     else:
         if item.summary_comment:
-            messages.success(request, "Đã kết thúc lấy ý kiến; bản tổng hợp đã được gửi vào dự thảo dưới dạng góp ý.")
+            messages.success(
+                request, gettext("Đã kết thúc lấy ý kiến; bản tổng hợp đã được gửi vào dự thảo dưới dạng góp ý.")
+            )
         else:
-            messages.success(request, "Đã kết thúc lấy ý kiến; bản tổng hợp được lưu cùng đợt lấy ý kiến.")
+            messages.success(request, gettext("Đã kết thúc lấy ý kiến; bản tổng hợp được lưu cùng đợt lấy ý kiến."))
     return redirect("polls:poll", item.pk)
 
 
@@ -302,9 +313,9 @@ def download(request, pk, file_pk):
     allowed.update({a.file_id: a.file for a in queries.answer_files(request.user, item)})
     stored = allowed.get(file_pk)
     if stored is None:
-        raise Http404("Tệp không tồn tại hoặc bạn không có quyền tải.")
+        raise Http404(gettext("Tệp không tồn tại hoặc bạn không có quyền tải."))
     try:
         handle = default_storage.open(stored.name, "rb")
     except (FileNotFoundError, OSError):
-        raise Http404("Tệp không còn trong kho lưu trữ.") from None
+        raise Http404(gettext("Tệp không còn trong kho lưu trữ.")) from None
     return file_response(request, handle, filename=stored.original_name, content_type=stored.content_type)

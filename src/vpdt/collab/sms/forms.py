@@ -1,9 +1,11 @@
 """Forms of the SMS screens. They only parse input; the rules live in :mod:`.services`."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import scope_of
+from vpdt.core.i18n import field_errors, lazy_format
 from vpdt.core.widgets import QuickSelect
 
 from . import pending
@@ -13,12 +15,7 @@ SELECT = {"class": "form-select"}
 
 
 def _errors(label):
-    return {
-        "required": f"{label} là bắt buộc.",
-        "invalid_choice": f"{label}: lựa chọn không hợp lệ.",
-        "invalid": f"{label} không hợp lệ.",
-        "max_length": f"{label} quá dài.",
-    }
+    return {**field_errors(label), "max_length": lazy_format(_("%(label)s quá dài."), label=label)}
 
 
 def colleagues(user):
@@ -28,27 +25,27 @@ def colleagues(user):
 
 class SendForm(forms.Form):
     recipient = forms.ModelChoiceField(
-        label="Người nhận",
+        label=_("Người nhận"),
         queryset=User.objects.none(),
-        empty_label="— Chọn người nhận —",
-        error_messages=_errors("Người nhận"),
+        empty_label=_("— Chọn người nhận —"),
+        error_messages=_errors(_("Người nhận")),
         widget=QuickSelect(attrs=SELECT),
     )
     item = forms.ChoiceField(
-        label="Việc đang chờ người nhận xử lý",
+        label=_("Việc đang chờ người nhận xử lý"),
         choices=(),
         error_messages={
-            **_errors("Việc cần nhắc"),
-            "invalid_choice": "Việc này không (hoặc không còn) chờ người nhận.",
+            **_errors(_("Việc cần nhắc")),
+            "invalid_choice": _("Việc này không (hoặc không còn) chờ người nhận."),
         },
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Lời nhắn thêm",
+        label=_("Lời nhắn thêm"),
         max_length=NOTE_MAX,
         required=False,
-        error_messages=_errors("Lời nhắn thêm"),
-        help_text=f"Tối đa {NOTE_MAX} ký tự. Tin nhắn được viết không dấu.",
+        error_messages=_errors(_("Lời nhắn thêm")),
+        help_text=lazy_format(_("Tối đa %(limit)s ký tự. Tin nhắn được viết không dấu."), limit=NOTE_MAX),
         widget=forms.TextInput(attrs={"class": "form-control", "maxlength": NOTE_MAX}),
     )
 
@@ -66,18 +63,18 @@ class SendForm(forms.Form):
 
 class SettingsForm(forms.Form):
     mobile = forms.CharField(
-        label="Số điện thoại di động nhận tin nhắn",
+        label=_("Số điện thoại di động nhận tin nhắn"),
         max_length=20,
         required=False,
-        help_text="Để trống để dùng số điện thoại của tài khoản (nếu là số di động).",
+        help_text=_("Để trống để dùng số điện thoại của tài khoản (nếu là số di động)."),
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "tel", "placeholder": "0912 345 678"}),
     )
     kinds = forms.MultipleChoiceField(
-        label="Nhận tin nhắn SMS về",
+        label=_("Nhận tin nhắn SMS về"),
         required=False,
         choices=(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages=_errors("Loại tin nhắn"),
+        error_messages=_errors(_("Loại tin nhắn")),
     )
 
     def __init__(self, *args, **kwargs):
@@ -87,18 +84,18 @@ class SettingsForm(forms.Form):
 
 class GrantForm(forms.Form):
     user = forms.ModelChoiceField(
-        label="Người được cấp quyền",
+        label=_("Người được cấp quyền"),
         queryset=User.objects.none(),
-        empty_label="— Chọn người —",
-        error_messages=_errors("Người được cấp quyền"),
+        empty_label=_("— Chọn người —"),
+        error_messages=_errors(_("Người được cấp quyền")),
         widget=QuickSelect(attrs=SELECT),
     )
     note = forms.CharField(
-        label="Ghi chú",
+        label=_("Ghi chú"),
         max_length=300,
         required=False,
-        error_messages=_errors("Ghi chú"),
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Theo quyết định số …"}),
+        error_messages=_errors(_("Ghi chú")),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("Theo quyết định số …")}),
     )
 
     def __init__(self, admin, agencies, data=None):
@@ -110,8 +107,8 @@ class GrantForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do thu hồi",
+        label=_("Lý do thu hồi"),
         max_length=300,
-        error_messages=_errors("Lý do thu hồi"),
+        error_messages=_errors(_("Lý do thu hồi")),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )

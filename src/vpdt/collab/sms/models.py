@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SmsGrant(models.Model):
@@ -84,10 +85,10 @@ class SmsOptOut(models.Model):
 
 
 class SmsStatus(models.TextChoices):
-    PENDING = "pending", "Chờ gửi"
-    SENT = "sent", "Đã gửi"
-    FAILED = "failed", "Lỗi"
-    DELIVERED = "delivered", "Đã nhận"
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Lỗi")
+    DELIVERED = "delivered", _("Đã nhận")
 
 
 class SmsMessage(models.Model):

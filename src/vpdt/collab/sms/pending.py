@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.authz import permitted
@@ -92,14 +93,16 @@ def find(sender, recipient, key: str) -> Item:
     """The item ``key`` ("incoming:12"), when it waits for ``recipient`` and ``sender`` may see it."""
     code, _sep, raw_pk = (key or "").partition(":")
     if code not in _kinds or not raw_pk.isdigit():
-        raise ValidationError({"item": "Việc cần nhắc không hợp lệ."}, code="item")
+        raise ValidationError({"item": gettext("Việc cần nhắc không hợp lệ.")}, code="item")
     kind = _kinds[code]
     obj = _seen_and_waiting(kind, sender, recipient).filter(pk=int(raw_pk)).first()
     if obj is None:
         raise ValidationError(
             {
-                "item": "Chỉ gửi tin nhắn về việc đang chờ người nhận xử lý mà bạn được xem; việc này không "
-                "(hoặc không còn) chờ người nhận."
+                "item": gettext(
+                    "Chỉ gửi tin nhắn về việc đang chờ người nhận xử lý mà bạn được xem; việc này không "
+                    "(hoặc không còn) chờ người nhận."
+                )
             },
             code="not_pending",
         )

@@ -4,12 +4,13 @@ administrator sees the agency's), the grants, and whether a person may send."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from vpdt.core.authz import manageable, scope_of, visible
 
 from .models import SmsGrant, SmsMessage
 
-BOXES = {"gui": "Đã gửi", "nhan": "Đã nhận", "tat-ca": "Tất cả"}
+BOXES = {"gui": _("Đã gửi"), "nhan": _("Đã nhận"), "tat-ca": _("Tất cả")}
 
 
 def messages(user, box: str = "tat-ca") -> QuerySet:

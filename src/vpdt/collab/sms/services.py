@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vpdt.accounts.models import User
 from vpdt.core.authz import manageable, scope_of
@@ -66,11 +67,15 @@ def administered_agencies(actor):
 def grant(actor, user: User, note: str = "") -> SmsGrant:
     note = (note or "").strip()
     if len(note) > 300:
-        raise ValidationError({"note": "Ghi chú tối đa 300 ký tự."})
+        raise ValidationError({"note": gettext("Ghi chú tối đa 300 ký tự.")})
     if not user.agency_id or not administered_agencies(actor).filter(pk=user.agency_id).exists():
-        raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan cấp quyền gửi tin nhắn SMS cho người của cơ quan.")
+        raise PermissionDenied(
+            gettext("Chỉ quản trị hệ thống của cơ quan cấp quyền gửi tin nhắn SMS cho người của cơ quan.")
+        )
     if not user.is_active:
-        raise ValidationError({"user": "Tài khoản này không còn hoạt động nên không được cấp quyền gửi tin nhắn."})
+        raise ValidationError(
+            {"user": gettext("Tài khoản này không còn hoạt động nên không được cấp quyền gửi tin nhắn.")}
+        )
     try:
         with transaction.atomic():
             created = SmsGrant.objects.create(agency_id=user.agency_id, user=user, granted_by=actor, note=note)
@@ -82,7 +87,9 @@ def grant(actor, user: User, note: str = "") -> SmsGrant:
                 details={"person": _name(user), "note": note},
             )
     except IntegrityError:
-        raise ValidationError({"user": f"{_name(user)} đã có quyền gửi tin nhắn SMS."}, code="granted") from None
+        raise ValidationError(
+            {"user": gettext("%(name)s đã có quyền gửi tin nhắn SMS.") % {"name": _name(user)}}, code="granted"
+        ) from None
     return created
 
 
@@ -91,13 +98,13 @@ def revoke(actor, grant_obj: SmsGrant, reason: str) -> SmsGrant:
     with transaction.atomic():
         locked = manageable(SmsGrant, actor).select_for_update().filter(pk=grant_obj.pk).first()
         if locked is None:
-            raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan thu hồi quyền gửi tin nhắn SMS.")
+            raise PermissionDenied(gettext("Chỉ quản trị hệ thống của cơ quan thu hồi quyền gửi tin nhắn SMS."))
         if not reason:
-            raise ValidationError({"reason": "Cần ghi lý do thu hồi quyền gửi tin nhắn."})
+            raise ValidationError({"reason": gettext("Cần ghi lý do thu hồi quyền gửi tin nhắn.")})
         if len(reason) > 300:
-            raise ValidationError({"reason": "Lý do tối đa 300 ký tự."})
+            raise ValidationError({"reason": gettext("Lý do tối đa 300 ký tự.")})
         if locked.revoked_at is not None:
-            raise ValidationError("Quyền gửi tin nhắn này đã được thu hồi trước đó.", code="revoked")
+            raise ValidationError(gettext("Quyền gửi tin nhắn này đã được thu hồi trước đó."), code="revoked")
         locked.revoked_at, locked.revoked_by, locked.revoke_reason = timezone.now(), actor, reason
         locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
         journal.record("sms.revoke", actor=actor, obj=locked, details={"person": _name(locked.user), "reason": reason})
@@ -145,7 +152,9 @@ def set_opt_outs(user, refused: set[str]) -> set[str]:
     known = {k.code for k in pending.every()}
     unknown = set(refused) - known
     if unknown:
-        raise ValidationError({"kinds": f"Loại tin nhắn không hợp lệ: {', '.join(sorted(unknown))}."})
+        raise ValidationError(
+            {"kinds": gettext("Loại tin nhắn không hợp lệ: %(value)s.") % {"value": ", ".join(sorted(unknown))}}
+        )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         current = opted_out(user)
@@ -201,21 +210,30 @@ def send(sender, recipient: User, item_key: str, note: str = "") -> SmsMessage:
     require_grant(sender)
     note = " ".join((note or "").split())
     if len(note) > NOTE_MAX:
-        raise ValidationError({"note": f"Lời nhắn thêm tối đa {NOTE_MAX} ký tự."}, code="note")
+        raise ValidationError(
+            {"note": gettext("Lời nhắn thêm tối đa %(note_max)s ký tự.") % {"note_max": NOTE_MAX}}, code="note"
+        )
     agency_id = scope_of(sender).agency_id
     if recipient.agency_id != agency_id or not recipient.is_active:
         raise ValidationError(
-            {"recipient": "Chỉ gửi tin nhắn cho người đang làm việc tại cơ quan của bạn."}, code="recipient"
+            {"recipient": gettext("Chỉ gửi tin nhắn cho người đang làm việc tại cơ quan của bạn.")}, code="recipient"
         )
     item = pending.find(sender, recipient, item_key)
     if item.kind.code in opted_out(recipient):
         raise ValidationError(
-            {"item": f"{_name(recipient)} đã chọn không nhận tin nhắn SMS về “{item.kind.label}”."}, code="opted_out"
+            {
+                "item": gettext("%(name)s đã chọn không nhận tin nhắn SMS về “%(label)s”.")
+                % {"name": _name(recipient), "label": item.kind.label}
+            },
+            code="opted_out",
         )
     phone = mobile_of(recipient)
     if not phone:
         raise ValidationError(
-            {"recipient": f"{_name(recipient)} chưa có số điện thoại di động hợp lệ để nhận tin nhắn."},
+            {
+                "recipient": gettext("%(name)s chưa có số điện thoại di động hợp lệ để nhận tin nhắn.")
+                % {"name": _name(recipient)}
+            },
             code="no_mobile",
         )
     with transaction.atomic():
@@ -223,8 +241,10 @@ def send(sender, recipient: User, item_key: str, note: str = "") -> SmsMessage:
         limit = settings.VPDT_SMS_RATE_LIMIT
         if sent_recently(sender) >= limit:
             raise ValidationError(
-                f"Bạn đã gửi {limit} tin nhắn trong {settings.VPDT_SMS_RATE_MINUTES} phút qua, là mức tối đa. "
-                "Xin gửi lại sau.",
+                gettext(
+                    "Bạn đã gửi %(limit)s tin nhắn trong %(vpdt_sms_rate_minutes)s phút qua, là mức tối đa. Xin gửi lại sau."
+                )
+                % {"limit": limit, "vpdt_sms_rate_minutes": settings.VPDT_SMS_RATE_MINUTES},
                 code="rate_limit",
             )
         message = SmsMessage.objects.create(

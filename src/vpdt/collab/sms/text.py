@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 ELLIPSIS = "..."
 _WORD_BACK = 20
 _PUNCT = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2026": "..."}
@@ -62,7 +64,7 @@ def fit(text: str, limit: int) -> str:
 # Vietnamese mobile numbers since the 2018 renumbering: 0 + 9 digits, networks 03x, 05x, 07x, 08x, 09x.
 _MOBILE = re.compile(r"^0(?:3[2-9]|5[25689]|7[06-9]|8[1-9]|9\d)\d{7}$")
 _SEPARATORS = re.compile(r"[\s.\-()]")
-BAD_MOBILE = (
+BAD_MOBILE = _(
     "Số điện thoại di động không hợp lệ: cần 10 chữ số của mạng di động Việt Nam (03x, 05x, 07x, 08x, 09x), "
     "ví dụ 0912 345 678 hoặc +84 912 345 678."
 )

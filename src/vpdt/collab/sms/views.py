@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -56,7 +57,9 @@ def message_detail(request, pk: int):
     message = get_object_or_404(queries.messages(request.user).select_related("agency"), pk=pk)
     kinds = {k.code: k.label for k in pending.every()}
     return render(
-        request, "sms/detail.html", {"message": message, "kind": kinds.get(message.kind, "Thông báo của hệ thống")}
+        request,
+        "sms/detail.html",
+        {"message": message, "kind": kinds.get(message.kind, gettext("Thông báo của hệ thống"))},
     )
 
 
@@ -79,7 +82,11 @@ def send(request):
             else:
                 message.refresh_from_db()
                 status = message.get_status_display().lower()
-                flash.success(request, f"Đã gửi tin nhắn cho {message.recipient.full_name}: {status}.")
+                flash.success(
+                    request,
+                    gettext("Đã gửi tin nhắn cho %(name)s: %(status)s.")
+                    % {"name": message.recipient.full_name, "status": status},
+                )
                 return redirect("sms:detail", pk=message.pk)
     else:
         form = SendForm(request.user, initial={k: request.GET[k] for k in ("recipient", "item") if k in request.GET})
@@ -105,14 +112,14 @@ def sms_settings(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            flash.success(request, "Đã lưu cài đặt tin nhắn SMS.")
+            flash.success(request, gettext("Đã lưu cài đặt tin nhắn SMS."))
             return redirect("sms:settings")
     return render(request, "sms/settings.html", {"form": form, "number": services.mobile_of(user)})
 
 
 def _administrator(request):
     if not queries.may_administer(scope_of(request.user)):
-        raise PermissionDenied("Chỉ quản trị hệ thống của cơ quan quản lý quyền gửi tin nhắn SMS.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống của cơ quan quản lý quyền gửi tin nhắn SMS."))
 
 
 @login_required
@@ -128,7 +135,9 @@ def grants(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            flash.success(request, f"Đã cấp quyền gửi tin nhắn SMS cho {created.user.full_name}.")
+            flash.success(
+                request, gettext("Đã cấp quyền gửi tin nhắn SMS cho %(name)s.") % {"name": created.user.full_name}
+            )
             return redirect("sms:grants")
     rows = queries.grants(request.user).order_by("revoked_at", "-granted_at", "-id")
     page = page_of(request, rows.filter(revoked_at__isnull=True), order=("-id",))
@@ -154,7 +163,9 @@ def revoke(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         flash.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
     else:
-        flash.success(request, f"Đã thu hồi quyền gửi tin nhắn SMS của {grant.user.full_name}.")
+        flash.success(
+            request, gettext("Đã thu hồi quyền gửi tin nhắn SMS của %(name)s.") % {"name": grant.user.full_name}
+        )
     return redirect("sms:grants")
 
 
@@ -165,15 +176,15 @@ def report(request):
     shared secret in the ``X-Vpdt-Sms-Token`` header. Without a configured secret nothing is taken (404)."""
     secret = settings.VPDT_SMS_REPORT_TOKEN
     if not secret:
-        raise Http404("Không nhận báo cáo chuyển tin.")
+        raise Http404(gettext("Không nhận báo cáo chuyển tin."))
     given = request.headers.get("X-Vpdt-Sms-Token", "")
     if not hmac.compare_digest(given.encode(), secret.encode()):
-        return JsonResponse({"detail": "Sai mã xác thực."}, status=403)
+        return JsonResponse({"detail": gettext("Sai mã xác thực.")}, status=403)
     try:
         data = json.loads(request.body or b"{}")
         delivery.report(str(data.get("ref", "")), str(data.get("status", "")))
     except (ValueError, AttributeError):
-        return JsonResponse({"detail": "Báo cáo chuyển tin phải là JSON có ref và status."}, status=400)
+        return JsonResponse({"detail": gettext("Báo cáo chuyển tin phải là JSON có ref và status.")}, status=400)
     except ValidationError as exc:
         return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"detail": "Đã ghi nhận."})
+    return JsonResponse({"detail": gettext("Đã ghi nhận.")})
