@@ -750,3 +750,25 @@ def test_the_api_books_with_clashes_as_the_screens_do(world, api):
     assert given.status_code == 201 and given.data["calendar_name"].endswith("Trần Thị Thu Hà")
     assert api(world.sxd_staff).post(f"/api/v1/calendar-grants/{given.data['id']}/revoke/").status_code == 403
     assert grants.post(f"/api/v1/calendar-grants/{given.data['id']}/revoke/").data["revoked_at"]
+
+
+def test_the_journal_keeps_vietnamese_whatever_the_language_of_the_person_acting(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        (entry,) = _book(
+            world,
+            title="Họp rà soát tiến độ giải ngân",
+            day=_monday() + dt.timedelta(days=3),
+            start=T(15, 0),
+            end=T(16, 0),
+            room=None,
+            place="Hội trường tầng 1",
+            participants=[Part("prepare", unit=world.sxd_khtc)],
+        )
+        services.grant(world.sxd_leader, world.sxd_staff, calendars.agency_calendar(world.sxd))
+    booked = JournalEntry.objects.filter(action="calendar.entry.create", object_id=str(entry.pk)).get()
+    assert booked.details["calendar"] == "Lịch công tác Sở Xây dựng tỉnh Nghệ An"
+    assert "(chuẩn bị)" in booked.details["participants"]
+    granted = JournalEntry.objects.filter(action="calendar.grant").latest("seq")
+    assert granted.details["calendar"] == "Lịch công tác Sở Xây dựng tỉnh Nghệ An"

@@ -20,11 +20,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -364,15 +365,22 @@ def _tell(people, verb: str, text: str, entry: Entry, topic=topics.WORK, actor=N
 
 
 def _details(entry: Entry, parts: list[Part], links: list[EntryLink], **more) -> dict:
-    return {
-        "calendar": calendars.of_entry(entry).name,
-        "when": span_text(entry),
-        "where": entry.where,
-        "chair": entry.chair.full_name,
-        "participants": ", ".join(f"{p.name} ({ParticipantRole(p.role).label.lower()})" for p in parts),
-        "links": [link.label for link in links],
-        **more,
-    }
+    """The journal's details: in the journal's language (Vietnamese), whatever the language of the person acting."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "calendar": str(calendars.of_entry(entry).name),
+            "when": span_text(entry),
+            "where": entry.where,
+            "chair": entry.chair.full_name,
+            "participants": ", ".join(f"{p.name} ({str(ParticipantRole(p.role).label).lower()})" for p in parts),
+            "links": [link.label for link in links],
+            **more,
+        }
+
+
+def _calendar_name(calendar: Calendar) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(calendar.name)
 
 
 def book(
@@ -459,7 +467,8 @@ def book(
         )
         more = {"warnings": warnings} if warnings else {}
         if series is not None:
-            more["recurrence"] = f"{series.get_frequency_display()}, {len(entries)} buổi"
+            with translation.override(settings.LANGUAGE_CODE):
+                more["recurrence"] = f"{series.get_frequency_display()}, {len(entries)} buổi"
         journal.record_each(
             [
                 {
@@ -773,7 +782,10 @@ def grant(actor, grantee, calendar: Calendar) -> CalendarGrant:
             )
         item = CalendarGrant.objects.create(grantee=grantee, granted_by=actor, **calendar.fields())
         journal.record(
-            "calendar.grant", actor=actor, obj=item, details={"grantee": grantee.full_name, "calendar": calendar.name}
+            "calendar.grant",
+            actor=actor,
+            obj=item,
+            details={"grantee": grantee.full_name, "calendar": _calendar_name(calendar)},
         )
     _forget(grantee)
     return item
@@ -793,7 +805,7 @@ def revoke(actor, item: CalendarGrant) -> CalendarGrant:
             "calendar.revoke",
             actor=actor,
             obj=item,
-            details={"grantee": item.grantee.full_name, "calendar": grant_calendar(item).name},
+            details={"grantee": item.grantee.full_name, "calendar": _calendar_name(grant_calendar(item))},
         )
     _forget(item.grantee)
     return item
