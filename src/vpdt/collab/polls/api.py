@@ -105,7 +105,7 @@ class PollAnswerWriteSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class PollDeadlineSerializer(serializers.Serializer):
+class PollNewDeadlineSerializer(serializers.Serializer):
     until = ApiDateField(help_text="Hạn trả lời mới.")
 
 
@@ -219,12 +219,12 @@ class PollViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         lifecycle.POLL.authorize(poll, "results", request.user)
         return Response(PollSummarySerializer(queries.summary(poll)).data)
 
-    @extend_schema(request=PollDeadlineSerializer, responses=PollSerializer)
+    @extend_schema(request=PollNewDeadlineSerializer, responses=PollSerializer)
     @action(detail=True, methods=["post"], url_path="extend-deadline")
     def extend_deadline(self, request, pk=None):
         """Người lấy ý kiến gia hạn trả lời."""
         poll = self.get_object()
-        data = _valid(PollDeadlineSerializer, request)
+        data = _valid(PollNewDeadlineSerializer, request)
         return Response(self.get_serializer(services.extend_deadline(request.user, poll, **data)).data)
 
     @extend_schema(request=PollMoreTimeSerializer, responses={201: PollDeadlineRequestSerializer})
