@@ -54,10 +54,11 @@ def test_a_poll_on_a_draft_with_one_non_responder_and_its_summary(org, transacti
     poller.get_by_label("Hạn trả lời").fill(deadline.strftime("%d/%m/%Y"))
     poller.get_by_label("Lấy ý kiến toàn cơ quan").uncheck()
     poller.locator("#id_units-ts-control").fill("kế hoạch")
+    # The list filters what was typed a moment later (Tom Select's refresh throttle), and opens again when it does:
+    # choose once it has filtered, so that it stays closed once closed.
+    expect(poller.locator(".ts-dropdown .option:not(:has-text('Kế hoạch'))")).to_have_count(0)
     poller.locator(".ts-dropdown .option", has_text="Phòng Kế hoạch - Tài chính").click()
-    # The list stays open after a choice and takes the focus back just after: close it once the choice shows.
     expect(poller.locator(".ts-control .item", has_text="Phòng Kế hoạch - Tài chính")).to_be_visible()
-    expect(poller.locator("#id_units-ts-control")).to_be_focused()
     poller.keyboard.press("Escape")
     poller.get_by_label("Tiêu đề").click()  # away from the list, which closes
     expect(poller.locator(".ts-dropdown").filter(visible=True)).to_have_count(0)
