@@ -4,9 +4,11 @@ chart of this month's documents, the menu collapsed to icons on a desktop and a 
 Security Policy violation and no sideways scrolling at 1366 × 768 and 390 × 844."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError, transaction
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -21,9 +23,21 @@ pytestmark = pytest.mark.e2e
 
 
 def _signed_in(new_page, live_server, user, viewport=(1366, 768)):
-    """A page whose browser holds the person's session (signing in is not the subject here)."""
+    """A page whose browser holds the person's session (signing in is not the subject here).
+
+    Signing in writes (the last login, the journal). On the in-memory SQLite the tests share with the live server
+    and the live process, a page or socket reading at that instant holds a table lock that SQLite reports at once
+    ("database table is locked") instead of waiting: the sign-in is tried again after a moment."""
     client = Client()
-    client.force_login(user)
+    for attempt in range(40):
+        try:
+            with transaction.atomic():
+                client.force_login(user)
+            break
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 39:
+                raise
+            time.sleep(0.05)
     page = new_page()
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     page.context.add_cookies(
