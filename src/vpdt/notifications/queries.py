@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -83,3 +84,40 @@ def wanting(user_ids: Iterable[int], topic: topics.Topic, channel: channels.Chan
     default = channel.code in topic.default_channels
     wanted = {pk for pk in user_ids if chosen.get(pk, default)}
     return channel.reaches(wanted) if wanted and channel.reaches else wanted
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a notification for one person on one channel: ``delivered`` (shown in the application),
+    ``handed`` (given to the channel, sent after the transaction) or ``skipped`` (with the reason)."""
+
+    user: object
+    channel: str
+    status: str
+    note: str = ""
+    notification_id: int | None = None
+
+
+def outcomes(people: list, topic: topics.Topic, rows: list) -> list[Outcome]:
+    """Per person and channel, what :func:`vpdt.notifications.services.notify` did with ``rows`` (its notifications
+    of ``topic`` to ``people``): the record of a delivery, so that nothing claims a message went that did not."""
+    by_user = {n.user_id: n.pk for n in rows}
+    ids = [p.pk for p in people]
+    found = []
+    for channel in channels.every():
+        if channel.send is None:
+            found += [Outcome(p, channel.code, "delivered", "", by_user[p.pk]) for p in people if p.pk in by_user]
+            continue
+        wanted = wanting(ids, topic, channel)
+        unfiltered = channels.Channel(channel.code, channel.label, send=channel.send, optional=channel.optional)
+        chosen = wanting(ids, topic, unfiltered)  # who chose the channel, reachable or not
+        for person in people:
+            if person.pk in wanted:
+                status, note = "handed", ""
+            elif person.pk not in chosen:
+                status, note = "skipped", "Người nhận không chọn nhận nhắc hạn qua kênh này."
+            else:
+                status = "skipped"
+                note = str(channel.unavailable(person) or "Kênh này chưa tới được người nhận (chưa đăng ký thiết bị).")
+            found.append(Outcome(person, channel.code, status, note[:300], by_user.get(person.pk)))
+    return found

@@ -20,60 +20,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from vpdt.journal import services as journal
-from vpdt.notifications import channels, topics
 from vpdt.notifications import queries as notification_queries
 from vpdt.notifications import services as notifications
+from vpdt.notifications import topics
 
-from .models import DeliveryStatus, Entry, EntryStatus, ReminderDelivery, Series
+from .models import Entry, EntryStatus, ReminderDelivery, Series
 from .services import people_of, span_text
 
 BATCH = 200
 
 
-def _unfiltered(channel):
-    """The channel without its reach test: who chose it, reachable or not."""
-    return channels.Channel(channel.code, channel.label, send=channel.send, optional=channel.optional)
-
-
 def _record(entry: Entry, people: list, rows: list) -> list[ReminderDelivery]:
-    by_user = {n.user_id: n for n in rows}
-    ids = [p.pk for p in people]
-    found = []
-    for channel in channels.every():
-        if channel.send is None:
-            found.extend(
-                ReminderDelivery(
-                    entry=entry,
-                    user=person,
-                    channel=channel.code,
-                    status=DeliveryStatus.DELIVERED,
-                    notification_id=by_user[person.pk].pk,
-                )
-                for person in people
-                if person.pk in by_user
-            )
-            continue
-        wanted = notification_queries.wanting(ids, topics.REMINDER, channel)
-        chosen = notification_queries.wanting(ids, topics.REMINDER, _unfiltered(channel))
-        for person in people:
-            if person.pk in wanted:
-                status, note = DeliveryStatus.HANDED, ""
-            elif person.pk not in chosen:
-                status, note = DeliveryStatus.SKIPPED, "Người nhận không chọn nhận nhắc hạn qua kênh này."
-            else:
-                status = DeliveryStatus.SKIPPED
-                note = str(channel.unavailable(person) or "Kênh này chưa tới được người nhận (chưa đăng ký thiết bị).")
-            found.append(
-                ReminderDelivery(
-                    entry=entry,
-                    user=person,
-                    channel=channel.code,
-                    status=status,
-                    note=note[:300],
-                    notification_id=by_user[person.pk].pk if person.pk in by_user else None,
-                )
-            )
-    return ReminderDelivery.objects.bulk_create(found)
+    return ReminderDelivery.objects.bulk_create(
+        ReminderDelivery(
+            entry=entry,
+            user=o.user,
+            channel=o.channel,
+            status=o.status,
+            note=o.note,
+            notification_id=o.notification_id,
+        )
+        for o in notification_queries.outcomes(people, topics.REMINDER, rows)
+    )
 
 
 def remind(entry: Entry) -> list[ReminderDelivery]:

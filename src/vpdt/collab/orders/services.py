@@ -35,9 +35,9 @@ from vpdt.directory.models import Position, Unit
 from vpdt.dossiers.models import Dossier
 from vpdt.incoming.models import Assignment, AssignmentRole, IncomingDocument
 from vpdt.journal import services as journal
-from vpdt.notifications import channels, topics
 from vpdt.notifications import queries as notification_queries
 from vpdt.notifications import services as notifications
+from vpdt.notifications import topics
 from vpdt.outgoing.models import OutgoingDocument
 from vpdt.storage import services as storage
 from vpdt.storage import uploads
@@ -539,49 +539,17 @@ def refuse_extension(actor, task: Task, reason: str) -> Task:
 
 def _record_deliveries(followup: FollowUp, people: list, rows: list) -> list[FollowUpDelivery]:
     """Per person and channel, what the notifications app did with the follow-up (see the module's doc)."""
-    by_user = {n.user_id: n for n in rows}
-    ids = [p.pk for p in people]
-    found = []
-    for channel in channels.every():
-        if channel.send is None:
-            for person in people:
-                if person.pk in by_user:
-                    found.append(
-                        FollowUpDelivery(
-                            followup=followup,
-                            user=person,
-                            channel=channel.code,
-                            status=DeliveryStatus.DELIVERED,
-                            notification_id=by_user[person.pk].pk,
-                        )
-                    )
-            continue
-        wanted = notification_queries.wanting(ids, topics.REMINDER, channel)
-        chosen = notification_queries.wanting(ids, topics.REMINDER, _unfiltered(channel))
-        for person in people:
-            if person.pk in wanted:
-                status, note = DeliveryStatus.HANDED, ""
-            elif person.pk not in chosen:
-                status, note = DeliveryStatus.SKIPPED, "Người nhận không chọn nhận nhắc hạn qua kênh này."
-            else:
-                status = DeliveryStatus.SKIPPED
-                note = str(channel.unavailable(person) or "Kênh này chưa tới được người nhận (chưa đăng ký thiết bị).")
-            found.append(
-                FollowUpDelivery(
-                    followup=followup,
-                    user=person,
-                    channel=channel.code,
-                    status=status,
-                    note=note[:300],
-                    notification_id=by_user[person.pk].pk if person.pk in by_user else None,
-                )
-            )
-    return FollowUpDelivery.objects.bulk_create(found)
-
-
-def _unfiltered(channel):
-    """The channel without its reach test: who chose it, reachable or not."""
-    return channels.Channel(channel.code, channel.label, send=channel.send, optional=channel.optional)
+    return FollowUpDelivery.objects.bulk_create(
+        FollowUpDelivery(
+            followup=followup,
+            user=o.user,
+            channel=o.channel,
+            status=o.status,
+            note=o.note,
+            notification_id=o.notification_id,
+        )
+        for o in notification_queries.outcomes(people, topics.REMINDER, rows)
+    )
 
 
 def follow_up(actor, task: Task, *, kind: str, text: str) -> FollowUp:
